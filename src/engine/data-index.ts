@@ -1,0 +1,223 @@
+import type { Relationship, SubjectRef } from "../model/relationship.js";
+
+/**
+ * One tenant's relationships in memory, shaped for evaluation. It knows nothing of the schema:
+ * names are interned to small numbers, so the same index can be evaluated under two schema
+ * versions at once (shadow evaluation, schema-change plans).
+ *
+ * Every object (`type:id`, including wildcards `type:*`) gets a dense number; a relation name
+ * gets a number below `RELATION_SLOTS`. An edge key is `object * RELATION_SLOTS + relation`,
+ * one JavaScript number, which keeps the maps small and the lookups cheap.
+ */
+export const RELATION_SLOTS = 4096;
+
+/** Lists longer than this switch to a Set, so a membership test stays O(1) on big groups. */
+const SET_THRESHOLD = 24;
+
+export type SubjectList = number[] | Set<number>;
+
+/** The relation slot of a subject without a relation (`#...`). */
+export const NO_RELATION = -1;
+
+function listAdd(map: Map<number, SubjectList>, key: number, value: number): void {
+  const list = map.get(key);
+  if (list === undefined) {
+    map.set(key, [value]);
+  } else if (Array.isArray(list)) {
+    if (list.length >= SET_THRESHOLD) {
+      const set = new Set(list);
+      set.add(value);
+      map.set(key, set);
+    } else {
+      list.push(value);
+    }
+  } else {
+    list.add(value);
+  }
+}
+
+function listRemove(map: Map<number, SubjectList>, key: number, value: number): void {
+  const list = map.get(key);
+  if (list === undefined) return;
+  if (Array.isArray(list)) {
+    const at = list.indexOf(value);
+    if (at >= 0) {
+      // Order does not matter: move the last element into the hole.
+      list[at] = list[list.length - 1]!;
+      list.pop();
+    }
+    if (list.length === 0) map.delete(key);
+  } else {
+    list.delete(value);
+    if (list.size === 0) map.delete(key);
+  }
+}
+
+export function listHas(list: SubjectList | undefined, value: number): boolean {
+  if (list === undefined) return false;
+  return Array.isArray(list) ? list.includes(value) : list.has(value);
+}
+
+export class DataIndex {
+  /** `type:id` → object number. */
+  private readonly objectIds = new Map<string, number>();
+  /** object number → `type:id` */
+  readonly objectKeys: string[] = [];
+  /** object number → type-name number */
+  readonly objectTypes: number[] = [];
+  private readonly typeIds = new Map<string, number>();
+  readonly typeNames: string[] = [];
+  /** type-name number → its objects, for enumerating resources of a type. */
+  readonly objectsByType: number[][] = [];
+  private readonly relationIds = new Map<string, number>();
+  readonly relationNames: string[] = [];
+  /** type-name number → the wildcard object `type:*`, or -1. */
+  readonly wildcardOf: number[] = [];
+
+  /** (resource, relation) → subject objects without a relation, wildcards included. */
+  readonly direct = new Map<number, SubjectList>();
+  /** (resource, relation) → userset subjects, as (subject object, subject relation) keys. */
+  readonly usersets = new Map<number, SubjectList>();
+  /** subject object → (resource, relation) keys of every relationship naming it as subject. */
+  readonly reverse = new Map<number, SubjectList>();
+
+  size = 0;
+
+  objectId(key: string): number | undefined {
+    return this.objectIds.get(key);
+  }
+
+  typeId(name: string): number | undefined {
+    return this.typeIds.get(name);
+  }
+
+  relationId(name: string): number | undefined {
+    return this.relationIds.get(name);
+  }
+
+  /** `type` part of an object's key. */
+  typeNameOf(object: number): string {
+    return this.typeNames[this.objectTypes[object]!]!;
+  }
+
+  /** `id` part of an object's key. */
+  idOf(object: number): string {
+    const key = this.objectKeys[object]!;
+    return key.slice(key.indexOf(":") + 1);
+  }
+
+  private internType(name: string): number {
+    let id = this.typeIds.get(name);
+    if (id === undefined) {
+      id = this.typeNames.length;
+      this.typeIds.set(name, id);
+      this.typeNames.push(name);
+      this.objectsByType.push([]);
+      this.wildcardOf.push(-1);
+    }
+    return id;
+  }
+
+  private internObject(type: string, id: string): number {
+    const key = `${type}:${id}`;
+    let object = this.objectIds.get(key);
+    if (object === undefined) {
+      object = this.objectKeys.length;
+      const typeId = this.internType(type);
+      this.objectIds.set(key, object);
+      this.objectKeys.push(key);
+      this.objectTypes.push(typeId);
+      if (id === "*") this.wildcardOf[typeId] = object;
+      else this.objectsByType[typeId]!.push(object);
+    }
+    return object;
+  }
+
+  private internRelation(name: string): number {
+    let id = this.relationIds.get(name);
+    if (id === undefined) {
+      id = this.relationNames.length;
+      if (id >= RELATION_SLOTS) {
+        throw new Error(`more than ${RELATION_SLOTS} distinct relation names in one tenant`);
+      }
+      this.relationIds.set(name, id);
+      this.relationNames.push(name);
+    }
+    return id;
+  }
+
+  add(r: Relationship): void {
+    const resource = this.internObject(r.resource.type, r.resource.id);
+    const key = resource * RELATION_SLOTS + this.internRelation(r.relation);
+    const subject = this.internObject(r.subject.type, r.subject.id);
+    if (r.subject.relation === undefined) listAdd(this.direct, key, subject);
+    else listAdd(this.usersets, key, subject * RELATION_SLOTS + this.internRelation(r.subject.relation));
+    // Set semantics: relationships that differ only in the subject relation share one entry.
+    if (!listHas(this.reverse.get(subject), key)) listAdd(this.reverse, subject, key);
+    this.size++;
+  }
+
+  /** Removes a relationship that is present (the store has already checked that it was live). */
+  remove(r: Relationship): void {
+    const resource = this.objectIds.get(`${r.resource.type}:${r.resource.id}`);
+    const relation = this.relationIds.get(r.relation);
+    const subject = this.objectIds.get(`${r.subject.type}:${r.subject.id}`);
+    if (resource === undefined || relation === undefined || subject === undefined) return;
+    const key = resource * RELATION_SLOTS + relation;
+    if (r.subject.relation === undefined) {
+      if (!listHas(this.direct.get(key), subject)) return;
+      listRemove(this.direct, key, subject);
+    } else {
+      const subjectRelation = this.relationIds.get(r.subject.relation);
+      if (subjectRelation === undefined) return;
+      const value = subject * RELATION_SLOTS + subjectRelation;
+      if (!listHas(this.usersets.get(key), value)) return;
+      listRemove(this.usersets, key, value);
+    }
+    // The reverse list holds one entry per relationship; several relationships between the same
+    // resource key and subject object (different subject relations) share the value, so remove one.
+    listRemoveOne(this.reverse, subject, key, this);
+    this.size--;
+  }
+
+  /** Whether a relationship is present; used by tests and plans. */
+  has(r: Relationship): boolean {
+    const resource = this.objectIds.get(`${r.resource.type}:${r.resource.id}`);
+    const relation = this.relationIds.get(r.relation);
+    const subject = this.objectIds.get(`${r.subject.type}:${r.subject.id}`);
+    if (resource === undefined || relation === undefined || subject === undefined) return false;
+    const key = resource * RELATION_SLOTS + relation;
+    if (r.subject.relation === undefined) return listHas(this.direct.get(key), subject);
+    const subjectRelation = this.relationIds.get(r.subject.relation);
+    return subjectRelation !== undefined && listHas(this.usersets.get(key), subject * RELATION_SLOTS + subjectRelation);
+  }
+
+  /** Every relationship naming `subject` (any subject relation) whose resource key is `key`. */
+  subjectsOf(key: number): { direct: SubjectList | undefined; usersets: SubjectList | undefined } {
+    return { direct: this.direct.get(key), usersets: this.usersets.get(key) };
+  }
+
+  subjectRef(object: number, relation: number): SubjectRef {
+    const type = this.typeNameOf(object);
+    const id = this.idOf(object);
+    return relation === NO_RELATION ? { type, id } : { type, id, relation: this.relationNames[relation]! };
+  }
+}
+
+/**
+ * The reverse index keeps one (resource key) entry per relationship, but a Set cannot hold two
+ * equal entries. Two relationships share a reverse entry only when they differ in the subject
+ * relation alone; the entry must stay while either is present, so it is removed only when no
+ * relationship between that key and the subject object remains.
+ */
+function listRemoveOne(map: Map<number, SubjectList>, subject: number, key: number, index: DataIndex): void {
+  const stillLinked =
+    listHas(index.direct.get(key), subject) ||
+    [...iterate(index.usersets.get(key))].some((v) => Math.floor(v / RELATION_SLOTS) === subject);
+  if (!stillLinked) listRemove(map, subject, key);
+}
+
+export function* iterate(list: SubjectList | undefined): Iterable<number> {
+  if (list === undefined) return;
+  yield* list;
+}

@@ -1,0 +1,147 @@
+import { GatehouseError } from "../model/errors.js";
+import type { ObjectRef, Relationship, SubjectRef } from "../model/relationship.js";
+import type { CompiledSchema, MemberDef } from "../schema/compiled.js";
+import { resolveCheck, resolveSubjectType } from "../schema/validate-relationship.js";
+import { DataIndex } from "./data-index.js";
+import { Evaluator, type EvaluatorOptions } from "./evaluator.js";
+import { type ExplainNode, explainCheck } from "./explain.js";
+import { type FoundSubject, lookupResources, lookupSubjects } from "./lookup.js";
+import { resolveResource, resolveSubject } from "./subject.js";
+
+export interface CheckRequest {
+  readonly resource: ObjectRef;
+  readonly permission: string;
+  readonly subject: SubjectRef;
+}
+
+/**
+ * One tenant's index and the evaluator binding it to the active schema. Tenants never share
+ * an index, so nothing computed for one can see another's data.
+ */
+export class TenantIndex {
+  readonly name: string;
+  readonly data = new DataIndex();
+  private evaluatorFor: Evaluator | undefined;
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  evaluator(schema: CompiledSchema, options: EvaluatorOptions): Evaluator {
+    if (this.evaluatorFor?.schema !== schema) this.evaluatorFor = new Evaluator(schema, this.data, options);
+    return this.evaluatorFor;
+  }
+
+  apply(created: readonly Relationship[], deleted: readonly Relationship[]): void {
+    for (const r of deleted) this.data.remove(r);
+    for (const r of created) this.data.add(r);
+  }
+}
+
+/**
+ * The in-memory permission engine: per-tenant indexes evaluated under one schema. It holds no
+ * storage; the service layer loads it from the store and moves it forward after each write.
+ */
+export class Engine {
+  private activeSchema: CompiledSchema | undefined;
+  private readonly tenants = new Map<string, TenantIndex>();
+  private readonly options: EvaluatorOptions;
+
+  constructor(schema?: CompiledSchema, options: EvaluatorOptions = {}) {
+    this.activeSchema = schema;
+    this.options = options;
+  }
+
+  get schema(): CompiledSchema | undefined {
+    return this.activeSchema;
+  }
+
+  setSchema(schema: CompiledSchema | undefined): void {
+    this.activeSchema = schema;
+  }
+
+  hasTenant(name: string): boolean {
+    return this.tenants.has(name);
+  }
+
+  loadedTenants(): string[] {
+    return [...this.tenants.keys()];
+  }
+
+  tenant(name: string): TenantIndex {
+    let index = this.tenants.get(name);
+    if (!index) {
+      index = new TenantIndex(name);
+      this.tenants.set(name, index);
+    }
+    return index;
+  }
+
+  dropTenant(name: string): void {
+    this.tenants.delete(name);
+  }
+
+  requireSchema(): CompiledSchema {
+    if (!this.activeSchema) {
+      throw new GatehouseError("not_found", "no schema has been written yet: write one with `gatehouse schema write FILE`");
+    }
+    return this.activeSchema;
+  }
+
+  evaluator(tenant: string, schema = this.requireSchema()): Evaluator {
+    return this.tenant(tenant).evaluator(schema, this.options);
+  }
+
+  /** The member a check names, after validating every name in it against the schema. */
+  resolve(request: CheckRequest, schema = this.requireSchema()): MemberDef {
+    return resolveCheck(schema, request.resource.type, request.permission, request.subject);
+  }
+
+  check(tenant: string, request: CheckRequest, schema = this.requireSchema()): boolean {
+    const member = this.resolve(request, schema);
+    const evaluator = this.evaluator(tenant, schema);
+    const data = evaluator.data;
+    return evaluator.check(
+      resolveResource(data, request.resource),
+      member,
+      resolveSubject(data, request.subject, request.resource),
+    );
+  }
+
+  explain(tenant: string, request: CheckRequest, schema = this.requireSchema()): ExplainNode {
+    const member = this.resolve(request, schema);
+    const evaluator = this.evaluator(tenant, schema);
+    const data = evaluator.data;
+    return explainCheck(
+      evaluator,
+      resolveResource(data, request.resource),
+      member,
+      resolveSubject(data, request.subject, request.resource),
+    );
+  }
+
+  lookupResources(
+    tenant: string,
+    resourceType: string,
+    permission: string,
+    subject: SubjectRef,
+    schema = this.requireSchema(),
+  ): string[] {
+    const member = resolveCheck(schema, resourceType, permission, subject);
+    return lookupResources(this.evaluator(tenant, schema), member, subject);
+  }
+
+  lookupSubjects(
+    tenant: string,
+    resource: ObjectRef,
+    permission: string,
+    subjectType: string,
+    subjectRelation?: string,
+    schema = this.requireSchema(),
+  ): FoundSubject[] {
+    const member = resolveCheck(schema, resource.type, permission, { type: subjectType, id: "x" });
+    resolveSubjectType(schema, subjectType, subjectRelation);
+    const evaluator = this.evaluator(tenant, schema);
+    return lookupSubjects(evaluator, resolveResource(evaluator.data, resource), member, subjectType, subjectRelation);
+  }
+}
