@@ -189,7 +189,10 @@ export class DataIndex {
     const key = resource * RELATION_SLOTS + relation;
     if (r.subject.relation === undefined) return listHas(this.direct.get(key), subject);
     const subjectRelation = this.relationIds.get(r.subject.relation);
-    return subjectRelation !== undefined && listHas(this.usersets.get(key), subject * RELATION_SLOTS + subjectRelation);
+    return (
+      subjectRelation !== undefined &&
+      listHas(this.usersets.get(key), subject * RELATION_SLOTS + subjectRelation)
+    );
   }
 
   /** Every relationship naming `subject` (any subject relation) whose resource key is `key`. */

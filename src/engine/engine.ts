@@ -83,7 +83,10 @@ export class Engine {
 
   requireSchema(): CompiledSchema {
     if (!this.activeSchema) {
-      throw new GatehouseError("not_found", "no schema has been written yet: write one with `gatehouse schema write FILE`");
+      throw new GatehouseError(
+        "not_found",
+        "no schema has been written yet: write one with `gatehouse schema write FILE`",
+      );
     }
     return this.activeSchema;
   }
@@ -142,6 +145,12 @@ export class Engine {
     const member = resolveCheck(schema, resource.type, permission, { type: subjectType, id: "x" });
     resolveSubjectType(schema, subjectType, subjectRelation);
     const evaluator = this.evaluator(tenant, schema);
-    return lookupSubjects(evaluator, resolveResource(evaluator.data, resource), member, subjectType, subjectRelation);
+    return lookupSubjects(
+      evaluator,
+      resolveResource(evaluator.data, resource),
+      member,
+      subjectType,
+      subjectRelation,
+    );
   }
 }

@@ -91,7 +91,11 @@ export class Evaluator {
   private member(object: number, member: MemberDef, depth: number): boolean {
     const subject = this.subject;
     // A userset contains itself: `group:eng#member` is a member of `group:eng#member`.
-    if (subject.relation !== NO_RELATION && object === subject.object && member.name === subject.relationName) {
+    if (
+      subject.relation !== NO_RELATION &&
+      object === subject.object &&
+      member.name === subject.relationName
+    ) {
       return true;
     }
     if (depth > this.maxDepth) depthExceeded(this, object, member);
@@ -100,7 +104,9 @@ export class Evaluator {
     if (path.includes(step)) return false;
     path.push(step);
     const result =
-      member.kind === "relation" ? this.relation(object, member, depth) : this.expression(object, member.expression, depth);
+      member.kind === "relation"
+        ? this.relation(object, member, depth)
+        : this.expression(object, member.expression, depth);
     path.pop();
     return result;
   }
@@ -119,7 +125,11 @@ export class Evaluator {
     }
     const usersets = this.data.usersets.get(key);
     if (usersets === undefined) return false;
-    if (subject.relation >= 0 && subject.object >= 0 && listHas(usersets, subject.object * RELATION_SLOTS + subject.relation)) {
+    if (
+      subject.relation >= 0 &&
+      subject.object >= 0 &&
+      listHas(usersets, subject.object * RELATION_SLOTS + subject.relation)
+    ) {
       return true;
     }
     for (const value of usersets) {
@@ -171,7 +181,7 @@ export class Evaluator {
     const direct = this.data.direct.get(key);
     if (direct !== undefined) yield* direct;
     const usersets = this.data.usersets.get(key);
-    if (usersets !== undefined) for (const value of iterate(usersets)) yield Math.floor(value / RELATION_SLOTS);
+    if (usersets !== undefined)
+      for (const value of iterate(usersets)) yield Math.floor(value / RELATION_SLOTS);
   }
 }
-

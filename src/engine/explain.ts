@@ -59,7 +59,12 @@ export function explainCheck(
     if (depth > evaluator.maxDepth) depthExceeded(evaluator, o, m);
     const key = o * 65536 + m.id;
     if (path.includes(key)) {
-      return { step: "cycle", label: `${label} (already being evaluated: a cycle, not followed again)`, result: false, children: [] };
+      return {
+        step: "cycle",
+        label: `${label} (already being evaluated: a cycle, not followed again)`,
+        result: false,
+        children: [],
+      };
     }
     path.push(key);
     let node: ExplainNode;
@@ -67,7 +72,14 @@ export function explainCheck(
       node = visitRelation(o, m, label, depth);
     } else {
       const child = visitExpression(o, m.expression, depth);
-      node = { step: "permission", label: `${label} = ${formatExpression(m.expression)}`, result: child.result, children: [child] };
+      // An operator's own node would repeat the permission's expression: hang its operands here.
+      const operator = child.step === "union" || child.step === "intersection" || child.step === "exclusion";
+      node = {
+        step: "permission",
+        label: `${label} = ${formatExpression(m.expression)}`,
+        result: child.result,
+        children: operator ? child.children : [child],
+      };
     }
     path.pop();
     return node;
@@ -82,19 +94,41 @@ export function explainCheck(
     if (subject.relation === NO_RELATION) {
       const direct = data.direct.get(key);
       if (listHas(direct, subject.object)) {
-        children.push({ step: "direct", label: `${subjectText} is directly related`, result: true, relationship: `${label}@${subjectText}`, children: [] });
+        children.push({
+          step: "direct",
+          label: `${subjectText} is directly related`,
+          result: true,
+          relationship: `${label}@${subjectText}`,
+          children: [],
+        });
         return done(true);
       }
       if (subject.wildcard >= 0 && listHas(direct, subject.wildcard)) {
         const wildcard = name(subject.wildcard);
-        children.push({ step: "wildcard", label: `every ${wildcard.slice(0, wildcard.indexOf(":"))} through \`${wildcard}\``, result: true, relationship: `${label}@${wildcard}`, children: [] });
+        children.push({
+          step: "wildcard",
+          label: `every ${wildcard.slice(0, wildcard.indexOf(":"))} through \`${wildcard}\``,
+          result: true,
+          relationship: `${label}@${wildcard}`,
+          children: [],
+        });
         return done(true);
       }
     }
     const usersets = data.usersets.get(key);
     if (usersets === undefined) return done(false);
-    if (subject.relation >= 0 && subject.object >= 0 && listHas(usersets, subject.object * RELATION_SLOTS + subject.relation)) {
-      children.push({ step: "direct", label: `${subjectText} is directly related`, result: true, relationship: `${label}@${subjectText}`, children: [] });
+    if (
+      subject.relation >= 0 &&
+      subject.object >= 0 &&
+      listHas(usersets, subject.object * RELATION_SLOTS + subject.relation)
+    ) {
+      children.push({
+        step: "direct",
+        label: `${subjectText} is directly related`,
+        result: true,
+        relationship: `${label}@${subjectText}`,
+        children: [],
+      });
       return done(true);
     }
     for (const value of usersets) {
@@ -104,7 +138,13 @@ export function explainCheck(
       const userset = `${name(next)}#${data.relationNames[relationSlot]}`;
       if (target === null) continue;
       const inner = visitMember(next, target, depth + 1);
-      children.push({ step: "userset", label: `through ${userset}`, result: inner.result, relationship: `${label}@${userset}`, children: [inner] });
+      children.push({
+        step: "userset",
+        label: `through ${userset}`,
+        result: inner.result,
+        relationship: `${label}@${userset}`,
+        children: [inner],
+      });
       if (inner.result) return done(true);
     }
     return done(false);
@@ -145,9 +185,20 @@ export function explainCheck(
           const via = `${name(o)}#${e.tupleset.name}@${name(next)}`;
           const inner =
             target === undefined
-              ? { step: "nil" as const, label: `${name(next)} has no \`${e.computed}\``, result: false, children: [] }
+              ? {
+                  step: "nil" as const,
+                  label: `${name(next)} has no \`${e.computed}\``,
+                  result: false,
+                  children: [],
+                }
               : visitMember(next, target, depth + 1);
-          children.push({ step: "userset", label: `through ${name(next)}`, result: inner.result, relationship: via, children: [inner] });
+          children.push({
+            step: "userset",
+            label: `through ${name(next)}`,
+            result: inner.result,
+            relationship: via,
+            children: [inner],
+          });
           if (inner.result && !all) return { step: "arrow", label, result: true, children };
           if (!inner.result && all) return { step: "arrow", label, result: false, children };
         }

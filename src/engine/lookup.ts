@@ -74,13 +74,19 @@ export function lookupSubjects(
   const seen = new Set<number>([object]);
   const queue = [object];
   const relationCount = data.relationNames.length;
+  const visit = (next: number) => {
+    if (!seen.has(next)) {
+      seen.add(next);
+      queue.push(next);
+    }
+  };
   for (let i = 0; i < queue.length; i++) {
     const base = queue[i]! * RELATION_SLOTS;
     for (let slot = 0; slot < relationCount; slot++) {
-      for (const next of iterate(data.direct.get(base + slot))) if (!seen.has(next)) (seen.add(next), queue.push(next));
+      for (const next of iterate(data.direct.get(base + slot))) visit(next);
       for (const value of iterate(data.usersets.get(base + slot))) {
         const next = Math.floor(value / RELATION_SLOTS);
-        if (!seen.has(next)) (seen.add(next), queue.push(next));
+        visit(next);
       }
     }
   }
@@ -93,7 +99,12 @@ export function lookupSubjects(
   const allowed: SubjectRef[] = [];
   const denied: SubjectRef[] = [];
   for (const candidate of candidates) {
-    const subject: ResolvedSubject = { object: candidate, relation: relationSlot, relationName: subjectRelation, wildcard };
+    const subject: ResolvedSubject = {
+      object: candidate,
+      relation: relationSlot,
+      relationName: subjectRelation,
+      wildcard,
+    };
     const ref = data.subjectRef(candidate, relationSlot < 0 ? NO_RELATION : relationSlot);
     const named = subjectRelation === undefined ? ref : { ...ref, relation: subjectRelation };
     if (evaluator.check(object, member, subject)) allowed.push(named);

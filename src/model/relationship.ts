@@ -78,7 +78,8 @@ export function parseSubject(text: string, place?: Place): SubjectRef {
   const colon = objectText.indexOf(":");
   if (colon >= 0 && objectText.slice(colon + 1) === WILDCARD_ID) {
     const type = objectText.slice(0, colon);
-    if (!TYPE_NAME.test(type)) throw inputError(`invalid type name \`${type}\` in subject \`${text}\``, place);
+    if (!TYPE_NAME.test(type))
+      throw inputError(`invalid type name \`${type}\` in subject \`${text}\``, place);
     if (relation !== undefined && relation !== ELLIPSIS) {
       throw inputError(`invalid subject \`${text}\`: a wildcard cannot have a relation`, at(place, hash));
     }

@@ -1,7 +1,14 @@
 import { Diagnostics, type Place } from "../model/errors.js";
 import { RELATION_NAME, TYPE_NAME } from "../model/names.js";
 import type { DefinitionAst, ExpressionAst, PermissionAst, SchemaAst, Span } from "./ast.js";
-import type { AllowedSubject, CompiledSchema, Expression, MemberDef, RelationDef, TypeDef } from "./compiled.js";
+import type {
+  AllowedSubject,
+  CompiledSchema,
+  Expression,
+  MemberDef,
+  RelationDef,
+  TypeDef,
+} from "./compiled.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -30,7 +37,10 @@ export function checkSchema(
       );
     }
     if (typesByName.has(definition.name)) {
-      diagnostics.add(`definition \`${definition.name}\` is defined more than once`, place(definition.nameSpan));
+      diagnostics.add(
+        `definition \`${definition.name}\` is defined more than once`,
+        place(definition.nameSpan),
+      );
       continue;
     }
     const type: TypeDef = { id: types.length, name: definition.name, members: new Map() };
@@ -55,7 +65,13 @@ export function checkSchema(
       const def =
         member.kind === "relation"
           ? ({ kind: "relation", id: members.length, name: member.name, type, allowed: [] } as RelationDef)
-          : ({ kind: "permission", id: members.length, name: member.name, type, expression: { op: "nil" } } as MemberDef);
+          : ({
+              kind: "permission",
+              id: members.length,
+              name: member.name,
+              type,
+              expression: { op: "nil" },
+            } as MemberDef);
       members.push(def);
       typeMembers.set(member.name, def);
     }
@@ -66,7 +82,8 @@ export function checkSchema(
     for (const member of definition.members) {
       if (member.kind !== "relation") continue;
       const def = type.members.get(member.name);
-      if (def?.kind !== "relation" || !sameSpan(member.nameSpan, definitionMemberSpan(definition, def.name))) continue;
+      if (def?.kind !== "relation" || !sameSpan(member.nameSpan, definitionMemberSpan(definition, def.name)))
+        continue;
       const allowed: AllowedSubject[] = [];
       const seen = new Set<string>();
       for (const subject of member.allowed) {
@@ -110,8 +127,18 @@ export function checkSchema(
     for (const member of definition.members) {
       if (member.kind !== "permission") continue;
       const def = type.members.get(member.name);
-      if (def?.kind !== "permission" || !sameSpan(member.nameSpan, definitionMemberSpan(definition, def.name))) continue;
-      (def as Mutable<typeof def>).expression = compileExpression(member.expression, type, member, place, diagnostics);
+      if (
+        def?.kind !== "permission" ||
+        !sameSpan(member.nameSpan, definitionMemberSpan(definition, def.name))
+      )
+        continue;
+      (def as Mutable<typeof def>).expression = compileExpression(
+        member.expression,
+        type,
+        member,
+        place,
+        diagnostics,
+      );
     }
     reportPermissionCycles(type, definition, place, diagnostics);
   }
@@ -154,7 +181,8 @@ function compileExpression(
       }
       case "arrow": {
         const tupleset = type.members.get(e.tupleset);
-        const arrowText = e.mode === "arrow" ? `${e.tupleset}->${e.computed}` : `${e.tupleset}.${e.mode}(${e.computed})`;
+        const arrowText =
+          e.mode === "arrow" ? `${e.tupleset}->${e.computed}` : `${e.tupleset}.${e.mode}(${e.computed})`;
         if (!tupleset) {
           diagnostics.add(
             `unknown relation \`${e.tupleset}\` in arrow \`${arrowText}\` of ${where}`,
@@ -181,7 +209,11 @@ function compileExpression(
           const target = allowed.type.members.get(e.computed);
           if (target) computedByType.set(allowed.type.id, target);
         }
-        if (computedByType.size === 0 && tupleset.allowed.length > 0 && !tupleset.allowed.some((a) => a.wildcard)) {
+        if (
+          computedByType.size === 0 &&
+          tupleset.allowed.length > 0 &&
+          !tupleset.allowed.some((a) => a.wildcard)
+        ) {
           const typeNames = [...new Set(tupleset.allowed.map((a) => `\`${a.type.name}\``))].join(", ");
           diagnostics.add(
             `arrow \`${arrowText}\` of ${where}: none of the subject types of \`${e.tupleset}\` (${typeNames}) has a relation or permission \`${e.computed}\``,
@@ -224,7 +256,10 @@ function reportPermissionCycles(
       }
     };
     walk(member.expression);
-    refs.set(member.name, names.filter((n) => type.members.get(n)?.kind === "permission"));
+    refs.set(
+      member.name,
+      names.filter((n) => type.members.get(n)?.kind === "permission"),
+    );
   }
   const state = new Map<string, "visiting" | "done">();
   const reported = new Set<string>();

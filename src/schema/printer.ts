@@ -9,7 +9,8 @@ export function printSchema(ast: SchemaAst): string {
   return `${ast.definitions
     .map((definition) => {
       const head = [...definition.comments, `definition ${definition.name} {`];
-      if (definition.members.length === 0) return `${[...definition.comments, `definition ${definition.name} {}`].join("\n")}`;
+      if (definition.members.length === 0)
+        return `${[...definition.comments, `definition ${definition.name} {}`].join("\n")}`;
       const body = definition.members.map(printMember).join("\n");
       return `${head.join("\n")}\n${body}\n}`;
     })
@@ -27,7 +28,9 @@ function printMember(member: MemberAst): string {
 function indentComment(comment: string): string {
   return comment
     .split("\n")
-    .map((line, i) => (i === 0 ? line : `\t${line.trimStart().startsWith("*") ? " " : ""}${line.trimStart()}`))
+    .map((line, i) =>
+      i === 0 ? line : `\t${line.trimStart().startsWith("*") ? " " : ""}${line.trimStart()}`,
+    )
     .join("\n");
 }
 

@@ -1,5 +1,10 @@
 import { inputError, type Place } from "../model/errors.js";
-import { formatRelationship, formatSubject, type Relationship, type SubjectRef } from "../model/relationship.js";
+import {
+  formatRelationship,
+  formatSubject,
+  type Relationship,
+  type SubjectRef,
+} from "../model/relationship.js";
 import type { AllowedSubject, CompiledSchema, MemberDef, RelationDef, TypeDef } from "./compiled.js";
 
 export function formatAllowed(allowed: AllowedSubject): string {
@@ -27,7 +32,10 @@ export function validateRelationship(schema: CompiledSchema, r: Relationship, pl
   if (!type) throw inputError(`unknown type \`${r.resource.type}\` in \`${text}\``, place);
   const member = type.members.get(r.relation);
   if (!member) {
-    throw inputError(`unknown relation \`${r.relation}\` on type \`${type.name}\` in \`${text}\`${suggest(type)}`, place);
+    throw inputError(
+      `unknown relation \`${r.relation}\` on type \`${type.name}\` in \`${text}\`${suggest(type)}`,
+      place,
+    );
   }
   if (member.kind !== "relation") {
     throw inputError(
@@ -38,7 +46,10 @@ export function validateRelationship(schema: CompiledSchema, r: Relationship, pl
   const subjectType = schema.typesByName.get(r.subject.type);
   if (!subjectType) throw inputError(`unknown subject type \`${r.subject.type}\` in \`${text}\``, place);
   if (r.subject.relation !== undefined && !subjectType.members.has(r.subject.relation)) {
-    throw inputError(`unknown relation \`${r.subject.relation}\` on subject type \`${subjectType.name}\` in \`${text}\``, place);
+    throw inputError(
+      `unknown relation \`${r.subject.relation}\` on subject type \`${subjectType.name}\` in \`${text}\``,
+      place,
+    );
   }
   if (!allows(member, r.subject)) {
     throw inputError(
@@ -52,7 +63,9 @@ export function validateRelationship(schema: CompiledSchema, r: Relationship, pl
 }
 
 function suggest(type: TypeDef): string {
-  const relations = [...type.members.values()].filter((m) => m.kind === "relation").map((m) => `\`${m.name}\``);
+  const relations = [...type.members.values()]
+    .filter((m) => m.kind === "relation")
+    .map((m) => `\`${m.name}\``);
   return relations.length > 0 ? `; relations of \`${type.name}\`: ${relations.join(", ")}` : "";
 }
 

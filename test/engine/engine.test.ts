@@ -5,7 +5,10 @@ import { compileSchema } from "../../src/schema/schema.js";
 
 function engineWith(schema: string, tuples: string[], tenant = "default"): Engine {
   const engine = new Engine(compileSchema(schema));
-  engine.tenant(tenant).apply(tuples.map((t) => parseRelationship(t)), []);
+  engine.tenant(tenant).apply(
+    tuples.map((t) => parseRelationship(t)),
+    [],
+  );
   return engine;
 }
 
@@ -70,14 +73,21 @@ describe("engine check", () => {
   });
 
   it("lookups agree with checks", () => {
-    expect(engine.lookupResources("default", "doc", "view", { type: "user", id: "tom" })).toEqual(["d1", "d2"]);
+    expect(engine.lookupResources("default", "doc", "view", { type: "user", id: "tom" })).toEqual([
+      "d1",
+      "d2",
+    ]);
     const subjects = engine.lookupSubjects("default", { type: "doc", id: "d2" }, "view", "user");
     expect(subjects.map((s) => [s.subject.id, s.excluded.map((e) => e.id)])).toEqual([["*", ["bob"]]]);
   });
 
   it("explain agrees with check", () => {
     const q = parseRelationship("doc:d1#view@user:tom", undefined, "permission");
-    const node = engine.explain("default", { resource: q.resource, permission: q.relation, subject: q.subject });
+    const node = engine.explain("default", {
+      resource: q.resource,
+      permission: q.relation,
+      subject: q.subject,
+    });
     expect(node.result).toBe(true);
   });
 

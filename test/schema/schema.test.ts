@@ -54,7 +54,13 @@ describe("schema parser and printer", () => {
       subtracted: {
         kind: "intersection",
         operands: [
-          { kind: "union", operands: [{ kind: "reference", name: "bbb" }, { kind: "reference", name: "ccc" }] },
+          {
+            kind: "union",
+            operands: [
+              { kind: "reference", name: "bbb" },
+              { kind: "reference", name: "ccc" },
+            ],
+          },
           { kind: "reference", name: "aaa" },
         ],
       },
@@ -63,7 +69,8 @@ describe("schema parser and printer", () => {
   });
 
   it("keeps comments and prefixes", () => {
-    const text = "/** people */\ndefinition test/user {}\n\n// docs\ndefinition test/doc {\n\t/* who reads */\n\trelation reader: test/user\n}\n";
+    const text =
+      "/** people */\ndefinition test/user {}\n\n// docs\ndefinition test/doc {\n\t/* who reads */\n\trelation reader: test/user\n}\n";
     expect(printSchema(parseSchemaText(text))).toBe(text);
   });
 });
@@ -95,7 +102,9 @@ definition doc {
   permission ccc = aaa
 }`);
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toBe("permissions of definition `doc` reference each other in a cycle: aaa -> bbb -> ccc -> aaa");
+    expect(errors[0]!.message).toBe(
+      "permissions of definition `doc` reference each other in a cycle: aaa -> bbb -> ccc -> aaa",
+    );
     expect(errors[0]!.place?.line).toBe(4);
   });
 
@@ -138,13 +147,15 @@ definition other {
   it("says caveats are not supported yet", () => {
     const errors = errorsOf("caveat ip_allowed(ip ipaddress) {\n  ip == 1\n}\ndefinition user {}");
     expect(errors[0]!.message).toBe("caveats are not supported yet");
-    expect(errorsOf("definition user {}\ndefinition doc {\n relation viewer: user with ip_allowed\n}")[0]!.message).toMatch(
-      /not supported yet/,
-    );
+    expect(
+      errorsOf("definition user {}\ndefinition doc {\n relation viewer: user with ip_allowed\n}")[0]!.message,
+    ).toMatch(/not supported yet/);
   });
 
   it("rejects duplicate names and bad names", () => {
-    const errors = errorsOf("definition user {}\ndefinition user {}\ndefinition Doc {\n relation aa: user\n relation bbb: user\n permission bbb = nil\n}");
+    const errors = errorsOf(
+      "definition user {}\ndefinition user {}\ndefinition Doc {\n relation aa: user\n relation bbb: user\n permission bbb = nil\n}",
+    );
     expect(errors.map((e) => e.message)).toEqual([
       "definition `user` is defined more than once",
       "invalid definition name `Doc`: expected lowercase letters, digits and `_`, 3 to 64 characters, optionally prefixed like `app/user`",

@@ -1,0 +1,113 @@
+import type { Command } from "commander";
+import { GatehouseError } from "../../model/errors.js";
+import {
+  formatRelationship,
+  parseObject,
+  parseRelationship,
+  parseSubject,
+} from "../../model/relationship.js";
+import type { RelationshipFilter, UpdateOperation } from "../../store/store.js";
+import { contextOf, type GlobalOptions, parseRevision, withGatehouse } from "../context.js";
+
+export function registerRelationship(program: Command, globals: () => GlobalOptions): void {
+  const relationship = program
+    .command("relationship")
+    .description("create, touch, delete and read relationships");
+
+  for (const operation of ["create", "touch", "delete"] as const) {
+    relationship
+      .command(operation)
+      .argument("<resource>", "resource, e.g. document:readme")
+      .argument("<relation>", "relation, e.g. viewer")
+      .argument("<subject>", "subject, e.g. user:ann or group:eng#member")
+      .description(describe(operation))
+      .action(async (resource: string, relation: string, subject: string) => {
+        const context = contextOf(globals());
+        const tuple = parseRelationship(`${resource}#${relation}@${subject}`);
+        const result = await withGatehouse(context, (g) =>
+          g.writeRelationships(context.tenant, [{ operation, relationship: tuple }], {
+            actor: context.actor,
+          }),
+        );
+        context.out.result(
+          `${formatRelationship(tuple)} ${pastTense(operation)} at revision ${result.revision}`,
+          {
+            revision: result.revision,
+            created: result.created.map(formatRelationship),
+            deleted: result.deleted.map(formatRelationship),
+          },
+        );
+      });
+  }
+
+  relationship
+    .command("read")
+    .argument("[resource]", "resource type, optionally with an id: document or document:readme")
+    .argument("[relation]", "relation name")
+    .argument("[subject]", "subject type, optionally with id and relation: user, user:ann, group:eng#member")
+    .option("--at-revision <revision>", "read as of a past revision")
+    .option("--limit <n>", "at most this many")
+    .description("list live relationships that match a filter")
+    .action(
+      async (
+        resource: string | undefined,
+        relation: string | undefined,
+        subject: string | undefined,
+        options,
+      ) => {
+        const context = contextOf(globals());
+        const filter = parseFilter(resource, relation, subject);
+        const atRevision = parseRevision(options.atRevision, "--at-revision");
+        const limit = parseRevision(options.limit, "--limit");
+        const rows = await withGatehouse(context, (g) =>
+          g.readRelationships(context.tenant, filter, { atRevision, limit }),
+        );
+        context.out.result(
+          () => rows.map(formatRelationship).join("\n"),
+          rows.map((r) => ({ relationship: formatRelationship(r), createdRevision: r.createdRevision })),
+        );
+      },
+    );
+}
+
+function describe(operation: UpdateOperation): string {
+  switch (operation) {
+    case "create":
+      return "create a relationship (fails if it already exists)";
+    case "touch":
+      return "create a relationship, or leave it if it exists";
+    case "delete":
+      return "delete a relationship (fails if it does not exist)";
+  }
+}
+
+function pastTense(operation: UpdateOperation): string {
+  return operation === "create" ? "created" : operation === "touch" ? "touched" : "deleted";
+}
+
+/** zed's positional filter: `TYPE[:ID] [RELATION] [SUBJECT_TYPE[:ID[#RELATION]]]`. */
+export function parseFilter(resource?: string, relation?: string, subject?: string): RelationshipFilter {
+  const filter: { -readonly [K in keyof RelationshipFilter]: RelationshipFilter[K] } = {};
+  if (resource !== undefined) {
+    if (resource.includes(":")) {
+      const object = parseObject(resource, { field: "resource" }, "resource");
+      filter.resourceType = object.type;
+      filter.resourceId = object.id;
+    } else filter.resourceType = resource;
+  }
+  if (relation !== undefined && relation !== "") filter.relation = relation;
+  if (subject !== undefined) {
+    if (subject.includes(":")) {
+      const ref = parseSubject(subject, { field: "subject" });
+      filter.subjectType = ref.type;
+      filter.subjectId = ref.id;
+      if (subject.includes("#")) filter.subjectRelation = ref.relation ?? null;
+    } else if (subject.includes("#")) {
+      throw new GatehouseError(
+        "usage",
+        `subject filter \`${subject}\`: a subject relation needs an id (type:id#relation)`,
+      );
+    } else filter.subjectType = subject;
+  }
+  return filter;
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from "node:fs";
+import { GatehouseError } from "../model/errors.js";
+import { DEFAULT_TENANT } from "../model/names.js";
+import { Gatehouse } from "../service/gatehouse.js";
+import { createOutput, type Output } from "./output.js";
+
+/** Options every command accepts (see `main.ts`). */
+export interface GlobalOptions {
+  store?: string;
+  tenant?: string;
+  json?: boolean;
+  as?: string;
+}
+
+export interface CommandContext {
+  readonly storeLocation: string;
+  readonly tenant: string;
+  readonly actor: string;
+  readonly out: Output;
+}
+
+export function contextOf(options: GlobalOptions): CommandContext {
+  return {
+    storeLocation: options.store ?? process.env.GATEHOUSE_STORE ?? "./gatehouse.db",
+    tenant: options.tenant ?? process.env.GATEHOUSE_TENANT ?? DEFAULT_TENANT,
+    actor: options.as ?? process.env.GATEHOUSE_ACTOR ?? process.env.USER ?? "local",
+    out: createOutput(options.json === true),
+  };
+}
+
+/** Opens the store for one command and always closes it, so the SQLite file is left clean. */
+export async function withGatehouse<T>(
+  context: CommandContext,
+  run: (gatehouse: Gatehouse) => Promise<T>,
+): Promise<T> {
+  const gatehouse = await Gatehouse.open(context.storeLocation);
+  try {
+    return await run(gatehouse);
+  } finally {
+    await gatehouse.close();
+  }
+}
+
+/** Reads a file argument, or standard input for `-`. */
+export function readInput(path: string): { text: string; file: string } {
+  if (path === "-") return { text: readFileSync(0, "utf8"), file: "<stdin>" };
+  try {
+    return { text: readFileSync(path, "utf8"), file: path };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new GatehouseError(
+      "input",
+      code === "ENOENT"
+        ? `file \`${path}\` does not exist`
+        : `cannot read \`${path}\`: ${(error as Error).message}`,
+    );
+  }
+}
+
+export function parseRevision(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) {
+    throw new GatehouseError("usage", `${flag} expects a revision number, got \`${text}\``);
+  }
+  return Number(text);
+}

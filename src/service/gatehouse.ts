@@ -1,0 +1,362 @@
+import { type CheckRequest, Engine } from "../engine/engine.js";
+import type { ExplainNode } from "../engine/explain.js";
+import type { FoundSubject } from "../engine/lookup.js";
+import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
+import { checkTenant, DEFAULT_TENANT } from "../model/names.js";
+import {
+  formatRelationship,
+  type ObjectRef,
+  type Relationship,
+  type SubjectRef,
+} from "../model/relationship.js";
+import type { CompiledSchema } from "../schema/compiled.js";
+import { parseSchema } from "../schema/schema.js";
+import { allows, validateRelationship } from "../schema/validate-relationship.js";
+import { openStore } from "../store/open-store.js";
+import type {
+  RelationshipFilter,
+  RelationshipUpdate,
+  Revision,
+  SchemaVersion,
+  Store,
+  StoredRelationship,
+  WriteResult,
+} from "../store/store.js";
+import { parseTupleLines } from "./tuple-lines.js";
+
+export interface GatehouseOptions {
+  /** How many object hops one check may take before it fails with a depth error. */
+  readonly maxDepth?: number;
+}
+
+export interface ConsistencyOptions {
+  /** Answer at this revision or a newer one (read-your-writes across processes and nodes). */
+  readonly atLeastRevision?: Revision | undefined;
+}
+
+export interface ActorOptions {
+  readonly actor?: string | undefined;
+  readonly reason?: string | undefined;
+}
+
+export interface CheckResult {
+  readonly allowed: boolean;
+  /** The revision the answer was computed at. */
+  readonly revision: Revision;
+}
+
+export interface ImportOptions extends ActorOptions {
+  /** The file name, for error places. */
+  readonly file?: string | undefined;
+  /** Called as lines are validated, for a progress display. */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+/** How many updates are validated between two progress reports. */
+const PROGRESS_STEP = 50_000;
+
+/**
+ * Gatehouse's operations, independent of any transport: the library API, the CLI and (later)
+ * the HTTP API all call these. It owns the store and the in-memory engine and keeps the engine
+ * at a known store revision: every answer says which.
+ */
+export class Gatehouse {
+  readonly store: Store;
+  readonly engine: Engine;
+  /** Every loaded tenant's index reflects the store exactly at this revision. */
+  private appliedRevision: Revision = 0;
+  private schemaVersion: SchemaVersion | undefined;
+
+  private constructor(store: Store, options: GatehouseOptions) {
+    this.store = store;
+    this.engine = new Engine(undefined, options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {});
+  }
+
+  /** Opens a store (a SQLite file path, or `:memory:`) and loads its schema. */
+  static async open(location: string, options: GatehouseOptions = {}): Promise<Gatehouse> {
+    return Gatehouse.withStore(await openStore(location), options);
+  }
+
+  static async withStore(store: Store, options: GatehouseOptions = {}): Promise<Gatehouse> {
+    const gatehouse = new Gatehouse(store, options);
+    gatehouse.appliedRevision = await store.headRevision();
+    await gatehouse.loadSchemaAt(gatehouse.appliedRevision);
+    return gatehouse;
+  }
+
+  get revision(): Revision {
+    return this.appliedRevision;
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+
+  private async loadSchemaAt(revision: Revision): Promise<void> {
+    const version = await this.store.readSchema(revision);
+    this.schemaVersion = version;
+    this.engine.setSchema(version ? parseSchema(version.text).compiled : undefined);
+  }
+
+  /**
+   * Moves the loaded indexes forward to the store's head, replaying what other processes wrote.
+   */
+  async catchUp(): Promise<void> {
+    for (;;) {
+      const events = await this.store.revisionsSince(this.appliedRevision, 10_000);
+      if (events.length === 0) return;
+      for (const event of events) {
+        if (event.schemaVersion !== null) await this.loadSchemaAt(event.revision);
+        if (this.engine.hasTenant(event.tenant))
+          this.engine.tenant(event.tenant).apply(event.created, event.deleted);
+        this.appliedRevision = event.revision;
+      }
+    }
+  }
+
+  /** Ensures a tenant's index is loaded and at least at `atLeast`. */
+  private async ready(tenant: string, consistency: ConsistencyOptions = {}): Promise<void> {
+    checkTenant(tenant);
+    const wanted = consistency.atLeastRevision;
+    if (wanted !== undefined && wanted > this.appliedRevision) {
+      await this.catchUp();
+      if (wanted > this.appliedRevision) {
+        throw new GatehouseError(
+          "not_found",
+          `revision ${wanted} does not exist yet; the newest is ${this.appliedRevision}`,
+          { field: "atLeastRevision" },
+        );
+      }
+    }
+    if (!this.engine.hasTenant(tenant)) {
+      await this.catchUp();
+      const index = this.engine.tenant(tenant);
+      for await (const batch of this.store.scanTenant(tenant, this.appliedRevision)) index.apply(batch, []);
+    }
+  }
+
+  private schema(): CompiledSchema {
+    return this.engine.requireSchema();
+  }
+
+  // ---- schema -------------------------------------------------------------------------------
+
+  /**
+   * Writes a new schema version. Refused, with every reason, when the schema is invalid or when
+   * live relationships (in any tenant) would no longer fit it, as SpiceDB refuses it.
+   */
+  async writeSchema(text: string, options: ActorOptions & { file?: string } = {}): Promise<SchemaVersion> {
+    const { compiled } = parseSchema(text, options.file);
+    const diagnostics = new Diagnostics();
+    for (const shape of await this.store.relationshipShapes()) {
+      const type = compiled.typesByName.get(shape.resourceType);
+      const relation = type?.members.get(shape.relation);
+      const subject: SubjectRef = shape.subjectWildcard
+        ? { type: shape.subjectType, id: "*" }
+        : { type: shape.subjectType, id: "x", relation: shape.subjectRelation ?? undefined };
+      const written = `${shape.resourceType}#${shape.relation}@${shape.subjectType}${shape.subjectWildcard ? ":*" : shape.subjectRelation ? `#${shape.subjectRelation}` : ""}`;
+      if (!type || !relation || relation.kind !== "relation" || !allows(relation, subject)) {
+        diagnostics.add(
+          `the new schema does not allow \`${written}\`, which ${shape.count} live relationship${shape.count === 1 ? "" : "s"} use; delete them first or keep allowing them`,
+          options.file !== undefined ? { file: options.file } : undefined,
+        );
+      }
+    }
+    diagnostics.throwIfAny("the schema would orphan live relationships");
+    const version = await this.store.writeSchema(text, options);
+    await this.afterWrite(version.revision, () => {
+      this.schemaVersion = version;
+      this.engine.setSchema(compiled);
+    });
+    return version;
+  }
+
+  async readSchema(): Promise<SchemaVersion | undefined> {
+    await this.catchUp();
+    return this.schemaVersion;
+  }
+
+  /** Applies our own write to the engine, or replays from the store when others wrote too. */
+  private async afterWrite(revision: Revision, apply: () => void): Promise<void> {
+    if (revision === this.appliedRevision + 1) {
+      apply();
+      this.appliedRevision = revision;
+    } else {
+      await this.catchUp();
+    }
+  }
+
+  // ---- relationships ------------------------------------------------------------------------
+
+  /** Validates updates against the schema, reporting every bad one with its place. */
+  private validateUpdates(
+    updates: readonly RelationshipUpdate[],
+    placeOf: (index: number) => Place | undefined,
+    onProgress?: (done: number, total: number) => void,
+  ): void {
+    const schema = this.schema();
+    const diagnostics = new Diagnostics();
+    let failures = 0;
+    updates.forEach((update, i) => {
+      try {
+        validateRelationship(schema, update.relationship, placeOf(i));
+      } catch (error) {
+        if (!(error instanceof GatehouseError)) throw error;
+        failures++;
+        if (failures <= 20) diagnostics.errors.push(error);
+      }
+      if (onProgress && (i + 1) % PROGRESS_STEP === 0) onProgress(i + 1, updates.length);
+    });
+    if (failures > 20) diagnostics.add(`… and ${failures - 20} more invalid relationships`);
+    diagnostics.throwIfAny("nothing was written: some relationships do not fit the schema");
+  }
+
+  async writeRelationships(
+    tenant: string,
+    updates: readonly RelationshipUpdate[],
+    options: ActorOptions & { placeOf?: (index: number) => Place | undefined } = {},
+  ): Promise<WriteResult> {
+    checkTenant(tenant);
+    if (updates.length === 0) throw new GatehouseError("input", "no relationships to write");
+    // A single update needs no position in messages; in a batch, name which one.
+    const placeOf =
+      options.placeOf ?? ((i: number) => (updates.length > 1 ? { field: `updates[${i}]` } : undefined));
+    this.validateUpdates(updates, placeOf);
+    return this.commit(tenant, updates, options);
+  }
+
+  private async commit(
+    tenant: string,
+    updates: readonly RelationshipUpdate[],
+    options: ActorOptions,
+  ): Promise<WriteResult> {
+    const result = await this.store.writeRelationships(tenant, updates, options);
+    await this.afterWrite(result.revision, () => {
+      if (this.engine.hasTenant(tenant)) this.engine.tenant(tenant).apply(result.created, result.deleted);
+    });
+    return result;
+  }
+
+  async readRelationships(
+    tenant: string,
+    filter: RelationshipFilter = {},
+    options: { atRevision?: Revision | undefined; limit?: number | undefined } = {},
+  ): Promise<StoredRelationship[]> {
+    checkTenant(tenant);
+    return this.store.readRelationships(tenant, filter, options);
+  }
+
+  /**
+   * Imports one tuple a line, all or nothing: every line is parsed and validated before anything
+   * is written, and the write is one transaction. Relationships already live are left as they are.
+   */
+  async importRelationships(tenant: string, text: string, options: ImportOptions = {}): Promise<WriteResult> {
+    checkTenant(tenant);
+    const lines = parseTupleLines(text, options.file);
+    if (lines.length === 0) {
+      throw new GatehouseError(
+        "input",
+        `${options.file ?? "the input"} holds no relationships`,
+        placeOfFile(options.file),
+      );
+    }
+    const updates: RelationshipUpdate[] = lines.map((l) => ({
+      operation: "touch",
+      relationship: l.relationship,
+    }));
+    this.validateUpdates(
+      updates,
+      (i) => ({ ...placeOfFile(options.file), line: lines[i]!.line, column: 1 }),
+      options.onProgress,
+    );
+    const seen = new Map<string, number>();
+    const diagnostics = new Diagnostics();
+    lines.forEach((l) => {
+      const key = formatRelationship(l.relationship);
+      const first = seen.get(key);
+      if (first !== undefined)
+        diagnostics.add(`\`${key}\` appears twice (first on line ${first})`, {
+          ...placeOfFile(options.file),
+          line: l.line,
+        });
+      else seen.set(key, l.line);
+    });
+    diagnostics.throwIfAny("nothing was written: duplicate relationships");
+    return this.commit(tenant, updates, options);
+  }
+
+  // ---- queries ------------------------------------------------------------------------------
+
+  async check(
+    tenant: string,
+    request: CheckRequest,
+    consistency: ConsistencyOptions = {},
+  ): Promise<CheckResult> {
+    await this.ready(tenant, consistency);
+    return { allowed: this.engine.check(tenant, request), revision: this.appliedRevision };
+  }
+
+  /** Checks many at one revision; all are validated before any is answered. */
+  async checkBatch(
+    tenant: string,
+    requests: readonly CheckRequest[],
+    consistency: ConsistencyOptions & { placeOf?: (index: number) => Place | undefined } = {},
+  ): Promise<{ results: boolean[]; revision: Revision }> {
+    await this.ready(tenant, consistency);
+    const diagnostics = new Diagnostics();
+    const placeOf = consistency.placeOf ?? ((i: number) => ({ field: `checks[${i}]` }));
+    requests.forEach((request, i) => {
+      try {
+        this.engine.resolve(request);
+      } catch (error) {
+        if (!(error instanceof GatehouseError)) throw error;
+        diagnostics.errors.push(new GatehouseError(error.kind, error.message, placeOf(i)));
+      }
+    });
+    diagnostics.throwIfAny("no check was answered: some checks name unknown types or permissions");
+    return { results: requests.map((r) => this.engine.check(tenant, r)), revision: this.appliedRevision };
+  }
+
+  async explain(
+    tenant: string,
+    request: CheckRequest,
+    consistency: ConsistencyOptions = {},
+  ): Promise<{ tree: ExplainNode; revision: Revision }> {
+    await this.ready(tenant, consistency);
+    return { tree: this.engine.explain(tenant, request), revision: this.appliedRevision };
+  }
+
+  async lookupResources(
+    tenant: string,
+    resourceType: string,
+    permission: string,
+    subject: SubjectRef,
+    consistency: ConsistencyOptions = {},
+  ): Promise<{ resources: ObjectRef[]; revision: Revision }> {
+    await this.ready(tenant, consistency);
+    const ids = this.engine.lookupResources(tenant, resourceType, permission, subject);
+    return { resources: ids.map((id) => ({ type: resourceType, id })), revision: this.appliedRevision };
+  }
+
+  async lookupSubjects(
+    tenant: string,
+    resource: ObjectRef,
+    permission: string,
+    subjectType: string,
+    subjectRelation?: string,
+    consistency: ConsistencyOptions = {},
+  ): Promise<{ subjects: FoundSubject[]; revision: Revision }> {
+    await this.ready(tenant, consistency);
+    return {
+      subjects: this.engine.lookupSubjects(tenant, resource, permission, subjectType, subjectRelation),
+      revision: this.appliedRevision,
+    };
+  }
+}
+
+function placeOfFile(file: string | undefined): Place {
+  return file !== undefined ? { file } : {};
+}
+
+export type { Relationship };
+export { DEFAULT_TENANT };
