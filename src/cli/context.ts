@@ -19,11 +19,17 @@ export interface CommandContext {
   readonly out: Output;
 }
 
+/** An empty environment variable counts as unset, as shells make it easy to set one to "". */
+function env(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
 export function contextOf(options: GlobalOptions): CommandContext {
   return {
-    storeLocation: options.store ?? process.env.GATEHOUSE_STORE ?? "./gatehouse.db",
-    tenant: options.tenant ?? process.env.GATEHOUSE_TENANT ?? DEFAULT_TENANT,
-    actor: options.as ?? process.env.GATEHOUSE_ACTOR ?? process.env.USER ?? "local",
+    storeLocation: options.store ?? env("GATEHOUSE_STORE") ?? "./gatehouse.db",
+    tenant: options.tenant ?? env("GATEHOUSE_TENANT") ?? DEFAULT_TENANT,
+    actor: options.as ?? env("GATEHOUSE_ACTOR") ?? env("USER") ?? "local",
     out: createOutput(options.json === true),
   };
 }

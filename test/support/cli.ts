@@ -1,0 +1,36 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const CLI = join(import.meta.dirname, "../../dist/cli/main.js");
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built `gatehouse` binary as a user would (npm test builds it first). */
+export function gatehouse(args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): CliResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    input: options.input ?? "",
+    encoding: "utf8",
+    env: { ...process.env, GATEHOUSE_STORE: "", GATEHOUSE_TENANT: "", ...options.env },
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A fresh folder for a test's store and files. */
+export function workspace(): { dir: string; store: string; file: (name: string, text: string) => string } {
+  const dir = mkdtempSync(join(tmpdir(), "gatehouse-test-"));
+  return {
+    dir,
+    store: join(dir, "gatehouse.db"),
+    file(name, text) {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    },
+  };
+}
