@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { GatehouseError } from "../model/errors.js";
+import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
 import { registerPermission } from "./commands/permission.js";
 import { registerRelationship } from "./commands/relationship.js";
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerImport(program, globals);
   registerPermission(program, globals);
   registerValidate(program, globals);
+  registerDemo(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -20,7 +20,6 @@ export interface ExplainNode {
     | "nil"
     | "direct"
     | "wildcard"
-    | "userset"
     | "self"
     | "cycle";
   /** `document:readme#view`, `viewer - banned`, `parent->view` ... */
@@ -138,13 +137,7 @@ export function explainCheck(
       const userset = `${name(next)}#${data.relationNames[relationSlot]}`;
       if (target === null) continue;
       const inner = visitMember(next, target, depth + 1);
-      children.push({
-        step: "userset",
-        label: `through ${userset}`,
-        result: inner.result,
-        relationship: `${label}@${userset}`,
-        children: [inner],
-      });
+      children.push(through(inner, `${label}@${userset}`));
       if (inner.result) return done(true);
     }
     return done(false);
@@ -192,13 +185,7 @@ export function explainCheck(
                   children: [],
                 }
               : visitMember(next, target, depth + 1);
-          children.push({
-            step: "userset",
-            label: `through ${name(next)}`,
-            result: inner.result,
-            relationship: via,
-            children: [inner],
-          });
+          children.push(through(inner, via));
           if (inner.result && !all) return { step: "arrow", label, result: true, children };
           if (!inner.result && all) return { step: "arrow", label, result: false, children };
         }
@@ -208,4 +195,9 @@ export function explainCheck(
   };
 
   return visitMember(object, member, 0);
+}
+
+/** A step to another object: that object's own node, marked with the relationship that led there. */
+function through(inner: ExplainNode, relationship: string): ExplainNode {
+  return { ...inner, relationship };
 }
