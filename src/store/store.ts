@@ -12,6 +12,9 @@ import type { Relationship } from "../model/relationship.js";
 
 export type Revision = number;
 
+/** The tenant of store-wide revisions (schema writes); no real tenant name can be empty. */
+export const STORE_WIDE_TENANT = "";
+
 export interface StoredRelationship extends Relationship {
   readonly tenant: string;
   readonly createdRevision: Revision;
@@ -63,6 +66,7 @@ export interface SchemaVersion {
 /** One step of the store's history, for followers (the indexes, other nodes) to replay. */
 export interface RevisionEvent {
   readonly revision: Revision;
+  /** The tenant written, or `STORE_WIDE_TENANT` for a store-wide write such as a schema version. */
   readonly tenant: string;
   readonly created: readonly Relationship[];
   readonly deleted: readonly Relationship[];

@@ -1,0 +1,28 @@
+import { inputError } from "../model/errors.js";
+import { SqliteStore } from "./sqlite/sqlite-store.js";
+import type { Store } from "./store.js";
+
+const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+
+/**
+ * Opens the store a `--store` value names: a `postgres://` URL or otherwise a SQLite file path
+ * (`:memory:` for a throwaway store). Any other URL is refused rather than taken for a file name.
+ */
+export async function openStore(location: string): Promise<Store> {
+  const scheme = URL_SCHEME.exec(location)?.[1]?.toLowerCase();
+  if (scheme === "postgres" || scheme === "postgresql") {
+    throw inputError(
+      "the PostgreSQL store is not available yet: use a SQLite file path for `--store` (for example `./gatehouse.db`)",
+      { field: "store" },
+    );
+  }
+  if (scheme !== undefined) {
+    throw inputError(
+      `unsupported store \`${location}\`: expected a SQLite file path or a \`postgres://\` URL`,
+      { field: "store" },
+    );
+  }
+  if (location.trim() === "")
+    throw inputError("the store location is empty: expected a file path", { field: "store" });
+  return SqliteStore.open(location);
+}

@@ -1,0 +1,116 @@
+import type { Database } from "better-sqlite3";
+import { GatehouseError } from "../../model/errors.js";
+
+/**
+ * The SQLite store's schema, as an append-only list: a store file records the versions applied to
+ * it, so a released migration is never edited; a change is a new migration at the end.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  /** SQL run as one script, or a function for changes that need to look at the data. */
+  readonly up: string | ((db: Database) => void);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "revisions, tenants, relationships and schema versions",
+    // Tables are STRICT so that a wrong type from a future bug fails loudly instead of being
+    // coerced. `tenant` is NULL on store-wide revisions (schema writes).
+    up: `
+      CREATE TABLE revisions (
+        revision INTEGER PRIMARY KEY,
+        tenant TEXT,
+        kind TEXT NOT NULL,
+        actor TEXT,
+        reason TEXT,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE tenants (
+        name TEXT PRIMARY KEY,
+        first_revision INTEGER NOT NULL REFERENCES revisions (revision)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Clustered on the tuple so that reads by resource and a tenant scan walk the table in
+      -- order without a second lookup; the trailing created_revision keeps a tuple that was
+      -- deleted and created again as separate rows. '' is SpiceDB's '...' (no subject relation).
+      CREATE TABLE relationships (
+        tenant TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        relation TEXT NOT NULL,
+        subject_type TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        subject_relation TEXT NOT NULL,
+        created_revision INTEGER NOT NULL REFERENCES revisions (revision),
+        deleted_revision INTEGER REFERENCES revisions (revision),
+        PRIMARY KEY (
+          tenant, resource_type, resource_id, relation,
+          subject_type, subject_id, subject_relation, created_revision
+        ),
+        CHECK (deleted_revision IS NULL OR deleted_revision > created_revision)
+      ) STRICT, WITHOUT ROWID;
+
+      -- INVARIANT: a tuple is live at most once; writes rely on this to detect conflicts.
+      CREATE UNIQUE INDEX relationships_live ON relationships (
+        tenant, resource_type, resource_id, relation, subject_type, subject_id, subject_relation
+      ) WHERE deleted_revision IS NULL;
+
+      CREATE INDEX relationships_by_subject ON relationships (
+        tenant, subject_type, subject_id, subject_relation, resource_type, relation
+      );
+
+      CREATE INDEX relationships_by_created ON relationships (created_revision);
+
+      CREATE INDEX relationships_by_deleted ON relationships (deleted_revision)
+        WHERE deleted_revision IS NOT NULL;
+
+      CREATE TABLE schema_versions (
+        version INTEGER PRIMARY KEY,
+        revision INTEGER NOT NULL UNIQUE REFERENCES revisions (revision),
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        author TEXT
+      ) STRICT;
+    `,
+  },
+];
+
+/**
+ * Brings the file up to the newest migration. Each migration runs in its own IMMEDIATE
+ * transaction and re-reads the applied version inside it, so two processes opening the same new
+ * file at once apply each migration exactly once.
+ */
+export function applyMigrations(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS store_migrations (
+    version INTEGER PRIMARY KEY,
+    description TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+  const appliedVersion = db
+    .prepare<[], number>("SELECT coalesce(max(version), 0) FROM store_migrations")
+    .pluck();
+  const record = db.prepare(
+    "INSERT INTO store_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+  );
+  const newest = migrations.at(-1)?.version ?? 0;
+
+  const found = appliedVersion.get() ?? 0;
+  if (found > newest) {
+    throw new GatehouseError(
+      "input",
+      `the store was written by a newer Gatehouse (store schema version ${found}; this version knows up to ${newest})`,
+    );
+  }
+  for (const migration of migrations) {
+    db.transaction(() => {
+      if ((appliedVersion.get() ?? 0) >= migration.version) return;
+      if (typeof migration.up === "string") db.exec(migration.up);
+      else migration.up(db);
+      record.run(migration.version, migration.description, new Date().toISOString());
+    }).immediate();
+  }
+  return appliedVersion.get() ?? 0;
+}

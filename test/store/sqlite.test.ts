@@ -1,0 +1,222 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { GatehouseError } from "../../src/model/errors.js";
+import { parseRelationship } from "../../src/model/relationship.js";
+import { openStore } from "../../src/store/open-store.js";
+import { applyMigrations, MIGRATIONS } from "../../src/store/sqlite/migrations.js";
+import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { describeStoreConformance } from "./conformance.js";
+
+const dir = mkdtempSync(join(tmpdir(), "gatehouse-store-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const newFile = () => join(dir, `store-${++files}.db`);
+
+describeStoreConformance("sqlite :memory:", async () => SqliteStore.open(":memory:"));
+describeStoreConformance("sqlite file", async () => SqliteStore.open(newFile()));
+
+const create = (...texts: string[]) =>
+  texts.map((text) => ({ operation: "create" as const, relationship: parseRelationship(text) }));
+
+async function rejection(promise: Promise<unknown>): Promise<GatehouseError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GatehouseError);
+  return error as GatehouseError;
+}
+
+describe("sqlite store file", () => {
+  it("keeps relationships, schema and revisions across a reopen", async () => {
+    const path = newFile();
+    const first = SqliteStore.open(path);
+    await first.writeRelationships("acme", create("document:a#viewer@user:ann"));
+    await first.writeSchema("definition user {}");
+    await first.close();
+
+    const second = SqliteStore.open(path);
+    expect(await second.headRevision()).toBe(2);
+    expect(await second.tenants()).toEqual(["acme"]);
+    expect((await second.readSchema())?.text).toBe("definition user {}");
+    expect((await second.readRelationships("acme")).length).toBe(1);
+    expect((await second.writeRelationships("acme", create("document:b#viewer@user:ann"))).revision).toBe(3);
+    await second.close();
+  });
+
+  it("uses WAL and records the actor and reason with each revision", async () => {
+    const path = newFile();
+    const store = SqliteStore.open(path, { now: () => new Date("2030-01-02T03:04:05.000Z") });
+    await store.writeRelationships("acme", create("document:a#viewer@user:ann"), {
+      actor: "ann",
+      reason: "onboarding",
+    });
+    await store.writeSchema("definition user {}", { actor: "bob" });
+    await store.close();
+
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(
+      db.prepare("SELECT revision, tenant, kind, actor, reason, created_at FROM revisions").raw().all(),
+    ).toEqual([
+      [1, "acme", "relationships", "ann", "onboarding", "2030-01-02T03:04:05.000Z"],
+      [2, null, "schema", "bob", null, "2030-01-02T03:04:05.000Z"],
+    ]);
+    db.close();
+  });
+
+  it("refuses a location it cannot open with an input error", async () => {
+    expect(() => SqliteStore.open(join(dir, "missing", "x.db"))).toThrow(/directory does not exist/);
+    const notADatabase = join(dir, "not-a-database.db");
+    writeFileSync(notADatabase, "this is not sqlite, just a text file that is long enough to have a header");
+    const error = (() => {
+      try {
+        SqliteStore.open(notADatabase);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(GatehouseError);
+    expect((error as GatehouseError).kind).toBe("input");
+    expect((error as GatehouseError).message).toMatch(/^cannot open the store `.*not-a-database\.db`/);
+  });
+});
+
+describe("sqlite migrations", () => {
+  it("numbers migrations 1, 2, 3 ... and records each one applied", async () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    const path = newFile();
+    await SqliteStore.open(path).close();
+    await SqliteStore.open(path).close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare("SELECT version FROM store_migrations ORDER BY version").pluck().all()).toEqual(
+      MIGRATIONS.map((m) => m.version),
+    );
+    db.close();
+  });
+
+  it("applies a new migration to an existing file, and a failed one leaves nothing of itself", () => {
+    const db = new Database(":memory:");
+    expect(applyMigrations(db)).toBe(MIGRATIONS.length);
+    const next = MIGRATIONS.length + 1;
+    const failing = [
+      ...MIGRATIONS,
+      {
+        version: next,
+        description: "fails halfway",
+        up: "CREATE TABLE half (x INTEGER); SELECT no_such_function();",
+      },
+    ];
+    expect(() => applyMigrations(db, failing)).toThrow(/no_such_function/);
+    expect(db.prepare("SELECT max(version) FROM store_migrations").pluck().get()).toBe(MIGRATIONS.length);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
+
+    const working = [
+      ...MIGRATIONS,
+      { version: next, description: "adds a table", up: "CREATE TABLE later (x INTEGER)" },
+    ];
+    expect(applyMigrations(db, working)).toBe(next);
+    expect(db.prepare("SELECT count(*) FROM later").pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it("refuses a store written by a newer version", async () => {
+    const path = newFile();
+    await SqliteStore.open(path).close();
+    const db = new Database(path);
+    db.prepare("INSERT INTO store_migrations VALUES (?, 'from the future', '2100-01-01T00:00:00Z')").run(999);
+    db.close();
+    expect(() => SqliteStore.open(path)).toThrow(/written by a newer Gatehouse \(store schema version 999/);
+  });
+});
+
+describe("sqlite crash safety", () => {
+  it("a transaction that fails halfway inside SQLite leaves nothing and consumes no revision", async () => {
+    const path = newFile();
+    const store = SqliteStore.open(path);
+    await store.writeRelationships("acme", create("document:first#viewer@user:ann"));
+    // A trigger makes SQLite itself fail on the third insert, after two rows were written.
+    const db = new Database(path);
+    db.exec(`CREATE TRIGGER boom BEFORE INSERT ON relationships WHEN NEW.resource_id = 'boom'
+             BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+    await expect(
+      store.writeRelationships(
+        "newco",
+        create("document:a#viewer@user:ann", "document:b#viewer@user:ann", "document:boom#viewer@user:ann"),
+      ),
+    ).rejects.toThrow(/boom/);
+    db.exec("DROP TRIGGER boom");
+    db.close();
+
+    expect(await store.headRevision()).toBe(1);
+    expect(await store.tenants()).toEqual(["acme"]);
+    expect(await store.readRelationships("newco")).toEqual([]);
+    await store.close();
+    const reopened = SqliteStore.open(path);
+    expect(await reopened.readRelationships("newco")).toEqual([]);
+    expect((await reopened.writeRelationships("newco", create("document:a#viewer@user:ann"))).revision).toBe(
+      2,
+    );
+    await reopened.close();
+  });
+
+  it("a process killed in the middle of a write leaves the store as it was, and writable", async () => {
+    const path = newFile();
+    const store = SqliteStore.open(path);
+    await store.writeRelationships("acme", create("document:first#viewer@user:ann"));
+    await store.close();
+
+    // A tiny page cache forces the uncommitted rows into the WAL file before the kill, so
+    // recovery really has frames to throw away.
+    const writer = `
+      const Database = require("better-sqlite3");
+      const db = new Database(process.env.STORE);
+      db.pragma("cache_size = 10");
+      db.exec("BEGIN IMMEDIATE");
+      const revision = db.prepare("INSERT INTO revisions (tenant, kind, created_at) VALUES ('acme', 'relationships', 'now')").run().lastInsertRowid;
+      const insert = db.prepare("INSERT INTO relationships VALUES ('acme', 'document', ?, 'viewer', 'user', 'ann', '', ?, NULL)");
+      for (let i = 0; i < 20000; i++) insert.run("d" + i, revision);
+      process.kill(process.pid, "SIGKILL");
+    `;
+    const child = spawnSync(process.execPath, ["-e", writer], { env: { ...process.env, STORE: path } });
+    expect(child.signal).toBe("SIGKILL");
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(100_000);
+
+    const reopened = SqliteStore.open(path);
+    expect(await reopened.headRevision()).toBe(1);
+    expect((await reopened.readRelationships("acme")).length).toBe(1);
+    expect(
+      (await reopened.writeRelationships("acme", create("document:second#viewer@user:ann"))).revision,
+    ).toBe(2);
+    await reopened.close();
+  });
+});
+
+describe("openStore", () => {
+  it("opens SQLite for a file path", async () => {
+    const store = await openStore(newFile());
+    expect(store.kind).toBe("sqlite");
+    expect(await store.headRevision()).toBe(0);
+    await store.close();
+  });
+
+  it("says the PostgreSQL store is not available yet, without echoing the URL's password", async () => {
+    for (const url of ["postgres://gate:secret@db/gatehouse", "postgresql://db/gatehouse"]) {
+      const error = await rejection(openStore(url));
+      expect(error.kind).toBe("input");
+      expect(error.message).toMatch(/PostgreSQL store is not available yet/);
+      expect(error.message).not.toMatch(/secret/);
+    }
+  });
+
+  it("refuses other URLs instead of creating a file named like one", async () => {
+    const error = await rejection(openStore("mysql://db/gatehouse"));
+    expect(error.kind).toBe("input");
+    expect(error.message).toMatch(/unsupported store `mysql:\/\/db\/gatehouse`/);
+    expect((await rejection(openStore(""))).kind).toBe("input");
+  });
+});
