@@ -1,4 +1,5 @@
 import type { Relationship } from "../model/relationship.js";
+import type { ChangeStore } from "./change-records.js";
 
 /**
  * The storage interface every backend implements (SQLite now, PostgreSQL next) and the one
@@ -91,7 +92,7 @@ export interface WriteOptions {
   readonly reason?: string | undefined;
 }
 
-export interface Store {
+export interface Store extends ChangeStore {
   readonly kind: "sqlite" | "postgres";
 
   /** The newest revision written (0 for an empty store). */
