@@ -1,4 +1,6 @@
 import type { Engine } from "../../src/engine/engine.js";
+import { has } from "../../src/engine/subject-set.js";
+import { SubjectSets } from "../../src/engine/subject-sets.js";
 import { GatehouseError } from "../../src/model/errors.js";
 import {
   formatSubject,
@@ -145,6 +147,19 @@ export async function compareWithSpiceDB(
         );
       }
     }
+  }
+  // The subject sets that plans diff must hold exactly the plain subjects that check true.
+  const evaluator = engine.evaluator(tenant);
+  const sets = new SubjectSets(evaluator);
+  for (const q of queries) {
+    if (q.subject.relation !== undefined) continue;
+    const expected = ours.get(describeQuery(q));
+    const object = evaluator.data.objectId(`${q.resource.type}:${q.resource.id}`);
+    const subject = evaluator.data.objectId(`${q.subject.type}:${q.subject.id}`);
+    if (expected === undefined || object === undefined || subject === undefined) continue;
+    const member = engine.resolve(q);
+    const inSet = has(sets.of(object, member), evaluator.data.objectTypes[subject]!, subject);
+    if (inSet !== expected) result.mismatches.push(`subject set disagrees with check on ${describeQuery(q)} (check ${expected})`);
   }
   return result;
 }

@@ -1,0 +1,140 @@
+/**
+ * A set of subjects, per type: either finitely many objects, or every object of the type except
+ * finitely many (what a wildcard `user:*`, possibly minus exclusions, grants). The algebra is
+ * closed under union, intersection and difference, so every permission's subjects can be
+ * computed exactly, wildcards included.
+ *
+ * Objects are the data index's numbers; types are its type numbers. Sets handed out by
+ * `SubjectSets` are shared and must not be mutated; the operations below build new ones.
+ */
+export type TypeSet =
+  | { readonly all: false; readonly members: ReadonlySet<number> }
+  | { readonly all: true; readonly excluded: ReadonlySet<number> };
+
+export type SubjectSet = ReadonlyMap<number, TypeSet>;
+
+export const EMPTY: SubjectSet = new Map();
+const NONE: ReadonlySet<number> = new Set();
+
+export function has(set: SubjectSet, type: number, object: number): boolean {
+  const t = set.get(type);
+  if (t === undefined) return false;
+  return t.all ? !t.excluded.has(object) : t.members.has(object);
+}
+
+/** Whether an object of `type` that the set does not mention (a "fresh" subject) is in it. */
+export function hasAnyone(set: SubjectSet, type: number): boolean {
+  return set.get(type)?.all === true;
+}
+
+function union1(a: TypeSet, b: TypeSet): TypeSet {
+  if (!a.all && !b.all) {
+    if (b.members.size === 0) return a;
+    if (a.members.size === 0) return b;
+    const members = new Set(a.members);
+    for (const x of b.members) members.add(x);
+    return { all: false, members };
+  }
+  if (a.all && b.all) return { all: true, excluded: intersect(a.excluded, b.excluded) };
+  const [co, fin] = a.all ? [a, b as Extract<TypeSet, { all: false }>] : [b as Extract<TypeSet, { all: true }>, a];
+  return { all: true, excluded: minus(co.excluded, fin.members) };
+}
+
+function intersect1(a: TypeSet, b: TypeSet): TypeSet {
+  if (!a.all && !b.all) return { all: false, members: intersect(a.members, b.members) };
+  if (a.all && b.all) return { all: true, excluded: unite(a.excluded, b.excluded) };
+  const [co, fin] = a.all ? [a, b as Extract<TypeSet, { all: false }>] : [b as Extract<TypeSet, { all: true }>, a];
+  return { all: false, members: minus(fin.members, co.excluded) };
+}
+
+function minus1(a: TypeSet, b: TypeSet): TypeSet {
+  if (!a.all && !b.all) return { all: false, members: minus(a.members, b.members) };
+  if (!a.all && b.all) return { all: false, members: intersect(a.members, b.excluded) };
+  if (a.all && !b.all) return { all: true, excluded: unite(a.excluded, b.members) };
+  return { all: false, members: minus((b as Extract<TypeSet, { all: true }>).excluded, (a as Extract<TypeSet, { all: true }>).excluded) };
+}
+
+function isEmpty(t: TypeSet): boolean {
+  return !t.all && t.members.size === 0;
+}
+
+export function union(a: SubjectSet, b: SubjectSet): SubjectSet {
+  if (a.size === 0) return b;
+  if (b.size === 0) return a;
+  const out = new Map(a);
+  for (const [type, tb] of b) {
+    const ta = a.get(type);
+    out.set(type, ta === undefined ? tb : union1(ta, tb));
+  }
+  return out;
+}
+
+export function intersection(a: SubjectSet, b: SubjectSet): SubjectSet {
+  const out = new Map<number, TypeSet>();
+  for (const [type, ta] of a) {
+    const tb = b.get(type);
+    if (tb === undefined) continue;
+    const t = intersect1(ta, tb);
+    if (!isEmpty(t)) out.set(type, t);
+  }
+  return out;
+}
+
+export function difference(a: SubjectSet, b: SubjectSet): SubjectSet {
+  if (a.size === 0 || b.size === 0) return a;
+  const out = new Map<number, TypeSet>();
+  for (const [type, ta] of a) {
+    const tb = b.get(type);
+    const t = tb === undefined ? ta : minus1(ta, tb);
+    if (!isEmpty(t)) out.set(type, t);
+  }
+  return out;
+}
+
+/** A set of plain objects grouped by type, with wildcard types granting everyone. */
+export class SubjectSetBuilder {
+  private readonly members = new Map<number, Set<number>>();
+  private readonly everyone = new Set<number>();
+
+  addObject(type: number, object: number): void {
+    let set = this.members.get(type);
+    if (!set) {
+      set = new Set();
+      this.members.set(type, set);
+    }
+    set.add(object);
+  }
+
+  addEveryone(type: number): void {
+    this.everyone.add(type);
+  }
+
+  build(): SubjectSet {
+    const out = new Map<number, TypeSet>();
+    for (const [type, members] of this.members) if (!this.everyone.has(type)) out.set(type, { all: false, members });
+    for (const type of this.everyone) out.set(type, { all: true, excluded: NONE });
+    return out;
+  }
+}
+
+function intersect(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet<number> {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  const out = new Set<number>();
+  for (const x of small) if (large.has(x)) out.add(x);
+  return out;
+}
+
+function unite(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet<number> {
+  if (b.size === 0) return a;
+  if (a.size === 0) return b;
+  const out = new Set(a);
+  for (const x of b) out.add(x);
+  return out;
+}
+
+function minus(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet<number> {
+  if (a.size === 0 || b.size === 0) return a;
+  const out = new Set<number>();
+  for (const x of a) if (!b.has(x)) out.add(x);
+  return out;
+}
