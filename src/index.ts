@@ -2,7 +2,23 @@
  * Gatehouse's public library API, chosen by hand: what an application embedding Gatehouse
  * needs, and nothing internal.
  */
-export { Gatehouse } from "./service/gatehouse.js";
+
+export type { CheckRequest } from "./engine/engine.js";
+export type { ExplainNode } from "./engine/explain.js";
+export type { FoundSubject } from "./engine/lookup.js";
+export { type ErrorKind, GatehouseError, type Place } from "./model/errors.js";
+export { DEFAULT_TENANT } from "./model/names.js";
+export {
+  formatRelationship,
+  formatSubject,
+  type ObjectRef,
+  parseObject,
+  parseRelationship,
+  parseSubject,
+  type Relationship,
+  type SubjectRef,
+} from "./model/relationship.js";
+export { formatSchema, parseSchema } from "./schema/schema.js";
 export type {
   ActorOptions,
   CheckResult,
@@ -10,22 +26,9 @@ export type {
   GatehouseOptions,
   ImportOptions,
 } from "./service/gatehouse.js";
-export type { CheckRequest } from "./engine/engine.js";
-export type { ExplainNode } from "./engine/explain.js";
-export type { FoundSubject } from "./engine/lookup.js";
-export { GatehouseError, type ErrorKind, type Place } from "./model/errors.js";
-export { DEFAULT_TENANT } from "./model/names.js";
-export {
-  formatRelationship,
-  formatSubject,
-  parseRelationship,
-  parseSubject,
-  parseObject,
-  type ObjectRef,
-  type Relationship,
-  type SubjectRef,
-} from "./model/relationship.js";
-export { formatSchema, parseSchema } from "./schema/schema.js";
+export { Gatehouse } from "./service/gatehouse.js";
+export { runValidationFile, type ValidationFailure, type ValidationReport } from "./service/validate.js";
+export { loadValidationFile, parseValidationFile } from "./service/validation-file.js";
 export type {
   RelationshipFilter,
   RelationshipUpdate,
@@ -35,5 +38,3 @@ export type {
   UpdateOperation,
   WriteResult,
 } from "./store/store.js";
-export { runValidationFile, type ValidationReport, type ValidationFailure } from "./service/validate.js";
-export { loadValidationFile, parseValidationFile } from "./service/validation-file.js";

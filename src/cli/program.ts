@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { GatehouseError } from "../model/errors.js";
+import { registerChange } from "./commands/change.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
 import { registerPermission } from "./commands/permission.js";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerImport(program, globals);
   registerPermission(program, globals);
   registerValidate(program, globals);
+  registerChange(program, globals);
   registerDemo(program, globals);
   for (const command of program.commands) {
     command.exitOverride();

@@ -36,14 +36,18 @@ function union1(a: TypeSet, b: TypeSet): TypeSet {
     return { all: false, members };
   }
   if (a.all && b.all) return { all: true, excluded: intersect(a.excluded, b.excluded) };
-  const [co, fin] = a.all ? [a, b as Extract<TypeSet, { all: false }>] : [b as Extract<TypeSet, { all: true }>, a];
+  const [co, fin] = a.all
+    ? [a, b as Extract<TypeSet, { all: false }>]
+    : [b as Extract<TypeSet, { all: true }>, a];
   return { all: true, excluded: minus(co.excluded, fin.members) };
 }
 
 function intersect1(a: TypeSet, b: TypeSet): TypeSet {
   if (!a.all && !b.all) return { all: false, members: intersect(a.members, b.members) };
   if (a.all && b.all) return { all: true, excluded: unite(a.excluded, b.excluded) };
-  const [co, fin] = a.all ? [a, b as Extract<TypeSet, { all: false }>] : [b as Extract<TypeSet, { all: true }>, a];
+  const [co, fin] = a.all
+    ? [a, b as Extract<TypeSet, { all: false }>]
+    : [b as Extract<TypeSet, { all: true }>, a];
   return { all: false, members: minus(fin.members, co.excluded) };
 }
 
@@ -51,7 +55,13 @@ function minus1(a: TypeSet, b: TypeSet): TypeSet {
   if (!a.all && !b.all) return { all: false, members: minus(a.members, b.members) };
   if (!a.all && b.all) return { all: false, members: intersect(a.members, b.excluded) };
   if (a.all && !b.all) return { all: true, excluded: unite(a.excluded, b.members) };
-  return { all: false, members: minus((b as Extract<TypeSet, { all: true }>).excluded, (a as Extract<TypeSet, { all: true }>).excluded) };
+  return {
+    all: false,
+    members: minus(
+      (b as Extract<TypeSet, { all: true }>).excluded,
+      (a as Extract<TypeSet, { all: true }>).excluded,
+    ),
+  };
 }
 
 function isEmpty(t: TypeSet): boolean {
@@ -111,7 +121,8 @@ export class SubjectSetBuilder {
 
   build(): SubjectSet {
     const out = new Map<number, TypeSet>();
-    for (const [type, members] of this.members) if (!this.everyone.has(type)) out.set(type, { all: false, members });
+    for (const [type, members] of this.members)
+      if (!this.everyone.has(type)) out.set(type, { all: false, members });
     for (const type of this.everyone) out.set(type, { all: true, excluded: NONE });
     return out;
   }

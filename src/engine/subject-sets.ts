@@ -2,14 +2,7 @@ import type { Expression, MemberDef, RelationDef } from "../schema/compiled.js";
 import { RELATION_SLOTS } from "./data-index.js";
 import type { Evaluator } from "./evaluator.js";
 import { depthExceeded } from "./limits.js";
-import {
-  difference,
-  EMPTY,
-  intersection,
-  SubjectSetBuilder,
-  type SubjectSet,
-  union,
-} from "./subject-set.js";
+import { difference, EMPTY, intersection, type SubjectSet, SubjectSetBuilder, union } from "./subject-set.js";
 
 /**
  * Computes, for an (object, member), the complete set of plain subjects (objects without a
@@ -45,7 +38,9 @@ export class SubjectSets {
     const cutsBefore = this.cuts;
     this.path.push(key);
     const result =
-      member.kind === "relation" ? this.relation(object, member, depth) : this.expression(object, member.expression, depth);
+      member.kind === "relation"
+        ? this.relation(object, member, depth)
+        : this.expression(object, member.expression, depth);
     this.path.pop();
     if (this.cuts === cutsBefore) this.memo.set(key, result);
     return result;
@@ -86,7 +81,10 @@ export class SubjectSets {
       case "ref":
         return this.member(object, e.member, depth);
       case "union":
-        return e.operands.reduce<SubjectSet>((acc, o) => union(acc, this.expression(object, o, depth)), EMPTY);
+        return e.operands.reduce<SubjectSet>(
+          (acc, o) => union(acc, this.expression(object, o, depth)),
+          EMPTY,
+        );
       case "intersection": {
         let acc = this.expression(object, e.operands[0]!, depth);
         for (const o of e.operands.slice(1)) {

@@ -1,3 +1,5 @@
+import { Changes } from "../changes/lifecycle.js";
+import { orphanedShapes } from "../changes/orphans.js";
 import { type CheckRequest, Engine } from "../engine/engine.js";
 import type { ExplainNode } from "../engine/explain.js";
 import type { FoundSubject } from "../engine/lookup.js";
@@ -11,7 +13,7 @@ import {
 } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
-import { allows, validateRelationship } from "../schema/validate-relationship.js";
+import { validateRelationship } from "../schema/validate-relationship.js";
 import { openStore } from "../store/open-store.js";
 import type {
   RelationshipFilter,
@@ -25,6 +27,8 @@ import type {
 import { parseTupleLines } from "./tuple-lines.js";
 
 export interface GatehouseOptions {
+  /** The clock, for tests; defaults to the system clock. */
+  readonly now?: () => Date;
   /** How many object hops one check may take before it fails with a depth error. */
   readonly maxDepth?: number;
 }
@@ -66,10 +70,32 @@ export class Gatehouse {
   /** Every loaded tenant's index reflects the store exactly at this revision. */
   private appliedRevision: Revision = 0;
   private schemaVersion: SchemaVersion | undefined;
+  /** Propose, plan, approve, apply, revert and restore changes; guards. */
+  readonly changes: Changes;
+  readonly now: () => Date;
 
   private constructor(store: Store, options: GatehouseOptions) {
     this.store = store;
     this.engine = new Engine(undefined, options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {});
+    this.now = options.now ?? (() => new Date());
+    this.changes = new Changes({
+      store,
+      engine: this.engine,
+      now: this.now,
+      ready: async (tenants) => {
+        await this.catchUp();
+        for (const tenant of new Set(tenants)) await this.ready(tenant);
+        return this.appliedRevision;
+      },
+      applied: (tenant, result) =>
+        this.afterWrite(result.revision, () => {
+          if (result.schemaVersion) {
+            this.schemaVersion = result.schemaVersion;
+            this.engine.setSchema(parseSchema(result.schemaVersion.text).compiled);
+          }
+          if (this.engine.hasTenant(tenant)) this.engine.tenant(tenant).apply(result.created, result.deleted);
+        }),
+    });
   }
 
   /** Opens a store (a SQLite file path, or `:memory:`) and loads its schema. */
@@ -148,20 +174,9 @@ export class Gatehouse {
   async writeSchema(text: string, options: ActorOptions & { file?: string } = {}): Promise<SchemaVersion> {
     const { compiled } = parseSchema(text, options.file);
     const diagnostics = new Diagnostics();
-    for (const shape of await this.store.relationshipShapes()) {
-      const type = compiled.typesByName.get(shape.resourceType);
-      const relation = type?.members.get(shape.relation);
-      const subject: SubjectRef = shape.subjectWildcard
-        ? { type: shape.subjectType, id: "*" }
-        : { type: shape.subjectType, id: "x", relation: shape.subjectRelation ?? undefined };
-      const written = `${shape.resourceType}#${shape.relation}@${shape.subjectType}${shape.subjectWildcard ? ":*" : shape.subjectRelation ? `#${shape.subjectRelation}` : ""}`;
-      if (!type || !relation || relation.kind !== "relation" || !allows(relation, subject)) {
-        diagnostics.add(
-          `the new schema does not allow \`${written}\`, which ${shape.count} live relationship${shape.count === 1 ? "" : "s"} use; delete them first or keep allowing them`,
-          options.file !== undefined ? { file: options.file } : undefined,
-        );
-      }
-    }
+    const place = options.file !== undefined ? { file: options.file } : undefined;
+    for (const problem of orphanedShapes(compiled, await this.store.relationshipShapes()))
+      diagnostics.add(problem, place);
     diagnostics.throwIfAny("the schema would orphan live relationships");
     const version = await this.store.writeSchema(text, options);
     await this.afterWrite(version.revision, () => {

@@ -1,5 +1,11 @@
 import type { Relationship } from "../model/relationship.js";
-import type { RelationshipFilter, RelationshipUpdate, Revision, SchemaVersion, WriteResult } from "./store.js";
+import type {
+  RelationshipFilter,
+  RelationshipUpdate,
+  Revision,
+  SchemaVersion,
+  WriteResult,
+} from "./store.js";
 
 /**
  * What the store keeps of changes, approvals, guards and the audit trail. The changes layer owns
@@ -8,7 +14,16 @@ import type { RelationshipFilter, RelationshipUpdate, Revision, SchemaVersion, W
  * record as one revision, or nothing).
  */
 
-export type Intent = "grant" | "revoke" | "cleanup" | "migration" | "model" | "purge" | "restore" | "merge" | "revert";
+export type Intent =
+  | "grant"
+  | "revoke"
+  | "cleanup"
+  | "migration"
+  | "model"
+  | "purge"
+  | "restore"
+  | "merge"
+  | "revert";
 
 export type ChangeState = "proposed" | "planned" | "approved" | "applied" | "reverted" | "rejected" | "stale";
 
@@ -38,7 +53,11 @@ export interface ChangeRecord {
   /** The revision at which the change was applied. */
   readonly appliedRevision: Revision | null;
   /** What the apply did to live relationships, for an exact revert. */
-  readonly applied: { readonly created: readonly Relationship[]; readonly deleted: readonly Relationship[]; readonly schemaVersion: number | null } | null;
+  readonly applied: {
+    readonly created: readonly Relationship[];
+    readonly deleted: readonly Relationship[];
+    readonly schemaVersion: number | null;
+  } | null;
   /** For a revert: the change it reverts. For a reverted change: the change that reverted it. */
   readonly revertOf: number | null;
   readonly revertedBy: number | null;
@@ -89,7 +108,9 @@ export interface AuditRecord {
   readonly details: unknown;
 }
 
-export type NewAuditRecord = Omit<AuditRecord, "seq" | "at" | "revision"> & { readonly revision?: Revision | null };
+export type NewAuditRecord = Omit<AuditRecord, "seq" | "at" | "revision"> & {
+  readonly revision?: Revision | null;
+};
 
 export interface AuditFilter {
   readonly actor?: string;
@@ -122,7 +143,11 @@ export interface ApplyInput {
    * resource or subject object is one of these (`type:id`) was written after `baseRevision`, or
    * when any schema was written after it: the plan no longer describes what would happen.
    */
-  readonly region: { readonly baseRevision: Revision; readonly objects: readonly string[]; readonly schemaSensitive: boolean };
+  readonly region: {
+    readonly baseRevision: Revision;
+    readonly objects: readonly string[];
+    readonly schemaSensitive: boolean;
+  };
   /** Appended to the audit log in the same transaction (revision filled in by the store). */
   readonly audit: NewAuditRecord;
 }
@@ -133,14 +158,22 @@ export interface ApplyResult extends WriteResult {
 }
 
 export interface ChangeStore {
-  /** Stores a proposed change and its audit record together; returns it with its new id. */
+  /**
+   * Stores a proposed change and its audit record together; returns it with its new id. The
+   * audit record's target is set to `change:<id>`, which the caller cannot know yet.
+   */
   createChange(change: NewChange, audit: NewAuditRecord): Promise<ChangeRecord>;
   getChange(id: number): Promise<ChangeRecord | undefined>;
   listChanges(filter?: { tenant?: string; state?: ChangeState; limit?: number }): Promise<ChangeRecord[]>;
   /** Updates a change and appends an audit record in one transaction. */
   updateChange(id: number, update: ChangeUpdate, audit: NewAuditRecord): Promise<ChangeRecord>;
   /** Records an approval (one per principal; a second by the same principal is a `conflict`). */
-  addApproval(id: number, principal: string, comment: string | null, audit: NewAuditRecord): Promise<ChangeRecord>;
+  addApproval(
+    id: number,
+    principal: string,
+    comment: string | null,
+    audit: NewAuditRecord,
+  ): Promise<ChangeRecord>;
   /**
    * Applies a change: checks the region for staleness, writes the relationship updates (and the
    * schema) as ONE new revision, marks the change `applied` with what it did, and audits it.

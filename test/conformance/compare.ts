@@ -159,7 +159,8 @@ export async function compareWithSpiceDB(
     if (expected === undefined || object === undefined || subject === undefined) continue;
     const member = engine.resolve(q);
     const inSet = has(sets.of(object, member), evaluator.data.objectTypes[subject]!, subject);
-    if (inSet !== expected) result.mismatches.push(`subject set disagrees with check on ${describeQuery(q)} (check ${expected})`);
+    if (inSet !== expected)
+      result.mismatches.push(`subject set disagrees with check on ${describeQuery(q)} (check ${expected})`);
   }
   return result;
 }

@@ -31,7 +31,10 @@ const relationship: fc.Arbitrary<Relationship> = fc.oneof(
   fc.record({
     resource: pick(groups).map((id) => ({ type: "group", id })),
     relation: fc.constant("member"),
-    subject: fc.oneof(userSubject, pick(groups).map((id) => ({ type: "group", id, relation: "member" }))),
+    subject: fc.oneof(
+      userSubject,
+      pick(groups).map((id) => ({ type: "group", id, relation: "member" })),
+    ),
   }),
   fc.record({
     resource: pick(folders).map((id) => ({ type: "folder", id })),
@@ -44,9 +47,16 @@ const relationship: fc.Arbitrary<Relationship> = fc.oneof(
     subject: pick(folders).map((id) => ({ type: "folder", id })),
   }),
   fc.record({
-    resource: fc.oneof(pick(documents).map((id) => ({ type: "document", id })), pick(folders).map((id) => ({ type: "folder", id }))),
+    resource: fc.oneof(
+      pick(documents).map((id) => ({ type: "document", id })),
+      pick(folders).map((id) => ({ type: "folder", id })),
+    ),
     relation: fc.constant("viewer"),
-    subject: fc.oneof(userSubject, fc.constant({ type: "user", id: "*" }), pick(groups).map((id) => ({ type: "group", id, relation: "member" }))),
+    subject: fc.oneof(
+      userSubject,
+      fc.constant({ type: "user", id: "*" }),
+      pick(groups).map((id) => ({ type: "group", id, relation: "member" })),
+    ),
   }),
   fc.record({
     resource: pick(documents).map((id) => ({ type: "document", id })),
@@ -67,11 +77,20 @@ async function observe(g: Gatehouse, tenant: string): Promise<unknown> {
   const seen: unknown[] = [];
   for (const doc of documents) {
     for (const user of users) {
-      seen.push((await g.check(tenant, { resource: { type: "document", id: doc }, permission: "view", subject: { type: "user", id: user } })).allowed);
+      seen.push(
+        (
+          await g.check(tenant, {
+            resource: { type: "document", id: doc },
+            permission: "view",
+            subject: { type: "user", id: user },
+          })
+        ).allowed,
+      );
     }
     seen.push((await g.lookupSubjects(tenant, { type: "document", id: doc }, "view", "user")).subjects);
   }
-  for (const user of users) seen.push((await g.lookupResources(tenant, "document", "view", { type: "user", id: user })).resources);
+  for (const user of users)
+    seen.push((await g.lookupResources(tenant, "document", "view", { type: "user", id: user })).resources);
   seen.push((await g.readRelationships(tenant)).map(formatRelationship));
   return seen;
 }
@@ -79,28 +98,40 @@ async function observe(g: Gatehouse, tenant: string): Promise<unknown> {
 describe("tenant isolation", () => {
   it("nothing written to other tenants is ever visible: a tenant observes exactly what it would alone", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 40 }), pick(tenants), async (operations, observed) => {
-        const shared = await Gatehouse.open(":memory:");
-        const alone = await Gatehouse.open(":memory:");
-        try {
-          await shared.writeSchema(SCHEMA);
-          await alone.writeSchema(SCHEMA);
-          // Load the observed tenant's index early in one of them, so both the incremental path and
-          // the load-from-store path are exercised.
-          await shared.check(observed, { resource: { type: "document", id: "d1" }, permission: "view", subject: { type: "user", id: "ann" } });
-          for (const op of operations) {
-            for (const g of op.tenant === observed ? [shared, alone] : [shared]) {
-              const live = (await g.readRelationships(op.tenant)).some((r) => formatRelationship(r) === formatRelationship(op.relationship));
-              if (op.kind === "delete" && !live) continue;
-              await g.writeRelationships(op.tenant, [{ operation: op.kind, relationship: op.relationship }]);
+      fc.asyncProperty(
+        fc.array(operation, { minLength: 1, maxLength: 40 }),
+        pick(tenants),
+        async (operations, observed) => {
+          const shared = await Gatehouse.open(":memory:");
+          const alone = await Gatehouse.open(":memory:");
+          try {
+            await shared.writeSchema(SCHEMA);
+            await alone.writeSchema(SCHEMA);
+            // Load the observed tenant's index early in one of them, so both the incremental path and
+            // the load-from-store path are exercised.
+            await shared.check(observed, {
+              resource: { type: "document", id: "d1" },
+              permission: "view",
+              subject: { type: "user", id: "ann" },
+            });
+            for (const op of operations) {
+              for (const g of op.tenant === observed ? [shared, alone] : [shared]) {
+                const live = (await g.readRelationships(op.tenant)).some(
+                  (r) => formatRelationship(r) === formatRelationship(op.relationship),
+                );
+                if (op.kind === "delete" && !live) continue;
+                await g.writeRelationships(op.tenant, [
+                  { operation: op.kind, relationship: op.relationship },
+                ]);
+              }
             }
+            expect(await observe(shared, observed)).toEqual(await observe(alone, observed));
+          } finally {
+            await shared.close();
+            await alone.close();
           }
-          expect(await observe(shared, observed)).toEqual(await observe(alone, observed));
-        } finally {
-          await shared.close();
-          await alone.close();
-        }
-      }),
+        },
+      ),
       { numRuns: 60 },
     );
   });

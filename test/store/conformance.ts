@@ -2,12 +2,16 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ErrorKind, GatehouseError } from "../../src/model/errors.js";
 import { formatRelationship, parseRelationship, type Relationship } from "../../src/model/relationship.js";
+import type { ApplyInput, ChangeSpec, NewAuditRecord, NewChange } from "../../src/store/change-records.js";
 import type { RelationshipUpdate, Revision, Store, UpdateOperation } from "../../src/store/store.js";
 
 /**
  * The storage conformance suite: every backend runs these same cases, so that SQLite and
- * PostgreSQL answer alike. `open` must return a new, empty store on every call.
+ * PostgreSQL answer alike. `open` must return a new, empty store on every call, whose clock (the
+ * times it records with revisions, changes, approvals and audit records) is `now` when given.
  */
+export type OpenStore = (options?: { now?: () => Date }) => Promise<Store>;
+
 export interface ConformanceOptions {
   /** Cases a backend cannot run, by title, each with the reason it cannot. */
   readonly skip?: Readonly<Record<string, string>>;
@@ -15,6 +19,7 @@ export interface ConformanceOptions {
 
 const A = "acme";
 const B = "globex";
+const START = "2030-01-01T00:00:00.000Z";
 
 const rel = (text: string): Relationship => parseRelationship(text);
 const update = (operation: UpdateOperation, ...texts: string[]): RelationshipUpdate[] =>
@@ -23,6 +28,50 @@ const create = (...texts: string[]) => update("create", ...texts);
 const touch = (...texts: string[]) => update("touch", ...texts);
 const remove = (...texts: string[]) => update("delete", ...texts);
 const names = (list: readonly Relationship[]): string[] => list.map(formatRelationship);
+
+const spec = (parts: Partial<ChangeSpec> = {}): ChangeSpec => ({
+  writes: [],
+  deletes: [],
+  deleteWhere: [],
+  schema: null,
+  ...parts,
+});
+const proposal = (parts: Partial<NewChange> = {}): NewChange => ({
+  tenant: A,
+  intent: "grant",
+  reason: "onboarding",
+  author: "ann",
+  spec: spec(),
+  ...parts,
+});
+const audit = (action: string, parts: Partial<NewAuditRecord> = {}): NewAuditRecord => ({
+  actor: "ann",
+  action,
+  tenant: A,
+  target: "change:1",
+  reason: null,
+  details: null,
+  ...parts,
+});
+const applying = (changeId: number, parts: Partial<ApplyInput> = {}): ApplyInput => ({
+  changeId,
+  tenant: A,
+  updates: [],
+  schema: null,
+  actor: "bob",
+  reason: "reviewed",
+  region: { baseRevision: 0, objects: [], schemaSensitive: false },
+  audit: audit("change.apply", { actor: "bob", target: `change:${changeId}` }),
+  ...parts,
+});
+
+/** A change of `tenant` planned at `baseRevision`, as the changes layer leaves it before an apply. */
+async function plannedChange(store: Store, baseRevision: Revision, tenant = A): Promise<number> {
+  const { id } = await store.createChange(proposal({ tenant }), audit("change.propose", { tenant }));
+  const step = audit("change.plan", { tenant, target: `change:${id}`, revision: baseRevision });
+  await store.updateChange(id, { state: "planned", plan: { lost: [] }, baseRevision }, step);
+  return id;
+}
 
 async function scanned(store: Store, tenant: string, at: Revision): Promise<string[]> {
   const out: string[] = [];
@@ -80,13 +129,19 @@ function sorted(texts: readonly string[]): string[] {
 
 export function describeStoreConformance(
   name: string,
-  open: () => Promise<Store>,
+  open: OpenStore,
   options: ConformanceOptions = {},
 ): void {
   describe(`store conformance: ${name}`, () => {
     let store: Store;
+    /** The store's clock: fixed, so that recorded times can be asserted; tests move it. */
+    let time = START;
+    const setTime = (iso: string) => {
+      time = iso;
+    };
     beforeEach(async () => {
-      store = await open();
+      time = START;
+      store = await open({ now: () => new Date(time) });
     });
     afterEach(async () => {
       await store.close();
@@ -692,6 +747,639 @@ export function describeStoreConformance(
         }),
         { numRuns: 40 },
       );
+    });
+
+    describe("changes, approvals, guards and the audit log", () => {
+      test("changes get ids 1, 2, 3 ... store-wide, start proposed, and are audited without a revision", async () => {
+        const first = await store.createChange(proposal(), audit("change.propose", { reason: "onboarding" }));
+        setTime("2030-01-01T00:00:01.000Z");
+        const second = await store.createChange(
+          proposal({ tenant: B, intent: "revoke", author: "bob" }),
+          audit("change.propose", { actor: "bob", tenant: B }),
+        );
+        expect([first.id, second.id]).toEqual([1, 2]);
+        expect(first).toEqual({
+          id: 1,
+          tenant: A,
+          intent: "grant",
+          reason: "onboarding",
+          author: "ann",
+          state: "proposed",
+          spec: spec(),
+          createdAt: START,
+          plan: null,
+          baseRevision: null,
+          appliedRevision: null,
+          applied: null,
+          revertOf: null,
+          revertedBy: null,
+          approvals: [],
+        });
+        expect(await store.getChange(1)).toEqual(first);
+        expect(await store.getChange(2)).toEqual(second);
+        expect(await store.getChange(3)).toBeUndefined();
+        expect((await store.createChange(proposal(), audit("change.propose"))).id).toBe(3);
+
+        // The store names the new change as the record's target: the caller cannot know the id.
+        const records = await store.listAudit();
+        expect(records.map((r) => [r.seq, r.action, r.target, r.tenant, r.revision, r.at])).toEqual([
+          [1, "change.propose", "change:1", A, null, START],
+          [2, "change.propose", "change:2", B, null, "2030-01-01T00:00:01.000Z"],
+          [3, "change.propose", "change:3", A, null, "2030-01-01T00:00:01.000Z"],
+        ]);
+        // Proposing writes no data: no revision.
+        expect(await store.headRevision()).toBe(0);
+      });
+
+      test("a change's spec and plan round-trip: wildcards, usersets, `...`, filters and schema text", async () => {
+        const ellipsis = rel("document:a#viewer@user:bob");
+        const given = spec({
+          writes: [
+            rel("document:a#viewer@user:*"),
+            rel("document:a#viewer@group:eng#member"),
+            { ...ellipsis, subject: { ...ellipsis.subject, relation: "..." } },
+          ],
+          deletes: [rel("folder:f#parent@folder:g"), rel("app/document:x#viewer@app/user:ann")],
+          deleteWhere: [
+            { resourceType: "document", subjectType: "group", subjectRelation: null },
+            { subjectType: "user", subjectId: "ann", subjectRelation: "member" },
+            {},
+          ],
+          schema: "definition user {}\n// ünïcode — kept\n",
+        });
+        const { id } = await store.createChange(proposal({ intent: "migration", spec: given }), audit("x.y"));
+        const read = await store.getChange(id);
+        expect(read?.spec).toEqual({
+          ...given,
+          writes: [...given.writes.slice(0, 2), rel("document:a#viewer@user:bob")],
+        });
+        // `...` is no relation: the subject has no `relation` key, as the parser produces it.
+        expect(read?.spec.writes[2]?.subject).toStrictEqual({ type: "user", id: "bob" });
+        expect(read?.spec.writes[0]?.subject).toStrictEqual({ type: "user", id: "*" });
+        expect(read?.spec.deleteWhere[0]).toStrictEqual({
+          resourceType: "document",
+          subjectType: "group",
+          subjectRelation: null,
+        });
+
+        const plan = {
+          lost: [{ tenant: A, resource: "document:a", subject: "user:ann" }],
+          count: 1,
+          note: "ü",
+        };
+        const planned = await store.updateChange(id, { plan }, audit("change.plan"));
+        expect(planned.plan).toEqual(plan);
+        expect((await store.getChange(id))?.plan).toEqual(plan);
+      });
+
+      test("a malformed change is an input error naming its field, and writes nothing", async () => {
+        const bad = rel("document:a#viewer@user:ann");
+        const error = await expectFailure(
+          store.createChange(
+            proposal({
+              spec: spec({
+                writes: [
+                  rel("document:a#viewer@user:ann"),
+                  { ...bad, resource: { type: "document", id: "*" } },
+                ],
+                deletes: [{ ...bad, subject: { type: "user", id: "*", relation: "member" } }],
+              }),
+            }),
+            audit("change.propose"),
+          ),
+          "input",
+          /2 errors/,
+        );
+        expect(error.details.map((d) => d.place?.field)).toEqual(["spec.writes[1]", "spec.deletes[0]"]);
+        await expectFailure(
+          store.createChange(proposal({ tenant: "Not A Tenant" }), audit("x")),
+          "input",
+          /tenant/,
+        );
+        await expectFailure(
+          store.createChange(proposal({ intent: "yolo" as NewChange["intent"] }), audit("x")),
+          "input",
+          /unknown intent `yolo`/,
+        );
+        await expectFailure(
+          store.createChange(proposal({ revertOf: 7 }), audit("change.revert")),
+          "not_found",
+          "change 7 does not exist",
+        );
+        await expectFailure(store.createChange(proposal(), audit("")), "input", /audit\.action/);
+        expect(await store.listChanges()).toEqual([]);
+        expect(await store.listAudit()).toEqual([]);
+        expect((await store.createChange(proposal(), audit("change.propose"))).id).toBe(1);
+      });
+
+      test("listChanges is newest first, filtered by tenant and state, and limited", async () => {
+        for (const tenant of [A, B, A, A]) {
+          await store.createChange(proposal({ tenant }), audit("change.propose", { tenant }));
+        }
+        await store.updateChange(3, { state: "rejected" }, audit("change.reject", { target: "change:3" }));
+        const ids = async (filter?: Parameters<Store["listChanges"]>[0]) =>
+          (await store.listChanges(filter)).map((c) => c.id);
+        expect(await ids()).toEqual([4, 3, 2, 1]);
+        expect(await ids({ tenant: A })).toEqual([4, 3, 1]);
+        expect(await ids({ tenant: B })).toEqual([2]);
+        expect(await ids({ state: "proposed" })).toEqual([4, 2, 1]);
+        expect(await ids({ tenant: A, state: "rejected" })).toEqual([3]);
+        expect(await ids({ tenant: A, state: "proposed", limit: 1 })).toEqual([4]);
+        expect(await ids({ tenant: "initech" })).toEqual([]);
+        await expectFailure(store.listChanges({ limit: 0 }), "input", /invalid limit/);
+      });
+
+      test("updateChange sets the named fields only, with its audit record; an unknown change is not_found", async () => {
+        await store.writeRelationships(A, create("document:a#viewer@user:ann")); // 1
+        const { id } = await store.createChange(proposal(), audit("change.propose"));
+        setTime("2030-01-01T00:01:00.000Z");
+        const planned = await store.updateChange(
+          id,
+          { state: "planned", plan: { lost: [] }, baseRevision: 1 },
+          audit("change.plan", { revision: 1, details: { lost: 0 } }),
+        );
+        expect(planned).toMatchObject({
+          state: "planned",
+          plan: { lost: [] },
+          baseRevision: 1,
+          createdAt: START,
+        });
+        const approved = await store.updateChange(id, { state: "approved" }, audit("change.approve"));
+        expect(approved).toEqual({ ...planned, state: "approved" });
+        // An explicit null clears the plan; an absent field is left alone.
+        expect((await store.updateChange(id, { plan: null }, audit("change.plan"))).plan).toBeNull();
+
+        const { id: revert } = await store.createChange(
+          proposal({ intent: "revert", revertOf: id }),
+          audit("x"),
+        );
+        expect((await store.getChange(revert))?.revertOf).toBe(id);
+        expect((await store.updateChange(id, { revertedBy: revert }, audit("x"))).revertedBy).toBe(revert);
+
+        const before = await store.listAudit();
+        expect(before[1]).toEqual({
+          seq: 2,
+          at: "2030-01-01T00:01:00.000Z",
+          actor: "ann",
+          action: "change.plan",
+          tenant: A,
+          target: "change:1",
+          reason: null,
+          revision: 1,
+          details: { lost: 0 },
+        });
+        await expectFailure(
+          store.updateChange(99, { state: "planned" }, audit("change.plan")),
+          "not_found",
+          "change 99 does not exist",
+        );
+        await expectFailure(
+          store.updateChange(id, { baseRevision: 5 }, audit("change.plan")),
+          "not_found",
+          "revision 5 does not exist; the newest is 1",
+        );
+        await expectFailure(
+          store.updateChange(id, { state: "done" as "applied" }, audit("x")),
+          "input",
+          /unknown change state `done`/,
+        );
+        await expectFailure(store.updateChange(id, { revertedBy: 42 }, audit("x")), "not_found", /change 42/);
+        expect(await store.listAudit()).toEqual(before);
+        expect((await store.getChange(id))?.baseRevision).toBe(1);
+      });
+
+      test("approvals: one per principal, kept in order with time and comment, each audited", async () => {
+        await store.createChange(proposal(), audit("change.propose"));
+        await store.createChange(proposal(), audit("change.propose"));
+        setTime("2030-01-01T00:02:00.000Z");
+        await store.addApproval(
+          1,
+          "bob",
+          "the loss list is expected",
+          audit("change.approve", { actor: "bob" }),
+        );
+        setTime("2030-01-01T00:03:00.000Z");
+        const change = await store.addApproval(1, "carol", null, audit("change.approve", { actor: "carol" }));
+        expect(change.approvals).toEqual([
+          { principal: "bob", at: "2030-01-01T00:02:00.000Z", comment: "the loss list is expected" },
+          { principal: "carol", at: "2030-01-01T00:03:00.000Z", comment: null },
+        ]);
+        expect((await store.getChange(1))?.approvals).toEqual(change.approvals);
+        expect((await store.getChange(2))?.approvals).toEqual([]);
+        expect((await store.listChanges()).map((c) => c.approvals.length)).toEqual([0, 2]);
+
+        const audited = (await store.listAudit({ action: "change.approve" })).length;
+        const error = await expectFailure(
+          store.addApproval(1, "bob", "again", audit("change.approve", { actor: "bob" })),
+          "conflict",
+          /`bob` has already approved change 1/,
+        );
+        expect(error.place?.field).toBe("principal");
+        await expectFailure(
+          store.addApproval(9, "bob", null, audit("change.approve")),
+          "not_found",
+          "change 9 does not exist",
+        );
+        expect((await store.listAudit({ action: "change.approve" })).length).toBe(audited);
+        expect((await store.getChange(1))?.approvals).toEqual(change.approvals);
+        // The same principal may approve another change.
+        expect((await store.addApproval(2, "bob", null, audit("change.approve"))).approvals.length).toBe(1);
+      });
+
+      test("guards versions are numbered and kept; readGuards returns the newest; each write is audited", async () => {
+        expect(await store.readGuards()).toBeUndefined();
+        const first = await store.writeGuards(
+          "cleanup: no-access-change\n",
+          "ann",
+          audit("guards.write", { target: "guards", tenant: null }),
+        );
+        setTime("2030-01-02T00:00:00.000Z");
+        const second = await store.writeGuards(
+          "max-losses: 10\n",
+          "bob",
+          audit("guards.write", { target: "guards", tenant: null }),
+        );
+        expect(first).toEqual({
+          version: 1,
+          text: "cleanup: no-access-change\n",
+          author: "ann",
+          createdAt: START,
+        });
+        expect(second).toEqual({
+          version: 2,
+          text: "max-losses: 10\n",
+          author: "bob",
+          createdAt: "2030-01-02T00:00:00.000Z",
+        });
+        expect(await store.readGuards()).toEqual(second);
+        expect((await store.listAudit({ target: "guards" })).map((r) => [r.action, r.tenant])).toEqual([
+          ["guards.write", null],
+          ["guards.write", null],
+        ]);
+        await expectFailure(store.writeGuards("x", "", audit("guards.write")), "input", /author/);
+        expect(await store.readGuards()).toEqual(second);
+        expect(await store.headRevision()).toBe(0);
+      });
+
+      test("the audit log is appended with the store clock and filtered by actor, action, tenant, target and time", async () => {
+        const times = [
+          "2030-01-01T00:00:00.000Z",
+          "2030-01-01T12:00:00.000Z",
+          "2030-01-02T00:00:00.000Z",
+          "2030-01-03T08:30:00.000Z",
+        ];
+        const appended = [];
+        const records: NewAuditRecord[] = [
+          audit("change.propose", { details: { spec: ["document:a#viewer@user:*"] } }),
+          audit("change.approve", { actor: "bob", reason: "fine by me", revision: 3 }),
+          audit("schema.write", { tenant: null, target: "schema", details: undefined }),
+          audit("change.propose", { actor: "bob", tenant: B, target: "change:2" }),
+        ];
+        for (const [i, record] of records.entries()) {
+          setTime(times[i]!);
+          appended.push(await store.appendAudit(record));
+        }
+        expect(appended[0]).toEqual({
+          seq: 1,
+          at: times[0],
+          actor: "ann",
+          action: "change.propose",
+          tenant: A,
+          target: "change:1",
+          reason: null,
+          revision: null,
+          details: { spec: ["document:a#viewer@user:*"] },
+        });
+        expect(appended[1]).toMatchObject({ seq: 2, reason: "fine by me", revision: 3 });
+        expect(appended[2]).toMatchObject({ tenant: null, target: "schema", details: null });
+        expect(await store.listAudit()).toEqual(appended);
+
+        const seqs = async (filter: Parameters<Store["listAudit"]>[0]) =>
+          (await store.listAudit(filter)).map((r) => r.seq);
+        expect(await seqs({ actor: "bob" })).toEqual([2, 4]);
+        expect(await seqs({ action: "change.propose" })).toEqual([1, 4]);
+        expect(await seqs({ tenant: A })).toEqual([1, 2]);
+        expect(await seqs({ target: "change:1" })).toEqual([1, 2]);
+        expect(await seqs({ actor: "bob", tenant: B })).toEqual([4]);
+        // `since` is inclusive and `until` exclusive; a date alone is its midnight.
+        expect(await seqs({ since: times[1] })).toEqual([2, 3, 4]);
+        expect(await seqs({ until: times[2] })).toEqual([1, 2]);
+        expect(await seqs({ since: "2030-01-01T06:00:00Z", until: "2030-01-03" })).toEqual([2, 3]);
+        expect(await seqs({ since: "2030-01-02" })).toEqual([3, 4]);
+        expect(await seqs({ limit: 2 })).toEqual([1, 2]);
+        expect(await seqs({ action: "change.propose", limit: 1 })).toEqual([1]);
+        await expectFailure(store.listAudit({ since: "yesterday" }), "input", /invalid since `yesterday`/);
+        await expectFailure(
+          store.listAudit({ until: "2030-01-01T00:00:00+02:00" }),
+          "input",
+          /invalid until/,
+        );
+        await expectFailure(store.listAudit({ limit: 0 }), "input", /invalid limit/);
+      });
+
+      test("applyChange writes relationships and a schema as one revision, marks the change applied and audits it", async () => {
+        await store.writeRelationships(A, create("document:a#viewer@user:ann", "document:b#viewer@user:ann")); // 1
+        const id = await plannedChange(store, 1);
+        setTime("2030-01-05T00:00:00.000Z");
+        const schema = "definition user {}\ndefinition document {\n  relation viewer: user | user:*\n}\n";
+        const result = await store.applyChange(
+          applying(id, {
+            updates: [
+              ...remove("document:a#viewer@user:ann"),
+              ...create("document:a#viewer@user:*"),
+              ...touch("document:b#viewer@user:ann"),
+            ],
+            schema,
+            region: { baseRevision: 1, objects: ["document:a", "user:ann"], schemaSensitive: true },
+          }),
+        );
+        expect(result.revision).toBe(2);
+        expect(names(result.created)).toEqual(["document:a#viewer@user:*"]);
+        expect(names(result.deleted)).toEqual(["document:a#viewer@user:ann"]);
+        expect(result.schemaVersion).toEqual({
+          version: 1,
+          revision: 2,
+          text: schema,
+          createdAt: "2030-01-05T00:00:00.000Z",
+          author: "bob",
+        });
+        expect(result.change).toMatchObject({
+          id,
+          state: "applied",
+          baseRevision: 1,
+          appliedRevision: 2,
+          applied: { created: result.created, deleted: result.deleted, schemaVersion: 1 },
+        });
+        expect(await store.getChange(id)).toEqual(result.change);
+
+        expect(await store.headRevision()).toBe(2);
+        expect(await read(store, A)).toEqual(["document:a#viewer@user:*", "document:b#viewer@user:ann"]);
+        expect(await read(store, A, 1)).toEqual(["document:a#viewer@user:ann", "document:b#viewer@user:ann"]);
+        expect(await store.readSchema()).toEqual(result.schemaVersion);
+        expect(await store.readSchema(1)).toBeUndefined();
+        // Followers see one event that is both a write of the tenant and a schema version.
+        expect(await store.revisionsSince(1)).toEqual([
+          { revision: 2, tenant: A, created: result.created, deleted: result.deleted, schemaVersion: 1 },
+        ]);
+        const last = (await store.listAudit()).at(-1);
+        expect(last).toMatchObject({
+          action: "change.apply",
+          actor: "bob",
+          target: `change:${id}`,
+          revision: 2,
+          at: "2030-01-05T00:00:00.000Z",
+        });
+
+        // A second apply of the same change is refused, whatever its region says.
+        await expectFailure(
+          store.applyChange(
+            applying(id, {
+              updates: create("document:c#viewer@user:ann"),
+              region: { baseRevision: 2, objects: [], schemaSensitive: false },
+            }),
+          ),
+          "conflict",
+          `change ${id} was already applied at revision 2`,
+        );
+        expect(await store.headRevision()).toBe(2);
+      });
+
+      test("an apply of a schema alone is one revision of the change's tenant; an apply of nothing is an input error", async () => {
+        const id = await plannedChange(store, 0);
+        await expectFailure(store.applyChange(applying(id)), "input", /nothing to apply/);
+        const result = await store.applyChange(applying(id, { schema: "definition user {}" }));
+        expect(result).toMatchObject({
+          revision: 1,
+          created: [],
+          deleted: [],
+          schemaVersion: { version: 1, revision: 1 },
+        });
+        expect(result.change.applied).toEqual({ created: [], deleted: [], schemaVersion: 1 });
+        expect(await store.revisionsSince(0)).toEqual([
+          { revision: 1, tenant: A, created: [], deleted: [], schemaVersion: 1 },
+        ]);
+      });
+
+      test("an apply names an existing change of its tenant and a base revision that exists", async () => {
+        await store.writeRelationships(A, create("document:a#viewer@user:ann")); // 1
+        const id = await plannedChange(store, 1);
+        const updates = create("document:b#viewer@user:ann");
+        await expectFailure(
+          store.applyChange(applying(99, { updates })),
+          "not_found",
+          "change 99 does not exist",
+        );
+        await expectFailure(
+          store.applyChange(applying(id, { tenant: B, updates })),
+          "input",
+          /belongs to tenant `acme`, not `globex`/,
+        );
+        await expectFailure(
+          store.applyChange(
+            applying(id, { updates, region: { baseRevision: 2, objects: [], schemaSensitive: false } }),
+          ),
+          "not_found",
+          "revision 2 does not exist; the newest is 1",
+        );
+        await expectFailure(
+          store.applyChange(
+            applying(id, {
+              updates,
+              region: { baseRevision: 1, objects: ["readme"], schemaSensitive: false },
+            }),
+          ),
+          "input",
+          /invalid region object `readme`/,
+        );
+        await expectFailure(
+          store.applyChange(applying(id, { updates: [...updates, ...updates] })),
+          "input",
+          /more than once/,
+        );
+        expect(await store.headRevision()).toBe(1);
+        expect((await store.getChange(id))?.state).toBe("planned");
+      });
+
+      test("applyChange is all or nothing: a conflicting update leaves the change planned, no audit, no revision, no schema", async () => {
+        await store.writeRelationships(A, create("document:a#viewer@user:ann")); // 1
+        const id = await plannedChange(store, 1);
+        const before = await store.getChange(id);
+        const audited = await store.listAudit();
+        await expectFailure(
+          store.applyChange(
+            applying(id, {
+              updates: [...create("document:b#viewer@user:ann"), ...create("document:a#viewer@user:ann")],
+              schema: "definition user {}",
+              region: { baseRevision: 1, objects: ["document:a"], schemaSensitive: true },
+            }),
+          ),
+          "conflict",
+          "relationship `document:a#viewer@user:ann` already exists",
+        );
+        await expectFailure(
+          store.applyChange(
+            applying(id, {
+              updates: remove("document:z#viewer@user:ann"),
+              region: { baseRevision: 1, objects: [], schemaSensitive: false },
+            }),
+          ),
+          "conflict",
+          "relationship `document:z#viewer@user:ann` does not exist",
+        );
+        // An audit record the store cannot keep also rolls the whole apply back.
+        await expectFailure(
+          store.applyChange(
+            applying(id, { updates: create("document:b#viewer@user:ann"), audit: audit("") }),
+          ),
+          "input",
+          /audit\.action/,
+        );
+        expect(await store.getChange(id)).toEqual(before);
+        expect(before?.state).toBe("planned");
+        expect(await store.listAudit()).toEqual(audited);
+        expect(await store.headRevision()).toBe(1);
+        expect(await store.listSchemaVersions()).toEqual([]);
+        expect(await read(store, A)).toEqual(["document:a#viewer@user:ann"]);
+        expect(await store.revisionsSince(1)).toEqual([]);
+        // The refused applies consumed no revision.
+        expect((await store.writeRelationships(A, create("document:c#viewer@user:ann"))).revision).toBe(2);
+      });
+
+      describe("staleness", () => {
+        const region = (objects: string[], schemaSensitive = false) => ({
+          baseRevision: 1,
+          objects,
+          schemaSensitive,
+        });
+        const updates = create("document:new#viewer@user:zed");
+
+        beforeEach(async () => {
+          await store.writeRelationships(
+            A,
+            create(
+              "document:a#viewer@group:eng#member",
+              "group:eng#member@user:ann",
+              "folder:f#viewer@user:ann",
+            ),
+          ); // 1
+          await plannedChange(store, 1);
+        });
+
+        async function expectStale(objects: string[], message: string | RegExp) {
+          const head = await store.headRevision();
+          const audited = (await store.listAudit()).length;
+          await expectFailure(
+            store.applyChange(applying(1, { updates, region: region(objects) })),
+            "conflict",
+            message,
+          );
+          expect(await store.headRevision()).toBe(head);
+          expect((await store.listAudit()).length).toBe(audited);
+          expect((await store.getChange(1))?.state).toBe("planned");
+        }
+
+        test("a relationship created since the plan on a resource of the region makes the change stale", async () => {
+          await store.writeRelationships(A, create("document:a#viewer@user:bob")); // 2
+          await expectStale(
+            ["document:a"],
+            "change 1 is stale: `document:a#viewer@user:bob` was written at revision 2 after its plan (base revision 1); plan it again",
+          );
+        });
+
+        test("a relationship deleted since the plan whose subject object is in the region makes the change stale", async () => {
+          await store.writeRelationships(A, remove("document:a#viewer@group:eng#member")); // 2
+          // The subject is `group:eng#member`; the region names the object, whatever the relation.
+          await expectStale(
+            ["folder:f", "group:eng"],
+            "change 1 is stale: `document:a#viewer@group:eng#member` was written at revision 2 after its plan (base revision 1); plan it again",
+          );
+        });
+
+        test("the earliest write into the region is the one named", async () => {
+          await store.writeRelationships(A, create("folder:f#viewer@user:bob")); // 2
+          await store.writeRelationships(
+            A,
+            create("document:a#editor@user:ann", "document:a#viewer@user:ann"),
+          ); // 3
+          await expectStale(
+            ["document:a", "folder:f"],
+            /`folder:f#viewer@user:bob` was written at revision 2 /,
+          );
+        });
+
+        test("a schema written since the plan makes a schema-sensitive change, or one that writes a schema, stale", async () => {
+          await store.writeSchema("definition user {}"); // 2
+          const message =
+            "change 1 is stale: schema version 1 was written at revision 2 after its plan (base revision 1); plan it again";
+          await expectFailure(
+            store.applyChange(applying(1, { updates, region: region(["document:a"], true) })),
+            "conflict",
+            message,
+          );
+          await expectFailure(
+            store.applyChange(
+              applying(1, { updates, schema: "definition user {}\n", region: region(["document:a"]) }),
+            ),
+            "conflict",
+            message,
+          );
+          expect(await store.headRevision()).toBe(2);
+          // A change that neither depends on the schema nor writes one is not affected by it.
+          expect(
+            (await store.applyChange(applying(1, { updates, region: region(["document:a"]) }))).revision,
+          ).toBe(3);
+        });
+
+        test("not stale: writes since the plan to other objects of the tenant, or to the same objects in another tenant", async () => {
+          await store.writeRelationships(
+            A,
+            create("document:b#viewer@user:bob", "folder:g#viewer@group:ops#member"),
+          ); // 2
+          await store.writeRelationships(
+            B,
+            create("document:a#viewer@user:bob", "folder:f#viewer@group:eng#member"),
+          ); // 3
+          await store.writeRelationships(B, remove("document:a#viewer@user:bob")); // 4
+          await store.writeSchema("definition user {}"); // 5
+          // Relationships written at or before the base revision are part of the plan, not news.
+          const result = await store.applyChange(
+            applying(1, { updates, region: region(["document:a", "group:eng", "folder:f", "user:ann"]) }),
+          );
+          expect(result.revision).toBe(6);
+          expect(result.change.state).toBe("applied");
+        });
+
+        test("staleness is exact however much was written since the plan, in the tenant and elsewhere", async () => {
+          const many = (prefix: string) =>
+            create(...Array.from({ length: 3_000 }, (_, i) => `document:${prefix}${i}#viewer@user:u${i}`));
+          await store.writeRelationships(A, many("bulk")); // 2
+          await store.writeRelationships(B, many("other")); // 3
+          await store.writeRelationships(B, create("document:a#viewer@user:bob")); // 4
+          const objects = [
+            "document:a",
+            "group:eng",
+            ...Array.from({ length: 50 }, (_, i) => `document:quiet${i}`),
+          ];
+          const fresh = await store.applyChange(applying(1, { updates, region: region(objects) }));
+          expect(fresh.revision).toBe(5);
+
+          const again = await plannedChange(store, 1);
+          await store.writeRelationships(A, create("user:u7#owner@group:eng")); // 6
+          await store.writeRelationships(A, many("more")); // 7
+          const later = create("document:x#viewer@user:ann");
+          await expectFailure(
+            store.applyChange(applying(again, { updates: later, region: region(objects) })),
+            "conflict",
+            "change 2 is stale: `user:u7#owner@group:eng` was written at revision 6 after its plan (base revision 1); plan it again",
+          );
+          await expectFailure(
+            store.applyChange(applying(again, { updates: later, region: region(["document:new"]) })),
+            "conflict",
+            /`document:new#viewer@user:zed` was written at revision 5 /,
+          );
+          expect(await store.headRevision()).toBe(7);
+        }, 60_000);
+      });
     });
   });
 }

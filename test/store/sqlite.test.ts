@@ -16,8 +16,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const newFile = () => join(dir, `store-${++files}.db`);
 
-describeStoreConformance("sqlite :memory:", async () => SqliteStore.open(":memory:"));
-describeStoreConformance("sqlite file", async () => SqliteStore.open(newFile()));
+describeStoreConformance("sqlite :memory:", async (options) => SqliteStore.open(":memory:", options));
+describeStoreConformance("sqlite file", async (options) => SqliteStore.open(newFile(), options));
 
 const create = (...texts: string[]) =>
   texts.map((text) => ({ operation: "create" as const, relationship: parseRelationship(text) }));
@@ -83,6 +83,115 @@ describe("sqlite store file", () => {
     expect(error).toBeInstanceOf(GatehouseError);
     expect((error as GatehouseError).kind).toBe("input");
     expect((error as GatehouseError).message).toMatch(/^cannot open the store `.*not-a-database\.db`/);
+  });
+});
+
+describe("sqlite change tables", () => {
+  const audit = (action: string, target: string) => ({
+    actor: "ann",
+    action,
+    tenant: "acme",
+    target,
+    reason: null,
+    details: { n: 1 },
+  });
+
+  it("keeps changes, approvals, guards and the audit log across a reopen, with JSON a person can read", async () => {
+    const path = newFile();
+    const now = () => new Date("2030-01-02T03:04:05.000Z");
+    const first = SqliteStore.open(path, { now });
+    await first.writeRelationships("acme", create("document:a#viewer@user:ann")); // 1
+    const change = await first.createChange(
+      {
+        tenant: "acme",
+        intent: "cleanup",
+        reason: "dedupe",
+        author: "ann",
+        spec: {
+          writes: [parseRelationship("document:a#viewer@group:eng#member")],
+          deletes: [parseRelationship("document:a#viewer@user:ann")],
+          deleteWhere: [{ subjectType: "user", subjectId: "*" }],
+          schema: null,
+        },
+      },
+      audit("change.propose", "change:1"),
+    );
+    await first.addApproval(change.id, "bob", "ok", audit("change.approve", "change:1"));
+    await first.writeGuards("cleanup: no-access-change", "ann", audit("guards.write", "guards"));
+    const applied = await first.applyChange({
+      changeId: change.id,
+      tenant: "acme",
+      updates: [
+        { operation: "create", relationship: parseRelationship("document:a#viewer@group:eng#member") },
+        { operation: "delete", relationship: parseRelationship("document:a#viewer@user:ann") },
+      ],
+      schema: null,
+      actor: "bob",
+      reason: "reviewed",
+      region: { baseRevision: 1, objects: ["document:a"], schemaSensitive: false },
+      audit: audit("change.apply", "change:1"),
+    });
+    await first.close();
+
+    const second = SqliteStore.open(path);
+    expect(await second.getChange(change.id)).toEqual(applied.change);
+    expect((await second.readGuards())?.version).toBe(1);
+    expect((await second.listAudit()).map((r) => r.action)).toEqual([
+      "change.propose",
+      "change.approve",
+      "guards.write",
+      "change.apply",
+    ]);
+    expect((await second.createChange({ ...change, revertOf: 1 }, audit("change.propose", "x"))).id).toBe(2);
+    await second.close();
+
+    const db = new Database(path, { readonly: true });
+    const row = db.prepare("SELECT spec, applied FROM changes WHERE id = 1").get() as {
+      spec: string;
+      applied: string;
+    };
+    expect(JSON.parse(row.spec)).toEqual({
+      writes: ["document:a#viewer@group:eng#member"],
+      deletes: ["document:a#viewer@user:ann"],
+      deleteWhere: [{ subjectType: "user", subjectId: "*" }],
+      schema: null,
+    });
+    expect(JSON.parse(row.applied)).toEqual({
+      created: ["document:a#viewer@group:eng#member"],
+      deleted: ["document:a#viewer@user:ann"],
+      schemaVersion: null,
+    });
+    expect(db.prepare("SELECT revision, tenant, kind, actor, reason FROM revisions").raw().all()).toEqual([
+      [1, "acme", "relationships", null, null],
+      [2, "acme", "change", "bob", "reviewed"],
+    ]);
+    db.close();
+  });
+
+  it("opens a store file written before the change tables existed, keeping its data", async () => {
+    const path = newFile();
+    const old = new Database(path);
+    applyMigrations(old, MIGRATIONS.slice(0, 1));
+    old.exec(`INSERT INTO revisions (tenant, kind, created_at) VALUES ('acme', 'relationships', '2029-01-01T00:00:00.000Z');
+              INSERT INTO tenants VALUES ('acme', 1);
+              INSERT INTO relationships VALUES ('acme', 'document', 'a', 'viewer', 'user', 'ann', '', 1, NULL);`);
+    old.close();
+
+    const store = SqliteStore.open(path);
+    expect((await store.readRelationships("acme")).length).toBe(1);
+    expect(await store.listChanges()).toEqual([]);
+    const change = await store.createChange(
+      {
+        tenant: "acme",
+        intent: "grant",
+        reason: "r",
+        author: "ann",
+        spec: { writes: [], deletes: [], deleteWhere: [], schema: null },
+      },
+      audit("change.propose", "change:1"),
+    );
+    expect(change.id).toBe(1);
+    await store.close();
   });
 });
 

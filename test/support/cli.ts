@@ -12,7 +12,10 @@ export interface CliResult {
 }
 
 /** Runs the built `gatehouse` binary as a user would (npm test builds it first). */
-export function gatehouse(args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): CliResult {
+export function gatehouse(
+  args: readonly string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     input: options.input ?? "",
     encoding: "utf8",

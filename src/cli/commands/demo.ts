@@ -4,7 +4,7 @@ import { DEMO_SCHEMA, DEMO_TENANTS } from "../../demo/demo-data.js";
 import { GatehouseError } from "../../model/errors.js";
 import { parseRelationship } from "../../model/relationship.js";
 import { Gatehouse } from "../../service/gatehouse.js";
-import { type GlobalOptions, contextOf } from "../context.js";
+import { contextOf, type GlobalOptions } from "../context.js";
 import { formatExplain } from "../output.js";
 
 export function registerDemo(program: Command, globals: () => GlobalOptions): void {
@@ -18,7 +18,10 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
       const path = context.storeLocation;
       if (existsSync(path)) {
         if (!options.reset) {
-          throw new GatehouseError("conflict", `\`${path}\` exists already; pass --reset to replace it, or --store to choose another file`);
+          throw new GatehouseError(
+            "conflict",
+            `\`${path}\` exists already; pass --reset to replace it, or --store to choose another file`,
+          );
         }
         for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
       }
@@ -43,7 +46,10 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
         await ask("acme", "document:onboarding#view@user:zoe");
         await ask("acme", "document:nda#view@user:bob");
         await ask("globex", "document:runbook#view@user:ann");
-        const { resources } = await g.lookupResources("acme", "document", "view", { type: "user", id: "ann" });
+        const { resources } = await g.lookupResources("acme", "document", "view", {
+          type: "user",
+          id: "ann",
+        });
         lines.push("", `user:ann can view in acme: ${resources.map((r) => `document:${r.id}`).join(", ")}`);
       } finally {
         await g.close();

@@ -76,6 +76,67 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description: "changes, approvals, guards versions and the audit log",
+    // JSON columns hold relationships in tuple syntax (`document:a#viewer@user:ann`) so that a
+    // person reading the file sees what a change does. States and intents are not CHECKed here:
+    // the changes layer owns their meaning and a new one must not need a table rebuild.
+    // base_revision and audit revisions have no foreign key: a plan may be made at revision 0.
+    up: `
+      CREATE TABLE changes (
+        id INTEGER PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        intent TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        author TEXT NOT NULL,
+        state TEXT NOT NULL,
+        spec TEXT NOT NULL CHECK (json_valid(spec)),
+        created_at TEXT NOT NULL,
+        plan TEXT CHECK (plan IS NULL OR json_valid(plan)),
+        base_revision INTEGER,
+        applied_revision INTEGER REFERENCES revisions (revision),
+        applied TEXT CHECK (applied IS NULL OR json_valid(applied)),
+        revert_of INTEGER REFERENCES changes (id),
+        reverted_by INTEGER REFERENCES changes (id)
+      ) STRICT;
+
+      -- Lists are newest first; the rowid (id) trailing each index keeps them in that order.
+      CREATE INDEX changes_by_tenant ON changes (tenant);
+      CREATE INDEX changes_by_state ON changes (state);
+
+      CREATE TABLE approvals (
+        change_id INTEGER NOT NULL REFERENCES changes (id),
+        principal TEXT NOT NULL,
+        at TEXT NOT NULL,
+        comment TEXT,
+        UNIQUE (change_id, principal)
+      ) STRICT;
+
+      CREATE TABLE guards_versions (
+        version INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      -- Append-only: rows are never updated or deleted (a later migration chains them by hash).
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        tenant TEXT,
+        target TEXT NOT NULL,
+        reason TEXT,
+        revision INTEGER,
+        details TEXT CHECK (details IS NULL OR json_valid(details))
+      ) STRICT;
+
+      CREATE INDEX audit_log_by_target ON audit_log (target);
+      CREATE INDEX audit_log_by_tenant ON audit_log (tenant);
+    `,
+  },
 ];
 
 /**

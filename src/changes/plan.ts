@@ -1,0 +1,376 @@
+import {
+  type AccessDiff,
+  type AccessRow,
+  compareRows,
+  dependents,
+  diffSubjectSets,
+  permissionsOf,
+} from "../engine/access-diff.js";
+import type { DataIndex } from "../engine/data-index.js";
+import type { Engine } from "../engine/engine.js";
+import { Evaluator } from "../engine/evaluator.js";
+import { EMPTY, type SubjectSet } from "../engine/subject-set.js";
+import { SubjectSets } from "../engine/subject-sets.js";
+import { formatRelationship, type Relationship } from "../model/relationship.js";
+import type { CompiledSchema, MemberDef } from "../schema/compiled.js";
+import { changedMembers } from "../schema/schema-diff.js";
+import type { Intent } from "../store/change-records.js";
+import type { Revision } from "../store/store.js";
+import { evaluateRowGuard, type Guard, type GuardResult } from "./guards.js";
+
+/**
+ * The exact effective-access difference a change makes, computed at a base revision, and what
+ * its guards and approvals say about it. Stored with the change as JSON.
+ */
+export interface Plan {
+  readonly changeId: number;
+  readonly tenant: string;
+  readonly intent: Intent;
+  readonly baseRevision: Revision;
+  readonly computedAt: string;
+  /** The relationship writes and deletes themselves (deletes include those `delete_where` found). */
+  readonly data: { readonly writes: readonly string[]; readonly deletes: readonly string[] };
+  /** For a model change: the `type#permission`s whose meaning changes (in every tenant). */
+  readonly changedPermissions: readonly string[];
+  readonly gained: readonly AccessRow[];
+  readonly lost: readonly AccessRow[];
+  readonly summary: readonly SummaryLine[];
+  readonly guards: readonly GuardResult[];
+  /** Approvals needed, given (by someone other than the author, after this plan), and by whom. */
+  readonly approvals: { readonly needed: number; readonly given: number; readonly by: readonly string[] };
+  readonly blocked: boolean;
+  /** Why the apply is refused now, in words a reviewer understands; empty when it may go ahead. */
+  readonly blockedBecause: readonly string[];
+  /** Conflicts found while planning (a revert whose relationships later changes touched). */
+  readonly conflicts: readonly string[];
+  /** What the apply re-checks for staleness. */
+  readonly region: { readonly objects: readonly string[]; readonly schemaSensitive: boolean };
+}
+
+export interface SummaryLine {
+  readonly tenant: string;
+  readonly resourceType: string;
+  readonly permission: string;
+  readonly gained: number;
+  readonly lost: number;
+  readonly resources: number;
+  readonly subjects: number;
+}
+
+export interface PlanInput {
+  readonly changeId: number;
+  readonly tenant: string;
+  readonly intent: Intent;
+  readonly baseRevision: Revision;
+  readonly engine: Engine;
+  readonly schemaBefore: CompiledSchema;
+  readonly schemaAfter: CompiledSchema;
+  /** Relationships the change makes live (none of them live now). */
+  readonly writes: readonly Relationship[];
+  /** Live relationships the change deletes. */
+  readonly deletes: readonly Relationship[];
+  /** Every tenant, loaded, when the schema changes (a model change reaches all of them). */
+  readonly schemaTenants: readonly string[];
+  readonly guards: readonly Guard[];
+  readonly conflicts?: readonly string[];
+  readonly now: Date;
+}
+
+interface TenantWork {
+  readonly tenant: string;
+  readonly data: DataIndex;
+  /** Objects to evaluate, with the members to diff (all permissions, or the changed ones). */
+  readonly objects: Map<number, "all" | Set<string>>;
+}
+
+/**
+ * Computes a plan. Only the affected region is evaluated: the objects a data change touches and
+ * everything that depends on them (through the reverse index), and for a model change the
+ * objects of the types whose permissions change. The change's data delta is applied to the live
+ * index, evaluated, and taken back out again, all synchronously, so no other request can
+ * observe the index in between.
+ */
+export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked" | "blockedBecause"> {
+  const schemaChanges = input.schemaBefore !== input.schemaAfter;
+  const changed = schemaChanges ? changedMembers(input.schemaBefore, input.schemaAfter) : new Set<string>();
+  const work = new Map<string, TenantWork>();
+  const workFor = (tenant: string): TenantWork => {
+    let w = work.get(tenant);
+    if (!w) {
+      w = { tenant, data: input.engine.tenant(tenant).data, objects: new Map() };
+      work.set(tenant, w);
+    }
+    return w;
+  };
+
+  // A model change: every object of a type with a changed member, in every tenant.
+  if (schemaChanges) {
+    const changedByType = new Map<string, Set<string>>();
+    for (const name of changed) {
+      const [type, member] = name.split("#") as [string, string];
+      const set = changedByType.get(type) ?? new Set<string>();
+      changedByType.set(type, set);
+      set.add(member);
+    }
+    for (const tenant of input.schemaTenants) {
+      const w = workFor(tenant);
+      for (const [type, members] of changedByType) {
+        const typeId = w.data.typeId(type);
+        if (typeId === undefined) continue;
+        for (const object of w.data.objectsByType[typeId]!) w.objects.set(object, members);
+      }
+    }
+  }
+
+  // A data change: the touched objects and their dependents, before and after the delta.
+  const main = workFor(input.tenant);
+  const touched = [...input.writes, ...input.deletes];
+  const seedsOf = (data: DataIndex) =>
+    touched
+      .map((r) => data.objectId(`${r.resource.type}:${r.resource.id}`))
+      .filter((o): o is number => o !== undefined);
+  const regionBefore = dependents(main.data, seedsOf(main.data));
+
+  const guardResults: GuardResult[] = [];
+  const before = evaluateAll(work, input.schemaBefore, regionBefore, main.tenant);
+  applyDelta(main.data, input.writes, input.deletes);
+  let diff: AccessDiff;
+  let region: Set<number>;
+  try {
+    region = dependents(main.data, seedsOf(main.data), new Set(regionBefore));
+    const after = evaluateAll(work, input.schemaAfter, region, main.tenant);
+    diff = { gained: [], lost: [] };
+    for (const w of work.values()) {
+      const objects = new Set([...w.objects.keys(), ...(w.tenant === main.tenant ? region : [])]);
+      for (const object of objects) {
+        const resource = w.data.objectKeys[object]!;
+        const was = before.get(w.tenant)?.get(object) ?? new Map<string, SubjectSet>();
+        const is = after.get(w.tenant)?.get(object) ?? new Map<string, SubjectSet>();
+        for (const permission of new Set([...was.keys(), ...is.keys()])) {
+          diffSubjectSets(
+            w.data,
+            w.tenant,
+            resource,
+            permission,
+            was.get(permission) ?? EMPTY,
+            is.get(permission) ?? EMPTY,
+            diff,
+          );
+        }
+      }
+    }
+    diff.gained.sort(compareRows);
+    diff.lost.sort(compareRows);
+    // Guards that look at the state after the change run while the delta is applied.
+    for (const guard of input.guards) {
+      if (guard.kind === "subset") guardResults.push(subsetGuard(guard, work, input, region));
+      else if (guard.kind === "assertions") guardResults.push(assertionGuard(guard, input));
+      else guardResults.push(evaluateRowGuard(guard, input.intent, diff.gained, diff.lost));
+    }
+  } finally {
+    applyDelta(main.data, input.deletes, input.writes);
+  }
+
+  const regionObjects = new Set<string>();
+  for (const object of region) regionObjects.add(main.data.objectKeys[object]!);
+  for (const r of touched) regionObjects.add(`${r.resource.type}:${r.resource.id}`);
+  return {
+    changeId: input.changeId,
+    tenant: input.tenant,
+    intent: input.intent,
+    baseRevision: input.baseRevision,
+    computedAt: input.now.toISOString(),
+    data: { writes: input.writes.map(formatRelationship), deletes: input.deletes.map(formatRelationship) },
+    changedPermissions: [...changed]
+      .filter((name) => {
+        const [type, member] = name.split("#") as [string, string];
+        return (
+          (input.schemaAfter.typesByName.get(type) ?? input.schemaBefore.typesByName.get(type))?.members.get(
+            member,
+          )?.kind === "permission"
+        );
+      })
+      .sort(),
+    gained: diff.gained,
+    lost: diff.lost,
+    summary: summarize(diff),
+    guards: guardResults,
+    conflicts: input.conflicts ?? [],
+    region: { objects: [...regionObjects].sort(), schemaSensitive: true },
+  };
+}
+
+function applyDelta(data: DataIndex, add: readonly Relationship[], remove: readonly Relationship[]): void {
+  for (const r of remove) data.remove(r);
+  for (const r of add) data.add(r);
+}
+
+/** Subject sets of every object and permission to diff, per tenant, under one schema. */
+function evaluateAll(
+  work: Map<string, TenantWork>,
+  schema: CompiledSchema,
+  region: Set<number>,
+  mainTenant: string,
+): Map<string, Map<number, Map<string, SubjectSet>>> {
+  const out = new Map<string, Map<number, Map<string, SubjectSet>>>();
+  for (const w of work.values()) {
+    const sets = new SubjectSets(new Evaluator(schema, w.data));
+    const perObject = new Map<number, Map<string, SubjectSet>>();
+    const visit = (object: number, members: "all" | Set<string>) => {
+      const type = schema.typesByName.get(w.data.typeNameOf(object));
+      const entry = perObject.get(object) ?? new Map<string, SubjectSet>();
+      perObject.set(object, entry);
+      for (const permission of permissionsOf(type)) {
+        if (members !== "all" && !members.has(permission.name)) continue;
+        if (!entry.has(permission.name)) entry.set(permission.name, sets.of(object, permission));
+      }
+    };
+    if (w.tenant === mainTenant) for (const object of region) visit(object, "all");
+    for (const [object, members] of w.objects) visit(object, members);
+    out.set(w.tenant, perObject);
+  }
+  return out;
+}
+
+function summarize(diff: AccessDiff): SummaryLine[] {
+  const lines = new Map<string, { line: SummaryLine; resources: Set<string>; subjects: Set<string> }>();
+  const add = (row: AccessRow, gained: boolean) => {
+    const resourceType = row.resource.slice(0, row.resource.indexOf(":"));
+    const key = `${row.tenant}\u0000${resourceType}\u0000${row.permission}`;
+    let entry = lines.get(key);
+    if (!entry) {
+      entry = {
+        line: {
+          tenant: row.tenant,
+          resourceType,
+          permission: row.permission,
+          gained: 0,
+          lost: 0,
+          resources: 0,
+          subjects: 0,
+        },
+        resources: new Set(),
+        subjects: new Set(),
+      };
+      lines.set(key, entry);
+    }
+    const line = entry.line as { -readonly [K in keyof SummaryLine]: SummaryLine[K] };
+    if (gained) line.gained++;
+    else line.lost++;
+    entry.resources.add(row.resource);
+    entry.subjects.add(row.subject);
+  };
+  for (const row of diff.gained) add(row, true);
+  for (const row of diff.lost) add(row, false);
+  return [...lines.values()]
+    .map((e) => ({ ...e.line, resources: e.resources.size, subjects: e.subjects.size }))
+    .sort((a, b) =>
+      a.tenant + a.resourceType + a.permission < b.tenant + b.resourceType + b.permission ? -1 : 1,
+    );
+}
+
+/** `type#permission` must stay a subset of `type#of` on every affected resource of the type. */
+function subsetGuard(
+  guard: Extract<Guard, { kind: "subset" }>,
+  work: Map<string, TenantWork>,
+  input: PlanInput,
+  region: Set<number>,
+): GuardResult {
+  const result = (passed: boolean, message: string): GuardResult => ({
+    name: guard.name,
+    kind: "subset",
+    passed,
+    message,
+  });
+  const type = input.schemaAfter.typesByName.get(guard.resourceType);
+  const inner = type?.members.get(guard.permission);
+  const outer = type?.members.get(guard.of);
+  if (!type || !inner || !outer) {
+    return result(
+      false,
+      `the schema has no \`${guard.resourceType}#${guard.permission}\` or \`${guard.resourceType}#${guard.of}\`; fix the guard or the schema`,
+    );
+  }
+  const violations: string[] = [];
+  let checked = 0;
+  for (const w of work.values()) {
+    const typeId = w.data.typeId(guard.resourceType);
+    if (typeId === undefined) continue;
+    const evaluator = new Evaluator(input.schemaAfter, w.data);
+    const sets = new SubjectSets(evaluator);
+    const objects = new Set<number>([...w.objects.keys(), ...(w.tenant === input.tenant ? region : [])]);
+    for (const object of objects) {
+      if (w.data.objectTypes[object] !== typeId) continue;
+      checked++;
+      for (const subject of outside(
+        sets.of(object, inner as MemberDef),
+        sets.of(object, outer as MemberDef),
+        w.data,
+      )) {
+        violations.push(
+          `${w.tenant}: \`${subject}\` would have \`${guard.permission}\` on \`${w.data.objectKeys[object]}\` without \`${guard.of}\``,
+        );
+      }
+    }
+  }
+  if (violations.length === 0) {
+    return result(
+      true,
+      `\`${guard.resourceType}#${guard.permission}\` stays within \`${guard.resourceType}#${guard.of}\` on the ${checked} affected resources`,
+    );
+  }
+  const shown = violations.slice(0, 5).join("; ");
+  return result(
+    false,
+    `\`${guard.resourceType}#${guard.permission}\` must stay within \`${guard.resourceType}#${guard.of}\`, but ${violations.length} subject${violations.length === 1 ? "" : "s"} would break it: ${shown}${violations.length > 5 ? `; and ${violations.length - 5} more` : ""}`,
+  );
+}
+
+/** Subjects in `inner` but not in `outer`, as names (`user:*` for a wildcard excess). */
+function outside(inner: SubjectSet, outer: SubjectSet, data: DataIndex): string[] {
+  const names: string[] = [];
+  for (const [type, t] of inner) {
+    const o = outer.get(type);
+    const inOuter = (x: number) => (o === undefined ? false : o.all ? !o.excluded.has(x) : o.members.has(x));
+    if (t.all) {
+      if (!o?.all) names.push(`${data.typeNames[type]}:*`);
+      else for (const x of o.excluded) if (!t.excluded.has(x)) names.push(data.objectKeys[x]!);
+    } else {
+      for (const x of t.members) if (!inOuter(x)) names.push(data.objectKeys[x]!);
+    }
+  }
+  return names;
+}
+
+function assertionGuard(guard: Extract<Guard, { kind: "assertions" }>, input: PlanInput): GuardResult {
+  const tenant = guard.tenant ?? input.tenant;
+  const failures: string[] = [];
+  for (const [list, expected] of [
+    [guard.assertTrue, true],
+    [guard.assertFalse, false],
+  ] as const) {
+    for (const r of list) {
+      const text = formatRelationship(r);
+      try {
+        const allowed = input.engine.check(
+          tenant,
+          { resource: r.resource, permission: r.relation, subject: r.subject },
+          input.schemaAfter,
+        );
+        if (allowed !== expected) failures.push(`\`${text}\` would be ${allowed}`);
+      } catch (error) {
+        failures.push(`\`${text}\` cannot be checked: ${(error as Error).message}`);
+      }
+    }
+  }
+  const total = guard.assertTrue.length + guard.assertFalse.length;
+  return {
+    name: guard.name,
+    kind: "assertions",
+    passed: failures.length === 0,
+    message:
+      failures.length === 0
+        ? `all ${total} assertions hold after the change (tenant \`${tenant}\`)`
+        : `${failures.length} of ${total} assertions fail after the change: ${failures.join("; ")}`,
+  };
+}

@@ -1,0 +1,88 @@
+import type { CompiledSchema, Expression, MemberDef } from "./compiled.js";
+import { formatExpression } from "./format-expression.js";
+import { formatAllowed } from "./validate-relationship.js";
+
+/** A member's definition as text: two members mean the same iff their signatures are equal. */
+function signature(member: MemberDef): string {
+  if (member.kind === "relation") return `relation: ${member.allowed.map(formatAllowed).sort().join(" | ")}`;
+  return `permission = ${formatExpression(member.expression)}`;
+}
+
+/** `type#member` names a member's evaluation reads. */
+function dependencies(member: MemberDef): string[] {
+  if (member.kind === "relation") {
+    return member.allowed.filter((a) => a.relation).map((a) => `${a.type.name}#${a.relation!.name}`);
+  }
+  const out: string[] = [];
+  const walk = (e: Expression): void => {
+    switch (e.op) {
+      case "ref":
+        out.push(`${member.type.name}#${e.member.name}`);
+        break;
+      case "union":
+      case "intersection":
+        e.operands.forEach(walk);
+        break;
+      case "exclusion":
+        walk(e.base);
+        walk(e.subtracted);
+        break;
+      case "arrow":
+        out.push(`${member.type.name}#${e.tupleset.name}`);
+        for (const target of e.computedByType.values()) out.push(`${target.type.name}#${target.name}`);
+        break;
+      case "nil":
+        break;
+    }
+  };
+  walk(member.expression);
+  return out;
+}
+
+function members(schema: CompiledSchema | undefined): Map<string, MemberDef> {
+  const out = new Map<string, MemberDef>();
+  for (const member of schema?.members ?? []) out.set(`${member.type.name}#${member.name}`, member);
+  return out;
+}
+
+/**
+ * The members (`type#name`) whose answers may differ between two schemas: those whose own
+ * definition changed, appeared or disappeared, and every member that depends on one of them,
+ * in either schema. A plan evaluates exactly these for a model change.
+ */
+export function changedMembers(
+  before: CompiledSchema | undefined,
+  after: CompiledSchema | undefined,
+): Set<string> {
+  const old = members(before);
+  const next = members(after);
+  const changed = new Set<string>();
+  for (const name of new Set([...old.keys(), ...next.keys()])) {
+    const a = old.get(name);
+    const b = next.get(name);
+    if (!a || !b || signature(a) !== signature(b)) changed.add(name);
+  }
+  const dependents = new Map<string, Set<string>>();
+  for (const table of [old, next]) {
+    for (const [name, member] of table) {
+      for (const dependency of dependencies(member)) {
+        let set = dependents.get(dependency);
+        if (!set) {
+          set = new Set();
+          dependents.set(dependency, set);
+        }
+        set.add(name);
+      }
+    }
+  }
+  const queue = [...changed];
+  for (let i = 0; i < queue.length; i++) {
+    for (const dependent of dependents.get(queue[i]!) ?? []) {
+      if (!changed.has(dependent)) {
+        changed.add(dependent);
+        queue.push(dependent);
+      }
+    }
+  }
+  return changed;
+}

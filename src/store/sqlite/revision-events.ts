@@ -1,0 +1,63 @@
+import type { Relationship } from "../../model/relationship.js";
+import { type Revision, type RevisionEvent, STORE_WIDE_TENANT } from "../store.js";
+import type { SqliteConnection } from "./connection.js";
+import { TUPLE, type TupleRow, toRelationship } from "./tuple-rows.js";
+
+type EventDraft = { -readonly [K in keyof RevisionEvent]: RevisionEvent[K] } & {
+  created: Relationship[];
+  deleted: Relationship[];
+};
+
+/**
+ * The revisions after `afterRevision` (already checked), oldest first, at most `limit`, as
+ * followers replay them. A change's revision is a tenant write that may also carry a schema
+ * version: its event names the tenant and the version.
+ */
+export function revisionEvents(
+  db: SqliteConnection,
+  afterRevision: Revision,
+  limit: number,
+): RevisionEvent[] {
+  const revisions = db
+    .prepare("SELECT revision, tenant FROM revisions WHERE revision > ? ORDER BY revision LIMIT ?")
+    .raw()
+    .all(afterRevision, limit) as [number, string | null][];
+  const last = revisions.at(-1)?.[0];
+  if (last === undefined) return [];
+
+  const events = new Map<Revision, EventDraft>();
+  for (const [revision, tenant] of revisions) {
+    events.set(revision, {
+      revision,
+      tenant: tenant ?? STORE_WIDE_TENANT,
+      created: [],
+      deleted: [],
+      schemaVersion: null,
+    });
+  }
+  const range = [afterRevision, last];
+  for (const [column, list] of [
+    ["created_revision", "created"],
+    ["deleted_revision", "deleted"],
+  ] as const) {
+    const rows = db
+      .prepare(
+        `SELECT ${column}, ${TUPLE} FROM relationships WHERE ${column} > ? AND ${column} <= ?
+         ORDER BY ${column}, ${TUPLE}`,
+      )
+      .raw()
+      .all(...range) as [number, ...TupleRow][];
+    for (const [revision, rt, ri, rel, st, si, sr] of rows) {
+      events.get(revision)?.[list].push(toRelationship(rt, ri, rel, st, si, sr));
+    }
+  }
+  const schemaRows = db
+    .prepare("SELECT revision, version FROM schema_versions WHERE revision > ? AND revision <= ?")
+    .raw()
+    .all(...range) as [number, number][];
+  for (const [revision, version] of schemaRows) {
+    const event = events.get(revision);
+    if (event) event.schemaVersion = version;
+  }
+  return [...events.values()];
+}

