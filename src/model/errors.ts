@@ -86,8 +86,11 @@ export class Diagnostics {
     return this.errors.length === 0;
   }
 
+  /** Throws the problems in the order they stand in the input (errors without a line last). */
   throwIfAny(summary: string): void {
     if (this.errors.length === 0) return;
+    const line = (e: GatehouseError) => e.place?.line ?? Number.MAX_SAFE_INTEGER;
+    this.errors.sort((a, b) => line(a) - line(b) || (a.place?.column ?? 0) - (b.place?.column ?? 0));
     if (this.errors.length === 1) throw this.errors[0]!;
     const first = this.errors[0]!;
     throw new GatehouseError("input", `${summary}: ${this.errors.length} errors`, first.place, this.errors);
