@@ -6,6 +6,8 @@ import { registerImport } from "./commands/import.js";
 import { registerPermission } from "./commands/permission.js";
 import { registerRelationship } from "./commands/relationship.js";
 import { registerSchema } from "./commands/schema.js";
+import { registerServe } from "./commands/serve.js";
+import { registerToken } from "./commands/token.js";
 import { registerValidate } from "./commands/validate.js";
 import type { GlobalOptions } from "./context.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
   registerValidate(program, globals);
   registerChange(program, globals);
   registerDemo(program, globals);
+  registerServe(program, globals);
+  registerToken(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -77,6 +77,16 @@ export class Engine {
     return index;
   }
 
+  /** The tenant's index if it is loaded (the service loads indexes from the store). */
+  loadedIndex(name: string): TenantIndex | undefined {
+    return this.tenants.get(name);
+  }
+
+  /** Makes a fully built index visible to queries. */
+  registerTenant(index: TenantIndex): void {
+    this.tenants.set(index.name, index);
+  }
+
   dropTenant(name: string): void {
     this.tenants.delete(name);
   }

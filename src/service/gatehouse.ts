@@ -1,6 +1,6 @@
 import { Changes } from "../changes/lifecycle.js";
 import { orphanedShapes } from "../changes/orphans.js";
-import { type CheckRequest, Engine } from "../engine/engine.js";
+import { type CheckRequest, Engine, TenantIndex } from "../engine/engine.js";
 import type { ExplainNode } from "../engine/explain.js";
 import type { FoundSubject } from "../engine/lookup.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
@@ -93,7 +93,7 @@ export class Gatehouse {
             this.schemaVersion = result.schemaVersion;
             this.engine.setSchema(parseSchema(result.schemaVersion.text).compiled);
           }
-          if (this.engine.hasTenant(tenant)) this.engine.tenant(tenant).apply(result.created, result.deleted);
+          this.engine.loadedIndex(tenant)?.apply(result.created, result.deleted);
         }),
     });
   }
@@ -124,17 +124,37 @@ export class Gatehouse {
     this.engine.setSchema(version ? parseSchema(version.text).compiled : undefined);
   }
 
+  /** The catch-up passes queued so far: one runs at a time, each to the head it finds. */
+  private catching: Promise<void> = Promise.resolve();
+  /** Tenants whose index is being loaded, so that concurrent requests share one load. */
+  private readonly loading = new Map<string, Promise<void>>();
+
   /**
-   * Moves the loaded indexes forward to the store's head, replaying what other processes wrote.
+   * Moves the loaded indexes forward to the store's head, replaying what other processes (and
+   * other nodes) wrote. Passes are serialised, and every event is applied at most once: a write
+   * of our own that `afterWrite` already applied is skipped here.
    */
-  async catchUp(): Promise<void> {
+  catchUp(): Promise<void> {
+    const pass = this.catching.then(() => this.catchUpPass());
+    this.catching = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private async catchUpPass(): Promise<void> {
     for (;;) {
       const events = await this.store.revisionsSince(this.appliedRevision, 10_000);
       if (events.length === 0) return;
       for (const event of events) {
-        if (event.schemaVersion !== null) await this.loadSchemaAt(event.revision);
-        if (this.engine.hasTenant(event.tenant))
-          this.engine.tenant(event.tenant).apply(event.created, event.deleted);
+        if (event.revision <= this.appliedRevision) continue;
+        const schema = event.schemaVersion !== null ? await this.store.readSchema(event.revision) : undefined;
+        // Between the await above and here an own write may have been applied already.
+        if (event.revision <= this.appliedRevision) continue;
+        if (event.revision !== this.appliedRevision + 1) break;
+        if (schema) {
+          this.schemaVersion = schema;
+          this.engine.setSchema(parseSchema(schema.text).compiled);
+        }
+        this.engine.loadedIndex(event.tenant)?.apply(event.created, event.deleted);
         this.appliedRevision = event.revision;
       }
     }
@@ -145,6 +165,8 @@ export class Gatehouse {
     checkTenant(tenant);
     const wanted = consistency.atLeastRevision;
     if (wanted !== undefined && wanted > this.appliedRevision) {
+      // The store is the source of truth for every node, so one catch-up reaches any revision
+      // that has been committed anywhere; a newer one does not exist.
       await this.catchUp();
       if (wanted > this.appliedRevision) {
         throw new GatehouseError(
@@ -155,10 +177,35 @@ export class Gatehouse {
       }
     }
     if (!this.engine.hasTenant(tenant)) {
-      await this.catchUp();
-      const index = this.engine.tenant(tenant);
-      for await (const batch of this.store.scanTenant(tenant, this.appliedRevision)) index.apply(batch, []);
+      let load = this.loading.get(tenant);
+      if (!load) {
+        load = this.loadTenant(tenant).finally(() => this.loading.delete(tenant));
+        this.loading.set(tenant, load);
+      }
+      await load;
     }
+  }
+
+  /**
+   * Builds a tenant's index from the store at the applied revision, then replays what was
+   * applied to the other indexes meanwhile, and only then makes it visible: a half-loaded index
+   * must never take part in answers or receive live updates.
+   */
+  private async loadTenant(tenant: string): Promise<void> {
+    await this.catchUp();
+    const index = new TenantIndex(tenant);
+    let at = this.appliedRevision;
+    for await (const batch of this.store.scanTenant(tenant, at)) index.apply(batch, []);
+    while (at < this.appliedRevision) {
+      const events = await this.store.revisionsSince(at, 10_000);
+      if (events.length === 0) break;
+      for (const event of events) {
+        if (event.revision > this.appliedRevision) break;
+        if (event.tenant === tenant) index.apply(event.created, event.deleted);
+        at = event.revision;
+      }
+    }
+    this.engine.registerTenant(index);
   }
 
   private schema(): CompiledSchema {
@@ -247,7 +294,7 @@ export class Gatehouse {
   ): Promise<WriteResult> {
     const result = await this.store.writeRelationships(tenant, updates, options);
     await this.afterWrite(result.revision, () => {
-      if (this.engine.hasTenant(tenant)) this.engine.tenant(tenant).apply(result.created, result.deleted);
+      this.engine.loadedIndex(tenant)?.apply(result.created, result.deleted);
     });
     return result;
   }

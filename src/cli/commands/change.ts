@@ -4,10 +4,11 @@ import type { Plan } from "../../changes/plan.js";
 import type { AccessRow } from "../../engine/access-diff.js";
 import { GatehouseError } from "../../model/errors.js";
 import { formatRelationship } from "../../model/relationship.js";
+import { planJson, changeSummaryJson as summaryJson } from "../../service/change-json.js";
+import { parseFilter } from "../../service/filter-text.js";
 import type { ChangeRecord } from "../../store/change-records.js";
 import { contextOf, type GlobalOptions, parseRevision, readInput, withGatehouse } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { parseFilter } from "./relationship.js";
 
 function changeId(text: string): number {
   if (!/^\d+$/.test(text)) throw new GatehouseError("usage", `a change id is a number, got \`${text}\``);
@@ -256,42 +257,6 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
         version ?? { version: null, default: true },
       );
     });
-}
-
-function summaryJson(c: ChangeRecord) {
-  return {
-    id: c.id,
-    tenant: c.tenant,
-    intent: c.intent,
-    state: c.state,
-    reason: c.reason,
-    author: c.author,
-    createdAt: c.createdAt,
-    baseRevision: c.baseRevision,
-    appliedRevision: c.appliedRevision,
-    revertOf: c.revertOf,
-    revertedBy: c.revertedBy,
-  };
-}
-
-function planJson(c: ChangeRecord, plan: Plan) {
-  return {
-    id: c.id,
-    tenant: c.tenant,
-    intent: c.intent,
-    state: c.state,
-    baseRevision: plan.baseRevision,
-    data: plan.data,
-    changedPermissions: plan.changedPermissions,
-    summary: plan.summary,
-    gained: plan.gained,
-    lost: plan.lost,
-    guards: plan.guards.map((g) => ({ name: g.name, kind: g.kind, passed: g.passed, message: g.message })),
-    approvals: plan.approvals,
-    blocked: plan.blocked,
-    blockedBecause: plan.blockedBecause,
-    conflicts: plan.conflicts,
-  };
 }
 
 function row(r: AccessRow): string {

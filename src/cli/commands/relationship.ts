@@ -1,12 +1,7 @@
 import type { Command } from "commander";
-import { GatehouseError } from "../../model/errors.js";
-import {
-  formatRelationship,
-  parseObject,
-  parseRelationship,
-  parseSubject,
-} from "../../model/relationship.js";
-import type { RelationshipFilter, UpdateOperation } from "../../store/store.js";
+import { formatRelationship, parseRelationship } from "../../model/relationship.js";
+import { parseFilter } from "../../service/filter-text.js";
+import type { UpdateOperation } from "../../store/store.js";
 import { contextOf, type GlobalOptions, parseRevision, withGatehouse } from "../context.js";
 
 export function registerRelationship(program: Command, globals: () => GlobalOptions): void {
@@ -83,31 +78,4 @@ function describe(operation: UpdateOperation): string {
 
 function pastTense(operation: UpdateOperation): string {
   return operation === "create" ? "created" : operation === "touch" ? "touched" : "deleted";
-}
-
-/** zed's positional filter: `TYPE[:ID] [RELATION] [SUBJECT_TYPE[:ID[#RELATION]]]`. */
-export function parseFilter(resource?: string, relation?: string, subject?: string): RelationshipFilter {
-  const filter: { -readonly [K in keyof RelationshipFilter]: RelationshipFilter[K] } = {};
-  if (resource !== undefined) {
-    if (resource.includes(":")) {
-      const object = parseObject(resource, { field: "resource" }, "resource");
-      filter.resourceType = object.type;
-      filter.resourceId = object.id;
-    } else filter.resourceType = resource;
-  }
-  if (relation !== undefined && relation !== "") filter.relation = relation;
-  if (subject !== undefined) {
-    if (subject.includes(":")) {
-      const ref = parseSubject(subject, { field: "subject" });
-      filter.subjectType = ref.type;
-      filter.subjectId = ref.id;
-      if (subject.includes("#")) filter.subjectRelation = ref.relation ?? null;
-    } else if (subject.includes("#")) {
-      throw new GatehouseError(
-        "usage",
-        `subject filter \`${subject}\`: a subject relation needs an id (type:id#relation)`,
-      );
-    } else filter.subjectType = subject;
-  }
-  return filter;
 }

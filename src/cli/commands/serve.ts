@@ -1,0 +1,63 @@
+import type { Command } from "commander";
+import { GatehouseError } from "../../model/errors.js";
+import { buildServer } from "../../server/server.js";
+import { Gatehouse } from "../../service/gatehouse.js";
+import { contextOf, type GlobalOptions } from "../context.js";
+
+export interface ServeOptions {
+  readonly store: string;
+  readonly host: string;
+  readonly port: number;
+  /** Printed once the server listens (the demo adds its walkthrough). */
+  readonly banner?: (url: string) => string;
+}
+
+/**
+ * Runs the HTTP server until SIGTERM or SIGINT, then stops taking requests, lets those in flight
+ * finish, and closes the store.
+ */
+export async function serve(options: ServeOptions): Promise<void> {
+  const gatehouse = await Gatehouse.open(options.store);
+  const server = await buildServer(gatehouse, {
+    logger: { level: process.env.GATEHOUSE_LOG_LEVEL ?? "info" },
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.app.log.info({ signal }, "shutting down: finishing requests in flight");
+    server.stopFollowing();
+    await server.app.close();
+    await gatehouse.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+  const url = await server.app.listen({ host: options.host, port: options.port });
+  if (options.banner) process.stderr.write(`${options.banner(url)}\n`);
+}
+
+export function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new GatehouseError("usage", `--port expects a port number, got \`${text}\``);
+  return port;
+}
+
+export function registerServe(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command("serve")
+    .option("--port <port>", "port to listen on", "8080")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .description("run the HTTP API (tokens required; create one with `gatehouse token create`)")
+    .action(async (options) => {
+      const context = contextOf(globals());
+      await serve({
+        store: context.storeLocation,
+        host: options.host,
+        port: parsePort(options.port),
+        banner: (url) =>
+          `gatehouse listening on ${url} (store ${context.storeLocation}); API description at ${url}/docs`,
+      });
+    });
+}

@@ -1,0 +1,119 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { hashSecret, roleAllows } from "../service/tokens.js";
+import type { Store } from "../store/store.js";
+import type { Role, TokenRecord } from "../store/token-records.js";
+import { HttpError } from "./http-errors.js";
+
+/**
+ * What a route requires: a role, and the tenant it acts on (from the path or body), or `store`
+ * for store-wide acts (schema, guards, tokens), which need a token not limited to tenants.
+ */
+export interface RouteAccess {
+  readonly role: Role;
+  readonly tenant: ((request: FastifyRequest) => string | undefined | Promise<string | undefined>) | "store";
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Absent: a public route (health, metrics, the API description). */
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    principal?: TokenRecord;
+  }
+}
+
+/** A revoked token stops working within this long on every node. */
+const CACHE_MS = 5_000;
+
+/** The tenant named in the route's path, the usual case. */
+export const pathTenant = (request: FastifyRequest) => (request.params as { tenant?: string }).tenant;
+
+/**
+ * Checks the bearer token of every non-public route: missing or unknown gives 401, a role or
+ * tenant the token does not have gives 403, and both are written to the audit log.
+ */
+export function installAuth(app: FastifyInstance, store: Store): { forget(): void } {
+  const cache = new Map<string, { token: TokenRecord | undefined; until: number }>();
+
+  const deny = async (
+    request: FastifyRequest,
+    status: 401 | 403,
+    action: string,
+    message: string,
+    actor: string,
+  ) => {
+    await store.appendAudit({
+      actor,
+      action,
+      tenant: null,
+      target: `${request.method} ${request.routeOptions.url ?? request.url}`,
+      reason: message,
+      details: { requestId: request.id, ip: request.ip },
+    });
+    throw new HttpError(status, status === 401 ? "unauthenticated" : "forbidden", message);
+  };
+
+  // onRequest: before the body is read or validated, so an unauthenticated caller learns nothing else.
+  app.addHook("onRequest", async (request) => {
+    const access = request.routeOptions.config.access;
+    if (!access) return;
+    const header = request.headers.authorization;
+    const secret = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
+    if (!secret)
+      return deny(
+        request,
+        401,
+        "auth.missing",
+        "missing bearer token: send `Authorization: Bearer <secret>`",
+        "anonymous",
+      );
+    const hash = hashSecret(secret);
+    const now = Date.now();
+    let cached = cache.get(hash);
+    if (!cached || cached.until < now) {
+      cached = { token: await store.findToken(hash), until: now + CACHE_MS };
+      cache.set(hash, cached);
+    }
+    const token = cached.token;
+    if (!token) return deny(request, 401, "auth.invalid", "unknown or revoked token", "anonymous");
+    if (!roleAllows(token.role, access.role)) {
+      return deny(
+        request,
+        403,
+        "auth.forbidden",
+        `token \`${token.name}\` has role \`${token.role}\`; this needs \`${access.role}\``,
+        token.name,
+      );
+    }
+    if (access.tenant === "store") {
+      if (token.tenants !== null)
+        return deny(
+          request,
+          403,
+          "auth.forbidden",
+          `token \`${token.name}\` is limited to tenants; store-wide acts need an unlimited token`,
+          token.name,
+        );
+    } else {
+      const tenant = await access.tenant(request);
+      if (tenant !== undefined && token.tenants !== null && !token.tenants.includes(tenant)) {
+        return deny(
+          request,
+          403,
+          "auth.forbidden",
+          `token \`${token.name}\` may not act on tenant \`${tenant}\``,
+          token.name,
+        );
+      }
+    }
+    request.principal = token;
+  });
+
+  return { forget: () => cache.clear() };
+}
+
+export function principalOf(request: FastifyRequest): string {
+  // INVARIANT: routes with `access` only run after the hook above set the principal.
+  return request.principal!.name;
+}

@@ -1,0 +1,111 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Gatehouse } from "../service/gatehouse.js";
+import { installAuth } from "./auth.js";
+import { sendError } from "./http-errors.js";
+import { Metrics } from "./metrics.js";
+import { registerAdmin } from "./routes/admin.js";
+import { registerChanges } from "./routes/changes.js";
+import { registerData } from "./routes/data.js";
+import { registerQueries } from "./routes/queries.js";
+
+export interface ServerOptions {
+  /** pino options, or false for no logs (tests). */
+  readonly logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
+  /** Request bodies above this are refused with 413. */
+  readonly bodyLimit?: number;
+}
+
+export interface GatehouseServer {
+  readonly app: FastifyInstance;
+  readonly metrics: Metrics;
+  /** Stops following the store; the caller closes the app. */
+  stopFollowing(): void;
+}
+
+/**
+ * The HTTP API: JSON routes over the same operations as the CLI, token authentication with
+ * roles, an OpenAPI document at `/openapi.json` (browsable at `/docs`), Prometheus metrics at
+ * `/metrics`, and health at `/healthz` and `/readyz`.
+ */
+export async function buildServer(
+  gatehouse: Gatehouse,
+  options: ServerOptions = {},
+): Promise<GatehouseServer> {
+  const logger =
+    options.logger === false || options.logger === undefined
+      ? false
+      : {
+          level: options.logger === true ? "info" : (options.logger.level ?? "info"),
+          ...(options.logger !== true && options.logger.stream ? { stream: options.logger.stream } : {}),
+          // Secrets must never reach the logs.
+          redact: {
+            paths: ["req.headers.authorization", "req.headers.cookie", "res.body.secret"],
+            censor: "[redacted]",
+          },
+        };
+  const app = Fastify({
+    logger,
+    bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024,
+    requestIdHeader: "x-request-id",
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: false } },
+  });
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: {
+        kind: "not_found",
+        message: `no route ${request.method} ${request.url}; the API is described at /openapi.json`,
+      },
+    }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "Gatehouse",
+        version: "0.1.0",
+        description: "Authorization with every permission change planned, reviewed and reversible.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  const metrics = new Metrics();
+  metrics.install(app);
+  const auth = installAuth(app, gatehouse.store);
+
+  registerQueries(app, gatehouse, metrics);
+  registerData(app, gatehouse);
+  registerChanges(app, gatehouse);
+  registerAdmin(app, gatehouse, () => auth.forget());
+
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      const head = await gatehouse.store.headRevision();
+      const schema = await gatehouse.readSchema();
+      return { ready: true, revision: gatehouse.revision, head, schema: schema?.version ?? null };
+    } catch (error) {
+      return reply.status(503).send({ ready: false, error: (error as Error).message });
+    }
+  });
+  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+    reply.header("content-type", metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  // Follow revisions written by other processes and nodes, so indexes stay current between requests.
+  const stopFollowing = gatehouse.store.watch(() => {
+    gatehouse.catchUp().catch((error) => app.log.error({ err: error }, "catching up with the store failed"));
+  });
+  return { app, metrics, stopFollowing };
+}

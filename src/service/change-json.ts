@@ -1,0 +1,39 @@
+import type { Plan } from "../changes/plan.js";
+import type { ChangeRecord } from "../store/change-records.js";
+
+/** The JSON shapes of changes and plans, the same through the CLI (`--json`) and the HTTP API. */
+export function changeSummaryJson(c: ChangeRecord) {
+  return {
+    id: c.id,
+    tenant: c.tenant,
+    intent: c.intent,
+    state: c.state,
+    reason: c.reason,
+    author: c.author,
+    createdAt: c.createdAt,
+    baseRevision: c.baseRevision,
+    appliedRevision: c.appliedRevision,
+    revertOf: c.revertOf,
+    revertedBy: c.revertedBy,
+  };
+}
+
+export function planJson(c: ChangeRecord, plan: Plan) {
+  return {
+    id: c.id,
+    tenant: c.tenant,
+    intent: c.intent,
+    state: c.state,
+    baseRevision: plan.baseRevision,
+    data: plan.data,
+    changedPermissions: plan.changedPermissions,
+    summary: plan.summary,
+    gained: plan.gained,
+    lost: plan.lost,
+    guards: plan.guards.map((g) => ({ name: g.name, kind: g.kind, passed: g.passed, message: g.message })),
+    approvals: plan.approvals,
+    blocked: plan.blocked,
+    blockedBecause: plan.blockedBecause,
+    conflicts: plan.conflicts,
+  };
+}

@@ -1,0 +1,133 @@
+import { PassThrough } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, startServer } from "../support/server.js";
+
+const SCHEMA = `definition user {}
+definition document {
+  relation viewer: user
+  permission view = viewer
+}`;
+
+/** Every API route, from the server's own OpenAPI document, with a concrete path. */
+async function routes(s: RunningServer): Promise<Array<{ method: string; path: string }>> {
+  const doc = (await s.call("GET", "/openapi.json")).body as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  const out: Array<{ method: string; path: string }> = [];
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(methods)) {
+      out.push({
+        method: method.toUpperCase(),
+        path: path.replace("{tenant}", "acme").replace("{id}", "1").replace("{name}", "someone"),
+      });
+    }
+  }
+  return out;
+}
+
+describe("HTTP security", () => {
+  let s: RunningServer;
+  const logs = new PassThrough();
+  let logText = "";
+  logs.on("data", (chunk) => {
+    logText += chunk.toString();
+  });
+  let admin: string;
+
+  beforeAll(async () => {
+    s = await startServer(":memory:", { logger: { level: "debug", stream: logs } });
+    admin = await s.token("root", "admin");
+    await s.call("PUT", "/v1/schema", { token: admin, body: { schema: SCHEMA } });
+    await s.call("POST", "/v1/tenants/acme/changes", {
+      token: admin,
+      body: { file: "intent: grant\nreason: r\nwrite:\n  - document:d#viewer@user:ann\n" },
+    });
+  });
+  afterAll(() => s.close());
+
+  it("every route without a token, or with a bad one, gets 401, and it is audited", async () => {
+    const all = await routes(s);
+    expect(all.length).toBeGreaterThan(15);
+    for (const route of all) {
+      const none = await s.call(route.method, route.path, { body: {} });
+      expect(`${route.method} ${route.path}: ${none.status}`).toBe(`${route.method} ${route.path}: 401`);
+      const bad = await s.call(route.method, route.path, { token: "gh_not-a-real-secret", body: {} });
+      expect(`${route.method} ${route.path}: ${bad.status}`).toBe(`${route.method} ${route.path}: 401`);
+    }
+    const audit = (await s.call("GET", "/v1/audit?action=auth.missing", { token: admin })).body.records;
+    expect(audit.length).toBe(all.length);
+  });
+
+  it("every route with a token of too small a role gets 403", async () => {
+    const checker = await s.token("reader", "check");
+    let denied = 0;
+    for (const route of await routes(s)) {
+      const response = await s.call(route.method, route.path, { token: checker, body: {} });
+      // A `check` token may read; everything that writes needs more.
+      const readOnly =
+        route.method === "GET" && !route.path.startsWith("/v1/tokens") && !route.path.startsWith("/v1/audit");
+      const readQuery = /\/(check|checks|explain|lookup-resources|lookup-subjects)$|\/v1\/validate$/.test(
+        route.path,
+      );
+      if (readOnly || readQuery)
+        expect(`${route.method} ${route.path}: ${response.status}`).not.toBe(
+          `${route.method} ${route.path}: 403`,
+        );
+      else {
+        expect(`${route.method} ${route.path}: ${response.status}`).toBe(
+          `${route.method} ${route.path}: 403`,
+        );
+        denied++;
+      }
+    }
+    expect(denied).toBeGreaterThan(10);
+    expect(
+      (await s.call("GET", "/v1/audit?action=auth.forbidden", { token: admin })).body.records.length,
+    ).toBe(denied);
+  });
+
+  it("every tenant route with a token for another tenant gets 403", async () => {
+    const other = await s.token("globex-admin", "admin", ["globex"]);
+    for (const route of await routes(s)) {
+      const tenantRoute = route.path.includes("/tenants/acme") || route.path.startsWith("/v1/changes/1");
+      const storeWide = /^\/v1\/(schema|guards|tokens|audit)/.test(route.path) && route.method !== "GET";
+      if (!tenantRoute && !storeWide) continue;
+      const response = await s.call(route.method, route.path, { token: other, body: {} });
+      expect(`${route.method} ${route.path}: ${response.status}`).toBe(`${route.method} ${route.path}: 403`);
+    }
+  });
+
+  it("an author cannot approve their own change", async () => {
+    const lead = await s.token("lead", "approve");
+    const proposed = await s.call("POST", "/v1/tenants/acme/changes", {
+      token: lead,
+      body: { file: "intent: grant\nreason: r\nwrite:\n  - document:e#viewer@user:bob\n" },
+    });
+    await s.call("POST", `/v1/changes/${proposed.body.id}/plan`, { token: lead });
+    const own = await s.call("POST", `/v1/changes/${proposed.body.id}/approve`, { token: lead, body: {} });
+    expect(own.status).toBe(409);
+    expect(own.body.error.kind).toBe("refused");
+    expect(own.body.error.message).toContain("cannot approve it");
+  });
+
+  it("a revoked token stops working", async () => {
+    const temp = await s.token("temp", "check");
+    expect((await s.call("GET", "/v1/schema", { token: temp })).status).toBe(200);
+    expect((await s.call("DELETE", "/v1/tokens/temp", { token: admin })).status).toBe(200);
+    expect((await s.call("GET", "/v1/schema", { token: temp })).status).toBe(401);
+  });
+
+  it("secrets never appear in the logs", async () => {
+    const created = await s.call("POST", "/v1/tokens", {
+      token: admin,
+      body: { name: "fresh", role: "check" },
+    });
+    const secret = created.body.secret as string;
+    expect(secret).toMatch(/^gh_/);
+    await s.call("GET", "/v1/schema", { token: secret });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(logText.length).toBeGreaterThan(0);
+    expect(logText).not.toContain(secret);
+    expect(logText).not.toContain(admin);
+  });
+});

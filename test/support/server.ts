@@ -1,0 +1,60 @@
+import { buildServer, type GatehouseServer } from "../../src/server/server.js";
+import { Gatehouse } from "../../src/service/gatehouse.js";
+import { createToken } from "../../src/service/tokens.js";
+import type { Role } from "../../src/store/token-records.js";
+
+export interface RunningServer {
+  readonly url: string;
+  readonly gatehouse: Gatehouse;
+  readonly server: GatehouseServer;
+  token(name: string, role: Role, tenants?: string[]): Promise<string>;
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown },
+  ): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+/** A real HTTP server on a free loopback port, over the given store location. */
+export async function startServer(
+  store = ":memory:",
+  logger: Parameters<typeof buildServer>[1] = {},
+): Promise<RunningServer> {
+  const gatehouse = await Gatehouse.open(store);
+  const server = await buildServer(gatehouse, logger);
+  const url = await server.app.listen({ host: "127.0.0.1", port: 0 });
+  return {
+    url,
+    gatehouse,
+    server,
+    async token(name, role, tenants) {
+      return (await createToken(gatehouse.store, { name, role, tenants: tenants ?? null, actor: "test" }))
+        .secret;
+    },
+    async call(method, path, options = {}) {
+      if (method === "GET" || method === "HEAD") options = { ...options, body: undefined };
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
+        },
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON (metrics)
+      }
+      return { status: response.status, body };
+    },
+    async close() {
+      server.stopFollowing();
+      await server.app.close();
+      await gatehouse.close();
+    },
+  };
+}
