@@ -1,0 +1,231 @@
+/**
+ * A typed client for Gatehouse's HTTP API. It has no dependencies beyond `fetch` (Node 20+,
+ * browsers), and it keeps the newest revision it has seen: with `consistency: "session"` every
+ * query asks for at least that revision, so a caller always reads its own writes, even when
+ * its requests land on different nodes.
+ */
+
+export interface ClientOptions {
+  /** e.g. `http://127.0.0.1:8080` */
+  readonly url: string;
+  /** A token secret (`gatehouse token create`). */
+  readonly token: string;
+  /** `session` (default): read your own writes; `none`: whatever the node has. */
+  readonly consistency?: "session" | "none";
+  readonly fetch?: typeof fetch;
+}
+
+export interface CheckInput {
+  /** `document:readme` */
+  readonly resource: string;
+  readonly permission: string;
+  /** `user:ann`, `group:eng#member` */
+  readonly subject: string;
+}
+
+export type UpdateOperation = "create" | "touch" | "delete";
+
+export interface ApiErrorBody {
+  readonly kind: string;
+  readonly message: string;
+  readonly place?: unknown;
+  readonly details?: unknown[];
+}
+
+/** A non-2xx answer: `status` and the server's error body. `retryable` for 503s. */
+export class GatehouseApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(`${status} ${body.kind}: ${body.message}`);
+    this.name = "GatehouseApiError";
+  }
+
+  get retryable(): boolean {
+    return this.status === 503;
+  }
+}
+
+export interface AccessRow {
+  readonly tenant: string;
+  readonly resource: string;
+  readonly permission: string;
+  readonly subject: string;
+  readonly except?: readonly string[];
+}
+
+export interface PlanView {
+  readonly id: number;
+  readonly tenant: string;
+  readonly state: string;
+  readonly baseRevision: number;
+  readonly gained: readonly AccessRow[];
+  readonly lost: readonly AccessRow[];
+  readonly guards: ReadonlyArray<{ name: string; kind: string; passed: boolean; message: string }>;
+  readonly approvals: { readonly needed: number; readonly given: number; readonly by: readonly string[] };
+  readonly blocked: boolean;
+  readonly blockedBecause: readonly string[];
+}
+
+export class GatehouseClient {
+  private readonly url: string;
+  private readonly token: string;
+  private readonly session: boolean;
+  private readonly fetcher: typeof fetch;
+  /** The newest revision this client has written or been answered at. */
+  revision = 0;
+
+  constructor(options: ClientOptions) {
+    this.url = options.url.replace(/\/$/, "");
+    this.token = options.token;
+    this.session = (options.consistency ?? "session") === "session";
+    this.fetcher = options.fetch ?? fetch;
+  }
+
+  private consistency(): { atLeastRevision?: number } {
+    return this.session && this.revision > 0 ? { atLeastRevision: this.revision } : {};
+  }
+
+  private seen<T extends { revision?: number | null }>(answer: T): T {
+    if (typeof answer.revision === "number" && answer.revision > this.revision)
+      this.revision = answer.revision;
+    return answer;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.fetcher(`${this.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    const parsed = text ? JSON.parse(text) : {};
+    if (!response.ok)
+      throw new GatehouseApiError(response.status, parsed.error ?? { kind: "unknown", message: text });
+    return parsed as T;
+  }
+
+  private tenantPath(tenant: string, rest: string): string {
+    return `/v1/tenants/${encodeURIComponent(tenant)}/${rest}`;
+  }
+
+  // ---- queries ----
+
+  async check(tenant: string, input: CheckInput): Promise<{ allowed: boolean; revision: number }> {
+    return this.seen(
+      await this.request("POST", this.tenantPath(tenant, "check"), { ...input, ...this.consistency() }),
+    );
+  }
+
+  async checkMany(
+    tenant: string,
+    checks: readonly CheckInput[],
+  ): Promise<{ results: boolean[]; revision: number }> {
+    return this.seen(
+      await this.request("POST", this.tenantPath(tenant, "checks"), { checks, ...this.consistency() }),
+    );
+  }
+
+  async explain(
+    tenant: string,
+    input: CheckInput,
+  ): Promise<{ allowed: boolean; revision: number; explain: unknown }> {
+    return this.seen(
+      await this.request("POST", this.tenantPath(tenant, "explain"), { ...input, ...this.consistency() }),
+    );
+  }
+
+  async lookupResources(
+    tenant: string,
+    resourceType: string,
+    permission: string,
+    subject: string,
+  ): Promise<{ resources: string[]; revision: number }> {
+    return this.seen(
+      await this.request("POST", this.tenantPath(tenant, "lookup-resources"), {
+        resourceType,
+        permission,
+        subject,
+        ...this.consistency(),
+      }),
+    );
+  }
+
+  async lookupSubjects(
+    tenant: string,
+    resource: string,
+    permission: string,
+    subjectType: string,
+    subjectRelation?: string,
+  ): Promise<{ subjects: Array<{ subject: string; excluded: string[] }>; revision: number }> {
+    return this.seen(
+      await this.request("POST", this.tenantPath(tenant, "lookup-subjects"), {
+        resource,
+        permission,
+        subjectType,
+        ...(subjectRelation ? { subjectRelation } : {}),
+        ...this.consistency(),
+      }),
+    );
+  }
+
+  // ---- data ----
+
+  async writeRelationships(
+    tenant: string,
+    updates: ReadonlyArray<{ operation: UpdateOperation; relationship: string }>,
+  ): Promise<{ revision: number; created: string[]; deleted: string[] }> {
+    return this.seen(await this.request("POST", this.tenantPath(tenant, "relationships"), { updates }));
+  }
+
+  async readRelationships(
+    tenant: string,
+    filter: { resource?: string; relation?: string; subject?: string; atRevision?: number } = {},
+  ): Promise<{ relationships: Array<{ relationship: string; createdRevision: number }> }> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
+    return this.request("GET", `${this.tenantPath(tenant, "relationships")}${query.size ? `?${query}` : ""}`);
+  }
+
+  async importRelationships(tenant: string, lines: string): Promise<{ revision: number; created: number }> {
+    return this.seen(await this.request("POST", this.tenantPath(tenant, "import"), { relationships: lines }));
+  }
+
+  async readSchema(): Promise<{ schema: string | null; version: number | null; revision: number | null }> {
+    return this.request("GET", "/v1/schema");
+  }
+
+  async writeSchema(schema: string): Promise<{ version: number; revision: number }> {
+    return this.seen(await this.request("PUT", "/v1/schema", { schema }));
+  }
+
+  // ---- changes ----
+
+  async proposeChange(tenant: string, file: string): Promise<{ id: number; state: string }> {
+    return this.request("POST", this.tenantPath(tenant, "changes"), { file });
+  }
+
+  async planChange(id: number): Promise<PlanView> {
+    return this.request("POST", `/v1/changes/${id}/plan`);
+  }
+
+  async approveChange(id: number, comment?: string): Promise<PlanView> {
+    return this.request("POST", `/v1/changes/${id}/approve`, comment ? { comment } : {});
+  }
+
+  async applyChange(id: number): Promise<{ id: number; state: string; revision: number }> {
+    return this.seen(await this.request("POST", `/v1/changes/${id}/apply`));
+  }
+
+  async revertChange(id: number, reason?: string): Promise<PlanView & { applied: boolean }> {
+    return this.request("POST", `/v1/changes/${id}/revert`, reason ? { reason } : {});
+  }
+
+  async getChange(id: number): Promise<Record<string, unknown>> {
+    return this.request("GET", `/v1/changes/${id}`);
+  }
+}
