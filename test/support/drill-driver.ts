@@ -1,0 +1,162 @@
+import { type CliResult, gatehouse, workspace } from "./cli.js";
+import { type RunningServer, startServer } from "./server.js";
+
+/**
+ * The drills run the same story through each surface a user has: the `gatehouse` command, and
+ * the HTTP API of a real server. A driver speaks one of them.
+ */
+export interface Outcome {
+  /** Whether the surface reported success (exit 0, or HTTP 2xx). */
+  readonly ok: boolean;
+  /** The JSON the surface returned (the CLI's `--json` output, or the response body). */
+  readonly json: any;
+  /** The human-readable error or output, for messages. */
+  readonly text: string;
+}
+
+export interface DrillDriver {
+  readonly name: string;
+  writeSchema(text: string): Promise<void>;
+  importData(tenant: string, lines: readonly string[]): Promise<void>;
+  writeGuards(text: string): Promise<void>;
+  propose(tenant: string, changeFile: string, actor: string): Promise<number>;
+  plan(id: number, actor: string): Promise<Outcome>;
+  approve(id: number, actor: string): Promise<Outcome>;
+  apply(id: number, actor: string): Promise<Outcome>;
+  revert(id: number, actor: string): Promise<Outcome>;
+  show(id: number): Promise<Outcome>;
+  checks(tenant: string, queries: readonly string[]): Promise<boolean[]>;
+  readSchema(): Promise<string>;
+  close(): Promise<void>;
+}
+
+function fromCli(result: CliResult): Outcome {
+  let json: unknown;
+  try {
+    json = JSON.parse(result.stdout);
+  } catch {
+    json = undefined;
+  }
+  return { ok: result.code === 0, json, text: `${result.stdout}${result.stderr}` };
+}
+
+export function cliDriver(): DrillDriver {
+  const ws = workspace();
+  const run = (...args: string[]) => gatehouse(["--store", ws.store, ...args]);
+  const must = (r: CliResult) => {
+    if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}${r.stdout}`);
+    return r;
+  };
+  let files = 0;
+  const file = (text: string) => ws.file(`f${files++}.txt`, text);
+  return {
+    name: "CLI",
+    async writeSchema(text) {
+      must(run("schema", "write", file(text)));
+    },
+    async importData(tenant, lines) {
+      must(run("--tenant", tenant, "import", file(lines.join("\n"))));
+    },
+    async writeGuards(text) {
+      must(run("--as", "security", "guards", "write", file(text)));
+    },
+    async propose(tenant, changeFile, actor) {
+      return Number(
+        must(run("--tenant", tenant, "--as", actor, "change", "propose", file(changeFile))).stdout.split(
+          "\n",
+        )[0],
+      );
+    },
+    plan: async (id, actor) => fromCli(run("--json", "--as", actor, "change", "plan", String(id))),
+    approve: async (id, actor) => fromCli(run("--json", "--as", actor, "change", "approve", String(id))),
+    apply: async (id, actor) => fromCli(run("--json", "--as", actor, "change", "apply", String(id))),
+    revert: async (id, actor) => fromCli(run("--json", "--as", actor, "change", "revert", String(id))),
+    show: async (id) => fromCli(run("--json", "change", "show", String(id))),
+    async checks(tenant, queries) {
+      const out = must(
+        gatehouse(["--store", ws.store, "--tenant", tenant, "permission", "check", "--batch", "-"], {
+          input: queries.join("\n"),
+        }),
+      ).stdout;
+      return out
+        .trimEnd()
+        .split("\n")
+        .map((line) => line === "true");
+    },
+    async readSchema() {
+      return must(run("schema", "read")).stdout;
+    },
+    async close() {},
+  };
+}
+
+export async function httpDriver(store = ":memory:"): Promise<DrillDriver> {
+  const s: RunningServer = await startServer(store);
+  const admin = await s.token("root", "admin");
+  const tokens = new Map<string, string>();
+  // Every person in a drill gets a token of their own: the token's name is the principal.
+  const tokenOf = async (actor: string) => {
+    let token = tokens.get(actor);
+    if (!token) {
+      token = await s.token(actor, "approve");
+      tokens.set(actor, token);
+    }
+    return token;
+  };
+  const outcome = (r: { status: number; body: any }): Outcome => ({
+    ok: r.status < 300,
+    json: r.status < 300 ? r.body : r.body,
+    text: JSON.stringify(r.body),
+  });
+  const must = (r: { status: number; body: any }) => {
+    if (r.status >= 300) throw new Error(`${r.status}: ${JSON.stringify(r.body)}`);
+    return r;
+  };
+  return {
+    name: "HTTP",
+    async writeSchema(text) {
+      must(await s.call("PUT", "/v1/schema", { token: admin, body: { schema: text } }));
+    },
+    async importData(tenant, lines) {
+      must(
+        await s.call("POST", `/v1/tenants/${tenant}/import`, {
+          token: admin,
+          body: { relationships: lines.join("\n") },
+        }),
+      );
+    },
+    async writeGuards(text) {
+      must(await s.call("PUT", "/v1/guards", { token: admin, body: { guards: text } }));
+    },
+    async propose(tenant, changeFile, actor) {
+      return must(
+        await s.call("POST", `/v1/tenants/${tenant}/changes`, {
+          token: await tokenOf(actor),
+          body: { file: changeFile },
+        }),
+      ).body.id;
+    },
+    plan: async (id, actor) =>
+      outcome(await s.call("POST", `/v1/changes/${id}/plan`, { token: await tokenOf(actor) })),
+    approve: async (id, actor) =>
+      outcome(await s.call("POST", `/v1/changes/${id}/approve`, { token: await tokenOf(actor), body: {} })),
+    apply: async (id, actor) =>
+      outcome(await s.call("POST", `/v1/changes/${id}/apply`, { token: await tokenOf(actor) })),
+    revert: async (id, actor) =>
+      outcome(await s.call("POST", `/v1/changes/${id}/revert`, { token: await tokenOf(actor), body: {} })),
+    show: async (id) => outcome(await s.call("GET", `/v1/changes/${id}`, { token: admin })),
+    async checks(tenant, queries) {
+      const checks = queries.map((q) => {
+        const [resource, rest] = q.split("#") as [string, string];
+        const [permission, subject] = rest.split("@") as [string, string];
+        return { resource, permission, subject };
+      });
+      return must(await s.call("POST", `/v1/tenants/${tenant}/checks`, { token: admin, body: { checks } }))
+        .body.results;
+    },
+    async readSchema() {
+      return must(await s.call("GET", "/v1/schema", { token: admin })).body.schema;
+    },
+    close: () => s.close(),
+  };
+}
