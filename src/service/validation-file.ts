@@ -289,6 +289,13 @@ class Parser {
       if (trimmed === "" || trimmed.startsWith("//")) return;
       const pos = positions[i] ?? this.contentStart(value);
       const place = this.place(pos);
+      if (value.type === "BLOCK_FOLDED" && /\s/.test(trimmed)) {
+        this.error(
+          `\`${trimmed}\` is several relationships joined into one line: a folded block (\`>\`) joins lines that no blank line separates; use a literal block (\`|\`) or blank lines between relationships`,
+          place,
+        );
+        return;
+      }
       const relationship = this.attempt(() => parseRelationship(line, place));
       if (!relationship) return;
       const lead = line.length - line.trimStart().length;

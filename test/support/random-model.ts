@@ -45,11 +45,19 @@ export interface RandomDefinition {
   readonly name: string;
   readonly relations: readonly string[];
   readonly permissions: readonly string[];
+  /** Allowed subject types of each relation, as written in the schema (`usr`, `usr:*`, `grp#member`). */
+  readonly allowed: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface RandomModel {
   readonly seed: number;
   readonly schema: string;
+  /**
+   * Whether the data has cycles (1 to 3 relationships that close a loop in the object graph).
+   * On cyclic data SpiceDB answers many checks with "max depth exceeded", and some requests
+   * run for a long time; acyclic models (three quarters of the seeds) have none of that.
+   */
+  readonly cyclic: boolean;
   readonly definitions: readonly RandomDefinition[];
   readonly relationships: Relationship[];
   /**
@@ -65,6 +73,8 @@ export interface RandomModelOptions {
   /** Bounds on the number of relationships (default 30 and 200). */
   readonly minRelationships?: number;
   readonly maxRelationships?: number;
+  /** Whether the data may contain cycles (default: a quarter of the seeds). */
+  readonly cyclic?: boolean;
 }
 
 /** mulberry32: small, fast, good enough for test generation, fully determined by the seed. */
@@ -204,7 +214,8 @@ function formatSchema(defs: readonly Definition[]): string {
       continue;
     }
     out.push(`definition ${d.name} {`);
-    for (const r of d.relations) out.push(`  relation ${r.name}: ${r.allowed.map(formatAllowed).join(" | ")}`);
+    for (const r of d.relations)
+      out.push(`  relation ${r.name}: ${r.allowed.map(formatAllowed).join(" | ")}`);
     for (const p of d.permissions) out.push(`  permission ${p.name} = ${formatExpr(p.expr)}`);
     out.push("}");
   }
@@ -216,15 +227,24 @@ function formatSchema(defs: readonly Definition[]): string {
 export function randomModel(seed: number, options: RandomModelOptions = {}): RandomModel {
   const rng = new Prng(seed);
   const defs = generateSchema(rng);
-  const relationships = generateData(rng, defs, options.minRelationships ?? 30, options.maxRelationships ?? 200);
+  const cyclic = options.cyclic ?? rng.chance(0.25);
+  const relationships = generateData(
+    rng,
+    defs,
+    options.minRelationships ?? 30,
+    options.maxRelationships ?? 200,
+    cyclic,
+  );
   const queries = generateQueries(defs, relationships);
   return {
     seed,
     schema: formatSchema(defs),
+    cyclic,
     definitions: defs.map((d) => ({
       name: d.name,
       relations: d.relations.map((r) => r.name),
       permissions: d.permissions.map((p) => p.name),
+      allowed: Object.fromEntries(d.relations.map((r) => [r.name, r.allowed.map(allowedKey)])),
     })),
     relationships,
     queries,
@@ -276,15 +296,23 @@ function generateSchema(rng: Prng): Definition[] {
       if (name === "parent") {
         // A hierarchy: parents of the same type (recursion) or of another non-user type.
         const candidates = typeNames.filter((t) => t !== USER);
-        add({ kind: "plain", type: rng.chance(0.6) ? d.name : rng.pick(candidates), ellipsis: rng.chance(0.2) });
+        add({
+          kind: "plain",
+          type: rng.chance(0.6) ? d.name : rng.pick(candidates),
+          ellipsis: rng.chance(0.2),
+        });
         if (rng.chance(0.3)) add({ kind: "plain", type: rng.pick(candidates), ellipsis: false });
       } else {
         const wildcard = hasWildcard.has(`${d.name}#${name}`);
         const count = rng.int(1, 3);
         for (let i = 0; i < count; i++) {
           const roll = rng.next();
-          if (roll < 0.45) {
-            add({ kind: "plain", type: rng.chance(0.7) ? USER : rng.pick(typeNames), ellipsis: rng.chance(0.1) });
+          if (roll < 0.55) {
+            add({
+              kind: "plain",
+              type: rng.chance(0.7) ? USER : rng.pick(typeNames),
+              ellipsis: rng.chance(0.1),
+            });
           } else {
             // A userset: T#r for a relation without a wildcard, or T#p for a permission.
             const targets: Array<{ type: string; relation: string }> = [];
@@ -296,7 +324,8 @@ function generateSchema(rng: Prng): Definition[] {
             }
             // Favour self-reference (nested groups) when this relation can be its own target.
             const self = targets.find((x) => x.type === d.name && x.relation === name);
-            const target = self && rng.chance(0.4) ? self : targets.length > 0 ? rng.pick(targets) : undefined;
+            const target =
+              self && rng.chance(0.4) ? self : targets.length > 0 ? rng.pick(targets) : undefined;
             if (target) add({ kind: "userset", type: target.type, relation: target.relation });
             else add({ kind: "plain", type: USER, ellipsis: false });
           }
@@ -315,6 +344,15 @@ function generateSchema(rng: Prng): Definition[] {
       }
       byName.get(d.name)!.relations.push({ name, allowed });
     }
+  }
+
+  // Users must be grantable somewhere, or most checks are trivially false.
+  const all = defs.flatMap((d) => d.relations);
+  if (!all.some((r) => r.allowed.some((a) => a.kind === "plain" && a.type === USER))) {
+    const nonParent = all.filter((r) => r.name !== "parent");
+    rng
+      .pick(nonParent.length > 0 ? nonParent : all)
+      .allowed.push({ kind: "plain", type: USER, ellipsis: false });
   }
 
   // Phase 4: permissions.
@@ -339,7 +377,12 @@ function generateSchema(rng: Prng): Definition[] {
           // Recursion through the hierarchy: `parent->view` inside `view`.
           const target = a.targets.includes(pname) && rng.chance(0.4) ? pname : rng.pick(a.targets);
           const f = rng.next();
-          return { kind: "arrow", relation: a.relation, target, fn: f < 0.7 ? "->" : f < 0.85 ? "any" : "all" };
+          return {
+            kind: "arrow",
+            relation: a.relation,
+            target,
+            fn: f < 0.7 ? "->" : f < 0.85 ? "any" : "all",
+          };
         }
         return { kind: "ref", name: rng.pick(refs) };
       };
@@ -355,13 +398,38 @@ function generateSchema(rng: Prng): Definition[] {
   return defs;
 }
 
-function generateData(rng: Prng, defs: readonly Definition[], min: number, max: number): Relationship[] {
+function generateData(
+  rng: Prng,
+  defs: readonly Definition[],
+  min: number,
+  max: number,
+  cyclic: boolean,
+): Relationship[] {
   const relations: Array<{ type: string; relation: RelationDef }> = [];
   for (const d of defs) for (const r of d.relations) relations.push({ type: d.name, relation: r });
   if (relations.length === 0) return [];
   const idsOf = (type: string): readonly string[] => (type === USER ? USER_IDS : OBJECT_IDS);
   // Small pools per model: fewer ids, more overlaps.
-  const pools = new Map(defs.map((d) => [d.name, rng.sample(idsOf(d.name), rng.int(2, idsOf(d.name).length))]));
+  const pools = new Map(
+    defs.map((d) => [d.name, rng.sample(idsOf(d.name), rng.int(2, idsOf(d.name).length))]),
+  );
+  // Object graph (resource -> non-user subject object): a cycle in it is what can make SpiceDB
+  // exceed its depth limit. Acyclic models never close one. Cyclic models close one to three,
+  // each only if SpiceDB's evaluation then follows a simple loop (see `cyclesAreSimple`).
+  const edges = new Map<string, Set<string>>();
+  const reaches = (from: string, to: string): boolean => {
+    const stack = [from];
+    const seen = new Set<string>();
+    while (stack.length > 0) {
+      const at = stack.pop()!;
+      if (at === to) return true;
+      if (seen.has(at)) continue;
+      seen.add(at);
+      for (const next of edges.get(at) ?? []) stack.push(next);
+    }
+    return false;
+  };
+  let cyclesLeft = cyclic ? rng.int(1, 3) : 0;
   const target = rng.int(min, max);
   const out: Relationship[] = [];
   const seen = new Set<string>();
@@ -385,10 +453,141 @@ function generateData(rng: Prng, defs: readonly Definition[], min: number, max: 
     }
     const key = `${resource.type}:${resource.id}#${relation.name}@${subject.type}:${subject.id}#${subject.relation ?? ""}`;
     if (seen.has(key)) continue;
+    if (subject.type !== USER && subject.id !== "*") {
+      const from = `${resource.type}:${resource.id}`;
+      const to = `${subject.type}:${subject.id}`;
+      if (reaches(to, from)) {
+        if (cyclesLeft === 0) continue;
+        const candidate = { resource, relation: relation.name, subject };
+        if (!cyclesAreSimple(defs, [...out, candidate])) continue;
+        cyclesLeft--;
+      }
+      const set = edges.get(from) ?? new Set<string>();
+      edges.set(from, set);
+      set.add(to);
+    }
     seen.add(key);
     out.push({ resource, relation: relation.name, subject });
   }
   return out;
+}
+
+/**
+ * Whether every cycle of SpiceDB's dispatch graph is a simple loop. Nodes are
+ * `object#relation-or-permission`; a relation has an edge to each userset among its subjects, a
+ * permission one edge per leaf of its expression (to its own relation or permission, or, for an
+ * arrow, to the target on each subject of the arrowed relation), counted with multiplicity.
+ * SpiceDB memoises nothing along a cycle: it explores every path until its depth limit (50), so
+ * a node with two ways around a loop costs about 2^(50 / loop length) dispatches, which is
+ * minutes or hours. In a strongly connected component where every node has exactly one edge
+ * inside the component, the number of paths stays linear and SpiceDB answers quickly (with
+ * "max depth exceeded" where no path succeeds first).
+ */
+export function cyclesAreSimple(
+  defs: readonly Definition[],
+  relationships: readonly Relationship[],
+): boolean {
+  const byType = new Map(defs.map((d) => [d.name, d]));
+  const tuples = new Map<string, Relationship[]>();
+  const objects = new Set<string>();
+  for (const r of relationships) {
+    const key = `${r.resource.type}:${r.resource.id}#${r.relation}`;
+    const list = tuples.get(key) ?? [];
+    tuples.set(key, list);
+    list.push(r);
+    objects.add(`${r.resource.type}:${r.resource.id}`);
+    if (r.subject.id !== "*") objects.add(`${r.subject.type}:${r.subject.id}`);
+  }
+  const hasName = (type: string, name: string): boolean => {
+    const d = byType.get(type);
+    return (
+      d !== undefined &&
+      (d.relations.some((r) => r.name === name) || d.permissions.some((p) => p.name === name))
+    );
+  };
+  const edges = new Map<string, string[]>();
+  for (const o of objects) {
+    const colon = o.indexOf(":");
+    const type = o.slice(0, colon);
+    const d = byType.get(type);
+    if (!d) continue;
+    for (const rel of d.relations) {
+      const out: string[] = [];
+      for (const t of tuples.get(`${o}#${rel.name}`) ?? []) {
+        if (t.subject.relation !== undefined)
+          out.push(`${t.subject.type}:${t.subject.id}#${t.subject.relation}`);
+      }
+      edges.set(`${o}#${rel.name}`, out);
+    }
+    for (const perm of d.permissions) {
+      const out: string[] = [];
+      const walk = (e: Expr): void => {
+        if (e.kind === "ref") out.push(`${o}#${e.name}`);
+        else if (e.kind === "arrow") {
+          for (const t of tuples.get(`${o}#${e.relation}`) ?? []) {
+            if (hasName(t.subject.type, e.target)) out.push(`${t.subject.type}:${t.subject.id}#${e.target}`);
+          }
+        } else if (e.kind === "op") {
+          walk(e.left);
+          walk(e.right);
+        }
+      };
+      walk(perm.expr);
+      edges.set(`${o}#${perm.name}`, out);
+    }
+  }
+  // Tarjan's strongly connected components (iterative).
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const component = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  let counter = 0;
+  let components = 0;
+  for (const root of edges.keys()) {
+    if (index.has(root)) continue;
+    const work: Array<{ node: string; next: number }> = [{ node: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const out = edges.get(frame.node) ?? [];
+      if (frame.next < out.length) {
+        const to = out[frame.next++]!;
+        if (!index.has(to)) {
+          index.set(to, counter);
+          low.set(to, counter++);
+          stack.push(to);
+          onStack.add(to);
+          work.push({ node: to, next: 0 });
+        } else if (onStack.has(to)) {
+          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(to)!));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
+      if (low.get(frame.node) === index.get(frame.node)) {
+        let n: string;
+        do {
+          n = stack.pop()!;
+          onStack.delete(n);
+          component.set(n, components);
+        } while (n !== frame.node);
+        components++;
+      }
+    }
+  }
+  for (const [node, out] of edges) {
+    const c = component.get(node);
+    const inside = out.filter((to) => component.get(to) === c).length;
+    // Outside any loop a node has no edge into its own component; inside one it must have one.
+    if (inside > 1) return false;
+  }
+  return true;
 }
 
 function generateQueries(defs: readonly Definition[], relationships: readonly Relationship[]): RandomQuery[] {
@@ -397,7 +596,8 @@ function generateQueries(defs: readonly Definition[], relationships: readonly Re
   for (const r of relationships) {
     objects.get(r.resource.type)?.add(r.resource.id);
     if (r.subject.id !== "*") objects.get(r.subject.type)?.add(r.subject.id);
-    if (r.subject.relation !== undefined) usersets.set(`${r.subject.type}:${r.subject.id}#${r.subject.relation}`, r.subject);
+    if (r.subject.relation !== undefined)
+      usersets.set(`${r.subject.type}:${r.subject.id}#${r.subject.relation}`, r.subject);
   }
   // Usersets the schema allows, for every object seen of that type.
   for (const d of defs) {

