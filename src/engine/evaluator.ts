@@ -116,12 +116,10 @@ export class Evaluator {
     if (slot < 0 || object < 0) return false;
     const key = object * RELATION_SLOTS + slot;
     const subject = this.subject;
-    if (subject.relation === NO_RELATION) {
-      const direct = this.data.direct.get(key);
-      if (direct !== undefined) {
-        if (listHas(direct, subject.object)) return true;
-        if (subject.wildcard >= 0 && listHas(direct, subject.wildcard)) return true;
-      }
+    const direct = this.data.direct.get(key);
+    if (direct !== undefined) {
+      if (subject.relation === NO_RELATION && listHas(direct, subject.object)) return true;
+      if (subject.wildcard >= 0 && listHas(direct, subject.wildcard)) return true;
     }
     const usersets = this.data.usersets.get(key);
     if (usersets === undefined) return false;

@@ -90,8 +90,8 @@ export function explainCheck(
     const done = (result: boolean): ExplainNode => ({ step: "relation", label, result, children });
     if (slot < 0 || o < 0) return done(false);
     const key = o * RELATION_SLOTS + slot;
+    const direct = data.direct.get(key);
     if (subject.relation === NO_RELATION) {
-      const direct = data.direct.get(key);
       if (listHas(direct, subject.object)) {
         children.push({
           step: "direct",
@@ -102,6 +102,8 @@ export function explainCheck(
         });
         return done(true);
       }
+    }
+    {
       if (subject.wildcard >= 0 && listHas(direct, subject.wildcard)) {
         const wildcard = name(subject.wildcard);
         children.push({

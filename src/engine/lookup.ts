@@ -91,7 +91,7 @@ export function lookupSubjects(
     }
   }
   const relationSlot = subjectRelation === undefined ? NO_RELATION : (data.relationId(subjectRelation) ?? -2);
-  const wildcard = subjectRelation === undefined ? data.wildcardOf[typeId]! : -1;
+  const wildcard = data.wildcardOf[typeId]!;
   const candidates: number[] = [];
   for (const candidate of seen) {
     if (data.objectTypes[candidate] === typeId && candidate !== wildcard) candidates.push(candidate);
@@ -112,7 +112,7 @@ export function lookupSubjects(
   }
   if (wildcard >= 0 && seen.has(wildcard)) {
     // A subject the data has never seen stands for "everyone else" of the type.
-    const anyone: ResolvedSubject = { object: -3, relation: NO_RELATION, wildcard };
+    const anyone: ResolvedSubject = { object: -3, relation: relationSlot, relationName: subjectRelation, wildcard };
     if (evaluator.check(object, member, anyone)) {
       result.push({ subject: { type: subjectType, id: "*" }, excluded: denied.sort(compareSubjects) });
     }

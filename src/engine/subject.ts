@@ -35,6 +35,8 @@ export function resolveSubject(data: DataIndex, subject: SubjectRef, resource?: 
   const relation =
     subject.relation === undefined ? NO_RELATION : (data.relationId(subject.relation) ?? UNKNOWN_RELATION);
   const typeId = data.typeId(subject.type);
-  const wildcard = relation === NO_RELATION && typeId !== undefined ? data.wildcardOf[typeId]! : -1;
+  // A wildcard grants every subject of its type, usersets included (`doc:*` matches
+  // `doc:b#reader`), as SpiceDB answers.
+  const wildcard = typeId !== undefined ? data.wildcardOf[typeId]! : -1;
   return { object, relation, relationName: subject.relation, wildcard };
 }

@@ -1,20 +1,19 @@
 import { inputError } from "../model/errors.js";
+import { PostgresStore } from "./postgres/postgres-store.js";
 import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { Store } from "./store.js";
 
 const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 /**
- * Opens the store a `--store` value names: a `postgres://` URL or otherwise a SQLite file path
- * (`:memory:` for a throwaway store). Any other URL is refused rather than taken for a file name.
+ * Opens the store a `--store` value names: a `postgres://` URL (`?schema=NAME` for a schema
+ * other than `public`) or otherwise a SQLite file path (`:memory:` for a throwaway store). Any
+ * other URL is refused rather than taken for a file name.
  */
 export async function openStore(location: string): Promise<Store> {
   const scheme = URL_SCHEME.exec(location)?.[1]?.toLowerCase();
   if (scheme === "postgres" || scheme === "postgresql") {
-    throw inputError(
-      "the PostgreSQL store is not available yet: use a SQLite file path for `--store` (for example `./gatehouse.db`)",
-      { field: "store" },
-    );
+    return PostgresStore.open(location);
   }
   if (scheme !== undefined) {
     throw inputError(

@@ -1,5 +1,6 @@
 import type { Relationship } from "../model/relationship.js";
 import type { ChangeStore } from "./change-records.js";
+import type { TokenStore } from "./token-records.js";
 
 /**
  * The storage interface every backend implements (SQLite now, PostgreSQL next) and the one
@@ -92,7 +93,7 @@ export interface WriteOptions {
   readonly reason?: string | undefined;
 }
 
-export interface Store extends ChangeStore {
+export interface Store extends ChangeStore, TokenStore {
   readonly kind: "sqlite" | "postgres";
 
   /** The newest revision written (0 for an empty store). */
@@ -141,6 +142,12 @@ export interface Store extends ChangeStore {
 
   /** Revisions after `afterRevision`, oldest first, at most `limit` of them. */
   revisionsSince(afterRevision: Revision, limit?: number): Promise<RevisionEvent[]>;
+
+  /**
+   * Calls `listener` soon after any process writes a new revision to this store (PostgreSQL:
+   * LISTEN/NOTIFY; SQLite: polling the file), until the returned function is called.
+   */
+  watch(listener: (head: Revision) => void): () => void;
 
   close(): Promise<void>;
 }

@@ -15,6 +15,12 @@ export type OpenStore = (options?: { now?: () => Date }) => Promise<Store>;
 export interface ConformanceOptions {
   /** Cases a backend cannot run, by title, each with the reason it cannot. */
   readonly skip?: Readonly<Record<string, string>>;
+  /**
+   * Opens another handle on the same store, as a second process or node would (a SQLite file
+   * opened again, a second pool on the same PostgreSQL schema). Absent when a store has no other
+   * handle (`:memory:`): cases that need one then use the store itself.
+   */
+  readonly openAgain?: (store: Store) => Promise<Store>;
 }
 
 const A = "acme";
@@ -28,6 +34,17 @@ const create = (...texts: string[]) => update("create", ...texts);
 const touch = (...texts: string[]) => update("touch", ...texts);
 const remove = (...texts: string[]) => update("delete", ...texts);
 const names = (list: readonly Relationship[]): string[] => list.map(formatRelationship);
+
+/** Waits until `done` holds, checking every 20 ms, for at most `ms`; says what it waited for. */
+async function eventually(what: string, done: () => boolean, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > until) throw new Error(`waited ${ms} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const spec = (parts: Partial<ChangeSpec> = {}): ChangeSpec => ({
   writes: [],
@@ -489,6 +506,14 @@ export function describeStoreConformance(
       });
     });
 
+    test("ids of every allowed spelling read and scan in code point order", async () => {
+      const ids = ["b", "B", "a", "_x", "Z9", "-", "a-b", "a_b", "=", "|", "+1", "a/b", "A"];
+      await store.writeRelationships(A, create(...ids.map((id) => `document:${id}#viewer@user:${id}`)));
+      const expected = [...ids].sort().map((id) => `document:${id}#viewer@user:${id}`);
+      expect(await read(store, A)).toEqual(expected);
+      expect(await scanned(store, A, 1)).toEqual(expected);
+    });
+
     test("tenants are isolated: nothing written in one is read, scanned or changed from another", async () => {
       const shared = "document:readme#viewer@user:ann";
       await store.writeRelationships(A, create(shared, "document:secret#viewer@user:ann"));
@@ -747,6 +772,200 @@ export function describeStoreConformance(
         }),
         { numRuns: 40 },
       );
+    });
+
+    describe("tokens", () => {
+      const token = (name: string, parts: Partial<Parameters<Store["createToken"]>[0]> = {}) => ({
+        name,
+        role: "write" as const,
+        tenants: null,
+        secretHash: `hash-of-${name}`,
+        ...parts,
+      });
+      const tokenAudit = (action: string, name: string) =>
+        audit(action, { tenant: null, target: `token:${name}`, details: { name } });
+
+      test("createToken stores a token and its audit record; findToken finds it by its secret's hash", async () => {
+        const ci = await store.createToken(
+          token("ci", { role: "admin", secretHash: "h1" }),
+          tokenAudit("token.create", "ci"),
+        );
+        expect(ci).toEqual({ name: "ci", role: "admin", tenants: null, createdAt: START, revokedAt: null });
+        setTime("2030-01-01T00:00:05.000Z");
+        const limited = await store.createToken(
+          token("reader", { role: "check", tenants: [B, A], secretHash: "h2" }),
+          tokenAudit("token.create", "reader"),
+        );
+        expect(limited).toEqual({
+          name: "reader",
+          role: "check",
+          tenants: [B, A],
+          createdAt: "2030-01-01T00:00:05.000Z",
+          revokedAt: null,
+        });
+        expect(await store.findToken("h1")).toEqual(ci);
+        expect(await store.findToken("h2")).toEqual(limited);
+        expect(await store.findToken("nope")).toBeUndefined();
+        expect(await store.listTokens()).toEqual([ci, limited]);
+        expect((await store.listAudit()).map((r) => [r.action, r.target, r.tenant, r.revision])).toEqual([
+          ["token.create", "token:ci", null, null],
+          ["token.create", "token:reader", null, null],
+        ]);
+        // Tokens are not relationship data: no revision.
+        expect(await store.headRevision()).toBe(0);
+      });
+
+      test("a live name or a secret already in use is a conflict, and writes nothing", async () => {
+        await store.createToken(token("ci"), tokenAudit("token.create", "ci"));
+        const error = await expectFailure(
+          store.createToken(token("ci", { secretHash: "other" }), tokenAudit("token.create", "ci")),
+          "conflict",
+          "token `ci` already exists",
+        );
+        expect(error.place?.field).toBe("name");
+        await expectFailure(
+          store.createToken(token("bot", { secretHash: "hash-of-ci" }), tokenAudit("token.create", "bot")),
+          "conflict",
+          /same secret/,
+        );
+        expect((await store.listTokens()).map((t) => t.name)).toEqual(["ci"]);
+        expect((await store.listAudit()).length).toBe(1);
+      });
+
+      test("revokeToken stamps the time, audits it, and the token is found no more; its name may be reused", async () => {
+        await store.createToken(token("ci"), tokenAudit("token.create", "ci"));
+        setTime("2030-01-03T00:00:00.000Z");
+        const revoked = await store.revokeToken("ci", tokenAudit("token.revoke", "ci"));
+        expect(revoked).toEqual({
+          name: "ci",
+          role: "write",
+          tenants: null,
+          createdAt: START,
+          revokedAt: "2030-01-03T00:00:00.000Z",
+        });
+        expect(await store.findToken("hash-of-ci")).toBeUndefined();
+        expect(await store.listTokens()).toEqual([revoked]);
+        expect((await store.listAudit()).map((r) => [r.action, r.at])).toEqual([
+          ["token.create", START],
+          ["token.revoke", "2030-01-03T00:00:00.000Z"],
+        ]);
+
+        await expectFailure(
+          store.revokeToken("ci", tokenAudit("token.revoke", "ci")),
+          "not_found",
+          "token `ci` is already revoked",
+        );
+        await expectFailure(
+          store.revokeToken("ghost", tokenAudit("token.revoke", "ghost")),
+          "not_found",
+          "token `ghost` does not exist",
+        );
+        expect((await store.listAudit()).length).toBe(2);
+
+        // A revoked secret is never live again, so the new token needs a new one.
+        const again = await store.createToken(
+          token("ci", { role: "check", secretHash: "h-new" }),
+          tokenAudit("token.create", "ci"),
+        );
+        expect(await store.findToken("h-new")).toEqual(again);
+        expect((await store.listTokens()).map((t) => [t.name, t.role, t.revokedAt])).toEqual([
+          ["ci", "write", "2030-01-03T00:00:00.000Z"],
+          ["ci", "check", null],
+        ]);
+        await store.revokeToken("ci", tokenAudit("token.revoke", "ci"));
+        expect((await store.listTokens()).every((t) => t.revokedAt !== null)).toBe(true);
+      });
+
+      test("a malformed token, or an audit record the store cannot keep, is an input error and writes nothing", async () => {
+        await expectFailure(store.createToken(token(""), tokenAudit("token.create", "x")), "input", /name/);
+        await expectFailure(
+          store.createToken(token("ci", { role: "root" as "admin" }), tokenAudit("token.create", "ci")),
+          "input",
+          /unknown role `root`/,
+        );
+        const error = await expectFailure(
+          store.createToken(token("ci", { tenants: [A, "Not A Tenant"] }), tokenAudit("token.create", "ci")),
+          "input",
+          /invalid tenant name `Not A Tenant`/,
+        );
+        expect(error.place?.field).toBe("tenants[1]");
+        await expectFailure(
+          store.createToken(token("ci", { tenants: [] }), tokenAudit("token.create", "ci")),
+          "input",
+          /expected a list of tenants, or null/,
+        );
+        await expectFailure(
+          store.createToken(token("ci", { secretHash: "" }), tokenAudit("token.create", "ci")),
+          "input",
+          /secretHash/,
+        );
+        await expectFailure(store.createToken(token("ci"), tokenAudit("", "ci")), "input", /audit\.action/);
+        expect(await store.listTokens()).toEqual([]);
+
+        await store.createToken(token("ci"), tokenAudit("token.create", "ci"));
+        await expectFailure(store.revokeToken("ci", tokenAudit("", "ci")), "input", /audit\.action/);
+        expect((await store.findToken("hash-of-ci"))?.revokedAt).toBeNull();
+        expect((await store.listAudit()).length).toBe(1);
+      });
+    });
+
+    describe("watch", () => {
+      test("a listener hears of each new head, written through another handle on the store, until it stops", async () => {
+        const writer = options.openAgain ? await options.openAgain(store) : store;
+        const heads: Revision[] = [];
+        const stop = store.watch((head) => heads.push(head));
+        try {
+          await writer.writeRelationships(A, create("document:a#viewer@user:ann"));
+          await eventually("the listener to hear of revision 1", () => heads.includes(1));
+          await writer.writeSchema("definition user {}");
+          await writer.writeRelationships(B, create("document:a#viewer@user:ann"));
+          await eventually("the listener to hear of revision 3", () => heads.includes(3));
+          // Heads only grow, and none is told twice, however the store learned of it.
+          expect(heads).toEqual([...new Set(heads)].sort((x, y) => x - y));
+
+          stop();
+          const told = heads.length;
+          await writer.writeRelationships(A, create("document:b#viewer@user:ann"));
+          await pause(300);
+          expect(heads.length).toBe(told);
+          stop();
+        } finally {
+          stop();
+          if (writer !== store) await writer.close();
+        }
+      });
+
+      test("listeners are independent: each is told of heads after it started watching", async () => {
+        const first: Revision[] = [];
+        const second: Revision[] = [];
+        const stopFirst = store.watch((head) => first.push(head));
+        await store.writeRelationships(A, create("document:a#viewer@user:ann")); // 1
+        await eventually("the first listener to hear of revision 1", () => first.includes(1));
+        const stopSecond = store.watch((head) => second.push(head));
+        await store.writeRelationships(A, create("document:b#viewer@user:ann")); // 2
+        await eventually(
+          "both listeners to hear of revision 2",
+          () => first.includes(2) && second.includes(2),
+        );
+        expect(first).toEqual([1, 2]);
+        expect(second).toEqual([2]);
+        stopFirst();
+        stopSecond();
+      });
+
+      test("close stops every watch", async () => {
+        const writer = options.openAgain ? await options.openAgain(store) : undefined;
+        const heads: Revision[] = [];
+        store.watch((head) => heads.push(head));
+        await store.close();
+        if (writer !== undefined) {
+          await writer.writeRelationships(A, create("document:a#viewer@user:ann"));
+          await pause(300);
+          await writer.close();
+        }
+        expect(heads).toEqual([]);
+        expect(() => store.watch(() => {})).toThrow();
+      });
     });
 
     describe("changes, approvals, guards and the audit log", () => {

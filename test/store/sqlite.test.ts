@@ -9,6 +9,7 @@ import { parseRelationship } from "../../src/model/relationship.js";
 import { openStore } from "../../src/store/open-store.js";
 import { applyMigrations, MIGRATIONS } from "../../src/store/sqlite/migrations.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
 import { describeStoreConformance } from "./conformance.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gatehouse-store-"));
@@ -17,7 +18,17 @@ let files = 0;
 const newFile = () => join(dir, `store-${++files}.db`);
 
 describeStoreConformance("sqlite :memory:", async (options) => SqliteStore.open(":memory:", options));
-describeStoreConformance("sqlite file", async (options) => SqliteStore.open(newFile(), options));
+const filesOf = new WeakMap<Store, string>();
+describeStoreConformance(
+  "sqlite file",
+  async (options) => {
+    const path = newFile();
+    const store = SqliteStore.open(path, options);
+    filesOf.set(store, path);
+    return store;
+  },
+  { openAgain: async (store) => SqliteStore.open(filesOf.get(store) ?? "") },
+);
 
 const create = (...texts: string[]) =>
   texts.map((text) => ({ operation: "create" as const, relationship: parseRelationship(text) }));
@@ -313,13 +324,21 @@ describe("openStore", () => {
     await store.close();
   });
 
-  it("says the PostgreSQL store is not available yet, without echoing the URL's password", async () => {
-    for (const url of ["postgres://gate:secret@db/gatehouse", "postgresql://db/gatehouse"]) {
+  it("opens PostgreSQL for a postgres:// URL, and says clearly when it cannot, without echoing the password", async () => {
+    // Port 1 on this machine refuses at once; the PostgreSQL tests cover a reachable server.
+    for (const url of [
+      "postgres://gate:secret@127.0.0.1:1/gatehouse",
+      "postgresql://gate:secret@127.0.0.1:1/x",
+    ]) {
       const error = await rejection(openStore(url));
-      expect(error.kind).toBe("input");
-      expect(error.message).toMatch(/PostgreSQL store is not available yet/);
+      expect(error.kind).toBe("unavailable");
+      expect(error.message).toMatch(/^cannot connect to PostgreSQL at 127\.0\.0\.1:1: /);
       expect(error.message).not.toMatch(/secret/);
     }
+    const bad = await rejection(openStore("postgres://gate:secret@127.0.0.1:1/x?schema=Bad-Name"));
+    expect(bad.kind).toBe("input");
+    expect(bad.message).toMatch(/invalid schema `Bad-Name`/);
+    expect(bad.message).not.toMatch(/secret/);
   });
 
   it("refuses other URLs instead of creating a file named like one", async () => {

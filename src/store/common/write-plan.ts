@@ -1,7 +1,7 @@
 import { Diagnostics, GatehouseError } from "../../model/errors.js";
 import { formatRelationship, type Relationship } from "../../model/relationship.js";
 import type { RelationshipUpdate } from "../store.js";
-import { subjectRelationColumn, type Tuple, toRelationship, tupleOf, tupleProblem } from "./tuple-rows.js";
+import { subjectRelationColumn, type Tuple, toRelationship, tupleOf, tupleProblem } from "./tuples.js";
 
 /**
  * A write checked in full before the database is touched: every problem of the input is

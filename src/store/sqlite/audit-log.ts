@@ -1,8 +1,8 @@
 import { inputError } from "../../model/errors.js";
 import type { AuditFilter, AuditRecord, NewAuditRecord } from "../change-records.js";
+import { checkLimit, checkText, checkTime, jsonText } from "../common/input-checks.js";
 import type { Revision } from "../store.js";
 import type { SqliteConnection } from "./connection.js";
-import { checkLimit, checkText, checkTime, jsonText } from "./input-checks.js";
 
 const COLUMNS = "seq, at, actor, action, tenant, target, reason, revision, details";
 

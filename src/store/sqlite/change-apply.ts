@@ -1,15 +1,16 @@
 import { GatehouseError, inputError } from "../../model/errors.js";
 import { checkTenant } from "../../model/names.js";
 import type { ApplyInput, ApplyResult } from "../change-records.js";
+import { checkId } from "../common/input-checks.js";
+import { checkRegionObjects } from "../common/region-checks.js";
+import { planUpdates } from "../common/write-plan.js";
 import type { AuditLog } from "./audit-log.js";
 import type { ChangeTables } from "./change-tables.js";
 import type { SqliteConnection } from "./connection.js";
-import { checkId } from "./input-checks.js";
 import { writeUpdates } from "./relationship-writes.js";
 import type { Revisions } from "./revisions.js";
 import type { SchemaVersions } from "./schema-versions.js";
-import { checkRegionFresh, checkRegionObjects } from "./stale-region.js";
-import { planUpdates } from "./write-plan.js";
+import { checkRegionFresh } from "./stale-region.js";
 
 export interface ApplyParts {
   readonly db: SqliteConnection;

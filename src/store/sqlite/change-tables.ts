@@ -8,33 +8,12 @@ import type {
   Intent,
   NewChange,
 } from "../change-records.js";
+import { checkIntent, checkState } from "../common/change-checks.js";
+import { appliedFromJson, appliedToJson, specFromJson, specToJson } from "../common/change-json.js";
+import { checkId, checkLimit, checkText, jsonText } from "../common/input-checks.js";
 import type { Revision } from "../store.js";
-import { appliedFromJson, appliedToJson, specFromJson, specToJson } from "./change-json.js";
 import type { SqliteConnection } from "./connection.js";
-import { checkId, checkLimit, checkText, jsonText } from "./input-checks.js";
 import type { Revisions } from "./revisions.js";
-
-/** Records keyed by the type, so that a new intent or state cannot be forgotten here. */
-const INTENTS: Record<Intent, true> = {
-  grant: true,
-  revoke: true,
-  cleanup: true,
-  migration: true,
-  model: true,
-  purge: true,
-  restore: true,
-  merge: true,
-  revert: true,
-};
-const STATES: Record<ChangeState, true> = {
-  proposed: true,
-  planned: true,
-  approved: true,
-  applied: true,
-  reverted: true,
-  rejected: true,
-  stale: true,
-};
 
 const COLUMNS =
   "id, tenant, intent, reason, author, state, spec, created_at, plan, base_revision, " +
@@ -76,11 +55,7 @@ export class ChangeTables {
   /** Stores a new change as `proposed`; returns its id. */
   insert(change: NewChange): number {
     checkTenant(change.tenant, { field: "tenant" });
-    if (!Object.hasOwn(INTENTS, change.intent)) {
-      throw inputError(`unknown intent \`${change.intent}\`: expected one of ${list(INTENTS)}`, {
-        field: "intent",
-      });
-    }
+    checkIntent(change.intent);
     if (typeof change.reason !== "string")
       throw inputError("invalid reason: expected text", { field: "reason" });
     checkText(change.author, "author");
@@ -245,19 +220,4 @@ function toRecord(row: ChangeRow, approvals: readonly Approval[]): ChangeRecord 
     revertedBy,
     approvals,
   };
-}
-
-function checkState(state: ChangeState): ChangeState {
-  if (!Object.hasOwn(STATES, state)) {
-    throw inputError(`unknown change state \`${state}\`: expected one of ${list(STATES)}`, {
-      field: "state",
-    });
-  }
-  return state;
-}
-
-function list(names: Record<string, true>): string {
-  return Object.keys(names)
-    .map((name) => `\`${name}\``)
-    .join(", ");
 }

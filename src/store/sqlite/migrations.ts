@@ -137,6 +137,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_by_tenant ON audit_log (tenant);
     `,
   },
+  {
+    version: 3,
+    description: "API tokens",
+    // A revoked token stays (the audit log names it) and its name may be given to a new token,
+    // so the name is unique among live tokens only. `tenants` is a JSON list, NULL for all.
+    up: `
+      CREATE TABLE tokens (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        tenants TEXT CHECK (tenants IS NULL OR json_valid(tenants)),
+        secret_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      ) STRICT;
+
+      CREATE UNIQUE INDEX tokens_live_name ON tokens (name) WHERE revoked_at IS NULL;
+    `,
+  },
 ];
 
 /**

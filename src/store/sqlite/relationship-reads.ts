@@ -1,19 +1,17 @@
 import { checkTenant } from "../../model/names.js";
 import { type Relationship, WILDCARD_ID } from "../../model/relationship.js";
-import type { RelationshipFilter, RelationshipShape, Revision, StoredRelationship } from "../store.js";
-import type { SqliteConnection } from "./connection.js";
-import { checkLimit } from "./input-checks.js";
-import type { Revisions } from "./revisions.js";
+import { checkLimit } from "../common/input-checks.js";
 import {
-  LIVE_AT,
-  SHAPE,
   SHAPE_SEPARATOR,
   subjectRelationColumn,
-  TUPLE,
   type TupleRow,
   toRelationship,
   tupleOf,
-} from "./tuple-rows.js";
+} from "../common/tuples.js";
+import type { RelationshipFilter, RelationshipShape, Revision, StoredRelationship } from "../store.js";
+import type { SqliteConnection } from "./connection.js";
+import type { Revisions } from "./revisions.js";
+import { LIVE_AT, SHAPE, TUPLE } from "./tuple-rows.js";
 
 /** Big enough that per-query overhead vanishes in a million-row load, small enough to stay cache-friendly. */
 const SCAN_BATCH = 10_000;

@@ -1,9 +1,9 @@
 import type { GatehouseError } from "../../model/errors.js";
 import type { Relationship } from "../../model/relationship.js";
+import { combineConflicts, type PlannedUpdate, updateConflict } from "../common/write-plan.js";
 import type { Revision } from "../store.js";
 import type { SqliteConnection } from "./connection.js";
 import { TUPLE } from "./tuple-rows.js";
-import { combineConflicts, type PlannedUpdate, updateConflict } from "./write-plan.js";
 
 /**
  * Writes checked updates of one tenant at a revision: a plain relationship write and a change's

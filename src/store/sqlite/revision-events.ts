@@ -1,7 +1,8 @@
 import type { Relationship } from "../../model/relationship.js";
+import { type TupleRow, toRelationship } from "../common/tuples.js";
 import { type Revision, type RevisionEvent, STORE_WIDE_TENANT } from "../store.js";
 import type { SqliteConnection } from "./connection.js";
-import { TUPLE, type TupleRow, toRelationship } from "./tuple-rows.js";
+import { TUPLE } from "./tuple-rows.js";
 
 type EventDraft = { -readonly [K in keyof RevisionEvent]: RevisionEvent[K] } & {
   created: Relationship[];

@@ -13,6 +13,9 @@ import type {
   NewAuditRecord,
   NewChange,
 } from "../change-records.js";
+import { HeadWatch } from "../common/head-watch.js";
+import { checkLimit } from "../common/input-checks.js";
+import { planUpdates } from "../common/write-plan.js";
 import type {
   RelationshipFilter,
   RelationshipShape,
@@ -25,27 +28,31 @@ import type {
   WriteOptions,
   WriteResult,
 } from "../store.js";
+import type { Role, TokenRecord } from "../token-records.js";
 import { AuditLog } from "./audit-log.js";
 import { applyChange } from "./change-apply.js";
 import { ChangeTables } from "./change-tables.js";
 import { SqliteConnection } from "./connection.js";
 import { GuardsVersions } from "./guards-versions.js";
-import { checkLimit } from "./input-checks.js";
 import { RelationshipReads } from "./relationship-reads.js";
 import { writeUpdates } from "./relationship-writes.js";
 import { revisionEvents } from "./revision-events.js";
 import { Revisions } from "./revisions.js";
 import { SchemaVersions } from "./schema-versions.js";
-import { planUpdates } from "./write-plan.js";
+import { TokenTable } from "./token-table.js";
 
 export interface SqliteStoreOptions {
   /** How long to wait for another process's write lock before failing, in milliseconds. */
   readonly busyTimeoutMs?: number;
+  /** How often `watch` looks at the file for revisions written by other processes. */
+  readonly watchPollMs?: number;
   /** The clock recorded with revisions, changes, approvals, guards and audit records; tests fix it. */
   readonly now?: () => Date;
 }
 
 const DEFAULT_EVENT_LIMIT = 1_000;
+/** Reading the head is one index lookup; ten a second costs nothing and feels immediate. */
+const DEFAULT_WATCH_POLL_MS = 100;
 
 /**
  * The embedded store: the parts in this folder over one connection, each method one
@@ -61,8 +68,10 @@ export class SqliteStore implements Store {
   readonly #changes: ChangeTables;
   readonly #guards: GuardsVersions;
   readonly #audit: AuditLog;
+  readonly #tokens: TokenTable;
+  readonly #watch: HeadWatch;
 
-  private constructor(db: SqliteConnection, now: () => Date) {
+  private constructor(db: SqliteConnection, now: () => Date, watchPollMs: number) {
     this.#db = db;
     this.#now = () => now().toISOString();
     this.#revisions = new Revisions(db, this.#now);
@@ -71,11 +80,17 @@ export class SqliteStore implements Store {
     this.#changes = new ChangeTables(db, this.#revisions, this.#now);
     this.#guards = new GuardsVersions(db, this.#now);
     this.#audit = new AuditLog(db, this.#now);
+    this.#tokens = new TokenTable(db, this.#now);
+    this.#watch = new HeadWatch({ readHead: () => this.#revisions.head(), pollMs: watchPollMs });
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     const db = SqliteConnection.open(path, options.busyTimeoutMs ?? 5_000);
-    return new SqliteStore(db, options.now ?? (() => new Date()));
+    return new SqliteStore(
+      db,
+      options.now ?? (() => new Date()),
+      options.watchPollMs ?? DEFAULT_WATCH_POLL_MS,
+    );
   }
 
   async headRevision(): Promise<Revision> {
@@ -215,7 +230,43 @@ export class SqliteStore implements Store {
     return this.#audit.list(filter);
   }
 
+  async createToken(
+    token: { name: string; role: Role; tenants: readonly string[] | null; secretHash: string },
+    audit: NewAuditRecord,
+  ): Promise<TokenRecord> {
+    return this.#db.transaction(() => {
+      const record = this.#tokens.insert(token);
+      this.#audit.append(audit);
+      return record;
+    });
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return this.#tokens.list();
+  }
+
+  async revokeToken(name: string, audit: NewAuditRecord): Promise<TokenRecord> {
+    return this.#db.transaction(() => {
+      const record = this.#tokens.revoke(name);
+      this.#audit.append(audit);
+      return record;
+    });
+  }
+
+  async findToken(secretHash: string): Promise<TokenRecord | undefined> {
+    return this.#tokens.findLive(secretHash);
+  }
+
+  /**
+   * Polls the head: another process's commit to the file is only visible by reading it. A write
+   * through this store is seen by the same poll, which keeps one path for both.
+   */
+  watch(listener: (head: Revision) => void): () => void {
+    return this.#watch.add(listener, this.#revisions.head());
+  }
+
   async close(): Promise<void> {
+    this.#watch.close();
     this.#db.close();
   }
 }

@@ -1,10 +1,11 @@
-import { GatehouseError, inputError } from "../../model/errors.js";
+import { GatehouseError } from "../../model/errors.js";
 import { formatRelationship } from "../../model/relationship.js";
 import type { ApplyInput } from "../change-records.js";
+import { compareTuples, type TupleRow, toRelationship } from "../common/tuples.js";
 import type { Revision } from "../store.js";
 import type { SqliteConnection } from "./connection.js";
 import type { SchemaVersions } from "./schema-versions.js";
-import { TUPLE, type TupleRow, toRelationship } from "./tuple-rows.js";
+import { TUPLE } from "./tuple-rows.js";
 
 /** A relationship row written after the base revision: [revision, ...tuple]. */
 type WrittenRow = [number, ...TupleRow];
@@ -52,19 +53,6 @@ export function checkRegionFresh(
   }
 }
 
-/** `type:id`, as region objects are named; a subject wildcard is `type:*`. */
-export function checkRegionObjects(objects: readonly string[]): void {
-  if (!Array.isArray(objects))
-    throw inputError("invalid region: expected a list of objects", { field: "region.objects" });
-  objects.forEach((object, i) => {
-    if (typeof object !== "string" || object.indexOf(":") < 1) {
-      throw inputError(`invalid region object \`${String(object)}\`: expected \`type:id\``, {
-        field: `region.objects[${i}]`,
-      });
-    }
-  });
-}
-
 /** The earliest write (by revision, then tuple) that touches the region, so the message is stable. */
 function firstWriteInRegion(
   db: SqliteConnection,
@@ -92,7 +80,7 @@ function firstWriteInRegion(
   for (const row of rows) {
     const [, rt, ri, , st, si] = row;
     if (!region.has(`${rt}:${ri}`) && !region.has(`${st}:${si}`)) continue;
-    if (first === undefined || compareRows(row, first) < 0) first = row;
+    if (first === undefined || compareTuples(row, first) < 0) first = row;
   }
   return first;
 }
@@ -131,14 +119,4 @@ function lookUpRegion(
     .get({ tenant, base }) as WrittenRow | undefined;
   db.prepare("DELETE FROM temp.apply_region").run();
   return row;
-}
-
-/** By revision, then column by column in code point order, as SQLite's BINARY collation sorts. */
-function compareRows(a: WrittenRow, b: WrittenRow): number {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
 }

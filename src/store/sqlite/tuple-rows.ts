@@ -1,63 +1,11 @@
-import { OBJECT_ID, RELATION_NAME, TYPE_NAME } from "../../model/names.js";
-import { ELLIPSIS, type Relationship, WILDCARD_ID } from "../../model/relationship.js";
-
 /**
- * How a relationship is laid out in the `relationships` table: six text columns, '' for "no
- * subject relation", and the checks the store makes before writing one.
+ * The `relationships` columns as SQLite queries name them. The layout itself (six text columns,
+ * '' for "no subject relation") is every backend's: see `../common/tuples.ts`.
  */
 
-/** resource_type, resource_id, relation, subject_type, subject_id, subject_relation */
-export type TupleRow = [string, string, string, string, string, string];
-export type Tuple = readonly [string, string, string, string, string, string];
-
 export const TUPLE = "resource_type, resource_id, relation, subject_type, subject_id, subject_relation";
-/** No name may contain a control character, so this splits a shape unambiguously. */
-export const SHAPE_SEPARATOR = "\x1f";
+/** The four low-variety columns as one string, split on `SHAPE_SEPARATOR` (char 31). */
 export const SHAPE =
   "resource_type || char(31) || relation || char(31) || subject_type || char(31) || subject_relation";
 /** Two parameters, both the revision. */
 export const LIVE_AT = "created_revision <= ? AND (deleted_revision IS NULL OR deleted_revision > ?)";
-
-export function toRelationship(
-  rt: string,
-  ri: string,
-  rel: string,
-  st: string,
-  si: string,
-  sr: string,
-): Relationship {
-  return {
-    resource: { type: rt, id: ri },
-    relation: rel,
-    subject: sr === "" ? { type: st, id: si } : { type: st, id: si, relation: sr },
-  };
-}
-
-export function tupleOf(r: Relationship): Tuple {
-  return [r.resource.type, r.resource.id, r.relation, r.subject.type, r.subject.id, r.subject.relation ?? ""];
-}
-
-/** SpiceDB spells "no relation" `...`; the store spells it '' so the live unique index sees one value. */
-export function subjectRelationColumn(relation: string | null | undefined): string {
-  return relation === undefined || relation === null || relation === ELLIPSIS ? "" : relation;
-}
-
-/**
- * The store checks tuple syntax (not the schema) because its own invariants depend on it: ''
- * means "no relation" and `*` is only ever a subject wildcard.
- */
-export function tupleProblem(r: Relationship, subjectRelation: string): string | undefined {
-  if (!TYPE_NAME.test(r.resource.type)) return `invalid resource type \`${r.resource.type}\``;
-  if (!OBJECT_ID.test(r.resource.id)) return `invalid resource id \`${r.resource.id}\``;
-  if (!RELATION_NAME.test(r.relation)) return `invalid relation \`${r.relation}\``;
-  if (!TYPE_NAME.test(r.subject.type)) return `invalid subject type \`${r.subject.type}\``;
-  if (r.subject.id === WILDCARD_ID) {
-    if (subjectRelation !== "") return "a wildcard subject cannot have a relation";
-  } else if (!OBJECT_ID.test(r.subject.id)) {
-    return `invalid subject id \`${r.subject.id}\``;
-  }
-  if (subjectRelation !== "" && !RELATION_NAME.test(subjectRelation)) {
-    return `invalid subject relation \`${subjectRelation}\``;
-  }
-  return undefined;
-}

@@ -1,0 +1,46 @@
+import { inputError } from "../../model/errors.js";
+import type { ChangeState, Intent } from "../change-records.js";
+
+/** Records keyed by the type, so that a new intent or state cannot be forgotten here. */
+const INTENTS: Record<Intent, true> = {
+  grant: true,
+  revoke: true,
+  cleanup: true,
+  migration: true,
+  model: true,
+  purge: true,
+  restore: true,
+  merge: true,
+  revert: true,
+};
+const STATES: Record<ChangeState, true> = {
+  proposed: true,
+  planned: true,
+  approved: true,
+  applied: true,
+  reverted: true,
+  rejected: true,
+  stale: true,
+};
+
+export function checkIntent(intent: Intent): Intent {
+  if (!Object.hasOwn(INTENTS, intent)) {
+    throw inputError(`unknown intent \`${intent}\`: expected one of ${list(INTENTS)}`, { field: "intent" });
+  }
+  return intent;
+}
+
+export function checkState(state: ChangeState): ChangeState {
+  if (!Object.hasOwn(STATES, state)) {
+    throw inputError(`unknown change state \`${state}\`: expected one of ${list(STATES)}`, {
+      field: "state",
+    });
+  }
+  return state;
+}
+
+function list(names: Record<string, true>): string {
+  return Object.keys(names)
+    .map((name) => `\`${name}\``)
+    .join(", ");
+}

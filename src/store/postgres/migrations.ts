@@ -1,0 +1,227 @@
+import { GatehouseError } from "../../model/errors.js";
+import type { PostgresConnection, Sql } from "./connection.js";
+
+/**
+ * The PostgreSQL store's schema, as an append-only list like SQLite's (`../sqlite/migrations.ts`),
+ * version for version: a released migration is never edited; a change is a new one at the end.
+ *
+ * Every text column that is compared or sorted is `COLLATE "C"`: byte order of UTF-8, which is
+ * code point order, the order SQLite's BINARY collation gives. A database's default collation
+ * (`en_US.UTF-8`, say) would sort `user:Zed` before `user:ann` and ignore punctuation in times.
+ * Times are ISO text, as in SQLite, so both backends record exactly what the store clock said.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  /** SQL run as one script (in one transaction), or a function for changes that look at the data. */
+  readonly up: string | ((sql: Sql) => Promise<void>);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "revisions, tenants, relationships and schema versions",
+    // `counters` holds one row per store-wide sequence. A writer takes the next revision with an
+    // UPDATE of its row, which locks the row until the writer commits: see `revisions.ts`.
+    up: `
+      CREATE TABLE counters (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        value BIGINT NOT NULL
+      );
+      INSERT INTO counters (name, value) VALUES ('revision', 0);
+
+      CREATE TABLE revisions (
+        revision BIGINT PRIMARY KEY,
+        tenant TEXT COLLATE "C",
+        kind TEXT COLLATE "C" NOT NULL,
+        actor TEXT COLLATE "C",
+        reason TEXT,
+        created_at TEXT COLLATE "C" NOT NULL
+      );
+
+      CREATE TABLE tenants (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        first_revision BIGINT NOT NULL REFERENCES revisions (revision)
+      );
+
+      -- The primary key orders a tenant's rows by tuple, which is how reads and scans walk them;
+      -- the trailing created_revision keeps a tuple that was deleted and created again as
+      -- separate rows. '' is SpiceDB's '...' (no subject relation).
+      CREATE TABLE relationships (
+        tenant TEXT COLLATE "C" NOT NULL,
+        resource_type TEXT COLLATE "C" NOT NULL,
+        resource_id TEXT COLLATE "C" NOT NULL,
+        relation TEXT COLLATE "C" NOT NULL,
+        subject_type TEXT COLLATE "C" NOT NULL,
+        subject_id TEXT COLLATE "C" NOT NULL,
+        subject_relation TEXT COLLATE "C" NOT NULL,
+        created_revision BIGINT NOT NULL REFERENCES revisions (revision),
+        deleted_revision BIGINT REFERENCES revisions (revision),
+        PRIMARY KEY (
+          tenant, resource_type, resource_id, relation,
+          subject_type, subject_id, subject_relation, created_revision
+        ),
+        CHECK (deleted_revision IS NULL OR deleted_revision > created_revision)
+      );
+
+      -- INVARIANT: a tuple is live at most once; writes rely on this to detect conflicts.
+      CREATE UNIQUE INDEX relationships_live ON relationships (
+        tenant, resource_type, resource_id, relation, subject_type, subject_id, subject_relation
+      ) WHERE deleted_revision IS NULL;
+
+      CREATE INDEX relationships_by_subject ON relationships (
+        tenant, subject_type, subject_id, subject_relation, resource_type, relation
+      );
+
+      CREATE INDEX relationships_by_created ON relationships (created_revision);
+
+      CREATE INDEX relationships_by_deleted ON relationships (deleted_revision)
+        WHERE deleted_revision IS NOT NULL;
+
+      CREATE TABLE schema_versions (
+        version INTEGER PRIMARY KEY,
+        revision BIGINT NOT NULL UNIQUE REFERENCES revisions (revision),
+        text TEXT NOT NULL,
+        created_at TEXT COLLATE "C" NOT NULL,
+        author TEXT COLLATE "C"
+      );
+    `,
+  },
+  {
+    version: 2,
+    description: "changes, approvals, guards versions and the audit log",
+    // As in SQLite: JSON columns hold relationships in tuple syntax; states and intents are not
+    // CHECKed; base_revision and audit revisions have no foreign key. The audit counter gives
+    // records their seq under a lock, so seq order is commit order (a later hash chain needs it).
+    up: `
+      INSERT INTO counters (name, value) VALUES ('audit', 0);
+
+      CREATE TABLE changes (
+        id BIGINT PRIMARY KEY,
+        tenant TEXT COLLATE "C" NOT NULL,
+        intent TEXT COLLATE "C" NOT NULL,
+        reason TEXT NOT NULL,
+        author TEXT COLLATE "C" NOT NULL,
+        state TEXT COLLATE "C" NOT NULL,
+        spec JSON NOT NULL,
+        created_at TEXT COLLATE "C" NOT NULL,
+        plan JSON,
+        base_revision BIGINT,
+        applied_revision BIGINT REFERENCES revisions (revision),
+        applied JSON,
+        revert_of BIGINT REFERENCES changes (id),
+        reverted_by BIGINT REFERENCES changes (id)
+      );
+
+      CREATE INDEX changes_by_tenant ON changes (tenant, id);
+      CREATE INDEX changes_by_state ON changes (state, id);
+
+      CREATE TABLE approvals (
+        position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        change_id BIGINT NOT NULL REFERENCES changes (id),
+        principal TEXT COLLATE "C" NOT NULL,
+        at TEXT COLLATE "C" NOT NULL,
+        comment TEXT,
+        UNIQUE (change_id, principal)
+      );
+
+      CREATE TABLE guards_versions (
+        version INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        author TEXT COLLATE "C" NOT NULL,
+        created_at TEXT COLLATE "C" NOT NULL
+      );
+
+      -- Append-only: rows are never updated or deleted (a later migration chains them by hash).
+      CREATE TABLE audit_log (
+        seq BIGINT PRIMARY KEY,
+        at TEXT COLLATE "C" NOT NULL,
+        actor TEXT COLLATE "C" NOT NULL,
+        action TEXT COLLATE "C" NOT NULL,
+        tenant TEXT COLLATE "C",
+        target TEXT COLLATE "C" NOT NULL,
+        reason TEXT,
+        revision BIGINT,
+        details JSON
+      );
+
+      CREATE INDEX audit_log_by_target ON audit_log (target);
+      CREATE INDEX audit_log_by_tenant ON audit_log (tenant);
+    `,
+  },
+  {
+    version: 3,
+    description: "API tokens",
+    // As in SQLite: a revoked token stays, and its name is unique among live tokens only.
+    up: `
+      CREATE TABLE tokens (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name TEXT COLLATE "C" NOT NULL,
+        role TEXT COLLATE "C" NOT NULL,
+        tenants JSON,
+        secret_hash TEXT COLLATE "C" NOT NULL UNIQUE,
+        created_at TEXT COLLATE "C" NOT NULL,
+        revoked_at TEXT COLLATE "C"
+      );
+
+      CREATE UNIQUE INDEX tokens_live_name ON tokens (name) WHERE revoked_at IS NULL;
+    `,
+  },
+];
+
+/**
+ * Brings the schema up to the newest migration. Nodes that start together would race to apply
+ * the same migration, so the whole run holds a session-level advisory lock keyed by the schema:
+ * the second node waits, then finds everything applied. Each migration is its own transaction
+ * (PostgreSQL's DDL is transactional), so one that fails leaves nothing of itself.
+ */
+export async function applyMigrations(
+  connection: PostgresConnection,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number> {
+  const { schema } = connection.location;
+  const newest = migrations.at(-1)?.version ?? 0;
+  return connection.session(async (sql) => {
+    const key = `gatehouse migrations ${schema}`;
+    await sql.run("SELECT pg_advisory_lock(hashtext($1))", [key]);
+    try {
+      const [exists] = await sql.rows("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
+      if (exists === undefined) await sql.run(`CREATE SCHEMA "${schema}"`);
+      await sql.run(`CREATE TABLE IF NOT EXISTS store_migrations (
+        version INTEGER PRIMARY KEY,
+        description TEXT NOT NULL,
+        applied_at TEXT NOT NULL
+      )`);
+      const applied = async () =>
+        (
+          await sql.rows<[number]>("SELECT coalesce(max(version), 0)::bigint FROM store_migrations")
+        )[0]?.[0] ?? 0;
+      const found = await applied();
+      if (found > newest) {
+        throw new GatehouseError(
+          "input",
+          `the store was written by a newer Gatehouse (store schema version ${found}; this version knows up to ${newest})`,
+        );
+      }
+      for (const migration of migrations) {
+        if (migration.version <= found) continue;
+        await sql.run("BEGIN");
+        try {
+          if (typeof migration.up === "string") await sql.run(migration.up);
+          else await migration.up(sql);
+          await sql.run(
+            "INSERT INTO store_migrations (version, description, applied_at) VALUES ($1, $2, $3)",
+            [migration.version, migration.description, new Date().toISOString()],
+          );
+          await sql.run("COMMIT");
+        } catch (error) {
+          await sql.run("ROLLBACK");
+          throw error;
+        }
+      }
+      return await applied();
+    } finally {
+      await sql.run("SELECT pg_advisory_unlock(hashtext($1))", [key]);
+    }
+  });
+}

@@ -1,0 +1,319 @@
+import { inputError } from "../../model/errors.js";
+import { checkTenant } from "../../model/names.js";
+import type { Relationship } from "../../model/relationship.js";
+import type {
+  ApplyInput,
+  ApplyResult,
+  AuditFilter,
+  AuditRecord,
+  ChangeRecord,
+  ChangeState,
+  ChangeUpdate,
+  GuardsVersion,
+  NewAuditRecord,
+  NewChange,
+} from "../change-records.js";
+import { HeadWatch } from "../common/head-watch.js";
+import { checkLimit } from "../common/input-checks.js";
+import { planUpdates } from "../common/write-plan.js";
+import type {
+  RelationshipFilter,
+  RelationshipShape,
+  RelationshipUpdate,
+  Revision,
+  RevisionEvent,
+  SchemaVersion,
+  Store,
+  StoredRelationship,
+  WriteOptions,
+  WriteResult,
+} from "../store.js";
+import type { Role, TokenRecord } from "../token-records.js";
+import { AuditLog } from "./audit-log.js";
+import { applyChange } from "./change-apply.js";
+import { ChangeTables } from "./change-tables.js";
+import { type PoolOptions, PostgresConnection } from "./connection.js";
+import { GuardsVersions } from "./guards-versions.js";
+import { parseLocation } from "./location.js";
+import { applyMigrations } from "./migrations.js";
+import { RelationshipReads } from "./relationship-reads.js";
+import { writeUpdates } from "./relationship-writes.js";
+import { revisionEvents } from "./revision-events.js";
+import { RevisionListener } from "./revision-listener.js";
+import { checkRevision, Revisions } from "./revisions.js";
+import { SchemaVersions } from "./schema-versions.js";
+import { TokenTable } from "./token-table.js";
+
+export interface PostgresStoreOptions extends PoolOptions {
+  /** The clock recorded with revisions, changes, approvals, guards and audit records; tests fix it. */
+  readonly now?: () => Date;
+  /** How often `watch` polls the head besides listening, in case a notification was lost. */
+  readonly watchPollMs?: number;
+}
+
+const DEFAULT_EVENT_LIMIT = 1_000;
+const DEFAULT_WATCH_POLL_MS = 1_000;
+
+/**
+ * The store for several nodes: the parts in this folder over one pool, each method one
+ * transaction, with the SQLite store's behaviour case for case (the conformance suite holds both
+ * to it). Writers on all nodes are serialised on the revision counter (`revisions.ts`); readers
+ * never wait for them.
+ */
+export class PostgresStore implements Store {
+  readonly kind = "postgres" as const;
+  readonly #db: PostgresConnection;
+  readonly #now: () => string;
+  readonly #revisions: Revisions;
+  readonly #relationships: RelationshipReads;
+  readonly #schemas = new SchemaVersions();
+  readonly #changes: ChangeTables;
+  readonly #guards: GuardsVersions;
+  readonly #audit: AuditLog;
+  readonly #tokens: TokenTable;
+  readonly #watch: HeadWatch;
+  readonly #listener: RevisionListener;
+  /** The newest head this store has seen (its writes, reads of the head, notifications). */
+  #knownHead: Revision;
+
+  private constructor(db: PostgresConnection, now: () => Date, head: Revision, watchPollMs: number) {
+    this.#db = db;
+    this.#now = () => now().toISOString();
+    this.#knownHead = head;
+    this.#revisions = new Revisions(db.location.channel, this.#now);
+    this.#relationships = new RelationshipReads(db, this.#revisions);
+    this.#changes = new ChangeTables(this.#revisions, this.#now);
+    this.#guards = new GuardsVersions(this.#now);
+    this.#audit = new AuditLog(this.#now);
+    this.#tokens = new TokenTable(this.#now);
+    this.#watch = new HeadWatch({
+      readHead: () => this.headRevision(),
+      pollMs: watchPollMs,
+      onStart: () => this.#listener.start(),
+      onStop: () => this.#listener.stop(),
+    });
+    this.#listener = new RevisionListener(
+      db,
+      (head) => this.#watch.observe(this.#saw(head)),
+      () => void this.#watch.check(),
+    );
+  }
+
+  /**
+   * Connects (an unreachable server is an `unavailable` error naming host and port), creates the
+   * schema if needed and brings it up to date.
+   */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const db = await PostgresConnection.open(parseLocation(url), options);
+    try {
+      await applyMigrations(db);
+      const head = await new Revisions(db.location.channel, () => "").head(db.sql);
+      return new PostgresStore(
+        db,
+        options.now ?? (() => new Date()),
+        head,
+        options.watchPollMs ?? DEFAULT_WATCH_POLL_MS,
+      );
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+  }
+
+  async headRevision(): Promise<Revision> {
+    return this.#saw(await this.#revisions.head(this.#db.sql));
+  }
+
+  async tenants(): Promise<string[]> {
+    const rows = await this.#db.sql.rows<[string]>("SELECT name FROM tenants ORDER BY name");
+    return rows.map(([name]) => name);
+  }
+
+  async writeRelationships(
+    tenant: string,
+    updates: readonly RelationshipUpdate[],
+    options: WriteOptions = {},
+  ): Promise<WriteResult> {
+    checkTenant(tenant, { field: "tenant" });
+    if (updates.length === 0)
+      throw inputError("a relationship write needs at least one update", { field: "updates" });
+    const planned = planUpdates(updates);
+    const result = await this.#db.transaction(async (sql) => {
+      const revision = await this.#revisions.next(sql, tenant, "relationships", options);
+      return { revision, ...(await writeUpdates(sql, tenant, revision, planned)) };
+    });
+    this.#saw(result.revision);
+    return result;
+  }
+
+  async readRelationships(
+    tenant: string,
+    filter: RelationshipFilter = {},
+    options: { atRevision?: Revision | undefined; limit?: number | undefined } = {},
+  ): Promise<StoredRelationship[]> {
+    return this.#relationships.read(tenant, filter, options);
+  }
+
+  scanTenant(tenant: string, atRevision: Revision): AsyncIterable<readonly Relationship[]> {
+    return this.#relationships.scan(tenant, atRevision);
+  }
+
+  async relationshipShapes(): Promise<RelationshipShape[]> {
+    return this.#relationships.shapes();
+  }
+
+  async writeSchema(text: string, options: WriteOptions = {}): Promise<SchemaVersion> {
+    if (typeof text !== "string") throw inputError("the schema must be text", { field: "schema" });
+    const version = await this.#db.transaction(async (sql) => {
+      const revision = await this.#revisions.next(sql, null, "schema", options);
+      return this.#schemas.insert(sql, revision, text, this.#now(), options.actor ?? null);
+    });
+    this.#saw(version.revision);
+    return version;
+  }
+
+  async readSchema(atRevision?: Revision): Promise<SchemaVersion | undefined> {
+    const sql = this.#db.sql;
+    return this.#schemas.at(sql, await this.#revisions.at(sql, atRevision));
+  }
+
+  async listSchemaVersions(): Promise<SchemaVersion[]> {
+    return this.#schemas.list(this.#db.sql);
+  }
+
+  async revisionsSince(afterRevision: Revision, limit = DEFAULT_EVENT_LIMIT): Promise<RevisionEvent[]> {
+    checkRevision(afterRevision);
+    const sql = this.#db.sql;
+    await this.#revisions.at(sql, afterRevision);
+    return revisionEvents(sql, afterRevision, checkLimit(limit, "limit"));
+  }
+
+  /** See the SQLite store: the record's target names the new change. */
+  async createChange(change: NewChange, audit: NewAuditRecord): Promise<ChangeRecord> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const id = await this.#changes.insert(sql, change);
+      await this.#audit.append(sql, { ...audit, target: `change:${id}` });
+      return this.#changes.require(sql, id);
+    });
+  }
+
+  async getChange(id: number): Promise<ChangeRecord | undefined> {
+    return this.#changes.get(this.#db.sql, id);
+  }
+
+  async listChanges(
+    filter: { tenant?: string; state?: ChangeState; limit?: number } = {},
+  ): Promise<ChangeRecord[]> {
+    return this.#changes.list(this.#db.sql, filter);
+  }
+
+  async updateChange(id: number, update: ChangeUpdate, audit: NewAuditRecord): Promise<ChangeRecord> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      await this.#changes.update(sql, id, update);
+      await this.#audit.append(sql, audit);
+      return this.#changes.require(sql, id);
+    });
+  }
+
+  async addApproval(
+    id: number,
+    principal: string,
+    comment: string | null,
+    audit: NewAuditRecord,
+  ): Promise<ChangeRecord> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      await this.#changes.approve(sql, id, principal, comment);
+      await this.#audit.append(sql, audit);
+      return this.#changes.require(sql, id);
+    });
+  }
+
+  async applyChange(input: ApplyInput): Promise<ApplyResult> {
+    const result = await applyChange(
+      {
+        db: this.#db,
+        revisions: this.#revisions,
+        schemas: this.#schemas,
+        changes: this.#changes,
+        audit: this.#audit,
+        now: this.#now,
+      },
+      input,
+    );
+    this.#saw(result.revision);
+    return result;
+  }
+
+  async writeGuards(text: string, author: string, audit: NewAuditRecord): Promise<GuardsVersion> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const guards = await this.#guards.insert(sql, text, author);
+      await this.#audit.append(sql, audit);
+      return guards;
+    });
+  }
+
+  async readGuards(): Promise<GuardsVersion | undefined> {
+    return this.#guards.latest(this.#db.sql);
+  }
+
+  async appendAudit(record: NewAuditRecord): Promise<AuditRecord> {
+    return this.#db.transaction((sql) => this.#audit.append(sql, record));
+  }
+
+  async listAudit(filter: AuditFilter = {}): Promise<AuditRecord[]> {
+    return this.#audit.list(this.#db.sql, filter);
+  }
+
+  async createToken(
+    token: { name: string; role: Role; tenants: readonly string[] | null; secretHash: string },
+    audit: NewAuditRecord,
+  ): Promise<TokenRecord> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const record = await this.#tokens.insert(sql, token);
+      await this.#audit.append(sql, audit);
+      return record;
+    });
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return this.#tokens.list(this.#db.sql);
+  }
+
+  async revokeToken(name: string, audit: NewAuditRecord): Promise<TokenRecord> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const record = await this.#tokens.revoke(sql, name);
+      await this.#audit.append(sql, audit);
+      return record;
+    });
+  }
+
+  async findToken(secretHash: string): Promise<TokenRecord | undefined> {
+    return this.#tokens.findLive(this.#db.sql, secretHash);
+  }
+
+  /**
+   * LISTEN/NOTIFY for speed, a poll every `watchPollMs` for safety. A listener is told of heads
+   * after the newest this store had seen when it started watching: a follower that catches up
+   * with `revisionsSince` on every call misses nothing, and at worst looks once for nothing.
+   */
+  watch(listener: (head: Revision) => void): () => void {
+    return this.#watch.add(listener, this.#knownHead);
+  }
+
+  async close(): Promise<void> {
+    this.#watch.close();
+    this.#listener.stop();
+    await this.#db.close();
+  }
+
+  #saw(head: Revision): Revision {
+    if (head > this.#knownHead) this.#knownHead = head;
+    return head;
+  }
+}

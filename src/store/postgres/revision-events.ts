@@ -1,0 +1,63 @@
+import type { Relationship } from "../../model/relationship.js";
+import { type TupleRow, toRelationship } from "../common/tuples.js";
+import { type Revision, type RevisionEvent, STORE_WIDE_TENANT } from "../store.js";
+import type { Sql } from "./connection.js";
+import { TUPLE } from "./tuple-columns.js";
+
+type EventDraft = { -readonly [K in keyof RevisionEvent]: RevisionEvent[K] } & {
+  created: Relationship[];
+  deleted: Relationship[];
+};
+
+/**
+ * The revisions after `afterRevision` (already checked), oldest first, at most `limit`, as
+ * followers replay them; the same events as SQLite's. A revision row commits with everything it
+ * wrote, and revisions commit in order (`revisions.ts`), so once the last revision listed is
+ * visible, all rows of the range are: the four reads need no common snapshot.
+ */
+export async function revisionEvents(
+  sql: Sql,
+  afterRevision: Revision,
+  limit: number,
+): Promise<RevisionEvent[]> {
+  const revisions = await sql.rows<[number, string | null]>(
+    "SELECT revision, tenant FROM revisions WHERE revision > $1 ORDER BY revision LIMIT $2",
+    [afterRevision, limit],
+  );
+  const last = revisions.at(-1)?.[0];
+  if (last === undefined) return [];
+
+  const events = new Map<Revision, EventDraft>();
+  for (const [revision, tenant] of revisions) {
+    events.set(revision, {
+      revision,
+      tenant: tenant ?? STORE_WIDE_TENANT,
+      created: [],
+      deleted: [],
+      schemaVersion: null,
+    });
+  }
+  const range = [afterRevision, last];
+  for (const [column, list] of [
+    ["created_revision", "created"],
+    ["deleted_revision", "deleted"],
+  ] as const) {
+    const rows = await sql.rows<[number, ...TupleRow]>(
+      `SELECT ${column}, ${TUPLE} FROM relationships WHERE ${column} > $1 AND ${column} <= $2
+       ORDER BY ${column}, ${TUPLE}`,
+      range,
+    );
+    for (const [revision, rt, ri, rel, st, si, sr] of rows) {
+      events.get(revision)?.[list].push(toRelationship(rt, ri, rel, st, si, sr));
+    }
+  }
+  const schemaRows = await sql.rows<[number, number]>(
+    "SELECT revision, version FROM schema_versions WHERE revision > $1 AND revision <= $2",
+    range,
+  );
+  for (const [revision, version] of schemaRows) {
+    const event = events.get(revision);
+    if (event) event.schemaVersion = version;
+  }
+  return [...events.values()];
+}

@@ -1,0 +1,285 @@
+import pg from "pg";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { GatehouseError } from "../../src/model/errors.js";
+import { parseRelationship } from "../../src/model/relationship.js";
+import { openStore } from "../../src/store/open-store.js";
+import { parseLocation } from "../../src/store/postgres/location.js";
+import { applyMigrations, MIGRATIONS } from "../../src/store/postgres/migrations.js";
+import { PostgresStore, type PostgresStoreOptions } from "../../src/store/postgres/postgres-store.js";
+import type { Revision, Store } from "../../src/store/store.js";
+import { describeStoreConformance } from "./conformance.js";
+
+/**
+ * The conformance suite and PostgreSQL's own cases, against the server at DATABASE_URL (trust
+ * auth on this machine's default). Every store lives in a schema of its own, dropped after the
+ * test. Without a server the file skips, and says so; in CI (or with
+ * GATEHOUSE_REQUIRE_POSTGRES=1) a missing server is a failure instead, so that a green run
+ * always means both backends passed.
+ */
+const DATABASE_URL = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
+const REQUIRED =
+  !["", "0", "false"].includes(process.env.CI ?? "") || process.env.GATEHOUSE_REQUIRE_POSTGRES === "1";
+const target = parseLocation(DATABASE_URL).target;
+
+async function unreachable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3_000 });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message || String(error) : String(error);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const problem = await unreachable();
+
+if (problem !== undefined && REQUIRED) {
+  describe("PostgreSQL store", () => {
+    it("needs a PostgreSQL server (CI or GATEHOUSE_REQUIRE_POSTGRES=1)", () => {
+      throw new Error(
+        `PostgreSQL is required here but unreachable at ${target}: ${problem}. Start it, or point DATABASE_URL at one.`,
+      );
+    });
+  });
+} else if (problem !== undefined) {
+  const reason = `PostgreSQL unreachable at ${target}: ${problem}; set DATABASE_URL or start the server`;
+  console.warn(`\n!!! skipping the PostgreSQL store tests: ${reason}\n`);
+  describe.skip(`PostgreSQL store (skipped: ${reason})`, () => {
+    it("runs the conformance suite against PostgreSQL", () => {});
+  });
+} else {
+  describePostgres();
+}
+
+function describePostgres(): void {
+  const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+  admin.on("error", () => {});
+  const created: string[] = [];
+  let schemas = 0;
+
+  /** A fresh schema's URL; the schema is dropped after the test that made it. */
+  const newSchema = (): { url: string; schema: string } => {
+    const schema = `gh_test_${process.pid}_${Date.now().toString(36)}_${++schemas}`;
+    created.push(schema);
+    const url = new URL(DATABASE_URL);
+    url.searchParams.set("schema", schema);
+    return { url: url.toString(), schema };
+  };
+  const urls = new WeakMap<Store, string>();
+  const open = async (options: PostgresStoreOptions = {}, url = newSchema().url) => {
+    const store = await PostgresStore.open(url, options);
+    urls.set(store, url);
+    return store;
+  };
+
+  afterEach(async () => {
+    for (const schema of created.splice(0)) {
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
+  });
+  afterAll(async () => {
+    await admin.end();
+  });
+
+  describeStoreConformance("postgres", (options) => open(options), {
+    openAgain: async (store) => PostgresStore.open(urls.get(store) ?? ""),
+  });
+
+  const create = (...texts: string[]) =>
+    texts.map((text) => ({ operation: "create" as const, relationship: parseRelationship(text) }));
+
+  async function rejection(promise: Promise<unknown>): Promise<GatehouseError> {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(GatehouseError);
+    return error as GatehouseError;
+  }
+
+  async function eventually(what: string, done: () => boolean, ms = 5_000): Promise<void> {
+    const until = Date.now() + ms;
+    while (!done()) {
+      if (Date.now() > until) throw new Error(`waited ${ms} ms for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  describe("postgres store", () => {
+    it("openStore opens a postgres:// URL, in the schema it names", async () => {
+      const { url, schema } = newSchema();
+      const store = await openStore(url);
+      expect(store.kind).toBe("postgres");
+      await store.writeRelationships("acme", create("document:a#viewer@user:ann"));
+      await store.close();
+      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM "${schema}".relationships`);
+      expect(rows[0].n).toBe(1);
+    });
+
+    it("nodes starting at once apply each migration exactly once", async () => {
+      const { url, schema } = newSchema();
+      const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open(url)));
+      const { rows } = await admin.query(`SELECT version FROM "${schema}".store_migrations ORDER BY version`);
+      expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+      expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+      await Promise.all(stores.map((s) => s.close()));
+    });
+
+    it("a failed migration leaves nothing of itself; a store from a newer Gatehouse is refused", async () => {
+      const { url, schema } = newSchema();
+      const store = await open({}, url);
+      await store.close();
+      const next = MIGRATIONS.length + 1;
+      const failing = [
+        ...MIGRATIONS,
+        {
+          version: next,
+          description: "fails halfway",
+          up: "CREATE TABLE half (x INT); SELECT no_such_function();",
+        },
+      ];
+      const { PostgresConnection } = await import("../../src/store/postgres/connection.js");
+      const connection = await PostgresConnection.open(parseLocation(url));
+      await expect(applyMigrations(connection, failing)).rejects.toThrow(/no_such_function/);
+      const half = await admin.query(
+        "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1 AND tablename = 'half'",
+        [schema],
+      );
+      expect(half.rows[0].n).toBe(0);
+      expect(
+        await applyMigrations(connection, [
+          ...MIGRATIONS,
+          { ...failing.at(-1)!, up: "CREATE TABLE later (x INT)" },
+        ]),
+      ).toBe(next);
+      await connection.close();
+
+      await admin.query(
+        `INSERT INTO "${schema}".store_migrations VALUES (999, 'from the future', '2100-01-01')`,
+      );
+      const error = await rejection(PostgresStore.open(url));
+      expect(error.message).toMatch(/written by a newer Gatehouse \(store schema version 999/);
+    });
+
+    it("writers on several nodes get gap-free revisions, and each commits before the next is taken", async () => {
+      const first = await open();
+      const second = await PostgresStore.open(urls.get(first) ?? "");
+      const writes = Array.from({ length: 40 }, (_, i) =>
+        (i % 2 === 0 ? first : second).writeRelationships(
+          i % 3 === 0 ? "acme" : "globex",
+          create(`document:d${i}#viewer@user:ann`),
+        ),
+      );
+      const revisions = (await Promise.all(writes)).map((w) => w.revision).sort((a, b) => a - b);
+      expect(revisions).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      const events = await second.revisionsSince(0);
+      expect(events.map((e) => e.revision)).toEqual(revisions);
+      expect(events.every((e) => e.created.length === 1)).toBe(true);
+      await second.close();
+      await first.close();
+    });
+
+    it("a writer waits while another holds the revision lock: a follower never sees a later revision first", async () => {
+      const store = await open();
+      const { schema } = parseLocation(urls.get(store) ?? "");
+      await store.writeRelationships("acme", create("document:a#viewer@user:ann")); // 1
+      const holder = await admin.connect();
+      try {
+        await holder.query("BEGIN");
+        // What a slow writer on another node does: take revision 2 and not commit yet.
+        await holder.query(`UPDATE "${schema}".counters SET value = value + 1 WHERE name = 'revision'`);
+        let done = false;
+        const waiting = store.writeRelationships("acme", create("document:b#viewer@user:ann")).then((w) => {
+          done = true;
+          return w;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(done).toBe(false);
+        expect(await store.headRevision()).toBe(1);
+        expect((await store.revisionsSince(1)).length).toBe(0);
+        await holder.query("ROLLBACK");
+        expect((await waiting).revision).toBe(2);
+      } finally {
+        holder.release();
+      }
+      await store.close();
+    });
+
+    it("watch hears a write through another node by NOTIFY, long before its poll would", async () => {
+      const store = await open({ watchPollMs: 60_000 });
+      const other = await PostgresStore.open(urls.get(store) ?? "");
+      const heads: Revision[] = [];
+      const stop = store.watch((head) => heads.push(head));
+      // LISTEN is set up in the background; the first poll after it catches anything earlier.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = Date.now();
+      await other.writeRelationships("acme", create("document:a#viewer@user:ann"));
+      await eventually("the NOTIFY of revision 1", () => heads.includes(1), 3_000);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      stop();
+      await other.close();
+      await store.close();
+    });
+
+    it("watch keeps working when its LISTEN connection is killed: it reconnects and catches up", async () => {
+      const store = await open({ watchPollMs: 60_000 });
+      const { schema } = parseLocation(urls.get(store) ?? "");
+      const other = await PostgresStore.open(urls.get(store) ?? "");
+      const heads: Revision[] = [];
+      const stop = store.watch((head) => heads.push(head));
+      const listeners = async () =>
+        (
+          await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [
+            `gatehouse listen ${schema}`,
+          ])
+        ).rows.map((r) => r.pid as number);
+      for (let i = 0; i < 100 && (await listeners()).length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const [pid] = await listeners();
+      expect(pid).toBeDefined();
+      await admin.query("SELECT pg_terminate_backend($1)", [pid]);
+      // Written while nobody listens: only the catch-up after reconnecting can tell of it.
+      await other.writeRelationships("acme", create("document:a#viewer@user:ann"));
+      await eventually(
+        "the listener to hear of revision 1 after reconnecting",
+        () => heads.includes(1),
+        5_000,
+      );
+      await other.writeRelationships("acme", create("document:b#viewer@user:ann"));
+      await eventually("the listener to hear of revision 2", () => heads.includes(2), 3_000);
+      expect((await listeners()).length).toBe(1);
+      stop();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await listeners()).length).toBe(0);
+      await other.close();
+      await store.close();
+    });
+
+    it("refuses what PostgreSQL cannot hold as an input error, and writes nothing", async () => {
+      const store = await open();
+      const error = await rejection(store.writeSchema("definition user {}\u0000"));
+      expect(error.kind).toBe("input");
+      expect(await store.headRevision()).toBe(0);
+      await store.close();
+    });
+
+    it("a server that cannot be reached is unavailable, named by host and port, never by password", async () => {
+      const error = await rejection(
+        PostgresStore.open("postgres://gate:hunter2@127.0.0.1:1/gatehouse?schema=x"),
+      );
+      expect(error.kind).toBe("unavailable");
+      expect(error.message).toMatch(/^cannot connect to PostgreSQL at 127\.0\.0\.1:1: /);
+      expect(error.message).not.toMatch(/hunter2/);
+      const wrongDatabase = new URL(DATABASE_URL);
+      wrongDatabase.pathname = "/no_such_database_here";
+      const missing = await rejection(PostgresStore.open(wrongDatabase.toString()));
+      expect(missing.kind).toBe("unavailable");
+      expect(missing.message).toMatch(/no_such_database_here/);
+    });
+  });
+}
