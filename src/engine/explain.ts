@@ -103,18 +103,16 @@ export function explainCheck(
         return done(true);
       }
     }
-    {
-      if (subject.wildcard >= 0 && listHas(direct, subject.wildcard)) {
-        const wildcard = name(subject.wildcard);
-        children.push({
-          step: "wildcard",
-          label: `every ${wildcard.slice(0, wildcard.indexOf(":"))} through \`${wildcard}\``,
-          result: true,
-          relationship: `${label}@${wildcard}`,
-          children: [],
-        });
-        return done(true);
-      }
+    if (subject.wildcard >= 0 && listHas(direct, subject.wildcard)) {
+      const wildcard = name(subject.wildcard);
+      children.push({
+        step: "wildcard",
+        label: `every ${wildcard.slice(0, wildcard.indexOf(":"))} through \`${wildcard}\``,
+        result: true,
+        relationship: `${label}@${wildcard}`,
+        children: [],
+      });
+      return done(true);
     }
     const usersets = data.usersets.get(key);
     if (usersets === undefined) return done(false);

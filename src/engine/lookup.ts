@@ -112,7 +112,12 @@ export function lookupSubjects(
   }
   if (wildcard >= 0 && seen.has(wildcard)) {
     // A subject the data has never seen stands for "everyone else" of the type.
-    const anyone: ResolvedSubject = { object: -3, relation: relationSlot, relationName: subjectRelation, wildcard };
+    const anyone: ResolvedSubject = {
+      object: -3,
+      relation: relationSlot,
+      relationName: subjectRelation,
+      wildcard,
+    };
     if (evaluator.check(object, member, anyone)) {
       result.push({ subject: { type: subjectType, id: "*" }, excluded: denied.sort(compareSubjects) });
     }

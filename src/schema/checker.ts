@@ -27,6 +27,7 @@ export function checkSchema(
   const typesByName = new Map<string, TypeDef>();
   const members: MemberDef[] = [];
   const astByType = new Map<TypeDef, DefinitionAst>();
+  const warnings: string[] = [];
 
   // Pass 1: names, so that references may point forward.
   for (const definition of ast.definitions) {
@@ -116,6 +117,16 @@ export function checkSchema(
             continue;
           }
         }
+        const includedWildcard =
+          relation?.kind === "relation" ? wildcardOf(astByType.get(subjectType), relation.name) : undefined;
+        if (includedWildcard !== undefined) {
+          // SpiceDB refuses this too: a wildcard may not be included through another relation.
+          diagnostics.add(
+            `\`${written}\` in relation \`${definition.name}#${member.name}\` points at a relation that allows the wildcard \`${includedWildcard}:*\`; a wildcard cannot be included through another relation (use a permission, or allow \`${includedWildcard}:*\` here)`,
+            place(subject.span),
+          );
+          continue;
+        }
         allowed.push({ type: subjectType, relation, wildcard: subject.wildcard });
       }
       (def as Mutable<RelationDef>).allowed = allowed;
@@ -138,12 +149,19 @@ export function checkSchema(
         member,
         place,
         diagnostics,
+        warnings,
       );
     }
     reportPermissionCycles(type, definition, place, diagnostics);
   }
 
-  return { text, types, typesByName, members };
+  return { text, types, typesByName, members, warnings };
+}
+
+/** The type of the wildcard a relation of a definition allows, if it allows one. */
+function wildcardOf(definition: DefinitionAst | undefined, relation: string): string | undefined {
+  const member = definition?.members.find((m) => m.name === relation);
+  return member?.kind === "relation" ? member.allowed.find((a) => a.wildcard)?.type : undefined;
 }
 
 function definitionMemberSpan(definition: DefinitionAst, name: string): Span | undefined {
@@ -160,6 +178,7 @@ function compileExpression(
   permission: PermissionAst,
   place: (span: Span) => Place,
   diagnostics: Diagnostics,
+  warnings: string[],
 ): Expression {
   const where = `permission \`${type.name}#${permission.name}\``;
   const walk = (e: ExpressionAst): Expression => {
@@ -214,10 +233,11 @@ function compileExpression(
           tupleset.allowed.length > 0 &&
           !tupleset.allowed.some((a) => a.wildcard)
         ) {
+          // SpiceDB accepts this and answers "no"; it is almost always a typo, so say so.
           const typeNames = [...new Set(tupleset.allowed.map((a) => `\`${a.type.name}\``))].join(", ");
-          diagnostics.add(
-            `arrow \`${arrowText}\` of ${where}: none of the subject types of \`${e.tupleset}\` (${typeNames}) has a relation or permission \`${e.computed}\``,
-            place(e.computedSpan),
+          const at = place(e.computedSpan);
+          warnings.push(
+            `${at.file ? `${at.file}:` : ""}${at.line}:${at.column}: arrow \`${arrowText}\` of ${where}: none of the subject types of \`${e.tupleset}\` (${typeNames}) has \`${e.computed}\`, so it never grants anything`,
           );
         }
         return {

@@ -11,6 +11,8 @@ export interface CompiledSchema {
   readonly typesByName: ReadonlyMap<string, TypeDef>;
   /** Every relation and permission; index = `MemberDef.id`. */
   readonly members: readonly MemberDef[];
+  /** Valid but almost certainly not meant (`file:line:column: message`). */
+  readonly warnings: readonly string[];
 }
 
 export interface TypeDef {

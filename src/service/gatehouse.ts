@@ -218,7 +218,10 @@ export class Gatehouse {
    * Writes a new schema version. Refused, with every reason, when the schema is invalid or when
    * live relationships (in any tenant) would no longer fit it, as SpiceDB refuses it.
    */
-  async writeSchema(text: string, options: ActorOptions & { file?: string } = {}): Promise<SchemaVersion> {
+  async writeSchema(
+    text: string,
+    options: ActorOptions & { file?: string } = {},
+  ): Promise<SchemaVersion & { readonly warnings: readonly string[] }> {
     const { compiled } = parseSchema(text, options.file);
     const diagnostics = new Diagnostics();
     const place = options.file !== undefined ? { file: options.file } : undefined;
@@ -230,7 +233,7 @@ export class Gatehouse {
       this.schemaVersion = version;
       this.engine.setSchema(compiled);
     });
-    return version;
+    return { ...version, warnings: compiled.warnings };
   }
 
   async readSchema(): Promise<SchemaVersion | undefined> {

@@ -22,7 +22,10 @@ export function differentialSeeds(seeds: readonly number[]): void {
       expect(comparison.mismatches.slice(0, 10), `seed ${seed}:\n${model.schema}`).toEqual([]);
       if (!model.cyclic) expect(comparison.spicedbErrors).toBe(0);
       expect(comparison.compared).toBeGreaterThan(0);
-      if (process.env.CONFORMANCE_VERBOSE) console.log(`seed ${seed}: ${comparison.compared} compared, ${comparison.spicedbErrors} SpiceDB errors`);
+      if (process.env.CONFORMANCE_VERBOSE)
+        console.log(
+          `seed ${seed}: ${comparison.compared} compared, ${comparison.spicedbErrors} SpiceDB errors`,
+        );
     } finally {
       spicedb.close();
     }

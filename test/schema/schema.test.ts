@@ -119,12 +119,32 @@ definition doc {
   permission par = parent
   permission aaa = par->reader
   permission bbb = anyone->reader
-  permission ccc = parent->nothing
 }`);
     expect(errors.map((e) => e.message)).toEqual([
       "arrows can only walk relations, but `par` is a permission (in `par->reader` of permission `doc#aaa`)",
       "arrow `anyone->reader` of permission `doc#bbb` walks relation `anyone`, which allows the wildcard `user:*`; arrows cannot walk wildcards",
-      "arrow `parent->nothing` of permission `doc#ccc`: none of the subject types of `parent` (`folder`) has a relation or permission `nothing`",
+    ]);
+  });
+
+  it("accepts, with a warning, an arrow to something no subject type has (SpiceDB accepts it)", () => {
+    const { compiled } = parseSchema(
+      "definition user {}\ndefinition folder {\n  relation reader: user\n}\ndefinition doc {\n  relation parent: folder\n  permission ccc = parent->nothing\n}",
+      "s.zed",
+    );
+    expect(compiled.warnings).toEqual([
+      "s.zed:7:28: arrow `parent->nothing` of permission `doc#ccc`: none of the subject types of `parent` (`folder`) has `nothing`, so it never grants anything",
+    ]);
+  });
+
+  it("refuses a userset through a relation that allows a wildcard, as SpiceDB does", () => {
+    const errors = errorsOf(
+      "definition user {}\ndefinition team {\n  relation member: user:*\n}\ndefinition doc {\n  relation viewer: team#member\n}",
+    );
+    expect(errors.map((e) => [e.place?.line, e.message])).toEqual([
+      [
+        6,
+        "`team#member` in relation `doc#viewer` points at a relation that allows the wildcard `user:*`; a wildcard cannot be included through another relation (use a permission, or allow `user:*` here)",
+      ],
     ]);
   });
 

@@ -29,66 +29,95 @@ async function startNode(store: string): Promise<{ process: ChildProcess; url: s
   throw new Error(`node did not start: ${stderr}`);
 }
 
-describe.skipIf(target.skip)(`two nodes on one PostgreSQL${target.skip ? ` (skipped: ${target.reason})` : ""}`, () => {
-  let a: { process: ChildProcess; url: string };
-  let b: { process: ChildProcess; url: string };
-  let token: string;
+describe.skipIf(target.skip)(
+  `two nodes on one PostgreSQL${target.skip ? ` (skipped: ${target.reason})` : ""}`,
+  () => {
+    let a: { process: ChildProcess; url: string };
+    let b: { process: ChildProcess; url: string };
+    let token: string;
 
-  const call = async (node: { url: string }, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${node.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+    const call = async (node: { url: string }, method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${node.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    };
 
-  beforeAll(async () => {
-    const store = target.url!;
-    const created = gatehouse(["--store", store, "--json", "token", "create", "--name", "app", "--role", "admin"]);
-    expect(created.code, created.stderr).toBe(0);
-    token = JSON.parse(created.stdout).secret;
-    [a, b] = await Promise.all([startNode(store), startNode(store)]);
-  }, 60_000);
+    beforeAll(async () => {
+      const store = target.url!;
+      const created = gatehouse([
+        "--store",
+        store,
+        "--json",
+        "token",
+        "create",
+        "--name",
+        "app",
+        "--role",
+        "admin",
+      ]);
+      expect(created.code, created.stderr).toBe(0);
+      token = JSON.parse(created.stdout).secret;
+      [a, b] = await Promise.all([startNode(store), startNode(store)]);
+    }, 60_000);
 
-  afterAll(async () => {
-    for (const node of [a, b]) {
-      if (node?.process.exitCode === null) {
-        node.process.kill("SIGTERM");
-        await once(node.process, "exit");
+    afterAll(async () => {
+      for (const node of [a, b]) {
+        if (node?.process.exitCode === null) {
+          node.process.kill("SIGTERM");
+          await once(node.process, "exit");
+        }
       }
-    }
-    await target.drop?.();
-  });
+      await target.drop?.();
+    });
 
-  it("a write on node A is answered on node B at that revision", async () => {
-    const schema = await call(a, "PUT", "/v1/schema", { schema: "definition user {}\ndefinition document {\n  relation viewer: user\n  permission view = viewer\n}" });
-    expect(schema.status).toBe(200);
-    for (let i = 0; i < 20; i++) {
-      const write = await call(a, "POST", "/v1/tenants/acme/relationships", { updates: [{ operation: "create", relationship: `document:d${i}#viewer@user:ann` }] });
-      expect(write.status).toBe(200);
-      const check = await call(b, "POST", "/v1/tenants/acme/check", { resource: `document:d${i}`, permission: "view", subject: "user:ann", atLeastRevision: write.body.revision });
-      expect(check.body).toEqual({ allowed: true, revision: expect.any(Number) });
-      expect(check.body.revision).toBeGreaterThanOrEqual(write.body.revision);
-    }
-  });
+    it("a write on node A is answered on node B at that revision", async () => {
+      const schema = await call(a, "PUT", "/v1/schema", {
+        schema:
+          "definition user {}\ndefinition document {\n  relation viewer: user\n  permission view = viewer\n}",
+      });
+      expect(schema.status).toBe(200);
+      for (let i = 0; i < 20; i++) {
+        const write = await call(a, "POST", "/v1/tenants/acme/relationships", {
+          updates: [{ operation: "create", relationship: `document:d${i}#viewer@user:ann` }],
+        });
+        expect(write.status).toBe(200);
+        const check = await call(b, "POST", "/v1/tenants/acme/check", {
+          resource: `document:d${i}`,
+          permission: "view",
+          subject: "user:ann",
+          atLeastRevision: write.body.revision,
+        });
+        expect(check.body).toEqual({ allowed: true, revision: expect.any(Number) });
+        expect(check.body.revision).toBeGreaterThanOrEqual(write.body.revision);
+      }
+    });
 
-  it("node B follows new revisions without being asked", async () => {
-    const write = await call(a, "POST", "/v1/tenants/acme/relationships", { updates: [{ operation: "create", relationship: "document:later#viewer@user:bob" }] });
-    let seen = false;
-    for (let i = 0; i < 50 && !seen; i++) {
-      const ready = await (await fetch(`${b.url}/readyz`)).json();
-      seen = (ready as { revision: number }).revision >= write.body.revision;
-      if (!seen) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(seen).toBe(true);
-    const check = await call(b, "POST", "/v1/tenants/acme/check", { resource: "document:later", permission: "view", subject: "user:bob" });
-    expect(check.body.allowed).toBe(true);
-  });
+    it("node B follows new revisions without being asked", async () => {
+      const write = await call(a, "POST", "/v1/tenants/acme/relationships", {
+        updates: [{ operation: "create", relationship: "document:later#viewer@user:bob" }],
+      });
+      let seen = false;
+      for (let i = 0; i < 50 && !seen; i++) {
+        const ready = await (await fetch(`${b.url}/readyz`)).json();
+        seen = (ready as { revision: number }).revision >= write.body.revision;
+        if (!seen) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(seen).toBe(true);
+      const check = await call(b, "POST", "/v1/tenants/acme/check", {
+        resource: "document:later",
+        permission: "view",
+        subject: "user:bob",
+      });
+      expect(check.body.allowed).toBe(true);
+    });
 
-  it("a graceful shutdown finishes and exits cleanly", async () => {
-    b.process.kill("SIGTERM");
-    const [code] = await once(b.process, "exit");
-    expect(code).toBe(0);
-  });
-});
+    it("a graceful shutdown finishes and exits cleanly", async () => {
+      b.process.kill("SIGTERM");
+      const [code] = await once(b.process, "exit");
+      expect(code).toBe(0);
+    });
+  },
+);

@@ -17,9 +17,11 @@ export function registerSchema(program: Command, globals: () => GlobalOptions): 
       const version = await withGatehouse(context, (g) =>
         g.writeSchema(input.text, { file: input.file, actor: context.actor }),
       );
+      for (const warning of version.warnings) process.stderr.write(`warning: ${warning}\n`);
       context.out.result(`schema version ${version.version} written at revision ${version.revision}`, {
         version: version.version,
         revision: version.revision,
+        warnings: version.warnings,
       });
     });
 
