@@ -1,6 +1,7 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
+import { CONSOLE_PAGE } from "../console/page.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
 import { sendError } from "./http-errors.js";
@@ -88,6 +89,16 @@ export async function buildServer(
   registerAdmin(app, gatehouse, () => auth.forget());
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/console", { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .header("content-type", "text/html; charset=utf-8")
+      .header(
+        "content-security-policy",
+        "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'",
+      )
+      .send(CONSOLE_PAGE),
+  );
+  app.get("/", { schema: { hide: true } }, async (_request, reply) => reply.redirect("/console"));
   app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
   app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
     try {

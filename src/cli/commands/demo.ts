@@ -4,13 +4,17 @@ import { DEMO_SCHEMA, DEMO_TENANTS } from "../../demo/demo-data.js";
 import { GatehouseError } from "../../model/errors.js";
 import { parseRelationship } from "../../model/relationship.js";
 import { Gatehouse } from "../../service/gatehouse.js";
-import { contextOf, type GlobalOptions } from "../context.js";
+import { createToken } from "../../service/tokens.js";
+import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
 import { formatExplain } from "../output.js";
+import { parsePort, serve } from "./serve.js";
 
 export function registerDemo(program: Command, globals: () => GlobalOptions): void {
   program
     .command("demo")
     .option("--reset", "replace the demo store if it exists")
+    .option("--serve", "then run the HTTP server on the demo store, with a demo admin token")
+    .option("--port <port>", "port for --serve", "8080")
     .description("create a demo store (default ./gatehouse-demo.db) and walk through a few checks")
     .action(async (options) => {
       const given = globals();
@@ -61,6 +65,31 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
         `  gatehouse --store ${path} --tenant acme permission lookup-subjects document:runbook edit user`,
         `  gatehouse --store ${path} schema read`,
       );
-      context.out.result(lines.join("\n"), { store: path, tenants: Object.keys(DEMO_TENANTS) });
+      if (!options.serve) {
+        context.out.result(lines.join("\n"), { store: path, tenants: Object.keys(DEMO_TENANTS) });
+        return;
+      }
+      const admin = await withGatehouse({ ...context, storeLocation: path }, (g) =>
+        createToken(g.store, { name: "demo-admin", role: "admin", tenants: null, actor: "demo" }),
+      );
+      process.stdout.write(`${lines.join("\n")}\n`);
+      await serve({
+        store: path,
+        host: "127.0.0.1",
+        port: parsePort(options.port),
+        banner: (url) =>
+          [
+            "",
+            `Gatehouse is serving the demo store at ${url}`,
+            `  console:  ${url}/console   (paste the token below)`,
+            `  API docs: ${url}/docs`,
+            `  token:    ${admin.secret}   (demo-admin, role admin)`,
+            "",
+            `  curl -s -H 'authorization: Bearer ${admin.secret}' -H 'content-type: application/json' \\`,
+            `    -d '{"resource":"document:runbook","permission":"edit","subject":"user:bob","explain":true}' ${url}/v1/tenants/acme/check`,
+            "",
+            "Ctrl-C stops it.",
+          ].join("\n"),
+      });
     });
 }

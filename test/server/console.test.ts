@@ -1,0 +1,119 @@
+import { existsSync } from "node:fs";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, startServer } from "../support/server.js";
+
+/**
+ * The web console in a real browser (Debian's Chromium, driven by playwright-core): ask why a
+ * subject has or lacks a permission, review a blocked plan, approve as a second person, apply,
+ * and read the audit trail.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const required = Boolean(process.env.CI);
+
+describe.skipIf(!existsSync(CHROMIUM) && !required)(
+  `web console${existsSync(CHROMIUM) ? "" : " (skipped: no /usr/bin/chromium; apt-get install chromium)"}`,
+  () => {
+    let s: RunningServer;
+    let browser: Browser;
+    let page: Page;
+    let admin: string;
+    let lead: string;
+
+    beforeAll(async () => {
+      s = await startServer();
+      admin = await s.token("root", "admin");
+      lead = await s.token("lead", "approve");
+      await s.call("PUT", "/v1/schema", {
+        token: admin,
+        body: {
+          schema:
+            "definition user {}\ndefinition document {\n  relation viewer: user\n  relation banned: user\n  permission view = viewer - banned\n}",
+        },
+      });
+      await s.call("POST", "/v1/tenants/acme/import", {
+        token: admin,
+        body: {
+          relationships:
+            "document:plan#viewer@user:ann\ndocument:plan#viewer@user:bob\ndocument:plan#banned@user:bob",
+        },
+      });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
+      });
+      page = await browser.newPage();
+      await page.goto(`${s.url}/console`);
+    }, 60_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await s?.close();
+    });
+
+    const useToken = async (token: string) => {
+      await page.fill("#token", token);
+      await page.dispatchEvent("#token", "change");
+    };
+
+    it("answers why a subject does not have a permission, with the proof", async () => {
+      await useToken(admin);
+      await page.fill("input[name=subject]", "user:bob");
+      await page.fill("input[name=permission]", "view");
+      await page.fill("input[name=resource]", "document:plan");
+      await page.click("#check-form button");
+      await page.waitForSelector("#tree:not([hidden])");
+      expect(await page.textContent("#answer")).toContain("user:bob does not have view on document:plan");
+      expect(await page.textContent("#tree")).toContain("document:plan#banned@user:bob");
+    });
+
+    it("shows a blocked plan, takes a second person's approval, and applies", async () => {
+      const proposed = await s.call("POST", "/v1/tenants/acme/changes", {
+        token: admin,
+        body: { file: "intent: revoke\nreason: ann leaves\ndelete:\n  - document:plan#viewer@user:ann\n" },
+      });
+      const id = proposed.body.id as number;
+      await page.click("nav button[data-tab=changes]");
+      await page.waitForSelector(`#changes-table a:text("${id}")`);
+      await page.click(`#changes-table a:text("${id}")`);
+      await page.click("text=Plan it");
+      await page.waitForSelector(".blocked");
+      expect(await page.textContent("#plan")).toContain("user:ann");
+      await useToken(lead);
+      await page.click("#plan button:text('Approve')");
+      await page.waitForSelector(".ready");
+      await useToken(admin);
+      await page.click("#plan button:text('Apply')");
+      await page.waitForFunction(() =>
+        document.querySelector("#changes-table")?.textContent?.includes("applied"),
+      );
+      const check = await s.call("POST", "/v1/tenants/acme/check", {
+        token: admin,
+        body: { resource: "document:plan", permission: "view", subject: "user:ann" },
+      });
+      expect(check.body.allowed).toBe(false);
+    });
+
+    it("reads the audit trail", async () => {
+      await page.click("nav button[data-tab=audit]");
+      await page.waitForSelector("#audit-table td:text('change.apply')");
+      expect(await page.textContent("#audit-table")).toContain("lead");
+    });
+
+    it("shows server errors as text, never as markup", async () => {
+      await page.click("nav button[data-tab=why]");
+      await page.fill("input[name=resource]", "document:<img src=x onerror=alert(1)>");
+      await page.click("#check-form button");
+      await page.waitForFunction(() => (document.querySelector("#error")?.textContent ?? "").length > 0);
+      expect(await page.locator("#error img").count()).toBe(0);
+    });
+  },
+);
