@@ -112,7 +112,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)(
       await page.click("nav button[data-tab=why]");
       await page.fill("input[name=resource]", "document:<img src=x onerror=alert(1)>");
       await page.click("#check-form button");
-      await page.waitForFunction(() => (document.querySelector("#error")?.textContent ?? "").length > 0);
+      await page.waitForFunction("(document.querySelector('#error')?.textContent ?? '').length > 0");
       expect(await page.locator("#error img").count()).toBe(0);
     });
   },
