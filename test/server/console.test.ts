@@ -92,8 +92,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)(
       await page.waitForSelector(".ready");
       await useToken(admin);
       await page.click("#plan button:text('Apply')");
-      await page.waitForFunction(() =>
-        document.querySelector("#changes-table")?.textContent?.includes("applied"),
+      await page.waitForFunction(
+        "document.querySelector('#changes-table')?.textContent?.includes('applied')",
       );
       const check = await s.call("POST", "/v1/tenants/acme/check", {
         token: admin,
