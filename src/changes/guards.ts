@@ -206,6 +206,9 @@ function describeRows(rows: readonly AccessRow[], verb: string): string {
   const example = rows[0]!;
   const wildcards = [...subjects].filter((s) => s.endsWith(":*")).map((s) => `every \`${s.slice(0, -2)}\``);
   const concrete = subjects.size - wildcards.length;
-  const who = [...wildcards, ...(concrete > 0 ? [`${concrete} subject${concrete === 1 ? "" : "s"}`] : [])].join(" and ");
+  const who = [
+    ...wildcards,
+    ...(concrete > 0 ? [`${concrete} subject${concrete === 1 ? "" : "s"}`] : []),
+  ].join(" and ");
   return `${who} would ${verb} access to ${resources.size} resource${resources.size === 1 ? "" : "s"} (for example \`${example.subject}\` would ${verb} \`${example.permission}\` on \`${example.resource}\`)`;
 }
