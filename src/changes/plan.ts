@@ -7,6 +7,7 @@ import {
   permissionsOf,
 } from "../engine/access-diff.js";
 import type { DataIndex } from "../engine/data-index.js";
+import { NO_RELATION } from "../engine/data-index.js";
 import type { Engine } from "../engine/engine.js";
 import { Evaluator } from "../engine/evaluator.js";
 import { EMPTY, type SubjectSet } from "../engine/subject-set.js";
@@ -16,6 +17,7 @@ import type { CompiledSchema, MemberDef } from "../schema/compiled.js";
 import { changedMembers } from "../schema/schema-diff.js";
 import type { Intent } from "../store/change-records.js";
 import type { Revision } from "../store/store.js";
+import { type Candidates, collectCandidates, emptyCandidates } from "./candidates.js";
 import { evaluateRowGuard, type Guard, type GuardResult } from "./guards.js";
 
 /**
@@ -132,16 +134,40 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
   const regionBefore = dependents(main.data, seedsOf(main.data));
 
   const guardResults: GuardResult[] = [];
-  const before = evaluateAll(work, input.schemaBefore, regionBefore, main.tenant);
+  // A data change compares only the subjects it can move (see candidates.ts), found in the
+  // graph both after and before the delta; a model change, or a wildcard, needs whole sets.
+  const candidates = emptyCandidates();
+  let regionAfter = new Set<number>();
+  applyDelta(main.data, input.writes, input.deletes);
+  try {
+    regionAfter = dependents(main.data, seedsOf(main.data));
+    if (!schemaChanges) {
+      const evaluator = new Evaluator(input.schemaAfter, main.data);
+      collectCandidates(evaluator, new SubjectSets(evaluator), touched, candidates);
+    }
+  } finally {
+    applyDelta(main.data, input.deletes, input.writes);
+  }
+  if (!schemaChanges) {
+    const evaluator = new Evaluator(input.schemaBefore, main.data);
+    collectCandidates(evaluator, new SubjectSets(evaluator), touched, candidates);
+  }
+  const region = new Set([...regionBefore, ...regionAfter]);
+  const fullRegion = schemaChanges ? region : new Set([...region].filter((o) => candidates.full.has(o)));
+  const checked = schemaChanges
+    ? new Set<number>()
+    : new Set([...region].filter((o) => !candidates.full.has(o)));
+
+  const before = evaluateAll(work, input.schemaBefore, fullRegion, main.tenant);
+  const answersBefore = checkCandidates(main.data, input.schemaBefore, checked, candidates);
   applyDelta(main.data, input.writes, input.deletes);
   let diff: AccessDiff;
-  let region: Set<number>;
   try {
-    region = dependents(main.data, seedsOf(main.data), new Set(regionBefore));
-    const after = evaluateAll(work, input.schemaAfter, region, main.tenant);
+    const after = evaluateAll(work, input.schemaAfter, fullRegion, main.tenant);
+    const answersAfter = checkCandidates(main.data, input.schemaAfter, checked, candidates);
     diff = { gained: [], lost: [] };
     for (const w of work.values()) {
-      const objects = new Set([...w.objects.keys(), ...(w.tenant === main.tenant ? region : [])]);
+      const objects = new Set([...w.objects.keys(), ...(w.tenant === main.tenant ? fullRegion : [])]);
       for (const object of objects) {
         const resource = w.data.objectKeys[object]!;
         const was = before.get(w.tenant)?.get(object) ?? new Map<string, SubjectSet>();
@@ -159,6 +185,18 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
         }
       }
     }
+    answersAfter.answers.forEach((answer, i) => {
+      const was = answersBefore.answers[i]!;
+      if (was === answer) return;
+      const q = answersBefore.questions[i]!;
+      const row: AccessRow = {
+        tenant: main.tenant,
+        resource: main.data.objectKeys[q.object]!,
+        permission: q.permission,
+        subject: main.data.objectKeys[q.subject]!,
+      };
+      (answer ? diff.gained : diff.lost).push(row);
+    });
     diff.gained.sort(compareRows);
     diff.lost.sort(compareRows);
     // Guards that look at the state after the change run while the delta is applied.
@@ -198,6 +236,45 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     conflicts: input.conflicts ?? [],
     region: { objects: [...regionObjects].sort(), schemaSensitive: true },
   };
+}
+
+interface CandidateAnswers {
+  readonly questions: Array<{ object: number; permission: string; subject: number }>;
+  readonly answers: boolean[];
+}
+
+/**
+ * Checks every candidate subject on every permission of every checked object. Called once
+ * before and once after the delta, with the same objects, permissions and subjects in the same
+ * order, so the two answer lists line up.
+ */
+function checkCandidates(
+  data: DataIndex,
+  schema: CompiledSchema,
+  objects: Set<number>,
+  candidates: Candidates,
+): CandidateAnswers {
+  const evaluator = new Evaluator(schema, data);
+  const questions: CandidateAnswers["questions"] = [];
+  const answers: boolean[] = [];
+  for (const object of objects) {
+    const subjects = candidates.subjects.get(object);
+    if (!subjects || subjects.size === 0) continue;
+    for (const permission of permissionsOf(evaluator.schemaTypeOf(object))) {
+      for (const subject of subjects) {
+        const type = data.objectTypes[subject]!;
+        questions.push({ object, permission: permission.name, subject });
+        answers.push(
+          evaluator.check(object, permission, {
+            object: subject,
+            relation: NO_RELATION,
+            wildcard: data.wildcardOf[type]!,
+          }),
+        );
+      }
+    }
+  }
+  return { questions, answers };
 }
 
 function applyDelta(data: DataIndex, add: readonly Relationship[], remove: readonly Relationship[]): void {

@@ -80,8 +80,16 @@ export class DataIndex {
   readonly usersets = new Map<number, SubjectList>();
   /** subject object → (resource, relation) keys of every relationship naming it as subject. */
   readonly reverse = new Map<number, SubjectList>();
+  /**
+   * (userset subject `object#relation`, resource relation) → resource objects: who names a
+   * userset, by the relation they name it in. Lets a check walk group nesting upward along one
+   * relation (`member`) without touching every resource that was shared with the group.
+   */
+  readonly usersetParents = new Map<number, SubjectList>();
 
   size = 0;
+  /** Grows with every add and remove, so that derived caches know when they are stale. */
+  version = 0;
 
   objectId(key: string): number | undefined {
     return this.objectIds.get(key);
@@ -150,11 +158,17 @@ export class DataIndex {
     const resource = this.internObject(r.resource.type, r.resource.id);
     const key = resource * RELATION_SLOTS + this.internRelation(r.relation);
     const subject = this.internObject(r.subject.type, r.subject.id);
+    const relation = key - resource * RELATION_SLOTS;
     if (r.subject.relation === undefined) listAdd(this.direct, key, subject);
-    else listAdd(this.usersets, key, subject * RELATION_SLOTS + this.internRelation(r.subject.relation));
+    else {
+      const userset = subject * RELATION_SLOTS + this.internRelation(r.subject.relation);
+      listAdd(this.usersets, key, userset);
+      listAdd(this.usersetParents, userset * RELATION_SLOTS + relation, resource);
+    }
     // Set semantics: relationships that differ only in the subject relation share one entry.
     if (!listHas(this.reverse.get(subject), key)) listAdd(this.reverse, subject, key);
     this.size++;
+    this.version++;
   }
 
   /** Removes a relationship that is present (the store has already checked that it was live). */
@@ -173,11 +187,13 @@ export class DataIndex {
       const value = subject * RELATION_SLOTS + subjectRelation;
       if (!listHas(this.usersets.get(key), value)) return;
       listRemove(this.usersets, key, value);
+      listRemove(this.usersetParents, value * RELATION_SLOTS + relation, resource);
     }
     // The reverse list holds one entry per relationship; several relationships between the same
     // resource key and subject object (different subject relations) share the value, so remove one.
     listRemoveOne(this.reverse, subject, key, this);
     this.size--;
+    this.version++;
   }
 
   /** Whether a relationship is present; used by tests and plans. */

@@ -36,6 +36,22 @@ export class Evaluator {
   private readonly usersetTargets = new Map<number, MemberDef | null>();
 
   private readonly path: number[] = [];
+  /** Answers of this check so far, by step; see `member`. */
+  private readonly answered = new Map<number, boolean>();
+  private cuts = 0;
+  /** Edge keys of the relations that contain the current (plain) subject; see `membershipsFor`. */
+  private readonly memberships = new Set<number>();
+  private membershipsKnown = false;
+  /** The relations a wildcard of the subject's type puts everyone in (cached per data version). */
+  private everyone: Set<number> | undefined;
+  private readonly wildcardCache = new Map<number, { version: number; marks: Set<number> }>();
+  private readonly queue: number[] = [];
+  /** member id → 1 when it is a relation whose usersets, transitively, name relations only. */
+  private readonly pureRelation: Uint8Array;
+  /** member id → 1 when some relation allows it as a userset (`group#member`). */
+  private readonly usersetNamed: Uint8Array;
+  /** Data relation slots of pure relations that usersets name: the steps of the upward walk. */
+  private targetSlots: number[] = [];
   private subject: ResolvedSubject = { object: -1, relation: NO_RELATION, wildcard: -1 };
 
   constructor(schema: CompiledSchema, data: DataIndex, options: EvaluatorOptions = {}) {
@@ -43,6 +59,12 @@ export class Evaluator {
     this.data = data;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.memberSlot = new Int32Array(schema.members.length).fill(-1);
+    this.pureRelation = pureRelations(schema);
+    this.usersetNamed = new Uint8Array(schema.members.length);
+    for (const member of schema.members) {
+      if (member.kind === "relation")
+        for (const a of member.allowed) if (a.relation) this.usersetNamed[a.relation.id] = 1;
+    }
     this.refresh();
   }
 
@@ -52,6 +74,18 @@ export class Evaluator {
       for (const member of this.schema.members) {
         this.memberSlot[member.id] = this.data.relationId(member.name) ?? -1;
       }
+      const slots = new Set<number>();
+      for (const member of this.schema.members) {
+        const slot = this.memberSlot[member.id]!;
+        if (
+          slot >= 0 &&
+          member.kind === "relation" &&
+          this.pureRelation[member.id] === 1 &&
+          this.usersetNamed[member.id] === 1
+        )
+          slots.add(slot);
+      }
+      this.targetSlots = [...slots];
       this.knownRelations = this.data.relationNames.length;
       this.usersetTargets.clear();
     }
@@ -85,7 +119,86 @@ export class Evaluator {
     this.refresh();
     this.subject = subject;
     this.path.length = 0;
+    this.answered.clear();
+    this.cuts = 0;
+    this.membershipsFor(subject);
     return this.member(object, member, 0);
+  }
+
+  /**
+   * For a plain subject, every relation (as an edge key) that contains it through direct
+   * relationships and usersets of relations, found by walking upward from the subject once per
+   * check. A userset step into such a relation is then one Set lookup instead of a walk down
+   * through every nested group. Only relations whose usersets lead to relations alone
+   * (`pureRelation`) are answered this way; the marks are their exact closure.
+   */
+  private membershipsFor(subject: ResolvedSubject): void {
+    const marks = this.memberships;
+    marks.clear();
+    this.everyone = undefined;
+    this.membershipsKnown = subject.relation === NO_RELATION && this.targetSlots.length > 0;
+    if (!this.membershipsKnown) return;
+    const queue = this.queue;
+    queue.length = 0;
+    this.seedMemberships(subject.object, marks, queue);
+    this.closeUpward(marks, queue);
+    // What a wildcard grants does not depend on the subject: computed once per data version.
+    if (subject.wildcard >= 0) this.everyone = this.wildcardMemberships(subject.wildcard);
+  }
+
+  /** The userset-target relations (`group#member`) that name `object` directly. */
+  private seedMemberships(object: number, marks: Set<number>, queue: number[]): void {
+    if (object < 0) return;
+    const data = this.data;
+    for (const key of iterate(data.reverse.get(object))) {
+      const owner = Math.floor(key / RELATION_SLOTS);
+      if (marks.has(key) || !this.isTarget(owner, key - owner * RELATION_SLOTS)) continue;
+      if (listHas(data.direct.get(key), object)) {
+        marks.add(key);
+        queue.push(key);
+      }
+    }
+  }
+
+  /** Whether `object#slot` is a pure relation that usersets may name (so marks answer it). */
+  private isTarget(object: number, slot: number): boolean {
+    const target = this.usersetTarget(object, slot);
+    return (
+      target !== null &&
+      target.kind === "relation" &&
+      this.pureRelation[target.id] === 1 &&
+      this.usersetNamed[target.id] === 1
+    );
+  }
+
+  private wildcardMemberships(wildcard: number): Set<number> {
+    const cached = this.wildcardCache.get(wildcard);
+    if (cached && cached.version === this.data.version) return cached.marks;
+    const marks = new Set<number>();
+    const queue: number[] = [];
+    this.seedMemberships(wildcard, marks, queue);
+    this.closeUpward(marks, queue);
+    this.wildcardCache.set(wildcard, { version: this.data.version, marks });
+    return marks;
+  }
+
+  /** Adds every userset-target relation that names a marked one as a userset, transitively. */
+  private closeUpward(marks: Set<number>, queue: number[]): void {
+    const data = this.data;
+    const slots = this.targetSlots;
+    for (let i = 0; i < queue.length; i++) {
+      const userset = queue[i]!;
+      for (let j = 0; j < slots.length; j++) {
+        const slot = slots[j]!;
+        for (const parent of iterate(data.usersetParents.get(userset * RELATION_SLOTS + slot))) {
+          const key = parent * RELATION_SLOTS + slot;
+          if (!marks.has(key) && this.isTarget(parent, slot)) {
+            marks.add(key);
+            queue.push(key);
+          }
+        }
+      }
+    }
   }
 
   private member(object: number, member: MemberDef, depth: number): boolean {
@@ -100,14 +213,23 @@ export class Evaluator {
     }
     if (depth > this.maxDepth) depthExceeded(this, object, member);
     const step = object * MEMBER_SLOTS + member.id;
+    // Within one check the same step often recurs (a folder's `edit` inside its `view`, and
+    // again through each child); remember answers that no cycle cut could have shortened.
+    const known = this.answered.get(step);
+    if (known !== undefined) return known;
     const path = this.path;
-    if (path.includes(step)) return false;
+    if (path.includes(step)) {
+      this.cuts++;
+      return false;
+    }
+    const cutsBefore = this.cuts;
     path.push(step);
     const result =
       member.kind === "relation"
         ? this.relation(object, member, depth)
         : this.expression(object, member.expression, depth);
     path.pop();
+    if (this.cuts === cutsBefore) this.answered.set(step, result);
     return result;
   }
 
@@ -130,10 +252,17 @@ export class Evaluator {
     ) {
       return true;
     }
+    const marks = this.membershipsKnown ? this.memberships : undefined;
     for (const value of usersets) {
       const next = Math.floor(value / RELATION_SLOTS);
       const target = this.usersetTarget(next, value - next * RELATION_SLOTS);
-      if (target !== null && this.member(next, target, depth + 1)) return true;
+      if (target === null) continue;
+      if (marks !== undefined && target.kind === "relation" && this.pureRelation[target.id] === 1) {
+        // `value` is `next * RELATION_SLOTS + slot`: the edge key of the relation it names.
+        if (marks.has(value) || this.everyone?.has(value) === true) return true;
+        continue;
+      }
+      if (this.member(next, target, depth + 1)) return true;
     }
     return false;
   }
@@ -182,4 +311,26 @@ export class Evaluator {
     if (usersets !== undefined)
       for (const value of iterate(usersets)) yield Math.floor(value / RELATION_SLOTS);
   }
+}
+
+/**
+ * Relations whose members can be found by walking relationships upward: every userset they
+ * allow names a relation that is itself pure. A userset naming a permission needs evaluation.
+ */
+function pureRelations(schema: CompiledSchema): Uint8Array {
+  // Start from "every relation is pure" and strike out until nothing changes: a fixpoint, so
+  // that cycles of relations (nested groups) are judged by everything they can reach.
+  const pure = new Uint8Array(schema.members.length);
+  for (const member of schema.members) if (member.kind === "relation") pure[member.id] = 1;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const member of schema.members) {
+      if (pure[member.id] !== 1 || member.kind !== "relation") continue;
+      if (member.allowed.some((a) => a.relation !== undefined && pure[a.relation.id] !== 1)) {
+        pure[member.id] = 0;
+        changed = true;
+      }
+    }
+  }
+  return pure;
 }

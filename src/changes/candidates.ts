@@ -1,0 +1,116 @@
+import { dependents } from "../engine/access-diff.js";
+import type { Evaluator } from "../engine/evaluator.js";
+import type { SubjectSets } from "../engine/subject-sets.js";
+import type { Relationship } from "../model/relationship.js";
+import type { Expression } from "../schema/compiled.js";
+
+/**
+ * Which subjects' access a data change can move, per affected object.
+ *
+ * A subject's access to an object changes only if some way it gets (or is denied) that access
+ * runs through a relationship the change writes or deletes. Such a relationship `r#rel@s` can
+ * only matter to subjects that `s` itself stands for: `s` when it is a plain object, and every
+ * subject that has any relation or permission on `s` (reached through a userset `s#x`, or an
+ * arrow that walks to `s`). So instead of computing every subject set of the region before and
+ * after, a plan checks just these candidates, before and after, on just the objects that depend
+ * on the changed relationship. When a wildcard is among them, every subject of the type could
+ * move, and the object is diffed in full.
+ */
+export interface Candidates {
+  /** object → subjects to compare on it */
+  readonly subjects: Map<number, Set<number>>;
+  /** objects to diff in full (a wildcard is involved) */
+  readonly full: Set<number>;
+}
+
+export function emptyCandidates(): Candidates {
+  return { subjects: new Map(), full: new Set() };
+}
+
+/** Adds what the current state of `data` says to `into` (call once before and once after the delta). */
+export function collectCandidates(
+  evaluator: Evaluator,
+  sets: SubjectSets,
+  touched: readonly Relationship[],
+  into: Candidates,
+): void {
+  const data = evaluator.data;
+  const perSeed = new Map<number, { subjects: Set<number>; wildcard: boolean }>();
+  for (const r of touched) {
+    const seed = data.objectId(`${r.resource.type}:${r.resource.id}`);
+    if (seed === undefined) continue;
+    let entry = perSeed.get(seed);
+    if (!entry) {
+      entry = { subjects: new Set(), wildcard: false };
+      perSeed.set(seed, entry);
+    }
+    if (r.subject.id === "*") {
+      entry.wildcard = true;
+      continue;
+    }
+    const subject = data.objectId(`${r.subject.type}:${r.subject.id}`);
+    if (subject === undefined) continue;
+    if (r.subject.relation === undefined) entry.subjects.add(subject);
+    standsFor(evaluator, sets, subject, entry);
+  }
+  for (const r of touched) {
+    // An `.all()` arrow over the changed relation depends on every element of the relation at
+    // once: adding or removing one moves subjects that have nothing to do with it.
+    const seed = data.objectId(`${r.resource.type}:${r.resource.id}`);
+    if (seed !== undefined && allArrowOver(evaluator, r.resource.type, r.relation))
+      perSeed.get(seed)!.wildcard = true;
+  }
+  for (const [seed, entry] of perSeed) {
+    for (const object of dependents(data, [seed])) {
+      if (entry.wildcard) into.full.add(object);
+      let set = into.subjects.get(object);
+      if (!set) {
+        set = new Set();
+        into.subjects.set(object, set);
+      }
+      for (const s of entry.subjects) set.add(s);
+    }
+  }
+}
+
+function allArrowOver(evaluator: Evaluator, type: string, relation: string): boolean {
+  const definition = evaluator.schema.typesByName.get(type);
+  if (!definition) return false;
+  const walk = (e: Expression): boolean => {
+    switch (e.op) {
+      case "arrow":
+        return e.mode === "all" && e.tupleset.name === relation;
+      case "union":
+      case "intersection":
+        return e.operands.some(walk);
+      case "exclusion":
+        return walk(e.base) || walk(e.subtracted);
+      default:
+        return false;
+    }
+  };
+  for (const member of definition.members.values())
+    if (member.kind === "permission" && walk(member.expression)) return true;
+  return false;
+}
+
+/** Every plain subject with some relation or permission on `object`. */
+function standsFor(
+  evaluator: Evaluator,
+  sets: SubjectSets,
+  object: number,
+  entry: { subjects: Set<number>; wildcard: boolean },
+): void {
+  const type = evaluator.schemaTypeOf(object);
+  if (!type) return;
+  for (const member of type.members.values()) {
+    for (const [, t] of sets.of(object, member)) {
+      if (t.all) {
+        entry.wildcard = true;
+        for (const x of t.excluded) entry.subjects.add(x);
+      } else {
+        for (const x of t.members) entry.subjects.add(x);
+      }
+    }
+  }
+}
