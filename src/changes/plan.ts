@@ -158,6 +158,17 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     ? new Set<number>()
     : new Set([...region].filter((o) => !candidates.full.has(o)));
 
+  if (schemaChanges && touched.length === 0) {
+    // A model change alone: both schemas read the same data, so each object can be evaluated
+    // under both and diffed at once, and only shared intermediate results are kept.
+    const diff = streamModelDiff(work, input.schemaBefore, input.schemaAfter);
+    for (const guard of input.guards) {
+      if (guard.kind === "subset") guardResults.push(subsetGuard(guard, work, input, region));
+      else if (guard.kind === "assertions") guardResults.push(assertionGuard(guard, input));
+      else guardResults.push(evaluateRowGuard(guard, input.intent, diff.gained, diff.lost));
+    }
+    return finish(input, changed, diff, guardResults, new Set<string>());
+  }
   const before = evaluateAll(work, input.schemaBefore, fullRegion, main.tenant);
   const answersBefore = checkCandidates(main.data, input.schemaBefore, checked, candidates);
   applyDelta(main.data, input.writes, input.deletes);
@@ -212,30 +223,7 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
   const regionObjects = new Set<string>();
   for (const object of region) regionObjects.add(main.data.objectKeys[object]!);
   for (const r of touched) regionObjects.add(`${r.resource.type}:${r.resource.id}`);
-  return {
-    changeId: input.changeId,
-    tenant: input.tenant,
-    intent: input.intent,
-    baseRevision: input.baseRevision,
-    computedAt: input.now.toISOString(),
-    data: { writes: input.writes.map(formatRelationship), deletes: input.deletes.map(formatRelationship) },
-    changedPermissions: [...changed]
-      .filter((name) => {
-        const [type, member] = name.split("#") as [string, string];
-        return (
-          (input.schemaAfter.typesByName.get(type) ?? input.schemaBefore.typesByName.get(type))?.members.get(
-            member,
-          )?.kind === "permission"
-        );
-      })
-      .sort(),
-    gained: diff.gained,
-    lost: diff.lost,
-    summary: summarize(diff),
-    guards: guardResults,
-    conflicts: input.conflicts ?? [],
-    region: { objects: [...regionObjects].sort(), schemaSensitive: true },
-  };
+  return finish(input, changed, diff, guardResults, regionObjects);
 }
 
 interface CandidateAnswers {
@@ -275,6 +263,80 @@ function checkCandidates(
     }
   }
   return { questions, answers };
+}
+
+function finish(
+  input: PlanInput,
+  changed: Set<string>,
+  diff: AccessDiff,
+  guards: GuardResult[],
+  regionObjects: Set<string>,
+): Omit<Plan, "approvals" | "blocked" | "blockedBecause"> {
+  diff.gained.sort(compareRows);
+  diff.lost.sort(compareRows);
+  return {
+    changeId: input.changeId,
+    tenant: input.tenant,
+    intent: input.intent,
+    baseRevision: input.baseRevision,
+    computedAt: input.now.toISOString(),
+    data: { writes: input.writes.map(formatRelationship), deletes: input.deletes.map(formatRelationship) },
+    changedPermissions: [...changed]
+      .filter((name) => {
+        const [type, member] = name.split("#") as [string, string];
+        return (
+          (input.schemaAfter.typesByName.get(type) ?? input.schemaBefore.typesByName.get(type))?.members.get(
+            member,
+          )?.kind === "permission"
+        );
+      })
+      .sort(),
+    gained: diff.gained,
+    lost: diff.lost,
+    summary: summarize(diff),
+    guards,
+    conflicts: input.conflicts ?? [],
+    region: { objects: [...regionObjects].sort(), schemaSensitive: true },
+  };
+}
+
+/** Diffs every object of the changed types under both schemas, one object at a time. */
+function streamModelDiff(
+  work: Map<string, TenantWork>,
+  before: CompiledSchema,
+  after: CompiledSchema,
+): AccessDiff {
+  const diff: AccessDiff = { gained: [], lost: [] };
+  for (const w of work.values()) {
+    const setsBefore = new SubjectSets(new Evaluator(before, w.data));
+    const setsAfter = new SubjectSets(new Evaluator(after, w.data));
+    for (const [object, members] of w.objects) {
+      const typeName = w.data.typeNameOf(object);
+      const was = permissionsOf(before.typesByName.get(typeName)).filter(
+        (m) => members === "all" || members.has(m.name),
+      );
+      const is = permissionsOf(after.typesByName.get(typeName)).filter(
+        (m) => members === "all" || members.has(m.name),
+      );
+      const resource = w.data.objectKeys[object]!;
+      for (const name of new Set([...was.map((m) => m.name), ...is.map((m) => m.name)])) {
+        const b = was.find((m) => m.name === name);
+        const a = is.find((m) => m.name === name);
+        diffSubjectSets(
+          w.data,
+          w.tenant,
+          resource,
+          name,
+          b ? setsBefore.of(object, b) : EMPTY,
+          a ? setsAfter.of(object, a) : EMPTY,
+          diff,
+        );
+      }
+      setsBefore.forget(object, before.typesByName.get(typeName)?.members.values() ?? []);
+      setsAfter.forget(object, after.typesByName.get(typeName)?.members.values() ?? []);
+    }
+  }
+  return diff;
 }
 
 function applyDelta(data: DataIndex, add: readonly Relationship[], remove: readonly Relationship[]): void {

@@ -154,8 +154,17 @@ export class DataIndex {
     return id;
   }
 
+  /** The last resource added: a load from the store arrives sorted by resource, so most rows repeat it. */
+  private lastResource: { type: string; id: string; object: number } = { type: "", id: "", object: -1 };
+
   add(r: Relationship): void {
-    const resource = this.internObject(r.resource.type, r.resource.id);
+    const last = this.lastResource;
+    let resource: number;
+    if (last.id === r.resource.id && last.type === r.resource.type) resource = last.object;
+    else {
+      resource = this.internObject(r.resource.type, r.resource.id);
+      this.lastResource = { type: r.resource.type, id: r.resource.id, object: resource };
+    }
     const key = resource * RELATION_SLOTS + this.internRelation(r.relation);
     const subject = this.internObject(r.subject.type, r.subject.id);
     const relation = key - resource * RELATION_SLOTS;

@@ -26,6 +26,14 @@ export class SubjectSets {
     return this.member(object, member, 0);
   }
 
+  /**
+   * Drops what is remembered of one object's own members. A plan streaming over a large region
+   * calls it once it has diffed the object, so that only shared results (groups, folders) stay.
+   */
+  forget(object: number, members: Iterable<MemberDef>): void {
+    for (const member of members) this.memo.delete(object * 65536 + member.id);
+  }
+
   private member(object: number, member: MemberDef, depth: number): SubjectSet {
     const key = object * 65536 + member.id;
     const known = this.memo.get(key);
