@@ -196,7 +196,7 @@ describe("plans", () => {
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.PLAN_RUNS ?? 150) },
     );
   });
 });
