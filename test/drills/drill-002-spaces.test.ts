@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliDriver, type DrillDriver, httpDriver } from "../support/drill-driver.js";
+import { postgresUrlForTest } from "../support/postgres.js";
+
+// The HTTP drill runs on both stores: SQLite (in memory) and PostgreSQL (a schema of its own).
+const postgres = await postgresUrlForTest("drill002");
 
 /**
  * Drill 002 (seeds/002), first half: a change to the authorization model let organisation members
@@ -55,59 +59,66 @@ function tuples(w: World): string[] {
   return lines;
 }
 
-describe.each([
+const drivers: Array<[string, () => Promise<DrillDriver>]> = [
   ["CLI", async () => cliDriver()],
   ["HTTP", async () => httpDriver()],
-])("drill 002 through the %s: spaces visible to every organisation member", (_name, makeDriver) => {
-  const worlds = { acme: world("acme", 7), globex: world("globex", 11) };
-  let d: DrillDriver;
+];
+if (!postgres.skip)
+  drivers.push(["HTTP on PostgreSQL", async () => httpDriver(postgres.url, () => postgres.drop?.())]);
 
-  beforeAll(async () => {
-    d = await makeDriver();
-    await d.writeSchema(SCHEMA);
-    for (const [tenant, w] of Object.entries(worlds)) await d.importData(tenant, tuples(w));
-    await d.writeGuards(
-      "guards:\n  - name: only-members-view-spaces\n    kind: subset\n    resource_type: space\n    permission: view\n    of: member\n  - name: cleanups-are-neutral\n    kind: access-neutral\n    intents: [cleanup]\n",
-    );
-  });
-  afterAll(() => d.close());
+describe.each(drivers)(
+  "drill 002 through the %s: spaces visible to every organisation member",
+  (_name, makeDriver) => {
+    const worlds = { acme: world("acme", 7), globex: world("globex", 11) };
+    let d: DrillDriver;
 
-  it("plans exactly the gained accesses in every tenant, fails the subset guard and is blocked", async () => {
-    const indented = HARMFUL.split("\n")
-      .map((l) => `  ${l}`)
-      .join("\n");
-    const id = await d.propose(
-      "acme",
-      `intent: model\nreason: let organisation members browse spaces\nschema: |\n${indented}\n`,
-      "dev",
-    );
-    const plan = (await d.plan(id, "dev")).json;
+    beforeAll(async () => {
+      d = await makeDriver();
+      await d.writeSchema(SCHEMA);
+      for (const [tenant, w] of Object.entries(worlds)) await d.importData(tenant, tuples(w));
+      await d.writeGuards(
+        "guards:\n  - name: only-members-view-spaces\n    kind: subset\n    resource_type: space\n    permission: view\n    of: member\n  - name: cleanups-are-neutral\n    kind: access-neutral\n    intents: [cleanup]\n",
+      );
+    });
+    afterAll(() => d.close());
 
-    // Computed independently: every org member who is not a member of the space gains `view`.
-    const expected: string[] = [];
-    for (const [tenant, w] of Object.entries(worlds)) {
-      for (const s of w.spaces) {
-        for (const m of w.orgMembers.get(s.org)!)
-          if (!s.members.includes(m)) expected.push(`${tenant} space:${s.id}#view@user:${m}`);
+    it("plans exactly the gained accesses in every tenant, fails the subset guard and is blocked", async () => {
+      const indented = HARMFUL.split("\n")
+        .map((l) => `  ${l}`)
+        .join("\n");
+      const id = await d.propose(
+        "acme",
+        `intent: model\nreason: let organisation members browse spaces\nschema: |\n${indented}\n`,
+        "dev",
+      );
+      const plan = (await d.plan(id, "dev")).json;
+
+      // Computed independently: every org member who is not a member of the space gains `view`.
+      const expected: string[] = [];
+      for (const [tenant, w] of Object.entries(worlds)) {
+        for (const s of w.spaces) {
+          for (const m of w.orgMembers.get(s.org)!)
+            if (!s.members.includes(m)) expected.push(`${tenant} space:${s.id}#view@user:${m}`);
+        }
       }
-    }
-    const gained = plan.gained.map(
-      (r: { tenant: string; resource: string; permission: string; subject: string }) =>
-        `${r.tenant} ${r.resource}#${r.permission}@${r.subject}`,
-    );
-    expect(gained.sort()).toEqual(expected.sort());
-    expect(expected.length).toBeGreaterThan(10);
-    expect(plan.lost).toEqual([]);
-    expect(plan.changedPermissions).toEqual(["space#view"]);
-    const guard = plan.guards.find((g: { name: string }) => g.name === "only-members-view-spaces");
-    expect(guard.passed).toBe(false);
-    expect(guard.message).toContain("would have `view` on `space:");
-    expect(plan.blocked).toBe(true);
+      const gained = plan.gained.map(
+        (r: { tenant: string; resource: string; permission: string; subject: string }) =>
+          `${r.tenant} ${r.resource}#${r.permission}@${r.subject}`,
+      );
+      expect(gained.sort()).toEqual(expected.sort());
+      expect(expected.length).toBeGreaterThan(10);
+      expect(plan.lost).toEqual([]);
+      expect(plan.changedPermissions).toEqual(["space#view"]);
+      const guard = plan.guards.find((g: { name: string }) => g.name === "only-members-view-spaces");
+      expect(guard.passed).toBe(false);
+      expect(guard.message).toContain("would have `view` on `space:");
+      expect(plan.blocked).toBe(true);
 
-    const refused = await d.apply(id, "dev");
-    expect(refused.ok).toBe(false);
-    expect(await d.readSchema()).toContain("permission view = member\n");
-    const [tenant, tuple] = expected[0]!.split(" ") as [string, string];
-    expect(await d.checks(tenant, [tuple])).toEqual([false]);
-  });
-});
+      const refused = await d.apply(id, "dev");
+      expect(refused.ok).toBe(false);
+      expect(await d.readSchema()).toContain("permission view = member\n");
+      const [tenant, tuple] = expected[0]!.split(" ") as [string, string];
+      expect(await d.checks(tenant, [tuple])).toEqual([false]);
+    });
+  },
+);

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresUrlForTest } from "../support/postgres.js";
 import { type RunningServer, startServer } from "../support/server.js";
+
+// The API runs on both stores: SQLite (in memory) and PostgreSQL (a schema of its own).
+const postgres = await postgresUrlForTest("api");
+const stores: Array<[string, string, (() => Promise<void>) | undefined]> = [
+  ["SQLite", ":memory:", undefined],
+];
+if (!postgres.skip) stores.push(["PostgreSQL", postgres.url!, () => postgres.drop!()]);
 
 const SCHEMA = `definition user {}
 definition group {
@@ -11,18 +19,21 @@ definition document {
   permission view = viewer - banned
 }`;
 
-describe("HTTP API", () => {
+describe.each(stores)("HTTP API on %s", (_name, store, drop) => {
   let s: RunningServer;
   let admin: string;
   let writer: string;
 
   beforeAll(async () => {
-    s = await startServer();
+    s = await startServer(store);
     admin = await s.token("root", "admin");
     writer = await s.token("app", "write");
     expect((await s.call("PUT", "/v1/schema", { token: admin, body: { schema: SCHEMA } })).status).toBe(200);
   });
-  afterAll(() => s.close());
+  afterAll(async () => {
+    await s.close();
+    await drop?.();
+  });
 
   it("writes, checks with read-your-writes, explains and looks up", async () => {
     const write = await s.call("POST", "/v1/tenants/acme/relationships", {

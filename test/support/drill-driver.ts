@@ -90,7 +90,10 @@ export function cliDriver(): DrillDriver {
   };
 }
 
-export async function httpDriver(store = ":memory:"): Promise<DrillDriver> {
+export async function httpDriver(
+  store = ":memory:",
+  onClose?: () => Promise<void> | undefined,
+): Promise<DrillDriver> {
   const s: RunningServer = await startServer(store);
   const admin = await s.token("root", "admin");
   const tokens = new Map<string, string>();
@@ -157,6 +160,9 @@ export async function httpDriver(store = ":memory:"): Promise<DrillDriver> {
     async readSchema() {
       return must(await s.call("GET", "/v1/schema", { token: admin })).body.schema;
     },
-    close: () => s.close(),
+    async close() {
+      await s.close();
+      await onClose?.();
+    },
   };
 }
