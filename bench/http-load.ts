@@ -80,7 +80,8 @@ try {
   const batch = await run(
     `/v1/tenants/${DEFAULT_TENANT}/checks`,
     () => {
-      const start = (next += 100) % (queries.length - 100);
+      next += 100;
+      const start = next % (queries.length - 100);
       return JSON.stringify({ checks: queries.slice(start, start + 100) });
     },
     8,
