@@ -9,34 +9,12 @@
  * holds which document, who was granted what) so that the query generator can aim about half
  * of its checks at subjects that really are related to the document.
  */
+import { DEMO_SCHEMA } from "../src/demo/demo-data.js";
 import type { CheckRequest } from "../src/engine/engine.js";
 import type { Relationship } from "../src/model/relationship.js";
 
-export const WORKLOAD_SCHEMA = `definition user {}
-
-definition group {
-  relation member: user | group#member
-}
-
-definition folder {
-  relation parent: folder
-  relation owner: user
-  relation editor: user | group#member
-  relation viewer: user | group#member | user:*
-  permission edit = owner + editor + parent->edit
-  permission view = edit + viewer + parent->view
-}
-
-definition document {
-  relation parent: folder
-  relation owner: user
-  relation editor: user | group#member
-  relation viewer: user | group#member | user:*
-  relation banned: user
-  permission edit = owner + editor + parent->edit
-  permission view = (edit + viewer + parent->view) - banned
-}
-`;
+/** The demo's document-management model (`gatehouse demo` uses the same one). */
+export const WORKLOAD_SCHEMA = DEMO_SCHEMA;
 
 /** Small, fast and good enough for generating data: mulberry32. */
 export class Rng {
