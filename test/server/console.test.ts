@@ -92,9 +92,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)(
       await page.waitForSelector(".ready");
       await useToken(admin);
       await page.click("#plan button:text('Apply')");
-      await page.waitForFunction(
-        "document.querySelector('#changes-table')?.textContent?.includes('applied')",
-      );
+      await page.locator("#changes-table td", { hasText: "applied" }).first().waitFor();
       const check = await s.call("POST", "/v1/tenants/acme/check", {
         token: admin,
         body: { resource: "document:plan", permission: "view", subject: "user:ann" },
@@ -112,7 +110,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)(
       await page.click("nav button[data-tab=why]");
       await page.fill("input[name=resource]", "document:<img src=x onerror=alert(1)>");
       await page.click("#check-form button");
-      await page.waitForFunction("(document.querySelector('#error')?.textContent ?? '').length > 0");
+      await page.locator("#error", { hasText: /\S/ }).waitFor();
       expect(await page.locator("#error img").count()).toBe(0);
     });
   },
