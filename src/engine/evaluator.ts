@@ -150,7 +150,9 @@ export class Evaluator {
   private seedMemberships(object: number, marks: Set<number>, queue: number[]): void {
     if (object < 0) return;
     const data = this.data;
-    for (const key of iterate(data.reverse.get(object))) {
+    const keys = data.reverse.get(object);
+    if (keys === undefined) return;
+    for (const key of keys) {
       const owner = Math.floor(key / RELATION_SLOTS);
       if (marks.has(key) || !this.isTarget(owner, key - owner * RELATION_SLOTS)) continue;
       if (listHas(data.direct.get(key), object)) {
@@ -190,7 +192,9 @@ export class Evaluator {
       const userset = queue[i]!;
       for (let j = 0; j < slots.length; j++) {
         const slot = slots[j]!;
-        for (const parent of iterate(data.usersetParents.get(userset * RELATION_SLOTS + slot))) {
+        const parents = data.usersetParents.get(userset * RELATION_SLOTS + slot);
+        if (parents === undefined) continue;
+        for (const parent of parents) {
           const key = parent * RELATION_SLOTS + slot;
           if (!marks.has(key) && this.isTarget(parent, slot)) {
             marks.add(key);
@@ -286,18 +290,33 @@ export class Evaluator {
         if (slot < 0 || object < 0) return false;
         const key = object * RELATION_SLOTS + slot;
         const all = e.mode === "all";
-        let seen = 0;
-        for (const next of this.arrowTargets(key)) {
-          seen++;
-          const type = this.schemaTypeOf(next);
-          const target = type === undefined ? undefined : e.computedByType.get(type.id);
-          const granted = target !== undefined && this.member(next, target, depth + 1);
-          if (granted && !all) return true;
-          if (!granted && all) return false;
+        // Plain loops rather than `arrowTargets`: a generator allocates on the hot path.
+        const direct = this.data.direct.get(key);
+        const usersets = this.data.usersets.get(key);
+        if (direct === undefined && usersets === undefined) return false;
+        if (direct !== undefined) {
+          for (const next of direct) {
+            const granted = this.arrowStep(next, e.computedByType, depth);
+            if (granted !== all) return granted;
+          }
         }
-        return all && seen > 0;
+        if (usersets !== undefined) {
+          for (const value of usersets) {
+            const granted = this.arrowStep(Math.floor(value / RELATION_SLOTS), e.computedByType, depth);
+            if (granted !== all) return granted;
+          }
+        }
+        // `all`: every target granted (and there was one); `any`: none did.
+        return all;
       }
     }
+  }
+
+  /** One object an arrow walks to: does it grant the computed member? */
+  private arrowStep(next: number, computedByType: ReadonlyMap<number, MemberDef>, depth: number): boolean {
+    const type = this.schemaTypeOf(next);
+    const target = type === undefined ? undefined : computedByType.get(type.id);
+    return target !== undefined && this.member(next, target, depth + 1);
   }
 
   /**
