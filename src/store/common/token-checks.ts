@@ -67,3 +67,14 @@ export function toTokenRecord(
     revokedAt,
   };
 }
+
+/** The `tokens` columns every backend reads, in `TokenRow` order. */
+export const TOKEN_COLUMNS = "name, role, tenants, created_at, revoked_at";
+
+export type TokenRow = [
+  name: string,
+  role: string,
+  tenants: string | null,
+  createdAt: string,
+  revokedAt: string | null,
+];

@@ -1,22 +1,13 @@
-import { inputError } from "../../model/errors.js";
 import type { AuditFilter, AuditRecord, NewAuditRecord } from "../change-records.js";
-import { checkLimit, checkText, checkTime, jsonText } from "../common/input-checks.js";
+import {
+  AUDIT_COLUMNS,
+  type AuditRow,
+  auditQuery,
+  auditValues,
+  toAuditRecord,
+} from "../common/audit-rows.js";
 import type { Revision } from "../store.js";
 import type { Sql } from "./connection.js";
-
-const COLUMNS = "seq, at, actor, action, tenant, target, reason, revision, details";
-
-type AuditRow = [
-  seq: number,
-  at: string,
-  actor: string,
-  action: string,
-  tenant: string | null,
-  target: string,
-  reason: string | null,
-  revision: number | null,
-  details: string | null,
-];
 
 /**
  * The append-only audit log. Records are appended inside the transaction of the act they
@@ -40,86 +31,19 @@ export class AuditLog {
 
   /** Appends a record stamped with the store clock; `revision` overrides the record's own. */
   async append(sql: Sql, record: NewAuditRecord, revision?: Revision): Promise<AuditRecord> {
-    checkText(record.actor, "audit.actor");
-    checkText(record.action, "audit.action");
-    checkText(record.target, "audit.target");
-    checkText(record.tenant ?? null, "audit.tenant", { nullable: true });
-    checkText(record.reason ?? null, "audit.reason", { nullable: true });
-    const given = record.revision ?? null;
-    if (given !== null && (!Number.isSafeInteger(given) || given < 0)) {
-      throw inputError(`invalid revision \`${given}\`: expected a whole number, 0 or more`, {
-        field: "audit.revision",
-      });
-    }
-    const details = jsonText(record.details, "audit.details");
     const [row] = await sql.rows<AuditRow>(
       `WITH next AS (UPDATE counters SET value = value + 1 WHERE name = 'audit' RETURNING value)
-       INSERT INTO audit_log (${COLUMNS})
+       INSERT INTO audit_log (${AUDIT_COLUMNS})
        SELECT value, $1, $2, $3, $4, $5, $6, $7, $8 FROM next
-       RETURNING ${COLUMNS}`,
-      [
-        this.#now(),
-        record.actor,
-        record.action,
-        record.tenant ?? null,
-        record.target,
-        record.reason ?? null,
-        revision ?? given,
-        details,
-      ],
+       RETURNING ${AUDIT_COLUMNS}`,
+      auditValues(record, this.#now(), revision),
     );
-    return toRecord(row!);
+    return toAuditRecord(row!);
   }
 
-  /**
-   * Oldest first. `since` is inclusive and `until` exclusive, so consecutive windows neither
-   * overlap nor leave a gap; both compare as ISO text ("C" collation), so a date alone means its
-   * midnight (UTC).
-   */
+  /** Oldest first; see `auditQuery` (text compares in the "C" collation). */
   async list(sql: Sql, filter: AuditFilter): Promise<AuditRecord[]> {
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    const add = (condition: (n: number) => string, value: unknown) => {
-      params.push(value);
-      conditions.push(condition(params.length));
-    };
-    for (const key of ["actor", "action", "tenant", "target"] as const) {
-      const value = filter[key];
-      if (value !== undefined) add((n) => `${key} = $${n}`, value);
-    }
-    if (filter.since !== undefined) add((n) => `at >= $${n}`, checkTime(filter.since, "since"));
-    if (filter.until !== undefined) add((n) => `at < $${n}`, checkTime(filter.until, "until"));
-    let text = `SELECT ${COLUMNS} FROM audit_log`;
-    if (conditions.length > 0) text += ` WHERE ${conditions.join(" AND ")}`;
-    text += " ORDER BY seq";
-    if (filter.limit !== undefined) {
-      params.push(checkLimit(filter.limit, "limit"));
-      text += ` LIMIT $${params.length}`;
-    }
-    return (await sql.rows<AuditRow>(text, params)).map(toRecord);
+    const { text, params } = auditQuery(filter, (n) => `$${n}`);
+    return (await sql.rows<AuditRow>(text, params)).map(toAuditRecord);
   }
-}
-
-function toRecord([
-  seq,
-  at,
-  actor,
-  action,
-  tenant,
-  target,
-  reason,
-  revision,
-  details,
-]: AuditRow): AuditRecord {
-  return {
-    seq,
-    at,
-    actor,
-    action,
-    tenant,
-    target,
-    reason,
-    revision,
-    details: details === null ? null : (JSON.parse(details) as unknown),
-  };
 }

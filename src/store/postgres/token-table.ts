@@ -1,24 +1,16 @@
 import { checkText } from "../common/input-checks.js";
 import {
+  TOKEN_COLUMNS as COLUMNS,
   checkNewToken,
   type NewToken,
   noLiveToken,
   secretInUse,
+  type TokenRow,
   tokenExists,
   toTokenRecord,
 } from "../common/token-checks.js";
 import type { TokenRecord } from "../token-records.js";
 import type { Sql } from "./connection.js";
-
-const COLUMNS = "name, role, tenants, created_at, revoked_at";
-
-type TokenRow = [
-  name: string,
-  role: string,
-  tenants: string | null,
-  createdAt: string,
-  revokedAt: string | null,
-];
 
 /**
  * The `tokens` table, with SQLite's checks and messages. Tokens are only written with their
