@@ -237,29 +237,30 @@ class Parser {
   }
 
   private parseIntersection(depth: number): ExpressionAst {
-    const first = this.current;
-    const operands = [this.parseUnion(depth)];
-    this.skipEndsIn(depth);
-    while (this.is("&")) {
-      this.advance();
-      this.skipEndsIn(depth);
-      operands.push(this.parseUnion(depth));
-      this.skipEndsIn(depth);
-    }
-    return operands.length === 1 ? operands[0]! : { kind: "intersection", span: this.span(first), operands };
+    return this.parseOperands("intersection", "&", depth, (d) => this.parseUnion(d));
   }
 
   private parseUnion(depth: number): ExpressionAst {
+    return this.parseOperands("union", "+", depth, (d) => this.parseArrow(d));
+  }
+
+  /** `a OP b OP c` as one n-ary node (or just `a`), each operand parsed by `operand`. */
+  private parseOperands(
+    kind: "union" | "intersection",
+    operator: "+" | "&",
+    depth: number,
+    operand: (depth: number) => ExpressionAst,
+  ): ExpressionAst {
     const first = this.current;
-    const operands = [this.parseArrow(depth)];
+    const operands = [operand(depth)];
     this.skipEndsIn(depth);
-    while (this.is("+")) {
+    while (this.is(operator)) {
       this.advance();
       this.skipEndsIn(depth);
-      operands.push(this.parseArrow(depth));
+      operands.push(operand(depth));
       this.skipEndsIn(depth);
     }
-    return operands.length === 1 ? operands[0]! : { kind: "union", span: this.span(first), operands };
+    return operands.length === 1 ? operands[0]! : { kind, span: this.span(first), operands };
   }
 
   private parseArrow(depth: number): ExpressionAst {
