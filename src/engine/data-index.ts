@@ -220,11 +220,6 @@ export class DataIndex {
     );
   }
 
-  /** Every relationship naming `subject` (any subject relation) whose resource key is `key`. */
-  subjectsOf(key: number): { direct: SubjectList | undefined; usersets: SubjectList | undefined } {
-    return { direct: this.direct.get(key), usersets: this.usersets.get(key) };
-  }
-
   subjectRef(object: number, relation: number): SubjectRef {
     const type = this.typeNameOf(object);
     const id = this.idOf(object);

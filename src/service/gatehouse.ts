@@ -4,13 +4,8 @@ import { type CheckRequest, Engine, TenantIndex } from "../engine/engine.js";
 import type { ExplainNode } from "../engine/explain.js";
 import type { FoundSubject } from "../engine/lookup.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
-import { checkTenant, DEFAULT_TENANT } from "../model/names.js";
-import {
-  formatRelationship,
-  type ObjectRef,
-  type Relationship,
-  type SubjectRef,
-} from "../model/relationship.js";
+import { checkTenant } from "../model/names.js";
+import { formatRelationship, type ObjectRef, type SubjectRef } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
@@ -422,6 +417,3 @@ export class Gatehouse {
 function placeOfFile(file: string | undefined): Place {
   return file !== undefined ? { file } : {};
 }
-
-export type { Relationship };
-export { DEFAULT_TENANT };
