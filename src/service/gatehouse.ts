@@ -44,6 +44,15 @@ export interface CheckResult {
   readonly revision: Revision;
 }
 
+/**
+ * Sees every check answered through this Gatehouse (single and batched), after the answer is
+ * known. The decision log and shadow evaluation are observers. `observe` runs on the hot path:
+ * it must be cheap and must never throw into the caller (queue work, do it later).
+ */
+export interface CheckObserver {
+  observe(tenant: string, request: CheckRequest, allowed: boolean, revision: Revision): void;
+}
+
 export interface ImportOptions extends ActorOptions {
   /** The file name, for error places. */
   readonly file?: string | undefined;
@@ -68,6 +77,7 @@ export class Gatehouse {
   /** Propose, plan, approve, apply, revert and restore changes; guards. */
   readonly changes: Changes;
   readonly now: () => Date;
+  private observers: readonly CheckObserver[] = [];
 
   private constructor(store: Store, options: GatehouseOptions) {
     this.store = store;
@@ -347,13 +357,34 @@ export class Gatehouse {
 
   // ---- queries ------------------------------------------------------------------------------
 
+  /** Registers an observer of every answered check; returns the function that removes it. */
+  addCheckObserver(observer: CheckObserver): () => void {
+    this.observers = [...this.observers, observer];
+    return () => {
+      this.observers = this.observers.filter((o) => o !== observer);
+    };
+  }
+
+  private observed(tenant: string, request: CheckRequest, allowed: boolean, revision: Revision): void {
+    for (const observer of this.observers) {
+      try {
+        observer.observe(tenant, request, allowed, revision);
+      } catch {
+        // An observer's failure (a full queue, a bug) must never change or fail the answer.
+      }
+    }
+  }
+
   async check(
     tenant: string,
     request: CheckRequest,
     consistency: ConsistencyOptions = {},
   ): Promise<CheckResult> {
     await this.ready(tenant, consistency);
-    return { allowed: this.engine.check(tenant, request), revision: this.appliedRevision };
+    const allowed = this.engine.check(tenant, request);
+    const revision = this.appliedRevision;
+    if (this.observers.length > 0) this.observed(tenant, request, allowed, revision);
+    return { allowed, revision };
   }
 
   /** Checks many at one revision; all are validated before any is answered. */
@@ -374,7 +405,11 @@ export class Gatehouse {
       }
     });
     diagnostics.throwIfAny("no check was answered: some checks name unknown types or permissions");
-    return { results: requests.map((r) => this.engine.check(tenant, r)), revision: this.appliedRevision };
+    const revision = this.appliedRevision;
+    const results = requests.map((r) => this.engine.check(tenant, r));
+    if (this.observers.length > 0)
+      results.forEach((allowed, i) => this.observed(tenant, requests[i] as CheckRequest, allowed, revision));
+    return { results, revision };
   }
 
   async explain(
