@@ -407,8 +407,10 @@ export class Gatehouse {
     diagnostics.throwIfAny("no check was answered: some checks name unknown types or permissions");
     const revision = this.appliedRevision;
     const results = requests.map((r) => this.engine.check(tenant, r));
-    if (this.observers.length > 0)
-      results.forEach((allowed, i) => this.observed(tenant, requests[i] as CheckRequest, allowed, revision));
+    if (this.observers.length > 0) {
+      for (let i = 0; i < results.length; i++)
+        this.observed(tenant, requests[i] as CheckRequest, results[i] as boolean, revision);
+    }
     return { results, revision };
   }
 
