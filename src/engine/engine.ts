@@ -22,14 +22,42 @@ export class TenantIndex {
   readonly name: string;
   readonly data = new DataIndex();
   private evaluatorFor: Evaluator | undefined;
+  /**
+   * Evaluators of other schemas over the same data (a shadow candidate, a rollout's candidate),
+   * kept so that alternating between the active schema and a candidate does not rebuild one per
+   * check. Few at a time; the oldest is dropped.
+   */
+  private readonly otherEvaluators = new Map<CompiledSchema, Evaluator>();
 
   constructor(name: string) {
     this.name = name;
   }
 
   evaluator(schema: CompiledSchema, options: EvaluatorOptions): Evaluator {
-    if (this.evaluatorFor?.schema !== schema) this.evaluatorFor = new Evaluator(schema, this.data, options);
-    return this.evaluatorFor;
+    if (this.evaluatorFor?.schema === schema) return this.evaluatorFor;
+    if (this.evaluatorFor === undefined) {
+      this.evaluatorFor = new Evaluator(schema, this.data, options);
+      return this.evaluatorFor;
+    }
+    let other = this.otherEvaluators.get(schema);
+    if (!other) {
+      if (this.otherEvaluators.size >= 4) {
+        const oldest = this.otherEvaluators.keys().next().value as CompiledSchema;
+        this.otherEvaluators.delete(oldest);
+      }
+      other = new Evaluator(schema, this.data, options);
+      this.otherEvaluators.set(schema, other);
+    }
+    return other;
+  }
+
+  /** Makes `schema` the one this index is mostly evaluated under (after a schema write). */
+  preferSchema(schema: CompiledSchema, options: EvaluatorOptions): void {
+    if (this.evaluatorFor?.schema === schema) return;
+    const other = this.otherEvaluators.get(schema);
+    this.otherEvaluators.delete(schema);
+    if (this.evaluatorFor) this.otherEvaluators.set(this.evaluatorFor.schema, this.evaluatorFor);
+    this.evaluatorFor = other ?? new Evaluator(schema, this.data, options);
   }
 
   apply(created: readonly Relationship[], deleted: readonly Relationship[]): void {
@@ -58,6 +86,7 @@ export class Engine {
 
   setSchema(schema: CompiledSchema | undefined): void {
     this.activeSchema = schema;
+    if (schema) for (const index of this.tenants.values()) index.preferSchema(schema, this.options);
   }
 
   hasTenant(name: string): boolean {
@@ -84,6 +113,7 @@ export class Engine {
 
   /** Makes a fully built index visible to queries. */
   registerTenant(index: TenantIndex): void {
+    if (this.activeSchema) index.preferSchema(this.activeSchema, this.options);
     this.tenants.set(index.name, index);
   }
 
