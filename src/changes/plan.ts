@@ -243,22 +243,31 @@ function checkCandidates(
   candidates: Candidates,
 ): CandidateAnswers {
   const evaluator = new Evaluator(schema, data);
+  // Subject by subject, so that each subject's group memberships are walked once for all of
+  // its checks (the evaluator keeps them while the subject and the data stay the same).
+  const bySubject = new Map<number, number[]>();
+  for (const object of objects) {
+    for (const subject of candidates.subjects.get(object) ?? []) {
+      let list = bySubject.get(subject);
+      if (!list) {
+        list = [];
+        bySubject.set(subject, list);
+      }
+      list.push(object);
+    }
+  }
   const questions: CandidateAnswers["questions"] = [];
   const answers: boolean[] = [];
-  for (const object of objects) {
-    const subjects = candidates.subjects.get(object);
-    if (!subjects || subjects.size === 0) continue;
-    for (const permission of permissionsOf(evaluator.schemaTypeOf(object))) {
-      for (const subject of subjects) {
-        const type = data.objectTypes[subject]!;
+  for (const [subject, subjectObjects] of bySubject) {
+    const resolved = {
+      object: subject,
+      relation: NO_RELATION,
+      wildcard: data.wildcardOf[data.objectTypes[subject]!]!,
+    };
+    for (const object of subjectObjects) {
+      for (const permission of permissionsOf(evaluator.schemaTypeOf(object))) {
         questions.push({ object, permission: permission.name, subject });
-        answers.push(
-          evaluator.check(object, permission, {
-            object: subject,
-            relation: NO_RELATION,
-            wildcard: data.wildcardOf[type]!,
-          }),
-        );
+        answers.push(evaluator.check(object, permission, resolved));
       }
     }
   }

@@ -3,6 +3,9 @@ import { type DataIndex, iterate, listHas, NO_RELATION, RELATION_SLOTS } from ".
 import { depthExceeded } from "./limits.js";
 import type { ResolvedSubject } from "./subject.js";
 
+/** How many answered steps one subject may accumulate before they are dropped. */
+const MAX_REMEMBERED = 200_000;
+
 /** Members per schema, for the (object, member) keys of the cycle path. */
 const MEMBER_SLOTS = 1 << 16;
 
@@ -42,6 +45,8 @@ export class Evaluator {
   /** Edge keys of the relations that contain the current (plain) subject; see `membershipsFor`. */
   private readonly memberships = new Set<number>();
   private membershipsKnown = false;
+  /** The data version `answered` and `memberships` hold for (with `subject`); -1: none. */
+  private answeredVersion = -1;
   /** The relations a wildcard of the subject's type puts everyone in (cached per data version). */
   private everyone: Set<number> | undefined;
   private readonly wildcardCache = new Map<number, { version: number; marks: Set<number> }>();
@@ -88,6 +93,7 @@ export class Evaluator {
       this.targetSlots = [...slots];
       this.knownRelations = this.data.relationNames.length;
       this.usersetTargets.clear();
+      this.answeredVersion = -1;
     }
     if (this.schemaTypes.length !== this.data.typeNames.length) {
       this.schemaTypes = this.data.typeNames.map((name) => this.schema.typesByName.get(name));
@@ -117,11 +123,24 @@ export class Evaluator {
   /** Does `subject` have `member` on `object`? */
   check(object: number, member: MemberDef, subject: ResolvedSubject): boolean {
     this.refresh();
+    const last = this.subject;
+    // What was learned for one subject stays true while the data does not move, so consecutive
+    // checks for the same subject (a page of documents for one user, a lookup, a plan's
+    // candidate checks grouped by subject) share the membership walk and every answered step.
+    const same =
+      subject.object === last.object &&
+      subject.relation === last.relation &&
+      subject.wildcard === last.wildcard &&
+      subject.relationName === last.relationName &&
+      this.data.version === this.answeredVersion;
+    if (!same || this.answered.size > MAX_REMEMBERED) this.answered.clear();
     this.subject = subject;
     this.path.length = 0;
-    this.answered.clear();
     this.cuts = 0;
-    this.membershipsFor(subject);
+    if (!same) {
+      this.membershipsFor(subject);
+      this.answeredVersion = this.data.version;
+    }
     return this.member(object, member, 0);
   }
 
