@@ -19,6 +19,7 @@ import type { Intent } from "../store/change-records.js";
 import type { Revision } from "../store/store.js";
 import { type Candidates, collectCandidates, emptyCandidates } from "./candidates.js";
 import { evaluateRowGuard, type Guard, type GuardResult } from "./guards.js";
+import { EVERYONE, ModelCandidates } from "./model-candidates.js";
 
 /**
  * The exact effective-access difference a change makes, computed at a base revision, and what
@@ -161,7 +162,7 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
   if (schemaChanges && touched.length === 0) {
     // A model change alone: both schemas read the same data, so each object can be evaluated
     // under both and diffed at once, and only shared intermediate results are kept.
-    const diff = streamModelDiff(work, input.schemaBefore, input.schemaAfter);
+    const diff = streamModelDiff(work, input.schemaBefore, input.schemaAfter, changed);
     for (const guard of input.guards) {
       if (guard.kind === "subset") guardResults.push(subsetGuard(guard, work, input, region));
       else if (guard.kind === "assertions") guardResults.push(assertionGuard(guard, input));
@@ -309,16 +310,35 @@ function finish(
   };
 }
 
-/** Diffs every object of the changed types under both schemas, one object at a time. */
+/**
+ * Diffs every object of the changed types under both schemas, one object at a time. Most
+ * (object, permission) pairs are settled by checking the few subjects that can move at all
+ * (`ModelCandidates`); the rest (wildcards, cycles) are diffed through their full subject sets.
+ */
 function streamModelDiff(
   work: Map<string, TenantWork>,
   before: CompiledSchema,
   after: CompiledSchema,
+  changed: ReadonlySet<string>,
 ): AccessDiff {
   const diff: AccessDiff = { gained: [], lost: [] };
   for (const w of work.values()) {
-    const setsBefore = new SubjectSets(new Evaluator(before, w.data));
-    const setsAfter = new SubjectSets(new Evaluator(after, w.data));
+    const evaluatorBefore = new Evaluator(before, w.data);
+    const evaluatorAfter = new Evaluator(after, w.data);
+    const setsBefore = new SubjectSets(evaluatorBefore);
+    const setsAfter = new SubjectSets(evaluatorAfter);
+    const candidates = new ModelCandidates(
+      w.data,
+      { schema: before, evaluator: evaluatorBefore, sets: setsBefore },
+      { schema: after, evaluator: evaluatorAfter, sets: setsAfter },
+      changed,
+    );
+    const pending: Array<{
+      object: number;
+      b: MemberDef | undefined;
+      a: MemberDef | undefined;
+      subjects: ReadonlySet<number>;
+    }> = [];
     for (const [object, members] of w.objects) {
       const typeName = w.data.typeNameOf(object);
       const was = permissionsOf(before.typesByName.get(typeName)).filter(
@@ -331,6 +351,11 @@ function streamModelDiff(
       for (const name of new Set([...was.map((m) => m.name), ...is.map((m) => m.name)])) {
         const b = was.find((m) => m.name === name);
         const a = is.find((m) => m.name === name);
+        const subjects = candidates.forMember(object, name);
+        if (subjects !== EVERYONE) {
+          if (subjects.size > 0) pending.push({ object, b, a, subjects });
+          continue;
+        }
         diffSubjectSets(
           w.data,
           w.tenant,
@@ -344,8 +369,56 @@ function streamModelDiff(
       setsBefore.forget(object, before.typesByName.get(typeName)?.members.values() ?? []);
       setsAfter.forget(object, after.typesByName.get(typeName)?.members.values() ?? []);
     }
+    checkModelCandidates(w, evaluatorBefore, evaluatorAfter, pending, diff);
   }
   return diff;
+}
+
+/** Checks each candidate subject under both schemas, subject by subject (see `checkCandidates`). */
+function checkModelCandidates(
+  w: TenantWork,
+  before: Evaluator,
+  after: Evaluator,
+  pending: ReadonlyArray<{
+    object: number;
+    b: MemberDef | undefined;
+    a: MemberDef | undefined;
+    subjects: ReadonlySet<number>;
+  }>,
+  diff: AccessDiff,
+): void {
+  const data = w.data;
+  const bySubject = new Map<number, number[]>();
+  pending.forEach((p, i) => {
+    for (const subject of p.subjects) {
+      let list = bySubject.get(subject);
+      if (!list) {
+        list = [];
+        bySubject.set(subject, list);
+      }
+      list.push(i);
+    }
+  });
+  for (const [subject, indexes] of bySubject) {
+    const resolved = {
+      object: subject,
+      relation: NO_RELATION,
+      wildcard: data.wildcardOf[data.objectTypes[subject]!]!,
+    };
+    for (const i of indexes) {
+      const p = pending[i]!;
+      const was = p.b !== undefined && before.check(p.object, p.b, resolved);
+      const is = p.a !== undefined && after.check(p.object, p.a, resolved);
+      if (was === is) continue;
+      const row: AccessRow = {
+        tenant: w.tenant,
+        resource: data.objectKeys[p.object]!,
+        permission: (p.a ?? p.b)!.name,
+        subject: data.objectKeys[subject]!,
+      };
+      (is ? diff.gained : diff.lost).push(row);
+    }
+  }
 }
 
 function applyDelta(data: DataIndex, add: readonly Relationship[], remove: readonly Relationship[]): void {

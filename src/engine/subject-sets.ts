@@ -26,6 +26,11 @@ export class SubjectSets {
     return this.member(object, member, 0);
   }
 
+  /** The subjects an expression of `object`'s type grants (a part of a permission). */
+  ofExpression(object: number, expression: Expression): SubjectSet {
+    return this.expression(object, expression, 0);
+  }
+
   /**
    * Drops what is remembered of one object's own members. A plan streaming over a large region
    * calls it once it has diffed the object, so that only shared results (groups, folders) stay.
