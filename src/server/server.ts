@@ -10,6 +10,7 @@ import { registerAdmin } from "./routes/admin.js";
 import { registerChanges } from "./routes/changes.js";
 import { registerData } from "./routes/data.js";
 import { registerQueries } from "./routes/queries.js";
+import { registerRollout } from "./routes/rollout.js";
 
 export interface ServerOptions {
   /** pino options, or false for no logs (tests). */
@@ -87,6 +88,8 @@ export async function buildServer(
   registerData(app, gatehouse);
   registerChanges(app, gatehouse);
   registerAdmin(app, gatehouse, () => auth.forget());
+  registerRollout(app, gatehouse);
+  metrics.watchRollouts(gatehouse.rollouts);
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/console", { schema: { hide: true } }, async (_request, reply) =>
