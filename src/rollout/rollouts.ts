@@ -321,10 +321,19 @@ export class Rollouts {
     }
     const next = explicit ? undefined : nextStep(record);
     if (input.all === true || next === "all") {
+      const change = await this.context.changes.get(record.changeId);
+      // Someone applied the change with `change apply` while it was rolling out: every tenant
+      // already has its schema, so promoting only records that the rollout is over.
+      const outside = change.state === "applied" && change.appliedRevision !== null;
       // "All" is the change applied the normal way: a blocked plan is refused here as anywhere.
-      const applied = await this.context.changes.apply(record.changeId, { actor: input.actor });
+      const applied = outside
+        ? { revision: change.appliedRevision as number }
+        : await this.context.changes.apply(record.changeId, { actor: input.actor });
       const reason =
-        input.reason ?? `promoted to all: change ${record.changeId} applied at revision ${applied.revision}`;
+        input.reason ??
+        (outside
+          ? `completed: change ${record.changeId} was applied outside the rollout at revision ${applied.revision}`
+          : `promoted to all: change ${record.changeId} applied at revision ${applied.revision}`);
       const rollout = await this.store.updateRollout(
         record.id,
         record.version,

@@ -178,6 +178,38 @@ describe("rollouts through the library, across processes on one SQLite file", ()
   });
 });
 
+describe("a change applied outside its rollout", () => {
+  it("is not applied twice: promote only completes the rollout", async () => {
+    const g = await Gatehouse.open(":memory:", { rolloutPollMs: 0 });
+    try {
+      await g.writeSchema(SCHEMA);
+      await g.importRelationships("acme", "document:a#viewer@user:ann\ndocument:a#cleared@user:ann");
+      const change = await g.changes.propose(parseChangeFile(modelChange(STRICTER), "change"), {
+        tenant: "acme",
+        actor: "ann",
+      });
+      await g.changes.plan(change.id, { actor: "ann" });
+      await g.rollouts.start(change.id, { actor: "ann", tenants: ["acme"] });
+      const { revision } = await g.changes.apply(change.id, { actor: "bob" });
+      const { rollout, applied } = await g.rollouts.promote({ actor: "ann", all: true });
+      expect(applied).toEqual({ revision });
+      expect(rollout).toMatchObject({
+        state: "completed",
+        endReason: expect.stringMatching(/applied outside the rollout/),
+      });
+      expect((await g.store.listSchemaVersions()).length).toBe(2);
+      const request = {
+        resource: { type: "document", id: "a" },
+        permission: "view",
+        subject: { type: "user", id: "ann" },
+      };
+      expect(await g.check("acme", request)).toEqual({ allowed: true, revision, schema: { version: 2 } });
+    } finally {
+      await g.close();
+    }
+  });
+});
+
 describe("rollouts through the client", () => {
   it("starts, promotes, shows and rolls back; errors come back typed", async () => {
     const s = await startServer();
