@@ -6,6 +6,7 @@ import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
 import { sendError } from "./http-errors.js";
 import { Metrics } from "./metrics.js";
+import { registerRolloutMetrics } from "./rollout-metrics.js";
 import { registerAdmin } from "./routes/admin.js";
 import { registerChanges } from "./routes/changes.js";
 import { registerData } from "./routes/data.js";
@@ -89,7 +90,7 @@ export async function buildServer(
   registerChanges(app, gatehouse);
   registerAdmin(app, gatehouse, () => auth.forget());
   registerRollout(app, gatehouse);
-  metrics.watchRollouts(gatehouse.rollouts);
+  registerRolloutMetrics(metrics.registry, gatehouse.rollouts);
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/console", { schema: { hide: true } }, async (_request, reply) =>
