@@ -186,17 +186,32 @@ export class Rollouts {
    */
   check(live: LiveRollout, tenant: string, request: CheckRequest): boolean {
     const engine = this.context.engine;
-    const allowed = engine.check(tenant, request, live.candidate);
-    this.counters.candidateChecks++;
-    let baseline: boolean;
+    let allowed: boolean;
     try {
-      baseline = engine.check(tenant, request);
-    } catch {
-      // The check names something only the candidate has: there is no baseline to compare with.
-      return allowed;
+      allowed = engine.check(tenant, request, live.candidate);
+    } catch (error) {
+      // The candidate cannot answer what the active schema can (a permission it dropped): an
+      // error to the caller, and to the monitor the denial a user would experience.
+      const baseline = this.activeAnswer(tenant, request);
+      if (baseline !== undefined)
+        live.monitor.record(request.resource.type, request.permission, false, baseline);
+      throw error;
     }
-    live.monitor.record(request.resource.type, request.permission, allowed, baseline);
+    this.counters.candidateChecks++;
+    const baseline = this.activeAnswer(tenant, request);
+    // No baseline when the check names something only the candidate has: nothing to compare.
+    if (baseline !== undefined)
+      live.monitor.record(request.resource.type, request.permission, allowed, baseline);
     return allowed;
+  }
+
+  /** The active schema's answer, or `undefined` when it cannot answer this check either. */
+  private activeAnswer(tenant: string, request: CheckRequest): boolean | undefined {
+    try {
+      return this.context.engine.check(tenant, request);
+    } catch {
+      return undefined;
+    }
   }
 
   private tripped(live: LiveRollout, trip: MonitorTrip): void {
@@ -223,7 +238,13 @@ export class Rollouts {
           tenant: null,
           target: `rollout:${record.id}`,
           reason,
-          details: { changeId: record.changeId, step: record.step, ...trip },
+          details: {
+            changeId: record.changeId,
+            step: record.step,
+            tenants: record.tenants,
+            percent: record.percent,
+            ...trip,
+          },
         },
       );
       this.pendingTrip = undefined;

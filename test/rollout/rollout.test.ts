@@ -178,6 +178,51 @@ describe("rollouts through the library, across processes on one SQLite file", ()
   });
 });
 
+describe("a candidate that drops a permission", () => {
+  it("answers rolled-out tenants with an error, which the monitor counts as a denial and rolls back", async () => {
+    const g = await Gatehouse.open(":memory:", { rolloutPollMs: 0 });
+    try {
+      const withShare = SCHEMA.replace(
+        "permission view = viewer",
+        "permission view = viewer\n  permission share = viewer",
+      );
+      await g.writeSchema(withShare);
+      await g.importRelationships("acme", "document:a#viewer@user:ann");
+      const change = await g.changes.propose(parseChangeFile(modelChange(SCHEMA), "change"), {
+        tenant: "acme",
+        actor: "ann",
+      });
+      await g.changes.plan(change.id, { actor: "ann" });
+      await g.rollouts.start(change.id, {
+        actor: "ann",
+        tenants: ["acme"],
+        monitor: { minChecks: 3, margin: 0.5, windowSeconds: 60 },
+      });
+      const share = {
+        resource: { type: "document", id: "a" },
+        permission: "share",
+        subject: { type: "user", id: "ann" },
+      };
+      for (let i = 0; i < 3; i++) await expect(g.check("acme", share)).rejects.toThrow(/share/);
+      expect(await g.check("acme", share)).toEqual({ allowed: true, revision: 2, schema: { version: 1 } });
+      const until = Date.now() + 2_000;
+      while ((await g.rollouts.status()).rollout?.state === "running") {
+        expect(Date.now()).toBeLessThan(until);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const { rollout } = await g.rollouts.status();
+      expect(rollout).toMatchObject({
+        state: "rolled_back",
+        endedBy: "monitor",
+        trip: { permission: "document#share", checks: 3, candidateDenies: 3, baselineDenies: 0 },
+      });
+      expect(g.rollouts.counters).toEqual({ candidateChecks: 0, trips: 1 });
+    } finally {
+      await g.close();
+    }
+  });
+});
+
 describe("a change applied outside its rollout", () => {
   it("is not applied twice: promote only completes the rollout", async () => {
     const g = await Gatehouse.open(":memory:", { rolloutPollMs: 0 });
