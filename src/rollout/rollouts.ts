@@ -100,8 +100,12 @@ export class Rollouts {
   private pendingTrip: { live: LiveRollout; trip: MonitorTrip } | undefined;
   private readonly compiled = new Map<number, CompiledSchema>();
   private poller: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
+  /** Reads of the store, one after the other, so that the last one started is the last applied. */
+  private reads: Promise<void> = Promise.resolve();
+  private polling = false;
   readonly counters: RolloutCounters = { candidateChecks: 0, trips: 0 };
+  /** Where a failed poll is reported (the server logs it); the last known state stays in force. */
+  onPollError: (error: unknown) => void = () => undefined;
 
   constructor(private readonly context: RolloutContext) {}
 
@@ -113,13 +117,10 @@ export class Rollouts {
 
   /** Reads the rollout state from the store; cheap when nothing moved. */
   refresh(): Promise<void> {
-    // Polls and explicit refreshes share one read at a time.
-    if (!this.refreshing) {
-      this.refreshing = this.refreshOnce().finally(() => {
-        this.refreshing = undefined;
-      });
-    }
-    return this.refreshing;
+    // A read already under way may have started before the caller's write: queue a new one.
+    const read = this.reads.catch(() => undefined).then(() => this.refreshOnce());
+    this.reads = read;
+    return read;
   }
 
   private async refreshOnce(): Promise<void> {
@@ -131,19 +132,20 @@ export class Rollouts {
       return;
     }
     if (this.seen?.id === record.id && this.seen.version === record.version) return;
-    this.seen = { id: record.id, version: record.version };
     if (record.state !== "running") {
       this.live = undefined;
-      return;
+    } else {
+      const candidate = await this.candidateOf(record.changeId);
+      // A monitor lives as long as its step: a promotion brings new tenants and starts counting afresh.
+      const live: LiveRollout = new LiveRollout(
+        record,
+        candidate,
+        new DenyRateMonitor(record.monitor, (trip) => this.tripped(live, trip)),
+      );
+      this.live = live;
     }
-    const candidate = await this.candidateOf(record.changeId);
-    // A monitor lives as long as its step: a promotion brings new tenants and starts counting afresh.
-    const live: LiveRollout = new LiveRollout(
-      record,
-      candidate,
-      new DenyRateMonitor(record.monitor, (trip) => this.tripped(live, trip)),
-    );
-    this.live = live;
+    // Only now: a read that failed halfway is tried again at the next poll.
+    this.seen = { id: record.id, version: record.version };
   }
 
   private async candidateOf(changeId: number): Promise<CompiledSchema> {
@@ -158,10 +160,17 @@ export class Rollouts {
   }
 
   /** Follows the store every `pollMs` until `stop`; the timer never keeps a process alive. */
-  follow(pollMs: number, onError: (error: unknown) => void = () => undefined): void {
+  follow(pollMs: number): void {
     if (this.poller) return;
     this.poller = setInterval(() => {
-      this.refresh().catch(onError);
+      // A slow store must not pile reads up: skip a tick while the previous one is still reading.
+      if (this.polling) return;
+      this.polling = true;
+      this.refresh()
+        .catch((error: unknown) => this.onPollError(error))
+        .finally(() => {
+          this.polling = false;
+        });
     }, pollMs);
     this.poller.unref();
   }

@@ -91,6 +91,8 @@ export async function buildServer(
   registerAdmin(app, gatehouse, () => auth.forget());
   registerRollout(app, gatehouse);
   registerRolloutMetrics(metrics.registry, gatehouse.rollouts);
+  gatehouse.rollouts.onPollError = (error) =>
+    app.log.error({ err: error }, "reading the rollout state failed");
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/console", { schema: { hide: true } }, async (_request, reply) =>
