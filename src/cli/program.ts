@@ -5,6 +5,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
 import { registerPermission } from "./commands/permission.js";
 import { registerRelationship } from "./commands/relationship.js";
+import { registerRollout } from "./commands/rollout.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerServe } from "./commands/serve.js";
 import { registerToken } from "./commands/token.js";
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerDemo(program, globals);
   registerServe(program, globals);
   registerToken(program, globals);
+  registerRollout(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -25,6 +25,39 @@ export interface CheckInput {
 
 export type UpdateOperation = "create" | "touch" | "delete";
 
+/** Which schema answered a query: the active version, or a rollout's candidate (its change id). */
+export type SchemaAnswer = { readonly version: number } | { readonly candidate: number };
+
+export interface RolloutView {
+  readonly id: number;
+  readonly changeId: number;
+  readonly state: "running" | "completed" | "rolled_back";
+  readonly step: number;
+  readonly tenants: readonly string[];
+  readonly percent: number;
+  readonly monitor: { readonly margin: number; readonly windowSeconds: number; readonly minChecks: number };
+  readonly startedAt: string;
+  readonly startedBy: string;
+  readonly updatedAt: string;
+  readonly endedAt: string | null;
+  readonly endedBy: string | null;
+  readonly endReason: string | null;
+  readonly trip: Record<string, unknown> | null;
+}
+
+export interface RolloutStatusView {
+  readonly rollout: RolloutView | null;
+  readonly rolledOut: readonly string[];
+  readonly next: string | null;
+  readonly windows: ReadonlyArray<{
+    permission: string;
+    checks: number;
+    candidateDenies: number;
+    baselineDenies: number;
+    windowStartedAt: string;
+  }>;
+}
+
 export interface ApiErrorBody {
   readonly kind: string;
   readonly message: string;
@@ -115,7 +148,10 @@ export class GatehouseClient {
 
   // ---- queries ----
 
-  async check(tenant: string, input: CheckInput): Promise<{ allowed: boolean; revision: number }> {
+  async check(
+    tenant: string,
+    input: CheckInput,
+  ): Promise<{ allowed: boolean; revision: number; schema: SchemaAnswer }> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "check"), { ...input, ...this.consistency() }),
     );
@@ -124,7 +160,7 @@ export class GatehouseClient {
   async checkMany(
     tenant: string,
     checks: readonly CheckInput[],
-  ): Promise<{ results: boolean[]; revision: number }> {
+  ): Promise<{ results: boolean[]; revision: number; schema: SchemaAnswer }> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "checks"), { checks, ...this.consistency() }),
     );
@@ -133,7 +169,7 @@ export class GatehouseClient {
   async explain(
     tenant: string,
     input: CheckInput,
-  ): Promise<{ allowed: boolean; revision: number; explain: unknown }> {
+  ): Promise<{ allowed: boolean; revision: number; schema: SchemaAnswer; explain: unknown }> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "explain"), { ...input, ...this.consistency() }),
     );
@@ -144,7 +180,7 @@ export class GatehouseClient {
     resourceType: string,
     permission: string,
     subject: string,
-  ): Promise<{ resources: string[]; revision: number }> {
+  ): Promise<{ resources: string[]; revision: number; schema: SchemaAnswer }> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "lookup-resources"), {
         resourceType,
@@ -161,7 +197,11 @@ export class GatehouseClient {
     permission: string,
     subjectType: string,
     subjectRelation?: string,
-  ): Promise<{ subjects: Array<{ subject: string; excluded: string[] }>; revision: number }> {
+  ): Promise<{
+    subjects: Array<{ subject: string; excluded: string[] }>;
+    revision: number;
+    schema: SchemaAnswer;
+  }> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "lookup-subjects"), {
         resource,
@@ -227,5 +267,33 @@ export class GatehouseClient {
 
   async getChange(id: number): Promise<Record<string, unknown>> {
     return this.request("GET", `/v1/changes/${id}`);
+  }
+
+  // ---- rollout ----
+
+  async startRollout(input: {
+    changeId: number;
+    tenants?: string[];
+    percent?: number;
+    margin?: number;
+    windowSeconds?: number;
+    minChecks?: number;
+    reason?: string;
+  }): Promise<RolloutView> {
+    return this.request("POST", "/v1/rollout/start", input);
+  }
+
+  async promoteRollout(
+    input: { tenants?: string[]; percent?: number; all?: boolean; reason?: string } = {},
+  ): Promise<RolloutView & { revision?: number }> {
+    return this.seen(await this.request("POST", "/v1/rollout/promote", input));
+  }
+
+  async rollbackRollout(reason?: string): Promise<RolloutView> {
+    return this.request("POST", "/v1/rollout/rollback", reason ? { reason } : {});
+  }
+
+  async rolloutStatus(): Promise<RolloutStatusView> {
+    return this.request("GET", "/v1/rollout");
   }
 }

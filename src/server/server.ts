@@ -6,10 +6,12 @@ import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
 import { sendError } from "./http-errors.js";
 import { Metrics } from "./metrics.js";
+import { registerRolloutMetrics } from "./rollout-metrics.js";
 import { registerAdmin } from "./routes/admin.js";
 import { registerChanges } from "./routes/changes.js";
 import { registerData } from "./routes/data.js";
 import { registerQueries } from "./routes/queries.js";
+import { registerRollout } from "./routes/rollout.js";
 
 export interface ServerOptions {
   /** pino options, or false for no logs (tests). */
@@ -87,6 +89,10 @@ export async function buildServer(
   registerData(app, gatehouse);
   registerChanges(app, gatehouse);
   registerAdmin(app, gatehouse, () => auth.forget());
+  registerRollout(app, gatehouse);
+  registerRolloutMetrics(metrics.registry, gatehouse.rollouts);
+  gatehouse.rollouts.onPollError = (error) =>
+    app.log.error({ err: error }, "reading the rollout state failed");
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/console", { schema: { hide: true } }, async (_request, reply) =>

@@ -6,6 +6,7 @@ import type { FoundSubject } from "../engine/lookup.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
 import { formatRelationship, type ObjectRef, type SubjectRef } from "../model/relationship.js";
+import { Rollouts, type SchemaAnswer } from "../rollout/rollouts.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
@@ -26,6 +27,8 @@ export interface GatehouseOptions {
   readonly now?: () => Date;
   /** How many object hops one check may take before it fails with a depth error. */
   readonly maxDepth?: number;
+  /** How often a rollout started, promoted or rolled back elsewhere is picked up (ms; 0: only at open). */
+  readonly rolloutPollMs?: number;
 }
 
 export interface ConsistencyOptions {
@@ -42,6 +45,8 @@ export interface CheckResult {
   readonly allowed: boolean;
   /** The revision the answer was computed at. */
   readonly revision: Revision;
+  /** The schema that answered: the active version, or a rollout's candidate for rolled-out tenants. */
+  readonly schema: SchemaAnswer;
 }
 
 /**
@@ -78,6 +83,9 @@ export class Gatehouse {
   readonly changes: Changes;
   readonly now: () => Date;
   private observers: readonly CheckObserver[] = [];
+  /** Staged rollouts: which tenants a candidate schema answers, and its deny-rate monitors. */
+  readonly rollouts: Rollouts;
+  private activeAnswer: SchemaAnswer = { version: 0 };
 
   private constructor(store: Store, options: GatehouseOptions) {
     this.store = store;
@@ -101,6 +109,7 @@ export class Gatehouse {
           this.engine.loadedIndex(tenant)?.apply(result.created, result.deleted);
         }),
     });
+    this.rollouts = new Rollouts({ store, engine: this.engine, changes: this.changes, now: this.now });
   }
 
   /** Opens a store (a SQLite file path, or `:memory:`) and loads its schema. */
@@ -112,6 +121,9 @@ export class Gatehouse {
     const gatehouse = new Gatehouse(store, options);
     gatehouse.appliedRevision = await store.headRevision();
     await gatehouse.loadSchemaAt(gatehouse.appliedRevision);
+    await gatehouse.rollouts.refresh();
+    const pollMs = options.rolloutPollMs ?? 500;
+    if (pollMs > 0) gatehouse.rollouts.follow(pollMs);
     return gatehouse;
   }
 
@@ -120,6 +132,7 @@ export class Gatehouse {
   }
 
   async close(): Promise<void> {
+    this.rollouts.stop();
     await this.store.close();
   }
 
@@ -215,6 +228,13 @@ export class Gatehouse {
 
   private schema(): CompiledSchema {
     return this.engine.requireSchema();
+  }
+
+  /** The active schema's answer tag, one object per version so that a check allocates none. */
+  private activeSchemaAnswer(): SchemaAnswer {
+    const version = this.schemaVersion?.version ?? 0;
+    if ((this.activeAnswer as { version?: number }).version !== version) this.activeAnswer = { version };
+    return this.activeAnswer;
   }
 
   // ---- schema -------------------------------------------------------------------------------
@@ -381,10 +401,13 @@ export class Gatehouse {
     consistency: ConsistencyOptions = {},
   ): Promise<CheckResult> {
     await this.ready(tenant, consistency);
-    const allowed = this.engine.check(tenant, request);
+    const rollout = this.rollouts.route(tenant);
+    const allowed = rollout
+      ? this.rollouts.check(rollout, tenant, request)
+      : this.engine.check(tenant, request);
     const revision = this.appliedRevision;
     if (this.observers.length > 0) this.observed(tenant, request, allowed, revision);
-    return { allowed, revision };
+    return { allowed, revision, schema: rollout ? rollout.answer : this.activeSchemaAnswer() };
   }
 
   /** Checks many at one revision; all are validated before any is answered. */
@@ -392,13 +415,14 @@ export class Gatehouse {
     tenant: string,
     requests: readonly CheckRequest[],
     consistency: ConsistencyOptions & { placeOf?: (index: number) => Place | undefined } = {},
-  ): Promise<{ results: boolean[]; revision: Revision }> {
+  ): Promise<{ results: boolean[]; revision: Revision; schema: SchemaAnswer }> {
     await this.ready(tenant, consistency);
+    const rollout = this.rollouts.route(tenant);
     const diagnostics = new Diagnostics();
     const placeOf = consistency.placeOf ?? ((i: number) => ({ field: `checks[${i}]` }));
     requests.forEach((request, i) => {
       try {
-        this.engine.resolve(request);
+        this.engine.resolve(request, rollout?.candidate);
       } catch (error) {
         if (!(error instanceof GatehouseError)) throw error;
         diagnostics.errors.push(new GatehouseError(error.kind, error.message, placeOf(i)));
@@ -406,21 +430,28 @@ export class Gatehouse {
     });
     diagnostics.throwIfAny("no check was answered: some checks name unknown types or permissions");
     const revision = this.appliedRevision;
-    const results = requests.map((r) => this.engine.check(tenant, r));
+    const results = requests.map((r) =>
+      rollout ? this.rollouts.check(rollout, tenant, r) : this.engine.check(tenant, r),
+    );
     if (this.observers.length > 0) {
       for (let i = 0; i < results.length; i++)
         this.observed(tenant, requests[i] as CheckRequest, results[i] as boolean, revision);
     }
-    return { results, revision };
+    return { results, revision, schema: rollout ? rollout.answer : this.activeSchemaAnswer() };
   }
 
   async explain(
     tenant: string,
     request: CheckRequest,
     consistency: ConsistencyOptions = {},
-  ): Promise<{ tree: ExplainNode; revision: Revision }> {
+  ): Promise<{ tree: ExplainNode; revision: Revision; schema: SchemaAnswer }> {
     await this.ready(tenant, consistency);
-    return { tree: this.engine.explain(tenant, request), revision: this.appliedRevision };
+    const rollout = this.rollouts.route(tenant);
+    return {
+      tree: this.engine.explain(tenant, request, rollout?.candidate),
+      revision: this.appliedRevision,
+      schema: rollout ? rollout.answer : this.activeSchemaAnswer(),
+    };
   }
 
   async lookupResources(
@@ -429,10 +460,15 @@ export class Gatehouse {
     permission: string,
     subject: SubjectRef,
     consistency: ConsistencyOptions = {},
-  ): Promise<{ resources: ObjectRef[]; revision: Revision }> {
+  ): Promise<{ resources: ObjectRef[]; revision: Revision; schema: SchemaAnswer }> {
     await this.ready(tenant, consistency);
-    const ids = this.engine.lookupResources(tenant, resourceType, permission, subject);
-    return { resources: ids.map((id) => ({ type: resourceType, id })), revision: this.appliedRevision };
+    const rollout = this.rollouts.route(tenant);
+    const ids = this.engine.lookupResources(tenant, resourceType, permission, subject, rollout?.candidate);
+    return {
+      resources: ids.map((id) => ({ type: resourceType, id })),
+      revision: this.appliedRevision,
+      schema: rollout ? rollout.answer : this.activeSchemaAnswer(),
+    };
   }
 
   async lookupSubjects(
@@ -442,11 +478,20 @@ export class Gatehouse {
     subjectType: string,
     subjectRelation?: string,
     consistency: ConsistencyOptions = {},
-  ): Promise<{ subjects: FoundSubject[]; revision: Revision }> {
+  ): Promise<{ subjects: FoundSubject[]; revision: Revision; schema: SchemaAnswer }> {
     await this.ready(tenant, consistency);
+    const rollout = this.rollouts.route(tenant);
     return {
-      subjects: this.engine.lookupSubjects(tenant, resource, permission, subjectType, subjectRelation),
+      subjects: this.engine.lookupSubjects(
+        tenant,
+        resource,
+        permission,
+        subjectType,
+        subjectRelation,
+        rollout?.candidate,
+      ),
       revision: this.appliedRevision,
+      schema: rollout ? rollout.answer : this.activeSchemaAnswer(),
     };
   }
 }

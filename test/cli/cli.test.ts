@@ -37,7 +37,7 @@ describe("gatehouse CLI", () => {
     const json = JSON.parse(
       ok(run("--json", "permission", "check", "document:readme", "view", "user:ann")).stdout,
     );
-    expect(json).toEqual({ allowed: true, revision: 3 });
+    expect(json).toEqual({ allowed: true, revision: 3, schema: { version: 1 } });
     expect(ok(run("relationship", "read", "document")).stdout).toBe(
       "document:readme#viewer@group:eng#member\n",
     );

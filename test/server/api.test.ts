@@ -56,7 +56,7 @@ describe.each(stores)("HTTP API on %s", (_name, store, drop) => {
         atLeastRevision: revision,
       },
     });
-    expect(check.body).toEqual({ allowed: true, revision });
+    expect(check.body).toEqual({ allowed: true, revision, schema: { version: 1 } });
     const batch = await s.call("POST", "/v1/tenants/acme/checks", {
       token: writer,
       body: {

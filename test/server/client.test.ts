@@ -23,7 +23,7 @@ describe("the TypeScript client", () => {
     expect(client.revision).toBe(revision);
     expect(
       await client.check("acme", { resource: "document:a", permission: "view", subject: "user:ann" }),
-    ).toEqual({ allowed: true, revision });
+    ).toEqual({ allowed: true, revision, schema: { version: 1 } });
     expect(
       (await client.checkMany("acme", [{ resource: "document:a", permission: "view", subject: "user:bob" }]))
         .results,

@@ -90,7 +90,7 @@ describe.skipIf(target.skip)(
           subject: "user:ann",
           atLeastRevision: write.body.revision,
         });
-        expect(check.body).toEqual({ allowed: true, revision: expect.any(Number) });
+        expect(check.body).toEqual({ allowed: true, revision: expect.any(Number), schema: { version: 1 } });
         expect(check.body.revision).toBeGreaterThanOrEqual(write.body.revision);
       }
     });

@@ -909,6 +909,195 @@ export function describeStoreConformance(
       });
     });
 
+    describe("rollouts", () => {
+      const monitor = { margin: 0.05, windowSeconds: 60, minChecks: 10 };
+      const started = (changeId = 1, parts: Partial<Parameters<Store["startRollout"]>[0]> = {}) => ({
+        changeId,
+        tenants: [A],
+        percent: 0,
+        monitor,
+        actor: "ann",
+        ...parts,
+      });
+      const rolloutAudit = (action: string, parts: Partial<NewAuditRecord> = {}) =>
+        audit(action, { tenant: null, target: "rollout", ...parts });
+
+      test("startRollout stores a running rollout and its audit record; latestRollout reads it on any handle", async () => {
+        expect(await store.latestRollout()).toBeUndefined();
+        await store.createChange(
+          proposal({ intent: "model", spec: spec({ schema: "definition user {}" }) }),
+          audit("change.propose"),
+        );
+        const record = await store.startRollout(
+          started(1, { tenants: [A, B], percent: 10 }),
+          rolloutAudit("rollout.start"),
+        );
+        expect(record).toEqual({
+          id: 1,
+          changeId: 1,
+          state: "running",
+          step: 0,
+          tenants: [A, B],
+          percent: 10,
+          monitor,
+          startedAt: START,
+          startedBy: "ann",
+          updatedAt: START,
+          endedAt: null,
+          endedBy: null,
+          endReason: null,
+          trip: null,
+          version: 1,
+        });
+        const other = options.openAgain ? await options.openAgain(store) : store;
+        try {
+          expect(await other.latestRollout()).toEqual(record);
+        } finally {
+          if (other !== store) await other.close();
+        }
+        const [entry] = (await store.listAudit()).filter((r) => r.action === "rollout.start");
+        expect(entry?.target).toBe("rollout:1");
+      });
+
+      test("only one rollout runs at a time; a finished one leaves room for the next", async () => {
+        await store.createChange(proposal({ intent: "model" }), audit("change.propose"));
+        await store.createChange(proposal({ intent: "model" }), audit("change.propose"));
+        const first = await store.startRollout(started(1), rolloutAudit("rollout.start"));
+        await expectFailure(
+          store.startRollout(started(2), rolloutAudit("rollout.start")),
+          "conflict",
+          /rollout 1 is running/,
+        );
+        expect((await store.listAudit()).filter((r) => r.action === "rollout.start").length).toBe(1);
+        await store.updateRollout(
+          first.id,
+          first.version,
+          { state: "rolled_back", endedBy: "ann", endReason: "by hand" },
+          rolloutAudit("rollout.rollback"),
+        );
+        const second = await store.startRollout(started(2), rolloutAudit("rollout.start"));
+        expect(second.id).toBe(2);
+        expect((await store.latestRollout())?.changeId).toBe(2);
+      });
+
+      test("updateRollout moves a running rollout with its audit record, and refuses a lost race or an ended rollout", async () => {
+        await store.createChange(proposal({ intent: "model" }), audit("change.propose"));
+        const record = await store.startRollout(started(), rolloutAudit("rollout.start"));
+        setTime("2030-01-01T00:05:00.000Z");
+        const promoted = await store.updateRollout(
+          record.id,
+          record.version,
+          { step: 1, tenants: [A, B], percent: 25 },
+          rolloutAudit("rollout.promote"),
+        );
+        expect(promoted).toMatchObject({
+          state: "running",
+          step: 1,
+          tenants: [A, B],
+          percent: 25,
+          version: 2,
+          updatedAt: "2030-01-01T00:05:00.000Z",
+          endedAt: null,
+        });
+        // The version read before the promotion is stale: a monitor that read it must not win.
+        await expectFailure(
+          store.updateRollout(
+            record.id,
+            record.version,
+            { state: "rolled_back" },
+            rolloutAudit("rollout.rollback"),
+          ),
+          "conflict",
+          /changed by someone else/,
+        );
+        const trip = { permission: "document#view", checks: 12, candidateDenyRate: 0.5 };
+        const ended = await store.updateRollout(
+          record.id,
+          promoted.version,
+          { state: "rolled_back", endedBy: "monitor", endReason: "deny rate", trip },
+          rolloutAudit("rollout.rollback", { actor: "monitor", details: trip }),
+        );
+        expect(ended).toMatchObject({
+          state: "rolled_back",
+          step: 1,
+          endedAt: "2030-01-01T00:05:00.000Z",
+          endedBy: "monitor",
+          endReason: "deny rate",
+          trip,
+          version: 3,
+        });
+        await expectFailure(
+          store.updateRollout(record.id, ended.version, { step: 2 }, rolloutAudit("rollout.promote")),
+          "conflict",
+          /rollout 1 is rolled back/,
+        );
+        await expectFailure(
+          store.updateRollout(9, 1, { step: 2 }, rolloutAudit("rollout.promote")),
+          "conflict",
+          /rollout 9 does not exist/,
+        );
+        expect((await store.listAudit()).map((r) => `${r.actor} ${r.action}`).slice(-3)).toEqual([
+          "ann rollout.start",
+          "ann rollout.promote",
+          "monitor rollout.rollback",
+        ]);
+      });
+
+      test("bad rollouts are refused, naming the field, with nothing written", async () => {
+        await store.createChange(proposal({ intent: "model" }), audit("change.propose"));
+        await expectFailure(
+          store.startRollout(started(7), rolloutAudit("rollout.start")),
+          "not_found",
+          /change 7 does not exist/,
+        );
+        await expectFailure(
+          store.startRollout(started(1, { tenants: ["Not A Tenant"] }), rolloutAudit("rollout.start")),
+          "input",
+          /tenant/,
+        );
+        await expectFailure(
+          store.startRollout(started(1, { percent: 101 }), rolloutAudit("rollout.start")),
+          "input",
+          /percent/,
+        );
+        await expectFailure(
+          store.startRollout(started(1, { tenants: [], percent: 0 }), rolloutAudit("rollout.start")),
+          "input",
+          /tenants or a percent/,
+        );
+        await expectFailure(
+          store.startRollout(
+            started(1, { monitor: { ...monitor, margin: 2 } }),
+            rolloutAudit("rollout.start"),
+          ),
+          "input",
+          /margin/,
+        );
+        await expectFailure(
+          store.startRollout(
+            started(1, { monitor: { ...monitor, minChecks: 0 } }),
+            rolloutAudit("rollout.start"),
+          ),
+          "input",
+          /min-checks/,
+        );
+        await expectFailure(store.startRollout(started(1), rolloutAudit("")), "input", /audit\.action/);
+        expect(await store.latestRollout()).toBeUndefined();
+        const record = await store.startRollout(started(1), rolloutAudit("rollout.start"));
+        await expectFailure(
+          store.updateRollout(record.id, record.version, { percent: -1 }, rolloutAudit("rollout.promote")),
+          "input",
+          /percent/,
+        );
+        await expectFailure(
+          store.updateRollout(record.id, record.version, { step: 1 }, rolloutAudit("")),
+          "input",
+          /audit\.action/,
+        );
+        expect(await store.latestRollout()).toEqual(record);
+      });
+    });
+
     describe("watch", () => {
       test("a listener hears of each new head, written through another handle on the store, until it stops", async () => {
         const writer = options.openAgain ? await options.openAgain(store) : store;

@@ -56,13 +56,13 @@ export function registerPermission(program: Command, globals: () => GlobalOption
             permission: r.relation,
             subject: r.subject,
           }));
-          const { results, revision } = await withGatehouse(context, (g) =>
+          const { results, revision, schema } = await withGatehouse(context, (g) =>
             g.checkBatch(context.tenant, requests, {
               atLeastRevision,
               placeOf: (i) => ({ file: input.file, line: lines[i]!.line }),
             }),
           );
-          context.out.result(() => results.map(String).join("\n"), { results, revision });
+          context.out.result(() => results.map(String).join("\n"), { results, revision, schema });
           if (options.failOnDeny && results.includes(false)) process.exitCode = EXIT.negative;
           return;
         }
@@ -77,7 +77,7 @@ export function registerPermission(program: Command, globals: () => GlobalOption
           permission: permissionName(name),
           subject: parseSubject(subject, { field: "subject" }),
         };
-        const { allowed, revision, tree } = await withGatehouse(context, async (g) => {
+        const { allowed, revision, schema, tree } = await withGatehouse(context, async (g) => {
           const answer = await g.check(context.tenant, request, { atLeastRevision });
           const explained = options.explain
             ? (await g.explain(context.tenant, request, { atLeastRevision })).tree
@@ -87,6 +87,7 @@ export function registerPermission(program: Command, globals: () => GlobalOption
         context.out.result(() => (tree ? `${allowed}\n${formatExplain(tree)}` : String(allowed)), {
           allowed,
           revision,
+          schema,
           ...(tree ? { explain: tree } : {}),
         });
         if (options.failOnDeny && !allowed) process.exitCode = EXIT.negative;
@@ -104,12 +105,13 @@ export function registerPermission(program: Command, globals: () => GlobalOption
       const context = contextOf(globals());
       const ref = parseSubject(subject, { field: "subject" });
       const atLeastRevision = parseRevision(options.atLeast, "--at-least");
-      const { resources, revision } = await withGatehouse(context, (g) =>
+      const { resources, revision, schema } = await withGatehouse(context, (g) =>
         g.lookupResources(context.tenant, type, permissionName(name), ref, { atLeastRevision }),
       );
       context.out.result(() => resources.map((r) => `${r.type}:${r.id}`).join("\n"), {
         resources: resources.map((r) => `${r.type}:${r.id}`),
         revision,
+        schema,
       });
     });
 
@@ -125,7 +127,7 @@ export function registerPermission(program: Command, globals: () => GlobalOption
       const object = parseObject(resource, { field: "resource" }, "resource");
       const [type, relation] = subjectType.split("#") as [string, string | undefined];
       const atLeastRevision = parseRevision(options.atLeast, "--at-least");
-      const { subjects, revision } = await withGatehouse(context, (g) =>
+      const { subjects, revision, schema } = await withGatehouse(context, (g) =>
         g.lookupSubjects(context.tenant, object, permissionName(name), type, relation, { atLeastRevision }),
       );
       context.out.result(
@@ -143,6 +145,7 @@ export function registerPermission(program: Command, globals: () => GlobalOption
             excluded: s.excluded.map(formatSubject),
           })),
           revision,
+          schema,
         },
       );
     });

@@ -17,6 +17,7 @@ import {
   SubjectText,
   TenantParams,
 } from "../schemas.js";
+import { SchemaAnswerType } from "./rollout.js";
 
 function checkRequest(
   item: { resource: string; permission: string; subject: string },
@@ -46,6 +47,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           200: Type.Object({
             allowed: Type.Boolean(),
             revision: Type.Integer(),
+            schema: SchemaAnswerType,
             explain: Type.Optional(Loose),
           }),
           ...errorResponses,
@@ -57,11 +59,11 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
       const body = request.body;
       const check = checkRequest(body, "");
       const consistency = { atLeastRevision: body.atLeastRevision };
-      const { allowed, revision } = await gatehouse.check(tenant, check, consistency);
+      const { allowed, revision, schema } = await gatehouse.check(tenant, check, consistency);
       metrics.countChecks([allowed]);
-      if (!body.explain) return { allowed, revision };
+      if (!body.explain) return { allowed, revision, schema };
       const { tree } = await gatehouse.explain(tenant, check, consistency);
-      return { allowed, revision, explain: tree };
+      return { allowed, revision, schema, explain: tree };
     },
   );
 
@@ -84,7 +86,11 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ results: Type.Array(Type.Boolean()), revision: Type.Integer() }),
+          200: Type.Object({
+            results: Type.Array(Type.Boolean()),
+            revision: Type.Integer(),
+            schema: SchemaAnswerType,
+          }),
           ...errorResponses,
         },
       },
@@ -116,18 +122,23 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ allowed: Type.Boolean(), revision: Type.Integer(), explain: Loose }),
+          200: Type.Object({
+            allowed: Type.Boolean(),
+            revision: Type.Integer(),
+            schema: SchemaAnswerType,
+            explain: Loose,
+          }),
           ...errorResponses,
         },
       },
     },
     async (request) => {
-      const { tree, revision } = await gatehouse.explain(
+      const { tree, revision, schema } = await gatehouse.explain(
         request.params.tenant,
         checkRequest(request.body, ""),
         { atLeastRevision: request.body.atLeastRevision },
       );
-      return { allowed: tree.result, revision, explain: tree };
+      return { allowed: tree.result, revision, schema, explain: tree };
     },
   );
 
@@ -152,21 +163,25 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ resources: Type.Array(Type.String()), revision: Type.Integer() }),
+          200: Type.Object({
+            resources: Type.Array(Type.String()),
+            revision: Type.Integer(),
+            schema: SchemaAnswerType,
+          }),
           ...errorResponses,
         },
       },
     },
     async (request) => {
       const body = request.body;
-      const { resources, revision } = await gatehouse.lookupResources(
+      const { resources, revision, schema } = await gatehouse.lookupResources(
         request.params.tenant,
         body.resourceType,
         body.permission,
         parseSubject(body.subject, { field: "subject" }),
         { atLeastRevision: body.atLeastRevision },
       );
-      return { resources: resources.map((r) => `${r.type}:${r.id}`), revision };
+      return { resources: resources.map((r) => `${r.type}:${r.id}`), revision, schema };
     },
   );
 
@@ -203,6 +218,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
               Type.Object({ subject: Type.String(), excluded: Type.Array(Type.String()) }),
             ),
             revision: Type.Integer(),
+            schema: SchemaAnswerType,
           }),
           ...errorResponses,
         },
@@ -210,7 +226,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     },
     async (request) => {
       const body = request.body;
-      const { subjects, revision } = await gatehouse.lookupSubjects(
+      const { subjects, revision, schema } = await gatehouse.lookupSubjects(
         request.params.tenant,
         parseObject(body.resource, { field: "resource" }, "resource"),
         body.permission,
@@ -224,6 +240,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           excluded: s.excluded.map(formatSubject),
         })),
         revision,
+        schema,
       };
     },
   );

@@ -167,6 +167,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX tokens_live_name ON tokens (name) WHERE revoked_at IS NULL;
     `,
   },
+  {
+    version: 8,
+    description: "staged rollouts",
+    // As in SQLite: the partial unique index makes "one rollout at a time" hold across nodes.
+    // JSON columns are TEXT so that both backends parse the same text.
+    up: `
+      CREATE TABLE rollouts (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        change_id BIGINT NOT NULL REFERENCES changes (id),
+        state TEXT COLLATE "C" NOT NULL CHECK (state IN ('running', 'completed', 'rolled_back')),
+        step INTEGER NOT NULL,
+        tenants TEXT NOT NULL,
+        percent INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),
+        monitor TEXT NOT NULL,
+        started_at TEXT COLLATE "C" NOT NULL,
+        started_by TEXT NOT NULL,
+        updated_at TEXT COLLATE "C" NOT NULL,
+        ended_at TEXT COLLATE "C",
+        ended_by TEXT,
+        end_reason TEXT,
+        trip TEXT,
+        version INTEGER NOT NULL
+      );
+
+      CREATE UNIQUE INDEX rollouts_one_running ON rollouts (state) WHERE state = 'running';
+    `,
+  },
 ];
 
 /**

@@ -16,6 +16,7 @@ import type {
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
+import type { NewRollout, RolloutRecord, RolloutUpdate } from "../rollout-records.js";
 import type {
   RelationshipFilter,
   RelationshipShape,
@@ -41,6 +42,7 @@ import { writeUpdates } from "./relationship-writes.js";
 import { revisionEvents } from "./revision-events.js";
 import { RevisionListener } from "./revision-listener.js";
 import { checkRevision, Revisions } from "./revisions.js";
+import { RolloutTable } from "./rollout-table.js";
 import { SchemaVersions } from "./schema-versions.js";
 import { TokenTable } from "./token-table.js";
 
@@ -71,6 +73,7 @@ export class PostgresStore implements Store {
   readonly #guards: GuardsVersions;
   readonly #audit: AuditLog;
   readonly #tokens: TokenTable;
+  readonly #rollouts: RolloutTable;
   readonly #watch: HeadWatch;
   readonly #listener: RevisionListener;
   /** The newest head this store has seen (its writes, reads of the head, notifications). */
@@ -86,6 +89,7 @@ export class PostgresStore implements Store {
     this.#guards = new GuardsVersions(this.#now);
     this.#audit = new AuditLog(this.#now);
     this.#tokens = new TokenTable(this.#now);
+    this.#rollouts = new RolloutTable(this.#now);
     this.#watch = new HeadWatch({
       readHead: () => this.headRevision(),
       pollMs: watchPollMs,
@@ -295,6 +299,32 @@ export class PostgresStore implements Store {
 
   async findToken(secretHash: string): Promise<TokenRecord | undefined> {
     return this.#tokens.findLive(this.#db.sql, secretHash);
+  }
+  async startRollout(rollout: NewRollout, audit: NewAuditRecord): Promise<RolloutRecord> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const record = await this.#rollouts.insert(sql, rollout);
+      await this.#audit.append(sql, { ...audit, target: `rollout:${record.id}` });
+      return record;
+    });
+  }
+
+  async latestRollout(): Promise<RolloutRecord | undefined> {
+    return this.#rollouts.latest(this.#db.sql);
+  }
+
+  async updateRollout(
+    id: number,
+    expectedVersion: number,
+    update: RolloutUpdate,
+    audit: NewAuditRecord,
+  ): Promise<RolloutRecord> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const record = await this.#rollouts.update(sql, id, expectedVersion, update);
+      await this.#audit.append(sql, audit);
+      return record;
+    });
   }
 
   /**

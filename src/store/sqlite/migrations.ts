@@ -156,6 +156,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX tokens_live_name ON tokens (name) WHERE revoked_at IS NULL;
     `,
   },
+  {
+    version: 8,
+    description: "staged rollouts",
+    // One row per rollout; the partial unique index is what makes "one rollout at a time" hold
+    // for every process writing the file, not only for the one that checked first.
+    up: `
+      CREATE TABLE rollouts (
+        id INTEGER PRIMARY KEY,
+        change_id INTEGER NOT NULL REFERENCES changes (id),
+        state TEXT NOT NULL CHECK (state IN ('running', 'completed', 'rolled_back')),
+        step INTEGER NOT NULL,
+        tenants TEXT NOT NULL CHECK (json_valid(tenants)),
+        percent INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),
+        monitor TEXT NOT NULL CHECK (json_valid(monitor)),
+        started_at TEXT NOT NULL,
+        started_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        ended_at TEXT,
+        ended_by TEXT,
+        end_reason TEXT,
+        trip TEXT CHECK (trip IS NULL OR json_valid(trip)),
+        version INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE UNIQUE INDEX rollouts_one_running ON rollouts (state) WHERE state = 'running';
+    `,
+  },
 ];
 
 /**

@@ -16,6 +16,7 @@ import type {
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
+import type { NewRollout, RolloutRecord, RolloutUpdate } from "../rollout-records.js";
 import type {
   RelationshipFilter,
   RelationshipShape,
@@ -38,6 +39,7 @@ import { RelationshipReads } from "./relationship-reads.js";
 import { writeUpdates } from "./relationship-writes.js";
 import { revisionEvents } from "./revision-events.js";
 import { Revisions } from "./revisions.js";
+import { RolloutTable } from "./rollout-table.js";
 import { SchemaVersions } from "./schema-versions.js";
 import { TokenTable } from "./token-table.js";
 
@@ -69,6 +71,7 @@ export class SqliteStore implements Store {
   readonly #guards: GuardsVersions;
   readonly #audit: AuditLog;
   readonly #tokens: TokenTable;
+  readonly #rollouts: RolloutTable;
   readonly #watch: HeadWatch;
 
   private constructor(db: SqliteConnection, now: () => Date, watchPollMs: number) {
@@ -81,6 +84,7 @@ export class SqliteStore implements Store {
     this.#guards = new GuardsVersions(db, this.#now);
     this.#audit = new AuditLog(db, this.#now);
     this.#tokens = new TokenTable(db, this.#now);
+    this.#rollouts = new RolloutTable(db, this.#now);
     this.#watch = new HeadWatch({ readHead: () => this.#revisions.head(), pollMs: watchPollMs });
   }
 
@@ -255,6 +259,30 @@ export class SqliteStore implements Store {
 
   async findToken(secretHash: string): Promise<TokenRecord | undefined> {
     return this.#tokens.findLive(secretHash);
+  }
+  async startRollout(rollout: NewRollout, audit: NewAuditRecord): Promise<RolloutRecord> {
+    return this.#db.transaction(() => {
+      const record = this.#rollouts.insert(rollout);
+      this.#audit.append({ ...audit, target: `rollout:${record.id}` });
+      return record;
+    });
+  }
+
+  async latestRollout(): Promise<RolloutRecord | undefined> {
+    return this.#rollouts.latest();
+  }
+
+  async updateRollout(
+    id: number,
+    expectedVersion: number,
+    update: RolloutUpdate,
+    audit: NewAuditRecord,
+  ): Promise<RolloutRecord> {
+    return this.#db.transaction(() => {
+      const record = this.#rollouts.update(id, expectedVersion, update);
+      this.#audit.append(audit);
+      return record;
+    });
   }
 
   /**
