@@ -103,6 +103,8 @@ export class Rollouts {
   /** Reads of the store, one after the other, so that the last one started is the last applied. */
   private reads: Promise<void> = Promise.resolve();
   private polling = false;
+  /** Changes this process is applying as a promotion to all (which closes the rollout itself). */
+  private readonly promoting = new Set<number>();
   readonly counters: RolloutCounters = { candidateChecks: 0, trips: 0 };
   /** Where a failed poll is reported (the server logs it); the last known state stays in force. */
   onPollError: (error: unknown) => void = () => undefined;
@@ -356,9 +358,15 @@ export class Rollouts {
       // already has its schema, so promoting only records that the rollout is over.
       const outside = change.state === "applied" && change.appliedRevision !== null;
       // "All" is the change applied the normal way: a blocked plan is refused here as anywhere.
-      const applied = outside
-        ? { revision: change.appliedRevision as number }
-        : await this.context.changes.apply(record.changeId, { actor: input.actor });
+      let applied: { revision: number };
+      this.promoting.add(record.changeId);
+      try {
+        applied = outside
+          ? { revision: change.appliedRevision as number }
+          : await this.context.changes.apply(record.changeId, { actor: input.actor });
+      } finally {
+        this.promoting.delete(record.changeId);
+      }
       const reason =
         input.reason ??
         (outside
@@ -423,6 +431,38 @@ export class Rollouts {
     );
     await this.refresh();
     return { rollout, applied: null };
+  }
+
+  /**
+   * A change that is rolling out was applied with `change apply` (here, or in another process
+   * that then tells us through its own Rollouts): every tenant now has its schema, so the
+   * rollout is over. Recorded as completed, audited; a promotion to all records it itself.
+   */
+  async changeApplied(changeId: number, revision: number): Promise<void> {
+    if (this.promoting.has(changeId)) return;
+    const record = await this.store.latestRollout();
+    if (record === undefined || record.state !== "running" || record.changeId !== changeId) return;
+    const reason = `completed: change ${changeId} was applied outside the rollout at revision ${revision}`;
+    try {
+      await this.store.updateRollout(
+        record.id,
+        record.version,
+        { state: "completed", endedBy: "gatehouse", endReason: reason },
+        {
+          actor: "gatehouse",
+          action: "rollout.complete",
+          tenant: null,
+          target: `rollout:${record.id}`,
+          reason,
+          revision,
+          details: { changeId, step: record.step },
+        },
+      );
+    } catch (error) {
+      // Another process closed it first (a promotion, a rollback, a monitor): nothing to do.
+      if (!(error instanceof GatehouseError && error.kind === "conflict")) throw error;
+    }
+    await this.refresh();
   }
 
   async rollback(input: ActorInput): Promise<RolloutRecord> {

@@ -100,14 +100,16 @@ export class Gatehouse {
         for (const tenant of new Set(tenants)) await this.ready(tenant);
         return this.appliedRevision;
       },
-      applied: (tenant, result) =>
-        this.afterWrite(result.revision, () => {
+      applied: async (tenant, result) => {
+        await this.afterWrite(result.revision, () => {
           if (result.schemaVersion) {
             this.schemaVersion = result.schemaVersion;
             this.engine.setSchema(parseSchema(result.schemaVersion.text).compiled);
           }
           this.engine.loadedIndex(tenant)?.apply(result.created, result.deleted);
-        }),
+        });
+        if (result.schemaVersion) await this.rollouts.changeApplied(result.change.id, result.revision);
+      },
     });
     this.rollouts = new Rollouts({ store, engine: this.engine, changes: this.changes, now: this.now });
   }

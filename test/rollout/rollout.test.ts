@@ -224,7 +224,7 @@ describe("a candidate that drops a permission", () => {
 });
 
 describe("a change applied outside its rollout", () => {
-  it("is not applied twice: promote only completes the rollout", async () => {
+  it("ends the rollout as completed, audited; the schema is applied once", async () => {
     const g = await Gatehouse.open(":memory:", { rolloutPollMs: 0 });
     try {
       await g.writeSchema(SCHEMA);
@@ -236,11 +236,16 @@ describe("a change applied outside its rollout", () => {
       await g.changes.plan(change.id, { actor: "ann" });
       await g.rollouts.start(change.id, { actor: "ann", tenants: ["acme"] });
       const { revision } = await g.changes.apply(change.id, { actor: "bob" });
-      const { rollout, applied } = await g.rollouts.promote({ actor: "ann", all: true });
-      expect(applied).toEqual({ revision });
+      const { rollout } = await g.rollouts.status();
       expect(rollout).toMatchObject({
         state: "completed",
         endReason: expect.stringMatching(/applied outside the rollout/),
+      });
+      const audit = await g.store.listAudit({ action: "rollout.complete" });
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ target: `rollout:${rollout!.id}`, revision });
+      await expect(g.rollouts.promote({ actor: "ann", all: true })).rejects.toMatchObject({
+        kind: "conflict",
       });
       expect((await g.store.listSchemaVersions()).length).toBe(2);
       const request = {
