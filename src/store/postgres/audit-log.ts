@@ -19,11 +19,11 @@ const VERIFY_PAGE = 1000;
  * describe, so an act that rolls back leaves no record, and a record never lacks its act.
  *
  * Lock order, which keeps transactions from deadlocking: the revision counter (writes), then
- * the audit counter, then rows. A transaction that audits calls `lock` before it touches any
- * row, and a seq is taken from the locked counter, so seqs are gap-free and in commit order.
- * The head (the last record's seq and hash) is read only after the lock is held, by a statement
- * of its own, so that it sees the head the previous holder committed (READ COMMITTED takes a
- * new snapshot per statement).
+ * the audit head, then rows. A transaction that audits calls `lock` before it touches any row.
+ * The head row (the last record's seq and hash) is both the lock and the sequence: a seq is the
+ * locked head's plus one, so seqs are gap-free and in commit order, and each record is chained
+ * to the one committed before it. SELECT ... FOR UPDATE returns the newest committed version
+ * of the row it waited for, so the head read under the lock is never stale.
  */
 export class AuditLog {
   readonly #now: () => string;
@@ -32,20 +32,18 @@ export class AuditLog {
     this.#now = now;
   }
 
-  /** Holds the audit counter until the transaction ends: no other act is audited meanwhile. */
-  async lock(sql: Sql): Promise<void> {
-    await sql.run("SELECT value FROM counters WHERE name = 'audit' FOR UPDATE");
+  /** Holds the audit head until the transaction ends: no other act is audited meanwhile. */
+  async lock(sql: Sql): Promise<AuditHead> {
+    const head = await this.#head(sql, " FOR UPDATE");
+    if (head === undefined) throw missingHead();
+    return head;
   }
 
   /** Appends a record stamped with the store clock; `revision` overrides the record's own. */
   async append(sql: Sql, record: NewAuditRecord, revision?: Revision): Promise<AuditRecord> {
-    await this.lock(sql);
-    const head = await this.#head(sql);
-    if (head === undefined) throw missingHead();
-    const row = chainedAuditRow(record, this.#now(), revision, head);
+    const row = chainedAuditRow(record, this.#now(), revision, await this.lock(sql));
     await sql.run(
-      `WITH counter AS (UPDATE counters SET value = $1 WHERE name = 'audit'),
-            head AS (UPDATE audit_head SET seq = $1, hash = $11 WHERE one)
+      `WITH head AS (UPDATE audit_head SET seq = $1, hash = $11 WHERE one)
        INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       row,
     );
@@ -78,8 +76,8 @@ export class AuditLog {
     }
   }
 
-  async #head(sql: Sql): Promise<AuditHead | undefined> {
-    const [row] = await sql.rows<[number, string | null]>("SELECT seq, hash FROM audit_head");
+  async #head(sql: Sql, locking = ""): Promise<AuditHead | undefined> {
+    const [row] = await sql.rows<[number, string | null]>(`SELECT seq, hash FROM audit_head${locking}`);
     return row === undefined ? undefined : { seq: row[0], hash: row[1] };
   }
 }

@@ -172,7 +172,8 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     description: "the audit log's hash chain and head",
     // As in SQLite: existing records are chained in seq order, and the head is one row, (seq,
-    // hash) of the last record, moved by every append. Details are hashed as their stored text
+    // hash) of the last record, moved by every append; it replaces the `audit` counter as the
+    // lock that serializes audited acts and as the source of seqs. Details are hashed as their stored text
     // (a JSON column keeps it as written). The columns are spelled out so that this migration
     // means the same after later ones add more.
     up: async (sql) => {
@@ -224,6 +225,8 @@ export const MIGRATIONS: readonly Migration[] = [
         );
       }
       await sql.run("INSERT INTO audit_head (seq, hash) VALUES ($1, $2)", [head.seq, head.hash]);
+      // The head row is now the audit lock and sequence; a counter left behind would drift.
+      await sql.run("DELETE FROM counters WHERE name = 'audit'");
     },
   },
 ];
