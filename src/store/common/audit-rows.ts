@@ -6,7 +6,7 @@ import { checkLimit, checkText, checkTime, jsonText } from "./input-checks.js";
 
 /**
  * The audit log's row shape and queries, shared by every backend; only the SQL placeholders
- * (`?` or `$n`) and how a backend takes its sequence number differ.
+ * (`?` or `$n`) and how a backend locks the head differ.
  */
 export const AUDIT_COLUMNS =
   "seq, at, actor, action, tenant, target, reason, revision, details, previous_hash, hash";
@@ -27,9 +27,9 @@ export type AuditRow = [
 
 /**
  * The values of a new record, in `AUDIT_COLUMNS` order after `seq`, once checked: `revision`
- * (the act's own revision) overrides the record's.
+ * (the act's own revision) overrides the record's. Private: records enter through `chainedAuditRow`.
  */
-export function auditValues(
+function auditValues(
   record: NewAuditRecord,
   at: string,
   revision?: Revision,
