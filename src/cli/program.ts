@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { GatehouseError } from "../model/errors.js";
+import { registerAudit } from "./commands/audit.js";
 import { registerChange } from "./commands/change.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerServe(program, globals);
   registerToken(program, globals);
   registerRollout(program, globals);
+  registerAudit(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

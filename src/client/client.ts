@@ -101,6 +101,26 @@ export interface PlanView {
   readonly blockedBecause: readonly string[];
 }
 
+export interface AuditRecordView {
+  readonly seq: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly tenant: string | null;
+  readonly target: string;
+  readonly reason: string | null;
+  readonly revision: number | null;
+  readonly details: unknown;
+  readonly hash: string | null;
+  readonly previousHash: string | null;
+}
+
+export interface AuditVerificationView {
+  readonly ok: boolean;
+  readonly checked: number;
+  readonly firstBad?: { readonly seq: number; readonly problem: string; readonly message: string };
+}
+
 export class GatehouseClient {
   private readonly url: string;
   private readonly token: string;
@@ -295,5 +315,28 @@ export class GatehouseClient {
 
   async rolloutStatus(): Promise<RolloutStatusView> {
     return this.request("GET", "/v1/rollout");
+  }
+
+  // ---- audit (admin) ----
+
+  /** Audit records, oldest first (the server returns at most 1000 unless `limit` says otherwise). */
+  async listAudit(
+    filter: {
+      actor?: string;
+      action?: string;
+      tenant?: string;
+      since?: string;
+      until?: string;
+      limit?: number;
+    } = {},
+  ): Promise<{ records: AuditRecordView[] }> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
+    return this.request("GET", `/v1/audit${query.size ? `?${query}` : ""}`);
+  }
+
+  /** Walks the audit log's hash chain: `ok`, or the first record edited, removed or reordered. */
+  async verifyAudit(): Promise<AuditVerificationView> {
+    return this.request("GET", "/v1/audit/verify");
   }
 }

@@ -88,8 +88,8 @@ export interface ChangeUpdate {
 }
 
 /**
- * One audit record. The shape is stable on purpose: a later issue chains records by hash over
- * (actor, action, target, reason, revision, at), so these fields never change meaning.
+ * One audit record. The shape is stable on purpose: records are chained by hash over these
+ * fields (see `common/audit-chain.ts`), so they never change meaning.
  */
 export interface AuditRecord {
   readonly seq: number;
@@ -106,11 +106,30 @@ export interface AuditRecord {
   readonly revision: Revision | null;
   /** Anything else worth keeping, as JSON. */
   readonly details: unknown;
+  /** SHA-256 (hex) of this record's fields and `previousHash`; null only on a tampered row. */
+  readonly hash: string | null;
+  /** The hash of the record before it; null for the first record. */
+  readonly previousHash: string | null;
 }
 
-export type NewAuditRecord = Omit<AuditRecord, "seq" | "at" | "revision"> & {
+export type NewAuditRecord = Omit<AuditRecord, "seq" | "at" | "revision" | "hash" | "previousHash"> & {
   readonly revision?: Revision | null;
 };
+
+export type AuditProblem = "altered" | "removed" | "reordered" | "inserted";
+
+/** What `verifyAudit` found: every record intact, or the first one a person must look at. */
+export interface AuditVerification {
+  readonly ok: boolean;
+  /** Records found intact (all of them when `ok`; those before the first bad one otherwise). */
+  readonly checked: number;
+  readonly firstBad?: {
+    readonly seq: number;
+    readonly problem: AuditProblem;
+    /** Names the record: `record 12 (change.apply on change:3 by ann at ...) was altered: ...`. */
+    readonly message: string;
+  };
+}
 
 export interface AuditFilter {
   readonly actor?: string;
@@ -187,4 +206,9 @@ export interface ChangeStore {
 
   appendAudit(record: NewAuditRecord): Promise<AuditRecord>;
   listAudit(filter?: AuditFilter): Promise<AuditRecord[]>;
+  /**
+   * Walks the whole log in seq order and checks its hash chain and head: finds a record edited,
+   * removed (the last ones too), reordered or slipped in behind Gatehouse's back.
+   */
+  verifyAudit(): Promise<AuditVerification>;
 }

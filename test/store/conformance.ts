@@ -1335,6 +1335,8 @@ export function describeStoreConformance(
           reason: null,
           revision: 1,
           details: { lost: 0 },
+          hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          previousHash: before[0]?.hash,
         });
         await expectFailure(
           store.updateChange(99, { state: "planned" }, audit("change.plan")),
@@ -1457,6 +1459,8 @@ export function describeStoreConformance(
           reason: null,
           revision: null,
           details: { spec: ["document:a#viewer@user:*"] },
+          hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          previousHash: null,
         });
         expect(appended[1]).toMatchObject({ seq: 2, reason: "fine by me", revision: 3 });
         expect(appended[2]).toMatchObject({ tenant: null, target: "schema", details: null });
@@ -1483,6 +1487,52 @@ export function describeStoreConformance(
           /invalid until/,
         );
         await expectFailure(store.listAudit({ limit: 0 }), "input", /invalid limit/);
+      });
+
+      test("every act's audit record joins one hash chain, which verifyAudit walks", async () => {
+        expect(await store.verifyAudit()).toEqual({ ok: true, checked: 0 });
+        await store.writeRelationships(A, create("document:a#viewer@user:ann")); // 1
+        const id = await plannedChange(store, 1);
+        await store.addApproval(
+          id,
+          "bob",
+          null,
+          audit("change.approve", { actor: "bob", target: `change:${id}` }),
+        );
+        await store.writeGuards("guards: []", "ann", audit("guards.write", { target: "guards" }));
+        await store.applyChange(applying(id, { updates: create("document:b#viewer@user:ann") }));
+        await store.createToken(
+          { name: "ci", role: "write", tenants: null, secretHash: "h" },
+          audit("token.create", { tenant: null, target: "token:ci" }),
+        );
+        await store.revokeToken("ci", audit("token.revoke", { tenant: null, target: "token:ci" }));
+        await store.appendAudit(audit("auth.forbidden", { details: { route: "/v1/x" } }));
+        // A failed act leaves no record and no hole in the chain.
+        await expectFailure(store.revokeToken("ci", audit("token.revoke")), "not_found", /ci/);
+        const records = await store.listAudit();
+        expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
+        expect(records.map((r) => r.previousHash)).toEqual([
+          null,
+          ...records.slice(0, -1).map((r) => r.hash),
+        ]);
+        expect(await store.verifyAudit()).toEqual({ ok: true, checked: records.length });
+      });
+
+      test("audit records appended at once, through two handles on the store, form one valid chain", async () => {
+        const other = options.openAgain ? await options.openAgain(store) : store;
+        try {
+          const appended = await Promise.all(
+            Array.from({ length: 24 }, (_, i) =>
+              (i % 2 === 0 ? store : other).appendAudit(audit("change.plan", { details: { i } })),
+            ),
+          );
+          expect(appended.map((r) => r.seq).sort((x, y) => x - y)).toEqual(
+            Array.from({ length: 24 }, (_, i) => i + 1),
+          );
+          expect(await store.verifyAudit()).toEqual({ ok: true, checked: 24 });
+        } finally {
+          if (other !== store) await other.close();
+        }
       });
 
       test("applyChange writes relationships and a schema as one revision, marks the change applied and audits it", async () => {

@@ -128,4 +128,26 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
       records: await gatehouse.store.listAudit({ ...request.query, limit: request.query.limit ?? 1000 }),
     }),
   );
+
+  app.get(
+    "/v1/audit/verify",
+    {
+      config: { access },
+      schema: {
+        summary: "Check the audit log's hash chain; names the first record edited, removed or reordered",
+        tags: ["audit"],
+        response: {
+          200: Type.Object({
+            ok: Type.Boolean(),
+            checked: Type.Integer(),
+            firstBad: Type.Optional(
+              Type.Object({ seq: Type.Integer(), problem: Type.String(), message: Type.String() }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async () => gatehouse.store.verifyAudit(),
+  );
 }

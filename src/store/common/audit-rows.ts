@@ -1,13 +1,15 @@
 import { inputError } from "../../model/errors.js";
 import type { AuditFilter, AuditRecord, NewAuditRecord } from "../change-records.js";
 import type { Revision } from "../store.js";
+import { type AuditHead, auditHash, type ChainRow } from "./audit-chain.js";
 import { checkLimit, checkText, checkTime, jsonText } from "./input-checks.js";
 
 /**
  * The audit log's row shape and queries, shared by every backend; only the SQL placeholders
- * (`?` or `$n`) and how a backend takes its sequence number differ.
+ * (`?` or `$n`) and how a backend locks the head differ.
  */
-export const AUDIT_COLUMNS = "seq, at, actor, action, tenant, target, reason, revision, details";
+export const AUDIT_COLUMNS =
+  "seq, at, actor, action, tenant, target, reason, revision, details, previous_hash, hash";
 
 export type AuditRow = [
   seq: number,
@@ -19,13 +21,28 @@ export type AuditRow = [
   reason: string | null,
   revision: number | null,
   details: string | null,
+  previousHash: string | null,
+  hash: string | null,
 ];
 
 /**
  * The values of a new record, in `AUDIT_COLUMNS` order after `seq`, once checked: `revision`
- * (the act's own revision) overrides the record's.
+ * (the act's own revision) overrides the record's. Private: records enter through `chainedAuditRow`.
  */
-export function auditValues(record: NewAuditRecord, at: string, revision?: Revision): unknown[] {
+function auditValues(
+  record: NewAuditRecord,
+  at: string,
+  revision?: Revision,
+): [
+  at: string,
+  actor: string,
+  action: string,
+  tenant: string | null,
+  target: string,
+  reason: string | null,
+  revision: number | null,
+  details: string | null,
+] {
   checkText(record.actor, "audit.actor");
   checkText(record.action, "audit.action");
   checkText(record.target, "audit.target");
@@ -47,6 +64,50 @@ export function auditValues(record: NewAuditRecord, at: string, revision?: Revis
     revision ?? given,
     jsonText(record.details, "audit.details"),
   ];
+}
+
+/**
+ * The one way a record enters the log: the row to insert, in `AUDIT_COLUMNS` order, chained to
+ * `head` (the last record's seq and hash, read under the lock that makes this append the only
+ * one). The backend writes the row and the new head (`seq`, `hash`) in the same transaction.
+ */
+export function chainedAuditRow(
+  record: NewAuditRecord,
+  at: string,
+  revision: Revision | undefined,
+  head: AuditHead,
+): AuditRow {
+  const [, actor, action, tenant, target, reason, revisionValue, details] = auditValues(record, at, revision);
+  const row = {
+    seq: head.seq + 1,
+    at,
+    actor,
+    action,
+    tenant,
+    target,
+    reason,
+    revision: revisionValue,
+    details,
+    previousHash: head.hash,
+  };
+  const hash = auditHash(row);
+  return [row.seq, at, actor, action, tenant, target, reason, revisionValue, details, head.hash, hash];
+}
+
+export function toChainRow([
+  seq,
+  at,
+  actor,
+  action,
+  tenant,
+  target,
+  reason,
+  revision,
+  details,
+  previousHash,
+  hash,
+]: AuditRow): ChainRow {
+  return { seq, at, actor, action, tenant, target, reason, revision, details, previousHash, hash };
 }
 
 /**
@@ -90,6 +151,8 @@ export function toAuditRecord([
   reason,
   revision,
   details,
+  previousHash,
+  hash,
 ]: AuditRow): AuditRecord {
   return {
     seq,
@@ -101,5 +164,7 @@ export function toAuditRecord([
     reason,
     revision,
     details: details === null ? null : (JSON.parse(details) as unknown),
+    hash,
+    previousHash,
   };
 }

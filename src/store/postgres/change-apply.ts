@@ -24,7 +24,7 @@ export interface ApplyParts {
 /**
  * Applies a change in one transaction, as SQLite does: the staleness check, the relationship
  * updates and the schema as one new revision, the change's new state and its audit record. The
- * revision counter is locked first (then the audit counter), so no other node can write between
+ * revision counter is locked first (then the audit head), so no other node can write between
  * the check and the commit, and each statement after the lock sees every earlier commit (READ
  * COMMITTED takes a new snapshot per statement). Any error rolls everything back, the revision
  * number included.

@@ -42,7 +42,7 @@ type ChangeRow = [
 
 /**
  * The `changes` and `approvals` tables, with the same checks and messages as SQLite's. Each
- * method is one step of a transaction the store opens, after it locked the audit counter (every
+ * method is one step of a transaction the store opens, after it locked the audit head (every
  * act on a change is audited), which also makes `max(id) + 1` safe. Unknown ids are `not_found`.
  */
 export class ChangeTables {

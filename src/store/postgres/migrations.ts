@@ -1,4 +1,5 @@
 import { GatehouseError } from "../../model/errors.js";
+import { type AuditHead, auditHash } from "../common/audit-chain.js";
 import type { PostgresConnection, Sql } from "./connection.js";
 
 /**
@@ -166,6 +167,67 @@ export const MIGRATIONS: readonly Migration[] = [
 
       CREATE UNIQUE INDEX tokens_live_name ON tokens (name) WHERE revoked_at IS NULL;
     `,
+  },
+  {
+    version: 4,
+    description: "the audit log's hash chain and head",
+    // As in SQLite: existing records are chained in seq order, and the head is one row, (seq,
+    // hash) of the last record, moved by every append; it replaces the `audit` counter as the
+    // lock that serializes audited acts and as the source of seqs. Details are hashed as their stored text
+    // (a JSON column keeps it as written). The columns are spelled out so that this migration
+    // means the same after later ones add more.
+    up: async (sql) => {
+      await sql.run(`
+        ALTER TABLE audit_log ADD COLUMN previous_hash TEXT COLLATE "C", ADD COLUMN hash TEXT COLLATE "C";
+        CREATE TABLE audit_head (
+          one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+          seq BIGINT NOT NULL,
+          hash TEXT COLLATE "C"
+        );
+      `);
+      let head: AuditHead = { seq: 0, hash: null };
+      for (;;) {
+        const rows = await sql.rows<
+          [number, string, string, string, string | null, string, string | null, number | null, string | null]
+        >(
+          `SELECT seq, at, actor, action, tenant, target, reason, revision, details
+           FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000`,
+          [head.seq],
+        );
+        if (rows.length === 0) break;
+        const seqs: number[] = [];
+        const links: (string | null)[] = [];
+        const hashes: string[] = [];
+        for (const [seq, at, actor, action, tenant, target, reason, revision, details] of rows) {
+          const previousHash = head.hash;
+          const hash = auditHash({
+            seq,
+            at,
+            actor,
+            action,
+            tenant,
+            target,
+            reason,
+            revision,
+            details,
+            previousHash,
+          });
+          seqs.push(seq);
+          links.push(previousHash);
+          hashes.push(hash);
+          head = { seq, hash };
+        }
+        await sql.run(
+          `UPDATE audit_log SET previous_hash = chain.previous_hash, hash = chain.hash
+           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS chain (seq, previous_hash, hash)
+           WHERE audit_log.seq = chain.seq`,
+          [seqs, links, hashes],
+        );
+      }
+      await sql.run("INSERT INTO audit_head (seq, hash) VALUES ($1, $2)", [head.seq, head.hash]);
+      // The head row is now the audit lock and sequence; a counter left behind would drift.
+      await sql.run("DELETE FROM counters WHERE name = 'audit'");
+    },
   },
   {
     version: 8,

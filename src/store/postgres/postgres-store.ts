@@ -6,6 +6,7 @@ import type {
   ApplyResult,
   AuditFilter,
   AuditRecord,
+  AuditVerification,
   ChangeRecord,
   ChangeState,
   ChangeUpdate,
@@ -270,6 +271,10 @@ export class PostgresStore implements Store {
 
   async listAudit(filter: AuditFilter = {}): Promise<AuditRecord[]> {
     return this.#audit.list(this.#db.sql, filter);
+  }
+
+  async verifyAudit(): Promise<AuditVerification> {
+    return this.#db.transaction((sql) => this.#audit.verify(sql));
   }
 
   async createToken(

@@ -1,10 +1,12 @@
-import type { AuditFilter, AuditRecord, NewAuditRecord } from "../change-records.js";
+import type { AuditFilter, AuditRecord, AuditVerification, NewAuditRecord } from "../change-records.js";
+import { AuditChainCheck, type AuditHead, missingHead } from "../common/audit-chain.js";
 import {
   AUDIT_COLUMNS,
   type AuditRow,
   auditQuery,
-  auditValues,
+  chainedAuditRow,
   toAuditRecord,
+  toChainRow,
 } from "../common/audit-rows.js";
 import type { Revision } from "../store.js";
 import type { SqliteConnection } from "./connection.js";
@@ -12,6 +14,11 @@ import type { SqliteConnection } from "./connection.js";
 /**
  * The append-only audit log. Records are appended inside the transaction of the act they
  * describe, so an act that rolls back leaves no record, and a record never lacks its act.
+ *
+ * Every append runs in an IMMEDIATE transaction (the store's write lock), so reading the head,
+ * inserting the record chained to it and moving the head cannot interleave with another writer,
+ * in this process or another. The seq is the head's plus one, never SQLite's rowid choice: a
+ * removed last record must leave a gap the chain shows, not a number handed out again.
  */
 export class AuditLog {
   readonly #db: SqliteConnection;
@@ -24,14 +31,16 @@ export class AuditLog {
 
   /** Appends a record stamped with the store clock; `revision` overrides the record's own. */
   append(record: NewAuditRecord, revision?: Revision): AuditRecord {
-    const row = this.#db
-      .prepare(
-        `INSERT INTO audit_log (at, actor, action, tenant, target, reason, revision, details)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${AUDIT_COLUMNS}`,
-      )
-      .raw()
-      .get(...auditValues(record, this.#now(), revision)) as AuditRow;
-    return toAuditRecord(row);
+    return this.#db.transaction(() => {
+      const head = this.#head();
+      if (head === undefined) throw missingHead();
+      const row = chainedAuditRow(record, this.#now(), revision, head);
+      this.#db
+        .prepare(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(...row);
+      this.#db.prepare("UPDATE audit_head SET seq = ?, hash = ? WHERE one = 1").run(row[0], row[10]);
+      return toAuditRecord(row);
+    });
   }
 
   /** Oldest first; see `auditQuery`. */
@@ -42,5 +51,27 @@ export class AuditLog {
       .raw()
       .all(...params) as AuditRow[];
     return rows.map(toAuditRecord);
+  }
+
+  /** One read transaction, so the head and the rows are of the same moment. */
+  verify(): AuditVerification {
+    return this.#db.read(() => {
+      const check = new AuditChainCheck(this.#head());
+      const rows = this.#db
+        .prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq`)
+        .raw()
+        .iterate() as IterableIterator<AuditRow>;
+      for (const row of rows) {
+        if (!check.add(toChainRow(row))) break;
+      }
+      return check.finish();
+    });
+  }
+
+  #head(): AuditHead | undefined {
+    const row = this.#db.prepare("SELECT seq, hash FROM audit_head WHERE one = 1").raw().get() as
+      | [number, string | null]
+      | undefined;
+    return row === undefined ? undefined : { seq: row[0], hash: row[1] };
   }
 }

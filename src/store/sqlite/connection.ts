@@ -67,6 +67,11 @@ export class SqliteConnection {
     return this.#open().transaction(body).immediate();
   }
 
+  /** A DEFERRED transaction: reads that must see one moment, without taking the write lock. */
+  read<T>(body: () => T): T {
+    return this.#open().transaction(body).deferred();
+  }
+
   close(): void {
     const db = this.#db;
     if (db === undefined) return;

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { GatehouseError } from "../../model/errors.js";
+import { type AuditHead, auditHash, type ChainRow } from "../common/audit-chain.js";
 
 /**
  * The SQLite store's schema, as an append-only list: a store file records the versions applied to
@@ -155,6 +156,37 @@ export const MIGRATIONS: readonly Migration[] = [
 
       CREATE UNIQUE INDEX tokens_live_name ON tokens (name) WHERE revoked_at IS NULL;
     `,
+  },
+  {
+    version: 4,
+    description: "the audit log's hash chain and head",
+    // Existing records are chained in seq order, as if each had been appended with its hash.
+    // The head is one row, (seq, hash) of the last record, moved by every append.
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE audit_log ADD COLUMN previous_hash TEXT;
+        ALTER TABLE audit_log ADD COLUMN hash TEXT;
+        CREATE TABLE audit_head (
+          one INTEGER PRIMARY KEY CHECK (one = 1),
+          seq INTEGER NOT NULL,
+          hash TEXT
+        ) STRICT;
+      `);
+      // The columns are spelled out: a migration must mean the same after later ones add more.
+      const rows = db
+        .prepare(
+          "SELECT seq, at, actor, action, tenant, target, reason, revision, details FROM audit_log ORDER BY seq",
+        )
+        .all() as Omit<ChainRow, "previousHash" | "hash">[];
+      const update = db.prepare("UPDATE audit_log SET previous_hash = ?, hash = ? WHERE seq = ?");
+      let head: AuditHead = { seq: 0, hash: null };
+      for (const row of rows) {
+        const hash = auditHash({ ...row, previousHash: head.hash });
+        update.run(head.hash, hash, row.seq);
+        head = { seq: row.seq, hash };
+      }
+      db.prepare("INSERT INTO audit_head (one, seq, hash) VALUES (1, ?, ?)").run(head.seq, head.hash);
+    },
   },
   {
     version: 8,

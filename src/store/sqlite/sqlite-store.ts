@@ -6,6 +6,7 @@ import type {
   ApplyResult,
   AuditFilter,
   AuditRecord,
+  AuditVerification,
   ChangeRecord,
   ChangeState,
   ChangeUpdate,
@@ -232,6 +233,10 @@ export class SqliteStore implements Store {
 
   async listAudit(filter: AuditFilter = {}): Promise<AuditRecord[]> {
     return this.#audit.list(filter);
+  }
+
+  async verifyAudit(): Promise<AuditVerification> {
+    return this.#audit.verify();
   }
 
   async createToken(
