@@ -14,7 +14,7 @@ import { EMPTY, type SubjectSet } from "../engine/subject-set.js";
 import { SubjectSets } from "../engine/subject-sets.js";
 import { formatRelationship, type Relationship } from "../model/relationship.js";
 import type { CompiledSchema, MemberDef } from "../schema/compiled.js";
-import { changedMembers } from "../schema/schema-diff.js";
+import { changedMembers, dependentMembers } from "../schema/schema-diff.js";
 import type { Intent } from "../store/change-records.js";
 import type { Revision } from "../store/store.js";
 import { type Candidates, collectCandidates, emptyCandidates } from "./candidates.js";
@@ -171,12 +171,17 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     return finish(input, changed, diff, guardResults, new Set<string>());
   }
   const before = evaluateAll(work, input.schemaBefore, fullRegion, main.tenant);
-  const answersBefore = checkCandidates(main.data, input.schemaBefore, checked, candidates);
+  // Only permissions that read a touched relation, directly or through others, can move.
+  const affected = dependentMembers(
+    input.schemaBefore,
+    touched.map((r) => `${r.resource.type}#${r.relation}`),
+  );
+  const answersBefore = checkCandidates(main.data, input.schemaBefore, checked, candidates, affected);
   applyDelta(main.data, input.writes, input.deletes);
   let diff: AccessDiff;
   try {
     const after = evaluateAll(work, input.schemaAfter, fullRegion, main.tenant);
-    const answersAfter = checkCandidates(main.data, input.schemaAfter, checked, candidates);
+    const answersAfter = checkCandidates(main.data, input.schemaAfter, checked, candidates, affected);
     diff = { gained: [], lost: [] };
     for (const w of work.values()) {
       const objects = new Set([...w.objects.keys(), ...(w.tenant === main.tenant ? fullRegion : [])]);
@@ -242,6 +247,7 @@ function checkCandidates(
   schema: CompiledSchema,
   objects: Set<number>,
   candidates: Candidates,
+  affected: ReadonlySet<string>,
 ): CandidateAnswers {
   const evaluator = new Evaluator(schema, data);
   // Subject by subject, so that each subject's group memberships are walked once for all of
@@ -266,7 +272,9 @@ function checkCandidates(
       wildcard: data.wildcardOf[data.objectTypes[subject]!]!,
     };
     for (const object of subjectObjects) {
-      for (const permission of permissionsOf(evaluator.schemaTypeOf(object))) {
+      const type = evaluator.schemaTypeOf(object);
+      for (const permission of permissionsOf(type)) {
+        if (!affected.has(`${type!.name}#${permission.name}`)) continue;
         questions.push({ object, permission: permission.name, subject });
         answers.push(evaluator.check(object, permission, resolved));
       }

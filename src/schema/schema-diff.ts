@@ -62,8 +62,21 @@ export function changedMembers(
     const b = next.get(name);
     if (!a || !b || signature(a) !== signature(b)) changed.add(name);
   }
+  return withDependents(changed, [old, next]);
+}
+
+/**
+ * The members (`type#name`) whose answers can depend on the given ones: the seeds and,
+ * transitively, every member that reads one of them (through a reference, an arrow or a
+ * userset). A data change to relation `document#viewer` can move exactly these.
+ */
+export function dependentMembers(schema: CompiledSchema, seeds: Iterable<string>): Set<string> {
+  return withDependents(new Set(seeds), [members(schema)]);
+}
+
+function withDependents(seeds: Set<string>, tables: readonly Map<string, MemberDef>[]): Set<string> {
   const dependents = new Map<string, Set<string>>();
-  for (const table of [old, next]) {
+  for (const table of tables) {
     for (const [name, member] of table) {
       for (const dependency of dependencies(member)) {
         let set = dependents.get(dependency);
@@ -75,14 +88,14 @@ export function changedMembers(
       }
     }
   }
-  const queue = [...changed];
+  const queue = [...seeds];
   for (let i = 0; i < queue.length; i++) {
     for (const dependent of dependents.get(queue[i]!) ?? []) {
-      if (!changed.has(dependent)) {
-        changed.add(dependent);
+      if (!seeds.has(dependent)) {
+        seeds.add(dependent);
         queue.push(dependent);
       }
     }
   }
-  return changed;
+  return seeds;
 }
