@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ErrorKind, GatehouseError } from "../../src/model/errors.js";
 import { formatRelationship, parseRelationship, type Relationship } from "../../src/model/relationship.js";
 import type { ApplyInput, ChangeSpec, NewAuditRecord, NewChange } from "../../src/store/change-records.js";
+import { type Direction, SHADOW_SAMPLE_LIMIT, type ShadowTally } from "../../src/store/shadow-records.js";
 import type { RelationshipUpdate, Revision, Store, UpdateOperation } from "../../src/store/store.js";
 
 /**
@@ -906,6 +907,204 @@ export function describeStoreConformance(
         await expectFailure(store.revokeToken("ci", tokenAudit("", "ci")), "input", /audit\.action/);
         expect((await store.findToken("hash-of-ci"))?.revokedAt).toBeNull();
         expect((await store.listAudit()).length).toBe(1);
+      });
+    });
+
+    describe("shadow evaluation", () => {
+      const modelChange = async () =>
+        (
+          await store.createChange(
+            proposal({ intent: "model", spec: spec({ schema: "definition user {}" }) }),
+            audit("change.propose"),
+          )
+        ).id;
+      const shadowAudit = (action: string, changeId: number) =>
+        audit(action, { tenant: null, target: `change:${changeId}` });
+      const divergence = (n: number, active: boolean, count = 1) => ({
+        tenant: A,
+        resource: `document:d${n}`,
+        permission: "view",
+        subject: `user:u${n}`,
+        active,
+        candidate: !active,
+        count,
+      });
+      const tally = (parts: Partial<ShadowTally> = {}): ShadowTally => ({
+        checks: 0,
+        counts: [],
+        divergences: [],
+        dropped: false,
+        ...parts,
+      });
+
+      test("one session runs at a time; start and stop are audited; stopped sessions stay readable", async () => {
+        const id = await modelChange();
+        expect(await store.runningShadow()).toBeUndefined();
+        expect(await store.getShadow()).toBeUndefined();
+        const started = await store.startShadow(
+          { changeId: id, schema: "definition user {}", actor: "ann" },
+          shadowAudit("shadow.start", id),
+        );
+        expect(started).toEqual({
+          id: 1,
+          changeId: id,
+          schema: "definition user {}",
+          startedAt: START,
+          startedBy: "ann",
+          stoppedAt: null,
+          stoppedBy: null,
+          checks: 0,
+          kept: 0,
+          truncated: false,
+        });
+        expect(await store.runningShadow()).toEqual(started);
+        await expectFailure(
+          store.startShadow({ changeId: id, schema: "x", actor: "bob" }, shadowAudit("shadow.start", id)),
+          "conflict",
+          /already running \(change 1, since 2030-01-01T00:00:00.000Z\)/,
+        );
+        setTime("2030-01-01T00:01:00.000Z");
+        const stopped = await store.stopShadow("bob", shadowAudit("shadow.stop", id));
+        expect(stopped).toEqual({ ...started, stoppedAt: "2030-01-01T00:01:00.000Z", stoppedBy: "bob" });
+        expect(await store.runningShadow()).toBeUndefined();
+        expect(await store.getShadow()).toEqual(stopped);
+        expect(await store.getShadow(1)).toEqual(stopped);
+        expect(await store.getShadow(2)).toBeUndefined();
+        await expectFailure(
+          store.stopShadow("bob", shadowAudit("shadow.stop", id)),
+          "not_found",
+          "no shadow evaluation is running",
+        );
+        const second = await store.startShadow(
+          { changeId: id, schema: "definition user {}", actor: "ann" },
+          shadowAudit("shadow.start", id),
+        );
+        expect(second.id).toBe(2);
+        expect((await store.getShadow())?.id).toBe(2);
+        const actions = (await store.listAudit({ target: `change:${id}` })).map((r) => r.action);
+        expect(actions).toEqual(["change.propose", "shadow.start", "shadow.stop", "shadow.start"]);
+      });
+
+      test("a start of an unknown change, or with bad input, writes nothing", async () => {
+        await expectFailure(
+          store.startShadow(
+            { changeId: 99, schema: "definition user {}", actor: "ann" },
+            shadowAudit("shadow.start", 99),
+          ),
+          "not_found",
+          "change 99 does not exist",
+        );
+        const id = await modelChange();
+        await expectFailure(
+          store.startShadow({ changeId: id, schema: "", actor: "ann" }, shadowAudit("shadow.start", id)),
+          "input",
+          "invalid schema: expected text",
+        );
+        expect(await store.getShadow()).toBeUndefined();
+        expect((await store.listAudit({ action: "shadow.start" })).length).toBe(0);
+      });
+
+      test("tallies add up: counts, checks and distinct divergent checks, from several handles", async () => {
+        const id = await modelChange();
+        const session = await store.startShadow(
+          { changeId: id, schema: "definition user {}", actor: "ann" },
+          shadowAudit("shadow.start", id),
+        );
+        const other = options.openAgain ? await options.openAgain(store) : store;
+        try {
+          await store.addShadowTally(
+            session.id,
+            tally({
+              checks: 10,
+              counts: [{ tenant: A, permission: "document#view", direction: "would_block", count: 3 }],
+              divergences: [divergence(1, true, 2), divergence(2, true, 1)],
+            }),
+          );
+          await other.addShadowTally(
+            session.id,
+            tally({
+              checks: 5,
+              counts: [
+                { tenant: A, permission: "document#view", direction: "would_block", count: 1 },
+                { tenant: B, permission: "document#view", direction: "would_allow", count: 1 },
+              ],
+              divergences: [divergence(1, true, 1), { ...divergence(3, false), tenant: B }],
+            }),
+          );
+        } finally {
+          if (other !== store) await other.close();
+        }
+        const read = await store.readShadow(session.id);
+        expect(read.session).toMatchObject({ checks: 15, kept: 3, truncated: false });
+        expect(read.counts).toEqual([
+          { tenant: A, permission: "document#view", direction: "would_block", count: 4 },
+          { tenant: B, permission: "document#view", direction: "would_allow", count: 1 },
+        ]);
+        expect(read.divergences).toEqual([
+          divergence(1, true, 3),
+          divergence(2, true, 1),
+          { ...divergence(3, false), tenant: B },
+        ]);
+      });
+
+      test("distinct divergent checks are kept up to the limit, then only counted, and the session says so", async () => {
+        const id = await modelChange();
+        const session = await store.startShadow(
+          { changeId: id, schema: "definition user {}", actor: "ann" },
+          shadowAudit("shadow.start", id),
+        );
+        const many = Array.from({ length: SHADOW_SAMPLE_LIMIT - 2 }, (_, i) => divergence(i, true));
+        await store.addShadowTally(session.id, tally({ checks: many.length, divergences: many }));
+        expect((await store.getShadow(session.id))?.truncated).toBe(false);
+        const more = [
+          divergence(0, true, 4),
+          ...Array.from({ length: 5 }, (_, i) => divergence(50_000 + i, false)),
+        ];
+        await store.addShadowTally(session.id, tally({ checks: 9, divergences: more }));
+        const read = await store.readShadow(session.id);
+        expect(read.session).toMatchObject({
+          checks: SHADOW_SAMPLE_LIMIT - 2 + 9,
+          kept: SHADOW_SAMPLE_LIMIT,
+          truncated: true,
+        });
+        expect(read.divergences.length).toBe(SHADOW_SAMPLE_LIMIT);
+        expect(read.divergences.find((d) => d.resource === "document:d0")?.count).toBe(5);
+      }, 60_000);
+
+      test("a bad tally is refused whole; an unknown session is not found", async () => {
+        const id = await modelChange();
+        const session = await store.startShadow(
+          { changeId: id, schema: "definition user {}", actor: "ann" },
+          shadowAudit("shadow.start", id),
+        );
+        await expectFailure(
+          store.addShadowTally(
+            session.id,
+            tally({
+              checks: 3,
+              divergences: [divergence(1, true), { ...divergence(2, true), candidate: true }],
+            }),
+          ),
+          "input",
+          "invalid tally.divergences[1]: a divergent check's candidate answer must differ from its active one",
+        );
+        await expectFailure(
+          store.addShadowTally(
+            session.id,
+            tally({ counts: [{ tenant: A, permission: "p", direction: "sideways" as Direction, count: 1 }] }),
+          ),
+          "input",
+          /tally.counts\[0\].direction/,
+        );
+        await expectFailure(store.addShadowTally(session.id, tally({ checks: -1 })), "input", /tally.checks/);
+        expect((await store.readShadow(session.id)).session.checks).toBe(0);
+        expect((await store.readShadow(session.id)).divergences).toEqual([]);
+        await expectFailure(
+          store.addShadowTally(77, tally({ checks: 1 })),
+          "not_found",
+          "shadow session 77 does not exist",
+        );
+        await expectFailure(store.readShadow(77), "not_found", "shadow session 77 does not exist");
       });
     });
 

@@ -16,6 +16,7 @@ import type {
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
+import type { ShadowObservations, ShadowSession, ShadowTally } from "../shadow-records.js";
 import type {
   RelationshipFilter,
   RelationshipShape,
@@ -42,6 +43,7 @@ import { revisionEvents } from "./revision-events.js";
 import { RevisionListener } from "./revision-listener.js";
 import { checkRevision, Revisions } from "./revisions.js";
 import { SchemaVersions } from "./schema-versions.js";
+import { ShadowTables } from "./shadow-tables.js";
 import { TokenTable } from "./token-table.js";
 
 export interface PostgresStoreOptions extends PoolOptions {
@@ -71,6 +73,7 @@ export class PostgresStore implements Store {
   readonly #guards: GuardsVersions;
   readonly #audit: AuditLog;
   readonly #tokens: TokenTable;
+  readonly #shadow: ShadowTables;
   readonly #watch: HeadWatch;
   readonly #listener: RevisionListener;
   /** The newest head this store has seen (its writes, reads of the head, notifications). */
@@ -86,6 +89,7 @@ export class PostgresStore implements Store {
     this.#guards = new GuardsVersions(this.#now);
     this.#audit = new AuditLog(this.#now);
     this.#tokens = new TokenTable(this.#now);
+    this.#shadow = new ShadowTables(this.#now);
     this.#watch = new HeadWatch({
       readHead: () => this.headRevision(),
       pollMs: watchPollMs,
@@ -295,6 +299,44 @@ export class PostgresStore implements Store {
 
   async findToken(secretHash: string): Promise<TokenRecord | undefined> {
     return this.#tokens.findLive(this.#db.sql, secretHash);
+  }
+
+  async startShadow(
+    input: { changeId: number; schema: string; actor: string },
+    audit: NewAuditRecord,
+  ): Promise<ShadowSession> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const session = await this.#shadow.start(sql, input.changeId, input.schema, input.actor);
+      await this.#audit.append(sql, audit);
+      return session;
+    });
+  }
+
+  async stopShadow(actor: string, audit: NewAuditRecord): Promise<ShadowSession> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const session = await this.#shadow.stop(sql, actor);
+      await this.#audit.append(sql, audit);
+      return session;
+    });
+  }
+
+  async runningShadow(): Promise<ShadowSession | undefined> {
+    return this.#shadow.running(this.#db.sql);
+  }
+
+  async getShadow(id?: number): Promise<ShadowSession | undefined> {
+    return this.#shadow.get(this.#db.sql, id);
+  }
+
+  async addShadowTally(sessionId: number, tally: ShadowTally): Promise<void> {
+    await this.#db.transaction((sql) => this.#shadow.addTally(sql, sessionId, tally));
+  }
+
+  /** In one transaction, so the session's totals and its rows are of one moment. */
+  async readShadow(sessionId: number): Promise<ShadowObservations> {
+    return this.#db.transaction((sql) => this.#shadow.read(sql, sessionId));
   }
 
   /**

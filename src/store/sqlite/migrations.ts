@@ -156,6 +156,50 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX tokens_live_name ON tokens (name) WHERE revoked_at IS NULL;
     `,
   },
+  {
+    version: 7,
+    description: "shadow evaluation",
+    // One session runs at a time (the partial unique index). Processes add their observations
+    // as increments. A divergent check's candidate answer is the opposite of `active`, so only
+    // `active` is stored; the cap on kept checks is counted in `kept`.
+    up: `
+      CREATE TABLE shadow_sessions (
+        id INTEGER PRIMARY KEY,
+        change_id INTEGER NOT NULL REFERENCES changes (id),
+        schema_text TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        started_by TEXT NOT NULL,
+        stopped_at TEXT,
+        stopped_by TEXT,
+        checks INTEGER NOT NULL DEFAULT 0,
+        kept INTEGER NOT NULL DEFAULT 0,
+        truncated INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+
+      CREATE UNIQUE INDEX shadow_sessions_one_running ON shadow_sessions ((stopped_at IS NULL))
+        WHERE stopped_at IS NULL;
+
+      CREATE TABLE shadow_counts (
+        session INTEGER NOT NULL REFERENCES shadow_sessions (id),
+        tenant TEXT NOT NULL,
+        permission TEXT NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('would_block', 'would_allow')),
+        count INTEGER NOT NULL,
+        PRIMARY KEY (session, tenant, permission, direction)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE shadow_divergences (
+        session INTEGER NOT NULL REFERENCES shadow_sessions (id),
+        tenant TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        permission TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        active INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (session, tenant, resource, permission, subject, active)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

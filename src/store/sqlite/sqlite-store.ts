@@ -16,6 +16,7 @@ import type {
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
+import type { ShadowObservations, ShadowSession, ShadowTally } from "../shadow-records.js";
 import type {
   RelationshipFilter,
   RelationshipShape,
@@ -39,6 +40,7 @@ import { writeUpdates } from "./relationship-writes.js";
 import { revisionEvents } from "./revision-events.js";
 import { Revisions } from "./revisions.js";
 import { SchemaVersions } from "./schema-versions.js";
+import { ShadowTables } from "./shadow-tables.js";
 import { TokenTable } from "./token-table.js";
 
 export interface SqliteStoreOptions {
@@ -69,6 +71,7 @@ export class SqliteStore implements Store {
   readonly #guards: GuardsVersions;
   readonly #audit: AuditLog;
   readonly #tokens: TokenTable;
+  readonly #shadow: ShadowTables;
   readonly #watch: HeadWatch;
 
   private constructor(db: SqliteConnection, now: () => Date, watchPollMs: number) {
@@ -81,6 +84,7 @@ export class SqliteStore implements Store {
     this.#guards = new GuardsVersions(db, this.#now);
     this.#audit = new AuditLog(db, this.#now);
     this.#tokens = new TokenTable(db, this.#now);
+    this.#shadow = new ShadowTables(db, this.#now);
     this.#watch = new HeadWatch({ readHead: () => this.#revisions.head(), pollMs: watchPollMs });
   }
 
@@ -255,6 +259,41 @@ export class SqliteStore implements Store {
 
   async findToken(secretHash: string): Promise<TokenRecord | undefined> {
     return this.#tokens.findLive(secretHash);
+  }
+
+  async startShadow(
+    input: { changeId: number; schema: string; actor: string },
+    audit: NewAuditRecord,
+  ): Promise<ShadowSession> {
+    return this.#db.transaction(() => {
+      const session = this.#shadow.start(input.changeId, input.schema, input.actor);
+      this.#audit.append(audit);
+      return session;
+    });
+  }
+
+  async stopShadow(actor: string, audit: NewAuditRecord): Promise<ShadowSession> {
+    return this.#db.transaction(() => {
+      const session = this.#shadow.stop(actor);
+      this.#audit.append(audit);
+      return session;
+    });
+  }
+
+  async runningShadow(): Promise<ShadowSession | undefined> {
+    return this.#shadow.running();
+  }
+
+  async getShadow(id?: number): Promise<ShadowSession | undefined> {
+    return this.#shadow.get(id);
+  }
+
+  async addShadowTally(sessionId: number, tally: ShadowTally): Promise<void> {
+    this.#db.transaction(() => this.#shadow.addTally(sessionId, tally));
+  }
+
+  async readShadow(sessionId: number): Promise<ShadowObservations> {
+    return this.#db.transaction(() => this.#shadow.read(sessionId));
   }
 
   /**
