@@ -7,6 +7,7 @@ import { registerPermission } from "./commands/permission.js";
 import { registerRelationship } from "./commands/relationship.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerServe } from "./commands/serve.js";
+import { registerShadow } from "./commands/shadow.js";
 import { registerToken } from "./commands/token.js";
 import { registerValidate } from "./commands/validate.js";
 import type { GlobalOptions } from "./context.js";
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerDemo(program, globals);
   registerServe(program, globals);
   registerToken(program, globals);
+  registerShadow(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -6,6 +6,7 @@ import type { FoundSubject } from "../engine/lookup.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
 import { formatRelationship, type ObjectRef, type SubjectRef } from "../model/relationship.js";
+import { Shadow } from "../rollout/shadow.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
@@ -78,11 +79,15 @@ export class Gatehouse {
   readonly changes: Changes;
   readonly now: () => Date;
   private observers: readonly CheckObserver[] = [];
+  /** Shadow evaluation: a candidate schema evaluated beside the active one on every check. */
+  readonly shadow: Shadow;
 
   private constructor(store: Store, options: GatehouseOptions) {
     this.store = store;
     this.engine = new Engine(undefined, options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {});
     this.now = options.now ?? (() => new Date());
+    this.shadow = new Shadow(store, this.engine);
+    this.addCheckObserver(this.shadow);
     this.changes = new Changes({
       store,
       engine: this.engine,
@@ -112,6 +117,7 @@ export class Gatehouse {
     const gatehouse = new Gatehouse(store, options);
     gatehouse.appliedRevision = await store.headRevision();
     await gatehouse.loadSchemaAt(gatehouse.appliedRevision);
+    await gatehouse.shadow.open();
     return gatehouse;
   }
 
@@ -120,6 +126,7 @@ export class Gatehouse {
   }
 
   async close(): Promise<void> {
+    await this.shadow.close();
     await this.store.close();
   }
 

@@ -133,5 +133,5 @@ export function unknownShadow(id: number): GatehouseError {
 }
 
 export function unknownChange(id: number): GatehouseError {
-  return new GatehouseError("not_found", `change ${id} does not exist`, { field: "change" });
+  return new GatehouseError("not_found", `change ${id} does not exist`);
 }
