@@ -10,6 +10,8 @@ import { registerAdmin } from "./routes/admin.js";
 import { registerChanges } from "./routes/changes.js";
 import { registerData } from "./routes/data.js";
 import { registerQueries } from "./routes/queries.js";
+import { registerShadow } from "./routes/shadow.js";
+import { ShadowMetrics } from "./shadow-metrics.js";
 
 export interface ServerOptions {
   /** pino options, or false for no logs (tests). */
@@ -81,12 +83,14 @@ export async function buildServer(
 
   const metrics = new Metrics();
   metrics.install(app);
+  new ShadowMetrics(metrics.registry, gatehouse.shadow);
   const auth = installAuth(app, gatehouse.store);
 
   registerQueries(app, gatehouse, metrics);
   registerData(app, gatehouse);
   registerChanges(app, gatehouse);
   registerAdmin(app, gatehouse, () => auth.forget());
+  registerShadow(app, gatehouse);
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/console", { schema: { hide: true } }, async (_request, reply) =>

@@ -90,7 +90,8 @@ describe("HTTP security", () => {
     const other = await s.token("globex-admin", "admin", ["globex"]);
     for (const route of await routes(s)) {
       const tenantRoute = route.path.includes("/tenants/acme") || route.path.startsWith("/v1/changes/1");
-      const storeWide = /^\/v1\/(schema|guards|tokens|audit)/.test(route.path) && route.method !== "GET";
+      const storeWide =
+        /^\/v1\/(schema|guards|tokens|audit|shadow|replay)/.test(route.path) && route.method !== "GET";
       if (!tenantRoute && !storeWide) continue;
       const response = await s.call(route.method, route.path, { token: other, body: {} });
       expect(`${route.method} ${route.path}: ${response.status}`).toBe(`${route.method} ${route.path}: 403`);
