@@ -1,5 +1,6 @@
 import type { Relationship } from "../model/relationship.js";
 import type { ChangeStore } from "./change-records.js";
+import type { DecisionStore } from "./decision-records.js";
 import type { TokenStore } from "./token-records.js";
 
 /**
@@ -93,7 +94,7 @@ export interface WriteOptions {
   readonly reason?: string | undefined;
 }
 
-export interface Store extends ChangeStore, TokenStore {
+export interface Store extends ChangeStore, TokenStore, DecisionStore {
   readonly kind: "sqlite" | "postgres";
 
   /** The newest revision written (0 for an empty store). */

@@ -16,6 +16,7 @@ import type {
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
+import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type {
   RelationshipFilter,
   RelationshipShape,
@@ -33,6 +34,7 @@ import { AuditLog } from "./audit-log.js";
 import { applyChange } from "./change-apply.js";
 import { ChangeTables } from "./change-tables.js";
 import { type PoolOptions, PostgresConnection } from "./connection.js";
+import { DecisionTable } from "./decision-table.js";
 import { GuardsVersions } from "./guards-versions.js";
 import { parseLocation } from "./location.js";
 import { applyMigrations } from "./migrations.js";
@@ -71,6 +73,7 @@ export class PostgresStore implements Store {
   readonly #guards: GuardsVersions;
   readonly #audit: AuditLog;
   readonly #tokens: TokenTable;
+  readonly #decisions: DecisionTable;
   readonly #watch: HeadWatch;
   readonly #listener: RevisionListener;
   /** The newest head this store has seen (its writes, reads of the head, notifications). */
@@ -86,6 +89,7 @@ export class PostgresStore implements Store {
     this.#guards = new GuardsVersions(this.#now);
     this.#audit = new AuditLog(this.#now);
     this.#tokens = new TokenTable(this.#now);
+    this.#decisions = new DecisionTable();
     this.#watch = new HeadWatch({
       readHead: () => this.headRevision(),
       pollMs: watchPollMs,
@@ -295,6 +299,18 @@ export class PostgresStore implements Store {
 
   async findToken(secretHash: string): Promise<TokenRecord | undefined> {
     return this.#tokens.findLive(this.#db.sql, secretHash);
+  }
+
+  async appendDecisions(records: readonly NewDecision[]): Promise<number> {
+    return this.#db.transaction((sql) => this.#decisions.append(sql, records));
+  }
+
+  async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {
+    return this.#decisions.list(this.#db.sql, filter);
+  }
+
+  async purgeDecisions(olderThan: string): Promise<number> {
+    return this.#decisions.purge(this.#db.sql, olderThan);
   }
 
   /**

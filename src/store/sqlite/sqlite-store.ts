@@ -16,6 +16,7 @@ import type {
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
+import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type {
   RelationshipFilter,
   RelationshipShape,
@@ -33,6 +34,7 @@ import { AuditLog } from "./audit-log.js";
 import { applyChange } from "./change-apply.js";
 import { ChangeTables } from "./change-tables.js";
 import { SqliteConnection } from "./connection.js";
+import { DecisionTable } from "./decision-table.js";
 import { GuardsVersions } from "./guards-versions.js";
 import { RelationshipReads } from "./relationship-reads.js";
 import { writeUpdates } from "./relationship-writes.js";
@@ -69,6 +71,7 @@ export class SqliteStore implements Store {
   readonly #guards: GuardsVersions;
   readonly #audit: AuditLog;
   readonly #tokens: TokenTable;
+  readonly #decisions: DecisionTable;
   readonly #watch: HeadWatch;
 
   private constructor(db: SqliteConnection, now: () => Date, watchPollMs: number) {
@@ -81,6 +84,7 @@ export class SqliteStore implements Store {
     this.#guards = new GuardsVersions(db, this.#now);
     this.#audit = new AuditLog(db, this.#now);
     this.#tokens = new TokenTable(db, this.#now);
+    this.#decisions = new DecisionTable(db);
     this.#watch = new HeadWatch({ readHead: () => this.#revisions.head(), pollMs: watchPollMs });
   }
 
@@ -255,6 +259,18 @@ export class SqliteStore implements Store {
 
   async findToken(secretHash: string): Promise<TokenRecord | undefined> {
     return this.#tokens.findLive(secretHash);
+  }
+
+  async appendDecisions(records: readonly NewDecision[]): Promise<number> {
+    return this.#db.transaction(() => this.#decisions.append(records));
+  }
+
+  async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {
+    return this.#decisions.list(filter);
+  }
+
+  async purgeDecisions(olderThan: string): Promise<number> {
+    return this.#db.transaction(() => this.#decisions.purge(olderThan));
   }
 
   /**
