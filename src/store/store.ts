@@ -141,6 +141,9 @@ export interface Store extends ChangeStore, TokenStore, DecisionStore {
 
   listSchemaVersions(): Promise<SchemaVersion[]>;
 
+  /** When a revision was written (UTC ISO time); `undefined` for 0 and for one not written yet. */
+  revisionTime(revision: Revision): Promise<string | undefined>;
+
   /** Revisions after `afterRevision`, oldest first, at most `limit` of them. */
   revisionsSince(afterRevision: Revision, limit?: number): Promise<RevisionEvent[]>;
 

@@ -775,6 +775,17 @@ export function describeStoreConformance(
       );
     });
 
+    test("revisionTime says when a revision was written", async () => {
+      expect(await store.revisionTime(1)).toBeUndefined();
+      await store.writeRelationships(A, create("document:a#viewer@user:ann"));
+      setTime("2030-01-01T00:00:09.000Z");
+      await store.writeRelationships(B, create("document:a#viewer@user:ann"));
+      expect(await store.revisionTime(1)).toBe(START);
+      expect(await store.revisionTime(2)).toBe("2030-01-01T00:00:09.000Z");
+      expect(await store.revisionTime(0)).toBeUndefined();
+      expect(await store.revisionTime(3)).toBeUndefined();
+    });
+
     describe("decision log", () => {
       const decision = (parts: Partial<NewDecision> = {}): NewDecision => ({
         at: "2030-01-01T00:00:01.000Z",

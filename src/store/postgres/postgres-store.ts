@@ -185,6 +185,14 @@ export class PostgresStore implements Store {
     return this.#schemas.list(this.#db.sql);
   }
 
+  async revisionTime(revision: Revision): Promise<string | undefined> {
+    if (!Number.isSafeInteger(revision)) return undefined;
+    const [row] = await this.#db.sql.rows<[string]>("SELECT created_at FROM revisions WHERE revision = $1", [
+      revision,
+    ]);
+    return row?.[0];
+  }
+
   async revisionsSince(afterRevision: Revision, limit = DEFAULT_EVENT_LIMIT): Promise<RevisionEvent[]> {
     checkRevision(afterRevision);
     const sql = this.#db.sql;

@@ -152,6 +152,13 @@ export class SqliteStore implements Store {
     return this.#schemas.list();
   }
 
+  async revisionTime(revision: Revision): Promise<string | undefined> {
+    if (!Number.isSafeInteger(revision)) return undefined;
+    return this.#db.prepare("SELECT created_at FROM revisions WHERE revision = ?").pluck().get(revision) as
+      | string
+      | undefined;
+  }
+
   async revisionsSince(afterRevision: Revision, limit = DEFAULT_EVENT_LIMIT): Promise<RevisionEvent[]> {
     this.#revisions.at(afterRevision);
     return revisionEvents(this.#db, afterRevision, checkLimit(limit, "limit"));
