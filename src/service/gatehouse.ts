@@ -10,6 +10,7 @@ import { Shadow } from "../rollout/shadow.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
+import type { DecisionFilter, DecisionRecord } from "../store/decision-records.js";
 import { openStore } from "../store/open-store.js";
 import type {
   RelationshipFilter,
@@ -20,6 +21,7 @@ import type {
   StoredRelationship,
   WriteResult,
 } from "../store/store.js";
+import { DecisionLog, type DecisionLogOptions, decisionLogSettings } from "./decision-log.js";
 import { parseTupleLines } from "./tuple-lines.js";
 
 export interface GatehouseOptions {
@@ -27,6 +29,8 @@ export interface GatehouseOptions {
   readonly now?: () => Date;
   /** How many object hops one check may take before it fails with a depth error. */
   readonly maxDepth?: number;
+  /** Recording of answered checks (default: every check, kept 30 days); `{ sample: "off" }` for none. */
+  readonly decisionLog?: DecisionLogOptions;
 }
 
 export interface ConsistencyOptions {
@@ -81,6 +85,8 @@ export class Gatehouse {
   private observers: readonly CheckObserver[] = [];
   /** Shadow evaluation: a candidate schema evaluated beside the active one on every check. */
   readonly shadow: Shadow;
+  /** Records answered checks off the check path; absent when the log is off. */
+  readonly decisionLog: DecisionLog | undefined;
 
   private constructor(store: Store, options: GatehouseOptions) {
     this.store = store;
@@ -106,10 +112,16 @@ export class Gatehouse {
           this.engine.loadedIndex(tenant)?.apply(result.created, result.deleted);
         }),
     });
+    if (decisionLogSettings(options.decisionLog).sample > 0) {
+      const clock = options.now ? () => this.now().getTime() : Date.now;
+      this.decisionLog = new DecisionLog(store, options.decisionLog, clock);
+      this.addCheckObserver(this.decisionLog);
+    }
   }
 
   /** Opens a store (a SQLite file path, or `:memory:`) and loads its schema. */
   static async open(location: string, options: GatehouseOptions = {}): Promise<Gatehouse> {
+    decisionLogSettings(options.decisionLog); // bad options are refused before the store is opened
     return Gatehouse.withStore(await openStore(location), options);
   }
 
@@ -127,6 +139,8 @@ export class Gatehouse {
 
   async close(): Promise<void> {
     await this.shadow.close();
+    // Checks answered so far are written before the store goes (a CLI check is recorded too).
+    await this.decisionLog?.close();
     await this.store.close();
   }
 
@@ -419,6 +433,16 @@ export class Gatehouse {
         this.observed(tenant, requests[i] as CheckRequest, results[i] as boolean, revision);
     }
     return { results, revision };
+  }
+
+  /**
+   * Recorded decisions, oldest first. What this process has buffered is written first, so a
+   * check answered here is listed at once.
+   */
+  async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {
+    if (filter.tenant !== undefined) checkTenant(filter.tenant, { field: "tenant" });
+    await this.decisionLog?.flush();
+    return this.store.listDecisions(filter);
   }
 
   async explain(

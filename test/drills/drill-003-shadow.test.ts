@@ -250,14 +250,12 @@ describe.each(stores)(
       for (const [key, n] of blocked)
         perTenant.set(key.split(" ")[0]!, (perTenant.get(key.split(" ")[0]!) ?? 0) + n);
       expect(r.byPermission).toEqual(
-        [...perTenant.entries()]
-          .sort()
-          .map(([tenant, n]) => ({
-            tenant,
-            permission: "workspace#generate_link",
-            wouldBlock: n,
-            wouldAllow: 0,
-          })),
+        [...perTenant.entries()].sort().map(([tenant, n]) => ({
+          tenant,
+          permission: "workspace#generate_link",
+          wouldBlock: n,
+          wouldAllow: 0,
+        })),
       );
 
       // The metrics say the same, by direction and permission.

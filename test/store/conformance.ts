@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ErrorKind, GatehouseError } from "../../src/model/errors.js";
 import { formatRelationship, parseRelationship, type Relationship } from "../../src/model/relationship.js";
 import type { ApplyInput, ChangeSpec, NewAuditRecord, NewChange } from "../../src/store/change-records.js";
+import type { NewDecision } from "../../src/store/decision-records.js";
 import { type Direction, SHADOW_SAMPLE_LIMIT, type ShadowTally } from "../../src/store/shadow-records.js";
 import type { RelationshipUpdate, Revision, Store, UpdateOperation } from "../../src/store/store.js";
 
@@ -773,6 +774,142 @@ export function describeStoreConformance(
         }),
         { numRuns: 40 },
       );
+    });
+
+    test("revisionTime says when a revision was written", async () => {
+      expect(await store.revisionTime(1)).toBeUndefined();
+      await store.writeRelationships(A, create("document:a#viewer@user:ann"));
+      setTime("2030-01-01T00:00:09.000Z");
+      await store.writeRelationships(B, create("document:a#viewer@user:ann"));
+      expect(await store.revisionTime(1)).toBe(START);
+      expect(await store.revisionTime(2)).toBe("2030-01-01T00:00:09.000Z");
+      expect(await store.revisionTime(0)).toBeUndefined();
+      expect(await store.revisionTime(3)).toBeUndefined();
+    });
+
+    describe("decision log", () => {
+      const decision = (parts: Partial<NewDecision> = {}): NewDecision => ({
+        at: "2030-01-01T00:00:01.000Z",
+        tenant: A,
+        resource: { type: "document", id: "readme" },
+        permission: "view",
+        subject: { type: "user", id: "ann" },
+        allowed: true,
+        revision: 3,
+        ...parts,
+      });
+
+      test("appendDecisions writes a batch; listDecisions reads it back oldest first with sequence numbers", async () => {
+        const batch = [
+          decision(),
+          decision({ subject: { type: "group", id: "eng", relation: "member" }, allowed: false }),
+          decision({
+            tenant: B,
+            resource: { type: "document", id: "a|b=c" },
+            subject: { type: "user", id: "*" },
+          }),
+        ];
+        expect(await store.appendDecisions(batch)).toBe(3);
+        expect(await store.appendDecisions([])).toBe(0);
+        const all = await store.listDecisions();
+        expect(all.map(({ seq, ...rest }) => rest)).toEqual(batch);
+        expect(all.map((d) => d.seq)).toEqual([...all.map((d) => d.seq)].sort((a, b) => a - b));
+        expect(new Set(all.map((d) => d.seq)).size).toBe(3);
+        // Decisions are not revisions: the head does not move.
+        expect(await store.headRevision()).toBe(0);
+      });
+
+      test("a large batch is written whole, in order", async () => {
+        const batch = Array.from({ length: 1_000 }, (_, i) =>
+          decision({ resource: { type: "document", id: `d${i}` }, allowed: i % 3 === 0, revision: i }),
+        );
+        expect(await store.appendDecisions(batch)).toBe(1_000);
+        const all = await store.listDecisions();
+        expect(all.map((d) => d.resource.id)).toEqual(batch.map((d) => d.resource.id));
+        expect(all.filter((d) => d.allowed)).toHaveLength(334);
+      });
+
+      test("listDecisions filters by every field, combined with AND", async () => {
+        await store.appendDecisions([
+          decision({ at: "2030-01-01T00:00:01.000Z", revision: 1 }),
+          decision({ at: "2030-01-02T00:00:00.000Z", revision: 2, allowed: false }),
+          decision({ at: "2030-01-03T00:00:00.000Z", revision: 3, permission: "edit" }),
+          decision({ at: "2030-01-04T00:00:00.000Z", revision: 4, tenant: B }),
+          decision({
+            at: "2030-01-05T00:00:00.000Z",
+            revision: 5,
+            resource: { type: "folder", id: "readme" },
+          }),
+          decision({ at: "2030-01-06T00:00:00.000Z", revision: 6, subject: { type: "user", id: "bob" } }),
+          decision({
+            at: "2030-01-07T00:00:00.000Z",
+            revision: 7,
+            subject: { type: "user", id: "ann", relation: "member" },
+          }),
+        ]);
+        const revisions = async (filter: Parameters<Store["listDecisions"]>[0]) =>
+          (await store.listDecisions(filter)).map((d) => d.revision);
+        expect(await revisions({ tenant: B })).toEqual([4]);
+        expect(await revisions({ tenant: A, allowed: false })).toEqual([2]);
+        expect(await revisions({ permission: "edit" })).toEqual([3]);
+        expect(await revisions({ resource: { type: "folder", id: "readme" } })).toEqual([5]);
+        expect(await revisions({ subject: { type: "user", id: "ann" } })).toEqual([1, 2, 3, 4, 5]);
+        expect(await revisions({ subject: { type: "user", id: "ann", relation: "member" } })).toEqual([7]);
+        expect(await revisions({ since: "2030-01-02", until: "2030-01-04" })).toEqual([2, 3]);
+        expect(await revisions({ fromRevision: 3, toRevision: 5 })).toEqual([3, 4, 5]);
+        expect(await revisions({ tenant: A, fromRevision: 3, allowed: true, limit: 2 })).toEqual([3, 5]);
+        const [first] = await store.listDecisions({ limit: 1 });
+        expect(await revisions({ afterSeq: first!.seq, limit: 1 })).toEqual([2]);
+      });
+
+      test("purgeDecisions deletes records answered before a time and says how many", async () => {
+        await store.appendDecisions([
+          decision({ at: "2030-01-01T00:00:00.000Z" }),
+          decision({ at: "2030-01-10T00:00:00.000Z" }),
+          decision({ at: "2030-01-20T00:00:00.000Z" }),
+        ]);
+        expect(await store.purgeDecisions("2030-01-10T00:00:00.000Z")).toBe(1);
+        expect(await store.purgeDecisions("2030-01-10T00:00:00.000Z")).toBe(0);
+        expect((await store.listDecisions()).map((d) => d.at)).toEqual([
+          "2030-01-10T00:00:00.000Z",
+          "2030-01-20T00:00:00.000Z",
+        ]);
+        await expectFailure(store.purgeDecisions("last week"), "input", /invalid olderThan `last week`/);
+      });
+
+      test("a batch with one bad record is refused whole, naming the record and field", async () => {
+        await store.appendDecisions([decision()]);
+        await expectFailure(
+          store.appendDecisions([decision(), decision({ permission: "View!" })]),
+          "input",
+          "invalid decision record: permission must be a permission name",
+        );
+        const error = await failure(store.appendDecisions([decision(), decision({ revision: -1 })]));
+        expect(error.place).toEqual({ field: "decisions[1].revision" });
+        await expectFailure(
+          store.appendDecisions([decision({ tenant: "Acme Corp" })]),
+          "input",
+          /invalid tenant name/,
+        );
+        await expectFailure(
+          store.appendDecisions([decision({ at: "yesterday" })]),
+          "input",
+          /decisions\[0\]\.at/,
+        );
+        await expectFailure(
+          store.appendDecisions([decision({ allowed: "yes" as unknown as boolean })]),
+          "input",
+          /allowed must be true or false/,
+        );
+        expect(await store.listDecisions()).toHaveLength(1);
+      });
+
+      test("listDecisions refuses malformed bounds", async () => {
+        await expectFailure(store.listDecisions({ since: "01/02/2030" }), "input", /invalid since/);
+        await expectFailure(store.listDecisions({ fromRevision: -2 }), "input", /invalid fromRevision `-2`/);
+        await expectFailure(store.listDecisions({ limit: 0 }), "input", /invalid limit `0`/);
+        await expectFailure(store.listDecisions({ tenant: "Bad Tenant" }), "input", /invalid tenant name/);
+      });
     });
 
     describe("tokens", () => {

@@ -125,7 +125,8 @@ function describePostgres(): void {
       const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open(url)));
       const { rows } = await admin.query(`SELECT version FROM "${schema}".store_migrations ORDER BY version`);
       expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
-      expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+      // Ascending and unique; gaps are allowed (parallel work takes numbers ahead of merging).
+      expect(MIGRATIONS.every((m, i) => i === 0 || m.version > MIGRATIONS[i - 1]!.version)).toBe(true);
       await Promise.all(stores.map((s) => s.close()));
     });
 
@@ -133,7 +134,7 @@ function describePostgres(): void {
       const { url, schema } = newSchema();
       const store = await open({}, url);
       await store.close();
-      const next = MIGRATIONS.length + 1;
+      const next = (MIGRATIONS.at(-1)?.version ?? 0) + 1;
       const failing = [
         ...MIGRATIONS,
         {

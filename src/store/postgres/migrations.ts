@@ -168,6 +168,29 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    description: "decision log",
+    // As in SQLite: the indexes serve the purge and time window, and tenant + revision range reads.
+    up: `
+      CREATE TABLE decisions (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at TEXT COLLATE "C" NOT NULL,
+        tenant TEXT COLLATE "C" NOT NULL,
+        resource_type TEXT COLLATE "C" NOT NULL,
+        resource_id TEXT COLLATE "C" NOT NULL,
+        permission TEXT COLLATE "C" NOT NULL,
+        subject_type TEXT COLLATE "C" NOT NULL,
+        subject_id TEXT COLLATE "C" NOT NULL,
+        subject_relation TEXT COLLATE "C" NOT NULL,
+        allowed BOOLEAN NOT NULL,
+        revision BIGINT NOT NULL
+      );
+
+      CREATE INDEX decisions_by_at ON decisions (at);
+      CREATE INDEX decisions_by_tenant_revision ON decisions (tenant, revision);
+    `,
+  },
+  {
     version: 7,
     description: "shadow evaluation",
     // As in SQLite: one running session at a time; observations are added as increments.

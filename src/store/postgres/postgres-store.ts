@@ -16,6 +16,7 @@ import type {
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
+import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "../shadow-records.js";
 import type {
   RelationshipFilter,
@@ -34,6 +35,7 @@ import { AuditLog } from "./audit-log.js";
 import { applyChange } from "./change-apply.js";
 import { ChangeTables } from "./change-tables.js";
 import { type PoolOptions, PostgresConnection } from "./connection.js";
+import { DecisionTable } from "./decision-table.js";
 import { GuardsVersions } from "./guards-versions.js";
 import { parseLocation } from "./location.js";
 import { applyMigrations } from "./migrations.js";
@@ -74,6 +76,7 @@ export class PostgresStore implements Store {
   readonly #audit: AuditLog;
   readonly #tokens: TokenTable;
   readonly #shadow: ShadowTables;
+  readonly #decisions: DecisionTable;
   readonly #watch: HeadWatch;
   readonly #listener: RevisionListener;
   /** The newest head this store has seen (its writes, reads of the head, notifications). */
@@ -90,6 +93,7 @@ export class PostgresStore implements Store {
     this.#audit = new AuditLog(this.#now);
     this.#tokens = new TokenTable(this.#now);
     this.#shadow = new ShadowTables(this.#now);
+    this.#decisions = new DecisionTable();
     this.#watch = new HeadWatch({
       readHead: () => this.headRevision(),
       pollMs: watchPollMs,
@@ -183,6 +187,14 @@ export class PostgresStore implements Store {
 
   async listSchemaVersions(): Promise<SchemaVersion[]> {
     return this.#schemas.list(this.#db.sql);
+  }
+
+  async revisionTime(revision: Revision): Promise<string | undefined> {
+    if (!Number.isSafeInteger(revision)) return undefined;
+    const [row] = await this.#db.sql.rows<[string]>("SELECT created_at FROM revisions WHERE revision = $1", [
+      revision,
+    ]);
+    return row?.[0];
   }
 
   async revisionsSince(afterRevision: Revision, limit = DEFAULT_EVENT_LIMIT): Promise<RevisionEvent[]> {
@@ -337,6 +349,18 @@ export class PostgresStore implements Store {
   /** In one transaction, so the session's totals and its rows are of one moment. */
   async readShadow(sessionId: number): Promise<ShadowObservations> {
     return this.#db.transaction((sql) => this.#shadow.read(sql, sessionId));
+  }
+
+  async appendDecisions(records: readonly NewDecision[]): Promise<number> {
+    return this.#db.transaction((sql) => this.#decisions.append(sql, records));
+  }
+
+  async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {
+    return this.#decisions.list(this.#db.sql, filter);
+  }
+
+  async purgeDecisions(olderThan: string): Promise<number> {
+    return this.#decisions.purge(this.#db.sql, olderThan);
   }
 
   /**

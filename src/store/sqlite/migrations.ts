@@ -157,6 +157,30 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    description: "decision log",
+    // Written in batches off the check path and purged by age: the indexes serve the purge and
+    // the time window (`at`) and the incident and replay reads (tenant, then a revision range).
+    up: `
+      CREATE TABLE decisions (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        tenant TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        permission TEXT NOT NULL,
+        subject_type TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        subject_relation TEXT NOT NULL,
+        allowed INTEGER NOT NULL CHECK (allowed IN (0, 1)),
+        revision INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE INDEX decisions_by_at ON decisions (at);
+      CREATE INDEX decisions_by_tenant_revision ON decisions (tenant, revision);
+    `,
+  },
+  {
     version: 7,
     description: "shadow evaluation",
     // One session runs at a time (the partial unique index). Processes add their observations

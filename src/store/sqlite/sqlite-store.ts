@@ -16,6 +16,7 @@ import type {
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
+import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "../shadow-records.js";
 import type {
   RelationshipFilter,
@@ -34,6 +35,7 @@ import { AuditLog } from "./audit-log.js";
 import { applyChange } from "./change-apply.js";
 import { ChangeTables } from "./change-tables.js";
 import { SqliteConnection } from "./connection.js";
+import { DecisionTable } from "./decision-table.js";
 import { GuardsVersions } from "./guards-versions.js";
 import { RelationshipReads } from "./relationship-reads.js";
 import { writeUpdates } from "./relationship-writes.js";
@@ -72,6 +74,7 @@ export class SqliteStore implements Store {
   readonly #audit: AuditLog;
   readonly #tokens: TokenTable;
   readonly #shadow: ShadowTables;
+  readonly #decisions: DecisionTable;
   readonly #watch: HeadWatch;
 
   private constructor(db: SqliteConnection, now: () => Date, watchPollMs: number) {
@@ -85,6 +88,7 @@ export class SqliteStore implements Store {
     this.#audit = new AuditLog(db, this.#now);
     this.#tokens = new TokenTable(db, this.#now);
     this.#shadow = new ShadowTables(db, this.#now);
+    this.#decisions = new DecisionTable(db);
     this.#watch = new HeadWatch({ readHead: () => this.#revisions.head(), pollMs: watchPollMs });
   }
 
@@ -150,6 +154,13 @@ export class SqliteStore implements Store {
 
   async listSchemaVersions(): Promise<SchemaVersion[]> {
     return this.#schemas.list();
+  }
+
+  async revisionTime(revision: Revision): Promise<string | undefined> {
+    if (!Number.isSafeInteger(revision)) return undefined;
+    return this.#db.prepare("SELECT created_at FROM revisions WHERE revision = ?").pluck().get(revision) as
+      | string
+      | undefined;
   }
 
   async revisionsSince(afterRevision: Revision, limit = DEFAULT_EVENT_LIMIT): Promise<RevisionEvent[]> {
@@ -294,6 +305,18 @@ export class SqliteStore implements Store {
 
   async readShadow(sessionId: number): Promise<ShadowObservations> {
     return this.#db.transaction(() => this.#shadow.read(sessionId));
+  }
+
+  async appendDecisions(records: readonly NewDecision[]): Promise<number> {
+    return this.#db.transaction(() => this.#decisions.append(records));
+  }
+
+  async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {
+    return this.#decisions.list(filter);
+  }
+
+  async purgeDecisions(olderThan: string): Promise<number> {
+    return this.#db.transaction(() => this.#decisions.purge(olderThan));
   }
 
   /**
