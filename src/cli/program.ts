@@ -5,6 +5,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
 import { registerPermission } from "./commands/permission.js";
 import { registerRelationship } from "./commands/relationship.js";
+import { registerReplay } from "./commands/replay.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerServe } from "./commands/serve.js";
 import { registerShadow } from "./commands/shadow.js";
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerServe(program, globals);
   registerToken(program, globals);
   registerShadow(program, globals);
+  registerReplay(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -243,6 +243,14 @@ export class GatehouseClient {
   async shadowReport(session?: number): Promise<ShadowReportView> {
     return this.request("GET", `/v1/shadow${session !== undefined ? `?session=${session}` : ""}`);
   }
+
+  /** Replays recorded decisions (of the last `since`, e.g. `24h`) against a change. */
+  async replay(
+    change: number,
+    since?: string,
+  ): Promise<DivergenceReportView & { revision: number; distinct: number; evaluated: number }> {
+    return this.request("POST", "/v1/replay", since !== undefined ? { change, since } : { change });
+  }
 }
 
 export interface ShadowSessionView {

@@ -10,6 +10,7 @@ import { registerAdmin } from "./routes/admin.js";
 import { registerChanges } from "./routes/changes.js";
 import { registerData } from "./routes/data.js";
 import { registerQueries } from "./routes/queries.js";
+import { registerReplay } from "./routes/replay.js";
 import { registerShadow } from "./routes/shadow.js";
 import { ShadowMetrics } from "./shadow-metrics.js";
 
@@ -91,6 +92,7 @@ export async function buildServer(
   registerChanges(app, gatehouse);
   registerAdmin(app, gatehouse, () => auth.forget());
   registerShadow(app, gatehouse);
+  registerReplay(app, gatehouse);
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/console", { schema: { hide: true } }, async (_request, reply) =>

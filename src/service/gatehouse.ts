@@ -6,6 +6,7 @@ import type { FoundSubject } from "../engine/lookup.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
 import { formatRelationship, type ObjectRef, type SubjectRef } from "../model/relationship.js";
+import { type ReplayReport, replayDecisions } from "../rollout/replay.js";
 import { Shadow } from "../rollout/shadow.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
@@ -443,6 +444,15 @@ export class Gatehouse {
     if (filter.tenant !== undefined) checkTenant(filter.tenant, { field: "tenant" });
     await this.decisionLog?.flush();
     return this.store.listDecisions(filter);
+  }
+
+  /**
+   * Replays the recorded decisions against a change (its schema and/or its data, on a private
+   * copy of the indexes) and reports the ones that would answer differently.
+   */
+  async replay(changeId: number, options: { since?: string | undefined } = {}): Promise<ReplayReport> {
+    await this.decisionLog?.flush();
+    return replayDecisions(this.store, changeId, { since: options.since, now: this.now });
   }
 
   async explain(

@@ -267,6 +267,24 @@ describe.each(stores)(
       const viewChecks = recorded.filter((t) => t.check.permission === "view").length;
       expect(metrics).toContain(`gatehouse_shadow_checks_total{evaluated="false"} ${viewChecks}`);
 
+      // Replaying the decision log of the same traffic against the change agrees with the shadow.
+      const replayed = await s.call("POST", "/v1/replay", {
+        token: dev,
+        body: { change: changeId, since: "1h" },
+      });
+      expect(replayed.status).toBe(200);
+      expect(replayed.body.checks).toBe(recorded.length);
+      expect(replayed.body.divergences).toEqual(r.divergences);
+      expect(replayed.body.byPermission).toEqual(r.byPermission);
+      expect(replayed.body).toMatchObject({ wouldBlock: r.wouldBlock, wouldAllow: 0, truncated: false });
+      expect(replayed.body.evaluated).toBe(
+        new Set(
+          recorded
+            .filter((t) => t.check.permission === "generate_link")
+            .map((t) => `${t.tenant} ${t.check.resource} ${t.check.subject}`),
+        ).size,
+      );
+
       const stopped = await s.call("POST", "/v1/shadow/stop", {
         token: dev,
         body: { reason: "seen enough" },
