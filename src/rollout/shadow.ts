@@ -1,3 +1,4 @@
+import type { DataIndex } from "../engine/data-index.js";
 import type { CheckRequest, Engine } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
 import { formatSubject } from "../model/relationship.js";
@@ -18,6 +19,10 @@ import { type DivergenceReport, summarise } from "./divergence-report.js";
 
 /** How often a process adds its observations to the store, and looks for a start or stop. */
 const TICK_MS = 1_000;
+/** Second evaluations waiting at most; past this, a check pays for its own at once. */
+const QUEUE_LIMIT = 50_000;
+/** How long one turn of second evaluations may hold the event loop. */
+const SLICE_MS = 4;
 
 export interface ShadowReport extends DivergenceReport {
   readonly session: number;
@@ -33,6 +38,8 @@ export interface ShadowStats {
   readonly checks: number;
   /** Of those, the checks evaluated a second time (their permission can differ). */
   readonly evaluated: number;
+  /** Checks of a changed permission not compared: the data moved, and the answer with it, first. */
+  readonly moved: number;
   /** Divergences by direction and permission (`type#permission`). */
   readonly divergences: ReadonlyMap<string, { direction: Direction; permission: string; count: number }>;
 }
@@ -45,6 +52,19 @@ interface Candidate {
   activeSchema: CompiledSchema | undefined;
   /** resource type → the members whose answers can differ between the active schema and the candidate */
   changed: Map<string, Set<string>>;
+}
+
+/** A check of a changed permission waiting for its second evaluation. */
+interface Deferred {
+  readonly candidate: Candidate;
+  readonly tenant: string;
+  readonly request: CheckRequest;
+  readonly allowed: boolean;
+  /** The tenant's data the answer was computed on, and its version then. */
+  readonly data: DataIndex;
+  readonly version: number;
+  /** The schema that gave the answer. */
+  readonly active: CompiledSchema;
 }
 
 /** Observations not yet in the store; increments only. */
@@ -63,9 +83,11 @@ interface Pending {
  *
  * Only checks of members whose answers can differ (`changedMembers`: their definition changed,
  * or they depend on one that did) are evaluated again; every other check answers the same by
- * construction. The second evaluation runs inside `observe`, on the same data the answer was
- * computed on: deferred, a write in between could make it compare two different states. It costs
- * about one more check, and only for the changed permissions.
+ * construction. The second evaluation is queued and runs right after, a few milliseconds of
+ * work at a time, so the caller does not wait for it. It stays exact: it runs on the same data
+ * the answer was computed on, which the tenant index's version shows; when a write moved that
+ * data in between, the pair is compared only if the answer given still holds (else it is counted
+ * as `moved`, not as a divergence). A full queue makes the caller evaluate at once instead.
  *
  * Observations are kept in memory and added to the store every second (and at close), off the
  * hot path, as increments, so several processes add up.
@@ -80,6 +102,10 @@ export class Shadow {
   #closed = false;
   #checks = 0;
   #evaluated = 0;
+  #moved = 0;
+  #queue: Array<Deferred | undefined> = [];
+  #queueHead = 0;
+  #scheduled = false;
   readonly #divergences = new Map<string, { direction: Direction; permission: string; count: number }>();
 
   constructor(store: Store, engine: Engine) {
@@ -113,6 +139,7 @@ export class Shadow {
       running: this.#candidate !== undefined,
       checks: this.#checks,
       evaluated: this.#evaluated,
+      moved: this.#moved,
       divergences: this.#divergences,
     };
   }
@@ -151,6 +178,81 @@ export class Shadow {
       candidate.activeSchema = active;
     }
     if (candidate.changed.get(request.resource.type)?.has(request.permission) !== true) return;
+    const index = this.#engine.loadedIndex(tenant);
+    if (index === undefined || this.#queue.length - this.#queueHead >= QUEUE_LIMIT) {
+      // A full queue means evaluation cannot keep up: the caller pays for it now, nothing is lost.
+      this.#evaluate(candidate, tenant, request, allowed);
+      return;
+    }
+    this.#queue.push({
+      candidate,
+      tenant,
+      request,
+      allowed,
+      data: index.data,
+      version: index.data.version,
+      active: active!,
+    });
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#drainSlice());
+    }
+  }
+
+  /** Second evaluations for a few milliseconds at a time, so that waiting requests are not held up. */
+  #drainSlice(): void {
+    this.#scheduled = false;
+    const until = performance.now() + SLICE_MS;
+    let done = 0;
+    while (this.#queueHead < this.#queue.length) {
+      this.#settle(this.#queue[this.#queueHead]!);
+      this.#queue[this.#queueHead++] = undefined;
+      if (++done % 32 === 0 && performance.now() > until) break;
+    }
+    this.#compactQueue();
+    if (this.#queueHead < this.#queue.length && !this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#drainSlice());
+    }
+  }
+
+  /** Settles every queued evaluation now (before a flush or a report). */
+  #drainAll(): void {
+    while (this.#queueHead < this.#queue.length) {
+      this.#settle(this.#queue[this.#queueHead]!);
+      this.#queue[this.#queueHead++] = undefined;
+    }
+    this.#compactQueue();
+  }
+
+  #compactQueue(): void {
+    if (this.#queueHead === this.#queue.length) {
+      this.#queue = [];
+      this.#queueHead = 0;
+    }
+  }
+
+  #settle(item: Deferred | undefined): void {
+    if (item === undefined || item.candidate !== this.#candidate) return;
+    const data = this.#engine.loadedIndex(item.tenant)?.data;
+    if (data !== item.data || data.version !== item.version) {
+      // The tenant's data moved between the answer and now. The candidate is compared only if
+      // the answer given still holds on the data now; otherwise the pair is not comparable.
+      let now: boolean;
+      try {
+        now = data !== undefined && this.#engine.check(item.tenant, item.request, item.active);
+      } catch {
+        now = false;
+      }
+      if (now !== item.allowed) {
+        this.#moved++;
+        return;
+      }
+    }
+    this.#evaluate(item.candidate, item.tenant, item.request, item.allowed);
+  }
+
+  #evaluate(candidate: Candidate, tenant: string, request: CheckRequest, allowed: boolean): void {
     this.#evaluated++;
     let answer: boolean;
     try {
@@ -161,7 +263,7 @@ export class Shadow {
       answer = false;
     }
     if (answer === allowed) return;
-    this.#record(pending, tenant, request, allowed);
+    this.#record(this.#pendingFor(candidate.session.id), tenant, request, allowed);
   }
 
   #pendingFor(sessionId: number): Pending {
@@ -208,6 +310,7 @@ export class Shadow {
 
   /** Adds the pending observations to the store; on failure they stay pending for the next try. */
   async flush(): Promise<void> {
+    this.#drainAll();
     const pending = this.#pending;
     if (pending === undefined) return;
     this.#pending = undefined;

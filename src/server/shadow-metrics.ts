@@ -17,14 +17,15 @@ export class ShadowMetrics {
     });
     new Counter({
       name: "gatehouse_shadow_checks_total",
-      help: "Checks observed while a shadow evaluation ran, by whether the candidate had to evaluate them again",
+      help: "Checks observed while a shadow evaluation ran: evaluated again under the candidate (true), not needed (false), or not comparable because the data moved first (moved)",
       labelNames: ["evaluated"] as const,
       registers: [registry],
       collect() {
         const stats = shadow.stats();
         this.reset();
         this.inc({ evaluated: "true" }, stats.evaluated);
-        this.inc({ evaluated: "false" }, stats.checks - stats.evaluated);
+        this.inc({ evaluated: "moved" }, stats.moved);
+        this.inc({ evaluated: "false" }, stats.checks - stats.evaluated - stats.moved);
       },
     });
     new Counter({

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseChangeFile } from "../../src/changes/change-file.js";
 import { GatehouseError } from "../../src/model/errors.js";
-import { parseObject, parseSubject } from "../../src/model/relationship.js";
+import { parseObject, parseRelationship, parseSubject } from "../../src/model/relationship.js";
 import { Gatehouse } from "../../src/service/gatehouse.js";
 import { SHADOW_SAMPLE_LIMIT } from "../../src/store/shadow-records.js";
 
@@ -84,6 +84,21 @@ describe("shadow evaluation in one process", () => {
     const report = await g.shadow.report();
     expect(report).toMatchObject({ checks: 2, wouldBlock: 1 });
     expect(g.shadow.stats().evaluated).toBe(1);
+  });
+
+  it("compares on the data the answer was computed on: a write in between that changes the answer is not a divergence", async () => {
+    const id = await propose(SCHEMA.replace("permission view = viewer + editor", "permission view = editor"));
+    await g.shadow.start(id, { actor: "lead" });
+    // Both answers are given before the queued second evaluations run; then a write moves ann's.
+    await g.check("acme", ask("document:a", "view", "user:ann"));
+    await g.check("acme", ask("document:b", "view", "user:cat"));
+    await g.writeRelationships("acme", [
+      { operation: "delete", relationship: parseRelationship("document:a#viewer@user:ann") },
+    ]);
+    const report = await g.shadow.report();
+    // cat's answer still holds on the new data, so cat is compared; ann's no longer does.
+    expect(report.divergences.map((d) => d.subject)).toEqual(["user:cat"]);
+    expect(g.shadow.stats()).toMatchObject({ checks: 2, evaluated: 1, moved: 1 });
   });
 
   it("keeps at most the sample limit of distinct checks, and the report says it is a sample", async () => {
