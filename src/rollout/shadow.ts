@@ -84,10 +84,11 @@ interface Pending {
  * Only checks of members whose answers can differ (`changedMembers`: their definition changed,
  * or they depend on one that did) are evaluated again; every other check answers the same by
  * construction. The second evaluation is queued and runs right after, a few milliseconds of
- * work at a time, so the caller does not wait for it. It stays exact: it runs on the same data
- * the answer was computed on, which the tenant index's version shows; when a write moved that
- * data in between, the pair is compared only if the answer given still holds (else it is counted
- * as `moved`, not as a divergence). A full queue makes the caller evaluate at once instead.
+ * work at a time, so the caller does not wait for it. It is exact when the tenant's data did not
+ * move meanwhile (its index version says so; the queue drains within milliseconds, so this is
+ * the usual case). When a write moved it, the pair is compared on the new data only if the
+ * answer given still holds there, and otherwise counted as `moved`, never as a divergence. A
+ * full queue makes the caller evaluate at once instead.
  *
  * Observations are kept in memory and added to the store every second (and at close), off the
  * hot path, as increments, so several processes add up.
