@@ -6,9 +6,11 @@ import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
 import { registerPermission } from "./commands/permission.js";
 import { registerRelationship } from "./commands/relationship.js";
+import { registerReplay } from "./commands/replay.js";
 import { registerRollout } from "./commands/rollout.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerServe } from "./commands/serve.js";
+import { registerShadow } from "./commands/shadow.js";
 import { registerToken } from "./commands/token.js";
 import { registerValidate } from "./commands/validate.js";
 import type { GlobalOptions } from "./context.js";
@@ -40,6 +42,8 @@ export function buildProgram(): Command {
   registerToken(program, globals);
   registerRollout(program, globals);
   registerAudit(program, globals);
+  registerShadow(program, globals);
+  registerReplay(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -339,4 +339,70 @@ export class GatehouseClient {
   async verifyAudit(): Promise<AuditVerificationView> {
     return this.request("GET", "/v1/audit/verify");
   }
+
+  // ---- shadow evaluation and replay ----
+
+  async startShadow(change: number, reason?: string): Promise<ShadowSessionView> {
+    return this.request("POST", "/v1/shadow/start", reason ? { change, reason } : { change });
+  }
+
+  async stopShadow(reason?: string): Promise<ShadowSessionView> {
+    return this.request("POST", "/v1/shadow/stop", reason ? { reason } : {});
+  }
+
+  /** The running session's report, else the newest (or the one named). */
+  async shadowReport(session?: number): Promise<ShadowReportView> {
+    return this.request("GET", `/v1/shadow${session !== undefined ? `?session=${session}` : ""}`);
+  }
+
+  /** Replays recorded decisions (of the last `since`, e.g. `24h`) against a change. */
+  async replay(
+    change: number,
+    since?: string,
+  ): Promise<DivergenceReportView & { revision: number; distinct: number; evaluated: number }> {
+    return this.request("POST", "/v1/replay", since !== undefined ? { change, since } : { change });
+  }
+}
+
+export interface ShadowSessionView {
+  readonly session: number;
+  readonly candidate: { readonly change: number };
+  readonly running: boolean;
+  readonly since: string;
+  readonly until: string | null;
+  readonly startedBy: string;
+  readonly stoppedBy: string | null;
+}
+
+/** What shadow reports and replays share: which checks the candidate answers differently. */
+export interface DivergenceReportView {
+  readonly checks: number;
+  readonly since: string | null;
+  readonly until: string | null;
+  readonly candidate: { readonly change: number };
+  readonly wouldBlock: number;
+  readonly wouldAllow: number;
+  readonly byPermission: ReadonlyArray<{
+    tenant: string;
+    permission: string;
+    wouldBlock: number;
+    wouldAllow: number;
+  }>;
+  readonly divergences: ReadonlyArray<{
+    tenant: string;
+    resource: string;
+    permission: string;
+    subject: string;
+    active: boolean;
+    candidate: boolean;
+    count: number;
+  }>;
+  readonly truncated: boolean;
+}
+
+export interface ShadowReportView extends DivergenceReportView {
+  readonly session: number;
+  readonly running: boolean;
+  readonly startedBy: string;
+  readonly stoppedBy: string | null;
 }

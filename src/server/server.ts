@@ -11,7 +11,10 @@ import { registerAdmin } from "./routes/admin.js";
 import { registerChanges } from "./routes/changes.js";
 import { registerData } from "./routes/data.js";
 import { registerQueries } from "./routes/queries.js";
+import { registerReplay } from "./routes/replay.js";
 import { registerRollout } from "./routes/rollout.js";
+import { registerShadow } from "./routes/shadow.js";
+import { ShadowMetrics } from "./shadow-metrics.js";
 
 export interface ServerOptions {
   /** pino options, or false for no logs (tests). */
@@ -83,6 +86,7 @@ export async function buildServer(
 
   const metrics = new Metrics();
   metrics.install(app);
+  new ShadowMetrics(metrics.registry, gatehouse.shadow);
   const auth = installAuth(app, gatehouse.store);
 
   registerQueries(app, gatehouse, metrics);
@@ -93,6 +97,8 @@ export async function buildServer(
   registerRolloutMetrics(metrics.registry, gatehouse.rollouts);
   gatehouse.rollouts.onPollError = (error) =>
     app.log.error({ err: error }, "reading the rollout state failed");
+  registerShadow(app, gatehouse);
+  registerReplay(app, gatehouse);
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/console", { schema: { hide: true } }, async (_request, reply) =>

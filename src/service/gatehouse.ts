@@ -6,10 +6,13 @@ import type { FoundSubject } from "../engine/lookup.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
 import { formatRelationship, type ObjectRef, type SubjectRef } from "../model/relationship.js";
+import { type ReplayReport, replayDecisions } from "../rollout/replay.js";
 import { Rollouts, type SchemaAnswer } from "../rollout/rollouts.js";
+import { Shadow } from "../rollout/shadow.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
+import type { DecisionFilter, DecisionRecord } from "../store/decision-records.js";
 import { openStore } from "../store/open-store.js";
 import type {
   RelationshipFilter,
@@ -20,6 +23,7 @@ import type {
   StoredRelationship,
   WriteResult,
 } from "../store/store.js";
+import { DecisionLog, type DecisionLogOptions, decisionLogSettings } from "./decision-log.js";
 import { parseTupleLines } from "./tuple-lines.js";
 
 export interface GatehouseOptions {
@@ -29,6 +33,8 @@ export interface GatehouseOptions {
   readonly maxDepth?: number;
   /** How often a rollout started, promoted or rolled back elsewhere is picked up (ms; 0: only at open). */
   readonly rolloutPollMs?: number;
+  /** Recording of answered checks (default: every check, kept 30 days); `{ sample: "off" }` for none. */
+  readonly decisionLog?: DecisionLogOptions;
 }
 
 export interface ConsistencyOptions {
@@ -86,11 +92,17 @@ export class Gatehouse {
   /** Staged rollouts: which tenants a candidate schema answers, and its deny-rate monitors. */
   readonly rollouts: Rollouts;
   private activeAnswer: SchemaAnswer = { version: 0 };
+  /** Shadow evaluation: a candidate schema evaluated beside the active one on every check. */
+  readonly shadow: Shadow;
+  /** Records answered checks off the check path; absent when the log is off. */
+  readonly decisionLog: DecisionLog | undefined;
 
   private constructor(store: Store, options: GatehouseOptions) {
     this.store = store;
     this.engine = new Engine(undefined, options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {});
     this.now = options.now ?? (() => new Date());
+    this.shadow = new Shadow(store, this.engine);
+    this.addCheckObserver(this.shadow);
     this.changes = new Changes({
       store,
       engine: this.engine,
@@ -112,10 +124,16 @@ export class Gatehouse {
       },
     });
     this.rollouts = new Rollouts({ store, engine: this.engine, changes: this.changes, now: this.now });
+    if (decisionLogSettings(options.decisionLog).sample > 0) {
+      const clock = options.now ? () => this.now().getTime() : Date.now;
+      this.decisionLog = new DecisionLog(store, options.decisionLog, clock);
+      this.addCheckObserver(this.decisionLog);
+    }
   }
 
   /** Opens a store (a SQLite file path, or `:memory:`) and loads its schema. */
   static async open(location: string, options: GatehouseOptions = {}): Promise<Gatehouse> {
+    decisionLogSettings(options.decisionLog); // bad options are refused before the store is opened
     return Gatehouse.withStore(await openStore(location), options);
   }
 
@@ -126,6 +144,7 @@ export class Gatehouse {
     await gatehouse.rollouts.refresh();
     const pollMs = options.rolloutPollMs ?? 500;
     if (pollMs > 0) gatehouse.rollouts.follow(pollMs);
+    await gatehouse.shadow.open();
     return gatehouse;
   }
 
@@ -135,6 +154,9 @@ export class Gatehouse {
 
   async close(): Promise<void> {
     this.rollouts.stop();
+    await this.shadow.close();
+    // Checks answered so far are written before the store goes (a CLI check is recorded too).
+    await this.decisionLog?.close();
     await this.store.close();
   }
 
@@ -440,6 +462,25 @@ export class Gatehouse {
         this.observed(tenant, requests[i] as CheckRequest, results[i] as boolean, revision);
     }
     return { results, revision, schema: rollout ? rollout.answer : this.activeSchemaAnswer() };
+  }
+
+  /**
+   * Recorded decisions, oldest first. What this process has buffered is written first, so a
+   * check answered here is listed at once.
+   */
+  async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {
+    if (filter.tenant !== undefined) checkTenant(filter.tenant, { field: "tenant" });
+    await this.decisionLog?.flush();
+    return this.store.listDecisions(filter);
+  }
+
+  /**
+   * Replays the recorded decisions against a change (its schema and/or its data, on a private
+   * copy of the indexes) and reports the ones that would answer differently.
+   */
+  async replay(changeId: number, options: { since?: string | undefined } = {}): Promise<ReplayReport> {
+    await this.decisionLog?.flush();
+    return replayDecisions(this.store, changeId, { since: options.since, now: this.now });
   }
 
   async explain(

@@ -1,6 +1,8 @@
 import type { Relationship } from "../model/relationship.js";
 import type { ChangeStore } from "./change-records.js";
+import type { DecisionStore } from "./decision-records.js";
 import type { RolloutStore } from "./rollout-records.js";
+import type { ShadowStore } from "./shadow-records.js";
 import type { TokenStore } from "./token-records.js";
 
 /**
@@ -94,7 +96,7 @@ export interface WriteOptions {
   readonly reason?: string | undefined;
 }
 
-export interface Store extends ChangeStore, TokenStore, RolloutStore {
+export interface Store extends ChangeStore, TokenStore, RolloutStore, ShadowStore, DecisionStore {
   readonly kind: "sqlite" | "postgres";
 
   /** The newest revision written (0 for an empty store). */
@@ -140,6 +142,9 @@ export interface Store extends ChangeStore, TokenStore, RolloutStore {
   readSchema(atRevision?: Revision): Promise<SchemaVersion | undefined>;
 
   listSchemaVersions(): Promise<SchemaVersion[]>;
+
+  /** When a revision was written (UTC ISO time); `undefined` for 0 and for one not written yet. */
+  revisionTime(revision: Revision): Promise<string | undefined>;
 
   /** Revisions after `afterRevision`, oldest first, at most `limit` of them. */
   revisionsSince(afterRevision: Revision, limit?: number): Promise<RevisionEvent[]>;

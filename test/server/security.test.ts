@@ -91,7 +91,8 @@ describe("HTTP security", () => {
     for (const route of await routes(s)) {
       const tenantRoute = route.path.includes("/tenants/acme") || route.path.startsWith("/v1/changes/1");
       const storeWide =
-        /^\/v1\/(schema|guards|tokens|audit|rollout)/.test(route.path) && route.method !== "GET";
+        /^\/v1\/(schema|guards|tokens|audit|rollout|shadow|replay)/.test(route.path) &&
+        route.method !== "GET";
       if (!tenantRoute && !storeWide) continue;
       const response = await s.call(route.method, route.path, { token: other, body: {} });
       expect(`${route.method} ${route.path}: ${response.status}`).toBe(`${route.method} ${route.path}: 403`);

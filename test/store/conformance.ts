@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ErrorKind, GatehouseError } from "../../src/model/errors.js";
 import { formatRelationship, parseRelationship, type Relationship } from "../../src/model/relationship.js";
 import type { ApplyInput, ChangeSpec, NewAuditRecord, NewChange } from "../../src/store/change-records.js";
+import type { NewDecision } from "../../src/store/decision-records.js";
+import { type Direction, SHADOW_SAMPLE_LIMIT, type ShadowTally } from "../../src/store/shadow-records.js";
 import type { RelationshipUpdate, Revision, Store, UpdateOperation } from "../../src/store/store.js";
 
 /**
@@ -774,6 +776,142 @@ export function describeStoreConformance(
       );
     });
 
+    test("revisionTime says when a revision was written", async () => {
+      expect(await store.revisionTime(1)).toBeUndefined();
+      await store.writeRelationships(A, create("document:a#viewer@user:ann"));
+      setTime("2030-01-01T00:00:09.000Z");
+      await store.writeRelationships(B, create("document:a#viewer@user:ann"));
+      expect(await store.revisionTime(1)).toBe(START);
+      expect(await store.revisionTime(2)).toBe("2030-01-01T00:00:09.000Z");
+      expect(await store.revisionTime(0)).toBeUndefined();
+      expect(await store.revisionTime(3)).toBeUndefined();
+    });
+
+    describe("decision log", () => {
+      const decision = (parts: Partial<NewDecision> = {}): NewDecision => ({
+        at: "2030-01-01T00:00:01.000Z",
+        tenant: A,
+        resource: { type: "document", id: "readme" },
+        permission: "view",
+        subject: { type: "user", id: "ann" },
+        allowed: true,
+        revision: 3,
+        ...parts,
+      });
+
+      test("appendDecisions writes a batch; listDecisions reads it back oldest first with sequence numbers", async () => {
+        const batch = [
+          decision(),
+          decision({ subject: { type: "group", id: "eng", relation: "member" }, allowed: false }),
+          decision({
+            tenant: B,
+            resource: { type: "document", id: "a|b=c" },
+            subject: { type: "user", id: "*" },
+          }),
+        ];
+        expect(await store.appendDecisions(batch)).toBe(3);
+        expect(await store.appendDecisions([])).toBe(0);
+        const all = await store.listDecisions();
+        expect(all.map(({ seq, ...rest }) => rest)).toEqual(batch);
+        expect(all.map((d) => d.seq)).toEqual([...all.map((d) => d.seq)].sort((a, b) => a - b));
+        expect(new Set(all.map((d) => d.seq)).size).toBe(3);
+        // Decisions are not revisions: the head does not move.
+        expect(await store.headRevision()).toBe(0);
+      });
+
+      test("a large batch is written whole, in order", async () => {
+        const batch = Array.from({ length: 1_000 }, (_, i) =>
+          decision({ resource: { type: "document", id: `d${i}` }, allowed: i % 3 === 0, revision: i }),
+        );
+        expect(await store.appendDecisions(batch)).toBe(1_000);
+        const all = await store.listDecisions();
+        expect(all.map((d) => d.resource.id)).toEqual(batch.map((d) => d.resource.id));
+        expect(all.filter((d) => d.allowed)).toHaveLength(334);
+      });
+
+      test("listDecisions filters by every field, combined with AND", async () => {
+        await store.appendDecisions([
+          decision({ at: "2030-01-01T00:00:01.000Z", revision: 1 }),
+          decision({ at: "2030-01-02T00:00:00.000Z", revision: 2, allowed: false }),
+          decision({ at: "2030-01-03T00:00:00.000Z", revision: 3, permission: "edit" }),
+          decision({ at: "2030-01-04T00:00:00.000Z", revision: 4, tenant: B }),
+          decision({
+            at: "2030-01-05T00:00:00.000Z",
+            revision: 5,
+            resource: { type: "folder", id: "readme" },
+          }),
+          decision({ at: "2030-01-06T00:00:00.000Z", revision: 6, subject: { type: "user", id: "bob" } }),
+          decision({
+            at: "2030-01-07T00:00:00.000Z",
+            revision: 7,
+            subject: { type: "user", id: "ann", relation: "member" },
+          }),
+        ]);
+        const revisions = async (filter: Parameters<Store["listDecisions"]>[0]) =>
+          (await store.listDecisions(filter)).map((d) => d.revision);
+        expect(await revisions({ tenant: B })).toEqual([4]);
+        expect(await revisions({ tenant: A, allowed: false })).toEqual([2]);
+        expect(await revisions({ permission: "edit" })).toEqual([3]);
+        expect(await revisions({ resource: { type: "folder", id: "readme" } })).toEqual([5]);
+        expect(await revisions({ subject: { type: "user", id: "ann" } })).toEqual([1, 2, 3, 4, 5]);
+        expect(await revisions({ subject: { type: "user", id: "ann", relation: "member" } })).toEqual([7]);
+        expect(await revisions({ since: "2030-01-02", until: "2030-01-04" })).toEqual([2, 3]);
+        expect(await revisions({ fromRevision: 3, toRevision: 5 })).toEqual([3, 4, 5]);
+        expect(await revisions({ tenant: A, fromRevision: 3, allowed: true, limit: 2 })).toEqual([3, 5]);
+        const [first] = await store.listDecisions({ limit: 1 });
+        expect(await revisions({ afterSeq: first!.seq, limit: 1 })).toEqual([2]);
+      });
+
+      test("purgeDecisions deletes records answered before a time and says how many", async () => {
+        await store.appendDecisions([
+          decision({ at: "2030-01-01T00:00:00.000Z" }),
+          decision({ at: "2030-01-10T00:00:00.000Z" }),
+          decision({ at: "2030-01-20T00:00:00.000Z" }),
+        ]);
+        expect(await store.purgeDecisions("2030-01-10T00:00:00.000Z")).toBe(1);
+        expect(await store.purgeDecisions("2030-01-10T00:00:00.000Z")).toBe(0);
+        expect((await store.listDecisions()).map((d) => d.at)).toEqual([
+          "2030-01-10T00:00:00.000Z",
+          "2030-01-20T00:00:00.000Z",
+        ]);
+        await expectFailure(store.purgeDecisions("last week"), "input", /invalid olderThan `last week`/);
+      });
+
+      test("a batch with one bad record is refused whole, naming the record and field", async () => {
+        await store.appendDecisions([decision()]);
+        await expectFailure(
+          store.appendDecisions([decision(), decision({ permission: "View!" })]),
+          "input",
+          "invalid decision record: permission must be a permission name",
+        );
+        const error = await failure(store.appendDecisions([decision(), decision({ revision: -1 })]));
+        expect(error.place).toEqual({ field: "decisions[1].revision" });
+        await expectFailure(
+          store.appendDecisions([decision({ tenant: "Acme Corp" })]),
+          "input",
+          /invalid tenant name/,
+        );
+        await expectFailure(
+          store.appendDecisions([decision({ at: "yesterday" })]),
+          "input",
+          /decisions\[0\]\.at/,
+        );
+        await expectFailure(
+          store.appendDecisions([decision({ allowed: "yes" as unknown as boolean })]),
+          "input",
+          /allowed must be true or false/,
+        );
+        expect(await store.listDecisions()).toHaveLength(1);
+      });
+
+      test("listDecisions refuses malformed bounds", async () => {
+        await expectFailure(store.listDecisions({ since: "01/02/2030" }), "input", /invalid since/);
+        await expectFailure(store.listDecisions({ fromRevision: -2 }), "input", /invalid fromRevision `-2`/);
+        await expectFailure(store.listDecisions({ limit: 0 }), "input", /invalid limit `0`/);
+        await expectFailure(store.listDecisions({ tenant: "Bad Tenant" }), "input", /invalid tenant name/);
+      });
+    });
+
     describe("tokens", () => {
       const token = (name: string, parts: Partial<Parameters<Store["createToken"]>[0]> = {}) => ({
         name,
@@ -1095,6 +1233,204 @@ export function describeStoreConformance(
           /audit\.action/,
         );
         expect(await store.latestRollout()).toEqual(record);
+      });
+    });
+
+    describe("shadow evaluation", () => {
+      const modelChange = async () =>
+        (
+          await store.createChange(
+            proposal({ intent: "model", spec: spec({ schema: "definition user {}" }) }),
+            audit("change.propose"),
+          )
+        ).id;
+      const shadowAudit = (action: string, changeId: number) =>
+        audit(action, { tenant: null, target: `change:${changeId}` });
+      const divergence = (n: number, active: boolean, count = 1) => ({
+        tenant: A,
+        resource: `document:d${n}`,
+        permission: "view",
+        subject: `user:u${n}`,
+        active,
+        candidate: !active,
+        count,
+      });
+      const tally = (parts: Partial<ShadowTally> = {}): ShadowTally => ({
+        checks: 0,
+        counts: [],
+        divergences: [],
+        dropped: false,
+        ...parts,
+      });
+
+      test("one session runs at a time; start and stop are audited; stopped sessions stay readable", async () => {
+        const id = await modelChange();
+        expect(await store.runningShadow()).toBeUndefined();
+        expect(await store.getShadow()).toBeUndefined();
+        const started = await store.startShadow(
+          { changeId: id, schema: "definition user {}", actor: "ann" },
+          shadowAudit("shadow.start", id),
+        );
+        expect(started).toEqual({
+          id: 1,
+          changeId: id,
+          schema: "definition user {}",
+          startedAt: START,
+          startedBy: "ann",
+          stoppedAt: null,
+          stoppedBy: null,
+          checks: 0,
+          kept: 0,
+          truncated: false,
+        });
+        expect(await store.runningShadow()).toEqual(started);
+        await expectFailure(
+          store.startShadow({ changeId: id, schema: "x", actor: "bob" }, shadowAudit("shadow.start", id)),
+          "conflict",
+          /already running \(change 1, since 2030-01-01T00:00:00.000Z\)/,
+        );
+        setTime("2030-01-01T00:01:00.000Z");
+        const stopped = await store.stopShadow("bob", shadowAudit("shadow.stop", id));
+        expect(stopped).toEqual({ ...started, stoppedAt: "2030-01-01T00:01:00.000Z", stoppedBy: "bob" });
+        expect(await store.runningShadow()).toBeUndefined();
+        expect(await store.getShadow()).toEqual(stopped);
+        expect(await store.getShadow(1)).toEqual(stopped);
+        expect(await store.getShadow(2)).toBeUndefined();
+        await expectFailure(
+          store.stopShadow("bob", shadowAudit("shadow.stop", id)),
+          "not_found",
+          "no shadow evaluation is running",
+        );
+        const second = await store.startShadow(
+          { changeId: id, schema: "definition user {}", actor: "ann" },
+          shadowAudit("shadow.start", id),
+        );
+        expect(second.id).toBe(2);
+        expect((await store.getShadow())?.id).toBe(2);
+        const actions = (await store.listAudit({ target: `change:${id}` })).map((r) => r.action);
+        expect(actions).toEqual(["change.propose", "shadow.start", "shadow.stop", "shadow.start"]);
+      });
+
+      test("a start of an unknown change, or with bad input, writes nothing", async () => {
+        await expectFailure(
+          store.startShadow(
+            { changeId: 99, schema: "definition user {}", actor: "ann" },
+            shadowAudit("shadow.start", 99),
+          ),
+          "not_found",
+          "change 99 does not exist",
+        );
+        const id = await modelChange();
+        await expectFailure(
+          store.startShadow({ changeId: id, schema: "", actor: "ann" }, shadowAudit("shadow.start", id)),
+          "input",
+          "invalid schema: expected text",
+        );
+        expect(await store.getShadow()).toBeUndefined();
+        expect((await store.listAudit({ action: "shadow.start" })).length).toBe(0);
+      });
+
+      test("tallies add up: counts, checks and distinct divergent checks, from several handles", async () => {
+        const id = await modelChange();
+        const session = await store.startShadow(
+          { changeId: id, schema: "definition user {}", actor: "ann" },
+          shadowAudit("shadow.start", id),
+        );
+        const other = options.openAgain ? await options.openAgain(store) : store;
+        try {
+          await store.addShadowTally(
+            session.id,
+            tally({
+              checks: 10,
+              counts: [{ tenant: A, permission: "document#view", direction: "would_block", count: 3 }],
+              divergences: [divergence(1, true, 2), divergence(2, true, 1)],
+            }),
+          );
+          await other.addShadowTally(
+            session.id,
+            tally({
+              checks: 5,
+              counts: [
+                { tenant: A, permission: "document#view", direction: "would_block", count: 1 },
+                { tenant: B, permission: "document#view", direction: "would_allow", count: 1 },
+              ],
+              divergences: [divergence(1, true, 1), { ...divergence(3, false), tenant: B }],
+            }),
+          );
+        } finally {
+          if (other !== store) await other.close();
+        }
+        const read = await store.readShadow(session.id);
+        expect(read.session).toMatchObject({ checks: 15, kept: 3, truncated: false });
+        expect(read.counts).toEqual([
+          { tenant: A, permission: "document#view", direction: "would_block", count: 4 },
+          { tenant: B, permission: "document#view", direction: "would_allow", count: 1 },
+        ]);
+        expect(read.divergences).toEqual([
+          divergence(1, true, 3),
+          divergence(2, true, 1),
+          { ...divergence(3, false), tenant: B },
+        ]);
+      });
+
+      test("distinct divergent checks are kept up to the limit, then only counted, and the session says so", async () => {
+        const id = await modelChange();
+        const session = await store.startShadow(
+          { changeId: id, schema: "definition user {}", actor: "ann" },
+          shadowAudit("shadow.start", id),
+        );
+        const many = Array.from({ length: SHADOW_SAMPLE_LIMIT - 2 }, (_, i) => divergence(i, true));
+        await store.addShadowTally(session.id, tally({ checks: many.length, divergences: many }));
+        expect((await store.getShadow(session.id))?.truncated).toBe(false);
+        const more = [
+          divergence(0, true, 4),
+          ...Array.from({ length: 5 }, (_, i) => divergence(50_000 + i, false)),
+        ];
+        await store.addShadowTally(session.id, tally({ checks: 9, divergences: more }));
+        const read = await store.readShadow(session.id);
+        expect(read.session).toMatchObject({
+          checks: SHADOW_SAMPLE_LIMIT - 2 + 9,
+          kept: SHADOW_SAMPLE_LIMIT,
+          truncated: true,
+        });
+        expect(read.divergences.length).toBe(SHADOW_SAMPLE_LIMIT);
+        expect(read.divergences.find((d) => d.resource === "document:d0")?.count).toBe(5);
+      }, 60_000);
+
+      test("a bad tally is refused whole; an unknown session is not found", async () => {
+        const id = await modelChange();
+        const session = await store.startShadow(
+          { changeId: id, schema: "definition user {}", actor: "ann" },
+          shadowAudit("shadow.start", id),
+        );
+        await expectFailure(
+          store.addShadowTally(
+            session.id,
+            tally({
+              checks: 3,
+              divergences: [divergence(1, true), { ...divergence(2, true), candidate: true }],
+            }),
+          ),
+          "input",
+          "invalid tally.divergences[1]: a divergent check's candidate answer must differ from its active one",
+        );
+        await expectFailure(
+          store.addShadowTally(
+            session.id,
+            tally({ counts: [{ tenant: A, permission: "p", direction: "sideways" as Direction, count: 1 }] }),
+          ),
+          "input",
+          /tally.counts\[0\].direction/,
+        );
+        await expectFailure(store.addShadowTally(session.id, tally({ checks: -1 })), "input", /tally.checks/);
+        expect((await store.readShadow(session.id)).session.checks).toBe(0);
+        expect((await store.readShadow(session.id)).divergences).toEqual([]);
+        await expectFailure(
+          store.addShadowTally(77, tally({ checks: 1 })),
+          "not_found",
+          "shadow session 77 does not exist",
+        );
+        await expectFailure(store.readShadow(77), "not_found", "shadow session 77 does not exist");
       });
     });
 

@@ -230,6 +230,71 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 5,
+    description: "decision log",
+    // As in SQLite: the indexes serve the purge and time window, and tenant + revision range reads.
+    up: `
+      CREATE TABLE decisions (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at TEXT COLLATE "C" NOT NULL,
+        tenant TEXT COLLATE "C" NOT NULL,
+        resource_type TEXT COLLATE "C" NOT NULL,
+        resource_id TEXT COLLATE "C" NOT NULL,
+        permission TEXT COLLATE "C" NOT NULL,
+        subject_type TEXT COLLATE "C" NOT NULL,
+        subject_id TEXT COLLATE "C" NOT NULL,
+        subject_relation TEXT COLLATE "C" NOT NULL,
+        allowed BOOLEAN NOT NULL,
+        revision BIGINT NOT NULL
+      );
+
+      CREATE INDEX decisions_by_at ON decisions (at);
+      CREATE INDEX decisions_by_tenant_revision ON decisions (tenant, revision);
+    `,
+  },
+  {
+    version: 7,
+    description: "shadow evaluation",
+    // As in SQLite: one running session at a time; observations are added as increments.
+    up: `
+      CREATE TABLE shadow_sessions (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        change_id BIGINT NOT NULL REFERENCES changes (id),
+        schema_text TEXT NOT NULL,
+        started_at TEXT COLLATE "C" NOT NULL,
+        started_by TEXT COLLATE "C" NOT NULL,
+        stopped_at TEXT COLLATE "C",
+        stopped_by TEXT COLLATE "C",
+        checks BIGINT NOT NULL DEFAULT 0,
+        kept BIGINT NOT NULL DEFAULT 0,
+        truncated BOOLEAN NOT NULL DEFAULT FALSE
+      );
+
+      CREATE UNIQUE INDEX shadow_sessions_one_running ON shadow_sessions ((stopped_at IS NULL))
+        WHERE stopped_at IS NULL;
+
+      CREATE TABLE shadow_counts (
+        session BIGINT NOT NULL REFERENCES shadow_sessions (id),
+        tenant TEXT COLLATE "C" NOT NULL,
+        permission TEXT COLLATE "C" NOT NULL,
+        direction TEXT COLLATE "C" NOT NULL CHECK (direction IN ('would_block', 'would_allow')),
+        count BIGINT NOT NULL,
+        PRIMARY KEY (session, tenant, permission, direction)
+      );
+
+      CREATE TABLE shadow_divergences (
+        session BIGINT NOT NULL REFERENCES shadow_sessions (id),
+        tenant TEXT COLLATE "C" NOT NULL,
+        resource TEXT COLLATE "C" NOT NULL,
+        permission TEXT COLLATE "C" NOT NULL,
+        subject TEXT COLLATE "C" NOT NULL,
+        active BOOLEAN NOT NULL,
+        count BIGINT NOT NULL,
+        PRIMARY KEY (session, tenant, resource, permission, subject, active)
+      );
+    `,
+  },
+  {
     version: 8,
     description: "staged rollouts",
     // As in SQLite: the partial unique index makes "one rollout at a time" hold across nodes.

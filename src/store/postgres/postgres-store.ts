@@ -17,7 +17,9 @@ import type {
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
+import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "../rollout-records.js";
+import type { ShadowObservations, ShadowSession, ShadowTally } from "../shadow-records.js";
 import type {
   RelationshipFilter,
   RelationshipShape,
@@ -35,6 +37,7 @@ import { AuditLog } from "./audit-log.js";
 import { applyChange } from "./change-apply.js";
 import { ChangeTables } from "./change-tables.js";
 import { type PoolOptions, PostgresConnection } from "./connection.js";
+import { DecisionTable } from "./decision-table.js";
 import { GuardsVersions } from "./guards-versions.js";
 import { parseLocation } from "./location.js";
 import { applyMigrations } from "./migrations.js";
@@ -45,6 +48,7 @@ import { RevisionListener } from "./revision-listener.js";
 import { checkRevision, Revisions } from "./revisions.js";
 import { RolloutTable } from "./rollout-table.js";
 import { SchemaVersions } from "./schema-versions.js";
+import { ShadowTables } from "./shadow-tables.js";
 import { TokenTable } from "./token-table.js";
 
 export interface PostgresStoreOptions extends PoolOptions {
@@ -75,6 +79,8 @@ export class PostgresStore implements Store {
   readonly #audit: AuditLog;
   readonly #tokens: TokenTable;
   readonly #rollouts: RolloutTable;
+  readonly #shadow: ShadowTables;
+  readonly #decisions: DecisionTable;
   readonly #watch: HeadWatch;
   readonly #listener: RevisionListener;
   /** The newest head this store has seen (its writes, reads of the head, notifications). */
@@ -91,6 +97,8 @@ export class PostgresStore implements Store {
     this.#audit = new AuditLog(this.#now);
     this.#tokens = new TokenTable(this.#now);
     this.#rollouts = new RolloutTable(this.#now);
+    this.#shadow = new ShadowTables(this.#now);
+    this.#decisions = new DecisionTable();
     this.#watch = new HeadWatch({
       readHead: () => this.headRevision(),
       pollMs: watchPollMs,
@@ -184,6 +192,14 @@ export class PostgresStore implements Store {
 
   async listSchemaVersions(): Promise<SchemaVersion[]> {
     return this.#schemas.list(this.#db.sql);
+  }
+
+  async revisionTime(revision: Revision): Promise<string | undefined> {
+    if (!Number.isSafeInteger(revision)) return undefined;
+    const [row] = await this.#db.sql.rows<[string]>("SELECT created_at FROM revisions WHERE revision = $1", [
+      revision,
+    ]);
+    return row?.[0];
   }
 
   async revisionsSince(afterRevision: Revision, limit = DEFAULT_EVENT_LIMIT): Promise<RevisionEvent[]> {
@@ -330,6 +346,56 @@ export class PostgresStore implements Store {
       await this.#audit.append(sql, audit);
       return record;
     });
+  }
+
+  async startShadow(
+    input: { changeId: number; schema: string; actor: string },
+    audit: NewAuditRecord,
+  ): Promise<ShadowSession> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const session = await this.#shadow.start(sql, input.changeId, input.schema, input.actor);
+      await this.#audit.append(sql, audit);
+      return session;
+    });
+  }
+
+  async stopShadow(actor: string, audit: NewAuditRecord): Promise<ShadowSession> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const session = await this.#shadow.stop(sql, actor);
+      await this.#audit.append(sql, audit);
+      return session;
+    });
+  }
+
+  async runningShadow(): Promise<ShadowSession | undefined> {
+    return this.#shadow.running(this.#db.sql);
+  }
+
+  async getShadow(id?: number): Promise<ShadowSession | undefined> {
+    return this.#shadow.get(this.#db.sql, id);
+  }
+
+  async addShadowTally(sessionId: number, tally: ShadowTally): Promise<void> {
+    await this.#db.transaction((sql) => this.#shadow.addTally(sql, sessionId, tally));
+  }
+
+  /** In one transaction, so the session's totals and its rows are of one moment. */
+  async readShadow(sessionId: number): Promise<ShadowObservations> {
+    return this.#db.transaction((sql) => this.#shadow.read(sql, sessionId));
+  }
+
+  async appendDecisions(records: readonly NewDecision[]): Promise<number> {
+    return this.#db.transaction((sql) => this.#decisions.append(sql, records));
+  }
+
+  async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {
+    return this.#decisions.list(this.#db.sql, filter);
+  }
+
+  async purgeDecisions(olderThan: string): Promise<number> {
+    return this.#decisions.purge(this.#db.sql, olderThan);
   }
 
   /**

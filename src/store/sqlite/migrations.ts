@@ -189,6 +189,74 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 5,
+    description: "decision log",
+    // Written in batches off the check path and purged by age: the indexes serve the purge and
+    // the time window (`at`) and the incident and replay reads (tenant, then a revision range).
+    up: `
+      CREATE TABLE decisions (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        tenant TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        permission TEXT NOT NULL,
+        subject_type TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        subject_relation TEXT NOT NULL,
+        allowed INTEGER NOT NULL CHECK (allowed IN (0, 1)),
+        revision INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE INDEX decisions_by_at ON decisions (at);
+      CREATE INDEX decisions_by_tenant_revision ON decisions (tenant, revision);
+    `,
+  },
+  {
+    version: 7,
+    description: "shadow evaluation",
+    // One session runs at a time (the partial unique index). Processes add their observations
+    // as increments. A divergent check's candidate answer is the opposite of `active`, so only
+    // `active` is stored; the cap on kept checks is counted in `kept`.
+    up: `
+      CREATE TABLE shadow_sessions (
+        id INTEGER PRIMARY KEY,
+        change_id INTEGER NOT NULL REFERENCES changes (id),
+        schema_text TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        started_by TEXT NOT NULL,
+        stopped_at TEXT,
+        stopped_by TEXT,
+        checks INTEGER NOT NULL DEFAULT 0,
+        kept INTEGER NOT NULL DEFAULT 0,
+        truncated INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+
+      CREATE UNIQUE INDEX shadow_sessions_one_running ON shadow_sessions ((stopped_at IS NULL))
+        WHERE stopped_at IS NULL;
+
+      CREATE TABLE shadow_counts (
+        session INTEGER NOT NULL REFERENCES shadow_sessions (id),
+        tenant TEXT NOT NULL,
+        permission TEXT NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('would_block', 'would_allow')),
+        count INTEGER NOT NULL,
+        PRIMARY KEY (session, tenant, permission, direction)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE shadow_divergences (
+        session INTEGER NOT NULL REFERENCES shadow_sessions (id),
+        tenant TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        permission TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        active INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (session, tenant, resource, permission, subject, active)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
     version: 8,
     description: "staged rollouts",
     // One row per rollout; the partial unique index is what makes "one rollout at a time" hold

@@ -17,7 +17,9 @@ import type {
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
+import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "../rollout-records.js";
+import type { ShadowObservations, ShadowSession, ShadowTally } from "../shadow-records.js";
 import type {
   RelationshipFilter,
   RelationshipShape,
@@ -35,6 +37,7 @@ import { AuditLog } from "./audit-log.js";
 import { applyChange } from "./change-apply.js";
 import { ChangeTables } from "./change-tables.js";
 import { SqliteConnection } from "./connection.js";
+import { DecisionTable } from "./decision-table.js";
 import { GuardsVersions } from "./guards-versions.js";
 import { RelationshipReads } from "./relationship-reads.js";
 import { writeUpdates } from "./relationship-writes.js";
@@ -42,6 +45,7 @@ import { revisionEvents } from "./revision-events.js";
 import { Revisions } from "./revisions.js";
 import { RolloutTable } from "./rollout-table.js";
 import { SchemaVersions } from "./schema-versions.js";
+import { ShadowTables } from "./shadow-tables.js";
 import { TokenTable } from "./token-table.js";
 
 export interface SqliteStoreOptions {
@@ -73,6 +77,8 @@ export class SqliteStore implements Store {
   readonly #audit: AuditLog;
   readonly #tokens: TokenTable;
   readonly #rollouts: RolloutTable;
+  readonly #shadow: ShadowTables;
+  readonly #decisions: DecisionTable;
   readonly #watch: HeadWatch;
 
   private constructor(db: SqliteConnection, now: () => Date, watchPollMs: number) {
@@ -86,6 +92,8 @@ export class SqliteStore implements Store {
     this.#audit = new AuditLog(db, this.#now);
     this.#tokens = new TokenTable(db, this.#now);
     this.#rollouts = new RolloutTable(db, this.#now);
+    this.#shadow = new ShadowTables(db, this.#now);
+    this.#decisions = new DecisionTable(db);
     this.#watch = new HeadWatch({ readHead: () => this.#revisions.head(), pollMs: watchPollMs });
   }
 
@@ -151,6 +159,13 @@ export class SqliteStore implements Store {
 
   async listSchemaVersions(): Promise<SchemaVersion[]> {
     return this.#schemas.list();
+  }
+
+  async revisionTime(revision: Revision): Promise<string | undefined> {
+    if (!Number.isSafeInteger(revision)) return undefined;
+    return this.#db.prepare("SELECT created_at FROM revisions WHERE revision = ?").pluck().get(revision) as
+      | string
+      | undefined;
   }
 
   async revisionsSince(afterRevision: Revision, limit = DEFAULT_EVENT_LIMIT): Promise<RevisionEvent[]> {
@@ -288,6 +303,53 @@ export class SqliteStore implements Store {
       this.#audit.append(audit);
       return record;
     });
+  }
+
+  async startShadow(
+    input: { changeId: number; schema: string; actor: string },
+    audit: NewAuditRecord,
+  ): Promise<ShadowSession> {
+    return this.#db.transaction(() => {
+      const session = this.#shadow.start(input.changeId, input.schema, input.actor);
+      this.#audit.append(audit);
+      return session;
+    });
+  }
+
+  async stopShadow(actor: string, audit: NewAuditRecord): Promise<ShadowSession> {
+    return this.#db.transaction(() => {
+      const session = this.#shadow.stop(actor);
+      this.#audit.append(audit);
+      return session;
+    });
+  }
+
+  async runningShadow(): Promise<ShadowSession | undefined> {
+    return this.#shadow.running();
+  }
+
+  async getShadow(id?: number): Promise<ShadowSession | undefined> {
+    return this.#shadow.get(id);
+  }
+
+  async addShadowTally(sessionId: number, tally: ShadowTally): Promise<void> {
+    this.#db.transaction(() => this.#shadow.addTally(sessionId, tally));
+  }
+
+  async readShadow(sessionId: number): Promise<ShadowObservations> {
+    return this.#db.transaction(() => this.#shadow.read(sessionId));
+  }
+
+  async appendDecisions(records: readonly NewDecision[]): Promise<number> {
+    return this.#db.transaction(() => this.#decisions.append(records));
+  }
+
+  async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {
+    return this.#decisions.list(filter);
+  }
+
+  async purgeDecisions(olderThan: string): Promise<number> {
+    return this.#db.transaction(() => this.#decisions.purge(olderThan));
   }
 
   /**
