@@ -326,7 +326,28 @@ export class Changes {
       throw error;
     }
     await this.context.applied(change.tenant, result);
+    // A revert marks its original reverted when it lands, whether it was applied by `change
+    // revert` at once or, blocked at first, approved and applied later with `change apply`.
+    if (change.intent === "revert" && change.revertOf !== null)
+      await this.markReverted(change.revertOf, change, options);
     return { change: result.change, plan, revision: result.revision };
+  }
+
+  private async markReverted(id: number, revert: ChangeRecord, options: Actor): Promise<void> {
+    const original = await this.get(id);
+    if (original.state !== "applied") return;
+    await this.store.updateChange(
+      id,
+      { state: "reverted", revertedBy: revert.id },
+      {
+        actor: options.actor,
+        action: "change.revert",
+        tenant: original.tenant,
+        target: `change:${id}`,
+        reason: revert.reason,
+        details: { revert: revert.id },
+      },
+    );
   }
 
   // ---- revert and restore ------------------------------------------------------------------
@@ -377,18 +398,6 @@ export class Changes {
     const { plan } = await this.plan(revert.id, options);
     if (plan.blocked) return { revert: await this.get(revert.id), plan, applied: false };
     await this.apply(revert.id, options);
-    await this.store.updateChange(
-      id,
-      { state: "reverted", revertedBy: revert.id },
-      {
-        actor: options.actor,
-        action: "change.revert",
-        tenant: original.tenant,
-        target: `change:${id}`,
-        reason,
-        details: { revert: revert.id },
-      },
-    );
     return { revert: await this.get(revert.id), plan, applied: true };
   }
 

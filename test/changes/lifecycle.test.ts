@@ -151,6 +151,21 @@ describe("the change lifecycle", () => {
     expect(plan.lost.map((r) => r.subject)).toEqual(["user:cid"]);
   });
 
+  it("a revert blocked at first, approved and applied later, marks its original reverted", async () => {
+    const change = await propose("intent: grant\nreason: share\nwrite:\n  - doc:d3#viewer@user:cid\n");
+    await g.changes.plan(change.id, { actor: "ann" });
+    await g.changes.apply(change.id, { actor: "ann" });
+    const { revert, applied } = await g.changes.revert(change.id, { actor: "bob" });
+    expect(applied).toBe(false);
+    expect((await g.changes.get(change.id)).state).toBe("applied");
+    await g.changes.approve(revert.id, { actor: "cid" });
+    await g.changes.apply(revert.id, { actor: "bob" });
+    const original = await g.changes.get(change.id);
+    expect(original.state).toBe("reverted");
+    expect(original.revertedBy).toBe(revert.id);
+    expect(await check(g, "doc:d3#view@user:cid")).toBe(false);
+  });
+
   it("restore proposes the change back to a past revision", async () => {
     const before = g.revision;
     await g.writeRelationships("acme", [
