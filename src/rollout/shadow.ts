@@ -88,7 +88,8 @@ interface Pending {
  * move meanwhile (its index version says so; the queue drains within milliseconds, so this is
  * the usual case). When a write moved it, the pair is compared on the new data only if the
  * answer given still holds there, and otherwise counted as `moved`, never as a divergence. A
- * full queue makes the caller evaluate at once instead.
+ * full queue makes the caller evaluate at once instead. Checks of tenants in a staged rollout are
+ * not observed: a rollout's candidate answered them, not the active schema the session compares.
  *
  * Observations are kept in memory and added to the store every second (and at close), off the
  * hot path, as increments, so several processes add up.
@@ -167,9 +168,17 @@ export class Shadow {
   }
 
   /** Sees one answered check; see the class comment for why the second evaluation runs here. */
-  observe(tenant: string, request: CheckRequest, allowed: boolean, _revision: Revision): void {
+  observe(
+    tenant: string,
+    request: CheckRequest,
+    allowed: boolean,
+    _revision: Revision,
+    rolledOut: boolean,
+  ): void {
     const candidate = this.#candidate;
-    if (candidate === undefined) return;
+    // A tenant in a staged rollout is answered by the rollout's candidate, not the active schema
+    // this session compares against; its checks say nothing about the shadowed change.
+    if (candidate === undefined || rolledOut) return;
     this.#checks++;
     const pending = this.#pendingFor(candidate.session.id);
     pending.checks++;

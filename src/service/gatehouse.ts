@@ -61,7 +61,17 @@ export interface CheckResult {
  * it must be cheap and must never throw into the caller (queue work, do it later).
  */
 export interface CheckObserver {
-  observe(tenant: string, request: CheckRequest, allowed: boolean, revision: Revision): void;
+  /**
+   * `rolledOut`: the tenant is in a staged rollout, so a rollout's candidate schema gave the
+   * answer rather than the active one.
+   */
+  observe(
+    tenant: string,
+    request: CheckRequest,
+    allowed: boolean,
+    revision: Revision,
+    rolledOut: boolean,
+  ): void;
 }
 
 export interface ImportOptions extends ActorOptions {
@@ -409,10 +419,16 @@ export class Gatehouse {
     };
   }
 
-  private observed(tenant: string, request: CheckRequest, allowed: boolean, revision: Revision): void {
+  private observed(
+    tenant: string,
+    request: CheckRequest,
+    allowed: boolean,
+    revision: Revision,
+    rolledOut: boolean,
+  ): void {
     for (const observer of this.observers) {
       try {
-        observer.observe(tenant, request, allowed, revision);
+        observer.observe(tenant, request, allowed, revision, rolledOut);
       } catch {
         // An observer's failure (a full queue, a bug) must never change or fail the answer.
       }
@@ -430,7 +446,7 @@ export class Gatehouse {
       ? this.rollouts.check(rollout, tenant, request)
       : this.engine.check(tenant, request);
     const revision = this.appliedRevision;
-    if (this.observers.length > 0) this.observed(tenant, request, allowed, revision);
+    if (this.observers.length > 0) this.observed(tenant, request, allowed, revision, rollout !== undefined);
     return { allowed, revision, schema: rollout ? rollout.answer : this.activeSchemaAnswer() };
   }
 
@@ -459,7 +475,13 @@ export class Gatehouse {
     );
     if (this.observers.length > 0) {
       for (let i = 0; i < results.length; i++)
-        this.observed(tenant, requests[i] as CheckRequest, results[i] as boolean, revision);
+        this.observed(
+          tenant,
+          requests[i] as CheckRequest,
+          results[i] as boolean,
+          revision,
+          rollout !== undefined,
+        );
     }
     return { results, revision, schema: rollout ? rollout.answer : this.activeSchemaAnswer() };
   }

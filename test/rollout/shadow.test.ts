@@ -74,6 +74,23 @@ describe("shadow evaluation in one process", () => {
     expect(g.shadow.stats()).toMatchObject({ checks: 3, evaluated: 2 });
   });
 
+  it("does not count checks of tenants a staged rollout answers: their answer is not the active schema's", async () => {
+    await g.importRelationships("beta", "document:a#viewer@user:ann\ndocument:a#editor@user:bob");
+    const shadowed = await propose(SCHEMA.replace("  permission comment = viewer + editor\n", ""));
+    const rolled = await propose(
+      SCHEMA.replace("permission view = viewer + editor", "permission view = editor"),
+    );
+    await g.changes.plan(rolled, { actor: "dev" });
+    await g.rollouts.start(rolled, { actor: "lead", tenants: ["beta"] });
+    await g.shadow.start(shadowed, { actor: "lead" });
+    expect((await g.check("beta", ask("document:a", "view", "user:ann"))).allowed).toBe(false);
+    await g.check("beta", ask("document:a", "comment", "user:ann"));
+    await g.check("acme", ask("document:a", "comment", "user:ann"));
+    const report = await g.shadow.report();
+    expect(report).toMatchObject({ checks: 1, wouldBlock: 1 });
+    expect(report.divergences.map((d) => d.tenant)).toEqual(["acme"]);
+  });
+
   it("follows a change of the active schema while it runs: once active and candidate agree, nothing diverges", async () => {
     const stricter = SCHEMA.replace("permission view = viewer + editor", "permission view = editor");
     const id = await propose(stricter);
