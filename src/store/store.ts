@@ -1,6 +1,7 @@
 import type { Relationship } from "../model/relationship.js";
 import type { ChangeStore } from "./change-records.js";
 import type { DecisionStore } from "./decision-records.js";
+import type { LifecycleStore } from "./lifecycle-records.js";
 import type { RolloutStore } from "./rollout-records.js";
 import type { ShadowStore } from "./shadow-records.js";
 import type { TokenStore } from "./token-records.js";
@@ -96,7 +97,13 @@ export interface WriteOptions {
   readonly reason?: string | undefined;
 }
 
-export interface Store extends ChangeStore, TokenStore, RolloutStore, ShadowStore, DecisionStore {
+export interface Store
+  extends ChangeStore,
+    TokenStore,
+    RolloutStore,
+    ShadowStore,
+    DecisionStore,
+    LifecycleStore {
   readonly kind: "sqlite" | "postgres";
 
   /** The newest revision written (0 for an empty store). */
