@@ -1,5 +1,7 @@
+import type { ChangeContext } from "../changes/change-context.js";
 import { Changes } from "../changes/lifecycle.js";
 import { orphanedShapes } from "../changes/orphans.js";
+import { SubjectLifecycle } from "../changes/subject-lifecycle.js";
 import { type CheckRequest, Engine, TenantIndex } from "../engine/engine.js";
 import type { ExplainNode } from "../engine/explain.js";
 import type { FoundSubject } from "../engine/lookup.js";
@@ -87,6 +89,8 @@ export class Gatehouse {
   private schemaVersion: SchemaVersion | undefined;
   /** Propose, plan, approve, apply, revert and restore changes; guards. */
   readonly changes: Changes;
+  /** Soft delete, restore, merge and purge of subjects and tenants; the retention window. */
+  readonly lifecycle: SubjectLifecycle;
   readonly now: () => Date;
   private observers: readonly CheckObserver[] = [];
   /** Staged rollouts: which tenants a candidate schema answers, and its deny-rate monitors. */
@@ -103,7 +107,7 @@ export class Gatehouse {
     this.now = options.now ?? (() => new Date());
     this.shadow = new Shadow(store, this.engine);
     this.addCheckObserver(this.shadow);
-    this.changes = new Changes({
+    const context: ChangeContext = {
       store,
       engine: this.engine,
       now: this.now,
@@ -122,7 +126,9 @@ export class Gatehouse {
         });
         if (result.schemaVersion) await this.rollouts.changeApplied(result.change.id, result.revision);
       },
-    });
+    };
+    this.changes = new Changes(context);
+    this.lifecycle = new SubjectLifecycle(context);
     this.rollouts = new Rollouts({ store, engine: this.engine, changes: this.changes, now: this.now });
     if (decisionLogSettings(options.decisionLog).sample > 0) {
       const clock = options.now ? () => this.now().getTime() : Date.now;
