@@ -352,15 +352,15 @@ export class GatehouseClient {
   }
 
   async deleteTenant(tenant: string, reason?: string): Promise<LifecycleProposalView> {
-    return this.request("POST", this.tenantPath(tenant, "delete"), reason ? { reason } : {});
+    return this.request("POST", this.tenantPath(tenant, "lifecycle/delete"), reason ? { reason } : {});
   }
 
   async restoreTenant(tenant: string, reason?: string): Promise<LifecycleProposalView> {
-    return this.request("POST", this.tenantPath(tenant, "restore"), reason ? { reason } : {});
+    return this.request("POST", this.tenantPath(tenant, "lifecycle/restore"), reason ? { reason } : {});
   }
 
   async purgeTenant(tenant: string, reason?: string): Promise<LifecycleProposalView> {
-    return this.request("POST", this.tenantPath(tenant, "purge"), reason ? { reason } : {});
+    return this.request("POST", this.tenantPath(tenant, "lifecycle/purge"), reason ? { reason } : {});
   }
 
   async retention(): Promise<RetentionView> {

@@ -76,7 +76,7 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
     );
 
     app.post<{ Params: { tenant: string }; Body: { reason?: string } | undefined }>(
-      `/v1/tenants/:tenant/${operation}`,
+      `/v1/tenants/:tenant/lifecycle/${operation}`,
       {
         config: propose,
         schema: {
