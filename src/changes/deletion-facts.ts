@@ -173,11 +173,11 @@ export function formatDeletionFacts(facts: DeletionFacts): string[] {
   if (facts.relationships === 0) lines.push("  it holds nothing");
   for (const l of facts.asSubject)
     lines.push(
-      `  holds: ${l.resourceType}#${l.relation} on ${l.distinct} ${l.resourceType}${l.distinct === 1 ? "" : "s"} (${l.count} relationships)`,
+      `  holds: ${l.resourceType}#${l.relation} on ${l.distinct} ${l.resourceType}${l.distinct === 1 ? "" : "s"} (${l.count} relationship${l.count === 1 ? "" : "s"})`,
     );
   for (const l of facts.asResource)
     lines.push(
-      `  ${facts.scope === "tenant" ? "has" : "its"} ${l.resourceType}#${l.relation}: ${l.distinct} ${l.subjectType} subject${l.distinct === 1 ? "" : "s"} (${l.count} relationships)`,
+      `  ${facts.scope === "tenant" ? "has" : "its"} ${l.resourceType}#${l.relation}: ${l.distinct} ${l.subjectType} subject${l.distinct === 1 ? "" : "s"} (${l.count} relationship${l.count === 1 ? "" : "s"})`,
     );
   for (const r of facts.reach)
     lines.push(
