@@ -161,10 +161,7 @@ export async function proposeRestore(
   const target = await resolveTarget(context, scope, text, options.tenant);
   const deletions = await appliedDeletions(context, target);
   if (deletions.length === 0) {
-    throw new GatehouseError(
-      "not_found",
-      `nothing to restore: ${describeTarget(target)} was never deleted (no applied \`delete\` change names it)`,
-    );
+    throw new GatehouseError("not_found", `nothing to restore: ${await neverDeleted(context, target)}`);
   }
   const restorable = deletions.filter((d) => d.purgedBy === undefined);
   if (restorable.length === 0) {
@@ -254,4 +251,22 @@ export async function checkRestoreStillPossible(
       );
     }
   }
+}
+
+/**
+ * Why a target has no applied deletion: never proposed, or proposed but not applied (or
+ * reverted since), naming those changes so the person knows where to look.
+ */
+export async function neverDeleted(context: ChangeContext, target: LifecycleTarget): Promise<string> {
+  const records = await context.store.listLifecycle({
+    tenant: target.tenant,
+    scope: target.scope,
+    target: target.target,
+    kind: "delete",
+  });
+  if (records.length === 0) return `${describeTarget(target)} was never deleted`;
+  const states: string[] = [];
+  for (const r of records)
+    states.push(`change ${r.changeId} is ${(await context.store.getChange(r.changeId))?.state}`);
+  return `no deletion of ${describeTarget(target)} is applied (${states.join(", ")})`;
 }

@@ -10,6 +10,7 @@ import {
   describeTarget,
   type LifecycleOptions,
   type LifecycleTarget,
+  neverDeleted,
   resolveTarget,
 } from "./deletion.js";
 import { buildBundle, bundleChecksum, writeBundle } from "./export-bundle.js";
@@ -81,7 +82,7 @@ export async function proposePurge(
     throw new GatehouseError(
       "conflict",
       all.length === 0
-        ? `nothing to purge: ${describeTarget(target)} was never deleted; a purge only removes for good what an applied deletion removed (first: gatehouse ${scope} delete ${target.target})`
+        ? `nothing to purge: ${await neverDeleted(context, target)}; a purge only removes for good what an applied deletion removed (first: gatehouse ${scope} delete ${target.target})`
         : `nothing to purge: what the deletion of ${describeTarget(target)} removed was purged already by change ${all.map((d) => d.purgedBy).join(", ")}`,
     );
   }

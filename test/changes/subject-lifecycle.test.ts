@@ -85,6 +85,20 @@ describe("subject lifecycle", () => {
     expect(await check("doc:d2#view@user:ann")).toBe(false);
   });
 
+  it("restore and purge name a deletion that was reverted or is not applied yet", async () => {
+    const id = (await g.lifecycle.delete("subject", "account:a1", who)).id;
+    const pending = await rejection(g.lifecycle.restore("subject", "account:a1", who));
+    expect(pending.message).toBe(
+      `nothing to restore: no deletion of \`account:a1\` in tenant \`acme\` is applied (change ${id} is proposed)`,
+    );
+    await land(id);
+    await g.changes.revert(id, { actor: "ann" });
+    const purge = await rejection(g.lifecycle.purge("subject", "account:a1", { ...who, exportDir }));
+    expect(purge.message).toContain(
+      `no deletion of \`account:a1\` in tenant \`acme\` is applied (change ${id} is reverted)`,
+    );
+  });
+
   it("a subject deletion's plan names what it reaches per permission", async () => {
     const id = (await g.lifecycle.delete("subject", "user:ann", who)).id;
     const { plan } = await g.changes.plan(id, { actor: "ann" });
