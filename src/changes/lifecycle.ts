@@ -8,9 +8,6 @@ import type { ApplyResult, ChangeRecord, ChangeSpec, Intent } from "../store/cha
 import type { RelationshipFilter, Revision, Store } from "../store/store.js";
 import type { Actor, ChangeContext } from "./change-context.js";
 import type { ChangeFile } from "./change-file.js";
-
-export type { Actor, ChangeContext } from "./change-context.js";
-
 import { checkRestoreStillPossible } from "./deletion.js";
 import { deletionFacts } from "./deletion-facts.js";
 import { DEFAULT_GUARDS, type Guard, parseGuards } from "./guards.js";
@@ -18,6 +15,8 @@ import { mergeExempt, mergeFacts } from "./merge.js";
 import { orphanedShapes } from "./orphans.js";
 import { computePlan, type Plan } from "./plan.js";
 import { applyPurge, purgeFacts } from "./purge.js";
+
+export type { Actor, ChangeContext } from "./change-context.js";
 
 /**
  * The lifecycle of a change: proposed, planned, approved, applied, reverted (or stale). Every
@@ -213,7 +212,7 @@ export class Changes {
           blocked: plan.blocked,
           failedGuards: plan.guards.filter((g) => !g.passed).map((g) => g.name),
           ...(plan.deletion
-            ? { deletes: plan.deletion.relationships, othersLosing: plan.deletion.othersLosing.subjects }
+            ? { holds: plan.deletion.relationships, othersLosing: plan.deletion.othersLosing.subjects }
             : {}),
           ...(plan.purge ? { export: plan.purge.export.path, sha256: plan.purge.export.sha256 } : {}),
         },

@@ -71,6 +71,11 @@ export interface LifecycleStore {
    * Physically removes every row of the tuples, marks the change `applied` with the plan and
    * appends the audit record, in one transaction. A tuple live again is a `conflict` and nothing
    * is removed. Returns how many rows went.
+   *
+   * Revision events are read from the rows, so the deletes of purged rows vanish from history:
+   * a process whose indexes are still behind the deletion (more than the retention window
+   * behind) would not see them. Following processes are seconds behind; one that is not must
+   * reload its indexes.
    */
   purgeRelationships(
     input: PurgeInput,
