@@ -198,7 +198,11 @@ export async function applyPurge(
   }
   const purgedAt = context.now().toISOString();
   const final: Plan = { ...plan, purge: { ...facts } };
-  const { removed, change: updated } = await context.store.purgeRelationships(
+  const {
+    removed,
+    revision,
+    change: updated,
+  } = await context.store.purgeRelationships(
     {
       changeId: change.id,
       tenant: change.tenant,
@@ -222,5 +226,13 @@ export async function applyPurge(
       },
     },
   );
-  return { change: updated, plan: final, revision: await context.store.headRevision(), removed };
+  // No live relationship changed: the engine only moves to the purge's revision.
+  await context.applied(change.tenant, {
+    revision,
+    created: [],
+    deleted: [],
+    schemaVersion: null,
+    change: updated,
+  });
+  return { change: updated, plan: final, revision, removed };
 }

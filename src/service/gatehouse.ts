@@ -202,7 +202,10 @@ export class Gatehouse {
           this.schemaVersion = schema;
           this.engine.setSchema(parseSchema(schema.text).compiled);
         }
-        this.engine.loadedIndex(event.tenant)?.apply(event.created, event.deleted);
+        // A purge removed rows whose events this index may not have seen yet (it was behind
+        // their deletion): it is dropped and loaded again, from the store, when next needed.
+        if (event.purged) this.engine.dropTenant(event.tenant);
+        else this.engine.loadedIndex(event.tenant)?.apply(event.created, event.deleted);
         this.appliedRevision = event.revision;
       }
     }

@@ -1,6 +1,6 @@
 import type { Relationship } from "../model/relationship.js";
 import type { ChangeRecord, NewAuditRecord, NewChange } from "./change-records.js";
-import type { StoredRelationship } from "./store.js";
+import type { Revision, StoredRelationship } from "./store.js";
 
 /**
  * What the store keeps of the lifecycle of subjects and tenants: which changes delete, restore,
@@ -68,17 +68,16 @@ export interface LifecycleStore {
   /** Every row (live and deleted, every revision) of these tuples in a tenant, for an export. */
   relationshipHistory(tenant: string, relationships: readonly Relationship[]): Promise<StoredRelationship[]>;
   /**
-   * Physically removes every row of the tuples, marks the change `applied` with the plan and
-   * appends the audit record, in one transaction. A tuple live again is a `conflict` and nothing
+   * Physically removes every row of the tuples, writes a revision of kind `purge` for the tenant
+   * (its event says `purged`), marks the change `applied` with the plan and appends the audit
+   * record at that revision, in one transaction. A tuple live again is a `conflict` and nothing
    * is removed. Returns how many rows went.
    *
-   * Revision events are read from the rows, so the deletes of purged rows vanish from history:
-   * a process whose indexes are still behind the deletion (more than the retention window
-   * behind) would not see them. Following processes are seconds behind; one that is not must
-   * reload its indexes.
+   * Revision events are read from the rows, so the deletes of purged rows vanish from history;
+   * the purge's own event tells a follower still behind them to reload the tenant.
    */
   purgeRelationships(
     input: PurgeInput,
     audit: NewAuditRecord,
-  ): Promise<{ removed: number; change: ChangeRecord }>;
+  ): Promise<{ removed: number; revision: Revision; change: ChangeRecord }>;
 }

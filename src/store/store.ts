@@ -78,6 +78,12 @@ export interface RevisionEvent {
   readonly deleted: readonly Relationship[];
   /** Set when this revision wrote a new schema version. */
   readonly schemaVersion: number | null;
+  /**
+   * Set on a purge's revision: rows of the tenant were removed for good, and with them the
+   * events of the revisions that created and deleted them. A follower whose index of the tenant
+   * was behind those revisions must reload it.
+   */
+  readonly purged?: true;
 }
 
 export interface RelationshipShape {

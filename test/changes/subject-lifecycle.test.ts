@@ -167,4 +167,49 @@ describe("subject lifecycle", () => {
     const audit = await g.store.listAudit({ action: "change.apply", target: `change:${change.id}` });
     expect(audit[0]?.details).toMatchObject({ sha256: purge.export.sha256, rows: DATA.length });
   });
+
+  it("a process whose index was behind the deletion reloads the tenant when it sees the purge", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "gatehouse-follow-")), "g.db");
+    const open = async () =>
+      Gatehouse.withStore(SqliteStore.open(file, { now }), {
+        now,
+        rolloutPollMs: 0,
+        decisionLog: { sample: "off" },
+      });
+    const writer = await open();
+    const behind = await open();
+    try {
+      await writer.writeSchema(SCHEMA);
+      await writer.importRelationships("acme", DATA.join("\n"));
+      const ask = async () =>
+        (
+          await behind.check(
+            "acme",
+            {
+              resource: { type: "doc", id: "d1" },
+              permission: "view",
+              subject: { type: "user", id: "ann" },
+            },
+            { atLeastRevision: 2 },
+          )
+        ).allowed;
+      expect(await ask()).toBe(true);
+      const deletion = await writer.lifecycle.delete("subject", "account:a1", who);
+      await writer.changes.plan(deletion.id, { actor: "ann" });
+      await writer.changes.approve(deletion.id, { actor: "bob" });
+      await writer.changes.apply(deletion.id, { actor: "ann" });
+      time += 31 * DAY;
+      const { change } = await writer.lifecycle.purge("subject", "account:a1", { ...who, exportDir });
+      await writer.changes.plan(change.id, { actor: "ann" });
+      await writer.changes.approve(change.id, { actor: "bob" });
+      const { revision } = await writer.changes.apply(change.id, { actor: "ann" });
+      // `behind` never saw the deletion; its rows (and their events) are gone now.
+      await behind.catchUp();
+      expect(behind.revision).toBe(revision);
+      expect(await ask()).toBe(false);
+    } finally {
+      await writer.close();
+      await behind.close();
+    }
+  });
 });

@@ -1591,6 +1591,13 @@ export function describeStoreConformance(
           audit("change.apply", { target: `change:${id}`, details: { sha256: "ab" } }),
         );
         expect(purged.removed).toBe(3);
+        expect(purged.revision).toBe(6);
+        expect(await store.headRevision()).toBe(6);
+        // The purge's own revision tells followers that rows (and their events) are gone.
+        expect(await store.revisionsSince(5)).toEqual([
+          { revision: 6, tenant: A, created: [], deleted: [], schemaVersion: null, purged: true },
+        ]);
+        expect((await store.listAudit({ action: "change.apply" }))[0]?.revision).toBe(6);
         expect(purged.change.state).toBe("applied");
         expect(purged.change.plan).toEqual({ sha256: "ab" });
         expect(await store.relationshipHistory(A, tuples)).toEqual([]);
@@ -1631,6 +1638,7 @@ export function describeStoreConformance(
         expect((await store.relationshipHistory(A, [rel("document:b#owner@account:a1")])).length).toBe(1);
         expect((await store.getChange(id))?.state).toBe("planned");
         expect((await store.listAudit()).length).toBe(before);
+        expect(await store.headRevision()).toBe(2);
       });
     });
 

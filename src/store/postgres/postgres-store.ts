@@ -276,7 +276,7 @@ export class PostgresStore implements Store {
   async purgeRelationships(
     input: PurgeInput,
     audit: NewAuditRecord,
-  ): Promise<{ removed: number; change: ChangeRecord }> {
+  ): Promise<{ removed: number; revision: Revision; change: ChangeRecord }> {
     return this.#db.transaction(async (sql) => {
       // The same lock order as an apply (revision counter, then audit head): no deadlock.
       await this.#revisions.lock(sql);
@@ -288,9 +288,13 @@ export class PostgresStore implements Store {
           `change ${input.changeId} is applied already; nothing was purged`,
         );
       const removed = await this.#lifecycle.purge(sql, input.tenant, input.relationships);
+      const revision = await this.#revisions.next(sql, input.tenant, "purge", {
+        actor: audit.actor,
+        reason: audit.reason ?? undefined,
+      });
       await this.#changes.update(sql, input.changeId, { state: "applied", plan: input.plan });
-      await this.#audit.append(sql, audit);
-      return { removed, change: await this.#changes.require(sql, input.changeId) };
+      await this.#audit.append(sql, audit, revision);
+      return { removed, revision, change: await this.#changes.require(sql, input.changeId) };
     });
   }
 

@@ -240,7 +240,7 @@ export class SqliteStore implements Store {
   async purgeRelationships(
     input: PurgeInput,
     audit: NewAuditRecord,
-  ): Promise<{ removed: number; change: ChangeRecord }> {
+  ): Promise<{ removed: number; revision: Revision; change: ChangeRecord }> {
     return this.#db.transaction(() => {
       if (this.#changes.require(input.changeId).state === "applied")
         throw new GatehouseError(
@@ -248,9 +248,13 @@ export class SqliteStore implements Store {
           `change ${input.changeId} is applied already; nothing was purged`,
         );
       const removed = this.#lifecycle.purge(input.tenant, input.relationships);
+      const revision = this.#revisions.next(input.tenant, "purge", {
+        actor: audit.actor,
+        reason: audit.reason ?? undefined,
+      });
       this.#changes.update(input.changeId, { state: "applied", plan: input.plan });
-      this.#audit.append(audit);
-      return { removed, change: this.#changes.require(input.changeId) };
+      this.#audit.append(audit, revision);
+      return { removed, revision, change: this.#changes.require(input.changeId) };
     });
   }
 
