@@ -36,26 +36,22 @@ export async function resolveTarget(
   text: string,
   tenant: string,
 ): Promise<LifecycleTarget> {
-  if (scope === "tenant") {
-    const name = checkTenant(text, { field: "tenant" });
-    if (!(await context.store.tenants()).includes(name)) {
-      throw new GatehouseError(
-        "not_found",
-        `tenant \`${name}\` does not exist: no relationship was ever written in it`,
-        {
-          field: "tenant",
-        },
-      );
-    }
-    await context.ready([name]);
-    return { scope, tenant: name, target: name, subject: undefined, filters: [{}] };
+  const name = checkTenant(scope === "tenant" ? text : tenant, { field: "tenant" });
+  if (!(await context.store.tenants()).includes(name)) {
+    throw new GatehouseError(
+      "not_found",
+      `tenant \`${name}\` does not exist: no relationship was ever written in it`,
+      {
+        field: "tenant",
+      },
+    );
   }
-  checkTenant(tenant, { field: "tenant" });
-  await context.ready([tenant]);
+  await context.ready([name]);
+  if (scope === "tenant") return { scope, tenant: name, target: name, subject: undefined, filters: [{}] };
   const subject = parseSubjectTarget(text, context.engine.requireSchema());
   return {
     scope,
-    tenant,
+    tenant: name,
     target: `${subject.type}:${subject.id}`,
     subject,
     filters: subjectFilters(subject),

@@ -4,7 +4,7 @@ import { formatRelationship, type ObjectRef, type Relationship } from "../model/
 import { validateRelationship } from "../schema/validate-relationship.js";
 import type { ChangeRecord } from "../store/change-records.js";
 import type { ChangeContext } from "./change-context.js";
-import type { LifecycleOptions } from "./deletion.js";
+import { type LifecycleOptions, resolveTarget } from "./deletion.js";
 import { liveRelationships, parseSubjectTarget, subjectFilters } from "./subject-target.js";
 
 /**
@@ -59,7 +59,8 @@ export async function proposeMerge(
   intoText: string,
   options: LifecycleOptions,
 ): Promise<ChangeRecord> {
-  await context.ready([options.tenant]);
+  // The tenant must exist, as for a deletion; the subjects are read in it.
+  await resolveTarget(context, "tenant", options.tenant, options.tenant);
   const schema = context.engine.requireSchema();
   const from = parseSubjectTarget(fromText, schema, "from");
   const into = parseSubjectTarget(intoText, schema, "into");

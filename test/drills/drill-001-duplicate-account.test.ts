@@ -243,6 +243,8 @@ describe.each(drivers)(
       expect(tenant.ok).toBe(false);
       expect(tenant.text).toContain("tenant `nosuch` does not exist");
       expect(d.lastCode()).toBe(d.name === "CLI" ? 4 : 404);
+      const subjectTenant = await d.lifecycle("delete", "subject", "nosuch", "account:nw1", "ann");
+      expect(subjectTenant.text).toContain("tenant `nosuch` does not exist");
       const nothing = await d.lifecycle("restore", "subject", "acme", "account:other", "ann");
       expect(nothing.text).toContain(
         "nothing to restore: `account:other` in tenant `acme` was never deleted",
