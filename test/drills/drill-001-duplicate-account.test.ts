@@ -169,6 +169,9 @@ describe.each(drivers)(
       await d.approve(id, "bob");
       expect((await d.apply(id, "ann")).ok).toBe(true);
 
+      // Revision 2 is acme's import: until the purge, history still holds nw1's documents.
+      const heldAt2 = (await d.readAt("acme", "document", 2)).filter((t) => t.endsWith("@account:nw1"));
+      expect(heldAt2).toHaveLength(6);
       d.setNow(new Date(Date.now() + 31 * DAY).toISOString());
       const proposed = await d.lifecycle("purge", "subject", "acme", "account:nw1", "ann");
       expect(proposed.ok).toBe(true);
@@ -198,7 +201,10 @@ describe.each(drivers)(
       expect(applied.ok).toBe(true);
       expect(applied.json.purge.rows).toBe(16);
 
-      // The rows are gone: nothing is left to restore, and the audit record carries the checksum.
+      // The rows are gone, from history too: nothing is left to restore, and the audit record
+      // carries the checksum.
+      expect((await d.readAt("acme", "document", 2)).filter((t) => t.endsWith("@account:nw1"))).toEqual([]);
+      expect(await d.readAt("acme", "document", 2)).toContain("document:d1#viewer@user:bob");
       const restore = await d.lifecycle("restore", "subject", "acme", "account:nw1", "ann");
       expect(restore.ok).toBe(false);
       expect(restore.text).toContain("purged for good");

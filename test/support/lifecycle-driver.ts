@@ -29,6 +29,8 @@ export interface LifecycleDriver {
   approve(id: number, actor: string): Promise<Outcome>;
   apply(id: number, actor: string): Promise<Outcome>;
   checks(tenant: string, queries: readonly string[]): Promise<boolean[]>;
+  /** Relationships of a resource type live at a past revision, in tuple syntax. */
+  readAt(tenant: string, resourceType: string, revision: number): Promise<string[]>;
   retention(days?: number): Promise<Outcome>;
   audit(action: string): Promise<any[]>;
   /** The HTTP status or the CLI exit code of the last failure, to assert how it failed. */
@@ -97,6 +99,21 @@ export function cliLifecycleDriver(): LifecycleDriver {
         .stdout.trimEnd()
         .split("\n")
         .map((line) => line === "true");
+    },
+    async readAt(tenant, resourceType, revision) {
+      const out = must(
+        run([
+          "--json",
+          "--tenant",
+          tenant,
+          "relationship",
+          "read",
+          resourceType,
+          "--at-revision",
+          String(revision),
+        ]),
+      ).stdout;
+      return (JSON.parse(out) as { relationship: string }[]).map((r) => r.relationship);
     },
     retention: async (days) =>
       outcome(
@@ -191,6 +208,18 @@ export async function httpLifecycleDriver(
       });
       return must(await s.call("POST", `/v1/tenants/${tenant}/checks`, { token: admin, body: { checks } }))
         .body.results;
+    },
+    async readAt(tenant, resourceType, revision) {
+      const { body } = must(
+        await s.call(
+          "GET",
+          `/v1/tenants/${tenant}/relationships?resource=${resourceType}&atRevision=${revision}`,
+          {
+            token: admin,
+          },
+        ),
+      );
+      return (body.relationships as { relationship: string }[]).map((r) => r.relationship);
     },
     retention: async (days) =>
       outcome(
