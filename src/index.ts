@@ -3,6 +3,12 @@
  * needs, and nothing internal.
  */
 
+export type { DeletionFacts } from "./changes/deletion-facts.js";
+export type { ExportBundle } from "./changes/export-bundle.js";
+export type { MergeFacts } from "./changes/merge.js";
+export type { Plan } from "./changes/plan.js";
+export type { PurgeFacts } from "./changes/purge-facts.js";
+export type { SubjectLifecycle } from "./changes/subject-lifecycle.js";
 export type { CheckRequest } from "./engine/engine.js";
 export type { ExplainNode } from "./engine/explain.js";
 export type { FoundSubject } from "./engine/lookup.js";
@@ -29,6 +35,7 @@ export type {
 export { Gatehouse } from "./service/gatehouse.js";
 export { runValidationFile, type ValidationFailure, type ValidationReport } from "./service/validate.js";
 export { loadValidationFile, parseValidationFile } from "./service/validation-file.js";
+export type { LifecycleScope, RetentionSetting } from "./store/lifecycle-records.js";
 export type {
   RelationshipFilter,
   RelationshipUpdate,

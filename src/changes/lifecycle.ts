@@ -1,4 +1,3 @@
-import type { Engine } from "../engine/engine.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
 import { formatRelationship, parseRelationship, type Relationship } from "../model/relationship.js";
@@ -7,25 +6,17 @@ import { compileSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
 import type { ApplyResult, ChangeRecord, ChangeSpec, Intent } from "../store/change-records.js";
 import type { RelationshipFilter, Revision, Store } from "../store/store.js";
+import type { Actor, ChangeContext } from "./change-context.js";
 import type { ChangeFile } from "./change-file.js";
+import { checkRestoreStillPossible } from "./deletion.js";
+import { deletionFacts } from "./deletion-facts.js";
 import { DEFAULT_GUARDS, type Guard, parseGuards } from "./guards.js";
+import { mergeExempt, mergeFacts } from "./merge.js";
 import { orphanedShapes } from "./orphans.js";
 import { computePlan, type Plan } from "./plan.js";
+import { applyPurge, purgeFacts } from "./purge.js";
 
-/** What the changes layer needs from the service that owns the store and the engine. */
-export interface ChangeContext {
-  readonly store: Store;
-  readonly engine: Engine;
-  now(): Date;
-  /** Loads the tenants' indexes and brings the engine to the store's head; returns that revision. */
-  ready(tenants: readonly string[]): Promise<Revision>;
-  /** Moves the engine to the revision an apply wrote (its data and, if any, its schema). */
-  applied(tenant: string, result: ApplyResult): Promise<void>;
-}
-
-export interface Actor {
-  readonly actor: string;
-}
+export type { Actor, ChangeContext } from "./change-context.js";
 
 /**
  * The lifecycle of a change: proposed, planned, approved, applied, reverted (or stale). Every
@@ -143,6 +134,11 @@ export class Changes {
     const allTenants = schemaChange ? await this.store.tenants() : [];
     const baseRevision = await this.context.ready([change.tenant, ...guardTenants, ...allTenants]);
     const { writes, deletes, conflicts } = await this.resolve(change);
+    const lifecycle = LIFECYCLE_INTENTS.includes(change.intent)
+      ? await this.store.getLifecycle(id)
+      : undefined;
+    if (lifecycle?.kind === "restore") await checkRestoreStillPossible(this.context, lifecycle);
+    const mergeInto = lifecycle?.kind === "merge" ? (lifecycle.details as { into: string }).into : undefined;
     const schemaBefore = this.schema();
     const schemaAfter = schemaChange ? compileSchema(change.spec.schema!) : schemaBefore;
     if (schemaChange) {
@@ -164,8 +160,42 @@ export class Changes {
       guards,
       conflicts,
       now: this.context.now(),
+      ...(lifecycle && mergeInto !== undefined ? { exempt: [lifecycle.target, mergeInto] } : {}),
     });
-    const plan = withApprovals(computed, change, []);
+    // Lifecycle changes carry the facts a reviewer needs on top of the access difference. The
+    // deletion's facts are read from the index as it is before the change (computePlan has taken
+    // its delta back out again).
+    let facts: Omit<Plan, "approvals" | "blocked" | "blockedBecause"> = computed;
+    if (lifecycle?.kind === "delete") {
+      const [type, ...rest] = lifecycle.target.split(":");
+      facts = {
+        ...computed,
+        deletion: deletionFacts({
+          scope: lifecycle.scope,
+          target: lifecycle.target,
+          subject: lifecycle.scope === "subject" ? { type: type!, id: rest.join(":") } : undefined,
+          tenant: change.tenant,
+          engine: this.context.engine,
+          schema: schemaBefore,
+          deletes,
+          lost: computed.lost,
+        }),
+      };
+    } else if (lifecycle?.kind === "merge" && mergeInto !== undefined) {
+      facts = {
+        ...computed,
+        merge: mergeFacts(
+          lifecycle.target,
+          mergeInto,
+          change.spec.writes.length,
+          computed.gained,
+          computed.lost,
+        ),
+      };
+    } else if (lifecycle?.kind === "purge") {
+      facts = { ...computed, purge: purgeFacts(lifecycle) };
+    }
+    const plan = withApprovals(facts, change, []);
     const updated = await this.store.updateChange(
       id,
       { state: "planned", plan, baseRevision },
@@ -181,6 +211,10 @@ export class Changes {
           lost: plan.lost.length,
           blocked: plan.blocked,
           failedGuards: plan.guards.filter((g) => !g.passed).map((g) => g.name),
+          ...(plan.deletion
+            ? { holds: plan.deletion.relationships, othersLosing: plan.deletion.othersLosing.subjects }
+            : {}),
+          ...(plan.purge ? { export: plan.purge.export.path, sha256: plan.purge.export.sha256 } : {}),
         },
       },
     );
@@ -281,6 +315,10 @@ export class Changes {
         `change ${id} is blocked and nothing was written: ${plan.blockedBecause.join("; ")}`,
       );
     }
+    if (change.intent === "purge") {
+      const purged = await applyPurge(this.context, change, plan, options);
+      return { change: purged.change, plan: purged.plan, revision: purged.revision };
+    }
     const updates = [
       ...plan.data.deletes.map((t) => ({ operation: "delete" as const, relationship: parseRelationship(t) })),
       ...plan.data.writes.map((t) => ({ operation: "create" as const, relationship: parseRelationship(t) })),
@@ -361,6 +399,12 @@ export class Changes {
     options: Actor & { reason?: string },
   ): Promise<{ revert: ChangeRecord; plan: Plan; applied: boolean }> {
     const original = await this.get(id);
+    if (original.intent === "purge") {
+      throw new GatehouseError(
+        "refused",
+        `change ${id} is a purge and cannot be reverted: the rows are gone for good; its export bundle holds them (see \`gatehouse change show ${id}\`)`,
+      );
+    }
     if (original.state !== "applied" || !original.applied) {
       throw new GatehouseError(
         "conflict",
@@ -464,6 +508,9 @@ export class Changes {
   }
 }
 
+/** Intents whose changes the lifecycle commands propose, each with a lifecycle record. */
+const LIFECYCLE_INTENTS: readonly Intent[] = ["delete", "restore", "merge", "purge"];
+
 /**
  * Works out who must approve. A change that takes access away, or whose guards fail, needs an
  * approval from someone other than its author. An approval approves the plan it saw: one given
@@ -475,7 +522,12 @@ export function withApprovals(
   approvals: ChangeRecord["approvals"],
 ): Plan {
   const failed = plan.guards.filter((g) => !g.passed);
-  const needed = plan.lost.length > 0 || failed.length > 0 ? 1 : 0;
+  // A merge's FROM loses what INTO gains by design; only others' losses need a second person.
+  const merge = plan.merge;
+  const lost = merge ? plan.lost.filter((r) => !mergeExempt(r, [merge.from, merge.into])) : plan.lost;
+  // A purge changes no live access but ends every chance of a restore: always two people.
+  const purge = plan.purge !== undefined;
+  const needed = purge || lost.length > 0 || failed.length > 0 ? 1 : 0;
   const given = approvals
     .filter((a) => a.principal !== change.author && a.at >= plan.computedAt)
     .map((a) => a.principal);
@@ -483,9 +535,8 @@ export function withApprovals(
   if (given.length < needed) {
     const why = [
       ...failed.map((g) => `guard \`${g.name}\` failed: ${g.message}`),
-      ...(plan.lost.length > 0
-        ? [`${plan.lost.length} access${plan.lost.length === 1 ? "" : "es"} would be lost`]
-        : []),
+      ...(purge ? ["a purge removes data for good"] : []),
+      ...(lost.length > 0 ? [`${lost.length} access${lost.length === 1 ? "" : "es"} would be lost`] : []),
     ];
     blockedBecause.push(
       `${why.join("; ")}; it needs an approval from someone other than its author \`${change.author}\` (\`gatehouse change approve ${change.id} --as NAME\`)`,

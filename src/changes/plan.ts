@@ -18,8 +18,11 @@ import { changedMembers, dependentMembers } from "../schema/schema-diff.js";
 import type { Intent } from "../store/change-records.js";
 import type { Revision } from "../store/store.js";
 import { type Candidates, collectCandidates, emptyCandidates } from "./candidates.js";
+import type { DeletionFacts } from "./deletion-facts.js";
 import { evaluateRowGuard, type Guard, type GuardResult } from "./guards.js";
+import { type MergeFacts, mergeExempt } from "./merge.js";
 import { EVERYONE, ModelCandidates } from "./model-candidates.js";
+import type { PurgeFacts } from "./purge-facts.js";
 
 /**
  * The exact effective-access difference a change makes, computed at a base revision, and what
@@ -48,6 +51,12 @@ export interface Plan {
   readonly conflicts: readonly string[];
   /** What the apply re-checks for staleness. */
   readonly region: { readonly objects: readonly string[]; readonly schemaSensitive: boolean };
+  /** For a subject or tenant deletion: what it holds and who else loses access. */
+  readonly deletion?: DeletionFacts;
+  /** For a merge: FROM, INTO, what INTO gains, and whether anyone else's access moves. */
+  readonly merge?: MergeFacts;
+  /** For a purge: what goes for good, the export bundle and its SHA-256. */
+  readonly purge?: PurgeFacts;
 }
 
 export interface SummaryLine {
@@ -77,6 +86,28 @@ export interface PlanInput {
   readonly guards: readonly Guard[];
   readonly conflicts?: readonly string[];
   readonly now: Date;
+  /**
+   * Objects (`type:id`) whose own rows the access-neutral guard does not count: a merge's FROM
+   * and INTO, which lose and gain access by design.
+   */
+  readonly exempt?: readonly string[];
+}
+
+/** A row guard; the access-neutral one skips the rows of exempt objects. */
+function rowGuard(
+  guard: Extract<Guard, { kind: "access-neutral" | "max-loss" | "max-gain" }>,
+  input: PlanInput,
+  diff: AccessDiff,
+): GuardResult {
+  const exempt = input.exempt ?? [];
+  if (guard.kind !== "access-neutral" || exempt.length === 0)
+    return evaluateRowGuard(guard, input.intent, diff.gained, diff.lost);
+  const counted = (rows: readonly AccessRow[]) => rows.filter((r) => !mergeExempt(r, exempt));
+  const result = evaluateRowGuard(guard, input.intent, counted(diff.gained), counted(diff.lost));
+  return {
+    ...result,
+    message: `${result.message} (not counting ${exempt.map((o) => `\`${o}\``).join(" and ")})`,
+  };
 }
 
 interface TenantWork {
@@ -166,7 +197,7 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     for (const guard of input.guards) {
       if (guard.kind === "subset") guardResults.push(subsetGuard(guard, work, input, region));
       else if (guard.kind === "assertions") guardResults.push(assertionGuard(guard, input));
-      else guardResults.push(evaluateRowGuard(guard, input.intent, diff.gained, diff.lost));
+      else guardResults.push(rowGuard(guard, input, diff));
     }
     return finish(input, changed, diff, guardResults, new Set<string>());
   }
@@ -220,7 +251,7 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     for (const guard of input.guards) {
       if (guard.kind === "subset") guardResults.push(subsetGuard(guard, work, input, region));
       else if (guard.kind === "assertions") guardResults.push(assertionGuard(guard, input));
-      else guardResults.push(evaluateRowGuard(guard, input.intent, diff.gained, diff.lost));
+      else guardResults.push(rowGuard(guard, input, diff));
     }
   } finally {
     applyDelta(main.data, input.deletes, input.writes);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { GatehouseError } from "../model/errors.js";
 import { DEFAULT_TENANT } from "../model/names.js";
 import { Gatehouse } from "../service/gatehouse.js";
+import { openStore } from "../store/open-store.js";
 import { createOutput, type Output } from "./output.js";
 
 /** Options every command accepts (see `main.ts`). */
@@ -34,12 +35,33 @@ export function contextOf(options: GlobalOptions): CommandContext {
   };
 }
 
+/**
+ * `GATEHOUSE_NOW` (an ISO time) fixes the clock of one command, for rehearsals and tests of
+ * time-bound rules such as the retention window before a purge. The store records the same
+ * time, so approvals and plans of that command compare on one clock.
+ */
+export function clockOf(): (() => Date) | undefined {
+  const text = env("GATEHOUSE_NOW");
+  if (text === undefined) return undefined;
+  const time = new Date(text);
+  if (!/^\d{4}-\d\d-\d\d/.test(text) || Number.isNaN(time.getTime())) {
+    throw new GatehouseError(
+      "usage",
+      `GATEHOUSE_NOW expects an ISO time such as \`2030-01-02T03:04:05Z\`, got \`${text}\``,
+    );
+  }
+  return () => new Date(time.getTime());
+}
+
 /** Opens the store for one command and always closes it, so the SQLite file is left clean. */
 export async function withGatehouse<T>(
   context: CommandContext,
   run: (gatehouse: Gatehouse) => Promise<T>,
 ): Promise<T> {
-  const gatehouse = await Gatehouse.open(context.storeLocation);
+  const now = clockOf();
+  const gatehouse = now
+    ? await Gatehouse.withStore(await openStore(context.storeLocation, { now }), { now })
+    : await Gatehouse.open(context.storeLocation);
   try {
     return await run(gatehouse);
   } finally {

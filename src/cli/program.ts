@@ -7,10 +7,13 @@ import { registerImport } from "./commands/import.js";
 import { registerPermission } from "./commands/permission.js";
 import { registerRelationship } from "./commands/relationship.js";
 import { registerReplay } from "./commands/replay.js";
+import { registerRetention } from "./commands/retention.js";
 import { registerRollout } from "./commands/rollout.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerServe } from "./commands/serve.js";
 import { registerShadow } from "./commands/shadow.js";
+import { registerSubject } from "./commands/subject.js";
+import { registerTenant } from "./commands/tenant.js";
 import { registerToken } from "./commands/token.js";
 import { registerValidate } from "./commands/validate.js";
 import type { GlobalOptions } from "./context.js";
@@ -44,6 +47,9 @@ export function buildProgram(): Command {
   registerAudit(program, globals);
   registerShadow(program, globals);
   registerReplay(program, globals);
+  registerSubject(program, globals);
+  registerTenant(program, globals);
+  registerRetention(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

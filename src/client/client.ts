@@ -99,6 +99,30 @@ export interface PlanView {
   readonly approvals: { readonly needed: number; readonly given: number; readonly by: readonly string[] };
   readonly blocked: boolean;
   readonly blockedBecause: readonly string[];
+  /** For a subject or tenant deletion: what it holds and who else loses access. */
+  readonly deletion?: Record<string, unknown>;
+  /** For a merge: FROM, INTO and what INTO gains. */
+  readonly merge?: Record<string, unknown>;
+  /** For a purge: the export bundle (path, SHA-256) and what goes for good. */
+  readonly purge?: Record<string, unknown>;
+}
+
+/** A change a lifecycle route proposed; plan, approve and apply it with the change methods. */
+export interface LifecycleProposalView {
+  readonly id: number;
+  readonly tenant: string;
+  readonly intent: string;
+  readonly state: string;
+  readonly reason: string;
+  readonly purge?: {
+    readonly export: { readonly path: string; readonly sha256: string; readonly bytes: number };
+  };
+}
+
+export interface RetentionView {
+  readonly days: number;
+  readonly setBy: string | null;
+  readonly setAt: string | null;
 }
 
 export interface AuditRecordView {
@@ -287,6 +311,64 @@ export class GatehouseClient {
 
   async getChange(id: number): Promise<Record<string, unknown>> {
     return this.request("GET", `/v1/changes/${id}`);
+  }
+
+  // ---- subject and tenant lifecycle ----
+
+  /** Proposes the soft deletion of a subject (`account:a1`) in a tenant. */
+  async deleteSubject(tenant: string, subject: string, reason?: string): Promise<LifecycleProposalView> {
+    return this.request("POST", this.tenantPath(tenant, "subjects/delete"), {
+      subject,
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  async restoreSubject(tenant: string, subject: string, reason?: string): Promise<LifecycleProposalView> {
+    return this.request("POST", this.tenantPath(tenant, "subjects/restore"), {
+      subject,
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  /** Writes the export bundle (on the server) and proposes the purge; refused inside the retention window. */
+  async purgeSubject(tenant: string, subject: string, reason?: string): Promise<LifecycleProposalView> {
+    return this.request("POST", this.tenantPath(tenant, "subjects/purge"), {
+      subject,
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  async mergeSubject(
+    tenant: string,
+    from: string,
+    into: string,
+    reason?: string,
+  ): Promise<LifecycleProposalView> {
+    return this.request("POST", this.tenantPath(tenant, "subjects/merge"), {
+      from,
+      into,
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  async deleteTenant(tenant: string, reason?: string): Promise<LifecycleProposalView> {
+    return this.request("POST", this.tenantPath(tenant, "lifecycle/delete"), reason ? { reason } : {});
+  }
+
+  async restoreTenant(tenant: string, reason?: string): Promise<LifecycleProposalView> {
+    return this.request("POST", this.tenantPath(tenant, "lifecycle/restore"), reason ? { reason } : {});
+  }
+
+  async purgeTenant(tenant: string, reason?: string): Promise<LifecycleProposalView> {
+    return this.request("POST", this.tenantPath(tenant, "lifecycle/purge"), reason ? { reason } : {});
+  }
+
+  async retention(): Promise<RetentionView> {
+    return this.request("GET", "/v1/retention");
+  }
+
+  async setRetention(days: number, reason?: string): Promise<RetentionView> {
+    return this.request("PUT", "/v1/retention", { days, ...(reason ? { reason } : {}) });
   }
 
   // ---- rollout ----

@@ -154,6 +154,28 @@ function rowsTable(title, rows) {
         el("td", {}, r.subject + (r.except && r.except.length ? " (except " + r.except.join(", ") + ")" : ""))))))];
 }
 
+// What a lifecycle change is about, shown above the access lists: for a deletion what the subject
+// holds and who else loses access (incident 001 purged the duplicate that held the data).
+function lifecycleFacts(plan) {
+  const out = [];
+  const d = plan.deletion;
+  if (d) {
+    const items = [
+      ...d.asSubject.map((l) => "holds " + l.resourceType + "#" + l.relation + " on " + l.distinct + " " + l.resourceType + "(s)"),
+      ...d.asResource.map((l) => l.resourceType + "#" + l.relation + ": " + l.distinct + " " + l.subjectType + " subject(s)"),
+      ...d.reach.map((r) => "reaches " + r.permission + " on " + r.count + " " + r.resourceType + "(s)"),
+      d.othersLosing.subjects === 0 ? "nobody else loses access"
+        : d.othersLosing.subjects + " other subject(s) lose access to " + d.othersLosing.resources + " resource(s): " + d.othersLosing.examples.join(", "),
+    ];
+    out.push(el("h4", {}, "Deletion of " + d.target + ": " + d.relationships + " relationship(s)"), el("ul", {}, ...items.map((t) => el("li", {}, t))));
+  }
+  const m = plan.merge;
+  if (m) out.push(el("h4", {}, "Merge of " + m.from + " into " + m.into), el("p", {}, m.into + " gains " + m.intoGains.length + " access(es); " + m.othersChanged + " access(es) of others change"));
+  const p = plan.purge;
+  if (p) out.push(el("h4", {}, "Purge of " + p.target + ": " + p.rows + " row(s) for good"), el("p", {}, "export " + p.export.path + ", sha256 " + p.export.sha256));
+  return out;
+}
+
 async function showPlan(id, replan) {
   let plan;
   if (replan) plan = await api("POST", "/v1/changes/" + id + "/plan");
@@ -174,6 +196,7 @@ async function showPlan(id, replan) {
     el("h3", {}, "Change " + id + " (" + (plan.intent || "") + ") \\u2014 planned at revision " + plan.baseRevision),
     el("p", {}, (plan.gained || []).length + " gained, " + (plan.lost || []).length + " lost; data: " + plan.data.writes.length + " writes, " + plan.data.deletes.length + " deletes"),
     status,
+    ...lifecycleFacts(plan),
     el("h4", {}, "Guards"),
     el("ul", {}, ...plan.guards.map((g) => el("li", { class: g.passed ? "yes" : "no" }, (g.passed ? "\\u2713 " : "\\u2717 ") + g.name + ": " + g.message))),
     ...rowsTable("Lost", plan.lost || []), ...rowsTable("Gained", plan.gained || []),

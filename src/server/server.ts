@@ -10,6 +10,7 @@ import { registerRolloutMetrics } from "./rollout-metrics.js";
 import { registerAdmin } from "./routes/admin.js";
 import { registerChanges } from "./routes/changes.js";
 import { registerData } from "./routes/data.js";
+import { registerLifecycle } from "./routes/lifecycle.js";
 import { registerQueries } from "./routes/queries.js";
 import { registerReplay } from "./routes/replay.js";
 import { registerRollout } from "./routes/rollout.js";
@@ -21,6 +22,8 @@ export interface ServerOptions {
   readonly logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
   /** Request bodies above this are refused with 413. */
   readonly bodyLimit?: number;
+  /** Where purge export bundles are written (default ./gatehouse-exports). */
+  readonly exportDir?: string;
 }
 
 export interface GatehouseServer {
@@ -92,6 +95,7 @@ export async function buildServer(
   registerQueries(app, gatehouse, metrics);
   registerData(app, gatehouse);
   registerChanges(app, gatehouse);
+  registerLifecycle(app, gatehouse, options.exportDir ?? "./gatehouse-exports");
   registerAdmin(app, gatehouse, () => auth.forget());
   registerRollout(app, gatehouse);
   registerRolloutMetrics(metrics.registry, gatehouse.rollouts);

@@ -35,5 +35,8 @@ export function planJson(c: ChangeRecord, plan: Plan) {
     blocked: plan.blocked,
     blockedBecause: plan.blockedBecause,
     conflicts: plan.conflicts,
+    ...(plan.deletion ? { deletion: plan.deletion } : {}),
+    ...(plan.merge ? { merge: plan.merge } : {}),
+    ...(plan.purge ? { purge: plan.purge } : {}),
   };
 }

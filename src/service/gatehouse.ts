@@ -1,5 +1,7 @@
+import type { ChangeContext } from "../changes/change-context.js";
 import { Changes } from "../changes/lifecycle.js";
 import { orphanedShapes } from "../changes/orphans.js";
+import { SubjectLifecycle } from "../changes/subject-lifecycle.js";
 import { type CheckRequest, Engine, TenantIndex } from "../engine/engine.js";
 import type { ExplainNode } from "../engine/explain.js";
 import type { FoundSubject } from "../engine/lookup.js";
@@ -97,6 +99,8 @@ export class Gatehouse {
   private schemaVersion: SchemaVersion | undefined;
   /** Propose, plan, approve, apply, revert and restore changes; guards. */
   readonly changes: Changes;
+  /** Soft delete, restore, merge and purge of subjects and tenants; the retention window. */
+  readonly lifecycle: SubjectLifecycle;
   readonly now: () => Date;
   private observers: readonly CheckObserver[] = [];
   /** Staged rollouts: which tenants a candidate schema answers, and its deny-rate monitors. */
@@ -113,7 +117,7 @@ export class Gatehouse {
     this.now = options.now ?? (() => new Date());
     this.shadow = new Shadow(store, this.engine);
     this.addCheckObserver(this.shadow);
-    this.changes = new Changes({
+    const context: ChangeContext = {
       store,
       engine: this.engine,
       now: this.now,
@@ -132,7 +136,9 @@ export class Gatehouse {
         });
         if (result.schemaVersion) await this.rollouts.changeApplied(result.change.id, result.revision);
       },
-    });
+    };
+    this.changes = new Changes(context);
+    this.lifecycle = new SubjectLifecycle(context);
     this.rollouts = new Rollouts({ store, engine: this.engine, changes: this.changes, now: this.now });
     if (decisionLogSettings(options.decisionLog).sample > 0) {
       const clock = options.now ? () => this.now().getTime() : Date.now;
@@ -206,7 +212,10 @@ export class Gatehouse {
           this.schemaVersion = schema;
           this.engine.setSchema(parseSchema(schema.text).compiled);
         }
-        this.engine.loadedIndex(event.tenant)?.apply(event.created, event.deleted);
+        // A purge removed rows whose events this index may not have seen yet (it was behind
+        // their deletion): it is dropped and loaded again, from the store, when next needed.
+        if (event.purged) this.engine.dropTenant(event.tenant);
+        else this.engine.loadedIndex(event.tenant)?.apply(event.created, event.deleted);
         this.appliedRevision = event.revision;
       }
     }

@@ -20,6 +20,7 @@ export type Intent =
   | "cleanup"
   | "migration"
   | "model"
+  | "delete"
   | "purge"
   | "restore"
   | "merge"

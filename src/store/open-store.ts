@@ -10,10 +10,11 @@ const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
  * other than `public`) or otherwise a SQLite file path (`:memory:` for a throwaway store). Any
  * other URL is refused rather than taken for a file name.
  */
-export async function openStore(location: string): Promise<Store> {
+export async function openStore(location: string, options: { now?: () => Date } = {}): Promise<Store> {
+  const clock = options.now ? { now: options.now } : {};
   const scheme = URL_SCHEME.exec(location)?.[1]?.toLowerCase();
   if (scheme === "postgres" || scheme === "postgresql") {
-    return PostgresStore.open(location);
+    return PostgresStore.open(location, clock);
   }
   if (scheme !== undefined) {
     throw inputError(
@@ -23,5 +24,5 @@ export async function openStore(location: string): Promise<Store> {
   }
   if (location.trim() === "")
     throw inputError("the store location is empty: expected a file path", { field: "store" });
-  return SqliteStore.open(location);
+  return SqliteStore.open(location, clock);
 }

@@ -1,6 +1,7 @@
 import type { Relationship } from "../model/relationship.js";
 import type { ChangeStore } from "./change-records.js";
 import type { DecisionStore } from "./decision-records.js";
+import type { LifecycleStore } from "./lifecycle-records.js";
 import type { RolloutStore } from "./rollout-records.js";
 import type { ShadowStore } from "./shadow-records.js";
 import type { TokenStore } from "./token-records.js";
@@ -77,6 +78,12 @@ export interface RevisionEvent {
   readonly deleted: readonly Relationship[];
   /** Set when this revision wrote a new schema version. */
   readonly schemaVersion: number | null;
+  /**
+   * Set on a purge's revision: rows of the tenant were removed for good, and with them the
+   * events of the revisions that created and deleted them. A follower whose index of the tenant
+   * was behind those revisions must reload it.
+   */
+  readonly purged?: true;
 }
 
 export interface RelationshipShape {
@@ -96,7 +103,13 @@ export interface WriteOptions {
   readonly reason?: string | undefined;
 }
 
-export interface Store extends ChangeStore, TokenStore, RolloutStore, ShadowStore, DecisionStore {
+export interface Store
+  extends ChangeStore,
+    TokenStore,
+    RolloutStore,
+    ShadowStore,
+    DecisionStore,
+    LifecycleStore {
   readonly kind: "sqlite" | "postgres";
 
   /** The newest revision written (0 for an empty store). */

@@ -41,4 +41,33 @@ describe("the TypeScript client", () => {
     expect(error.status).toBe(400);
     expect(error.body.message).toContain("unknown permission or relation `edit`");
   });
+
+  it("proposes subject and tenant lifecycle changes and reads and sets the retention window", async () => {
+    const lead = new GatehouseClient({ url: s.url, token: await s.token("lead", "approve") });
+    const other = new GatehouseClient({ url: s.url, token: await s.token("other", "approve") });
+    await client.writeRelationships("globex", [
+      { operation: "create", relationship: "document:g#viewer@user:gus" },
+      { operation: "create", relationship: "document:h#viewer@user:hal" },
+    ]);
+    const deletion = await lead.deleteSubject("globex", "user:gus");
+    expect(deletion).toMatchObject({ intent: "delete", state: "proposed", tenant: "globex" });
+    const plan = await lead.planChange(deletion.id);
+    expect(plan.deletion).toMatchObject({ target: "user:gus", relationships: 1 });
+    await other.approveChange(deletion.id);
+    await lead.applyChange(deletion.id);
+    const restore = await lead.restoreSubject("globex", "user:gus");
+    expect(restore.intent).toBe("restore");
+    const early = await lead.purgeSubject("globex", "user:hal").catch((e) => e);
+    expect(early.status).toBe(409);
+    expect(early.body.message).toContain("nothing to purge");
+    const merge = await lead.mergeSubject("globex", "user:hal", "user:gus");
+    expect(merge.intent).toBe("merge");
+    const tenant = await lead.deleteTenant("globex");
+    expect(tenant.intent).toBe("delete");
+    expect((await lead.restoreTenant("globex").catch((e) => e)).status).toBe(404);
+    expect((await lead.purgeTenant("globex").catch((e) => e)).status).toBe(409);
+    expect(await client.retention()).toEqual({ days: 30, setBy: null, setAt: null });
+    expect((await client.setRetention(14)).days).toBe(14);
+    expect((await lead.setRetention(3).catch((e) => e)).status).toBe(403);
+  });
 });

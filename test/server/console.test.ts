@@ -100,6 +100,25 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)(
       expect(check.body.allowed).toBe(false);
     });
 
+    it("shows what a subject deletion takes away above its access lists", async () => {
+      await page.click("nav button[data-tab=why]");
+      const proposed = await s.call("POST", "/v1/tenants/acme/subjects/delete", {
+        token: admin,
+        body: { subject: "document:plan" },
+      });
+      const id = proposed.body.id as number;
+      await page.click("nav button[data-tab=changes]");
+      await page.waitForSelector(`#changes-table a:text("${id}")`);
+      await page.click(`#changes-table a:text("${id}")`);
+      await page.click("text=Plan it");
+      // bob is banned, so the deletion takes nobody's access: it is ready without approval.
+      await page.waitForSelector(".ready");
+      const text = await page.textContent("#plan");
+      expect(text).toContain("Deletion of document:plan: 2 relationship(s)");
+      expect(text).toContain("document#viewer: 1 user subject(s)");
+      expect(text).toContain("nobody else loses access");
+    });
+
     it("reads the audit trail", async () => {
       await page.click("nav button[data-tab=audit]");
       await page.waitForSelector("#audit-table td:text('change.apply')");

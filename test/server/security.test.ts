@@ -91,7 +91,7 @@ describe("HTTP security", () => {
     for (const route of await routes(s)) {
       const tenantRoute = route.path.includes("/tenants/acme") || route.path.startsWith("/v1/changes/1");
       const storeWide =
-        /^\/v1\/(schema|guards|tokens|audit|rollout|shadow|replay)/.test(route.path) &&
+        /^\/v1\/(schema|guards|tokens|audit|rollout|shadow|replay|retention)/.test(route.path) &&
         route.method !== "GET";
       if (!tenantRoute && !storeWide) continue;
       const response = await s.call(route.method, route.path, { token: other, body: {} });

@@ -1493,6 +1493,155 @@ export function describeStoreConformance(
       });
     });
 
+    describe("lifecycle: deletion records, retention and purge", () => {
+      test("a lifecycle change is stored with its record and audit in one step", async () => {
+        const { change, lifecycle } = await store.createLifecycleChange(
+          proposal({ intent: "purge", spec: spec({ deletes: [rel("document:a#owner@account:a1")] }) }),
+          { kind: "delete", scope: "subject", tenant: A, target: "account:a1", details: { counts: 1 } },
+          audit("change.propose"),
+        );
+        expect(change.intent).toBe("purge");
+        expect(lifecycle).toEqual({
+          changeId: change.id,
+          kind: "delete",
+          scope: "subject",
+          tenant: A,
+          target: "account:a1",
+          details: { counts: 1 },
+        });
+        expect(await store.getLifecycle(change.id)).toEqual(lifecycle);
+        expect(await store.getLifecycle(99)).toBeUndefined();
+        await store.createLifecycleChange(
+          proposal({ tenant: B, intent: "restore" }),
+          { kind: "restore", scope: "tenant", tenant: B, target: B, details: null },
+          audit("change.propose", { tenant: B }),
+        );
+        expect((await store.listLifecycle()).map((l) => l.changeId)).toEqual([1, 2]);
+        expect((await store.listLifecycle({ tenant: A, target: "account:a1" })).map((l) => l.kind)).toEqual([
+          "delete",
+        ]);
+        expect(await store.listLifecycle({ kind: "merge" })).toEqual([]);
+        const audited = await store.listAudit({ action: "change.propose" });
+        expect(audited.map((a) => a.target)).toEqual(["change:1", "change:2"]);
+      });
+
+      test("a bad lifecycle record stores nothing, not even the change", async () => {
+        await expectFailure(
+          store.createLifecycleChange(
+            proposal(),
+            { kind: "erase" as "delete", scope: "subject", tenant: A, target: "account:a1", details: null },
+            audit("change.propose"),
+          ),
+          "input",
+          "invalid lifecycle kind `erase`",
+        );
+        expect(await store.listChanges()).toEqual([]);
+        expect(await store.listAudit()).toEqual([]);
+      });
+
+      test("retention is 30 days until set; setting it is audited", async () => {
+        expect(await store.readRetention()).toEqual({ days: 30, setBy: null, setAt: null });
+        setTime("2030-02-01T00:00:00.000Z");
+        const set = await store.writeRetention(
+          7,
+          "ann",
+          audit("retention.set", { tenant: null, target: "retention" }),
+        );
+        expect(set).toEqual({ days: 7, setBy: "ann", setAt: "2030-02-01T00:00:00.000Z" });
+        expect(await store.readRetention()).toEqual(set);
+        await store.writeRetention(
+          45,
+          "bob",
+          audit("retention.set", { actor: "bob", tenant: null, target: "retention" }),
+        );
+        expect((await store.readRetention()).days).toBe(45);
+        await expectFailure(
+          store.writeRetention(0, "bob", audit("retention.set", { tenant: null, target: "retention" })),
+          "input",
+          /invalid retention `0`/,
+        );
+        expect((await store.listAudit({ action: "retention.set" })).map((a) => a.actor)).toEqual([
+          "ann",
+          "bob",
+        ]);
+      });
+
+      test("history lists every row of a tuple; purge removes them all, only when none is live", async () => {
+        await store.writeRelationships(
+          A,
+          create("document:a#owner@account:a1", "document:b#owner@account:a1"),
+        ); // 1
+        await store.writeRelationships(A, remove("document:a#owner@account:a1")); // 2
+        await store.writeRelationships(A, create("document:a#owner@account:a1")); // 3
+        await store.writeRelationships(
+          A,
+          remove("document:a#owner@account:a1", "document:b#owner@account:a1"),
+        ); // 4
+        await store.writeRelationships(B, create("document:a#owner@account:a1")); // 5
+        const tuples = [rel("document:a#owner@account:a1"), rel("document:b#owner@account:a1")];
+        const history = await store.relationshipHistory(A, tuples);
+        expect(history.map((r) => [formatRelationship(r), r.createdRevision, r.deletedRevision])).toEqual([
+          ["document:a#owner@account:a1", 1, 2],
+          ["document:a#owner@account:a1", 3, 4],
+          ["document:b#owner@account:a1", 1, 4],
+        ]);
+        const id = await plannedChange(store, 4);
+        const purged = await store.purgeRelationships(
+          { changeId: id, tenant: A, relationships: tuples, plan: { sha256: "ab" } },
+          audit("change.apply", { target: `change:${id}`, details: { sha256: "ab" } }),
+        );
+        expect(purged.removed).toBe(3);
+        expect(purged.revision).toBe(6);
+        expect(await store.headRevision()).toBe(6);
+        // The purge's own revision tells followers that rows (and their events) are gone.
+        expect(await store.revisionsSince(5)).toEqual([
+          { revision: 6, tenant: A, created: [], deleted: [], schemaVersion: null, purged: true },
+        ]);
+        expect((await store.listAudit({ action: "change.apply" }))[0]?.revision).toBe(6);
+        expect(purged.change.state).toBe("applied");
+        expect(purged.change.plan).toEqual({ sha256: "ab" });
+        expect(await store.relationshipHistory(A, tuples)).toEqual([]);
+        // Other tenants keep theirs; history at an old revision no longer shows the purged rows.
+        expect(await read(store, B)).toEqual(["document:a#owner@account:a1"]);
+        expect(await read(store, A, 1)).toEqual([]);
+        await expectFailure(
+          store.purgeRelationships(
+            { changeId: id, tenant: A, relationships: tuples, plan: null },
+            audit("change.apply", { target: `change:${id}` }),
+          ),
+          "conflict",
+          `change ${id} is applied already; nothing was purged`,
+        );
+      });
+
+      test("purge of a live tuple is refused and removes nothing", async () => {
+        await store.writeRelationships(
+          A,
+          create("document:a#owner@account:a1", "document:b#owner@account:a1"),
+        );
+        await store.writeRelationships(A, remove("document:b#owner@account:a1"));
+        const id = await plannedChange(store, 2);
+        const before = (await store.listAudit()).length;
+        await expectFailure(
+          store.purgeRelationships(
+            {
+              changeId: id,
+              tenant: A,
+              relationships: [rel("document:b#owner@account:a1"), rel("document:a#owner@account:a1")],
+              plan: null,
+            },
+            audit("change.apply", { target: `change:${id}` }),
+          ),
+          "conflict",
+          "`document:a#owner@account:a1` is live again in tenant `acme`; nothing was purged",
+        );
+        expect((await store.relationshipHistory(A, [rel("document:b#owner@account:a1")])).length).toBe(1);
+        expect((await store.getChange(id))?.state).toBe("planned");
+        expect((await store.listAudit()).length).toBe(before);
+        expect(await store.headRevision()).toBe(2);
+      });
+    });
+
     describe("changes, approvals, guards and the audit log", () => {
       test("changes get ids 1, 2, 3 ... store-wide, start proposed, and are audited without a revision", async () => {
         const first = await store.createChange(proposal(), audit("change.propose", { reason: "onboarding" }));

@@ -1,6 +1,7 @@
 import { buildServer, type GatehouseServer } from "../../src/server/server.js";
 import { Gatehouse } from "../../src/service/gatehouse.js";
 import { createToken } from "../../src/service/tokens.js";
+import { openStore } from "../../src/store/open-store.js";
 import type { Role } from "../../src/store/token-records.js";
 
 export interface RunningServer {
@@ -16,12 +17,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** A real HTTP server on a free loopback port, over the given store location. */
+/**
+ * A real HTTP server on a free loopback port, over the given store location. `now` sets the
+ * clock of the server and of its store alike (drills move it past a retention window).
+ */
 export async function startServer(
   store = ":memory:",
   logger: Parameters<typeof buildServer>[1] = {},
+  options: { now?: () => Date } = {},
 ): Promise<RunningServer> {
-  const gatehouse = await Gatehouse.open(store);
+  const gatehouse = options.now
+    ? await Gatehouse.withStore(await openStore(store, { now: options.now }), { now: options.now })
+    : await Gatehouse.open(store);
   const server = await buildServer(gatehouse, logger);
   const url = await server.app.listen({ host: "127.0.0.1", port: 0 });
   return {

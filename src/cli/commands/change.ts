@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { parseChangeFile } from "../../changes/change-file.js";
+import { formatDeletionFacts } from "../../changes/deletion-facts.js";
 import type { Plan } from "../../changes/plan.js";
 import type { AccessRow } from "../../engine/access-diff.js";
 import { GatehouseError } from "../../model/errors.js";
@@ -84,15 +85,20 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .description("apply a planned change as one new revision (refused when blocked or stale)")
     .action(async (id: string) => {
       const context = contextOf(globals());
-      const { change: record, revision } = await withGatehouse(context, (g) =>
-        g.changes.apply(changeId(id), { actor: context.actor }),
-      );
+      const {
+        change: record,
+        plan,
+        revision,
+      } = await withGatehouse(context, (g) => g.changes.apply(changeId(id), { actor: context.actor }));
       context.out.result(
-        `change ${record.id} applied at revision ${revision}; undo it with: gatehouse change revert ${record.id}`,
+        plan.purge
+          ? `change ${record.id} applied: ${plan.purge.rows} rows of ${plan.purge.relationships.length} relationships purged for good; export bundle ${plan.purge.export.path} (sha256 ${plan.purge.export.sha256})`
+          : `change ${record.id} applied at revision ${revision}; undo it with: gatehouse change revert ${record.id}`,
         {
           id: record.id,
           state: record.state,
           revision,
+          ...(plan.purge ? { purge: plan.purge } : {}),
         },
       );
     });
@@ -259,6 +265,41 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     });
 }
 
+/** What a lifecycle change is about, first: a reviewer must see what a deletion takes away. */
+function lifecycleLines(plan: Plan): string[] {
+  const lines: string[] = [];
+  if (plan.deletion) lines.push("", ...formatDeletionFacts(plan.deletion));
+  if (plan.merge) {
+    const m = plan.merge;
+    lines.push(
+      "",
+      `merge of \`${m.from}\` into \`${m.into}\`: ${m.moved} relationship${m.moved === 1 ? "" : "s"} move`,
+      `  \`${m.into}\` gains ${m.intoGains.length} access${m.intoGains.length === 1 ? "" : "es"}${
+        m.intoGains.length
+          ? `: ${m.intoGains
+              .slice(0, 5)
+              .map((r) => `${r.permission} on ${r.resource} for ${r.subject}`)
+              .join(", ")}${m.intoGains.length > 5 ? ", …" : ""}`
+          : ""
+      }`,
+      m.othersChanged === 0
+        ? "  nobody else's access changes"
+        : `  ${m.othersChanged} access${m.othersChanged === 1 ? "" : "es"} of other subjects change (see the lists below)`,
+    );
+  }
+  if (plan.purge) {
+    const p = plan.purge;
+    lines.push(
+      "",
+      `purge of ${p.scope === "tenant" ? "tenant " : ""}\`${p.target}\`: ${p.relationships.length} relationship${p.relationships.length === 1 ? "" : "s"} (${p.rows} rows, every revision) removed for good, deleted by change ${p.deletions.join(", ")}`,
+      `  export bundle: ${p.export.path} (${p.export.bytes} bytes)`,
+      `  sha256: ${p.export.sha256}`,
+      `  retention: ${p.retentionDays} days, ended ${p.possibleFrom}`,
+    );
+  }
+  return lines;
+}
+
 function row(r: AccessRow): string {
   const except = r.except && r.except.length > 0 ? `  (except ${r.except.join(", ")})` : "";
   return `  ${r.tenant.padEnd(12)} ${r.resource.padEnd(28)} ${r.permission.padEnd(12)} ${r.subject}${except}`;
@@ -268,6 +309,7 @@ export function formatPlan(c: ChangeRecord, plan: Plan, offset = 0, limit = 50):
   const lines = [
     `change ${c.id} (${c.intent}) in tenant \`${c.tenant}\`, planned at revision ${plan.baseRevision}`,
     `reason: ${c.reason}`,
+    ...lifecycleLines(plan),
     "",
     `data: ${plan.data.writes.length} to write, ${plan.data.deletes.length} to delete${plan.changedPermissions.length ? `; schema changes ${plan.changedPermissions.join(", ")}` : ""}`,
     `access: ${plan.gained.length} gained, ${plan.lost.length} lost`,

@@ -8,6 +8,8 @@ export interface ServeOptions {
   readonly store: string;
   readonly host: string;
   readonly port: number;
+  /** Where purge export bundles are written. */
+  readonly exportDir?: string;
   /** Printed once the server listens (the demo adds its walkthrough). */
   readonly banner?: (url: string) => string;
 }
@@ -20,6 +22,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const gatehouse = await Gatehouse.open(options.store);
   const server = await buildServer(gatehouse, {
     logger: { level: process.env.GATEHOUSE_LOG_LEVEL ?? "info" },
+    ...(options.exportDir ? { exportDir: options.exportDir } : {}),
   });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -49,6 +52,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
     .command("serve")
     .option("--port <port>", "port to listen on", "8080")
     .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--export-dir <dir>", "where purge export bundles are written", "./gatehouse-exports")
     .description("run the HTTP API (tokens required; create one with `gatehouse token create`)")
     .action(async (options) => {
       const context = contextOf(globals());
@@ -56,6 +60,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
         store: context.storeLocation,
         host: options.host,
         port: parsePort(options.port),
+        exportDir: options.exportDir,
         banner: (url) =>
           `gatehouse listening on ${url} (store ${context.storeLocation}); API description at ${url}/docs`,
       });

@@ -161,10 +161,10 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       },
     },
     async (request) => {
-      const { change, revision } = await gatehouse.changes.apply(request.params.id, {
+      const { change, plan, revision } = await gatehouse.changes.apply(request.params.id, {
         actor: principalOf(request),
       });
-      return { id: change.id, state: change.state, revision };
+      return { id: change.id, state: change.state, revision, ...(plan.purge ? { purge: plan.purge } : {}) };
     },
   );
 

@@ -8,6 +8,7 @@ const INTENTS: Record<Intent, true> = {
   cleanup: true,
   migration: true,
   model: true,
+  delete: true,
   purge: true,
   restore: true,
   merge: true,

@@ -321,6 +321,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX rollouts_one_running ON rollouts (state) WHERE state = 'running';
     `,
   },
+  {
+    version: 9,
+    description: "subject and tenant lifecycle: deletion, restore, merge and purge records; retention",
+    // As in SQLite: a lifecycle record names what a change deletes, restores, merges or purges.
+    up: `
+      CREATE TABLE lifecycle_changes (
+        change_id BIGINT PRIMARY KEY REFERENCES changes (id),
+        kind TEXT COLLATE "C" NOT NULL CHECK (kind IN ('delete', 'restore', 'merge', 'purge')),
+        scope TEXT COLLATE "C" NOT NULL CHECK (scope IN ('subject', 'tenant')),
+        tenant TEXT COLLATE "C" NOT NULL,
+        target TEXT COLLATE "C" NOT NULL,
+        details TEXT NOT NULL
+      );
+
+      CREATE INDEX lifecycle_changes_target ON lifecycle_changes (tenant, scope, target);
+
+      CREATE TABLE store_settings (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        value TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_at TEXT COLLATE "C" NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

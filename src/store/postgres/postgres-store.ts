@@ -1,4 +1,4 @@
-import { inputError } from "../../model/errors.js";
+import { GatehouseError, inputError } from "../../model/errors.js";
 import { checkTenant } from "../../model/names.js";
 import type { Relationship } from "../../model/relationship.js";
 import type {
@@ -18,6 +18,13 @@ import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
 import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
+import type {
+  LifecycleRecord,
+  LifecycleStore,
+  NewLifecycleRecord,
+  PurgeInput,
+  RetentionSetting,
+} from "../lifecycle-records.js";
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "../rollout-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "../shadow-records.js";
 import type {
@@ -39,6 +46,7 @@ import { ChangeTables } from "./change-tables.js";
 import { type PoolOptions, PostgresConnection } from "./connection.js";
 import { DecisionTable } from "./decision-table.js";
 import { GuardsVersions } from "./guards-versions.js";
+import { LifecycleTables } from "./lifecycle-tables.js";
 import { parseLocation } from "./location.js";
 import { applyMigrations } from "./migrations.js";
 import { RelationshipReads } from "./relationship-reads.js";
@@ -81,6 +89,7 @@ export class PostgresStore implements Store {
   readonly #rollouts: RolloutTable;
   readonly #shadow: ShadowTables;
   readonly #decisions: DecisionTable;
+  readonly #lifecycle: LifecycleTables;
   readonly #watch: HeadWatch;
   readonly #listener: RevisionListener;
   /** The newest head this store has seen (its writes, reads of the head, notifications). */
@@ -99,6 +108,7 @@ export class PostgresStore implements Store {
     this.#rollouts = new RolloutTable(this.#now);
     this.#shadow = new ShadowTables(this.#now);
     this.#decisions = new DecisionTable();
+    this.#lifecycle = new LifecycleTables(this.#now);
     this.#watch = new HeadWatch({
       readHead: () => this.headRevision(),
       pollMs: watchPollMs,
@@ -216,6 +226,75 @@ export class PostgresStore implements Store {
       const id = await this.#changes.insert(sql, change);
       await this.#audit.append(sql, { ...audit, target: `change:${id}` });
       return this.#changes.require(sql, id);
+    });
+  }
+
+  async createLifecycleChange(
+    change: NewChange,
+    lifecycle: NewLifecycleRecord,
+    audit: NewAuditRecord,
+  ): Promise<{ change: ChangeRecord; lifecycle: LifecycleRecord }> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const id = await this.#changes.insert(sql, change);
+      const record = await this.#lifecycle.insert(sql, id, lifecycle);
+      await this.#audit.append(sql, { ...audit, target: `change:${id}` });
+      return { change: await this.#changes.require(sql, id), lifecycle: record };
+    });
+  }
+
+  async getLifecycle(changeId: number): Promise<LifecycleRecord | undefined> {
+    return this.#lifecycle.get(this.#db.sql, changeId);
+  }
+
+  async listLifecycle(
+    filter: Parameters<LifecycleStore["listLifecycle"]>[0] = {},
+  ): Promise<LifecycleRecord[]> {
+    return this.#lifecycle.list(this.#db.sql, filter);
+  }
+
+  async readRetention(): Promise<RetentionSetting> {
+    return this.#lifecycle.retention(this.#db.sql);
+  }
+
+  async writeRetention(days: number, actor: string, audit: NewAuditRecord): Promise<RetentionSetting> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const setting = await this.#lifecycle.setRetention(sql, days, actor);
+      await this.#audit.append(sql, audit);
+      return setting;
+    });
+  }
+
+  async relationshipHistory(
+    tenant: string,
+    relationships: readonly Relationship[],
+  ): Promise<StoredRelationship[]> {
+    return this.#db.transaction((sql) => this.#lifecycle.history(sql, tenant, relationships));
+  }
+
+  async purgeRelationships(
+    input: PurgeInput,
+    audit: NewAuditRecord,
+  ): Promise<{ removed: number; revision: Revision; change: ChangeRecord }> {
+    return this.#db.transaction(async (sql) => {
+      // The same lock order as an apply (revision counter, then audit head): no deadlock.
+      await this.#revisions.lock(sql);
+      await this.#audit.lock(sql);
+      const change = await this.#changes.require(sql, input.changeId);
+      if (change.state === "applied")
+        throw new GatehouseError(
+          "conflict",
+          `change ${input.changeId} is applied already; nothing was purged`,
+        );
+      const removed = await this.#lifecycle.purge(sql, input.tenant, input.relationships);
+      const revision = await this.#revisions.next(sql, input.tenant, "purge", {
+        actor: audit.actor,
+        reason: audit.reason ?? undefined,
+      });
+      await this.#changes.update(sql, input.changeId, { state: "applied", plan: input.plan });
+      await this.#audit.append(sql, audit, revision);
+      return { removed, revision, change: await this.#changes.require(sql, input.changeId) };
     });
   }
 

@@ -20,21 +20,22 @@ export async function revisionEvents(
   afterRevision: Revision,
   limit: number,
 ): Promise<RevisionEvent[]> {
-  const revisions = await sql.rows<[number, string | null]>(
-    "SELECT revision, tenant FROM revisions WHERE revision > $1 ORDER BY revision LIMIT $2",
+  const revisions = await sql.rows<[number, string | null, string]>(
+    "SELECT revision, tenant, kind FROM revisions WHERE revision > $1 ORDER BY revision LIMIT $2",
     [afterRevision, limit],
   );
   const last = revisions.at(-1)?.[0];
   if (last === undefined) return [];
 
   const events = new Map<Revision, EventDraft>();
-  for (const [revision, tenant] of revisions) {
+  for (const [revision, tenant, kind] of revisions) {
     events.set(revision, {
       revision,
       tenant: tenant ?? STORE_WIDE_TENANT,
       created: [],
       deleted: [],
       schemaVersion: null,
+      ...(kind === "purge" ? { purged: true } : {}),
     });
   }
   const range = [afterRevision, last];

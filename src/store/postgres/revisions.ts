@@ -3,7 +3,7 @@ import type { Revision, WriteOptions } from "../store.js";
 import type { Sql } from "./connection.js";
 
 /** What a revision wrote: relationships of a tenant, a schema version, or a change (either or both). */
-export type RevisionKind = "relationships" | "schema" | "change";
+export type RevisionKind = "relationships" | "schema" | "change" | "purge";
 
 /**
  * The store-wide revision sequence, and why it is a locked counter rather than a SEQUENCE.

@@ -283,6 +283,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX rollouts_one_running ON rollouts (state) WHERE state = 'running';
     `,
   },
+  {
+    version: 9,
+    description: "subject and tenant lifecycle: deletion, restore, merge and purge records; retention",
+    // A lifecycle record names what a change deletes, restores, merges or purges, so that a
+    // restore or a purge finds exactly the deletions of that subject and nothing else.
+    up: `
+      CREATE TABLE lifecycle_changes (
+        change_id INTEGER PRIMARY KEY REFERENCES changes (id),
+        kind TEXT NOT NULL CHECK (kind IN ('delete', 'restore', 'merge', 'purge')),
+        scope TEXT NOT NULL CHECK (scope IN ('subject', 'tenant')),
+        tenant TEXT NOT NULL,
+        target TEXT NOT NULL,
+        details TEXT NOT NULL CHECK (json_valid(details))
+      ) STRICT;
+
+      CREATE INDEX lifecycle_changes_target ON lifecycle_changes (tenant, scope, target);
+
+      CREATE TABLE store_settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

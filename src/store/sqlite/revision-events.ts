@@ -20,20 +20,21 @@ export function revisionEvents(
   limit: number,
 ): RevisionEvent[] {
   const revisions = db
-    .prepare("SELECT revision, tenant FROM revisions WHERE revision > ? ORDER BY revision LIMIT ?")
+    .prepare("SELECT revision, tenant, kind FROM revisions WHERE revision > ? ORDER BY revision LIMIT ?")
     .raw()
-    .all(afterRevision, limit) as [number, string | null][];
+    .all(afterRevision, limit) as [number, string | null, string][];
   const last = revisions.at(-1)?.[0];
   if (last === undefined) return [];
 
   const events = new Map<Revision, EventDraft>();
-  for (const [revision, tenant] of revisions) {
+  for (const [revision, tenant, kind] of revisions) {
     events.set(revision, {
       revision,
       tenant: tenant ?? STORE_WIDE_TENANT,
       created: [],
       deleted: [],
       schemaVersion: null,
+      ...(kind === "purge" ? { purged: true } : {}),
     });
   }
   const range = [afterRevision, last];

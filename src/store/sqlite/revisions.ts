@@ -3,7 +3,7 @@ import type { Revision, WriteOptions } from "../store.js";
 import type { SqliteConnection } from "./connection.js";
 
 /** What a revision wrote: relationships of a tenant, a schema version, or a change (either or both). */
-export type RevisionKind = "relationships" | "schema" | "change";
+export type RevisionKind = "relationships" | "schema" | "change" | "purge";
 
 /**
  * The store-wide revision sequence. A revision is a row of `revisions`; its number is the rowid,

@@ -1,4 +1,4 @@
-import { inputError } from "../../model/errors.js";
+import { GatehouseError, inputError } from "../../model/errors.js";
 import { checkTenant } from "../../model/names.js";
 import type { Relationship } from "../../model/relationship.js";
 import type {
@@ -18,6 +18,13 @@ import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
 import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
+import type {
+  LifecycleRecord,
+  LifecycleStore,
+  NewLifecycleRecord,
+  PurgeInput,
+  RetentionSetting,
+} from "../lifecycle-records.js";
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "../rollout-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "../shadow-records.js";
 import type {
@@ -39,6 +46,7 @@ import { ChangeTables } from "./change-tables.js";
 import { SqliteConnection } from "./connection.js";
 import { DecisionTable } from "./decision-table.js";
 import { GuardsVersions } from "./guards-versions.js";
+import { LifecycleTables } from "./lifecycle-tables.js";
 import { RelationshipReads } from "./relationship-reads.js";
 import { writeUpdates } from "./relationship-writes.js";
 import { revisionEvents } from "./revision-events.js";
@@ -79,6 +87,7 @@ export class SqliteStore implements Store {
   readonly #rollouts: RolloutTable;
   readonly #shadow: ShadowTables;
   readonly #decisions: DecisionTable;
+  readonly #lifecycle: LifecycleTables;
   readonly #watch: HeadWatch;
 
   private constructor(db: SqliteConnection, now: () => Date, watchPollMs: number) {
@@ -94,6 +103,7 @@ export class SqliteStore implements Store {
     this.#rollouts = new RolloutTable(db, this.#now);
     this.#shadow = new ShadowTables(db, this.#now);
     this.#decisions = new DecisionTable(db);
+    this.#lifecycle = new LifecycleTables(db, this.#now);
     this.#watch = new HeadWatch({ readHead: () => this.#revisions.head(), pollMs: watchPollMs });
   }
 
@@ -182,6 +192,69 @@ export class SqliteStore implements Store {
       const id = this.#changes.insert(change);
       this.#audit.append({ ...audit, target: `change:${id}` });
       return this.#changes.require(id);
+    });
+  }
+
+  async createLifecycleChange(
+    change: NewChange,
+    lifecycle: NewLifecycleRecord,
+    audit: NewAuditRecord,
+  ): Promise<{ change: ChangeRecord; lifecycle: LifecycleRecord }> {
+    return this.#db.transaction(() => {
+      const id = this.#changes.insert(change);
+      const record = this.#lifecycle.insert(id, lifecycle);
+      this.#audit.append({ ...audit, target: `change:${id}` });
+      return { change: this.#changes.require(id), lifecycle: record };
+    });
+  }
+
+  async getLifecycle(changeId: number): Promise<LifecycleRecord | undefined> {
+    return this.#lifecycle.get(changeId);
+  }
+
+  async listLifecycle(
+    filter: Parameters<LifecycleStore["listLifecycle"]>[0] = {},
+  ): Promise<LifecycleRecord[]> {
+    return this.#lifecycle.list(filter);
+  }
+
+  async readRetention(): Promise<RetentionSetting> {
+    return this.#lifecycle.retention();
+  }
+
+  async writeRetention(days: number, actor: string, audit: NewAuditRecord): Promise<RetentionSetting> {
+    return this.#db.transaction(() => {
+      const setting = this.#lifecycle.setRetention(days, actor);
+      this.#audit.append(audit);
+      return setting;
+    });
+  }
+
+  async relationshipHistory(
+    tenant: string,
+    relationships: readonly Relationship[],
+  ): Promise<StoredRelationship[]> {
+    return this.#lifecycle.history(tenant, relationships);
+  }
+
+  async purgeRelationships(
+    input: PurgeInput,
+    audit: NewAuditRecord,
+  ): Promise<{ removed: number; revision: Revision; change: ChangeRecord }> {
+    return this.#db.transaction(() => {
+      if (this.#changes.require(input.changeId).state === "applied")
+        throw new GatehouseError(
+          "conflict",
+          `change ${input.changeId} is applied already; nothing was purged`,
+        );
+      const removed = this.#lifecycle.purge(input.tenant, input.relationships);
+      const revision = this.#revisions.next(input.tenant, "purge", {
+        actor: audit.actor,
+        reason: audit.reason ?? undefined,
+      });
+      this.#changes.update(input.changeId, { state: "applied", plan: input.plan });
+      this.#audit.append(audit, revision);
+      return { removed, revision, change: this.#changes.require(input.changeId) };
     });
   }
 

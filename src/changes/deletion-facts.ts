@@ -1,0 +1,195 @@
+import type { AccessRow } from "../engine/access-diff.js";
+import type { Engine } from "../engine/engine.js";
+import type { ObjectRef, Relationship } from "../model/relationship.js";
+import type { CompiledSchema } from "../schema/compiled.js";
+import type { LifecycleScope } from "../store/lifecycle-records.js";
+
+/**
+ * What a deletion takes away, for the reviewer: what the subject (or tenant) holds and who else
+ * loses access. Incident 001 purged the account that held the customer's data because the two
+ * duplicates looked alike; these facts make the one with the data stand out at the top of its
+ * plan.
+ */
+export interface DeletionFacts {
+  readonly scope: LifecycleScope;
+  readonly target: string;
+  /** Live relationships the deletion removes. */
+  readonly relationships: number;
+  /** Where the subject is the resource (`account:a1#member@user:ann`), by relation and subject type. */
+  readonly asResource: readonly RelationCount[];
+  /** Where the subject is the subject (`document:d1#owner@account:a1`), by resource type and relation. */
+  readonly asSubject: readonly RelationCount[];
+  /** Resources the subject itself can reach now, per permission (subject deletions only). */
+  readonly reach: readonly ReachLine[];
+  /** Subjects other than the deleted one that lose access, and what they lose. */
+  readonly othersLosing: {
+    readonly subjects: number;
+    readonly resources: number;
+    readonly accesses: number;
+    readonly byPermission: readonly {
+      resourceType: string;
+      permission: string;
+      subjects: number;
+      resources: number;
+    }[];
+    /** Up to ten of them. */
+    readonly examples: readonly string[];
+  };
+}
+
+export interface RelationCount {
+  readonly resourceType: string;
+  readonly relation: string;
+  readonly subjectType: string;
+  readonly count: number;
+  /** Distinct resources (asSubject) or subjects (asResource) involved. */
+  readonly distinct: number;
+}
+
+export interface ReachLine {
+  readonly resourceType: string;
+  readonly permission: string;
+  readonly count: number;
+  /** Up to five of the resources. */
+  readonly examples: readonly string[];
+}
+
+const EXAMPLES = 10;
+
+/**
+ * Computes the facts on the live index, before the deletion's delta (call it before planning,
+ * or at least not while the delta is applied).
+ */
+export function deletionFacts(input: {
+  readonly scope: LifecycleScope;
+  readonly target: string;
+  readonly subject: ObjectRef | undefined;
+  readonly tenant: string;
+  readonly engine: Engine;
+  readonly schema: CompiledSchema;
+  readonly deletes: readonly Relationship[];
+  readonly lost: readonly AccessRow[];
+}): DeletionFacts {
+  const { subject } = input;
+  const isSubject = (o: { type: string; id: string }) =>
+    subject !== undefined && o.type === subject.type && o.id === subject.id;
+  const asResource = new Map<string, { line: RelationCount; seen: Set<string> }>();
+  const asSubject = new Map<string, { line: RelationCount; seen: Set<string> }>();
+  const count = (
+    into: Map<string, { line: RelationCount; seen: Set<string> }>,
+    r: Relationship,
+    distinctKey: string,
+  ) => {
+    const key = `${r.resource.type}#${r.relation}@${r.subject.type}`;
+    const entry = into.get(key) ?? {
+      line: {
+        resourceType: r.resource.type,
+        relation: r.relation,
+        subjectType: r.subject.type,
+        count: 0,
+        distinct: 0,
+      },
+      seen: new Set<string>(),
+    };
+    into.set(key, entry);
+    entry.seen.add(distinctKey);
+    entry.line = { ...entry.line, count: entry.line.count + 1, distinct: entry.seen.size };
+  };
+  for (const r of input.deletes) {
+    // A tenant deletion has no one subject: every relationship counts by its resource side.
+    if (subject === undefined || isSubject(r.resource))
+      count(asResource, r, `${r.subject.type}:${r.subject.id}`);
+    if (isSubject(r.subject)) count(asSubject, r, `${r.resource.type}:${r.resource.id}`);
+  }
+  const lines = (m: Map<string, { line: RelationCount }>) =>
+    [...m.values()].map((e) => e.line).sort((a, b) => b.count - a.count || compare(a, b));
+
+  const reach: ReachLine[] = [];
+  if (subject !== undefined && input.engine.hasTenant(input.tenant)) {
+    for (const type of input.schema.types) {
+      for (const member of type.members.values()) {
+        if (member.kind !== "permission") continue;
+        let found: string[];
+        try {
+          found = input.engine.lookupResources(input.tenant, type.name, member.name, subject, input.schema);
+        } catch {
+          continue; // a permission this subject type can never hold
+        }
+        if (found.length === 0) continue;
+        found.sort();
+        reach.push({
+          resourceType: type.name,
+          permission: member.name,
+          count: found.length,
+          examples: found.slice(0, 5).map((id) => `${type.name}:${id}`),
+        });
+      }
+    }
+  }
+
+  const target = subject ? `${subject.type}:${subject.id}` : undefined;
+  const others = input.lost.filter((row) => row.subject.split("#")[0] !== target);
+  const byPermission = new Map<string, { subjects: Set<string>; resources: Set<string> }>();
+  for (const row of others) {
+    const key = `${row.resource.split(":")[0]}#${row.permission}`;
+    const entry = byPermission.get(key) ?? { subjects: new Set<string>(), resources: new Set<string>() };
+    byPermission.set(key, entry);
+    entry.subjects.add(row.subject);
+    entry.resources.add(row.resource);
+  }
+  const subjects = [...new Set(others.map((r) => r.subject))].sort();
+  return {
+    scope: input.scope,
+    target: input.target,
+    relationships: input.deletes.length,
+    asResource: lines(asResource),
+    asSubject: lines(asSubject),
+    reach,
+    othersLosing: {
+      subjects: subjects.length,
+      resources: new Set(others.map((r) => r.resource)).size,
+      accesses: others.length,
+      byPermission: [...byPermission.entries()].map(([key, e]) => {
+        const [resourceType, permission] = key.split("#") as [string, string];
+        return { resourceType, permission, subjects: e.subjects.size, resources: e.resources.size };
+      }),
+      examples: subjects.slice(0, EXAMPLES),
+    },
+  };
+}
+
+function compare(a: RelationCount, b: RelationCount): number {
+  const x = `${a.resourceType}#${a.relation}@${a.subjectType}`;
+  const y = `${b.resourceType}#${b.relation}@${b.subjectType}`;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The facts as the lines at the top of a plan, for people. */
+export function formatDeletionFacts(facts: DeletionFacts): string[] {
+  const what = facts.scope === "tenant" ? `tenant \`${facts.target}\`` : `\`${facts.target}\``;
+  const lines = [
+    `deletion of ${what}: ${facts.relationships} relationship${facts.relationships === 1 ? "" : "s"} removed`,
+  ];
+  if (facts.relationships === 0) lines.push("  it holds nothing");
+  for (const l of facts.asSubject)
+    lines.push(
+      `  holds: ${l.resourceType}#${l.relation} on ${l.distinct} ${l.resourceType}${l.distinct === 1 ? "" : "s"} (${l.count} relationship${l.count === 1 ? "" : "s"})`,
+    );
+  for (const l of facts.asResource)
+    lines.push(
+      `  ${facts.scope === "tenant" ? "has" : "its"} ${l.resourceType}#${l.relation}: ${l.distinct} ${l.subjectType} subject${l.distinct === 1 ? "" : "s"} (${l.count} relationship${l.count === 1 ? "" : "s"})`,
+    );
+  for (const r of facts.reach)
+    lines.push(
+      `  reaches: ${r.permission} on ${r.count} ${r.resourceType}${r.count === 1 ? "" : "s"} (${r.examples.join(", ")}${r.count > r.examples.length ? ", …" : ""})`,
+    );
+  const o = facts.othersLosing;
+  lines.push(
+    o.subjects === 0
+      ? "  nobody else loses access"
+      : `  others lose access: ${o.subjects} subject${o.subjects === 1 ? "" : "s"} lose ${o.accesses} access${o.accesses === 1 ? "" : "es"} to ${o.resources} resource${o.resources === 1 ? "" : "s"} (${o.examples.join(", ")}${o.subjects > o.examples.length ? ", …" : ""})`,
+  );
+  for (const p of o.byPermission)
+    lines.push(`    ${p.resourceType}#${p.permission}: ${p.subjects} subjects on ${p.resources} resources`);
+  return lines;
+}
