@@ -99,6 +99,21 @@ export async function appliedDeletions(
   return out;
 }
 
+/**
+ * What the deletions removed and is not live again (a later change may have written some of it
+ * back), by tuple text: what a restore writes back, and what a purge removes for good.
+ */
+export function stillDeleted(
+  context: ChangeContext,
+  tenant: string,
+  deletions: readonly AppliedDeletion[],
+): Map<string, Relationship> {
+  const data = context.engine.tenant(tenant).data;
+  const out = new Map<string, Relationship>();
+  for (const d of deletions) for (const r of d.deleted) if (!data.has(r)) out.set(formatRelationship(r), r);
+  return out;
+}
+
 /** Proposes the soft deletion of a subject or tenant: every live relationship it is part of. */
 export async function proposeDeletion(
   context: ChangeContext,
@@ -167,10 +182,7 @@ export async function proposeRestore(
       `nothing to restore: what the deletion of ${describeTarget(target)} removed was purged for good by change ${by}; its export bundle holds the rows`,
     );
   }
-  const data = context.engine.tenant(target.tenant).data;
-  const writes = new Map<string, Relationship>();
-  for (const d of restorable)
-    for (const r of d.deleted) if (!data.has(r)) writes.set(formatRelationship(r), r);
+  const writes = stillDeleted(context, target.tenant, restorable);
   if (writes.size === 0) {
     throw new GatehouseError(
       "conflict",

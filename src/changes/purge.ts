@@ -1,5 +1,5 @@
 import { GatehouseError } from "../model/errors.js";
-import { formatRelationship, parseRelationship, type Relationship } from "../model/relationship.js";
+import { parseRelationship } from "../model/relationship.js";
 import type { ChangeRecord } from "../store/change-records.js";
 import type { LifecycleRecord, LifecycleScope } from "../store/lifecycle-records.js";
 import type { Revision } from "../store/store.js";
@@ -12,6 +12,7 @@ import {
   type LifecycleTarget,
   neverDeleted,
   resolveTarget,
+  stillDeleted,
 } from "./deletion.js";
 import { buildBundle, bundleChecksum, writeBundle } from "./export-bundle.js";
 import type { Plan } from "./plan.js";
@@ -88,10 +89,7 @@ export async function proposePurge(
   }
   const window = await purgeWindow(context, deletions);
   refuseEarly(context, target, window);
-  const data = context.engine.tenant(target.tenant).data;
-  const relationships = new Map<string, Relationship>();
-  for (const d of deletions)
-    for (const r of d.deleted) if (!data.has(r)) relationships.set(formatRelationship(r), r);
+  const relationships = stillDeleted(context, target.tenant, deletions);
   if (relationships.size === 0) {
     throw new GatehouseError(
       "conflict",
