@@ -190,6 +190,8 @@ export function formatDeletionFacts(facts: DeletionFacts): string[] {
       : `  others lose access: ${o.subjects} subject${o.subjects === 1 ? "" : "s"} lose ${o.accesses} access${o.accesses === 1 ? "" : "es"} to ${o.resources} resource${o.resources === 1 ? "" : "s"} (${o.examples.join(", ")}${o.subjects > o.examples.length ? ", …" : ""})`,
   );
   for (const p of o.byPermission)
-    lines.push(`    ${p.resourceType}#${p.permission}: ${p.subjects} subjects on ${p.resources} resources`);
+    lines.push(
+      `    ${p.resourceType}#${p.permission}: ${p.subjects} subject${p.subjects === 1 ? "" : "s"} on ${p.resources} resource${p.resources === 1 ? "" : "s"}`,
+    );
   return lines;
 }
