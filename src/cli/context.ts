@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { GatehouseError } from "../model/errors.js";
 import { DEFAULT_TENANT } from "../model/names.js";
+import type { DecisionLogOptions } from "../service/decision-log.js";
 import { Gatehouse } from "../service/gatehouse.js";
+import { decisionLogOptions } from "./decision-log-options.js";
 import { createOutput, type Output } from "./output.js";
 
 /** Options every command accepts (see `main.ts`). */
@@ -17,6 +19,8 @@ export interface CommandContext {
   readonly tenant: string;
   readonly actor: string;
   readonly out: Output;
+  /** Every command records the checks it answers (see `decision-log-options.ts`). */
+  readonly decisionLog: DecisionLogOptions;
 }
 
 /** An empty environment variable counts as unset, as shells make it easy to set one to "". */
@@ -31,6 +35,7 @@ export function contextOf(options: GlobalOptions): CommandContext {
     tenant: options.tenant ?? env("GATEHOUSE_TENANT") ?? DEFAULT_TENANT,
     actor: options.as ?? env("GATEHOUSE_ACTOR") ?? env("USER") ?? "local",
     out: createOutput(options.json === true),
+    decisionLog: decisionLogOptions(),
   };
 }
 
@@ -39,7 +44,7 @@ export async function withGatehouse<T>(
   context: CommandContext,
   run: (gatehouse: Gatehouse) => Promise<T>,
 ): Promise<T> {
-  const gatehouse = await Gatehouse.open(context.storeLocation);
+  const gatehouse = await Gatehouse.open(context.storeLocation, { decisionLog: context.decisionLog });
   try {
     return await run(gatehouse);
   } finally {

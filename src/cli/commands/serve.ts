@@ -1,13 +1,17 @@
 import type { Command } from "commander";
 import { GatehouseError } from "../../model/errors.js";
 import { buildServer } from "../../server/server.js";
+import type { DecisionLogOptions } from "../../service/decision-log.js";
 import { Gatehouse } from "../../service/gatehouse.js";
 import { contextOf, type GlobalOptions } from "../context.js";
+import { decisionLogOptions } from "../decision-log-options.js";
 
 export interface ServeOptions {
   readonly store: string;
   readonly host: string;
   readonly port: number;
+  /** Sampling and retention of the decision log (default: every check, 30 days). */
+  readonly decisionLog?: DecisionLogOptions;
   /** Printed once the server listens (the demo adds its walkthrough). */
   readonly banner?: (url: string) => string;
 }
@@ -17,7 +21,7 @@ export interface ServeOptions {
  * finish, and closes the store.
  */
 export async function serve(options: ServeOptions): Promise<void> {
-  const gatehouse = await Gatehouse.open(options.store);
+  const gatehouse = await Gatehouse.open(options.store, { decisionLog: options.decisionLog ?? {} });
   const server = await buildServer(gatehouse, {
     logger: { level: process.env.GATEHOUSE_LOG_LEVEL ?? "info" },
   });
@@ -49,6 +53,14 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
     .command("serve")
     .option("--port <port>", "port to listen on", "8080")
     .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option(
+      "--decision-sample <fraction>",
+      "fraction of checks the decision log records, 0 to 1, or `off` (env GATEHOUSE_DECISION_SAMPLE; default 1)",
+    )
+    .option(
+      "--decision-retention <days>",
+      "days the decision log keeps a check, e.g. 30d (env GATEHOUSE_DECISION_RETENTION; default 30)",
+    )
     .description("run the HTTP API (tokens required; create one with `gatehouse token create`)")
     .action(async (options) => {
       const context = contextOf(globals());
@@ -56,6 +68,10 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
         store: context.storeLocation,
         host: options.host,
         port: parsePort(options.port),
+        decisionLog: decisionLogOptions({
+          sample: options.decisionSample,
+          retention: options.decisionRetention,
+        }),
         banner: (url) =>
           `gatehouse listening on ${url} (store ${context.storeLocation}); API description at ${url}/docs`,
       });
