@@ -101,12 +101,19 @@ export async function incidentReport(
     to = record.appliedRevision;
     windowFrom = record.appliedRevision;
     windowTo = null;
-    if (record.revertedBy !== null) {
-      const revert = await store.getChange(record.revertedBy);
-      if (revert?.appliedRevision != null) {
-        revertedBy = revert.id;
-        windowTo = revert.appliedRevision - 1;
-      }
+    // The revert that ended the window: the one the change names, or, when a revert was blocked
+    // at first and applied later with `change apply`, the applied change that reverts it.
+    const reverts = record.revertedBy !== null ? [await store.getChange(record.revertedBy)] : [];
+    if (reverts[0]?.appliedRevision == null) {
+      for (const c of await store.listChanges({ tenant: record.tenant, state: "applied" }))
+        if (c.revertOf === record.id) reverts.push(c);
+    }
+    const revert = reverts
+      .filter((c) => c?.appliedRevision != null)
+      .sort((a, b) => a!.appliedRevision! - b!.appliedRevision!)[0];
+    if (revert) {
+      revertedBy = revert.id;
+      windowTo = revert.appliedRevision! - 1;
     }
   } else {
     from = checkRevision(selector.fromRevision, "fromRevision");

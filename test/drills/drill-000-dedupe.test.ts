@@ -172,7 +172,9 @@ describe.each(drivers)(
       const during = await answers();
       expect(during.acme).not.toEqual(original.acme);
       expect(during.globex).toEqual(original.globex);
-      for (const tenant of TENANTS) queries.forEach((q, i) => live[tenant]!.push([q, during[tenant]![i]!]));
+      for (const tenant of TENANTS) {
+        for (const [i, q] of queries.entries()) live[tenant]!.push([q, during[tenant]![i]!]);
+      }
       expect(await d.checks("acme", ["contract:b1c2#view@user:dan"])).toEqual([false]);
       live.acme!.push(["contract:b1c2#view@user:dan", false]);
       // Single checks too, as an application makes them: dan opens a contract twice, fay a binder,
