@@ -3,6 +3,14 @@
  * needs, and nothing internal.
  */
 
+export { incidentMarkdown } from "./changes/incident-markdown.js";
+export type {
+  IncidentReport,
+  IncidentSelector,
+  TenantIncident,
+  UsedAccess,
+} from "./changes/incident-report.js";
+export type { AccessRow } from "./engine/access-diff.js";
 export type { CheckRequest } from "./engine/engine.js";
 export type { ExplainNode } from "./engine/explain.js";
 export type { FoundSubject } from "./engine/lookup.js";
@@ -19,6 +27,7 @@ export {
   type SubjectRef,
 } from "./model/relationship.js";
 export { formatSchema, parseSchema } from "./schema/schema.js";
+export type { DecisionLogOptions } from "./service/decision-log.js";
 export type {
   ActorOptions,
   CheckResult,

@@ -45,47 +45,42 @@ interface PageBody {
 }
 
 /**
- * Checks every record (a batch is all or nothing) before any page is made. A batch repeats its
- * tenants, types, permissions and times, so a value checked once is not matched again: this runs
- * for every recorded check, and the patterns cost more than the rest of the encoding.
+ * Object ids already found valid. Checks ask about the same users and resources batch after
+ * batch, and matching the id pattern costs more than the rest of the encoding; a string valid
+ * once is valid forever, so the set is shared, and emptied when it grows large.
  */
+const checked = { id: new Set<string>() };
+const CHECKED_MAX = 200_000;
+
+/** Checks every record (a batch is all or nothing) before any page is made. */
 export function checkDecisions(records: readonly NewDecision[]): void {
-  const seen = {
-    at: new Set<string>(),
-    tenant: new Set<string>(),
-    type: new Set<string>(),
-    id: new Set<string>(),
-    permission: new Set<string>(),
-    relation: new Set<string | undefined>(),
-  };
+  if (checked.id.size > CHECKED_MAX) checked.id.clear();
+  // The record before, once valid: most fields repeat it, and a comparison is cheaper than a lookup.
+  let valid: NewDecision | undefined;
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
     if (
+      valid !== undefined &&
       typeof record === "object" &&
       record !== null &&
       typeof record.allowed === "boolean" &&
       Number.isSafeInteger(record.revision) &&
       record.revision >= 0 &&
-      seen.at.has(record.at) &&
-      seen.tenant.has(record.tenant) &&
-      seen.type.has(record.resource?.type) &&
-      seen.id.has(record.resource.id) &&
-      seen.permission.has(record.permission) &&
-      seen.type.has(record.subject?.type) &&
-      seen.id.has(record.subject.id) &&
-      seen.relation.has(record.subject.relation)
+      record.at === valid.at &&
+      record.tenant === valid.tenant &&
+      record.permission === valid.permission &&
+      record.resource?.type === valid.resource.type &&
+      record.subject?.type === valid.subject.type &&
+      record.subject.relation === valid.subject.relation &&
+      checked.id.has(record.resource.id) &&
+      checked.id.has(record.subject.id)
     )
       continue;
     decisionValues(record, i);
-    seen.at.add(record.at);
-    seen.tenant.add(record.tenant);
-    seen.type.add(record.resource.type);
-    seen.type.add(record.subject.type);
-    seen.permission.add(record.permission);
-    seen.relation.add(record.subject.relation);
-    // A subject id may be `*`, a resource id may not: only resource ids count as checked ids.
-    seen.id.add(record.resource.id);
-    if (record.subject.id !== "*") seen.id.add(record.subject.id);
+    valid = record;
+    // A subject id may be `*`, a resource id may not: only ids valid for both count as checked.
+    checked.id.add(record.resource.id);
+    if (record.subject.id !== "*") checked.id.add(record.subject.id);
   }
 }
 
@@ -129,17 +124,43 @@ export function encodePage(
   let minRevision = records[0]!.revision;
   let maxRevision = minRevision;
   let n = 0;
+  // Consecutive checks mostly share their time, tenant, types and permission: compare with the
+  // previous record's before hashing into the dictionary.
+  let previous: NewDecision | undefined;
+  let atIndex = 0;
+  let tenantIndex = 0;
+  let resourceTypeIndex = 0;
+  let permissionIndex = 0;
+  let subjectTypeIndex = 0;
+  let relationIndex = 0;
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
+    const relation = record.subject.relation ?? "";
+    if (previous === undefined) {
+      atIndex = at(record.at);
+      tenantIndex = at(record.tenant);
+      resourceTypeIndex = at(record.resource.type);
+      permissionIndex = at(record.permission);
+      subjectTypeIndex = at(record.subject.type);
+      relationIndex = at(relation);
+    } else {
+      if (record.at !== previous.at) atIndex = at(record.at);
+      if (record.tenant !== previous.tenant) tenantIndex = at(record.tenant);
+      if (record.resource.type !== previous.resource.type) resourceTypeIndex = at(record.resource.type);
+      if (record.permission !== previous.permission) permissionIndex = at(record.permission);
+      if (record.subject.type !== previous.subject.type) subjectTypeIndex = at(record.subject.type);
+      if (relation !== (previous.subject.relation ?? "")) relationIndex = at(relation);
+    }
+    previous = record;
     encoded[n++] = seqOf(i) - baseSeq;
-    encoded[n++] = at(record.at);
-    encoded[n++] = at(record.tenant);
-    encoded[n++] = at(record.resource.type);
+    encoded[n++] = atIndex;
+    encoded[n++] = tenantIndex;
+    encoded[n++] = resourceTypeIndex;
     encoded[n++] = at(record.resource.id);
-    encoded[n++] = at(record.permission);
-    encoded[n++] = at(record.subject.type);
+    encoded[n++] = permissionIndex;
+    encoded[n++] = subjectTypeIndex;
     encoded[n++] = at(record.subject.id);
-    encoded[n++] = at(record.subject.relation ?? "");
+    encoded[n++] = relationIndex;
     encoded[n++] = record.allowed ? 1 : 0;
     encoded[n++] = record.revision;
     if (record.at < firstAt) firstAt = record.at;
