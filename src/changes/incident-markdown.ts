@@ -59,10 +59,15 @@ function usedTable(list: readonly UsedAccess[]): string[] {
   const rows = ["| subject | permission | resource | checks | first | last |", "|---|---|---|---:|---|---|"];
   for (const u of list.slice(0, SHOWN))
     rows.push(
-      `| \`${u.subject}\` | ${u.permission} | \`${u.resource}\` | ${u.checks} | ${u.first} | ${u.last} |`,
+      `| \`${cell(u.subject)}\` | ${u.permission} | \`${cell(u.resource)}\` | ${u.checks} | ${u.first} | ${u.last} |`,
     );
   if (list.length > SHOWN) rows.push(`| … and ${list.length - SHOWN} more (see \`--json\`) | | | | | |`);
   return rows;
+}
+
+/** Object ids may hold `|`, which would end a table cell even inside backticks. */
+function cell(text: string): string {
+  return text.replaceAll("|", "\\|");
 }
 
 function rowList(rows: readonly AccessRow[]): string[] {
