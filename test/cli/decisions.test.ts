@@ -1,5 +1,7 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { beforeAll, describe, expect, it } from "vitest";
-import { gatehouse, workspace } from "../support/cli.js";
+import { CLI, gatehouse, workspace } from "../support/cli.js";
 
 /**
  * `gatehouse decisions list`, `incident report` in Markdown, and the decision log's settings
@@ -90,5 +92,47 @@ describe("gatehouse decisions and incident report", () => {
     expect(run(["incident", "report", "--from-revision", "3", "--to-revision", "1"]).code).toBe(3);
     expect(run(["incident", "report"]).code).toBe(2);
     expect(run(["incident", "report", "--change", "1", "--to-revision", "2"]).code).toBe(2);
+  });
+
+  it("a server writes the checks it answered before it exits on SIGTERM, sampled as configured", async () => {
+    const secret = JSON.parse(
+      run(["--json", "token", "create", "--name", "app", "--role", "check"]).stdout,
+    ).secret;
+    // Stopped right after answering, within the log's one-second flush interval: the shutdown writes them.
+    const child = spawn(
+      process.execPath,
+      [CLI, "--store", ws.store, "serve", "--port", "0", "--decision-sample", "1"],
+      {
+        env: { ...process.env, GATEHOUSE_LOG_LEVEL: "warn", GATEHOUSE_STORE: "", GATEHOUSE_TENANT: "" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => {
+      stderr += chunk.toString();
+    });
+    let url = "";
+    for (let i = 0; i < 100 && url === ""; i++) {
+      url = /listening on (http:\/\/[^\s]+)/.exec(stderr)?.[1] ?? "";
+      if (url === "") await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(url).not.toBe("");
+    const response = await fetch(`${url}/v1/tenants/acme/checks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        checks: [
+          { resource: "document:a", permission: "view", subject: "user:eve" },
+          { resource: "document:a", permission: "view", subject: "user:fay" },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    child.kill("SIGTERM");
+    await once(child, "exit");
+    const listed = JSON.parse(run(["--json", "decisions", "list", "--result", "denied"]).stdout) as Array<{
+      subject: { id: string };
+    }>;
+    expect(listed.map((d) => d.subject.id)).toEqual(["cat", "eve", "fay"]);
   });
 });
