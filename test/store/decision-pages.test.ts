@@ -103,4 +103,35 @@ describe("decision log pages (migration 10)", () => {
       await target.drop?.();
     }
   });
+
+  it("a version missing below the newest applied one (a reserved number landing late) is applied", async () => {
+    const path = join(dir, "late.db");
+    const db = new Database(path);
+    applySqliteMigrations(
+      db,
+      SQLITE_MIGRATIONS.filter((m) => m.version !== 8),
+    );
+    expect(() => db.prepare("SELECT 1 FROM rollouts").get()).toThrow(/no such table/);
+    applySqliteMigrations(db);
+    expect(db.prepare("SELECT count(*) AS n FROM rollouts").get()).toEqual({ n: 0 });
+    db.close();
+
+    const target = await postgresUrlForTest("late_migration");
+    if (target.skip) return;
+    try {
+      const connection = await PostgresConnection.open(parseLocation(target.url!));
+      await applyPostgresMigrations(
+        connection,
+        POSTGRES_MIGRATIONS.filter((m) => m.version !== 8),
+      );
+      await applyPostgresMigrations(connection);
+      const [[count]] = (await connection.sql.rows<[number]>("SELECT count(*)::int FROM rollouts")) as [
+        [number],
+      ];
+      expect(count).toBe(0);
+      await connection.close();
+    } finally {
+      await target.drop?.();
+    }
+  });
 });

@@ -395,8 +395,15 @@ export async function applyMigrations(
           `the store was written by a newer Gatehouse (store schema version ${found}; this version knows up to ${newest})`,
         );
       }
+      // As in SQLite: every missing version is applied, also one below the newest applied (a
+      // reserved version that lands after higher ones).
+      const present = new Set(
+        (await sql.rows<[number]>("SELECT version FROM store_migrations")).map(([version]) =>
+          Number(version),
+        ),
+      );
       for (const migration of migrations) {
-        if (migration.version <= found) continue;
+        if (present.has(migration.version)) continue;
         await sql.run("BEGIN");
         try {
           if (typeof migration.up === "string") await sql.run(migration.up);

@@ -358,9 +358,13 @@ export function applyMigrations(db: Database, migrations: readonly Migration[] =
       `the store was written by a newer Gatehouse (store schema version ${found}; this version knows up to ${newest})`,
     );
   }
+  // Each version is applied when it is missing, not only when it is above the newest applied:
+  // versions may be reserved and land later than higher ones (6 and 9 after 10), and a store
+  // that already has 10 must still get them.
+  const applied = db.prepare<[number], number>("SELECT 1 FROM store_migrations WHERE version = ?").pluck();
   for (const migration of migrations) {
     db.transaction(() => {
-      if ((appliedVersion.get() ?? 0) >= migration.version) return;
+      if (applied.get(migration.version) !== undefined) return;
       if (typeof migration.up === "string") db.exec(migration.up);
       else migration.up(db);
       record.run(migration.version, migration.description, new Date().toISOString());
