@@ -5,10 +5,18 @@
 
 export type { DeletionFacts } from "./changes/deletion-facts.js";
 export type { ExportBundle } from "./changes/export-bundle.js";
+export { incidentMarkdown } from "./changes/incident-markdown.js";
+export type {
+  IncidentReport,
+  IncidentSelector,
+  TenantIncident,
+  UsedAccess,
+} from "./changes/incident-report.js";
 export type { MergeFacts } from "./changes/merge.js";
 export type { Plan } from "./changes/plan.js";
 export type { PurgeFacts } from "./changes/purge-facts.js";
 export type { SubjectLifecycle } from "./changes/subject-lifecycle.js";
+export type { AccessRow } from "./engine/access-diff.js";
 export type { CheckRequest } from "./engine/engine.js";
 export type { ExplainNode } from "./engine/explain.js";
 export type { FoundSubject } from "./engine/lookup.js";
@@ -25,6 +33,7 @@ export {
   type SubjectRef,
 } from "./model/relationship.js";
 export { formatSchema, parseSchema } from "./schema/schema.js";
+export type { DecisionLogOptions } from "./service/decision-log.js";
 export type {
   ActorOptions,
   CheckResult,

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { GatehouseError } from "../model/errors.js";
 import { DEFAULT_TENANT } from "../model/names.js";
+import type { DecisionLogOptions } from "../service/decision-log.js";
 import { Gatehouse } from "../service/gatehouse.js";
 import { openStore } from "../store/open-store.js";
+import { decisionLogOptions } from "./decision-log-options.js";
 import { createOutput, type Output } from "./output.js";
 
 /** Options every command accepts (see `main.ts`). */
@@ -18,6 +20,8 @@ export interface CommandContext {
   readonly tenant: string;
   readonly actor: string;
   readonly out: Output;
+  /** Every command records the checks it answers (see `decision-log-options.ts`). */
+  readonly decisionLog: DecisionLogOptions;
 }
 
 /** An empty environment variable counts as unset, as shells make it easy to set one to "". */
@@ -32,6 +36,7 @@ export function contextOf(options: GlobalOptions): CommandContext {
     tenant: options.tenant ?? env("GATEHOUSE_TENANT") ?? DEFAULT_TENANT,
     actor: options.as ?? env("GATEHOUSE_ACTOR") ?? env("USER") ?? "local",
     out: createOutput(options.json === true),
+    decisionLog: decisionLogOptions(),
   };
 }
 
@@ -59,9 +64,10 @@ export async function withGatehouse<T>(
   run: (gatehouse: Gatehouse) => Promise<T>,
 ): Promise<T> {
   const now = clockOf();
+  const options = { decisionLog: context.decisionLog, ...(now ? { now } : {}) };
   const gatehouse = now
-    ? await Gatehouse.withStore(await openStore(context.storeLocation, { now }), { now })
-    : await Gatehouse.open(context.storeLocation);
+    ? await Gatehouse.withStore(await openStore(context.storeLocation, { now }), options)
+    : await Gatehouse.open(context.storeLocation, options);
   try {
     return await run(gatehouse);
   } finally {

@@ -2,8 +2,10 @@ import { Command, CommanderError } from "commander";
 import { GatehouseError } from "../model/errors.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerChange } from "./commands/change.js";
+import { registerDecisions } from "./commands/decisions.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
+import { registerIncident } from "./commands/incident.js";
 import { registerPermission } from "./commands/permission.js";
 import { registerRelationship } from "./commands/relationship.js";
 import { registerReplay } from "./commands/replay.js";
@@ -50,6 +52,8 @@ export function buildProgram(): Command {
   registerSubject(program, globals);
   registerTenant(program, globals);
   registerRetention(program, globals);
+  registerDecisions(program, globals);
+  registerIncident(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -444,6 +444,96 @@ export class GatehouseClient {
   ): Promise<DivergenceReportView & { revision: number; distinct: number; evaluated: number }> {
     return this.request("POST", "/v1/replay", since !== undefined ? { change, since } : { change });
   }
+
+  // ---- decision log and incident reports (approve) ----
+
+  /** A tenant's recorded checks, oldest first, filtered (at most `limit`, default 1000). */
+  async decisions(tenant: string, filter: DecisionFilterView = {}): Promise<{ decisions: DecisionView[] }> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
+    return this.request("GET", this.tenantPath(tenant, `decisions${query.size ? `?${query}` : ""}`));
+  }
+
+  /**
+   * Who gained and who lost access through a change (or between two revisions), per tenant,
+   * and which of those accesses were used or denied while it was live.
+   */
+  async incidentReport(
+    selector: { change: number } | { fromRevision: number; toRevision: number },
+  ): Promise<IncidentReportView> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(selector)) query.set(key, String(value));
+    return this.request("GET", `/v1/incident-report?${query}`);
+  }
+}
+
+export interface DecisionFilterView {
+  readonly resource?: string;
+  readonly permission?: string;
+  readonly subject?: string;
+  readonly result?: "allowed" | "denied";
+  readonly since?: string;
+  readonly until?: string;
+  readonly fromRevision?: number;
+  readonly toRevision?: number;
+  readonly afterSeq?: number;
+  readonly limit?: number;
+}
+
+export interface DecisionView {
+  readonly seq: number;
+  readonly at: string;
+  readonly tenant: string;
+  readonly resource: { readonly type: string; readonly id: string };
+  readonly permission: string;
+  readonly subject: { readonly type: string; readonly id: string; readonly relation?: string };
+  readonly allowed: boolean;
+  readonly revision: number;
+}
+
+export interface IncidentAccessView {
+  readonly resource: string;
+  readonly permission: string;
+  readonly subject: string;
+  readonly checks: number;
+  readonly first: string;
+  readonly last: string;
+}
+
+export interface IncidentReportView {
+  readonly change: {
+    readonly id: number;
+    readonly intent: string;
+    readonly reason: string;
+    readonly author: string;
+  } | null;
+  readonly fromRevision: number;
+  readonly toRevision: number;
+  readonly window: {
+    readonly fromRevision: number;
+    readonly toRevision: number | null;
+    readonly since: string | null;
+    readonly until: string | null;
+    readonly revertedBy: number | null;
+  };
+  readonly checksRead: number;
+  readonly tenants: ReadonlyArray<{
+    readonly tenant: string;
+    readonly gained: ReadonlyArray<{
+      resource: string;
+      permission: string;
+      subject: string;
+      except?: string[];
+    }>;
+    readonly lost: ReadonlyArray<{
+      resource: string;
+      permission: string;
+      subject: string;
+      except?: string[];
+    }>;
+    readonly used: readonly IncidentAccessView[];
+    readonly denied: readonly IncidentAccessView[];
+  }>;
 }
 
 export interface ShadowSessionView {

@@ -10,6 +10,8 @@ import { registerRolloutMetrics } from "./rollout-metrics.js";
 import { registerAdmin } from "./routes/admin.js";
 import { registerChanges } from "./routes/changes.js";
 import { registerData } from "./routes/data.js";
+import { registerDecisions } from "./routes/decisions.js";
+import { registerIncident } from "./routes/incident.js";
 import { registerLifecycle } from "./routes/lifecycle.js";
 import { registerQueries } from "./routes/queries.js";
 import { registerReplay } from "./routes/replay.js";
@@ -103,6 +105,8 @@ export async function buildServer(
     app.log.error({ err: error }, "reading the rollout state failed");
   registerShadow(app, gatehouse);
   registerReplay(app, gatehouse);
+  registerDecisions(app, gatehouse);
+  registerIncident(app, gatehouse);
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/console", { schema: { hide: true } }, async (_request, reply) =>

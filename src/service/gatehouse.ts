@@ -1,4 +1,5 @@
 import type { ChangeContext } from "../changes/change-context.js";
+import { type IncidentReport, type IncidentSelector, incidentReport } from "../changes/incident-report.js";
 import { Changes } from "../changes/lifecycle.js";
 import { orphanedShapes } from "../changes/orphans.js";
 import { SubjectLifecycle } from "../changes/subject-lifecycle.js";
@@ -111,8 +112,12 @@ export class Gatehouse {
   /** Records answered checks off the check path; absent when the log is off. */
   readonly decisionLog: DecisionLog | undefined;
 
+  /** The depth limit of checks, which reports that evaluate on private engines keep too. */
+  private readonly maxDepth: number | undefined;
+
   private constructor(store: Store, options: GatehouseOptions) {
     this.store = store;
+    this.maxDepth = options.maxDepth;
     this.engine = new Engine(undefined, options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {});
     this.now = options.now ?? (() => new Date());
     this.shadow = new Shadow(store, this.engine);
@@ -503,6 +508,16 @@ export class Gatehouse {
     if (filter.tenant !== undefined) checkTenant(filter.tenant, { field: "tenant" });
     await this.decisionLog?.flush();
     return this.store.listDecisions(filter);
+  }
+
+  /**
+   * Who gained and who lost access through a change (or between two revisions), and which of
+   * those accesses were used or denied while it was live, from the decision log. What this
+   * process has buffered is written first, so its own checks count.
+   */
+  async incidentReport(selector: IncidentSelector): Promise<IncidentReport> {
+    await this.decisionLog?.flush();
+    return incidentReport(this.store, selector, { maxDepth: this.maxDepth });
   }
 
   /**

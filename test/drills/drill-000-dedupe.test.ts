@@ -10,6 +10,8 @@ const postgres = await postgresUrlForTest("drill000");
  * valid ones; users lost access to binders and contracts. Here the correct dedupe plans as
  * access-neutral and applies; the subtly wrong one names exactly who loses what, is blocked,
  * applies only with a second person's approval, and its revert brings every answer back.
+ * Second half: the incident report of the forced change lists exactly the checks that were denied
+ * while it was live (the work to redo), and nothing from before the apply or after the revert.
  */
 const SCHEMA = `definition user {}
 
@@ -83,20 +85,23 @@ describe.each(drivers)(
   (_name, makeDriver) => {
     let d: DrillDriver;
     let original: Record<string, boolean[]>;
+    /** The forced, then reverted, cleanup. */
+    let harmful = 0;
+    /** Checks answered while it was live: query and answer, in order, per tenant. */
+    const live: Record<string, Array<[string, boolean]>> = { acme: [], globex: [] };
+
+    const queries: string[] = [];
+    for (let b = 1; b <= 4; b++) {
+      for (const u of USERS) {
+        queries.push(`binder:b${b}#view@user:${u}`);
+        for (let c = 1; c <= 3; c++) queries.push(`contract:b${b}c${c}#view@user:${u}`);
+      }
+    }
 
     /** Every check of the drill's world, in both tenants. */
     const answers = async () => {
       const out: Record<string, boolean[]> = {};
-      for (const tenant of TENANTS) {
-        const queries: string[] = [];
-        for (let b = 1; b <= 4; b++) {
-          for (const u of USERS) {
-            queries.push(`binder:b${b}#view@user:${u}`);
-            for (let c = 1; c <= 3; c++) queries.push(`contract:b${b}c${c}#view@user:${u}`);
-          }
-        }
-        out[tenant] = await d.checks(tenant, queries);
-      }
+      for (const tenant of TENANTS) out[tenant] = await d.checks(tenant, queries);
       return out;
     };
 
@@ -133,6 +138,7 @@ describe.each(drivers)(
         "intent: cleanup\nreason: remove direct user grants on binders, groups cover them\ndelete_where:\n  - { resource_type: binder, relation: viewer, subject_type: user }\n",
         "ann",
       );
+      harmful = id;
       const planned = await d.plan(id, "ann");
       const plan = planned.json;
       expect(plan.lost.map(row)).toEqual([
@@ -166,7 +172,23 @@ describe.each(drivers)(
       const during = await answers();
       expect(during.acme).not.toEqual(original.acme);
       expect(during.globex).toEqual(original.globex);
+      for (const tenant of TENANTS) {
+        for (const [i, q] of queries.entries()) live[tenant]!.push([q, during[tenant]![i]!]);
+      }
       expect(await d.checks("acme", ["contract:b1c2#view@user:dan"])).toEqual([false]);
+      live.acme!.push(["contract:b1c2#view@user:dan", false]);
+      // Single checks too, as an application makes them: dan opens a contract twice, fay a binder,
+      // ann one she keeps (allowed: not evidence of anything).
+      for (const q of [
+        "contract:b1c3#view@user:dan",
+        "contract:b1c3#view@user:dan",
+        "binder:b2#view@user:fay",
+      ]) {
+        expect(await d.check("acme", q)).toBe(false);
+        live.acme!.push([q, false]);
+      }
+      expect(await d.check("acme", "binder:b1#view@user:ann")).toBe(true);
+      live.acme!.push(["binder:b1#view@user:ann", true]);
 
       // One revert restores exactly the old access.
       const reverted = await d.revert(id, "cid");
@@ -177,6 +199,83 @@ describe.each(drivers)(
       const history = JSON.stringify((await d.show(id)).json);
       for (const step of ["change.plan", "change.approve", "change.apply", "change.revert"])
         expect(history).toContain(step);
+    });
+
+    it("the incident report lists exactly the checks denied while the forced cleanup was live", async () => {
+      // Expected, independently of the plan: checks answered while live that were denied but had
+      // been allowed before the change, with how often each was asked.
+      const originalAnswer = new Map(queries.map((q, i) => [q, original.acme![i]!]));
+      const expected = new Map<string, number>();
+      for (const [q, answer] of live.acme!) {
+        if (!answer && originalAnswer.get(q) === true) expected.set(q, (expected.get(q) ?? 0) + 1);
+      }
+      expect(expected.size).toBeGreaterThan(3);
+      // After the revert, dan is allowed again: not part of the window.
+      expect(await d.check("acme", "contract:b1c3#view@user:dan")).toBe(true);
+
+      const report = await d.incidentReport({ change: harmful });
+      expect(report.ok).toBe(true);
+      const r = report.json;
+      expect(r.change.id).toBe(harmful);
+      expect(r.window.revertedBy).not.toBeNull();
+      expect(r.tenants.map((t: { tenant: string }) => t.tenant)).toEqual(["acme"]);
+      const [acme] = r.tenants;
+      expect(acme.lost).toHaveLength(8);
+      expect(acme.gained).toEqual([]);
+      expect(acme.used).toEqual([]);
+      const denied = new Map<string, number>(
+        acme.denied.map((u: { resource: string; permission: string; subject: string; checks: number }) => [
+          `${u.resource}#${u.permission}@${u.subject}`,
+          u.checks,
+        ]),
+      );
+      expect(denied).toEqual(expected);
+
+      // The same window named by revisions gives the same evidence.
+      const applied = (await d.show(harmful)).json.appliedRevision as number;
+      const byRevision = await d.incidentReport({ fromRevision: applied - 1, toRevision: applied });
+      expect(byRevision.json.tenants).toEqual(r.tenants);
+
+      // The decision log holds the checks themselves, with the revision they were answered at.
+      const log = await d.decisions("acme", {
+        subject: "user:dan",
+        result: "denied",
+        fromRevision: applied,
+        toRevision: applied,
+      });
+      expect(log.ok).toBe(true);
+      const danDenied = live
+        .acme!.filter(([q, answer]) => !answer && q.endsWith("@user:dan"))
+        .map(([q]) => q);
+      expect(
+        log.json.map(
+          (x: {
+            resource: { type: string; id: string };
+            permission: string;
+            subject: { type: string; id: string };
+          }) => `${x.resource.type}:${x.resource.id}#${x.permission}@${x.subject.type}:${x.subject.id}`,
+        ),
+      ).toEqual(danDenied);
+    });
+
+    it("refuses an unknown change, a change never applied, and a reversed revision range", async () => {
+      const unknown = await d.incidentReport({ change: 9_999 });
+      expect(unknown.ok).toBe(false);
+      expect(unknown.text).toContain("change 9999 does not exist");
+      const proposed = await d.propose(
+        "acme",
+        "intent: grant\nreason: r\nwrite:\n  - binder:b3#viewer@user:hal\n",
+        "ann",
+      );
+      const never = await d.incidentReport({ change: proposed });
+      expect(never.ok).toBe(false);
+      expect(never.text).toContain("was never applied");
+      const reversed = await d.incidentReport({ fromRevision: 5, toRevision: 3 });
+      expect(reversed.ok).toBe(false);
+      expect(reversed.text).toContain("invalid revision range 5..3");
+      const future = await d.incidentReport({ fromRevision: 1, toRevision: 100_000 });
+      expect(future.ok).toBe(false);
+      expect(future.text).toContain("does not exist yet");
     });
   },
 );

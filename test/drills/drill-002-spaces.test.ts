@@ -9,6 +9,8 @@ const postgres = await postgresUrlForTest("drill002");
  * Drill 002 (seeds/002), first half: a change to the authorization model let organisation members
  * view Spaces they were not members of. Its plan lists exactly the accesses it adds, an invariant
  * guard (`space#view` within `space#member`) fails, and the apply is blocked.
+ * Second half: forced through with an approval and then reverted, the incident report lists,
+ * per tenant, exactly the wrong accesses that were used while it was live (whom to notify).
  */
 const SCHEMA = `definition user {}
 
@@ -119,6 +121,74 @@ describe.each(drivers)(
       expect(await d.readSchema()).toContain("permission view = member\n");
       const [tenant, tuple] = expected[0]!.split(" ") as [string, string];
       expect(await d.checks(tenant, [tuple])).toEqual([false]);
+    });
+
+    it("after a forced apply and its revert, the incident report lists exactly the wrong accesses used", async () => {
+      const indented = HARMFUL.split("\n")
+        .map((l) => `  ${l}`)
+        .join("\n");
+      const id = await d.propose(
+        "acme",
+        `intent: model\nreason: let organisation members browse spaces (forced)\nschema: |\n${indented}\n`,
+        "dev",
+      );
+      expect((await d.plan(id, "dev")).json.blocked).toBe(true);
+      expect((await d.approve(id, "lead")).ok).toBe(true);
+      expect((await d.apply(id, "dev")).ok).toBe(true);
+
+      // While live: in each tenant, every org member looks at the first space of their org, and
+      // a member of another org tries too (denied, and not evidence of anything).
+      const expected: string[] = [];
+      let legit = 0;
+      for (const [tenant, w] of Object.entries(worlds)) {
+        const queries: string[] = [];
+        const outsiders: string[] = [];
+        for (const [org, members] of w.orgMembers) {
+          const space = w.spaces.find((s) => s.org === org)!;
+          for (const m of members) {
+            queries.push(`space:${space.id}#view@user:${m}`);
+            // Computed independently: allowed now, but only members could view before.
+            if (space.members.includes(m)) legit++;
+            else expected.push(`${tenant} space:${space.id}#view@user:${m}`);
+          }
+          const outsider = [...w.orgMembers.entries()].find(([o]) => o !== org)![1][0]!;
+          outsiders.push(`space:${space.id}#view@user:${outsider}`);
+        }
+        expect((await d.checks(tenant, queries)).every(Boolean)).toBe(true);
+        for (const q of outsiders) expect(await d.check(tenant, q)).toBe(false);
+      }
+      expect(legit).toBeGreaterThan(0);
+      expect(expected.length).toBeGreaterThan(5);
+
+      // The revert takes the wrong accesses away again, so it too needs a second person.
+      const revert = (await d.revert(id, "lead")).json;
+      expect(revert.applied).toBe(false);
+      expect((await d.approve(revert.id, "security")).ok).toBe(true);
+      expect((await d.apply(revert.id, "lead")).ok).toBe(true);
+      // After the revert the same look is denied again, and is not part of the window.
+      const [firstTenant, firstTuple] = expected[0]!.split(" ") as [string, string];
+      expect(await d.check(firstTenant, firstTuple)).toBe(false);
+
+      const report = await d.incidentReport({ change: id });
+      expect(report.ok).toBe(true);
+      const r = report.json;
+      expect(r.window.revertedBy).toBe(revert.id);
+      expect(r.tenants.map((t: { tenant: string }) => t.tenant)).toEqual(["acme", "globex"]);
+      const used: string[] = [];
+      for (const t of r.tenants) {
+        expect(t.lost).toEqual([]);
+        expect(t.denied).toEqual([]);
+        for (const u of t.used) {
+          expect(u.checks).toBe(1);
+          used.push(`${t.tenant} ${u.resource}#${u.permission}@${u.subject}`);
+        }
+        // Every wrong access is listed as gained, used or not.
+        const gained = new Set(
+          t.gained.map((g: { resource: string; subject: string }) => `${g.resource}@${g.subject}`),
+        );
+        for (const u of t.used) expect(gained.has(`${u.resource}@${u.subject}`)).toBe(true);
+      }
+      expect(used.sort()).toEqual(expected.sort());
     });
   },
 );

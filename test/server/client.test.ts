@@ -42,6 +42,32 @@ describe("the TypeScript client", () => {
     expect(error.body.message).toContain("unknown permission or relation `edit`");
   });
 
+  it("reads a tenant's decision log and incident reports (role approve; a tenant token sees its tenant only)", async () => {
+    await client.check("acme", { resource: "document:a", permission: "view", subject: "user:cat" });
+    const { decisions } = await client.decisions("acme", { subject: "user:cat", result: "denied" });
+    expect(decisions.map((d) => `${d.resource.type}:${d.resource.id} ${d.subject.id} ${d.allowed}`)).toEqual([
+      "document:a cat false",
+    ]);
+    const report = await client.incidentReport({ fromRevision: 0, toRevision: client.revision });
+    expect(report.tenants.map((t) => t.tenant)).toEqual(["acme"]);
+    expect(report.tenants[0]!.gained.map((r) => `${r.resource}@${r.subject}`)).toEqual([
+      "document:a@user:ann",
+    ]);
+
+    const checker = new GatehouseClient({ url: s.url, token: await s.token("app", "check") });
+    expect((await checker.decisions("acme").catch((e) => e)).status).toBe(403);
+    const acmeLead = new GatehouseClient({
+      url: s.url,
+      token: await s.token("acme-lead", "approve", ["acme"]),
+    });
+    expect((await acmeLead.decisions("acme")).decisions.length).toBeGreaterThan(0);
+    expect((await acmeLead.decisions("globex").catch((e) => e)).status).toBe(403);
+    expect((await acmeLead.incidentReport({ change: 1 }).catch((e) => e)).status).toBe(403);
+    const bad = await client.incidentReport({ fromRevision: 2, toRevision: 1 }).catch((e) => e);
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain("invalid revision range 2..1");
+  });
+
   it("proposes subject and tenant lifecycle changes and reads and sets the retention window", async () => {
     const lead = new GatehouseClient({ url: s.url, token: await s.token("lead", "approve") });
     const other = new GatehouseClient({ url: s.url, token: await s.token("other", "approve") });

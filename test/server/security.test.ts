@@ -63,9 +63,14 @@ describe("HTTP security", () => {
     let denied = 0;
     for (const route of await routes(s)) {
       const response = await s.call(route.method, route.path, { token: checker, body: {} });
-      // A `check` token may read; everything that writes needs more.
+      // A `check` token may read; everything that writes needs more, and so do the audit log,
+      // tokens, and the decision log and incident reports (they say who accessed what).
       const readOnly =
-        route.method === "GET" && !route.path.startsWith("/v1/tokens") && !route.path.startsWith("/v1/audit");
+        route.method === "GET" &&
+        !route.path.startsWith("/v1/tokens") &&
+        !route.path.startsWith("/v1/audit") &&
+        !route.path.endsWith("/decisions") &&
+        !route.path.startsWith("/v1/incident-report");
       const readQuery = /\/(check|checks|explain|lookup-resources|lookup-subjects)$|\/v1\/validate$/.test(
         route.path,
       );

@@ -877,6 +877,30 @@ export function describeStoreConformance(
         await expectFailure(store.purgeDecisions("last week"), "input", /invalid olderThan `last week`/);
       });
 
+      test("records keep their sequence numbers across pages and purges, and a number is never given twice", async () => {
+        const at = (i: number) =>
+          `2030-01-01T00:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}.000Z`;
+        const batch = Array.from({ length: 2_500 }, (_, i) =>
+          decision({ at: at(i % 3_000), resource: { type: "document", id: `d${i}` }, revision: i }),
+        );
+        expect(await store.appendDecisions(batch)).toBe(2_500);
+        const before = await store.listDecisions();
+        expect(before).toHaveLength(2_500);
+        const seqOf = new Map(before.map((d) => [d.resource.id, d.seq]));
+        // The cutoff falls inside the second page: it loses its older half, the third is untouched.
+        expect(await store.purgeDecisions(at(1_500))).toBe(1_500);
+        const after = await store.listDecisions();
+        expect(after.map((d) => d.resource.id)).toEqual(batch.slice(1_500).map((d) => d.resource.id));
+        for (const d of after) expect(d.seq).toBe(seqOf.get(d.resource.id));
+        const page = await store.listDecisions({ afterSeq: seqOf.get("d1999")!, limit: 3 });
+        expect(page.map((d) => d.resource.id)).toEqual(["d2000", "d2001", "d2002"]);
+        expect(await store.listDecisions({ fromRevision: 2_400, toRevision: 2_401 })).toHaveLength(2);
+        expect(await store.purgeDecisions("2031-01-01")).toBe(1_000);
+        await store.appendDecisions([decision()]);
+        const [fresh] = await store.listDecisions();
+        expect(fresh!.seq).toBeGreaterThan(Math.max(...seqOf.values()));
+      });
+
       test("a batch with one bad record is refused whole, naming the record and field", async () => {
         await store.appendDecisions([decision()]);
         await expectFailure(

@@ -26,8 +26,23 @@ export interface DrillDriver {
   revert(id: number, actor: string): Promise<Outcome>;
   show(id: number): Promise<Outcome>;
   checks(tenant: string, queries: readonly string[]): Promise<boolean[]>;
+  /** One check, the way a single request is made (`permission check`, `POST .../check`). */
+  check(tenant: string, query: string): Promise<boolean>;
+  /** The incident report as JSON (`incident report --json`, `GET /v1/incident-report`). */
+  incidentReport(selector: IncidentSelector): Promise<Outcome>;
+  /** The decision log of a tenant, as JSON records (`decisions list`, `GET .../decisions`). */
+  decisions(tenant: string, filter?: Record<string, string | number>): Promise<Outcome>;
   readSchema(): Promise<string>;
   close(): Promise<void>;
+}
+
+export type IncidentSelector = { change: number } | { fromRevision: number; toRevision: number };
+
+/** `resource#permission@subject` as its three parts. */
+function splitQuery(q: string): { resource: string; permission: string; subject: string } {
+  const [resource, rest] = q.split("#") as [string, string];
+  const at = rest.indexOf("@");
+  return { resource, permission: rest.slice(0, at), subject: rest.slice(at + 1) };
 }
 
 function fromCli(result: CliResult): Outcome {
@@ -82,6 +97,34 @@ export function cliDriver(): DrillDriver {
         .trimEnd()
         .split("\n")
         .map((line) => line === "true");
+    },
+    async check(tenant, query) {
+      const { resource, permission, subject } = splitQuery(query);
+      return (
+        must(run("--tenant", tenant, "permission", "check", resource, permission, subject)).stdout.trim() ===
+        "true"
+      );
+    },
+    incidentReport: async (selector) =>
+      fromCli(
+        "change" in selector
+          ? run("--json", "incident", "report", "--change", String(selector.change))
+          : run(
+              "--json",
+              "incident",
+              "report",
+              "--from-revision",
+              String(selector.fromRevision),
+              "--to-revision",
+              String(selector.toRevision),
+            ),
+      ),
+    async decisions(tenant, filter = {}) {
+      const flags = Object.entries(filter).flatMap(([key, value]) => [
+        `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+        String(value),
+      ]);
+      return fromCli(run("--json", "--tenant", tenant, "decisions", "list", ...flags));
     },
     async readSchema() {
       return must(run("schema", "read")).stdout;
@@ -149,13 +192,31 @@ export async function httpDriver(
       outcome(await s.call("POST", `/v1/changes/${id}/revert`, { token: await tokenOf(actor), body: {} })),
     show: async (id) => outcome(await s.call("GET", `/v1/changes/${id}`, { token: admin })),
     async checks(tenant, queries) {
-      const checks = queries.map((q) => {
-        const [resource, rest] = q.split("#") as [string, string];
-        const [permission, subject] = rest.split("@") as [string, string];
-        return { resource, permission, subject };
-      });
+      const checks = queries.map(splitQuery);
       return must(await s.call("POST", `/v1/tenants/${tenant}/checks`, { token: admin, body: { checks } }))
         .body.results;
+    },
+    async check(tenant, query) {
+      return must(
+        await s.call("POST", `/v1/tenants/${tenant}/check`, { token: admin, body: splitQuery(query) }),
+      ).body.allowed;
+    },
+    async incidentReport(selector) {
+      const query = new URLSearchParams(
+        Object.entries(selector).map(([k, v]): [string, string] => [k, String(v)]),
+      );
+      return outcome(
+        await s.call("GET", `/v1/incident-report?${query}`, { token: await tokenOf("auditor") }),
+      );
+    },
+    async decisions(tenant, filter = {}) {
+      const query = new URLSearchParams(
+        Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)]),
+      );
+      const r = await s.call("GET", `/v1/tenants/${tenant}/decisions?${query}`, {
+        token: await tokenOf("auditor"),
+      });
+      return { ...outcome(r), json: r.status < 300 ? r.body.decisions : r.body };
     },
     async readSchema() {
       return must(await s.call("GET", "/v1/schema", { token: admin })).body.schema;

@@ -1,8 +1,10 @@
 import type { Command } from "commander";
 import { GatehouseError } from "../../model/errors.js";
 import { buildServer } from "../../server/server.js";
+import type { DecisionLogOptions } from "../../service/decision-log.js";
 import { Gatehouse } from "../../service/gatehouse.js";
 import { contextOf, type GlobalOptions } from "../context.js";
+import { decisionLogOptions } from "../decision-log-options.js";
 
 export interface ServeOptions {
   readonly store: string;
@@ -10,6 +12,8 @@ export interface ServeOptions {
   readonly port: number;
   /** Where purge export bundles are written. */
   readonly exportDir?: string;
+  /** Sampling and retention of the decision log (default: every check, 30 days). */
+  readonly decisionLog?: DecisionLogOptions;
   /** Printed once the server listens (the demo adds its walkthrough). */
   readonly banner?: (url: string) => string;
 }
@@ -19,7 +23,7 @@ export interface ServeOptions {
  * finish, and closes the store.
  */
 export async function serve(options: ServeOptions): Promise<void> {
-  const gatehouse = await Gatehouse.open(options.store);
+  const gatehouse = await Gatehouse.open(options.store, { decisionLog: options.decisionLog ?? {} });
   const server = await buildServer(gatehouse, {
     logger: { level: process.env.GATEHOUSE_LOG_LEVEL ?? "info" },
     ...(options.exportDir ? { exportDir: options.exportDir } : {}),
@@ -53,6 +57,14 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
     .option("--port <port>", "port to listen on", "8080")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--export-dir <dir>", "where purge export bundles are written", "./gatehouse-exports")
+    .option(
+      "--decision-sample <fraction>",
+      "fraction of checks the decision log records, 0 to 1, or `off` (env GATEHOUSE_DECISION_SAMPLE; default 1)",
+    )
+    .option(
+      "--decision-retention <days>",
+      "days the decision log keeps a check, e.g. 30d (env GATEHOUSE_DECISION_RETENTION; default 30)",
+    )
     .description("run the HTTP API (tokens required; create one with `gatehouse token create`)")
     .action(async (options) => {
       const context = contextOf(globals());
@@ -61,6 +73,10 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
         host: options.host,
         port: parsePort(options.port),
         exportDir: options.exportDir,
+        decisionLog: decisionLogOptions({
+          sample: options.decisionSample,
+          retention: options.decisionRetention,
+        }),
         banner: (url) =>
           `gatehouse listening on ${url} (store ${context.storeLocation}); API description at ${url}/docs`,
       });

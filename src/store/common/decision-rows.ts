@@ -1,13 +1,13 @@
 import { inputError } from "../../model/errors.js";
 import { checkTenant, OBJECT_ID, RELATION_NAME, TYPE_NAME } from "../../model/names.js";
 import { WILDCARD_ID } from "../../model/relationship.js";
-import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
-import { checkLimit, checkTime } from "./input-checks.js";
+import type { DecisionRecord, NewDecision } from "../decision-records.js";
+import { checkTime } from "./input-checks.js";
 import { subjectRelationColumn } from "./tuples.js";
 
 /**
- * The decision log's row shape and queries, shared by every backend; only the placeholders and
- * how `allowed` is spelled (SQLite 0/1, PostgreSQL boolean) differ.
+ * The decision log's record checks, and the row shape of migration 5's `decisions` table, which
+ * migration 10 reads to move its rows into pages (`decision-pages.ts`).
  */
 export const DECISION_COLUMNS =
   "seq, at, tenant, resource_type, resource_id, permission, subject_type, subject_id, subject_relation, allowed, revision";
@@ -79,61 +79,6 @@ export function decisionValues(record: NewDecision, index: number): DecisionValu
     allowed,
     revision,
   ];
-}
-
-function checkRevisionBound(value: number, field: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw inputError(`invalid ${field} \`${value}\`: expected a whole number, 0 or more`, { field });
-  }
-  return value;
-}
-
-/**
- * The query listing records, oldest first. `since` is inclusive and `until` exclusive (as for
- * the audit log); the revision bounds are both inclusive, as a revision range is spoken of.
- */
-export function decisionQuery(
-  filter: DecisionFilter,
-  placeholder: (n: number) => string,
-  allowedValue: (allowed: boolean) => unknown,
-): { text: string; params: unknown[] } {
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  const add = (condition: string, value: unknown) => {
-    params.push(value);
-    conditions.push(`${condition} ${placeholder(params.length)}`);
-  };
-  if (filter.tenant !== undefined) add("tenant =", checkTenant(filter.tenant, { field: "tenant" }));
-  if (filter.resource !== undefined) {
-    add("resource_type =", filter.resource.type);
-    add("resource_id =", filter.resource.id);
-  }
-  if (filter.permission !== undefined) add("permission =", filter.permission);
-  if (filter.subject !== undefined) {
-    add("subject_type =", filter.subject.type);
-    add("subject_id =", filter.subject.id);
-    add("subject_relation =", subjectRelationColumn(filter.subject.relation));
-  }
-  if (filter.allowed !== undefined) {
-    if (typeof filter.allowed !== "boolean")
-      throw inputError("invalid allowed: expected true or false", { field: "allowed" });
-    add("allowed =", allowedValue(filter.allowed));
-  }
-  if (filter.since !== undefined) add("at >=", checkTime(filter.since, "since"));
-  if (filter.until !== undefined) add("at <", checkTime(filter.until, "until"));
-  if (filter.fromRevision !== undefined)
-    add("revision >=", checkRevisionBound(filter.fromRevision, "fromRevision"));
-  if (filter.toRevision !== undefined)
-    add("revision <=", checkRevisionBound(filter.toRevision, "toRevision"));
-  if (filter.afterSeq !== undefined) add("seq >", checkRevisionBound(filter.afterSeq, "afterSeq"));
-  let text = `SELECT ${DECISION_COLUMNS} FROM decisions`;
-  if (conditions.length > 0) text += ` WHERE ${conditions.join(" AND ")}`;
-  text += " ORDER BY seq";
-  if (filter.limit !== undefined) {
-    params.push(checkLimit(filter.limit, "limit"));
-    text += ` LIMIT ${placeholder(params.length)}`;
-  }
-  return { text, params };
 }
 
 export function toDecisionRecord([

@@ -1,6 +1,9 @@
 import { GatehouseError } from "../../model/errors.js";
 import { type AuditHead, auditHash } from "../common/audit-chain.js";
+import { encodePage, PAGE_SIZE } from "../common/decision-pages.js";
+import { DECISION_COLUMNS, type DecisionRow, toDecisionRecord } from "../common/decision-rows.js";
 import type { PostgresConnection, Sql } from "./connection.js";
+import { INSERT_PAGE, pageValues } from "./decision-table.js";
 
 /**
  * The PostgreSQL store's schema, as an append-only list like SQLite's (`../sqlite/migrations.ts`),
@@ -345,6 +348,41 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    description: "decision log in pages",
+    // As in SQLite: decisions move into pages of up to a thousand, in order, keeping their
+    // sequence numbers; the next number is the `decision` row of `counters`, whose row lock also
+    // orders concurrent appends from several nodes.
+    up: async (sql) => {
+      await sql.run(`
+        CREATE TABLE decision_pages (
+          base_seq BIGINT PRIMARY KEY,
+          first_seq BIGINT NOT NULL,
+          last_seq BIGINT NOT NULL,
+          count INTEGER NOT NULL CHECK (count > 0),
+          first_at TEXT COLLATE "C" NOT NULL,
+          last_at TEXT COLLATE "C" NOT NULL,
+          min_revision BIGINT NOT NULL,
+          max_revision BIGINT NOT NULL,
+          body TEXT NOT NULL
+        );
+
+        CREATE INDEX decision_pages_by_last_at ON decision_pages (last_at);
+        CREATE INDEX decision_pages_by_first_at ON decision_pages (first_at);
+      `);
+      const rows = await sql.rows<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions ORDER BY seq`);
+      for (let start = 0; start < rows.length; start += PAGE_SIZE) {
+        const records = rows.slice(start, start + PAGE_SIZE).map((row) => toDecisionRecord(row));
+        await sql.run(INSERT_PAGE, pageValues(encodePage(records, records[0]!.seq, (i) => records[i]!.seq)));
+      }
+      const last = rows.at(-1);
+      await sql.run("INSERT INTO counters (name, value) VALUES ('decision', $1)", [
+        last ? Number(last[0]) : 0,
+      ]);
+      await sql.run("DROP TABLE decisions");
+    },
+  },
 ];
 
 /**
@@ -381,8 +419,15 @@ export async function applyMigrations(
           `the store was written by a newer Gatehouse (store schema version ${found}; this version knows up to ${newest})`,
         );
       }
+      // As in SQLite: every missing version is applied, also one below the newest applied (a
+      // reserved version that lands after higher ones).
+      const present = new Set(
+        (await sql.rows<[number]>("SELECT version FROM store_migrations")).map(([version]) =>
+          Number(version),
+        ),
+      );
       for (const migration of migrations) {
-        if (migration.version <= found) continue;
+        if (present.has(migration.version)) continue;
         await sql.run("BEGIN");
         try {
           if (typeof migration.up === "string") await sql.run(migration.up);

@@ -474,7 +474,7 @@ export class PostgresStore implements Store {
   }
 
   async purgeDecisions(olderThan: string): Promise<number> {
-    return this.#decisions.purge(this.#db.sql, olderThan);
+    return this.#db.transaction((sql) => this.#decisions.purge(sql, olderThan));
   }
 
   /**

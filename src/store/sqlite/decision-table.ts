@@ -1,24 +1,25 @@
 import {
-  type DecisionRow,
-  decisionQuery,
-  decisionValues,
-  toDecisionRecord,
-} from "../common/decision-rows.js";
+  checkDecisionFilter,
+  checkDecisions,
+  type DecisionPage,
+  decodePage,
+  encodePages,
+  matchesDecision,
+  pageConditions,
+  purgePage,
+} from "../common/decision-pages.js";
 import { checkTime } from "../common/input-checks.js";
 import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type { SqliteConnection } from "./connection.js";
 
-const INSERT_COLUMNS =
-  "at, tenant, resource_type, resource_id, permission, subject_type, subject_id, subject_relation, allowed, revision";
-/** Rows per multi-row INSERT: 640 parameters, well under SQLite's limit, few statements per batch. */
-const ROWS_PER_STATEMENT = 64;
+const PAGE_COLUMNS =
+  "base_seq, first_seq, last_seq, count, first_at, last_at, min_revision, max_revision, body";
 
-function insertText(rows: number): string {
-  const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  return `INSERT INTO decisions (${INSERT_COLUMNS}) VALUES ${Array.from({ length: rows }, () => row).join(", ")}`;
-}
-
-/** The `decisions` table. Each method is one step of a transaction the store opens. */
+/**
+ * The decision log's pages (`decision_pages`, see `common/decision-pages.ts`) and the next
+ * sequence number (`decision_head`, kept apart so that a purge of the newest pages never lets a
+ * number be given twice). Each method is one step of a transaction the store opens.
+ */
 export class DecisionTable {
   readonly #db: SqliteConnection;
 
@@ -27,37 +28,80 @@ export class DecisionTable {
   }
 
   append(records: readonly NewDecision[]): number {
-    // Everything is checked before the first row is written: a batch is all or nothing.
-    const values = records.map((record, i) => {
-      const row: unknown[] = decisionValues(record, i);
-      row[8] = row[8] === true ? 1 : 0;
-      return row;
-    });
-    const full = this.#db.prepare(insertText(ROWS_PER_STATEMENT));
-    const single = this.#db.prepare(insertText(1));
-    let i = 0;
-    for (; i + ROWS_PER_STATEMENT <= values.length; i += ROWS_PER_STATEMENT) {
-      full.run(...values.slice(i, i + ROWS_PER_STATEMENT).flat());
-    }
-    for (; i < values.length; i++) single.run(...values[i]!);
-    return values.length;
+    // Everything is checked before the first page is written: a batch is all or nothing.
+    checkDecisions(records);
+    if (records.length === 0) return 0;
+    const next = this.#db.prepare("SELECT next_seq FROM decision_head WHERE one = 1").pluck().get() as number;
+    this.#db.prepare("UPDATE decision_head SET next_seq = ? WHERE one = 1").run(next + records.length);
+    const insert = this.#db.prepare(
+      `INSERT INTO decision_pages (${PAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const page of encodePages(records, next)) insert.run(...pageValues(page));
+    return records.length;
   }
 
   list(filter: DecisionFilter): DecisionRecord[] {
-    const { text, params } = decisionQuery(
-      filter,
-      () => "?",
-      (allowed) => (allowed ? 1 : 0),
-    );
-    const rows = this.#db
+    checkDecisionFilter(filter);
+    const conditions = pageConditions(filter);
+    let text = "SELECT base_seq, body FROM decision_pages";
+    if (conditions.length > 0)
+      text += ` WHERE ${conditions.map((c) => `${c.column} ${c.op} ?`).join(" AND ")}`;
+    text += " ORDER BY base_seq";
+    const found: DecisionRecord[] = [];
+    const limit = filter.limit ?? Number.POSITIVE_INFINITY;
+    const pages = this.#db
       .prepare(text)
       .raw()
-      .all(...params) as DecisionRow[];
-    return rows.map(toDecisionRecord);
+      .iterate(...conditions.map((c) => c.value)) as IterableIterator<[number, string]>;
+    for (const [baseSeq, body] of pages) {
+      for (const record of decodePage(baseSeq, body)) {
+        if (!matchesDecision(record, filter)) continue;
+        found.push(record);
+        if (found.length >= limit) {
+          pages.return?.();
+          return found;
+        }
+      }
+    }
+    return found;
   }
 
   purge(olderThan: string): number {
     checkTime(olderThan, "olderThan");
-    return this.#db.prepare("DELETE FROM decisions WHERE at < ?").run(olderThan).changes;
+    let removed = this.#db
+      .prepare("SELECT coalesce(sum(count), 0) FROM decision_pages WHERE last_at < ?")
+      .pluck()
+      .get(olderThan) as number;
+    this.#db.prepare("DELETE FROM decision_pages WHERE last_at < ?").run(olderThan);
+    // Pages that straddle the cutoff lose their older records and keep the others' numbers.
+    const straddling = this.#db
+      .prepare("SELECT base_seq, body FROM decision_pages WHERE first_at < ?")
+      .raw()
+      .all(olderThan) as [number, string][];
+    const replace = this.#db.prepare(
+      `INSERT OR REPLACE INTO decision_pages (${PAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const [baseSeq, body] of straddling) {
+      const outcome = purgePage({ baseSeq, body }, olderThan);
+      removed += outcome.removed;
+      if (outcome.rewritten === null)
+        this.#db.prepare("DELETE FROM decision_pages WHERE base_seq = ?").run(baseSeq);
+      else if (outcome.rewritten !== "keep") replace.run(...pageValues(outcome.rewritten));
+    }
+    return removed;
   }
+}
+
+export function pageValues(page: DecisionPage): unknown[] {
+  return [
+    page.baseSeq,
+    page.firstSeq,
+    page.lastSeq,
+    page.count,
+    page.firstAt,
+    page.lastAt,
+    page.minRevision,
+    page.maxRevision,
+    page.body,
+  ];
 }
