@@ -278,3 +278,18 @@ export function purgePage(
   if (kept.length === 0) return { removed, rewritten: null };
   return { removed, rewritten: encodePage(kept, page.baseSeq, (i) => kept[i]!.seq) };
 }
+
+/** A page's columns in the order of `decision_pages` (both stores insert them so). */
+export function pageValues(page: DecisionPage): unknown[] {
+  return [
+    page.baseSeq,
+    page.firstSeq,
+    page.lastSeq,
+    page.count,
+    page.firstAt,
+    page.lastAt,
+    page.minRevision,
+    page.maxRevision,
+    page.body,
+  ];
+}

@@ -1,11 +1,11 @@
 import {
   checkDecisionFilter,
   checkDecisions,
-  type DecisionPage,
   decodePage,
   encodePages,
   matchesDecision,
   pageConditions,
+  pageValues,
   purgePage,
 } from "../common/decision-pages.js";
 import { checkTime } from "../common/input-checks.js";
@@ -18,20 +18,6 @@ export const INSERT_PAGE = `INSERT INTO decision_pages
 
 /** Pages read per round trip while listing: a limit is usually met within the first few. */
 const PAGES_PER_READ = 20;
-
-export function pageValues(page: DecisionPage): unknown[] {
-  return [
-    page.baseSeq,
-    page.firstSeq,
-    page.lastSeq,
-    page.count,
-    page.firstAt,
-    page.lastAt,
-    page.minRevision,
-    page.maxRevision,
-    page.body,
-  ];
-}
 
 /**
  * The decision log's pages (`common/decision-pages.ts`). Sequence numbers come from the

@@ -1,11 +1,11 @@
 import {
   checkDecisionFilter,
   checkDecisions,
-  type DecisionPage,
   decodePage,
   encodePages,
   matchesDecision,
   pageConditions,
+  pageValues,
   purgePage,
 } from "../common/decision-pages.js";
 import { checkTime } from "../common/input-checks.js";
@@ -90,18 +90,4 @@ export class DecisionTable {
     }
     return removed;
   }
-}
-
-export function pageValues(page: DecisionPage): unknown[] {
-  return [
-    page.baseSeq,
-    page.firstSeq,
-    page.lastSeq,
-    page.count,
-    page.firstAt,
-    page.lastAt,
-    page.minRevision,
-    page.maxRevision,
-    page.body,
-  ];
 }

@@ -1,9 +1,8 @@
 import type { Database } from "better-sqlite3";
 import { GatehouseError } from "../../model/errors.js";
 import { type AuditHead, auditHash, type ChainRow } from "../common/audit-chain.js";
-import { encodePage, PAGE_SIZE } from "../common/decision-pages.js";
+import { encodePage, PAGE_SIZE, pageValues } from "../common/decision-pages.js";
 import { DECISION_COLUMNS, type DecisionRow, toDecisionRecord } from "../common/decision-rows.js";
-import { pageValues } from "./decision-table.js";
 
 /**
  * The SQLite store's schema, as an append-only list: a store file records the versions applied to
