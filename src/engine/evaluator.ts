@@ -1,6 +1,7 @@
 import type { CompiledSchema, Expression, MemberDef, RelationDef, TypeDef } from "../schema/compiled.js";
 import { type DataIndex, iterate, listHas, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
 import { depthExceeded } from "./limits.js";
+import { StepTable } from "./step-table.js";
 import type { ResolvedSubject } from "./subject.js";
 
 /** How many answered steps one subject may accumulate before they are dropped. */
@@ -40,16 +41,16 @@ export class Evaluator {
 
   private readonly path: number[] = [];
   /** Answers of this check so far, by step; see `member`. */
-  private readonly answered = new Map<number, boolean>();
+  private readonly answered = new StepTable();
   private cuts = 0;
   /** Edge keys of the relations that contain the current (plain) subject; see `membershipsFor`. */
-  private readonly memberships = new Set<number>();
+  private readonly memberships = new StepTable();
   private membershipsKnown = false;
   /** The data version `answered` and `memberships` hold for (with `subject`); -1: none. */
   private answeredVersion = -1;
   /** The relations a wildcard of the subject's type puts everyone in (cached per data version). */
-  private everyone: Set<number> | undefined;
-  private readonly wildcardCache = new Map<number, { version: number; marks: Set<number> }>();
+  private everyone: StepTable | undefined;
+  private readonly wildcardCache = new Map<number, { version: number; marks: StepTable }>();
   private readonly queue: number[] = [];
   /** member id → 1 when it is a relation whose usersets, transitively, name relations only. */
   private readonly pureRelation: Uint8Array;
@@ -57,6 +58,8 @@ export class Evaluator {
   private readonly usersetNamed: Uint8Array;
   /** Data relation slots of pure relations that usersets name: the steps of the upward walk. */
   private targetSlots: number[] = [];
+  /** relation slot → 1 when it is one of `targetSlots`: most edges of a subject are not. */
+  private isTargetSlot = new Uint8Array(RELATION_SLOTS);
   private subject: ResolvedSubject = { object: -1, relation: NO_RELATION, wildcard: -1 };
 
   constructor(schema: CompiledSchema, data: DataIndex, options: EvaluatorOptions = {}) {
@@ -91,6 +94,8 @@ export class Evaluator {
           slots.add(slot);
       }
       this.targetSlots = [...slots];
+      this.isTargetSlot = new Uint8Array(RELATION_SLOTS);
+      for (const slot of slots) this.isTargetSlot[slot] = 1;
       this.knownRelations = this.data.relationNames.length;
       this.usersetTargets.clear();
       this.answeredVersion = -1;
@@ -166,16 +171,18 @@ export class Evaluator {
   }
 
   /** The userset-target relations (`group#member`) that name `object` directly. */
-  private seedMemberships(object: number, marks: Set<number>, queue: number[]): void {
+  private seedMemberships(object: number, marks: StepTable, queue: number[]): void {
     if (object < 0) return;
     const data = this.data;
     const keys = data.reverse.get(object);
     if (keys === undefined) return;
+    const isTargetSlot = this.isTargetSlot;
     for (const key of keys) {
       const owner = Math.floor(key / RELATION_SLOTS);
-      if (marks.has(key) || !this.isTarget(owner, key - owner * RELATION_SLOTS)) continue;
+      const slot = key - owner * RELATION_SLOTS;
+      if (isTargetSlot[slot] !== 1 || marks.has(key) || !this.isTarget(owner, slot)) continue;
       if (listHas(data.direct.get(key), object)) {
-        marks.add(key);
+        marks.set(key, 1);
         queue.push(key);
       }
     }
@@ -192,10 +199,10 @@ export class Evaluator {
     );
   }
 
-  private wildcardMemberships(wildcard: number): Set<number> {
+  private wildcardMemberships(wildcard: number): StepTable {
     const cached = this.wildcardCache.get(wildcard);
     if (cached && cached.version === this.data.version) return cached.marks;
-    const marks = new Set<number>();
+    const marks = new StepTable(64);
     const queue: number[] = [];
     this.seedMemberships(wildcard, marks, queue);
     this.closeUpward(marks, queue);
@@ -204,7 +211,7 @@ export class Evaluator {
   }
 
   /** Adds every userset-target relation that names a marked one as a userset, transitively. */
-  private closeUpward(marks: Set<number>, queue: number[]): void {
+  private closeUpward(marks: StepTable, queue: number[]): void {
     const data = this.data;
     const slots = this.targetSlots;
     for (let i = 0; i < queue.length; i++) {
@@ -216,7 +223,7 @@ export class Evaluator {
         for (const parent of parents) {
           const key = parent * RELATION_SLOTS + slot;
           if (!marks.has(key) && this.isTarget(parent, slot)) {
-            marks.add(key);
+            marks.set(key, 1);
             queue.push(key);
           }
         }
@@ -239,7 +246,7 @@ export class Evaluator {
     // Within one check the same step often recurs (a folder's `edit` inside its `view`, and
     // again through each child); remember answers that no cycle cut could have shortened.
     const known = this.answered.get(step);
-    if (known !== undefined) return known;
+    if (known !== -1) return known === 1;
     const path = this.path;
     if (path.includes(step)) {
       this.cuts++;
@@ -252,7 +259,7 @@ export class Evaluator {
         ? this.relation(object, member, depth)
         : this.expression(object, member.expression, depth);
     path.pop();
-    if (this.cuts === cutsBefore) this.answered.set(step, result);
+    if (this.cuts === cutsBefore) this.answered.set(step, result ? 1 : 0);
     return result;
   }
 
