@@ -1,7 +1,7 @@
 /**
  * The web console: one page, no build step, talking to the same JSON API as every client.
  * It is where people ask "why does X (not) have P on R?", review a plan, approve, apply and
- * revert, and read the audit trail. Every value from the server is put into the page as text
+ * revert, read shadow reports and the state of a staged rollout, and read the audit trail. Every value from the server is put into the page as text
  * (never as HTML), so data cannot inject markup.
  */
 export const CONSOLE_PAGE = `<!doctype html>
@@ -42,6 +42,7 @@ export const CONSOLE_PAGE = `<!doctype html>
   <nav>
     <button data-tab="why" class="active">Why?</button>
     <button data-tab="changes">Changes</button>
+    <button data-tab="rollout">Shadow &amp; rollout</button>
     <button data-tab="audit">Audit trail</button>
   </nav>
   <span style="flex:1"></span>
@@ -66,6 +67,14 @@ export const CONSOLE_PAGE = `<!doctype html>
     <form id="changes-form"><button class="primary" type="submit">Refresh</button> <span class="muted">changes of the tenant above, newest first</span></form>
     <table id="changes-table"><thead><tr><th>id</th><th>state</th><th>intent</th><th>author</th><th>reason</th></tr></thead><tbody></tbody></table>
     <div id="plan"></div>
+  </section>
+
+  <section id="rollout">
+    <form id="rollout-form"><button class="primary" type="submit">Refresh</button> <span class="muted">store-wide: the newest shadow session and the newest rollout</span></form>
+    <h3>Shadow evaluation</h3>
+    <div id="shadow-report"></div>
+    <h3>Staged rollout</h3>
+    <div id="rollout-status"></div>
   </section>
 
   <section id="audit">
@@ -112,6 +121,7 @@ for (const button of document.querySelectorAll("nav button")) {
     for (const s of document.querySelectorAll("section")) s.classList.toggle("active", s.id === button.dataset.tab);
     if (button.dataset.tab === "changes") loadChanges().catch(() => {});
     if (button.dataset.tab === "audit") loadAudit().catch(() => {});
+    if (button.dataset.tab === "rollout") loadRollout().catch(() => {});
   });
 }
 
@@ -202,6 +212,55 @@ async function showPlan(id, replan) {
     ...rowsTable("Lost", plan.lost || []), ...rowsTable("Gained", plan.gained || []),
     actions);
 }
+
+function table(headings, rows) {
+  return el("table", {}, el("thead", {}, el("tr", {}, ...headings.map((h) => el("th", {}, h)))),
+    el("tbody", {}, ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", {}, String(c)))))));
+}
+
+// Incident 003 shipped a stricter requirement straight to enforcement: the shadow report says
+// who would be blocked or let in before anyone is, and the rollout shows which tenants the
+// candidate answers and what its deny-rate monitors see.
+async function loadRollout() {
+  let shadow = null;
+  try {
+    shadow = await api("GET", "/v1/shadow");
+  } catch (error) {
+    if (!String(error.message).startsWith("not_found")) throw error;
+    $("error").textContent = "";
+  }
+  $("shadow-report").replaceChildren(...(shadow === null
+    ? [el("p", { class: "muted" }, "No shadow evaluation has run yet (gatehouse shadow start CHANGE_ID).")]
+    : [
+        el("p", {}, "Session " + shadow.session + " of change " + shadow.candidate.change + (shadow.running ? ", running since " : ", ran from ") + shadow.since +
+          (shadow.running ? "" : " to " + shadow.until) + " (started by " + shadow.startedBy + "): " + shadow.checks + " checks observed, " +
+          shadow.wouldBlock + " would be blocked, " + shadow.wouldAllow + " would be let in."),
+        table(["tenant", "permission", "would block", "would allow"], shadow.byPermission.map((r) => [r.tenant, r.permission, r.wouldBlock, r.wouldAllow])),
+        ...(shadow.divergences.length === 0 ? [] : [
+          el("h4", {}, "Divergent checks" + (shadow.truncated ? " (a sample; the counts above are complete)" : "")),
+          table(["tenant", "subject", "permission", "resource", "now", "candidate", "checks"], shadow.divergences.slice(0, 500).map((d) =>
+            [d.tenant, d.subject, d.permission, d.resource, d.active ? "allowed" : "denied", d.candidate ? "allowed" : "denied", d.count])),
+        ]),
+      ]));
+  const status = await api("GET", "/v1/rollout");
+  const r = status.rollout;
+  $("rollout-status").replaceChildren(...(r === null
+    ? [el("p", { class: "muted" }, "No rollout has run yet (gatehouse rollout start CHANGE_ID --tenants A,B).")]
+    : [
+        el("p", { class: r.state === "running" ? "ready" : r.state === "rolled_back" ? "blocked" : "" },
+          "Rollout " + r.id + " of change " + r.changeId + ": " + r.state + ", step " + r.step +
+          (r.tenants.length ? ", tenants " + r.tenants.join(", ") : "") + (r.percent ? ", " + r.percent + "% of tenants" : "") +
+          (r.endReason ? " \u2014 " + r.endReason : "")),
+        ...(status.rolledOut.length ? [el("p", {}, "Answered by the candidate now: " + status.rolledOut.join(", "))] : []),
+        ...(status.windows.length === 0 ? [] : [
+          el("h4", {}, "Deny-rate monitor windows"),
+          table(["permission", "checks", "candidate denies", "baseline denies", "window since"], status.windows.map((w) =>
+            [w.permission, w.checks, w.candidateDenies, w.baselineDenies, w.windowStartedAt])),
+        ]),
+        ...(r.state === "running" ? [el("p", {}, el("button", { class: "danger", onclick: () => api("POST", "/v1/rollout/rollback", { reason: "rolled back from the console" }).then(() => loadRollout()).catch(() => {}) }, "Roll back"))] : []),
+      ]));
+}
+$("rollout-form").addEventListener("submit", (e) => { e.preventDefault(); loadRollout().catch(() => {}); });
 
 async function loadAudit() {
   const form = new FormData($("audit-form"));

@@ -119,6 +119,48 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)(
       expect(text).toContain("nobody else loses access");
     });
 
+    it("shows the shadow report and the staged rollout, and rolls the rollout back", async () => {
+      const schema =
+        "definition user {}\ndefinition document {\n  relation viewer: user\n  relation banned: user\n  permission view = viewer\n}\n";
+      const proposed = await s.call("POST", "/v1/tenants/acme/changes", {
+        token: admin,
+        body: {
+          file: `intent: model\nreason: banned users may view again\nschema: |\n${schema.replace(/^/gm, "  ")}`,
+        },
+      });
+      const id = proposed.body.id as number;
+      expect((await s.call("POST", `/v1/changes/${id}/plan`, { token: admin })).status).toBe(200);
+      await page.click("nav button[data-tab=rollout]");
+      await page.locator("#shadow-report", { hasText: "No shadow evaluation has run yet" }).waitFor();
+      expect(await page.textContent("#error")).toBe("");
+      const started = await s.call("POST", "/v1/shadow/start", {
+        token: admin,
+        body: { change: id, reason: "try it" },
+      });
+      expect(started.status).toBe(200);
+      const check = await s.call("POST", "/v1/tenants/acme/check", {
+        token: admin,
+        body: { resource: "document:plan", permission: "view", subject: "user:bob" },
+      });
+      expect(check.body.allowed).toBe(false);
+      const rollout = await s.call("POST", "/v1/rollout/start", {
+        token: admin,
+        body: { changeId: id, tenants: ["acme"] },
+      });
+      expect(rollout.status).toBe(200);
+      await page.click("#rollout-form button");
+      await page.locator("#shadow-report", { hasText: "1 would be let in" }).waitFor();
+      const report = await page.textContent("#shadow-report");
+      expect(report).toContain(`change ${id}`);
+      expect(report).toContain("user:bob");
+      expect(report).toContain("document:plan");
+      expect(await page.textContent("#rollout-status")).toContain("Answered by the candidate now: acme");
+      await useToken(lead);
+      await page.click("#rollout-status button:text('Roll back')");
+      await page.locator("#rollout-status", { hasText: "rolled_back" }).waitFor();
+      await useToken(admin);
+    });
+
     it("reads the audit trail", async () => {
       await page.click("nav button[data-tab=audit]");
       await page.waitForSelector("#audit-table td:text('change.apply')");
