@@ -233,7 +233,7 @@ async function loadRollout() {
     ? [el("p", { class: "muted" }, "No shadow evaluation has run yet (gatehouse shadow start CHANGE_ID).")]
     : [
         el("p", {}, "Session " + shadow.session + " of change " + shadow.candidate.change + (shadow.running ? ", running since " : ", ran from ") + shadow.since +
-          (shadow.running ? "" : " to " + shadow.until) + " (started by " + shadow.startedBy + "): " + shadow.checks + " checks observed, " +
+          (shadow.running ? "" : " to " + shadow.until) + " (started by " + shadow.startedBy + "): " + shadow.checks + (shadow.checks === 1 ? " check" : " checks") + " observed, " +
           shadow.wouldBlock + " would be blocked, " + shadow.wouldAllow + " would be let in."),
         table(["tenant", "permission", "would block", "would allow"], shadow.byPermission.map((r) => [r.tenant, r.permission, r.wouldBlock, r.wouldAllow])),
         ...(shadow.divergences.length === 0 ? [] : [
