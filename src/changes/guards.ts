@@ -3,6 +3,14 @@ import { checkTenant, RELATION_NAME, TYPE_NAME } from "../model/names.js";
 import { parseRelationship, type Relationship } from "../model/relationship.js";
 import type { Intent } from "../store/change-records.js";
 import { PROPOSABLE_INTENTS } from "./change-file.js";
+
+/**
+ * Intents an `access-neutral` guard may name: those of change files, and those of the changes
+ * Gatehouse proposes itself (subject and tenant deletions and purges, reverts), so that a store
+ * can require, say, that deletions take nobody's access.
+ */
+const GUARDED_INTENTS: readonly Intent[] = [...PROPOSABLE_INTENTS, "delete", "purge", "revert"];
+
 import { YamlSource } from "./yaml-source.js";
 
 /**
@@ -82,8 +90,11 @@ export function parseGuards(text: string, file?: string): Guard[] {
         case "access-neutral": {
           const intents = source.strings(map, "intents");
           for (const i of intents) {
-            if (!PROPOSABLE_INTENTS.includes(i.value as Intent))
-              source.diagnostics.add(`unknown intent \`${i.value}\``, source.placeOf(i.node));
+            if (!GUARDED_INTENTS.includes(i.value as Intent))
+              source.diagnostics.add(
+                `unknown intent \`${i.value}\`: expected one of ${GUARDED_INTENTS.map((x) => `\`${x}\``).join(", ")}`,
+                source.placeOf(i.node),
+              );
           }
           guards.push({
             name: n,

@@ -109,6 +109,26 @@ describe("subject lifecycle", () => {
     expect(plan.deletion?.othersLosing.subjects).toBe(0);
   });
 
+  it("an access-neutral guard may name deletions: a deletion that takes access then fails it", async () => {
+    const bad = await rejection(
+      g.changes.writeGuards("guards:\n  - { name: n, kind: access-neutral, intents: [delete, tidy] }\n", {
+        actor: "sec",
+      }),
+    );
+    expect(bad.message + JSON.stringify(bad.details ?? "")).toContain(
+      "unknown intent `tidy`: expected one of",
+    );
+    await g.changes.writeGuards(
+      "guards:\n  - { name: deletions-take-nothing, kind: access-neutral, intents: [delete, purge] }\n",
+      { actor: "sec" },
+    );
+    const id = (await g.lifecycle.delete("subject", "account:a1", who)).id;
+    const { plan } = await g.changes.plan(id, { actor: "ann" });
+    const guard = plan.guards.find((x) => x.name === "deletions-take-nothing");
+    expect(guard?.passed).toBe(false);
+    expect(plan.blocked).toBe(true);
+  });
+
   it("a merge that would give someone else access fails the access-neutral guard", async () => {
     await g.importRelationships("acme", "account:a2#member@user:dan");
     const id = (await g.lifecycle.merge("account:a2", "account:a1", who)).id;
