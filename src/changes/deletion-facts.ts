@@ -187,7 +187,7 @@ export function formatDeletionFacts(facts: DeletionFacts): string[] {
   lines.push(
     o.subjects === 0
       ? "  nobody else loses access"
-      : `  others lose access: ${o.subjects} subject${o.subjects === 1 ? "" : "s"} lose ${o.accesses} access${o.accesses === 1 ? "" : "es"} to ${o.resources} resource${o.resources === 1 ? "" : "s"} (${o.examples.join(", ")}${o.subjects > o.examples.length ? ", …" : ""})`,
+      : `  others lose access: ${o.subjects} subject${o.subjects === 1 ? " loses" : "s lose"} ${o.accesses} access${o.accesses === 1 ? "" : "es"} to ${o.resources} resource${o.resources === 1 ? "" : "s"} (${o.examples.join(", ")}${o.subjects > o.examples.length ? ", …" : ""})`,
   );
   for (const p of o.byPermission)
     lines.push(

@@ -22,7 +22,7 @@ export function incidentMarkdown(report: IncidentReport): string {
     window.toRevision === null
       ? "and is still live"
       : window.revertedBy !== null
-        ? `until change ${window.revertedBy} reverted it at revision ${window.toRevision + 1}${window.until ? ` (${window.until})` : ""}`
+        ? `until change ${window.revertedBy} ${window.endedBy === "restore" ? "restored what it deleted" : "reverted it"} at revision ${window.toRevision + 1}${window.until ? ` (${window.until})` : ""}`
         : `until revision ${window.toRevision}${window.until ? ` (${window.until})` : ""}`;
   lines.push(
     `Live from revision ${window.fromRevision}${window.since ? ` (${window.since})` : ""} ${end}. ` +

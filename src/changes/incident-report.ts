@@ -62,8 +62,13 @@ export interface IncidentReport {
     readonly toRevision: Revision | null;
     readonly since: string | null;
     readonly until: string | null;
-    /** Why the window ends: the revert's change id, or null when it has not ended. */
+    /**
+     * Why the window ends: the id of the change that undid it (its revert, or for a deletion the
+     * restore that brought back what it deleted), or null when it has not ended.
+     */
     readonly revertedBy: number | null;
+    /** That change's intent (`revert` or `restore`), or null. */
+    readonly endedBy: "revert" | "restore" | null;
   };
   /** Checks of the window read from the log (every tenant the difference touches). */
   readonly checksRead: number;
@@ -85,6 +90,7 @@ export async function incidentReport(
   let windowTo: Revision | null;
   let change: IncidentReport["change"] = null;
   let revertedBy: number | null = null;
+  let endedBy: "revert" | "restore" | null = null;
   if ("change" in selector) {
     const record = await store.getChange(selector.change);
     if (!record)
@@ -108,11 +114,22 @@ export async function incidentReport(
       for (const c of await store.listChanges({ tenant: record.tenant, state: "applied" }))
         if (c.revertOf === record.id) reverts.push(c);
     }
+    // A deletion is also undone by the restore that writes back what it deleted
+    // (`subject restore`, `tenant restore`), which names the deletions it restores.
+    if (record.intent === "delete") {
+      for (const l of await store.listLifecycle({ tenant: record.tenant, kind: "restore" })) {
+        const deletions = (l.details as { deletions?: unknown } | null)?.deletions;
+        if (!Array.isArray(deletions) || !deletions.includes(record.id)) continue;
+        const restore = await store.getChange(l.changeId);
+        if (restore?.appliedRevision != null) reverts.push(restore);
+      }
+    }
     const revert = reverts
       .filter((c) => c?.appliedRevision != null)
       .sort((a, b) => a!.appliedRevision! - b!.appliedRevision!)[0];
     if (revert) {
       revertedBy = revert.id;
+      endedBy = revert.intent === "restore" ? "restore" : "revert";
       windowTo = revert.appliedRevision! - 1;
     }
   } else {
@@ -166,7 +183,7 @@ export async function incidentReport(
     change,
     fromRevision: from,
     toRevision: to,
-    window: { fromRevision: windowFrom, toRevision: windowTo, since, until, revertedBy },
+    window: { fromRevision: windowFrom, toRevision: windowTo, since, until, revertedBy, endedBy },
     checksRead,
     tenants: reports,
   };

@@ -514,7 +514,9 @@ export interface IncidentReportView {
     readonly toRevision: number | null;
     readonly since: string | null;
     readonly until: string | null;
+    /** The change that undid it (its revert, or the restore of a deletion), or null. */
     readonly revertedBy: number | null;
+    readonly endedBy: "revert" | "restore" | null;
   };
   readonly checksRead: number;
   readonly tenants: ReadonlyArray<{

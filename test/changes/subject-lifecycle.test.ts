@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { incidentMarkdown } from "../../src/changes/incident-markdown.js";
 import { GatehouseError } from "../../src/model/errors.js";
 import { parseRelationship } from "../../src/model/relationship.js";
 import { Gatehouse } from "../../src/service/gatehouse.js";
@@ -83,6 +84,22 @@ describe("subject lifecycle", () => {
     await land(restore.id);
     expect(await check("doc:d1#view@user:ann")).toBe(true);
     expect(await check("doc:d2#view@user:ann")).toBe(false);
+  });
+
+  it("the incident report of a deletion ends its window at the restore that undid it", async () => {
+    const deletion = (await g.lifecycle.delete("subject", "account:a1", who)).id;
+    await land(deletion);
+    expect(await check("doc:d1#view@user:ann")).toBe(false);
+    const restore = (await g.lifecycle.restore("subject", "account:a1", who)).id;
+    await land(restore);
+    expect(await check("doc:d1#view@user:ann")).toBe(true);
+    const report = await g.incidentReport({ change: deletion });
+    expect(report.window).toMatchObject({ revertedBy: restore, endedBy: "restore" });
+    expect(report.checksRead).toBe(1); // the check after the restore is outside the window
+    expect(report.tenants[0]!.denied.map((d) => `${d.resource}#${d.permission}@${d.subject}`)).toEqual([
+      "doc:d1#view@user:ann",
+    ]);
+    expect(incidentMarkdown(report)).toContain(`until change ${restore} restored what it deleted`);
   });
 
   it("restore and purge name a deletion that was reverted or is not applied yet", async () => {
