@@ -66,6 +66,22 @@ describe("gatehouse decisions and incident report", () => {
     ).toHaveLength(1);
   });
 
+  it("takes --since and --until as a time or as a duration ago, as replay does", () => {
+    const count = (args: string[], env: Record<string, string> = {}) =>
+      (JSON.parse(run(["--json", "decisions", "list", ...args], env).stdout) as unknown[]).length;
+    expect(count(["--since", "1h"])).toBe(3);
+    expect(count(["--until", "1h"])).toBe(0);
+    // With the clock a day ahead, the checks were answered more than an hour ago.
+    const tomorrow = { GATEHOUSE_NOW: new Date(Date.now() + 86_400_000).toISOString() };
+    expect(count(["--since", "1h"], tomorrow)).toBe(0);
+    expect(count(["--since", "2d"], tomorrow)).toBe(3);
+    const audit = JSON.parse(run(["--json", "audit", "list", "--since", "1d"]).stdout) as unknown[];
+    expect(audit.length).toBeGreaterThan(0);
+    const bad = run(["decisions", "list", "--since", "0h"]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain("invalid since `0h`");
+  });
+
   it("refuses bad filters and settings, naming them", () => {
     const result = run(["decisions", "list", "--result", "maybe"]);
     expect(result.code).toBe(3);

@@ -3,6 +3,7 @@ import { GatehouseError } from "../../model/errors.js";
 import type { AuditFilter, AuditRecord } from "../../store/change-records.js";
 import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { timeOption } from "../time-option.js";
 
 export function registerAudit(program: Command, globals: () => GlobalOptions): void {
   const audit = program.command("audit").description("the audit log: every administrative act, hash-chained");
@@ -27,8 +28,11 @@ export function registerAudit(program: Command, globals: () => GlobalOptions): v
     .description("audit records, oldest first; --tenant (the global option) filters by tenant")
     .option("--actor <principal>", "only acts by this principal")
     .option("--action <action>", "only this action, e.g. change.apply or token.create")
-    .option("--since <time>", "from this UTC time on, inclusive (2030-01-02 or 2030-01-02T03:04:05Z)")
-    .option("--until <time>", "before this UTC time, exclusive")
+    .option(
+      "--since <time>",
+      "from this UTC time on, inclusive (2030-01-02T03:04:05Z), or from that long ago (2h, 7d)",
+    )
+    .option("--until <time>", "before this UTC time (or that long ago), exclusive")
     .option("--limit <n>", "at most this many records")
     .action(
       async (options: {
@@ -47,8 +51,8 @@ export function registerAudit(program: Command, globals: () => GlobalOptions): v
           ...(options.actor !== undefined ? { actor: options.actor } : {}),
           ...(options.action !== undefined ? { action: options.action } : {}),
           ...(tenant !== undefined ? { tenant } : {}),
-          ...(options.since !== undefined ? { since: options.since } : {}),
-          ...(options.until !== undefined ? { until: options.until } : {}),
+          ...(options.since !== undefined ? { since: timeOption(options.since, "since") } : {}),
+          ...(options.until !== undefined ? { until: timeOption(options.until, "until") } : {}),
           ...(limit !== undefined ? { limit } : {}),
         };
         const records = await withGatehouse(context, (g) => g.store.listAudit(filter));

@@ -3,6 +3,7 @@ import { formatObject, formatSubject } from "../../model/relationship.js";
 import { decisionFilterOf } from "../../service/decision-query.js";
 import type { DecisionRecord } from "../../store/decision-records.js";
 import { contextOf, type GlobalOptions, parseRevision, withGatehouse } from "../context.js";
+import { timeOption } from "../time-option.js";
 import { wholeNumber } from "./shadow.js";
 
 export function registerDecisions(program: Command, globals: () => GlobalOptions): void {
@@ -17,8 +18,11 @@ export function registerDecisions(program: Command, globals: () => GlobalOptions
     .option("--resource <object>", "only checks on this resource, e.g. document:readme")
     .option("--permission <name>", "only checks of this permission")
     .option("--result <result>", "only `allowed` or only `denied` checks")
-    .option("--since <time>", "answered at this UTC time or later (2030-01-02 or 2030-01-02T03:04:05Z)")
-    .option("--until <time>", "answered before this UTC time, exclusive")
+    .option(
+      "--since <time>",
+      "answered at this UTC time or later (2030-01-02T03:04:05Z), or that long ago (2h, 7d)",
+    )
+    .option("--until <time>", "answered before this UTC time (or that long ago), exclusive")
     .option("--from-revision <n>", "answered at this revision or later")
     .option("--to-revision <n>", "answered at this revision or earlier")
     .option("--after <seq>", "only records after this sequence number (the next page of a long list)")
@@ -45,8 +49,8 @@ export function registerDecisions(program: Command, globals: () => GlobalOptions
           resource: options.resource,
           permission: options.permission,
           result: options.result,
-          since: options.since,
-          until: options.until,
+          since: timeOption(options.since, "since"),
+          until: timeOption(options.until, "until"),
           fromRevision: parseRevision(options.fromRevision, "--from-revision"),
           toRevision: parseRevision(options.toRevision, "--to-revision"),
           afterSeq: options.after !== undefined ? wholeNumber(options.after, "a sequence number") : undefined,
