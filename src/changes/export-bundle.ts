@@ -45,8 +45,14 @@ export async function buildBundle(
   },
 ): Promise<ExportBundle> {
   const rows = await store.relationshipHistory(input.tenant, input.relationships);
-  const first = Math.min(...rows.map((r) => r.createdRevision));
-  const last = Math.max(...rows.map((r) => r.deletedRevision ?? r.createdRevision));
+  // A loop, not Math.min(...rows): a tenant's whole history overflows the argument stack.
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const r of rows) {
+    if (r.createdRevision < first) first = r.createdRevision;
+    const end = r.deletedRevision ?? r.createdRevision;
+    if (end > last) last = end;
+  }
   const versions = await store.listSchemaVersions();
   // The versions that could have read these rows: the one in force when the first was created,
   // and every one written before the last was deleted.
