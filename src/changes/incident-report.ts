@@ -155,30 +155,42 @@ export async function incidentReport(
   const since = (await store.revisionTime(windowFrom)) ?? null;
   const until = windowTo !== null ? ((await store.revisionTime(windowTo + 1)) ?? null) : null;
 
+  // One pass over the window's decisions for every tenant at once: the log's pages are not kept
+  // by tenant, so a read per tenant would decode every page once per tenant.
+  const byTenant = new Map(
+    tenants.map(({ tenant, gained, lost }) => [
+      tenant,
+      {
+        gained: new RowMatcher(gained),
+        lost: new RowMatcher(lost),
+        used: new Folded(),
+        denied: new Folded(),
+      },
+    ]),
+  );
   let checksRead = 0;
-  const reports: TenantIncident[] = [];
-  for (const { tenant, gained, lost } of tenants) {
-    const gainedMatch = new RowMatcher(gained);
-    const lostMatch = new RowMatcher(lost);
-    const used = new Folded();
-    const denied = new Folded();
-    for (let afterSeq = 0; ; ) {
-      const page = await store.listDecisions({
-        tenant,
-        fromRevision: windowFrom,
-        ...(windowTo !== null ? { toRevision: windowTo } : {}),
-        afterSeq,
-        limit: PAGE,
-      });
-      for (const d of page) {
-        checksRead++;
-        if (d.allowed ? gainedMatch.matches(d) : lostMatch.matches(d)) (d.allowed ? used : denied).add(d);
-      }
-      if (page.length < PAGE) break;
-      afterSeq = page[page.length - 1]!.seq;
+  for (let afterSeq = 0; byTenant.size > 0; ) {
+    const page = await store.listDecisions({
+      fromRevision: windowFrom,
+      ...(windowTo !== null ? { toRevision: windowTo } : {}),
+      afterSeq,
+      limit: PAGE,
+    });
+    for (const d of page) {
+      const t = byTenant.get(d.tenant);
+      if (t === undefined) continue;
+      checksRead++;
+      const access = accessOf(d);
+      if (d.allowed ? t.gained.matches(d, access) : t.lost.matches(d, access))
+        (d.allowed ? t.used : t.denied).add(d, access);
     }
-    reports.push({ tenant, gained, lost, used: used.list(), denied: denied.list() });
+    if (page.length < PAGE) break;
+    afterSeq = page[page.length - 1]!.seq;
   }
+  const reports: TenantIncident[] = tenants.map(({ tenant, gained, lost }) => {
+    const t = byTenant.get(tenant)!;
+    return { tenant, gained, lost, used: t.used.list(), denied: t.denied.list() };
+  });
   return {
     change,
     fromRevision: from,
@@ -285,6 +297,19 @@ async function accessDifference(
   return result;
 }
 
+/** A decision's resource and subject as text, and the key of its access, built once per decision. */
+interface Access {
+  readonly resource: string;
+  readonly subject: string;
+  readonly key: string;
+}
+
+function accessOf(d: DecisionRecord): Access {
+  const resource = formatObject(d.resource);
+  const subject = formatSubject(d.subject);
+  return { resource, subject, key: `${resource}\n${d.permission}\n${subject}` };
+}
+
 /**
  * Whether a check asked about an access of a plan's rows: same resource, permission and
  * subject, or a wildcard row (`user:*`) of the subject's type that does not except it.
@@ -302,23 +327,18 @@ class RowMatcher {
     }
   }
 
-  matches(d: DecisionRecord): boolean {
-    const resource = formatObject(d.resource);
-    const subject = formatSubject(d.subject);
-    if (this.#exact.has(`${resource}\n${d.permission}\n${subject}`)) return true;
+  matches(d: DecisionRecord, access: Access): boolean {
+    if (this.#exact.has(access.key)) return true;
     if (d.subject.relation !== undefined) return false;
-    const except = this.#wildcards.get(`${resource}\n${d.permission}\n${d.subject.type}`);
-    return except !== undefined && !except.has(subject);
+    const except = this.#wildcards.get(`${access.resource}\n${d.permission}\n${d.subject.type}`);
+    return except !== undefined && !except.has(access.subject);
   }
 }
 
 class Folded {
   readonly #byAccess = new Map<string, UsedAccess & { checks: number; last: string }>();
 
-  add(d: DecisionRecord): void {
-    const resource = formatObject(d.resource);
-    const subject = formatSubject(d.subject);
-    const key = `${resource}\n${d.permission}\n${subject}`;
+  add(d: DecisionRecord, { resource, subject, key }: Access): void {
     const seen = this.#byAccess.get(key);
     if (seen) {
       seen.checks++;
