@@ -5,6 +5,7 @@ import type { DecisionLogOptions } from "../service/decision-log.js";
 import { Gatehouse } from "../service/gatehouse.js";
 import { openStore } from "../store/open-store.js";
 import { decisionLogOptions } from "./decision-log-options.js";
+import { env } from "./env.js";
 import { createOutput, type Output } from "./output.js";
 
 /** Options every command accepts (see `main.ts`). */
@@ -22,12 +23,6 @@ export interface CommandContext {
   readonly out: Output;
   /** Every command records the checks it answers (see `decision-log-options.ts`). */
   readonly decisionLog: DecisionLogOptions;
-}
-
-/** An empty environment variable counts as unset, as shells make it easy to set one to "". */
-function env(name: string): string | undefined {
-  const value = process.env[name];
-  return value === undefined || value === "" ? undefined : value;
 }
 
 export function contextOf(options: GlobalOptions): CommandContext {

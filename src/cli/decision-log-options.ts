@@ -1,11 +1,6 @@
 import { GatehouseError } from "../model/errors.js";
 import type { DecisionLogOptions } from "../service/decision-log.js";
-
-/** An empty environment variable counts as unset, as shells make it easy to set one to "". */
-function env(name: string): string | undefined {
-  const value = process.env[name];
-  return value === undefined || value === "" ? undefined : value;
-}
+import { env } from "./env.js";
 
 /**
  * The decision log's settings for a command: flags (`serve --decision-sample`), else the

@@ -1,4 +1,4 @@
-import { parseDuration } from "../rollout/duration.js";
+import { isDuration, parseDuration } from "../rollout/duration.js";
 import { clockOf } from "./context.js";
 
 /**
@@ -7,7 +7,7 @@ import { clockOf } from "./context.js";
  * a log after an incident think in "the last two hours" more often than in timestamps.
  */
 export function timeOption(text: string | undefined, field: string): string | undefined {
-  if (text === undefined || !/^(\d+[smhdw])+$/.test(text)) return text;
+  if (text === undefined || !isDuration(text)) return text;
   const now = (clockOf() ?? (() => new Date()))().getTime();
   return new Date(now - parseDuration(text, field)).toISOString();
 }

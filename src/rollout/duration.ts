@@ -8,12 +8,17 @@ const UNIT_MS: Record<string, number> = {
   w: 7 * 86_400_000,
 };
 
+/** Whether `text` has the form of a duration (`30m`, `1h30m`), whatever its value. */
+export function isDuration(text: string): boolean {
+  return /^(\d+[smhdw])+$/.test(text);
+}
+
 /**
  * A span of time as people write it: `90s`, `30m`, `24h`, `7d`, `2w`, or parts together
  * (`1h30m`). Returns milliseconds; anything else is an input error naming `field`.
  */
 export function parseDuration(text: string, field: string): number {
-  const valid = typeof text === "string" && /^(\d+[smhdw])+$/.test(text);
+  const valid = typeof text === "string" && isDuration(text);
   let ms = 0;
   if (valid) for (const [, n, unit] of text.matchAll(/(\d+)([smhdw])/g)) ms += Number(n) * UNIT_MS[unit!]!;
   if (!valid || ms === 0 || !Number.isSafeInteger(ms)) {

@@ -1,6 +1,6 @@
 import type { CheckRequest } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
-import { decisionValues } from "../store/common/decision-rows.js";
+import { checkDecision } from "../store/common/decision-rows.js";
 import type { NewDecision } from "../store/decision-records.js";
 import type { Revision, Store } from "../store/store.js";
 
@@ -230,7 +230,7 @@ export class DecisionLog {
       // leave that one out rather than lose its whole batch.
       const writable = records.filter((record, i) => {
         try {
-          decisionValues(record, i);
+          checkDecision(record, i);
           return true;
         } catch {
           return false;

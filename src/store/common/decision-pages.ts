@@ -2,7 +2,7 @@ import { inputError } from "../../model/errors.js";
 import { checkTenant, OBJECT_ID } from "../../model/names.js";
 import { WILDCARD_ID } from "../../model/relationship.js";
 import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
-import { decisionValues } from "./decision-rows.js";
+import { checkDecision } from "./decision-rows.js";
 import { checkLimit, checkTime } from "./input-checks.js";
 import { subjectRelationColumn } from "./tuples.js";
 
@@ -96,7 +96,7 @@ export function checkDecisions(records: readonly NewDecision[]): void {
     const record = records[i]!;
     if (knownValid(record)) continue;
     // The full check names the first bad field; a record that passes teaches the sets.
-    decisionValues(record, i);
+    checkDecision(record, i);
     known.at = record.at;
     known.tenants.add(record.tenant);
     known.types.add(record.resource.type);
@@ -157,7 +157,7 @@ export function encodePage(
   let relationIndex = 0;
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
-    const relation = record.subject.relation ?? "";
+    const relation = subjectRelationColumn(record.subject.relation);
     if (previous === undefined) {
       atIndex = at(record.at);
       tenantIndex = at(record.tenant);
@@ -171,7 +171,7 @@ export function encodePage(
       if (record.resource.type !== previous.resource.type) resourceTypeIndex = at(record.resource.type);
       if (record.permission !== previous.permission) permissionIndex = at(record.permission);
       if (record.subject.type !== previous.subject.type) subjectTypeIndex = at(record.subject.type);
-      if (relation !== (previous.subject.relation ?? "")) relationIndex = at(relation);
+      if (relation !== subjectRelationColumn(previous.subject.relation)) relationIndex = at(relation);
     }
     previous = record;
     encoded[n++] = seqOf(i) - baseSeq;

@@ -27,25 +27,11 @@ export type DecisionRow = [
   revision: number,
 ];
 
-/** The columns of a new record, in `DECISION_COLUMNS` order after `seq`. */
-export type DecisionValues = [
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  boolean,
-  number,
-];
-
 /**
  * Checks one record before it is written. Records come from answered checks, so a bad one is a
  * bug in the caller, but a store must never hold a row it could not read back as a record.
  */
-export function decisionValues(record: NewDecision, index: number): DecisionValues {
+export function checkDecision(record: NewDecision, index: number): void {
   const place = (field: string) => ({ field: `decisions[${index}].${field}` });
   const bad = (field: string, expected: string) =>
     inputError(`invalid decision record: ${field} must be ${expected}`, place(field));
@@ -67,18 +53,6 @@ export function decisionValues(record: NewDecision, index: number): DecisionValu
   if (relation !== "" && !RELATION_NAME.test(relation)) throw bad("subject.relation", "a relation name");
   if (typeof allowed !== "boolean") throw bad("allowed", "true or false");
   if (!Number.isSafeInteger(revision) || revision < 0) throw bad("revision", "a whole number, 0 or more");
-  return [
-    at,
-    tenant,
-    resource.type,
-    resource.id,
-    permission,
-    subject.type,
-    subject.id,
-    relation,
-    allowed,
-    revision,
-  ];
 }
 
 export function toDecisionRecord([
