@@ -104,6 +104,34 @@ describe("decision log pages (migration 10)", () => {
     }
   });
 
+  it("PostgreSQL: numbering goes on after the last number ever given, also when those rows were purged", async (context) => {
+    const target = await postgresUrlForTest("decision_seq");
+    if (target.skip) return context.skip(target.reason);
+    try {
+      const connection = await PostgresConnection.open(parseLocation(target.url!));
+      await applyPostgresMigrations(connection, before10(POSTGRES_MIGRATIONS));
+      for (const id of ["d1", "d2", "d3"]) {
+        await connection.sql.run(
+          "INSERT INTO decisions (at, tenant, resource_type, resource_id, permission, subject_type, subject_id, subject_relation, allowed, revision) VALUES ('2030-01-01T00:00:00.000Z', 'acme', 'document', $1, 'view', 'user', 'ann', '', true, 1)",
+          [id],
+        );
+      }
+      // The purge of migration 5's table removed the newest rows: numbers 2 and 3 were given.
+      await connection.sql.run("DELETE FROM decisions WHERE seq > 1");
+      await connection.close();
+      const store = await PostgresStore.open(target.url!);
+      try {
+        const [old] = await store.listDecisions();
+        await store.appendDecisions([{ ...old!, at: "2030-01-02T00:00:00.000Z" }]);
+        expect((await store.listDecisions()).map((d) => d.seq)).toEqual([1, 4]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await target.drop?.();
+    }
+  });
+
   it("a version missing below the newest applied one (a reserved number landing late) is applied", async () => {
     const path = join(dir, "late.db");
     const db = new Database(path);

@@ -376,9 +376,16 @@ export const MIGRATIONS: readonly Migration[] = [
         const records = rows.slice(start, start + PAGE_SIZE).map((row) => toDecisionRecord(row));
         await sql.run(INSERT_PAGE, pageValues(encodePage(records, records[0]!.seq, (i) => records[i]!.seq)));
       }
-      const last = rows.at(-1);
+      // Numbering goes on after the last number the identity column ever gave, which can be
+      // past the highest row left (purged rows), so a reader paging with `afterSeq` misses nothing.
+      const counted = await sql.rows<[string]>(
+        `SELECT GREATEST(
+           coalesce((SELECT max(seq) FROM decisions), 0),
+           coalesce(pg_sequence_last_value(pg_get_serial_sequence('decisions', 'seq')::regclass), 0)
+         )::text`,
+      );
       await sql.run("INSERT INTO counters (name, value) VALUES ('decision', $1)", [
-        last ? Number(last[0]) : 0,
+        Number(counted[0]?.[0] ?? 0),
       ]);
       await sql.run("DROP TABLE decisions");
     },
