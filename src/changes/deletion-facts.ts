@@ -1,8 +1,9 @@
-import type { AccessRow } from "../engine/access-diff.js";
+import { type AccessRow, permissionsOf } from "../engine/access-diff.js";
 import type { Engine } from "../engine/engine.js";
 import type { ObjectRef, Relationship } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import type { LifecycleScope } from "../store/lifecycle-records.js";
+import { objectOf } from "./merge.js";
 
 /**
  * What a deletion takes away, for the reviewer: what the subject (or tenant) holds and who else
@@ -107,8 +108,7 @@ export function deletionFacts(input: {
   const reach: ReachLine[] = [];
   if (subject !== undefined && input.engine.hasTenant(input.tenant)) {
     for (const type of input.schema.types) {
-      for (const member of type.members.values()) {
-        if (member.kind !== "permission") continue;
+      for (const member of permissionsOf(type)) {
         let found: string[];
         try {
           found = input.engine.lookupResources(input.tenant, type.name, member.name, subject, input.schema);
@@ -128,7 +128,7 @@ export function deletionFacts(input: {
   }
 
   const target = subject ? `${subject.type}:${subject.id}` : undefined;
-  const others = input.lost.filter((row) => row.subject.split("#")[0] !== target);
+  const others = input.lost.filter((row) => objectOf(row.subject) !== target);
   const byPermission = new Map<string, { subjects: Set<string>; resources: Set<string> }>();
   for (const row of others) {
     const key = `${row.resource.split(":")[0]}#${row.permission}`;

@@ -1,6 +1,11 @@
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
-import { formatRelationship, parseRelationship, type Relationship } from "../model/relationship.js";
+import {
+  formatRelationship,
+  parseObject,
+  parseRelationship,
+  type Relationship,
+} from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { compileSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
@@ -167,13 +172,12 @@ export class Changes {
     // its delta back out again).
     let facts: Omit<Plan, "approvals" | "blocked" | "blockedBecause"> = computed;
     if (lifecycle?.kind === "delete") {
-      const [type, ...rest] = lifecycle.target.split(":");
       facts = {
         ...computed,
         deletion: deletionFacts({
           scope: lifecycle.scope,
           target: lifecycle.target,
-          subject: lifecycle.scope === "subject" ? { type: type!, id: rest.join(":") } : undefined,
+          subject: lifecycle.scope === "subject" ? parseObject(lifecycle.target) : undefined,
           tenant: change.tenant,
           engine: this.context.engine,
           schema: schemaBefore,

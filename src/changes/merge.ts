@@ -26,7 +26,7 @@ export interface MergeFacts {
 }
 
 /** The object (`type:id`) a plan row's subject or resource names, without any relation. */
-function objectOf(text: string): string {
+export function objectOf(text: string): string {
   const hash = text.indexOf("#");
   return hash < 0 ? text : text.slice(0, hash);
 }

@@ -58,8 +58,7 @@ function refuseEarly(
 ): void {
   const now = context.now();
   if (now.getTime() >= window.possibleFrom.getTime()) return;
-  const restore =
-    target.scope === "tenant" ? `tenant restore ${target.target}` : `subject restore ${target.target}`;
+  const restore = `${target.scope} restore ${target.target}`;
   throw new GatehouseError(
     "refused",
     `cannot purge ${describeTarget(target)} before ${window.possibleFrom.toISOString()}: change ${window.latest.change.id} deleted it at ${window.appliedAt.get(window.latest.change.id)} and deleted data is kept restorable for ${window.days} days (now is ${now.toISOString()}); nothing was written. To bring it back: gatehouse ${restore}`,
@@ -195,7 +194,6 @@ export async function applyPurge(
     );
   }
   const purgedAt = context.now().toISOString();
-  const final: Plan = { ...plan, purge: { ...facts } };
   const {
     removed,
     revision,
@@ -205,7 +203,7 @@ export async function applyPurge(
       changeId: change.id,
       tenant: change.tenant,
       relationships: facts.relationships.map((t) => parseRelationship(t)),
-      plan: final,
+      plan,
     },
     {
       actor: options.actor,
@@ -232,5 +230,5 @@ export async function applyPurge(
     schemaVersion: null,
     change: updated,
   });
-  return { change: updated, plan: final, revision, removed };
+  return { change: updated, plan, revision, removed };
 }
