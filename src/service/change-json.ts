@@ -1,4 +1,5 @@
 import type { Plan } from "../changes/plan.js";
+import type { PurgeFacts } from "../changes/purge-facts.js";
 import type { ChangeRecord } from "../store/change-records.js";
 
 /** The JSON shapes of changes and plans, the same through the CLI (`--json`) and the HTTP API. */
@@ -15,6 +16,18 @@ export function changeSummaryJson(c: ChangeRecord) {
     appliedRevision: c.appliedRevision,
     revertOf: c.revertOf,
     revertedBy: c.revertedBy,
+  };
+}
+
+/** A lifecycle proposal (subject or tenant delete, restore, merge, purge) as both surfaces answer it. */
+export function proposalJson(c: ChangeRecord, purge?: PurgeFacts) {
+  return {
+    id: c.id,
+    tenant: c.tenant,
+    intent: c.intent,
+    state: c.state,
+    reason: c.reason,
+    ...(purge ? { purge } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { PurgeFacts } from "../../changes/purge-facts.js";
+import { proposalJson } from "../../service/change-json.js";
 import type { ChangeRecord } from "../../store/change-records.js";
 import type { LifecycleScope } from "../../store/lifecycle-records.js";
 import { type CommandContext, contextOf, type GlobalOptions, withGatehouse } from "../context.js";
@@ -19,14 +20,7 @@ export function printProposal(
     `proposed change ${record.id} (${record.intent}): ${what} in tenant \`${record.tenant}\`; next: gatehouse change plan ${record.id}`,
   ];
   if (purge) lines.push(`export bundle written: ${purge.export.path}`, `sha256: ${purge.export.sha256}`);
-  context.out.result(lines.join("\n"), {
-    id: record.id,
-    tenant: record.tenant,
-    intent: record.intent,
-    state: record.state,
-    reason: record.reason,
-    ...(purge ? { purge } : {}),
-  });
+  context.out.result(lines.join("\n"), proposalJson(record, purge));
 }
 
 /** `delete`, `restore` and `purge` of a subject or a tenant: the same three commands. */

@@ -1,8 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import type { PurgeFacts } from "../../changes/purge-facts.js";
+import { proposalJson } from "../../service/change-json.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
-import type { ChangeRecord } from "../../store/change-records.js";
 import type { LifecycleScope } from "../../store/lifecycle-records.js";
 import { pathTenant, principalOf } from "../auth.js";
 import { errorResponses, Loose, ObjectText, TenantParams } from "../schemas.js";
@@ -14,14 +13,6 @@ import { errorResponses, Loose, ObjectText, TenantParams } from "../schemas.js";
  * path on the server's disk.
  */
 export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, exportDir: string): void {
-  const proposal = (c: ChangeRecord, purge?: PurgeFacts) => ({
-    id: c.id,
-    tenant: c.tenant,
-    intent: c.intent,
-    state: c.state,
-    reason: c.reason,
-    ...(purge ? { purge } : {}),
-  });
   const Reason = Type.Optional(Type.String({ maxLength: 2000 }));
   const SubjectBody = Type.Object(
     { subject: { ...ObjectText, description: "the subject, `type:id`" }, reason: Reason },
@@ -48,9 +39,9 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
       const options = { tenant, actor, ...(reason ? { reason } : {}) };
       if (operation === "purge") {
         const { change, purge } = await gatehouse.lifecycle.purge(scope, target, { ...options, exportDir });
-        return proposal(change, purge);
+        return proposalJson(change, purge);
       }
-      return proposal(await gatehouse.lifecycle[operation](scope, target, options));
+      return proposalJson(await gatehouse.lifecycle[operation](scope, target, options));
     };
 
     app.post<{ Params: { tenant: string }; Body: { subject: string; reason?: string } }>(
@@ -118,7 +109,7 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
       },
     },
     async (request) =>
-      proposal(
+      proposalJson(
         await gatehouse.lifecycle.merge(request.body.from, request.body.into, {
           tenant: request.params.tenant,
           actor: principalOf(request),
