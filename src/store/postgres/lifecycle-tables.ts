@@ -19,9 +19,14 @@ import {
 } from "../lifecycle-records.js";
 import type { StoredRelationship } from "../store.js";
 import type { Sql } from "./connection.js";
+import { tupleColumns } from "./tuple-columns.js";
 
-const TUPLE_MATCH =
-  "tenant = $1 AND resource_type = $2 AND resource_id = $3 AND relation = $4 AND subject_type = $5 AND subject_id = $6 AND subject_relation = $7";
+/** The tuples given as parameters `$2`–`$7` (six text arrays), numbered `n` from 1 in order. */
+const GIVEN =
+  "unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(rt, ri, rel, st, si, sr, n)";
+/** A row of `relationships r` in tenant `$1` that is a given tuple. */
+const GIVEN_MATCH =
+  "r.tenant = $1 AND r.resource_type = u.rt AND r.resource_id = u.ri AND r.relation = u.rel AND r.subject_type = u.st AND r.subject_id = u.si AND r.subject_relation = u.sr";
 const COLUMNS = "change_id, kind, scope, tenant, target, details";
 
 /** As in SQLite (`sqlite/lifecycle-tables.ts`); every method runs in the caller's transaction. */
@@ -102,24 +107,21 @@ export class LifecycleTables {
     relationships: readonly Relationship[],
   ): Promise<StoredRelationship[]> {
     checkTenant(tenant, { field: "tenant" });
-    const rows: StoredRelationship[] = [];
-    for (const r of relationships) {
-      const found = await sql.rows<[string, string, string, string, string, string, number, number | null]>(
-        `SELECT resource_type, resource_id, relation, subject_type, subject_id, subject_relation,
-                created_revision, deleted_revision
-         FROM relationships WHERE ${TUPLE_MATCH} ORDER BY created_revision`,
-        [tenant, ...tupleOf(r)],
-      );
-      for (const row of found) {
-        rows.push({
-          tenant,
-          ...toRelationship(row[0], row[1], row[2], row[3], row[4], row[5]),
-          createdRevision: row[6],
-          deletedRevision: row[7],
-        });
-      }
-    }
-    return rows;
+    // One statement for any number of tuples (a tenant purge names them all), in the order given
+    // and then by revision, as the export bundle and its checksum expect.
+    const found = await sql.rows<[string, string, string, string, string, string, number, number | null]>(
+      `SELECT r.resource_type, r.resource_id, r.relation, r.subject_type, r.subject_id, r.subject_relation,
+              r.created_revision, r.deleted_revision
+       FROM ${GIVEN} JOIN relationships r ON ${GIVEN_MATCH}
+       ORDER BY u.n, r.created_revision`,
+      [tenant, ...tupleColumns(relationships.map(tupleOf))],
+    );
+    return found.map((row) => ({
+      tenant,
+      ...toRelationship(row[0], row[1], row[2], row[3], row[4], row[5]),
+      createdRevision: row[6],
+      deletedRevision: row[7],
+    }));
   }
 
   /**
@@ -128,21 +130,18 @@ export class LifecycleTables {
    */
   async purge(sql: Sql, tenant: string, relationships: readonly Relationship[]): Promise<number> {
     checkTenant(tenant, { field: "tenant" });
-    for (const r of relationships) {
-      const [live] = await sql.rows(
-        `SELECT 1 FROM relationships WHERE ${TUPLE_MATCH} AND deleted_revision IS NULL`,
-        [tenant, ...tupleOf(r)],
+    const values = [tenant, ...tupleColumns(relationships.map(tupleOf))];
+    const [live] = await sql.rows<[string]>(
+      `SELECT u.n::text FROM ${GIVEN} JOIN relationships r ON ${GIVEN_MATCH}
+       WHERE r.deleted_revision IS NULL ORDER BY u.n LIMIT 1`,
+      values,
+    );
+    if (live !== undefined) {
+      throw new GatehouseError(
+        "conflict",
+        `\`${formatRelationship(relationships[Number(live[0]) - 1]!)}\` is live again in tenant \`${tenant}\`; nothing was purged`,
       );
-      if (live !== undefined) {
-        throw new GatehouseError(
-          "conflict",
-          `\`${formatRelationship(r)}\` is live again in tenant \`${tenant}\`; nothing was purged`,
-        );
-      }
     }
-    let removed = 0;
-    for (const r of relationships)
-      removed += await sql.run(`DELETE FROM relationships WHERE ${TUPLE_MATCH}`, [tenant, ...tupleOf(r)]);
-    return removed;
+    return sql.run(`DELETE FROM relationships r USING ${GIVEN} WHERE ${GIVEN_MATCH}`, values);
   }
 }
