@@ -20,6 +20,7 @@ import { mergeExempt, mergeFacts } from "./merge.js";
 import { orphanedShapes } from "./orphans.js";
 import { computePlan, type Plan } from "./plan.js";
 import { applyPurge, purgeFacts } from "./purge.js";
+import { addLiveRelationships } from "./subject-target.js";
 
 export type { Actor, ChangeContext } from "./change-context.js";
 
@@ -236,12 +237,12 @@ export class Changes {
       if (data.has(r)) deletes.set(formatRelationship(r), r);
       else conflicts.push(`\`${formatRelationship(r)}\` no longer exists; nothing to delete`);
     }
-    for (const filter of change.spec.deleteWhere) {
-      for (const r of await this.store.readRelationships(change.tenant, filter as RelationshipFilter)) {
-        const relationship: Relationship = { resource: r.resource, relation: r.relation, subject: r.subject };
-        deletes.set(formatRelationship(relationship), relationship);
-      }
-    }
+    await addLiveRelationships(
+      this.store,
+      change.tenant,
+      change.spec.deleteWhere as readonly RelationshipFilter[],
+      deletes,
+    );
     const writes = new Map<string, Relationship>();
     for (const r of change.spec.writes) {
       const key = formatRelationship(r);

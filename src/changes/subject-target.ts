@@ -40,18 +40,31 @@ export function subjectFilters(subject: ObjectRef): RelationshipFilter[] {
   ];
 }
 
+/**
+ * Adds to `into` (by tuple text) every live relationship the filters select, as a plain
+ * relationship: a change's `delete_where` and a subject's or tenant's deletion both read so.
+ */
+export async function addLiveRelationships(
+  store: Store,
+  tenant: string,
+  filters: readonly RelationshipFilter[],
+  into: Map<string, Relationship> = new Map(),
+): Promise<Map<string, Relationship>> {
+  for (const filter of filters) {
+    for (const r of await store.readRelationships(tenant, filter)) {
+      const plain: Relationship = { resource: r.resource, relation: r.relation, subject: r.subject };
+      into.set(formatRelationship(plain), plain);
+    }
+  }
+  return into;
+}
+
 /** Live relationships the filters select, each once, in a stable order. */
 export async function liveRelationships(
   store: Store,
   tenant: string,
   filters: readonly RelationshipFilter[],
 ): Promise<Relationship[]> {
-  const found = new Map<string, Relationship>();
-  for (const filter of filters) {
-    for (const r of await store.readRelationships(tenant, filter)) {
-      const plain: Relationship = { resource: r.resource, relation: r.relation, subject: r.subject };
-      found.set(formatRelationship(plain), plain);
-    }
-  }
+  const found = await addLiveRelationships(store, tenant, filters);
   return [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }
