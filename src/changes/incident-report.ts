@@ -1,4 +1,5 @@
 import type { AccessRow } from "../engine/access-diff.js";
+import { compareText } from "../engine/access-diff.js";
 import { Engine, TenantIndex } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
 import { formatObject, formatRelationship, formatSubject, type Relationship } from "../model/relationship.js";
@@ -357,13 +358,9 @@ class Folded {
   list(): UsedAccess[] {
     return [...this.#byAccess.values()].sort(
       (a, b) =>
-        compare(a.resource, b.resource) ||
-        compare(a.permission, b.permission) ||
-        compare(a.subject, b.subject),
+        compareText(a.resource, b.resource) ||
+        compareText(a.permission, b.permission) ||
+        compareText(a.subject, b.subject),
     );
   }
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -118,13 +118,14 @@ export function permissionsOf(type: TypeDef | undefined): MemberDef[] {
 
 export function compareRows(x: AccessRow, y: AccessRow): number {
   return (
-    cmp(x.tenant, y.tenant) ||
-    cmp(x.resource, y.resource) ||
-    cmp(x.permission, y.permission) ||
-    cmp(x.subject, y.subject)
+    compareText(x.tenant, y.tenant) ||
+    compareText(x.resource, y.resource) ||
+    compareText(x.permission, y.permission) ||
+    compareText(x.subject, y.subject)
   );
 }
 
-function cmp(a: string, b: string): number {
+/** Orders strings by code unit, as the store's `COLLATE "C"` does (not by locale). */
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

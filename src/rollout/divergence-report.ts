@@ -1,3 +1,4 @@
+import { compareText } from "../engine/access-diff.js";
 import type { DivergenceCount, DivergentCheck } from "../store/shadow-records.js";
 
 /**
@@ -56,13 +57,9 @@ export function summarise(counts: readonly DivergenceCount[]): {
     }
   }
   const byPermission = [...rows.values()].sort((a, b) =>
-    a.tenant === b.tenant ? compare(a.permission, b.permission) : compare(a.tenant, b.tenant),
+    a.tenant === b.tenant ? compareText(a.permission, b.permission) : compareText(a.tenant, b.tenant),
   );
   return { byPermission, wouldBlock, wouldAllow };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

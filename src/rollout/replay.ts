@@ -1,3 +1,4 @@
+import { compareText } from "../engine/access-diff.js";
 import { type CheckRequest, Engine, TenantIndex } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
 import { formatRelationship, formatSubject, type Relationship } from "../model/relationship.js";
@@ -168,10 +169,10 @@ export async function replayDecisions(
     }))
     .sort(
       (a, b) =>
-        compare(a.tenant, b.tenant) ||
-        compare(a.permission, b.permission) ||
-        compare(a.resource, b.resource) ||
-        compare(a.subject, b.subject),
+        compareText(a.tenant, b.tenant) ||
+        compareText(a.permission, b.permission) ||
+        compareText(a.resource, b.resource) ||
+        compareText(a.subject, b.subject),
     );
   return {
     checks,
@@ -209,8 +210,4 @@ async function effectiveUpdates(
     else if (!index.data.has(r)) writes.set(key, r);
   }
   return { writes: [...writes.values()], deletes: [...deletes.values()] };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
