@@ -27,6 +27,9 @@ export interface LifecycleTarget {
   readonly filters: readonly RelationshipFilter[];
 }
 
+/** What names a target in the store's lifecycle records. */
+export type TargetName = Pick<LifecycleTarget, "scope" | "tenant" | "target">;
+
 export type LifecycleOptions = Actor & { readonly tenant: string; readonly reason?: string | undefined };
 
 /** Reads a command's target: a subject of a known type, or a tenant that exists. */
@@ -74,7 +77,7 @@ export interface AppliedDeletion {
 /** Applied (and not reverted) deletions of the target, oldest first. */
 export async function appliedDeletions(
   context: ChangeContext,
-  target: LifecycleTarget,
+  target: TargetName,
 ): Promise<AppliedDeletion[]> {
   const records = await context.store.listLifecycle({
     tenant: target.tenant,

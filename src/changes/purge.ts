@@ -9,10 +9,10 @@ import {
   appliedDeletions,
   describeTarget,
   type LifecycleOptions,
-  type LifecycleTarget,
   neverDeleted,
   resolveTarget,
   stillDeleted,
+  type TargetName,
 } from "./deletion.js";
 import { buildBundle, bundleChecksum, writeBundle } from "./export-bundle.js";
 import type { Plan } from "./plan.js";
@@ -53,7 +53,7 @@ async function purgeWindow(
 
 function refuseEarly(
   context: ChangeContext,
-  target: LifecycleTarget,
+  target: TargetName,
   window: Awaited<ReturnType<typeof purgeWindow>>,
 ): void {
   const now = context.now();
@@ -172,7 +172,9 @@ export async function applyPurge(
       `change ${change.id} is not a purge proposed by \`subject purge\` or \`tenant purge\``,
     );
   const facts = plan.purge;
-  const target = await resolveTarget(context, record.scope, record.target, record.tenant);
+  // The target as the proposal recorded it: its type need not be in the schema any longer.
+  const target: TargetName = { scope: record.scope, tenant: record.tenant, target: record.target };
+  await context.ready([record.tenant]);
   const deletions = (await appliedDeletions(context, target)).filter((d) =>
     facts.deletions.includes(d.change.id),
   );
