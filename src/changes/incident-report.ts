@@ -108,8 +108,9 @@ export async function incidentReport(
     to = record.appliedRevision;
     windowFrom = record.appliedRevision;
     windowTo = null;
-    // The revert that ended the window: the one the change names, or, when a revert was blocked
-    // at first and applied later with `change apply`, the applied change that reverts it.
+    // The revert that ended the window: the one the change names. Reverts applied with `change
+    // apply` after being blocked name it too since `Changes.apply` marks the original; the scan
+    // below finds those applied before that, in stores written by earlier versions.
     const reverts = record.revertedBy !== null ? [await store.getChange(record.revertedBy)] : [];
     if (reverts[0]?.appliedRevision == null) {
       for (const c of await store.listChanges({ tenant: record.tenant, state: "applied" }))
