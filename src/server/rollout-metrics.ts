@@ -3,13 +3,15 @@ import type { Rollouts } from "../rollout/rollouts.js";
 
 /**
  * Rollout gauges and counters beside the check metrics, read from the rollout layer when
- * scraped: the check path only bumps plain numbers there.
+ * scraped: the check path only bumps plain numbers there. Gauges of store-wide state aggregate
+ * by `max` across the workers of `serve --workers N`; counters add up.
  */
 export function registerRolloutMetrics(registry: Registry, rollouts: Rollouts): void {
   const registers = [registry];
   new Gauge({
     name: "gatehouse_rollout_running",
     help: "1 while a staged rollout answers some tenants with a candidate schema on this node",
+    aggregator: "max",
     registers,
     collect() {
       this.set(rollouts.current() ? 1 : 0);
@@ -18,6 +20,7 @@ export function registerRolloutMetrics(registry: Registry, rollouts: Rollouts): 
   new Gauge({
     name: "gatehouse_rollout_step",
     help: "The running rollout's step (0 at start, one more per promotion)",
+    aggregator: "max",
     registers,
     collect() {
       this.set(rollouts.current()?.record.step ?? 0);
@@ -26,6 +29,7 @@ export function registerRolloutMetrics(registry: Registry, rollouts: Rollouts): 
   new Gauge({
     name: "gatehouse_rollout_percent",
     help: "The share of tenant buckets the running rollout includes",
+    aggregator: "max",
     registers,
     collect() {
       this.set(rollouts.current()?.record.percent ?? 0);
@@ -34,6 +38,7 @@ export function registerRolloutMetrics(registry: Registry, rollouts: Rollouts): 
   new Gauge({
     name: "gatehouse_rollout_tenants",
     help: "Tenants loaded on this node that the running rollout answers with the candidate",
+    aggregator: "max",
     registers,
     collect() {
       this.set(rollouts.current()?.rolledOutLoaded ?? 0);

@@ -18,6 +18,7 @@ import { registerReplay } from "./routes/replay.js";
 import { registerRollout } from "./routes/rollout.js";
 import { registerShadow } from "./routes/shadow.js";
 import { ShadowMetrics } from "./shadow-metrics.js";
+import { isWorker, shareMetrics } from "./workers.js";
 
 export interface ServerOptions {
   /** pino options, or false for no logs (tests). */
@@ -91,6 +92,8 @@ export async function buildServer(
 
   const metrics = new Metrics();
   metrics.install(app);
+  // One of several workers (`serve --workers N`): /metrics reports all of them, not this one.
+  const metricsText = isWorker() ? shareMetrics(metrics.registry) : () => metrics.registry.metrics();
   new ShadowMetrics(metrics.registry, gatehouse.shadow);
   const auth = installAuth(app, gatehouse.store);
 
@@ -131,7 +134,7 @@ export async function buildServer(
   });
   app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
     reply.header("content-type", metrics.registry.contentType);
-    return metrics.registry.metrics();
+    return metricsText();
   });
 
   // Follow revisions written by other processes and nodes, so indexes stay current between requests.

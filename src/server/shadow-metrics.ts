@@ -4,12 +4,14 @@ import type { Shadow } from "../rollout/shadow.js";
 /**
  * Prometheus metrics of shadow evaluation in this process, beside the check metrics. They are
  * read from the shadow's own counters when scraped, so the check path does no metric work.
+ * The gauge aggregates by `max` across the workers of `serve --workers N`; counters add up.
  */
 export class ShadowMetrics {
   constructor(registry: Registry, shadow: Shadow) {
     new Gauge({
       name: "gatehouse_shadow_active",
       help: "1 while a shadow evaluation runs (a candidate schema is evaluated beside the active one)",
+      aggregator: "max",
       registers: [registry],
       collect() {
         this.set(shadow.stats().running ? 1 : 0);

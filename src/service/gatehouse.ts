@@ -359,6 +359,9 @@ export class Gatehouse {
     // A single update needs no position in messages; in a batch, name which one.
     const placeOf =
       options.placeOf ?? ((i: number) => (updates.length > 1 ? { field: `updates[${i}]` } : undefined));
+    // Validate against the store's newest schema, not this process's: another node (or worker)
+    // may have written a schema since this one last caught up.
+    await this.catchUp();
     this.validateUpdates(updates, placeOf);
     return this.commit(tenant, updates, options);
   }
@@ -402,6 +405,7 @@ export class Gatehouse {
       operation: "touch",
       relationship: l.relationship,
     }));
+    await this.catchUp(); // the newest schema, as for writeRelationships
     this.validateUpdates(
       updates,
       (i) => ({ ...placeOfFile(options.file), line: lines[i]!.line, column: 1 }),

@@ -1,10 +1,12 @@
 import type { Command } from "commander";
 import { GatehouseError } from "../../model/errors.js";
 import { buildServer } from "../../server/server.js";
+import { isWorker, MAX_WORKERS, superviseWorkers } from "../../server/workers.js";
 import type { DecisionLogOptions } from "../../service/decision-log.js";
 import { Gatehouse } from "../../service/gatehouse.js";
 import { contextOf, type GlobalOptions } from "../context.js";
 import { decisionLogOptions } from "../decision-log-options.js";
+import { env } from "../env.js";
 
 export interface ServeOptions {
   readonly store: string;
@@ -16,6 +18,8 @@ export interface ServeOptions {
   readonly decisionLog?: DecisionLogOptions;
   /** Printed once the server listens (the demo adds its walkthrough). */
   readonly banner?: (url: string) => string;
+  /** Server processes behind the port (default 1); see src/server/workers.ts. */
+  readonly workers?: number;
 }
 
 /**
@@ -23,6 +27,13 @@ export interface ServeOptions {
  * finish, and closes the store.
  */
 export async function serve(options: ServeOptions): Promise<void> {
+  const workers = options.workers ?? 1;
+  if (workers > 1 && !isWorker()) {
+    // Open the store once here, so that its migrations run before N workers open it together
+    // and a store that cannot be opened fails once, with its message.
+    await (await Gatehouse.open(options.store)).close();
+    return superviseWorkers({ workers, ...(options.banner ? { banner: options.banner } : {}) });
+  }
   const gatehouse = await Gatehouse.open(options.store, { decisionLog: options.decisionLog ?? {} });
   const server = await buildServer(gatehouse, {
     logger: { level: process.env.GATEHOUSE_LOG_LEVEL ?? "info" },
@@ -41,7 +52,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
   const url = await server.app.listen({ host: options.host, port: options.port });
-  if (options.banner) process.stderr.write(`${options.banner(url)}\n`);
+  // Workers leave the banner to the primary, which prints it once all of them listen.
+  if (options.banner && !isWorker()) process.stderr.write(`${options.banner(url)}\n`);
 }
 
 export function parsePort(text: string): number {
@@ -51,11 +63,26 @@ export function parsePort(text: string): number {
   return port;
 }
 
+/** `--workers`: a whole number of processes, from 1 to MAX_WORKERS. */
+export function parseWorkers(text: string): number {
+  const workers = Number(text);
+  if (!/^\d+$/.test(text.trim()) || workers < 1 || workers > MAX_WORKERS)
+    throw new GatehouseError(
+      "usage",
+      `--workers expects a whole number of processes from 1 to ${MAX_WORKERS}, got \`${text}\``,
+    );
+  return workers;
+}
+
 export function registerServe(program: Command, globals: () => GlobalOptions): void {
   program
     .command("serve")
     .option("--port <port>", "port to listen on", "8080")
     .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option(
+      "--workers <n>",
+      "server processes sharing the port, one per core is typical (env GATEHOUSE_WORKERS; default 1); each is a node: pass atLeastRevision to read your writes",
+    )
     .option("--export-dir <dir>", "where purge export bundles are written", "./gatehouse-exports")
     .option(
       "--decision-sample <fraction>",
@@ -72,6 +99,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
         store: context.storeLocation,
         host: options.host,
         port: parsePort(options.port),
+        workers: parseWorkers(options.workers ?? env("GATEHOUSE_WORKERS") ?? "1"),
         exportDir: options.exportDir,
         decisionLog: decisionLogOptions({
           sample: options.decisionSample,
