@@ -25,6 +25,7 @@ declare module "fastify" {
 
 /** A revoked token stops working within this long on every node. */
 const CACHE_MS = 5_000;
+const MAX_CACHED = 10_000;
 
 /** The tenant named in the route's path, the usual case. */
 export const pathTenant = (request: FastifyRequest) => (request.params as { tenant?: string }).tenant;
@@ -34,6 +35,9 @@ export const pathTenant = (request: FastifyRequest) => (request.params as { tena
  * tenant the token does not have gives 403, and both are written to the audit log.
  */
 export function installAuth(app: FastifyInstance, store: Store): { forget(): void } {
+  // Keyed by the presented secret, so a cached token costs one Map lookup and no hash; both
+  // known and unknown secrets are cached (a burst of bad ones must not each reach the store),
+  // and the cache is emptied when it grows past MAX_CACHED.
   const cache = new Map<string, { token: TokenRecord | undefined; until: number }>();
 
   const deny = async (
@@ -54,12 +58,26 @@ export function installAuth(app: FastifyInstance, store: Store): { forget(): voi
     throw new HttpError(status, status === 401 ? "unauthenticated" : "forbidden", message);
   };
 
-  // onRequest: before the body is read or validated, so an unauthenticated caller learns nothing else.
-  app.addHook("onRequest", async (request) => {
-    const access = request.routeOptions.config.access;
-    if (!access) return;
-    const header = request.headers.authorization;
-    const secret = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
+  /** The token's verdict on the route: a refusal to audit, or undefined when allowed. */
+  const refusal = (
+    token: TokenRecord,
+    access: RouteAccess,
+    tenant: string | undefined,
+  ): { message: string } | undefined => {
+    if (!roleAllows(token.role, access.role))
+      return { message: `token \`${token.name}\` has role \`${token.role}\`; this needs \`${access.role}\`` };
+    if (access.tenant === "store") {
+      if (token.tenants !== null)
+        return {
+          message: `token \`${token.name}\` is limited to tenants; store-wide acts need an unlimited token`,
+        };
+    } else if (tenant !== undefined && token.tenants !== null && !token.tenants.includes(tenant)) {
+      return { message: `token \`${token.name}\` may not act on tenant \`${tenant}\`` };
+    }
+    return undefined;
+  };
+
+  const slowPath = async (request: FastifyRequest, access: RouteAccess, secret: string | undefined) => {
     if (!secret)
       return deny(
         request,
@@ -68,46 +86,38 @@ export function installAuth(app: FastifyInstance, store: Store): { forget(): voi
         "missing bearer token: send `Authorization: Bearer <secret>`",
         "anonymous",
       );
-    const hash = hashSecret(secret);
     const now = Date.now();
-    let cached = cache.get(hash);
+    let cached = cache.get(secret);
     if (!cached || cached.until < now) {
-      cached = { token: await store.findToken(hash), until: now + CACHE_MS };
-      cache.set(hash, cached);
+      if (cache.size >= MAX_CACHED) cache.clear();
+      cached = { token: await store.findToken(hashSecret(secret)), until: now + CACHE_MS };
+      cache.set(secret, cached);
     }
     const token = cached.token;
     if (!token) return deny(request, 401, "auth.invalid", "unknown or revoked token", "anonymous");
-    if (!roleAllows(token.role, access.role)) {
-      return deny(
-        request,
-        403,
-        "auth.forbidden",
-        `token \`${token.name}\` has role \`${token.role}\`; this needs \`${access.role}\``,
-        token.name,
-      );
-    }
-    if (access.tenant === "store") {
-      if (token.tenants !== null)
-        return deny(
-          request,
-          403,
-          "auth.forbidden",
-          `token \`${token.name}\` is limited to tenants; store-wide acts need an unlimited token`,
-          token.name,
-        );
-    } else {
-      const tenant = await access.tenant(request);
-      if (tenant !== undefined && token.tenants !== null && !token.tenants.includes(tenant)) {
-        return deny(
-          request,
-          403,
-          "auth.forbidden",
-          `token \`${token.name}\` may not act on tenant \`${tenant}\``,
-          token.name,
-        );
+    const tenant = access.tenant === "store" ? undefined : await access.tenant(request);
+    const refused = refusal(token, access, tenant);
+    if (refused) return deny(request, 403, "auth.forbidden", refused.message, token.name);
+    request.principal = token;
+  };
+
+  // onRequest: before the body is read or validated, so an unauthenticated caller learns nothing
+  // else. A callback hook, so that the usual case (a cached token that may do this) settles at
+  // once, without a promise per request.
+  app.addHook("onRequest", (request, _reply, done) => {
+    const access = request.routeOptions.config.access;
+    if (!access) return done();
+    const header = request.headers.authorization;
+    const secret = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
+    const cached = secret ? cache.get(secret) : undefined;
+    if (cached?.token && cached.until >= Date.now() && access.tenant !== "store") {
+      const tenant = access.tenant(request);
+      if (typeof tenant !== "object" && refusal(cached.token, access, tenant) === undefined) {
+        request.principal = cached.token;
+        return done();
       }
     }
-    request.principal = token;
+    slowPath(request, access, secret).then(() => done(), done);
   });
 
   return { forget: () => cache.clear() };

@@ -28,11 +28,27 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: "gatehouse_" });
   }
 
+  /** Label children by route, method and status: prom-client hashes label objects on every call. */
+  private readonly children = new Map<
+    string,
+    { requests: Counter.Internal; latency: Histogram.Internal<"route" | "method"> }
+  >();
+
   install(app: FastifyInstance): void {
-    app.addHook("onResponse", async (request, reply) => {
+    app.addHook("onResponse", (request, reply, done) => {
       const route = request.routeOptions.url ?? "unmatched";
-      this.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
-      this.latency.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+      const key = `${request.method} ${reply.statusCode} ${route}`;
+      let child = this.children.get(key);
+      if (child === undefined) {
+        child = {
+          requests: this.requests.labels({ route, method: request.method, status: String(reply.statusCode) }),
+          latency: this.latency.labels({ route, method: request.method }),
+        };
+        this.children.set(key, child);
+      }
+      child.requests.inc();
+      child.latency.observe(reply.elapsedTime / 1000);
+      done();
     });
   }
 

@@ -64,8 +64,9 @@ export async function buildServer(
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: false } },
   });
-  app.addHook("onSend", async (request, reply) => {
+  app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
+    done();
   });
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
