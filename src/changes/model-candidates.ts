@@ -1,5 +1,5 @@
 import type { DataIndex } from "../engine/data-index.js";
-import { RELATION_SLOTS } from "../engine/data-index.js";
+import { iterate, RELATION_SLOTS } from "../engine/data-index.js";
 import type { Evaluator } from "../engine/evaluator.js";
 import type { SubjectSet } from "../engine/subject-set.js";
 import type { SubjectSets } from "../engine/subject-sets.js";
@@ -97,7 +97,7 @@ export class ModelCandidates {
     const usersets = this.data.usersets.get(object * RELATION_SLOTS + slot);
     if (usersets === undefined) return NONE;
     const parts: Candidates[] = [];
-    for (const value of usersets) {
+    for (const value of iterate(usersets)) {
       const next = Math.floor(value / RELATION_SLOTS);
       const targetSlot = value - next * RELATION_SLOTS;
       const tb = this.before.evaluator.usersetTarget(next, targetSlot);

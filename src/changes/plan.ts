@@ -14,6 +14,7 @@ import { EMPTY, type SubjectSet } from "../engine/subject-set.js";
 import { SubjectSets } from "../engine/subject-sets.js";
 import { formatRelationship, type Relationship } from "../model/relationship.js";
 import type { CompiledSchema, MemberDef } from "../schema/compiled.js";
+import { readOnlyPositively } from "../schema/monotone.js";
 import { changedMembers, dependentMembers } from "../schema/schema-diff.js";
 import type { Intent } from "../store/change-records.js";
 import type { Revision } from "../store/store.js";
@@ -207,12 +208,23 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     input.schemaBefore,
     touched.map((r) => `${r.resource.type}#${r.relation}`),
   );
-  const answersBefore = checkCandidates(main.data, input.schemaBefore, checked, candidates, affected);
+  const questions = candidateQuestions(main.data, input.schemaBefore, checked, candidates, affected);
+  const answersBefore = answerQuestions(main.data, input.schemaBefore, questions);
+  // When the touched relations are read only positively, a change that only deletes can only
+  // take access away (and one that only writes can only give it): what was denied before stays
+  // denied (what was allowed stays allowed), and need not be checked again.
+  const oneWay = readOnlyPositively(input.schemaBefore, affected)
+    ? input.writes.length === 0
+      ? true
+      : input.deletes.length === 0
+        ? false
+        : undefined
+    : undefined;
   applyDelta(main.data, input.writes, input.deletes);
   let diff: AccessDiff;
   try {
     const after = evaluateAll(work, input.schemaAfter, fullRegion, main.tenant);
-    const answersAfter = checkCandidates(main.data, input.schemaAfter, checked, candidates, affected);
+    const answersAfter = answerQuestions(main.data, input.schemaAfter, questions, answersBefore, oneWay);
     diff = { gained: [], lost: [] };
     for (const w of work.values()) {
       const objects = new Set([...w.objects.keys(), ...(w.tenant === main.tenant ? fullRegion : [])]);
@@ -233,15 +245,13 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
         }
       }
     }
-    answersAfter.answers.forEach((answer, i) => {
-      const was = answersBefore.answers[i]!;
-      if (was === answer) return;
-      const q = answersBefore.questions[i]!;
+    answersAfter.forEach((answer, i) => {
+      if (answersBefore[i] === answer) return;
       const row: AccessRow = {
         tenant: main.tenant,
-        resource: main.data.objectKeys[q.object]!,
-        permission: q.permission,
-        subject: main.data.objectKeys[q.subject]!,
+        resource: main.data.objectKeys[questions.objects[i]!]!,
+        permission: questions.permissions[i]!.name,
+        subject: main.data.objectKeys[questions.subjects[i]!]!,
       };
       (answer ? diff.gained : diff.lost).push(row);
     });
@@ -263,26 +273,26 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
   return finish(input, changed, diff, guardResults, regionObjects);
 }
 
-interface CandidateAnswers {
-  readonly questions: Array<{ object: number; permission: string; subject: number }>;
-  readonly answers: boolean[];
+/** The candidate checks of a data change, subject by subject; parallel arrays. */
+interface Questions {
+  readonly objects: number[];
+  readonly permissions: MemberDef[];
+  readonly subjects: number[];
 }
 
 /**
- * Checks every candidate subject on every permission of every checked object. Called once
- * before and once after the delta, with the same objects, permissions and subjects in the same
- * order, so the two answer lists line up.
+ * Every candidate subject on every affected permission of every checked object, grouped by
+ * subject, so that each subject's group memberships are walked once for all of its checks (the
+ * evaluator keeps them while the subject and the data stay the same). Asked once before and
+ * once after the delta, in the same order.
  */
-function checkCandidates(
+function candidateQuestions(
   data: DataIndex,
   schema: CompiledSchema,
   objects: Set<number>,
   candidates: Candidates,
   affected: ReadonlySet<string>,
-): CandidateAnswers {
-  const evaluator = new Evaluator(schema, data);
-  // Subject by subject, so that each subject's group memberships are walked once for all of
-  // its checks (the evaluator keeps them while the subject and the data stay the same).
+): Questions {
   const bySubject = new Map<number, number[]>();
   for (const object of objects) {
     for (const subject of candidates.subjects.get(object) ?? []) {
@@ -294,24 +304,61 @@ function checkCandidates(
       list.push(object);
     }
   }
-  const questions: CandidateAnswers["questions"] = [];
-  const answers: boolean[] = [];
+  // Per data type: the permissions of its schema type that the change can move.
+  const permissionsByType = new Map<number, MemberDef[]>();
+  const permissionsFor = (object: number): MemberDef[] => {
+    const typeId = data.objectTypes[object]!;
+    let list = permissionsByType.get(typeId);
+    if (list === undefined) {
+      const type = schema.typesByName.get(data.typeNames[typeId]!);
+      list = permissionsOf(type).filter((p) => affected.has(`${type!.name}#${p.name}`));
+      permissionsByType.set(typeId, list);
+    }
+    return list;
+  };
+  const questions: Questions = { objects: [], permissions: [], subjects: [] };
   for (const [subject, subjectObjects] of bySubject) {
-    const resolved = {
-      object: subject,
-      relation: NO_RELATION,
-      wildcard: data.wildcardOf[data.objectTypes[subject]!]!,
-    };
     for (const object of subjectObjects) {
-      const type = evaluator.schemaTypeOf(object);
-      for (const permission of permissionsOf(type)) {
-        if (!affected.has(`${type!.name}#${permission.name}`)) continue;
-        questions.push({ object, permission: permission.name, subject });
-        answers.push(evaluator.check(object, permission, resolved));
+      for (const permission of permissionsFor(object)) {
+        questions.objects.push(object);
+        questions.permissions.push(permission);
+        questions.subjects.push(subject);
       }
     }
   }
-  return { questions, answers };
+  return questions;
+}
+
+/**
+ * Answers the questions on the data as it is. With `oneWay` (true: access can only be lost,
+ * false: only gained) and the answers before, a question whose answer cannot move keeps it.
+ */
+function answerQuestions(
+  data: DataIndex,
+  schema: CompiledSchema,
+  questions: Questions,
+  before?: readonly boolean[],
+  oneWay?: boolean,
+): boolean[] {
+  const evaluator = new Evaluator(schema, data);
+  const answers: boolean[] = new Array(questions.objects.length);
+  // A new object per subject: the evaluator tells a new subject from the last one it saw.
+  let resolved = { object: -1, relation: NO_RELATION, wildcard: -1 };
+  for (let i = 0; i < questions.objects.length; i++) {
+    if (before !== undefined && oneWay !== undefined && before[i] !== oneWay) {
+      answers[i] = before[i]!;
+      continue;
+    }
+    const subject = questions.subjects[i]!;
+    if (resolved.object !== subject)
+      resolved = {
+        object: subject,
+        relation: NO_RELATION,
+        wildcard: data.wildcardOf[data.objectTypes[subject]!]!,
+      };
+    answers[i] = evaluator.check(questions.objects[i]!, questions.permissions[i]!, resolved);
+  }
+  return answers;
 }
 
 function finish(

@@ -1,4 +1,5 @@
 import type { Relationship, SubjectRef } from "../model/relationship.js";
+import { EdgeMap } from "./edge-map.js";
 
 /**
  * One tenant's relationships in memory, shaped for evaluation. It knows nothing of the schema:
@@ -14,39 +15,60 @@ export const RELATION_SLOTS = 4096;
 /** Lists longer than this switch to a Set, so a membership test stays O(1) on big groups. */
 const SET_THRESHOLD = 24;
 
-export type SubjectList = number[] | Set<number>;
+/**
+ * The subjects of one edge key: most keys have exactly one (a document's parent, its owner), and
+ * that one is stored as the number itself, without an array around it (an array costs about 56
+ * bytes and one more pointer to follow). Short lists are arrays of exactly their length, long
+ * ones a Set. Read with `listHas` and `iterate`, or branch on `typeof list === "number"` in hot
+ * loops.
+ */
+export type SubjectList = number | number[] | Set<number>;
 
 /** The relation slot of a subject without a relation (`#...`). */
 export const NO_RELATION = -1;
 
-function listAdd(map: Map<number, SubjectList>, key: number, value: number): void {
+/** What the list helpers need of a map: `Map` and `EdgeMap` both have it. */
+interface ListMap {
+  get(key: number): SubjectList | undefined;
+  set(key: number, list: SubjectList): void;
+  delete(key: number): void;
+}
+
+function listAdd(map: ListMap, key: number, value: number): void {
   const list = map.get(key);
-  if (list === undefined) {
-    map.set(key, [value]);
-  } else if (Array.isArray(list)) {
+  if (list === undefined) map.set(key, value);
+  else if (typeof list === "number") map.set(key, [list, value]);
+  else if (Array.isArray(list)) {
     if (list.length >= SET_THRESHOLD) {
       const set = new Set(list);
       set.add(value);
       map.set(key, set);
     } else {
-      list.push(value);
+      // A copy of exactly the new length: `push` would leave spare capacity in every list.
+      const grown = new Array<number>(list.length + 1);
+      for (let i = 0; i < list.length; i++) grown[i] = list[i]!;
+      grown[list.length] = value;
+      map.set(key, grown);
     }
   } else {
     list.add(value);
   }
 }
 
-function listRemove(map: Map<number, SubjectList>, key: number, value: number): void {
+function listRemove(map: ListMap, key: number, value: number): void {
   const list = map.get(key);
   if (list === undefined) return;
-  if (Array.isArray(list)) {
+  if (typeof list === "number") {
+    if (list === value) map.delete(key);
+  } else if (Array.isArray(list)) {
     const at = list.indexOf(value);
-    if (at >= 0) {
+    if (at < 0) return;
+    if (list.length === 2) map.set(key, list[1 - at]!);
+    else {
       // Order does not matter: move the last element into the hole.
       list[at] = list[list.length - 1]!;
       list.pop();
     }
-    if (list.length === 0) map.delete(key);
   } else {
     list.delete(value);
     if (list.size === 0) map.delete(key);
@@ -55,6 +77,7 @@ function listRemove(map: Map<number, SubjectList>, key: number, value: number): 
 
 export function listHas(list: SubjectList | undefined, value: number): boolean {
   if (list === undefined) return false;
+  if (typeof list === "number") return list === value;
   return Array.isArray(list) ? list.includes(value) : list.has(value);
 }
 
@@ -75,9 +98,9 @@ export class DataIndex {
   readonly wildcardOf: number[] = [];
 
   /** (resource, relation) → subject objects without a relation, wildcards included. */
-  readonly direct = new Map<number, SubjectList>();
+  readonly direct = new EdgeMap(RELATION_SLOTS);
   /** (resource, relation) → userset subjects, as (subject object, subject relation) keys. */
-  readonly usersets = new Map<number, SubjectList>();
+  readonly usersets = new EdgeMap(RELATION_SLOTS);
   /** subject object → (resource, relation) keys of every relationship naming it as subject. */
   readonly reverse = new Map<number, SubjectList>();
   /**
@@ -242,5 +265,6 @@ function listRemoveOne(map: Map<number, SubjectList>, subject: number, key: numb
 
 export function* iterate(list: SubjectList | undefined): Iterable<number> {
   if (list === undefined) return;
-  yield* list;
+  if (typeof list === "number") yield list;
+  else yield* list;
 }

@@ -1,5 +1,6 @@
 import type { CompiledSchema, Expression, MemberDef, RelationDef, TypeDef } from "../schema/compiled.js";
 import { type DataIndex, iterate, listHas, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
+import { cheapestFirst } from "./evaluation-order.js";
 import { depthExceeded } from "./limits.js";
 import { StepTable } from "./step-table.js";
 import type { ResolvedSubject } from "./subject.js";
@@ -61,6 +62,8 @@ export class Evaluator {
   /** relation slot → 1 when it is one of `targetSlots`: most edges of a subject are not. */
   private isTargetSlot = new Uint8Array(RELATION_SLOTS);
   private subject: ResolvedSubject = { object: -1, relation: NO_RELATION, wildcard: -1 };
+  /** member id → its expression with cheap operands first (see evaluation-order.ts). */
+  private readonly ordered: (Expression | undefined)[];
 
   constructor(schema: CompiledSchema, data: DataIndex, options: EvaluatorOptions = {}) {
     this.schema = schema;
@@ -68,6 +71,7 @@ export class Evaluator {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.memberSlot = new Int32Array(schema.members.length).fill(-1);
     this.pureRelation = pureRelations(schema);
+    this.ordered = cheapestFirst(schema);
     this.usersetNamed = new Uint8Array(schema.members.length);
     for (const member of schema.members) {
       if (member.kind === "relation")
@@ -176,15 +180,18 @@ export class Evaluator {
     const data = this.data;
     const keys = data.reverse.get(object);
     if (keys === undefined) return;
-    const isTargetSlot = this.isTargetSlot;
-    for (const key of keys) {
-      const owner = Math.floor(key / RELATION_SLOTS);
-      const slot = key - owner * RELATION_SLOTS;
-      if (isTargetSlot[slot] !== 1 || marks.has(key) || !this.isTarget(owner, slot)) continue;
-      if (listHas(data.direct.get(key), object)) {
-        marks.set(key, 1);
-        queue.push(key);
-      }
+    if (typeof keys === "number") this.seedOne(object, keys, marks, queue);
+    else for (const key of keys) this.seedOne(object, key, marks, queue);
+  }
+
+  /** Marks `key` when it is a userset-target relation naming `object` directly. */
+  private seedOne(object: number, key: number, marks: StepTable, queue: number[]): void {
+    const owner = Math.floor(key / RELATION_SLOTS);
+    const slot = key - owner * RELATION_SLOTS;
+    if (this.isTargetSlot[slot] !== 1 || marks.has(key) || !this.isTarget(owner, slot)) return;
+    if (listHas(this.data.direct.get(key), object)) {
+      marks.set(key, 1);
+      queue.push(key);
     }
   }
 
@@ -220,14 +227,17 @@ export class Evaluator {
         const slot = slots[j]!;
         const parents = data.usersetParents.get(userset * RELATION_SLOTS + slot);
         if (parents === undefined) continue;
-        for (const parent of parents) {
-          const key = parent * RELATION_SLOTS + slot;
-          if (!marks.has(key) && this.isTarget(parent, slot)) {
-            marks.set(key, 1);
-            queue.push(key);
-          }
-        }
+        if (typeof parents === "number") this.markParent(parents, slot, marks, queue);
+        else for (const parent of parents) this.markParent(parent, slot, marks, queue);
       }
+    }
+  }
+
+  private markParent(parent: number, slot: number, marks: StepTable, queue: number[]): void {
+    const key = parent * RELATION_SLOTS + slot;
+    if (!marks.has(key) && this.isTarget(parent, slot)) {
+      marks.set(key, 1);
+      queue.push(key);
     }
   }
 
@@ -257,7 +267,7 @@ export class Evaluator {
     const result =
       member.kind === "relation"
         ? this.relation(object, member, depth)
-        : this.expression(object, member.expression, depth);
+        : this.expression(object, this.ordered[member.id]!, depth);
     path.pop();
     if (this.cuts === cutsBefore) this.answered.set(step, result ? 1 : 0);
     return result;
@@ -282,19 +292,21 @@ export class Evaluator {
     ) {
       return true;
     }
-    const marks = this.membershipsKnown ? this.memberships : undefined;
-    for (const value of usersets) {
-      const next = Math.floor(value / RELATION_SLOTS);
-      const target = this.usersetTarget(next, value - next * RELATION_SLOTS);
-      if (target === null) continue;
-      if (marks !== undefined && target.kind === "relation" && this.pureRelation[target.id] === 1) {
-        // `value` is `next * RELATION_SLOTS + slot`: the edge key of the relation it names.
-        if (marks.has(value) || this.everyone?.has(value) === true) return true;
-        continue;
-      }
-      if (this.member(next, target, depth + 1)) return true;
-    }
+    if (typeof usersets === "number") return this.usersetGrants(usersets, depth);
+    for (const value of usersets) if (this.usersetGrants(value, depth)) return true;
     return false;
+  }
+
+  /** Is the subject in the userset `value` (`object * RELATION_SLOTS + relation`)? */
+  private usersetGrants(value: number, depth: number): boolean {
+    const next = Math.floor(value / RELATION_SLOTS);
+    const target = this.usersetTarget(next, value - next * RELATION_SLOTS);
+    if (target === null) return false;
+    if (this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1) {
+      // `value` is `next * RELATION_SLOTS + slot`: the edge key of the relation it names.
+      return this.memberships.has(value) || this.everyone?.has(value) === true;
+    }
+    return this.member(next, target, depth + 1);
   }
 
   private expression(object: number, e: Expression, depth: number): boolean {
@@ -320,14 +332,17 @@ export class Evaluator {
         const direct = this.data.direct.get(key);
         const usersets = this.data.usersets.get(key);
         if (direct === undefined && usersets === undefined) return false;
-        if (direct !== undefined) {
+        if (typeof direct === "number") {
+          const granted = this.arrowStep(direct, e.computedByType, depth);
+          if (granted !== all) return granted;
+        } else if (direct !== undefined) {
           for (const next of direct) {
             const granted = this.arrowStep(next, e.computedByType, depth);
             if (granted !== all) return granted;
           }
         }
         if (usersets !== undefined) {
-          for (const value of usersets) {
+          for (const value of iterate(usersets)) {
             const granted = this.arrowStep(Math.floor(value / RELATION_SLOTS), e.computedByType, depth);
             if (granted !== all) return granted;
           }
@@ -351,7 +366,7 @@ export class Evaluator {
    */
   *arrowTargets(key: number): Iterable<number> {
     const direct = this.data.direct.get(key);
-    if (direct !== undefined) yield* direct;
+    if (direct !== undefined) yield* iterate(direct);
     const usersets = this.data.usersets.get(key);
     if (usersets !== undefined)
       for (const value of iterate(usersets)) yield Math.floor(value / RELATION_SLOTS);

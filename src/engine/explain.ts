@@ -1,6 +1,6 @@
 import type { Expression, MemberDef, RelationDef } from "../schema/compiled.js";
 import { formatExpression } from "../schema/format-expression.js";
-import { listHas, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
+import { iterate, listHas, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
 import type { Evaluator } from "./evaluator.js";
 import { depthExceeded } from "./limits.js";
 import type { ResolvedSubject } from "./subject.js";
@@ -130,7 +130,7 @@ export function explainCheck(
       });
       return done(true);
     }
-    for (const value of usersets) {
+    for (const value of iterate(usersets)) {
       const next = Math.floor(value / RELATION_SLOTS);
       const relationSlot = value - next * RELATION_SLOTS;
       const target = evaluator.usersetTarget(next, relationSlot);

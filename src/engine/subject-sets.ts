@@ -1,5 +1,5 @@
 import type { Expression, MemberDef, RelationDef } from "../schema/compiled.js";
-import { RELATION_SLOTS } from "./data-index.js";
+import { iterate, RELATION_SLOTS } from "./data-index.js";
 import type { Evaluator } from "./evaluator.js";
 import { depthExceeded } from "./limits.js";
 import { difference, EMPTY, intersection, type SubjectSet, SubjectSetBuilder, union } from "./subject-set.js";
@@ -70,7 +70,7 @@ export class SubjectSets {
     if (direct === undefined && usersets === undefined) return EMPTY;
     const builder = new SubjectSetBuilder();
     if (direct !== undefined) {
-      for (const subject of direct) {
+      for (const subject of iterate(direct)) {
         const type = data.objectTypes[subject]!;
         if (data.wildcardOf[type] === subject) builder.addEveryone(type);
         else builder.addObject(type, subject);
@@ -78,7 +78,7 @@ export class SubjectSets {
     }
     let result = builder.build();
     if (usersets !== undefined) {
-      for (const value of usersets) {
+      for (const value of iterate(usersets)) {
         const next = Math.floor(value / RELATION_SLOTS);
         const target = evaluator.usersetTarget(next, value - next * RELATION_SLOTS);
         if (target !== null) result = union(result, this.member(next, target, depth + 1));

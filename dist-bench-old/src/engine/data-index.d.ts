@@ -1,0 +1,65 @@
+import type { Relationship, SubjectRef } from "../model/relationship.js";
+/**
+ * One tenant's relationships in memory, shaped for evaluation. It knows nothing of the schema:
+ * names are interned to small numbers, so the same index can be evaluated under two schema
+ * versions at once (shadow evaluation, schema-change plans).
+ *
+ * Every object (`type:id`, including wildcards `type:*`) gets a dense number; a relation name
+ * gets a number below `RELATION_SLOTS`. An edge key is `object * RELATION_SLOTS + relation`,
+ * one JavaScript number, which keeps the maps small and the lookups cheap.
+ */
+export declare const RELATION_SLOTS = 4096;
+export type SubjectList = number[] | Set<number>;
+/** The relation slot of a subject without a relation (`#...`). */
+export declare const NO_RELATION = -1;
+export declare function listHas(list: SubjectList | undefined, value: number): boolean;
+export declare class DataIndex {
+    /** `type:id` → object number. */
+    private readonly objectIds;
+    /** object number → `type:id` */
+    readonly objectKeys: string[];
+    /** object number → type-name number */
+    readonly objectTypes: number[];
+    private readonly typeIds;
+    readonly typeNames: string[];
+    /** type-name number → its objects, for enumerating resources of a type. */
+    readonly objectsByType: number[][];
+    private readonly relationIds;
+    readonly relationNames: string[];
+    /** type-name number → the wildcard object `type:*`, or -1. */
+    readonly wildcardOf: number[];
+    /** (resource, relation) → subject objects without a relation, wildcards included. */
+    readonly direct: Map<number, SubjectList>;
+    /** (resource, relation) → userset subjects, as (subject object, subject relation) keys. */
+    readonly usersets: Map<number, SubjectList>;
+    /** subject object → (resource, relation) keys of every relationship naming it as subject. */
+    readonly reverse: Map<number, SubjectList>;
+    /**
+     * (userset subject `object#relation`, resource relation) → resource objects: who names a
+     * userset, by the relation they name it in. Lets a check walk group nesting upward along one
+     * relation (`member`) without touching every resource that was shared with the group.
+     */
+    readonly usersetParents: Map<number, SubjectList>;
+    size: number;
+    /** Grows with every add and remove, so that derived caches know when they are stale. */
+    version: number;
+    objectId(key: string): number | undefined;
+    typeId(name: string): number | undefined;
+    relationId(name: string): number | undefined;
+    /** `type` part of an object's key. */
+    typeNameOf(object: number): string;
+    /** `id` part of an object's key. */
+    idOf(object: number): string;
+    private internType;
+    private internObject;
+    private internRelation;
+    /** The last resource added: a load from the store arrives sorted by resource, so most rows repeat it. */
+    private lastResource;
+    add(r: Relationship): void;
+    /** Removes a relationship that is present (the store has already checked that it was live). */
+    remove(r: Relationship): void;
+    /** Whether a relationship is present; used by tests and plans. */
+    has(r: Relationship): boolean;
+    subjectRef(object: number, relation: number): SubjectRef;
+}
+export declare function iterate(list: SubjectList | undefined): Iterable<number>;
