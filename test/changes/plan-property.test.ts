@@ -222,6 +222,24 @@ describe("plans", () => {
     );
   });
 
+  it("equal brute-force checks for changes that only delete or only write (one-way shortcut)", () => {
+    // With the touched relations read only positively, a plan checks again only what could
+    // move (see readOnlyPositively); where they are subtracted it must check everything.
+    fc.assert(
+      fc.property(
+        fc.array(relationship, { minLength: 5, maxLength: 40 }),
+        fc.array(relationship, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        (initial, additions, deletionPicks, onlyDelete) =>
+          onlyDelete
+            ? planEqualsChecks(initial, [], deletionPicks, 0)
+            : planEqualsChecks(initial, additions, [], 0),
+      ),
+      { numRuns: Number(process.env.PLAN_RUNS ?? 150) },
+    );
+  });
+
   it("equal brute-force checks for model changes alone, with and without wildcards in the data", () => {
     fc.assert(
       fc.property(
