@@ -37,7 +37,7 @@ export function collectCandidates(
   const data = evaluator.data;
   const perSeed = new Map<number, { subjects: Set<number>; wildcard: boolean }>();
   for (const r of touched) {
-    const seed = data.objectId(`${r.resource.type}:${r.resource.id}`);
+    const seed = data.objectOf(r.resource.type, r.resource.id);
     if (seed === undefined) continue;
     let entry = perSeed.get(seed);
     if (!entry) {
@@ -48,7 +48,7 @@ export function collectCandidates(
       entry.wildcard = true;
       continue;
     }
-    const subject = data.objectId(`${r.subject.type}:${r.subject.id}`);
+    const subject = data.objectOf(r.subject.type, r.subject.id);
     if (subject === undefined) continue;
     if (r.subject.relation === undefined) entry.subjects.add(subject);
     standsFor(evaluator, sets, subject, entry);
@@ -56,7 +56,7 @@ export function collectCandidates(
   for (const r of touched) {
     // An `.all()` arrow over the changed relation depends on every element of the relation at
     // once: adding or removing one moves subjects that have nothing to do with it.
-    const seed = data.objectId(`${r.resource.type}:${r.resource.id}`);
+    const seed = data.objectOf(r.resource.type, r.resource.id);
     if (seed !== undefined && allArrowOver(evaluator, r.resource.type, r.relation))
       perSeed.get(seed)!.wildcard = true;
   }

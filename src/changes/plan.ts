@@ -162,7 +162,7 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
   const touched = [...input.writes, ...input.deletes];
   const seedsOf = (data: DataIndex) =>
     touched
-      .map((r) => data.objectId(`${r.resource.type}:${r.resource.id}`))
+      .map((r) => data.objectOf(r.resource.type, r.resource.id))
       .filter((o): o is number => o !== undefined);
   const regionBefore = dependents(main.data, seedsOf(main.data));
 

@@ -1,5 +1,6 @@
 import type { Relationship, SubjectRef } from "../model/relationship.js";
 import { EdgeMap } from "./edge-map.js";
+import { ObjectLists } from "./object-lists.js";
 
 /**
  * One tenant's relationships in memory, shaped for evaluation. It knows nothing of the schema:
@@ -82,8 +83,11 @@ export function listHas(list: SubjectList | undefined, value: number): boolean {
 }
 
 export class DataIndex {
-  /** `type:id` → object number. */
-  private readonly objectIds = new Map<string, number>();
+  /**
+   * type-name number → (id → object number). Per type, keyed by the id alone: a lookup then
+   * hashes the id string the caller already has, instead of building and hashing `type:id`.
+   */
+  private readonly idsByType: Map<string, number>[] = [];
   /** object number → `type:id` */
   readonly objectKeys: string[] = [];
   /** object number → type-name number */
@@ -102,20 +106,30 @@ export class DataIndex {
   /** (resource, relation) → userset subjects, as (subject object, subject relation) keys. */
   readonly usersets = new EdgeMap(RELATION_SLOTS);
   /** subject object → (resource, relation) keys of every relationship naming it as subject. */
-  readonly reverse = new Map<number, SubjectList>();
+  readonly reverse = new ObjectLists();
   /**
    * (userset subject `object#relation`, resource relation) → resource objects: who names a
    * userset, by the relation they name it in. Lets a check walk group nesting upward along one
    * relation (`member`) without touching every resource that was shared with the group.
+   * Its key, `(object * RELATION_SLOTS + subject relation) * RELATION_SLOTS + relation`, is an
+   * edge key whose "relation" is the pair, so it is stored per subject object like the others.
    */
-  readonly usersetParents = new Map<number, SubjectList>();
+  readonly usersetParents = new EdgeMap(RELATION_SLOTS * RELATION_SLOTS);
 
   size = 0;
   /** Grows with every add and remove, so that derived caches know when they are stale. */
   version = 0;
 
+  /** The object `type:id` (a key as `objectKeys` holds it). */
   objectId(key: string): number | undefined {
-    return this.objectIds.get(key);
+    const colon = key.indexOf(":");
+    return colon < 0 ? undefined : this.objectOf(key.slice(0, colon), key.slice(colon + 1));
+  }
+
+  /** The object `type:id`. */
+  objectOf(type: string, id: string): number | undefined {
+    const typeId = this.typeIds.get(type);
+    return typeId === undefined ? undefined : this.idsByType[typeId]!.get(id);
   }
 
   typeId(name: string): number | undefined {
@@ -144,19 +158,20 @@ export class DataIndex {
       this.typeIds.set(name, id);
       this.typeNames.push(name);
       this.objectsByType.push([]);
+      this.idsByType.push(new Map());
       this.wildcardOf.push(-1);
     }
     return id;
   }
 
   private internObject(type: string, id: string): number {
-    const key = `${type}:${id}`;
-    let object = this.objectIds.get(key);
+    const typeId = this.internType(type);
+    const ids = this.idsByType[typeId]!;
+    let object = ids.get(id);
     if (object === undefined) {
       object = this.objectKeys.length;
-      const typeId = this.internType(type);
-      this.objectIds.set(key, object);
-      this.objectKeys.push(key);
+      ids.set(id, object);
+      this.objectKeys.push(`${type}:${id}`);
       this.objectTypes.push(typeId);
       if (id === "*") this.wildcardOf[typeId] = object;
       else this.objectsByType[typeId]!.push(object);
@@ -205,9 +220,9 @@ export class DataIndex {
 
   /** Removes a relationship that is present (the store has already checked that it was live). */
   remove(r: Relationship): void {
-    const resource = this.objectIds.get(`${r.resource.type}:${r.resource.id}`);
+    const resource = this.objectOf(r.resource.type, r.resource.id);
     const relation = this.relationIds.get(r.relation);
-    const subject = this.objectIds.get(`${r.subject.type}:${r.subject.id}`);
+    const subject = this.objectOf(r.subject.type, r.subject.id);
     if (resource === undefined || relation === undefined || subject === undefined) return;
     const key = resource * RELATION_SLOTS + relation;
     if (r.subject.relation === undefined) {
@@ -230,9 +245,9 @@ export class DataIndex {
 
   /** Whether a relationship is present; used by tests and plans. */
   has(r: Relationship): boolean {
-    const resource = this.objectIds.get(`${r.resource.type}:${r.resource.id}`);
+    const resource = this.objectOf(r.resource.type, r.resource.id);
     const relation = this.relationIds.get(r.relation);
-    const subject = this.objectIds.get(`${r.subject.type}:${r.subject.id}`);
+    const subject = this.objectOf(r.subject.type, r.subject.id);
     if (resource === undefined || relation === undefined || subject === undefined) return false;
     const key = resource * RELATION_SLOTS + relation;
     if (r.subject.relation === undefined) return listHas(this.direct.get(key), subject);
@@ -256,7 +271,7 @@ export class DataIndex {
  * relation alone; the entry must stay while either is present, so it is removed only when no
  * relationship between that key and the subject object remains.
  */
-function listRemoveOne(map: Map<number, SubjectList>, subject: number, key: number, index: DataIndex): void {
+function listRemoveOne(map: ListMap, subject: number, key: number, index: DataIndex): void {
   const stillLinked =
     listHas(index.direct.get(key), subject) ||
     [...iterate(index.usersets.get(key))].some((v) => Math.floor(v / RELATION_SLOTS) === subject);

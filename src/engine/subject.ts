@@ -21,11 +21,11 @@ const PHANTOM_RESOURCE = -2;
 const PHANTOM_SUBJECT = -3;
 
 export function resolveResource(data: DataIndex, resource: ObjectRef): number {
-  return data.objectId(`${resource.type}:${resource.id}`) ?? PHANTOM_RESOURCE;
+  return data.objectOf(resource.type, resource.id) ?? PHANTOM_RESOURCE;
 }
 
 export function resolveSubject(data: DataIndex, subject: SubjectRef, resource?: ObjectRef): ResolvedSubject {
-  let object = data.objectId(`${subject.type}:${subject.id}`);
+  let object = data.objectOf(subject.type, subject.id);
   if (object === undefined) {
     object =
       resource !== undefined && resource.type === subject.type && resource.id === subject.id

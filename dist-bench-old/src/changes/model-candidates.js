@@ -1,4 +1,4 @@
-import { RELATION_SLOTS } from "../engine/data-index.js";
+import { iterate, RELATION_SLOTS } from "../engine/data-index.js";
 import { formatExpression } from "../schema/format-expression.js";
 /**
  * For a model change, the subjects whose answer on (object, member) MAY differ between the two
@@ -91,7 +91,7 @@ export class ModelCandidates {
         if (usersets === undefined)
             return NONE;
         const parts = [];
-        for (const value of usersets) {
+        for (const value of iterate(usersets)) {
             const next = Math.floor(value / RELATION_SLOTS);
             const targetSlot = value - next * RELATION_SLOTS;
             const tb = this.before.evaluator.usersetTarget(next, targetSlot);

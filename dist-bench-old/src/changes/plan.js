@@ -4,6 +4,7 @@ import { Evaluator } from "../engine/evaluator.js";
 import { EMPTY } from "../engine/subject-set.js";
 import { SubjectSets } from "../engine/subject-sets.js";
 import { formatRelationship } from "../model/relationship.js";
+import { readOnlyPositively } from "../schema/monotone.js";
 import { changedMembers, dependentMembers } from "../schema/schema-diff.js";
 import { collectCandidates, emptyCandidates } from "./candidates.js";
 import { evaluateRowGuard } from "./guards.js";
@@ -109,12 +110,23 @@ export function computePlan(input) {
     const before = evaluateAll(work, input.schemaBefore, fullRegion, main.tenant);
     // Only permissions that read a touched relation, directly or through others, can move.
     const affected = dependentMembers(input.schemaBefore, touched.map((r) => `${r.resource.type}#${r.relation}`));
-    const answersBefore = checkCandidates(main.data, input.schemaBefore, checked, candidates, affected);
+    const questions = candidateQuestions(main.data, input.schemaBefore, checked, candidates, affected);
+    const answersBefore = answerQuestions(main.data, input.schemaBefore, questions);
+    // When the touched relations are read only positively, a change that only deletes can only
+    // take access away (and one that only writes can only give it): what was denied before stays
+    // denied (what was allowed stays allowed), and need not be checked again.
+    const oneWay = readOnlyPositively(input.schemaBefore, affected)
+        ? input.writes.length === 0
+            ? true
+            : input.deletes.length === 0
+                ? false
+                : undefined
+        : undefined;
     applyDelta(main.data, input.writes, input.deletes);
     let diff;
     try {
         const after = evaluateAll(work, input.schemaAfter, fullRegion, main.tenant);
-        const answersAfter = checkCandidates(main.data, input.schemaAfter, checked, candidates, affected);
+        const answersAfter = answerQuestions(main.data, input.schemaAfter, questions, answersBefore, oneWay);
         diff = { gained: [], lost: [] };
         for (const w of work.values()) {
             const objects = new Set([...w.objects.keys(), ...(w.tenant === main.tenant ? fullRegion : [])]);
@@ -127,16 +139,14 @@ export function computePlan(input) {
                 }
             }
         }
-        answersAfter.answers.forEach((answer, i) => {
-            const was = answersBefore.answers[i];
-            if (was === answer)
+        answersAfter.forEach((answer, i) => {
+            if (answersBefore[i] === answer)
                 return;
-            const q = answersBefore.questions[i];
             const row = {
                 tenant: main.tenant,
-                resource: main.data.objectKeys[q.object],
-                permission: q.permission,
-                subject: main.data.objectKeys[q.subject],
+                resource: main.data.objectKeys[questions.objects[i]],
+                permission: questions.permissions[i].name,
+                subject: main.data.objectKeys[questions.subjects[i]],
             };
             (answer ? diff.gained : diff.lost).push(row);
         });
@@ -163,14 +173,12 @@ export function computePlan(input) {
     return finish(input, changed, diff, guardResults, regionObjects);
 }
 /**
- * Checks every candidate subject on every permission of every checked object. Called once
- * before and once after the delta, with the same objects, permissions and subjects in the same
- * order, so the two answer lists line up.
+ * Every candidate subject on every affected permission of every checked object, grouped by
+ * subject, so that each subject's group memberships are walked once for all of its checks (the
+ * evaluator keeps them while the subject and the data stay the same). Asked once before and
+ * once after the delta, in the same order.
  */
-function checkCandidates(data, schema, objects, candidates, affected) {
-    const evaluator = new Evaluator(schema, data);
-    // Subject by subject, so that each subject's group memberships are walked once for all of
-    // its checks (the evaluator keeps them while the subject and the data stay the same).
+function candidateQuestions(data, schema, objects, candidates, affected) {
     const bySubject = new Map();
     for (const object of objects) {
         for (const subject of candidates.subjects.get(object) ?? []) {
@@ -182,25 +190,54 @@ function checkCandidates(data, schema, objects, candidates, affected) {
             list.push(object);
         }
     }
-    const questions = [];
-    const answers = [];
+    // Per data type: the permissions of its schema type that the change can move.
+    const permissionsByType = new Map();
+    const permissionsFor = (object) => {
+        const typeId = data.objectTypes[object];
+        let list = permissionsByType.get(typeId);
+        if (list === undefined) {
+            const type = schema.typesByName.get(data.typeNames[typeId]);
+            list = permissionsOf(type).filter((p) => affected.has(`${type.name}#${p.name}`));
+            permissionsByType.set(typeId, list);
+        }
+        return list;
+    };
+    const questions = { objects: [], permissions: [], subjects: [] };
     for (const [subject, subjectObjects] of bySubject) {
-        const resolved = {
-            object: subject,
-            relation: NO_RELATION,
-            wildcard: data.wildcardOf[data.objectTypes[subject]],
-        };
         for (const object of subjectObjects) {
-            const type = evaluator.schemaTypeOf(object);
-            for (const permission of permissionsOf(type)) {
-                if (!affected.has(`${type.name}#${permission.name}`))
-                    continue;
-                questions.push({ object, permission: permission.name, subject });
-                answers.push(evaluator.check(object, permission, resolved));
+            for (const permission of permissionsFor(object)) {
+                questions.objects.push(object);
+                questions.permissions.push(permission);
+                questions.subjects.push(subject);
             }
         }
     }
-    return { questions, answers };
+    return questions;
+}
+/**
+ * Answers the questions on the data as it is. With `oneWay` (true: access can only be lost,
+ * false: only gained) and the answers before, a question whose answer cannot move keeps it.
+ */
+function answerQuestions(data, schema, questions, before, oneWay) {
+    const evaluator = new Evaluator(schema, data);
+    const answers = new Array(questions.objects.length);
+    // A new object per subject: the evaluator tells a new subject from the last one it saw.
+    let resolved = { object: -1, relation: NO_RELATION, wildcard: -1 };
+    for (let i = 0; i < questions.objects.length; i++) {
+        if (before !== undefined && oneWay !== undefined && before[i] !== oneWay) {
+            answers[i] = before[i];
+            continue;
+        }
+        const subject = questions.subjects[i];
+        if (resolved.object !== subject)
+            resolved = {
+                object: subject,
+                relation: NO_RELATION,
+                wildcard: data.wildcardOf[data.objectTypes[subject]],
+            };
+        answers[i] = evaluator.check(questions.objects[i], questions.permissions[i], resolved);
+    }
+    return answers;
 }
 function finish(input, changed, diff, guards, regionObjects) {
     diff.gained.sort(compareRows);

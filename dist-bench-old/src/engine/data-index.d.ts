@@ -1,4 +1,5 @@
 import type { Relationship, SubjectRef } from "../model/relationship.js";
+import { EdgeMap } from "./edge-map.js";
 /**
  * One tenant's relationships in memory, shaped for evaluation. It knows nothing of the schema:
  * names are interned to small numbers, so the same index can be evaluated under two schema
@@ -9,7 +10,14 @@ import type { Relationship, SubjectRef } from "../model/relationship.js";
  * one JavaScript number, which keeps the maps small and the lookups cheap.
  */
 export declare const RELATION_SLOTS = 4096;
-export type SubjectList = number[] | Set<number>;
+/**
+ * The subjects of one edge key: most keys have exactly one (a document's parent, its owner), and
+ * that one is stored as the number itself, without an array around it (an array costs about 56
+ * bytes and one more pointer to follow). Short lists are arrays of exactly their length, long
+ * ones a Set. Read with `listHas` and `iterate`, or branch on `typeof list === "number"` in hot
+ * loops.
+ */
+export type SubjectList = number | number[] | Set<number>;
 /** The relation slot of a subject without a relation (`#...`). */
 export declare const NO_RELATION = -1;
 export declare function listHas(list: SubjectList | undefined, value: number): boolean;
@@ -29,9 +37,9 @@ export declare class DataIndex {
     /** type-name number → the wildcard object `type:*`, or -1. */
     readonly wildcardOf: number[];
     /** (resource, relation) → subject objects without a relation, wildcards included. */
-    readonly direct: Map<number, SubjectList>;
+    readonly direct: EdgeMap;
     /** (resource, relation) → userset subjects, as (subject object, subject relation) keys. */
-    readonly usersets: Map<number, SubjectList>;
+    readonly usersets: EdgeMap;
     /** subject object → (resource, relation) keys of every relationship naming it as subject. */
     readonly reverse: Map<number, SubjectList>;
     /**

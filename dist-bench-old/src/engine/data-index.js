@@ -1,3 +1,4 @@
+import { EdgeMap } from "./edge-map.js";
 /**
  * One tenant's relationships in memory, shaped for evaluation. It knows nothing of the schema:
  * names are interned to small numbers, so the same index can be evaluated under two schema
@@ -14,9 +15,10 @@ const SET_THRESHOLD = 24;
 export const NO_RELATION = -1;
 function listAdd(map, key, value) {
     const list = map.get(key);
-    if (list === undefined) {
-        map.set(key, [value]);
-    }
+    if (list === undefined)
+        map.set(key, value);
+    else if (typeof list === "number")
+        map.set(key, [list, value]);
     else if (Array.isArray(list)) {
         if (list.length >= SET_THRESHOLD) {
             const set = new Set(list);
@@ -24,7 +26,12 @@ function listAdd(map, key, value) {
             map.set(key, set);
         }
         else {
-            list.push(value);
+            // A copy of exactly the new length: `push` would leave spare capacity in every list.
+            const grown = new Array(list.length + 1);
+            for (let i = 0; i < list.length; i++)
+                grown[i] = list[i];
+            grown[list.length] = value;
+            map.set(key, grown);
         }
     }
     else {
@@ -35,15 +42,21 @@ function listRemove(map, key, value) {
     const list = map.get(key);
     if (list === undefined)
         return;
-    if (Array.isArray(list)) {
+    if (typeof list === "number") {
+        if (list === value)
+            map.delete(key);
+    }
+    else if (Array.isArray(list)) {
         const at = list.indexOf(value);
-        if (at >= 0) {
+        if (at < 0)
+            return;
+        if (list.length === 2)
+            map.set(key, list[1 - at]);
+        else {
             // Order does not matter: move the last element into the hole.
             list[at] = list[list.length - 1];
             list.pop();
         }
-        if (list.length === 0)
-            map.delete(key);
     }
     else {
         list.delete(value);
@@ -54,6 +67,8 @@ function listRemove(map, key, value) {
 export function listHas(list, value) {
     if (list === undefined)
         return false;
+    if (typeof list === "number")
+        return list === value;
     return Array.isArray(list) ? list.includes(value) : list.has(value);
 }
 export class DataIndex {
@@ -72,9 +87,9 @@ export class DataIndex {
     /** type-name number → the wildcard object `type:*`, or -1. */
     wildcardOf = [];
     /** (resource, relation) → subject objects without a relation, wildcards included. */
-    direct = new Map();
+    direct = new EdgeMap(RELATION_SLOTS);
     /** (resource, relation) → userset subjects, as (subject object, subject relation) keys. */
-    usersets = new Map();
+    usersets = new EdgeMap(RELATION_SLOTS);
     /** subject object → (resource, relation) keys of every relationship naming it as subject. */
     reverse = new Map();
     /**
@@ -234,6 +249,9 @@ function listRemoveOne(map, subject, key, index) {
 export function* iterate(list) {
     if (list === undefined)
         return;
-    yield* list;
+    if (typeof list === "number")
+        yield list;
+    else
+        yield* list;
 }
 //# sourceMappingURL=data-index.js.map

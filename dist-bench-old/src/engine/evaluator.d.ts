@@ -48,6 +48,8 @@ export declare class Evaluator {
     /** relation slot → 1 when it is one of `targetSlots`: most edges of a subject are not. */
     private isTargetSlot;
     private subject;
+    /** member id → its expression with cheap operands first (see evaluation-order.ts). */
+    private readonly ordered;
     constructor(schema: CompiledSchema, data: DataIndex, options?: EvaluatorOptions);
     /** Brings the name caches up to date after the data learned new names. */
     refresh(): void;
@@ -67,13 +69,18 @@ export declare class Evaluator {
     private membershipsFor;
     /** The userset-target relations (`group#member`) that name `object` directly. */
     private seedMemberships;
+    /** Marks `key` when it is a userset-target relation naming `object` directly. */
+    private seedOne;
     /** Whether `object#slot` is a pure relation that usersets may name (so marks answer it). */
     private isTarget;
     private wildcardMemberships;
     /** Adds every userset-target relation that names a marked one as a userset, transitively. */
     private closeUpward;
+    private markParent;
     private member;
     private relation;
+    /** Is the subject in the userset `value` (`object * RELATION_SLOTS + relation`)? */
+    private usersetGrants;
     private expression;
     /** One object an arrow walks to: does it grant the computed member? */
     private arrowStep;

@@ -1,4 +1,5 @@
 import { iterate, listHas, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
+import { cheapestFirst } from "./evaluation-order.js";
 import { depthExceeded } from "./limits.js";
 import { StepTable } from "./step-table.js";
 /** How many answered steps one subject may accumulate before they are dropped. */
@@ -48,12 +49,15 @@ export class Evaluator {
     /** relation slot → 1 when it is one of `targetSlots`: most edges of a subject are not. */
     isTargetSlot = new Uint8Array(RELATION_SLOTS);
     subject = { object: -1, relation: NO_RELATION, wildcard: -1 };
+    /** member id → its expression with cheap operands first (see evaluation-order.ts). */
+    ordered;
     constructor(schema, data, options = {}) {
         this.schema = schema;
         this.data = data;
         this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
         this.memberSlot = new Int32Array(schema.members.length).fill(-1);
         this.pureRelation = pureRelations(schema);
+        this.ordered = cheapestFirst(schema);
         this.usersetNamed = new Uint8Array(schema.members.length);
         for (const member of schema.members) {
             if (member.kind === "relation")
@@ -160,16 +164,21 @@ export class Evaluator {
         const keys = data.reverse.get(object);
         if (keys === undefined)
             return;
-        const isTargetSlot = this.isTargetSlot;
-        for (const key of keys) {
-            const owner = Math.floor(key / RELATION_SLOTS);
-            const slot = key - owner * RELATION_SLOTS;
-            if (isTargetSlot[slot] !== 1 || marks.has(key) || !this.isTarget(owner, slot))
-                continue;
-            if (listHas(data.direct.get(key), object)) {
-                marks.set(key, 1);
-                queue.push(key);
-            }
+        if (typeof keys === "number")
+            this.seedOne(object, keys, marks, queue);
+        else
+            for (const key of keys)
+                this.seedOne(object, key, marks, queue);
+    }
+    /** Marks `key` when it is a userset-target relation naming `object` directly. */
+    seedOne(object, key, marks, queue) {
+        const owner = Math.floor(key / RELATION_SLOTS);
+        const slot = key - owner * RELATION_SLOTS;
+        if (this.isTargetSlot[slot] !== 1 || marks.has(key) || !this.isTarget(owner, slot))
+            return;
+        if (listHas(this.data.direct.get(key), object)) {
+            marks.set(key, 1);
+            queue.push(key);
         }
     }
     /** Whether `object#slot` is a pure relation that usersets may name (so marks answer it). */
@@ -202,14 +211,19 @@ export class Evaluator {
                 const parents = data.usersetParents.get(userset * RELATION_SLOTS + slot);
                 if (parents === undefined)
                     continue;
-                for (const parent of parents) {
-                    const key = parent * RELATION_SLOTS + slot;
-                    if (!marks.has(key) && this.isTarget(parent, slot)) {
-                        marks.set(key, 1);
-                        queue.push(key);
-                    }
-                }
+                if (typeof parents === "number")
+                    this.markParent(parents, slot, marks, queue);
+                else
+                    for (const parent of parents)
+                        this.markParent(parent, slot, marks, queue);
             }
+        }
+    }
+    markParent(parent, slot, marks, queue) {
+        const key = parent * RELATION_SLOTS + slot;
+        if (!marks.has(key) && this.isTarget(parent, slot)) {
+            marks.set(key, 1);
+            queue.push(key);
         }
     }
     member(object, member, depth) {
@@ -237,7 +251,7 @@ export class Evaluator {
         path.push(step);
         const result = member.kind === "relation"
             ? this.relation(object, member, depth)
-            : this.expression(object, member.expression, depth);
+            : this.expression(object, this.ordered[member.id], depth);
         path.pop();
         if (this.cuts === cutsBefore)
             this.answered.set(step, result ? 1 : 0);
@@ -264,22 +278,24 @@ export class Evaluator {
             listHas(usersets, subject.object * RELATION_SLOTS + subject.relation)) {
             return true;
         }
-        const marks = this.membershipsKnown ? this.memberships : undefined;
-        for (const value of usersets) {
-            const next = Math.floor(value / RELATION_SLOTS);
-            const target = this.usersetTarget(next, value - next * RELATION_SLOTS);
-            if (target === null)
-                continue;
-            if (marks !== undefined && target.kind === "relation" && this.pureRelation[target.id] === 1) {
-                // `value` is `next * RELATION_SLOTS + slot`: the edge key of the relation it names.
-                if (marks.has(value) || this.everyone?.has(value) === true)
-                    return true;
-                continue;
-            }
-            if (this.member(next, target, depth + 1))
+        if (typeof usersets === "number")
+            return this.usersetGrants(usersets, depth);
+        for (const value of usersets)
+            if (this.usersetGrants(value, depth))
                 return true;
-        }
         return false;
+    }
+    /** Is the subject in the userset `value` (`object * RELATION_SLOTS + relation`)? */
+    usersetGrants(value, depth) {
+        const next = Math.floor(value / RELATION_SLOTS);
+        const target = this.usersetTarget(next, value - next * RELATION_SLOTS);
+        if (target === null)
+            return false;
+        if (this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1) {
+            // `value` is `next * RELATION_SLOTS + slot`: the edge key of the relation it names.
+            return this.memberships.has(value) || this.everyone?.has(value) === true;
+        }
+        return this.member(next, target, depth + 1);
     }
     expression(object, e, depth) {
         switch (e.op) {
@@ -310,7 +326,12 @@ export class Evaluator {
                 const usersets = this.data.usersets.get(key);
                 if (direct === undefined && usersets === undefined)
                     return false;
-                if (direct !== undefined) {
+                if (typeof direct === "number") {
+                    const granted = this.arrowStep(direct, e.computedByType, depth);
+                    if (granted !== all)
+                        return granted;
+                }
+                else if (direct !== undefined) {
                     for (const next of direct) {
                         const granted = this.arrowStep(next, e.computedByType, depth);
                         if (granted !== all)
@@ -318,7 +339,7 @@ export class Evaluator {
                     }
                 }
                 if (usersets !== undefined) {
-                    for (const value of usersets) {
+                    for (const value of iterate(usersets)) {
                         const granted = this.arrowStep(Math.floor(value / RELATION_SLOTS), e.computedByType, depth);
                         if (granted !== all)
                             return granted;
@@ -342,7 +363,7 @@ export class Evaluator {
     *arrowTargets(key) {
         const direct = this.data.direct.get(key);
         if (direct !== undefined)
-            yield* direct;
+            yield* iterate(direct);
         const usersets = this.data.usersets.get(key);
         if (usersets !== undefined)
             for (const value of iterate(usersets))

@@ -1,5 +1,5 @@
 import { formatExpression } from "../schema/format-expression.js";
-import { listHas, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
+import { iterate, listHas, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
 import { depthExceeded } from "./limits.js";
 /**
  * Explains a check by walking the same steps, in the same order, as `Evaluator.check`: a union
@@ -98,7 +98,7 @@ export function explainCheck(evaluator, object, member, subject) {
             });
             return done(true);
         }
-        for (const value of usersets) {
+        for (const value of iterate(usersets)) {
             const next = Math.floor(value / RELATION_SLOTS);
             const relationSlot = value - next * RELATION_SLOTS;
             const target = evaluator.usersetTarget(next, relationSlot);

@@ -1,4 +1,4 @@
-import { RELATION_SLOTS } from "./data-index.js";
+import { iterate, RELATION_SLOTS } from "./data-index.js";
 import { depthExceeded } from "./limits.js";
 import { difference, EMPTY, intersection, SubjectSetBuilder, union } from "./subject-set.js";
 /**
@@ -68,7 +68,7 @@ export class SubjectSets {
             return EMPTY;
         const builder = new SubjectSetBuilder();
         if (direct !== undefined) {
-            for (const subject of direct) {
+            for (const subject of iterate(direct)) {
                 const type = data.objectTypes[subject];
                 if (data.wildcardOf[type] === subject)
                     builder.addEveryone(type);
@@ -78,7 +78,7 @@ export class SubjectSets {
         }
         let result = builder.build();
         if (usersets !== undefined) {
-            for (const value of usersets) {
+            for (const value of iterate(usersets)) {
                 const next = Math.floor(value / RELATION_SLOTS);
                 const target = evaluator.usersetTarget(next, value - next * RELATION_SLOTS);
                 if (target !== null)
