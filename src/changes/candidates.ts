@@ -19,12 +19,17 @@ import type { Expression } from "../schema/compiled.js";
 export interface Candidates {
   /** object → subjects to compare on it */
   readonly subjects: Map<number, Set<number>>;
+  /**
+   * object → the touched relations (`type#relation`) whose changes reach it: only permissions
+   * that read one of them can move there (deleting a `viewer` grant cannot change `edit`).
+   */
+  readonly relations: Map<number, Set<string>>;
   /** objects to diff in full (a wildcard is involved) */
   readonly full: Set<number>;
 }
 
 export function emptyCandidates(): Candidates {
-  return { subjects: new Map(), full: new Set() };
+  return { subjects: new Map(), relations: new Map(), full: new Set() };
 }
 
 /** Adds what the current state of `data` says to `into` (call once before and once after the delta). */
@@ -35,15 +40,16 @@ export function collectCandidates(
   into: Candidates,
 ): void {
   const data = evaluator.data;
-  const perSeed = new Map<number, { subjects: Set<number>; wildcard: boolean }>();
+  const perSeed = new Map<number, { subjects: Set<number>; relations: Set<string>; wildcard: boolean }>();
   for (const r of touched) {
     const seed = data.objectOf(r.resource.type, r.resource.id);
     if (seed === undefined) continue;
     let entry = perSeed.get(seed);
     if (!entry) {
-      entry = { subjects: new Set(), wildcard: false };
+      entry = { subjects: new Set(), relations: new Set(), wildcard: false };
       perSeed.set(seed, entry);
     }
+    entry.relations.add(`${r.resource.type}#${r.relation}`);
     if (r.subject.id === "*") {
       entry.wildcard = true;
       continue;
@@ -69,6 +75,12 @@ export function collectCandidates(
         into.subjects.set(object, set);
       }
       for (const s of entry.subjects) set.add(s);
+      let relations = into.relations.get(object);
+      if (!relations) {
+        relations = new Set();
+        into.relations.set(object, relations);
+      }
+      for (const r of entry.relations) relations.add(r);
     }
   }
 }
@@ -99,7 +111,7 @@ function standsFor(
   evaluator: Evaluator,
   sets: SubjectSets,
   object: number,
-  entry: { subjects: Set<number>; wildcard: boolean },
+  entry: { subjects: Set<number>; relations: Set<string>; wildcard: boolean },
 ): void {
   const type = evaluator.schemaTypeOf(object);
   if (!type) return;

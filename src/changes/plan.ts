@@ -6,7 +6,7 @@ import {
   diffSubjectSets,
   permissionsOf,
 } from "../engine/access-diff.js";
-import type { DataIndex } from "../engine/data-index.js";
+import type { DataIndex, Edge } from "../engine/data-index.js";
 import { NO_RELATION } from "../engine/data-index.js";
 import type { Engine } from "../engine/engine.js";
 import { Evaluator } from "../engine/evaluator.js";
@@ -171,7 +171,13 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
   // graph both after and before the delta; a model change, or a wildcard, needs whole sets.
   const candidates = emptyCandidates();
   let regionAfter = new Set<number>();
-  applyDelta(main.data, input.writes, input.deletes);
+  // Resolved after regionBefore: names a write brings are interned here, and must not count
+  // as objects of the index before the change.
+  const delta: Delta = {
+    writes: input.writes.map((r) => main.data.edge(r)),
+    deletes: input.deletes.map((r) => main.data.edge(r)),
+  };
+  applyDelta(main.data, delta);
   try {
     regionAfter = dependents(main.data, seedsOf(main.data));
     if (!schemaChanges) {
@@ -179,7 +185,7 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
       collectCandidates(evaluator, new SubjectSets(evaluator), touched, candidates);
     }
   } finally {
-    applyDelta(main.data, input.deletes, input.writes);
+    applyDelta(main.data, delta, true);
   }
   if (!schemaChanges) {
     const evaluator = new Evaluator(input.schemaBefore, main.data);
@@ -208,7 +214,7 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     input.schemaBefore,
     touched.map((r) => `${r.resource.type}#${r.relation}`),
   );
-  const questions = candidateQuestions(main.data, input.schemaBefore, checked, candidates, affected);
+  const questions = candidateQuestions(main.data, input.schemaBefore, checked, candidates);
   const answersBefore = answerQuestions(main.data, input.schemaBefore, questions);
   // When the touched relations are read only positively, a change that only deletes can only
   // take access away (and one that only writes can only give it): what was denied before stays
@@ -220,7 +226,7 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
         ? false
         : undefined
     : undefined;
-  applyDelta(main.data, input.writes, input.deletes);
+  applyDelta(main.data, delta);
   let diff: AccessDiff;
   try {
     const after = evaluateAll(work, input.schemaAfter, fullRegion, main.tenant);
@@ -264,7 +270,7 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
       else guardResults.push(rowGuard(guard, input, diff));
     }
   } finally {
-    applyDelta(main.data, input.deletes, input.writes);
+    applyDelta(main.data, delta, true);
   }
 
   const regionObjects = new Set<string>();
@@ -291,7 +297,6 @@ function candidateQuestions(
   schema: CompiledSchema,
   objects: Set<number>,
   candidates: Candidates,
-  affected: ReadonlySet<string>,
 ): Questions {
   const bySubject = new Map<number, number[]>();
   for (const object of objects) {
@@ -304,16 +309,23 @@ function candidateQuestions(
       list.push(object);
     }
   }
-  // Per data type: the permissions of its schema type that the change can move.
-  const permissionsByType = new Map<number, MemberDef[]>();
+  // The permissions that can move on an object: those of its type that read a touched
+  // relation reaching it, directly or through other members; the same few sets recur.
+  const byReach = new Map<string, MemberDef[]>();
+  const byObject = new Map<number, MemberDef[]>();
   const permissionsFor = (object: number): MemberDef[] => {
-    const typeId = data.objectTypes[object]!;
-    let list = permissionsByType.get(typeId);
+    const known = byObject.get(object);
+    if (known !== undefined) return known;
+    const reach = [...(candidates.relations.get(object) ?? [])].sort();
+    const type = schema.typesByName.get(data.typeNames[data.objectTypes[object]!]!);
+    const key = `${type?.name} ${reach.join(" ")}`;
+    let list = byReach.get(key);
     if (list === undefined) {
-      const type = schema.typesByName.get(data.typeNames[typeId]!);
-      list = permissionsOf(type).filter((p) => affected.has(`${type!.name}#${p.name}`));
-      permissionsByType.set(typeId, list);
+      const moving = dependentMembers(schema, reach);
+      list = permissionsOf(type).filter((p) => moving.has(`${type!.name}#${p.name}`));
+      byReach.set(key, list);
     }
+    byObject.set(object, list);
     return list;
   };
   const questions: Questions = { objects: [], permissions: [], subjects: [] };
@@ -507,9 +519,18 @@ function checkModelCandidates(
   }
 }
 
-function applyDelta(data: DataIndex, add: readonly Relationship[], remove: readonly Relationship[]): void {
-  for (const r of remove) data.remove(r);
-  for (const r of add) data.add(r);
+/** A change's writes and deletes as the index's numbers, found once for the four applications. */
+interface Delta {
+  readonly writes: readonly Edge[];
+  readonly deletes: readonly Edge[];
+}
+
+/** Applies the delta to the index, or with `undo` takes it out again. */
+function applyDelta(data: DataIndex, delta: Delta, undo = false): void {
+  for (const e of undo ? delta.writes : delta.deletes)
+    data.removeEdge(e.resource, e.relation, e.subject, e.subjectRelation);
+  for (const e of undo ? delta.deletes : delta.writes)
+    data.addEdge(e.resource, e.relation, e.subject, e.subjectRelation);
 }
 
 /** Subject sets of every object and permission to diff, per tenant, under one schema. */

@@ -82,6 +82,15 @@ export function listHas(list: SubjectList | undefined, value: number): boolean {
   return Array.isArray(list) ? list.includes(value) : list.has(value);
 }
 
+/** A relationship as a DataIndex's numbers; see `DataIndex.edge`. */
+export interface Edge {
+  readonly resource: number;
+  readonly relation: number;
+  readonly subject: number;
+  /** NO_RELATION for a plain subject. */
+  readonly subjectRelation: number;
+}
+
 export class DataIndex {
   /**
    * type-name number → (id → object number). Per type, keyed by the id alone: a lookup then
@@ -203,12 +212,46 @@ export class DataIndex {
       resource = this.internObject(r.resource.type, r.resource.id);
       this.lastResource = { type: r.resource.type, id: r.resource.id, object: resource };
     }
-    const key = resource * RELATION_SLOTS + this.internRelation(r.relation);
-    const subject = this.internObject(r.subject.type, r.subject.id);
-    const relation = key - resource * RELATION_SLOTS;
-    if (r.subject.relation === undefined) listAdd(this.direct, key, subject);
+    this.addEdge(
+      resource,
+      this.internRelation(r.relation),
+      this.internObject(r.subject.type, r.subject.id),
+      r.subject.relation === undefined ? NO_RELATION : this.internRelation(r.subject.relation),
+    );
+  }
+
+  /** Removes a relationship that is present (the store has already checked that it was live). */
+  remove(r: Relationship): void {
+    const resource = this.objectOf(r.resource.type, r.resource.id);
+    const relation = this.relationIds.get(r.relation);
+    const subject = this.objectOf(r.subject.type, r.subject.id);
+    const subjectRelation =
+      r.subject.relation === undefined ? NO_RELATION : this.relationIds.get(r.subject.relation);
+    if (resource === undefined || relation === undefined || subject === undefined) return;
+    if (subjectRelation === undefined) return;
+    this.removeEdge(resource, relation, subject, subjectRelation);
+  }
+
+  /**
+   * A relationship as the index's numbers (interning names it has not seen), for callers that
+   * add and remove the same relationships many times: a plan applies its delta and takes it out
+   * again, and names cost a hash lookup each time where numbers cost nothing.
+   */
+  edge(r: Relationship): Edge {
+    return {
+      resource: this.internObject(r.resource.type, r.resource.id),
+      relation: this.internRelation(r.relation),
+      subject: this.internObject(r.subject.type, r.subject.id),
+      subjectRelation:
+        r.subject.relation === undefined ? NO_RELATION : this.internRelation(r.subject.relation),
+    };
+  }
+
+  addEdge(resource: number, relation: number, subject: number, subjectRelation: number): void {
+    const key = resource * RELATION_SLOTS + relation;
+    if (subjectRelation === NO_RELATION) listAdd(this.direct, key, subject);
     else {
-      const userset = subject * RELATION_SLOTS + this.internRelation(r.subject.relation);
+      const userset = subject * RELATION_SLOTS + subjectRelation;
       listAdd(this.usersets, key, userset);
       listAdd(this.usersetParents, userset * RELATION_SLOTS + relation, resource);
     }
@@ -218,19 +261,13 @@ export class DataIndex {
     this.version++;
   }
 
-  /** Removes a relationship that is present (the store has already checked that it was live). */
-  remove(r: Relationship): void {
-    const resource = this.objectOf(r.resource.type, r.resource.id);
-    const relation = this.relationIds.get(r.relation);
-    const subject = this.objectOf(r.subject.type, r.subject.id);
-    if (resource === undefined || relation === undefined || subject === undefined) return;
+  /** Removes the relationship if it is present. */
+  removeEdge(resource: number, relation: number, subject: number, subjectRelation: number): void {
     const key = resource * RELATION_SLOTS + relation;
-    if (r.subject.relation === undefined) {
+    if (subjectRelation === NO_RELATION) {
       if (!listHas(this.direct.get(key), subject)) return;
       listRemove(this.direct, key, subject);
     } else {
-      const subjectRelation = this.relationIds.get(r.subject.relation);
-      if (subjectRelation === undefined) return;
       const value = subject * RELATION_SLOTS + subjectRelation;
       if (!listHas(this.usersets.get(key), value)) return;
       listRemove(this.usersets, key, value);
