@@ -128,6 +128,12 @@ export class DataIndex {
   size = 0;
   /** Grows with every add and remove, so that derived caches know when they are stale. */
   version = 0;
+  /**
+   * relation slot → how many times a relationship of that relation was added or removed: a
+   * cache derived from a few relations (the evaluator's group memberships) stays valid while
+   * their counts do not move, whatever else is written.
+   */
+  readonly relationVersions: number[] = [];
 
   /** The object `type:id` (a key as `objectKeys` holds it). */
   objectId(key: string): number | undefined {
@@ -197,6 +203,7 @@ export class DataIndex {
       }
       this.relationIds.set(name, id);
       this.relationNames.push(name);
+      this.relationVersions.push(0);
     }
     return id;
   }
@@ -259,6 +266,7 @@ export class DataIndex {
     if (!listHas(this.reverse.get(subject), key)) listAdd(this.reverse, subject, key);
     this.size++;
     this.version++;
+    this.relationVersions[relation]! += 1;
   }
 
   /** Removes the relationship if it is present. */
@@ -278,6 +286,7 @@ export class DataIndex {
     listRemoveOne(this.reverse, subject, key, this);
     this.size--;
     this.version++;
+    this.relationVersions[relation]! += 1;
   }
 
   /** Whether a relationship is present; used by tests and plans. */

@@ -8,6 +8,9 @@ import type { ResolvedSubject } from "./subject.js";
 /** How many answered steps one subject may accumulate before they are dropped. */
 const MAX_REMEMBERED = 200_000;
 
+/** Subjects whose memberships are kept between checks, at most; then the cache starts over. */
+const MAX_CACHED_MEMBERSHIPS = 100_000;
+
 /** Members per schema, for the (object, member) keys of the cycle path. */
 const MEMBER_SLOTS = 1 << 16;
 
@@ -47,6 +50,14 @@ export class Evaluator {
   /** Edge keys of the relations that contain the current (plain) subject; see `membershipsFor`. */
   private readonly memberships = new StepTable();
   private membershipsKnown = false;
+  /**
+   * subject object → its membership edge keys, computed once and kept while no relationship of
+   * a membership relation (`targetSlots`) is added or removed: a user's groups are asked for on
+   * every check of that user, and change far less often than they are asked for. This is the
+   * idea of Zanzibar's Leopard index (group closures kept ready), filled lazily and bounded.
+   */
+  private readonly membershipCache = new Map<number, number[]>();
+  private membershipCacheVersion = -1;
   /** The data version `answered` and `memberships` hold for (with `subject`); -1: none. */
   private answeredVersion = -1;
   /** The relations a wildcard of the subject's type puts everyone in (cached per data version). */
@@ -102,6 +113,7 @@ export class Evaluator {
       for (const slot of slots) this.isTargetSlot[slot] = 1;
       this.knownRelations = this.data.relationNames.length;
       this.usersetTargets.clear();
+      this.membershipCache.clear();
       this.answeredVersion = -1;
     }
     if (this.schemaTypes.length !== this.data.typeNames.length) {
@@ -166,12 +178,35 @@ export class Evaluator {
     this.everyone = undefined;
     this.membershipsKnown = subject.relation === NO_RELATION && this.targetSlots.length > 0;
     if (!this.membershipsKnown) return;
-    const queue = this.queue;
-    queue.length = 0;
-    this.seedMemberships(subject.object, marks, queue);
-    this.closeUpward(marks, queue);
+    const cache = this.membershipCache;
+    const version = this.membershipVersion();
+    if (version !== this.membershipCacheVersion) {
+      cache.clear();
+      this.membershipCacheVersion = version;
+    }
+    const cached = cache.get(subject.object);
+    if (cached !== undefined) {
+      for (let i = 0; i < cached.length; i++) marks.set(cached[i]!, 1);
+    } else {
+      const queue = this.queue;
+      queue.length = 0;
+      this.seedMemberships(subject.object, marks, queue);
+      this.closeUpward(marks, queue);
+      // Every marked key went through the queue once: it is the whole closure.
+      if (cache.size >= MAX_CACHED_MEMBERSHIPS) cache.clear();
+      cache.set(subject.object, queue.slice());
+    }
     // What a wildcard grants does not depend on the subject: computed once per data version.
     if (subject.wildcard >= 0) this.everyone = this.wildcardMemberships(subject.wildcard);
+  }
+
+  /** Moves whenever a relationship of a membership relation is added or removed. */
+  private membershipVersion(): number {
+    const versions = this.data.relationVersions;
+    const slots = this.targetSlots;
+    let sum = 0;
+    for (let i = 0; i < slots.length; i++) sum += versions[slots[i]!]!;
+    return sum;
   }
 
   /** The userset-target relations (`group#member`) that name `object` directly. */
