@@ -215,7 +215,9 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     touched.map((r) => `${r.resource.type}#${r.relation}`),
   );
   const questions = candidateQuestions(main.data, input.schemaBefore, checked, candidates);
-  const answersBefore = answerQuestions(main.data, input.schemaBefore, questions);
+  // The engine's own evaluators: their group memberships, kept per subject while no membership
+  // relation moves, serve both passes (and came warm from the checks before the plan).
+  const answersBefore = answerQuestions(input.engine.evaluator(main.tenant, input.schemaBefore), questions);
   // When the touched relations are read only positively, a change that only deletes can only
   // take access away (and one that only writes can only give it): what was denied before stays
   // denied (what was allowed stays allowed), and need not be checked again.
@@ -230,7 +232,12 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
   let diff: AccessDiff;
   try {
     const after = evaluateAll(work, input.schemaAfter, fullRegion, main.tenant);
-    const answersAfter = answerQuestions(main.data, input.schemaAfter, questions, answersBefore, oneWay);
+    const answersAfter = answerQuestions(
+      input.engine.evaluator(main.tenant, input.schemaAfter),
+      questions,
+      answersBefore,
+      oneWay,
+    );
     diff = { gained: [], lost: [] };
     for (const w of work.values()) {
       const objects = new Set([...w.objects.keys(), ...(w.tenant === main.tenant ? fullRegion : [])]);
@@ -346,13 +353,12 @@ function candidateQuestions(
  * false: only gained) and the answers before, a question whose answer cannot move keeps it.
  */
 function answerQuestions(
-  data: DataIndex,
-  schema: CompiledSchema,
+  evaluator: Evaluator,
   questions: Questions,
   before?: readonly boolean[],
   oneWay?: boolean,
 ): boolean[] {
-  const evaluator = new Evaluator(schema, data);
+  const data = evaluator.data;
   const answers: boolean[] = new Array(questions.objects.length);
   // A new object per subject: the evaluator tells a new subject from the last one it saw.
   let resolved = { object: -1, relation: NO_RELATION, wildcard: -1 };
