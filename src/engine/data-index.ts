@@ -1,6 +1,7 @@
 import type { Relationship, SubjectRef } from "../model/relationship.js";
 import { EdgeMap } from "./edge-map.js";
 import { ObjectLists } from "./object-lists.js";
+import { type EdgeSide, RelationEdges } from "./relation-edges.js";
 
 /**
  * One tenant's relationships in memory, shaped for evaluation. It knows nothing of the schema:
@@ -111,9 +112,9 @@ export class DataIndex {
   readonly wildcardOf: number[] = [];
 
   /** (resource, relation) → subject objects without a relation, wildcards included. */
-  readonly direct = new EdgeMap(RELATION_SLOTS);
+  readonly direct: EdgeSide;
   /** (resource, relation) → userset subjects, as (subject object, subject relation) keys. */
-  readonly usersets = new EdgeMap(RELATION_SLOTS);
+  readonly usersets: EdgeSide;
   /** subject object → (resource, relation) keys of every relationship naming it as subject. */
   readonly reverse = new ObjectLists();
   /**
@@ -124,6 +125,14 @@ export class DataIndex {
    * edge key whose "relation" is the pair, so it is stored per subject object like the others.
    */
   readonly usersetParents = new EdgeMap(RELATION_SLOTS * RELATION_SLOTS);
+
+  /** Both of the above, per object: the evaluator reads an object's relations from here. */
+  readonly edges = new RelationEdges(RELATION_SLOTS);
+
+  constructor() {
+    this.direct = this.edges.direct;
+    this.usersets = this.edges.usersets;
+  }
 
   size = 0;
   /** Grows with every add and remove, so that derived caches know when they are stale. */

@@ -1,5 +1,12 @@
 import type { CompiledSchema, Expression, MemberDef, RelationDef, TypeDef } from "../schema/compiled.js";
-import { type DataIndex, iterate, listHas, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
+import {
+  type DataIndex,
+  iterate,
+  listHas,
+  NO_RELATION,
+  RELATION_SLOTS,
+  type SubjectList,
+} from "./data-index.js";
 import { cheapestFirst } from "./evaluation-order.js";
 import { depthExceeded } from "./limits.js";
 import { StepTable } from "./step-table.js";
@@ -311,14 +318,19 @@ export class Evaluator {
   private relation(object: number, relation: RelationDef, depth: number): boolean {
     const slot = this.memberSlot[relation.id]!;
     if (slot < 0 || object < 0) return false;
-    const key = object * RELATION_SLOTS + slot;
+    // Both sides of the relation from the object's one entry (see relation-edges.ts).
+    const entry = this.data.edges.entry(object);
+    if (entry === undefined) return false;
+    let at = 0;
+    while (at < entry.length && entry[at] !== slot) at += 3;
+    if (at >= entry.length) return false;
     const subject = this.subject;
-    const direct = this.data.direct.get(key);
+    const direct = entry[at + 1] as SubjectList | undefined;
     if (direct !== undefined) {
       if (subject.relation === NO_RELATION && listHas(direct, subject.object)) return true;
       if (subject.wildcard >= 0 && listHas(direct, subject.wildcard)) return true;
     }
-    const usersets = this.data.usersets.get(key);
+    const usersets = entry[at + 2] as SubjectList | undefined;
     if (usersets === undefined) return false;
     if (
       subject.relation >= 0 &&
@@ -361,11 +373,15 @@ export class Evaluator {
       case "arrow": {
         const slot = this.memberSlot[e.tupleset.id]!;
         if (slot < 0 || object < 0) return false;
-        const key = object * RELATION_SLOTS + slot;
+        const entry = this.data.edges.entry(object);
+        if (entry === undefined) return false;
+        let at = 0;
+        while (at < entry.length && entry[at] !== slot) at += 3;
+        if (at >= entry.length) return false;
         const all = e.mode === "all";
         // Plain loops rather than `arrowTargets`: a generator allocates on the hot path.
-        const direct = this.data.direct.get(key);
-        const usersets = this.data.usersets.get(key);
+        const direct = entry[at + 1] as SubjectList | undefined;
+        const usersets = entry[at + 2] as SubjectList | undefined;
         if (direct === undefined && usersets === undefined) return false;
         if (typeof direct === "number") {
           const granted = this.arrowStep(direct, e.computedByType, depth);
