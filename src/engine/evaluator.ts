@@ -18,6 +18,9 @@ const MAX_REMEMBERED = 200_000;
 /** Subjects whose memberships are kept between checks, at most; then the cache starts over. */
 const MAX_CACHED_MEMBERSHIPS = 100_000;
 
+/** Up to this many memberships are tested by scanning them rather than by hashing. */
+const SCANNED_MEMBERSHIPS = 16;
+
 /** Members per schema, for the (object, member) keys of the cycle path. */
 const MEMBER_SLOTS = 1 << 16;
 
@@ -47,8 +50,8 @@ export class Evaluator {
   private knownRelations = -1;
   /** data type number → schema type (undefined when the schema lacks the type). */
   private schemaTypes: (TypeDef | undefined)[] = [];
-  /** (data type, relation slot) → the member a userset subject points at, or null. */
-  private readonly usersetTargets = new Map<number, MemberDef | null>();
+  /** (data type * RELATION_SLOTS + relation slot) → the member a userset subject points at, or null. */
+  private usersetTargets: (MemberDef | null | undefined)[] = [];
 
   private readonly path: number[] = [];
   /** Answers of this check so far, by step; see `member`. */
@@ -65,6 +68,8 @@ export class Evaluator {
    */
   private readonly membershipCache = new Map<number, number[]>();
   private membershipCacheVersion = -1;
+  /** The current subject's membership keys when few (scanned), else undefined (see `marks`). */
+  private membershipKeys: number[] | undefined;
   /** The data version `answered` and `memberships` hold for (with `subject`); -1: none. */
   private answeredVersion = -1;
   /** The relations a wildcard of the subject's type puts everyone in (cached per data version). */
@@ -119,7 +124,7 @@ export class Evaluator {
       this.isTargetSlot = new Uint8Array(RELATION_SLOTS);
       for (const slot of slots) this.isTargetSlot[slot] = 1;
       this.knownRelations = this.data.relationNames.length;
-      this.usersetTargets.clear();
+      this.usersetTargets = [];
       this.membershipCache.clear();
       this.answeredVersion = -1;
     }
@@ -139,11 +144,11 @@ export class Evaluator {
   /** The member that a userset subject `object#relation` stands for under this schema. */
   usersetTarget(object: number, relationSlot: number): MemberDef | null {
     const key = this.data.objectTypes[object]! * RELATION_SLOTS + relationSlot;
-    let target = this.usersetTargets.get(key);
+    let target = this.usersetTargets[key];
     if (target === undefined) {
       const type = this.schemaTypeOf(object);
       target = type?.members.get(this.data.relationNames[relationSlot]!) ?? null;
-      this.usersetTargets.set(key, target);
+      this.usersetTargets[key] = target;
     }
     return target;
   }
@@ -191,20 +196,31 @@ export class Evaluator {
       cache.clear();
       this.membershipCacheVersion = version;
     }
-    const cached = cache.get(subject.object);
-    if (cached !== undefined) {
-      for (let i = 0; i < cached.length; i++) marks.set(cached[i]!, 1);
-    } else {
+    let keys = cache.get(subject.object);
+    if (keys === undefined) {
       const queue = this.queue;
       queue.length = 0;
       this.seedMemberships(subject.object, marks, queue);
       this.closeUpward(marks, queue);
       // Every marked key went through the queue once: it is the whole closure.
+      keys = queue.slice();
       if (cache.size >= MAX_CACHED_MEMBERSHIPS) cache.clear();
-      cache.set(subject.object, queue.slice());
+      cache.set(subject.object, keys);
+    } else if (keys.length > SCANNED_MEMBERSHIPS) {
+      for (let i = 0; i < keys.length; i++) marks.set(keys[i]!, 1);
     }
+    // A few memberships (the usual case) are scanned; more are looked up in `marks`.
+    this.membershipKeys = keys.length > SCANNED_MEMBERSHIPS ? undefined : keys;
     // What a wildcard grants does not depend on the subject: computed once per data version.
     if (subject.wildcard >= 0) this.everyone = this.wildcardMemberships(subject.wildcard);
+  }
+
+  /** Is the (plain) subject in the relation with edge key `key`, by its memberships? */
+  private isMember(key: number): boolean {
+    const keys = this.membershipKeys;
+    if (keys === undefined) return this.memberships.has(key);
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return true;
+    return false;
   }
 
   /** Moves whenever a relationship of a membership relation is added or removed. */
@@ -351,7 +367,7 @@ export class Evaluator {
     if (target === null) return false;
     if (this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1) {
       // `value` is `next * RELATION_SLOTS + slot`: the edge key of the relation it names.
-      return this.memberships.has(value) || this.everyone?.has(value) === true;
+      return this.isMember(value) || this.everyone?.has(value) === true;
     }
     return this.member(next, target, depth + 1);
   }
