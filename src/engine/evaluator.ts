@@ -18,6 +18,8 @@ const MAX_REMEMBERED = 200_000;
 /** Subjects whose memberships are kept between checks, at most; then the cache starts over. */
 const MAX_CACHED_MEMBERSHIPS = 100_000;
 
+const NO_KEYS: number[] = [];
+
 /** Up to this many memberships are tested by scanning them rather than by hashing. */
 const SCANNED_MEMBERSHIPS = 16;
 
@@ -61,12 +63,13 @@ export class Evaluator {
   private readonly memberships = new StepTable();
   private membershipsKnown = false;
   /**
-   * subject object → its membership edge keys, computed once and kept while no relationship of
+   * subject object (index) → its membership edge keys, computed once and kept while no relationship of
    * a membership relation (`targetSlots`) is added or removed: a user's groups are asked for on
    * every check of that user, and change far less often than they are asked for. This is the
    * idea of Zanzibar's Leopard index (group closures kept ready), filled lazily and bounded.
    */
-  private readonly membershipCache = new Map<number, number[]>();
+  private membershipCache: (number[] | undefined)[] = [];
+  private membershipCacheSize = 0;
   private membershipCacheVersion = -1;
   /** The current subject's membership keys when few (scanned), else undefined (see `marks`). */
   private membershipKeys: number[] | undefined;
@@ -125,7 +128,7 @@ export class Evaluator {
       for (const slot of slots) this.isTargetSlot[slot] = 1;
       this.knownRelations = this.data.relationNames.length;
       this.usersetTargets = [];
-      this.membershipCache.clear();
+      this.forgetMemberships();
       this.answeredVersion = -1;
     }
     if (this.schemaTypes.length !== this.data.typeNames.length) {
@@ -190,13 +193,18 @@ export class Evaluator {
     this.everyone = undefined;
     this.membershipsKnown = subject.relation === NO_RELATION && this.targetSlots.length > 0;
     if (!this.membershipsKnown) return;
-    const cache = this.membershipCache;
     const version = this.membershipVersion();
     if (version !== this.membershipCacheVersion) {
-      cache.clear();
+      this.forgetMemberships();
       this.membershipCacheVersion = version;
     }
-    let keys = cache.get(subject.object);
+    // An object the data has never seen (a negative number) is in no relation.
+    if (subject.object < 0) {
+      this.membershipKeys = NO_KEYS;
+      if (subject.wildcard >= 0) this.everyone = this.wildcardMemberships(subject.wildcard);
+      return;
+    }
+    let keys = this.membershipCache[subject.object];
     if (keys === undefined) {
       const queue = this.queue;
       queue.length = 0;
@@ -204,8 +212,9 @@ export class Evaluator {
       this.closeUpward(marks, queue);
       // Every marked key went through the queue once: it is the whole closure.
       keys = queue.slice();
-      if (cache.size >= MAX_CACHED_MEMBERSHIPS) cache.clear();
-      cache.set(subject.object, keys);
+      if (this.membershipCacheSize >= MAX_CACHED_MEMBERSHIPS) this.forgetMemberships();
+      this.membershipCache[subject.object] = keys;
+      this.membershipCacheSize++;
     } else if (keys.length > SCANNED_MEMBERSHIPS) {
       for (let i = 0; i < keys.length; i++) marks.set(keys[i]!, 1);
     }
@@ -213,6 +222,11 @@ export class Evaluator {
     this.membershipKeys = keys.length > SCANNED_MEMBERSHIPS ? undefined : keys;
     // What a wildcard grants does not depend on the subject: computed once per data version.
     if (subject.wildcard >= 0) this.everyone = this.wildcardMemberships(subject.wildcard);
+  }
+
+  private forgetMemberships(): void {
+    this.membershipCache = [];
+    this.membershipCacheSize = 0;
   }
 
   /** Is the (plain) subject in the relation with edge key `key`, by its memberships? */
