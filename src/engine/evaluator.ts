@@ -370,18 +370,23 @@ export class Evaluator {
       return true;
     }
     if (typeof usersets === "number") return this.usersetGrants(usersets, depth);
-    for (const value of usersets) if (this.usersetGrants(value, depth)) return true;
+    // Index loops for arrays: one `for…of` site seeing both arrays and Sets goes the slow way.
+    if (Array.isArray(usersets)) {
+      for (let i = 0; i < usersets.length; i++) if (this.usersetGrants(usersets[i]!, depth)) return true;
+    } else for (const value of usersets) if (this.usersetGrants(value, depth)) return true;
     return false;
   }
 
   /** Is the subject in the userset `value` (`object * RELATION_SLOTS + relation`)? */
   private usersetGrants(value: number, depth: number): boolean {
+    // Only membership relations are ever marked, so a marked userset grants at once.
+    if (this.membershipsKnown && this.isMember(value)) return true;
     const next = Math.floor(value / RELATION_SLOTS);
     const target = this.usersetTarget(next, value - next * RELATION_SLOTS);
     if (target === null) return false;
     if (this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1) {
       // `value` is `next * RELATION_SLOTS + slot`: the edge key of the relation it names.
-      return this.isMember(value) || this.everyone?.has(value) === true;
+      return this.everyone?.has(value) === true;
     }
     return this.member(next, target, depth + 1);
   }
@@ -416,6 +421,11 @@ export class Evaluator {
         if (typeof direct === "number") {
           const granted = this.arrowStep(direct, e.computedByType, depth);
           if (granted !== all) return granted;
+        } else if (Array.isArray(direct)) {
+          for (let i = 0; i < direct.length; i++) {
+            const granted = this.arrowStep(direct[i]!, e.computedByType, depth);
+            if (granted !== all) return granted;
+          }
         } else if (direct !== undefined) {
           for (const next of direct) {
             const granted = this.arrowStep(next, e.computedByType, depth);

@@ -16,6 +16,11 @@ import type { Relationship } from "../model/relationship.js";
 export interface Candidates {
     /** object → subjects to compare on it */
     readonly subjects: Map<number, Set<number>>;
+    /**
+     * object → the touched relations (`type#relation`) whose changes reach it: only permissions
+     * that read one of them can move there (deleting a `viewer` grant cannot change `edit`).
+     */
+    readonly relations: Map<number, Set<string>>;
     /** objects to diff in full (a wildcard is involved) */
     readonly full: Set<number>;
 }

@@ -1,25 +1,26 @@
 import { dependents } from "../engine/access-diff.js";
 export function emptyCandidates() {
-    return { subjects: new Map(), full: new Set() };
+    return { subjects: new Map(), relations: new Map(), full: new Set() };
 }
 /** Adds what the current state of `data` says to `into` (call once before and once after the delta). */
 export function collectCandidates(evaluator, sets, touched, into) {
     const data = evaluator.data;
     const perSeed = new Map();
     for (const r of touched) {
-        const seed = data.objectId(`${r.resource.type}:${r.resource.id}`);
+        const seed = data.objectOf(r.resource.type, r.resource.id);
         if (seed === undefined)
             continue;
         let entry = perSeed.get(seed);
         if (!entry) {
-            entry = { subjects: new Set(), wildcard: false };
+            entry = { subjects: new Set(), relations: new Set(), wildcard: false };
             perSeed.set(seed, entry);
         }
+        entry.relations.add(`${r.resource.type}#${r.relation}`);
         if (r.subject.id === "*") {
             entry.wildcard = true;
             continue;
         }
-        const subject = data.objectId(`${r.subject.type}:${r.subject.id}`);
+        const subject = data.objectOf(r.subject.type, r.subject.id);
         if (subject === undefined)
             continue;
         if (r.subject.relation === undefined)
@@ -29,7 +30,7 @@ export function collectCandidates(evaluator, sets, touched, into) {
     for (const r of touched) {
         // An `.all()` arrow over the changed relation depends on every element of the relation at
         // once: adding or removing one moves subjects that have nothing to do with it.
-        const seed = data.objectId(`${r.resource.type}:${r.resource.id}`);
+        const seed = data.objectOf(r.resource.type, r.resource.id);
         if (seed !== undefined && allArrowOver(evaluator, r.resource.type, r.relation))
             perSeed.get(seed).wildcard = true;
     }
@@ -44,6 +45,13 @@ export function collectCandidates(evaluator, sets, touched, into) {
             }
             for (const s of entry.subjects)
                 set.add(s);
+            let relations = into.relations.get(object);
+            if (!relations) {
+                relations = new Set();
+                into.relations.set(object, relations);
+            }
+            for (const r of entry.relations)
+                relations.add(r);
         }
     }
 }

@@ -65,7 +65,7 @@ export function computePlan(input) {
     const main = workFor(input.tenant);
     const touched = [...input.writes, ...input.deletes];
     const seedsOf = (data) => touched
-        .map((r) => data.objectId(`${r.resource.type}:${r.resource.id}`))
+        .map((r) => data.objectOf(r.resource.type, r.resource.id))
         .filter((o) => o !== undefined);
     const regionBefore = dependents(main.data, seedsOf(main.data));
     const guardResults = [];
@@ -73,7 +73,13 @@ export function computePlan(input) {
     // graph both after and before the delta; a model change, or a wildcard, needs whole sets.
     const candidates = emptyCandidates();
     let regionAfter = new Set();
-    applyDelta(main.data, input.writes, input.deletes);
+    // Resolved after regionBefore: names a write brings are interned here, and must not count
+    // as objects of the index before the change.
+    const delta = {
+        writes: input.writes.map((r) => main.data.edge(r)),
+        deletes: input.deletes.map((r) => main.data.edge(r)),
+    };
+    applyDelta(main.data, delta);
     try {
         regionAfter = dependents(main.data, seedsOf(main.data));
         if (!schemaChanges) {
@@ -82,7 +88,7 @@ export function computePlan(input) {
         }
     }
     finally {
-        applyDelta(main.data, input.deletes, input.writes);
+        applyDelta(main.data, delta, true);
     }
     if (!schemaChanges) {
         const evaluator = new Evaluator(input.schemaBefore, main.data);
@@ -110,8 +116,10 @@ export function computePlan(input) {
     const before = evaluateAll(work, input.schemaBefore, fullRegion, main.tenant);
     // Only permissions that read a touched relation, directly or through others, can move.
     const affected = dependentMembers(input.schemaBefore, touched.map((r) => `${r.resource.type}#${r.relation}`));
-    const questions = candidateQuestions(main.data, input.schemaBefore, checked, candidates, affected);
-    const answersBefore = answerQuestions(main.data, input.schemaBefore, questions);
+    const questions = candidateQuestions(main.data, input.schemaBefore, checked, candidates);
+    // The engine's own evaluators: their group memberships, kept per subject while no membership
+    // relation moves, serve both passes (and came warm from the checks before the plan).
+    const answersBefore = answerQuestions(input.engine.evaluator(main.tenant, input.schemaBefore), questions);
     // When the touched relations are read only positively, a change that only deletes can only
     // take access away (and one that only writes can only give it): what was denied before stays
     // denied (what was allowed stays allowed), and need not be checked again.
@@ -122,11 +130,11 @@ export function computePlan(input) {
                 ? false
                 : undefined
         : undefined;
-    applyDelta(main.data, input.writes, input.deletes);
+    applyDelta(main.data, delta);
     let diff;
     try {
         const after = evaluateAll(work, input.schemaAfter, fullRegion, main.tenant);
-        const answersAfter = answerQuestions(main.data, input.schemaAfter, questions, answersBefore, oneWay);
+        const answersAfter = answerQuestions(input.engine.evaluator(main.tenant, input.schemaAfter), questions, answersBefore, oneWay);
         diff = { gained: [], lost: [] };
         for (const w of work.values()) {
             const objects = new Set([...w.objects.keys(), ...(w.tenant === main.tenant ? fullRegion : [])]);
@@ -163,7 +171,7 @@ export function computePlan(input) {
         }
     }
     finally {
-        applyDelta(main.data, input.deletes, input.writes);
+        applyDelta(main.data, delta, true);
     }
     const regionObjects = new Set();
     for (const object of region)
@@ -178,7 +186,7 @@ export function computePlan(input) {
  * evaluator keeps them while the subject and the data stay the same). Asked once before and
  * once after the delta, in the same order.
  */
-function candidateQuestions(data, schema, objects, candidates, affected) {
+function candidateQuestions(data, schema, objects, candidates) {
     const bySubject = new Map();
     for (const object of objects) {
         for (const subject of candidates.subjects.get(object) ?? []) {
@@ -190,16 +198,24 @@ function candidateQuestions(data, schema, objects, candidates, affected) {
             list.push(object);
         }
     }
-    // Per data type: the permissions of its schema type that the change can move.
-    const permissionsByType = new Map();
+    // The permissions that can move on an object: those of its type that read a touched
+    // relation reaching it, directly or through other members; the same few sets recur.
+    const byReach = new Map();
+    const byObject = new Map();
     const permissionsFor = (object) => {
-        const typeId = data.objectTypes[object];
-        let list = permissionsByType.get(typeId);
+        const known = byObject.get(object);
+        if (known !== undefined)
+            return known;
+        const reach = [...(candidates.relations.get(object) ?? [])].sort();
+        const type = schema.typesByName.get(data.typeNames[data.objectTypes[object]]);
+        const key = `${type?.name} ${reach.join(" ")}`;
+        let list = byReach.get(key);
         if (list === undefined) {
-            const type = schema.typesByName.get(data.typeNames[typeId]);
-            list = permissionsOf(type).filter((p) => affected.has(`${type.name}#${p.name}`));
-            permissionsByType.set(typeId, list);
+            const moving = dependentMembers(schema, reach);
+            list = permissionsOf(type).filter((p) => moving.has(`${type.name}#${p.name}`));
+            byReach.set(key, list);
         }
+        byObject.set(object, list);
         return list;
     };
     const questions = { objects: [], permissions: [], subjects: [] };
@@ -218,8 +234,8 @@ function candidateQuestions(data, schema, objects, candidates, affected) {
  * Answers the questions on the data as it is. With `oneWay` (true: access can only be lost,
  * false: only gained) and the answers before, a question whose answer cannot move keeps it.
  */
-function answerQuestions(data, schema, questions, before, oneWay) {
-    const evaluator = new Evaluator(schema, data);
+function answerQuestions(evaluator, questions, before, oneWay) {
+    const data = evaluator.data;
     const answers = new Array(questions.objects.length);
     // A new object per subject: the evaluator tells a new subject from the last one it saw.
     let resolved = { object: -1, relation: NO_RELATION, wildcard: -1 };
@@ -336,11 +352,12 @@ function checkModelCandidates(w, before, after, pending, diff) {
         }
     }
 }
-function applyDelta(data, add, remove) {
-    for (const r of remove)
-        data.remove(r);
-    for (const r of add)
-        data.add(r);
+/** Applies the delta to the index, or with `undo` takes it out again. */
+function applyDelta(data, delta, undo = false) {
+    for (const e of undo ? delta.writes : delta.deletes)
+        data.removeEdge(e.resource, e.relation, e.subject, e.subjectRelation);
+    for (const e of undo ? delta.deletes : delta.writes)
+        data.addEdge(e.resource, e.relation, e.subject, e.subjectRelation);
 }
 /** Subject sets of every object and permission to diff, per tenant, under one schema. */
 function evaluateAll(work, schema, region, mainTenant) {

@@ -1,4 +1,6 @@
 import { EdgeMap } from "./edge-map.js";
+import { ObjectLists } from "./object-lists.js";
+import { RelationEdges } from "./relation-edges.js";
 /**
  * One tenant's relationships in memory, shaped for evaluation. It knows nothing of the schema:
  * names are interned to small numbers, so the same index can be evaluated under two schema
@@ -72,8 +74,11 @@ export function listHas(list, value) {
     return Array.isArray(list) ? list.includes(value) : list.has(value);
 }
 export class DataIndex {
-    /** `type:id` → object number. */
-    objectIds = new Map();
+    /**
+     * type-name number → (id → object number). Per type, keyed by the id alone: a lookup then
+     * hashes the id string the caller already has, instead of building and hashing `type:id`.
+     */
+    idsByType = [];
     /** object number → `type:id` */
     objectKeys = [];
     /** object number → type-name number */
@@ -87,22 +92,43 @@ export class DataIndex {
     /** type-name number → the wildcard object `type:*`, or -1. */
     wildcardOf = [];
     /** (resource, relation) → subject objects without a relation, wildcards included. */
-    direct = new EdgeMap(RELATION_SLOTS);
+    direct;
     /** (resource, relation) → userset subjects, as (subject object, subject relation) keys. */
-    usersets = new EdgeMap(RELATION_SLOTS);
+    usersets;
     /** subject object → (resource, relation) keys of every relationship naming it as subject. */
-    reverse = new Map();
+    reverse = new ObjectLists();
     /**
      * (userset subject `object#relation`, resource relation) → resource objects: who names a
      * userset, by the relation they name it in. Lets a check walk group nesting upward along one
      * relation (`member`) without touching every resource that was shared with the group.
+     * Its key, `(object * RELATION_SLOTS + subject relation) * RELATION_SLOTS + relation`, is an
+     * edge key whose "relation" is the pair, so it is stored per subject object like the others.
      */
-    usersetParents = new Map();
+    usersetParents = new EdgeMap(RELATION_SLOTS * RELATION_SLOTS);
+    /** Both of the above, per object: the evaluator reads an object's relations from here. */
+    edges = new RelationEdges(RELATION_SLOTS);
+    constructor() {
+        this.direct = this.edges.direct;
+        this.usersets = this.edges.usersets;
+    }
     size = 0;
     /** Grows with every add and remove, so that derived caches know when they are stale. */
     version = 0;
+    /**
+     * relation slot → how many times a relationship of that relation was added or removed: a
+     * cache derived from a few relations (the evaluator's group memberships) stays valid while
+     * their counts do not move, whatever else is written.
+     */
+    relationVersions = [];
+    /** The object `type:id` (a key as `objectKeys` holds it). */
     objectId(key) {
-        return this.objectIds.get(key);
+        const colon = key.indexOf(":");
+        return colon < 0 ? undefined : this.objectOf(key.slice(0, colon), key.slice(colon + 1));
+    }
+    /** The object `type:id`. */
+    objectOf(type, id) {
+        const typeId = this.typeIds.get(type);
+        return typeId === undefined ? undefined : this.idsByType[typeId].get(id);
     }
     typeId(name) {
         return this.typeIds.get(name);
@@ -126,18 +152,19 @@ export class DataIndex {
             this.typeIds.set(name, id);
             this.typeNames.push(name);
             this.objectsByType.push([]);
+            this.idsByType.push(new Map());
             this.wildcardOf.push(-1);
         }
         return id;
     }
     internObject(type, id) {
-        const key = `${type}:${id}`;
-        let object = this.objectIds.get(key);
+        const typeId = this.internType(type);
+        const ids = this.idsByType[typeId];
+        let object = ids.get(id);
         if (object === undefined) {
             object = this.objectKeys.length;
-            const typeId = this.internType(type);
-            this.objectIds.set(key, object);
-            this.objectKeys.push(key);
+            ids.set(id, object);
+            this.objectKeys.push(`${type}:${id}`);
             this.objectTypes.push(typeId);
             if (id === "*")
                 this.wildcardOf[typeId] = object;
@@ -155,6 +182,7 @@ export class DataIndex {
             }
             this.relationIds.set(name, id);
             this.relationNames.push(name);
+            this.relationVersions.push(0);
         }
         return id;
     }
@@ -169,13 +197,39 @@ export class DataIndex {
             resource = this.internObject(r.resource.type, r.resource.id);
             this.lastResource = { type: r.resource.type, id: r.resource.id, object: resource };
         }
-        const key = resource * RELATION_SLOTS + this.internRelation(r.relation);
-        const subject = this.internObject(r.subject.type, r.subject.id);
-        const relation = key - resource * RELATION_SLOTS;
-        if (r.subject.relation === undefined)
+        this.addEdge(resource, this.internRelation(r.relation), this.internObject(r.subject.type, r.subject.id), r.subject.relation === undefined ? NO_RELATION : this.internRelation(r.subject.relation));
+    }
+    /** Removes a relationship that is present (the store has already checked that it was live). */
+    remove(r) {
+        const resource = this.objectOf(r.resource.type, r.resource.id);
+        const relation = this.relationIds.get(r.relation);
+        const subject = this.objectOf(r.subject.type, r.subject.id);
+        const subjectRelation = r.subject.relation === undefined ? NO_RELATION : this.relationIds.get(r.subject.relation);
+        if (resource === undefined || relation === undefined || subject === undefined)
+            return;
+        if (subjectRelation === undefined)
+            return;
+        this.removeEdge(resource, relation, subject, subjectRelation);
+    }
+    /**
+     * A relationship as the index's numbers (interning names it has not seen), for callers that
+     * add and remove the same relationships many times: a plan applies its delta and takes it out
+     * again, and names cost a hash lookup each time where numbers cost nothing.
+     */
+    edge(r) {
+        return {
+            resource: this.internObject(r.resource.type, r.resource.id),
+            relation: this.internRelation(r.relation),
+            subject: this.internObject(r.subject.type, r.subject.id),
+            subjectRelation: r.subject.relation === undefined ? NO_RELATION : this.internRelation(r.subject.relation),
+        };
+    }
+    addEdge(resource, relation, subject, subjectRelation) {
+        const key = resource * RELATION_SLOTS + relation;
+        if (subjectRelation === NO_RELATION)
             listAdd(this.direct, key, subject);
         else {
-            const userset = subject * RELATION_SLOTS + this.internRelation(r.subject.relation);
+            const userset = subject * RELATION_SLOTS + subjectRelation;
             listAdd(this.usersets, key, userset);
             listAdd(this.usersetParents, userset * RELATION_SLOTS + relation, resource);
         }
@@ -184,24 +238,17 @@ export class DataIndex {
             listAdd(this.reverse, subject, key);
         this.size++;
         this.version++;
+        this.relationVersions[relation] += 1;
     }
-    /** Removes a relationship that is present (the store has already checked that it was live). */
-    remove(r) {
-        const resource = this.objectIds.get(`${r.resource.type}:${r.resource.id}`);
-        const relation = this.relationIds.get(r.relation);
-        const subject = this.objectIds.get(`${r.subject.type}:${r.subject.id}`);
-        if (resource === undefined || relation === undefined || subject === undefined)
-            return;
+    /** Removes the relationship if it is present. */
+    removeEdge(resource, relation, subject, subjectRelation) {
         const key = resource * RELATION_SLOTS + relation;
-        if (r.subject.relation === undefined) {
+        if (subjectRelation === NO_RELATION) {
             if (!listHas(this.direct.get(key), subject))
                 return;
             listRemove(this.direct, key, subject);
         }
         else {
-            const subjectRelation = this.relationIds.get(r.subject.relation);
-            if (subjectRelation === undefined)
-                return;
             const value = subject * RELATION_SLOTS + subjectRelation;
             if (!listHas(this.usersets.get(key), value))
                 return;
@@ -213,12 +260,13 @@ export class DataIndex {
         listRemoveOne(this.reverse, subject, key, this);
         this.size--;
         this.version++;
+        this.relationVersions[relation] += 1;
     }
     /** Whether a relationship is present; used by tests and plans. */
     has(r) {
-        const resource = this.objectIds.get(`${r.resource.type}:${r.resource.id}`);
+        const resource = this.objectOf(r.resource.type, r.resource.id);
         const relation = this.relationIds.get(r.relation);
-        const subject = this.objectIds.get(`${r.subject.type}:${r.subject.id}`);
+        const subject = this.objectOf(r.subject.type, r.subject.id);
         if (resource === undefined || relation === undefined || subject === undefined)
             return false;
         const key = resource * RELATION_SLOTS + relation;

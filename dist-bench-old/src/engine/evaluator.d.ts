@@ -24,8 +24,8 @@ export declare class Evaluator {
     private knownRelations;
     /** data type number → schema type (undefined when the schema lacks the type). */
     private schemaTypes;
-    /** (data type, relation slot) → the member a userset subject points at, or null. */
-    private readonly usersetTargets;
+    /** (data type * RELATION_SLOTS + relation slot) → the member a userset subject points at, or null. */
+    private usersetTargets;
     private readonly path;
     /** Answers of this check so far, by step; see `member`. */
     private readonly answered;
@@ -33,6 +33,17 @@ export declare class Evaluator {
     /** Edge keys of the relations that contain the current (plain) subject; see `membershipsFor`. */
     private readonly memberships;
     private membershipsKnown;
+    /**
+     * subject object (index) → its membership edge keys, computed once and kept while no relationship of
+     * a membership relation (`targetSlots`) is added or removed: a user's groups are asked for on
+     * every check of that user, and change far less often than they are asked for. This is the
+     * idea of Zanzibar's Leopard index (group closures kept ready), filled lazily and bounded.
+     */
+    private membershipCache;
+    private membershipCacheSize;
+    private membershipCacheVersion;
+    /** The current subject's membership keys when few (scanned), else undefined (see `marks`). */
+    private membershipKeys;
     /** The data version `answered` and `memberships` hold for (with `subject`); -1: none. */
     private answeredVersion;
     /** The relations a wildcard of the subject's type puts everyone in (cached per data version). */
@@ -67,6 +78,11 @@ export declare class Evaluator {
      * (`pureRelation`) are answered this way; the marks are their exact closure.
      */
     private membershipsFor;
+    private forgetMemberships;
+    /** Is the (plain) subject in the relation with edge key `key`, by its memberships? */
+    private isMember;
+    /** Moves whenever a relationship of a membership relation is added or removed. */
+    private membershipVersion;
     /** The userset-target relations (`group#member`) that name `object` directly. */
     private seedMemberships;
     /** Marks `key` when it is a userset-target relation naming `object` directly. */

@@ -1,9 +1,14 @@
-import { iterate, listHas, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
+import { iterate, listHas, NO_RELATION, RELATION_SLOTS, } from "./data-index.js";
 import { cheapestFirst } from "./evaluation-order.js";
 import { depthExceeded } from "./limits.js";
 import { StepTable } from "./step-table.js";
 /** How many answered steps one subject may accumulate before they are dropped. */
 const MAX_REMEMBERED = 200_000;
+/** Subjects whose memberships are kept between checks, at most; then the cache starts over. */
+const MAX_CACHED_MEMBERSHIPS = 100_000;
+const NO_KEYS = [];
+/** Up to this many memberships are tested by scanning them rather than by hashing. */
+const SCANNED_MEMBERSHIPS = 16;
 /** Members per schema, for the (object, member) keys of the cycle path. */
 const MEMBER_SLOTS = 1 << 16;
 export const DEFAULT_MAX_DEPTH = 50;
@@ -25,8 +30,8 @@ export class Evaluator {
     knownRelations = -1;
     /** data type number → schema type (undefined when the schema lacks the type). */
     schemaTypes = [];
-    /** (data type, relation slot) → the member a userset subject points at, or null. */
-    usersetTargets = new Map();
+    /** (data type * RELATION_SLOTS + relation slot) → the member a userset subject points at, or null. */
+    usersetTargets = [];
     path = [];
     /** Answers of this check so far, by step; see `member`. */
     answered = new StepTable();
@@ -34,6 +39,17 @@ export class Evaluator {
     /** Edge keys of the relations that contain the current (plain) subject; see `membershipsFor`. */
     memberships = new StepTable();
     membershipsKnown = false;
+    /**
+     * subject object (index) → its membership edge keys, computed once and kept while no relationship of
+     * a membership relation (`targetSlots`) is added or removed: a user's groups are asked for on
+     * every check of that user, and change far less often than they are asked for. This is the
+     * idea of Zanzibar's Leopard index (group closures kept ready), filled lazily and bounded.
+     */
+    membershipCache = [];
+    membershipCacheSize = 0;
+    membershipCacheVersion = -1;
+    /** The current subject's membership keys when few (scanned), else undefined (see `marks`). */
+    membershipKeys;
     /** The data version `answered` and `memberships` hold for (with `subject`); -1: none. */
     answeredVersion = -1;
     /** The relations a wildcard of the subject's type puts everyone in (cached per data version). */
@@ -87,7 +103,8 @@ export class Evaluator {
             for (const slot of slots)
                 this.isTargetSlot[slot] = 1;
             this.knownRelations = this.data.relationNames.length;
-            this.usersetTargets.clear();
+            this.usersetTargets = [];
+            this.forgetMemberships();
             this.answeredVersion = -1;
         }
         if (this.schemaTypes.length !== this.data.typeNames.length) {
@@ -103,11 +120,11 @@ export class Evaluator {
     /** The member that a userset subject `object#relation` stands for under this schema. */
     usersetTarget(object, relationSlot) {
         const key = this.data.objectTypes[object] * RELATION_SLOTS + relationSlot;
-        let target = this.usersetTargets.get(key);
+        let target = this.usersetTargets[key];
         if (target === undefined) {
             const type = this.schemaTypeOf(object);
             target = type?.members.get(this.data.relationNames[relationSlot]) ?? null;
-            this.usersetTargets.set(key, target);
+            this.usersetTargets[key] = target;
         }
         return target;
     }
@@ -148,13 +165,63 @@ export class Evaluator {
         this.membershipsKnown = subject.relation === NO_RELATION && this.targetSlots.length > 0;
         if (!this.membershipsKnown)
             return;
-        const queue = this.queue;
-        queue.length = 0;
-        this.seedMemberships(subject.object, marks, queue);
-        this.closeUpward(marks, queue);
+        const version = this.membershipVersion();
+        if (version !== this.membershipCacheVersion) {
+            this.forgetMemberships();
+            this.membershipCacheVersion = version;
+        }
+        // An object the data has never seen (a negative number) is in no relation.
+        if (subject.object < 0) {
+            this.membershipKeys = NO_KEYS;
+            if (subject.wildcard >= 0)
+                this.everyone = this.wildcardMemberships(subject.wildcard);
+            return;
+        }
+        let keys = this.membershipCache[subject.object];
+        if (keys === undefined) {
+            const queue = this.queue;
+            queue.length = 0;
+            this.seedMemberships(subject.object, marks, queue);
+            this.closeUpward(marks, queue);
+            // Every marked key went through the queue once: it is the whole closure.
+            keys = queue.slice();
+            if (this.membershipCacheSize >= MAX_CACHED_MEMBERSHIPS)
+                this.forgetMemberships();
+            this.membershipCache[subject.object] = keys;
+            this.membershipCacheSize++;
+        }
+        else if (keys.length > SCANNED_MEMBERSHIPS) {
+            for (let i = 0; i < keys.length; i++)
+                marks.set(keys[i], 1);
+        }
+        // A few memberships (the usual case) are scanned; more are looked up in `marks`.
+        this.membershipKeys = keys.length > SCANNED_MEMBERSHIPS ? undefined : keys;
         // What a wildcard grants does not depend on the subject: computed once per data version.
         if (subject.wildcard >= 0)
             this.everyone = this.wildcardMemberships(subject.wildcard);
+    }
+    forgetMemberships() {
+        this.membershipCache = [];
+        this.membershipCacheSize = 0;
+    }
+    /** Is the (plain) subject in the relation with edge key `key`, by its memberships? */
+    isMember(key) {
+        const keys = this.membershipKeys;
+        if (keys === undefined)
+            return this.memberships.has(key);
+        for (let i = 0; i < keys.length; i++)
+            if (keys[i] === key)
+                return true;
+        return false;
+    }
+    /** Moves whenever a relationship of a membership relation is added or removed. */
+    membershipVersion() {
+        const versions = this.data.relationVersions;
+        const slots = this.targetSlots;
+        let sum = 0;
+        for (let i = 0; i < slots.length; i++)
+            sum += versions[slots[i]];
+        return sum;
     }
     /** The userset-target relations (`group#member`) that name `object` directly. */
     seedMemberships(object, marks, queue) {
@@ -261,16 +328,24 @@ export class Evaluator {
         const slot = this.memberSlot[relation.id];
         if (slot < 0 || object < 0)
             return false;
-        const key = object * RELATION_SLOTS + slot;
+        // Both sides of the relation from the object's one entry (see relation-edges.ts).
+        const entry = this.data.edges.entry(object);
+        if (entry === undefined)
+            return false;
+        let at = 0;
+        while (at < entry.length && entry[at] !== slot)
+            at += 3;
+        if (at >= entry.length)
+            return false;
         const subject = this.subject;
-        const direct = this.data.direct.get(key);
+        const direct = entry[at + 1];
         if (direct !== undefined) {
             if (subject.relation === NO_RELATION && listHas(direct, subject.object))
                 return true;
             if (subject.wildcard >= 0 && listHas(direct, subject.wildcard))
                 return true;
         }
-        const usersets = this.data.usersets.get(key);
+        const usersets = entry[at + 2];
         if (usersets === undefined)
             return false;
         if (subject.relation >= 0 &&
@@ -293,7 +368,7 @@ export class Evaluator {
             return false;
         if (this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1) {
             // `value` is `next * RELATION_SLOTS + slot`: the edge key of the relation it names.
-            return this.memberships.has(value) || this.everyone?.has(value) === true;
+            return this.isMember(value) || this.everyone?.has(value) === true;
         }
         return this.member(next, target, depth + 1);
     }
@@ -319,11 +394,18 @@ export class Evaluator {
                 const slot = this.memberSlot[e.tupleset.id];
                 if (slot < 0 || object < 0)
                     return false;
-                const key = object * RELATION_SLOTS + slot;
+                const entry = this.data.edges.entry(object);
+                if (entry === undefined)
+                    return false;
+                let at = 0;
+                while (at < entry.length && entry[at] !== slot)
+                    at += 3;
+                if (at >= entry.length)
+                    return false;
                 const all = e.mode === "all";
                 // Plain loops rather than `arrowTargets`: a generator allocates on the hot path.
-                const direct = this.data.direct.get(key);
-                const usersets = this.data.usersets.get(key);
+                const direct = entry[at + 1];
+                const usersets = entry[at + 2];
                 if (direct === undefined && usersets === undefined)
                     return false;
                 if (typeof direct === "number") {

@@ -3,10 +3,10 @@ export const UNKNOWN_RELATION = -2;
 const PHANTOM_RESOURCE = -2;
 const PHANTOM_SUBJECT = -3;
 export function resolveResource(data, resource) {
-    return data.objectId(`${resource.type}:${resource.id}`) ?? PHANTOM_RESOURCE;
+    return data.objectOf(resource.type, resource.id) ?? PHANTOM_RESOURCE;
 }
 export function resolveSubject(data, subject, resource) {
-    let object = data.objectId(`${subject.type}:${subject.id}`);
+    let object = data.objectOf(subject.type, subject.id);
     if (object === undefined) {
         object =
             resource !== undefined && resource.type === subject.type && resource.id === subject.id
