@@ -11,15 +11,21 @@ import { subjectRelationColumn } from "./tuples.js";
  * one row per decision: a row per check cost the check path about a fifth of its throughput
  * (BENCHMARKS.md), a page about one percent. A page's columns bound what it holds (sequence
  * numbers, times, revisions), so that a read only decodes pages that can match; its body is a
- * compact JSON encoding shared by both backends:
+ * text shared by both backends, made of `FIELDS` numbers per decision:
  *
- *   { "s": [strings...], "d": [seqOffset, at, tenant, resourceType, resourceId, permission,
- *                              subjectType, subjectId, subjectRelation, allowed, revision, ...] }
+ *   seqOffset, at, tenant, resourceType, resourceId, permission, subjectType, subjectId,
+ *   subjectRelation, allowed, revision
  *
- * where the text fields are indexes into `s` (checks repeat tenants, types, permissions and
- * times), `allowed` is 0 or 1 and `seqOffset` is the record's sequence number minus the page's
- * first. Offsets are stored, not implied, so that a purge can drop the oldest records of a page
- * and the others keep their numbers.
+ * where the text fields are indexes into a list of strings (checks repeat tenants, types,
+ * permissions and times), `allowed` is 0 or 1 and `seqOffset` is the record's sequence number
+ * minus the page's first. Offsets are stored, not implied, so that a purge can drop the oldest
+ * records of a page and the others keep their numbers. Two encodings of that body:
+ *
+ * - `v2` (written now; see `encodeBody`): the numbers as 16-bit words in base64 and the strings
+ *   joined by newlines (no stored field can hold one). Writing JSON numbers was most of what
+ *   the log cost per check once checks got fast; this is a few memory copies, and smaller.
+ * - JSON (pages written before, and any page whose numbers do not fit 16 bits):
+ *   `{"s": [strings...], "d": [numbers...]}`.
  */
 export const PAGE_SIZE = 1_000;
 
@@ -155,6 +161,10 @@ export function encodePage(
   let permissionIndex = 0;
   let subjectTypeIndex = 0;
   let relationIndex = 0;
+  let subjectIdIndex = 0;
+  // Object ids are mostly distinct within a page: appended as they come (a subject's repeated
+  // in a row once), rather than hashed into the dictionary, which cost more than it saved.
+  const push = (text: string): number => strings.push(text) - 1;
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
     const relation = subjectRelationColumn(record.subject.relation);
@@ -165,6 +175,7 @@ export function encodePage(
       permissionIndex = at(record.permission);
       subjectTypeIndex = at(record.subject.type);
       relationIndex = at(relation);
+      subjectIdIndex = push(record.subject.id);
     } else {
       if (record.at !== previous.at) atIndex = at(record.at);
       if (record.tenant !== previous.tenant) tenantIndex = at(record.tenant);
@@ -172,16 +183,17 @@ export function encodePage(
       if (record.permission !== previous.permission) permissionIndex = at(record.permission);
       if (record.subject.type !== previous.subject.type) subjectTypeIndex = at(record.subject.type);
       if (relation !== subjectRelationColumn(previous.subject.relation)) relationIndex = at(relation);
+      if (record.subject.id !== previous.subject.id) subjectIdIndex = push(record.subject.id);
     }
     previous = record;
     encoded[n++] = seqOf(i) - baseSeq;
     encoded[n++] = atIndex;
     encoded[n++] = tenantIndex;
     encoded[n++] = resourceTypeIndex;
-    encoded[n++] = at(record.resource.id);
+    encoded[n++] = push(record.resource.id);
     encoded[n++] = permissionIndex;
     encoded[n++] = subjectTypeIndex;
-    encoded[n++] = at(record.subject.id);
+    encoded[n++] = subjectIdIndex;
     encoded[n++] = relationIndex;
     encoded[n++] = record.allowed ? 1 : 0;
     encoded[n++] = record.revision;
@@ -190,7 +202,6 @@ export function encodePage(
     if (record.revision < minRevision) minRevision = record.revision;
     else if (record.revision > maxRevision) maxRevision = record.revision;
   }
-  const body: PageBody = { s: strings, d: encoded };
   return {
     baseSeq,
     firstSeq: seqOf(0),
@@ -200,13 +211,50 @@ export function encodePage(
     lastAt,
     minRevision,
     maxRevision,
-    body: JSON.stringify(body),
+    body: encodeBody(strings, encoded, minRevision),
   };
 }
 
+const V2 = "v2 ";
+const UINT16 = 0xffff;
+
+/**
+ * `v2 <minRevision>\n` + the numbers as little-endian uint16, base64 (the revision as its
+ * distance from the page's smallest) + `\n` + the strings joined by `\n`. Every number of a page
+ * of at most PAGE_SIZE checks fits 16 bits unless its revisions span more than 65,535 writes or
+ * a migrated page has wide gaps in its numbers; such a page is written as JSON.
+ */
+function encodeBody(strings: string[], numbers: number[], minRevision: number): string {
+  const words = new Uint16Array(numbers.length);
+  for (let i = 0; i < numbers.length; i++) {
+    const value = i % FIELDS === FIELDS - 1 ? numbers[i]! - minRevision : numbers[i]!;
+    if (value > UINT16) return JSON.stringify({ s: strings, d: numbers } satisfies PageBody);
+    words[i] = value;
+  }
+  const bytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
+  if (!LITTLE_ENDIAN) bytes.swap16();
+  return `${V2}${minRevision}\n${bytes.toString("base64")}\n${strings.join("\n")}`;
+}
+
+function decodeBody(body: string): PageBody {
+  if (!body.startsWith(V2)) return JSON.parse(body) as PageBody;
+  const header = body.indexOf("\n");
+  const minRevision = Number(body.slice(V2.length, header));
+  const end = body.indexOf("\n", header + 1);
+  const bytes = Buffer.from(body.slice(header + 1, end), "base64");
+  const numbers: number[] = new Array(bytes.length >>> 1);
+  for (let i = 0; i < numbers.length; i++) {
+    const value = bytes.readUInt16LE(i * 2);
+    numbers[i] = i % FIELDS === FIELDS - 1 ? value + minRevision : value;
+  }
+  return { s: body.slice(end + 1).split("\n"), d: numbers };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** The records of one page, in sequence order. */
 export function decodePage(baseSeq: number, body: string): DecisionRecord[] {
-  const { s, d } = JSON.parse(body) as PageBody;
+  const { s, d } = decodeBody(body);
   const records: DecisionRecord[] = new Array(d.length / FIELDS);
   for (let i = 0, n = 0; n < d.length; i++, n += FIELDS) {
     const relation = s[d[n + 8]!]!;
