@@ -15,9 +15,6 @@ import type { ResolvedSubject } from "./subject.js";
 /** How many answered steps one subject may accumulate before they are dropped. */
 const MAX_REMEMBERED = 200_000;
 
-/** Subjects whose memberships are kept between checks, at most; then the cache starts over. */
-const MAX_CACHED_MEMBERSHIPS = 100_000;
-
 const NO_KEYS: number[] = [];
 
 /** Up to this many memberships are tested by scanning them rather than by hashing. */
@@ -52,8 +49,9 @@ export class Evaluator {
   private knownRelations = -1;
   /** data type number → schema type (undefined when the schema lacks the type). */
   private schemaTypes: (TypeDef | undefined)[] = [];
-  /** (data type * RELATION_SLOTS + relation slot) → the member a userset subject points at, or null. */
+  /** (data type * usersetStride + relation slot) → the member a userset subject points at, or null. */
   private usersetTargets: (MemberDef | null | undefined)[] = [];
+  private usersetStride = 0;
 
   private readonly path: number[] = [];
   /** Answers of this check so far, by step; see `member`. */
@@ -66,11 +64,15 @@ export class Evaluator {
    * subject object (index) → its membership edge keys, computed once and kept while no relationship of
    * a membership relation (`targetSlots`) is added or removed: a user's groups are asked for on
    * every check of that user, and change far less often than they are asked for. This is the
-   * idea of Zanzibar's Leopard index (group closures kept ready), filled lazily and bounded.
+   * idea of Zanzibar's Leopard index (group closures kept ready), filled lazily, at most one
+   * entry per object. An entry holds for the membership version in `membershipStamps`, so a
+   * write to a membership relation makes every entry stale at once without touching any.
+   *
+   * Both are dense arrays sized to the objects (grown as they grow): writing far past the end
+   * of an empty JavaScript array turns it into a slow dictionary, which showed as p99 spikes.
    */
   private membershipCache: (number[] | undefined)[] = [];
-  private membershipCacheSize = 0;
-  private membershipCacheVersion = -1;
+  private membershipStamps = new Float64Array(0);
   /** The current subject's membership keys when few (scanned), else undefined (see `marks`). */
   private membershipKeys: number[] | undefined;
   /** The data version `answered` and `memberships` hold for (with `subject`); -1: none. */
@@ -127,12 +129,17 @@ export class Evaluator {
       this.isTargetSlot = new Uint8Array(RELATION_SLOTS);
       for (const slot of slots) this.isTargetSlot[slot] = 1;
       this.knownRelations = this.data.relationNames.length;
-      this.usersetTargets = [];
       this.forgetMemberships();
       this.answeredVersion = -1;
     }
     if (this.schemaTypes.length !== this.data.typeNames.length) {
       this.schemaTypes = this.data.typeNames.map((name) => this.schema.typesByName.get(name));
+    }
+    // Dense, (type, relation) → target; `undefined` until asked. Sized to what the data names.
+    const size = this.data.typeNames.length * this.knownRelations;
+    if (this.usersetTargets.length !== size || this.usersetStride !== this.knownRelations) {
+      this.usersetTargets = new Array<MemberDef | null | undefined>(size).fill(undefined);
+      this.usersetStride = this.knownRelations;
     }
   }
 
@@ -146,7 +153,10 @@ export class Evaluator {
 
   /** The member that a userset subject `object#relation` stands for under this schema. */
   usersetTarget(object: number, relationSlot: number): MemberDef | null {
-    const key = this.data.objectTypes[object]! * RELATION_SLOTS + relationSlot;
+    // Names the data learned since the last refresh would fall outside the table.
+    if (relationSlot >= this.usersetStride || this.data.objectTypes[object]! >= this.schemaTypes.length)
+      this.refresh();
+    const key = this.data.objectTypes[object]! * this.usersetStride + relationSlot;
     let target = this.usersetTargets[key];
     if (target === undefined) {
       const type = this.schemaTypeOf(object);
@@ -193,28 +203,25 @@ export class Evaluator {
     this.everyone = undefined;
     this.membershipsKnown = subject.relation === NO_RELATION && this.targetSlots.length > 0;
     if (!this.membershipsKnown) return;
-    const version = this.membershipVersion();
-    if (version !== this.membershipCacheVersion) {
-      this.forgetMemberships();
-      this.membershipCacheVersion = version;
-    }
     // An object the data has never seen (a negative number) is in no relation.
     if (subject.object < 0) {
       this.membershipKeys = NO_KEYS;
       if (subject.wildcard >= 0) this.everyone = this.wildcardMemberships(subject.wildcard);
       return;
     }
-    let keys = this.membershipCache[subject.object];
+    const object = subject.object;
+    const version = this.membershipVersion();
+    let keys = this.membershipStamps[object] === version ? this.membershipCache[object] : undefined;
     if (keys === undefined) {
       const queue = this.queue;
       queue.length = 0;
-      this.seedMemberships(subject.object, marks, queue);
+      this.seedMemberships(object, marks, queue);
       this.closeUpward(marks, queue);
       // Every marked key went through the queue once: it is the whole closure.
       keys = queue.slice();
-      if (this.membershipCacheSize >= MAX_CACHED_MEMBERSHIPS) this.forgetMemberships();
-      this.membershipCache[subject.object] = keys;
-      this.membershipCacheSize++;
+      if (object >= this.membershipCache.length) this.growMembershipCache(object);
+      this.membershipCache[object] = keys;
+      this.membershipStamps[object] = version;
     } else if (keys.length > SCANNED_MEMBERSHIPS) {
       for (let i = 0; i < keys.length; i++) marks.set(keys[i]!, 1);
     }
@@ -224,9 +231,21 @@ export class Evaluator {
     if (subject.wildcard >= 0) this.everyone = this.wildcardMemberships(subject.wildcard);
   }
 
+  /** Empties the cache (when the membership relations themselves change meaning). */
   private forgetMemberships(): void {
     this.membershipCache = [];
-    this.membershipCacheSize = 0;
+    this.membershipStamps = new Float64Array(0);
+  }
+
+  private growMembershipCache(object: number): void {
+    const size = Math.max(object + 1, this.data.objectKeys.length, this.membershipCache.length * 2);
+    const cache = new Array<number[] | undefined>(size).fill(undefined);
+    for (let i = 0; i < this.membershipCache.length; i++) cache[i] = this.membershipCache[i];
+    // -1: no version is negative, so new slots hold nothing.
+    const stamps = new Float64Array(size).fill(-1);
+    stamps.set(this.membershipStamps);
+    this.membershipCache = cache;
+    this.membershipStamps = stamps;
   }
 
   /** Is the (plain) subject in the relation with edge key `key`, by its memberships? */
