@@ -1,20 +1,10 @@
-import { Engine } from "../src/engine/engine.js";
-import { compileSchema } from "../src/schema/schema.js";
-import { Workload } from "./workload.js";
+import { memoryIndex } from "./memory-index.js";
 
 // `node dist-bench/bench/batch-probe.js [scale]`: batch throughput alone (as run.js measures it:
 // passes over the same distinct queries in one synchronous loop), on an index built in memory,
 // for quick comparisons while tuning the engine.
 const scale = Number(process.argv[2] ?? "1");
-const workload = new Workload({ scale });
-const engine = new Engine(compileSchema(workload.schema));
-const index = engine.tenant("bench");
-const batch = [];
-for (const r of workload.relationships()) {
-  batch.push(r);
-  if (batch.length === 100_000) index.apply(batch.splice(0), []);
-}
-index.apply(batch, []);
+const { workload, engine } = memoryIndex(scale);
 const queries = workload.queries(200_000, 7);
 for (const q of queries.slice(0, 100_000)) engine.check("bench", q);
 const passes = 5;

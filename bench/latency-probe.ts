@@ -1,19 +1,9 @@
-import { Engine } from "../src/engine/engine.js";
-import { compileSchema } from "../src/schema/schema.js";
-import { Workload } from "./workload.js";
+import { memoryIndex } from "./memory-index.js";
 
 // `node dist-bench/bench/latency-probe.js [scale]`: check latency alone, on an index built in
 // memory (no store), for quick comparisons while tuning the engine.
 const scale = Number(process.argv[2] ?? "1");
-const workload = new Workload({ scale });
-const engine = new Engine(compileSchema(workload.schema));
-const index = engine.tenant("bench");
-const batch = [];
-for (const r of workload.relationships()) {
-  batch.push(r);
-  if (batch.length === 100_000) index.apply(batch.splice(0), []);
-}
-index.apply(batch, []);
+const { workload, engine } = memoryIndex(scale);
 const queries = workload.queries(100_000, 99);
 const rounds = Number(process.argv[3] ?? "1");
 for (let r = 1; r < rounds; r++) for (const q of queries) engine.check("bench", q);

@@ -17,6 +17,22 @@ function freshAnswer(schema: CompiledSchema, data: Iterable<Relationship>, q: Ch
   return engine.check("t", q);
 }
 
+/** Takes a random relationship out of the live data, or puts it back. */
+function flipOne(
+  engine: Engine,
+  all: readonly Relationship[],
+  live: Map<string, Relationship>,
+  prng: Prng,
+): void {
+  const r = all[prng.int(0, all.length - 1)]!;
+  const key = formatRelationship(r);
+  if (live.delete(key)) engine.tenant("t").apply([], [r]);
+  else {
+    live.set(key, r);
+    engine.tenant("t").apply([r], []);
+  }
+}
+
 const subjectKey = (q: CheckRequest) => `${q.subject.type}:${q.subject.id}#${q.subject.relation ?? ""}`;
 
 describe("answers remembered per subject", () => {
@@ -31,15 +47,7 @@ describe("answers remembered per subject", () => {
       const bySubject = [...model.queries].sort((a, b) => subjectKey(a).localeCompare(subjectKey(b)));
       for (const [i, q] of bySubject.slice(0, 3000).entries()) {
         // Every few checks a relationship disappears or comes back, between two checks of one subject.
-        if (i % 5 === 4) {
-          const r = model.relationships[prng.int(0, model.relationships.length - 1)]!;
-          const key = formatRelationship(r);
-          if (live.delete(key)) engine.tenant("t").apply([], [r]);
-          else {
-            live.set(key, r);
-            engine.tenant("t").apply([r], []);
-          }
-        }
+        if (i % 5 === 4) flipOne(engine, model.relationships, live, prng);
         const name = `${q.resource.type}:${q.resource.id}#${q.permission}@${subjectKey(q)}`;
         expect(engine.check("t", q), name).toBe(freshAnswer(schema, live.values(), q));
       }
@@ -64,15 +72,7 @@ describe("memberships kept between checks of different subjects", () => {
         [queries[i], queries[j]] = [queries[j]!, queries[i]!];
       }
       for (const [i, q] of queries.slice(0, 2000).entries()) {
-        if (i % 7 === 6) {
-          const r = model.relationships[prng.int(0, model.relationships.length - 1)]!;
-          const key = formatRelationship(r);
-          if (live.delete(key)) engine.tenant("t").apply([], [r]);
-          else {
-            live.set(key, r);
-            engine.tenant("t").apply([r], []);
-          }
-        }
+        if (i % 7 === 6) flipOne(engine, model.relationships, live, prng);
         const name = `${q.resource.type}:${q.resource.id}#${q.permission}@${subjectKey(q)}`;
         expect(engine.check("t", q), name).toBe(freshAnswer(schema, live.values(), q));
       }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, gatehouse } from "../support/cli.js";
+import { CLI, createTokenSecret } from "../support/cli.js";
 import { postgresUrlForTest } from "../support/postgres.js";
 
 /**
@@ -47,19 +47,7 @@ describe.skipIf(target.skip)(
 
     beforeAll(async () => {
       const store = target.url!;
-      const created = gatehouse([
-        "--store",
-        store,
-        "--json",
-        "token",
-        "create",
-        "--name",
-        "app",
-        "--role",
-        "admin",
-      ]);
-      expect(created.code, created.stderr).toBe(0);
-      token = JSON.parse(created.stdout).secret;
+      token = createTokenSecret(store, "app", "admin");
       [a, b] = await Promise.all([startNode(store), startNode(store)]);
     }, 60_000);
 

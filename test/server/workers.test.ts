@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, gatehouse, workspace } from "../support/cli.js";
+import { CLI, createTokenSecret, gatehouse, workspace } from "../support/cli.js";
 
 /**
  * `gatehouse serve --workers 2` on a SQLite file, as a user starts it: one port, two worker
@@ -75,19 +75,7 @@ describe("serve --workers 2 (SQLite)", () => {
   };
 
   beforeAll(async () => {
-    const created = gatehouse([
-      "--store",
-      ws.store,
-      "--json",
-      "token",
-      "create",
-      "--name",
-      "app",
-      "--role",
-      "admin",
-    ]);
-    expect(created.code, created.stderr).toBe(0);
-    token = JSON.parse(created.stdout).secret;
+    token = createTokenSecret(ws.store, "app", "admin");
     server = spawn(process.execPath, [CLI, "--store", ws.store, "serve", "--port", "0", "--workers", "2"], {
       env: { ...process.env, GATEHOUSE_LOG_LEVEL: "info", GATEHOUSE_STORE: "" },
       stdio: ["ignore", "pipe", "pipe"],

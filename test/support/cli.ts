@@ -37,3 +37,10 @@ export function workspace(): { dir: string; store: string; file: (name: string, 
     },
   };
 }
+
+/** Creates a token through the CLI, as an operator would, and returns its secret. */
+export function createTokenSecret(store: string, name: string, role: string): string {
+  const created = gatehouse(["--store", store, "--json", "token", "create", "--name", name, "--role", role]);
+  if (created.code !== 0) throw new Error(`token create failed: ${created.stderr}`);
+  return JSON.parse(created.stdout).secret as string;
+}
