@@ -143,6 +143,11 @@ export class DataIndex {
    * their counts do not move, whatever else is written.
    */
   readonly relationVersions: number[] = [];
+  /**
+   * type number → 1 once an object of the type has been a userset subject (`team:t#member`).
+   * Never cleared: while it is 0, a reverse entry of such an object can only be a direct one.
+   */
+  readonly usersetSubjectTypes: number[] = [];
 
   /** The object `type:id` (a key as `objectKeys` holds it). */
   objectId(key: string): number | undefined {
@@ -268,6 +273,7 @@ export class DataIndex {
     if (subjectRelation === NO_RELATION) listAdd(this.direct, key, subject);
     else {
       const userset = subject * RELATION_SLOTS + subjectRelation;
+      this.usersetSubjectTypes[this.objectTypes[subject]!] = 1;
       listAdd(this.usersets, key, userset);
       listAdd(this.usersetParents, userset * RELATION_SLOTS + relation, resource);
     }

@@ -280,7 +280,10 @@ export class Evaluator {
     const owner = Math.floor(key / RELATION_SLOTS);
     const slot = key - owner * RELATION_SLOTS;
     if (this.isTargetSlot[slot] !== 1 || marks.has(key) || !this.isTarget(owner, slot)) return;
-    if (listHas(this.data.direct.get(key), object)) {
+    // The reverse entry may stand for a userset subject (`object#rel`) rather than the object
+    // itself; only a type that has ever been one needs the look at the relation's members.
+    const data = this.data;
+    if (data.usersetSubjectTypes[data.objectTypes[object]!] !== 1 || listHas(data.direct.get(key), object)) {
       marks.set(key, 1);
       queue.push(key);
     }

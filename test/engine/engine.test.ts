@@ -95,3 +95,33 @@ describe("engine check", () => {
     expect(check(engine, "doc:d1#view@user:tom", "other")).toBe(false);
   });
 });
+
+describe("memberships of an object that is also a userset subject", () => {
+  // `group:b` is named in `group:a#member` only as the userset `group:b#member`, so the plain
+  // object `group:b` is not a member of `group:a` (SpiceDB answers the same); the membership
+  // walk must not take the reverse entry of that userset for a direct one.
+  const schema = `
+definition user {}
+definition group {
+  relation member: user | group | group#member
+}
+definition doc {
+  relation viewer: group#member
+  permission view = viewer
+}`;
+
+  it("does not count the userset for the plain object", () => {
+    const engine = engineWith(schema, ["group:a#member@group:b#member", "doc:d#viewer@group:a#member"]);
+    expect(check(engine, "doc:d#view@group:b")).toBe(false);
+    expect(check(engine, "doc:d#view@group:b#member")).toBe(true);
+  });
+
+  it("counts the plain object once it is named directly", () => {
+    const engine = engineWith(schema, [
+      "group:a#member@group:b#member",
+      "group:a#member@group:b",
+      "doc:d#viewer@group:a#member",
+    ]);
+    expect(check(engine, "doc:d#view@group:b")).toBe(true);
+  });
+});

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=change-context.js.map

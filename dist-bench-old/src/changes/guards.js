@@ -1,0 +1,165 @@
+import { checkTenant, RELATION_NAME, TYPE_NAME } from "../model/names.js";
+import { parseRelationship } from "../model/relationship.js";
+import { PROPOSABLE_INTENTS } from "./change-file.js";
+/**
+ * Intents an `access-neutral` guard may name: those of change files, and those of the changes
+ * Gatehouse proposes itself (subject and tenant deletions and purges, reverts), so that a store
+ * can require, say, that deletions take nobody's access.
+ */
+const GUARDED_INTENTS = [...PROPOSABLE_INTENTS, "delete", "purge", "revert"];
+import { YamlSource } from "./yaml-source.js";
+/** In force until someone writes guards: cleanups and merges must not change anyone's access. */
+export const DEFAULT_GUARDS = [
+    { name: "cleanup-and-merge-are-access-neutral", kind: "access-neutral", intents: ["cleanup", "merge"] },
+];
+const KINDS = ["access-neutral", "max-loss", "max-gain", "subset", "assertions"];
+const KEYS = {
+    "access-neutral": ["name", "kind", "intents"],
+    "max-loss": ["name", "kind", "subjects", "resources"],
+    "max-gain": ["name", "kind", "subjects", "resources"],
+    subset: ["name", "kind", "resource_type", "permission", "of"],
+    assertions: ["name", "kind", "tenant", "assertTrue", "assertFalse"],
+};
+/** Reads a guards file (`guards: [...]`), reporting every problem with its line. */
+export function parseGuards(text, file) {
+    const source = new YamlSource(text, file);
+    const root = source.root;
+    const guards = [];
+    if (root) {
+        source.checkKeys(root, ["guards"], "a guards file");
+        const names = new Set();
+        for (const map of source.maps(root, "guards")) {
+            const place = source.placeOf(map);
+            const name = source.string(map, "name");
+            const kind = source.string(map, "kind");
+            if (name === undefined)
+                source.diagnostics.add("a guard needs a `name`", place);
+            else if (names.has(name))
+                source.diagnostics.add(`guard name \`${name}\` is used twice`, place);
+            else
+                names.add(name);
+            if (kind === undefined || !KINDS.includes(kind)) {
+                source.diagnostics.add(`a guard needs a \`kind\`: one of ${KINDS.map((k) => `\`${k}\``).join(", ")}`, source.placeOf(source.get(map, "kind") ?? map));
+                continue;
+            }
+            const k = kind;
+            source.checkKeys(map, KEYS[k], `a \`${k}\` guard`);
+            const n = name ?? "?";
+            switch (k) {
+                case "access-neutral": {
+                    const intents = source.strings(map, "intents");
+                    for (const i of intents) {
+                        if (!GUARDED_INTENTS.includes(i.value))
+                            source.diagnostics.add(`unknown intent \`${i.value}\`: expected one of ${GUARDED_INTENTS.map((x) => `\`${x}\``).join(", ")}`, source.placeOf(i.node));
+                    }
+                    guards.push({
+                        name: n,
+                        kind: k,
+                        intents: intents.length > 0 ? intents.map((i) => i.value) : ["cleanup", "merge"],
+                    });
+                    break;
+                }
+                case "max-loss":
+                case "max-gain": {
+                    const subjects = source.number(map, "subjects");
+                    const resources = source.number(map, "resources");
+                    if (subjects === undefined && resources === undefined)
+                        source.diagnostics.add(`a \`${k}\` guard needs \`subjects\` or \`resources\` (a limit)`, place);
+                    guards.push({
+                        name: n,
+                        kind: k,
+                        ...(subjects !== undefined ? { subjects } : {}),
+                        ...(resources !== undefined ? { resources } : {}),
+                    });
+                    break;
+                }
+                case "subset": {
+                    const resourceType = source.string(map, "resource_type");
+                    const permission = source.string(map, "permission");
+                    const of = source.string(map, "of");
+                    if (resourceType === undefined || !TYPE_NAME.test(resourceType))
+                        source.diagnostics.add("a `subset` guard needs `resource_type`, a type name", place);
+                    if (permission === undefined || !RELATION_NAME.test(permission))
+                        source.diagnostics.add("a `subset` guard needs `permission`", place);
+                    if (of === undefined || !RELATION_NAME.test(of))
+                        source.diagnostics.add("a `subset` guard needs `of`, the permission or relation that must contain it", place);
+                    guards.push({
+                        name: n,
+                        kind: k,
+                        resourceType: resourceType ?? "",
+                        permission: permission ?? "",
+                        of: of ?? "",
+                    });
+                    break;
+                }
+                case "assertions": {
+                    const tenant = source.string(map, "tenant");
+                    if (tenant !== undefined)
+                        source.attempt(() => checkTenant(tenant, source.placeOf(source.get(map, "tenant"))));
+                    const read = (key) => source
+                        .strings(map, key)
+                        .map((s) => source.attempt(() => parseRelationship(s.value, source.placeInside(s.node, 0), "permission")))
+                        .filter((r) => r !== undefined);
+                    guards.push({
+                        name: n,
+                        kind: k,
+                        ...(tenant ? { tenant } : {}),
+                        assertTrue: read("assertTrue"),
+                        assertFalse: read("assertFalse"),
+                    });
+                    break;
+                }
+            }
+        }
+    }
+    source.diagnostics.throwIfAny(`invalid guards file${file ? ` ${file}` : ""}`);
+    return guards;
+}
+/** The guards that only need the plan's rows. */
+export function evaluateRowGuard(guard, intent, gained, lost) {
+    const result = (passed, message) => ({
+        name: guard.name,
+        kind: guard.kind,
+        passed,
+        message,
+    });
+    if (guard.kind === "access-neutral") {
+        if (!guard.intents.includes(intent))
+            return result(true, `does not apply to intent \`${intent}\``);
+        if (gained.length === 0 && lost.length === 0)
+            return result(true, `a \`${intent}\` change must change no access, and this one changes none`);
+        return result(false, `a \`${intent}\` change must change no access, but ${describeRows(lost, "lose")}${lost.length && gained.length ? " and " : ""}${describeRows(gained, "gain")}`);
+    }
+    const rows = guard.kind === "max-loss" ? lost : gained;
+    const verb = guard.kind === "max-loss" ? "lose" : "gain";
+    const wildcard = rows.some((r) => r.subject.endsWith(":*"));
+    const subjects = new Set(rows.map((r) => `${r.tenant}/${r.subject}`)).size;
+    const resources = new Set(rows.map((r) => `${r.tenant}/${r.resource}`)).size;
+    const problems = [];
+    if (guard.subjects !== undefined && (wildcard || subjects > guard.subjects)) {
+        problems.push(wildcard
+            ? `every subject of a type would ${verb} access (a wildcard row), more than the limit of ${guard.subjects}`
+            : `${subjects} subjects would ${verb} access, more than the limit of ${guard.subjects}`);
+    }
+    if (guard.resources !== undefined && resources > guard.resources) {
+        problems.push(`${resources} resources would see subjects ${verb} access, more than the limit of ${guard.resources}`);
+    }
+    if (problems.length > 0)
+        return result(false, problems.join("; "));
+    return result(true, `${subjects} subjects and ${resources} resources ${verb} access, within the limits`);
+}
+function describeRows(rows, verb) {
+    if (rows.length === 0)
+        return "";
+    const subjects = new Set(rows.map((r) => r.subject));
+    const resources = new Set(rows.map((r) => r.resource));
+    const example = rows[0];
+    const wildcards = [...subjects].filter((s) => s.endsWith(":*")).map((s) => `every \`${s.slice(0, -2)}\``);
+    const concrete = subjects.size - wildcards.length;
+    const who = [
+        ...wildcards,
+        ...(concrete > 0 ? [`${concrete} subject${concrete === 1 ? "" : "s"}`] : []),
+    ].join(" and ");
+    return `${who} would ${verb} access to ${resources.size} resource${resources.size === 1 ? "" : "s"} (for example \`${example.subject}\` would ${verb} \`${example.permission}\` on \`${example.resource}\`)`;
+}
+//# sourceMappingURL=guards.js.map

@@ -1,0 +1,445 @@
+import { Diagnostics, GatehouseError } from "../model/errors.js";
+import { checkTenant } from "../model/names.js";
+import { formatRelationship, parseObject, parseRelationship, } from "../model/relationship.js";
+import { compileSchema } from "../schema/schema.js";
+import { validateRelationship } from "../schema/validate-relationship.js";
+import { checkRestoreStillPossible } from "./deletion.js";
+import { deletionFacts } from "./deletion-facts.js";
+import { DEFAULT_GUARDS, parseGuards } from "./guards.js";
+import { mergeExempt, mergeFacts } from "./merge.js";
+import { orphanedShapes } from "./orphans.js";
+import { computePlan } from "./plan.js";
+import { applyPurge, purgeFacts } from "./purge.js";
+import { addLiveRelationships } from "./subject-target.js";
+/**
+ * The lifecycle of a change: proposed, planned, approved, applied, reverted (or stale). Every
+ * step is audited in the same transaction as the state it records.
+ */
+export class Changes {
+    context;
+    constructor(context) {
+        this.context = context;
+    }
+    get store() {
+        return this.context.store;
+    }
+    schema() {
+        return this.context.engine.requireSchema();
+    }
+    // ---- propose -----------------------------------------------------------------------------
+    /**
+     * Stores a change after checking everything that can be checked now: the tenant, every tuple
+     * against the schema (the change's own schema if it brings one), that deletes exist, that
+     * filters name real types. Nothing is stored when anything is wrong.
+     */
+    async propose(file, options) {
+        const tenant = checkTenant(file.tenant ?? options.tenant);
+        await this.context.ready([tenant]);
+        const diagnostics = new Diagnostics();
+        let schema = this.schema();
+        if (file.spec.schema !== null) {
+            try {
+                schema = compileSchema(file.spec.schema);
+            }
+            catch (error) {
+                if (!(error instanceof GatehouseError))
+                    throw error;
+                diagnostics.errors.push(new GatehouseError("input", `the change's schema is invalid: ${error.message}`, error.place, error.details));
+            }
+        }
+        const data = this.context.engine.tenant(tenant).data;
+        file.spec.writes.forEach((r, i) => {
+            this.validate(schema, r, file.places.writes[i], diagnostics);
+        });
+        file.spec.deletes.forEach((r, i) => {
+            const place = file.places.deletes[i];
+            if (this.validate(this.schema(), r, place, diagnostics) && !data.has(r)) {
+                diagnostics.add(`cannot delete \`${formatRelationship(r)}\`: it does not exist in tenant \`${tenant}\``, place);
+            }
+        });
+        for (const filter of file.spec.deleteWhere) {
+            if (!this.schema().typesByName.has(filter.resourceType ?? "")) {
+                diagnostics.add(`\`delete_where\` names unknown type \`${filter.resourceType}\``);
+            }
+        }
+        diagnostics.throwIfAny("nothing was proposed");
+        const intent = options.intent ?? file.intent;
+        return this.store.createChange({ tenant, intent, reason: file.reason, author: options.actor, spec: file.spec }, {
+            actor: options.actor,
+            action: "change.propose",
+            tenant,
+            target: "change",
+            reason: file.reason,
+            details: { intent },
+        });
+    }
+    validate(schema, r, place, diagnostics) {
+        try {
+            validateRelationship(schema, r, place);
+            return true;
+        }
+        catch (error) {
+            if (!(error instanceof GatehouseError))
+                throw error;
+            diagnostics.errors.push(error);
+            return false;
+        }
+    }
+    // ---- plan ----------------------------------------------------------------------------------
+    async get(id) {
+        const change = await this.store.getChange(id);
+        if (!change)
+            throw new GatehouseError("not_found", `change ${id} does not exist`);
+        return change;
+    }
+    async plan(id, options) {
+        const change = await this.get(id);
+        if (change.state === "applied" || change.state === "reverted" || change.state === "rejected") {
+            throw new GatehouseError("conflict", `change ${id} is ${change.state}; only a change not yet applied can be planned`);
+        }
+        const guards = await this.guards();
+        const schemaChange = change.spec.schema !== null;
+        const guardTenants = guards.flatMap((g) => (g.kind === "assertions" && g.tenant ? [g.tenant] : []));
+        const allTenants = schemaChange ? await this.store.tenants() : [];
+        const baseRevision = await this.context.ready([change.tenant, ...guardTenants, ...allTenants]);
+        const { writes, deletes, conflicts } = await this.resolve(change);
+        const lifecycle = LIFECYCLE_INTENTS.includes(change.intent)
+            ? await this.store.getLifecycle(id)
+            : undefined;
+        if (lifecycle?.kind === "restore")
+            await checkRestoreStillPossible(this.context, lifecycle);
+        const mergeInto = lifecycle?.kind === "merge" ? lifecycle.details.into : undefined;
+        const schemaBefore = this.schema();
+        const schemaAfter = schemaChange ? compileSchema(change.spec.schema) : schemaBefore;
+        if (schemaChange) {
+            const orphans = orphanedShapes(schemaAfter, await this.store.relationshipShapes());
+            if (orphans.length > 0)
+                throw new GatehouseError("conflict", `change ${id} cannot be planned: ${orphans.join("; ")}`);
+        }
+        const computed = computePlan({
+            changeId: id,
+            tenant: change.tenant,
+            intent: change.intent,
+            baseRevision,
+            engine: this.context.engine,
+            schemaBefore,
+            schemaAfter,
+            writes,
+            deletes,
+            schemaTenants: allTenants,
+            guards,
+            conflicts,
+            now: this.context.now(),
+            ...(lifecycle && mergeInto !== undefined ? { exempt: [lifecycle.target, mergeInto] } : {}),
+        });
+        // Lifecycle changes carry the facts a reviewer needs on top of the access difference. The
+        // deletion's facts are read from the index as it is before the change (computePlan has taken
+        // its delta back out again).
+        let facts = computed;
+        if (lifecycle?.kind === "delete") {
+            facts = {
+                ...computed,
+                deletion: deletionFacts({
+                    scope: lifecycle.scope,
+                    target: lifecycle.target,
+                    subject: lifecycle.scope === "subject" ? parseObject(lifecycle.target) : undefined,
+                    tenant: change.tenant,
+                    engine: this.context.engine,
+                    schema: schemaBefore,
+                    deletes,
+                    lost: computed.lost,
+                }),
+            };
+        }
+        else if (lifecycle?.kind === "merge" && mergeInto !== undefined) {
+            facts = {
+                ...computed,
+                merge: mergeFacts(lifecycle.target, mergeInto, change.spec.writes.length, computed.gained, computed.lost),
+            };
+        }
+        else if (lifecycle?.kind === "purge") {
+            facts = { ...computed, purge: purgeFacts(lifecycle) };
+        }
+        const plan = withApprovals(facts, change, []);
+        const updated = await this.store.updateChange(id, { state: "planned", plan, baseRevision }, {
+            actor: options.actor,
+            action: "change.plan",
+            tenant: change.tenant,
+            target: `change:${id}`,
+            reason: null,
+            revision: baseRevision,
+            details: {
+                gained: plan.gained.length,
+                lost: plan.lost.length,
+                blocked: plan.blocked,
+                failedGuards: plan.guards.filter((g) => !g.passed).map((g) => g.name),
+                ...(plan.deletion
+                    ? { holds: plan.deletion.relationships, othersLosing: plan.deletion.othersLosing.subjects }
+                    : {}),
+                ...(plan.purge ? { export: plan.purge.export.path, sha256: plan.purge.export.sha256 } : {}),
+            },
+        });
+        return { change: updated, plan };
+    }
+    /** The relationships the change writes and deletes now, and what no longer fits. */
+    async resolve(change) {
+        const data = this.context.engine.tenant(change.tenant).data;
+        const conflicts = [];
+        const deletes = new Map();
+        for (const r of change.spec.deletes) {
+            if (data.has(r))
+                deletes.set(formatRelationship(r), r);
+            else
+                conflicts.push(`\`${formatRelationship(r)}\` no longer exists; nothing to delete`);
+        }
+        await addLiveRelationships(this.store, change.tenant, change.spec.deleteWhere, deletes);
+        const writes = new Map();
+        for (const r of change.spec.writes) {
+            const key = formatRelationship(r);
+            if (deletes.has(key))
+                deletes.delete(key);
+            else if (!data.has(r))
+                writes.set(key, r);
+            else if (change.intent === "revert" || change.intent === "restore")
+                conflicts.push(`\`${key}\` exists again already; left as it is`);
+        }
+        return { writes: [...writes.values()], deletes: [...deletes.values()], conflicts };
+    }
+    async guards() {
+        const version = await this.store.readGuards();
+        return version ? parseGuards(version.text) : DEFAULT_GUARDS;
+    }
+    // ---- approve and apply -------------------------------------------------------------------
+    async approve(id, options) {
+        const change = await this.get(id);
+        const plan = change.plan;
+        if (!plan || (change.state !== "planned" && change.state !== "approved")) {
+            throw new GatehouseError("conflict", `change ${id} is ${change.state}; plan it before approving (\`gatehouse change plan ${id}\`)`);
+        }
+        if (options.actor === change.author) {
+            throw new GatehouseError("refused", `\`${options.actor}\` proposed change ${id} and cannot approve it: an approval must come from someone else`);
+        }
+        const updated = await this.store.addApproval(id, options.actor, options.comment ?? null, {
+            actor: options.actor,
+            action: "change.approve",
+            tenant: change.tenant,
+            target: `change:${id}`,
+            reason: options.comment ?? null,
+            details: { baseRevision: plan.baseRevision },
+        });
+        const current = withApprovals(plan, updated, updated.approvals);
+        const state = current.blocked ? "planned" : "approved";
+        const saved = await this.store.updateChange(id, { state, plan: current }, {
+            actor: options.actor,
+            action: "change.state",
+            tenant: change.tenant,
+            target: `change:${id}`,
+            reason: null,
+            details: { state },
+        });
+        return { change: saved, plan: current };
+    }
+    async apply(id, options) {
+        const change = await this.get(id);
+        const stored = change.plan;
+        if (!stored || (change.state !== "planned" && change.state !== "approved")) {
+            throw new GatehouseError("conflict", `change ${id} is ${change.state}; only a planned change can be applied (\`gatehouse change plan ${id}\`)`);
+        }
+        const plan = withApprovals(stored, change, change.approvals);
+        if (plan.blocked) {
+            throw new GatehouseError("refused", `change ${id} is blocked and nothing was written: ${plan.blockedBecause.join("; ")}`);
+        }
+        if (change.intent === "purge") {
+            const purged = await applyPurge(this.context, change, plan, options);
+            return { change: purged.change, plan: purged.plan, revision: purged.revision };
+        }
+        const updates = [
+            ...plan.data.deletes.map((t) => ({ operation: "delete", relationship: parseRelationship(t) })),
+            ...plan.data.writes.map((t) => ({ operation: "create", relationship: parseRelationship(t) })),
+        ];
+        let result;
+        try {
+            result = await this.store.applyChange({
+                changeId: id,
+                tenant: change.tenant,
+                updates,
+                schema: change.spec.schema,
+                actor: options.actor,
+                reason: change.reason,
+                region: {
+                    baseRevision: plan.baseRevision,
+                    objects: plan.region.objects,
+                    schemaSensitive: plan.region.schemaSensitive,
+                },
+                audit: {
+                    actor: options.actor,
+                    action: "change.apply",
+                    tenant: change.tenant,
+                    target: `change:${id}`,
+                    reason: change.reason,
+                    details: { approvals: plan.approvals.by, gained: plan.gained.length, lost: plan.lost.length },
+                },
+            });
+        }
+        catch (error) {
+            if (error instanceof GatehouseError && error.kind === "conflict") {
+                await this.store.updateChange(id, { state: "stale" }, {
+                    actor: options.actor,
+                    action: "change.stale",
+                    tenant: change.tenant,
+                    target: `change:${id}`,
+                    reason: error.message,
+                    details: null,
+                });
+            }
+            throw error;
+        }
+        await this.context.applied(change.tenant, result);
+        // A revert marks its original reverted when it lands, whether it was applied by `change
+        // revert` at once or, blocked at first, approved and applied later with `change apply`.
+        if (change.intent === "revert" && change.revertOf !== null)
+            await this.markReverted(change.revertOf, change, options);
+        return { change: result.change, plan, revision: result.revision };
+    }
+    async markReverted(id, revert, options) {
+        const original = await this.get(id);
+        if (original.state !== "applied")
+            return;
+        await this.store.updateChange(id, { state: "reverted", revertedBy: revert.id }, {
+            actor: options.actor,
+            action: "change.revert",
+            tenant: original.tenant,
+            target: `change:${id}`,
+            reason: revert.reason,
+            details: { revert: revert.id },
+        });
+    }
+    // ---- revert and restore ------------------------------------------------------------------
+    /**
+     * Proposes the exact inverse of an applied change, plans it and, unless it is blocked, applies
+     * it. Relationships that later changes touched are left alone and named as conflicts.
+     */
+    async revert(id, options) {
+        const original = await this.get(id);
+        if (original.intent === "purge") {
+            throw new GatehouseError("refused", `change ${id} is a purge and cannot be reverted: the rows are gone for good; its export bundle holds them (see \`gatehouse change show ${id}\`)`);
+        }
+        if (original.state !== "applied" || !original.applied) {
+            throw new GatehouseError("conflict", `change ${id} is ${original.state}; only an applied change can be reverted`);
+        }
+        let schema = null;
+        if (original.applied.schemaVersion !== null) {
+            const versions = await this.store.listSchemaVersions();
+            const previous = versions.filter((v) => v.version < original.applied.schemaVersion).at(-1);
+            schema = previous?.text ?? null;
+        }
+        const spec = { writes: original.applied.deleted, deletes: [], deleteWhere: [], schema };
+        // Deletes of what the change created go through `resolve`, which names those already gone.
+        const withDeletes = { ...spec, deletes: original.applied.created };
+        const reason = options.reason ?? `revert change ${id}: ${original.reason}`;
+        const revert = await this.store.createChange({
+            tenant: original.tenant,
+            intent: "revert",
+            reason,
+            author: options.actor,
+            spec: withDeletes,
+            revertOf: id,
+        }, {
+            actor: options.actor,
+            action: "change.propose",
+            tenant: original.tenant,
+            target: "change",
+            reason,
+            details: { intent: "revert", revertOf: id },
+        });
+        const { plan } = await this.plan(revert.id, options);
+        if (plan.blocked)
+            return { revert: await this.get(revert.id), plan, applied: false };
+        await this.apply(revert.id, options);
+        return { revert: await this.get(revert.id), plan, applied: true };
+    }
+    /** Proposes the change that brings live relationships (matching a filter) back to revision R. */
+    async restore(tenant, toRevision, filter, options) {
+        checkTenant(tenant);
+        const head = await this.context.ready([tenant]);
+        if (toRevision > head)
+            throw new GatehouseError("not_found", `revision ${toRevision} does not exist; the newest is ${head}`);
+        const then = await this.store.readRelationships(tenant, filter, { atRevision: toRevision });
+        const now = await this.store.readRelationships(tenant, filter);
+        const key = (r) => formatRelationship(r);
+        const plain = (r) => ({
+            resource: r.resource,
+            relation: r.relation,
+            subject: r.subject,
+        });
+        const nowKeys = new Set(now.map(key));
+        const thenKeys = new Set(then.map(key));
+        const writes = then.filter((r) => !nowKeys.has(key(r))).map(plain);
+        const deletes = now.filter((r) => !thenKeys.has(key(r))).map(plain);
+        if (writes.length === 0 && deletes.length === 0) {
+            throw new GatehouseError("conflict", `nothing to restore: tenant \`${tenant}\` already matches revision ${toRevision}${Object.keys(filter).length ? " for that filter" : ""}`);
+        }
+        const reason = options.reason ?? `restore tenant ${tenant} to revision ${toRevision}`;
+        return this.store.createChange({
+            tenant,
+            intent: "restore",
+            reason,
+            author: options.actor,
+            spec: { writes, deletes, deleteWhere: [], schema: null },
+        }, {
+            actor: options.actor,
+            action: "change.propose",
+            tenant,
+            target: "change",
+            reason,
+            details: { intent: "restore", toRevision, filter },
+        });
+    }
+    async writeGuards(text, options) {
+        const guards = parseGuards(text, options.file);
+        const version = await this.store.writeGuards(text, options.actor, {
+            actor: options.actor,
+            action: "guards.write",
+            tenant: null,
+            target: "guards",
+            reason: null,
+            details: { guards: guards.map((g) => g.name) },
+        });
+        return version.version;
+    }
+}
+/** Intents whose changes the lifecycle commands propose, each with a lifecycle record. */
+const LIFECYCLE_INTENTS = ["delete", "restore", "merge", "purge"];
+/**
+ * Works out who must approve. A change that takes access away, or whose guards fail, needs an
+ * approval from someone other than its author. An approval approves the plan it saw: one given
+ * before the latest plan was computed does not count.
+ */
+export function withApprovals(plan, change, approvals) {
+    const failed = plan.guards.filter((g) => !g.passed);
+    // A merge's FROM loses what INTO gains by design; only others' losses need a second person.
+    const merge = plan.merge;
+    const lost = merge ? plan.lost.filter((r) => !mergeExempt(r, [merge.from, merge.into])) : plan.lost;
+    // A purge changes no live access but ends every chance of a restore: always two people.
+    const purge = plan.purge !== undefined;
+    const needed = purge || lost.length > 0 || failed.length > 0 ? 1 : 0;
+    const given = approvals
+        .filter((a) => a.principal !== change.author && a.at >= plan.computedAt)
+        .map((a) => a.principal);
+    const blockedBecause = [];
+    if (given.length < needed) {
+        const why = [
+            ...failed.map((g) => `guard \`${g.name}\` failed: ${g.message}`),
+            ...(purge ? ["a purge removes data for good"] : []),
+            ...(lost.length > 0 ? [`${lost.length} access${lost.length === 1 ? "" : "es"} would be lost`] : []),
+        ];
+        blockedBecause.push(`${why.join("; ")}; it needs an approval from someone other than its author \`${change.author}\` (\`gatehouse change approve ${change.id} --as NAME\`)`);
+    }
+    return {
+        ...plan,
+        approvals: { needed, given: given.length, by: given },
+        blocked: blockedBecause.length > 0,
+        blockedBecause,
+    };
+}
+//# sourceMappingURL=lifecycle.js.map

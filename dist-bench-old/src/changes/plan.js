@@ -1,0 +1,515 @@
+import { compareRows, dependents, diffSubjectSets, permissionsOf, } from "../engine/access-diff.js";
+import { NO_RELATION } from "../engine/data-index.js";
+import { Evaluator } from "../engine/evaluator.js";
+import { EMPTY } from "../engine/subject-set.js";
+import { SubjectSets } from "../engine/subject-sets.js";
+import { formatRelationship } from "../model/relationship.js";
+import { readOnlyPositively } from "../schema/monotone.js";
+import { changedMembers, dependentMembers } from "../schema/schema-diff.js";
+import { collectCandidates, emptyCandidates } from "./candidates.js";
+import { evaluateRowGuard } from "./guards.js";
+import { mergeExempt } from "./merge.js";
+import { EVERYONE, ModelCandidates } from "./model-candidates.js";
+/** A row guard; the access-neutral one skips the rows of exempt objects. */
+function rowGuard(guard, input, diff) {
+    const exempt = input.exempt ?? [];
+    if (guard.kind !== "access-neutral" || exempt.length === 0)
+        return evaluateRowGuard(guard, input.intent, diff.gained, diff.lost);
+    const counted = (rows) => rows.filter((r) => !mergeExempt(r, exempt));
+    const result = evaluateRowGuard(guard, input.intent, counted(diff.gained), counted(diff.lost));
+    return {
+        ...result,
+        message: `${result.message} (not counting ${exempt.map((o) => `\`${o}\``).join(" and ")})`,
+    };
+}
+/**
+ * Computes a plan. Only the affected region is evaluated: the objects a data change touches and
+ * everything that depends on them (through the reverse index), and for a model change the
+ * objects of the types whose permissions change. The change's data delta is applied to the live
+ * index, evaluated, and taken back out again, all synchronously, so no other request can
+ * observe the index in between.
+ */
+export function computePlan(input) {
+    const schemaChanges = input.schemaBefore !== input.schemaAfter;
+    const changed = schemaChanges ? changedMembers(input.schemaBefore, input.schemaAfter) : new Set();
+    const work = new Map();
+    const workFor = (tenant) => {
+        let w = work.get(tenant);
+        if (!w) {
+            w = { tenant, data: input.engine.tenant(tenant).data, objects: new Map() };
+            work.set(tenant, w);
+        }
+        return w;
+    };
+    // A model change: every object of a type with a changed member, in every tenant.
+    if (schemaChanges) {
+        const changedByType = new Map();
+        for (const name of changed) {
+            const [type, member] = name.split("#");
+            const set = changedByType.get(type) ?? new Set();
+            changedByType.set(type, set);
+            set.add(member);
+        }
+        for (const tenant of input.schemaTenants) {
+            const w = workFor(tenant);
+            for (const [type, members] of changedByType) {
+                const typeId = w.data.typeId(type);
+                if (typeId === undefined)
+                    continue;
+                for (const object of w.data.objectsByType[typeId])
+                    w.objects.set(object, members);
+            }
+        }
+    }
+    // A data change: the touched objects and their dependents, before and after the delta.
+    const main = workFor(input.tenant);
+    const touched = [...input.writes, ...input.deletes];
+    const seedsOf = (data) => touched
+        .map((r) => data.objectOf(r.resource.type, r.resource.id))
+        .filter((o) => o !== undefined);
+    const regionBefore = dependents(main.data, seedsOf(main.data));
+    const guardResults = [];
+    // A data change compares only the subjects it can move (see candidates.ts), found in the
+    // graph both after and before the delta; a model change, or a wildcard, needs whole sets.
+    const candidates = emptyCandidates();
+    let regionAfter = new Set();
+    // Resolved after regionBefore: names a write brings are interned here, and must not count
+    // as objects of the index before the change.
+    const delta = {
+        writes: input.writes.map((r) => main.data.edge(r)),
+        deletes: input.deletes.map((r) => main.data.edge(r)),
+    };
+    applyDelta(main.data, delta);
+    try {
+        regionAfter = dependents(main.data, seedsOf(main.data));
+        if (!schemaChanges) {
+            const evaluator = new Evaluator(input.schemaAfter, main.data);
+            collectCandidates(evaluator, new SubjectSets(evaluator), touched, candidates);
+        }
+    }
+    finally {
+        applyDelta(main.data, delta, true);
+    }
+    if (!schemaChanges) {
+        const evaluator = new Evaluator(input.schemaBefore, main.data);
+        collectCandidates(evaluator, new SubjectSets(evaluator), touched, candidates);
+    }
+    const region = new Set([...regionBefore, ...regionAfter]);
+    const fullRegion = schemaChanges ? region : new Set([...region].filter((o) => candidates.full.has(o)));
+    const checked = schemaChanges
+        ? new Set()
+        : new Set([...region].filter((o) => !candidates.full.has(o)));
+    if (schemaChanges && touched.length === 0) {
+        // A model change alone: both schemas read the same data, so each object can be evaluated
+        // under both and diffed at once, and only shared intermediate results are kept.
+        const diff = streamModelDiff(work, input.schemaBefore, input.schemaAfter, changed);
+        for (const guard of input.guards) {
+            if (guard.kind === "subset")
+                guardResults.push(subsetGuard(guard, work, input, region));
+            else if (guard.kind === "assertions")
+                guardResults.push(assertionGuard(guard, input));
+            else
+                guardResults.push(rowGuard(guard, input, diff));
+        }
+        return finish(input, changed, diff, guardResults, new Set());
+    }
+    const before = evaluateAll(work, input.schemaBefore, fullRegion, main.tenant);
+    // Only permissions that read a touched relation, directly or through others, can move.
+    const affected = dependentMembers(input.schemaBefore, touched.map((r) => `${r.resource.type}#${r.relation}`));
+    const questions = candidateQuestions(main.data, input.schemaBefore, checked, candidates);
+    // The engine's own evaluators: their group memberships, kept per subject while no membership
+    // relation moves, serve both passes (and came warm from the checks before the plan).
+    const answersBefore = answerQuestions(input.engine.evaluator(main.tenant, input.schemaBefore), questions);
+    // When the touched relations are read only positively, a change that only deletes can only
+    // take access away (and one that only writes can only give it): what was denied before stays
+    // denied (what was allowed stays allowed), and need not be checked again.
+    const oneWay = readOnlyPositively(input.schemaBefore, affected)
+        ? input.writes.length === 0
+            ? true
+            : input.deletes.length === 0
+                ? false
+                : undefined
+        : undefined;
+    applyDelta(main.data, delta);
+    let diff;
+    try {
+        const after = evaluateAll(work, input.schemaAfter, fullRegion, main.tenant);
+        const answersAfter = answerQuestions(input.engine.evaluator(main.tenant, input.schemaAfter), questions, answersBefore, oneWay);
+        diff = { gained: [], lost: [] };
+        for (const w of work.values()) {
+            const objects = new Set([...w.objects.keys(), ...(w.tenant === main.tenant ? fullRegion : [])]);
+            for (const object of objects) {
+                const resource = w.data.objectKeys[object];
+                const was = before.get(w.tenant)?.get(object) ?? new Map();
+                const is = after.get(w.tenant)?.get(object) ?? new Map();
+                for (const permission of new Set([...was.keys(), ...is.keys()])) {
+                    diffSubjectSets(w.data, w.tenant, resource, permission, was.get(permission) ?? EMPTY, is.get(permission) ?? EMPTY, diff);
+                }
+            }
+        }
+        answersAfter.forEach((answer, i) => {
+            if (answersBefore[i] === answer)
+                return;
+            const row = {
+                tenant: main.tenant,
+                resource: main.data.objectKeys[questions.objects[i]],
+                permission: questions.permissions[i].name,
+                subject: main.data.objectKeys[questions.subjects[i]],
+            };
+            (answer ? diff.gained : diff.lost).push(row);
+        });
+        diff.gained.sort(compareRows);
+        diff.lost.sort(compareRows);
+        // Guards that look at the state after the change run while the delta is applied.
+        for (const guard of input.guards) {
+            if (guard.kind === "subset")
+                guardResults.push(subsetGuard(guard, work, input, region));
+            else if (guard.kind === "assertions")
+                guardResults.push(assertionGuard(guard, input));
+            else
+                guardResults.push(rowGuard(guard, input, diff));
+        }
+    }
+    finally {
+        applyDelta(main.data, delta, true);
+    }
+    const regionObjects = new Set();
+    for (const object of region)
+        regionObjects.add(main.data.objectKeys[object]);
+    for (const r of touched)
+        regionObjects.add(`${r.resource.type}:${r.resource.id}`);
+    return finish(input, changed, diff, guardResults, regionObjects);
+}
+/**
+ * Every candidate subject on every affected permission of every checked object, grouped by
+ * subject, so that each subject's group memberships are walked once for all of its checks (the
+ * evaluator keeps them while the subject and the data stay the same). Asked once before and
+ * once after the delta, in the same order.
+ */
+function candidateQuestions(data, schema, objects, candidates) {
+    const bySubject = new Map();
+    for (const object of objects) {
+        for (const subject of candidates.subjects.get(object) ?? []) {
+            let list = bySubject.get(subject);
+            if (!list) {
+                list = [];
+                bySubject.set(subject, list);
+            }
+            list.push(object);
+        }
+    }
+    // The permissions that can move on an object: those of its type that read a touched
+    // relation reaching it, directly or through other members; the same few sets recur.
+    const byReach = new Map();
+    const byObject = new Map();
+    const permissionsFor = (object) => {
+        const known = byObject.get(object);
+        if (known !== undefined)
+            return known;
+        const reach = [...(candidates.relations.get(object) ?? [])].sort();
+        const type = schema.typesByName.get(data.typeNames[data.objectTypes[object]]);
+        const key = `${type?.name} ${reach.join(" ")}`;
+        let list = byReach.get(key);
+        if (list === undefined) {
+            const moving = dependentMembers(schema, reach);
+            list = permissionsOf(type).filter((p) => moving.has(`${type.name}#${p.name}`));
+            byReach.set(key, list);
+        }
+        byObject.set(object, list);
+        return list;
+    };
+    const questions = { objects: [], permissions: [], subjects: [] };
+    for (const [subject, subjectObjects] of bySubject) {
+        for (const object of subjectObjects) {
+            for (const permission of permissionsFor(object)) {
+                questions.objects.push(object);
+                questions.permissions.push(permission);
+                questions.subjects.push(subject);
+            }
+        }
+    }
+    return questions;
+}
+/**
+ * Answers the questions on the data as it is. With `oneWay` (true: access can only be lost,
+ * false: only gained) and the answers before, a question whose answer cannot move keeps it.
+ */
+function answerQuestions(evaluator, questions, before, oneWay) {
+    const data = evaluator.data;
+    const answers = new Array(questions.objects.length);
+    // A new object per subject: the evaluator tells a new subject from the last one it saw.
+    let resolved = { object: -1, relation: NO_RELATION, wildcard: -1 };
+    for (let i = 0; i < questions.objects.length; i++) {
+        if (before !== undefined && oneWay !== undefined && before[i] !== oneWay) {
+            answers[i] = before[i];
+            continue;
+        }
+        const subject = questions.subjects[i];
+        if (resolved.object !== subject)
+            resolved = {
+                object: subject,
+                relation: NO_RELATION,
+                wildcard: data.wildcardOf[data.objectTypes[subject]],
+            };
+        answers[i] = evaluator.check(questions.objects[i], questions.permissions[i], resolved);
+    }
+    return answers;
+}
+function finish(input, changed, diff, guards, regionObjects) {
+    diff.gained.sort(compareRows);
+    diff.lost.sort(compareRows);
+    return {
+        changeId: input.changeId,
+        tenant: input.tenant,
+        intent: input.intent,
+        baseRevision: input.baseRevision,
+        computedAt: input.now.toISOString(),
+        data: { writes: input.writes.map(formatRelationship), deletes: input.deletes.map(formatRelationship) },
+        changedPermissions: [...changed]
+            .filter((name) => {
+            const [type, member] = name.split("#");
+            return ((input.schemaAfter.typesByName.get(type) ?? input.schemaBefore.typesByName.get(type))?.members.get(member)?.kind === "permission");
+        })
+            .sort(),
+        gained: diff.gained,
+        lost: diff.lost,
+        summary: summarize(diff),
+        guards,
+        conflicts: input.conflicts ?? [],
+        region: { objects: [...regionObjects].sort(), schemaSensitive: true },
+    };
+}
+/**
+ * Diffs every object of the changed types under both schemas, one object at a time. Most
+ * (object, permission) pairs are settled by checking the few subjects that can move at all
+ * (`ModelCandidates`); the rest (wildcards, cycles) are diffed through their full subject sets.
+ */
+function streamModelDiff(work, before, after, changed) {
+    const diff = { gained: [], lost: [] };
+    for (const w of work.values()) {
+        const evaluatorBefore = new Evaluator(before, w.data);
+        const evaluatorAfter = new Evaluator(after, w.data);
+        const setsBefore = new SubjectSets(evaluatorBefore);
+        const setsAfter = new SubjectSets(evaluatorAfter);
+        const candidates = new ModelCandidates(w.data, { schema: before, evaluator: evaluatorBefore, sets: setsBefore }, { schema: after, evaluator: evaluatorAfter, sets: setsAfter }, changed);
+        const pending = [];
+        for (const [object, members] of w.objects) {
+            const typeName = w.data.typeNameOf(object);
+            const was = permissionsOf(before.typesByName.get(typeName)).filter((m) => members === "all" || members.has(m.name));
+            const is = permissionsOf(after.typesByName.get(typeName)).filter((m) => members === "all" || members.has(m.name));
+            const resource = w.data.objectKeys[object];
+            for (const name of new Set([...was.map((m) => m.name), ...is.map((m) => m.name)])) {
+                const b = was.find((m) => m.name === name);
+                const a = is.find((m) => m.name === name);
+                const subjects = candidates.forMember(object, name);
+                if (subjects !== EVERYONE) {
+                    if (subjects.size > 0)
+                        pending.push({ object, b, a, subjects });
+                    continue;
+                }
+                diffSubjectSets(w.data, w.tenant, resource, name, b ? setsBefore.of(object, b) : EMPTY, a ? setsAfter.of(object, a) : EMPTY, diff);
+            }
+            setsBefore.forget(object, before.typesByName.get(typeName)?.members.values() ?? []);
+            setsAfter.forget(object, after.typesByName.get(typeName)?.members.values() ?? []);
+        }
+        checkModelCandidates(w, evaluatorBefore, evaluatorAfter, pending, diff);
+    }
+    return diff;
+}
+/** Checks each candidate subject under both schemas, subject by subject (see `checkCandidates`). */
+function checkModelCandidates(w, before, after, pending, diff) {
+    const data = w.data;
+    const bySubject = new Map();
+    pending.forEach((p, i) => {
+        for (const subject of p.subjects) {
+            let list = bySubject.get(subject);
+            if (!list) {
+                list = [];
+                bySubject.set(subject, list);
+            }
+            list.push(i);
+        }
+    });
+    for (const [subject, indexes] of bySubject) {
+        const resolved = {
+            object: subject,
+            relation: NO_RELATION,
+            wildcard: data.wildcardOf[data.objectTypes[subject]],
+        };
+        for (const i of indexes) {
+            const p = pending[i];
+            const was = p.b !== undefined && before.check(p.object, p.b, resolved);
+            const is = p.a !== undefined && after.check(p.object, p.a, resolved);
+            if (was === is)
+                continue;
+            const row = {
+                tenant: w.tenant,
+                resource: data.objectKeys[p.object],
+                permission: (p.a ?? p.b).name,
+                subject: data.objectKeys[subject],
+            };
+            (is ? diff.gained : diff.lost).push(row);
+        }
+    }
+}
+/** Applies the delta to the index, or with `undo` takes it out again. */
+function applyDelta(data, delta, undo = false) {
+    for (const e of undo ? delta.writes : delta.deletes)
+        data.removeEdge(e.resource, e.relation, e.subject, e.subjectRelation);
+    for (const e of undo ? delta.deletes : delta.writes)
+        data.addEdge(e.resource, e.relation, e.subject, e.subjectRelation);
+}
+/** Subject sets of every object and permission to diff, per tenant, under one schema. */
+function evaluateAll(work, schema, region, mainTenant) {
+    const out = new Map();
+    for (const w of work.values()) {
+        const sets = new SubjectSets(new Evaluator(schema, w.data));
+        const perObject = new Map();
+        const visit = (object, members) => {
+            const type = schema.typesByName.get(w.data.typeNameOf(object));
+            const entry = perObject.get(object) ?? new Map();
+            perObject.set(object, entry);
+            for (const permission of permissionsOf(type)) {
+                if (members !== "all" && !members.has(permission.name))
+                    continue;
+                if (!entry.has(permission.name))
+                    entry.set(permission.name, sets.of(object, permission));
+            }
+        };
+        if (w.tenant === mainTenant)
+            for (const object of region)
+                visit(object, "all");
+        for (const [object, members] of w.objects)
+            visit(object, members);
+        out.set(w.tenant, perObject);
+    }
+    return out;
+}
+function summarize(diff) {
+    const lines = new Map();
+    const add = (row, gained) => {
+        const resourceType = row.resource.slice(0, row.resource.indexOf(":"));
+        const key = `${row.tenant}\u0000${resourceType}\u0000${row.permission}`;
+        let entry = lines.get(key);
+        if (!entry) {
+            entry = {
+                line: {
+                    tenant: row.tenant,
+                    resourceType,
+                    permission: row.permission,
+                    gained: 0,
+                    lost: 0,
+                    resources: 0,
+                    subjects: 0,
+                },
+                resources: new Set(),
+                subjects: new Set(),
+            };
+            lines.set(key, entry);
+        }
+        const line = entry.line;
+        if (gained)
+            line.gained++;
+        else
+            line.lost++;
+        entry.resources.add(row.resource);
+        entry.subjects.add(row.subject);
+    };
+    for (const row of diff.gained)
+        add(row, true);
+    for (const row of diff.lost)
+        add(row, false);
+    return [...lines.values()]
+        .map((e) => ({ ...e.line, resources: e.resources.size, subjects: e.subjects.size }))
+        .sort((a, b) => a.tenant + a.resourceType + a.permission < b.tenant + b.resourceType + b.permission ? -1 : 1);
+}
+/** `type#permission` must stay a subset of `type#of` on every affected resource of the type. */
+function subsetGuard(guard, work, input, region) {
+    const result = (passed, message) => ({
+        name: guard.name,
+        kind: "subset",
+        passed,
+        message,
+    });
+    const type = input.schemaAfter.typesByName.get(guard.resourceType);
+    const inner = type?.members.get(guard.permission);
+    const outer = type?.members.get(guard.of);
+    if (!type || !inner || !outer) {
+        return result(false, `the schema has no \`${guard.resourceType}#${guard.permission}\` or \`${guard.resourceType}#${guard.of}\`; fix the guard or the schema`);
+    }
+    const violations = [];
+    let checked = 0;
+    for (const w of work.values()) {
+        const typeId = w.data.typeId(guard.resourceType);
+        if (typeId === undefined)
+            continue;
+        const evaluator = new Evaluator(input.schemaAfter, w.data);
+        const sets = new SubjectSets(evaluator);
+        const objects = new Set([...w.objects.keys(), ...(w.tenant === input.tenant ? region : [])]);
+        for (const object of objects) {
+            if (w.data.objectTypes[object] !== typeId)
+                continue;
+            checked++;
+            for (const subject of outside(sets.of(object, inner), sets.of(object, outer), w.data)) {
+                violations.push(`${w.tenant}: \`${subject}\` would have \`${guard.permission}\` on \`${w.data.objectKeys[object]}\` without \`${guard.of}\``);
+            }
+        }
+    }
+    if (violations.length === 0) {
+        return result(true, `\`${guard.resourceType}#${guard.permission}\` stays within \`${guard.resourceType}#${guard.of}\` on the ${checked} affected resources`);
+    }
+    const shown = violations.slice(0, 5).join("; ");
+    return result(false, `\`${guard.resourceType}#${guard.permission}\` must stay within \`${guard.resourceType}#${guard.of}\`, but ${violations.length} subject${violations.length === 1 ? "" : "s"} would break it: ${shown}${violations.length > 5 ? `; and ${violations.length - 5} more` : ""}`);
+}
+/** Subjects in `inner` but not in `outer`, as names (`user:*` for a wildcard excess). */
+function outside(inner, outer, data) {
+    const names = [];
+    for (const [type, t] of inner) {
+        const o = outer.get(type);
+        const inOuter = (x) => (o === undefined ? false : o.all ? !o.excluded.has(x) : o.members.has(x));
+        if (t.all) {
+            if (!o?.all)
+                names.push(`${data.typeNames[type]}:*`);
+            else
+                for (const x of o.excluded)
+                    if (!t.excluded.has(x))
+                        names.push(data.objectKeys[x]);
+        }
+        else {
+            for (const x of t.members)
+                if (!inOuter(x))
+                    names.push(data.objectKeys[x]);
+        }
+    }
+    return names;
+}
+function assertionGuard(guard, input) {
+    const tenant = guard.tenant ?? input.tenant;
+    const failures = [];
+    for (const [list, expected] of [
+        [guard.assertTrue, true],
+        [guard.assertFalse, false],
+    ]) {
+        for (const r of list) {
+            const text = formatRelationship(r);
+            try {
+                const allowed = input.engine.check(tenant, { resource: r.resource, permission: r.relation, subject: r.subject }, input.schemaAfter);
+                if (allowed !== expected)
+                    failures.push(`\`${text}\` would be ${allowed}`);
+            }
+            catch (error) {
+                failures.push(`\`${text}\` cannot be checked: ${error.message}`);
+            }
+        }
+    }
+    const total = guard.assertTrue.length + guard.assertFalse.length;
+    return {
+        name: guard.name,
+        kind: "assertions",
+        passed: failures.length === 0,
+        message: failures.length === 0
+            ? `all ${total} assertions hold after the change (tenant \`${tenant}\`)`
+            : `${failures.length} of ${total} assertions fail after the change: ${failures.join("; ")}`,
+    };
+}
+//# sourceMappingURL=plan.js.map

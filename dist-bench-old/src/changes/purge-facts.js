@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=purge-facts.js.map

@@ -1,0 +1,132 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { Diagnostics, GatehouseError } from "../model/errors.js";
+/**
+ * A YAML document read with positions, so that every complaint about a change or guards file
+ * can name its line and column.
+ */
+export class YamlSource {
+    text;
+    file;
+    diagnostics = new Diagnostics();
+    root;
+    lines = new LineCounter();
+    textLines;
+    constructor(text, file) {
+        this.text = text;
+        this.file = file;
+        this.textLines = text.split("\n");
+        const doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
+        for (const error of doc.errors) {
+            const at = this.lines.linePos(error.pos[0]);
+            throw new GatehouseError("input", `invalid YAML: ${error.message.split("\n")[0]}`, this.at(at.line, at.col));
+        }
+        if (doc.contents === null) {
+            this.diagnostics.add("the file is empty: expected a mapping of keys", { ...this.fileOnly(), line: 1 });
+            return;
+        }
+        if (!isMap(doc.contents)) {
+            this.diagnostics.add("expected a mapping of keys at the top level", this.placeOf(doc.contents));
+            return;
+        }
+        this.root = doc.contents;
+    }
+    fileOnly() {
+        return this.file !== undefined ? { file: this.file } : {};
+    }
+    at(line, column) {
+        return { ...this.fileOnly(), line, column, snippet: this.textLines[line - 1] ?? "" };
+    }
+    placeOf(node) {
+        if (!node?.range)
+            return this.fileOnly();
+        const at = this.lines.linePos(node.range[0]);
+        return this.at(at.line, at.col);
+    }
+    /** Place of column `offset` (0-based) inside a single-line scalar. */
+    placeInside(node, offset) {
+        const place = this.placeOf(node);
+        const quoted = isScalar(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") ? 1 : 0;
+        return { ...place, column: (place.column ?? 1) + offset + quoted };
+    }
+    /** Reports keys outside `allowed`, each at its place. */
+    checkKeys(map, allowed, where) {
+        for (const item of map.items) {
+            const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+            if (!allowed.includes(key)) {
+                this.diagnostics.add(`unknown key \`${key}\` in ${where}: expected one of ${allowed.map((k) => `\`${k}\``).join(", ")}`, this.placeOf(item.key));
+            }
+        }
+    }
+    get(map, key) {
+        const value = map.get(key, true);
+        return (value ?? undefined);
+    }
+    /** A string value, or undefined when absent; other types are reported. */
+    string(map, key) {
+        const node = this.get(map, key);
+        if (node === undefined || (isScalar(node) && node.value === null))
+            return undefined;
+        if (isScalar(node) && typeof node.value === "string")
+            return node.value;
+        this.diagnostics.add(`\`${key}\` must be a string`, this.placeOf(node));
+        return undefined;
+    }
+    number(map, key) {
+        const node = this.get(map, key);
+        if (node === undefined)
+            return undefined;
+        if (isScalar(node) && typeof node.value === "number" && Number.isInteger(node.value) && node.value >= 0)
+            return node.value;
+        this.diagnostics.add(`\`${key}\` must be a whole number, 0 or more`, this.placeOf(node));
+        return undefined;
+    }
+    /** The items of a list of strings, with their nodes; reports non-strings. */
+    strings(map, key) {
+        const node = this.get(map, key);
+        if (node === undefined || (isScalar(node) && node.value === null))
+            return [];
+        if (!isSeq(node)) {
+            this.diagnostics.add(`\`${key}\` must be a list`, this.placeOf(node));
+            return [];
+        }
+        const out = [];
+        for (const item of node.items) {
+            if (isScalar(item) && typeof item.value === "string")
+                out.push({ value: item.value, node: item });
+            else
+                this.diagnostics.add(`items of \`${key}\` must be strings`, this.placeOf(item));
+        }
+        return out;
+    }
+    /** The items of a list of mappings. */
+    maps(map, key) {
+        const node = this.get(map, key);
+        if (node === undefined || (isScalar(node) && node.value === null))
+            return [];
+        if (!isSeq(node)) {
+            this.diagnostics.add(`\`${key}\` must be a list`, this.placeOf(node));
+            return [];
+        }
+        const out = [];
+        for (const item of node.items) {
+            if (isMap(item))
+                out.push(item);
+            else
+                this.diagnostics.add(`items of \`${key}\` must be mappings`, this.placeOf(item));
+        }
+        return out;
+    }
+    /** Runs `parse` and records its GatehouseError at the node instead of throwing. */
+    attempt(parse) {
+        try {
+            return parse();
+        }
+        catch (error) {
+            if (!(error instanceof GatehouseError))
+                throw error;
+            this.diagnostics.errors.push(error);
+            return undefined;
+        }
+    }
+}
+//# sourceMappingURL=yaml-source.js.map

@@ -1,0 +1,257 @@
+import { parseChangeFile } from "../../changes/change-file.js";
+import { formatDeletionFacts } from "../../changes/deletion-facts.js";
+import { GatehouseError } from "../../model/errors.js";
+import { formatRelationship } from "../../model/relationship.js";
+import { planJson, changeSummaryJson as summaryJson } from "../../service/change-json.js";
+import { parseFilter } from "../../service/filter-text.js";
+import { contextOf, parseRevision, readInput, withGatehouse } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+function changeId(text) {
+    if (!/^\d+$/.test(text))
+        throw new GatehouseError("usage", `a change id is a number, got \`${text}\``);
+    return Number(text);
+}
+export function registerChange(program, globals) {
+    const change = program
+        .command("change")
+        .description("propose, plan, approve, apply and revert permission changes");
+    change
+        .command("propose")
+        .argument("<file>", "a change file (YAML), or - for standard input")
+        .description("store a change; prints its id on the first line")
+        .action(async (file) => {
+        const context = contextOf(globals());
+        const input = readInput(file);
+        const parsed = parseChangeFile(input.text, input.file);
+        const record = await withGatehouse(context, (g) => g.changes.propose(parsed, { tenant: context.tenant, actor: context.actor }));
+        context.out.result(`${record.id}\nproposed change ${record.id} (${record.intent}) in tenant \`${record.tenant}\`; next: gatehouse change plan ${record.id}`, {
+            id: record.id,
+            tenant: record.tenant,
+            intent: record.intent,
+            state: record.state,
+        });
+    });
+    change
+        .command("plan")
+        .argument("<id>", "change id")
+        .option("--limit <n>", "rows to show of each list (human output)", "50")
+        .option("--offset <n>", "rows to skip (human output)", "0")
+        .description("compute exactly who gains and who loses access, and what the guards say")
+        .action(async (id, options) => {
+        const context = contextOf(globals());
+        const { change: record, plan } = await withGatehouse(context, (g) => g.changes.plan(changeId(id), { actor: context.actor }));
+        const limit = parseRevision(options.limit, "--limit") ?? 50;
+        const offset = parseRevision(options.offset, "--offset") ?? 0;
+        context.out.result(() => formatPlan(record, plan, offset, limit), planJson(record, plan));
+        if (plan.blocked)
+            process.exitCode = EXIT.refused;
+    });
+    change
+        .command("approve")
+        .argument("<id>", "change id")
+        .option("--comment <text>", "why you approve")
+        .description("approve a planned change (as --as; never the author)")
+        .action(async (id, options) => {
+        const context = contextOf(globals());
+        const { change: record, plan } = await withGatehouse(context, (g) => g.changes.approve(changeId(id), {
+            actor: context.actor,
+            ...(options.comment ? { comment: options.comment } : {}),
+        }));
+        context.out.result(`change ${record.id} approved by ${context.actor} (${plan.approvals.given} of ${plan.approvals.needed} needed); ${plan.blocked ? `still blocked: ${plan.blockedBecause.join("; ")}` : `ready: gatehouse change apply ${record.id}`}`, planJson(record, plan));
+    });
+    change
+        .command("apply")
+        .argument("<id>", "change id")
+        .description("apply a planned change as one new revision (refused when blocked or stale)")
+        .action(async (id) => {
+        const context = contextOf(globals());
+        const { change: record, plan, revision, } = await withGatehouse(context, (g) => g.changes.apply(changeId(id), { actor: context.actor }));
+        context.out.result(plan.purge
+            ? `change ${record.id} applied: ${plan.purge.rows} rows of ${plan.purge.relationships.length} relationships purged for good; export bundle ${plan.purge.export.path} (sha256 ${plan.purge.export.sha256})`
+            : `change ${record.id} applied at revision ${revision}; undo it with: gatehouse change revert ${record.id}`, {
+            id: record.id,
+            state: record.state,
+            revision,
+            ...(plan.purge ? { purge: plan.purge } : {}),
+        });
+    });
+    change
+        .command("revert")
+        .argument("<id>", "change id")
+        .option("--reason <text>", "why")
+        .description("write the exact inverse of an applied change as a new change, planned and applied")
+        .action(async (id, options) => {
+        const context = contextOf(globals());
+        const { revert, plan, applied } = await withGatehouse(context, (g) => g.changes.revert(changeId(id), {
+            actor: context.actor,
+            ...(options.reason ? { reason: options.reason } : {}),
+        }));
+        const conflicts = plan.conflicts.length > 0
+            ? `\nconflicts (left as they are):\n${plan.conflicts.map((c) => `  ${c}`).join("\n")}`
+            : "";
+        context.out.result(applied
+            ? `change ${id} reverted by change ${revert.id} at revision ${revert.appliedRevision}: ${plan.gained.length} accesses restored, ${plan.lost.length} removed${conflicts}`
+            : `revert change ${revert.id} was planned but is blocked: ${plan.blockedBecause.join("; ")}${conflicts}`, { ...planJson(revert, plan), applied, revertOf: Number(id) });
+        if (!applied)
+            process.exitCode = EXIT.refused;
+    });
+    change
+        .command("list")
+        .option("--state <state>", "only changes in this state")
+        .option("--all-tenants", "changes of every tenant")
+        .description("list changes, newest first")
+        .action(async (options) => {
+        const context = contextOf(globals());
+        const rows = await withGatehouse(context, (g) => g.store.listChanges({
+            ...(options.allTenants ? {} : { tenant: context.tenant }),
+            ...(options.state ? { state: options.state } : {}),
+        }));
+        context.out.result(() => rows.length === 0
+            ? "no changes"
+            : rows
+                .map((c) => `${String(c.id).padStart(4)}  ${c.state.padEnd(9)} ${c.intent.padEnd(9)} ${c.tenant.padEnd(12)} ${c.author.padEnd(10)} ${c.createdAt}  ${c.reason}`)
+                .join("\n"), rows.map(summaryJson));
+    });
+    change
+        .command("show")
+        .argument("<id>", "change id")
+        .description("a change's whole history: who proposed, planned, approved, applied, reverted; when and why")
+        .action(async (id) => {
+        const context = contextOf(globals());
+        const { record, audit } = await withGatehouse(context, async (g) => {
+            const record = await g.changes.get(changeId(id));
+            const audit = await g.store.listAudit({ target: `change:${record.id}` });
+            const proposal = (await g.store.listAudit({ action: "change.propose", tenant: record.tenant })).find((a) => a.revision === null && a.at === record.createdAt);
+            return { record, audit: proposal ? [proposal, ...audit] : audit };
+        });
+        context.out.result(() => [
+            `change ${record.id}: ${record.intent} in tenant \`${record.tenant}\`, ${record.state}`,
+            `reason: ${record.reason}`,
+            `proposed by ${record.author} at ${record.createdAt}`,
+            ...(record.spec.writes.length
+                ? [`write: ${record.spec.writes.map(formatRelationship).join(", ")}`]
+                : []),
+            ...(record.spec.deletes.length
+                ? [`delete: ${record.spec.deletes.map(formatRelationship).join(", ")}`]
+                : []),
+            ...(record.spec.deleteWhere.length
+                ? [`delete where: ${JSON.stringify(record.spec.deleteWhere)}`]
+                : []),
+            ...(record.spec.schema ? ["schema: a new version (see --json)"] : []),
+            ...(record.appliedRevision !== null ? [`applied at revision ${record.appliedRevision}`] : []),
+            ...(record.revertOf !== null ? [`reverts change ${record.revertOf}`] : []),
+            ...(record.revertedBy !== null ? [`reverted by change ${record.revertedBy}`] : []),
+            "history:",
+            ...audit.map((a) => `  ${a.at}  ${a.action.padEnd(15)} ${a.actor}${a.revision !== null ? ` @${a.revision}` : ""}${a.reason ? `  ${a.reason}` : ""}`),
+        ].join("\n"), {
+            ...summaryJson(record),
+            spec: record.spec,
+            plan: record.plan,
+            approvals: record.approvals,
+            history: audit,
+        });
+    });
+    program
+        .command("restore")
+        .requiredOption("--to-revision <revision>", "the revision to bring live relationships back to")
+        .argument("[resource]", "filter: resource type, optionally with id")
+        .argument("[relation]", "filter: relation")
+        .argument("[subject]", "filter: subject type, optionally with id and relation")
+        .option("--reason <text>", "why")
+        .description("propose the change that brings live relationships back to their state at a revision; prints its id")
+        .action(async (resource, relation, subject, options) => {
+        const context = contextOf(globals());
+        const toRevision = parseRevision(options.toRevision, "--to-revision");
+        const record = await withGatehouse(context, (g) => g.changes.restore(context.tenant, toRevision, parseFilter(resource, relation, subject), {
+            actor: context.actor,
+            ...(options.reason ? { reason: options.reason } : {}),
+        }));
+        context.out.result(`${record.id}\nproposed restore change ${record.id}: ${record.spec.writes.length} to write back, ${record.spec.deletes.length} to delete; next: gatehouse change plan ${record.id}`, { id: record.id, writes: record.spec.writes.length, deletes: record.spec.deletes.length });
+    });
+    const guards = program.command("guards").description("the rules every plan is checked against");
+    guards
+        .command("write")
+        .argument("<file>", "a guards file (YAML)")
+        .description("store a new version of the guards")
+        .action(async (file) => {
+        const context = contextOf(globals());
+        const input = readInput(file);
+        const version = await withGatehouse(context, (g) => g.changes.writeGuards(input.text, { actor: context.actor, file: input.file }));
+        context.out.result(`guards version ${version} written`, { version });
+    });
+    guards
+        .command("read")
+        .description("print the guards in force")
+        .action(async () => {
+        const context = contextOf(globals());
+        const version = await withGatehouse(context, (g) => g.store.readGuards());
+        context.out.result(version
+            ? version.text.trimEnd()
+            : "# no guards written; in force by default:\nguards:\n  - name: cleanup-and-merge-are-access-neutral\n    kind: access-neutral\n    intents: [cleanup, merge]", version ?? { version: null, default: true });
+    });
+}
+/** What a lifecycle change is about, first: a reviewer must see what a deletion takes away. */
+function lifecycleLines(plan) {
+    const lines = [];
+    if (plan.deletion)
+        lines.push("", ...formatDeletionFacts(plan.deletion));
+    if (plan.merge) {
+        const m = plan.merge;
+        lines.push("", `merge of \`${m.from}\` into \`${m.into}\`: ${m.moved} relationship${m.moved === 1 ? "" : "s"} move`, `  \`${m.into}\` gains ${m.intoGains.length} access${m.intoGains.length === 1 ? "" : "es"}${m.intoGains.length
+            ? `: ${m.intoGains
+                .slice(0, 5)
+                .map((r) => `${r.permission} on ${r.resource} for ${r.subject}`)
+                .join(", ")}${m.intoGains.length > 5 ? ", …" : ""}`
+            : ""}`, m.othersChanged === 0
+            ? "  nobody else's access changes"
+            : `  ${m.othersChanged} access${m.othersChanged === 1 ? "" : "es"} of other subjects change (see the lists below)`);
+    }
+    if (plan.purge) {
+        const p = plan.purge;
+        lines.push("", `purge of ${p.scope === "tenant" ? "tenant " : ""}\`${p.target}\`: ${p.relationships.length} relationship${p.relationships.length === 1 ? "" : "s"} (${p.rows} rows, every revision) removed for good, deleted by change ${p.deletions.join(", ")}`, `  export bundle: ${p.export.path} (${p.export.bytes} bytes)`, `  sha256: ${p.export.sha256}`, `  retention: ${p.retentionDays} days, ended ${p.possibleFrom}`);
+    }
+    return lines;
+}
+function row(r) {
+    const except = r.except && r.except.length > 0 ? `  (except ${r.except.join(", ")})` : "";
+    return `  ${r.tenant.padEnd(12)} ${r.resource.padEnd(28)} ${r.permission.padEnd(12)} ${r.subject}${except}`;
+}
+export function formatPlan(c, plan, offset = 0, limit = 50) {
+    const lines = [
+        `change ${c.id} (${c.intent}) in tenant \`${c.tenant}\`, planned at revision ${plan.baseRevision}`,
+        `reason: ${c.reason}`,
+        ...lifecycleLines(plan),
+        "",
+        `data: ${plan.data.writes.length} to write, ${plan.data.deletes.length} to delete${plan.changedPermissions.length ? `; schema changes ${plan.changedPermissions.join(", ")}` : ""}`,
+        `access: ${plan.gained.length} gained, ${plan.lost.length} lost`,
+    ];
+    if (plan.summary.length > 0) {
+        lines.push("", "  tenant       type         permission   gained   lost  resources  subjects");
+        for (const s of plan.summary) {
+            lines.push(`  ${s.tenant.padEnd(12)} ${s.resourceType.padEnd(12)} ${s.permission.padEnd(12)} ${String(s.gained).padStart(6)} ${String(s.lost).padStart(6)} ${String(s.resources).padStart(10)} ${String(s.subjects).padStart(9)}`);
+        }
+    }
+    lines.push("", "guards:");
+    for (const g of plan.guards)
+        lines.push(`  ${g.passed ? "✓" : "✗"} ${g.name}: ${g.message}`);
+    if (plan.guards.length === 0)
+        lines.push("  (none)");
+    lines.push(`approvals: ${plan.approvals.given} of ${plan.approvals.needed} needed${plan.approvals.by.length ? ` (${plan.approvals.by.join(", ")})` : ""}`);
+    if (plan.conflicts.length > 0)
+        lines.push("conflicts:", ...plan.conflicts.map((x) => `  ${x}`));
+    lines.push(plan.blocked
+        ? `BLOCKED: ${plan.blockedBecause.join("; ")}`
+        : `ready to apply: gatehouse change apply ${c.id}`);
+    for (const [title, rows] of [
+        ["lost", plan.lost],
+        ["gained", plan.gained],
+    ]) {
+        if (rows.length === 0)
+            continue;
+        const page = rows.slice(offset, offset + limit);
+        lines.push("", `${title} (${rows.length}${page.length < rows.length ? `, showing ${offset + 1}-${offset + page.length}; --offset/--limit for more, --json for all` : ""}):`);
+        lines.push(...page.map(row));
+    }
+    return lines.join("\n");
+}
+//# sourceMappingURL=change.js.map

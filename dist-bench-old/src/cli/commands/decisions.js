@@ -1,0 +1,54 @@
+import { formatObject, formatSubject } from "../../model/relationship.js";
+import { decisionFilterOf } from "../../service/decision-query.js";
+import { contextOf, parseRevision, withGatehouse } from "../context.js";
+import { timeOption } from "../time-option.js";
+import { wholeNumber } from "./shadow.js";
+export function registerDecisions(program, globals) {
+    const decisions = program
+        .command("decisions")
+        .description("the decision log: checks as they were answered, with revision and time");
+    decisions
+        .command("list")
+        .description("recorded checks, oldest first (at most --limit, default 1000); --tenant filters by tenant")
+        .option("--subject <subject>", "only checks of this exact subject, e.g. user:ann or group:eng#member")
+        .option("--resource <object>", "only checks on this resource, e.g. document:readme")
+        .option("--permission <name>", "only checks of this permission")
+        .option("--result <result>", "only `allowed` or only `denied` checks")
+        .option("--since <time>", "answered at this UTC time or later (2030-01-02T03:04:05Z), or that long ago (2h, 7d)")
+        .option("--until <time>", "answered before this UTC time (or that long ago), exclusive")
+        .option("--from-revision <n>", "answered at this revision or later")
+        .option("--to-revision <n>", "answered at this revision or earlier")
+        .option("--after <seq>", "only records after this sequence number (the next page of a long list)")
+        .option("--limit <n>", "at most this many records (default 1000)")
+        .action(async (options) => {
+        // As for `audit list`: only a --tenant given on the command line filters.
+        const tenant = globals().tenant;
+        const context = contextOf(globals());
+        const filter = decisionFilterOf({
+            tenant,
+            subject: options.subject,
+            resource: options.resource,
+            permission: options.permission,
+            result: options.result,
+            since: timeOption(options.since, "since"),
+            until: timeOption(options.until, "until"),
+            fromRevision: parseRevision(options.fromRevision, "--from-revision"),
+            toRevision: parseRevision(options.toRevision, "--to-revision"),
+            afterSeq: options.after !== undefined ? wholeNumber(options.after, "a sequence number") : undefined,
+            limit: options.limit !== undefined ? wholeNumber(options.limit, "a limit") : undefined,
+        });
+        const records = await withGatehouse(context, (g) => g.listDecisions(filter));
+        context.out.result(() => (records.length === 0 ? "no recorded decisions" : records.map(decisionLine).join("\n")), records);
+    });
+}
+function decisionLine(d) {
+    return [
+        String(d.seq).padStart(6),
+        d.at,
+        d.tenant.padEnd(12),
+        `@${d.revision}`.padEnd(6),
+        d.allowed ? "allowed" : "denied ",
+        `${formatObject(d.resource)}#${d.permission}@${formatSubject(d.subject)}`,
+    ].join("  ");
+}
+//# sourceMappingURL=decisions.js.map

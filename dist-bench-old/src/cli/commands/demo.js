@@ -1,0 +1,85 @@
+import { existsSync, rmSync } from "node:fs";
+import { DEMO_SCHEMA, DEMO_TENANTS } from "../../demo/demo-data.js";
+import { GatehouseError } from "../../model/errors.js";
+import { parseRelationship } from "../../model/relationship.js";
+import { Gatehouse } from "../../service/gatehouse.js";
+import { createToken } from "../../service/tokens.js";
+import { contextOf, withGatehouse } from "../context.js";
+import { formatExplain } from "../output.js";
+import { parsePort, serve } from "./serve.js";
+export function registerDemo(program, globals) {
+    program
+        .command("demo")
+        .option("--reset", "replace the demo store if it exists")
+        .option("--serve", "then run the HTTP server on the demo store, with a demo admin token")
+        .option("--port <port>", "port for --serve", "8080")
+        .description("create a demo store (default ./gatehouse-demo.db) and walk through a few checks")
+        .action(async (options) => {
+        const given = globals();
+        const context = contextOf({ ...given, store: given.store ?? "./gatehouse-demo.db" });
+        const path = context.storeLocation;
+        if (existsSync(path)) {
+            if (!options.reset) {
+                throw new GatehouseError("conflict", `\`${path}\` exists already; pass --reset to replace it, or --store to choose another file`);
+            }
+            for (const suffix of ["", "-wal", "-shm"])
+                rmSync(`${path}${suffix}`, { force: true });
+        }
+        const g = await Gatehouse.open(path);
+        const lines = [];
+        try {
+            await g.writeSchema(DEMO_SCHEMA, { actor: "demo", reason: "demo store" });
+            for (const [tenant, tuples] of Object.entries(DEMO_TENANTS)) {
+                await g.importRelationships(tenant, tuples.join("\n"), { actor: "demo" });
+                lines.push(`tenant ${tenant}: ${tuples.length} relationships`);
+            }
+            const ask = async (tenant, query, explain = false) => {
+                const q = parseRelationship(query, undefined, "permission");
+                const request = { resource: q.resource, permission: q.relation, subject: q.subject };
+                const { allowed } = await g.check(tenant, request);
+                lines.push(`  [${tenant}] ${query} → ${allowed}`);
+                if (explain)
+                    lines.push(formatExplain((await g.explain(tenant, request)).tree, "      "));
+            };
+            lines.push("", "checks:");
+            await ask("acme", "document:runbook#edit@user:bob", true);
+            await ask("acme", "document:postmortem#view@user:bob", true);
+            await ask("acme", "document:onboarding#view@user:zoe");
+            await ask("acme", "document:nda#view@user:bob");
+            await ask("globex", "document:runbook#view@user:ann");
+            const { resources } = await g.lookupResources("acme", "document", "view", {
+                type: "user",
+                id: "ann",
+            });
+            lines.push("", `user:ann can view in acme: ${resources.map((r) => `document:${r.id}`).join(", ")}`);
+        }
+        finally {
+            await g.close();
+        }
+        lines.push("", `demo store written to ${path}; try:`, `  gatehouse --store ${path} --tenant acme permission check document:nda view user:ann --explain`, `  gatehouse --store ${path} --tenant acme permission lookup-subjects document:runbook edit user`, `  gatehouse --store ${path} schema read`);
+        if (!options.serve) {
+            context.out.result(lines.join("\n"), { store: path, tenants: Object.keys(DEMO_TENANTS) });
+            return;
+        }
+        const admin = await withGatehouse({ ...context, storeLocation: path }, (g) => createToken(g.store, { name: "demo-admin", role: "admin", tenants: null, actor: "demo" }));
+        process.stdout.write(`${lines.join("\n")}\n`);
+        await serve({
+            store: path,
+            host: "127.0.0.1",
+            port: parsePort(options.port),
+            banner: (url) => [
+                "",
+                `Gatehouse is serving the demo store at ${url}`,
+                `  console:  ${url}/console   (paste the token below)`,
+                `  API docs: ${url}/docs`,
+                `  token:    ${admin.secret}   (demo-admin, role admin)`,
+                "",
+                `  curl -s -H 'authorization: Bearer ${admin.secret}' -H 'content-type: application/json' \\`,
+                `    -d '{"resource":"document:runbook","permission":"edit","subject":"user:bob","explain":true}' ${url}/v1/tenants/acme/check`,
+                "",
+                "Ctrl-C stops it.",
+            ].join("\n"),
+        });
+    });
+}
+//# sourceMappingURL=demo.js.map

@@ -1,0 +1,3 @@
+import type { Command } from "commander";
+import { type GlobalOptions } from "../context.js";
+export declare function registerRelationship(program: Command, globals: () => GlobalOptions): void;

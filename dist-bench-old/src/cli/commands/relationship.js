@@ -1,0 +1,58 @@
+import { formatRelationship, parseRelationship } from "../../model/relationship.js";
+import { parseFilter } from "../../service/filter-text.js";
+import { contextOf, parseRevision, withGatehouse } from "../context.js";
+export function registerRelationship(program, globals) {
+    const relationship = program
+        .command("relationship")
+        .description("create, touch, delete and read relationships");
+    for (const operation of ["create", "touch", "delete"]) {
+        relationship
+            .command(operation)
+            .argument("<resource>", "resource, e.g. document:readme")
+            .argument("<relation>", "relation, e.g. viewer")
+            .argument("<subject>", "subject, e.g. user:ann or group:eng#member")
+            .description(describe(operation))
+            .action(async (resource, relation, subject) => {
+            const context = contextOf(globals());
+            const tuple = parseRelationship(`${resource}#${relation}@${subject}`);
+            const result = await withGatehouse(context, (g) => g.writeRelationships(context.tenant, [{ operation, relationship: tuple }], {
+                actor: context.actor,
+            }));
+            context.out.result(`${formatRelationship(tuple)} ${pastTense(operation)} at revision ${result.revision}`, {
+                revision: result.revision,
+                created: result.created.map(formatRelationship),
+                deleted: result.deleted.map(formatRelationship),
+            });
+        });
+    }
+    relationship
+        .command("read")
+        .argument("[resource]", "resource type, optionally with an id: document or document:readme")
+        .argument("[relation]", "relation name")
+        .argument("[subject]", "subject type, optionally with id and relation: user, user:ann, group:eng#member")
+        .option("--at-revision <revision>", "read as of a past revision")
+        .option("--limit <n>", "at most this many")
+        .description("list live relationships that match a filter")
+        .action(async (resource, relation, subject, options) => {
+        const context = contextOf(globals());
+        const filter = parseFilter(resource, relation, subject);
+        const atRevision = parseRevision(options.atRevision, "--at-revision");
+        const limit = parseRevision(options.limit, "--limit");
+        const rows = await withGatehouse(context, (g) => g.readRelationships(context.tenant, filter, { atRevision, limit }));
+        context.out.result(() => rows.map(formatRelationship).join("\n"), rows.map((r) => ({ relationship: formatRelationship(r), createdRevision: r.createdRevision })));
+    });
+}
+function describe(operation) {
+    switch (operation) {
+        case "create":
+            return "create a relationship (fails if it already exists)";
+        case "touch":
+            return "create a relationship, or leave it if it exists";
+        case "delete":
+            return "delete a relationship (fails if it does not exist)";
+    }
+}
+function pastTense(operation) {
+    return operation === "create" ? "created" : operation === "touch" ? "touched" : "deleted";
+}
+//# sourceMappingURL=relationship.js.map

@@ -1,0 +1,31 @@
+import { GatehouseError } from "../../model/errors.js";
+import { contextOf, withGatehouse } from "../context.js";
+export function registerRetention(program, globals) {
+    const retention = program
+        .command("retention")
+        .description("how long deleted subjects and tenants stay restorable before a purge is possible");
+    retention
+        .command("show")
+        .description("print the retention window in force")
+        .action(async () => {
+        const context = contextOf(globals());
+        const setting = await withGatehouse(context, (g) => g.lifecycle.retention());
+        context.out.result(`retention: ${setting.days} days${setting.setBy ? ` (set by ${setting.setBy} at ${setting.setAt})` : " (the default)"}`, setting);
+    });
+    retention
+        .command("set")
+        .requiredOption("--days <n>", "whole days, 1 or more")
+        .option("--reason <text>", "why")
+        .description("set the retention window for this store (audited)")
+        .action(async (options) => {
+        const context = contextOf(globals());
+        if (!/^\d+$/.test(options.days))
+            throw new GatehouseError("usage", `--days expects a whole number of days, got \`${options.days}\``);
+        const setting = await withGatehouse(context, (g) => g.lifecycle.setRetention(Number(options.days), {
+            actor: context.actor,
+            ...(options.reason ? { reason: options.reason } : {}),
+        }));
+        context.out.result(`retention set to ${setting.days} days by ${setting.setBy}`, setting);
+    });
+}
+//# sourceMappingURL=retention.js.map

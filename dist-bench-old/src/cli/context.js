@@ -1,0 +1,69 @@
+import { readFileSync } from "node:fs";
+import { GatehouseError } from "../model/errors.js";
+import { DEFAULT_TENANT } from "../model/names.js";
+import { Gatehouse } from "../service/gatehouse.js";
+import { openStore } from "../store/open-store.js";
+import { decisionLogOptions } from "./decision-log-options.js";
+import { env } from "./env.js";
+import { createOutput } from "./output.js";
+export function contextOf(options) {
+    return {
+        storeLocation: options.store ?? env("GATEHOUSE_STORE") ?? "./gatehouse.db",
+        tenant: options.tenant ?? env("GATEHOUSE_TENANT") ?? DEFAULT_TENANT,
+        actor: options.as ?? env("GATEHOUSE_ACTOR") ?? env("USER") ?? "local",
+        out: createOutput(options.json === true),
+        decisionLog: decisionLogOptions(),
+    };
+}
+/**
+ * `GATEHOUSE_NOW` (an ISO time) fixes the clock of one command, for rehearsals and tests of
+ * time-bound rules such as the retention window before a purge. The store records the same
+ * time, so approvals and plans of that command compare on one clock.
+ */
+export function clockOf() {
+    const text = env("GATEHOUSE_NOW");
+    if (text === undefined)
+        return undefined;
+    const time = new Date(text);
+    if (!/^\d{4}-\d\d-\d\d/.test(text) || Number.isNaN(time.getTime())) {
+        throw new GatehouseError("usage", `GATEHOUSE_NOW expects an ISO time such as \`2030-01-02T03:04:05Z\`, got \`${text}\``);
+    }
+    return () => new Date(time.getTime());
+}
+/** Opens the store for one command and always closes it, so the SQLite file is left clean. */
+export async function withGatehouse(context, run) {
+    const now = clockOf();
+    const options = { decisionLog: context.decisionLog, ...(now ? { now } : {}) };
+    const gatehouse = now
+        ? await Gatehouse.withStore(await openStore(context.storeLocation, { now }), options)
+        : await Gatehouse.open(context.storeLocation, options);
+    try {
+        return await run(gatehouse);
+    }
+    finally {
+        await gatehouse.close();
+    }
+}
+/** Reads a file argument, or standard input for `-`. */
+export function readInput(path) {
+    if (path === "-")
+        return { text: readFileSync(0, "utf8"), file: "<stdin>" };
+    try {
+        return { text: readFileSync(path, "utf8"), file: path };
+    }
+    catch (error) {
+        const code = error.code;
+        throw new GatehouseError("input", code === "ENOENT"
+            ? `file \`${path}\` does not exist`
+            : `cannot read \`${path}\`: ${error.message}`);
+    }
+}
+export function parseRevision(text, flag) {
+    if (text === undefined)
+        return undefined;
+    if (!/^\d+$/.test(text)) {
+        throw new GatehouseError("usage", `${flag} expects a revision number, got \`${text}\``);
+    }
+    return Number(text);
+}
+//# sourceMappingURL=context.js.map

@@ -1,0 +1,83 @@
+import { Command, CommanderError } from "commander";
+import { GatehouseError } from "../model/errors.js";
+import { registerAudit } from "./commands/audit.js";
+import { registerChange } from "./commands/change.js";
+import { registerDecisions } from "./commands/decisions.js";
+import { registerDemo } from "./commands/demo.js";
+import { registerImport } from "./commands/import.js";
+import { registerIncident } from "./commands/incident.js";
+import { registerPermission } from "./commands/permission.js";
+import { registerRelationship } from "./commands/relationship.js";
+import { registerReplay } from "./commands/replay.js";
+import { registerRetention } from "./commands/retention.js";
+import { registerRollout } from "./commands/rollout.js";
+import { registerSchema } from "./commands/schema.js";
+import { registerServe } from "./commands/serve.js";
+import { registerShadow } from "./commands/shadow.js";
+import { registerSubject } from "./commands/subject.js";
+import { registerTenant } from "./commands/tenant.js";
+import { registerToken } from "./commands/token.js";
+import { registerValidate } from "./commands/validate.js";
+import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { formatError } from "./output.js";
+/**
+ * `gatehouse`: shaped like SpiceDB's `zed` where the same command exists. Every command is a
+ * thin translation from arguments to a `Gatehouse` operation and back to text or JSON.
+ */
+export function buildProgram() {
+    const program = new Command("gatehouse")
+        .description("Authorization with every permission change planned, reviewed and reversible")
+        .option("--store <location>", "store: a SQLite file path (env GATEHOUSE_STORE; default ./gatehouse.db)")
+        .option("--tenant <name>", "tenant (env GATEHOUSE_TENANT; default `default`)")
+        .option("--as <principal>", "the acting principal for local use (env GATEHOUSE_ACTOR)")
+        .option("--json", "print results as JSON")
+        .showHelpAfterError()
+        .exitOverride();
+    const globals = () => program.opts();
+    registerSchema(program, globals);
+    registerRelationship(program, globals);
+    registerImport(program, globals);
+    registerPermission(program, globals);
+    registerValidate(program, globals);
+    registerChange(program, globals);
+    registerDemo(program, globals);
+    registerServe(program, globals);
+    registerToken(program, globals);
+    registerRollout(program, globals);
+    registerAudit(program, globals);
+    registerShadow(program, globals);
+    registerReplay(program, globals);
+    registerSubject(program, globals);
+    registerTenant(program, globals);
+    registerRetention(program, globals);
+    registerDecisions(program, globals);
+    registerIncident(program, globals);
+    for (const command of program.commands) {
+        command.exitOverride();
+        for (const sub of command.commands)
+            sub.exitOverride();
+    }
+    return program;
+}
+export async function main(argv) {
+    const program = buildProgram();
+    try {
+        await program.parseAsync(argv, { from: "user" });
+        return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+    }
+    catch (error) {
+        if (error instanceof CommanderError) {
+            // Help and version output are successes; everything else Commander reports is a usage error.
+            if (error.code === "commander.helpDisplayed" ||
+                error.code === "commander.version" ||
+                error.code === "commander.help") {
+                return EXIT.ok;
+            }
+            return EXIT.usage;
+        }
+        const json = process.argv.includes("--json");
+        process.stderr.write(`${formatError(error, json)}\n`);
+        return error instanceof GatehouseError ? exitCodeFor(error.kind) : EXIT.internal;
+    }
+}
+//# sourceMappingURL=program.js.map

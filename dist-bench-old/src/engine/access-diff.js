@@ -1,0 +1,101 @@
+import { iterate, RELATION_SLOTS } from "./data-index.js";
+const NOTHING = { all: false, members: new Set() };
+function isIn(t, object) {
+    return t.all ? !t.excluded.has(object) : t.members.has(object);
+}
+function mentioned(t) {
+    return t.all ? t.excluded : t.members;
+}
+/**
+ * Adds to `diff` the rows that turn `before` into `after` for one (resource, permission).
+ * Every subject either set names is compared on its own; a type's wildcard row says what
+ * happens to all the others.
+ */
+export function diffSubjectSets(data, tenant, resource, permission, before, after, diff) {
+    if (before === after)
+        return;
+    const types = new Set([...before.keys(), ...after.keys()]);
+    for (const type of types) {
+        const b = before.get(type) ?? NOTHING;
+        const a = after.get(type) ?? NOTHING;
+        if (b === a)
+            continue;
+        const gainedHere = [];
+        const lostHere = [];
+        const universe = new Set([...mentioned(b), ...mentioned(a)]);
+        for (const object of universe) {
+            const was = isIn(b, object);
+            const is = isIn(a, object);
+            if (!was && is)
+                gainedHere.push(object);
+            else if (was && !is)
+                lostHere.push(object);
+        }
+        const row = (object) => ({
+            tenant,
+            resource,
+            permission,
+            subject: data.objectKeys[object],
+        });
+        for (const object of gainedHere)
+            diff.gained.push(row(object));
+        for (const object of lostHere)
+            diff.lost.push(row(object));
+        if (b.all !== a.all) {
+            // Subjects named on either side that do not move with the wildcard keep their own answer.
+            const moving = new Set(a.all ? gainedHere : lostHere);
+            const except = [...universe]
+                .filter((o) => !moving.has(o))
+                .map((o) => data.objectKeys[o])
+                .sort();
+            const wildcard = {
+                tenant,
+                resource,
+                permission,
+                subject: `${data.typeNames[type]}:*`,
+                except,
+            };
+            (a.all ? diff.gained : diff.lost).push(wildcard);
+        }
+    }
+}
+/**
+ * Objects whose access can depend on the given ones: the objects themselves and, transitively,
+ * every object that names one of them as a subject (through a userset or an arrow).
+ */
+export function dependents(data, seeds, into = new Set()) {
+    const queue = [];
+    for (const seed of seeds) {
+        if (seed >= 0 && !into.has(seed)) {
+            into.add(seed);
+            queue.push(seed);
+        }
+    }
+    for (let i = 0; i < queue.length; i++) {
+        for (const key of iterate(data.reverse.get(queue[i]))) {
+            const object = Math.floor(key / RELATION_SLOTS);
+            if (!into.has(object)) {
+                into.add(object);
+                queue.push(object);
+            }
+        }
+    }
+    return into;
+}
+/** The permissions of a type, the rows of a plan (relations are data and appear in its data delta). */
+export function permissionsOf(type) {
+    if (!type)
+        return [];
+    return [...type.members.values()].filter((m) => m.kind === "permission");
+}
+export function compareRows(x, y) {
+    return (compareText(x.tenant, y.tenant) ||
+        compareText(x.resource, y.resource) ||
+        compareText(x.permission, y.permission) ||
+        compareText(x.subject, y.subject));
+}
+/** Orders strings by code unit, as the store's `COLLATE "C"` does (not by locale). */
+export function compareText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+//# sourceMappingURL=access-diff.js.map

@@ -1,0 +1,305 @@
+import { EdgeMap } from "./edge-map.js";
+import { ObjectLists } from "./object-lists.js";
+import { RelationEdges } from "./relation-edges.js";
+/**
+ * One tenant's relationships in memory, shaped for evaluation. It knows nothing of the schema:
+ * names are interned to small numbers, so the same index can be evaluated under two schema
+ * versions at once (shadow evaluation, schema-change plans).
+ *
+ * Every object (`type:id`, including wildcards `type:*`) gets a dense number; a relation name
+ * gets a number below `RELATION_SLOTS`. An edge key is `object * RELATION_SLOTS + relation`,
+ * one JavaScript number, which keeps the maps small and the lookups cheap.
+ */
+export const RELATION_SLOTS = 4096;
+/** Lists longer than this switch to a Set, so a membership test stays O(1) on big groups. */
+const SET_THRESHOLD = 24;
+/** The relation slot of a subject without a relation (`#...`). */
+export const NO_RELATION = -1;
+function listAdd(map, key, value) {
+    const list = map.get(key);
+    if (list === undefined)
+        map.set(key, value);
+    else if (typeof list === "number")
+        map.set(key, [list, value]);
+    else if (Array.isArray(list)) {
+        if (list.length >= SET_THRESHOLD) {
+            const set = new Set(list);
+            set.add(value);
+            map.set(key, set);
+        }
+        else {
+            // A copy of exactly the new length: `push` would leave spare capacity in every list.
+            const grown = new Array(list.length + 1);
+            for (let i = 0; i < list.length; i++)
+                grown[i] = list[i];
+            grown[list.length] = value;
+            map.set(key, grown);
+        }
+    }
+    else {
+        list.add(value);
+    }
+}
+function listRemove(map, key, value) {
+    const list = map.get(key);
+    if (list === undefined)
+        return;
+    if (typeof list === "number") {
+        if (list === value)
+            map.delete(key);
+    }
+    else if (Array.isArray(list)) {
+        const at = list.indexOf(value);
+        if (at < 0)
+            return;
+        if (list.length === 2)
+            map.set(key, list[1 - at]);
+        else {
+            // Order does not matter: move the last element into the hole.
+            list[at] = list[list.length - 1];
+            list.pop();
+        }
+    }
+    else {
+        list.delete(value);
+        if (list.size === 0)
+            map.delete(key);
+    }
+}
+export function listHas(list, value) {
+    if (list === undefined)
+        return false;
+    if (typeof list === "number")
+        return list === value;
+    return Array.isArray(list) ? list.includes(value) : list.has(value);
+}
+export class DataIndex {
+    /**
+     * type-name number → (id → object number). Per type, keyed by the id alone: a lookup then
+     * hashes the id string the caller already has, instead of building and hashing `type:id`.
+     */
+    idsByType = [];
+    /** object number → `type:id` */
+    objectKeys = [];
+    /** object number → type-name number */
+    objectTypes = [];
+    typeIds = new Map();
+    typeNames = [];
+    /** type-name number → its objects, for enumerating resources of a type. */
+    objectsByType = [];
+    relationIds = new Map();
+    relationNames = [];
+    /** type-name number → the wildcard object `type:*`, or -1. */
+    wildcardOf = [];
+    /** (resource, relation) → subject objects without a relation, wildcards included. */
+    direct;
+    /** (resource, relation) → userset subjects, as (subject object, subject relation) keys. */
+    usersets;
+    /** subject object → (resource, relation) keys of every relationship naming it as subject. */
+    reverse = new ObjectLists();
+    /**
+     * (userset subject `object#relation`, resource relation) → resource objects: who names a
+     * userset, by the relation they name it in. Lets a check walk group nesting upward along one
+     * relation (`member`) without touching every resource that was shared with the group.
+     * Its key, `(object * RELATION_SLOTS + subject relation) * RELATION_SLOTS + relation`, is an
+     * edge key whose "relation" is the pair, so it is stored per subject object like the others.
+     */
+    usersetParents = new EdgeMap(RELATION_SLOTS * RELATION_SLOTS);
+    /** Both of the above, per object: the evaluator reads an object's relations from here. */
+    edges = new RelationEdges(RELATION_SLOTS);
+    constructor() {
+        this.direct = this.edges.direct;
+        this.usersets = this.edges.usersets;
+    }
+    size = 0;
+    /** Grows with every add and remove, so that derived caches know when they are stale. */
+    version = 0;
+    /**
+     * relation slot → how many times a relationship of that relation was added or removed: a
+     * cache derived from a few relations (the evaluator's group memberships) stays valid while
+     * their counts do not move, whatever else is written.
+     */
+    relationVersions = [];
+    /** The object `type:id` (a key as `objectKeys` holds it). */
+    objectId(key) {
+        const colon = key.indexOf(":");
+        return colon < 0 ? undefined : this.objectOf(key.slice(0, colon), key.slice(colon + 1));
+    }
+    /** The object `type:id`. */
+    objectOf(type, id) {
+        const typeId = this.typeIds.get(type);
+        return typeId === undefined ? undefined : this.idsByType[typeId].get(id);
+    }
+    typeId(name) {
+        return this.typeIds.get(name);
+    }
+    relationId(name) {
+        return this.relationIds.get(name);
+    }
+    /** `type` part of an object's key. */
+    typeNameOf(object) {
+        return this.typeNames[this.objectTypes[object]];
+    }
+    /** `id` part of an object's key. */
+    idOf(object) {
+        const key = this.objectKeys[object];
+        return key.slice(key.indexOf(":") + 1);
+    }
+    internType(name) {
+        let id = this.typeIds.get(name);
+        if (id === undefined) {
+            id = this.typeNames.length;
+            this.typeIds.set(name, id);
+            this.typeNames.push(name);
+            this.objectsByType.push([]);
+            this.idsByType.push(new Map());
+            this.wildcardOf.push(-1);
+        }
+        return id;
+    }
+    internObject(type, id) {
+        const typeId = this.internType(type);
+        const ids = this.idsByType[typeId];
+        let object = ids.get(id);
+        if (object === undefined) {
+            object = this.objectKeys.length;
+            ids.set(id, object);
+            this.objectKeys.push(`${type}:${id}`);
+            this.objectTypes.push(typeId);
+            if (id === "*")
+                this.wildcardOf[typeId] = object;
+            else
+                this.objectsByType[typeId].push(object);
+        }
+        return object;
+    }
+    internRelation(name) {
+        let id = this.relationIds.get(name);
+        if (id === undefined) {
+            id = this.relationNames.length;
+            if (id >= RELATION_SLOTS) {
+                throw new Error(`more than ${RELATION_SLOTS} distinct relation names in one tenant`);
+            }
+            this.relationIds.set(name, id);
+            this.relationNames.push(name);
+            this.relationVersions.push(0);
+        }
+        return id;
+    }
+    /** The last resource added: a load from the store arrives sorted by resource, so most rows repeat it. */
+    lastResource = { type: "", id: "", object: -1 };
+    add(r) {
+        const last = this.lastResource;
+        let resource;
+        if (last.id === r.resource.id && last.type === r.resource.type)
+            resource = last.object;
+        else {
+            resource = this.internObject(r.resource.type, r.resource.id);
+            this.lastResource = { type: r.resource.type, id: r.resource.id, object: resource };
+        }
+        this.addEdge(resource, this.internRelation(r.relation), this.internObject(r.subject.type, r.subject.id), r.subject.relation === undefined ? NO_RELATION : this.internRelation(r.subject.relation));
+    }
+    /** Removes a relationship that is present (the store has already checked that it was live). */
+    remove(r) {
+        const resource = this.objectOf(r.resource.type, r.resource.id);
+        const relation = this.relationIds.get(r.relation);
+        const subject = this.objectOf(r.subject.type, r.subject.id);
+        const subjectRelation = r.subject.relation === undefined ? NO_RELATION : this.relationIds.get(r.subject.relation);
+        if (resource === undefined || relation === undefined || subject === undefined)
+            return;
+        if (subjectRelation === undefined)
+            return;
+        this.removeEdge(resource, relation, subject, subjectRelation);
+    }
+    /**
+     * A relationship as the index's numbers (interning names it has not seen), for callers that
+     * add and remove the same relationships many times: a plan applies its delta and takes it out
+     * again, and names cost a hash lookup each time where numbers cost nothing.
+     */
+    edge(r) {
+        return {
+            resource: this.internObject(r.resource.type, r.resource.id),
+            relation: this.internRelation(r.relation),
+            subject: this.internObject(r.subject.type, r.subject.id),
+            subjectRelation: r.subject.relation === undefined ? NO_RELATION : this.internRelation(r.subject.relation),
+        };
+    }
+    addEdge(resource, relation, subject, subjectRelation) {
+        const key = resource * RELATION_SLOTS + relation;
+        if (subjectRelation === NO_RELATION)
+            listAdd(this.direct, key, subject);
+        else {
+            const userset = subject * RELATION_SLOTS + subjectRelation;
+            listAdd(this.usersets, key, userset);
+            listAdd(this.usersetParents, userset * RELATION_SLOTS + relation, resource);
+        }
+        // Set semantics: relationships that differ only in the subject relation share one entry.
+        if (!listHas(this.reverse.get(subject), key))
+            listAdd(this.reverse, subject, key);
+        this.size++;
+        this.version++;
+        this.relationVersions[relation] += 1;
+    }
+    /** Removes the relationship if it is present. */
+    removeEdge(resource, relation, subject, subjectRelation) {
+        const key = resource * RELATION_SLOTS + relation;
+        if (subjectRelation === NO_RELATION) {
+            if (!listHas(this.direct.get(key), subject))
+                return;
+            listRemove(this.direct, key, subject);
+        }
+        else {
+            const value = subject * RELATION_SLOTS + subjectRelation;
+            if (!listHas(this.usersets.get(key), value))
+                return;
+            listRemove(this.usersets, key, value);
+            listRemove(this.usersetParents, value * RELATION_SLOTS + relation, resource);
+        }
+        // The reverse list holds one entry per relationship; several relationships between the same
+        // resource key and subject object (different subject relations) share the value, so remove one.
+        listRemoveOne(this.reverse, subject, key, this);
+        this.size--;
+        this.version++;
+        this.relationVersions[relation] += 1;
+    }
+    /** Whether a relationship is present; used by tests and plans. */
+    has(r) {
+        const resource = this.objectOf(r.resource.type, r.resource.id);
+        const relation = this.relationIds.get(r.relation);
+        const subject = this.objectOf(r.subject.type, r.subject.id);
+        if (resource === undefined || relation === undefined || subject === undefined)
+            return false;
+        const key = resource * RELATION_SLOTS + relation;
+        if (r.subject.relation === undefined)
+            return listHas(this.direct.get(key), subject);
+        const subjectRelation = this.relationIds.get(r.subject.relation);
+        return (subjectRelation !== undefined &&
+            listHas(this.usersets.get(key), subject * RELATION_SLOTS + subjectRelation));
+    }
+    subjectRef(object, relation) {
+        const type = this.typeNameOf(object);
+        const id = this.idOf(object);
+        return relation === NO_RELATION ? { type, id } : { type, id, relation: this.relationNames[relation] };
+    }
+}
+/**
+ * The reverse index keeps one (resource key) entry per relationship, but a Set cannot hold two
+ * equal entries. Two relationships share a reverse entry only when they differ in the subject
+ * relation alone; the entry must stay while either is present, so it is removed only when no
+ * relationship between that key and the subject object remains.
+ */
+function listRemoveOne(map, subject, key, index) {
+    const stillLinked = listHas(index.direct.get(key), subject) ||
+        [...iterate(index.usersets.get(key))].some((v) => Math.floor(v / RELATION_SLOTS) === subject);
+    if (!stillLinked)
+        listRemove(map, subject, key);
+}
+export function* iterate(list) {
+    if (list === undefined)
+        return;
+    if (typeof list === "number")
+        yield list;
+    else
+        yield* list;
+}
+//# sourceMappingURL=data-index.js.map

@@ -1,0 +1,516 @@
+import { iterate, listHas, NO_RELATION, RELATION_SLOTS, } from "./data-index.js";
+import { cheapestFirst } from "./evaluation-order.js";
+import { depthExceeded } from "./limits.js";
+import { StepTable } from "./step-table.js";
+/** How many answered steps one subject may accumulate before they are dropped. */
+const MAX_REMEMBERED = 200_000;
+const NO_KEYS = [];
+/** Up to this many memberships are tested by scanning them rather than by hashing. */
+const SCANNED_MEMBERSHIPS = 16;
+/** Members per schema, for the (object, member) keys of the cycle path. */
+const MEMBER_SLOTS = 1 << 16;
+export const DEFAULT_MAX_DEPTH = 50;
+/**
+ * Evaluates checks of one schema over one tenant's data. The hot path allocates nothing:
+ * a check walks the compiled expression, the edge maps and a shared path stack.
+ *
+ * Cycles in the data (a group inside itself, a folder its own ancestor) are cut: a step that
+ * is already on the current path answers "no" for that path. For unions and intersections
+ * that gives the exact answer, since a proof never needs to pass the same step twice; SpiceDB
+ * itself answers such checks with a max-depth error instead.
+ */
+export class Evaluator {
+    schema;
+    data;
+    maxDepth;
+    /** member id → relation slot in the data (-1: no relationship uses the name). */
+    memberSlot;
+    knownRelations = -1;
+    /** data type number → schema type (undefined when the schema lacks the type). */
+    schemaTypes = [];
+    /** (data type * usersetStride + relation slot) → the member a userset subject points at, or null. */
+    usersetTargets = [];
+    usersetStride = 0;
+    path = [];
+    /** Answers of this check so far, by step; see `member`. */
+    answered = new StepTable();
+    cuts = 0;
+    /** Edge keys of the relations that contain the current (plain) subject; see `membershipsFor`. */
+    memberships = new StepTable();
+    membershipsKnown = false;
+    /**
+     * subject object (index) → its membership edge keys, computed once and kept while no relationship of
+     * a membership relation (`targetSlots`) is added or removed: a user's groups are asked for on
+     * every check of that user, and change far less often than they are asked for. This is the
+     * idea of Zanzibar's Leopard index (group closures kept ready), filled lazily, at most one
+     * entry per object. An entry holds for the membership version in `membershipStamps`, so a
+     * write to a membership relation makes every entry stale at once without touching any.
+     *
+     * Both are dense arrays sized to the objects (grown as they grow): writing far past the end
+     * of an empty JavaScript array turns it into a slow dictionary, which showed as p99 spikes.
+     */
+    membershipCache = [];
+    membershipStamps = new Float64Array(0);
+    /** The current subject's membership keys when few (scanned), else undefined (see `marks`). */
+    membershipKeys;
+    /** The data version `answered` and `memberships` hold for (with `subject`); -1: none. */
+    answeredVersion = -1;
+    /** The relations a wildcard of the subject's type puts everyone in (cached per data version). */
+    everyone;
+    wildcardCache = new Map();
+    queue = [];
+    /** member id → 1 when it is a relation whose usersets, transitively, name relations only. */
+    pureRelation;
+    /** member id → 1 when some relation allows it as a userset (`group#member`). */
+    usersetNamed;
+    /** Data relation slots of pure relations that usersets name: the steps of the upward walk. */
+    targetSlots = [];
+    /** relation slot → 1 when it is one of `targetSlots`: most edges of a subject are not. */
+    isTargetSlot = new Uint8Array(RELATION_SLOTS);
+    subject = { object: -1, relation: NO_RELATION, wildcard: -1 };
+    /** member id → its expression with cheap operands first (see evaluation-order.ts). */
+    ordered;
+    constructor(schema, data, options = {}) {
+        this.schema = schema;
+        this.data = data;
+        this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+        this.memberSlot = new Int32Array(schema.members.length).fill(-1);
+        this.pureRelation = pureRelations(schema);
+        this.ordered = cheapestFirst(schema);
+        this.usersetNamed = new Uint8Array(schema.members.length);
+        for (const member of schema.members) {
+            if (member.kind === "relation")
+                for (const a of member.allowed)
+                    if (a.relation)
+                        this.usersetNamed[a.relation.id] = 1;
+        }
+        this.refresh();
+    }
+    /** Brings the name caches up to date after the data learned new names. */
+    refresh() {
+        if (this.knownRelations !== this.data.relationNames.length) {
+            for (const member of this.schema.members) {
+                this.memberSlot[member.id] = this.data.relationId(member.name) ?? -1;
+            }
+            const slots = new Set();
+            for (const member of this.schema.members) {
+                const slot = this.memberSlot[member.id];
+                if (slot >= 0 &&
+                    member.kind === "relation" &&
+                    this.pureRelation[member.id] === 1 &&
+                    this.usersetNamed[member.id] === 1)
+                    slots.add(slot);
+            }
+            this.targetSlots = [...slots];
+            this.isTargetSlot = new Uint8Array(RELATION_SLOTS);
+            for (const slot of slots)
+                this.isTargetSlot[slot] = 1;
+            this.knownRelations = this.data.relationNames.length;
+            this.forgetMemberships();
+            this.answeredVersion = -1;
+        }
+        if (this.schemaTypes.length !== this.data.typeNames.length) {
+            this.schemaTypes = this.data.typeNames.map((name) => this.schema.typesByName.get(name));
+        }
+        // Dense, (type, relation) → target; `undefined` until asked. Sized to what the data names.
+        const size = this.data.typeNames.length * this.knownRelations;
+        if (this.usersetTargets.length !== size || this.usersetStride !== this.knownRelations) {
+            this.usersetTargets = new Array(size).fill(undefined);
+            this.usersetStride = this.knownRelations;
+        }
+    }
+    slotOf(member) {
+        return this.memberSlot[member.id];
+    }
+    schemaTypeOf(object) {
+        return object < 0 ? undefined : this.schemaTypes[this.data.objectTypes[object]];
+    }
+    /** The member that a userset subject `object#relation` stands for under this schema. */
+    usersetTarget(object, relationSlot) {
+        // Names the data learned since the last refresh would fall outside the table.
+        if (relationSlot >= this.usersetStride || this.data.objectTypes[object] >= this.schemaTypes.length)
+            this.refresh();
+        const key = this.data.objectTypes[object] * this.usersetStride + relationSlot;
+        let target = this.usersetTargets[key];
+        if (target === undefined) {
+            const type = this.schemaTypeOf(object);
+            target = type?.members.get(this.data.relationNames[relationSlot]) ?? null;
+            this.usersetTargets[key] = target;
+        }
+        return target;
+    }
+    /** Does `subject` have `member` on `object`? */
+    check(object, member, subject) {
+        this.refresh();
+        const last = this.subject;
+        // What was learned for one subject stays true while the data does not move, so consecutive
+        // checks for the same subject (a page of documents for one user, a lookup, a plan's
+        // candidate checks grouped by subject) share the membership walk and every answered step.
+        const same = subject.object === last.object &&
+            subject.relation === last.relation &&
+            subject.wildcard === last.wildcard &&
+            subject.relationName === last.relationName &&
+            this.data.version === this.answeredVersion;
+        if (!same || this.answered.size > MAX_REMEMBERED)
+            this.answered.clear();
+        this.subject = subject;
+        this.path.length = 0;
+        this.cuts = 0;
+        if (!same) {
+            this.membershipsFor(subject);
+            this.answeredVersion = this.data.version;
+        }
+        return this.member(object, member, 0);
+    }
+    /**
+     * For a plain subject, every relation (as an edge key) that contains it through direct
+     * relationships and usersets of relations, found by walking upward from the subject once per
+     * check. A userset step into such a relation is then one Set lookup instead of a walk down
+     * through every nested group. Only relations whose usersets lead to relations alone
+     * (`pureRelation`) are answered this way; the marks are their exact closure.
+     */
+    membershipsFor(subject) {
+        const marks = this.memberships;
+        marks.clear();
+        this.everyone = undefined;
+        this.membershipsKnown = subject.relation === NO_RELATION && this.targetSlots.length > 0;
+        if (!this.membershipsKnown)
+            return;
+        // An object the data has never seen (a negative number) is in no relation.
+        if (subject.object < 0) {
+            this.membershipKeys = NO_KEYS;
+            if (subject.wildcard >= 0)
+                this.everyone = this.wildcardMemberships(subject.wildcard);
+            return;
+        }
+        const object = subject.object;
+        const version = this.membershipVersion();
+        let keys = this.membershipStamps[object] === version ? this.membershipCache[object] : undefined;
+        if (keys === undefined) {
+            const queue = this.queue;
+            queue.length = 0;
+            this.seedMemberships(object, marks, queue);
+            this.closeUpward(marks, queue);
+            // Every marked key went through the queue once: it is the whole closure.
+            keys = queue.slice();
+            if (object >= this.membershipCache.length)
+                this.growMembershipCache(object);
+            this.membershipCache[object] = keys;
+            this.membershipStamps[object] = version;
+        }
+        else if (keys.length > SCANNED_MEMBERSHIPS) {
+            for (let i = 0; i < keys.length; i++)
+                marks.set(keys[i], 1);
+        }
+        // A few memberships (the usual case) are scanned; more are looked up in `marks`.
+        this.membershipKeys = keys.length > SCANNED_MEMBERSHIPS ? undefined : keys;
+        // What a wildcard grants does not depend on the subject: computed once per data version.
+        if (subject.wildcard >= 0)
+            this.everyone = this.wildcardMemberships(subject.wildcard);
+    }
+    /** Empties the cache (when the membership relations themselves change meaning). */
+    forgetMemberships() {
+        this.membershipCache = [];
+        this.membershipStamps = new Float64Array(0);
+    }
+    growMembershipCache(object) {
+        const size = Math.max(object + 1, this.data.objectKeys.length, this.membershipCache.length * 2);
+        const cache = new Array(size).fill(undefined);
+        for (let i = 0; i < this.membershipCache.length; i++)
+            cache[i] = this.membershipCache[i];
+        // -1: no version is negative, so new slots hold nothing.
+        const stamps = new Float64Array(size).fill(-1);
+        stamps.set(this.membershipStamps);
+        this.membershipCache = cache;
+        this.membershipStamps = stamps;
+    }
+    /** Is the (plain) subject in the relation with edge key `key`, by its memberships? */
+    isMember(key) {
+        const keys = this.membershipKeys;
+        if (keys === undefined)
+            return this.memberships.has(key);
+        for (let i = 0; i < keys.length; i++)
+            if (keys[i] === key)
+                return true;
+        return false;
+    }
+    /** Moves whenever a relationship of a membership relation is added or removed. */
+    membershipVersion() {
+        const versions = this.data.relationVersions;
+        const slots = this.targetSlots;
+        let sum = 0;
+        for (let i = 0; i < slots.length; i++)
+            sum += versions[slots[i]];
+        return sum;
+    }
+    /** The userset-target relations (`group#member`) that name `object` directly. */
+    seedMemberships(object, marks, queue) {
+        if (object < 0)
+            return;
+        const data = this.data;
+        const keys = data.reverse.get(object);
+        if (keys === undefined)
+            return;
+        if (typeof keys === "number")
+            this.seedOne(object, keys, marks, queue);
+        else
+            for (const key of keys)
+                this.seedOne(object, key, marks, queue);
+    }
+    /** Marks `key` when it is a userset-target relation naming `object` directly. */
+    seedOne(object, key, marks, queue) {
+        const owner = Math.floor(key / RELATION_SLOTS);
+        const slot = key - owner * RELATION_SLOTS;
+        if (this.isTargetSlot[slot] !== 1 || marks.has(key) || !this.isTarget(owner, slot))
+            return;
+        if (listHas(this.data.direct.get(key), object)) {
+            marks.set(key, 1);
+            queue.push(key);
+        }
+    }
+    /** Whether `object#slot` is a pure relation that usersets may name (so marks answer it). */
+    isTarget(object, slot) {
+        const target = this.usersetTarget(object, slot);
+        return (target !== null &&
+            target.kind === "relation" &&
+            this.pureRelation[target.id] === 1 &&
+            this.usersetNamed[target.id] === 1);
+    }
+    wildcardMemberships(wildcard) {
+        const cached = this.wildcardCache.get(wildcard);
+        if (cached && cached.version === this.data.version)
+            return cached.marks;
+        const marks = new StepTable(64);
+        const queue = [];
+        this.seedMemberships(wildcard, marks, queue);
+        this.closeUpward(marks, queue);
+        this.wildcardCache.set(wildcard, { version: this.data.version, marks });
+        return marks;
+    }
+    /** Adds every userset-target relation that names a marked one as a userset, transitively. */
+    closeUpward(marks, queue) {
+        const data = this.data;
+        const slots = this.targetSlots;
+        for (let i = 0; i < queue.length; i++) {
+            const userset = queue[i];
+            for (let j = 0; j < slots.length; j++) {
+                const slot = slots[j];
+                const parents = data.usersetParents.get(userset * RELATION_SLOTS + slot);
+                if (parents === undefined)
+                    continue;
+                if (typeof parents === "number")
+                    this.markParent(parents, slot, marks, queue);
+                else
+                    for (const parent of parents)
+                        this.markParent(parent, slot, marks, queue);
+            }
+        }
+    }
+    markParent(parent, slot, marks, queue) {
+        const key = parent * RELATION_SLOTS + slot;
+        if (!marks.has(key) && this.isTarget(parent, slot)) {
+            marks.set(key, 1);
+            queue.push(key);
+        }
+    }
+    member(object, member, depth) {
+        const subject = this.subject;
+        // A userset contains itself: `group:eng#member` is a member of `group:eng#member`.
+        if (subject.relation !== NO_RELATION &&
+            object === subject.object &&
+            member.name === subject.relationName) {
+            return true;
+        }
+        if (depth > this.maxDepth)
+            depthExceeded(this, object, member);
+        const step = object * MEMBER_SLOTS + member.id;
+        // Within one check the same step often recurs (a folder's `edit` inside its `view`, and
+        // again through each child); remember answers that no cycle cut could have shortened.
+        const known = this.answered.get(step);
+        if (known !== -1)
+            return known === 1;
+        const path = this.path;
+        if (path.includes(step)) {
+            this.cuts++;
+            return false;
+        }
+        const cutsBefore = this.cuts;
+        path.push(step);
+        const result = member.kind === "relation"
+            ? this.relation(object, member, depth)
+            : this.expression(object, this.ordered[member.id], depth);
+        path.pop();
+        if (this.cuts === cutsBefore)
+            this.answered.set(step, result ? 1 : 0);
+        return result;
+    }
+    relation(object, relation, depth) {
+        const slot = this.memberSlot[relation.id];
+        if (slot < 0 || object < 0)
+            return false;
+        // Both sides of the relation from the object's one entry (see relation-edges.ts).
+        const entry = this.data.edges.entry(object);
+        if (entry === undefined)
+            return false;
+        let at = 0;
+        while (at < entry.length && entry[at] !== slot)
+            at += 3;
+        if (at >= entry.length)
+            return false;
+        const subject = this.subject;
+        const direct = entry[at + 1];
+        if (direct !== undefined) {
+            if (subject.relation === NO_RELATION && listHas(direct, subject.object))
+                return true;
+            if (subject.wildcard >= 0 && listHas(direct, subject.wildcard))
+                return true;
+        }
+        const usersets = entry[at + 2];
+        if (usersets === undefined)
+            return false;
+        if (subject.relation >= 0 &&
+            subject.object >= 0 &&
+            listHas(usersets, subject.object * RELATION_SLOTS + subject.relation)) {
+            return true;
+        }
+        if (typeof usersets === "number")
+            return this.usersetGrants(usersets, depth);
+        // Index loops for arrays: one `for…of` site seeing both arrays and Sets goes the slow way.
+        if (Array.isArray(usersets)) {
+            for (let i = 0; i < usersets.length; i++)
+                if (this.usersetGrants(usersets[i], depth))
+                    return true;
+        }
+        else
+            for (const value of usersets)
+                if (this.usersetGrants(value, depth))
+                    return true;
+        return false;
+    }
+    /** Is the subject in the userset `value` (`object * RELATION_SLOTS + relation`)? */
+    usersetGrants(value, depth) {
+        // Only membership relations are ever marked, so a marked userset grants at once.
+        if (this.membershipsKnown && this.isMember(value))
+            return true;
+        const next = Math.floor(value / RELATION_SLOTS);
+        const target = this.usersetTarget(next, value - next * RELATION_SLOTS);
+        if (target === null)
+            return false;
+        if (this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1) {
+            // `value` is `next * RELATION_SLOTS + slot`: the edge key of the relation it names.
+            return this.everyone?.has(value) === true;
+        }
+        return this.member(next, target, depth + 1);
+    }
+    expression(object, e, depth) {
+        switch (e.op) {
+            case "nil":
+                return false;
+            case "ref":
+                return this.member(object, e.member, depth);
+            case "union":
+                for (const operand of e.operands)
+                    if (this.expression(object, operand, depth))
+                        return true;
+                return false;
+            case "intersection":
+                for (const operand of e.operands)
+                    if (!this.expression(object, operand, depth))
+                        return false;
+                return true;
+            case "exclusion":
+                return this.expression(object, e.base, depth) && !this.expression(object, e.subtracted, depth);
+            case "arrow": {
+                const slot = this.memberSlot[e.tupleset.id];
+                if (slot < 0 || object < 0)
+                    return false;
+                const entry = this.data.edges.entry(object);
+                if (entry === undefined)
+                    return false;
+                let at = 0;
+                while (at < entry.length && entry[at] !== slot)
+                    at += 3;
+                if (at >= entry.length)
+                    return false;
+                const all = e.mode === "all";
+                // Plain loops rather than `arrowTargets`: a generator allocates on the hot path.
+                const direct = entry[at + 1];
+                const usersets = entry[at + 2];
+                if (direct === undefined && usersets === undefined)
+                    return false;
+                if (typeof direct === "number") {
+                    const granted = this.arrowStep(direct, e.computedByType, depth);
+                    if (granted !== all)
+                        return granted;
+                }
+                else if (Array.isArray(direct)) {
+                    for (let i = 0; i < direct.length; i++) {
+                        const granted = this.arrowStep(direct[i], e.computedByType, depth);
+                        if (granted !== all)
+                            return granted;
+                    }
+                }
+                else if (direct !== undefined) {
+                    for (const next of direct) {
+                        const granted = this.arrowStep(next, e.computedByType, depth);
+                        if (granted !== all)
+                            return granted;
+                    }
+                }
+                if (usersets !== undefined) {
+                    for (const value of iterate(usersets)) {
+                        const granted = this.arrowStep(Math.floor(value / RELATION_SLOTS), e.computedByType, depth);
+                        if (granted !== all)
+                            return granted;
+                    }
+                }
+                // `all`: every target granted (and there was one); `any`: none did.
+                return all;
+            }
+        }
+    }
+    /** One object an arrow walks to: does it grant the computed member? */
+    arrowStep(next, computedByType, depth) {
+        const type = this.schemaTypeOf(next);
+        const target = type === undefined ? undefined : computedByType.get(type.id);
+        return target !== undefined && this.member(next, target, depth + 1);
+    }
+    /**
+     * The objects an arrow walks to: every subject of the tupleset relation, taken as the object
+     * itself whether or not the relationship names a subject relation (as SpiceDB walks them).
+     */
+    *arrowTargets(key) {
+        const direct = this.data.direct.get(key);
+        if (direct !== undefined)
+            yield* iterate(direct);
+        const usersets = this.data.usersets.get(key);
+        if (usersets !== undefined)
+            for (const value of iterate(usersets))
+                yield Math.floor(value / RELATION_SLOTS);
+    }
+}
+/**
+ * Relations whose members can be found by walking relationships upward: every userset they
+ * allow names a relation that is itself pure. A userset naming a permission needs evaluation.
+ */
+function pureRelations(schema) {
+    // Start from "every relation is pure" and strike out until nothing changes: a fixpoint, so
+    // that cycles of relations (nested groups) are judged by everything they can reach.
+    const pure = new Uint8Array(schema.members.length);
+    for (const member of schema.members)
+        if (member.kind === "relation")
+            pure[member.id] = 1;
+    for (let changed = true; changed;) {
+        changed = false;
+        for (const member of schema.members) {
+            if (pure[member.id] !== 1 || member.kind !== "relation")
+                continue;
+            if (member.allowed.some((a) => a.relation !== undefined && pure[a.relation.id] !== 1)) {
+                pure[member.id] = 0;
+                changed = true;
+            }
+        }
+    }
+    return pure;
+}
+//# sourceMappingURL=evaluator.js.map

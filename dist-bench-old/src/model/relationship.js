@@ -1,0 +1,82 @@
+import { inputError } from "./errors.js";
+import { OBJECT_ID, RELATION_NAME, TYPE_NAME } from "./names.js";
+export const WILDCARD_ID = "*";
+export const ELLIPSIS = "...";
+export function formatObject(o) {
+    return `${o.type}:${o.id}`;
+}
+export function formatSubject(s) {
+    return s.relation === undefined ? `${s.type}:${s.id}` : `${s.type}:${s.id}#${s.relation}`;
+}
+export function formatRelationship(r) {
+    return `${formatObject(r.resource)}#${r.relation}@${formatSubject(r.subject)}`;
+}
+export function sameSubject(a, b) {
+    return a.type === b.type && a.id === b.id && (a.relation ?? undefined) === (b.relation ?? undefined);
+}
+/** Adds `column` (0-based offset into the text) to a place that points at the start of the text. */
+function at(place, offset) {
+    if (!place)
+        return undefined;
+    return { ...place, column: (place.column ?? 1) + offset };
+}
+/** Parses `type:id`, reporting the place of the first bad part. */
+export function parseObject(text, place, what = "object") {
+    const colon = text.indexOf(":");
+    if (colon < 0)
+        throw inputError(`invalid ${what} \`${text}\`: expected \`type:id\``, place);
+    const type = text.slice(0, colon);
+    const id = text.slice(colon + 1);
+    if (!TYPE_NAME.test(type)) {
+        throw inputError(`invalid type name \`${type}\` in ${what} \`${text}\`: expected lowercase letters, digits and \`_\`, 3 to 64 characters, optionally prefixed like \`app/user\``, place);
+    }
+    if (!OBJECT_ID.test(id)) {
+        throw inputError(`invalid object id \`${id}\` in ${what} \`${text}\`: expected 1 to 1024 letters, digits or \`/_|-=+\``, at(place, colon + 1));
+    }
+    return { type, id };
+}
+/** Parses `type:id`, `type:id#relation`, `type:id#...` or `type:*`. */
+export function parseSubject(text, place) {
+    const hash = text.indexOf("#");
+    const objectText = hash < 0 ? text : text.slice(0, hash);
+    const relation = hash < 0 ? undefined : text.slice(hash + 1);
+    const colon = objectText.indexOf(":");
+    if (colon >= 0 && objectText.slice(colon + 1) === WILDCARD_ID) {
+        const type = objectText.slice(0, colon);
+        if (!TYPE_NAME.test(type))
+            throw inputError(`invalid type name \`${type}\` in subject \`${text}\``, place);
+        if (relation !== undefined && relation !== ELLIPSIS) {
+            throw inputError(`invalid subject \`${text}\`: a wildcard cannot have a relation`, at(place, hash));
+        }
+        return { type, id: WILDCARD_ID };
+    }
+    const obj = parseObject(objectText, place, "subject");
+    if (relation === undefined || relation === ELLIPSIS)
+        return obj;
+    if (!RELATION_NAME.test(relation)) {
+        throw inputError(`invalid relation name \`${relation}\` in subject \`${text}\`: expected lowercase letters, digits and \`_\`, 3 to 64 characters`, at(place, hash + 1));
+    }
+    return { ...obj, relation };
+}
+/**
+ * Parses SpiceDB's tuple syntax, `resource:id#relation@subject:id[#relation]`. The same syntax
+ * names a check (`resource#permission@subject`), so `relationWord` lets messages say which.
+ */
+export function parseRelationship(text, place, relationWord = "relation") {
+    const trimmed = text.trim();
+    const lead = text.indexOf(trimmed);
+    const p = at(place, lead);
+    const atSign = trimmed.indexOf("@");
+    const hash = trimmed.indexOf("#");
+    if (atSign < 0 || hash < 0 || hash > atSign) {
+        throw inputError(`invalid relationship \`${trimmed}\`: expected \`type:id#${relationWord}@type:id\` (optionally \`@type:id#relation\`)`, p);
+    }
+    const resource = parseObject(trimmed.slice(0, hash), p, "resource");
+    const relation = trimmed.slice(hash + 1, atSign);
+    if (!RELATION_NAME.test(relation)) {
+        throw inputError(`invalid ${relationWord} name \`${relation}\` in \`${trimmed}\`: expected lowercase letters, digits and \`_\`, 3 to 64 characters`, at(p, hash + 1));
+    }
+    const subject = parseSubject(trimmed.slice(atSign + 1), at(p, atSign + 1));
+    return { resource, relation, subject };
+}
+//# sourceMappingURL=relationship.js.map

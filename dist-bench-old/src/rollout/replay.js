@@ -1,0 +1,169 @@
+import { compareText } from "../engine/access-diff.js";
+import { Engine, TenantIndex } from "../engine/engine.js";
+import { GatehouseError } from "../model/errors.js";
+import { formatRelationship, formatSubject } from "../model/relationship.js";
+import { parseSchema } from "../schema/schema.js";
+import { changedMembers } from "../schema/schema-diff.js";
+import { SHADOW_SAMPLE_LIMIT } from "../store/shadow-records.js";
+import { summarise } from "./divergence-report.js";
+import { parseDuration } from "./duration.js";
+/** Decisions read from the store per call. */
+const PAGE = 10_000;
+const OPEN_STATES = ["proposed", "planned", "approved"];
+/**
+ * Replays the decision log against a change: every recorded check the change could affect is
+ * evaluated twice on the store's current data, under the active schema and under the candidate
+ * (the change's schema, and its writes and deletes applied to a private copy of its tenant's
+ * index, never to a live one), and the checks that answer differently are reported in the shape
+ * of a shadow report. Comparing two answers on the same data, rather than the recorded answer,
+ * keeps data written since the decision out of the result: only the change itself shows.
+ */
+export async function replayDecisions(store, changeId, options) {
+    const change = await store.getChange(changeId);
+    if (!change)
+        throw new GatehouseError("not_found", `change ${changeId} does not exist`);
+    if (!OPEN_STATES.includes(change.state)) {
+        throw new GatehouseError("conflict", `change ${change.id} is ${change.state}: only a change not yet applied can be replayed as a candidate`, { field: "change" });
+    }
+    const since = options.since !== undefined
+        ? new Date(options.now().getTime() - parseDuration(options.since, "since")).toISOString()
+        : undefined;
+    const revision = await store.headRevision();
+    const version = await store.readSchema(revision);
+    if (!version)
+        throw new GatehouseError("not_found", "no schema has been written yet: there is nothing to replay against");
+    const active = parseSchema(version.text).compiled;
+    const candidate = change.spec.schema !== null
+        ? parseSchema(change.spec.schema, `change ${change.id} schema`).compiled
+        : active;
+    const changed = change.spec.schema !== null ? changedMembers(active, candidate) : new Set();
+    const dataChange = change.spec.writes.length + change.spec.deletes.length + change.spec.deleteWhere.length > 0;
+    // The log, folded into distinct checks: a check asked a thousand times is evaluated once.
+    const asked = new Map();
+    let checks = 0;
+    let first = null;
+    let last = null;
+    for (let afterSeq = 0;;) {
+        const page = await store.listDecisions({ since, afterSeq, limit: PAGE });
+        for (const d of page) {
+            checks++;
+            first ??= d.at;
+            last = d.at;
+            const key = `${d.tenant}\n${d.resource.type}:${d.resource.id}\n${d.permission}\n${formatSubject(d.subject)}`;
+            const seen = asked.get(key);
+            if (seen)
+                seen.count++;
+            else
+                asked.set(key, {
+                    tenant: d.tenant,
+                    request: { resource: d.resource, permission: d.permission, subject: d.subject },
+                    count: 1,
+                });
+        }
+        if (page.length < PAGE)
+            break;
+        afterSeq = page[page.length - 1].seq;
+    }
+    // Only checks the change can move: in the change's tenant for its data, of changed members for its schema.
+    const byTenant = new Map();
+    for (const a of asked.values()) {
+        const moves = (dataChange && a.tenant === change.tenant) ||
+            changed.has(`${a.request.resource.type}#${a.request.permission}`);
+        if (!moves)
+            continue;
+        let list = byTenant.get(a.tenant);
+        if (!list) {
+            list = [];
+            byTenant.set(a.tenant, list);
+        }
+        list.push(a);
+    }
+    const engine = new Engine(active, options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {});
+    const answer = (tenant, request, schema) => {
+        try {
+            return engine.check(tenant, request, schema);
+        }
+        catch {
+            // A check the schema cannot answer (a permission it lacks, a depth limit) fails, which denies.
+            return false;
+        }
+    };
+    const divergent = [];
+    let evaluated = 0;
+    for (const [tenant, list] of byTenant) {
+        const index = new TenantIndex(tenant);
+        for await (const batch of store.scanTenant(tenant, revision))
+            index.apply(batch, []);
+        engine.registerTenant(index);
+        for (const a of list)
+            a.active = answer(tenant, a.request, active);
+        if (dataChange && tenant === change.tenant) {
+            const { writes, deletes } = await effectiveUpdates(store, change, index, revision);
+            index.apply(writes, deletes);
+        }
+        for (const a of list) {
+            evaluated++;
+            if (answer(tenant, a.request, candidate) !== a.active)
+                divergent.push({ tenant, request: a.request, active: a.active, count: a.count });
+        }
+        // Each tenant's copy is dropped before the next is loaded: memory stays at one tenant's index.
+        engine.dropTenant(tenant);
+    }
+    const counts = new Map();
+    for (const d of divergent) {
+        const permission = `${d.request.resource.type}#${d.request.permission}`;
+        const direction = d.active ? "would_block" : "would_allow";
+        const key = `${d.tenant}\n${permission}\n${direction}`;
+        const count = counts.get(key);
+        counts.set(key, { tenant: d.tenant, permission, direction, count: (count?.count ?? 0) + d.count });
+    }
+    const divergences = divergent
+        .map((d) => ({
+        tenant: d.tenant,
+        resource: `${d.request.resource.type}:${d.request.resource.id}`,
+        permission: d.request.permission,
+        subject: formatSubject(d.request.subject),
+        active: d.active,
+        candidate: !d.active,
+        count: d.count,
+    }))
+        .sort((a, b) => compareText(a.tenant, b.tenant) ||
+        compareText(a.permission, b.permission) ||
+        compareText(a.resource, b.resource) ||
+        compareText(a.subject, b.subject));
+    return {
+        checks,
+        since: first,
+        until: last,
+        candidate: { change: change.id },
+        ...summarise([...counts.values()]),
+        divergences: divergences.slice(0, SHADOW_SAMPLE_LIMIT),
+        truncated: divergences.length > SHADOW_SAMPLE_LIMIT,
+        revision,
+        distinct: asked.size,
+        evaluated,
+    };
+}
+/** What applying the change would write and delete now, as the plan resolves it. */
+async function effectiveUpdates(store, change, index, revision) {
+    const deletes = new Map();
+    for (const r of change.spec.deletes)
+        if (index.data.has(r))
+            deletes.set(formatRelationship(r), r);
+    for (const filter of change.spec.deleteWhere) {
+        for (const r of await store.readRelationships(change.tenant, filter, { atRevision: revision })) {
+            const relationship = { resource: r.resource, relation: r.relation, subject: r.subject };
+            deletes.set(formatRelationship(relationship), relationship);
+        }
+    }
+    const writes = new Map();
+    for (const r of change.spec.writes) {
+        const key = formatRelationship(r);
+        if (deletes.has(key))
+            deletes.delete(key);
+        else if (!index.data.has(r))
+            writes.set(key, r);
+    }
+    return { writes: [...writes.values()], deletes: [...deletes.values()] };
+}
+//# sourceMappingURL=replay.js.map

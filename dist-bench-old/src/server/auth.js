@@ -1,0 +1,88 @@
+import { hashSecret, roleAllows } from "../service/tokens.js";
+import { HttpError } from "./http-errors.js";
+/** A revoked token stops working within this long on every node. */
+const CACHE_MS = 5_000;
+const MAX_CACHED = 10_000;
+/** The tenant named in the route's path, the usual case. */
+export const pathTenant = (request) => request.params.tenant;
+/**
+ * Checks the bearer token of every non-public route: missing or unknown gives 401, a role or
+ * tenant the token does not have gives 403, and both are written to the audit log.
+ */
+export function installAuth(app, store) {
+    // Keyed by the presented secret, so a cached token costs one Map lookup and no hash; both
+    // known and unknown secrets are cached (a burst of bad ones must not each reach the store),
+    // and the cache is emptied when it grows past MAX_CACHED.
+    const cache = new Map();
+    const deny = async (request, status, action, message, actor) => {
+        await store.appendAudit({
+            actor,
+            action,
+            tenant: null,
+            target: `${request.method} ${request.routeOptions.url ?? request.url}`,
+            reason: message,
+            details: { requestId: request.id, ip: request.ip },
+        });
+        throw new HttpError(status, status === 401 ? "unauthenticated" : "forbidden", message);
+    };
+    /** The token's verdict on the route: a refusal to audit, or undefined when allowed. */
+    const refusal = (token, access, tenant) => {
+        if (!roleAllows(token.role, access.role))
+            return { message: `token \`${token.name}\` has role \`${token.role}\`; this needs \`${access.role}\`` };
+        if (access.tenant === "store") {
+            if (token.tenants !== null)
+                return {
+                    message: `token \`${token.name}\` is limited to tenants; store-wide acts need an unlimited token`,
+                };
+        }
+        else if (tenant !== undefined && token.tenants !== null && !token.tenants.includes(tenant)) {
+            return { message: `token \`${token.name}\` may not act on tenant \`${tenant}\`` };
+        }
+        return undefined;
+    };
+    const slowPath = async (request, access, secret) => {
+        if (!secret)
+            return deny(request, 401, "auth.missing", "missing bearer token: send `Authorization: Bearer <secret>`", "anonymous");
+        const now = Date.now();
+        let cached = cache.get(secret);
+        if (!cached || cached.until < now) {
+            if (cache.size >= MAX_CACHED)
+                cache.clear();
+            cached = { token: await store.findToken(hashSecret(secret)), until: now + CACHE_MS };
+            cache.set(secret, cached);
+        }
+        const token = cached.token;
+        if (!token)
+            return deny(request, 401, "auth.invalid", "unknown or revoked token", "anonymous");
+        const tenant = access.tenant === "store" ? undefined : await access.tenant(request);
+        const refused = refusal(token, access, tenant);
+        if (refused)
+            return deny(request, 403, "auth.forbidden", refused.message, token.name);
+        request.principal = token;
+    };
+    // onRequest: before the body is read or validated, so an unauthenticated caller learns nothing
+    // else. A callback hook, so that the usual case (a cached token that may do this) settles at
+    // once, without a promise per request.
+    app.addHook("onRequest", (request, _reply, done) => {
+        const access = request.routeOptions.config.access;
+        if (!access)
+            return done();
+        const header = request.headers.authorization;
+        const secret = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
+        const cached = secret ? cache.get(secret) : undefined;
+        if (cached?.token && cached.until >= Date.now() && access.tenant !== "store") {
+            const tenant = access.tenant(request);
+            if (typeof tenant !== "object" && refusal(cached.token, access, tenant) === undefined) {
+                request.principal = cached.token;
+                return done();
+            }
+        }
+        slowPath(request, access, secret).then(() => done(), done);
+    });
+    return { forget: () => cache.clear() };
+}
+export function principalOf(request) {
+    // INVARIANT: routes with `access` only run after the hook above set the principal.
+    return request.principal.name;
+}
+//# sourceMappingURL=auth.js.map

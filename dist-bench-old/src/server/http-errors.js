@@ -1,0 +1,74 @@
+import { GatehouseError } from "../model/errors.js";
+const STATUS = {
+    usage: 400,
+    input: 400,
+    not_found: 404,
+    conflict: 409,
+    refused: 409,
+    unavailable: 503,
+    limit: 422,
+    internal: 500,
+};
+/** HTTP-only failures that are not the service's: authentication and authorisation. */
+export class HttpError extends Error {
+    status;
+    kind;
+    constructor(status, kind, message) {
+        super(message);
+        this.status = status;
+        this.kind = kind;
+    }
+}
+/**
+ * The single edge where every error becomes a response: known errors keep their message and
+ * place; anything else is logged with its detail and shown as a plain 500.
+ */
+export function sendError(error, request, reply) {
+    if (error instanceof GatehouseError) {
+        const one = (e) => ({
+            kind: e.kind,
+            message: e.message,
+            ...(e.place ? { place: e.place } : {}),
+        });
+        const body = {
+            error: { ...one(error), ...(error.details.length ? { details: error.details.map(one) } : {}) },
+        };
+        if (error.kind === "unavailable")
+            reply.header("retry-after", "1");
+        return reply.status(STATUS[error.kind]).send(body);
+    }
+    if (error instanceof HttpError)
+        return reply.status(error.status).send({ error: { kind: error.kind, message: error.message } });
+    const fastifyError = error;
+    if (fastifyError.validation) {
+        // Request validation: name the field that is wrong.
+        const first = fastifyError.validation[0];
+        const path = first?.instancePath
+            ? first.instancePath.slice(1).replaceAll("/", ".")
+            : first?.params?.missingProperty;
+        const field = [fastifyError.validationContext, path].filter(Boolean).join(".");
+        return reply.status(400).send({
+            error: {
+                kind: "input",
+                message: `${field ? `\`${field}\` ` : ""}${first?.message ?? "is invalid"}`,
+                place: { field },
+            },
+        });
+    }
+    if (fastifyError.statusCode && fastifyError.statusCode < 500) {
+        return reply.status(fastifyError.statusCode).send({
+            error: {
+                kind: fastifyError.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? "too_large" : "input",
+                message: fastifyError.message,
+            },
+        });
+    }
+    request.log.error({ err: error }, "internal error");
+    return reply.status(500).send({
+        error: {
+            kind: "internal",
+            message: "internal error; the server log has the detail (request id in x-request-id)",
+        },
+    });
+}
+//# sourceMappingURL=http-errors.js.map

@@ -1,0 +1,111 @@
+import { Type } from "@sinclair/typebox";
+import { createToken, parseRole } from "../../service/tokens.js";
+import { principalOf } from "../auth.js";
+import { errorResponses, Loose } from "../schemas.js";
+const TokenView = Type.Object({
+    name: Type.String(),
+    role: Type.String(),
+    tenants: Type.Union([Type.Array(Type.String()), Type.Null()]),
+    createdAt: Type.String(),
+    revokedAt: Type.Union([Type.String(), Type.Null()]),
+});
+/** Tokens and the audit log: store-wide, role `admin`. */
+export function registerAdmin(app, gatehouse, onRevoke) {
+    const access = { role: "admin", tenant: "store" };
+    app.post("/v1/tokens", {
+        config: { access },
+        schema: {
+            summary: "Create a token; its secret is in this response only",
+            tags: ["tokens"],
+            body: Type.Object({
+                name: Type.String({ maxLength: 63 }),
+                role: Type.String(),
+                tenants: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
+            }, { additionalProperties: false }),
+            response: {
+                200: Type.Object({
+                    name: Type.String(),
+                    role: Type.String(),
+                    tenants: Type.Union([Type.Array(Type.String()), Type.Null()]),
+                    secret: Type.String(),
+                }),
+                ...errorResponses,
+            },
+        },
+    }, async (request) => {
+        const { token, secret } = await createToken(gatehouse.store, {
+            name: request.body.name,
+            role: parseRole(request.body.role),
+            tenants: request.body.tenants ?? null,
+            actor: principalOf(request),
+        });
+        return {
+            name: token.name,
+            role: token.role,
+            tenants: token.tenants ? [...token.tenants] : null,
+            secret,
+        };
+    });
+    app.get("/v1/tokens", {
+        config: { access },
+        schema: {
+            summary: "List tokens (never their secrets)",
+            tags: ["tokens"],
+            response: { 200: Type.Object({ tokens: Type.Array(TokenView) }), ...errorResponses },
+        },
+    }, async () => ({ tokens: await gatehouse.store.listTokens() }));
+    app.delete("/v1/tokens/:name", {
+        config: { access },
+        schema: {
+            summary: "Revoke a token",
+            tags: ["tokens"],
+            params: Type.Object({ name: Type.String() }),
+            response: { 200: TokenView, ...errorResponses },
+        },
+    }, async (request) => {
+        const token = await gatehouse.store.revokeToken(request.params.name, {
+            actor: principalOf(request),
+            action: "token.revoke",
+            tenant: null,
+            target: `token:${request.params.name}`,
+            reason: null,
+            details: null,
+        });
+        onRevoke();
+        return token;
+    });
+    app.get("/v1/audit", {
+        config: { access },
+        schema: {
+            summary: "The audit log, oldest first, filtered",
+            tags: ["audit"],
+            querystring: Type.Object({
+                actor: Type.Optional(Type.String()),
+                action: Type.Optional(Type.String()),
+                tenant: Type.Optional(Type.String()),
+                since: Type.Optional(Type.String()),
+                until: Type.Optional(Type.String()),
+                limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+            }),
+            response: { 200: Type.Object({ records: Type.Array(Loose) }), ...errorResponses },
+        },
+    }, async (request) => ({
+        records: await gatehouse.store.listAudit({ ...request.query, limit: request.query.limit ?? 1000 }),
+    }));
+    app.get("/v1/audit/verify", {
+        config: { access },
+        schema: {
+            summary: "Check the audit log's hash chain; names the first record edited, removed or reordered",
+            tags: ["audit"],
+            response: {
+                200: Type.Object({
+                    ok: Type.Boolean(),
+                    checked: Type.Integer(),
+                    firstBad: Type.Optional(Type.Object({ seq: Type.Integer(), problem: Type.String(), message: Type.String() })),
+                }),
+                ...errorResponses,
+            },
+        },
+    }, async () => gatehouse.store.verifyAudit());
+}
+//# sourceMappingURL=admin.js.map

@@ -1,0 +1,193 @@
+import { Type } from "@sinclair/typebox";
+import { parseChangeFile } from "../../changes/change-file.js";
+import { GatehouseError } from "../../model/errors.js";
+import { changeSummaryJson, planJson } from "../../service/change-json.js";
+import { parseFilter } from "../../service/filter-text.js";
+import { pathTenant, principalOf } from "../auth.js";
+import { errorResponses, IdParams, Loose, Revision, TenantParams } from "../schemas.js";
+/** Changes: propose, plan, approve, apply, revert; restore; guards. */
+export function registerChanges(app, gatehouse) {
+    /** A change's routes act on the change's tenant, which the token must be allowed. */
+    const changeTenant = async (request) => {
+        // Authentication runs before validation, so the id is still the text of the path.
+        const id = Number(request.params.id);
+        if (!Number.isSafeInteger(id) || id < 1)
+            return undefined;
+        return (await gatehouse.store.getChange(id))?.tenant;
+    };
+    const idRoute = (role) => ({ access: { role, tenant: changeTenant } });
+    app.post("/v1/tenants/:tenant/changes", {
+        config: { access: { role: "propose", tenant: pathTenant } },
+        schema: {
+            summary: "Propose a change (the text of a change file, YAML); the change's own `tenant:` must match the path",
+            tags: ["changes"],
+            params: TenantParams,
+            body: Type.Object({ file: Type.String({ maxLength: 20_000_000 }) }, { additionalProperties: false }),
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async (request) => {
+        const file = parseChangeFile(request.body.file, "change");
+        const tenant = request.params.tenant;
+        if (file.tenant !== undefined && file.tenant !== tenant) {
+            throw new GatehouseError("input", `the change file names tenant \`${file.tenant}\` but was sent for \`${tenant}\``, { field: "file" });
+        }
+        const record = await gatehouse.changes.propose(file, { tenant, actor: principalOf(request) });
+        return changeSummaryJson(record);
+    });
+    app.get("/v1/changes", {
+        config: {
+            access: { role: "check", tenant: (request) => request.query.tenant },
+        },
+        schema: {
+            summary: "List changes, newest first",
+            tags: ["changes"],
+            querystring: Type.Object({
+                tenant: Type.Optional(Type.String()),
+                state: Type.Optional(Type.String()),
+                limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+            }),
+            response: { 200: Type.Object({ changes: Type.Array(Loose) }), ...errorResponses },
+        },
+    }, async (request) => {
+        const allowed = request.principal?.tenants ?? null;
+        const rows = await gatehouse.store.listChanges({
+            ...(request.query.tenant ? { tenant: request.query.tenant } : {}),
+            ...(request.query.state ? { state: request.query.state } : {}),
+            limit: request.query.limit ?? 100,
+        });
+        // A token limited to tenants sees their changes only.
+        return {
+            changes: rows.filter((c) => allowed === null || allowed.includes(c.tenant)).map(changeSummaryJson),
+        };
+    });
+    app.get("/v1/changes/:id", {
+        config: idRoute("check"),
+        schema: {
+            summary: "A change, its plan and its history",
+            tags: ["changes"],
+            params: IdParams,
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async (request) => {
+        const change = await gatehouse.changes.get(request.params.id);
+        const history = await gatehouse.store.listAudit({ target: `change:${change.id}` });
+        return {
+            ...changeSummaryJson(change),
+            spec: change.spec,
+            plan: change.plan,
+            approvals: change.approvals,
+            history,
+        };
+    });
+    app.post("/v1/changes/:id/plan", {
+        config: idRoute("propose"),
+        schema: {
+            summary: "Plan a change: exactly who gains and who loses access",
+            tags: ["changes"],
+            params: IdParams,
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async (request) => {
+        const { change, plan } = await gatehouse.changes.plan(request.params.id, {
+            actor: principalOf(request),
+        });
+        return planJson(change, plan);
+    });
+    app.post("/v1/changes/:id/approve", {
+        config: idRoute("approve"),
+        schema: {
+            summary: "Approve a planned change (never by its author)",
+            tags: ["changes"],
+            params: IdParams,
+            body: Type.Optional(Type.Object({ comment: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false })),
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async (request) => {
+        const comment = request.body?.comment;
+        const { change, plan } = await gatehouse.changes.approve(request.params.id, {
+            actor: principalOf(request),
+            ...(comment ? { comment } : {}),
+        });
+        return planJson(change, plan);
+    });
+    app.post("/v1/changes/:id/apply", {
+        config: idRoute("propose"),
+        schema: {
+            summary: "Apply a planned change as one new revision",
+            tags: ["changes"],
+            params: IdParams,
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async (request) => {
+        const { change, plan, revision } = await gatehouse.changes.apply(request.params.id, {
+            actor: principalOf(request),
+        });
+        return { id: change.id, state: change.state, revision, ...(plan.purge ? { purge: plan.purge } : {}) };
+    });
+    app.post("/v1/changes/:id/revert", {
+        config: idRoute("propose"),
+        schema: {
+            summary: "Revert an applied change: its exact inverse, planned and applied",
+            tags: ["changes"],
+            params: IdParams,
+            body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false })),
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async (request) => {
+        const reason = request.body?.reason;
+        const { revert, plan, applied } = await gatehouse.changes.revert(request.params.id, {
+            actor: principalOf(request),
+            ...(reason ? { reason } : {}),
+        });
+        return { ...planJson(revert, plan), applied, revertOf: request.params.id };
+    });
+    app.post("/v1/tenants/:tenant/restore", {
+        config: { access: { role: "propose", tenant: pathTenant } },
+        schema: {
+            summary: "Propose the change that brings live relationships back to a past revision",
+            tags: ["changes"],
+            params: TenantParams,
+            body: Type.Object({
+                toRevision: Revision,
+                resource: Type.Optional(Type.String()),
+                relation: Type.Optional(Type.String()),
+                subject: Type.Optional(Type.String()),
+                reason: Type.Optional(Type.String()),
+            }, { additionalProperties: false }),
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async (request) => {
+        const b = request.body;
+        const record = await gatehouse.changes.restore(request.params.tenant, b.toRevision, parseFilter(b.resource, b.relation, b.subject), {
+            actor: principalOf(request),
+            ...(b.reason ? { reason: b.reason } : {}),
+        });
+        return changeSummaryJson(record);
+    });
+    app.get("/v1/guards", {
+        config: { access: { role: "check", tenant: () => undefined } },
+        schema: {
+            summary: "The guards in force",
+            tags: ["guards"],
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async () => {
+        const version = await gatehouse.store.readGuards();
+        return version ?? { version: null, default: true };
+    });
+    app.put("/v1/guards", {
+        config: { access: { role: "admin", tenant: "store" } },
+        schema: {
+            summary: "Write a new version of the guards (a guards file, YAML)",
+            tags: ["guards"],
+            body: Type.Object({ guards: Type.String({ maxLength: 1_000_000 }) }, { additionalProperties: false }),
+            response: { 200: Type.Object({ version: Type.Integer() }), ...errorResponses },
+        },
+    }, async (request) => ({
+        version: await gatehouse.changes.writeGuards(request.body.guards, {
+            actor: principalOf(request),
+            file: "guards",
+        }),
+    }));
+}
+//# sourceMappingURL=changes.js.map

@@ -1,0 +1,157 @@
+import { Type } from "@sinclair/typebox";
+import { GatehouseError } from "../../model/errors.js";
+import { formatRelationship, parseRelationship } from "../../model/relationship.js";
+import { parseFilter } from "../../service/filter-text.js";
+import { runValidationFile } from "../../service/validate.js";
+import { parseValidationFile } from "../../service/validation-file.js";
+import { pathTenant, principalOf } from "../auth.js";
+import { errorResponses, Loose, Revision, TenantParams, TupleText } from "../schemas.js";
+const MAX_UPDATES = 10_000;
+/** Schema, relationships, import and validation files. */
+export function registerData(app, gatehouse) {
+    app.get("/v1/schema", {
+        config: { access: { role: "check", tenant: () => undefined } },
+        schema: {
+            summary: "The current schema",
+            tags: ["schema"],
+            response: {
+                200: Type.Object({
+                    schema: Type.Union([Type.String(), Type.Null()]),
+                    version: Type.Union([Type.Integer(), Type.Null()]),
+                    revision: Type.Union([Type.Integer(), Type.Null()]),
+                }),
+                ...errorResponses,
+            },
+        },
+    }, async () => {
+        const version = await gatehouse.readSchema();
+        return {
+            schema: version?.text ?? null,
+            version: version?.version ?? null,
+            revision: version?.revision ?? null,
+        };
+    });
+    app.put("/v1/schema", {
+        config: { access: { role: "admin", tenant: "store" } },
+        schema: {
+            summary: "Write a new schema version",
+            tags: ["schema"],
+            body: Type.Object({ schema: Type.String({ maxLength: 1_000_000 }) }, { additionalProperties: false }),
+            response: {
+                200: Type.Object({ version: Type.Integer(), revision: Type.Integer() }),
+                ...errorResponses,
+            },
+        },
+    }, async (request) => {
+        const version = await gatehouse.writeSchema(request.body.schema, {
+            actor: principalOf(request),
+            file: "schema",
+        });
+        return { version: version.version, revision: version.revision };
+    });
+    app.post("/v1/tenants/:tenant/relationships", {
+        config: { access: { role: "write", tenant: pathTenant } },
+        schema: {
+            summary: "Create, touch or delete relationships, all or nothing, as one revision",
+            tags: ["relationships"],
+            params: TenantParams,
+            body: Type.Object({
+                updates: Type.Array(Type.Object({
+                    operation: Type.Union([
+                        Type.Literal("create"),
+                        Type.Literal("touch"),
+                        Type.Literal("delete"),
+                    ]),
+                    relationship: TupleText,
+                }, { additionalProperties: false }), { minItems: 1, maxItems: MAX_UPDATES }),
+            }, { additionalProperties: false }),
+            response: {
+                200: Type.Object({
+                    revision: Type.Integer(),
+                    created: Type.Array(Type.String()),
+                    deleted: Type.Array(Type.String()),
+                }),
+                ...errorResponses,
+            },
+        },
+    }, async (request) => {
+        const updates = request.body.updates.map((u, i) => ({
+            operation: u.operation,
+            relationship: parseRelationship(u.relationship, { field: `updates[${i}].relationship` }),
+        }));
+        const result = await gatehouse.writeRelationships(request.params.tenant, updates, {
+            actor: principalOf(request),
+        });
+        return {
+            revision: result.revision,
+            created: result.created.map(formatRelationship),
+            deleted: result.deleted.map(formatRelationship),
+        };
+    });
+    app.get("/v1/tenants/:tenant/relationships", {
+        config: { access: { role: "check", tenant: pathTenant } },
+        schema: {
+            summary: "Read live relationships, optionally as of a past revision",
+            tags: ["relationships"],
+            params: TenantParams,
+            querystring: Type.Object({
+                resource: Type.Optional(Type.String({ description: "type or type:id" })),
+                relation: Type.Optional(Type.String()),
+                subject: Type.Optional(Type.String({ description: "type, type:id or type:id#relation" })),
+                atRevision: Type.Optional(Revision),
+                limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+            }),
+            response: {
+                200: Type.Object({
+                    relationships: Type.Array(Type.Object({ relationship: Type.String(), createdRevision: Type.Integer() })),
+                }),
+                ...errorResponses,
+            },
+        },
+    }, async (request) => {
+        const q = request.query;
+        const rows = await gatehouse.readRelationships(request.params.tenant, parseFilter(q.resource, q.relation, q.subject), { atRevision: q.atRevision, limit: q.limit ?? 1000 });
+        return {
+            relationships: rows.map((r) => ({
+                relationship: formatRelationship(r),
+                createdRevision: r.createdRevision,
+            })),
+        };
+    });
+    app.post("/v1/tenants/:tenant/import", {
+        config: { access: { role: "write", tenant: pathTenant } },
+        schema: {
+            summary: "Import relationships (one tuple a line), all or nothing",
+            tags: ["relationships"],
+            params: TenantParams,
+            body: Type.Object({ relationships: Type.String({ description: "one `resource#relation@subject` a line" }) }, { additionalProperties: false }),
+            response: {
+                200: Type.Object({ revision: Type.Integer(), created: Type.Integer() }),
+                ...errorResponses,
+            },
+        },
+    }, async (request) => {
+        const result = await gatehouse.importRelationships(request.params.tenant, request.body.relationships, {
+            actor: principalOf(request),
+            file: "relationships",
+        });
+        return { revision: result.revision, created: result.created.length };
+    });
+    app.post("/v1/validate", {
+        config: { access: { role: "check", tenant: () => undefined } },
+        schema: {
+            summary: "Run a SpiceDB validation file (YAML) in memory",
+            tags: ["schema"],
+            body: Type.Object({ file: Type.String({ description: "the validation file's text" }) }, { additionalProperties: false }),
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async (request) => {
+        const report = runValidationFile(parseValidationFile(request.body.file, "file", {
+            readFile: () => {
+                throw new GatehouseError("input", "`schemaFile` cannot be read over HTTP: put the schema in the file", { field: "file" });
+            },
+        }));
+        return { ok: report.failures.length === 0, ...report };
+    });
+}
+//# sourceMappingURL=data.js.map

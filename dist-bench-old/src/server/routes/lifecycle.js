@@ -1,0 +1,95 @@
+import { Type } from "@sinclair/typebox";
+import { proposalJson } from "../../service/change-json.js";
+import { pathTenant, principalOf } from "../auth.js";
+import { errorResponses, Loose, ObjectText, TenantParams } from "../schemas.js";
+/**
+ * Subject and tenant lifecycle: soft delete, restore, merge and purge proposals (each answers
+ * with the proposed change, which the change routes plan, approve and apply), and the retention
+ * window. A purge's export bundle goes to the server's export directory: a client never names a
+ * path on the server's disk.
+ */
+export function registerLifecycle(app, gatehouse, exportDir) {
+    const Reason = Type.Optional(Type.String({ maxLength: 2000 }));
+    const SubjectBody = Type.Object({ subject: { ...ObjectText, description: "the subject, `type:id`" }, reason: Reason }, { additionalProperties: false });
+    const ReasonBody = Type.Optional(Type.Object({ reason: Reason }, { additionalProperties: false }));
+    const propose = { access: { role: "propose", tenant: pathTenant } };
+    const operations = {
+        delete: "Propose the soft deletion of every live relationship of",
+        restore: "Propose bringing back exactly what the applied deletions removed of",
+        purge: "After the retention window: write an export bundle and propose removing for good what the deletion removed of",
+    };
+    for (const [operation, summary] of Object.entries(operations)) {
+        const run = async (scope, tenant, target, actor, reason) => {
+            const options = { tenant, actor, ...(reason ? { reason } : {}) };
+            if (operation === "purge") {
+                const { change, purge } = await gatehouse.lifecycle.purge(scope, target, { ...options, exportDir });
+                return proposalJson(change, purge);
+            }
+            return proposalJson(await gatehouse.lifecycle[operation](scope, target, options));
+        };
+        app.post(`/v1/tenants/:tenant/subjects/${operation}`, {
+            config: propose,
+            schema: {
+                summary: `${summary} a subject (every relationship where it is the resource or the subject)`,
+                tags: ["lifecycle"],
+                params: TenantParams,
+                body: SubjectBody,
+                response: { 200: Loose, ...errorResponses },
+            },
+        }, async (request) => run("subject", request.params.tenant, request.body.subject, principalOf(request), request.body.reason));
+        app.post(`/v1/tenants/:tenant/lifecycle/${operation}`, {
+            config: propose,
+            schema: {
+                summary: `${summary} a whole tenant`,
+                tags: ["lifecycle"],
+                params: TenantParams,
+                body: ReasonBody,
+                response: { 200: Loose, ...errorResponses },
+            },
+        }, async (request) => run("tenant", request.params.tenant, request.params.tenant, principalOf(request), request.body?.reason));
+    }
+    app.post("/v1/tenants/:tenant/subjects/merge", {
+        config: propose,
+        schema: {
+            summary: "Propose moving every relationship of a duplicate subject onto the real one (intent merge)",
+            tags: ["lifecycle"],
+            params: TenantParams,
+            body: Type.Object({
+                from: { ...ObjectText, description: "the duplicate, `type:id`" },
+                into: { ...ObjectText, description: "the real subject, `type:id`" },
+                reason: Reason,
+            }, { additionalProperties: false }),
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async (request) => proposalJson(await gatehouse.lifecycle.merge(request.body.from, request.body.into, {
+        tenant: request.params.tenant,
+        actor: principalOf(request),
+        ...(request.body.reason ? { reason: request.body.reason } : {}),
+    })));
+    const Retention = Type.Object({
+        days: Type.Integer(),
+        setBy: Type.Union([Type.String(), Type.Null()]),
+        setAt: Type.Union([Type.String(), Type.Null()]),
+    });
+    app.get("/v1/retention", {
+        config: { access: { role: "check", tenant: () => undefined } },
+        schema: {
+            summary: "The retention window: how long deleted data stays restorable before a purge",
+            tags: ["lifecycle"],
+            response: { 200: Retention, ...errorResponses },
+        },
+    }, async () => gatehouse.lifecycle.retention());
+    app.put("/v1/retention", {
+        config: { access: { role: "admin", tenant: "store" } },
+        schema: {
+            summary: "Set the retention window of the store (audited)",
+            tags: ["lifecycle"],
+            body: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 36_500 }), reason: Reason }, { additionalProperties: false }),
+            response: { 200: Retention, ...errorResponses },
+        },
+    }, async (request) => gatehouse.lifecycle.setRetention(request.body.days, {
+        actor: principalOf(request),
+        ...(request.body.reason ? { reason: request.body.reason } : {}),
+    }));
+}
+//# sourceMappingURL=lifecycle.js.map

@@ -1,0 +1,91 @@
+import { Type } from "@sinclair/typebox";
+import { rolloutJson, rolloutStatusJson } from "../../rollout/rollout-json.js";
+import { principalOf } from "../auth.js";
+import { errorResponses, Loose } from "../schemas.js";
+/** Which schema answered, as every query response says: `{version}` or `{candidate: changeId}`. */
+export const SchemaAnswerType = Type.Union([
+    Type.Object({ version: Type.Integer() }, { additionalProperties: false }),
+    Type.Object({ candidate: Type.Integer() }, { additionalProperties: false }),
+]);
+const TenantList = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+    minItems: 1,
+    maxItems: 10_000,
+});
+const Percent = Type.Integer({ minimum: 1, maximum: 100 });
+const Reason = Type.String({ minLength: 1, maxLength: 10_000 });
+/**
+ * Staged rollouts. A rollout changes which schema answers tenants across the store, so start
+ * and promote (which may apply the change) need `admin` on the whole store; a rollback only
+ * returns tenants to the active schema, which an `approve` token may do in an emergency.
+ */
+export function registerRollout(app, gatehouse) {
+    app.post("/v1/rollout/start", {
+        config: { access: { role: "admin", tenant: "store" } },
+        schema: {
+            summary: "Start a staged rollout of a planned model change to some tenants",
+            tags: ["rollout"],
+            body: Type.Object({
+                changeId: Type.Integer({ minimum: 1 }),
+                tenants: Type.Optional(TenantList),
+                percent: Type.Optional(Percent),
+                margin: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+                windowSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+                minChecks: Type.Optional(Type.Integer({ minimum: 1 })),
+                reason: Type.Optional(Reason),
+            }, { additionalProperties: false }),
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async (request) => {
+        const body = request.body;
+        const record = await gatehouse.rollouts.start(body.changeId, {
+            actor: principalOf(request),
+            reason: body.reason,
+            tenants: body.tenants,
+            percent: body.percent,
+            monitor: { margin: body.margin, windowSeconds: body.windowSeconds, minChecks: body.minChecks },
+        });
+        return rolloutJson(record);
+    });
+    app.post("/v1/rollout/promote", {
+        config: { access: { role: "admin", tenant: "store" } },
+        schema: {
+            summary: "Widen the running rollout: to the given step, the next one, or all (applies the change)",
+            tags: ["rollout"],
+            body: Type.Object({
+                tenants: Type.Optional(TenantList),
+                percent: Type.Optional(Percent),
+                all: Type.Optional(Type.Boolean()),
+                reason: Type.Optional(Reason),
+            }, { additionalProperties: false }),
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async (request) => {
+        const body = request.body ?? {};
+        const { rollout, applied } = await gatehouse.rollouts.promote({
+            actor: principalOf(request),
+            reason: body.reason,
+            tenants: body.tenants,
+            percent: body.percent,
+            all: body.all,
+        });
+        return { ...rolloutJson(rollout), ...(applied ? { revision: applied.revision } : {}) };
+    });
+    app.post("/v1/rollout/rollback", {
+        config: { access: { role: "approve", tenant: "store" } },
+        schema: {
+            summary: "Roll the running rollout back: every tenant is answered by the active schema again",
+            tags: ["rollout"],
+            body: Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false }),
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async (request) => rolloutJson(await gatehouse.rollouts.rollback({ actor: principalOf(request), reason: request.body?.reason })));
+    app.get("/v1/rollout", {
+        config: { access: { role: "check", tenant: "store" } },
+        schema: {
+            summary: "The newest rollout: step, tenants answered by the candidate, monitor windows, why it ended",
+            tags: ["rollout"],
+            response: { 200: Loose, ...errorResponses },
+        },
+    }, async () => rolloutStatusJson(await gatehouse.rollouts.status()));
+}
+//# sourceMappingURL=rollout.js.map

@@ -1,0 +1,98 @@
+import { Type } from "@sinclair/typebox";
+import { principalOf } from "../auth.js";
+import { errorResponses } from "../schemas.js";
+/** The shape shadow reports and replays share (`DivergenceReport`). */
+export const DivergenceReportFields = {
+    checks: Type.Integer({ description: "checks observed (shadow) or decisions replayed (replay)" }),
+    since: Type.Union([Type.String(), Type.Null()]),
+    until: Type.Union([Type.String(), Type.Null()]),
+    candidate: Type.Object({ change: Type.Integer() }),
+    wouldBlock: Type.Integer({ description: "checks the active schema allows and the candidate denies" }),
+    wouldAllow: Type.Integer({ description: "checks the active schema denies and the candidate allows" }),
+    byPermission: Type.Array(Type.Object({
+        tenant: Type.String(),
+        permission: Type.String({ description: "`type#permission`" }),
+        wouldBlock: Type.Integer(),
+        wouldAllow: Type.Integer(),
+    })),
+    divergences: Type.Array(Type.Object({
+        tenant: Type.String(),
+        resource: Type.String(),
+        permission: Type.String(),
+        subject: Type.String(),
+        active: Type.Boolean(),
+        candidate: Type.Boolean(),
+        count: Type.Integer(),
+    })),
+    truncated: Type.Boolean({
+        description: "more distinct checks diverged than are listed (the counts are complete)",
+    }),
+};
+const SessionView = Type.Object({
+    session: Type.Integer(),
+    candidate: Type.Object({ change: Type.Integer() }),
+    running: Type.Boolean(),
+    since: Type.String(),
+    until: Type.Union([Type.String(), Type.Null()]),
+    startedBy: Type.String(),
+    stoppedBy: Type.Union([Type.String(), Type.Null()]),
+});
+function sessionView(s) {
+    return {
+        session: s.id,
+        candidate: { change: s.changeId },
+        running: s.stoppedAt === null,
+        since: s.startedAt,
+        until: s.stoppedAt,
+        startedBy: s.startedBy,
+        stoppedBy: s.stoppedBy,
+    };
+}
+const Reason = Type.Optional(Type.String({ maxLength: 2000 }));
+/**
+ * Shadow evaluation: store-wide (a candidate schema is evaluated for every tenant), so these
+ * need a token not limited to tenants. Starting and stopping change no answer, but they are
+ * administrative acts, audited, and need `propose`; reading the report needs `check`.
+ */
+export function registerShadow(app, gatehouse) {
+    app.post("/v1/shadow/start", {
+        config: { access: { role: "propose", tenant: "store" } },
+        schema: {
+            summary: "Start evaluating a model change's schema beside the active one on every check",
+            tags: ["rollout"],
+            body: Type.Object({ change: Type.Integer({ minimum: 1 }), reason: Reason }, { additionalProperties: false }),
+            response: { 200: SessionView, ...errorResponses },
+        },
+    }, async (request) => sessionView(await gatehouse.shadow.start(request.body.change, {
+        actor: principalOf(request),
+        reason: request.body.reason,
+    })));
+    app.post("/v1/shadow/stop", {
+        config: { access: { role: "propose", tenant: "store" } },
+        schema: {
+            summary: "Stop shadow evaluation (its report stays readable)",
+            tags: ["rollout"],
+            body: Type.Optional(Type.Object({ reason: Reason }, { additionalProperties: false })),
+            response: { 200: SessionView, ...errorResponses },
+        },
+    }, async (request) => sessionView(await gatehouse.shadow.stop({ actor: principalOf(request), reason: request.body?.reason })));
+    app.get("/v1/shadow", {
+        config: { access: { role: "check", tenant: "store" } },
+        schema: {
+            summary: "The shadow report: who would be blocked, who would be let in, out of how many checks",
+            tags: ["rollout"],
+            querystring: Type.Object({ session: Type.Optional(Type.Integer({ minimum: 1 })) }),
+            response: {
+                200: Type.Object({
+                    session: Type.Integer(),
+                    running: Type.Boolean(),
+                    startedBy: Type.String(),
+                    stoppedBy: Type.Union([Type.String(), Type.Null()]),
+                    ...DivergenceReportFields,
+                }),
+                ...errorResponses,
+            },
+        },
+    }, async (request) => gatehouse.shadow.report({ session: request.query.session }));
+}
+//# sourceMappingURL=shadow.js.map

@@ -1,0 +1,71 @@
+import { Type } from "@sinclair/typebox";
+/**
+ * Request and response shapes, as JSON Schema (TypeBox): Fastify validates requests against
+ * them, serialises responses with them, and the OpenAPI document is generated from them.
+ * Objects, subjects and relationships travel in SpiceDB's tuple syntax.
+ */
+export const ObjectText = Type.String({
+    description: "an object, `type:id`",
+    examples: ["document:readme"],
+    maxLength: 2200,
+});
+export const SubjectText = Type.String({
+    description: "a subject, `type:id`, `type:id#relation` or `type:*`",
+    examples: ["user:ann", "group:eng#member"],
+    maxLength: 2200,
+});
+export const TupleText = Type.String({
+    description: "a relationship, `type:id#relation@type:id[#relation]`",
+    examples: ["document:readme#viewer@group:eng#member"],
+    maxLength: 4500,
+});
+export const Name = Type.String({
+    description: "a relation or permission name",
+    minLength: 1,
+    maxLength: 64,
+    examples: ["view"],
+});
+export const Revision = Type.Integer({ minimum: 0, description: "a store revision" });
+export const TenantParams = Type.Object({
+    tenant: Type.String({ minLength: 1, maxLength: 64, description: "tenant name" }),
+});
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, description: "change id" }) });
+export const Consistency = {
+    atLeastRevision: Type.Optional(Type.Integer({ minimum: 0, description: "answer at this revision or newer (read your writes)" })),
+};
+export const ErrorResponse = Type.Object({
+    error: Type.Object({
+        kind: Type.String({
+            description: "input, not_found, conflict, refused, unavailable, limit, unauthenticated, forbidden, internal",
+        }),
+        message: Type.String(),
+        place: Type.Optional(Type.Unknown()),
+        details: Type.Optional(Type.Array(Type.Unknown())),
+    }),
+}, { $id: "Error" });
+export const CheckBody = Type.Object({
+    resource: ObjectText,
+    permission: Name,
+    subject: SubjectText,
+    explain: Type.Optional(Type.Boolean()),
+    ...Consistency,
+}, { additionalProperties: false });
+export const CheckItem = Type.Object({ resource: ObjectText, permission: Name, subject: SubjectText }, { additionalProperties: false });
+export const MAX_BATCH = 10_000;
+export const AccessRowSchema = Type.Object({
+    tenant: Type.String(),
+    resource: Type.String(),
+    permission: Type.String(),
+    subject: Type.String(),
+    except: Type.Optional(Type.Array(Type.String())),
+});
+/** Anything else: documented loosely, passed through as it is. */
+export const Loose = Type.Object({}, { additionalProperties: true });
+export const errorResponses = {
+    400: ErrorResponse,
+    401: ErrorResponse,
+    403: ErrorResponse,
+    404: ErrorResponse,
+    409: ErrorResponse,
+};
+//# sourceMappingURL=schemas.js.map

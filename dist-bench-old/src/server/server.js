@@ -1,0 +1,113 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, {} from "fastify";
+import { CONSOLE_PAGE } from "../console/page.js";
+import { installAuth } from "./auth.js";
+import { sendError } from "./http-errors.js";
+import { Metrics } from "./metrics.js";
+import { registerRolloutMetrics } from "./rollout-metrics.js";
+import { registerAdmin } from "./routes/admin.js";
+import { registerChanges } from "./routes/changes.js";
+import { registerData } from "./routes/data.js";
+import { registerDecisions } from "./routes/decisions.js";
+import { registerIncident } from "./routes/incident.js";
+import { registerLifecycle } from "./routes/lifecycle.js";
+import { registerQueries } from "./routes/queries.js";
+import { registerReplay } from "./routes/replay.js";
+import { registerRollout } from "./routes/rollout.js";
+import { registerShadow } from "./routes/shadow.js";
+import { ShadowMetrics } from "./shadow-metrics.js";
+import { isWorker, shareMetrics } from "./workers.js";
+/**
+ * The HTTP API: JSON routes over the same operations as the CLI, token authentication with
+ * roles, an OpenAPI document at `/openapi.json` (browsable at `/docs`), Prometheus metrics at
+ * `/metrics`, and health at `/healthz` and `/readyz`.
+ */
+export async function buildServer(gatehouse, options = {}) {
+    const logger = options.logger === false || options.logger === undefined
+        ? false
+        : {
+            level: options.logger === true ? "info" : (options.logger.level ?? "info"),
+            ...(options.logger !== true && options.logger.stream ? { stream: options.logger.stream } : {}),
+            // Secrets must never reach the logs.
+            redact: {
+                paths: ["req.headers.authorization", "req.headers.cookie", "res.body.secret"],
+                censor: "[redacted]",
+            },
+        };
+    const app = Fastify({
+        logger,
+        bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024,
+        requestIdHeader: "x-request-id",
+        genReqId: () => crypto.randomUUID(),
+        ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: false } },
+    });
+    app.addHook("onRequest", (request, reply, done) => {
+        reply.header("x-request-id", request.id);
+        done();
+    });
+    app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+    app.setNotFoundHandler((request, reply) => reply.status(404).send({
+        error: {
+            kind: "not_found",
+            message: `no route ${request.method} ${request.url}; the API is described at /openapi.json`,
+        },
+    }));
+    await app.register(swagger, {
+        openapi: {
+            info: {
+                title: "Gatehouse",
+                version: "0.1.0",
+                description: "Authorization with every permission change planned, reviewed and reversible.",
+            },
+            components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+            security: [{ bearer: [] }],
+        },
+    });
+    await app.register(swaggerUi, { routePrefix: "/docs" });
+    const metrics = new Metrics();
+    metrics.install(app);
+    // One of several workers (`serve --workers N`): /metrics reports all of them, not this one.
+    const metricsText = isWorker() ? shareMetrics(metrics.registry) : () => metrics.registry.metrics();
+    new ShadowMetrics(metrics.registry, gatehouse.shadow);
+    const auth = installAuth(app, gatehouse.store);
+    registerQueries(app, gatehouse, metrics);
+    registerData(app, gatehouse);
+    registerChanges(app, gatehouse);
+    registerLifecycle(app, gatehouse, options.exportDir ?? "./gatehouse-exports");
+    registerAdmin(app, gatehouse, () => auth.forget());
+    registerRollout(app, gatehouse);
+    registerRolloutMetrics(metrics.registry, gatehouse.rollouts);
+    gatehouse.rollouts.onPollError = (error) => app.log.error({ err: error }, "reading the rollout state failed");
+    registerShadow(app, gatehouse);
+    registerReplay(app, gatehouse);
+    registerDecisions(app, gatehouse);
+    registerIncident(app, gatehouse);
+    app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+    app.get("/console", { schema: { hide: true } }, async (_request, reply) => reply
+        .header("content-type", "text/html; charset=utf-8")
+        .header("content-security-policy", "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'")
+        .send(CONSOLE_PAGE));
+    app.get("/", { schema: { hide: true } }, async (_request, reply) => reply.redirect("/console"));
+    app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
+    app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
+        try {
+            const head = await gatehouse.store.headRevision();
+            const schema = await gatehouse.readSchema();
+            return { ready: true, revision: gatehouse.revision, head, schema: schema?.version ?? null };
+        }
+        catch (error) {
+            return reply.status(503).send({ ready: false, error: error.message });
+        }
+    });
+    app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+        reply.header("content-type", metrics.registry.contentType);
+        return metricsText();
+    });
+    // Follow revisions written by other processes and nodes, so indexes stay current between requests.
+    const stopFollowing = gatehouse.store.watch(() => {
+        gatehouse.catchUp().catch((error) => app.log.error({ err: error }, "catching up with the store failed"));
+    });
+    return { app, metrics, stopFollowing };
+}
+//# sourceMappingURL=server.js.map

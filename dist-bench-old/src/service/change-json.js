@@ -1,0 +1,50 @@
+/** The JSON shapes of changes and plans, the same through the CLI (`--json`) and the HTTP API. */
+export function changeSummaryJson(c) {
+    return {
+        id: c.id,
+        tenant: c.tenant,
+        intent: c.intent,
+        state: c.state,
+        reason: c.reason,
+        author: c.author,
+        createdAt: c.createdAt,
+        baseRevision: c.baseRevision,
+        appliedRevision: c.appliedRevision,
+        revertOf: c.revertOf,
+        revertedBy: c.revertedBy,
+    };
+}
+/** A lifecycle proposal (subject or tenant delete, restore, merge, purge) as both surfaces answer it. */
+export function proposalJson(c, purge) {
+    return {
+        id: c.id,
+        tenant: c.tenant,
+        intent: c.intent,
+        state: c.state,
+        reason: c.reason,
+        ...(purge ? { purge } : {}),
+    };
+}
+export function planJson(c, plan) {
+    return {
+        id: c.id,
+        tenant: c.tenant,
+        intent: c.intent,
+        state: c.state,
+        baseRevision: plan.baseRevision,
+        data: plan.data,
+        changedPermissions: plan.changedPermissions,
+        summary: plan.summary,
+        gained: plan.gained,
+        lost: plan.lost,
+        guards: plan.guards.map((g) => ({ name: g.name, kind: g.kind, passed: g.passed, message: g.message })),
+        approvals: plan.approvals,
+        blocked: plan.blocked,
+        blockedBecause: plan.blockedBecause,
+        conflicts: plan.conflicts,
+        ...(plan.deletion ? { deletion: plan.deletion } : {}),
+        ...(plan.merge ? { merge: plan.merge } : {}),
+        ...(plan.purge ? { purge: plan.purge } : {}),
+    };
+}
+//# sourceMappingURL=change-json.js.map

@@ -1,0 +1,479 @@
+/**
+ * SpiceDB validation files (`zed validate FILE.yaml`, the playground's export format):
+ *
+ * ```yaml
+ * schema: |-            # or `schemaFile: other.zed`, relative to this file
+ *   definition user {}
+ *   definition document { relation reader: user }
+ * relationships: |-     # one tuple a line; blank lines and `//` comment lines are skipped
+ *   document:readme#reader@user:ann
+ * assertions:
+ *   assertTrue: ["document:readme#reader@user:ann"]
+ *   assertFalse: []
+ * validation:           # expected relations: every subject, and the paths that reach it
+ *   document:readme#reader:
+ *     - "[user:ann] is <document:readme#reader>"
+ * ```
+ *
+ * Every item carries its 1-based line and column in the YAML file so that a wrong tuple, a failed
+ * assertion or a schema error can be shown where the user wrote it. All problems of a file are
+ * reported together as one `GatehouseError("input")` whose `details` lists each of them.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, normalize, relative, sep } from "node:path";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, } from "yaml";
+import { Diagnostics, GatehouseError } from "../model/errors.js";
+import { RELATION_NAME } from "../model/names.js";
+import { ELLIPSIS, parseObject, parseRelationship, parseSubject, WILDCARD_ID, } from "../model/relationship.js";
+const TOP_LEVEL_KEYS = ["schema", "schemaFile", "relationships", "assertions", "validation"];
+const ASSERTION_KEYS = ["assertTrue", "assertFalse"];
+/** Reads and parses a validation file from disk. */
+export function loadValidationFile(path, options = {}) {
+    let text;
+    try {
+        text = readFileSync(path, "utf8");
+    }
+    catch (e) {
+        throw new GatehouseError("input", `cannot read validation file: ${e.message}`, { file: path });
+    }
+    return parseValidationFile(text, path, options);
+}
+/**
+ * Parses the text of a validation file. `file` names the file in errors and is the base for a
+ * relative `schemaFile`. Throws one `GatehouseError("input")` listing every problem found.
+ */
+export function parseValidationFile(text, file, options = {}) {
+    return new Parser(text, file, options).parse();
+}
+class Parser {
+    text;
+    file;
+    options;
+    lineCounter = new LineCounter();
+    diagnostics = new Diagnostics();
+    sourceLines;
+    constructor(text, file, options) {
+        this.text = text;
+        this.file = file;
+        this.options = options;
+        this.sourceLines = text.split(/\r?\n/);
+    }
+    parse() {
+        const doc = parseDocument(this.text, {
+            lineCounter: this.lineCounter,
+            keepSourceTokens: true,
+            prettyErrors: false,
+            uniqueKeys: true,
+        });
+        for (const e of doc.errors) {
+            const message = e.code === "MULTIPLE_DOCS" ? "a validation file holds one YAML document" : e.message;
+            this.error(`invalid YAML: ${message}`, this.placeAt(e.pos[0]));
+        }
+        this.diagnostics.throwIfAny(this.summary());
+        const root = doc.contents;
+        let schema;
+        let relationships = [];
+        let assertTrue = [];
+        let assertFalse = [];
+        let validation = [];
+        if (!isMap(root)) {
+            this.error("expected a mapping with the keys `schema` (or `schemaFile`), `relationships`, `assertions`, `validation`", root ? this.placeOf(root) : this.fileOnly());
+            this.diagnostics.throwIfAny(this.summary());
+            throw new Error("unreachable");
+        }
+        const pairs = new Map();
+        for (const pair of root.items) {
+            const key = pair.key;
+            const name = isScalar(key) ? String(key.value) : undefined;
+            if (name === undefined || !TOP_LEVEL_KEYS.includes(name)) {
+                this.error(`unknown key \`${name ?? "?"}\`: expected one of ${TOP_LEVEL_KEYS.map((k) => `\`${k}\``).join(", ")}`, this.placeOf(key));
+                continue;
+            }
+            pairs.set(name, pair);
+        }
+        const schemaPair = pairs.get("schema");
+        const schemaFilePair = pairs.get("schemaFile");
+        if (schemaPair && schemaFilePair && !isEmpty(schemaPair.value) && !isEmpty(schemaFilePair.value)) {
+            this.error("only one of `schema` and `schemaFile` may be given", this.placeOf(schemaFilePair.key));
+        }
+        else if (schemaFilePair && !isEmpty(schemaFilePair.value)) {
+            schema = this.schemaFile(schemaFilePair);
+        }
+        else if (schemaPair) {
+            schema = this.schema(schemaPair);
+        }
+        else {
+            this.error("missing `schema` (or `schemaFile`)", { ...this.fileOnly(), line: 1, column: 1 });
+        }
+        const relationshipsPair = pairs.get("relationships");
+        if (relationshipsPair)
+            relationships = this.relationships(relationshipsPair);
+        const assertionsPair = pairs.get("assertions");
+        if (assertionsPair)
+            [assertTrue, assertFalse] = this.assertions(assertionsPair);
+        const validationPair = pairs.get("validation");
+        if (validationPair)
+            validation = this.validation(validationPair);
+        this.diagnostics.throwIfAny(this.summary());
+        return {
+            file: this.file,
+            schema: schema,
+            relationships,
+            assertTrue,
+            assertFalse,
+            validation,
+        };
+    }
+    // ---- sections ----
+    schema(pair) {
+        const value = pair.value;
+        if (isEmpty(value)) {
+            const p = this.placeOf(pair.key);
+            return { text: "", file: this.file, line: p.line, column: p.column, positions: [] };
+        }
+        if (!isScalar(value) || typeof value.value !== "string") {
+            this.error("`schema` must be a string (use a block scalar such as `schema: |-`)", this.placeOf(value));
+            return undefined;
+        }
+        const text = value.value;
+        const positions = this.linePositions(value, text);
+        const first = positions[0] ?? this.contentStart(value);
+        return { text, file: this.file, line: first.line, column: first.column, positions };
+    }
+    schemaFile(pair) {
+        const value = pair.value;
+        if (!isScalar(value) || typeof value.value !== "string") {
+            this.error("`schemaFile` must be a path", this.placeOf(value));
+            return undefined;
+        }
+        const name = value.value;
+        const place = this.placeOf(value);
+        const base = this.file === undefined ? "." : dirname(this.file);
+        const path = isAbsolute(name) ? name : join(base, name);
+        const rel = relative(base, normalize(path));
+        if (isAbsolute(name) || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+            this.error(`schema file \`${name}\` is not local: it must be inside the folder of the validation file`, place);
+            return undefined;
+        }
+        let text;
+        try {
+            text = (this.options.readFile ?? ((p) => readFileSync(p, "utf8")))(path);
+        }
+        catch (e) {
+            this.error(`cannot read schema file \`${name}\`: ${e.message}`, place);
+            return undefined;
+        }
+        const positions = text.split("\n").map((_, i) => ({ line: i + 1, column: 1 }));
+        return { text, file: path, line: 1, column: 1, positions };
+    }
+    relationships(pair) {
+        const value = pair.value;
+        if (isEmpty(value))
+            return [];
+        if (!isScalar(value) || typeof value.value !== "string") {
+            this.error("`relationships` must be a string with one relationship a line (use a block scalar such as `relationships: |-`)", this.placeOf(value));
+            return [];
+        }
+        const out = [];
+        const seen = new Map();
+        const lines = value.value.split("\n");
+        const positions = this.linePositions(value, value.value);
+        lines.forEach((line, i) => {
+            const trimmed = line.trim();
+            if (trimmed === "" || trimmed.startsWith("//"))
+                return;
+            const pos = positions[i] ?? this.contentStart(value);
+            const place = this.place(pos);
+            if (value.type === "BLOCK_FOLDED" && /\s/.test(trimmed)) {
+                this.error(`\`${trimmed}\` is several relationships joined into one line: a folded block (\`>\`) joins lines that no blank line separates; use a literal block (\`|\`) or blank lines between relationships`, place);
+                return;
+            }
+            const relationship = this.attempt(() => parseRelationship(line, place));
+            if (!relationship)
+                return;
+            const lead = line.length - line.trimStart().length;
+            const at = { line: pos.line, column: pos.column + lead };
+            const key = formatKey(relationship);
+            const previous = seen.get(key);
+            if (previous !== undefined) {
+                this.error(`repeated relationship \`${trimmed}\` (first on line ${previous})`, this.place(at));
+                return;
+            }
+            seen.set(key, at.line);
+            out.push({ relationship, ...at });
+        });
+        return out;
+    }
+    assertions(pair) {
+        const value = pair.value;
+        const assertTrue = [];
+        const assertFalse = [];
+        if (isEmpty(value))
+            return [assertTrue, assertFalse];
+        if (!isMap(value)) {
+            this.error("`assertions` must be a mapping with `assertTrue` and/or `assertFalse`", this.placeOf(value));
+            return [assertTrue, assertFalse];
+        }
+        for (const item of value.items) {
+            const name = isScalar(item.key) ? String(item.key.value) : undefined;
+            if (name === "assertCaveated") {
+                this.error("`assertCaveated`: caveats are not supported", this.placeOf(item.key));
+                continue;
+            }
+            if (name === undefined || !ASSERTION_KEYS.includes(name)) {
+                this.error(`unknown key \`${name ?? "?"}\` in \`assertions\`: expected \`assertTrue\` or \`assertFalse\``, this.placeOf(item.key));
+                continue;
+            }
+            const target = name === "assertTrue" ? assertTrue : assertFalse;
+            if (isEmpty(item.value))
+                continue;
+            if (!isSeq(item.value)) {
+                this.error(`\`${name}\` must be a list of \`resource#permission@subject\` strings`, this.placeOf(item.value));
+                continue;
+            }
+            for (const entry of item.value.items) {
+                if (!isScalar(entry) || typeof entry.value !== "string") {
+                    this.error(`each \`${name}\` item must be a string \`resource#permission@subject\``, this.placeOf(entry));
+                    continue;
+                }
+                const pos = this.contentStart(entry);
+                if (/\swith\s*\{/.test(entry.value) || entry.value.includes("[")) {
+                    this.error("caveat context in assertions is not supported", this.place(pos));
+                    continue;
+                }
+                const relationship = this.attempt(() => parseRelationship(entry.value, this.place(pos), "permission"));
+                if (relationship)
+                    target.push({ relationship, ...pos });
+            }
+        }
+        return [assertTrue, assertFalse];
+    }
+    validation(pair) {
+        const value = pair.value;
+        const out = [];
+        if (isEmpty(value))
+            return out;
+        if (!isMap(value)) {
+            this.error("`validation` must be a mapping from `resource#permission` to a list of `[subject] is <resource#relation>` strings", this.placeOf(value));
+            return out;
+        }
+        for (const item of value.items) {
+            const key = item.key;
+            if (!isScalar(key) || typeof key.value !== "string") {
+                this.error("each `validation` key must be a string `resource#permission`", this.placeOf(key));
+                continue;
+            }
+            const pos = this.contentStart(key);
+            const onr = this.attempt(() => parseObjectAndRelation(key.value, this.place(pos), "permission"));
+            const subjects = [];
+            if (!isEmpty(item.value)) {
+                if (!isSeq(item.value)) {
+                    this.error("expected a list of `[subject] is <resource#relation>` strings (or nothing)", this.placeOf(item.value));
+                }
+                else {
+                    for (const entry of item.value.items) {
+                        if (!isScalar(entry) || typeof entry.value !== "string") {
+                            this.error("expected a string `[subject] is <resource#relation>`", this.placeOf(entry));
+                            continue;
+                        }
+                        const at = this.contentStart(entry);
+                        const parsed = this.attempt(() => parseExpectedSubject(entry.value, this.place(at)));
+                        if (parsed)
+                            subjects.push({ ...parsed, ...at });
+                    }
+                }
+            }
+            if (onr)
+                out.push({ resource: onr.resource, permission: onr.relation, subjects, ...pos });
+        }
+        return out;
+    }
+    // ---- positions ----
+    /**
+     * Maps each line of a scalar's value to where it starts in the file. Each non-blank value line
+     * is looked up in the scalar's source text after the previous one, which is exact for literal
+     * blocks and plain single-line scalars and finds the starting line for folded ones; blank lines
+     * follow the line before them; anything not found (escapes in quoted strings) falls back to the
+     * scalar's first content position.
+     */
+    linePositions(node, value) {
+        const start = this.contentStart(node);
+        const range = node.range;
+        const from = this.contentOffset(node);
+        const to = range ? range[1] : this.text.length;
+        const source = this.text.slice(0, to);
+        let cursor = from;
+        let previous;
+        const out = [];
+        for (const line of value.split("\n")) {
+            const trimmed = line.trim();
+            const lead = line.length - line.trimStart().length;
+            let pos;
+            if (trimmed === "") {
+                pos = previous ? { line: previous.line + 1, column: start.column } : start;
+            }
+            else {
+                let found = source.indexOf(trimmed, cursor);
+                let length = trimmed.length;
+                if (found < 0) {
+                    // Folded lines are joined with spaces: look for the first word instead.
+                    const word = trimmed.split(/\s+/)[0] ?? trimmed;
+                    found = source.indexOf(word, cursor);
+                    length = word.length;
+                }
+                if (found < 0) {
+                    pos = start;
+                }
+                else {
+                    const lp = this.lineCounter.linePos(found);
+                    pos = { line: lp.line, column: Math.max(1, lp.col - lead) };
+                    cursor = found + length;
+                }
+            }
+            out.push(pos);
+            previous = pos;
+        }
+        return out;
+    }
+    /** Offset of the first character of a scalar's content (after a block header or a quote). */
+    contentOffset(node) {
+        const range = node.range;
+        if (!range)
+            return 0;
+        const token = isScalar(node) ? node.srcToken : undefined;
+        if (token && token.type === "block-scalar") {
+            let offset = token.offset;
+            for (const prop of token.props) {
+                if ("source" in prop)
+                    offset = prop.offset + prop.source.length;
+            }
+            // Skip the block's indentation on its first line.
+            while (offset < this.text.length && (this.text[offset] === " " || this.text[offset] === "\t"))
+                offset++;
+            return offset;
+        }
+        if (isScalar(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE"))
+            return range[0] + 1;
+        return range[0];
+    }
+    contentStart(node) {
+        const lp = this.lineCounter.linePos(this.contentOffset(node));
+        return { line: lp.line, column: lp.col };
+    }
+    // ---- diagnostics ----
+    fileOnly() {
+        return this.file === undefined ? {} : { file: this.file };
+    }
+    place(pos) {
+        const place = { ...this.fileOnly(), line: pos.line, column: pos.column };
+        const snippet = this.sourceLines[pos.line - 1];
+        return snippet === undefined ? place : { ...place, snippet };
+    }
+    placeAt(offset) {
+        const lp = this.lineCounter.linePos(offset);
+        return this.place({ line: lp.line, column: lp.col });
+    }
+    placeOf(node) {
+        if (node && typeof node === "object" && "range" in node && Array.isArray(node.range)) {
+            return this.place(this.contentStart(node));
+        }
+        return this.fileOnly();
+    }
+    error(message, place) {
+        this.diagnostics.add(message, place);
+    }
+    attempt(fn) {
+        try {
+            return fn();
+        }
+        catch (e) {
+            if (e instanceof GatehouseError) {
+                this.diagnostics.errors.push(e);
+                return undefined;
+            }
+            throw e;
+        }
+    }
+    summary() {
+        return `invalid validation file${this.file === undefined ? "" : ` ${this.file}`}`;
+    }
+}
+function isEmpty(node) {
+    if (node === null || node === undefined)
+        return true;
+    return isScalar(node) && (node.value === null || node.value === undefined);
+}
+function formatKey(r) {
+    const s = r.subject;
+    return `${r.resource.type}:${r.resource.id}#${r.relation}@${s.type}:${s.id}#${s.relation ?? ELLIPSIS}`;
+}
+function shift(place, offset) {
+    if (!place)
+        return undefined;
+    return { ...place, column: (place.column ?? 1) + offset };
+}
+/** `document:first#writer` */
+export function parseObjectAndRelation(text, place, relationWord = "relation") {
+    const trimmed = text.trim();
+    const p = shift(place, text.indexOf(trimmed));
+    const hash = trimmed.indexOf("#");
+    if (hash < 0) {
+        throw new GatehouseError("input", `invalid \`${trimmed}\`: expected \`type:id#${relationWord}\``, p);
+    }
+    const resource = parseObject(trimmed.slice(0, hash), p, "resource");
+    const relation = trimmed.slice(hash + 1);
+    if (!RELATION_NAME.test(relation)) {
+        throw new GatehouseError("input", `invalid ${relationWord} name \`${relation}\` in \`${trimmed}\`: expected lowercase letters, digits and \`_\`, 3 to 64 characters`, shift(p, hash + 1));
+    }
+    return { resource, relation };
+}
+const SUBJECT_PART = /\[(.*)\]/;
+const SUBJECT_WITH_EXCLUSIONS = /^([^\]\s]+)(\[\.\.\.\])?(\s+-\s+\{([^}]+)\})?$/;
+const RESOURCE_PART = /<([^>]+)>/g;
+/**
+ * Parses an expected-relations string: `[user:tom] is <document:first#writer>/<document:first#reader>`,
+ * `[user:*] is <...>`, `[user:* - {user:bob, user:sue}] is <...>`, `[group:eng#member] is <...>`.
+ */
+export function parseExpectedSubject(text, place) {
+    const m = SUBJECT_PART.exec(text);
+    if (!m || m[1] === undefined) {
+        throw new GatehouseError("input", `invalid expected subject \`${text}\`: expected \`[subject] is <resource#relation>\``, place);
+    }
+    const inner = m[1];
+    const innerStart = m.index + 1;
+    const subjectText = inner.trim();
+    const subjectPlace = shift(place, innerStart + inner.indexOf(subjectText));
+    const parts = SUBJECT_WITH_EXCLUSIONS.exec(subjectText);
+    if (!parts || parts[1] === undefined) {
+        throw new GatehouseError("input", `invalid subject \`[${subjectText}]\`: expected \`[type:id]\`, \`[type:id#relation]\`, \`[type:*]\` or \`[type:* - {type:id, ...}]\``, subjectPlace);
+    }
+    if (parts[2] !== undefined) {
+        throw new GatehouseError("input", `caveated subject \`[${subjectText}]\`: caveats are not supported`, subjectPlace);
+    }
+    const subject = parseSubject(parts[1], subjectPlace);
+    const excluded = [];
+    if (parts[4] !== undefined) {
+        if (subject.id !== WILDCARD_ID) {
+            throw new GatehouseError("input", `invalid subject \`[${subjectText}]\`: only a wildcard \`type:*\` can have exclusions`, subjectPlace);
+        }
+        const listStart = subjectText.indexOf("{") + 1;
+        let offset = listStart;
+        for (const piece of parts[4].split(",")) {
+            const name = piece.trim();
+            const piecePlace = shift(subjectPlace, offset + piece.indexOf(name));
+            offset += piece.length + 1;
+            if (name.endsWith("[...]")) {
+                throw new GatehouseError("input", `caveated exclusion \`${name}\`: caveats are not supported`, piecePlace);
+            }
+            excluded.push(parseSubject(name, piecePlace));
+        }
+    }
+    const resources = [];
+    const after = m.index + m[0].length;
+    for (const r of text.slice(after).matchAll(RESOURCE_PART)) {
+        const body = r[1] ?? "";
+        resources.push(parseObjectAndRelation(body, shift(place, after + r.index + 1)));
+    }
+    return { subject, excluded, resources };
+}
+//# sourceMappingURL=validation-file.js.map

@@ -1,0 +1,360 @@
+import { inputError } from "../../model/errors.js";
+import { checkTenant, OBJECT_ID } from "../../model/names.js";
+import { WILDCARD_ID } from "../../model/relationship.js";
+import { checkDecision } from "./decision-rows.js";
+import { checkLimit, checkTime } from "./input-checks.js";
+import { subjectRelationColumn } from "./tuples.js";
+/**
+ * The decision log is stored as pages of up to `PAGE_SIZE` decisions, one row each, rather than
+ * one row per decision: a row per check cost the check path about a fifth of its throughput
+ * (BENCHMARKS.md), a page about one percent. A page's columns bound what it holds (sequence
+ * numbers, times, revisions), so that a read only decodes pages that can match; its body is a
+ * text shared by both backends, made of `FIELDS` numbers per decision:
+ *
+ *   seqOffset, at, tenant, resourceType, resourceId, permission, subjectType, subjectId,
+ *   subjectRelation, allowed, revision
+ *
+ * where the text fields are indexes into a list of strings (checks repeat tenants, types,
+ * permissions and times), `allowed` is 0 or 1 and `seqOffset` is the record's sequence number
+ * minus the page's first. Offsets are stored, not implied, so that a purge can drop the oldest
+ * records of a page and the others keep their numbers. Two encodings of that body:
+ *
+ * - `v2` (written now; see `encodeBody`): the numbers as 16-bit words in base64 and the strings
+ *   joined by newlines (no stored field can hold one). Writing JSON numbers was most of what
+ *   the log cost per check once checks got fast; this is a few memory copies, and smaller.
+ * - JSON (pages written before, and any page whose numbers do not fit 16 bits):
+ *   `{"s": [strings...], "d": [numbers...]}`.
+ */
+export const PAGE_SIZE = 1_000;
+/** Fields per decision in a page body's `d`. */
+const FIELDS = 11;
+/**
+ * What earlier records showed to be valid, field by field. Checks repeat a handful of tenants,
+ * types and permissions and a time per millisecond, so checking a record is a few lookups in
+ * small sets and the id pattern, instead of every pattern and a new error-place closure:
+ * validation was half of what the log cost. The sets are shared by every store in the process
+ * and emptied if they ever grow large.
+ */
+const known = {
+    at: "",
+    tenants: new Set(),
+    types: new Set(),
+    /** permissions and subject relations: the same form, which a type's `prefix/` would break */
+    relations: new Set(),
+};
+const KNOWN_MAX = 200_000;
+function knownId(id) {
+    // The pattern, not a set: matching a short id costs less than looking it up among many.
+    return typeof id === "string" && OBJECT_ID.test(id);
+}
+/** Whether every field is one earlier records showed valid (or an id of the valid form). */
+function knownValid(record) {
+    if (typeof record !== "object" || record === null)
+        return false;
+    const { resource, subject } = record;
+    return (typeof record.allowed === "boolean" &&
+        Number.isSafeInteger(record.revision) &&
+        record.revision >= 0 &&
+        record.at === known.at &&
+        known.tenants.has(record.tenant) &&
+        known.relations.has(record.permission) &&
+        typeof resource === "object" &&
+        resource !== null &&
+        typeof subject === "object" &&
+        subject !== null &&
+        known.types.has(resource.type) &&
+        known.types.has(subject.type) &&
+        (subject.relation === undefined || known.relations.has(subject.relation)) &&
+        knownId(resource.id) &&
+        (subject.id === WILDCARD_ID || knownId(subject.id)));
+}
+/** Checks every record (a batch is all or nothing) before any page is made. */
+export function checkDecisions(records) {
+    for (const set of [known.tenants, known.types, known.relations])
+        if (set.size > KNOWN_MAX)
+            set.clear();
+    for (let i = 0; i < records.length; i++) {
+        const record = records[i];
+        if (knownValid(record))
+            continue;
+        // The full check names the first bad field; a record that passes teaches the sets.
+        checkDecision(record, i);
+        known.at = record.at;
+        known.tenants.add(record.tenant);
+        known.types.add(record.resource.type);
+        known.types.add(record.subject.type);
+        known.relations.add(record.permission);
+        if (record.subject.relation !== undefined)
+            known.relations.add(record.subject.relation);
+    }
+}
+/**
+ * Encodes records numbered `firstSeq`, `firstSeq + 1`, ... into pages. The records must have
+ * been checked with `checkDecisions`.
+ */
+export function encodePages(records, firstSeq) {
+    const pages = [];
+    for (let start = 0; start < records.length; start += PAGE_SIZE) {
+        const end = Math.min(records.length, start + PAGE_SIZE);
+        const base = firstSeq + start;
+        pages.push(encodePage(records.slice(start, end), base, (i) => base + i));
+    }
+    return pages;
+}
+/**
+ * Encodes records (ascending by number; `seqOf(i)` is the i-th one's) into one page whose
+ * offsets count from `baseSeq`.
+ */
+export function encodePage(records, baseSeq, seqOf) {
+    const strings = [];
+    const index = new Map();
+    const at = (text) => {
+        let i = index.get(text);
+        if (i === undefined) {
+            i = strings.length;
+            strings.push(text);
+            index.set(text, i);
+        }
+        return i;
+    };
+    const encoded = new Array(records.length * FIELDS);
+    let firstAt = records[0].at;
+    let lastAt = firstAt;
+    let minRevision = records[0].revision;
+    let maxRevision = minRevision;
+    let n = 0;
+    // Consecutive checks mostly share their time, tenant, types and permission: compare with the
+    // previous record's before hashing into the dictionary.
+    let previous;
+    let atIndex = 0;
+    let tenantIndex = 0;
+    let resourceTypeIndex = 0;
+    let permissionIndex = 0;
+    let subjectTypeIndex = 0;
+    let relationIndex = 0;
+    let subjectIdIndex = 0;
+    // Object ids are mostly distinct within a page: appended as they come (a subject's repeated
+    // in a row once), rather than hashed into the dictionary, which cost more than it saved.
+    const push = (text) => strings.push(text) - 1;
+    for (let i = 0; i < records.length; i++) {
+        const record = records[i];
+        const relation = subjectRelationColumn(record.subject.relation);
+        if (previous === undefined) {
+            atIndex = at(record.at);
+            tenantIndex = at(record.tenant);
+            resourceTypeIndex = at(record.resource.type);
+            permissionIndex = at(record.permission);
+            subjectTypeIndex = at(record.subject.type);
+            relationIndex = at(relation);
+            subjectIdIndex = push(record.subject.id);
+        }
+        else {
+            if (record.at !== previous.at)
+                atIndex = at(record.at);
+            if (record.tenant !== previous.tenant)
+                tenantIndex = at(record.tenant);
+            if (record.resource.type !== previous.resource.type)
+                resourceTypeIndex = at(record.resource.type);
+            if (record.permission !== previous.permission)
+                permissionIndex = at(record.permission);
+            if (record.subject.type !== previous.subject.type)
+                subjectTypeIndex = at(record.subject.type);
+            if (relation !== subjectRelationColumn(previous.subject.relation))
+                relationIndex = at(relation);
+            if (record.subject.id !== previous.subject.id)
+                subjectIdIndex = push(record.subject.id);
+        }
+        previous = record;
+        encoded[n++] = seqOf(i) - baseSeq;
+        encoded[n++] = atIndex;
+        encoded[n++] = tenantIndex;
+        encoded[n++] = resourceTypeIndex;
+        encoded[n++] = push(record.resource.id);
+        encoded[n++] = permissionIndex;
+        encoded[n++] = subjectTypeIndex;
+        encoded[n++] = subjectIdIndex;
+        encoded[n++] = relationIndex;
+        encoded[n++] = record.allowed ? 1 : 0;
+        encoded[n++] = record.revision;
+        if (record.at < firstAt)
+            firstAt = record.at;
+        else if (record.at > lastAt)
+            lastAt = record.at;
+        if (record.revision < minRevision)
+            minRevision = record.revision;
+        else if (record.revision > maxRevision)
+            maxRevision = record.revision;
+    }
+    return {
+        baseSeq,
+        firstSeq: seqOf(0),
+        lastSeq: seqOf(records.length - 1),
+        count: records.length,
+        firstAt,
+        lastAt,
+        minRevision,
+        maxRevision,
+        body: encodeBody(strings, encoded, minRevision),
+    };
+}
+const V2 = "v2 ";
+const UINT16 = 0xffff;
+/**
+ * `v2 <minRevision>\n` + the numbers as little-endian uint16, base64 (the revision as its
+ * distance from the page's smallest) + `\n` + the strings joined by `\n`. Every number of a page
+ * of at most PAGE_SIZE checks fits 16 bits unless its revisions span more than 65,535 writes or
+ * a migrated page has wide gaps in its numbers; such a page is written as JSON.
+ */
+function encodeBody(strings, numbers, minRevision) {
+    const words = new Uint16Array(numbers.length);
+    for (let i = 0; i < numbers.length; i += FIELDS) {
+        for (let f = i; f < i + FIELDS - 1; f++) {
+            const value = numbers[f];
+            if (value > UINT16)
+                return JSON.stringify({ s: strings, d: numbers });
+            words[f] = value;
+        }
+        const revision = numbers[i + FIELDS - 1] - minRevision;
+        if (revision > UINT16)
+            return JSON.stringify({ s: strings, d: numbers });
+        words[i + FIELDS - 1] = revision;
+    }
+    const bytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
+    if (!LITTLE_ENDIAN)
+        bytes.swap16();
+    return `${V2}${minRevision}\n${bytes.toString("base64")}\n${strings.join("\n")}`;
+}
+function decodeBody(body) {
+    if (!body.startsWith(V2))
+        return JSON.parse(body);
+    const header = body.indexOf("\n");
+    const minRevision = Number(body.slice(V2.length, header));
+    const end = body.indexOf("\n", header + 1);
+    const bytes = Buffer.from(body.slice(header + 1, end), "base64");
+    const numbers = new Array(bytes.length >>> 1);
+    for (let i = 0; i < numbers.length; i++) {
+        const value = bytes.readUInt16LE(i * 2);
+        numbers[i] = i % FIELDS === FIELDS - 1 ? value + minRevision : value;
+    }
+    return { s: body.slice(end + 1).split("\n"), d: numbers };
+}
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** The records of one page, in sequence order. */
+export function decodePage(baseSeq, body) {
+    const { s, d } = decodeBody(body);
+    const records = new Array(d.length / FIELDS);
+    for (let i = 0, n = 0; n < d.length; i++, n += FIELDS) {
+        const relation = s[d[n + 8]];
+        const type = s[d[n + 6]];
+        const id = s[d[n + 7]];
+        records[i] = {
+            seq: baseSeq + d[n],
+            at: s[d[n + 1]],
+            tenant: s[d[n + 2]],
+            resource: { type: s[d[n + 3]], id: s[d[n + 4]] },
+            permission: s[d[n + 5]],
+            subject: relation === "" ? { type, id } : { type, id, relation },
+            allowed: d[n + 9] === 1,
+            revision: d[n + 10],
+        };
+    }
+    return records;
+}
+function checkRevisionBound(value, field) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+        throw inputError(`invalid ${field} \`${value}\`: expected a whole number, 0 or more`, { field });
+    }
+    return value;
+}
+/** Refuses a malformed filter before anything is read, naming the field. */
+export function checkDecisionFilter(filter) {
+    if (filter.tenant !== undefined)
+        checkTenant(filter.tenant, { field: "tenant" });
+    if (filter.allowed !== undefined && typeof filter.allowed !== "boolean")
+        throw inputError("invalid allowed: expected true or false", { field: "allowed" });
+    if (filter.since !== undefined)
+        checkTime(filter.since, "since");
+    if (filter.until !== undefined)
+        checkTime(filter.until, "until");
+    if (filter.fromRevision !== undefined)
+        checkRevisionBound(filter.fromRevision, "fromRevision");
+    if (filter.toRevision !== undefined)
+        checkRevisionBound(filter.toRevision, "toRevision");
+    if (filter.afterSeq !== undefined)
+        checkRevisionBound(filter.afterSeq, "afterSeq");
+    if (filter.limit !== undefined)
+        checkLimit(filter.limit, "limit");
+}
+/**
+ * The page-level part of a filter, as conditions on a page's bounds (`?`-free: the caller adds
+ * its placeholders). Times compare as text, as UTC ISO times sort; `since` is inclusive and
+ * `until` exclusive, revision bounds both inclusive.
+ */
+export function pageConditions(filter) {
+    const conditions = [];
+    if (filter.afterSeq !== undefined)
+        conditions.push({ column: "last_seq", op: ">", value: filter.afterSeq });
+    if (filter.since !== undefined)
+        conditions.push({ column: "last_at", op: ">=", value: filter.since });
+    if (filter.until !== undefined)
+        conditions.push({ column: "first_at", op: "<", value: filter.until });
+    if (filter.fromRevision !== undefined)
+        conditions.push({ column: "max_revision", op: ">=", value: filter.fromRevision });
+    if (filter.toRevision !== undefined)
+        conditions.push({ column: "min_revision", op: "<=", value: filter.toRevision });
+    return conditions;
+}
+/** Whether one record matches the whole filter (`limit` aside). */
+export function matchesDecision(record, filter) {
+    if (filter.afterSeq !== undefined && record.seq <= filter.afterSeq)
+        return false;
+    if (filter.tenant !== undefined && record.tenant !== filter.tenant)
+        return false;
+    if (filter.permission !== undefined && record.permission !== filter.permission)
+        return false;
+    if (filter.allowed !== undefined && record.allowed !== filter.allowed)
+        return false;
+    if (filter.resource !== undefined &&
+        (record.resource.type !== filter.resource.type || record.resource.id !== filter.resource.id))
+        return false;
+    if (filter.subject !== undefined &&
+        (record.subject.type !== filter.subject.type ||
+            record.subject.id !== filter.subject.id ||
+            subjectRelationColumn(record.subject.relation) !== subjectRelationColumn(filter.subject.relation)))
+        return false;
+    if (filter.since !== undefined && record.at < filter.since)
+        return false;
+    if (filter.until !== undefined && !(record.at < filter.until))
+        return false;
+    if (filter.fromRevision !== undefined && record.revision < filter.fromRevision)
+        return false;
+    if (filter.toRevision !== undefined && record.revision > filter.toRevision)
+        return false;
+    return true;
+}
+/** What a purge does to one page: delete it whole, keep it, or rewrite it with the younger records. */
+export function purgePage(page, olderThan) {
+    const records = decodePage(page.baseSeq, page.body);
+    const kept = records.filter((record) => !(record.at < olderThan));
+    const removed = records.length - kept.length;
+    if (removed === 0)
+        return { removed, rewritten: "keep" };
+    if (kept.length === 0)
+        return { removed, rewritten: null };
+    return { removed, rewritten: encodePage(kept, page.baseSeq, (i) => kept[i].seq) };
+}
+/** A page's columns in the order of `decision_pages` (both stores insert them so). */
+export function pageValues(page) {
+    return [
+        page.baseSeq,
+        page.firstSeq,
+        page.lastSeq,
+        page.count,
+        page.firstAt,
+        page.lastAt,
+        page.minRevision,
+        page.maxRevision,
+        page.body,
+    ];
+}
+//# sourceMappingURL=decision-pages.js.map

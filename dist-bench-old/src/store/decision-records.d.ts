@@ -1,0 +1,50 @@
+import type { ObjectRef, SubjectRef } from "../model/relationship.js";
+import type { Revision } from "./store.js";
+/**
+ * The decision log: checks as they were answered, for forensics ("who used this access while the
+ * bad change was live?") and for replaying real traffic against a candidate schema. Records are
+ * written in batches, off the check path, and purged after a retention window; they are evidence
+ * of what happened, so they are never updated.
+ */
+export interface DecisionRecord {
+    /** 1, 2, 3 ... in the order written, store-wide. */
+    readonly seq: number;
+    /** When the check was answered (UTC ISO time), not when the record was written. */
+    readonly at: string;
+    readonly tenant: string;
+    readonly resource: ObjectRef;
+    readonly permission: string;
+    readonly subject: SubjectRef;
+    readonly allowed: boolean;
+    /** The revision the answer was computed at. */
+    readonly revision: Revision;
+}
+export type NewDecision = Omit<DecisionRecord, "seq">;
+/** Selects decisions; every field is optional and fields combine with AND. */
+export interface DecisionFilter {
+    readonly tenant?: string | undefined;
+    readonly resource?: ObjectRef | undefined;
+    readonly permission?: string | undefined;
+    /** The exact subject asked about (`group:eng#member` is not `group:eng`). */
+    readonly subject?: SubjectRef | undefined;
+    readonly allowed?: boolean | undefined;
+    /** Inclusive, UTC ISO time (a date alone means its midnight). */
+    readonly since?: string | undefined;
+    /** Exclusive, so that consecutive windows neither overlap nor leave a gap. */
+    readonly until?: string | undefined;
+    /** Inclusive: answers computed at this revision or later. */
+    readonly fromRevision?: Revision | undefined;
+    /** Inclusive: answers computed at this revision or earlier. */
+    readonly toRevision?: Revision | undefined;
+    /** Only records after this sequence number, for reading a long log page by page. */
+    readonly afterSeq?: number | undefined;
+    readonly limit?: number | undefined;
+}
+export interface DecisionStore {
+    /** Appends records in one transaction (all or none); returns how many were written. */
+    appendDecisions(records: readonly NewDecision[]): Promise<number>;
+    /** Oldest first (by sequence number). */
+    listDecisions(filter?: DecisionFilter): Promise<DecisionRecord[]>;
+    /** Deletes records answered before `olderThan` (UTC ISO time); returns how many. */
+    purgeDecisions(olderThan: string): Promise<number>;
+}

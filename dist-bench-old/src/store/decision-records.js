@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=decision-records.js.map

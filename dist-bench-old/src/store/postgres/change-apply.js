@@ -1,0 +1,66 @@
+import { GatehouseError, inputError } from "../../model/errors.js";
+import { checkTenant } from "../../model/names.js";
+import { checkId } from "../common/input-checks.js";
+import { checkRegionObjects } from "../common/region-checks.js";
+import { planUpdates } from "../common/write-plan.js";
+import { writeUpdates } from "./relationship-writes.js";
+import { checkRevision, notAfter } from "./revisions.js";
+import { checkRegionFresh } from "./stale-region.js";
+/**
+ * Applies a change in one transaction, as SQLite does: the staleness check, the relationship
+ * updates and the schema as one new revision, the change's new state and its audit record. The
+ * revision counter is locked first (then the audit head), so no other node can write between
+ * the check and the commit, and each statement after the lock sees every earlier commit (READ
+ * COMMITTED takes a new snapshot per statement). Any error rolls everything back, the revision
+ * number included.
+ */
+export async function applyChange(parts, input) {
+    const { db, revisions, schemas, changes, audit } = parts;
+    const id = checkId(input.changeId, "changeId");
+    checkTenant(input.tenant, { field: "tenant" });
+    const planned = planUpdates(input.updates);
+    if (input.schema !== null && typeof input.schema !== "string") {
+        throw inputError("the schema must be text or null", { field: "schema" });
+    }
+    if (planned.length === 0 && input.schema === null) {
+        throw inputError(`change ${id} has nothing to apply: no relationship updates and no schema`, {
+            field: "updates",
+        });
+    }
+    checkRegionObjects(input.region.objects);
+    return db.transaction(async (sql) => {
+        const head = await revisions.lock(sql);
+        await audit.lock(sql);
+        const change = await changes.require(sql, id, "changeId");
+        if (change.tenant !== input.tenant) {
+            throw inputError(`change ${id} belongs to tenant \`${change.tenant}\`, not \`${input.tenant}\``, {
+                field: "tenant",
+            });
+        }
+        // Two appliers racing on one change: the second one finds it applied here, under the lock.
+        if (change.appliedRevision !== null) {
+            throw new GatehouseError("conflict", `change ${id} was already applied at revision ${change.appliedRevision}`);
+        }
+        checkRevision(input.region.baseRevision);
+        notAfter(input.region.baseRevision, head);
+        await checkRegionFresh(sql, schemas, input);
+        const revision = await revisions.next(sql, input.tenant, "change", {
+            actor: input.actor,
+            reason: input.reason ?? undefined,
+        });
+        const { created, deleted } = planned.length > 0
+            ? await writeUpdates(sql, input.tenant, revision, planned)
+            : { created: [], deleted: [] };
+        const schemaVersion = input.schema === null
+            ? null
+            : await schemas.insert(sql, revision, input.schema, parts.now(), input.actor);
+        await changes.markApplied(sql, id, revision, {
+            created,
+            deleted,
+            schemaVersion: schemaVersion?.version ?? null,
+        });
+        await audit.append(sql, input.audit, revision);
+        return { revision, created, deleted, schemaVersion, change: await changes.require(sql, id) };
+    });
+}
+//# sourceMappingURL=change-apply.js.map

@@ -1,0 +1,66 @@
+import { checkDecisionFilter, checkDecisions, decodePage, encodePages, matchesDecision, pageConditions, pageValues, purgePage, } from "../common/decision-pages.js";
+import { checkTime } from "../common/input-checks.js";
+export const INSERT_PAGE = `INSERT INTO decision_pages
+  (base_seq, first_seq, last_seq, count, first_at, last_at, min_revision, max_revision, body)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+/** Pages read per round trip while listing: a limit is usually met within the first few. */
+const PAGES_PER_READ = 20;
+/**
+ * The decision log's pages (`common/decision-pages.ts`). Sequence numbers come from the
+ * `decision` row of `counters`: its row lock orders appends from every node, and a purge of the
+ * newest pages never lets a number be given twice.
+ */
+export class DecisionTable {
+    async append(sql, records) {
+        checkDecisions(records);
+        if (records.length === 0)
+            return 0;
+        const [row] = await sql.rows("UPDATE counters SET value = value + $1 WHERE name = 'decision' RETURNING value", [records.length]);
+        const first = Number(row[0]) - records.length + 1;
+        for (const page of encodePages(records, first))
+            await sql.run(INSERT_PAGE, pageValues(page));
+        return records.length;
+    }
+    async list(sql, filter) {
+        checkDecisionFilter(filter);
+        const conditions = pageConditions(filter);
+        const found = [];
+        const limit = filter.limit ?? Number.POSITIVE_INFINITY;
+        let after = -1;
+        for (;;) {
+            const params = [after, ...conditions.map((c) => c.value)];
+            const where = ["base_seq > $1", ...conditions.map((c, i) => `${c.column} ${c.op} $${i + 2}`)];
+            const pages = await sql.rows(`SELECT base_seq, body FROM decision_pages WHERE ${where.join(" AND ")} ORDER BY base_seq LIMIT ${PAGES_PER_READ}`, params);
+            for (const [baseSeq, body] of pages) {
+                for (const record of decodePage(Number(baseSeq), body)) {
+                    if (!matchesDecision(record, filter))
+                        continue;
+                    found.push(record);
+                    if (found.length >= limit)
+                        return found;
+                }
+                after = Number(baseSeq);
+            }
+            if (pages.length < PAGES_PER_READ)
+                return found;
+        }
+    }
+    async purge(sql, olderThan) {
+        checkTime(olderThan, "olderThan");
+        const [whole] = await sql.rows("WITH gone AS (DELETE FROM decision_pages WHERE last_at < $1 RETURNING count) SELECT coalesce(sum(count), 0)::bigint FROM gone", [olderThan]);
+        let removed = Number(whole[0]);
+        // Pages that straddle the cutoff lose their older records and keep the others' numbers.
+        const straddling = await sql.rows("SELECT base_seq, body FROM decision_pages WHERE first_at < $1 FOR UPDATE", [olderThan]);
+        for (const [baseSeq, body] of straddling) {
+            const outcome = purgePage({ baseSeq: Number(baseSeq), body }, olderThan);
+            removed += outcome.removed;
+            if (outcome.rewritten === "keep")
+                continue;
+            await sql.run("DELETE FROM decision_pages WHERE base_seq = $1", [baseSeq]);
+            if (outcome.rewritten !== null)
+                await sql.run(INSERT_PAGE, pageValues(outcome.rewritten));
+        }
+        return removed;
+    }
+}
+//# sourceMappingURL=decision-table.js.map

@@ -1,0 +1,420 @@
+import { GatehouseError } from "../../model/errors.js";
+import { auditHash } from "../common/audit-chain.js";
+import { encodePage, PAGE_SIZE, pageValues } from "../common/decision-pages.js";
+import { DECISION_COLUMNS, toDecisionRecord } from "../common/decision-rows.js";
+import { INSERT_PAGE } from "./decision-table.js";
+export const MIGRATIONS = [
+    {
+        version: 1,
+        description: "revisions, tenants, relationships and schema versions",
+        // `counters` holds one row per store-wide sequence. A writer takes the next revision with an
+        // UPDATE of its row, which locks the row until the writer commits: see `revisions.ts`.
+        up: `
+      CREATE TABLE counters (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        value BIGINT NOT NULL
+      );
+      INSERT INTO counters (name, value) VALUES ('revision', 0);
+
+      CREATE TABLE revisions (
+        revision BIGINT PRIMARY KEY,
+        tenant TEXT COLLATE "C",
+        kind TEXT COLLATE "C" NOT NULL,
+        actor TEXT COLLATE "C",
+        reason TEXT,
+        created_at TEXT COLLATE "C" NOT NULL
+      );
+
+      CREATE TABLE tenants (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        first_revision BIGINT NOT NULL REFERENCES revisions (revision)
+      );
+
+      -- The primary key orders a tenant's rows by tuple, which is how reads and scans walk them;
+      -- the trailing created_revision keeps a tuple that was deleted and created again as
+      -- separate rows. '' is SpiceDB's '...' (no subject relation).
+      CREATE TABLE relationships (
+        tenant TEXT COLLATE "C" NOT NULL,
+        resource_type TEXT COLLATE "C" NOT NULL,
+        resource_id TEXT COLLATE "C" NOT NULL,
+        relation TEXT COLLATE "C" NOT NULL,
+        subject_type TEXT COLLATE "C" NOT NULL,
+        subject_id TEXT COLLATE "C" NOT NULL,
+        subject_relation TEXT COLLATE "C" NOT NULL,
+        created_revision BIGINT NOT NULL REFERENCES revisions (revision),
+        deleted_revision BIGINT REFERENCES revisions (revision),
+        PRIMARY KEY (
+          tenant, resource_type, resource_id, relation,
+          subject_type, subject_id, subject_relation, created_revision
+        ),
+        CHECK (deleted_revision IS NULL OR deleted_revision > created_revision)
+      );
+
+      -- INVARIANT: a tuple is live at most once; writes rely on this to detect conflicts.
+      CREATE UNIQUE INDEX relationships_live ON relationships (
+        tenant, resource_type, resource_id, relation, subject_type, subject_id, subject_relation
+      ) WHERE deleted_revision IS NULL;
+
+      CREATE INDEX relationships_by_subject ON relationships (
+        tenant, subject_type, subject_id, subject_relation, resource_type, relation
+      );
+
+      CREATE INDEX relationships_by_created ON relationships (created_revision);
+
+      CREATE INDEX relationships_by_deleted ON relationships (deleted_revision)
+        WHERE deleted_revision IS NOT NULL;
+
+      CREATE TABLE schema_versions (
+        version INTEGER PRIMARY KEY,
+        revision BIGINT NOT NULL UNIQUE REFERENCES revisions (revision),
+        text TEXT NOT NULL,
+        created_at TEXT COLLATE "C" NOT NULL,
+        author TEXT COLLATE "C"
+      );
+    `,
+    },
+    {
+        version: 2,
+        description: "changes, approvals, guards versions and the audit log",
+        // As in SQLite: JSON columns hold relationships in tuple syntax; states and intents are not
+        // CHECKed; base_revision and audit revisions have no foreign key. The audit counter gives
+        // records their seq under a lock, so seq order is commit order (a later hash chain needs it).
+        up: `
+      INSERT INTO counters (name, value) VALUES ('audit', 0);
+
+      CREATE TABLE changes (
+        id BIGINT PRIMARY KEY,
+        tenant TEXT COLLATE "C" NOT NULL,
+        intent TEXT COLLATE "C" NOT NULL,
+        reason TEXT NOT NULL,
+        author TEXT COLLATE "C" NOT NULL,
+        state TEXT COLLATE "C" NOT NULL,
+        spec JSON NOT NULL,
+        created_at TEXT COLLATE "C" NOT NULL,
+        plan JSON,
+        base_revision BIGINT,
+        applied_revision BIGINT REFERENCES revisions (revision),
+        applied JSON,
+        revert_of BIGINT REFERENCES changes (id),
+        reverted_by BIGINT REFERENCES changes (id)
+      );
+
+      CREATE INDEX changes_by_tenant ON changes (tenant, id);
+      CREATE INDEX changes_by_state ON changes (state, id);
+
+      CREATE TABLE approvals (
+        position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        change_id BIGINT NOT NULL REFERENCES changes (id),
+        principal TEXT COLLATE "C" NOT NULL,
+        at TEXT COLLATE "C" NOT NULL,
+        comment TEXT,
+        UNIQUE (change_id, principal)
+      );
+
+      CREATE TABLE guards_versions (
+        version INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        author TEXT COLLATE "C" NOT NULL,
+        created_at TEXT COLLATE "C" NOT NULL
+      );
+
+      -- Append-only: rows are never updated or deleted (a later migration chains them by hash).
+      CREATE TABLE audit_log (
+        seq BIGINT PRIMARY KEY,
+        at TEXT COLLATE "C" NOT NULL,
+        actor TEXT COLLATE "C" NOT NULL,
+        action TEXT COLLATE "C" NOT NULL,
+        tenant TEXT COLLATE "C",
+        target TEXT COLLATE "C" NOT NULL,
+        reason TEXT,
+        revision BIGINT,
+        details JSON
+      );
+
+      CREATE INDEX audit_log_by_target ON audit_log (target);
+      CREATE INDEX audit_log_by_tenant ON audit_log (tenant);
+    `,
+    },
+    {
+        version: 3,
+        description: "API tokens",
+        // As in SQLite: a revoked token stays, and its name is unique among live tokens only.
+        up: `
+      CREATE TABLE tokens (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name TEXT COLLATE "C" NOT NULL,
+        role TEXT COLLATE "C" NOT NULL,
+        tenants JSON,
+        secret_hash TEXT COLLATE "C" NOT NULL UNIQUE,
+        created_at TEXT COLLATE "C" NOT NULL,
+        revoked_at TEXT COLLATE "C"
+      );
+
+      CREATE UNIQUE INDEX tokens_live_name ON tokens (name) WHERE revoked_at IS NULL;
+    `,
+    },
+    {
+        version: 4,
+        description: "the audit log's hash chain and head",
+        // As in SQLite: existing records are chained in seq order, and the head is one row, (seq,
+        // hash) of the last record, moved by every append; it replaces the `audit` counter as the
+        // lock that serializes audited acts and as the source of seqs. Details are hashed as their stored text
+        // (a JSON column keeps it as written). The columns are spelled out so that this migration
+        // means the same after later ones add more.
+        up: async (sql) => {
+            await sql.run(`
+        ALTER TABLE audit_log ADD COLUMN previous_hash TEXT COLLATE "C", ADD COLUMN hash TEXT COLLATE "C";
+        CREATE TABLE audit_head (
+          one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+          seq BIGINT NOT NULL,
+          hash TEXT COLLATE "C"
+        );
+      `);
+            let head = { seq: 0, hash: null };
+            for (;;) {
+                const rows = await sql.rows(`SELECT seq, at, actor, action, tenant, target, reason, revision, details
+           FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000`, [head.seq]);
+                if (rows.length === 0)
+                    break;
+                const seqs = [];
+                const links = [];
+                const hashes = [];
+                for (const [seq, at, actor, action, tenant, target, reason, revision, details] of rows) {
+                    const previousHash = head.hash;
+                    const hash = auditHash({
+                        seq,
+                        at,
+                        actor,
+                        action,
+                        tenant,
+                        target,
+                        reason,
+                        revision,
+                        details,
+                        previousHash,
+                    });
+                    seqs.push(seq);
+                    links.push(previousHash);
+                    hashes.push(hash);
+                    head = { seq, hash };
+                }
+                await sql.run(`UPDATE audit_log SET previous_hash = chain.previous_hash, hash = chain.hash
+           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS chain (seq, previous_hash, hash)
+           WHERE audit_log.seq = chain.seq`, [seqs, links, hashes]);
+            }
+            await sql.run("INSERT INTO audit_head (seq, hash) VALUES ($1, $2)", [head.seq, head.hash]);
+            // The head row is now the audit lock and sequence; a counter left behind would drift.
+            await sql.run("DELETE FROM counters WHERE name = 'audit'");
+        },
+    },
+    {
+        version: 5,
+        description: "decision log",
+        // As in SQLite: the indexes serve the purge and time window, and tenant + revision range reads.
+        up: `
+      CREATE TABLE decisions (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at TEXT COLLATE "C" NOT NULL,
+        tenant TEXT COLLATE "C" NOT NULL,
+        resource_type TEXT COLLATE "C" NOT NULL,
+        resource_id TEXT COLLATE "C" NOT NULL,
+        permission TEXT COLLATE "C" NOT NULL,
+        subject_type TEXT COLLATE "C" NOT NULL,
+        subject_id TEXT COLLATE "C" NOT NULL,
+        subject_relation TEXT COLLATE "C" NOT NULL,
+        allowed BOOLEAN NOT NULL,
+        revision BIGINT NOT NULL
+      );
+
+      CREATE INDEX decisions_by_at ON decisions (at);
+      CREATE INDEX decisions_by_tenant_revision ON decisions (tenant, revision);
+    `,
+    },
+    {
+        version: 7,
+        description: "shadow evaluation",
+        // As in SQLite: one running session at a time; observations are added as increments.
+        up: `
+      CREATE TABLE shadow_sessions (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        change_id BIGINT NOT NULL REFERENCES changes (id),
+        schema_text TEXT NOT NULL,
+        started_at TEXT COLLATE "C" NOT NULL,
+        started_by TEXT COLLATE "C" NOT NULL,
+        stopped_at TEXT COLLATE "C",
+        stopped_by TEXT COLLATE "C",
+        checks BIGINT NOT NULL DEFAULT 0,
+        kept BIGINT NOT NULL DEFAULT 0,
+        truncated BOOLEAN NOT NULL DEFAULT FALSE
+      );
+
+      CREATE UNIQUE INDEX shadow_sessions_one_running ON shadow_sessions ((stopped_at IS NULL))
+        WHERE stopped_at IS NULL;
+
+      CREATE TABLE shadow_counts (
+        session BIGINT NOT NULL REFERENCES shadow_sessions (id),
+        tenant TEXT COLLATE "C" NOT NULL,
+        permission TEXT COLLATE "C" NOT NULL,
+        direction TEXT COLLATE "C" NOT NULL CHECK (direction IN ('would_block', 'would_allow')),
+        count BIGINT NOT NULL,
+        PRIMARY KEY (session, tenant, permission, direction)
+      );
+
+      CREATE TABLE shadow_divergences (
+        session BIGINT NOT NULL REFERENCES shadow_sessions (id),
+        tenant TEXT COLLATE "C" NOT NULL,
+        resource TEXT COLLATE "C" NOT NULL,
+        permission TEXT COLLATE "C" NOT NULL,
+        subject TEXT COLLATE "C" NOT NULL,
+        active BOOLEAN NOT NULL,
+        count BIGINT NOT NULL,
+        PRIMARY KEY (session, tenant, resource, permission, subject, active)
+      );
+    `,
+    },
+    {
+        version: 8,
+        description: "staged rollouts",
+        // As in SQLite: the partial unique index makes "one rollout at a time" hold across nodes.
+        // JSON columns are TEXT so that both backends parse the same text.
+        up: `
+      CREATE TABLE rollouts (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        change_id BIGINT NOT NULL REFERENCES changes (id),
+        state TEXT COLLATE "C" NOT NULL CHECK (state IN ('running', 'completed', 'rolled_back')),
+        step INTEGER NOT NULL,
+        tenants TEXT NOT NULL,
+        percent INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),
+        monitor TEXT NOT NULL,
+        started_at TEXT COLLATE "C" NOT NULL,
+        started_by TEXT NOT NULL,
+        updated_at TEXT COLLATE "C" NOT NULL,
+        ended_at TEXT COLLATE "C",
+        ended_by TEXT,
+        end_reason TEXT,
+        trip TEXT,
+        version INTEGER NOT NULL
+      );
+
+      CREATE UNIQUE INDEX rollouts_one_running ON rollouts (state) WHERE state = 'running';
+    `,
+    },
+    {
+        version: 9,
+        description: "subject and tenant lifecycle: deletion, restore, merge and purge records; retention",
+        // As in SQLite: a lifecycle record names what a change deletes, restores, merges or purges.
+        up: `
+      CREATE TABLE lifecycle_changes (
+        change_id BIGINT PRIMARY KEY REFERENCES changes (id),
+        kind TEXT COLLATE "C" NOT NULL CHECK (kind IN ('delete', 'restore', 'merge', 'purge')),
+        scope TEXT COLLATE "C" NOT NULL CHECK (scope IN ('subject', 'tenant')),
+        tenant TEXT COLLATE "C" NOT NULL,
+        target TEXT COLLATE "C" NOT NULL,
+        details TEXT NOT NULL
+      );
+
+      CREATE INDEX lifecycle_changes_target ON lifecycle_changes (tenant, scope, target);
+
+      CREATE TABLE store_settings (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        value TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_at TEXT COLLATE "C" NOT NULL
+      );
+    `,
+    },
+    {
+        version: 10,
+        description: "decision log in pages",
+        // As in SQLite: decisions move into pages of up to a thousand, in order, keeping their
+        // sequence numbers; the next number is the `decision` row of `counters`, whose row lock also
+        // orders concurrent appends from several nodes.
+        up: async (sql) => {
+            await sql.run(`
+        CREATE TABLE decision_pages (
+          base_seq BIGINT PRIMARY KEY,
+          first_seq BIGINT NOT NULL,
+          last_seq BIGINT NOT NULL,
+          count INTEGER NOT NULL CHECK (count > 0),
+          first_at TEXT COLLATE "C" NOT NULL,
+          last_at TEXT COLLATE "C" NOT NULL,
+          min_revision BIGINT NOT NULL,
+          max_revision BIGINT NOT NULL,
+          body TEXT NOT NULL
+        );
+
+        CREATE INDEX decision_pages_by_last_at ON decision_pages (last_at);
+        CREATE INDEX decision_pages_by_first_at ON decision_pages (first_at);
+      `);
+            const rows = await sql.rows(`SELECT ${DECISION_COLUMNS} FROM decisions ORDER BY seq`);
+            for (let start = 0; start < rows.length; start += PAGE_SIZE) {
+                const records = rows.slice(start, start + PAGE_SIZE).map((row) => toDecisionRecord(row));
+                await sql.run(INSERT_PAGE, pageValues(encodePage(records, records[0].seq, (i) => records[i].seq)));
+            }
+            // Numbering goes on after the last number the identity column ever gave, which can be
+            // past the highest row left (purged rows), so a reader paging with `afterSeq` misses nothing.
+            const counted = await sql.rows(`SELECT GREATEST(
+           coalesce((SELECT max(seq) FROM decisions), 0),
+           coalesce(pg_sequence_last_value(pg_get_serial_sequence('decisions', 'seq')::regclass), 0)
+         )::text`);
+            await sql.run("INSERT INTO counters (name, value) VALUES ('decision', $1)", [
+                Number(counted[0]?.[0] ?? 0),
+            ]);
+            await sql.run("DROP TABLE decisions");
+        },
+    },
+];
+/**
+ * Brings the schema up to the newest migration. Nodes that start together would race to apply
+ * the same migration, so the whole run holds a session-level advisory lock keyed by the schema:
+ * the second node waits, then finds everything applied. Each migration is its own transaction
+ * (PostgreSQL's DDL is transactional), so one that fails leaves nothing of itself.
+ */
+export async function applyMigrations(connection, migrations = MIGRATIONS) {
+    const { schema } = connection.location;
+    const newest = migrations.at(-1)?.version ?? 0;
+    return connection.session(async (sql) => {
+        const key = `gatehouse migrations ${schema}`;
+        await sql.run("SELECT pg_advisory_lock(hashtext($1))", [key]);
+        try {
+            const [exists] = await sql.rows("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
+            if (exists === undefined)
+                await sql.run(`CREATE SCHEMA "${schema}"`);
+            await sql.run(`CREATE TABLE IF NOT EXISTS store_migrations (
+        version INTEGER PRIMARY KEY,
+        description TEXT NOT NULL,
+        applied_at TEXT NOT NULL
+      )`);
+            const applied = async () => (await sql.rows("SELECT coalesce(max(version), 0)::bigint FROM store_migrations"))[0]?.[0] ?? 0;
+            const found = await applied();
+            if (found > newest) {
+                throw new GatehouseError("input", `the store was written by a newer Gatehouse (store schema version ${found}; this version knows up to ${newest})`);
+            }
+            // As in SQLite: every missing version is applied, also one below the newest applied (a
+            // reserved version that lands after higher ones).
+            const present = new Set((await sql.rows("SELECT version FROM store_migrations")).map(([version]) => Number(version)));
+            for (const migration of migrations) {
+                if (present.has(migration.version))
+                    continue;
+                await sql.run("BEGIN");
+                try {
+                    if (typeof migration.up === "string")
+                        await sql.run(migration.up);
+                    else
+                        await migration.up(sql);
+                    await sql.run("INSERT INTO store_migrations (version, description, applied_at) VALUES ($1, $2, $3)", [migration.version, migration.description, new Date().toISOString()]);
+                    await sql.run("COMMIT");
+                }
+                catch (error) {
+                    await sql.run("ROLLBACK");
+                    throw error;
+                }
+            }
+            return await applied();
+        }
+        finally {
+            await sql.run("SELECT pg_advisory_unlock(hashtext($1))", [key]);
+        }
+    });
+}
+//# sourceMappingURL=migrations.js.map

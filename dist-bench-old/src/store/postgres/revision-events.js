@@ -1,0 +1,45 @@
+import { toRelationship } from "../common/tuples.js";
+import { STORE_WIDE_TENANT } from "../store.js";
+import { TUPLE } from "./tuple-columns.js";
+/**
+ * The revisions after `afterRevision` (already checked), oldest first, at most `limit`, as
+ * followers replay them; the same events as SQLite's. A revision row commits with everything it
+ * wrote, and revisions commit in order (`revisions.ts`), so once the last revision listed is
+ * visible, all rows of the range are: the four reads need no common snapshot.
+ */
+export async function revisionEvents(sql, afterRevision, limit) {
+    const revisions = await sql.rows("SELECT revision, tenant, kind FROM revisions WHERE revision > $1 ORDER BY revision LIMIT $2", [afterRevision, limit]);
+    const last = revisions.at(-1)?.[0];
+    if (last === undefined)
+        return [];
+    const events = new Map();
+    for (const [revision, tenant, kind] of revisions) {
+        events.set(revision, {
+            revision,
+            tenant: tenant ?? STORE_WIDE_TENANT,
+            created: [],
+            deleted: [],
+            schemaVersion: null,
+            ...(kind === "purge" ? { purged: true } : {}),
+        });
+    }
+    const range = [afterRevision, last];
+    for (const [column, list] of [
+        ["created_revision", "created"],
+        ["deleted_revision", "deleted"],
+    ]) {
+        const rows = await sql.rows(`SELECT ${column}, ${TUPLE} FROM relationships WHERE ${column} > $1 AND ${column} <= $2
+       ORDER BY ${column}, ${TUPLE}`, range);
+        for (const [revision, rt, ri, rel, st, si, sr] of rows) {
+            events.get(revision)?.[list].push(toRelationship(rt, ri, rel, st, si, sr));
+        }
+    }
+    const schemaRows = await sql.rows("SELECT revision, version FROM schema_versions WHERE revision > $1 AND revision <= $2", range);
+    for (const [revision, version] of schemaRows) {
+        const event = events.get(revision);
+        if (event)
+            event.schemaVersion = version;
+    }
+    return [...events.values()];
+}
+//# sourceMappingURL=revision-events.js.map

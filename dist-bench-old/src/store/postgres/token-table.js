@@ -1,0 +1,45 @@
+import { checkText } from "../common/input-checks.js";
+import { TOKEN_COLUMNS as COLUMNS, checkNewToken, noLiveToken, secretInUse, tokenExists, toTokenRecord, } from "../common/token-checks.js";
+/**
+ * The `tokens` table, with SQLite's checks and messages. Tokens are only written with their
+ * audit record, under the audit lock, so "is the name live?" still holds at the insert.
+ */
+export class TokenTable {
+    #now;
+    constructor(now) {
+        this.#now = now;
+    }
+    async insert(sql, token) {
+        const { name, role, tenants, secretHash } = checkNewToken(token);
+        const [live] = await sql.rows("SELECT 1 FROM tokens WHERE name = $1 AND revoked_at IS NULL", [name]);
+        if (live !== undefined)
+            throw tokenExists(name);
+        const [used] = await sql.rows("SELECT 1 FROM tokens WHERE secret_hash = $1", [secretHash]);
+        if (used !== undefined)
+            throw secretInUse();
+        const [row] = await sql.rows(`INSERT INTO tokens (name, role, tenants, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+       RETURNING ${COLUMNS}`, [name, role, tenants === null ? null : JSON.stringify(tenants), secretHash, this.#now()]);
+        return toTokenRecord(...row);
+    }
+    /** Every token, revoked ones too, in the order created. */
+    async list(sql) {
+        const rows = await sql.rows(`SELECT ${COLUMNS} FROM tokens ORDER BY id`);
+        return rows.map((row) => toTokenRecord(...row));
+    }
+    async revoke(sql, name) {
+        checkText(name, "name");
+        const [row] = await sql.rows(`UPDATE tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL RETURNING ${COLUMNS}`, [this.#now(), name]);
+        if (row === undefined) {
+            const [known] = await sql.rows("SELECT 1 FROM tokens WHERE name = $1", [name]);
+            throw noLiveToken(name, known !== undefined);
+        }
+        return toTokenRecord(...row);
+    }
+    async findLive(sql, secretHash) {
+        if (typeof secretHash !== "string")
+            return undefined;
+        const [row] = await sql.rows(`SELECT ${COLUMNS} FROM tokens WHERE secret_hash = $1 AND revoked_at IS NULL`, [secretHash]);
+        return row === undefined ? undefined : toTokenRecord(...row);
+    }
+}
+//# sourceMappingURL=token-table.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=rollout-records.js.map

@@ -1,0 +1,135 @@
+import type { Relationship } from "../model/relationship.js";
+import type { ChangeStore } from "./change-records.js";
+import type { DecisionStore } from "./decision-records.js";
+import type { LifecycleStore } from "./lifecycle-records.js";
+import type { RolloutStore } from "./rollout-records.js";
+import type { ShadowStore } from "./shadow-records.js";
+import type { TokenStore } from "./token-records.js";
+/**
+ * The storage interface every backend implements (SQLite now, PostgreSQL next) and the one
+ * conformance suite in `test/store/` exercises. Nothing here is updated in place: a relationship
+ * row is written once with the revision that created it and later stamped with the revision that
+ * deleted it, so every past revision stays readable.
+ *
+ * Revisions are store-wide: one sequence for all tenants, so that "at least revision R" means the
+ * same thing on every node and every tenant.
+ */
+export type Revision = number;
+/** The tenant of store-wide revisions (schema writes); no real tenant name can be empty. */
+export declare const STORE_WIDE_TENANT = "";
+export interface StoredRelationship extends Relationship {
+    readonly tenant: string;
+    readonly createdRevision: Revision;
+    /** `null` while the relationship is live. */
+    readonly deletedRevision: Revision | null;
+}
+/**
+ * SpiceDB's update operations: `create` fails when the relationship is already live, `touch`
+ * writes it whether or not it is, `delete` removes a live one (and fails when there is none,
+ * because a delete of nothing is usually a mistake in the caller's data).
+ */
+export type UpdateOperation = "create" | "touch" | "delete";
+export interface RelationshipUpdate {
+    readonly operation: UpdateOperation;
+    readonly relationship: Relationship;
+}
+/** Selects relationships; every field is optional and fields combine with AND. */
+export interface RelationshipFilter {
+    readonly resourceType?: string | undefined;
+    readonly resourceId?: string | undefined;
+    readonly relation?: string | undefined;
+    readonly subjectType?: string | undefined;
+    readonly subjectId?: string | undefined;
+    /** `null` selects subjects without a relation (`#...`); `undefined` selects any. */
+    readonly subjectRelation?: string | null | undefined;
+}
+/** What a write did to the live set, as the indexes need to follow it. */
+export interface WriteResult {
+    readonly revision: Revision;
+    /** Relationships that became live (a `touch` of a live relationship is not listed). */
+    readonly created: readonly Relationship[];
+    /** Relationships that stopped being live. */
+    readonly deleted: readonly Relationship[];
+}
+export interface SchemaVersion {
+    /** 1, 2, 3 ... in the order written. */
+    readonly version: number;
+    readonly revision: Revision;
+    readonly text: string;
+    readonly createdAt: string;
+    readonly author: string | null;
+}
+/** One step of the store's history, for followers (the indexes, other nodes) to replay. */
+export interface RevisionEvent {
+    readonly revision: Revision;
+    /** The tenant written, or `STORE_WIDE_TENANT` for a store-wide write such as a schema version. */
+    readonly tenant: string;
+    readonly created: readonly Relationship[];
+    readonly deleted: readonly Relationship[];
+    /** Set when this revision wrote a new schema version. */
+    readonly schemaVersion: number | null;
+    /**
+     * Set on a purge's revision: rows of the tenant were removed for good, and with them the
+     * events of the revisions that created and deleted them. A follower whose index of the tenant
+     * was behind those revisions must reload it.
+     */
+    readonly purged?: true;
+}
+export interface RelationshipShape {
+    readonly resourceType: string;
+    readonly relation: string;
+    readonly subjectType: string;
+    /** `null` for subjects without a relation; `*` wildcards have subjectWildcard set. */
+    readonly subjectRelation: string | null;
+    readonly subjectWildcard: boolean;
+    readonly count: number;
+}
+export interface WriteOptions {
+    /** The principal recorded with the revision. */
+    readonly actor?: string | undefined;
+    /** Why, recorded with the revision. */
+    readonly reason?: string | undefined;
+}
+export interface Store extends ChangeStore, TokenStore, RolloutStore, ShadowStore, DecisionStore, LifecycleStore {
+    readonly kind: "sqlite" | "postgres";
+    /** The newest revision written (0 for an empty store). */
+    headRevision(): Promise<Revision>;
+    /** Tenants that have ever had a relationship written. */
+    tenants(): Promise<string[]>;
+    /**
+     * Applies every update in one transaction as one new revision, or none of them: a `create`
+     * of a live relationship or a `delete` of a missing one throws a `conflict` error naming it,
+     * and nothing is written. Several updates of the same relationship in one call are an `input` error.
+     */
+    writeRelationships(tenant: string, updates: readonly RelationshipUpdate[], options?: WriteOptions): Promise<WriteResult>;
+    /** Relationships live at `atRevision` (default: head) that match the filter, in a stable order. */
+    readRelationships(tenant: string, filter?: RelationshipFilter, options?: {
+        atRevision?: Revision | undefined;
+        limit?: number | undefined;
+    }): Promise<StoredRelationship[]>;
+    /**
+     * Every relationship live at `atRevision` in a tenant, in batches, for building the in-memory
+     * indexes. Rows are yielded as plain tuples to keep a million-row load cheap.
+     */
+    scanTenant(tenant: string, atRevision: Revision): AsyncIterable<readonly Relationship[]>;
+    /**
+     * The distinct shapes of live relationships across all tenants, so that a schema write can be
+     * refused when it would orphan data (SpiceDB refuses the same).
+     */
+    relationshipShapes(): Promise<RelationshipShape[]>;
+    /** Writes a schema version as a new revision. The schema text is stored as given. */
+    writeSchema(text: string, options?: WriteOptions): Promise<SchemaVersion>;
+    /** The schema version in force at `atRevision` (default: head), if any was written. */
+    readSchema(atRevision?: Revision): Promise<SchemaVersion | undefined>;
+    listSchemaVersions(): Promise<SchemaVersion[]>;
+    /** When a revision was written (UTC ISO time); `undefined` for 0 and for one not written yet. */
+    revisionTime(revision: Revision): Promise<string | undefined>;
+    /** Revisions after `afterRevision`, oldest first, at most `limit` of them. */
+    revisionsSince(afterRevision: Revision, limit?: number): Promise<RevisionEvent[]>;
+    /**
+     * Calls `listener` soon after any process writes a new revision to this store (PostgreSQL:
+     * LISTEN/NOTIFY; SQLite: polling the file), until the returned function is called.
+     */
+    watch(listener: (head: Revision) => void): () => void;
+    close(): Promise<void>;
+}
