@@ -177,17 +177,36 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     writes: input.writes.map((r) => main.data.edge(r)),
     deletes: input.deletes.map((r) => main.data.edge(r)),
   };
-  applyDelta(main.data, delta);
-  try {
-    regionAfter = dependents(main.data, seedsOf(main.data));
-    if (!schemaChanges) {
-      const evaluator = new Evaluator(input.schemaAfter, main.data);
-      collectCandidates(evaluator, new SubjectSets(evaluator), touched, candidates);
+  // Only permissions that read a touched relation, directly or through others, can move.
+  const affected = dependentMembers(
+    input.schemaBefore,
+    touched.map((r) => `${r.resource.type}#${r.relation}`),
+  );
+  // When the touched relations are read only positively, a change that only deletes can only
+  // take access away (and one that only writes can only give it): what was denied before stays
+  // denied (what was allowed stays allowed), and need not be checked again. The graph then only
+  // shrinks (or only grows), so the smaller side adds no region and no candidate either.
+  const oneWay =
+    !schemaChanges && readOnlyPositively(input.schemaBefore, affected)
+      ? input.writes.length === 0
+        ? true
+        : input.deletes.length === 0
+          ? false
+          : undefined
+      : undefined;
+  if (oneWay !== true) {
+    applyDelta(main.data, delta);
+    try {
+      regionAfter = dependents(main.data, seedsOf(main.data));
+      if (!schemaChanges) {
+        const evaluator = new Evaluator(input.schemaAfter, main.data);
+        collectCandidates(evaluator, new SubjectSets(evaluator), touched, candidates);
+      }
+    } finally {
+      applyDelta(main.data, delta, true);
     }
-  } finally {
-    applyDelta(main.data, delta, true);
   }
-  if (!schemaChanges) {
+  if (!schemaChanges && oneWay !== false) {
     const evaluator = new Evaluator(input.schemaBefore, main.data);
     collectCandidates(evaluator, new SubjectSets(evaluator), touched, candidates);
   }
@@ -209,25 +228,10 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     return finish(input, changed, diff, guardResults, new Set<string>());
   }
   const before = evaluateAll(work, input.schemaBefore, fullRegion, main.tenant);
-  // Only permissions that read a touched relation, directly or through others, can move.
-  const affected = dependentMembers(
-    input.schemaBefore,
-    touched.map((r) => `${r.resource.type}#${r.relation}`),
-  );
   const questions = candidateQuestions(main.data, input.schemaBefore, checked, candidates);
   // The engine's own evaluators: their group memberships, kept per subject while no membership
   // relation moves, serve both passes (and came warm from the checks before the plan).
   const answersBefore = answerQuestions(input.engine.evaluator(main.tenant, input.schemaBefore), questions);
-  // When the touched relations are read only positively, a change that only deletes can only
-  // take access away (and one that only writes can only give it): what was denied before stays
-  // denied (what was allowed stays allowed), and need not be checked again.
-  const oneWay = readOnlyPositively(input.schemaBefore, affected)
-    ? input.writes.length === 0
-      ? true
-      : input.deletes.length === 0
-        ? false
-        : undefined
-    : undefined;
   applyDelta(main.data, delta);
   let diff: AccessDiff;
   try {
