@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=purge-facts.js.map

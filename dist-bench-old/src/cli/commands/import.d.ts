@@ -1,3 +1,0 @@
-import type { Command } from "commander";
-import { type GlobalOptions } from "../context.js";
-export declare function registerImport(program: Command, globals: () => GlobalOptions): void;

@@ -1,2 +1,0 @@
-/** `type:id`, as region objects are named; a subject wildcard is `type:*`. */
-export declare function checkRegionObjects(objects: readonly string[]): void;

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=decision-records.js.map

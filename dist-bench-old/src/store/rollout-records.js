@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=rollout-records.js.map
