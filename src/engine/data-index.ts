@@ -1,5 +1,4 @@
 import type { Relationship, SubjectRef } from "../model/relationship.js";
-import { EdgeMap } from "./edge-map.js";
 import { ObjectLists } from "./object-lists.js";
 import { type EdgeSide, RelationEdges } from "./relation-edges.js";
 
@@ -29,14 +28,7 @@ export type SubjectList = number | number[] | Set<number>;
 /** The relation slot of a subject without a relation (`#...`). */
 export const NO_RELATION = -1;
 
-/** What the list helpers need of a map: `Map` and `EdgeMap` both have it. */
-interface ListMap {
-  get(key: number): SubjectList | undefined;
-  set(key: number, list: SubjectList): void;
-  delete(key: number): void;
-}
-
-function listAdd(map: ListMap, key: number, value: number): void {
+function listAdd(map: EdgeSide, key: number, value: number): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, value);
   else if (typeof list === "number") map.set(key, [list, value]);
@@ -57,7 +49,7 @@ function listAdd(map: ListMap, key: number, value: number): void {
   }
 }
 
-function listRemove(map: ListMap, key: number, value: number): void {
+function listRemove(map: EdgeSide, key: number, value: number): void {
   const list = map.get(key);
   if (list === undefined) return;
   if (typeof list === "number") {
@@ -124,7 +116,7 @@ export class DataIndex {
    * Its key, `(object * RELATION_SLOTS + subject relation) * RELATION_SLOTS + relation`, is an
    * edge key whose "relation" is the pair, so it is stored per subject object like the others.
    */
-  readonly usersetParents = new EdgeMap(RELATION_SLOTS * RELATION_SLOTS);
+  readonly usersetParents: EdgeSide = new RelationEdges(RELATION_SLOTS * RELATION_SLOTS, 1).direct;
 
   /** Both of the above, per object: the evaluator reads an object's relations from here. */
   readonly edges = new RelationEdges(RELATION_SLOTS);
@@ -332,7 +324,7 @@ export class DataIndex {
  * relation alone; the entry must stay while either is present, so it is removed only when no
  * relationship between that key and the subject object remains.
  */
-function listRemoveOne(map: ListMap, subject: number, key: number, index: DataIndex): void {
+function listRemoveOne(map: EdgeSide, subject: number, key: number, index: DataIndex): void {
   const stillLinked =
     listHas(index.direct.get(key), subject) ||
     [...iterate(index.usersets.get(key))].some((v) => Math.floor(v / RELATION_SLOTS) === subject);

@@ -16,28 +16,34 @@ export interface EdgeSide {
  * array per object, already in cache after the first read, where a `Map` keyed by
  * (object, relation) would probe a table of a million entries far apart in memory for each.
  *
+ * With one side (`sides = 1`) an entry is `[slot, list, …]`: the same per-object layout for a
+ * plain key → list map (the userset parents).
+ *
  * Keys are edge keys (`object * slots + relation`), as the rest of the engine writes them.
  */
 export class RelationEdges {
   readonly #slots: number;
+  /** Numbers per relation in an entry: the slot, then one list per side. */
+  readonly #stride: number;
   readonly #byObject: ((number | SubjectList | undefined)[] | undefined)[] = [];
-  /** The plain subjects of an edge key. */
+  /** The plain subjects of an edge key (the only side, with one). */
   readonly direct: EdgeSide;
-  /** The userset subjects of an edge key. */
+  /** The userset subjects of an edge key (with two sides). */
   readonly usersets: EdgeSide;
 
-  constructor(slots: number) {
+  constructor(slots: number, sides: 1 | 2 = 2) {
     this.#slots = slots;
+    this.#stride = sides + 1;
     this.direct = this.#side(1);
     this.usersets = this.#side(2);
   }
 
-  /** The object's triples, or undefined when it has no relationships as a resource. */
+  /** The object's entry (see above), or undefined when it has no relationships as a resource. */
   entry(object: number): readonly (number | SubjectList | undefined)[] | undefined {
     return this.#byObject[object];
   }
 
-  #side(offset: 1 | 2): EdgeSide {
+  #side(offset: number): EdgeSide {
     return {
       get: (key) => this.#get(key, offset),
       set: (key, list) => this.#set(key, offset, list),
@@ -45,44 +51,46 @@ export class RelationEdges {
     };
   }
 
-  #get(key: number, offset: 1 | 2): SubjectList | undefined {
+  #get(key: number, offset: number): SubjectList | undefined {
     const object = Math.floor(key / this.#slots);
     const entry = this.#byObject[object];
     if (entry === undefined) return undefined;
     const slot = key - object * this.#slots;
-    for (let i = 0; i < entry.length; i += 3) if (entry[i] === slot) return entry[i + offset] as SubjectList;
+    const stride = this.#stride;
+    for (let i = 0; i < entry.length; i += stride)
+      if (entry[i] === slot) return entry[i + offset] as SubjectList;
     return undefined;
   }
 
-  #set(key: number, offset: 1 | 2, list: SubjectList | undefined): void {
+  #set(key: number, offset: number, list: SubjectList | undefined): void {
     const object = Math.floor(key / this.#slots);
     const slot = key - object * this.#slots;
+    const stride = this.#stride;
     const byObject = this.#byObject;
     while (byObject.length <= object) byObject.push(undefined);
     const entry = byObject[object];
-    const at = entry === undefined ? -1 : findSlot(entry, slot);
+    let at = -1;
+    if (entry !== undefined)
+      for (let i = 0; i < entry.length && at < 0; i += stride) if (entry[i] === slot) at = i;
     if (entry !== undefined && at >= 0) {
       entry[at + offset] = list;
-      // A relation with neither side left goes, and an object with no relation left.
-      if (entry[at + 1] === undefined && entry[at + 2] === undefined) {
-        if (entry.length === 3) byObject[object] = undefined;
-        else byObject[object] = [...entry.slice(0, at), ...entry.slice(at + 3)];
+      // A relation with no side left goes, and an object with no relation left.
+      let empty = true;
+      for (let side = 1; side < stride; side++) if (entry[at + side] !== undefined) empty = false;
+      if (empty) {
+        if (entry.length === stride) byObject[object] = undefined;
+        else byObject[object] = [...entry.slice(0, at), ...entry.slice(at + stride)];
       }
       return;
     }
     if (list === undefined) return;
-    // A new array of the exact size: `push` would leave spare capacity in every object's entry.
+    // A new array of the exact size (the other sides absent): `push` would leave spare
+    // capacity in every object's entry.
     const base = entry ?? [];
-    const grown = new Array<number | SubjectList | undefined>(base.length + 3);
+    const grown = new Array<number | SubjectList | undefined>(base.length + stride).fill(undefined);
     for (let i = 0; i < base.length; i++) grown[i] = base[i];
     grown[base.length] = slot;
     grown[base.length + offset] = list;
-    grown[base.length + 3 - offset] = undefined;
     byObject[object] = grown;
   }
-}
-
-function findSlot(entry: readonly (number | SubjectList | undefined)[], slot: number): number {
-  for (let i = 0; i < entry.length; i += 3) if (entry[i] === slot) return i;
-  return -1;
 }
