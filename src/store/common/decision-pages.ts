@@ -227,14 +227,12 @@ const UINT16 = 0xffff;
 function encodeBody(strings: string[], numbers: number[], minRevision: number): string {
   const words = new Uint16Array(numbers.length);
   for (let i = 0; i < numbers.length; i += FIELDS) {
-    for (let f = i; f < i + FIELDS - 1; f++) {
-      const value = numbers[f]!;
+    const revisionAt = i + FIELDS - 1; // a decision's last field
+    for (let f = i; f <= revisionAt; f++) {
+      const value = f === revisionAt ? numbers[f]! - minRevision : numbers[f]!;
       if (value > UINT16) return JSON.stringify({ s: strings, d: numbers } satisfies PageBody);
       words[f] = value;
     }
-    const revision = numbers[i + FIELDS - 1]! - minRevision;
-    if (revision > UINT16) return JSON.stringify({ s: strings, d: numbers } satisfies PageBody);
-    words[i + FIELDS - 1] = revision;
   }
   const bytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
   if (!LITTLE_ENDIAN) bytes.swap16();
