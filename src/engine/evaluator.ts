@@ -8,6 +8,7 @@ import {
   type SubjectList,
 } from "./data-index.js";
 import { cheapestFirst } from "./evaluation-order.js";
+import { type GrantClosure, GrantClosures, gatherableMembers } from "./grant-closures.js";
 import { depthExceeded } from "./limits.js";
 import { StepTable } from "./step-table.js";
 import type { ResolvedSubject } from "./subject.js";
@@ -92,6 +93,8 @@ export class Evaluator {
   private subject: ResolvedSubject = { object: -1, relation: NO_RELATION, wildcard: -1 };
   /** member id → its expression with cheap operands first (see evaluation-order.ts). */
   private readonly ordered: (Expression | undefined)[];
+  /** What grants a member on an object reached by an arrow, kept across checks. */
+  private readonly closures: GrantClosures;
 
   constructor(schema: CompiledSchema, data: DataIndex, options: EvaluatorOptions = {}) {
     this.schema = schema;
@@ -106,6 +109,7 @@ export class Evaluator {
         for (const a of member.allowed) if (a.relation) this.usersetNamed[a.relation.id] = 1;
     }
     this.refresh();
+    this.closures = new GrantClosures(this, gatherableMembers(schema, this.pureRelation));
   }
 
   /** Brings the name caches up to date after the data learned new names. */
@@ -279,7 +283,7 @@ export class Evaluator {
   private seedOne(object: number, key: number, marks: StepTable, queue: number[]): void {
     const owner = Math.floor(key / RELATION_SLOTS);
     const slot = key - owner * RELATION_SLOTS;
-    if (this.isTargetSlot[slot] !== 1 || marks.has(key) || !this.isTarget(owner, slot)) return;
+    if (this.isTargetSlot[slot] !== 1 || marks.has(key) || !this.isMembershipTarget(owner, slot)) return;
     // The reverse entry may stand for a userset subject (`object#rel`) rather than the object
     // itself; only a type that has ever been one needs the look at the relation's members.
     const data = this.data;
@@ -289,8 +293,11 @@ export class Evaluator {
     }
   }
 
-  /** Whether `object#slot` is a pure relation that usersets may name (so marks answer it). */
-  private isTarget(object: number, slot: number): boolean {
+  /**
+   * Whether `object#slot` is a membership relation: a pure relation that usersets may name, so a
+   * plain subject's memberships (the marks) answer whether it is in it.
+   */
+  isMembershipTarget(object: number, slot: number): boolean {
     const target = this.usersetTarget(object, slot);
     return (
       target !== null &&
@@ -329,7 +336,7 @@ export class Evaluator {
 
   private markParent(parent: number, slot: number, marks: StepTable, queue: number[]): void {
     const key = parent * RELATION_SLOTS + slot;
-    if (!marks.has(key) && this.isTarget(parent, slot)) {
+    if (!marks.has(key) && this.isMembershipTarget(parent, slot)) {
       marks.set(key, 1);
       queue.push(key);
     }
@@ -470,7 +477,42 @@ export class Evaluator {
   private arrowStep(next: number, computedByType: ReadonlyMap<number, MemberDef>, depth: number): boolean {
     const type = this.schemaTypeOf(next);
     const target = type === undefined ? undefined : computedByType.get(type.id);
-    return target !== undefined && this.member(next, target, depth + 1);
+    if (target === undefined) return false;
+    // An object reached by an arrow (a document's folder) is shared by many checks: what grants
+    // the member there, gathered once (grant-closures.ts), answers without walking its ancestors.
+    if (this.subject.relation === NO_RELATION && this.closures.gatherable[target.id] === 1) {
+      const closure = this.closures.of(next, target);
+      if (
+        closure !== undefined &&
+        depth + 1 + closure.depth <= this.maxDepth &&
+        (this.membershipsKnown || !closure.hasUsersets)
+      )
+        return this.grantedBy(closure);
+    }
+    return this.member(next, target, depth + 1);
+  }
+
+  /** Does a closure name the (plain) subject, its wildcard, or a userset it is a member of? */
+  private grantedBy(closure: GrantClosure): boolean {
+    const subject = this.subject;
+    const objects = closure.objects;
+    for (let i = 0; i < objects.length; i++) {
+      const object = objects[i]!;
+      if (object === subject.object || object === subject.wildcard) return true;
+    }
+    const usersets = closure.usersets;
+    if (usersets.length > 0) {
+      // As in `usersetGrants`: a membership relation grants by the subject's memberships, or
+      // by those its type's wildcard has.
+      const everyone = this.everyone;
+      for (let i = 0; i < usersets.length; i++) {
+        const userset = usersets[i]!;
+        if (this.isMember(userset) || (everyone !== undefined && everyone.has(userset))) return true;
+      }
+    }
+    const links = closure.links;
+    for (let i = 0; i < links.length; i++) if (this.grantedBy(links[i]!)) return true;
+    return false;
   }
 
   /**

@@ -1,0 +1,308 @@
+import type { CompiledSchema, Expression, MemberDef } from "../schema/compiled.js";
+import { RELATION_SLOTS, type SubjectList } from "./data-index.js";
+import type { Evaluator } from "./evaluator.js";
+
+/**
+ * Everything that grants one member on one object, gathered once and kept across checks: for a
+ * permission that is only a union of relations and arrows (a folder's
+ * `view = edit + viewer + parent->view`), the subjects its relations name on the object and on
+ * every object its arrows reach, transitively. A check that reaches a folder through an arrow
+ * then asks "is the subject, or one of its groups, in this list?" instead of walking every
+ * ancestor folder and reading four relations on each; and a folder's list serves every
+ * document in it and every user who asks.
+ *
+ * The lists hold raw subjects, not answers: plain objects (and wildcards `user:*`) and userset
+ * subjects as edge keys (`group:eng#member`). Whether a subject is in a userset comes from the
+ * subject's memberships, which the evaluator keeps apart (and which change apart). So a list
+ * depends only on the relations it reads, and stays valid until one of them is written.
+ *
+ * What cannot be gathered this way is evaluated by walking, as before:
+ * - members with an intersection, an exclusion or `.all()` anywhere below them (the subject
+ *   must then be tested against parts separately);
+ * - relations whose usersets name something other than a membership relation (a permission:
+ *   answering it needs evaluation);
+ * - objects whose arrows lead round in a cycle (the walk's cycle cut decides those);
+ * - chains longer than the depth limit (the walk reports the limit).
+ */
+export interface GrantClosure {
+  /** Plain subjects and wildcards the member's relations name, here and below. */
+  readonly objects: readonly number[];
+  /** Userset subjects (edge keys of membership relations) they name. */
+  readonly usersets: readonly number[];
+  /** Closures kept by reference rather than copied in, because copying would make lists long. */
+  readonly links: readonly GrantClosure[];
+  /** Whether any userset is named, here or in a link (answering then needs memberships). */
+  readonly hasUsersets: boolean;
+  /** The most arrow hops from the object to a relation read: the depth a walk would reach. */
+  readonly depth: number;
+}
+
+/** Subjects one closure copies in before it keeps the rest by reference. */
+const FLAT_LIMIT = 64;
+
+const NONE: readonly number[] = [];
+const NO_LINKS: readonly GrantClosure[] = [];
+
+/** A closure being built: meeting it again means the arrows went round in a cycle. */
+const BUILDING = 0;
+/** The member on this object is evaluated by walking (see the list above). */
+const WALK = 1;
+type Slot = GrantClosure | typeof BUILDING | typeof WALK | undefined;
+
+/**
+ * The members whose grants can be gathered (see above), by the schema alone: a relation whose
+ * usersets all name membership relations (`pure`), a permission whose expression is unions,
+ * references and `->`/`.any()` arrows onto such members. Recursion through arrows is fine (the
+ * data decides how deep it goes), so the set is a greatest fixpoint: start from every member and
+ * strike out until nothing changes.
+ */
+export function gatherableMembers(schema: CompiledSchema, pure: Uint8Array): Uint8Array {
+  const ok = new Uint8Array(schema.members.length).fill(1);
+  const expressionOk = (e: Expression): boolean => {
+    switch (e.op) {
+      case "nil":
+        return true;
+      case "ref":
+        return ok[e.member.id] === 1;
+      case "union":
+        return e.operands.every(expressionOk);
+      case "intersection":
+      case "exclusion":
+        return false;
+      case "arrow":
+        return e.mode === "any" && [...e.computedByType.values()].every((m) => ok[m.id] === 1);
+    }
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const member of schema.members) {
+      if (ok[member.id] !== 1) continue;
+      const fine = member.kind === "relation" ? pure[member.id] === 1 : expressionOk(member.expression);
+      if (!fine) {
+        ok[member.id] = 0;
+        changed = true;
+      }
+    }
+  }
+  return ok;
+}
+
+/** Relation names (as the data spells them) that the gatherable members read. */
+function namesRead(schema: CompiledSchema, gatherable: Uint8Array): Set<string> {
+  const names = new Set<string>();
+  const visit = (e: Expression): void => {
+    if (e.op === "union") for (const o of e.operands) visit(o);
+    else if (e.op === "arrow") names.add(e.tupleset.name);
+  };
+  for (const member of schema.members) {
+    if (gatherable[member.id] !== 1) continue;
+    if (member.kind === "relation") names.add(member.name);
+    else visit(member.expression);
+  }
+  return names;
+}
+
+/**
+ * The kept closures of one evaluator (one schema over one tenant's data), per member and
+ * object, built on first use. All are dropped together when a relationship of a relation they
+ * read is written (`relationVersions`), or when the data learns a new relation name.
+ */
+export class GrantClosures {
+  readonly #evaluator: Evaluator;
+  /** member id → 1 when its grants can be gathered (see `gatherableMembers`). */
+  readonly gatherable: Uint8Array;
+  readonly #names: Set<string>;
+  /** member id → object → closure (or a marker). */
+  #byMember: Slot[][] = [];
+  #slots: number[] = [];
+  #knownRelations = -1;
+  /** The sum of `relationVersions` over `#slots` the closures were built at. */
+  #stamp = -1;
+  /** `data.version` when `#stamp` was last compared, to skip the sum while nothing moved. */
+  #seenVersion = -1;
+  /** Arrow hops below the closure being built, to stop at the depth limit. */
+  #buildDepth = 0;
+
+  constructor(evaluator: Evaluator, gatherable: Uint8Array) {
+    this.#evaluator = evaluator;
+    this.gatherable = gatherable;
+    this.#names = namesRead(evaluator.schema, gatherable);
+  }
+
+  /** The closure of `member` on `object` (an object the data knows), or undefined: walk it. */
+  of(object: number, member: MemberDef): GrantClosure | undefined {
+    this.#validate();
+    const slot = this.#slot(object, member);
+    return typeof slot === "object" ? slot : undefined;
+  }
+
+  /** Drops every closure when a relation they read was written since they were built. */
+  #validate(): void {
+    const data = this.#evaluator.data;
+    if (data.version === this.#seenVersion) return;
+    this.#seenVersion = data.version;
+    if (this.#knownRelations !== data.relationNames.length) {
+      this.#knownRelations = data.relationNames.length;
+      this.#slots = [];
+      for (const name of this.#names) {
+        const slot = data.relationId(name);
+        if (slot !== undefined) this.#slots.push(slot);
+      }
+      this.#stamp = -1;
+    }
+    let stamp = 0;
+    for (const slot of this.#slots) stamp += data.relationVersions[slot]!;
+    if (stamp !== this.#stamp) {
+      this.#byMember = [];
+      this.#stamp = stamp;
+    }
+  }
+
+  #slot(object: number, member: MemberDef): Slot {
+    let table = this.#byMember[member.id];
+    if (table === undefined) {
+      table = [];
+      this.#byMember[member.id] = table;
+    }
+    const known = table[object];
+    if (known !== undefined) return known;
+    const evaluator = this.#evaluator;
+    if (this.#buildDepth > evaluator.maxDepth) return WALK;
+    // Dense tables: writing far past the end of a sparse array makes it a slow dictionary.
+    while (table.length <= object) table.push(undefined);
+    table[object] = BUILDING;
+    const built = this.#build(object, member);
+    table[object] = built;
+    return built;
+  }
+
+  #build(object: number, member: MemberDef): GrantClosure | typeof WALK {
+    const gathering = new Gathering();
+    return this.#gather(object, member, gathering) ? gathering.done() : WALK;
+  }
+
+  /** Adds what `member` on `object` names to `into`; false when it must be walked instead. */
+  #gather(object: number, member: MemberDef, into: Gathering): boolean {
+    const evaluator = this.#evaluator;
+    if (member.kind === "relation") {
+      const slot = evaluator.slotOf(member);
+      if (slot < 0) return true;
+      const entry = evaluator.data.edges.entry(object);
+      if (entry === undefined) return true;
+      let at = 0;
+      while (at < entry.length && entry[at] !== slot) at += 3;
+      if (at >= entry.length) return true;
+      for (const value of listed(entry[at + 1] as SubjectList | undefined)) into.addObject(value);
+      const usersets = entry[at + 2] as SubjectList | undefined;
+      for (const value of listed(usersets)) {
+        const next = Math.floor(value / RELATION_SLOTS);
+        const relationSlot = value - next * RELATION_SLOTS;
+        // A userset of the data that names nothing under this schema grants nothing (as in the
+        // walk); one that names anything but a membership relation needs the walk.
+        if (evaluator.usersetTarget(next, relationSlot) === null) continue;
+        if (!evaluator.isMembershipTarget(next, relationSlot)) return false;
+        into.addUserset(value);
+      }
+      return true;
+    }
+    return this.#gatherExpression(object, member.expression, into);
+  }
+
+  #gatherExpression(object: number, e: Expression, into: Gathering): boolean {
+    switch (e.op) {
+      case "nil":
+        return true;
+      case "ref": {
+        // A relation of the same object is read in place; a permission has its own closure,
+        // kept for its own checks too (a folder's `edit` inside its `view`).
+        if (e.member.kind === "relation") return this.#gather(object, e.member, into);
+        const slot = this.#slot(object, e.member);
+        if (typeof slot !== "object") return false;
+        into.merge(slot, 0);
+        return true;
+      }
+      case "union":
+        for (const operand of e.operands) if (!this.#gatherExpression(object, operand, into)) return false;
+        return true;
+      case "arrow": {
+        const evaluator = this.#evaluator;
+        const slot = evaluator.slotOf(e.tupleset);
+        if (slot < 0) return true;
+        const entry = evaluator.data.edges.entry(object);
+        if (entry === undefined) return true;
+        let at = 0;
+        while (at < entry.length && entry[at] !== slot) at += 3;
+        if (at >= entry.length) return true;
+        // The walk takes every subject of the tupleset as an object, userset subjects included.
+        const direct = entry[at + 1] as SubjectList | undefined;
+        const usersets = entry[at + 2] as SubjectList | undefined;
+        for (const value of listed(direct)) if (!this.#gatherArrowStep(value, e, into)) return false;
+        for (const value of listed(usersets))
+          if (!this.#gatherArrowStep(Math.floor(value / RELATION_SLOTS), e, into)) return false;
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** One object an arrow reaches: its closure of the arrow's member, one hop below. */
+  #gatherArrowStep(next: number, e: Expression & { op: "arrow" }, into: Gathering): boolean {
+    const type = this.#evaluator.schemaTypeOf(next);
+    const target = type === undefined ? undefined : e.computedByType.get(type.id);
+    // A type without the member contributes nothing, as in the walk.
+    if (target === undefined) return true;
+    this.#buildDepth++;
+    const below = this.#slot(next, target);
+    this.#buildDepth--;
+    if (typeof below !== "object") return false;
+    into.merge(below, 1);
+    return true;
+  }
+}
+
+function listed(list: SubjectList | undefined): Iterable<number> {
+  return list === undefined ? NONE : typeof list === "number" ? [list] : list;
+}
+
+/** A closure under construction: subjects deduplicated, small closures below copied in. */
+class Gathering {
+  readonly #objects = new Set<number>();
+  readonly #usersets = new Set<number>();
+  readonly #links = new Set<GrantClosure>();
+  #depth = 0;
+  #hasUsersets = false;
+
+  addObject(value: number): void {
+    this.#objects.add(value);
+  }
+
+  addUserset(value: number): void {
+    this.#usersets.add(value);
+    this.#hasUsersets = true;
+  }
+
+  /** Takes in a closure `hops` arrow steps below: copied when short, else kept by reference. */
+  merge(closure: GrantClosure, hops: number): void {
+    this.#depth = Math.max(this.#depth, closure.depth + hops);
+    if (closure.hasUsersets) this.#hasUsersets = true;
+    const size = closure.objects.length + closure.usersets.length;
+    if (this.#objects.size + this.#usersets.size + size > FLAT_LIMIT && size > 0) {
+      this.#links.add(closure);
+      return;
+    }
+    for (const value of closure.objects) this.#objects.add(value);
+    for (const value of closure.usersets) this.#usersets.add(value);
+    for (const link of closure.links) this.#links.add(link);
+  }
+
+  done(): GrantClosure {
+    return {
+      objects: this.#objects.size > 0 ? [...this.#objects] : NONE,
+      usersets: this.#usersets.size > 0 ? [...this.#usersets] : NONE,
+      links: this.#links.size > 0 ? [...this.#links] : NO_LINKS,
+      hasUsersets: this.#hasUsersets,
+      depth: this.#depth,
+    };
+  }
+}
