@@ -507,7 +507,7 @@ export class Evaluator {
       const everyone = this.everyone;
       for (let i = 0; i < usersets.length; i++) {
         const userset = usersets[i]!;
-        if (this.isMember(userset) || (everyone !== undefined && everyone.has(userset))) return true;
+        if (this.isMember(userset) || everyone?.has(userset) === true) return true;
       }
     }
     const links = closure.links;
