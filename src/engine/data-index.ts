@@ -1,4 +1,5 @@
 import type { Relationship, SubjectRef } from "../model/relationship.js";
+import { ObjectIds } from "./object-ids.js";
 import { ObjectLists } from "./object-lists.js";
 import { type EdgeSide, RelationEdges } from "./relation-edges.js";
 
@@ -85,15 +86,15 @@ export interface Edge {
 }
 
 export class DataIndex {
-  /**
-   * type-name number → (id → object number). Per type, keyed by the id alone: a lookup then
-   * hashes the id string the caller already has, instead of building and hashing `type:id`.
-   */
-  private readonly idsByType: Map<string, number>[] = [];
   /** object number → `type:id` */
   readonly objectKeys: string[] = [];
   /** object number → type-name number */
   readonly objectTypes: number[] = [];
+  /**
+   * (type-name number, id) → object number: keyed by the id the caller already has, instead of
+   * building and hashing `type:id` (see object-ids.ts).
+   */
+  private readonly ids = new ObjectIds(this.objectKeys, this.objectTypes);
   private readonly typeIds = new Map<string, number>();
   readonly typeNames: string[] = [];
   /** type-name number → its objects, for enumerating resources of a type. */
@@ -150,7 +151,9 @@ export class DataIndex {
   /** The object `type:id`. */
   objectOf(type: string, id: string): number | undefined {
     const typeId = this.typeIds.get(type);
-    return typeId === undefined ? undefined : this.idsByType[typeId]!.get(id);
+    if (typeId === undefined) return undefined;
+    const object = this.ids.get(typeId, id);
+    return object < 0 ? undefined : object;
   }
 
   typeId(name: string): number | undefined {
@@ -179,7 +182,6 @@ export class DataIndex {
       this.typeIds.set(name, id);
       this.typeNames.push(name);
       this.objectsByType.push([]);
-      this.idsByType.push(new Map());
       this.wildcardOf.push(-1);
     }
     return id;
@@ -187,13 +189,12 @@ export class DataIndex {
 
   private internObject(type: string, id: string): number {
     const typeId = this.internType(type);
-    const ids = this.idsByType[typeId]!;
-    let object = ids.get(id);
-    if (object === undefined) {
+    let object = this.ids.get(typeId, id);
+    if (object < 0) {
       object = this.objectKeys.length;
-      ids.set(id, object);
       this.objectKeys.push(`${type}:${id}`);
       this.objectTypes.push(typeId);
+      this.ids.add(typeId, id, object);
       if (id === "*") this.wildcardOf[typeId] = object;
       else this.objectsByType[typeId]!.push(object);
     }
