@@ -1,7 +1,8 @@
 import type { CheckRequest } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
+import { batchRecord } from "../store/common/decision-pages.js";
 import { checkDecision } from "../store/common/decision-rows.js";
-import type { NewDecision } from "../store/decision-records.js";
+import type { DecisionBatch } from "../store/decision-records.js";
 import type { Revision, Store } from "../store/store.js";
 
 /** How the decision log records checks; every field has a default (`DECISION_LOG_DEFAULTS`). */
@@ -75,23 +76,88 @@ export function decisionLogSettings(
 }
 
 /**
+ * Checks waiting to be written, as columns (`DecisionBatch`): an entry per check in each, no
+ * object per check. Two of them take turns, one filling while the other is written, and both
+ * keep their arrays, so a steady stream of checks allocates nothing once they have grown.
+ */
+class Buffered {
+  count = 0;
+  tenants: string[] = [];
+  requests: CheckRequest[] = [];
+  answers = new Uint8Array(1024);
+  revisions = new Float64Array(1024);
+  times = new Float64Array(1024);
+
+  add(tenant: string, request: CheckRequest, allowed: boolean, revision: Revision, time: number): void {
+    const n = this.count;
+    if (n === this.answers.length) this.#grow();
+    this.tenants[n] = tenant;
+    this.requests[n] = request;
+    this.answers[n] = allowed ? 1 : 0;
+    this.revisions[n] = revision;
+    this.times[n] = time;
+    this.count = n + 1;
+  }
+
+  #grow(): void {
+    const size = this.answers.length * 2;
+    const answers = new Uint8Array(size);
+    answers.set(this.answers);
+    const revisions = new Float64Array(size);
+    revisions.set(this.revisions);
+    const times = new Float64Array(size);
+    times.set(this.times);
+    this.answers = answers;
+    this.revisions = revisions;
+    this.times = times;
+  }
+
+  /** Checks `from` to `to` as a batch, their times formatted (once per millisecond). */
+  batch(from: number, to: number): DecisionBatch {
+    const at: string[] = new Array(to - from);
+    let lastTime = Number.NaN;
+    let lastAt = "";
+    for (let i = from; i < to; i++) {
+      const time = this.times[i]!;
+      if (time !== lastTime) {
+        lastTime = time;
+        lastAt = new Date(time).toISOString();
+      }
+      at[i - from] = lastAt;
+    }
+    return {
+      count: to - from,
+      at,
+      tenant: this.tenants.slice(from, to),
+      query: this.requests.slice(from, to),
+      allowed: this.answers.subarray(from, to),
+      revision: this.revisions.subarray(from, to),
+    };
+  }
+
+  /** Empties the buffer, letting go of the requests it held. */
+  clear(): void {
+    this.tenants.fill(undefined as never, 0, this.count);
+    this.requests.fill(undefined as never, 0, this.count);
+    this.count = 0;
+  }
+}
+
+/**
  * The decision log's writer, a check observer. `observe` runs on the check path, so it only
- * appends four references and a number to arrays that are preallocated in spirit (no object, no
- * string is built per check); a timer turns them into records and writes them to the store in
- * batches. When the store is slower than the checks the buffer fills and checks are dropped and
- * counted rather than slowing anyone down. Request objects are kept by reference until written:
- * they are `readonly` and no caller of `Gatehouse.check` changes one after asking.
+ * stores a check's references and numbers in the filling buffer (see `Buffered`); a timer writes
+ * the buffer to the store in batches. When the store is slower than the checks the buffer fills
+ * and checks are dropped and counted rather than slowing anyone down. Request objects are kept
+ * by reference until written: they are `readonly` and no caller of `Gatehouse.check` changes one
+ * after asking.
  */
 export class DecisionLog {
   readonly #store: Store;
   readonly #clock: () => number;
   readonly #settings: ReturnType<typeof decisionLogSettings>;
-  #tenants: string[] = [];
-  #requests: CheckRequest[] = [];
-  #answers: boolean[] = [];
-  #revisions: Revision[] = [];
-  #times: number[] = [];
-  #count = 0;
+  /** The buffer checks go to; the other one is being written or idle. */
+  #filling = new Buffered();
+  #spare = new Buffered();
   #recorded = 0;
   #dropped = 0;
   #failed = 0;
@@ -116,17 +182,13 @@ export class DecisionLog {
   observe(tenant: string, request: CheckRequest, allowed: boolean, revision: Revision): void {
     const { sample } = this.#settings;
     if (sample < 1 && !(Math.random() < sample)) return;
-    const n = this.#count;
+    const buffer = this.#filling;
+    const n = buffer.count;
     if (n >= this.#settings.maxBuffer || this.#closed) {
       this.#dropped++;
       return;
     }
-    this.#tenants[n] = tenant;
-    this.#requests[n] = request;
-    this.#answers[n] = allowed;
-    this.#revisions[n] = revision;
-    this.#times[n] = this.#clock();
-    this.#count = n + 1;
+    buffer.add(tenant, request, allowed, revision, this.#clock());
     if (n === 0) this.#schedule(this.#settings.flushIntervalMs);
     // Half full: write now rather than wait out the interval and drop what comes meanwhile.
     else if (n + 1 === this.#settings.maxBuffer >>> 1) this.#schedule(0);
@@ -150,7 +212,7 @@ export class DecisionLog {
       recorded: this.#recorded,
       dropped: this.#dropped,
       failed: this.#failed,
-      buffered: this.#count,
+      buffered: this.#filling.count,
       lastError: this.#lastError,
     };
   }
@@ -177,55 +239,31 @@ export class DecisionLog {
   }
 
   async #writeBuffered(): Promise<void> {
-    const count = this.#count;
+    const buffer = this.#filling;
+    const count = buffer.count;
     if (count === 0) return;
-    const tenants = this.#tenants;
-    const requests = this.#requests;
-    const answers = this.#answers;
-    const revisions = this.#revisions;
-    const times = this.#times;
-    // Swap in empty arrays first: checks answered while this batch is written go to those.
-    this.#tenants = [];
-    this.#requests = [];
-    this.#answers = [];
-    this.#revisions = [];
-    this.#times = [];
-    this.#count = 0;
-    let lastTime = Number.NaN;
-    let lastAt = "";
-    for (let start = 0; start < count; start += WRITE_CHUNK) {
-      const records: NewDecision[] = [];
-      for (let i = start; i < Math.min(count, start + WRITE_CHUNK); i++) {
-        const request = requests[i]!;
-        const time = times[i]!;
-        // Checks come in bursts within one millisecond: format each millisecond once.
-        if (time !== lastTime) {
-          lastTime = time;
-          lastAt = new Date(time).toISOString();
-        }
-        records.push({
-          at: lastAt,
-          tenant: tenants[i]!,
-          resource: request.resource,
-          permission: request.permission,
-          subject: request.subject,
-          allowed: answers[i]!,
-          revision: revisions[i]!,
-        });
-      }
-      await this.#append(records);
+    // Checks answered while this one is written go to the other buffer (free: writes run one
+    // after another, so the previous write has finished with it).
+    this.#filling = this.#spare;
+    this.#spare = buffer;
+    try {
+      for (let start = 0; start < count; start += WRITE_CHUNK)
+        await this.#append(buffer.batch(start, Math.min(count, start + WRITE_CHUNK)));
+    } finally {
+      buffer.clear();
     }
   }
 
-  async #append(records: NewDecision[]): Promise<void> {
+  async #append(batch: DecisionBatch): Promise<void> {
     try {
-      this.#recorded += await this.#store.appendDecisions(records);
+      this.#recorded += await this.#store.appendDecisionBatch(batch);
     } catch (error) {
       if (!(error instanceof GatehouseError) || error.kind !== "input") {
-        this.#failed += records.length;
+        this.#failed += batch.count;
         this.#lastError = (error as Error).message;
         return;
       }
+      const records = Array.from({ length: batch.count }, (_, i) => batchRecord(batch, i));
       // A check the engine answered but the store cannot hold (a library caller's odd object id):
       // leave that one out rather than lose its whole batch.
       const writable = records.filter((record, i) => {

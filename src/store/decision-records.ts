@@ -23,6 +23,22 @@ export interface DecisionRecord {
 
 export type NewDecision = Omit<DecisionRecord, "seq">;
 
+/**
+ * New decisions as columns, one entry per decision in each: what the decision log buffers, so
+ * that writing a check needs no object for it (building one per decision, then reading it back,
+ * cost as much as the rest of the writer).
+ */
+export interface DecisionBatch {
+  readonly count: number;
+  readonly at: readonly string[];
+  readonly tenant: readonly string[];
+  /** What was asked: each check's resource, permission and subject. */
+  readonly query: readonly Pick<NewDecision, "resource" | "permission" | "subject">[];
+  /** 1 where the check was allowed, else 0. */
+  readonly allowed: ArrayLike<number>;
+  readonly revision: ArrayLike<number>;
+}
+
 /** Selects decisions; every field is optional and fields combine with AND. */
 export interface DecisionFilter {
   readonly tenant?: string | undefined;
@@ -47,6 +63,8 @@ export interface DecisionFilter {
 export interface DecisionStore {
   /** Appends records in one transaction (all or none); returns how many were written. */
   appendDecisions(records: readonly NewDecision[]): Promise<number>;
+  /** `appendDecisions` for decisions as columns (what the decision log writes). */
+  appendDecisionBatch(batch: DecisionBatch): Promise<number>;
   /** Oldest first (by sequence number). */
   listDecisions(filter?: DecisionFilter): Promise<DecisionRecord[]>;
   /** Deletes records answered before `olderThan` (UTC ISO time); returns how many. */

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { decodePage, encodePage } from "../../src/store/common/decision-pages.js";
 import type { NewDecision } from "../../src/store/decision-records.js";
 
-/** Page bodies: the compact `v2` text written now, and JSON pages written before it. */
+/**
+ * Page bodies: `v3` (written for pages numbered without gaps, every new page), `v2` (pages a
+ * purge rewrote with gaps, and pages with too many name combinations), JSON (pages written
+ * before v2, and any page whose numbers do not fit 16 bits).
+ */
 const records: NewDecision[] = Array.from({ length: 7 }, (_, i) => ({
   at: `2030-01-01T00:00:0${i % 3}.000Z`,
   tenant: i % 2 === 0 ? "acme" : "globex",
@@ -19,10 +23,37 @@ const records: NewDecision[] = Array.from({ length: 7 }, (_, i) => ({
 const expected = (baseSeq: number) => records.map((r, i) => ({ seq: baseSeq + i, ...r }));
 
 describe("decision page bodies", () => {
-  it("round-trip through the v2 encoding", () => {
+  it("round-trip through the v3 encoding", () => {
     const page = encodePage(records, 100, (i) => 100 + i);
-    expect(page.body.startsWith("v2 10\n")).toBe(true);
+    expect(page.body.startsWith("v3 10 ")).toBe(true);
     expect(decodePage(100, page.body)).toEqual(expected(100));
+  });
+
+  it("round-trip through the v2 encoding where numbers have gaps (a purge rewrote the page)", () => {
+    const page = encodePage(records, 100, (i) => 100 + 2 * i);
+    expect(page.body.startsWith("v2 10\n")).toBe(true);
+    expect(decodePage(100, page.body)).toEqual(records.map((r, i) => ({ seq: 100 + 2 * i, ...r })));
+  });
+
+  it("use v2 when a page has more name combinations than v3 can number", () => {
+    // A different time for every decision: more shapes than 2^14.
+    const many = Array.from({ length: 20_000 }, (_, i) => ({
+      ...records[i % records.length]!,
+      at: new Date(Date.UTC(2030, 0, 1) + i).toISOString(),
+    }));
+    const page = encodePage(many, 1, (i) => 1 + i);
+    expect(page.body.startsWith("v2 ")).toBe(true);
+    expect(decodePage(1, page.body)).toEqual(many.map((r, i) => ({ seq: 1 + i, ...r })));
+    const fewer = encodePage(many.slice(0, 16_000), 1, (i) => 1 + i);
+    expect(fewer.body.startsWith("v3 ")).toBe(true);
+    expect(decodePage(1, fewer.body)).toEqual(many.slice(0, 16_000).map((r, i) => ({ seq: 1 + i, ...r })));
+  });
+
+  it("repeat a subject id once, and keep it apart from the next decision's", () => {
+    const same = records.map((r, i) => ({ ...r, subject: { type: "user", id: i < 5 ? "ann" : "bob" } }));
+    const page = encodePage(same, 1, (i) => 1 + i);
+    expect(page.body.split("\n").filter((line) => line === "ann")).toHaveLength(1);
+    expect(decodePage(1, page.body)).toEqual(same.map((r, i) => ({ seq: 1 + i, ...r })));
   });
 
   it("decode pages written as JSON before v2", () => {
@@ -37,7 +68,11 @@ describe("decision page bodies", () => {
   it("keep revisions far beyond 16 bits as distances from the page's smallest", () => {
     const big = records.map((r, i) => ({ ...r, revision: 2 ** 40 + i }));
     const page = encodePage(big, 5, (i) => 5 + i);
-    expect(page.body.startsWith(`v2 ${2 ** 40}\n`)).toBe(true);
+    expect(page.body.startsWith(`v3 ${2 ** 40} `)).toBe(true);
+    expect(decodePage(5, page.body)).toEqual(big.map((r, i) => ({ seq: 5 + i, ...r })));
+    const gaps = encodePage(big, 5, (i) => 5 + 3 * i);
+    expect(gaps.body.startsWith(`v2 ${2 ** 40}\n`)).toBe(true);
+    expect(decodePage(5, gaps.body)).toEqual(big.map((r, i) => ({ seq: 5 + 3 * i, ...r })));
     expect(decodePage(5, page.body)).toEqual(big.map((r, i) => ({ seq: 5 + i, ...r })));
   });
 

@@ -29,7 +29,7 @@ export function checkText(value: unknown, field: string, options: { nullable?: b
  * Times are stored as UTC ISO strings, which sort as text; a bound in another form (a time zone
  * offset, `yesterday`) would compare silently wrong, so it is refused.
  */
-const UTC_TIME = /^\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?Z)?$/;
+export const UTC_TIME = /^\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?Z)?$/;
 
 export function checkTime(value: string, field: string): string {
   if (typeof value !== "string" || !UTC_TIME.test(value)) {

@@ -1,7 +1,10 @@
 import {
+  checkDecisionBatch,
   checkDecisionFilter,
   checkDecisions,
+  type DecisionPage,
   decodePage,
+  encodeBatchPages,
   encodePages,
   matchesDecision,
   pageConditions,
@@ -9,7 +12,7 @@ import {
   purgePage,
 } from "../common/decision-pages.js";
 import { checkTime } from "../common/input-checks.js";
-import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
+import type { DecisionBatch, DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type { Sql } from "./connection.js";
 
 export const INSERT_PAGE = `INSERT INTO decision_pages
@@ -26,15 +29,26 @@ const PAGES_PER_READ = 20;
  */
 export class DecisionTable {
   async append(sql: Sql, records: readonly NewDecision[]): Promise<number> {
+    // Everything is checked before the first page is written: a batch is all or nothing.
     checkDecisions(records);
-    if (records.length === 0) return 0;
+    return this.#insert(sql, records.length, (first) => encodePages(records, first));
+  }
+
+  async appendBatch(sql: Sql, batch: DecisionBatch): Promise<number> {
+    checkDecisionBatch(batch);
+    return this.#insert(sql, batch.count, (first) => encodeBatchPages(batch, first));
+  }
+
+  /** Numbers `count` checked decisions from the counter on and inserts their pages. */
+  async #insert(sql: Sql, count: number, encode: (firstSeq: number) => DecisionPage[]): Promise<number> {
+    if (count === 0) return 0;
     const [row] = await sql.rows<[number]>(
       "UPDATE counters SET value = value + $1 WHERE name = 'decision' RETURNING value",
-      [records.length],
+      [count],
     );
-    const first = Number(row![0]) - records.length + 1;
-    for (const page of encodePages(records, first)) await sql.run(INSERT_PAGE, pageValues(page));
-    return records.length;
+    const first = Number(row![0]) - count + 1;
+    for (const page of encode(first)) await sql.run(INSERT_PAGE, pageValues(page));
+    return count;
   }
 
   async list(sql: Sql, filter: DecisionFilter): Promise<DecisionRecord[]> {

@@ -1,7 +1,10 @@
 import {
+  checkDecisionBatch,
   checkDecisionFilter,
   checkDecisions,
+  type DecisionPage,
   decodePage,
+  encodeBatchPages,
   encodePages,
   matchesDecision,
   pageConditions,
@@ -9,7 +12,7 @@ import {
   purgePage,
 } from "../common/decision-pages.js";
 import { checkTime } from "../common/input-checks.js";
-import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
+import type { DecisionBatch, DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type { SqliteConnection } from "./connection.js";
 
 const PAGE_COLUMNS =
@@ -30,14 +33,24 @@ export class DecisionTable {
   append(records: readonly NewDecision[]): number {
     // Everything is checked before the first page is written: a batch is all or nothing.
     checkDecisions(records);
-    if (records.length === 0) return 0;
+    return this.#insert(records.length, (next) => encodePages(records, next));
+  }
+
+  appendBatch(batch: DecisionBatch): number {
+    checkDecisionBatch(batch);
+    return this.#insert(batch.count, (next) => encodeBatchPages(batch, next));
+  }
+
+  /** Numbers `count` checked decisions from the head on and inserts their pages. */
+  #insert(count: number, encode: (firstSeq: number) => DecisionPage[]): number {
+    if (count === 0) return 0;
     const next = this.#db.prepare("SELECT next_seq FROM decision_head WHERE one = 1").pluck().get() as number;
-    this.#db.prepare("UPDATE decision_head SET next_seq = ? WHERE one = 1").run(next + records.length);
+    this.#db.prepare("UPDATE decision_head SET next_seq = ? WHERE one = 1").run(next + count);
     const insert = this.#db.prepare(
       `INSERT INTO decision_pages (${PAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    for (const page of encodePages(records, next)) insert.run(...pageValues(page));
-    return records.length;
+    for (const page of encode(next)) insert.run(...pageValues(page));
+    return count;
   }
 
   list(filter: DecisionFilter): DecisionRecord[] {

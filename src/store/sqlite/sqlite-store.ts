@@ -17,7 +17,7 @@ import type {
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
-import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
+import type { DecisionBatch, DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type {
   LifecycleRecord,
   LifecycleStore,
@@ -415,6 +415,10 @@ export class SqliteStore implements Store {
 
   async appendDecisions(records: readonly NewDecision[]): Promise<number> {
     return this.#db.transaction(() => this.#decisions.append(records));
+  }
+
+  async appendDecisionBatch(batch: DecisionBatch): Promise<number> {
+    return this.#db.transaction(() => this.#decisions.appendBatch(batch));
   }
 
   async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {
