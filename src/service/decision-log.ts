@@ -1,8 +1,6 @@
 import type { CheckRequest } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
-import { batchRecord } from "../store/common/decision-pages.js";
-import { checkDecision } from "../store/common/decision-rows.js";
-import type { DecisionBatch } from "../store/decision-records.js";
+import { DecisionDrafts } from "../store/common/decision-drafts.js";
 import type { Revision, Store } from "../store/store.js";
 
 /** How the decision log records checks; every field has a default (`DECISION_LOG_DEFAULTS`). */
@@ -31,8 +29,8 @@ export const DECISION_LOG_DEFAULTS = {
   purgeIntervalMs: 60 * 60 * 1_000,
 } as const;
 
-/** Rows per store call: large batches amortise the transaction, small ones keep SQLite's pauses short. */
-const WRITE_CHUNK = 5_000;
+/** Pages per store call: large batches amortise the transaction, small ones keep SQLite's pauses short. */
+const PAGES_PER_WRITE = 5;
 const DAY_MS = 24 * 60 * 60 * 1_000;
 
 export interface DecisionLogStats {
@@ -76,88 +74,21 @@ export function decisionLogSettings(
 }
 
 /**
- * Checks waiting to be written, as columns (`DecisionBatch`): an entry per check in each, no
- * object per check. Two of them take turns, one filling while the other is written, and both
- * keep their arrays, so a steady stream of checks allocates nothing once they have grown.
- */
-class Buffered {
-  count = 0;
-  tenants: string[] = [];
-  requests: CheckRequest[] = [];
-  answers = new Uint8Array(1024);
-  revisions = new Float64Array(1024);
-  times = new Float64Array(1024);
-
-  add(tenant: string, request: CheckRequest, allowed: boolean, revision: Revision, time: number): void {
-    const n = this.count;
-    if (n === this.answers.length) this.#grow();
-    this.tenants[n] = tenant;
-    this.requests[n] = request;
-    this.answers[n] = allowed ? 1 : 0;
-    this.revisions[n] = revision;
-    this.times[n] = time;
-    this.count = n + 1;
-  }
-
-  #grow(): void {
-    const size = this.answers.length * 2;
-    const answers = new Uint8Array(size);
-    answers.set(this.answers);
-    const revisions = new Float64Array(size);
-    revisions.set(this.revisions);
-    const times = new Float64Array(size);
-    times.set(this.times);
-    this.answers = answers;
-    this.revisions = revisions;
-    this.times = times;
-  }
-
-  /** Checks `from` to `to` as a batch, their times formatted (once per millisecond). */
-  batch(from: number, to: number): DecisionBatch {
-    const at: string[] = new Array(to - from);
-    let lastTime = Number.NaN;
-    let lastAt = "";
-    for (let i = from; i < to; i++) {
-      const time = this.times[i]!;
-      if (time !== lastTime) {
-        lastTime = time;
-        lastAt = new Date(time).toISOString();
-      }
-      at[i - from] = lastAt;
-    }
-    return {
-      count: to - from,
-      at,
-      tenant: this.tenants.slice(from, to),
-      query: this.requests.slice(from, to),
-      allowed: this.answers.subarray(from, to),
-      revision: this.revisions.subarray(from, to),
-    };
-  }
-
-  /** Empties the buffer, letting go of the requests it held. */
-  clear(): void {
-    this.tenants.fill(undefined as never, 0, this.count);
-    this.requests.fill(undefined as never, 0, this.count);
-    this.count = 0;
-  }
-}
-
-/**
- * The decision log's writer, a check observer. `observe` runs on the check path, so it only
- * stores a check's references and numbers in the filling buffer (see `Buffered`); a timer writes
- * the buffer to the store in batches. When the store is slower than the checks the buffer fills
- * and checks are dropped and counted rather than slowing anyone down. Request objects are kept
- * by reference until written: they are `readonly` and no caller of `Gatehouse.check` changes one
- * after asking.
+ * The decision log's writer, a check observer. `observe` runs on the check path: it adds the
+ * check to page drafts (`DecisionDrafts`: its names as a shape number, its ids copied as bytes,
+ * checked while the request is still in the processor's cache) and a timer hands the drafts to
+ * the store in batches. When the store is slower than the checks the buffer fills and checks are
+ * dropped and counted rather than slowing anyone down. A check the store could not hold (a
+ * library caller's odd object id) is counted as failed at once, the others go on.
  */
 export class DecisionLog {
   readonly #store: Store;
   readonly #clock: () => number;
   readonly #settings: ReturnType<typeof decisionLogSettings>;
-  /** The buffer checks go to; the other one is being written or idle. */
-  #filling = new Buffered();
-  #spare = new Buffered();
+  #drafts = new DecisionDrafts();
+  /** The last time read from the clock and its ISO text: checks in one millisecond share it. */
+  #lastTime = Number.NaN;
+  #lastAt = "";
   #recorded = 0;
   #dropped = 0;
   #failed = 0;
@@ -182,13 +113,23 @@ export class DecisionLog {
   observe(tenant: string, request: CheckRequest, allowed: boolean, revision: Revision): void {
     const { sample } = this.#settings;
     if (sample < 1 && !(Math.random() < sample)) return;
-    const buffer = this.#filling;
-    const n = buffer.count;
+    const drafts = this.#drafts;
+    const n = drafts.count;
     if (n >= this.#settings.maxBuffer || this.#closed) {
       this.#dropped++;
       return;
     }
-    buffer.add(tenant, request, allowed, revision, this.#clock());
+    const time = this.#clock();
+    if (time !== this.#lastTime) {
+      this.#lastTime = time;
+      this.#lastAt = new Date(time).toISOString();
+    }
+    const error = drafts.add(this.#lastAt, tenant, request, allowed, revision);
+    if (error !== undefined) {
+      this.#failed++;
+      this.#lastError = error.message;
+      return;
+    }
     if (n === 0) this.#schedule(this.#settings.flushIntervalMs);
     // Half full: write now rather than wait out the interval and drop what comes meanwhile.
     else if (n + 1 === this.#settings.maxBuffer >>> 1) this.#schedule(0);
@@ -212,7 +153,7 @@ export class DecisionLog {
       recorded: this.#recorded,
       dropped: this.#dropped,
       failed: this.#failed,
-      buffered: this.#filling.count,
+      buffered: this.#drafts.count,
       lastError: this.#lastError,
     };
   }
@@ -239,48 +180,16 @@ export class DecisionLog {
   }
 
   async #writeBuffered(): Promise<void> {
-    const buffer = this.#filling;
-    const count = buffer.count;
-    if (count === 0) return;
-    // Checks answered while this one is written go to the other buffer (free: writes run one
-    // after another, so the previous write has finished with it).
-    this.#filling = this.#spare;
-    this.#spare = buffer;
-    try {
-      for (let start = 0; start < count; start += WRITE_CHUNK)
-        await this.#append(buffer.batch(start, Math.min(count, start + WRITE_CHUNK)));
-    } finally {
-      buffer.clear();
-    }
-  }
-
-  async #append(batch: DecisionBatch): Promise<void> {
-    try {
-      this.#recorded += await this.#store.appendDecisionBatch(batch);
-    } catch (error) {
-      if (!(error instanceof GatehouseError) || error.kind !== "input") {
-        this.#failed += batch.count;
-        this.#lastError = (error as Error).message;
-        return;
-      }
-      const records = Array.from({ length: batch.count }, (_, i) => batchRecord(batch, i));
-      // A check the engine answered but the store cannot hold (a library caller's odd object id):
-      // leave that one out rather than lose its whole batch.
-      const writable = records.filter((record, i) => {
-        try {
-          checkDecision(record, i);
-          return true;
-        } catch {
-          return false;
-        }
-      });
-      this.#failed += records.length - writable.length;
-      this.#lastError = error.message;
+    if (this.#drafts.count === 0) return;
+    // The pages are made now, synchronously: checks answered while they are written start new ones.
+    const pages = this.#drafts.take();
+    for (let start = 0; start < pages.length; start += PAGES_PER_WRITE) {
+      const chunk = pages.slice(start, start + PAGES_PER_WRITE);
       try {
-        this.#recorded += writable.length > 0 ? await this.#store.appendDecisions(writable) : 0;
-      } catch (again) {
-        this.#failed += writable.length;
-        this.#lastError = (again as Error).message;
+        this.#recorded += await this.#store.appendDecisionPages(chunk);
+      } catch (error) {
+        this.#failed += chunk.reduce((n, page) => n + page.count, 0);
+        this.#lastError = (error as Error).message;
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { ObjectRef, SubjectRef } from "../model/relationship.js";
+import type { DecisionPageDraft } from "./common/decision-drafts.js";
 import type { Revision } from "./store.js";
 
 /**
@@ -22,22 +23,6 @@ export interface DecisionRecord {
 }
 
 export type NewDecision = Omit<DecisionRecord, "seq">;
-
-/**
- * New decisions as columns, one entry per decision in each: what the decision log buffers, so
- * that writing a check needs no object for it (building one per decision, then reading it back,
- * cost as much as the rest of the writer).
- */
-export interface DecisionBatch {
-  readonly count: number;
-  readonly at: readonly string[];
-  readonly tenant: readonly string[];
-  /** What was asked: each check's resource, permission and subject. */
-  readonly query: readonly Pick<NewDecision, "resource" | "permission" | "subject">[];
-  /** 1 where the check was allowed, else 0. */
-  readonly allowed: ArrayLike<number>;
-  readonly revision: ArrayLike<number>;
-}
 
 /** Selects decisions; every field is optional and fields combine with AND. */
 export interface DecisionFilter {
@@ -63,8 +48,11 @@ export interface DecisionFilter {
 export interface DecisionStore {
   /** Appends records in one transaction (all or none); returns how many were written. */
   appendDecisions(records: readonly NewDecision[]): Promise<number>;
-  /** `appendDecisions` for decisions as columns (what the decision log writes). */
-  appendDecisionBatch(batch: DecisionBatch): Promise<number>;
+  /**
+   * Appends pages the decision log built (`DecisionDrafts`, already checked), numbering them
+   * in order, in one transaction; returns how many decisions were written.
+   */
+  appendDecisionPages(drafts: readonly DecisionPageDraft[]): Promise<number>;
   /** Oldest first (by sequence number). */
   listDecisions(filter?: DecisionFilter): Promise<DecisionRecord[]>;
   /** Deletes records answered before `olderThan` (UTC ISO time); returns how many. */

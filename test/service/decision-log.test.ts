@@ -122,14 +122,14 @@ describe("decision log", () => {
   it("a failing store costs records, never answers", async () => {
     const gatehouse = await opened();
     const store = gatehouse.store;
-    const original = store.appendDecisionBatch.bind(store);
-    store.appendDecisionBatch = async () => {
+    const original = store.appendDecisionPages.bind(store);
+    store.appendDecisionPages = async () => {
       throw new GatehouseError("unavailable", "the store is down");
     };
     expect((await gatehouse.check("acme", check("document:readme", "view", "user:ann"))).allowed).toBe(true);
     await gatehouse.decisionLog?.flush();
     expect(gatehouse.decisionLog?.stats()).toMatchObject({ failed: 1, lastError: "the store is down" });
-    store.appendDecisionBatch = original;
+    store.appendDecisionPages = original;
     await gatehouse.close();
   });
 

@@ -1,9 +1,18 @@
 import { inputError } from "../../model/errors.js";
 import { checkTenant } from "../../model/names.js";
 import { WILDCARD_ID } from "../../model/relationship.js";
-import type { DecisionBatch, DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
+import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
+import {
+  DecisionDrafts,
+  type DecisionPageDraft,
+  decodeV3Body,
+  isObjectId,
+  littleEndian,
+  PAGE_SIZE,
+  V3,
+} from "./decision-drafts.js";
 import { checkDecision } from "./decision-rows.js";
-import { checkLimit, checkTime, UTC_TIME } from "./input-checks.js";
+import { checkLimit, checkTime } from "./input-checks.js";
 import { subjectRelationColumn } from "./tuples.js";
 
 /**
@@ -18,16 +27,17 @@ import { subjectRelationColumn } from "./tuples.js";
  *
  * where the text fields are indexes into a list of strings (checks repeat tenants, types,
  * permissions and times), `allowed` is 0 or 1 and `seqOffset` is the record's sequence number
- * minus the page's first. Offsets are stored, not implied, so that a purge can drop the oldest
- * records of a page and the others keep their numbers. Two encodings of that body:
+ * minus the page's first. Three encodings of that body, all read:
  *
- * - `v2` (written now; see `encodeBody`): the numbers as 16-bit words in base64 and the strings
- *   joined by newlines (no stored field can hold one). Writing JSON numbers was most of what
- *   the log cost per check once checks got fast; this is a few memory copies, and smaller.
- * - JSON (pages written before, and any page whose numbers do not fit 16 bits):
+ * - `v3` (every new page; decision-drafts.ts): numbered without gaps, so offsets are implied;
+ *   each combination of names once per page, two 16-bit words per decision, the ids in order.
+ * - `v2` (a page a purge rewrote, which keeps the younger records' numbers, so offsets are
+ *   stored; see `encodeBody`): the numbers as 16-bit words in base64 and the strings joined by
+ *   newlines (no stored field can hold one).
+ * - JSON (pages written before v2, and any page whose numbers do not fit 16 bits):
  *   `{"s": [strings...], "d": [numbers...]}`.
  */
-export const PAGE_SIZE = 1_000;
+export { PAGE_SIZE };
 
 export interface DecisionPage {
   /** The number offsets count from: the page's key, unchanged when a purge rewrites the page. */
@@ -49,18 +59,6 @@ interface PageBody {
   readonly s: string[];
   /** `FIELDS` numbers per decision, one flat list: JSON writes and reads it fastest. */
   readonly d: number[];
-}
-
-/** Characters an object id may have (`OBJECT_ID`), by code unit. */
-const ID_CHARS = new Uint8Array(128);
-for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_|-=+")
-  ID_CHARS[c.charCodeAt(0)] = 1;
-
-/** `OBJECT_ID.test(id)` without the regular expression: a few times cheaper on short ids. */
-function isObjectId(id: unknown): boolean {
-  if (typeof id !== "string" || id.length === 0 || id.length > 1024) return false;
-  for (let k = 0; k < id.length; k++) if (ID_CHARS[id.charCodeAt(k)] !== 1) return false;
-  return true;
 }
 
 /**
@@ -123,149 +121,60 @@ function learn(record: NewDecision): void {
   if (record.subject.relation !== undefined) known.relations.add(record.subject.relation);
 }
 
-/** Records as a batch (after `checkDecisions`). */
-function recordsBatch(records: readonly NewDecision[]): DecisionBatch {
-  return {
-    count: records.length,
-    at: records.map((r) => r.at),
-    tenant: records.map((r) => r.tenant),
-    query: records,
-    allowed: records.map((r) => (r.allowed ? 1 : 0)),
-    revision: records.map((r) => r.revision),
-  };
-}
-
-/** The i-th decision of a batch as a record (for the full check's message, or to write it alone). */
-export function batchRecord(batch: DecisionBatch, i: number): NewDecision {
-  const query = batch.query[i]!;
-  return {
-    at: batch.at[i]!,
-    tenant: batch.tenant[i]!,
-    resource: query?.resource,
-    permission: query?.permission,
-    subject: query?.subject,
-    allowed: batch.allowed[i] === 1 ? true : batch.allowed[i] === 0 ? false : (batch.allowed[i] as never),
-    revision: batch.revision[i]!,
-  };
-}
-
-/**
- * Checks a batch before any page is made, as `checkDecisions` checks records. Consecutive checks
- * mostly share their time, tenant, types and permission: a decision whose names equal the last
- * fully checked one's needs only its ids and numbers looked at.
- */
-export function checkDecisionBatch(batch: DecisionBatch): void {
-  for (const set of [known.tenants, known.types, known.relations]) if (set.size > KNOWN_MAX) set.clear();
-  // Times change every millisecond: each new one is checked on its own, then compared.
-  let at: string | undefined;
-  for (let i = 0; i < batch.count; i++) {
-    const query = batch.query[i];
-    const subject = query?.subject;
-    const revision = batch.revision[i]!;
-    const allowed = batch.allowed[i];
-    if (batch.at[i] !== at && typeof batch.at[i] === "string" && UTC_TIME.test(batch.at[i]!))
-      at = batch.at[i];
-    if (
-      query !== undefined &&
-      subject !== undefined &&
-      batch.at[i] === at &&
-      known.tenants.has(batch.tenant[i]!) &&
-      known.types.has(query.resource?.type) &&
-      known.relations.has(query.permission) &&
-      known.types.has(subject.type) &&
-      (subject.relation === undefined || known.relations.has(subject.relation)) &&
-      isObjectId(query.resource.id) &&
-      (subject.id === WILDCARD_ID || isObjectId(subject.id)) &&
-      (allowed === 0 || allowed === 1) &&
-      Number.isSafeInteger(revision) &&
-      revision >= 0
-    )
-      continue;
-    // The full check names the first bad field; a decision that passes teaches the sets.
-    const record = batchRecord(batch, i);
-    checkDecision(record, i);
-    learn(record);
-  }
-}
-
 /**
  * Encodes records numbered `firstSeq`, `firstSeq + 1`, ... into pages. The records must have
  * been checked with `checkDecisions`.
  */
 export function encodePages(records: readonly NewDecision[], firstSeq: number): DecisionPage[] {
-  return encodeBatchPages(recordsBatch(records), firstSeq);
+  let baseSeq = firstSeq;
+  return draftsOf(records).map((draft) => {
+    const page = numbered(draft, baseSeq);
+    baseSeq += draft.count;
+    return page;
+  });
 }
 
-/** `encodePages` for a batch (checked with `checkDecisionBatch`). */
-export function encodeBatchPages(batch: DecisionBatch, firstSeq: number): DecisionPage[] {
-  const pages: DecisionPage[] = [];
-  for (let start = 0; start < batch.count; start += PAGE_SIZE) {
-    const end = Math.min(batch.count, start + PAGE_SIZE);
-    const base = firstSeq + start;
-    pages.push(encodeBatchPage(batch, start, end, base, (i) => base + i));
+/** Checked records as page drafts (v3 bodies). */
+export function draftsOf(records: readonly NewDecision[]): DecisionPageDraft[] {
+  const drafts = new DecisionDrafts();
+  for (let i = 0; i < records.length; i++) {
+    const { at, tenant, allowed, revision } = records[i]!;
+    const error = drafts.add(at, tenant, records[i]!, allowed, revision, i);
+    if (error !== undefined) throw error;
   }
-  return pages;
+  return drafts.take();
+}
+
+/** A draft given its sequence numbers, `baseSeq` to `baseSeq + count - 1`. */
+export function numbered(draft: DecisionPageDraft, baseSeq: number): DecisionPage {
+  const { count, firstAt, lastAt, minRevision, maxRevision, body } = draft;
+  return {
+    baseSeq,
+    firstSeq: baseSeq,
+    lastSeq: baseSeq + count - 1,
+    count,
+    firstAt,
+    lastAt,
+    minRevision,
+    maxRevision,
+    body,
+  };
 }
 
 /**
  * Encodes records (ascending by number; `seqOf(i)` is the i-th one's) into one page whose
- * offsets count from `baseSeq`.
+ * offsets count from `baseSeq`: as v3 when they are numbered without gaps from `baseSeq`, else
+ * (a purge rewrote the page, a migrated page) as v2, or JSON when numbers do not fit 16 bits.
  */
 export function encodePage(
   records: readonly NewDecision[],
   baseSeq: number,
   seqOf: (i: number) => number,
 ): DecisionPage {
-  return encodeBatchPage(recordsBatch(records), 0, records.length, baseSeq, seqOf);
-}
-
-/** Decisions `from` to `to` (exclusive) of a batch as one page; `seqOf(i)` numbers the i-th of them. */
-function encodeBatchPage(
-  batch: DecisionBatch,
-  from: number,
-  to: number,
-  baseSeq: number,
-  seqOf: (i: number) => number,
-): DecisionPage {
-  const count = to - from;
-  // Bounds first: they are the page's columns, and they decide the body's encoding.
-  let firstAt = batch.at[from]!;
-  let lastAt = firstAt;
-  let minRevision = batch.revision[from]!;
-  let maxRevision = minRevision;
-  let previousAt = firstAt;
-  for (let k = from + 1; k < to; k++) {
-    const at = batch.at[k]!;
-    if (at !== previousAt) {
-      previousAt = at;
-      if (at < firstAt) firstAt = at;
-      else if (at > lastAt) lastAt = at;
-    }
-    const revision = batch.revision[k]!;
-    if (revision < minRevision) minRevision = revision;
-    else if (revision > maxRevision) maxRevision = revision;
+  if (seqOf(0) === baseSeq && seqOf(records.length - 1) - baseSeq === records.length - 1) {
+    const drafts = draftsOf(records);
+    if (drafts.length === 1) return numbered(drafts[0]!, baseSeq);
   }
-  // Every number of a page fits 16 bits (string indexes stay below 7 × PAGE_SIZE) unless its
-  // revisions span more than 65,535 writes or a migrated page has wide gaps in its numbers.
-  const compact = maxRevision - minRevision <= UINT16 && seqOf(count - 1) - baseSeq <= UINT16;
-  const bounds = {
-    baseSeq,
-    firstSeq: seqOf(0),
-    lastSeq: seqOf(count - 1),
-    count,
-    firstAt,
-    lastAt,
-    minRevision,
-    maxRevision,
-  };
-  // Numbered without gaps (every new page): the short form, if its names fit.
-  if (compact && bounds.firstSeq === baseSeq && bounds.lastSeq - baseSeq === count - 1) {
-    const body = encodeV3(batch, from, to, minRevision);
-    if (body !== undefined) return { ...bounds, body };
-  }
-  const numbers = compact ? new Uint16Array(count * FIELDS) : new Float64Array(count * FIELDS);
-  const revisionBase = compact ? minRevision : 0;
-
   const strings: string[] = [];
   const index = new Map<string, number>();
   const at = (text: string): number => {
@@ -277,54 +186,49 @@ function encodeBatchPage(
     }
     return i;
   };
-  // Consecutive checks mostly share their time, tenant, types and permission: compare with the
-  // previous decision's before hashing into the dictionary. Object ids are mostly distinct
-  // within a page: appended as they come (a subject's repeated in a row once), rather than
-  // hashed into the dictionary, which cost more than it saved.
-  let atIndex = 0;
-  let tenantIndex = 0;
-  let resourceTypeIndex = 0;
-  let permissionIndex = 0;
-  let subjectTypeIndex = 0;
-  let relationIndex = 0;
-  let subjectIdIndex = 0;
-  for (let i = 0, n = 0; i < count; i++) {
-    const k = from + i;
-    const query = batch.query[k]!;
-    const subject = query.subject;
-    const relation = subjectRelationColumn(subject.relation);
-    const previous = i === 0 ? undefined : batch.query[k - 1]!;
-    if (previous === undefined) {
-      atIndex = at(batch.at[k]!);
-      tenantIndex = at(batch.tenant[k]!);
-      resourceTypeIndex = at(query.resource.type);
-      permissionIndex = at(query.permission);
-      subjectTypeIndex = at(subject.type);
-      relationIndex = at(relation);
-      subjectIdIndex = strings.push(subject.id) - 1;
-    } else {
-      if (batch.at[k] !== batch.at[k - 1]) atIndex = at(batch.at[k]!);
-      if (batch.tenant[k] !== batch.tenant[k - 1]) tenantIndex = at(batch.tenant[k]!);
-      if (query.resource.type !== previous.resource.type) resourceTypeIndex = at(query.resource.type);
-      if (query.permission !== previous.permission) permissionIndex = at(query.permission);
-      if (subject.type !== previous.subject.type) subjectTypeIndex = at(subject.type);
-      if (relation !== subjectRelationColumn(previous.subject.relation)) relationIndex = at(relation);
-      if (subject.id !== previous.subject.id) subjectIdIndex = strings.push(subject.id) - 1;
-    }
+  let firstAt = records[0]!.at;
+  let lastAt = firstAt;
+  let minRevision = records[0]!.revision;
+  let maxRevision = minRevision;
+  for (const record of records) {
+    if (record.at < firstAt) firstAt = record.at;
+    else if (record.at > lastAt) lastAt = record.at;
+    if (record.revision < minRevision) minRevision = record.revision;
+    else if (record.revision > maxRevision) maxRevision = record.revision;
+  }
+  // Every number of a page fits 16 bits (string indexes stay below 8 × the page's records)
+  // unless its revisions span more than 65,535 writes or its numbers have wide gaps.
+  const compact =
+    maxRevision - minRevision <= UINT16 &&
+    seqOf(records.length - 1) - baseSeq <= UINT16 &&
+    records.length * 8 <= UINT16;
+  const numbers = compact
+    ? new Uint16Array(records.length * FIELDS)
+    : new Float64Array(records.length * FIELDS);
+  const revisionBase = compact ? minRevision : 0;
+  for (let i = 0, n = 0; i < records.length; i++) {
+    const record = records[i]!;
     numbers[n++] = seqOf(i) - baseSeq;
-    numbers[n++] = atIndex;
-    numbers[n++] = tenantIndex;
-    numbers[n++] = resourceTypeIndex;
-    numbers[n++] = strings.push(query.resource.id) - 1;
-    numbers[n++] = permissionIndex;
-    numbers[n++] = subjectTypeIndex;
-    numbers[n++] = subjectIdIndex;
-    numbers[n++] = relationIndex;
-    numbers[n++] = batch.allowed[k] === 1 ? 1 : 0;
-    numbers[n++] = batch.revision[k]! - revisionBase;
+    numbers[n++] = at(record.at);
+    numbers[n++] = at(record.tenant);
+    numbers[n++] = at(record.resource.type);
+    numbers[n++] = strings.push(record.resource.id) - 1;
+    numbers[n++] = at(record.permission);
+    numbers[n++] = at(record.subject.type);
+    numbers[n++] = strings.push(record.subject.id) - 1;
+    numbers[n++] = at(subjectRelationColumn(record.subject.relation));
+    numbers[n++] = record.allowed ? 1 : 0;
+    numbers[n++] = record.revision - revisionBase;
   }
   return {
-    ...bounds,
+    baseSeq,
+    firstSeq: seqOf(0),
+    lastSeq: seqOf(records.length - 1),
+    count: records.length,
+    firstAt,
+    lastAt,
+    minRevision,
+    maxRevision,
     body:
       numbers instanceof Uint16Array
         ? encodeBody(strings, numbers, minRevision)
@@ -333,140 +237,7 @@ function encodeBatchPage(
 }
 
 const V2 = "v2 ";
-const V3 = "v3 ";
 const UINT16 = 0xffff;
-/** v3: shapes per page at most, and the flag bits of a decision's first word. */
-const MAX_SHAPES = 1 << 14;
-const ALLOWED_BIT = 1 << 14;
-const SAME_SUBJECT_BIT = 1 << 15;
-/** The name fields of a shape, in the order of the body's shape table. */
-const SHAPE_FIELDS = 6;
-
-/**
- * `v3 <minRevision> <names>\n` + 16-bit words in base64 + `\n` + strings joined by `\n`, for a
- * page numbered without gaps (offsets 0, 1, 2, ...). A decision's names (time, tenant, resource
- * type, permission, subject type, subject relation) repeat across a page, so a page lists each
- * combination once, a "shape", and a decision is two words: its shape (with an allowed bit and
- * a bit for "the same subject id as the decision before"), and its revision's distance from the
- * page's smallest. Its ids follow the names in the strings, in order. The words are the number of
- * shapes, `SHAPE_FIELDS` name indexes per shape, then two per decision. About half the bytes of
- * `v2` and a third of its work per decision, which is what the log costs a check.
- *
- * Undefined when the page has more than `MAX_SHAPES` shapes (then it is written as `v2`).
- */
-function encodeV3(batch: DecisionBatch, from: number, to: number, minRevision: number): string | undefined {
-  const names: string[] = [];
-  const nameIndex = new Map<string, number>();
-  const name = (text: string): number => {
-    let i = nameIndex.get(text);
-    if (i === undefined) {
-      i = names.length;
-      names.push(text);
-      nameIndex.set(text, i);
-    }
-    return i;
-  };
-  const shapeTable: number[] = [];
-  const shapeIndex = new Map<string, number>();
-  // The shapes met last, newest first, as their name strings: checks alternate between a few
-  // (`view` and `edit`), and comparing strings costs less than naming a shape again.
-  const recent: { names: string[]; shape: number }[] = [];
-  const ids: string[] = [];
-  const count = to - from;
-  const words = new Uint16Array(count * 2);
-  let shape = 0;
-  for (let i = 0; i < count; i++) {
-    const k = from + i;
-    const query = batch.query[k]!;
-    const subject = query.subject;
-    const previous = i === 0 ? undefined : batch.query[k - 1]!;
-    if (
-      previous === undefined ||
-      batch.at[k] !== batch.at[k - 1] ||
-      batch.tenant[k] !== batch.tenant[k - 1] ||
-      query.resource.type !== previous.resource.type ||
-      query.permission !== previous.permission ||
-      subject.type !== previous.subject.type ||
-      subjectRelationColumn(subject.relation) !== subjectRelationColumn(previous.subject.relation)
-    ) {
-      const texts = [
-        batch.at[k]!,
-        batch.tenant[k]!,
-        query.resource.type,
-        query.permission,
-        subject.type,
-        subjectRelationColumn(subject.relation),
-      ];
-      const hit = recent.find((r) => r.names.every((text, f) => text === texts[f]));
-      if (hit !== undefined) shape = hit.shape;
-      else {
-        const fields = texts.map(name);
-        const key = fields.join(",");
-        let known = shapeIndex.get(key);
-        if (known === undefined) {
-          known = shapeIndex.size;
-          if (known >= MAX_SHAPES) return undefined;
-          shapeIndex.set(key, known);
-          shapeTable.push(...fields);
-        }
-        shape = known;
-        recent.unshift({ names: texts, shape });
-        if (recent.length > 4) recent.pop();
-      }
-    }
-    ids.push(query.resource.id);
-    let first = shape | (batch.allowed[k] === 1 ? ALLOWED_BIT : 0);
-    if (previous !== undefined && subject.id === previous.subject.id) first |= SAME_SUBJECT_BIT;
-    else ids.push(subject.id);
-    words[i * 2] = first;
-    words[i * 2 + 1] = batch.revision[k]! - minRevision;
-  }
-  const table = Uint16Array.from([shapeIndex.size, ...shapeTable]);
-  const bytes = Buffer.concat([littleEndian(table), littleEndian(words)]);
-  return `${V3}${minRevision} ${names.length}\n${bytes.toString("base64")}\n${names.join("\n")}\n${ids.join("\n")}`;
-}
-
-function littleEndian(words: Uint16Array): Buffer {
-  const bytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
-  if (!LITTLE_ENDIAN) bytes.swap16();
-  return bytes;
-}
-
-/** A v3 body as the general form (`FIELDS` numbers per decision, indexes into `s`). */
-function decodeV3(body: string): PageBody {
-  const header = body.indexOf("\n");
-  const [minText, nameText] = body.slice(V3.length, header).split(" ");
-  const minRevision = Number(minText);
-  const nameCount = Number(nameText);
-  const end = body.indexOf("\n", header + 1);
-  const bytes = Buffer.from(body.slice(header + 1, end), "base64");
-  const word = (i: number) => bytes.readUInt16LE(i * 2);
-  const s = body.slice(end + 1).split("\n");
-  const shapes = word(0);
-  const first = 1 + shapes * SHAPE_FIELDS;
-  const count = (bytes.length / 2 - first) / 2;
-  const d: number[] = new Array(count * FIELDS);
-  let next = nameCount;
-  let subjectId = -1;
-  for (let i = 0, n = 0; i < count; i++) {
-    const flags = word(first + i * 2);
-    const shape = 1 + (flags & (MAX_SHAPES - 1)) * SHAPE_FIELDS;
-    const resourceId = next++;
-    if ((flags & SAME_SUBJECT_BIT) === 0) subjectId = next++;
-    d[n++] = i;
-    d[n++] = word(shape);
-    d[n++] = word(shape + 1);
-    d[n++] = word(shape + 2);
-    d[n++] = resourceId;
-    d[n++] = word(shape + 3);
-    d[n++] = word(shape + 4);
-    d[n++] = subjectId;
-    d[n++] = word(shape + 5);
-    d[n++] = (flags & ALLOWED_BIT) !== 0 ? 1 : 0;
-    d[n++] = word(first + i * 2 + 1) + minRevision;
-  }
-  return { s, d };
-}
 
 /**
  * `v2 <minRevision>\n` + the numbers as little-endian uint16, base64 (the revision as its
@@ -479,7 +250,7 @@ function encodeBody(strings: string[], words: Uint16Array, minRevision: number):
 }
 
 function decodeBody(body: string): PageBody {
-  if (body.startsWith(V3)) return decodeV3(body);
+  if (body.startsWith(V3)) return decodeV3Body(body);
   if (!body.startsWith(V2)) return JSON.parse(body) as PageBody;
   const header = body.indexOf("\n");
   const minRevision = Number(body.slice(V2.length, header));
@@ -492,8 +263,6 @@ function decodeBody(body: string): PageBody {
   }
   return { s: body.slice(end + 1).split("\n"), d: numbers };
 }
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** The records of one page, in sequence order. */
 export function decodePage(baseSeq: number, body: string): DecisionRecord[] {

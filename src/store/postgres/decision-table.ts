@@ -1,18 +1,17 @@
+import { checkDrafts, type DecisionPageDraft } from "../common/decision-drafts.js";
 import {
-  checkDecisionBatch,
   checkDecisionFilter,
   checkDecisions,
-  type DecisionPage,
   decodePage,
-  encodeBatchPages,
-  encodePages,
+  draftsOf,
   matchesDecision,
+  numbered,
   pageConditions,
   pageValues,
   purgePage,
 } from "../common/decision-pages.js";
 import { checkTime } from "../common/input-checks.js";
-import type { DecisionBatch, DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
+import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type { Sql } from "./connection.js";
 
 export const INSERT_PAGE = `INSERT INTO decision_pages
@@ -31,23 +30,23 @@ export class DecisionTable {
   async append(sql: Sql, records: readonly NewDecision[]): Promise<number> {
     // Everything is checked before the first page is written: a batch is all or nothing.
     checkDecisions(records);
-    return this.#insert(sql, records.length, (first) => encodePages(records, first));
+    return this.appendPages(sql, draftsOf(records));
   }
 
-  async appendBatch(sql: Sql, batch: DecisionBatch): Promise<number> {
-    checkDecisionBatch(batch);
-    return this.#insert(sql, batch.count, (first) => encodeBatchPages(batch, first));
-  }
-
-  /** Numbers `count` checked decisions from the counter on and inserts their pages. */
-  async #insert(sql: Sql, count: number, encode: (firstSeq: number) => DecisionPage[]): Promise<number> {
+  /** Numbers the drafts' decisions from the counter on, in order, and inserts them as pages. */
+  async appendPages(sql: Sql, drafts: readonly DecisionPageDraft[]): Promise<number> {
+    checkDrafts(drafts);
+    const count = drafts.reduce((n, d) => n + d.count, 0);
     if (count === 0) return 0;
     const [row] = await sql.rows<[number]>(
       "UPDATE counters SET value = value + $1 WHERE name = 'decision' RETURNING value",
       [count],
     );
-    const first = Number(row![0]) - count + 1;
-    for (const page of encode(first)) await sql.run(INSERT_PAGE, pageValues(page));
+    let baseSeq = Number(row![0]) - count + 1;
+    for (const draft of drafts) {
+      await sql.run(INSERT_PAGE, pageValues(numbered(draft, baseSeq)));
+      baseSeq += draft.count;
+    }
     return count;
   }
 

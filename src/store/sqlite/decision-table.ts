@@ -1,18 +1,17 @@
+import { checkDrafts, type DecisionPageDraft } from "../common/decision-drafts.js";
 import {
-  checkDecisionBatch,
   checkDecisionFilter,
   checkDecisions,
-  type DecisionPage,
   decodePage,
-  encodeBatchPages,
-  encodePages,
+  draftsOf,
   matchesDecision,
+  numbered,
   pageConditions,
   pageValues,
   purgePage,
 } from "../common/decision-pages.js";
 import { checkTime } from "../common/input-checks.js";
-import type { DecisionBatch, DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
+import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type { SqliteConnection } from "./connection.js";
 
 const PAGE_COLUMNS =
@@ -33,23 +32,24 @@ export class DecisionTable {
   append(records: readonly NewDecision[]): number {
     // Everything is checked before the first page is written: a batch is all or nothing.
     checkDecisions(records);
-    return this.#insert(records.length, (next) => encodePages(records, next));
+    return this.appendPages(draftsOf(records));
   }
 
-  appendBatch(batch: DecisionBatch): number {
-    checkDecisionBatch(batch);
-    return this.#insert(batch.count, (next) => encodeBatchPages(batch, next));
-  }
-
-  /** Numbers `count` checked decisions from the head on and inserts their pages. */
-  #insert(count: number, encode: (firstSeq: number) => DecisionPage[]): number {
+  /** Numbers the drafts' decisions from the head on, in order, and inserts them as pages. */
+  appendPages(drafts: readonly DecisionPageDraft[]): number {
+    checkDrafts(drafts);
+    const count = drafts.reduce((n, d) => n + d.count, 0);
     if (count === 0) return 0;
     const next = this.#db.prepare("SELECT next_seq FROM decision_head WHERE one = 1").pluck().get() as number;
     this.#db.prepare("UPDATE decision_head SET next_seq = ? WHERE one = 1").run(next + count);
     const insert = this.#db.prepare(
       `INSERT INTO decision_pages (${PAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    for (const page of encode(next)) insert.run(...pageValues(page));
+    let baseSeq = next;
+    for (const draft of drafts) {
+      insert.run(...pageValues(numbered(draft, baseSeq)));
+      baseSeq += draft.count;
+    }
     return count;
   }
 

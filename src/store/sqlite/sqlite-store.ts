@@ -14,10 +14,11 @@ import type {
   NewAuditRecord,
   NewChange,
 } from "../change-records.js";
+import type { DecisionPageDraft } from "../common/decision-drafts.js";
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
-import type { DecisionBatch, DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
+import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type {
   LifecycleRecord,
   LifecycleStore,
@@ -417,8 +418,8 @@ export class SqliteStore implements Store {
     return this.#db.transaction(() => this.#decisions.append(records));
   }
 
-  async appendDecisionBatch(batch: DecisionBatch): Promise<number> {
-    return this.#db.transaction(() => this.#decisions.appendBatch(batch));
+  async appendDecisionPages(drafts: readonly DecisionPageDraft[]): Promise<number> {
+    return this.#db.transaction(() => this.#decisions.appendPages(drafts));
   }
 
   async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {
