@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ErrorKind, GatehouseError } from "../../src/model/errors.js";
 import { formatRelationship, parseRelationship, type Relationship } from "../../src/model/relationship.js";
 import type { ApplyInput, ChangeSpec, NewAuditRecord, NewChange } from "../../src/store/change-records.js";
+import { DecisionDrafts } from "../../src/store/common/decision-drafts.js";
 import type { NewDecision } from "../../src/store/decision-records.js";
 import { type Direction, SHADOW_SAMPLE_LIMIT, type ShadowTally } from "../../src/store/shadow-records.js";
 import type { RelationshipUpdate, Revision, Store, UpdateOperation } from "../../src/store/store.js";
@@ -817,6 +818,38 @@ export function describeStoreConformance(
         expect(new Set(all.map((d) => d.seq)).size).toBe(3);
         // Decisions are not revisions: the head does not move.
         expect(await store.headRevision()).toBe(0);
+      });
+
+      test("appendDecisionPages writes the decision log's drafts, numbered after what came before", async () => {
+        await store.appendDecisions([decision()]);
+        const drafts = new DecisionDrafts();
+        for (let i = 0; i < 2_500; i++) {
+          const d = decision({ resource: { type: "document", id: `p${i}` }, revision: 3 + (i % 5) });
+          expect(drafts.add(d.at, d.tenant, d, i % 2 === 0, d.revision)).toBeUndefined();
+        }
+        const pages = drafts.take();
+        expect(pages.map((p) => p.count)).toEqual([1_000, 1_000, 500]);
+        // Only drafts DecisionDrafts made: a copy is refused and nothing is written.
+        await expectFailure(
+          store.appendDecisionPages([pages[0]!, { ...pages[1]! }]),
+          "input",
+          /not a decision page draft/,
+        );
+        expect(await store.listDecisions()).toHaveLength(1);
+        expect(await store.appendDecisionPages(pages)).toBe(2_500);
+        const all = await store.listDecisions();
+        expect(all.map((d) => d.resource.id)).toEqual([
+          "readme",
+          ...Array.from({ length: 2_500 }, (_, i) => `p${i}`),
+        ]);
+        expect(all.map((d) => d.seq)).toEqual(Array.from({ length: 2_501 }, (_, i) => all[0]!.seq + i));
+        expect(all.slice(1, 5).map((d) => [d.allowed, d.revision])).toEqual([
+          [true, 3],
+          [false, 4],
+          [true, 5],
+          [false, 6],
+        ]);
+        expect(await store.listDecisions({ resource: { type: "document", id: "p1999" } })).toHaveLength(1);
       });
 
       test("a large batch is written whole, in order", async () => {
