@@ -308,8 +308,6 @@ async function main(): Promise<void> {
     await gatehouse.check(DEFAULT_TENANT, queries[0]!);
     const inProcessLoadMs = performance.now() - t;
     log(`loaded in the benchmark process in ${int(inProcessLoadMs)} ms; warming up …`);
-    gc();
-    const memoryLoaded = process.memoryUsage();
     for (let pass = 0; pass < 2; pass++) timeEach(gatehouse, warmup);
     gc();
     const overheadNs = timerOverhead();
@@ -366,11 +364,6 @@ async function main(): Promise<void> {
       for (const q of queries) if (engine.check(DEFAULT_TENANT, q)) batchAllowed++;
     }
     const batchSeconds = (performance.now() - t) / 1000;
-    // What the checks left behind: kept memberships and grant closures (built on first use).
-    gc();
-    const memoryChecked = process.memoryUsage();
-    const keptHeap = memoryChecked.heapUsed - memoryLoaded.heapUsed;
-    const keptRss = memoryChecked.rss - memoryLoaded.rss;
     const batchChecks = passes * queries.length;
     const perSecond = batchChecks / batchSeconds;
     log(
@@ -526,9 +519,7 @@ async function main(): Promise<void> {
         `(p50 / p99 ${firstChecks ? `${micros(firstChecks.p50)} / ${micros(firstChecks.p99)}` : "none"}); the others found the user's group ` +
         `memberships kept from an earlier check (p50 / p99 ${repeatChecks ? `${micros(repeatChecks.p50)} / ${micros(repeatChecks.p99)}` : "none"}).`,
       `Batch: ${int(batchChecks)} checks (${passes} passes over the same queries) in one synchronous loop.`,
-      `Kept by the checks (each user's group memberships, each folder's grant closures; built on first use, not in the ` +
-        `load figures): heap ${keptHeap >= 0 ? "+" : ""}${mib(keptHeap)}, RSS ${keptRss >= 0 ? "+" : ""}${mib(keptRss)} after the warm-up, ` +
-        `timed and batch checks (${int(keptHeap / relationships)} B of heap per relationship).`,
+
       ...spicedbLines,
     ];
 

@@ -265,21 +265,34 @@ function listed(list: SubjectList | undefined): Iterable<number> {
   return list === undefined ? NONE : typeof list === "number" ? [list] : list;
 }
 
-/** A closure under construction: subjects deduplicated, small closures below copied in. */
+/**
+ * A closure under construction: subjects deduplicated, small closures below copied in. Plain
+ * arrays, searched while short: a tree of folders builds one of these per folder and member, and
+ * three Sets each made building them cost several times the walk they replace.
+ */
 class Gathering {
-  readonly #objects = new Set<number>();
-  readonly #usersets = new Set<number>();
-  readonly #links = new Set<GrantClosure>();
+  #objects: number[] | undefined;
+  #usersets: number[] | undefined;
+  #links: GrantClosure[] | undefined;
+  /** Set mirrors of the lists, made once a list is too long to search. */
+  #objectSet: Set<number> | undefined;
+  #usersetSet: Set<number> | undefined;
   #depth = 0;
   #hasUsersets = false;
 
   addObject(value: number): void {
-    this.#objects.add(value);
+    if (this.#objects === undefined) this.#objects = [value];
+    else this.#objectSet = addUnique(this.#objects, this.#objectSet, value);
   }
 
   addUserset(value: number): void {
-    this.#usersets.add(value);
     this.#hasUsersets = true;
+    if (this.#usersets === undefined) this.#usersets = [value];
+    else this.#usersetSet = addUnique(this.#usersets, this.#usersetSet, value);
+  }
+
+  #size(): number {
+    return (this.#objects?.length ?? 0) + (this.#usersets?.length ?? 0);
   }
 
   /** Takes in a closure `hops` arrow steps below: copied when short, else kept by reference. */
@@ -287,22 +300,45 @@ class Gathering {
     this.#depth = Math.max(this.#depth, closure.depth + hops);
     if (closure.hasUsersets) this.#hasUsersets = true;
     const size = closure.objects.length + closure.usersets.length;
-    if (this.#objects.size + this.#usersets.size + size > FLAT_LIMIT && size > 0) {
-      this.#links.add(closure);
+    if (this.#size() + size > FLAT_LIMIT && size > 0) {
+      this.#link(closure);
       return;
     }
-    for (const value of closure.objects) this.#objects.add(value);
-    for (const value of closure.usersets) this.#usersets.add(value);
-    for (const link of closure.links) this.#links.add(link);
+    for (const value of closure.objects) this.addObject(value);
+    for (const value of closure.usersets) this.addUserset(value);
+    for (const link of closure.links) this.#link(link);
+  }
+
+  #link(closure: GrantClosure): void {
+    if (this.#links === undefined) this.#links = [closure];
+    else if (!this.#links.includes(closure)) this.#links.push(closure);
   }
 
   done(): GrantClosure {
+    // Copies of exact length: a list grown by `push` keeps spare room, and closures are kept.
     return {
-      objects: this.#objects.size > 0 ? [...this.#objects] : NONE,
-      usersets: this.#usersets.size > 0 ? [...this.#usersets] : NONE,
-      links: this.#links.size > 0 ? [...this.#links] : NO_LINKS,
+      objects: this.#objects?.slice() ?? NONE,
+      usersets: this.#usersets?.slice() ?? NONE,
+      links: this.#links?.slice() ?? NO_LINKS,
       hasUsersets: this.#hasUsersets,
       depth: this.#depth,
     };
   }
+}
+
+/** Lists up to this long are searched; longer ones get a Set beside them. */
+const SEARCHED = 32;
+
+/** Appends `value` unless present; returns the list's Set mirror (made when the list grew long). */
+function addUnique(list: number[], mirror: Set<number> | undefined, value: number): Set<number> | undefined {
+  if (mirror !== undefined) {
+    if (!mirror.has(value)) {
+      mirror.add(value);
+      list.push(value);
+    }
+    return mirror;
+  }
+  if (list.includes(value)) return undefined;
+  list.push(value);
+  return list.length > SEARCHED ? new Set(list) : undefined;
 }
