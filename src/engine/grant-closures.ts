@@ -185,15 +185,8 @@ export class GrantClosures {
   #gather(object: number, member: MemberDef, into: Gathering): boolean {
     const evaluator = this.#evaluator;
     if (member.kind === "relation") {
-      const slot = evaluator.slotOf(member);
-      if (slot < 0) return true;
-      const entry = evaluator.data.edges.entry(object);
-      if (entry === undefined) return true;
-      let at = 0;
-      while (at < entry.length && entry[at] !== slot) at += 3;
-      if (at >= entry.length) return true;
-      for (const value of listed(entry[at + 1] as SubjectList | undefined)) into.addObject(value);
-      const usersets = entry[at + 2] as SubjectList | undefined;
+      const [direct, usersets] = this.#subjects(object, member);
+      for (const value of listed(direct)) into.addObject(value);
       for (const value of listed(usersets)) {
         const next = Math.floor(value / RELATION_SLOTS);
         const relationSlot = value - next * RELATION_SLOTS;
@@ -206,6 +199,17 @@ export class GrantClosures {
       return true;
     }
     return this.#gatherExpression(object, member.expression, into);
+  }
+
+  /** The plain and the userset subjects of a relation on an object (either may be absent). */
+  #subjects(object: number, relation: MemberDef): [SubjectList | undefined, SubjectList | undefined] {
+    const slot = this.#evaluator.slotOf(relation);
+    const entry = slot < 0 ? undefined : this.#evaluator.data.edges.entry(object);
+    if (entry === undefined) return [undefined, undefined];
+    let at = 0;
+    while (at < entry.length && entry[at] !== slot) at += 3;
+    if (at >= entry.length) return [undefined, undefined];
+    return [entry[at + 1] as SubjectList | undefined, entry[at + 2] as SubjectList | undefined];
   }
 
   #gatherExpression(object: number, e: Expression, into: Gathering): boolean {
@@ -225,17 +229,8 @@ export class GrantClosures {
         for (const operand of e.operands) if (!this.#gatherExpression(object, operand, into)) return false;
         return true;
       case "arrow": {
-        const evaluator = this.#evaluator;
-        const slot = evaluator.slotOf(e.tupleset);
-        if (slot < 0) return true;
-        const entry = evaluator.data.edges.entry(object);
-        if (entry === undefined) return true;
-        let at = 0;
-        while (at < entry.length && entry[at] !== slot) at += 3;
-        if (at >= entry.length) return true;
         // The walk takes every subject of the tupleset as an object, userset subjects included.
-        const direct = entry[at + 1] as SubjectList | undefined;
-        const usersets = entry[at + 2] as SubjectList | undefined;
+        const [direct, usersets] = this.#subjects(object, e.tupleset);
         for (const value of listed(direct)) if (!this.#gatherArrowStep(value, e, into)) return false;
         for (const value of listed(usersets))
           if (!this.#gatherArrowStep(Math.floor(value / RELATION_SLOTS), e, into)) return false;

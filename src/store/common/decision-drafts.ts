@@ -56,18 +56,22 @@ declare const DRAFT: unique symbol;
 /** Every draft `DecisionDrafts` made: a copy, or an object shaped like one, is not in it. */
 const made = new WeakSet<object>();
 
-/**
- * A page of checked decisions numbered 0 to count - 1, waiting for the store to give it its
- * sequence numbers. Only `DecisionDrafts` makes them (the store refuses anything else), so a
- * store can write one without decoding it again.
- */
-export interface DecisionPageDraft {
+/** What a page holds, bounded by its columns (times, revisions), and its body. */
+export interface DecisionPageContent {
   readonly count: number;
   readonly firstAt: string;
   readonly lastAt: string;
   readonly minRevision: number;
   readonly maxRevision: number;
   readonly body: string;
+}
+
+/**
+ * A page of checked decisions numbered 0 to count - 1, waiting for the store to give it its
+ * sequence numbers. Only `DecisionDrafts` makes them (the store refuses anything else), so a
+ * store can write one without decoding it again.
+ */
+export interface DecisionPageDraft extends DecisionPageContent {
   readonly [DRAFT]: true;
 }
 

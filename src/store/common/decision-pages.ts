@@ -4,6 +4,7 @@ import { WILDCARD_ID } from "../../model/relationship.js";
 import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import {
   DecisionDrafts,
+  type DecisionPageContent,
   type DecisionPageDraft,
   decodeV3Body,
   isObjectId,
@@ -39,17 +40,11 @@ import { subjectRelationColumn } from "./tuples.js";
  */
 export { PAGE_SIZE };
 
-export interface DecisionPage {
+export interface DecisionPage extends DecisionPageContent {
   /** The number offsets count from: the page's key, unchanged when a purge rewrites the page. */
   readonly baseSeq: number;
   readonly firstSeq: number;
   readonly lastSeq: number;
-  readonly count: number;
-  readonly firstAt: string;
-  readonly lastAt: string;
-  readonly minRevision: number;
-  readonly maxRevision: number;
-  readonly body: string;
 }
 
 /** Fields per decision in a page body's `d`. */
