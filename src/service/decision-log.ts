@@ -85,7 +85,7 @@ export class DecisionLog {
   readonly #store: Store;
   readonly #clock: () => number;
   readonly #settings: ReturnType<typeof decisionLogSettings>;
-  #drafts = new DecisionDrafts();
+  readonly #drafts = new DecisionDrafts();
   /** The last time read from the clock and its ISO text: checks in one millisecond share it. */
   #lastTime = Number.NaN;
   #lastAt = "";
