@@ -104,7 +104,9 @@ export class DecisionDrafts {
   #count = 0;
   /** Per decision: its shape, time (ISO text), answer, revision, and where its ids end in `#bytes`. */
   #shapes = new Uint32Array(1024);
-  #times: string[] = [];
+  #times = new Uint32Array(1024);
+  /** The times the decisions name, each once (`#times` holds indexes into it). */
+  #timeTexts: string[] = [];
   #allowed = new Uint8Array(1024);
   #revisions = new Float64Array(1024);
   #idEnds = new Uint32Array(1024);
@@ -116,8 +118,9 @@ export class DecisionDrafts {
   #shapeNumbers = new Map<string, number>();
   /** Recent shapes: tenant, resource type, permission, subject type, relation, number; see `#shapeOf`. */
   #recent: (string | number | undefined)[] = [];
-  /** The last time found valid: checks within one millisecond share the text. */
+  /** The last time found valid, and its index in `#timeTexts`: checks in one millisecond share it. */
   #lastAt: string | undefined;
+  #lastTime = 0;
 
   get count(): number {
     return this.#count;
@@ -151,7 +154,10 @@ export class DecisionDrafts {
         { at, tenant, resource, permission: query?.permission, subject, allowed, revision },
         index,
       );
-    this.#lastAt = at;
+    if (at !== this.#lastAt) {
+      this.#lastAt = at;
+      this.#lastTime = this.#timeTexts.push(at) - 1;
+    }
     // The ids are checked as they are copied; a bad one leaves the copy unused.
     const afterResource = this.#copyId(resource.id, this.#byteLength, false);
     const afterSubject = afterResource < 0 ? -1 : this.#copyId(subject.id, afterResource, true);
@@ -165,7 +171,7 @@ export class DecisionDrafts {
     const n = this.#count;
     if (n === this.#shapes.length) this.#grow();
     this.#shapes[n] = shape;
-    this.#times[n] = at;
+    this.#times[n] = this.#lastTime;
     this.#allowed[n] = allowed ? 1 : 0;
     this.#revisions[n] = revision;
     this.#byteLength = afterSubject;
@@ -251,6 +257,7 @@ export class DecisionDrafts {
       return next;
     };
     this.#shapes = grown(this.#shapes, (n) => new Uint32Array(n));
+    this.#times = grown(this.#times, (n) => new Uint32Array(n));
     this.#allowed = grown(this.#allowed, (n) => new Uint8Array(n));
     this.#revisions = grown(this.#revisions, (n) => new Float64Array(n));
     this.#idEnds = grown(this.#idEnds, (n) => new Uint32Array(n));
@@ -263,7 +270,8 @@ export class DecisionDrafts {
       drafts.push(this.#page(start, Math.min(this.#count, start + PAGE_SIZE)));
     this.#count = 0;
     this.#byteLength = 0;
-    this.#times.length = 0;
+    this.#timeTexts = [];
+    this.#lastAt = undefined;
     if (this.#shapeNames.length > MAX_KNOWN_SHAPES) {
       this.#shapeNames = [];
       this.#shapeNumbers.clear();
@@ -281,14 +289,15 @@ export class DecisionDrafts {
   #page(from: number, to: number): DecisionPageDraft {
     const count = to - from;
     const times = this.#times;
+    const texts = this.#timeTexts;
     const revisions = this.#revisions;
-    let firstAt = times[from]!;
+    let firstAt = texts[times[from]!]!;
     let lastAt = firstAt;
     let minRevision = revisions[from]!;
     let maxRevision = minRevision;
     for (let i = from + 1; i < to; i++) {
-      const at = times[i]!;
-      if (at !== times[i - 1]) {
+      if (times[i] !== times[i - 1]) {
+        const at = texts[times[i]!]!;
         if (at < firstAt) firstAt = at;
         else if (at > lastAt) lastAt = at;
       }
@@ -313,18 +322,17 @@ export class DecisionDrafts {
     };
     const table: number[] = [0];
     const pageShapes = new Map<number, number>();
-    const timeIndex = new Map<string, number>();
+    const timeIndex = new Map<number, number>();
     const words = new Uint16Array(count * 2);
     let time = -1;
     let lastKey = -1;
     let pageShape = 0;
     for (let i = from; i < to; i++) {
       if (i === from || times[i] !== times[i - 1]) {
-        const at = times[i]!;
-        let t = timeIndex.get(at);
+        let t = timeIndex.get(times[i]!);
         if (t === undefined) {
           t = timeIndex.size;
-          timeIndex.set(at, t);
+          timeIndex.set(times[i]!, t);
         }
         time = t;
       }
@@ -335,7 +343,7 @@ export class DecisionDrafts {
         if (known === undefined) {
           known = pageShapes.size;
           pageShapes.set(key, known);
-          table.push(name(times[i]!), ...this.#shapeNames[this.#shapes[i]!]!.map(name));
+          table.push(name(texts[times[i]!]!), ...this.#shapeNames[this.#shapes[i]!]!.map(name));
         }
         pageShape = known;
       }
@@ -373,7 +381,7 @@ export class DecisionDrafts {
       const [tenant, resourceType, permission, subjectType, relation] = this.#shapeNames[this.#shapes[i]!]!;
       const at =
         s.push(
-          this.#times[i]!,
+          this.#timeTexts[this.#times[i]!]!,
           tenant!,
           resourceType!,
           resourceId!,
