@@ -137,6 +137,12 @@ export class DataIndex {
    */
   readonly relationVersions: number[] = [];
   /**
+   * object number → how many times a relationship with it as the resource was added or removed:
+   * a cache derived from a few objects' relations (a grant closure) is valid while their counts
+   * do not move, whatever else is written.
+   */
+  readonly objectVersions: number[] = [];
+  /**
    * type number → 1 once an object of the type has been a userset subject (`team:t#member`).
    * Never cleared: while it is 0, a reverse entry of such an object can only be a direct one.
    */
@@ -194,6 +200,7 @@ export class DataIndex {
       object = this.objectKeys.length;
       this.objectKeys.push(`${type}:${id}`);
       this.objectTypes.push(typeId);
+      this.objectVersions.push(0);
       this.ids.add(typeId, id, object);
       if (id === "*") this.wildcardOf[typeId] = object;
       else this.objectsByType[typeId]!.push(object);
@@ -275,6 +282,7 @@ export class DataIndex {
     this.size++;
     this.version++;
     this.relationVersions[relation]! += 1;
+    this.objectVersions[resource]! += 1;
   }
 
   /** Removes the relationship if it is present. */
@@ -295,6 +303,7 @@ export class DataIndex {
     this.size--;
     this.version++;
     this.relationVersions[relation]! += 1;
+    this.objectVersions[resource]! += 1;
   }
 
   /** Whether a relationship is present; used by tests and plans. */

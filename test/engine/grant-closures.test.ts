@@ -145,6 +145,12 @@ describe("closures too long to copy", () => {
   it("sees writes to the relations it read", () => {
     const engine = engineWith(tuples);
     // (Below folder 15 everyone may view: the checks stay above it.)
+    // A write to the root, whose long closure the others keep by reference.
+    expect(check(engine, "doc:d14#view@user:u5")).toBe(true);
+    engine.tenant("t").apply([], [parseRelationship("folder:f1#viewer@user:u5")]);
+    expect(check(engine, "doc:d14#view@user:u5")).toBe(false);
+    expect(check(engine, "doc:d1#view@user:u5")).toBe(false);
+    expect(check(engine, "doc:d14#view@user:u6")).toBe(true);
     expect(check(engine, "doc:d14#view@user:gina")).toBe(true);
     engine.tenant("t").apply([], [parseRelationship("folder:f10#viewer@group:g#member")]);
     expect(check(engine, "doc:d14#view@user:gina")).toBe(false);
