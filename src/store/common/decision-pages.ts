@@ -1,13 +1,11 @@
 import { inputError } from "../../model/errors.js";
 import { checkTenant } from "../../model/names.js";
-import { WILDCARD_ID } from "../../model/relationship.js";
 import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import {
   DecisionDrafts,
   type DecisionPageContent,
   type DecisionPageDraft,
   decodeV3Body,
-  isObjectId,
   littleEndian,
   PAGE_SIZE,
   V3,
@@ -57,63 +55,12 @@ interface PageBody {
 }
 
 /**
- * What earlier records showed to be valid, field by field. Checks repeat a handful of tenants,
- * types and permissions and a time per millisecond, so checking a record is a few lookups in
- * small sets and the id pattern, instead of every pattern and a new error-place closure:
- * validation was half of what the log cost. The sets are shared by every store in the process
- * and emptied if they ever grow large.
+ * Checks every record (a batch is all or nothing) before any page is made, each field with its
+ * message. Not on the check path: the decision log checks as it adds (`DecisionDrafts.add`, with
+ * its own shortcuts); this serves `appendDecisions` (library callers, tests, migrations).
  */
-const known = {
-  at: "",
-  tenants: new Set<string>(),
-  types: new Set<string>(),
-  /** permissions and subject relations: the same form, which a type's `prefix/` would break */
-  relations: new Set<string>(),
-};
-const KNOWN_MAX = 200_000;
-
-/** Whether every field is one earlier records showed valid (or an id of the valid form). */
-function knownValid(record: NewDecision): boolean {
-  if (typeof record !== "object" || record === null) return false;
-  const { resource, subject } = record;
-  return (
-    typeof record.allowed === "boolean" &&
-    Number.isSafeInteger(record.revision) &&
-    record.revision >= 0 &&
-    record.at === known.at &&
-    known.tenants.has(record.tenant) &&
-    known.relations.has(record.permission) &&
-    typeof resource === "object" &&
-    resource !== null &&
-    typeof subject === "object" &&
-    subject !== null &&
-    known.types.has(resource.type) &&
-    known.types.has(subject.type) &&
-    (subject.relation === undefined || known.relations.has(subject.relation)) &&
-    isObjectId(resource.id) &&
-    (subject.id === WILDCARD_ID || isObjectId(subject.id))
-  );
-}
-
-/** Checks every record (a batch is all or nothing) before any page is made. */
 export function checkDecisions(records: readonly NewDecision[]): void {
-  for (const set of [known.tenants, known.types, known.relations]) if (set.size > KNOWN_MAX) set.clear();
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i]!;
-    if (knownValid(record)) continue;
-    // The full check names the first bad field; a record that passes teaches the sets.
-    checkDecision(record, i);
-    learn(record);
-  }
-}
-
-function learn(record: NewDecision): void {
-  known.at = record.at;
-  known.tenants.add(record.tenant);
-  known.types.add(record.resource.type);
-  known.types.add(record.subject.type);
-  known.relations.add(record.permission);
-  if (record.subject.relation !== undefined) known.relations.add(record.subject.relation);
+  for (let i = 0; i < records.length; i++) checkDecision(records[i]!, i);
 }
 
 /**
