@@ -10,6 +10,7 @@ import {
 import { cheapestFirst } from "./evaluation-order.js";
 import { type GrantClosure, GrantClosures, gatherableMembers } from "./grant-closures.js";
 import { depthExceeded } from "./limits.js";
+import { relationAt } from "./relation-edges.js";
 import { StepTable } from "./step-table.js";
 import type { ResolvedSubject } from "./subject.js";
 
@@ -379,10 +380,8 @@ export class Evaluator {
     if (slot < 0 || object < 0) return false;
     // Both sides of the relation from the object's one entry (see relation-edges.ts).
     const entry = this.data.edges.entry(object);
-    if (entry === undefined) return false;
-    let at = 0;
-    while (at < entry.length && entry[at] !== slot) at += 3;
-    if (at >= entry.length) return false;
+    const at = relationAt(entry, slot);
+    if (entry === undefined || at < 0) return false;
     const subject = this.subject;
     const direct = entry[at + 1] as SubjectList | undefined;
     if (direct !== undefined) {
@@ -438,10 +437,8 @@ export class Evaluator {
         const slot = this.memberSlot[e.tupleset.id]!;
         if (slot < 0 || object < 0) return false;
         const entry = this.data.edges.entry(object);
-        if (entry === undefined) return false;
-        let at = 0;
-        while (at < entry.length && entry[at] !== slot) at += 3;
-        if (at >= entry.length) return false;
+        const at = relationAt(entry, slot);
+        if (entry === undefined || at < 0) return false;
         const all = e.mode === "all";
         // Plain loops rather than `arrowTargets`: a generator allocates on the hot path.
         const direct = entry[at + 1] as SubjectList | undefined;

@@ -1,6 +1,7 @@
 import type { CompiledSchema, Expression, MemberDef } from "../schema/compiled.js";
 import { RELATION_SLOTS, type SubjectList } from "./data-index.js";
 import type { Evaluator } from "./evaluator.js";
+import { relationAt } from "./relation-edges.js";
 
 /**
  * Everything that grants one member on one object, gathered once and kept across checks: for a
@@ -226,10 +227,8 @@ export class GrantClosures {
     into.addInput(object);
     const slot = this.#evaluator.slotOf(relation);
     const entry = slot < 0 ? undefined : this.#evaluator.data.edges.entry(object);
-    if (entry === undefined) return [undefined, undefined];
-    let at = 0;
-    while (at < entry.length && entry[at] !== slot) at += 3;
-    if (at >= entry.length) return [undefined, undefined];
+    const at = relationAt(entry, slot);
+    if (entry === undefined || at < 0) return [undefined, undefined];
     return [entry[at + 1] as SubjectList | undefined, entry[at + 2] as SubjectList | undefined];
   }
 

@@ -7,6 +7,20 @@ export interface EdgeSide {
   delete(key: number): void;
 }
 
+/** An object's entry in a two-sided RelationEdges: `[slot, direct, usersets, …]`. */
+export type RelationEntry = readonly (number | SubjectList | undefined)[];
+
+/**
+ * Where relation `slot` starts in an object's two-sided entry (its direct subjects at + 1, its
+ * userset subjects at + 2), or -1 when the object has none of it. A few relations per object:
+ * a scan.
+ */
+export function relationAt(entry: RelationEntry | undefined, slot: number): number {
+  if (entry === undefined) return -1;
+  for (let at = 0; at < entry.length; at += 3) if (entry[at] === slot) return at;
+  return -1;
+}
+
 /**
  * The relationships of every object, grouped per object: `entry(object)` is one small array
  * `[slot, direct, usersets, slot, direct, usersets, …]`, a triple per relation the object has,
@@ -39,7 +53,7 @@ export class RelationEdges {
   }
 
   /** The object's entry (see above), or undefined when it has no relationships as a resource. */
-  entry(object: number): readonly (number | SubjectList | undefined)[] | undefined {
+  entry(object: number): RelationEntry | undefined {
     return this.#byObject[object];
   }
 
