@@ -185,12 +185,6 @@ export class Engine {
     const member = resolveCheck(schema, resource.type, permission, { type: subjectType, id: "x" });
     resolveSubjectType(schema, subjectType, subjectRelation);
     const evaluator = this.evaluator(tenant, schema);
-    return lookupSubjects(
-      evaluator,
-      resolveResource(evaluator.data, resource),
-      member,
-      subjectType,
-      subjectRelation,
-    );
+    return lookupSubjects(evaluator, resource, member, subjectType, subjectRelation);
   }
 }

@@ -1,8 +1,8 @@
-import type { SubjectRef } from "../model/relationship.js";
+import type { ObjectRef, SubjectRef } from "../model/relationship.js";
 import type { MemberDef } from "../schema/compiled.js";
 import { iterate, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
 import type { Evaluator } from "./evaluator.js";
-import { type ResolvedSubject, resolveSubject } from "./subject.js";
+import { type ResolvedSubject, resolveResource, resolveSubject } from "./subject.js";
 
 /**
  * Lookups enumerate candidates by walking the relationship graph from the known end, then
@@ -18,9 +18,16 @@ export function lookupResources(evaluator: Evaluator, member: MemberDef, subject
   const resolved = resolveSubject(data, subject);
   const typeId = data.typeId(member.type.name);
   const found: string[] = [];
+  // A userset subject on an object the data has never seen (`doc:d0#member` with no relationship
+  // naming doc:d0) can still qualify on that object: a userset contains itself, and a permission
+  // built on that relation grants it (SpiceDB answers so too). No walk reaches it, so ask the check.
+  const unseenSelf =
+    resolved.object < 0 &&
+    subject.type === member.type.name &&
+    subject.relation !== undefined &&
+    evaluator.check(resolved.object, member, resolved);
   if (typeId === undefined) {
-    // No object of the type exists; only the subject itself can qualify (a userset contains itself).
-    if (subject.type === member.type.name && subject.relation === member.name) found.push(subject.id);
+    if (unseenSelf) found.push(subject.id);
     return found;
   }
   const seen = new Set<number>();
@@ -36,9 +43,7 @@ export function lookupResources(evaluator: Evaluator, member: MemberDef, subject
   for (let i = 0; i < queue.length; i++) {
     for (const key of iterate(data.reverse.get(queue[i]!))) start(Math.floor(key / RELATION_SLOTS));
   }
-  if (resolved.object < 0 && subject.type === member.type.name && subject.relation === member.name) {
-    found.push(subject.id);
-  }
+  if (unseenSelf) found.push(subject.id);
   for (const object of seen) {
     if (data.objectTypes[object] !== typeId || object === resolved.wildcard) continue;
     if (evaluator.check(object, member, resolved)) found.push(data.idOf(object));
@@ -60,7 +65,7 @@ export interface FoundSubject {
  */
 export function lookupSubjects(
   evaluator: Evaluator,
-  object: number,
+  resource: ObjectRef,
   member: MemberDef,
   subjectType: string,
   subjectRelation?: string,
@@ -68,8 +73,25 @@ export function lookupSubjects(
   const data = evaluator.data;
   evaluator.refresh();
   const result: FoundSubject[] = [];
+  const object = resolveResource(data, resource);
   const typeId = data.typeId(subjectType);
-  if (object < 0 || typeId === undefined) return result;
+  if (object < 0 || typeId === undefined) {
+    // The resource as a userset of itself (`doc:d0#member` on doc:d0) qualifies even when no
+    // relationship names the resource: a userset contains itself, as checks and SpiceDB answer.
+    if (subjectRelation !== undefined && subjectType === resource.type) {
+      const self = resolveSubject(
+        data,
+        { type: subjectType, id: resource.id, relation: subjectRelation },
+        resource,
+      );
+      if (evaluator.check(object, member, self))
+        result.push({
+          subject: { type: subjectType, id: resource.id, relation: subjectRelation },
+          excluded: [],
+        });
+    }
+    return result;
+  }
 
   const seen = new Set<number>([object]);
   const queue = [object];
