@@ -14,6 +14,13 @@ import { relationAt } from "./relation-edges.js";
 import { StepTable } from "./step-table.js";
 import type { ResolvedSubject } from "./subject.js";
 
+/** A plain subject's membership relations (edge keys) and the userset hops below each. */
+interface Memberships {
+  readonly keys: number[];
+  readonly hops: number[];
+  readonly farthest: number;
+}
+
 /** How many answered steps one subject may accumulate before they are dropped. */
 const MAX_REMEMBERED = 200_000;
 
@@ -73,16 +80,25 @@ export class Evaluator {
    * Both are dense arrays sized to the objects (grown as they grow): writing far past the end
    * of an empty JavaScript array turns it into a slow dictionary, which showed as p99 spikes.
    */
-  private membershipCache: (number[] | undefined)[] = [];
+  private membershipCache: (Memberships | undefined)[] = [];
   private membershipStamps = new Float64Array(0);
   /** The current subject's membership keys when few (scanned), else undefined (see `marks`). */
   private membershipKeys: number[] | undefined;
+  /** Beside `membershipKeys`: how many userset hops below each one the subject is named. */
+  private membershipHops: number[] = NO_KEYS;
+  /**
+   * The most hops any of the subject's memberships (or its wildcard's) stands for: a shortcut
+   * through them counts those hops against the depth limit, as a walk down would.
+   */
+  private farthestMembership = 0;
   /** The data version `answered` and `memberships` hold for (with `subject`); -1: none. */
   private answeredVersion = -1;
   /** The relations a wildcard of the subject's type puts everyone in (cached per data version). */
   private everyone: StepTable | undefined;
-  private readonly wildcardCache = new Map<number, { version: number; marks: StepTable }>();
+  private readonly wildcardCache = new Map<number, { version: number; marks: StepTable; farthest: number }>();
+  private everyoneFarthest = 0;
   private readonly queue: number[] = [];
+  private readonly queueHops: number[] = [];
   /** member id → 1 when it is a relation whose usersets, transitively, name relations only. */
   private readonly pureRelation: Uint8Array;
   /** member id → 1 when some relation allows it as a userset (`group#member`). */
@@ -206,34 +222,42 @@ export class Evaluator {
     const marks = this.memberships;
     marks.clear();
     this.everyone = undefined;
+    this.everyoneFarthest = 0;
+    this.farthestMembership = 0;
     this.membershipsKnown = subject.relation === NO_RELATION && this.targetSlots.length > 0;
     if (!this.membershipsKnown) return;
     // An object the data has never seen (a negative number) is in no relation.
     if (subject.object < 0) {
       this.membershipKeys = NO_KEYS;
+      this.membershipHops = NO_KEYS;
       if (subject.wildcard >= 0) this.everyone = this.wildcardMemberships(subject.wildcard);
+      this.farthestMembership = this.everyoneFarthest;
       return;
     }
     const object = subject.object;
     const version = this.membershipVersion();
-    let keys = this.membershipStamps[object] === version ? this.membershipCache[object] : undefined;
-    if (keys === undefined) {
+    let known = this.membershipStamps[object] === version ? this.membershipCache[object] : undefined;
+    if (known === undefined) {
       const queue = this.queue;
+      const hops = this.queueHops;
       queue.length = 0;
-      this.seedMemberships(object, marks, queue);
-      this.closeUpward(marks, queue);
+      hops.length = 0;
+      this.seedMemberships(object, marks, queue, hops, 0);
+      const farthest = this.closeUpward(marks, queue, hops);
       // Every marked key went through the queue once: it is the whole closure.
-      keys = queue.slice();
+      known = { keys: queue.slice(), hops: hops.slice(), farthest };
       if (object >= this.membershipCache.length) this.growMembershipCache(object);
-      this.membershipCache[object] = keys;
+      this.membershipCache[object] = known;
       this.membershipStamps[object] = version;
-    } else if (keys.length > SCANNED_MEMBERSHIPS) {
-      for (let i = 0; i < keys.length; i++) marks.set(keys[i]!, 1);
+    } else if (known.keys.length > SCANNED_MEMBERSHIPS) {
+      for (let i = 0; i < known.keys.length; i++) marks.set(known.keys[i]!, known.hops[i]!);
     }
     // A few memberships (the usual case) are scanned; more are looked up in `marks`.
-    this.membershipKeys = keys.length > SCANNED_MEMBERSHIPS ? undefined : keys;
+    this.membershipKeys = known.keys.length > SCANNED_MEMBERSHIPS ? undefined : known.keys;
+    this.membershipHops = known.hops;
     // What a wildcard grants does not depend on the subject: computed once per data version.
     if (subject.wildcard >= 0) this.everyone = this.wildcardMemberships(subject.wildcard);
+    this.farthestMembership = Math.max(known.farthest, this.everyoneFarthest);
   }
 
   /** Empties the cache (when the membership relations themselves change meaning). */
@@ -244,7 +268,7 @@ export class Evaluator {
 
   private growMembershipCache(object: number): void {
     const size = Math.max(object + 1, this.data.objectKeys.length, this.membershipCache.length * 2);
-    const cache = new Array<number[] | undefined>(size).fill(undefined);
+    const cache = new Array<Memberships | undefined>(size).fill(undefined);
     for (let i = 0; i < this.membershipCache.length; i++) cache[i] = this.membershipCache[i];
     // -1: no version is negative, so new slots hold nothing.
     const stamps = new Float64Array(size).fill(-1);
@@ -261,6 +285,83 @@ export class Evaluator {
     return false;
   }
 
+  /**
+   * How many userset hops below the membership relation `key` the (plain) subject, or its type's
+   * wildcard, is named directly (0: `key` names it), by the shortest chain; -1 when in neither.
+   * Valid after `check` for the subject it was asked about (explain and the depth error use it).
+   */
+  hopsInto(key: number): number {
+    let hops = -1;
+    const keys = this.membershipKeys;
+    if (keys === undefined) hops = this.memberships.get(key);
+    else
+      for (let i = 0; i < keys.length; i++)
+        if (keys[i] === key) {
+          hops = this.membershipHops[i]!;
+          break;
+        }
+    const everyone = this.everyone;
+    if (everyone !== undefined) {
+      const viaWildcard = everyone.get(key);
+      if (viaWildcard >= 0 && (hops < 0 || viaWildcard < hops)) hops = viaWildcard;
+    }
+    return hops;
+  }
+
+  /** Whether the current check answers userset steps by the subject's memberships. */
+  get usesMemberships(): boolean {
+    return this.membershipsKnown;
+  }
+
+  /** Whether a userset naming `target` is answered by memberships alone (no walk below it). */
+  answeredByMemberships(target: MemberDef): boolean {
+    return this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1;
+  }
+
+  /**
+   * A grant through the membership `key`, reached `depth` hops from the resource, stands for a
+   * walk down `hops` more nested usersets: past the limit it is the limit's error, at the object
+   * where that walk would have stopped, as if the check had walked down.
+   */
+  countMembershipHops(key: number, depth: number, hops: number): void {
+    if (depth + 1 + hops <= this.maxDepth) return;
+    const chain = this.membershipChain(key);
+    const stop = chain[Math.min(this.maxDepth - depth, chain.length - 1)]!;
+    const object = Math.floor(stop / RELATION_SLOTS);
+    const target = this.usersetTarget(object, stop - object * RELATION_SLOTS)!;
+    depthExceeded(this, object, target);
+  }
+
+  /**
+   * The shortest chain of membership relations from `key` down to the one that names the
+   * subject (or its wildcard) directly, as edge keys, `key` first. Iterative: the chain may be
+   * long. Valid after `check` for the subject, like `hopsInto`.
+   */
+  membershipChain(key: number): number[] {
+    const chain = [key];
+    let hops = this.hopsInto(key);
+    let at = key;
+    while (hops > 0) {
+      let next = -1;
+      for (const value of iterate(this.data.usersets.get(at))) {
+        if (this.hopsInto(value) === hops - 1) {
+          next = value;
+          break;
+        }
+      }
+      if (next < 0) break;
+      chain.push(next);
+      at = next;
+      hops--;
+    }
+    return chain;
+  }
+
+  /** The expression of a permission in the order the evaluator tries its operands. */
+  evaluationOrder(member: MemberDef): Expression {
+    return this.ordered[member.id] ?? (member.kind === "permission" ? member.expression : { op: "nil" });
+  }
+
   /** Moves whenever a relationship of a membership relation is added or removed. */
   private membershipVersion(): number {
     const versions = this.data.relationVersions;
@@ -271,17 +372,30 @@ export class Evaluator {
   }
 
   /** The userset-target relations (`group#member`) that name `object` directly. */
-  private seedMemberships(object: number, marks: StepTable, queue: number[]): void {
+  private seedMemberships(
+    object: number,
+    marks: StepTable,
+    queue: number[],
+    hops: number[],
+    at: number,
+  ): void {
     if (object < 0) return;
     const data = this.data;
     const keys = data.reverse.get(object);
     if (keys === undefined) return;
-    if (typeof keys === "number") this.seedOne(object, keys, marks, queue);
-    else for (const key of keys) this.seedOne(object, key, marks, queue);
+    if (typeof keys === "number") this.seedOne(object, keys, marks, queue, hops, at);
+    else for (const key of keys) this.seedOne(object, key, marks, queue, hops, at);
   }
 
   /** Marks `key` when it is a userset-target relation naming `object` directly. */
-  private seedOne(object: number, key: number, marks: StepTable, queue: number[]): void {
+  private seedOne(
+    object: number,
+    key: number,
+    marks: StepTable,
+    queue: number[],
+    hops: number[],
+    at: number,
+  ): void {
     const owner = Math.floor(key / RELATION_SLOTS);
     const slot = key - owner * RELATION_SLOTS;
     if (this.isTargetSlot[slot] !== 1 || marks.has(key) || !this.isMembershipTarget(owner, slot)) return;
@@ -289,8 +403,9 @@ export class Evaluator {
     // itself; only a type that has ever been one needs the look at the relation's members.
     const data = this.data;
     if (data.usersetSubjectTypes[data.objectTypes[object]!] !== 1 || listHas(data.direct.get(key), object)) {
-      marks.set(key, 1);
+      marks.set(key, at);
       queue.push(key);
+      hops.push(at);
     }
   }
 
@@ -310,36 +425,57 @@ export class Evaluator {
 
   private wildcardMemberships(wildcard: number): StepTable {
     const cached = this.wildcardCache.get(wildcard);
-    if (cached && cached.version === this.data.version) return cached.marks;
+    if (cached && cached.version === this.data.version) {
+      this.everyoneFarthest = cached.farthest;
+      return cached.marks;
+    }
     const marks = new StepTable(64);
     const queue: number[] = [];
-    this.seedMemberships(wildcard, marks, queue);
-    this.closeUpward(marks, queue);
-    this.wildcardCache.set(wildcard, { version: this.data.version, marks });
+    const hops: number[] = [];
+    this.seedMemberships(wildcard, marks, queue, hops, 0);
+    const farthest = this.closeUpward(marks, queue, hops);
+    this.wildcardCache.set(wildcard, { version: this.data.version, marks, farthest });
+    this.everyoneFarthest = farthest;
     return marks;
   }
 
-  /** Adds every userset-target relation that names a marked one as a userset, transitively. */
-  private closeUpward(marks: StepTable, queue: number[]): void {
+  /**
+   * Adds every userset-target relation that names a marked one as a userset, transitively.
+   * Breadth first, so each key's hops (kept in `marks` and `hops`) are those of its shortest
+   * chain down to the subject. Returns the most hops of any key.
+   */
+  private closeUpward(marks: StepTable, queue: number[], hops: number[]): number {
     const data = this.data;
     const slots = this.targetSlots;
+    let farthest = 0;
     for (let i = 0; i < queue.length; i++) {
       const userset = queue[i]!;
+      const above = hops[i]! + 1;
       for (let j = 0; j < slots.length; j++) {
         const slot = slots[j]!;
         const parents = data.usersetParents.get(userset * RELATION_SLOTS + slot);
         if (parents === undefined) continue;
-        if (typeof parents === "number") this.markParent(parents, slot, marks, queue);
-        else for (const parent of parents) this.markParent(parent, slot, marks, queue);
+        if (typeof parents === "number") this.markParent(parents, slot, marks, queue, hops, above);
+        else for (const parent of parents) this.markParent(parent, slot, marks, queue, hops, above);
       }
+      if (hops[i]! > farthest) farthest = hops[i]!;
     }
+    return farthest;
   }
 
-  private markParent(parent: number, slot: number, marks: StepTable, queue: number[]): void {
+  private markParent(
+    parent: number,
+    slot: number,
+    marks: StepTable,
+    queue: number[],
+    hops: number[],
+    at: number,
+  ): void {
     const key = parent * RELATION_SLOTS + slot;
     if (!marks.has(key) && this.isMembershipTarget(parent, slot)) {
-      marks.set(key, 1);
+      marks.set(key, at);
       queue.push(key);
+      hops.push(at);
     }
   }
 
@@ -357,8 +493,10 @@ export class Evaluator {
     const step = object * MEMBER_SLOTS + member.id;
     // Within one check the same step often recurs (a folder's `edit` inside its `view`, and
     // again through each child); remember answers that no cycle cut could have shortened.
+    // An answer holds for any depth at or above the one it was found at (more room below never
+    // changes it); deeper, the walk must be taken again, as the depth limit may stop it.
     const known = this.answered.get(step);
-    if (known !== -1) return known === 1;
+    if (known !== -1 && known >>> 1 >= depth) return (known & 1) === 1;
     const path = this.path;
     if (path.includes(step)) {
       this.cuts++;
@@ -371,7 +509,7 @@ export class Evaluator {
         ? this.relation(object, member, depth)
         : this.expression(object, this.ordered[member.id]!, depth);
     path.pop();
-    if (this.cuts === cutsBefore) this.answered.set(step, result ? 1 : 0);
+    if (this.cuts === cutsBefore) this.answered.set(step, depth * 2 + (result ? 1 : 0));
     return result;
   }
 
@@ -407,15 +545,26 @@ export class Evaluator {
 
   /** Is the subject in the userset `value` (`object * RELATION_SLOTS + relation`)? */
   private usersetGrants(value: number, depth: number): boolean {
-    // Only membership relations are ever marked, so a marked userset grants at once.
-    if (this.membershipsKnown && this.isMember(value)) return true;
+    if (this.membershipsKnown) {
+      // Only membership relations are ever marked, so a marked userset grants at once, within
+      // the depth limit: the grant counts the nested usersets it stands for, as a walk would.
+      // (`value` is `next * RELATION_SLOTS + slot`: the edge key of the relation it names.)
+      if (depth + 1 + this.farthestMembership <= this.maxDepth) {
+        if (this.isMember(value) || this.everyone?.has(value) === true) return true;
+      } else {
+        const hops = this.hopsInto(value);
+        if (hops >= 0) {
+          this.countMembershipHops(value, depth, hops);
+          return true;
+        }
+      }
+    }
     const next = Math.floor(value / RELATION_SLOTS);
     const target = this.usersetTarget(next, value - next * RELATION_SLOTS);
     if (target === null) return false;
-    if (this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1) {
-      // `value` is `next * RELATION_SLOTS + slot`: the edge key of the relation it names.
-      return this.everyone?.has(value) === true;
-    }
+    // A pure relation the subject is not marked in (nor its wildcard) does not hold it.
+    if (this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1)
+      return false;
     return this.member(next, target, depth + 1);
   }
 
@@ -479,10 +628,14 @@ export class Evaluator {
     // the member there, gathered once (grant-closures.ts), answers without walking its ancestors.
     if (this.subject.relation === NO_RELATION && this.closures.gatherable[target.id] === 1) {
       const closure = this.closures.of(next, target);
+      // Within the limit counting the closure's arrow hops and, for its usersets, the userset hop
+      // and the farthest membership below it; otherwise the walk decides (and reports the limit).
       if (
         closure !== undefined &&
         depth + 1 + closure.depth <= this.maxDepth &&
-        (this.membershipsKnown || !closure.hasUsersets)
+        (closure.hasUsersets
+          ? this.membershipsKnown && depth + 2 + closure.depth + this.farthestMembership <= this.maxDepth
+          : true)
       )
         return this.grantedBy(closure);
     }

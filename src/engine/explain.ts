@@ -1,3 +1,4 @@
+import { GatehouseError } from "../model/errors.js";
 import type { Expression, MemberDef, RelationDef } from "../schema/compiled.js";
 import { formatExpression } from "../schema/format-expression.js";
 import { iterate, listHas, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
@@ -30,9 +31,14 @@ export interface ExplainNode {
 }
 
 /**
- * Explains a check by walking the same steps, in the same order, as `Evaluator.check`: a union
- * stops at its first granted branch and an intersection at its first denied one, so the tree is
- * a proof of exactly the answer the check gives. Tests hold the two to the same answers.
+ * Explains a check from the evaluator's own answer: the check runs first (so a question past the
+ * depth limit fails here with the very error the check gives), then the tree walks the same steps
+ * in the same order as `Evaluator.check`, with the same shortcuts and the same hop counting: its
+ * operands in evaluation order, a union stopping at its first granted branch and an intersection
+ * at its first denied one, and a userset that the (plain) subject's memberships answer shown as
+ * the shortest chain of nested usersets down to the subject, found without walking below it. So
+ * the tree is a proof of exactly the answer the check gives. Tests hold the two to the same
+ * answers, and to the same depth errors.
  */
 export function explainCheck(
   evaluator: Evaluator,
@@ -40,7 +46,7 @@ export function explainCheck(
   member: MemberDef,
   subject: ResolvedSubject,
 ): ExplainNode {
-  evaluator.refresh();
+  const allowed = evaluator.check(object, member, subject);
   const data = evaluator.data;
   const path: number[] = [];
   const name = (o: number) => (o >= 0 ? data.objectKeys[o]! : "(no such object)");
@@ -70,7 +76,7 @@ export function explainCheck(
     if (m.kind === "relation") {
       node = visitRelation(o, m, label, depth);
     } else {
-      const child = visitExpression(o, m.expression, depth);
+      const child = visitExpression(o, evaluator.evaluationOrder(m), depth);
       // An operator's own node would repeat the permission's expression: hang its operands here.
       const operator = child.step === "union" || child.step === "intersection" || child.step === "exclusion";
       node = {
@@ -133,14 +139,78 @@ export function explainCheck(
     for (const value of iterate(usersets)) {
       const next = Math.floor(value / RELATION_SLOTS);
       const relationSlot = value - next * RELATION_SLOTS;
-      const target = evaluator.usersetTarget(next, relationSlot);
       const userset = `${name(next)}#${data.relationNames[relationSlot]}`;
+      if (evaluator.usesMemberships) {
+        const hops = evaluator.hopsInto(value);
+        if (hops >= 0) {
+          evaluator.countMembershipHops(value, depth, hops);
+          children.push(through(membershipProof(value), `${label}@${userset}`));
+          return done(true);
+        }
+      }
+      const target = evaluator.usersetTarget(next, relationSlot);
       if (target === null) continue;
+      if (evaluator.answeredByMemberships(target)) {
+        children.push({
+          step: "relation",
+          label: `${userset} (${subjectText} is not in it, nor in any userset nested in it)`,
+          result: false,
+          relationship: `${label}@${userset}`,
+          children: [],
+        });
+        continue;
+      }
       const inner = visitMember(next, target, depth + 1);
       children.push(through(inner, `${label}@${userset}`));
       if (inner.result) return done(true);
     }
     return done(false);
+  };
+
+  /**
+   * The chain of nested usersets from the membership `key` down to the relation that names the
+   * subject (or its wildcard) directly, as the nodes a walk down it would give. Built from the
+   * bottom up, without recursion.
+   */
+  const membershipProof = (key: number): ExplainNode => {
+    const chain = evaluator.membershipChain(key);
+    const labelOf = (k: number) => {
+      const o = Math.floor(k / RELATION_SLOTS);
+      return `${name(o)}#${data.relationNames[k - o * RELATION_SLOTS]}`;
+    };
+    const last = chain[chain.length - 1]!;
+    const lastLabel = labelOf(last);
+    const direct = data.direct.get(last);
+    let leaf: ExplainNode;
+    if (subject.object >= 0 && listHas(direct, subject.object)) {
+      leaf = {
+        step: "direct",
+        label: `${subjectText} is directly related`,
+        result: true,
+        relationship: `${lastLabel}@${subjectText}`,
+        children: [],
+      };
+    } else {
+      const wildcard = name(subject.wildcard);
+      leaf = {
+        step: "wildcard",
+        label: `every ${wildcard.slice(0, wildcard.indexOf(":"))} through \`${wildcard}\``,
+        result: true,
+        relationship: `${lastLabel}@${wildcard}`,
+        children: [],
+      };
+    }
+    let node: ExplainNode = { step: "relation", label: lastLabel, result: true, children: [leaf] };
+    for (let i = chain.length - 2; i >= 0; i--) {
+      const label = labelOf(chain[i]!);
+      node = {
+        step: "relation",
+        label,
+        result: true,
+        children: [through(node, `${label}@${labelOf(chain[i + 1]!)}`)],
+      };
+    }
+    return node;
   };
 
   const visitExpression = (o: number, e: Expression, depth: number): ExplainNode => {
@@ -194,7 +264,15 @@ export function explainCheck(
     }
   };
 
-  return visitMember(object, member, 0);
+  const tree = visitMember(object, member, 0);
+  if (tree.result !== allowed) {
+    // The two walks share their steps; a difference is a defect, never an answer to show.
+    throw new GatehouseError(
+      "internal",
+      `explain of ${name(object)}#${member.name} for ${subjectText} disagrees with the check (${allowed})`,
+    );
+  }
+  return tree;
 }
 
 /** A step to another object: that object's own node, marked with the relationship that led there. */

@@ -1,5 +1,5 @@
 /**
- * A map from non-negative integer keys (below 2^53) to a small value (0 to 255), cleared in
+ * A map from non-negative integer keys (below 2^53) to a value (0 to 2^32 - 1), cleared in
  * constant time and without allocating: the evaluator clears its per-subject tables on almost
  * every check, and a `Map` allocates a new backing table on each `clear()` and as it grows, which
  * showed up as garbage-collection time on the check path. Open addressing with linear probing;
@@ -7,7 +7,7 @@
  */
 export class StepTable {
   #keys: Float64Array;
-  #values: Uint8Array;
+  #values: Uint32Array;
   #stamps: Uint32Array;
   #mask: number;
   #epoch = 1;
@@ -17,7 +17,7 @@ export class StepTable {
     let size = 16;
     while (size < capacity) size *= 2;
     this.#keys = new Float64Array(size);
-    this.#values = new Uint8Array(size);
+    this.#values = new Uint32Array(size);
     this.#stamps = new Uint32Array(size);
     this.#mask = size - 1;
   }
@@ -79,7 +79,7 @@ export class StepTable {
     const epoch = this.#epoch;
     const size = (this.#mask + 1) * 2;
     this.#keys = new Float64Array(size);
-    this.#values = new Uint8Array(size);
+    this.#values = new Uint32Array(size);
     this.#stamps = new Uint32Array(size);
     this.#mask = size - 1;
     this.#size = 0;
