@@ -18,12 +18,20 @@ import { YamlSource } from "./yaml-source.js";
  * author approves.
  */
 export type Guard =
-  | { readonly name: string; readonly kind: "access-neutral"; readonly intents: readonly Intent[] }
+  | {
+      readonly name: string;
+      readonly kind: "access-neutral";
+      readonly intents: readonly Intent[];
+      /** Count userset subjects' answers (`group:eng#member`) too; see `Plan.usersets`. */
+      readonly usersets?: boolean;
+    }
   | {
       readonly name: string;
       readonly kind: "max-loss" | "max-gain";
       readonly subjects?: number;
       readonly resources?: number;
+      /** Count userset subjects' answers (`group:eng#member`) too; see `Plan.usersets`. */
+      readonly usersets?: boolean;
     }
   | {
       readonly name: string;
@@ -54,9 +62,9 @@ export const DEFAULT_GUARDS: readonly Guard[] = [
 
 const KINDS = ["access-neutral", "max-loss", "max-gain", "subset", "assertions"] as const;
 const KEYS: Record<(typeof KINDS)[number], readonly string[]> = {
-  "access-neutral": ["name", "kind", "intents"],
-  "max-loss": ["name", "kind", "subjects", "resources"],
-  "max-gain": ["name", "kind", "subjects", "resources"],
+  "access-neutral": ["name", "kind", "intents", "usersets"],
+  "max-loss": ["name", "kind", "subjects", "resources", "usersets"],
+  "max-gain": ["name", "kind", "subjects", "resources", "usersets"],
   subset: ["name", "kind", "resource_type", "permission", "of"],
   assertions: ["name", "kind", "tenant", "assertTrue", "assertFalse"],
 };
@@ -96,10 +104,12 @@ export function parseGuards(text: string, file?: string): Guard[] {
                 source.placeOf(i.node),
               );
           }
+          const usersets = source.boolean(map, "usersets");
           guards.push({
             name: n,
             kind: k,
             intents: intents.length > 0 ? intents.map((i) => i.value as Intent) : ["cleanup", "merge"],
+            ...(usersets !== undefined ? { usersets } : {}),
           });
           break;
         }
@@ -109,11 +119,13 @@ export function parseGuards(text: string, file?: string): Guard[] {
           const resources = source.number(map, "resources");
           if (subjects === undefined && resources === undefined)
             source.diagnostics.add(`a \`${k}\` guard needs \`subjects\` or \`resources\` (a limit)`, place);
+          const usersets = source.boolean(map, "usersets");
           guards.push({
             name: n,
             kind: k,
             ...(subjects !== undefined ? { subjects } : {}),
             ...(resources !== undefined ? { resources } : {}),
+            ...(usersets !== undefined ? { usersets } : {}),
           });
           break;
         }

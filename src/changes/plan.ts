@@ -24,6 +24,14 @@ import { evaluateRowGuard, type Guard, type GuardResult } from "./guards.js";
 import { type MergeFacts, mergeExempt } from "./merge.js";
 import { EVERYONE, ModelCandidates } from "./model-candidates.js";
 import type { PurgeFacts } from "./purge-facts.js";
+import {
+  answerUsersetQuestions,
+  collectUsersetQuestions,
+  NO_USERSET_ROWS,
+  UsersetCollector,
+  type UsersetRows,
+  usersetRows,
+} from "./userset-subjects.js";
 
 /**
  * The exact effective-access difference a change makes, computed at a base revision, and what
@@ -42,6 +50,12 @@ export interface Plan {
   readonly gained: readonly AccessRow[];
   readonly lost: readonly AccessRow[];
   readonly summary: readonly SummaryLine[];
+  /**
+   * Answers for userset subjects (`check doc:1 view group:eng#member`) that the change flips, with
+   * a count by resource type and permission (see userset-subjects.ts). Absent in plans stored
+   * before it existed; empty for a model change alone, which does not look for them.
+   */
+  readonly usersets?: UsersetRows;
   readonly guards: readonly GuardResult[];
   /** Approvals needed, given (by someone other than the author, after this plan), and by whom. */
   readonly approvals: { readonly needed: number; readonly given: number; readonly by: readonly string[] };
@@ -98,8 +112,14 @@ export interface PlanInput {
 function rowGuard(
   guard: Extract<Guard, { kind: "access-neutral" | "max-loss" | "max-gain" }>,
   input: PlanInput,
-  diff: AccessDiff,
+  plain: AccessDiff,
+  usersets: UsersetRows,
 ): GuardResult {
+  // A guard with `usersets: true` counts the userset subjects' rows with the plain ones.
+  const diff: AccessDiff =
+    guard.usersets === true
+      ? { gained: [...plain.gained, ...usersets.gained], lost: [...plain.lost, ...usersets.lost] }
+      : plain;
   const exempt = input.exempt ?? [];
   if (guard.kind !== "access-neutral" || exempt.length === 0)
     return evaluateRowGuard(guard, input.intent, diff.gained, diff.lost);
@@ -194,9 +214,24 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
           ? false
           : undefined
       : undefined;
+  // Userset subjects the change can move, found in the graph before it and after it; a change
+  // that only deletes (only writes) has no new paths after it (before it) to look in.
+  const usersetCollector = new UsersetCollector();
+  const usersetAffected = new Set([
+    ...affected,
+    ...dependentMembers(
+      input.schemaAfter,
+      touched.map((r) => `${r.resource.type}#${r.relation}`),
+    ),
+    ...changed,
+  ]);
+  if (input.deletes.length > 0)
+    collectUsersetQuestions(main.data, input.schemaBefore, touched, usersetAffected, usersetCollector);
   if (oneWay !== true) {
     applyDelta(main.data, delta);
     try {
+      if (input.writes.length > 0)
+        collectUsersetQuestions(main.data, input.schemaAfter, touched, usersetAffected, usersetCollector);
       regionAfter = dependents(main.data, seedsOf(main.data));
       if (!schemaChanges) {
         const evaluator = new Evaluator(input.schemaAfter, main.data);
@@ -223,17 +258,24 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     for (const guard of input.guards) {
       if (guard.kind === "subset") guardResults.push(subsetGuard(guard, work, input, region));
       else if (guard.kind === "assertions") guardResults.push(assertionGuard(guard, input));
-      else guardResults.push(rowGuard(guard, input, diff));
+      else guardResults.push(rowGuard(guard, input, diff, NO_USERSET_ROWS));
     }
-    return finish(input, changed, diff, guardResults, new Set<string>());
+    return finish(input, changed, diff, guardResults, new Set<string>(), NO_USERSET_ROWS);
   }
   const before = evaluateAll(work, input.schemaBefore, fullRegion, main.tenant);
   const questions = candidateQuestions(main.data, input.schemaBefore, checked, candidates);
   // The engine's own evaluators: their group memberships, kept per subject while no membership
   // relation moves, serve both passes (and came warm from the checks before the plan).
   const answersBefore = answerQuestions(input.engine.evaluator(main.tenant, input.schemaBefore), questions);
+  const usersetQuestions = usersetCollector.questions(main.data);
+  const usersetsBefore = answerUsersetQuestions(
+    input.engine.evaluator(main.tenant, input.schemaBefore),
+    input.schemaBefore,
+    usersetQuestions,
+  );
   applyDelta(main.data, delta);
   let diff: AccessDiff;
+  let usersets = NO_USERSET_ROWS;
   try {
     const after = evaluateAll(work, input.schemaAfter, fullRegion, main.tenant);
     const answersAfter = answerQuestions(
@@ -274,11 +316,17 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     });
     diff.gained.sort(compareRows);
     diff.lost.sort(compareRows);
+    const usersetsAfter = answerUsersetQuestions(
+      input.engine.evaluator(main.tenant, input.schemaAfter),
+      input.schemaAfter,
+      usersetQuestions,
+    );
+    usersets = usersetRows(main.data, main.tenant, usersetQuestions, usersetsBefore, usersetsAfter);
     // Guards that look at the state after the change run while the delta is applied.
     for (const guard of input.guards) {
       if (guard.kind === "subset") guardResults.push(subsetGuard(guard, work, input, region));
       else if (guard.kind === "assertions") guardResults.push(assertionGuard(guard, input));
-      else guardResults.push(rowGuard(guard, input, diff));
+      else guardResults.push(rowGuard(guard, input, diff, usersets));
     }
   } finally {
     applyDelta(main.data, delta, true);
@@ -287,7 +335,7 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
   const regionObjects = new Set<string>();
   for (const object of region) regionObjects.add(main.data.objectKeys[object]!);
   for (const r of touched) regionObjects.add(`${r.resource.type}:${r.resource.id}`);
-  return finish(input, changed, diff, guardResults, regionObjects);
+  return finish(input, changed, diff, guardResults, regionObjects, usersets);
 }
 
 /** The candidate checks of a data change, subject by subject; parallel arrays. */
@@ -389,6 +437,7 @@ function finish(
   diff: AccessDiff,
   guards: GuardResult[],
   regionObjects: Set<string>,
+  usersets: UsersetRows,
 ): Omit<Plan, "approvals" | "blocked" | "blockedBecause"> {
   diff.gained.sort(compareRows);
   diff.lost.sort(compareRows);
@@ -412,6 +461,7 @@ function finish(
     gained: diff.gained,
     lost: diff.lost,
     summary: summarize(diff),
+    usersets,
     guards,
     conflicts: input.conflicts ?? [],
     region: { objects: [...regionObjects].sort(), schemaSensitive: true },

@@ -84,6 +84,15 @@ export class YamlSource {
     return undefined;
   }
 
+  /** A boolean value, or undefined when absent; other types are reported. */
+  boolean(map: YAMLMap, key: string): boolean | undefined {
+    const node = this.get(map, key);
+    if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
+    if (isScalar(node) && typeof node.value === "boolean") return node.value;
+    this.diagnostics.add(`\`${key}\` must be \`true\` or \`false\``, this.placeOf(node));
+    return undefined;
+  }
+
   number(map: YAMLMap, key: string): number | undefined {
     const node = this.get(map, key);
     if (node === undefined) return undefined;

@@ -43,6 +43,8 @@ export function planJson(c: ChangeRecord, plan: Plan) {
     summary: plan.summary,
     gained: plan.gained,
     lost: plan.lost,
+    // Userset subjects' answers the change flips (`group:eng#member`), apart from the plain rows.
+    usersets: plan.usersets ?? { gained: [], lost: [], summary: [] },
     guards: plan.guards.map((g) => ({ name: g.name, kind: g.kind, passed: g.passed, message: g.message })),
     approvals: plan.approvals,
     blocked: plan.blocked,

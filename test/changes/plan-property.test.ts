@@ -10,7 +10,9 @@ import { compileSchema } from "../../src/schema/schema.js";
 /**
  * The plan is exact: for every resource, permission and subject, it reports a change exactly
  * when a brute-force check before and after the change disagree. A subject no row names moves
- * with its type's wildcard row (`user:*`), unless the row lists it as an exception.
+ * with its type's wildcard row (`user:*`), unless the row lists it as an exception. For data
+ * changes the same holds of userset subjects (`group:g1#member`, `folder:f1#viewer`): every answer
+ * of one that moves is a row of `plan.usersets`, and nothing else is.
  */
 const BASE = `definition user {}
 definition group {
@@ -107,6 +109,44 @@ function unique(rs: Relationship[]): Relationship[] {
   return [...new Map(rs.map((r) => [formatRelationship(r), r])).values()];
 }
 
+/**
+ * Userset subjects a check may name: every member of every object (a userset contains itself,
+ * and any of them may be named in a relationship), and a group the data never names.
+ */
+function usersetSubjects(schema: CompiledSchema): Relationship["subject"][] {
+  const out: Relationship["subject"][] = [{ type: "group", id: "g9", relation: "member" }];
+  for (const [type, ids] of [
+    ["group", groups],
+    ["folder", folders],
+    ["document", documents],
+  ] as const)
+    for (const member of schema.typesByName.get(type)!.members.values())
+      for (const id of ids) out.push({ type, id, relation: member.name });
+  return out;
+}
+
+/** Every (resource, permission, userset subject) answer: keys `type:id#permission@type:id#relation`. */
+function usersetAnswers(engine: Engine, schema: CompiledSchema): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  const subjects = usersetSubjects(schema);
+  for (const [type, ids] of [
+    ["group", groups],
+    ["folder", folders],
+    ["document", documents],
+  ] as const) {
+    for (const member of schema.typesByName.get(type)!.members.values()) {
+      if (member.kind !== "permission") continue;
+      for (const id of ids)
+        for (const subject of subjects)
+          out.set(
+            `${type}:${id}#${member.name}@${subject.type}:${subject.id}#${subject.relation}`,
+            engine.check("t", { resource: { type, id }, permission: member.name, subject }, schema),
+          );
+    }
+  }
+  return out;
+}
+
 /** Every (resource, permission, subject) answer, for every known user and a never-seen one. */
 function answers(engine: Engine, schema: CompiledSchema): Map<string, boolean> {
   const out = new Map<string, boolean>();
@@ -178,6 +218,8 @@ function planEqualsChecks(
   const writes = unique(additions).filter((r) => !live.has(formatRelationship(r)));
   const deletes = unique(deletionPicks.map((i) => data[i % data.length]!));
   const expectedBefore = answers(engine, before);
+  // Userset rows are looked for in data changes (a model change alone reports none).
+  const usersetsBefore = variant === 0 ? usersetAnswers(engine, before) : undefined;
 
   const plan = computePlan({
     changeId: 1,
@@ -206,6 +248,22 @@ function planEqualsChecks(
     const expected = was === is ? "same" : is ? "gained" : "lost";
     expect(`${key}: ${planSays(plan, resource, permission, subject.slice(5))}`).toBe(`${key}: ${expected}`);
   }
+  if (usersetsBefore === undefined) return;
+  // Every userset subject's answer that moved is a userset row, and no row names one that did not.
+  const usersetsAfter = usersetAnswers(engine, after);
+  const moved: string[] = [];
+  for (const [key, was] of usersetsBefore) {
+    const is = usersetsAfter.get(key)!;
+    if (was !== is) moved.push(`${is ? "gained" : "lost"} ${key}`);
+  }
+  const rows = [
+    ...plan.usersets!.gained.map((r) => `gained ${r.resource}#${r.permission}@${r.subject}`),
+    ...plan.usersets!.lost.map((r) => `lost ${r.resource}#${r.permission}@${r.subject}`),
+  ];
+  expect(rows.sort()).toEqual(moved.sort());
+  // The summary counts the rows by type and permission.
+  const counted = plan.usersets!.summary.reduce((n, line) => n + line.gained + line.lost, 0);
+  expect(counted).toBe(rows.length);
 }
 
 describe("plans", () => {

@@ -305,6 +305,39 @@ function row(r: AccessRow): string {
   return `  ${r.tenant.padEnd(12)} ${r.resource.padEnd(28)} ${r.permission.padEnd(12)} ${r.subject}${except}`;
 }
 
+/** Examples of userset rows shown in the text output (`--json` has them all). */
+const USERSET_EXAMPLES = 5;
+
+/**
+ * Answers for userset subjects (`check doc:1 view group:eng#member`) the change flips: a count
+ * by type and permission and a few examples. Nothing when there are none.
+ */
+function usersetLines(plan: Plan): string[] {
+  const usersets = plan.usersets;
+  if (usersets === undefined || usersets.gained.length + usersets.lost.length === 0) return [];
+  const lines = [
+    "",
+    `userset subjects: ${usersets.gained.length} gained, ${usersets.lost.length} lost (checks naming a userset, such as group:eng#member, answer differently)`,
+    "  tenant       type         permission   gained   lost",
+  ];
+  for (const s of usersets.summary)
+    lines.push(
+      `  ${s.tenant.padEnd(12)} ${s.resourceType.padEnd(12)} ${s.permission.padEnd(12)} ${String(s.gained).padStart(6)} ${String(s.lost).padStart(6)}`,
+    );
+  for (const [title, rows] of [
+    ["lost", usersets.lost],
+    ["gained", usersets.gained],
+  ] as const) {
+    if (rows.length === 0) continue;
+    const shown = rows.slice(0, USERSET_EXAMPLES);
+    lines.push(
+      `  ${title}${shown.length < rows.length ? ` (first ${shown.length} of ${rows.length}; --json for all)` : ""}:`,
+    );
+    lines.push(...shown.map((r) => `  ${row(r)}`));
+  }
+  return lines;
+}
+
 export function formatPlan(c: ChangeRecord, plan: Plan, offset = 0, limit = 50): string {
   const lines = [
     `change ${c.id} (${c.intent}) in tenant \`${c.tenant}\`, planned at revision ${plan.baseRevision}`,
@@ -322,6 +355,7 @@ export function formatPlan(c: ChangeRecord, plan: Plan, offset = 0, limit = 50):
       );
     }
   }
+  lines.push(...usersetLines(plan));
   lines.push("", "guards:");
   for (const g of plan.guards) lines.push(`  ${g.passed ? "✓" : "✗"} ${g.name}: ${g.message}`);
   if (plan.guards.length === 0) lines.push("  (none)");

@@ -1,0 +1,285 @@
+import { type AccessRow, compareRows, dependents, permissionsOf } from "../engine/access-diff.js";
+import { type DataIndex, iterate, RELATION_SLOTS } from "../engine/data-index.js";
+import type { Evaluator } from "../engine/evaluator.js";
+import type { ResolvedSubject } from "../engine/subject.js";
+import type { Relationship } from "../model/relationship.js";
+import type { CompiledSchema, Expression, MemberDef } from "../schema/compiled.js";
+
+/**
+ * Userset subjects in plans. A check may name a userset as its subject (`check doc:1 view
+ * group:eng#member`), and a change can flip such an answer while no plain subject's moves:
+ * writing `doc:1#viewer@group:empty#member` gives `group:empty#member` view on doc:1 and nobody
+ * else anything. Subject sets (what plans diff) hold plain subjects only, so these are found
+ * as candidate questions, asked before and after the change like the plain candidates.
+ *
+ * Which usersets can move: an answer for `o#m` flips only if some walk from the resource passes
+ * through a relationship the change writes or deletes (`x#rel@s`), and then finds the userset
+ * below `s`: as a member of an object reached down from `s` (`s` itself among them), named as
+ * a userset subject there or met as itself (a userset contains itself). Except under `.all()`:
+ * there one target more or less moves the usersets the other targets hold, so a relationship
+ * of a relation such an arrow walks is looked below from its resource instead. And only resources
+ * that reach `x` (its dependents, the change's region) and permissions that read a touched
+ * relation can move. Both graphs are walked, before the change and after it.
+ *
+ * Not found this way: usersets granted only through a wildcard of their type (`group:*` lets
+ * every `group:…#…` in); the wildcard's own row (`group:*`) in the plan stands for them.
+ */
+export interface UsersetQuestions {
+  readonly objects: number[];
+  readonly permissions: MemberDef[];
+  readonly subjects: ResolvedSubject[];
+  /** The subject as text (`group:eng#member`), beside `subjects`. */
+  readonly names: string[];
+}
+
+/** Per resource type and permission: how many userset answers a change gives and takes. */
+export interface UsersetSummaryLine {
+  readonly tenant: string;
+  readonly resourceType: string;
+  readonly permission: string;
+  readonly gained: number;
+  readonly lost: number;
+}
+
+/** What a plan says about userset subjects. */
+export interface UsersetRows {
+  readonly gained: readonly AccessRow[];
+  readonly lost: readonly AccessRow[];
+  readonly summary: readonly UsersetSummaryLine[];
+}
+
+export const NO_USERSET_ROWS: UsersetRows = { gained: [], lost: [], summary: [] };
+
+/**
+ * Collects the questions on the data as it is now; call it on the graph before the change and
+ * again after it, into the same `into` (questions already asked are not added twice).
+ */
+export function collectUsersetQuestions(
+  data: DataIndex,
+  schema: CompiledSchema,
+  touched: readonly Relationship[],
+  affected: ReadonlySet<string>,
+  into: UsersetCollector,
+): void {
+  // Many relationships of a change share a subject or a resource: each is walked once.
+  const usersetsBelow = new Map<number, Map<string, ResolvedSubject>>();
+  const conjunctive = allTuplesets(schema);
+  const resourcesAbove = new Map<number, Set<number>>();
+  const paired = new Set<string>();
+  for (const r of touched) {
+    const resource = data.objectOf(r.resource.type, r.resource.id);
+    const subject = data.objectOf(r.subject.type, r.subject.id);
+    if (resource === undefined || subject === undefined) continue;
+    // Under `.all()`, adding or removing one target moves every userset the other targets
+    // hold: look below the resource (which reaches every target) instead of below the subject.
+    const start = conjunctive.has(`${r.resource.type}#${r.relation}`) ? resource : subject;
+    let usersets = usersetsBelow.get(start);
+    if (usersets === undefined) {
+      usersets = usersetsUnder(data, schema, start, into);
+      usersetsBelow.set(start, usersets);
+    }
+    const own = r.subject.relation;
+    const pair = `${resource} ${subject}${own === undefined ? "" : `#${own}`}`;
+    if (paired.has(pair)) continue;
+    paired.add(pair);
+    if (usersets.size === 0 && own === undefined) continue;
+    let above = resourcesAbove.get(resource);
+    if (above === undefined) {
+      above = dependents(data, [resource]);
+      resourcesAbove.set(resource, above);
+    }
+    const ownKey = own === undefined ? undefined : `${subject}#${own}`;
+    const ownResolved = own === undefined ? undefined : into.resolve(data, subject, own);
+    for (const object of above) {
+      const type = schema.typesByName.get(data.typeNameOf(object));
+      for (const permission of permissionsOf(type)) {
+        if (!affected.has(`${type!.name}#${permission.name}`)) continue;
+        if (ownKey !== undefined) into.add(object, permission, ownKey, ownResolved!);
+        for (const [key, resolved] of usersets) into.add(object, permission, key, resolved);
+      }
+    }
+  }
+}
+
+/**
+ * The usersets found below `subject`: the members of every object reached down from it (a
+ * userset contains itself; and a userset named as a subject there is such a member).
+ */
+function usersetsUnder(
+  data: DataIndex,
+  schema: CompiledSchema,
+  subject: number,
+  into: UsersetCollector,
+): Map<string, ResolvedSubject> {
+  const usersets = new Map<string, ResolvedSubject>();
+  const add = (object: number, name: string) => {
+    const key = `${object}#${name}`;
+    if (!usersets.has(key)) usersets.set(key, into.resolve(data, object, name));
+  };
+  // A userset named as a subject below is below too (the walk takes its object), so its
+  // object's own members cover it: no need to read the relations' userset subjects apart.
+  for (const object of below(data, subject)) {
+    const type = schema.typesByName.get(data.typeNameOf(object));
+    if (type === undefined) continue;
+    for (const member of type.members.values()) add(object, member.name);
+  }
+  return usersets;
+}
+
+/** The relations (`type#relation`) some `.all()` arrow of the schema walks. */
+function allTuplesets(schema: CompiledSchema): Set<string> {
+  const out = new Set<string>();
+  const visit = (type: string, e: Expression): void => {
+    switch (e.op) {
+      case "union":
+      case "intersection":
+        for (const operand of e.operands) visit(type, operand);
+        return;
+      case "exclusion":
+        visit(type, e.base);
+        visit(type, e.subtracted);
+        return;
+      case "arrow":
+        if (e.mode === "all") out.add(`${type}#${e.tupleset.name}`);
+        return;
+      default:
+        return;
+    }
+  };
+  for (const member of schema.members)
+    if (member.kind === "permission") visit(member.type.name, member.expression);
+  return out;
+}
+
+/** Objects reached down from `start` through relationships (their subjects), `start` first. */
+function below(data: DataIndex, start: number): number[] {
+  const seen = new Set<number>([start]);
+  const queue = [start];
+  const relations = data.relationNames.length;
+  for (let i = 0; i < queue.length; i++) {
+    const base = queue[i]! * RELATION_SLOTS;
+    for (let slot = 0; slot < relations; slot++) {
+      for (const next of iterate(data.direct.get(base + slot)))
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      for (const value of iterate(data.usersets.get(base + slot))) {
+        const next = Math.floor(value / RELATION_SLOTS);
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+  }
+  return queue;
+}
+
+/** Questions gathered subject by subject (so each subject's walk is shared by its checks). */
+export class UsersetCollector {
+  readonly #bySubject = new Map<string, { resolved: ResolvedSubject; asked: Map<number, MemberDef[]> }>();
+
+  resolve(data: DataIndex, object: number, name: string): ResolvedSubject {
+    const known = this.#bySubject.get(`${object}#${name}`);
+    if (known) return known.resolved;
+    return {
+      object,
+      relation: data.relationId(name) ?? -2,
+      relationName: name,
+      wildcard: data.wildcardOf[data.objectTypes[object]!]!,
+    };
+  }
+
+  add(object: number, permission: MemberDef, key: string, resolved: ResolvedSubject): void {
+    let entry = this.#bySubject.get(key);
+    if (!entry) {
+      entry = { resolved, asked: new Map() };
+      this.#bySubject.set(key, entry);
+    }
+    let permissions = entry.asked.get(object);
+    if (!permissions) {
+      permissions = [];
+      entry.asked.set(object, permissions);
+    }
+    if (!permissions.includes(permission)) permissions.push(permission);
+  }
+
+  questions(data: DataIndex): UsersetQuestions {
+    const q: UsersetQuestions = { objects: [], permissions: [], subjects: [], names: [] };
+    for (const { resolved, asked } of this.#bySubject.values()) {
+      const name = `${data.objectKeys[resolved.object]}#${resolved.relationName}`;
+      for (const [object, permissions] of asked)
+        for (const permission of permissions) {
+          q.objects.push(object);
+          q.permissions.push(permission);
+          q.subjects.push(resolved);
+          q.names.push(name);
+        }
+    }
+    return q;
+  }
+}
+
+/**
+ * Answers the questions with an evaluator of the schema on the data as it is. A permission the
+ * schema does not have (after a model change) answers no.
+ */
+export function answerUsersetQuestions(
+  evaluator: Evaluator,
+  schema: CompiledSchema,
+  q: UsersetQuestions,
+): boolean[] {
+  const answers: boolean[] = new Array(q.objects.length);
+  for (let i = 0; i < q.objects.length; i++) {
+    const permission = q.permissions[i]!;
+    const member = schema.typesByName.get(permission.type.name)?.members.get(permission.name);
+    answers[i] =
+      member !== undefined &&
+      member.kind === "permission" &&
+      evaluator.check(q.objects[i]!, member, q.subjects[i]!);
+  }
+  return answers;
+}
+
+/** The rows of the answers that moved, sorted, with their summary by type and permission. */
+export function usersetRows(
+  data: DataIndex,
+  tenant: string,
+  q: UsersetQuestions,
+  before: readonly boolean[],
+  after: readonly boolean[],
+): UsersetRows {
+  const gained: AccessRow[] = [];
+  const lost: AccessRow[] = [];
+  const byPermission = new Map<
+    string,
+    { resourceType: string; permission: string; gained: number; lost: number }
+  >();
+  for (let i = 0; i < q.objects.length; i++) {
+    if (before[i] === after[i]) continue;
+    const object = q.objects[i]!;
+    const row: AccessRow = {
+      tenant,
+      resource: data.objectKeys[object]!,
+      permission: q.permissions[i]!.name,
+      subject: q.names[i]!,
+    };
+    (after[i] ? gained : lost).push(row);
+    const resourceType = data.typeNameOf(object);
+    const key = `${resourceType}#${row.permission}`;
+    let line = byPermission.get(key);
+    if (!line) {
+      line = { resourceType, permission: row.permission, gained: 0, lost: 0 };
+      byPermission.set(key, line);
+    }
+    if (after[i]) line.gained++;
+    else line.lost++;
+  }
+  gained.sort(compareRows);
+  lost.sort(compareRows);
+  const summary = [...byPermission.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, line]) => ({ tenant, ...line }));
+  return { gained, lost, summary };
+}
