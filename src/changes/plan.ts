@@ -320,6 +320,8 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
       input.engine.evaluator(main.tenant, input.schemaAfter),
       input.schemaAfter,
       usersetQuestions,
+      usersetsBefore,
+      oneWay,
     );
     usersets = usersetRows(main.data, main.tenant, usersetQuestions, usersetsBefore, usersetsAfter);
     // Guards that look at the state after the change run while the delta is applied.

@@ -1,5 +1,5 @@
 import { type AccessRow, compareRows, dependents, permissionsOf } from "../engine/access-diff.js";
-import { type DataIndex, iterate, RELATION_SLOTS } from "../engine/data-index.js";
+import { type DataIndex, iterate, RELATION_SLOTS, type SubjectList } from "../engine/data-index.js";
 import type { Evaluator } from "../engine/evaluator.js";
 import type { ResolvedSubject } from "../engine/subject.js";
 import type { Relationship } from "../model/relationship.js";
@@ -155,22 +155,22 @@ function allTuplesets(schema: CompiledSchema): Set<string> {
 function below(data: DataIndex, start: number): number[] {
   const seen = new Set<number>([start]);
   const queue = [start];
-  const relations = data.relationNames.length;
+  const visit = (next: number) => {
+    if (!seen.has(next)) {
+      seen.add(next);
+      queue.push(next);
+    }
+  };
   for (let i = 0; i < queue.length; i++) {
-    const base = queue[i]! * RELATION_SLOTS;
-    for (let slot = 0; slot < relations; slot++) {
-      for (const next of iterate(data.direct.get(base + slot)))
-        if (!seen.has(next)) {
-          seen.add(next);
-          queue.push(next);
-        }
-      for (const value of iterate(data.usersets.get(base + slot))) {
-        const next = Math.floor(value / RELATION_SLOTS);
-        if (!seen.has(next)) {
-          seen.add(next);
-          queue.push(next);
-        }
-      }
+    // One entry per object with every relation it has (most subjects, users, have none).
+    const entry = data.edges.entry(queue[i]!);
+    if (entry === undefined) continue;
+    for (let at = 0; at < entry.length; at += 3) {
+      const direct = entry[at + 1] as SubjectList | undefined;
+      const usersets = entry[at + 2] as SubjectList | undefined;
+      if (direct !== undefined) for (const next of iterate(direct)) visit(next);
+      if (usersets !== undefined)
+        for (const value of iterate(usersets)) visit(Math.floor(value / RELATION_SLOTS));
     }
   }
   return queue;
@@ -223,15 +223,23 @@ export class UsersetCollector {
 
 /**
  * Answers the questions with an evaluator of the schema on the data as it is. A permission the
- * schema does not have (after a model change) answers no.
+ * schema does not have (after a model change) answers no. With `before` and `oneWay`, see below.
  */
 export function answerUsersetQuestions(
   evaluator: Evaluator,
   schema: CompiledSchema,
   q: UsersetQuestions,
+  before?: readonly boolean[],
+  oneWay?: boolean,
 ): boolean[] {
   const answers: boolean[] = new Array(q.objects.length);
   for (let i = 0; i < q.objects.length; i++) {
+    // As for plain subjects: where access can only be lost (`oneWay` true) or only gained
+    // (false), an answer that cannot move keeps its value from before.
+    if (before !== undefined && oneWay !== undefined && before[i] !== oneWay) {
+      answers[i] = before[i]!;
+      continue;
+    }
     const permission = q.permissions[i]!;
     const member = schema.typesByName.get(permission.type.name)?.members.get(permission.name);
     answers[i] =
