@@ -1,6 +1,7 @@
 import { type AccessRow, compareRows, dependents, permissionsOf } from "../engine/access-diff.js";
 import { type DataIndex, iterate, RELATION_SLOTS, type SubjectList } from "../engine/data-index.js";
 import type { Evaluator } from "../engine/evaluator.js";
+import { relationAt } from "../engine/relation-edges.js";
 import type { ResolvedSubject } from "../engine/subject.js";
 import type { Relationship } from "../model/relationship.js";
 import type { CompiledSchema, Expression, MemberDef } from "../schema/compiled.js";
@@ -62,7 +63,7 @@ export function collectUsersetQuestions(
   into: UsersetCollector,
 ): void {
   // Many relationships of a change share a subject or a resource: each is walked once.
-  const usersetsBelow = new Map<number, Map<string, ResolvedSubject>>();
+  const usersetsBelow = new Map<string, Map<string, ResolvedSubject>>();
   const conjunctive = allTuplesets(schema);
   const resourcesAbove = new Map<number, Set<number>>();
   const paired = new Set<string>();
@@ -70,58 +71,172 @@ export function collectUsersetQuestions(
     const resource = data.objectOf(r.resource.type, r.resource.id);
     const subject = data.objectOf(r.subject.type, r.subject.id);
     if (resource === undefined || subject === undefined) continue;
-    // Under `.all()`, adding or removing one target moves every userset the other targets
-    // hold: look below the resource (which reaches every target) instead of below the subject.
-    const start = conjunctive.has(`${r.resource.type}#${r.relation}`) ? resource : subject;
-    let usersets = usersetsBelow.get(start);
-    if (usersets === undefined) {
-      usersets = usersetsUnder(data, schema, start, into);
-      usersetsBelow.set(start, usersets);
-    }
     const own = r.subject.relation;
-    const pair = `${resource} ${subject}${own === undefined ? "" : `#${own}`}`;
+    const pair = `${resource} ${r.relation} ${subject}${own === undefined ? "" : `#${own}`}`;
     if (paired.has(pair)) continue;
     paired.add(pair);
-    if (usersets.size === 0 && own === undefined) continue;
+    // Under `.all()`, adding or removing one target moves every userset the other targets
+    // hold: walk from every member of the resource (which reaches every target) instead.
+    const all = conjunctive.has(`${r.resource.type}#${r.relation}`);
+    const from = all ? `all ${resource}` : `${subject}#${own ?? ""} ${r.resource.type}#${r.relation}`;
+    let usersets = usersetsBelow.get(from);
+    if (usersets === undefined) {
+      const starts: Step[] = [];
+      if (all) {
+        const type = schema.typesByName.get(r.resource.type);
+        for (const member of type?.members.values() ?? []) starts.push([resource, member]);
+      } else {
+        const type = schema.typesByName.get(r.subject.type);
+        // A userset subject: the walk steps into its relation there.
+        if (own !== undefined) {
+          const target = type?.members.get(own);
+          if (target !== undefined) starts.push([subject, target]);
+        }
+        // A relation an arrow walks: the walk steps into the arrow's member on the subject.
+        for (const computed of arrowMembers(schema, r.resource.type, r.relation, type?.id))
+          starts.push([subject, computed]);
+      }
+      usersets = walkedUsersets(data, schema, starts, into);
+      if (own !== undefined) {
+        const key = `${subject}#${own}`;
+        if (!usersets.has(key)) usersets.set(key, into.resolve(data, subject, own));
+      }
+      usersetsBelow.set(from, usersets);
+    }
+    if (usersets.size === 0) continue;
     let above = resourcesAbove.get(resource);
     if (above === undefined) {
       above = dependents(data, [resource]);
       resourcesAbove.set(resource, above);
     }
-    const ownKey = own === undefined ? undefined : `${subject}#${own}`;
-    const ownResolved = own === undefined ? undefined : into.resolve(data, subject, own);
     for (const object of above) {
       const type = schema.typesByName.get(data.typeNameOf(object));
       for (const permission of permissionsOf(type)) {
         if (!affected.has(`${type!.name}#${permission.name}`)) continue;
-        if (ownKey !== undefined) into.add(object, permission, ownKey, ownResolved!);
         for (const [key, resolved] of usersets) into.add(object, permission, key, resolved);
       }
     }
   }
 }
 
+/** One step of a check's walk: a member on an object. */
+type Step = [object: number, member: MemberDef];
+
+/** The members that arrows over `type#relation` take on an object of the subject's type. */
+function arrowMembers(
+  schema: CompiledSchema,
+  type: string,
+  relation: string,
+  subjectType: number | undefined,
+): MemberDef[] {
+  const out: MemberDef[] = [];
+  if (subjectType === undefined) return out;
+  const visit = (e: Expression): void => {
+    switch (e.op) {
+      case "union":
+      case "intersection":
+        for (const operand of e.operands) visit(operand);
+        return;
+      case "exclusion":
+        visit(e.base);
+        visit(e.subtracted);
+        return;
+      case "arrow": {
+        const computed = e.tupleset.name === relation ? e.computedByType.get(subjectType) : undefined;
+        if (computed !== undefined && !out.includes(computed)) out.push(computed);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  for (const member of schema.typesByName.get(type)?.members.values() ?? [])
+    if (member.kind === "permission") visit(member.expression);
+  return out;
+}
+
 /**
- * The usersets found below `subject`: the members of every object reached down from it (a
- * userset contains itself; and a userset named as a subject there is such a member).
+ * Every userset a check's walk could meet from the given steps down: each step it could take
+ * (a member on an object) is a userset that contains itself, and a userset named as a subject of
+ * a relation it reads is the next step (or, naming nothing in the schema, met only as itself).
+ * The walk's shape alone, whatever the operators: a superset of what any check finds there.
  */
-function usersetsUnder(
+function walkedUsersets(
   data: DataIndex,
   schema: CompiledSchema,
-  subject: number,
+  starts: readonly Step[],
   into: UsersetCollector,
 ): Map<string, ResolvedSubject> {
   const usersets = new Map<string, ResolvedSubject>();
-  const add = (object: number, name: string) => {
+  const seen = new Set<number>();
+  const queue: Step[] = [];
+  const push = (object: number, member: MemberDef) => {
+    const key = object * 65536 + member.id;
+    if (seen.has(key)) return;
+    seen.add(key);
+    queue.push([object, member]);
+  };
+  const meet = (object: number, name: string) => {
     const key = `${object}#${name}`;
     if (!usersets.has(key)) usersets.set(key, into.resolve(data, object, name));
   };
-  // A userset named as a subject below is below too (the walk takes its object), so its
-  // object's own members cover it: no need to read the relations' userset subjects apart.
-  for (const object of below(data, subject)) {
-    const type = schema.typesByName.get(data.typeNameOf(object));
-    if (type === undefined) continue;
-    for (const member of type.members.values()) add(object, member.name);
+  const typeOf = (object: number) => schema.typesByName.get(data.typeNameOf(object));
+  const subjectsOf = (
+    object: number,
+    relation: string,
+  ): [SubjectList | undefined, SubjectList | undefined] => {
+    const slot = data.relationId(relation);
+    const entry = data.edges.entry(object);
+    const at = slot === undefined ? -1 : relationAt(entry, slot);
+    if (entry === undefined || at < 0) return [undefined, undefined];
+    return [entry[at + 1] as SubjectList | undefined, entry[at + 2] as SubjectList | undefined];
+  };
+  const expression = (object: number, e: Expression): void => {
+    switch (e.op) {
+      case "ref":
+        push(object, e.member);
+        return;
+      case "union":
+      case "intersection":
+        for (const operand of e.operands) expression(object, operand);
+        return;
+      case "exclusion":
+        expression(object, e.base);
+        expression(object, e.subtracted);
+        return;
+      case "arrow": {
+        const [direct, usersetList] = subjectsOf(object, e.tupleset.name);
+        const step = (next: number) => {
+          const type = typeOf(next);
+          const computed = type === undefined ? undefined : e.computedByType.get(type.id);
+          if (computed !== undefined) push(next, computed);
+        };
+        if (direct !== undefined) for (const next of iterate(direct)) step(next);
+        if (usersetList !== undefined)
+          for (const value of iterate(usersetList)) step(Math.floor(value / RELATION_SLOTS));
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  for (const [object, member] of starts) push(object, member);
+  for (let i = 0; i < queue.length; i++) {
+    const [object, member] = queue[i]!;
+    meet(object, member.name);
+    if (member.kind === "permission") {
+      expression(object, member.expression);
+      continue;
+    }
+    const [, usersetList] = subjectsOf(object, member.name);
+    if (usersetList === undefined) continue;
+    for (const value of iterate(usersetList)) {
+      const next = Math.floor(value / RELATION_SLOTS);
+      const name = data.relationNames[value - next * RELATION_SLOTS]!;
+      const target = typeOf(next)?.members.get(name);
+      if (target !== undefined) push(next, target);
+      else meet(next, name);
+    }
   }
   return usersets;
 }
@@ -149,31 +264,6 @@ function allTuplesets(schema: CompiledSchema): Set<string> {
   for (const member of schema.members)
     if (member.kind === "permission") visit(member.type.name, member.expression);
   return out;
-}
-
-/** Objects reached down from `start` through relationships (their subjects), `start` first. */
-function below(data: DataIndex, start: number): number[] {
-  const seen = new Set<number>([start]);
-  const queue = [start];
-  const visit = (next: number) => {
-    if (!seen.has(next)) {
-      seen.add(next);
-      queue.push(next);
-    }
-  };
-  for (let i = 0; i < queue.length; i++) {
-    // One entry per object with every relation it has (most subjects, users, have none).
-    const entry = data.edges.entry(queue[i]!);
-    if (entry === undefined) continue;
-    for (let at = 0; at < entry.length; at += 3) {
-      const direct = entry[at + 1] as SubjectList | undefined;
-      const usersets = entry[at + 2] as SubjectList | undefined;
-      if (direct !== undefined) for (const next of iterate(direct)) visit(next);
-      if (usersets !== undefined)
-        for (const value of iterate(usersets)) visit(Math.floor(value / RELATION_SLOTS));
-    }
-  }
-  return queue;
 }
 
 /** Questions gathered subject by subject (so each subject's walk is shared by its checks). */
