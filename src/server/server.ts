@@ -5,6 +5,7 @@ import { CONSOLE_PAGE } from "../console/page.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
 import { sendError } from "./http-errors.js";
+import { readUrlValues } from "./url-values.js";
 import { Metrics } from "./metrics.js";
 import { registerRolloutMetrics } from "./rollout-metrics.js";
 import { registerAdmin } from "./routes/admin.js";
@@ -62,8 +63,10 @@ export async function buildServer(
     bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024,
     requestIdHeader: "x-request-id",
     genReqId: () => crypto.randomUUID(),
-    ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: false } },
+    // No coercion: a JSON field of the wrong type is a 400 naming it (url-values.ts reads the URL's text).
+    ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   });
+  readUrlValues(app);
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
     done();

@@ -31,6 +31,7 @@ import {
   type Scalar,
   type Node as YamlNode,
 } from "yaml";
+import { checkYamlNesting } from "../model/yaml-depth.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { RELATION_NAME } from "../model/names.js";
 import {
@@ -149,6 +150,7 @@ class Parser {
   }
 
   parse(): ValidationFile {
+    checkYamlNesting(this.text, (line, column) => this.place({ line, column }));
     const doc = parseDocument(this.text, {
       lineCounter: this.lineCounter,
       keepSourceTokens: true,
