@@ -173,7 +173,8 @@ class Parser {
     if (!isMap(root)) {
       this.error(
         "expected a mapping with the keys `schema` (or `schemaFile`), `relationships`, `assertions`, `validation`",
-        root ? this.placeOf(root) : this.fileOnly(),
+        // An empty file has no node to point at: its first line is where the mapping is missing.
+        root ? this.placeOf(root) : { ...this.fileOnly(), line: 1 },
       );
       this.diagnostics.throwIfAny(this.summary());
       throw new Error("unreachable");
