@@ -24,7 +24,9 @@ function readsOrRefuses(run: () => unknown, kinds = ["input", "limit"]): "read" 
     if (!(error instanceof GatehouseError)) throw error;
     expect(kinds).toContain(error.kind);
     const place = error.place;
-    expect(place?.line !== undefined || place?.field !== undefined, `no place in: ${error.message}`).toBe(true);
+    expect(place?.line !== undefined || place?.field !== undefined, `no place in: ${error.message}`).toBe(
+      true,
+    );
     return "refused";
   }
 }
@@ -47,11 +49,64 @@ function mutated(examples: readonly string[]): fc.Arbitrary<string> {
 }
 
 const PUNCTUATION = [
-  "(", ")", "{", "}", "[", "]", "#", "@", ":", "*", "|", "+", "-", "&", "->", ".", "...", "\n", " ", "\t",
-  "\"", "'", "/*", "*/", "//", "\\", "\u0000", "\u001b[31m", "é", "💥", "- ", ": ", "? ", "&a ", "*a", "!!str ", "%YAML 1.2\n", "---\n",
+  "(",
+  ")",
+  "{",
+  "}",
+  "[",
+  "]",
+  "#",
+  "@",
+  ":",
+  "*",
+  "|",
+  "+",
+  "-",
+  "&",
+  "->",
+  ".",
+  "...",
+  "\n",
+  " ",
+  "\t",
+  '"',
+  "'",
+  "/*",
+  "*/",
+  "//",
+  "\\",
+  "\u0000",
+  "\u001b[31m",
+  "é",
+  "💥",
+  "- ",
+  ": ",
+  "? ",
+  "&a ",
+  "*a",
+  "!!str ",
+  "%YAML 1.2\n",
+  "---\n",
 ];
 
-const NAMES = ["user", "doc", "folder", "group", "viewer", "editor", "owner", "member", "parent", "view", "edit", "nil", "any", "all", "x", "app/user"];
+const NAMES = [
+  "user",
+  "doc",
+  "folder",
+  "group",
+  "viewer",
+  "editor",
+  "owner",
+  "member",
+  "parent",
+  "view",
+  "edit",
+  "nil",
+  "any",
+  "all",
+  "x",
+  "app/user",
+];
 
 /** Schema text from the language's own words in random order: most of it almost parses. */
 const schemaWords = fc
@@ -68,7 +123,16 @@ const schemaWords = fc
 const expression: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
   e: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
-    fc.constantFrom("viewer", "editor", "parent->view", "parent.all(view)", "parent.any(edit)", "nil", "view", "edit"),
+    fc.constantFrom(
+      "viewer",
+      "editor",
+      "parent->view",
+      "parent.all(view)",
+      "parent.any(edit)",
+      "nil",
+      "view",
+      "edit",
+    ),
     fc.tuple(tie("e"), fc.constantFrom(" + ", " & ", " - "), tie("e")).map(([a, op, b]) => `${a}${op}${b}`),
     tie("e").map((a) => `(${a})`),
   ),
@@ -92,10 +156,20 @@ describe("regression cases the fuzzing found", () => {
     expect(() => parseFilter("doc", "viewer", "user#member")).toThrow(
       expect.objectContaining({ kind: "usage", place: { field: "subject" } }),
     );
-    expect(() => parseFilter("+5=\\WryAO")).toThrow(expect.objectContaining({ place: { field: "resource" } }));
-    expect(() => parseFilter("doc", "no such")).toThrow(expect.objectContaining({ place: { field: "relation" } }));
-    expect(() => parseFilter(undefined, undefined, "User")).toThrow(expect.objectContaining({ place: { field: "subject" } }));
-    expect(parseFilter("app/doc", "viewer", "user")).toEqual({ resourceType: "app/doc", relation: "viewer", subjectType: "user" });
+    expect(() => parseFilter("+5=\\WryAO")).toThrow(
+      expect.objectContaining({ place: { field: "resource" } }),
+    );
+    expect(() => parseFilter("doc", "no such")).toThrow(
+      expect.objectContaining({ place: { field: "relation" } }),
+    );
+    expect(() => parseFilter(undefined, undefined, "User")).toThrow(
+      expect.objectContaining({ place: { field: "subject" } }),
+    );
+    expect(parseFilter("app/doc", "viewer", "user")).toEqual({
+      resourceType: "app/doc",
+      relation: "viewer",
+      subjectType: "user",
+    });
   });
 });
 
@@ -155,7 +229,10 @@ describe("fuzzing the readers", () => {
     "the filter reader reads or refuses with a place",
     () => {
       const piece = fc.option(
-        fc.oneof(fc.string({ maxLength: 20 }), mutated(["doc", "doc:d1", "user:u1#member", "viewer", "user:*"])),
+        fc.oneof(
+          fc.string({ maxLength: 20 }),
+          mutated(["doc", "doc:d1", "user:u1#member", "viewer", "user:*"]),
+        ),
         { nil: undefined },
       );
       fc.assert(
@@ -218,10 +295,30 @@ describe("fuzzing the readers", () => {
     () => {
       const guard = fc
         .dictionary(
-          fc.constantFrom("name", "kind", "intents", "subjects", "resources", "resourceType", "permission", "of", "tenant", "assertTrue", "assertFalse"),
+          fc.constantFrom(
+            "name",
+            "kind",
+            "intents",
+            "subjects",
+            "resources",
+            "resourceType",
+            "permission",
+            "of",
+            "tenant",
+            "assertTrue",
+            "assertFalse",
+          ),
           fc.oneof(
             fc.jsonValue({ maxDepth: 2 }),
-            fc.constantFrom("max-loss", "max-gain", "subset", "assertions", "access-neutral", "doc:d1#view@user:u1", ["cleanup"]),
+            fc.constantFrom(
+              "max-loss",
+              "max-gain",
+              "subset",
+              "assertions",
+              "access-neutral",
+              "doc:d1#view@user:u1",
+              ["cleanup"],
+            ),
           ),
         )
         .map((g) => stringify({ guards: [g] }));
