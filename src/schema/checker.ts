@@ -1,8 +1,6 @@
 import { Diagnostics, type Place } from "../model/errors.js";
 import { RELATION_NAME, TYPE_NAME } from "../model/names.js";
 import type { DefinitionAst, ExpressionAst, PermissionAst, SchemaAst, Span } from "./ast.js";
-import { expressionDepthExceeded, MAX_EXPRESSION_DEPTH } from "./limits.js";
-import { expressionDepth } from "./parser.js";
 import type {
   AllowedSubject,
   CompiledSchema,
@@ -11,6 +9,8 @@ import type {
   RelationDef,
   TypeDef,
 } from "./compiled.js";
+import { expressionDepthExceeded, MAX_EXPRESSION_DEPTH } from "./limits.js";
+import { expressionDepth } from "./parser.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

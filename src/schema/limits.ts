@@ -13,7 +13,11 @@ import { GatehouseError, type Place } from "../model/errors.js";
  */
 export const MAX_EXPRESSION_DEPTH = 32;
 
-export function expressionDepthExceeded(what: string, depth: number | undefined, place: Place): GatehouseError {
+export function expressionDepthExceeded(
+  what: string,
+  depth: number | undefined,
+  place: Place,
+): GatehouseError {
   return new GatehouseError(
     "limit",
     `${what} nests ${depth !== undefined ? `${depth} levels` : "too many levels"} deep; the limit is ${MAX_EXPRESSION_DEPTH} levels (an operator or parenthesis is one level, and a permission of the same definition that it names adds its own levels)`,

@@ -5,7 +5,6 @@ import { CONSOLE_PAGE } from "../console/page.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
 import { sendError } from "./http-errors.js";
-import { readUrlValues } from "./url-values.js";
 import { Metrics } from "./metrics.js";
 import { registerRolloutMetrics } from "./rollout-metrics.js";
 import { registerAdmin } from "./routes/admin.js";
@@ -19,6 +18,7 @@ import { registerReplay } from "./routes/replay.js";
 import { registerRollout } from "./routes/rollout.js";
 import { registerShadow } from "./routes/shadow.js";
 import { ShadowMetrics } from "./shadow-metrics.js";
+import { readUrlValues } from "./url-values.js";
 import { isWorker, shareMetrics } from "./workers.js";
 
 export interface ServerOptions {

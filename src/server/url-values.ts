@@ -35,6 +35,7 @@ function readValues(values: unknown, schema: ObjectSchema): void {
     if (property.type === "integer" && INTEGER.test(text) && Number.isSafeInteger(Number(text)))
       record[name] = Number(text);
     else if (property.type === "number" && NUMBER.test(text)) record[name] = Number(text);
-    else if (property.type === "boolean" && (text === "true" || text === "false")) record[name] = text === "true";
+    else if (property.type === "boolean" && (text === "true" || text === "false"))
+      record[name] = text === "true";
   }
 }

@@ -31,7 +31,6 @@ import {
   type Scalar,
   type Node as YamlNode,
 } from "yaml";
-import { checkYamlNesting } from "../model/yaml-depth.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { RELATION_NAME } from "../model/names.js";
 import {
@@ -44,6 +43,7 @@ import {
   type SubjectRef,
   WILDCARD_ID,
 } from "../model/relationship.js";
+import { checkYamlNesting } from "../model/yaml-depth.js";
 
 /** A position in a file: 1-based line and column. */
 export interface Position {

@@ -170,7 +170,8 @@ describe("fuzzing the HTTP API's request bodies", () => {
       if (answer.status === 400) {
         const place = error.place ?? {};
         expect(
-          place.field !== undefined || place.line !== undefined,
+          // A field, a line, or the named text a route reads as a file (PUT /v1/schema: `schema`).
+          place.field !== undefined || place.line !== undefined || place.file !== undefined,
           `${route.path} ${JSON.stringify(body)}: a 400 without a field: ${JSON.stringify(answer.body)}`,
         ).toBe(true);
       }
@@ -216,6 +217,29 @@ describe("fuzzing the HTTP API's request bodies", () => {
       expect(answer.status, `${path} ${JSON.stringify(body)}`).toBe(400);
       expect(answer.body.error.place.field).toBe(field);
       expect(await s.gatehouse.store.headRevision()).toBe(before);
+    }
+  });
+
+  it("names the field of a name the schema does not know (found by fuzzing)", async () => {
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      [
+        "lookup-subjects",
+        { resource: "doc:d1", permission: "view", subjectType: "\u001b[2J" },
+        "subject", // the engine resolves it as a check's subject first (src/engine/engine.ts)
+      ],
+      [
+        "lookup-subjects",
+        { resource: "doc:d1", permission: "view", subjectType: "group", subjectRelation: "nope" },
+        "subjectRelation",
+      ],
+      ["check", { resource: "nope:d1", permission: "view", subject: "user:u1" }, "resource"],
+      ["check", { resource: "doc:d1", permission: "nope", subject: "user:u1" }, "permission"],
+      ["check", { resource: "doc:d1", permission: "view", subject: "nope:u1" }, "subject"],
+    ];
+    for (const [route, body, field] of cases) {
+      const answer = await s.call("POST", `/v1/tenants/acme/${route}`, { token: admin, body });
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body.error.place, JSON.stringify(answer.body)).toEqual({ field });
     }
   });
 
