@@ -243,6 +243,22 @@ describe("fuzzing the HTTP API's request bodies", () => {
     }
   });
 
+  it("refuses deeply nested JSON in any field below 500", async () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    for (const route of ROUTES) {
+      for (const key of Object.keys(route.valid)) {
+        const text = JSON.stringify({ ...route.valid, [key]: "DEEP" }).replace('"DEEP"', deep);
+        const response = await fetch(`${s.url}${route.path}`, {
+          method: route.method,
+          headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+          body: text,
+        });
+        expect(response.status, `${route.path} ${key}`).toBeLessThan(500);
+        expect(response.status, `${route.path} ${key}`).toBeGreaterThanOrEqual(400);
+      }
+    }
+  });
+
   it("reads numbers in the URL strictly", async () => {
     expect((await s.call("GET", "/v1/changes?limit=5", { token: admin })).status).toBe(200);
     expect((await s.call("GET", "/v1/changes/1", { token: admin })).status).toBe(200);
