@@ -123,6 +123,12 @@ const errors = new Map<string, number>();
 const recordError = (what: string) => errors.set(what, (errors.get(what) ?? 0) + 1);
 let checksAnswered = 0;
 
+/** The few fields of an answer the loops read. */
+interface Answer {
+  readonly status: number;
+  readonly body: { id?: number; change?: { id?: number }; revision?: number; allowed?: boolean } | undefined;
+}
+
 async function call(
   node: Node,
   op: Op,
@@ -130,7 +136,7 @@ async function call(
   path: string,
   body?: unknown,
   token = loadToken,
-): Promise<{ status: number; body: any } | undefined> {
+): Promise<Answer | undefined> {
   const started = performance.now();
   try {
     const response = await fetch(`${node.url}${path}`, {
@@ -203,11 +209,11 @@ async function writeLoop(): Promise<void> {
         resource,
         permission: "view",
         subject: `user:w${i}`,
-        atLeastRevision: answer.body.revision,
+        atLeastRevision: answer.body?.revision,
       });
       if (read?.status === 200) {
         checksAnswered++;
-        if (read.body.allowed !== true) recordError("read-your-write on node B: not allowed");
+        if (read.body?.allowed !== true) recordError("read-your-write on node B: not allowed");
       }
     }
     await sleep(20);
