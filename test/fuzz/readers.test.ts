@@ -284,7 +284,7 @@ describe("fuzzing the readers", () => {
         fc.property(yamlText(CHANGE_EXAMPLES, keys), (t) => {
           readsOrRefuses(() => parseChangeFile(t, "change.yaml"));
         }),
-        fuzzOptions(400),
+        fuzzOptions(250),
       );
     },
     FUZZ_TIMEOUT,
