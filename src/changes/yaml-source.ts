@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from "yaml";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
+import { checkYamlNesting } from "../model/yaml-depth.js";
 
 /**
  * A YAML document read with positions, so that every complaint about a change or guards file
@@ -16,6 +17,7 @@ export class YamlSource {
     readonly file: string | undefined,
   ) {
     this.textLines = text.split("\n");
+    checkYamlNesting(text, (line, column) => this.at(line, column));
     const doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
     for (const error of doc.errors) {
       const at = this.lines.linePos(error.pos[0]);

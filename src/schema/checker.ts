@@ -9,6 +9,8 @@ import type {
   RelationDef,
   TypeDef,
 } from "./compiled.js";
+import { expressionDepthExceeded, MAX_EXPRESSION_DEPTH } from "./limits.js";
+import { expressionDepth } from "./parser.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -255,7 +257,9 @@ function compileExpression(
 
 /**
  * Permissions of one definition that refer to each other by name (not through an arrow, which
- * moves to another object) would be evaluated forever, so they are an error.
+ * moves to another object) would be evaluated forever, so they are an error. Otherwise the
+ * levels a permission nests, counting those it names, are held to `MAX_EXPRESSION_DEPTH`.
+ * Both walks keep their own stack: a definition may chain thousands of permissions.
  */
 function reportPermissionCycles(
   type: TypeDef,
@@ -263,43 +267,92 @@ function reportPermissionCycles(
   place: (span: Span) => Place,
   diagnostics: Diagnostics,
 ): void {
-  const refs = new Map<string, string[]>();
+  // For each permission: the permissions of this definition it names, at the level they stand.
+  const refs = new Map<string, Array<{ name: string; level: number }>>();
+  const ownDepth = new Map<string, number>();
   for (const member of definition.members) {
-    if (member.kind !== "permission") continue;
-    const names: string[] = [];
-    const walk = (e: ExpressionAst): void => {
-      if (e.kind === "reference") names.push(e.name);
-      else if (e.kind === "union" || e.kind === "intersection") e.operands.forEach(walk);
-      else if (e.kind === "exclusion") {
-        walk(e.base);
-        walk(e.subtracted);
-      }
-    };
-    walk(member.expression);
-    refs.set(
-      member.name,
-      names.filter((n) => type.members.get(n)?.kind === "permission"),
-    );
+    if (member.kind !== "permission" || refs.has(member.name)) continue;
+    const named: Array<{ name: string; level: number }> = [];
+    const pending: Array<[ExpressionAst, number]> = [[member.expression, 0]];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      const [e, level] = next;
+      if (e.kind === "reference") {
+        if (type.members.get(e.name)?.kind === "permission") named.push({ name: e.name, level });
+      } else if (e.kind === "union" || e.kind === "intersection") {
+        for (const operand of e.operands) pending.push([operand, level + 1]);
+      } else if (e.kind === "exclusion") pending.push([e.base, level + 1], [e.subtracted, level + 1]);
+    }
+    refs.set(member.name, named.reverse());
+    ownDepth.set(member.name, expressionDepth(member.expression));
   }
+
   const state = new Map<string, "visiting" | "done">();
   const reported = new Set<string>();
-  const visit = (name: string, path: string[]): void => {
-    if (state.get(name) === "done") return;
-    if (state.get(name) === "visiting") {
-      const cycle = [...path.slice(path.indexOf(name)), name];
-      const key = [...new Set(cycle)].sort().join(",");
-      if (reported.has(key)) return;
-      reported.add(key);
-      const member = definition.members.find((m) => m.name === name)!;
-      diagnostics.add(
-        `permissions of definition \`${type.name}\` reference each other in a cycle: ${cycle.join(" -> ")}`,
-        place(member.nameSpan),
-      );
-      return;
+  let cyclic = false;
+  for (const root of refs.keys()) {
+    if (state.has(root)) continue;
+    // Depth-first, with the path kept as a stack of (permission, index of the next name to follow).
+    const path: Array<{ name: string; next: number }> = [{ name: root, next: 0 }];
+    state.set(root, "visiting");
+    while (path.length > 0) {
+      const top = path[path.length - 1]!;
+      const names = refs.get(top.name) ?? [];
+      if (top.next >= names.length) {
+        state.set(top.name, "done");
+        path.pop();
+        continue;
+      }
+      const name = names[top.next++]!.name;
+      const seen = state.get(name);
+      if (seen === "done") continue;
+      if (seen === "visiting") {
+        cyclic = true;
+        const names = path.map((p) => p.name);
+        const cycle = [...names.slice(names.indexOf(name)), name];
+        const key = [...new Set(cycle)].sort().join(",");
+        if (reported.has(key)) continue;
+        reported.add(key);
+        const member = definition.members.find((m) => m.name === name)!;
+        diagnostics.add(
+          `permissions of definition \`${type.name}\` reference each other in a cycle: ${cycle.join(" -> ")}`,
+          place(member.nameSpan),
+        );
+        continue;
+      }
+      state.set(name, "visiting");
+      path.push({ name, next: 0 });
     }
-    state.set(name, "visiting");
-    for (const next of refs.get(name) ?? []) visit(next, [...path, name]);
-    state.set(name, "done");
-  };
-  for (const name of refs.keys()) visit(name, []);
+  }
+  if (cyclic) return;
+
+  // Without cycles, every permission's full depth follows from those it names (done first).
+  const depth = new Map<string, number>();
+  for (const root of refs.keys()) {
+    const pending = [root];
+    while (pending.length > 0) {
+      const name = pending[pending.length - 1]!;
+      if (depth.has(name)) {
+        pending.pop();
+        continue;
+      }
+      const names = refs.get(name) ?? [];
+      const missing = names.filter((r) => !depth.has(r.name));
+      if (missing.length > 0) {
+        for (const r of missing) pending.push(r.name);
+        continue;
+      }
+      pending.pop();
+      let deepest = ownDepth.get(name) ?? 0;
+      for (const r of names) deepest = Math.max(deepest, r.level + 1 + depth.get(r.name)!);
+      depth.set(name, deepest);
+      if (deepest > MAX_EXPRESSION_DEPTH) {
+        const member = definition.members.find((m) => m.name === name)!;
+        throw expressionDepthExceeded(
+          `permission \`${type.name}#${name}\` (with the permissions it names)`,
+          deepest,
+          place(member.nameSpan),
+        );
+      }
+    }
+  }
 }

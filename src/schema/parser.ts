@@ -10,6 +10,7 @@ import type {
   Span,
 } from "./ast.js";
 import { lex, type Token, type TokenKind } from "./lexer.js";
+import { expressionDepthExceeded, MAX_EXPRESSION_DEPTH } from "./limits.js";
 
 /** Thrown inside the parser to unwind to the nearest recovery point; never escapes `parse`. */
 class SyntaxProblem extends Error {}
@@ -45,6 +46,25 @@ function describeToken(token: Token): string {
   if (token.kind === "other") return `the unexpected character \`${token.text}\``;
   if (token.kind === "end") return token.text === ";" ? "`;`" : "the end of the line";
   return `\`${token.text}\``;
+}
+
+/**
+ * Levels of operators in an expression (a bare name is 0, `a + b` is 1), counted without
+ * recursion: exclusions chain to the left without parentheses (`a - b - c - ...`), so the
+ * tree can be as deep as the text is long before anything else walks it.
+ */
+export function expressionDepth(root: ExpressionAst): number {
+  let deepest = 0;
+  const pending: Array<[ExpressionAst, number]> = [[root, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [e, depth] = next;
+    if (e.kind === "union" || e.kind === "intersection") {
+      for (const operand of e.operands) pending.push([operand, depth + 1]);
+    } else if (e.kind === "exclusion") {
+      pending.push([e.base, depth + 1], [e.subtracted, depth + 1]);
+    } else if (depth > deepest) deepest = depth;
+  }
+  return deepest;
 }
 
 class Parser {
@@ -207,6 +227,9 @@ class Parser {
     const nameToken = this.expect("identifier", "a permission name");
     this.expect("=", "`=` and an expression");
     const expression = this.parseExclusion(0);
+    const depth = expressionDepth(expression);
+    if (depth > MAX_EXPRESSION_DEPTH)
+      throw expressionDepthExceeded(`permission \`${nameToken.text}\``, depth, this.place(nameToken.span));
     return {
       kind: "permission",
       name: nameToken.text,
@@ -266,6 +289,9 @@ class Parser {
   private parseArrow(depth: number): ExpressionAst {
     const first = this.current;
     if (this.is("(")) {
+      // Each parenthesis is a level of recursion here: stop before the stack runs out.
+      if (depth >= MAX_EXPRESSION_DEPTH)
+        throw expressionDepthExceeded("an expression in parentheses", undefined, this.place(first.span));
       this.advance();
       this.skipEnds();
       const inner = this.parseExclusion(depth + 1);

@@ -77,16 +77,17 @@ export function resolveCheck(
   subject: SubjectRef,
   place?: Place,
 ): MemberDef {
+  // Without a place (a request's fields rather than a line of a file), name the field.
   const type = schema.typesByName.get(resourceType);
-  if (!type) throw inputError(`unknown resource type \`${resourceType}\``, place);
+  if (!type) throw inputError(`unknown resource type \`${resourceType}\``, place ?? { field: "resource" });
   const member = type.members.get(permission);
   if (!member) {
     throw inputError(
       `unknown permission or relation \`${permission}\` on type \`${resourceType}\`; it has ${[...type.members.keys()].map((n) => `\`${n}\``).join(", ") || "none"}`,
-      place,
+      place ?? { field: "permission" },
     );
   }
-  resolveSubjectType(schema, subject.type, subject.relation, place);
+  resolveSubjectType(schema, subject.type, subject.relation, place ?? { field: "subject" });
   return member;
 }
 
@@ -97,9 +98,12 @@ export function resolveSubjectType(
   place?: Place,
 ): TypeDef {
   const type = schema.typesByName.get(subjectType);
-  if (!type) throw inputError(`unknown subject type \`${subjectType}\``, place);
+  if (!type) throw inputError(`unknown subject type \`${subjectType}\``, place ?? { field: "subjectType" });
   if (subjectRelation !== undefined && !type.members.has(subjectRelation)) {
-    throw inputError(`unknown relation \`${subjectRelation}\` on subject type \`${subjectType}\``, place);
+    throw inputError(
+      `unknown relation \`${subjectRelation}\` on subject type \`${subjectType}\``,
+      place ?? { field: "subjectRelation" },
+    );
   }
   return type;
 }

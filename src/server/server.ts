@@ -18,6 +18,7 @@ import { registerReplay } from "./routes/replay.js";
 import { registerRollout } from "./routes/rollout.js";
 import { registerShadow } from "./routes/shadow.js";
 import { ShadowMetrics } from "./shadow-metrics.js";
+import { readUrlValues } from "./url-values.js";
 import { isWorker, shareMetrics } from "./workers.js";
 
 export interface ServerOptions {
@@ -62,8 +63,10 @@ export async function buildServer(
     bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024,
     requestIdHeader: "x-request-id",
     genReqId: () => crypto.randomUUID(),
-    ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: false } },
+    // No coercion: a JSON field of the wrong type is a 400 naming it (url-values.ts reads the URL's text).
+    ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   });
+  readUrlValues(app);
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
     done();

@@ -43,6 +43,7 @@ import {
   type SubjectRef,
   WILDCARD_ID,
 } from "../model/relationship.js";
+import { checkYamlNesting } from "../model/yaml-depth.js";
 
 /** A position in a file: 1-based line and column. */
 export interface Position {
@@ -149,6 +150,7 @@ class Parser {
   }
 
   parse(): ValidationFile {
+    checkYamlNesting(this.text, (line, column) => this.place({ line, column }));
     const doc = parseDocument(this.text, {
       lineCounter: this.lineCounter,
       keepSourceTokens: true,
@@ -171,7 +173,8 @@ class Parser {
     if (!isMap(root)) {
       this.error(
         "expected a mapping with the keys `schema` (or `schemaFile`), `relationships`, `assertions`, `validation`",
-        root ? this.placeOf(root) : this.fileOnly(),
+        // An empty file has no node to point at: its first line is where the mapping is missing.
+        root ? this.placeOf(root) : { ...this.fileOnly(), line: 1 },
       );
       this.diagnostics.throwIfAny(this.summary());
       throw new Error("unreachable");
