@@ -6,6 +6,7 @@ import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
 import { sendError } from "./http-errors.js";
 import { Metrics } from "./metrics.js";
+import { Refusals } from "./refusals.js";
 import { registerRolloutMetrics } from "./rollout-metrics.js";
 import { registerAdmin } from "./routes/admin.js";
 import { registerChanges } from "./routes/changes.js";
@@ -96,7 +97,10 @@ export async function buildServer(
   // One of several workers (`serve --workers N`): /metrics reports all of them, not this one.
   const metricsText = isWorker() ? shareMetrics(metrics.registry) : () => metrics.registry.metrics();
   new ShadowMetrics(metrics.registry, gatehouse.shadow);
-  const auth = installAuth(app, gatehouse.store);
+  const refusals = new Refusals(gatehouse.store, metrics.authFailures, app.log);
+  // The refusals still only summed in memory reach the log and the audit chain before the store closes.
+  app.addHook("onClose", async () => refusals.flush());
+  const auth = installAuth(app, gatehouse.store, refusals);
 
   registerQueries(app, gatehouse, metrics);
   registerData(app, gatehouse);

@@ -8,6 +8,16 @@ definition document {
   permission view = viewer
 }`;
 
+/** The value of one metric's series at `/metrics` (0 when absent). */
+async function metricValue(s: RunningServer, name: string, labels: Record<string, string>): Promise<number> {
+  const text = (await s.call("GET", "/metrics")).body as string;
+  const series = `${name}{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",")}}`;
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
+
 /** Every API route, from the server's own OpenAPI document, with a concrete path. */
 async function routes(s: RunningServer): Promise<Array<{ method: string; path: string }>> {
   const doc = (await s.call("GET", "/openapi.json")).body as {
@@ -45,7 +55,12 @@ describe("HTTP security", () => {
   });
   afterAll(() => s.close());
 
-  it("every route without a token, or with a bad one, gets 401, and it is audited", async () => {
+  // Issue 17 #3 changed this: a 401 used to be a hash-chained audit record each; now it is
+  // counted in /metrics and logged (rate-limited), and never written to the store.
+  it("every route without a token, or with a bad one, gets 401; counted, not audited", async () => {
+    const failures = async (reason: string) => metricValue(s, "gatehouse_auth_failures_total", { reason });
+    const auditBefore = (await s.call("GET", "/v1/audit?limit=10000", { token: admin })).body.records.length;
+    const [missingBefore, invalidBefore] = [await failures("missing"), await failures("invalid")];
     const all = await routes(s);
     expect(all.length).toBeGreaterThan(15);
     for (const route of all) {
@@ -54,8 +69,10 @@ describe("HTTP security", () => {
       const bad = await s.call(route.method, route.path, { token: "gh_not-a-real-secret", body: {} });
       expect(`${route.method} ${route.path}: ${bad.status}`).toBe(`${route.method} ${route.path}: 401`);
     }
-    const audit = (await s.call("GET", "/v1/audit?action=auth.missing", { token: admin })).body.records;
-    expect(audit.length).toBe(all.length);
+    const audit = (await s.call("GET", "/v1/audit?limit=10000", { token: admin })).body.records;
+    expect(audit.length).toBe(auditBefore);
+    expect((await failures("missing")) - missingBefore).toBe(all.length);
+    expect((await failures("invalid")) - invalidBefore).toBe(all.length);
   });
 
   it("every route with a token of too small a role gets 403", async () => {
@@ -136,5 +153,74 @@ describe("HTTP security", () => {
     expect(logText.length).toBeGreaterThan(0);
     expect(logText).not.toContain(secret);
     expect(logText).not.toContain(admin);
+  });
+});
+
+describe("refused requests do not flood the audit chain (issue 17 #3)", () => {
+  it("400 requests without a valid token add no audit record, are counted, and logged once", async () => {
+    const logs = new PassThrough();
+    let logText = "";
+    logs.on("data", (chunk) => {
+      logText += chunk.toString();
+    });
+    const s = await startServer(":memory:", { logger: { level: "warn", stream: logs } });
+    {
+      const admin = await s.token("root", "admin");
+      const records = async () =>
+        (await s.call("GET", "/v1/audit?limit=10000", { token: admin })).body.records;
+      const before = (await records()).length;
+      const answers = await Promise.all(
+        Array.from({ length: 400 }, (_, i) =>
+          s.call("POST", "/v1/tenants/acme/check", {
+            ...(i % 2 === 0 ? {} : { token: `gh_guess-${i}` }),
+            body: { resource: "document:d", permission: "view", subject: "user:ann" },
+          }),
+        ),
+      );
+      expect(answers.every((a) => a.status === 401)).toBe(true);
+      expect((await records()).length).toBe(before);
+      expect(await metricValue(s, "gatehouse_auth_failures_total", { reason: "missing" })).toBe(200);
+      expect(await metricValue(s, "gatehouse_auth_failures_total", { reason: "invalid" })).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // One line at the first refusal; the rest wait for the next 10 s and come at the close.
+      const lines = () => logText.split("\n").filter((l) => l.includes("without a valid token"));
+      expect(lines()).toHaveLength(1);
+      await s.server.app.close();
+      expect(lines()).toHaveLength(2);
+      const counted = lines().map((l) => JSON.parse(l) as { missing: number; invalid: number });
+      expect(counted.reduce((n, l) => n + l.missing + l.invalid, 0)).toBe(400);
+    }
+    s.server.stopFollowing();
+    await s.gatehouse.close();
+  });
+
+  it("a token refused again and again on a route is audited once, then summed once a window", async () => {
+    const s = await startServer(":memory:");
+    const admin = await s.token("root", "admin");
+    const reader = await s.token("reader", "check");
+    for (let i = 0; i < 200; i++) {
+      const answer = await s.call("PUT", "/v1/guards", { token: reader, body: { guards: "" } });
+      expect(answer.status).toBe(403);
+    }
+    const refused = async () =>
+      (await s.call("GET", "/v1/audit?action=auth.forbidden", { token: admin })).body.records as Array<{
+        actor: string;
+        details: { repeated?: number };
+      }>;
+    expect((await refused()).map((r) => r.actor)).toEqual(["reader"]);
+    expect(await metricValue(s, "gatehouse_auth_failures_total", { reason: "forbidden" })).toBe(200);
+    // The window's sum is written when it ends, or when the server closes.
+    await s.server.app.close();
+    const reopened = (await s.gatehouse.store.listAudit({ action: "auth.forbidden" })) as Array<{
+      actor: string;
+      details: { repeated?: number } | null;
+    }>;
+    expect(reopened.map((r) => [r.actor, r.details?.repeated ?? 1])).toEqual([
+      ["reader", 1],
+      ["reader", 199],
+    ]);
+    expect((await s.gatehouse.store.verifyAudit()).ok).toBe(true);
+    s.server.stopFollowing();
+    await s.gatehouse.close();
   });
 });
