@@ -1030,15 +1030,25 @@ export function describeStoreConformance(
       test("tokenRevocations counts every revocation and only grows", async () => {
         expect(await store.tokenRevocations()).toBe(0);
         await store.createToken(token("ci"), tokenAudit("token.create", "ci"));
-        await store.createToken(token("bot", { secretHash: "hash-of-bot" }), tokenAudit("token.create", "bot"));
+        await store.createToken(
+          token("bot", { secretHash: "hash-of-bot" }),
+          tokenAudit("token.create", "bot"),
+        );
         expect(await store.tokenRevocations()).toBe(0);
         await store.revokeToken("ci", tokenAudit("token.revoke", "ci"));
         expect(await store.tokenRevocations()).toBe(1);
         // A new token of a revoked name, then its revocation, moves the count again.
-        await store.createToken(token("ci", { secretHash: "hash-of-ci-2" }), tokenAudit("token.create", "ci"));
+        await store.createToken(
+          token("ci", { secretHash: "hash-of-ci-2" }),
+          tokenAudit("token.create", "ci"),
+        );
         expect(await store.tokenRevocations()).toBe(1);
         await store.revokeToken("ci", tokenAudit("token.revoke", "ci"));
-        await expectFailure(store.revokeToken("ci", tokenAudit("token.revoke", "ci")), "not_found", /already revoked/);
+        await expectFailure(
+          store.revokeToken("ci", tokenAudit("token.revoke", "ci")),
+          "not_found",
+          /already revoked/,
+        );
         expect(await store.tokenRevocations()).toBe(2);
       });
 

@@ -67,9 +67,10 @@ export class TokenTable {
   }
 
   revocations(): number {
-    return (
-      this.#db.prepare("SELECT count(*) FROM tokens WHERE revoked_at IS NOT NULL").pluck().get() as number
-    );
+    return this.#db
+      .prepare("SELECT count(*) FROM tokens WHERE revoked_at IS NOT NULL")
+      .pluck()
+      .get() as number;
   }
 
   findLive(secretHash: string): TokenRecord | undefined {
