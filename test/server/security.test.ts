@@ -81,12 +81,14 @@ describe("HTTP security", () => {
     for (const route of await routes(s)) {
       const response = await s.call(route.method, route.path, { token: checker, body: {} });
       // A `check` token may read; everything that writes needs more, and so do the audit log,
-      // tokens, and the decision log and incident reports (they say who accessed what).
+      // tokens, and the decision log, shadow report and incident reports (they say who accessed what).
       const readOnly =
         route.method === "GET" &&
         !route.path.startsWith("/v1/tokens") &&
         !route.path.startsWith("/v1/audit") &&
         !route.path.endsWith("/decisions") &&
+        // The shadow report says who was checked on what, as /decisions does (issue 17 #11).
+        route.path !== "/v1/shadow" &&
         !route.path.startsWith("/v1/incident-report");
       const readQuery = /\/(check|checks|explain|lookup-resources|lookup-subjects)$|\/v1\/validate$/.test(
         route.path,
@@ -222,5 +224,83 @@ describe("refused requests do not flood the audit chain (issue 17 #3)", () => {
     expect((await s.gatehouse.store.verifyAudit()).ok).toBe(true);
     s.server.stopFollowing();
     await s.gatehouse.close();
+  });
+});
+
+describe("tenant-limited tokens never read another tenant's names or data (issue 17 #11)", () => {
+  let s: RunningServer;
+  let admin: string;
+
+  beforeAll(async () => {
+    s = await startServer(":memory:");
+    admin = await s.token("root", "admin");
+    const must = async (method: string, path: string, body: unknown) => {
+      const answer = await s.call(method, path, { token: admin, body });
+      expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
+      return answer.body;
+    };
+    await must("PUT", "/v1/schema", { schema: SCHEMA });
+    await must("POST", "/v1/tenants/globex/relationships", {
+      updates: [{ operation: "create", relationship: "document:globex-merger#viewer@user:globex-ceo" }],
+    });
+    await must("POST", "/v1/tenants/acme/relationships", {
+      updates: [{ operation: "create", relationship: "document:acme-doc#viewer@user:ann" }],
+    });
+    await must("PUT", "/v1/guards", {
+      guards:
+        "guards:\n  - name: globex-ceo-reads-merger\n    kind: assertions\n    assertTrue: ['document:globex-merger#view@user:globex-ceo']\n",
+    });
+    await must("POST", "/v1/tenants/globex/check", {
+      resource: "document:globex-merger",
+      permission: "view",
+      subject: "user:globex-ceo",
+    });
+  });
+  afterAll(() => s.close());
+
+  it("GET /v1/guards needs a store-wide token", async () => {
+    const narrow = await s.token("acme-admin", "admin", ["acme"]);
+    const refused = await s.call("GET", "/v1/guards", { token: narrow });
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).not.toContain("globex");
+    const wide = await s.token("guard-reader", "check");
+    const read = await s.call("GET", "/v1/guards", { token: wide });
+    expect(read.status).toBe(200);
+    expect(JSON.stringify(read.body)).toContain("globex-ceo-reads-merger");
+  });
+
+  it("GET /v1/shadow needs the approve role and a store-wide token, as /decisions does", async () => {
+    const cases: Array<[string, "check" | "approve" | "admin", string[] | undefined, number[]]> = [
+      ["shadow-checker", "check", undefined, [403]],
+      ["shadow-acme", "admin", ["acme"], [403]],
+      // No session has run: 404 says so, to a token that may read it.
+      ["shadow-lead", "approve", undefined, [200, 404]],
+    ];
+    for (const [name, role, tenants, statuses] of cases) {
+      const answer = await s.call("GET", "/v1/shadow", { token: await s.token(name, role, tenants) });
+      expect(statuses, `${name}: ${answer.status}`).toContain(answer.status);
+    }
+  });
+
+  it("no GET route answers an acme-limited admin token with globex's names", async () => {
+    const narrow = await s.token("acme-root", "admin", ["acme"]);
+    const seen: string[] = [];
+    for (const route of await routes(s)) {
+      if (route.method !== "GET") continue;
+      // The changes routes are issue 17 #1's (another branch makes them tenant-tight).
+      if (route.path.startsWith("/v1/changes")) continue;
+      const answer = await s.call("GET", route.path, { token: narrow });
+      seen.push(`${route.path} ${answer.status}`);
+      expect(`${route.path}: ${JSON.stringify(answer.body)}`).not.toContain("globex");
+    }
+    expect(seen.length).toBeGreaterThan(8);
+    // The same sweep with a store-wide token does see globex somewhere: the sweep can fail.
+    let wideSaw = false;
+    for (const route of await routes(s)) {
+      if (route.method !== "GET" || route.path.startsWith("/v1/changes")) continue;
+      const answer = await s.call("GET", route.path, { token: admin });
+      if (JSON.stringify(answer.body).includes("globex")) wideSaw = true;
+    }
+    expect(wideSaw).toBe(true);
   });
 });
