@@ -171,6 +171,7 @@ describe("refused requests do not flood the audit chain (issue 17 #3)", () => {
       const records = async () =>
         (await s.call("GET", "/v1/audit?limit=10000", { token: admin })).body.records;
       const before = (await records()).length;
+      const started = Date.now();
       const answers = await Promise.all(
         Array.from({ length: 400 }, (_, i) =>
           s.call("POST", "/v1/tenants/acme/check", {
@@ -184,11 +185,14 @@ describe("refused requests do not flood the audit chain (issue 17 #3)", () => {
       expect(await metricValue(s, "gatehouse_auth_failures_total", { reason: "missing" })).toBe(200);
       expect(await metricValue(s, "gatehouse_auth_failures_total", { reason: "invalid" })).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      // One line at the first refusal; the rest wait for the next 10 s and come at the close.
       const lines = () => logText.split("\n").filter((l) => l.includes("without a valid token"));
-      expect(lines()).toHaveLength(1);
+      // One line at once, then at most one a 10 s (a slow machine may pass one), the rest at the close.
+      const windows = Math.floor((Date.now() - started) / 10_000);
+      expect(lines().length).toBeGreaterThanOrEqual(1);
+      expect(lines().length).toBeLessThanOrEqual(1 + windows);
       await s.server.app.close();
-      expect(lines()).toHaveLength(2);
+      expect(lines().length).toBeGreaterThanOrEqual(2);
+      expect(lines().length).toBeLessThanOrEqual(2 + windows);
       const counted = lines().map((l) => JSON.parse(l) as { missing: number; invalid: number });
       expect(counted.reduce((n, l) => n + l.missing + l.invalid, 0)).toBe(400);
     }
@@ -200,6 +204,7 @@ describe("refused requests do not flood the audit chain (issue 17 #3)", () => {
     const s = await startServer(":memory:");
     const admin = await s.token("root", "admin");
     const reader = await s.token("reader", "check");
+    const started = Date.now();
     for (let i = 0; i < 200; i++) {
       const answer = await s.call("PUT", "/v1/guards", { token: reader, body: { guards: "" } });
       expect(answer.status).toBe(403);
@@ -209,7 +214,10 @@ describe("refused requests do not flood the audit chain (issue 17 #3)", () => {
         actor: string;
         details: { repeated?: number };
       }>;
-    expect((await refused()).map((r) => r.actor)).toEqual(["reader"]);
+    // The first refusal at once; the other 199 wait for the window's end.
+    const early = await refused();
+    expect(early[0]?.actor).toBe("reader");
+    expect(early.length).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / 60_000));
     expect(await metricValue(s, "gatehouse_auth_failures_total", { reason: "forbidden" })).toBe(200);
     // The window's sum is written when it ends, or when the server closes.
     await s.server.app.close();
@@ -217,10 +225,13 @@ describe("refused requests do not flood the audit chain (issue 17 #3)", () => {
       actor: string;
       details: { repeated?: number } | null;
     }>;
-    expect(reopened.map((r) => [r.actor, r.details?.repeated ?? 1])).toEqual([
-      ["reader", 1],
-      ["reader", 199],
-    ]);
+    // At once, then one sum a 60 s window (one, unless the machine took over a minute).
+    const windows = Math.floor((Date.now() - started) / 60_000);
+    expect(reopened.length).toBeGreaterThanOrEqual(2);
+    expect(reopened.length).toBeLessThanOrEqual(2 + windows);
+    expect(reopened.every((r) => r.actor === "reader")).toBe(true);
+    expect(reopened[0]?.details?.repeated).toBeUndefined();
+    expect(reopened.reduce((n, r) => n + (r.details?.repeated ?? 1), 0)).toBe(200);
     expect((await s.gatehouse.store.verifyAudit()).ok).toBe(true);
     s.server.stopFollowing();
     await s.gatehouse.close();
