@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { GatehouseError } from "../model/errors.js";
 import { DEFAULT_TENANT } from "../model/names.js";
+import { decodeTextFile } from "../model/text-file.js";
 import type { DecisionLogOptions } from "../service/decision-log.js";
 import { Gatehouse } from "../service/gatehouse.js";
 import { openStore } from "../store/open-store.js";
@@ -72,9 +73,10 @@ export async function withGatehouse<T>(
 
 /** Reads a file argument, or standard input for `-`. */
 export function readInput(path: string): { text: string; file: string } {
-  if (path === "-") return { text: readFileSync(0, "utf8"), file: "<stdin>" };
+  if (path === "-") return { text: decodeTextFile(readFileSync(0), "<stdin>"), file: "<stdin>" };
+  let bytes: Buffer;
   try {
-    return { text: readFileSync(path, "utf8"), file: path };
+    bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new GatehouseError(
@@ -84,6 +86,7 @@ export function readInput(path: string): { text: string; file: string } {
         : `cannot read \`${path}\`: ${(error as Error).message}`,
     );
   }
+  return { text: decodeTextFile(bytes, path), file: path };
 }
 
 export function parseRevision(text: string | undefined, flag: string): number | undefined {

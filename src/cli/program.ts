@@ -20,7 +20,7 @@ import { registerToken } from "./commands/token.js";
 import { registerValidate } from "./commands/validate.js";
 import type { GlobalOptions } from "./context.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
-import { formatError } from "./output.js";
+import { formatError, forTerminal } from "./output.js";
 
 /**
  * `gatehouse`: shaped like SpiceDB's `zed` where the same command exists. Every command is a
@@ -34,6 +34,11 @@ export function buildProgram(): Command {
     .option("--as <principal>", "the acting principal for local use (env GATEHOUSE_ACTOR)")
     .option("--json", "print results as JSON")
     .showHelpAfterError()
+    // Commander's own messages quote what was typed (an unknown option, a bad argument).
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(forTerminal(text, { tokens: false })),
+      writeErr: (text) => process.stderr.write(forTerminal(text)),
+    })
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
   registerSchema(program, globals);

@@ -223,14 +223,18 @@ function table(headings, rows) {
 // candidate answers and what its deny-rate monitors see.
 async function loadRollout() {
   let shadow = null;
+  let shadowNote = "No shadow evaluation has run yet (gatehouse shadow start CHANGE_ID).";
   try {
     shadow = await api("GET", "/v1/shadow");
   } catch (error) {
-    if (!String(error.message).startsWith("not_found")) throw error;
+    // The report says who was checked on what: it needs an approve token for every tenant.
+    if (String(error.message).startsWith("forbidden"))
+      shadowNote = "The shadow report needs a token with role approve, not limited to tenants.";
+    else if (!String(error.message).startsWith("not_found")) throw error;
     $("error").textContent = "";
   }
   $("shadow-report").replaceChildren(...(shadow === null
-    ? [el("p", { class: "muted" }, "No shadow evaluation has run yet (gatehouse shadow start CHANGE_ID).")]
+    ? [el("p", { class: "muted" }, shadowNote)]
     : [
         el("p", {}, "Session " + shadow.session + " of change " + shadow.candidate.change + (shadow.running ? ", running since " : ", ran from ") + shadow.since +
           (shadow.running ? "" : " to " + shadow.until) + " (started by " + shadow.startedBy + "): " + shadow.checks + (shadow.checks === 1 ? " check" : " checks") + " observed, " +

@@ -3,6 +3,7 @@ import { hashSecret, roleAllows } from "../service/tokens.js";
 import type { Store } from "../store/store.js";
 import type { Role, TokenRecord } from "../store/token-records.js";
 import { HttpError } from "./http-errors.js";
+import type { Refusals } from "./refusals.js";
 
 /**
  * What a route requires: a role, and the tenant it acts on (from the path or body), or `store`
@@ -23,39 +24,53 @@ declare module "fastify" {
   }
 }
 
-/** A revoked token stops working within this long on every node. */
+/** A cached token is looked up again after this long, whatever happens. */
 const CACHE_MS = 5_000;
 const MAX_CACHED = 10_000;
+/**
+ * How long the cache trusts that no token was revoked: after this, the next request reads the
+ * store's revocation count first (one small query, shared by the requests waiting on it) and the
+ * cache is emptied when it moved. So a token revoked through any process or node stops working
+ * here within this long plus one store read, and an idle server reads nothing.
+ */
+export const REVOCATION_CHECK_MS = 250;
 
 /** The tenant named in the route's path, the usual case. */
 export const pathTenant = (request: FastifyRequest) => (request.params as { tenant?: string }).tenant;
 
 /**
- * Checks the bearer token of every non-public route: missing or unknown gives 401, a role or
- * tenant the token does not have gives 403, and both are written to the audit log.
+ * Checks the bearer token of every non-public route: missing or unknown gives 401 (counted and
+ * logged, see refusals.ts), a role or tenant the token does not have gives 403 (audited).
  */
-export function installAuth(app: FastifyInstance, store: Store): { forget(): void } {
+export function installAuth(app: FastifyInstance, store: Store, refusals: Refusals): { forget(): void } {
   // Keyed by the presented secret, so a cached token costs one Map lookup and no hash; both
   // known and unknown secrets are cached (a burst of bad ones must not each reach the store),
   // and the cache is emptied when it grows past MAX_CACHED.
   const cache = new Map<string, { token: TokenRecord | undefined; until: number }>();
+  // Bumped whenever the cache is emptied: a lookup that began before must not refill it with
+  // what it read then (the token may have been revoked in between).
+  let epoch = 0;
+  const forget = () => {
+    cache.clear();
+    epoch++;
+  };
 
-  const deny = async (
-    request: FastifyRequest,
-    status: 401 | 403,
-    action: string,
-    message: string,
-    actor: string,
-  ) => {
-    await store.appendAudit({
-      actor,
-      action,
-      tenant: null,
-      target: `${request.method} ${request.routeOptions.url ?? request.url}`,
-      reason: message,
-      details: { requestId: request.id, ip: request.ip },
+  // The store's revocation count as last read, and when that read began.
+  let revocations: number | undefined;
+  let checkedAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<void> | undefined;
+  const revocationsFresh = (now: number) => now - checkedAt < REVOCATION_CHECK_MS;
+  const readRevocations = (): Promise<void> => {
+    reading ??= (async () => {
+      const started = Date.now();
+      const count = await store.tokenRevocations();
+      if (count !== revocations) forget();
+      revocations = count;
+      checkedAt = started;
+    })().finally(() => {
+      reading = undefined;
     });
-    throw new HttpError(status, status === 401 ? "unauthenticated" : "forbidden", message);
+    return reading;
   };
 
   /** The token's verdict on the route: a refusal to audit, or undefined when allowed. */
@@ -78,39 +93,48 @@ export function installAuth(app: FastifyInstance, store: Store): { forget(): voi
   };
 
   const slowPath = async (request: FastifyRequest, access: RouteAccess, secret: string | undefined) => {
-    if (!secret)
-      return deny(
-        request,
+    if (!secret) {
+      refusals.unauthenticated("missing", request);
+      throw new HttpError(
         401,
-        "auth.missing",
+        "unauthenticated",
         "missing bearer token: send `Authorization: Bearer <secret>`",
-        "anonymous",
       );
+    }
+    if (!revocationsFresh(Date.now())) await readRevocations();
     const now = Date.now();
     let cached = cache.get(secret);
     if (!cached || cached.until < now) {
       if (cache.size >= MAX_CACHED) cache.clear();
+      const began = epoch;
       cached = { token: await store.findToken(hashSecret(secret)), until: now + CACHE_MS };
-      cache.set(secret, cached);
+      if (began === epoch) cache.set(secret, cached);
     }
     const token = cached.token;
-    if (!token) return deny(request, 401, "auth.invalid", "unknown or revoked token", "anonymous");
+    if (!token) {
+      refusals.unauthenticated("invalid", request);
+      throw new HttpError(401, "unauthenticated", "unknown or revoked token");
+    }
     const tenant = access.tenant === "store" ? undefined : await access.tenant(request);
     const refused = refusal(token, access, tenant);
-    if (refused) return deny(request, 403, "auth.forbidden", refused.message, token.name);
+    if (refused) {
+      await refusals.forbidden(token, request, refused.message);
+      throw new HttpError(403, "forbidden", refused.message);
+    }
     request.principal = token;
   };
 
   // onRequest: before the body is read or validated, so an unauthenticated caller learns nothing
-  // else. A callback hook, so that the usual case (a cached token that may do this) settles at
-  // once, without a promise per request.
+  // else. A callback hook, so that the usual case (a cached token that may do this, and no
+  // revocation to look for yet) settles at once, without a promise per request.
   app.addHook("onRequest", (request, _reply, done) => {
     const access = request.routeOptions.config.access;
     if (!access) return done();
     const header = request.headers.authorization;
     const secret = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
     const cached = secret ? cache.get(secret) : undefined;
-    if (cached?.token && cached.until >= Date.now() && access.tenant !== "store") {
+    const now = Date.now();
+    if (cached?.token && cached.until >= now && revocationsFresh(now) && access.tenant !== "store") {
       const tenant = access.tenant(request);
       if (typeof tenant !== "object" && refusal(cached.token, access, tenant) === undefined) {
         request.principal = cached.token;
@@ -120,7 +144,7 @@ export function installAuth(app: FastifyInstance, store: Store): { forget(): voi
     slowPath(request, access, secret).then(() => done(), done);
   });
 
-  return { forget: () => cache.clear() };
+  return { forget };
 }
 
 export function principalOf(request: FastifyRequest): string {

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { type ErrorKind, GatehouseError } from "../model/errors.js";
+import { redactSecrets } from "../model/secrets.js";
 
 /** One error body for every failure: `{ error: { kind, message, place?, details? } }`. */
 export interface ErrorBody {
@@ -41,7 +42,8 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   if (error instanceof GatehouseError) {
     const one = (e: GatehouseError) => ({
       kind: e.kind,
-      message: e.message,
+      // A store error may quote what it was given; no password or token leaves in a reply.
+      message: redactSecrets(e.message),
       ...(e.place ? { place: e.place } : {}),
     });
     const body: ErrorBody = {
@@ -51,7 +53,9 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
     return reply.status(STATUS[error.kind]).send(body);
   }
   if (error instanceof HttpError)
-    return reply.status(error.status).send({ error: { kind: error.kind, message: error.message } });
+    return reply
+      .status(error.status)
+      .send({ error: { kind: error.kind, message: redactSecrets(error.message) } });
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     // Request validation: name the field that is wrong.

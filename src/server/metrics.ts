@@ -24,6 +24,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly authFailures = new Counter({
+    name: "gatehouse_auth_failures_total",
+    help: "Requests refused by authentication: missing or invalid (unknown or revoked) token (401), forbidden (403)",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "gatehouse_" });
   }

@@ -2,10 +2,12 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import { CONSOLE_PAGE } from "../console/page.js";
+import { redactSecrets } from "../model/secrets.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
 import { sendError } from "./http-errors.js";
 import { Metrics } from "./metrics.js";
+import { Refusals } from "./refusals.js";
 import { registerRolloutMetrics } from "./rollout-metrics.js";
 import { registerAdmin } from "./routes/admin.js";
 import { registerChanges } from "./routes/changes.js";
@@ -52,11 +54,13 @@ export async function buildServer(
       : {
           level: options.logger === true ? "info" : (options.logger.level ?? "info"),
           ...(options.logger !== true && options.logger.stream ? { stream: options.logger.stream } : {}),
-          // Secrets must never reach the logs.
+          // Secrets must never reach the logs: the headers that carry them, and any store
+          // password or token secret anywhere in a line (an error's message, a URL).
           redact: {
             paths: ["req.headers.authorization", "req.headers.cookie", "res.body.secret"],
             censor: "[redacted]",
           },
+          hooks: { streamWrite: (line: string) => redactSecrets(line) },
         };
   const app = Fastify({
     logger,
@@ -99,7 +103,10 @@ export async function buildServer(
   // One of several workers (`serve --workers N`): /metrics reports all of them, not this one.
   const metricsText = isWorker() ? shareMetrics(metrics.registry) : () => metrics.registry.metrics();
   new ShadowMetrics(metrics.registry, gatehouse.shadow);
-  const auth = installAuth(app, gatehouse.store);
+  const refusals = new Refusals(gatehouse.store, metrics.authFailures, app.log);
+  // The refusals still only summed in memory reach the log and the audit chain before the store closes.
+  app.addHook("onClose", async () => refusals.flush());
+  const auth = installAuth(app, gatehouse.store, refusals);
 
   registerQueries(app, gatehouse, metrics);
   registerData(app, gatehouse);
@@ -133,7 +140,7 @@ export async function buildServer(
       const schema = await gatehouse.readSchema();
       return { ready: true, revision: gatehouse.revision, head, schema: schema?.version ?? null };
     } catch (error) {
-      return reply.status(503).send({ ready: false, error: (error as Error).message });
+      return reply.status(503).send({ ready: false, error: redactSecrets((error as Error).message) });
     }
   });
   app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from "node:cluster";
 import type { AddressInfo } from "node:net";
 import { AggregatorRegistry, type Registry } from "prom-client";
+import { redactSecrets } from "../model/secrets.js";
 
 /**
  * `gatehouse serve --workers N`: N server processes behind one port (node:cluster), so that
@@ -41,7 +42,7 @@ export function superviseWorkers(options: PrimaryOptions): Promise<void> {
   // The workers' log shape (pino's): level 30 info, 40 warn, 50 error.
   const log = (level: 30 | 40 | 50, message: string, fields: Record<string, unknown> = {}) =>
     process.stderr.write(
-      `${JSON.stringify({ level, time: Date.now(), pid: process.pid, role: "primary", ...fields, msg: message })}\n`,
+      `${redactSecrets(JSON.stringify({ level, time: Date.now(), pid: process.pid, role: "primary", ...fields, msg: message }))}\n`,
     );
 
   cluster.on("message", (worker: Worker, message: { type?: string; id?: number }) => {

@@ -43,6 +43,7 @@ import {
   type SubjectRef,
   WILDCARD_ID,
 } from "../model/relationship.js";
+import { decodeTextFile } from "../model/text-file.js";
 import { checkYamlNesting } from "../model/yaml-depth.js";
 
 /** A position in a file: 1-based line and column. */
@@ -115,13 +116,13 @@ const ASSERTION_KEYS = ["assertTrue", "assertFalse"] as const;
 
 /** Reads and parses a validation file from disk. */
 export function loadValidationFile(path: string, options: ParseValidationFileOptions = {}): ValidationFile {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (e) {
     throw new GatehouseError("input", `cannot read validation file: ${(e as Error).message}`, { file: path });
   }
-  return parseValidationFile(text, path, options);
+  return parseValidationFile(decodeTextFile(bytes, path, "a validation file (YAML)"), path, options);
 }
 
 /**
@@ -264,7 +265,7 @@ class Parser {
     }
     let text: string;
     try {
-      text = (this.options.readFile ?? ((p: string) => readFileSync(p, "utf8")))(path);
+      text = (this.options.readFile ?? ((p: string) => decodeTextFile(readFileSync(p), p, "a schema")))(path);
     } catch (e) {
       this.error(`cannot read schema file \`${name}\`: ${(e as Error).message}`, place);
       return undefined;

@@ -30,4 +30,10 @@ export interface TokenStore {
   revokeToken(name: string, audit: NewAuditRecord): Promise<TokenRecord>;
   /** The live token whose secret hashes to this, if any. */
   findToken(secretHash: string): Promise<TokenRecord | undefined>;
+  /**
+   * How many tokens have ever been revoked: it only grows (a revoked token stays revoked), so
+   * a server that caches tokens reads it often and forgets its cache when it moves. That is how
+   * a revocation made by one process reaches every other one within a fraction of a second.
+   */
+  tokenRevocations(): Promise<number>;
 }

@@ -147,6 +147,8 @@ describe.each(stores)(
     let admin: string;
     let dev: string;
     let reader: string;
+    // The shadow report says who was checked on what: it needs the approve role (issue 17 #11).
+    let lead: string;
     let drop: (() => Promise<void>) | undefined;
     let changeId: number;
     const recorded = traffic(worlds, 17, 600);
@@ -158,6 +160,7 @@ describe.each(stores)(
       admin = await s.token("root", "admin");
       dev = await s.token("dev", "propose");
       reader = await s.token("oncall", "check");
+      lead = await s.token("lead", "approve");
       expect((await s.call("PUT", "/v1/schema", { token: admin, body: { schema: SCHEMA } })).status).toBe(
         200,
       );
@@ -231,7 +234,7 @@ describe.each(stores)(
       expect(blocked.size).toBeGreaterThan(5);
       expect(new Set([...blocked.keys()].map((k) => k.split(" ")[0])).size).toBe(3);
 
-      const report = await s.call("GET", "/v1/shadow", { token: reader });
+      const report = await s.call("GET", "/v1/shadow", { token: lead });
       expect(report.status).toBe(200);
       const r = report.body;
       expect(r.checks).toBe(recorded.length);
@@ -293,7 +296,7 @@ describe.each(stores)(
       expect(stopped.body.running).toBe(false);
       // After the stop, checks are no longer counted, and the report stays readable.
       await s.call("POST", "/v1/tenants/acme/check", { token: reader, body: recorded[0]!.check });
-      const after = (await s.call("GET", "/v1/shadow", { token: reader })).body;
+      const after = (await s.call("GET", "/v1/shadow", { token: lead })).body;
       expect(after).toMatchObject({ running: false, checks: recorded.length, wouldBlock: r.wouldBlock });
       expect((await s.call("GET", "/metrics")).body).toContain("gatehouse_shadow_active 0");
 
@@ -333,7 +336,7 @@ describe.each(stores)(
       expect(
         (await s.call("POST", "/v1/shadow/start", { token: limited, body: { change: changeId } })).status,
       ).toBe(403);
-      expect((await s.call("GET", "/v1/shadow?session=42", { token: reader })).status).toBe(404);
+      expect((await s.call("GET", "/v1/shadow?session=42", { token: lead })).status).toBe(404);
       const audit = (await s.call("GET", "/v1/audit?action=shadow.start", { token: admin })).body.records;
       expect(audit.length).toBe(1);
     });

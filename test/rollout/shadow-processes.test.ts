@@ -158,7 +158,12 @@ describe.each(stores)("shadow across processes on %s", (_name, target) => {
       token,
       body: { resource: "document:a", permission: "view", subject: "user:ann" },
     });
-    expect((await s.call("GET", "/v1/shadow", { token })).body).toMatchObject({ checks: 7, running: false });
+    // Reading the report needs the approve role (issue 17 #11); `svc` only checks.
+    const lead = await s.token("lead", "approve");
+    expect((await s.call("GET", "/v1/shadow", { token: lead })).body).toMatchObject({
+      checks: 7,
+      running: false,
+    });
   });
 
   it("refuses bad input with a clear message and the documented exit codes", () => {

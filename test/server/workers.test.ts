@@ -143,6 +143,36 @@ describe("serve --workers 2 (SQLite)", () => {
     expect((await count()) - before).toBe(10);
   });
 
+  it("stops a revoked token on every worker within a second (issue 17 #8)", async () => {
+    const secret = createTokenSecret(ws.store, "short-lived", "check");
+    // Consecutive connections alternate between the workers: both cache the token.
+    for (let i = 0; i < 6; i++) expect((await call(url, "GET", "/v1/schema", secret)).status).toBe(200);
+    // Revoked through one worker: the other hears of it only through the store.
+    const revoked = await call(url, "DELETE", "/v1/tokens/short-lived", token);
+    expect(revoked.status, revoked.text).toBe(200);
+    const revokedAt = Date.now();
+    const logFrom = log.length;
+    const late: number[] = [];
+    let asked = 0;
+    while (Date.now() - revokedAt < 1500) {
+      const answer = await call(url, "GET", "/v1/schema", secret);
+      asked++;
+      if (answer.status === 200) late.push(Date.now() - revokedAt);
+      else expect(answer.status).toBe(401);
+    }
+    expect(asked).toBeGreaterThan(10);
+    expect(late.filter((ms) => ms > 1000)).toEqual([]);
+    // Both workers answered (and refused) in that time.
+    const refusedBy = new Set(
+      log
+        .slice(logFrom)
+        .split("\n")
+        .filter((line) => line.includes('"statusCode":401'))
+        .map((line) => JSON.parse(line).pid as number),
+    );
+    expect(refusedBy.size).toBe(2);
+  });
+
   it("starts a new worker when one dies, and keeps answering", async () => {
     const [first] = listeningPids(log);
     process.kill(first!, "SIGKILL");

@@ -1027,6 +1027,31 @@ export function describeStoreConformance(
         expect((await store.listAudit()).length).toBe(1);
       });
 
+      test("tokenRevocations counts every revocation and only grows", async () => {
+        expect(await store.tokenRevocations()).toBe(0);
+        await store.createToken(token("ci"), tokenAudit("token.create", "ci"));
+        await store.createToken(
+          token("bot", { secretHash: "hash-of-bot" }),
+          tokenAudit("token.create", "bot"),
+        );
+        expect(await store.tokenRevocations()).toBe(0);
+        await store.revokeToken("ci", tokenAudit("token.revoke", "ci"));
+        expect(await store.tokenRevocations()).toBe(1);
+        // A new token of a revoked name, then its revocation, moves the count again.
+        await store.createToken(
+          token("ci", { secretHash: "hash-of-ci-2" }),
+          tokenAudit("token.create", "ci"),
+        );
+        expect(await store.tokenRevocations()).toBe(1);
+        await store.revokeToken("ci", tokenAudit("token.revoke", "ci"));
+        await expectFailure(
+          store.revokeToken("ci", tokenAudit("token.revoke", "ci")),
+          "not_found",
+          /already revoked/,
+        );
+        expect(await store.tokenRevocations()).toBe(2);
+      });
+
       test("revokeToken stamps the time, audits it, and the token is found no more; its name may be reused", async () => {
         await store.createToken(token("ci"), tokenAudit("token.create", "ci"));
         setTime("2030-01-03T00:00:00.000Z");

@@ -6,7 +6,7 @@ import { parseRelationship } from "../../model/relationship.js";
 import { Gatehouse } from "../../service/gatehouse.js";
 import { createToken } from "../../service/tokens.js";
 import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
-import { formatExplain } from "../output.js";
+import { formatExplain, forTerminal } from "../output.js";
 import { parsePort, serve } from "./serve.js";
 
 export function registerDemo(program: Command, globals: () => GlobalOptions): void {
@@ -72,7 +72,7 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
       const admin = await withGatehouse({ ...context, storeLocation: path }, (g) =>
         createToken(g.store, { name: "demo-admin", role: "admin", tenants: null, actor: "demo" }),
       );
-      process.stdout.write(`${lines.join("\n")}\n`);
+      process.stdout.write(`${forTerminal(lines.join("\n"), { tokens: false })}\n`);
       await serve({
         store: path,
         host: "127.0.0.1",

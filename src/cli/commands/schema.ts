@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { formatSchema } from "../../schema/schema.js";
 import { contextOf, type GlobalOptions, readInput, withGatehouse } from "../context.js";
+import { note } from "../output.js";
 
 export function registerSchema(program: Command, globals: () => GlobalOptions): void {
   const schema = program
@@ -17,7 +18,7 @@ export function registerSchema(program: Command, globals: () => GlobalOptions): 
       const version = await withGatehouse(context, (g) =>
         g.writeSchema(input.text, { file: input.file, actor: context.actor }),
       );
-      for (const warning of version.warnings) process.stderr.write(`warning: ${warning}\n`);
+      for (const warning of version.warnings) note(`warning: ${warning}`);
       context.out.result(`schema version ${version.version} written at revision ${version.revision}`, {
         version: version.version,
         revision: version.revision,

@@ -7,6 +7,7 @@ import { Gatehouse } from "../../service/gatehouse.js";
 import { contextOf, type GlobalOptions } from "../context.js";
 import { decisionLogOptions } from "../decision-log-options.js";
 import { env } from "../env.js";
+import { forTerminal } from "../output.js";
 
 export interface ServeOptions {
   readonly store: string;
@@ -28,11 +29,14 @@ export interface ServeOptions {
  */
 export async function serve(options: ServeOptions): Promise<void> {
   const workers = options.workers ?? 1;
+  // The banner names the store: its password goes (the demo's banner shows its token on purpose).
+  const given = options.banner;
+  const banner = given ? (url: string) => forTerminal(given(url), { tokens: false }) : undefined;
   if (workers > 1 && !isWorker()) {
     // Open the store once here, so that its migrations run before N workers open it together
     // and a store that cannot be opened fails once, with its message.
     await (await Gatehouse.open(options.store)).close();
-    return superviseWorkers({ workers, ...(options.banner ? { banner: options.banner } : {}) });
+    return superviseWorkers({ workers, ...(banner ? { banner } : {}) });
   }
   const gatehouse = await Gatehouse.open(options.store, { decisionLog: options.decisionLog ?? {} });
   const server = await buildServer(gatehouse, {
@@ -53,7 +57,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   process.once("SIGINT", () => void stop("SIGINT"));
   const url = await server.app.listen({ host: options.host, port: options.port });
   // Workers leave the banner to the primary, which prints it once all of them listen.
-  if (options.banner && !isWorker()) process.stderr.write(`${options.banner(url)}\n`);
+  if (banner && !isWorker()) process.stderr.write(`${banner(url)}\n`);
 }
 
 export function parsePort(text: string): number {

@@ -108,7 +108,9 @@ export function registerShadow(app: FastifyInstance, gatehouse: Gatehouse): void
   app.get<{ Querystring: { session?: number } }>(
     "/v1/shadow",
     {
-      config: { access: { role: "check", tenant: "store" } },
+      // It says who was checked on what, in every tenant: the role `/decisions` needs, and a
+      // token for every tenant.
+      config: { access: { role: "approve", tenant: "store" } },
       schema: {
         summary: "The shadow report: who would be blocked, who would be let in, out of how many checks",
         tags: ["rollout"],

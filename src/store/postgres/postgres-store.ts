@@ -401,6 +401,10 @@ export class PostgresStore implements Store {
   async findToken(secretHash: string): Promise<TokenRecord | undefined> {
     return this.#tokens.findLive(this.#db.sql, secretHash);
   }
+
+  async tokenRevocations(): Promise<number> {
+    return this.#tokens.revocations(this.#db.sql);
+  }
   async startRollout(rollout: NewRollout, audit: NewAuditRecord): Promise<RolloutRecord> {
     return this.#db.transaction(async (sql) => {
       await this.#audit.lock(sql);

@@ -56,6 +56,11 @@ export class TokenTable {
     return toTokenRecord(...row);
   }
 
+  async revocations(sql: Sql): Promise<number> {
+    const [row] = await sql.rows<[number]>("SELECT count(*) FROM tokens WHERE revoked_at IS NOT NULL");
+    return row![0];
+  }
+
   async findLive(sql: Sql, secretHash: string): Promise<TokenRecord | undefined> {
     if (typeof secretHash !== "string") return undefined;
     const [row] = await sql.rows<TokenRow>(

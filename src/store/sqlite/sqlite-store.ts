@@ -354,6 +354,10 @@ export class SqliteStore implements Store {
   async findToken(secretHash: string): Promise<TokenRecord | undefined> {
     return this.#tokens.findLive(secretHash);
   }
+
+  async tokenRevocations(): Promise<number> {
+    return this.#tokens.revocations();
+  }
   async startRollout(rollout: NewRollout, audit: NewAuditRecord): Promise<RolloutRecord> {
     return this.#db.transaction(() => {
       const record = this.#rollouts.insert(rollout);

@@ -66,6 +66,13 @@ export class TokenTable {
     return toTokenRecord(...row);
   }
 
+  revocations(): number {
+    return this.#db
+      .prepare("SELECT count(*) FROM tokens WHERE revoked_at IS NOT NULL")
+      .pluck()
+      .get() as number;
+  }
+
   findLive(secretHash: string): TokenRecord | undefined {
     if (typeof secretHash !== "string") return undefined;
     const row = this.#db
