@@ -29,6 +29,7 @@ import type {
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "../rollout-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "../shadow-records.js";
 import type {
+  ReadOptions,
   RelationshipFilter,
   RelationshipShape,
   RelationshipUpdate,
@@ -173,7 +174,7 @@ export class PostgresStore implements Store {
   async readRelationships(
     tenant: string,
     filter: RelationshipFilter = {},
-    options: { atRevision?: Revision | undefined; limit?: number | undefined } = {},
+    options: ReadOptions = {},
   ): Promise<StoredRelationship[]> {
     return this.#relationships.read(tenant, filter, options);
   }

@@ -17,7 +17,7 @@ import type {
 import type { DecisionPageDraft } from "../common/decision-drafts.js";
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
-import { planUpdates } from "../common/write-plan.js";
+import { type PlannedUpdate, planUpdates } from "../common/write-plan.js";
 import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type {
   LifecycleRecord,
@@ -29,6 +29,7 @@ import type {
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "../rollout-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "../shadow-records.js";
 import type {
+  ReadOptions,
   RelationshipFilter,
   RelationshipShape,
   RelationshipUpdate,
@@ -56,6 +57,10 @@ import { RolloutTable } from "./rollout-table.js";
 import { SchemaVersions } from "./schema-versions.js";
 import { ShadowTables } from "./shadow-tables.js";
 import { TokenTable } from "./token-table.js";
+import { gated, nextTurn, WriteGate } from "./write-gate.js";
+
+/** Updates per slice of a big write: a few milliseconds of inserts between two turns of the event loop. */
+const WRITE_SLICE = 2_000;
 
 export interface SqliteStoreOptions {
   /** How long to wait for another process's write lock before failing, in milliseconds. */
@@ -90,6 +95,9 @@ export class SqliteStore implements Store {
   readonly #decisions: DecisionTable;
   readonly #lifecycle: LifecycleTables;
   readonly #watch: HeadWatch;
+  readonly #gate = new WriteGate();
+  /** The committed head while a sliced write is open (see `#writeInSlices`). */
+  #headBeforeWrite: Revision | undefined;
 
   private constructor(db: SqliteConnection, now: () => Date, watchPollMs: number) {
     this.#db = db;
@@ -105,16 +113,22 @@ export class SqliteStore implements Store {
     this.#shadow = new ShadowTables(db, this.#now);
     this.#decisions = new DecisionTable(db);
     this.#lifecycle = new LifecycleTables(db, this.#now);
-    this.#watch = new HeadWatch({ readHead: () => this.#revisions.head(), pollMs: watchPollMs });
+    // While a sliced write is open the connection sees its uncommitted revision: report the
+    // head from before it.
+    this.#watch = new HeadWatch({
+      readHead: () => this.#headBeforeWrite ?? this.#revisions.head(),
+      pollMs: watchPollMs,
+    });
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     const db = SqliteConnection.open(path, options.busyTimeoutMs ?? 5_000);
-    return new SqliteStore(
+    const store = new SqliteStore(
       db,
       options.now ?? (() => new Date()),
       options.watchPollMs ?? DEFAULT_WATCH_POLL_MS,
     );
+    return gated(store, store.#gate);
   }
 
   async headRevision(): Promise<Revision> {
@@ -134,16 +148,48 @@ export class SqliteStore implements Store {
     if (updates.length === 0)
       throw inputError("a relationship write needs at least one update", { field: "updates" });
     const planned = planUpdates(updates);
-    return this.#db.transaction(() => {
-      const revision = this.#revisions.next(tenant, "relationships", options);
-      return { revision, ...writeUpdates(this.#db, tenant, revision, planned) };
+    if (planned.length <= WRITE_SLICE) {
+      return this.#db.transaction(() => {
+        const revision = this.#revisions.next(tenant, "relationships", options);
+        return { revision, ...writeUpdates(this.#db, tenant, revision, planned) };
+      });
+    }
+    return this.#writeInSlices(tenant, planned, options);
+  }
+
+  /**
+   * A big write (an import) as one transaction written in slices, with a turn of the event loop
+   * between them; the gate keeps every other store call out until it has ended (`WriteGate`).
+   */
+  #writeInSlices(tenant: string, planned: readonly PlannedUpdate[], options: WriteOptions): Promise<WriteResult> {
+    return this.#gate.hold(async () => {
+      this.#headBeforeWrite = this.#revisions.head();
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        const revision = this.#revisions.next(tenant, "relationships", options);
+        const created: Relationship[] = [];
+        const deleted: Relationship[] = [];
+        for (let start = 0; start < planned.length; start += WRITE_SLICE) {
+          const slice = writeUpdates(this.#db, tenant, revision, planned.slice(start, start + WRITE_SLICE));
+          for (const r of slice.created) created.push(r);
+          for (const r of slice.deleted) deleted.push(r);
+          await nextTurn();
+        }
+        this.#db.exec("COMMIT");
+        return { revision, created, deleted };
+      } catch (error) {
+        this.#db.exec("ROLLBACK");
+        throw error;
+      } finally {
+        this.#headBeforeWrite = undefined;
+      }
     });
   }
 
   async readRelationships(
     tenant: string,
     filter: RelationshipFilter = {},
-    options: { atRevision?: Revision | undefined; limit?: number | undefined } = {},
+    options: ReadOptions = {},
   ): Promise<StoredRelationship[]> {
     return this.#relationships.read(tenant, filter, options);
   }
