@@ -836,6 +836,58 @@ export function describeStoreConformance(
     });
 
     describe("decision log", () => {
+      test("losses are listed by the window they overlap; tallies of gone processes are counted once", async () => {
+        const loss = {
+          process: "p1",
+          reason: "store_failed" as const,
+          count: 12,
+          firstAt: "2030-01-01T00:00:10.000Z",
+          lastAt: "2030-01-01T00:00:20.000Z",
+        };
+        await store.recordDecisionLoss(loss);
+        expect(await store.listDecisionLosses()).toEqual([loss]);
+        expect(await store.listDecisionLosses({ since: "2030-01-01T00:00:15Z" })).toEqual([loss]);
+        expect(await store.listDecisionLosses({ until: "2030-01-01T00:00:15Z" })).toEqual([loss]);
+        expect(await store.listDecisionLosses({ since: "2030-01-01T00:00:21.000Z" })).toEqual([]);
+        expect(await store.listDecisionLosses({ until: "2030-01-01T00:00:10.000Z" })).toEqual([]);
+        await expectFailure(store.recordDecisionLoss({ ...loss, count: 0 }), "input", /count/);
+
+        const tally = {
+          process: "p2",
+          startedAt: "2030-01-01T00:00:00.000Z",
+          savedAt: "2030-01-01T00:01:00.000Z",
+          writtenAt: "2030-01-01T00:00:59.000Z",
+          answered: 100,
+          recorded: 80,
+          lost: 5,
+          ended: false,
+        };
+        await store.saveDecisionTally(tally);
+        await store.saveDecisionTally({ ...tally, process: "p3", savedAt: "2030-01-01T00:05:00.000Z" });
+        expect(await store.readDecisionTallies()).toEqual([
+          tally,
+          { ...tally, process: "p3", savedAt: "2030-01-01T00:05:00.000Z" },
+        ]);
+        // p2 saved its tally before the stale mark and never ended: 15 checks have no record.
+        const reaped = await store.reapDecisionTallies("2030-01-01T00:02:00.000Z");
+        const unwritten = {
+          process: "p2",
+          reason: "process_ended",
+          count: 15,
+          firstAt: "2030-01-01T00:00:59.000Z",
+          lastAt: "2030-01-01T00:01:00.000Z",
+        };
+        expect(reaped).toEqual([unwritten]);
+        expect(await store.reapDecisionTallies("2030-01-01T00:02:00.000Z")).toEqual([]);
+        // An ended tally is not revived by a late save.
+        await store.saveDecisionTally({ ...tally, answered: 500 });
+        const tallies = await store.readDecisionTallies();
+        expect(tallies[0]).toEqual({ ...tally, ended: true });
+        expect(await store.listDecisionLosses()).toEqual([loss, unwritten]);
+        await store.purgeDecisions("2030-01-01T00:00:30.000Z");
+        expect(await store.listDecisionLosses()).toEqual([unwritten]);
+      });
+
       const decision = (parts: Partial<NewDecision> = {}): NewDecision => ({
         at: "2030-01-01T00:00:01.000Z",
         tenant: A,

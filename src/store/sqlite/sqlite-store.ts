@@ -18,7 +18,13 @@ import type { DecisionPageDraft } from "../common/decision-drafts.js";
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { type PlannedUpdate, planUpdates } from "../common/write-plan.js";
-import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
+import type {
+  DecisionFilter,
+  DecisionLoss,
+  DecisionRecord,
+  DecisionTally,
+  NewDecision,
+} from "../decision-records.js";
 import type {
   LifecycleRecord,
   LifecycleStore,
@@ -46,6 +52,7 @@ import { AuditLog } from "./audit-log.js";
 import { applyChange } from "./change-apply.js";
 import { ChangeTables } from "./change-tables.js";
 import { SqliteConnection } from "./connection.js";
+import { DecisionLosses } from "./decision-losses.js";
 import { DecisionTable } from "./decision-table.js";
 import { GuardsVersions } from "./guards-versions.js";
 import { LifecycleTables } from "./lifecycle-tables.js";
@@ -93,6 +100,7 @@ export class SqliteStore implements Store {
   readonly #rollouts: RolloutTable;
   readonly #shadow: ShadowTables;
   readonly #decisions: DecisionTable;
+  readonly #losses: DecisionLosses;
   readonly #lifecycle: LifecycleTables;
   readonly #watch: HeadWatch;
   readonly #gate = new WriteGate();
@@ -112,6 +120,7 @@ export class SqliteStore implements Store {
     this.#rollouts = new RolloutTable(db, this.#now);
     this.#shadow = new ShadowTables(db, this.#now);
     this.#decisions = new DecisionTable(db);
+    this.#losses = new DecisionLosses(db);
     this.#lifecycle = new LifecycleTables(db, this.#now);
     // While a sliced write is open the connection sees its uncommitted revision: report the
     // head from before it.
@@ -473,7 +482,33 @@ export class SqliteStore implements Store {
   }
 
   async purgeDecisions(olderThan: string): Promise<number> {
-    return this.#db.transaction(() => this.#decisions.purge(olderThan));
+    return this.#db.transaction(() => {
+      const purged = this.#decisions.purge(olderThan);
+      this.#losses.purge(olderThan);
+      return purged;
+    });
+  }
+
+  async recordDecisionLoss(loss: DecisionLoss): Promise<void> {
+    this.#losses.record(loss);
+  }
+
+  async listDecisionLosses(
+    window: { since?: string | undefined; until?: string | undefined } = {},
+  ): Promise<DecisionLoss[]> {
+    return this.#losses.list(window);
+  }
+
+  async saveDecisionTally(tally: DecisionTally): Promise<void> {
+    this.#losses.saveTally(tally);
+  }
+
+  async readDecisionTallies(): Promise<DecisionTally[]> {
+    return this.#losses.tallies();
+  }
+
+  async reapDecisionTallies(staleBefore: string): Promise<DecisionLoss[]> {
+    return this.#db.transaction(() => this.#losses.reap(staleBefore));
   }
 
   /**
