@@ -15,6 +15,7 @@ import {
   type Relationship,
   type SubjectRef,
 } from "../model/relationship.js";
+import { OneAtATime, Slices } from "../model/turns.js";
 import { type ReplayReport, replayDecisions } from "../rollout/replay.js";
 import { Rollouts, type SchemaAnswer } from "../rollout/rollouts.js";
 import { Shadow } from "../rollout/shadow.js";
@@ -22,7 +23,7 @@ import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
 import { toRelationship, tupleOf } from "../store/common/tuples.js";
-import type { DecisionFilter, DecisionRecord } from "../store/decision-records.js";
+import type { DecisionFilter, DecisionLoss, DecisionRecord } from "../store/decision-records.js";
 import { openStore } from "../store/open-store.js";
 import type {
   RelationshipFilter,
@@ -46,7 +47,6 @@ import {
   startAfter,
 } from "./pages.js";
 import { parseTupleLinesInSlices } from "./tuple-lines.js";
-import { OneAtATime, Slices } from "./turns.js";
 
 export interface GatehouseOptions {
   /** The clock, for tests; defaults to the system clock. */
@@ -210,6 +210,8 @@ export class Gatehouse {
     const pollMs = options.rolloutPollMs ?? 500;
     if (pollMs > 0) gatehouse.rollouts.follow(pollMs);
     await gatehouse.shadow.open();
+    // What processes that were killed left unwritten is counted now, not only ten seconds on.
+    await gatehouse.decisionLog?.reap().catch(() => undefined);
     return gatehouse;
   }
 
@@ -575,7 +577,11 @@ export class Gatehouse {
       ? this.rollouts.check(rollout, tenant, request)
       : this.engine.check(tenant, request);
     const revision = this.appliedRevision;
-    if (this.observers.length > 0) this.observed(tenant, request, allowed, revision, rollout !== undefined);
+    if (this.observers.length > 0) {
+      // Back-pressure: a full decision log is written before it takes another check.
+      if (this.decisionLog?.full) await this.decisionLog.flush();
+      this.observed(tenant, request, allowed, revision, rollout !== undefined);
+    }
     return { allowed, revision, schema: rollout ? rollout.answer : this.activeSchemaAnswer() };
   }
 
@@ -603,7 +609,10 @@ export class Gatehouse {
       rollout ? this.rollouts.check(rollout, tenant, r) : this.engine.check(tenant, r),
     );
     if (this.observers.length > 0) {
-      for (let i = 0; i < results.length; i++)
+      const log = this.decisionLog;
+      for (let i = 0; i < results.length; i++) {
+        // Back-pressure: a batch bigger than the log's buffer waits for it to be written.
+        if (log?.full) await log.flush();
         this.observed(
           tenant,
           requests[i] as CheckRequest,
@@ -611,6 +620,7 @@ export class Gatehouse {
           revision,
           rollout !== undefined,
         );
+      }
     }
     return { results, revision, schema: rollout ? rollout.answer : this.activeSchemaAnswer() };
   }
@@ -623,6 +633,17 @@ export class Gatehouse {
     if (filter.tenant !== undefined) checkTenant(filter.tenant, { field: "tenant" });
     await this.decisionLog?.flush();
     return this.store.listDecisions(filter);
+  }
+
+  /**
+   * Checks answered in a time window that the decision log could not record (counted by the
+   * processes that answered them, or afterwards from the tally of one that was killed).
+   */
+  async decisionLosses(
+    window: { since?: string | undefined; until?: string | undefined } = {},
+  ): Promise<DecisionLoss[]> {
+    await this.decisionLog?.flush();
+    return this.store.listDecisionLosses(window);
   }
 
   /**

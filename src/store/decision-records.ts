@@ -89,6 +89,12 @@ export interface DecisionTally {
   readonly ended: boolean;
 }
 
+/** What the decision log writes with its pages, in the same transaction. */
+export interface DecisionLogExtras {
+  readonly losses?: readonly DecisionLoss[] | undefined;
+  readonly tally?: DecisionTally | undefined;
+}
+
 export interface DecisionStore {
   /** Appends records in one transaction (all or none); returns how many were written. */
   appendDecisions(records: readonly NewDecision[]): Promise<number>;
@@ -96,7 +102,7 @@ export interface DecisionStore {
    * Appends pages the decision log built (`DecisionDrafts`, already checked), numbering them
    * in order, in one transaction; returns how many decisions were written.
    */
-  appendDecisionPages(drafts: readonly DecisionPageDraft[]): Promise<number>;
+  appendDecisionPages(drafts: readonly DecisionPageDraft[], with_?: DecisionLogExtras): Promise<number>;
   /** Oldest first (by sequence number). */
   listDecisions(filter?: DecisionFilter): Promise<DecisionRecord[]>;
   /**
@@ -107,7 +113,10 @@ export interface DecisionStore {
   /** Records that some answered checks have no record. */
   recordDecisionLoss(loss: DecisionLoss): Promise<void>;
   /** Losses whose window overlaps [since, until) (either end open), oldest first. */
-  listDecisionLosses(window?: { since?: string | undefined; until?: string | undefined }): Promise<DecisionLoss[]>;
+  listDecisionLosses(window?: {
+    since?: string | undefined;
+    until?: string | undefined;
+  }): Promise<DecisionLoss[]>;
   /** Saves a process's tally (insert or replace); a tally already ended is left as it is. */
   saveDecisionTally(tally: DecisionTally): Promise<void>;
   readDecisionTallies(): Promise<DecisionTally[]>;

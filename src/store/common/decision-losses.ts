@@ -49,7 +49,16 @@ export function lossOf([process, reason, count, firstAt, lastAt]: LossRow): Deci
   return { process, reason: reason as DecisionLossReason, count: Number(count), firstAt, lastAt };
 }
 
-export function tallyOf([process, startedAt, savedAt, writtenAt, answered, recorded, lost, ended]: TallyRow): DecisionTally {
+export function tallyOf([
+  process,
+  startedAt,
+  savedAt,
+  writtenAt,
+  answered,
+  recorded,
+  lost,
+  ended,
+]: TallyRow): DecisionTally {
   return {
     process,
     startedAt,

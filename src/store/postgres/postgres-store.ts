@@ -20,6 +20,7 @@ import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
 import type {
   DecisionFilter,
+  DecisionLogExtras,
   DecisionLoss,
   DecisionRecord,
   DecisionTally,
@@ -479,8 +480,16 @@ export class PostgresStore implements Store {
     return this.#db.transaction((sql) => this.#decisions.append(sql, records));
   }
 
-  async appendDecisionPages(drafts: readonly DecisionPageDraft[]): Promise<number> {
-    return this.#db.transaction((sql) => this.#decisions.appendPages(sql, drafts));
+  async appendDecisionPages(
+    drafts: readonly DecisionPageDraft[],
+    extras: DecisionLogExtras = {},
+  ): Promise<number> {
+    return this.#db.transaction(async (sql) => {
+      const count = await this.#decisions.appendPages(sql, drafts);
+      for (const loss of extras.losses ?? []) await this.#losses.record(sql, loss);
+      if (extras.tally) await this.#losses.saveTally(sql, extras.tally);
+      return count;
+    });
   }
 
   async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {

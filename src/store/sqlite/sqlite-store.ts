@@ -1,6 +1,7 @@
 import { GatehouseError, inputError } from "../../model/errors.js";
 import { checkTenant } from "../../model/names.js";
 import type { Relationship } from "../../model/relationship.js";
+import { nextTurn } from "../../model/turns.js";
 import type {
   ApplyInput,
   ApplyResult,
@@ -17,9 +18,10 @@ import type {
 import type { DecisionPageDraft } from "../common/decision-drafts.js";
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
-import { type PlannedUpdate, planUpdates } from "../common/write-plan.js";
+import { type PlannedUpdate, planUpdates, planUpdatesInSlices } from "../common/write-plan.js";
 import type {
   DecisionFilter,
+  DecisionLogExtras,
   DecisionLoss,
   DecisionRecord,
   DecisionTally,
@@ -64,7 +66,7 @@ import { RolloutTable } from "./rollout-table.js";
 import { SchemaVersions } from "./schema-versions.js";
 import { ShadowTables } from "./shadow-tables.js";
 import { TokenTable } from "./token-table.js";
-import { gated, nextTurn, WriteGate } from "./write-gate.js";
+import { gated, WriteGate } from "./write-gate.js";
 
 /** Updates per slice of a big write: a few milliseconds of inserts between two turns of the event loop. */
 const WRITE_SLICE = 2_000;
@@ -156,7 +158,7 @@ export class SqliteStore implements Store {
     checkTenant(tenant, { field: "tenant" });
     if (updates.length === 0)
       throw inputError("a relationship write needs at least one update", { field: "updates" });
-    const planned = planUpdates(updates);
+    const planned = updates.length <= WRITE_SLICE ? planUpdates(updates) : await planUpdatesInSlices(updates);
     if (planned.length <= WRITE_SLICE) {
       return this.#db.transaction(() => {
         const revision = this.#revisions.next(tenant, "relationships", options);
@@ -170,7 +172,11 @@ export class SqliteStore implements Store {
    * A big write (an import) as one transaction written in slices, with a turn of the event loop
    * between them; the gate keeps every other store call out until it has ended (`WriteGate`).
    */
-  #writeInSlices(tenant: string, planned: readonly PlannedUpdate[], options: WriteOptions): Promise<WriteResult> {
+  #writeInSlices(
+    tenant: string,
+    planned: readonly PlannedUpdate[],
+    options: WriteOptions,
+  ): Promise<WriteResult> {
     return this.#gate.hold(async () => {
       this.#headBeforeWrite = this.#revisions.head();
       this.#db.exec("BEGIN IMMEDIATE");
@@ -473,8 +479,16 @@ export class SqliteStore implements Store {
     return this.#db.transaction(() => this.#decisions.append(records));
   }
 
-  async appendDecisionPages(drafts: readonly DecisionPageDraft[]): Promise<number> {
-    return this.#db.transaction(() => this.#decisions.appendPages(drafts));
+  async appendDecisionPages(
+    drafts: readonly DecisionPageDraft[],
+    extras: DecisionLogExtras = {},
+  ): Promise<number> {
+    return this.#db.transaction(() => {
+      const count = this.#decisions.appendPages(drafts);
+      for (const loss of extras.losses ?? []) this.#losses.record(loss);
+      if (extras.tally) this.#losses.saveTally(extras.tally);
+      return count;
+    });
   }
 
   async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {

@@ -31,13 +31,12 @@ export class WriteGate {
   }
 }
 
-/** Lets timers and I/O callbacks (other requests) run before continuing. */
-export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** Store methods that are not asynchronous calls and pass the gate as they are. */
-const UNGATED = new Set<PropertyKey>(["watch", "constructor"]);
+/**
+ * Methods that pass the gate: `watch` is not a store call, and `findToken` reads only the
+ * tokens table, which no relationship write touches, so it may run inside the open write (every
+ * request's token, once its cache expires, would otherwise wait for the whole import).
+ */
+const UNGATED = new Set<PropertyKey>(["watch", "constructor", "findToken"]);
 
 /**
  * The store as the rest of Gatehouse sees it: every method waits at the gate while a sliced
@@ -45,18 +44,20 @@ const UNGATED = new Set<PropertyKey>(["watch", "constructor"]);
  * `scanTenant` waits before each batch.
  */
 export function gated<T extends object>(store: T, gate: WriteGate): T {
-  const wrapped = new Map<PropertyKey, unknown>();
+  // By the function, not its name: a method replaced on the store (a test's stub) is wrapped anew.
+  const wrapped = new WeakMap<object, unknown>();
   return new Proxy(store, {
     get(target, property) {
       const value = Reflect.get(target, property, target);
       if (typeof value !== "function") return value;
-      let wrapper = wrapped.get(property);
+      let wrapper = wrapped.get(value);
       if (wrapper === undefined) {
         const method = value as (...args: unknown[]) => unknown;
         if (UNGATED.has(property)) {
           wrapper = method.bind(target);
         } else if (property === "scanTenant") {
-          wrapper = (...args: unknown[]) => gatedScan(gate, () => method.apply(target, args) as AsyncIterable<unknown>);
+          wrapper = (...args: unknown[]) =>
+            gatedScan(gate, () => method.apply(target, args) as AsyncIterable<unknown>);
         } else {
           const call = (...args: unknown[]): unknown => {
             const busy = gate.busy;
@@ -64,7 +65,7 @@ export function gated<T extends object>(store: T, gate: WriteGate): T {
           };
           wrapper = call;
         }
-        wrapped.set(property, wrapper);
+        wrapped.set(value, wrapper);
       }
       return wrapper;
     },
