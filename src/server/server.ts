@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { CONSOLE_PAGE } from "../console/page.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
+import { registerDecisionMetrics } from "./decision-metrics.js";
 import { sendError } from "./http-errors.js";
 import { Metrics } from "./metrics.js";
 import { registerRolloutMetrics } from "./rollout-metrics.js";
@@ -96,6 +97,7 @@ export async function buildServer(
   // One of several workers (`serve --workers N`): /metrics reports all of them, not this one.
   const metricsText = isWorker() ? shareMetrics(metrics.registry) : () => metrics.registry.metrics();
   new ShadowMetrics(metrics.registry, gatehouse.shadow);
+  if (gatehouse.decisionLog) registerDecisionMetrics(metrics.registry, gatehouse.decisionLog);
   const auth = installAuth(app, gatehouse.store);
 
   registerQueries(app, gatehouse, metrics);
