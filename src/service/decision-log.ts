@@ -21,6 +21,11 @@ export interface DecisionLogOptions {
   readonly maxBuffer?: number;
   /** How often old records are purged, while the process runs. */
   readonly purgeIntervalMs?: number;
+  /**
+   * A process whose tally has not been saved for this long (wall-clock time) is taken to be
+   * gone, and what it answered without a record is counted as lost.
+   */
+  readonly staleAfterMs?: number;
 }
 
 /**
@@ -33,12 +38,11 @@ export const DECISION_LOG_DEFAULTS = {
   flushIntervalMs: 1_000,
   maxBuffer: 100_000,
   purgeIntervalMs: 60 * 60 * 1_000,
+  staleAfterMs: 30_000,
 } as const;
 
 /** How often the process's tally (checks answered so far) is saved, for counting after a kill -9. */
 const TALLY_MS = 250;
-/** A tally not saved for this long belongs to a process that is gone (it saves every TALLY_MS). */
-export const TALLY_STALE_MS = 30_000;
 /** How often a running log looks for the tallies of gone processes. */
 const REAP_MS = 10_000;
 /** At most one warning a reason in this long; the counts in between are summed into the next. */
@@ -78,7 +82,7 @@ export function decisionLogSettings(
   const retention = options.retention ?? DECISION_LOG_DEFAULTS.retention;
   if (typeof retention !== "number" || !(retention > 0) || !Number.isFinite(retention))
     throw bad("retention", "a number of days above 0", retention);
-  const whole = (field: "flushIntervalMs" | "maxBuffer" | "purgeIntervalMs") => {
+  const whole = (field: "flushIntervalMs" | "maxBuffer" | "purgeIntervalMs" | "staleAfterMs") => {
     const value = options[field] ?? DECISION_LOG_DEFAULTS[field];
     if (!Number.isSafeInteger(value) || value < 1) throw bad(field, "a whole number, 1 or more", value);
     return value;
@@ -89,6 +93,7 @@ export function decisionLogSettings(
     flushIntervalMs: whole("flushIntervalMs"),
     maxBuffer: whole("maxBuffer"),
     purgeIntervalMs: whole("purgeIntervalMs"),
+    staleAfterMs: whole("staleAfterMs"),
   };
 }
 
@@ -224,10 +229,12 @@ export class DecisionLog {
 
   /**
    * Records, as losses, what processes that are gone answered without a record (their tallies
-   * stopped being saved more than `TALLY_STALE_MS` ago); returns those losses.
+   * stopped being saved more than `staleAfterMs` ago); returns those losses. Liveness is wall-
+   * clock time, never the log's clock: a rehearsal with a clock set ahead (`GATEHOUSE_NOW`)
+   * must not take running processes for gone ones.
    */
   async reap(): Promise<DecisionLoss[]> {
-    const staleBefore = new Date(this.#clock() - TALLY_STALE_MS).toISOString();
+    const staleBefore = new Date(Date.now() - this.#settings.staleAfterMs).toISOString();
     const losses = await this.#store.reapDecisionTallies(staleBefore);
     for (const loss of losses) {
       this.#lost.process_ended += loss.count;
@@ -329,7 +336,8 @@ export class DecisionLog {
     const tally: DecisionTally = {
       process: this.#process,
       startedAt: this.#startedAt,
-      savedAt: new Date(this.#clock()).toISOString(),
+      // Wall-clock time: it says when the process was last alive (see `reap`).
+      savedAt: new Date().toISOString(),
       writtenAt: this.#writtenAt,
       answered,
       recorded: this.#recorded + count,

@@ -177,9 +177,10 @@ describe("decision log", () => {
     `;
     const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
     expect(child.signal).toBe("SIGKILL");
-    // The next process, a minute later (the dead one's tally is stale), counts them at open.
-    const later = Date.now() + 60_000;
-    const next = await Gatehouse.open(file, { now: () => new Date(later) });
+    // The next process counts them at open: the dead one's tally has not been saved for longer
+    // than `staleAfterMs` (here 500 ms rather than 30 s).
+    await pause(600);
+    const next = await Gatehouse.open(file, { decisionLog: { staleAfterMs: 500 } });
     const lost = await next.decisionLosses();
     expect(lost).toEqual([expect.objectContaining({ reason: "process_ended", count: 30 })]);
     expect(next.decisionLog?.stats().lost.process_ended).toBe(30);
