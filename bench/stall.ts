@@ -15,13 +15,15 @@
  * server's peak RSS.
  *
  *   npm run build --silent && npx tsc -p tsconfig.bench.json && node dist-bench/bench/stall.js \
- *     [--import-lines 500000] [--lookup-ids 300000]
+ *     [--import-lines 500000] [--lookup-ids 300000] [--cli PATH/dist/cli/main.js]
+ *
+ * The store is prepared through the same CLI that serves it, so `--cli` may name another build
+ * (an older one, for a before-and-after on the same machine at the same time).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Gatehouse } from "../src/service/gatehouse.js";
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -31,7 +33,9 @@ const IMPORT_LINES = arg("--import-lines", 500_000);
 const LOOKUP_IDS = arg("--lookup-ids", 300_000);
 const LOOKUPS = 4;
 const PROBE_EVERY_MS = 20;
-const CLI = path.resolve("dist/cli/main.js");
+const CLI = path.resolve(
+  process.argv.includes("--cli") ? process.argv[process.argv.indexOf("--cli") + 1]! : "dist/cli/main.js",
+);
 
 const SCHEMA = `definition user {}
 definition group { relation member: user }
@@ -46,13 +50,20 @@ const log = (line: string): void => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function prepare(file: string): Promise<void> {
-  const g = await Gatehouse.open(file, { decisionLog: { sample: "off" } });
-  await g.writeSchema(SCHEMA);
+  const dir = path.dirname(file);
+  const cli = (...args: string[]) =>
+    execFileSync("node", [CLI, "--store", file, ...args], {
+      encoding: "utf8",
+      env: { ...process.env, GATEHOUSE_DECISION_SAMPLE: "off" },
+    });
+  writeFileSync(path.join(dir, "schema.zed"), SCHEMA);
+  cli("schema", "write", path.join(dir, "schema.zed"));
   const lines = ["group:all#member@user:ann"];
   for (let i = 0; i < LOOKUP_IDS; i++) lines.push(`doc:d${i}#viewer@group:all#member`);
-  await g.importRelationships("lookups", lines.join("\n"));
-  await g.importRelationships("other", "doc:1#viewer@user:bob");
-  await g.close();
+  writeFileSync(path.join(dir, "lookups.txt"), lines.join("\n"));
+  cli("--tenant", "lookups", "import", path.join(dir, "lookups.txt"));
+  writeFileSync(path.join(dir, "other.txt"), "doc:1#viewer@user:bob\n");
+  cli("--tenant", "other", "import", path.join(dir, "other.txt"));
 }
 
 function peakRss(pid: number): string {
