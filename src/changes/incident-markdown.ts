@@ -29,6 +29,11 @@ export function incidentMarkdown(report: IncidentReport): string {
       `${report.checksRead} recorded check${report.checksRead === 1 ? "" : "s"} of that window were read from the decision log.`,
     "",
   );
+  if (report.decisionsLost > 0)
+    lines.push(
+      `**${report.decisionsLost} check${report.decisionsLost === 1 ? "" : "s"} answered in that window (any tenant) ${report.decisionsLost === 1 ? "has" : "have"} no record** (the decision log counted ${report.decisionsLost === 1 ? "it" : "them"} as lost): the lists below may miss ${report.decisionsLost === 1 ? "it" : "them"}.`,
+      "",
+    );
   if (report.tenants.length === 0) {
     lines.push("No access changed: nobody gained or lost anything.", "");
     return lines.join("\n");

@@ -73,6 +73,11 @@ export interface IncidentReport {
   };
   /** Checks of the window read from the log (every tenant the difference touches). */
   readonly checksRead: number;
+  /**
+   * Checks answered in the window (by time, any tenant) that the decision log could not record,
+   * as it counted them: the used and denied lists may miss up to this many.
+   */
+  readonly decisionsLost: number;
   readonly tenants: readonly TenantIncident[];
 }
 
@@ -193,12 +198,14 @@ export async function incidentReport(
     const t = byTenant.get(tenant)!;
     return { tenant, gained, lost, used: t.used.list(), denied: t.denied.list() };
   });
+  const losses = await store.listDecisionLosses({ since: since ?? undefined, until: until ?? undefined });
   return {
     change,
     fromRevision: from,
     toRevision: to,
     window: { fromRevision: windowFrom, toRevision: windowTo, since, until, revertedBy, endedBy },
     checksRead,
+    decisionsLost: losses.reduce((n, loss) => n + loss.count, 0),
     tenants: reports,
   };
 }

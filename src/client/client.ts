@@ -145,6 +145,19 @@ export interface AuditVerificationView {
   readonly firstBad?: { readonly seq: number; readonly problem: string; readonly message: string };
 }
 
+/** A page of a paged read: its size, and the cursor of the page before. */
+export interface PageRequest {
+  readonly limit?: number;
+  readonly cursor?: string | null;
+}
+
+function pageFields(page: PageRequest): { limit?: number; cursor?: string } {
+  return {
+    ...(page.limit !== undefined ? { limit: page.limit } : {}),
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  };
+}
+
 export class GatehouseClient {
   private readonly url: string;
   private readonly token: string;
@@ -219,17 +232,23 @@ export class GatehouseClient {
     );
   }
 
+  /**
+   * One page of a lookup (default 1,000 ids, at most 10,000 with `limit`); pass the answer's
+   * `cursor` to read the next page (null: this was the last), answered at the same revision.
+   */
   async lookupResources(
     tenant: string,
     resourceType: string,
     permission: string,
     subject: string,
-  ): Promise<{ resources: string[]; revision: number; schema: SchemaAnswer }> {
+    page: PageRequest = {},
+  ): Promise<{ resources: string[]; revision: number; schema: SchemaAnswer; cursor: string | null }> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "lookup-resources"), {
         resourceType,
         permission,
         subject,
+        ...pageFields(page),
         ...this.consistency(),
       }),
     );
@@ -241,10 +260,12 @@ export class GatehouseClient {
     permission: string,
     subjectType: string,
     subjectRelation?: string,
+    page: PageRequest = {},
   ): Promise<{
     subjects: Array<{ subject: string; excluded: string[] }>;
     revision: number;
     schema: SchemaAnswer;
+    cursor: string | null;
   }> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "lookup-subjects"), {
@@ -252,6 +273,7 @@ export class GatehouseClient {
         permission,
         subjectType,
         ...(subjectRelation ? { subjectRelation } : {}),
+        ...pageFields(page),
         ...this.consistency(),
       }),
     );
@@ -266,10 +288,22 @@ export class GatehouseClient {
     return this.seen(await this.request("POST", this.tenantPath(tenant, "relationships"), { updates }));
   }
 
+  /** One page of relationships (tuple order); `cursor` continues at the same revision. */
   async readRelationships(
     tenant: string,
-    filter: { resource?: string; relation?: string; subject?: string; atRevision?: number } = {},
-  ): Promise<{ relationships: Array<{ relationship: string; createdRevision: number }> }> {
+    filter: {
+      resource?: string;
+      relation?: string;
+      subject?: string;
+      atRevision?: number;
+      limit?: number;
+      cursor?: string;
+    } = {},
+  ): Promise<{
+    relationships: Array<{ relationship: string; createdRevision: number }>;
+    revision: number;
+    cursor: string | null;
+  }> {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
     return this.request("GET", `${this.tenantPath(tenant, "relationships")}${query.size ? `?${query}` : ""}`);

@@ -72,12 +72,19 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
       },
     });
   }
+  if (fastifyError.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+    // Name the limit, so that the caller knows how to split the request.
+    const limit = request.routeOptions.bodyLimit;
+    return reply.status(413).send({
+      error: {
+        kind: "too_large",
+        message: `the request body is larger than ${limit.toLocaleString("en")} bytes, the most this route takes`,
+      },
+    });
+  }
   if (fastifyError.statusCode && fastifyError.statusCode < 500) {
     return reply.status(fastifyError.statusCode).send({
-      error: {
-        kind: fastifyError.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? "too_large" : "input",
-        message: fastifyError.message,
-      },
+      error: { kind: "input", message: fastifyError.message },
     });
   }
   request.log.error({ err: error }, "internal error");

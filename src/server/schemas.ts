@@ -1,4 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from "../service/pages.js";
 
 /**
  * Request and response shapes, as JSON Schema (TypeBox): Fastify validates requests against
@@ -70,6 +71,26 @@ export const CheckItem = Type.Object(
   { additionalProperties: false },
 );
 export const MAX_BATCH = 10_000;
+
+/** `limit` and `cursor` of a paged read (lookups, relationship reads). */
+export const Paging = {
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: PAGE_SIZE_MAX,
+      description: `items in this page (default ${PAGE_SIZE_DEFAULT}, at most ${PAGE_SIZE_MAX})`,
+    }),
+  ),
+  cursor: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 4096,
+      description: "the `cursor` of the page before: continue where it ended, at its revision",
+    }),
+  ),
+};
+/** The next page's cursor; null on the last page. */
+export const NextCursor = Type.Union([Type.String(), Type.Null()]);
 
 export const AccessRowSchema = Type.Object({
   tenant: Type.String(),

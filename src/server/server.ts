@@ -5,6 +5,7 @@ import { CONSOLE_PAGE } from "../console/page.js";
 import { redactSecrets } from "../model/secrets.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
+import { registerDecisionMetrics } from "./decision-metrics.js";
 import { sendError } from "./http-errors.js";
 import { Metrics } from "./metrics.js";
 import { Refusals } from "./refusals.js";
@@ -103,6 +104,7 @@ export async function buildServer(
   // One of several workers (`serve --workers N`): /metrics reports all of them, not this one.
   const metricsText = isWorker() ? shareMetrics(metrics.registry) : () => metrics.registry.metrics();
   new ShadowMetrics(metrics.registry, gatehouse.shadow);
+  if (gatehouse.decisionLog) registerDecisionMetrics(metrics.registry, gatehouse.decisionLog);
   const refusals = new Refusals(gatehouse.store, metrics.authFailures, app.log);
   // The refusals still only summed in memory reach the log and the audit chain before the store closes.
   app.addHook("onClose", async () => refusals.flush());

@@ -8,14 +8,22 @@ import type { ExplainNode } from "../engine/explain.js";
 import type { FoundSubject } from "../engine/lookup.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
-import { formatRelationship, type ObjectRef, type SubjectRef } from "../model/relationship.js";
+import {
+  formatRelationship,
+  formatSubject,
+  type ObjectRef,
+  type Relationship,
+  type SubjectRef,
+} from "../model/relationship.js";
+import { OneAtATime, Slices } from "../model/turns.js";
 import { type ReplayReport, replayDecisions } from "../rollout/replay.js";
 import { Rollouts, type SchemaAnswer } from "../rollout/rollouts.js";
 import { Shadow } from "../rollout/shadow.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
-import type { DecisionFilter, DecisionRecord } from "../store/decision-records.js";
+import { toRelationship, tupleOf } from "../store/common/tuples.js";
+import type { DecisionFilter, DecisionLoss, DecisionRecord } from "../store/decision-records.js";
 import { openStore } from "../store/open-store.js";
 import type {
   RelationshipFilter,
@@ -27,7 +35,18 @@ import type {
   WriteResult,
 } from "../store/store.js";
 import { DecisionLog, type DecisionLogOptions, decisionLogSettings } from "./decision-log.js";
-import { parseTupleLines } from "./tuple-lines.js";
+import {
+  type Cursor,
+  decodeCursor,
+  encodeCursor,
+  PageCache,
+  type PageKind,
+  type PageOptions,
+  pageLimit,
+  queryDigest,
+  startAfter,
+} from "./pages.js";
+import { parseTupleLinesInSlices } from "./tuple-lines.js";
 
 export interface GatehouseOptions {
   /** The clock, for tests; defaults to the system clock. */
@@ -77,6 +96,13 @@ export interface CheckObserver {
   ): void;
 }
 
+/** One page of a lookup or a relationship read; `cursor` continues it (null: this was the last page). */
+export interface Page {
+  /** The revision every page of this read is answered at: the first page's. */
+  readonly revision: Revision;
+  readonly cursor: string | null;
+}
+
 export interface ImportOptions extends ActorOptions {
   /** The file name, for error places. */
   readonly file?: string | undefined;
@@ -86,6 +112,9 @@ export interface ImportOptions extends ActorOptions {
 
 /** How many updates are validated between two progress reports. */
 const PROGRESS_STEP = 50_000;
+
+/** A lookup page's answer before paging: the engine's sorted list and how to key its items. */
+type LookupItem = string | FoundSubject;
 
 /**
  * Gatehouse's operations, independent of any transport: the library API, the CLI and (later)
@@ -115,6 +144,19 @@ export class Gatehouse {
   /** The depth limit of checks, which reports that evaluate on private engines keep too. */
   private readonly maxDepth: number | undefined;
 
+  /** The revision this process opened at: what changed before it is not in `changedAt`. */
+  private openedAt: Revision = 0;
+  /**
+   * The last revision that changed each tenant's relationships, as this process applied them,
+   * so that a later page of a lookup knows whether the live index still answers as at the
+   * first page's revision.
+   */
+  private readonly changedAt = new Map<string, Revision>();
+  /** Lookups compute one at a time, a turn of the event loop apart (see `OneAtATime`). */
+  private readonly lookupTurns = new OneAtATime();
+  /** Whole lookup answers kept for their later pages. */
+  private readonly lookupPages = new PageCache<LookupItem>();
+
   private constructor(store: Store, options: GatehouseOptions) {
     this.store = store;
     this.maxDepth = options.maxDepth;
@@ -138,6 +180,7 @@ export class Gatehouse {
             this.engine.setSchema(parseSchema(result.schemaVersion.text).compiled);
           }
           this.engine.loadedIndex(tenant)?.apply(result.created, result.deleted);
+          this.changedAt.set(tenant, result.revision);
         });
         if (result.schemaVersion) await this.rollouts.changeApplied(result.change.id, result.revision);
       },
@@ -161,11 +204,14 @@ export class Gatehouse {
   static async withStore(store: Store, options: GatehouseOptions = {}): Promise<Gatehouse> {
     const gatehouse = new Gatehouse(store, options);
     gatehouse.appliedRevision = await store.headRevision();
+    gatehouse.openedAt = gatehouse.appliedRevision;
     await gatehouse.loadSchemaAt(gatehouse.appliedRevision);
     await gatehouse.rollouts.refresh();
     const pollMs = options.rolloutPollMs ?? 500;
     if (pollMs > 0) gatehouse.rollouts.follow(pollMs);
     await gatehouse.shadow.open();
+    // What processes that were killed left unwritten is counted now, not only ten seconds on.
+    await gatehouse.decisionLog?.reap().catch(() => undefined);
     return gatehouse;
   }
 
@@ -221,6 +267,7 @@ export class Gatehouse {
         // their deletion): it is dropped and loaded again, from the store, when next needed.
         if (event.purged) this.engine.dropTenant(event.tenant);
         else this.engine.loadedIndex(event.tenant)?.apply(event.created, event.deleted);
+        this.changedAt.set(event.tenant, event.revision);
         this.appliedRevision = event.revision;
       }
     }
@@ -326,25 +373,30 @@ export class Gatehouse {
 
   // ---- relationships ------------------------------------------------------------------------
 
-  /** Validates updates against the schema, reporting every bad one with its place. */
-  private validateUpdates(
+  /**
+   * Validates updates against the schema, reporting every bad one with its place. A big batch
+   * gives the event loop a turn every few milliseconds, so that other requests are answered.
+   */
+  private async validateUpdates(
     updates: readonly RelationshipUpdate[],
     placeOf: (index: number) => Place | undefined,
     onProgress?: (done: number, total: number) => void,
-  ): void {
+  ): Promise<void> {
     const schema = this.schema();
     const diagnostics = new Diagnostics();
+    const slices = new Slices();
     let failures = 0;
-    updates.forEach((update, i) => {
+    for (let i = 0; i < updates.length; i++) {
       try {
-        validateRelationship(schema, update.relationship, placeOf(i));
+        validateRelationship(schema, (updates[i] as RelationshipUpdate).relationship, placeOf(i));
       } catch (error) {
         if (!(error instanceof GatehouseError)) throw error;
         failures++;
         if (failures <= 20) diagnostics.errors.push(error);
       }
       if (onProgress && (i + 1) % PROGRESS_STEP === 0) onProgress(i + 1, updates.length);
-    });
+      await slices.step();
+    }
     if (failures > 20) diagnostics.add(`… and ${failures - 20} more invalid relationships`);
     diagnostics.throwIfAny("nothing was written: some relationships do not fit the schema");
   }
@@ -362,7 +414,7 @@ export class Gatehouse {
     // Validate against the store's newest schema, not this process's: another node (or worker)
     // may have written a schema since this one last caught up.
     await this.catchUp();
-    this.validateUpdates(updates, placeOf);
+    await this.validateUpdates(updates, placeOf);
     return this.commit(tenant, updates, options);
   }
 
@@ -374,6 +426,7 @@ export class Gatehouse {
     const result = await this.store.writeRelationships(tenant, updates, options);
     await this.afterWrite(result.revision, () => {
       this.engine.loadedIndex(tenant)?.apply(result.created, result.deleted);
+      this.changedAt.set(tenant, result.revision);
     });
     return result;
   }
@@ -388,12 +441,69 @@ export class Gatehouse {
   }
 
   /**
+   * One page of the live relationships that match a filter, in the store's tuple order, at one
+   * revision: the first page's (`atRevision`, or the head), which its cursor carries, so that
+   * the pages together are exactly the relationships live then.
+   */
+  async readRelationshipsPage(
+    tenant: string,
+    filter: RelationshipFilter = {},
+    options: PageOptions & { atRevision?: Revision | undefined } = {},
+  ): Promise<Page & { relationships: StoredRelationship[] }> {
+    checkTenant(tenant);
+    const limit = pageLimit(options.limit);
+    const query = queryDigest([
+      tenant,
+      filter.resourceType,
+      filter.resourceId,
+      filter.relation,
+      filter.subjectType,
+      filter.subjectId,
+      filter.subjectRelation,
+    ]);
+    const cursor =
+      options.cursor !== undefined ? decodeCursor(options.cursor, "relationships", query) : undefined;
+    if (cursor && options.atRevision !== undefined && options.atRevision !== cursor.revision)
+      throw new GatehouseError(
+        "input",
+        `the cursor continues a read at revision ${cursor.revision}, not ${options.atRevision}: leave out atRevision`,
+        { field: "atRevision" },
+      );
+    let after: Relationship | undefined;
+    if (cursor) {
+      const tuple = cursor.after;
+      if (!Array.isArray(tuple) || tuple.length !== 6)
+        throw new GatehouseError("input", "invalid cursor: it is not a relationship cursor", {
+          field: "cursor",
+        });
+      after = toRelationship(...(tuple as [string, string, string, string, string, string]));
+    }
+    const revision = cursor?.revision ?? options.atRevision ?? (await this.store.headRevision());
+    const rows = await this.store.readRelationships(tenant, filter, {
+      atRevision: revision,
+      limit: limit + 1,
+      after,
+    });
+    const more = rows.length > limit;
+    if (more) rows.length = limit;
+    const last = rows[rows.length - 1];
+    return {
+      relationships: rows,
+      revision,
+      cursor:
+        more && last
+          ? encodeCursor({ kind: "relationships", query, revision, schema: "", after: [...tupleOf(last)] })
+          : null,
+    };
+  }
+
+  /**
    * Imports one tuple a line, all or nothing: every line is parsed and validated before anything
    * is written, and the write is one transaction. Relationships already live are left as they are.
    */
   async importRelationships(tenant: string, text: string, options: ImportOptions = {}): Promise<WriteResult> {
     checkTenant(tenant);
-    const lines = parseTupleLines(text, options.file);
+    const lines = await parseTupleLinesInSlices(text, options.file);
     if (lines.length === 0) {
       throw new GatehouseError(
         "input",
@@ -406,14 +516,15 @@ export class Gatehouse {
       relationship: l.relationship,
     }));
     await this.catchUp(); // the newest schema, as for writeRelationships
-    this.validateUpdates(
+    await this.validateUpdates(
       updates,
       (i) => ({ ...placeOfFile(options.file), line: lines[i]!.line, column: 1 }),
       options.onProgress,
     );
     const seen = new Map<string, number>();
     const diagnostics = new Diagnostics();
-    lines.forEach((l) => {
+    const slices = new Slices();
+    for (const l of lines) {
       const key = formatRelationship(l.relationship);
       const first = seen.get(key);
       if (first !== undefined)
@@ -422,7 +533,9 @@ export class Gatehouse {
           line: l.line,
         });
       else seen.set(key, l.line);
-    });
+      await slices.step();
+    }
+    seen.clear();
     diagnostics.throwIfAny("nothing was written: duplicate relationships");
     return this.commit(tenant, updates, options);
   }
@@ -464,7 +577,11 @@ export class Gatehouse {
       ? this.rollouts.check(rollout, tenant, request)
       : this.engine.check(tenant, request);
     const revision = this.appliedRevision;
-    if (this.observers.length > 0) this.observed(tenant, request, allowed, revision, rollout !== undefined);
+    if (this.observers.length > 0) {
+      // Back-pressure: a full decision log is written before it takes another check.
+      if (this.decisionLog?.full) await this.decisionLog.flush();
+      this.observed(tenant, request, allowed, revision, rollout !== undefined);
+    }
     return { allowed, revision, schema: rollout ? rollout.answer : this.activeSchemaAnswer() };
   }
 
@@ -492,7 +609,10 @@ export class Gatehouse {
       rollout ? this.rollouts.check(rollout, tenant, r) : this.engine.check(tenant, r),
     );
     if (this.observers.length > 0) {
-      for (let i = 0; i < results.length; i++)
+      const log = this.decisionLog;
+      for (let i = 0; i < results.length; i++) {
+        // Back-pressure: a batch bigger than the log's buffer waits for it to be written.
+        if (log?.full) await log.flush();
         this.observed(
           tenant,
           requests[i] as CheckRequest,
@@ -500,6 +620,7 @@ export class Gatehouse {
           revision,
           rollout !== undefined,
         );
+      }
     }
     return { results, revision, schema: rollout ? rollout.answer : this.activeSchemaAnswer() };
   }
@@ -512,6 +633,17 @@ export class Gatehouse {
     if (filter.tenant !== undefined) checkTenant(filter.tenant, { field: "tenant" });
     await this.decisionLog?.flush();
     return this.store.listDecisions(filter);
+  }
+
+  /**
+   * Checks answered in a time window that the decision log could not record (counted by the
+   * processes that answered them, or afterwards from the tally of one that was killed).
+   */
+  async decisionLosses(
+    window: { since?: string | undefined; until?: string | undefined } = {},
+  ): Promise<DecisionLoss[]> {
+    await this.decisionLog?.flush();
+    return this.store.listDecisionLosses(window);
   }
 
   /**
@@ -547,45 +679,140 @@ export class Gatehouse {
     };
   }
 
+  /**
+   * One page of the resources of a type on which a subject has a permission, sorted by id.
+   * `limit` (default 1,000, at most 10,000) bounds the page; its `cursor` continues after its
+   * last id at the same revision and with the same schema (see `lookupPage`).
+   */
   async lookupResources(
     tenant: string,
     resourceType: string,
     permission: string,
     subject: SubjectRef,
-    consistency: ConsistencyOptions = {},
-  ): Promise<{ resources: ObjectRef[]; revision: Revision; schema: SchemaAnswer }> {
-    await this.ready(tenant, consistency);
-    const rollout = this.rollouts.route(tenant);
-    const ids = this.engine.lookupResources(tenant, resourceType, permission, subject, rollout?.candidate);
+    options: ConsistencyOptions & PageOptions = {},
+  ): Promise<Page & { resources: ObjectRef[]; schema: SchemaAnswer }> {
+    const query = queryDigest([tenant, resourceType, permission, formatSubject(subject)]);
+    const page = await this.lookupPage(
+      "resources",
+      tenant,
+      query,
+      options,
+      (id: string) => id,
+      (engine, schema) => engine.lookupResources(tenant, resourceType, permission, subject, schema),
+    );
     return {
-      resources: ids.map((id) => ({ type: resourceType, id })),
-      revision: this.appliedRevision,
-      schema: rollout ? rollout.answer : this.activeSchemaAnswer(),
+      resources: page.items.map((id) => ({ type: resourceType, id })),
+      revision: page.revision,
+      schema: page.schema,
+      cursor: page.cursor,
     };
   }
 
+  /**
+   * One page of the subjects of a type that have a permission on a resource: a wildcard (with
+   * its exceptions) first, then by id; paged as `lookupResources`.
+   */
   async lookupSubjects(
     tenant: string,
     resource: ObjectRef,
     permission: string,
     subjectType: string,
     subjectRelation?: string,
-    consistency: ConsistencyOptions = {},
-  ): Promise<{ subjects: FoundSubject[]; revision: Revision; schema: SchemaAnswer }> {
-    await this.ready(tenant, consistency);
-    const rollout = this.rollouts.route(tenant);
+    options: ConsistencyOptions & PageOptions = {},
+  ): Promise<Page & { subjects: FoundSubject[]; schema: SchemaAnswer }> {
+    const query = queryDigest([tenant, resource.type, resource.id, permission, subjectType, subjectRelation]);
+    const page = await this.lookupPage(
+      "subjects",
+      tenant,
+      query,
+      options,
+      // The wildcard comes first; the empty key sorts before every id.
+      (found: FoundSubject) => (found.subject.id === "*" ? "" : found.subject.id),
+      (engine, schema) =>
+        engine.lookupSubjects(tenant, resource, permission, subjectType, subjectRelation, schema),
+    );
+    return { subjects: page.items, revision: page.revision, schema: page.schema, cursor: page.cursor };
+  }
+
+  /**
+   * Pages a lookup. The first page computes the whole sorted answer (one lookup at a time, a
+   * turn of the event loop apart, so that others' checks get in between) and keeps it for the
+   * later pages. A later page answers at the cursor's revision: from the kept answer; or, when
+   * it is gone, from the live index if the tenant has not changed since that revision; or else
+   * from a private index built from the store at that revision. A schema that changed since
+   * the first page (a new version, a rollout step) is refused: the pages would not fit together.
+   */
+  private async lookupPage<T extends LookupItem>(
+    kind: PageKind,
+    tenant: string,
+    query: string,
+    options: ConsistencyOptions & PageOptions,
+    keyOf: (item: T) => string,
+    compute: (engine: Engine, schema: CompiledSchema) => T[],
+  ): Promise<{ items: T[]; revision: Revision; schema: SchemaAnswer; cursor: string | null }> {
+    checkTenant(tenant);
+    const limit = pageLimit(options.limit);
+    const cursor: Cursor | undefined =
+      options.cursor !== undefined ? decodeCursor(options.cursor, kind, query) : undefined;
+    const atLeast = Math.max(options.atLeastRevision ?? 0, cursor?.revision ?? 0);
+    await this.ready(tenant, atLeast > 0 ? { atLeastRevision: atLeast } : {});
+    const answered = await this.lookupTurns.run(() => {
+      const rollout = this.rollouts.route(tenant);
+      const schema = rollout ? rollout.answer : this.activeSchemaAnswer();
+      const schemaKey = JSON.stringify(schema);
+      const compiled = rollout?.candidate ?? this.schema();
+      if (cursor && cursor.schema !== schemaKey)
+        throw new GatehouseError(
+          "conflict",
+          `the schema answering tenant \`${tenant}\` changed since the first page (${cursor.schema}, now ${schemaKey}): start again without a cursor`,
+          { field: "cursor" },
+        );
+      const revision = cursor?.revision ?? this.appliedRevision;
+      const cacheKey = `${kind}|${query}|${revision}|${schemaKey}`;
+      const kept = cursor ? (this.lookupPages.get(cacheKey) as T[] | undefined) : undefined;
+      if (kept) return { items: kept, revision, schema, schemaKey, cacheKey, compiled };
+      const live =
+        this.engine.hasTenant(tenant) &&
+        revision >= this.openedAt &&
+        (this.changedAt.get(tenant) ?? -1) <= revision;
+      if (!live) return { items: undefined, revision, schema, schemaKey, cacheKey, compiled };
+      return { items: compute(this.engine, compiled), revision, schema, schemaKey, cacheKey, compiled };
+    });
+    let items = answered.items as T[] | undefined;
+    if (items === undefined) {
+      // The tenant changed since the cursor's revision: answer from its relationships then.
+      const engine = await this.privateEngineAt(tenant, answered.revision);
+      items = await this.lookupTurns.run(() => compute(engine, answered.compiled));
+    }
+    const start = cursor ? startAfter(items, keyOf, cursor.after as string) : 0;
+    const end = Math.min(items.length, start + limit);
+    const more = end < items.length;
+    if (more) this.lookupPages.set(answered.cacheKey, items);
+    const last = items[end - 1];
     return {
-      subjects: this.engine.lookupSubjects(
-        tenant,
-        resource,
-        permission,
-        subjectType,
-        subjectRelation,
-        rollout?.candidate,
-      ),
-      revision: this.appliedRevision,
-      schema: rollout ? rollout.answer : this.activeSchemaAnswer(),
+      items: items.slice(start, end),
+      revision: answered.revision,
+      schema: answered.schema,
+      cursor:
+        more && last !== undefined
+          ? encodeCursor({
+              kind,
+              query,
+              revision: answered.revision,
+              schema: answered.schemaKey,
+              after: keyOf(last),
+            })
+          : null,
     };
+  }
+
+  /** A private engine holding one tenant's relationships as they were at a past revision. */
+  private async privateEngineAt(tenant: string, revision: Revision): Promise<Engine> {
+    const engine = new Engine(undefined, this.maxDepth !== undefined ? { maxDepth: this.maxDepth } : {});
+    const index = new TenantIndex(tenant);
+    for await (const batch of this.store.scanTenant(tenant, revision)) index.apply(batch, []);
+    engine.registerTenant(index);
+    return engine;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { parseRelationship, type Relationship } from "../model/relationship.js";
+import { Slices } from "../model/turns.js";
 
 export interface NumberedRelationship {
   readonly relationship: Relationship;
@@ -19,25 +20,74 @@ export function parseTupleLines(
   file: string | undefined,
   relationWord = "relation",
 ): NumberedRelationship[] {
-  const diagnostics = new Diagnostics();
-  const out: NumberedRelationship[] = [];
-  let line = 0;
-  let failures = 0;
-  for (const raw of text.split("\n")) {
-    line++;
-    const content = raw.replace(/\r$/, "");
+  const reader = new TupleLineReader(file, relationWord);
+  for (let start = 0; start <= text.length; ) {
+    const end = lineEnd(text, start);
+    reader.read(text.slice(start, end));
+    start = end + 1;
+  }
+  return reader.finish();
+}
+
+/**
+ * `parseTupleLines` for big inputs in a server: the same answer, but it gives the event loop a
+ * turn every few milliseconds (`Slices`) so that other requests are answered meanwhile, and it
+ * never splits the whole text into an array of lines first.
+ */
+export async function parseTupleLinesInSlices(
+  text: string,
+  file: string | undefined,
+  relationWord = "relation",
+): Promise<NumberedRelationship[]> {
+  const reader = new TupleLineReader(file, relationWord);
+  const slices = new Slices();
+  for (let start = 0; start <= text.length; ) {
+    const end = lineEnd(text, start);
+    reader.read(text.slice(start, end));
+    start = end + 1;
+    await slices.step();
+  }
+  return reader.finish();
+}
+
+function lineEnd(text: string, start: number): number {
+  const end = text.indexOf("\n", start);
+  return end < 0 ? text.length : end;
+}
+
+/** Reads lines one at a time, keeping their numbers and the first errors. */
+class TupleLineReader {
+  readonly #diagnostics = new Diagnostics();
+  readonly #out: NumberedRelationship[] = [];
+  #line = 0;
+  #failures = 0;
+
+  constructor(
+    readonly file: string | undefined,
+    readonly relationWord: string,
+  ) {}
+
+  read(raw: string): void {
+    const line = ++this.#line;
+    const content = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     const trimmed = content.trim();
-    if (trimmed === "" || trimmed.startsWith("//")) continue;
+    if (trimmed === "" || trimmed.startsWith("//")) return;
+    const file = this.file;
     const place: Place = { ...(file !== undefined ? { file } : {}), line, column: 1, snippet: content };
     try {
-      out.push({ relationship: parseRelationship(content, place, relationWord), line });
+      this.#out.push({ relationship: parseRelationship(content, place, this.relationWord), line });
     } catch (error) {
       if (!(error instanceof GatehouseError)) throw error;
-      failures++;
-      if (failures <= MAX_REPORTED) diagnostics.errors.push(error);
+      this.#failures++;
+      if (this.#failures <= MAX_REPORTED) this.#diagnostics.errors.push(error);
     }
   }
-  if (failures > MAX_REPORTED) diagnostics.add(`… and ${failures - MAX_REPORTED} more malformed lines`);
-  diagnostics.throwIfAny(`${file ?? "input"} has malformed lines`);
-  return out;
+
+  finish(): NumberedRelationship[] {
+    const failures = this.#failures;
+    if (failures > MAX_REPORTED)
+      this.#diagnostics.add(`… and ${failures - MAX_REPORTED} more malformed lines`);
+    this.#diagnostics.throwIfAny(`${this.file ?? "input"} has malformed lines`);
+    return this.#out;
+  }
 }

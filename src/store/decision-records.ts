@@ -45,6 +45,56 @@ export interface DecisionFilter {
   readonly limit?: number | undefined;
 }
 
+/** Why checks went unrecorded. */
+export type DecisionLossReason =
+  /** The log's buffer was full (only after the process began to close, with back-pressure). */
+  | "buffer_full"
+  /** The store refused or failed the write. */
+  | "store_failed"
+  /** Answered after the log was closed. */
+  | "closed"
+  /** The process ended (killed, crashed) with them unwritten: counted afterwards from its tally. */
+  | "process_ended";
+
+/** Checks that were answered but have no record: how many, why, and when they were answered. */
+export interface DecisionLoss {
+  /** The process that answered them (see `DecisionTally`). */
+  readonly process: string;
+  readonly reason: DecisionLossReason;
+  readonly count: number;
+  /** The window they were answered in (UTC ISO times, inclusive). */
+  readonly firstAt: string;
+  readonly lastAt: string;
+}
+
+/**
+ * One process's running count of the checks its decision log was asked to record, saved every
+ * fraction of a second: after a kill -9, `answered - recorded - lost` of its last tally is how
+ * many of its checks have no record (those answered after that tally cannot be known).
+ */
+export interface DecisionTally {
+  readonly process: string;
+  readonly startedAt: string;
+  /** When this tally was saved. */
+  readonly savedAt: string;
+  /** When the log last finished writing everything answered before it. */
+  readonly writtenAt: string;
+  /** Checks answered that the log was to record (after sampling). */
+  readonly answered: number;
+  /** Of those, written to the store. */
+  readonly recorded: number;
+  /** Of those, counted as lost (and recorded as losses) by the process itself. */
+  readonly lost: number;
+  /** Set by a clean close, or once another process has counted what this one left unwritten. */
+  readonly ended: boolean;
+}
+
+/** What the decision log writes with its pages, in the same transaction. */
+export interface DecisionLogExtras {
+  readonly losses?: readonly DecisionLoss[] | undefined;
+  readonly tally?: DecisionTally | undefined;
+}
+
 export interface DecisionStore {
   /** Appends records in one transaction (all or none); returns how many were written. */
   appendDecisions(records: readonly NewDecision[]): Promise<number>;
@@ -52,9 +102,29 @@ export interface DecisionStore {
    * Appends pages the decision log built (`DecisionDrafts`, already checked), numbering them
    * in order, in one transaction; returns how many decisions were written.
    */
-  appendDecisionPages(drafts: readonly DecisionPageDraft[]): Promise<number>;
+  appendDecisionPages(drafts: readonly DecisionPageDraft[], with_?: DecisionLogExtras): Promise<number>;
   /** Oldest first (by sequence number). */
   listDecisions(filter?: DecisionFilter): Promise<DecisionRecord[]>;
-  /** Deletes records answered before `olderThan` (UTC ISO time); returns how many. */
+  /**
+   * Deletes records answered before `olderThan` (UTC ISO time), and losses and ended tallies
+   * older than it; returns how many records.
+   */
   purgeDecisions(olderThan: string): Promise<number>;
+  /** Records that some answered checks have no record. */
+  recordDecisionLoss(loss: DecisionLoss): Promise<void>;
+  /** Losses whose window overlaps [since, until) (either end open), oldest first. */
+  listDecisionLosses(window?: {
+    since?: string | undefined;
+    until?: string | undefined;
+  }): Promise<DecisionLoss[]>;
+  /** Saves a process's tally (insert or replace); a tally already ended is left as it is. */
+  saveDecisionTally(tally: DecisionTally): Promise<void>;
+  readDecisionTallies(): Promise<DecisionTally[]>;
+  /**
+   * For every tally not ended and saved before `staleBefore` (its process is gone), records
+   * the checks it answered but neither recorded nor counted as lost as a `process_ended` loss
+   * (answered between its `writtenAt` and `savedAt`), and ends it, in one transaction, so
+   * that each is counted once however many processes look. Returns the losses recorded.
+   */
+  reapDecisionTallies(staleBefore: string): Promise<DecisionLoss[]>;
 }

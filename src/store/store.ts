@@ -51,6 +51,13 @@ export interface RelationshipFilter {
   readonly subjectRelation?: string | null | undefined;
 }
 
+export interface ReadOptions {
+  readonly atRevision?: Revision | undefined;
+  readonly limit?: number | undefined;
+  /** Only relationships after this one in tuple order: the last of the page before. */
+  readonly after?: Relationship | undefined;
+}
+
 /** What a write did to the live set, as the indexes need to follow it. */
 export interface WriteResult {
   readonly revision: Revision;
@@ -129,11 +136,15 @@ export interface Store
     options?: WriteOptions,
   ): Promise<WriteResult>;
 
-  /** Relationships live at `atRevision` (default: head) that match the filter, in a stable order. */
+  /**
+   * Relationships live at `atRevision` (default: head) that match the filter, in tuple order
+   * (resource type, resource id, relation, subject type, subject id, subject relation); with
+   * `after`, only those that sort after it (the next page of a read).
+   */
   readRelationships(
     tenant: string,
     filter?: RelationshipFilter,
-    options?: { atRevision?: Revision | undefined; limit?: number | undefined },
+    options?: ReadOptions,
   ): Promise<StoredRelationship[]>;
 
   /**

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,14 +110,82 @@ describe("decision log", () => {
     await gatehouse.close();
   });
 
-  it("drops and counts checks beyond its buffer instead of waiting", async () => {
+  it("a batch bigger than its buffer waits for the buffer to be written: nothing is dropped", async () => {
+    // Issue 17 (5): this used to record 10 of 25 and drop the rest without a word.
     const gatehouse = await opened({ decisionLog: { maxBuffer: 10, flushIntervalMs: 60_000 } });
     const requests = Array.from({ length: 25 }, () => check("document:readme", "view", "user:ann"));
     const { results } = await gatehouse.checkBatch("acme", requests);
     expect(results).toHaveLength(25);
-    expect(gatehouse.decisionLog?.stats()).toMatchObject({ buffered: 10, dropped: 15 });
-    expect(await gatehouse.listDecisions()).toHaveLength(10);
+    expect(gatehouse.decisionLog?.stats()).toMatchObject({ answered: 25, dropped: 0, failed: 0 });
+    // Single checks wait too once the buffer is full.
+    for (let i = 0; i < 15; i++) await gatehouse.check("acme", check("document:plan", "view", "user:bob"));
+    expect(await gatehouse.listDecisions()).toHaveLength(40);
+    expect(gatehouse.decisionLog?.stats()).toMatchObject({ recorded: 40, dropped: 0 });
+    expect(await gatehouse.decisionLosses()).toEqual([]);
     await gatehouse.close();
+  });
+
+  it("a loss is counted, warned about and recorded in the store with its window", async () => {
+    const warnings: string[] = [];
+    const gatehouse = await opened();
+    const log = new DecisionLog(gatehouse.store, {}, Date.now, (message) => warnings.push(message));
+    const remove = gatehouse.addCheckObserver(log);
+    const store = gatehouse.store;
+    const original = store.appendDecisionPages.bind(store);
+    store.appendDecisionPages = async () => {
+      throw new GatehouseError("unavailable", "the store is down");
+    };
+    await gatehouse.checkBatch("acme", [
+      check("document:readme", "view", "user:ann"),
+      check("document:plan", "view", "user:bob"),
+    ]);
+    await log.flush();
+    expect(log.stats()).toMatchObject({ answered: 2, failed: 2, lost: { store_failed: 2 } });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/2 decisions lost \(store_failed\)/);
+    // Back up: the loss is written with the next write, and listed for its window.
+    store.appendDecisionPages = original;
+    await gatehouse.check("acme", check("document:readme", "view", "user:ann"));
+    await log.flush();
+    const losses = await gatehouse.store.listDecisionLosses();
+    expect(losses).toEqual([
+      expect.objectContaining({ process: log.process, reason: "store_failed", count: 2 }),
+    ]);
+    const since = losses[0]!.firstAt;
+    expect(await gatehouse.store.listDecisionLosses({ since })).toHaveLength(1);
+    expect(await gatehouse.store.listDecisionLosses({ until: since })).toHaveLength(0);
+    // After close, a check is counted as lost (closed) rather than dropped silently.
+    await log.close();
+    remove();
+    log.observe("acme", check("document:readme", "view", "user:ann"), true, 1);
+    expect(log.stats().lost.closed).toBe(1);
+    await gatehouse.close();
+  });
+
+  it("after a kill -9, the next process counts the checks the dead one answered without a record", async () => {
+    const file = join(dir, `killed-${files++}.db`);
+    await (await opened({}, file)).close();
+    // A process that answers 30 checks, waits for its tally to be saved (every 250 ms) but not
+    // for its buffer (a minute), and is killed.
+    const script = `
+      const { Gatehouse } = await import(${JSON.stringify(join(process.cwd(), "dist/service/gatehouse.js"))});
+      const g = await Gatehouse.open(${JSON.stringify(file)}, { decisionLog: { flushIntervalMs: 60000 } });
+      for (let i = 0; i < 30; i++)
+        await g.check("acme", { resource: { type: "document", id: "readme" }, permission: "view", subject: { type: "user", id: "ann" } });
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      process.kill(process.pid, "SIGKILL");
+    `;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(child.signal).toBe("SIGKILL");
+    // The next process counts them at open: the dead one's tally has not been saved for longer
+    // than `staleAfterMs` (here 500 ms rather than 30 s).
+    await pause(600);
+    const next = await Gatehouse.open(file, { decisionLog: { staleAfterMs: 500 } });
+    const lost = await next.decisionLosses();
+    expect(lost).toEqual([expect.objectContaining({ reason: "process_ended", count: 30 })]);
+    expect(next.decisionLog?.stats().lost.process_ended).toBe(30);
+    expect(await next.listDecisions()).toHaveLength(0);
+    await next.close();
   });
 
   it("a failing store costs records, never answers", async () => {

@@ -251,6 +251,53 @@ export function describeStoreConformance(
       ]);
     });
 
+    test("a read continues after a given relationship in tuple order, at a past revision too (paging)", async () => {
+      const all = [
+        "document:a#viewer@user:ann",
+        "document:a#viewer@user:bob",
+        "document:b#editor@group:eng#member",
+        "document:b#viewer@user:ann",
+        "folder:x#viewer@user:zed",
+      ];
+      await store.writeRelationships(A, create(...all));
+      await store.writeRelationships(A, remove("document:a#viewer@user:bob"));
+      const pages: string[] = [];
+      let after: Relationship | undefined;
+      for (;;) {
+        const rows = await store.readRelationships(A, {}, { atRevision: 1, limit: 2, after });
+        pages.push(...names(rows));
+        if (rows.length < 2) break;
+        after = rows[rows.length - 1];
+      }
+      expect(pages).toEqual(sorted(all));
+      expect(
+        names(await store.readRelationships(A, { resourceType: "document" }, { after: rel(all[1]!) })),
+      ).toEqual(sorted(all).filter((t) => t.startsWith("document:b")));
+    });
+
+    test("a big write (many slices) is one revision, and all or nothing", async () => {
+      const many = Array.from({ length: 5_001 }, (_, i) => `document:d${i}#viewer@user:u${i % 7}`);
+      const result = await store.writeRelationships(A, touch(...many));
+      expect(result.revision).toBe(1);
+      expect(result.created.length).toBe(5_001);
+      expect(await store.readRelationships(A, {}, { limit: 6_000 })).toHaveLength(5_001);
+      // A conflict in the last slice rolls back the slices before it.
+      const more = Array.from({ length: 5_000 }, (_, i) => `document:e${i}#viewer@user:ann`);
+      await failure(store.writeRelationships(A, create(...more, "document:d5000#viewer@user:u2")));
+      expect(await store.headRevision()).toBe(1);
+      expect(await store.readRelationships(A, { resourceId: "e1" })).toEqual([]);
+      // Reads and writes made while a big write runs see it whole or not at all (SQLite: they
+      // wait for it), and both writes land.
+      const big = store.writeRelationships(B, touch(...more));
+      const [count, small] = await Promise.all([
+        store.readRelationships(B, {}, { limit: 6_000 }).then((rows) => rows.length),
+        store.writeRelationships(B, touch("document:z#viewer@user:zed")),
+      ]);
+      expect([0, 5_000]).toContain(count);
+      expect([(await big).revision, small.revision].sort()).toEqual([2, 3]);
+      expect(await store.readRelationships(B, {}, { limit: 6_000 })).toHaveLength(5_001);
+    }, 60_000);
+
     test("one write may create, touch and delete different relationships together", async () => {
       await store.writeRelationships(A, create("document:a#viewer@user:ann", "document:b#viewer@user:ann"));
       const result = await store.writeRelationships(A, [
@@ -789,6 +836,58 @@ export function describeStoreConformance(
     });
 
     describe("decision log", () => {
+      test("losses are listed by the window they overlap; tallies of gone processes are counted once", async () => {
+        const loss = {
+          process: "p1",
+          reason: "store_failed" as const,
+          count: 12,
+          firstAt: "2030-01-01T00:00:10.000Z",
+          lastAt: "2030-01-01T00:00:20.000Z",
+        };
+        await store.recordDecisionLoss(loss);
+        expect(await store.listDecisionLosses()).toEqual([loss]);
+        expect(await store.listDecisionLosses({ since: "2030-01-01T00:00:15Z" })).toEqual([loss]);
+        expect(await store.listDecisionLosses({ until: "2030-01-01T00:00:15Z" })).toEqual([loss]);
+        expect(await store.listDecisionLosses({ since: "2030-01-01T00:00:21.000Z" })).toEqual([]);
+        expect(await store.listDecisionLosses({ until: "2030-01-01T00:00:10.000Z" })).toEqual([]);
+        await expectFailure(store.recordDecisionLoss({ ...loss, count: 0 }), "input", /count/);
+
+        const tally = {
+          process: "p2",
+          startedAt: "2030-01-01T00:00:00.000Z",
+          savedAt: "2030-01-01T00:01:00.000Z",
+          writtenAt: "2030-01-01T00:00:59.000Z",
+          answered: 100,
+          recorded: 80,
+          lost: 5,
+          ended: false,
+        };
+        await store.saveDecisionTally(tally);
+        await store.saveDecisionTally({ ...tally, process: "p3", savedAt: "2030-01-01T00:05:00.000Z" });
+        expect(await store.readDecisionTallies()).toEqual([
+          tally,
+          { ...tally, process: "p3", savedAt: "2030-01-01T00:05:00.000Z" },
+        ]);
+        // p2 saved its tally before the stale mark and never ended: 15 checks have no record.
+        const reaped = await store.reapDecisionTallies("2030-01-01T00:02:00.000Z");
+        const unwritten = {
+          process: "p2",
+          reason: "process_ended",
+          count: 15,
+          firstAt: "2030-01-01T00:00:59.000Z",
+          lastAt: "2030-01-01T00:01:00.000Z",
+        };
+        expect(reaped).toEqual([unwritten]);
+        expect(await store.reapDecisionTallies("2030-01-01T00:02:00.000Z")).toEqual([]);
+        // An ended tally is not revived by a late save.
+        await store.saveDecisionTally({ ...tally, answered: 500 });
+        const tallies = await store.readDecisionTallies();
+        expect(tallies[0]).toEqual({ ...tally, ended: true });
+        expect(await store.listDecisionLosses()).toEqual([loss, unwritten]);
+        await store.purgeDecisions("2030-01-01T00:00:30.000Z");
+        expect(await store.listDecisionLosses()).toEqual([unwritten]);
+      });
+
       const decision = (parts: Partial<NewDecision> = {}): NewDecision => ({
         at: "2030-01-01T00:00:01.000Z",
         tenant: A,

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { formatObject, formatSubject } from "../../model/relationship.js";
 import { decisionFilterOf } from "../../service/decision-query.js";
-import type { DecisionRecord } from "../../store/decision-records.js";
+import type { DecisionLoss, DecisionRecord } from "../../store/decision-records.js";
 import { contextOf, type GlobalOptions, parseRevision, withGatehouse } from "../context.js";
 import { timeOption } from "../time-option.js";
 import { wholeNumber } from "./shadow.js";
@@ -56,11 +56,21 @@ export function registerDecisions(program: Command, globals: () => GlobalOptions
           afterSeq: options.after !== undefined ? wholeNumber(options.after, "a sequence number") : undefined,
           limit: options.limit !== undefined ? wholeNumber(options.limit, "a limit") : undefined,
         });
-        const records = await withGatehouse(context, (g) => g.listDecisions(filter));
+        const { records, losses } = await withGatehouse(context, async (g) => ({
+          records: await g.listDecisions(filter),
+          losses: await g.decisionLosses({ since: filter.since, until: filter.until }),
+        }));
+        const lost = losses.map(lossLine);
         context.out.result(
-          () => (records.length === 0 ? "no recorded decisions" : records.map(decisionLine).join("\n")),
+          () =>
+            [
+              records.length === 0 ? "no recorded decisions" : records.map(decisionLine).join("\n"),
+              ...lost,
+            ].join("\n"),
           records,
         );
+        // --json keeps its shape (the records); the losses go to standard error.
+        if (globals().json === true) for (const line of lost) process.stderr.write(`${line}\n`);
       },
     );
 }
@@ -74,4 +84,16 @@ function decisionLine(d: DecisionRecord): string {
     d.allowed ? "allowed" : "denied ",
     `${formatObject(d.resource)}#${d.permission}@${formatSubject(d.subject)}`,
   ].join("  ");
+}
+
+/** One loss, as `decisions list` shows it after the records of its window. */
+export function lossLine(loss: DecisionLoss): string {
+  const why: Record<DecisionLoss["reason"], string> = {
+    buffer_full: "the log's buffer was full",
+    store_failed: "the store failed the write",
+    closed: "answered after the log closed",
+    process_ended: "the process ended before writing them",
+  };
+  const s = loss.count === 1 ? "" : "s";
+  return `LOST: ${loss.count} decision${s} answered ${loss.firstAt} to ${loss.lastAt} have no record (${why[loss.reason]}; process ${loss.process}; any tenant)`;
 }

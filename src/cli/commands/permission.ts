@@ -7,6 +7,7 @@ import { parseTupleLines } from "../../service/tuple-lines.js";
 import { contextOf, type GlobalOptions, parseRevision, readInput, withGatehouse } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { formatExplain } from "../output.js";
+import { allPages, parseLimit } from "../pages.js";
 
 function permissionName(text: string): string {
   if (!RELATION_NAME.test(text)) {
@@ -100,13 +101,23 @@ export function registerPermission(program: Command, globals: () => GlobalOption
     .argument("<permission>", "permission, e.g. view")
     .argument("<subject>", "subject, e.g. user:ann")
     .option("--at-least <revision>", "answer at this revision or newer")
+    .option("--limit <n>", "print at most this many (default: every one, read page by page)")
     .description("list the resources of a type on which the subject has the permission")
     .action(async (type: string, name: string, subject: string, options) => {
       const context = contextOf(globals());
       const ref = parseSubject(subject, { field: "subject" });
       const atLeastRevision = parseRevision(options.atLeast, "--at-least");
-      const { resources, revision, schema } = await withGatehouse(context, (g) =>
-        g.lookupResources(context.tenant, type, permissionName(name), ref, { atLeastRevision }),
+      const limit = parseLimit(options.limit);
+      const {
+        items: resources,
+        first: { revision, schema },
+      } = await withGatehouse(context, (g) =>
+        allPages(
+          limit,
+          (page) =>
+            g.lookupResources(context.tenant, type, permissionName(name), ref, { atLeastRevision, ...page }),
+          (page) => page.resources,
+        ),
       );
       context.out.result(() => resources.map((r) => `${r.type}:${r.id}`).join("\n"), {
         resources: resources.map((r) => `${r.type}:${r.id}`),
@@ -121,14 +132,27 @@ export function registerPermission(program: Command, globals: () => GlobalOption
     .argument("<permission>", "permission, e.g. view")
     .argument("<subject-type>", "subject type, e.g. user, or group#member for usersets")
     .option("--at-least <revision>", "answer at this revision or newer")
+    .option("--limit <n>", "print at most this many (default: every one, read page by page)")
     .description("list the subjects of a type that have the permission on the resource")
     .action(async (resource: string, name: string, subjectType: string, options) => {
       const context = contextOf(globals());
       const object = parseObject(resource, { field: "resource" }, "resource");
       const [type, relation] = subjectType.split("#") as [string, string | undefined];
       const atLeastRevision = parseRevision(options.atLeast, "--at-least");
-      const { subjects, revision, schema } = await withGatehouse(context, (g) =>
-        g.lookupSubjects(context.tenant, object, permissionName(name), type, relation, { atLeastRevision }),
+      const limit = parseLimit(options.limit);
+      const {
+        items: subjects,
+        first: { revision, schema },
+      } = await withGatehouse(context, (g) =>
+        allPages(
+          limit,
+          (page) =>
+            g.lookupSubjects(context.tenant, object, permissionName(name), type, relation, {
+              atLeastRevision,
+              ...page,
+            }),
+          (page) => page.subjects,
+        ),
       );
       context.out.result(
         () =>

@@ -3,6 +3,7 @@ import { formatRelationship, parseRelationship } from "../../model/relationship.
 import { parseFilter } from "../../service/filter-text.js";
 import type { UpdateOperation } from "../../store/store.js";
 import { contextOf, type GlobalOptions, parseRevision, withGatehouse } from "../context.js";
+import { allPages, parseLimit } from "../pages.js";
 
 export function registerRelationship(program: Command, globals: () => GlobalOptions): void {
   const relationship = program
@@ -41,7 +42,7 @@ export function registerRelationship(program: Command, globals: () => GlobalOpti
     .argument("[relation]", "relation name")
     .argument("[subject]", "subject type, optionally with id and relation: user, user:ann, group:eng#member")
     .option("--at-revision <revision>", "read as of a past revision")
-    .option("--limit <n>", "at most this many")
+    .option("--limit <n>", "print at most this many (default: every one, read page by page)")
     .description("list live relationships that match a filter")
     .action(
       async (
@@ -53,9 +54,13 @@ export function registerRelationship(program: Command, globals: () => GlobalOpti
         const context = contextOf(globals());
         const filter = parseFilter(resource, relation, subject);
         const atRevision = parseRevision(options.atRevision, "--at-revision");
-        const limit = parseRevision(options.limit, "--limit");
-        const rows = await withGatehouse(context, (g) =>
-          g.readRelationships(context.tenant, filter, { atRevision, limit }),
+        const limit = parseLimit(options.limit);
+        const { items: rows } = await withGatehouse(context, (g) =>
+          allPages(
+            limit,
+            (page) => g.readRelationshipsPage(context.tenant, filter, { atRevision, ...page }),
+            (page) => page.relationships,
+          ),
         );
         context.out.result(
           () => rows.map(formatRelationship).join("\n"),

@@ -4,11 +4,13 @@ import { GatehouseError } from "../../model/errors.js";
 import { formatRelationship, parseRelationship } from "../../model/relationship.js";
 import { parseFilter } from "../../service/filter-text.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
+import { IMPORT_MAX_BYTES, IMPORT_MAX_LINES, importTooLarge } from "../../service/import-limits.js";
 import { runValidationFile } from "../../service/validate.js";
 import { parseValidationFile } from "../../service/validation-file.js";
 import type { UpdateOperation } from "../../store/store.js";
 import { pathTenant, principalOf } from "../auth.js";
-import { errorResponses, Loose, Revision, TenantParams, TupleText } from "../schemas.js";
+import { HttpError } from "../http-errors.js";
+import { errorResponses, Loose, NextCursor, Paging, Revision, TenantParams, TupleText } from "../schemas.js";
 
 const MAX_UPDATES = 10_000;
 
@@ -128,13 +130,15 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
       subject?: string;
       atRevision?: number;
       limit?: number;
+      cursor?: string;
     };
   }>(
     "/v1/tenants/:tenant/relationships",
     {
       config: { access: { role: "check", tenant: pathTenant } },
       schema: {
-        summary: "Read live relationships, optionally as of a past revision",
+        summary:
+          "Read live relationships, one page in tuple order, optionally as of a past revision (`cursor` continues at the same revision)",
         tags: ["relationships"],
         params: TenantParams,
         querystring: Type.Object({
@@ -142,13 +146,15 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
           relation: Type.Optional(Type.String()),
           subject: Type.Optional(Type.String({ description: "type, type:id or type:id#relation" })),
           atRevision: Type.Optional(Revision),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+          ...Paging,
         }),
         response: {
           200: Type.Object({
             relationships: Type.Array(
               Type.Object({ relationship: Type.String(), createdRevision: Type.Integer() }),
             ),
+            revision: Type.Integer(),
+            cursor: NextCursor,
           }),
           ...errorResponses,
         },
@@ -156,16 +162,18 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
     },
     async (request) => {
       const q = request.query;
-      const rows = await gatehouse.readRelationships(
+      const page = await gatehouse.readRelationshipsPage(
         request.params.tenant,
         parseFilter(q.resource, q.relation, q.subject),
-        { atRevision: q.atRevision, limit: q.limit ?? 1000 },
+        { atRevision: q.atRevision, limit: q.limit, cursor: q.cursor },
       );
       return {
-        relationships: rows.map((r) => ({
+        relationships: page.relationships.map((r) => ({
           relationship: formatRelationship(r),
           createdRevision: r.createdRevision,
         })),
+        revision: page.revision,
+        cursor: page.cursor,
       };
     },
   );
@@ -174,8 +182,10 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
     "/v1/tenants/:tenant/import",
     {
       config: { access: { role: "write", tenant: pathTenant } },
+      // The JSON around the text, and escapes such as `\n`, may take up to twice its bytes.
+      bodyLimit: 2 * IMPORT_MAX_BYTES + 1024,
       schema: {
-        summary: "Import relationships (one tuple a line), all or nothing",
+        summary: `Import relationships (one tuple a line), all or nothing; at most ${IMPORT_MAX_LINES.toLocaleString("en")} lines and ${IMPORT_MAX_BYTES / 1024 / 1024} MiB a request (413 beyond)`,
         tags: ["relationships"],
         params: TenantParams,
         body: Type.Object(
@@ -189,6 +199,8 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
       },
     },
     async (request) => {
+      const tooLarge = importTooLarge(request.body.relationships);
+      if (tooLarge !== undefined) throw new HttpError(413, "too_large", tooLarge);
       const result = await gatehouse.importRelationships(request.params.tenant, request.body.relationships, {
         actor: principalOf(request),
         file: "relationships",

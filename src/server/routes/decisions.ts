@@ -35,13 +35,33 @@ export function registerDecisions(app: FastifyInstance, gatehouse: Gatehouse): v
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ decisions: Type.Array(Loose) }), ...errorResponses },
+        response: {
+          200: Type.Object({
+            decisions: Type.Array(Loose),
+            lost: Type.Array(
+              Type.Object({
+                process: Type.String(),
+                reason: Type.String(),
+                count: Type.Integer(),
+                firstAt: Type.String(),
+                lastAt: Type.String(),
+              }),
+              {
+                description:
+                  "checks answered in the window (by time, any tenant) that the decision log could not record",
+              },
+            ),
+          }),
+          ...errorResponses,
+        },
       },
     },
-    async (request) => ({
-      decisions: await gatehouse.listDecisions(
-        decisionFilterOf({ ...request.query, tenant: request.params.tenant }),
-      ),
-    }),
+    async (request) => {
+      const filter = decisionFilterOf({ ...request.query, tenant: request.params.tenant });
+      return {
+        decisions: await gatehouse.listDecisions(filter),
+        lost: await gatehouse.decisionLosses({ since: filter.since, until: filter.until }),
+      };
+    },
   );
 }

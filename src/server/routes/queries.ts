@@ -13,7 +13,9 @@ import {
   Loose,
   MAX_BATCH,
   Name,
+  NextCursor,
   ObjectText,
+  Paging,
   SubjectText,
   TenantParams,
 } from "../schemas.js";
@@ -144,13 +146,21 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
 
   app.post<{
     Params: { tenant: string };
-    Body: { resourceType: string; permission: string; subject: string; atLeastRevision?: number };
+    Body: {
+      resourceType: string;
+      permission: string;
+      subject: string;
+      atLeastRevision?: number;
+      limit?: number;
+      cursor?: string;
+    };
   }>(
     "/v1/tenants/:tenant/lookup-resources",
     {
       config: { access },
       schema: {
-        summary: "The resources of a type on which a subject has a permission",
+        summary:
+          "The resources of a type on which a subject has a permission, one page (sorted by id; `cursor` continues)",
         tags: ["queries"],
         params: TenantParams,
         body: Type.Object(
@@ -159,6 +169,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
             permission: Name,
             subject: SubjectText,
             ...Consistency,
+            ...Paging,
           },
           { additionalProperties: false },
         ),
@@ -167,6 +178,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
             resources: Type.Array(Type.String()),
             revision: Type.Integer(),
             schema: SchemaAnswerType,
+            cursor: NextCursor,
           }),
           ...errorResponses,
         },
@@ -174,14 +186,14 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     },
     async (request) => {
       const body = request.body;
-      const { resources, revision, schema } = await gatehouse.lookupResources(
+      const { resources, revision, schema, cursor } = await gatehouse.lookupResources(
         request.params.tenant,
         body.resourceType,
         body.permission,
         parseSubject(body.subject, { field: "subject" }),
-        { atLeastRevision: body.atLeastRevision },
+        { atLeastRevision: body.atLeastRevision, limit: body.limit, cursor: body.cursor },
       );
-      return { resources: resources.map((r) => `${r.type}:${r.id}`), revision, schema };
+      return { resources: resources.map((r) => `${r.type}:${r.id}`), revision, schema, cursor };
     },
   );
 
@@ -193,13 +205,16 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
       subjectType: string;
       subjectRelation?: string;
       atLeastRevision?: number;
+      limit?: number;
+      cursor?: string;
     };
   }>(
     "/v1/tenants/:tenant/lookup-subjects",
     {
       config: { access },
       schema: {
-        summary: "The subjects of a type that have a permission on a resource",
+        summary:
+          "The subjects of a type that have a permission on a resource, one page (a wildcard first, then by id; `cursor` continues)",
         tags: ["queries"],
         params: TenantParams,
         body: Type.Object(
@@ -209,6 +224,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
             subjectType: Type.String({ minLength: 1, maxLength: 200 }),
             subjectRelation: Type.Optional(Name),
             ...Consistency,
+            ...Paging,
           },
           { additionalProperties: false },
         ),
@@ -219,6 +235,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
             ),
             revision: Type.Integer(),
             schema: SchemaAnswerType,
+            cursor: NextCursor,
           }),
           ...errorResponses,
         },
@@ -226,13 +243,13 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     },
     async (request) => {
       const body = request.body;
-      const { subjects, revision, schema } = await gatehouse.lookupSubjects(
+      const { subjects, revision, schema, cursor } = await gatehouse.lookupSubjects(
         request.params.tenant,
         parseObject(body.resource, { field: "resource" }, "resource"),
         body.permission,
         body.subjectType,
         body.subjectRelation,
-        { atLeastRevision: body.atLeastRevision },
+        { atLeastRevision: body.atLeastRevision, limit: body.limit, cursor: body.cursor },
       );
       return {
         subjects: subjects.map((s) => ({
@@ -241,6 +258,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
         })),
         revision,
         schema,
+        cursor,
       };
     },
   );

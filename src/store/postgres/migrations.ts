@@ -390,6 +390,32 @@ export const MIGRATIONS: readonly Migration[] = [
       await sql.run("DROP TABLE decisions");
     },
   },
+  {
+    version: 14,
+    description: "decision log losses and per-process tallies",
+    up: `
+      CREATE TABLE decision_losses (
+        id BIGSERIAL PRIMARY KEY,
+        process TEXT COLLATE "C" NOT NULL,
+        reason TEXT NOT NULL,
+        count BIGINT NOT NULL CHECK (count > 0),
+        first_at TEXT COLLATE "C" NOT NULL,
+        last_at TEXT COLLATE "C" NOT NULL
+      );
+      CREATE INDEX decision_losses_by_last_at ON decision_losses (last_at);
+
+      CREATE TABLE decision_tallies (
+        process TEXT COLLATE "C" PRIMARY KEY,
+        started_at TEXT COLLATE "C" NOT NULL,
+        saved_at TEXT COLLATE "C" NOT NULL,
+        written_at TEXT COLLATE "C" NOT NULL,
+        answered BIGINT NOT NULL,
+        recorded BIGINT NOT NULL,
+        lost BIGINT NOT NULL,
+        ended BOOLEAN NOT NULL DEFAULT false
+      );
+    `,
+  },
 ];
 
 /**

@@ -18,7 +18,14 @@ import type { DecisionPageDraft } from "../common/decision-drafts.js";
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
-import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
+import type {
+  DecisionFilter,
+  DecisionLogExtras,
+  DecisionLoss,
+  DecisionRecord,
+  DecisionTally,
+  NewDecision,
+} from "../decision-records.js";
 import type {
   LifecycleRecord,
   LifecycleStore,
@@ -29,6 +36,7 @@ import type {
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "../rollout-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "../shadow-records.js";
 import type {
+  ReadOptions,
   RelationshipFilter,
   RelationshipShape,
   RelationshipUpdate,
@@ -45,6 +53,7 @@ import { AuditLog } from "./audit-log.js";
 import { applyChange } from "./change-apply.js";
 import { ChangeTables } from "./change-tables.js";
 import { type PoolOptions, PostgresConnection } from "./connection.js";
+import { DecisionLosses } from "./decision-losses.js";
 import { DecisionTable } from "./decision-table.js";
 import { GuardsVersions } from "./guards-versions.js";
 import { LifecycleTables } from "./lifecycle-tables.js";
@@ -90,6 +99,7 @@ export class PostgresStore implements Store {
   readonly #rollouts: RolloutTable;
   readonly #shadow: ShadowTables;
   readonly #decisions: DecisionTable;
+  readonly #losses = new DecisionLosses();
   readonly #lifecycle: LifecycleTables;
   readonly #watch: HeadWatch;
   readonly #listener: RevisionListener;
@@ -173,7 +183,7 @@ export class PostgresStore implements Store {
   async readRelationships(
     tenant: string,
     filter: RelationshipFilter = {},
-    options: { atRevision?: Revision | undefined; limit?: number | undefined } = {},
+    options: ReadOptions = {},
   ): Promise<StoredRelationship[]> {
     return this.#relationships.read(tenant, filter, options);
   }
@@ -474,8 +484,16 @@ export class PostgresStore implements Store {
     return this.#db.transaction((sql) => this.#decisions.append(sql, records));
   }
 
-  async appendDecisionPages(drafts: readonly DecisionPageDraft[]): Promise<number> {
-    return this.#db.transaction((sql) => this.#decisions.appendPages(sql, drafts));
+  async appendDecisionPages(
+    drafts: readonly DecisionPageDraft[],
+    extras: DecisionLogExtras = {},
+  ): Promise<number> {
+    return this.#db.transaction(async (sql) => {
+      const count = await this.#decisions.appendPages(sql, drafts);
+      for (const loss of extras.losses ?? []) await this.#losses.record(sql, loss);
+      if (extras.tally) await this.#losses.saveTally(sql, extras.tally);
+      return count;
+    });
   }
 
   async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {
@@ -483,7 +501,33 @@ export class PostgresStore implements Store {
   }
 
   async purgeDecisions(olderThan: string): Promise<number> {
-    return this.#db.transaction((sql) => this.#decisions.purge(sql, olderThan));
+    return this.#db.transaction(async (sql) => {
+      const purged = await this.#decisions.purge(sql, olderThan);
+      await this.#losses.purge(sql, olderThan);
+      return purged;
+    });
+  }
+
+  async recordDecisionLoss(loss: DecisionLoss): Promise<void> {
+    await this.#losses.record(this.#db.sql, loss);
+  }
+
+  async listDecisionLosses(
+    window: { since?: string | undefined; until?: string | undefined } = {},
+  ): Promise<DecisionLoss[]> {
+    return this.#losses.list(this.#db.sql, window);
+  }
+
+  async saveDecisionTally(tally: DecisionTally): Promise<void> {
+    await this.#losses.saveTally(this.#db.sql, tally);
+  }
+
+  async readDecisionTallies(): Promise<DecisionTally[]> {
+    return this.#losses.tallies(this.#db.sql);
+  }
+
+  async reapDecisionTallies(staleBefore: string): Promise<DecisionLoss[]> {
+    return this.#db.transaction((sql) => this.#losses.reap(sql, staleBefore));
   }
 
   /**

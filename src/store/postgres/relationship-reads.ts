@@ -8,7 +8,13 @@ import {
   toRelationship,
   tupleOf,
 } from "../common/tuples.js";
-import type { RelationshipFilter, RelationshipShape, Revision, StoredRelationship } from "../store.js";
+import type {
+  ReadOptions,
+  RelationshipFilter,
+  RelationshipShape,
+  Revision,
+  StoredRelationship,
+} from "../store.js";
 import type { PostgresConnection, Sql } from "./connection.js";
 import type { Revisions } from "./revisions.js";
 import { liveAt, SHAPE, TUPLE } from "./tuple-columns.js";
@@ -49,7 +55,7 @@ export class RelationshipReads {
   async read(
     tenant: string,
     filter: RelationshipFilter,
-    options: { atRevision?: Revision | undefined; limit?: number | undefined },
+    options: ReadOptions,
   ): Promise<StoredRelationship[]> {
     checkTenant(tenant, { field: "tenant" });
     const limit = options.limit === undefined ? undefined : checkLimit(options.limit, "limit");
@@ -66,6 +72,13 @@ export class RelationshipReads {
     if (filter.subjectRelation !== undefined) {
       params.push(subjectRelationColumn(filter.subjectRelation));
       conditions.push(`subject_relation = $${params.length}`);
+    }
+    if (options.after !== undefined) {
+      const at = params.length;
+      params.push(...tupleOf(options.after));
+      conditions.push(
+        `(${TUPLE}) > ($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6})`,
+      );
     }
     let text = `SELECT ${TUPLE}, created_revision, deleted_revision FROM relationships
       WHERE ${conditions.join(" AND ")} ORDER BY ${TUPLE}`;

@@ -354,6 +354,32 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec("DROP TABLE decisions");
     },
   },
+  {
+    version: 14,
+    description: "decision log losses and per-process tallies",
+    up: `
+      CREATE TABLE decision_losses (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        process TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        count INTEGER NOT NULL CHECK (count > 0),
+        first_at TEXT NOT NULL,
+        last_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX decision_losses_by_last_at ON decision_losses (last_at);
+
+      CREATE TABLE decision_tallies (
+        process TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        written_at TEXT NOT NULL,
+        answered INTEGER NOT NULL,
+        recorded INTEGER NOT NULL,
+        lost INTEGER NOT NULL,
+        ended INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

@@ -8,7 +8,13 @@ import {
   toRelationship,
   tupleOf,
 } from "../common/tuples.js";
-import type { RelationshipFilter, RelationshipShape, Revision, StoredRelationship } from "../store.js";
+import type {
+  ReadOptions,
+  RelationshipFilter,
+  RelationshipShape,
+  Revision,
+  StoredRelationship,
+} from "../store.js";
 import type { SqliteConnection } from "./connection.js";
 import type { Revisions } from "./revisions.js";
 import { LIVE_AT, SHAPE, TUPLE } from "./tuple-rows.js";
@@ -34,11 +40,7 @@ export class RelationshipReads {
     this.#revisions = revisions;
   }
 
-  read(
-    tenant: string,
-    filter: RelationshipFilter,
-    options: { atRevision?: Revision | undefined; limit?: number | undefined },
-  ): StoredRelationship[] {
+  read(tenant: string, filter: RelationshipFilter, options: ReadOptions): StoredRelationship[] {
     checkTenant(tenant, { field: "tenant" });
     const at = this.#revisions.at(options.atRevision);
     const conditions = ["tenant = ?", LIVE_AT];
@@ -52,6 +54,10 @@ export class RelationshipReads {
     if (filter.subjectRelation !== undefined) {
       conditions.push("subject_relation = ?");
       params.push(subjectRelationColumn(filter.subjectRelation));
+    }
+    if (options.after !== undefined) {
+      conditions.push(`(${TUPLE}) > (?, ?, ?, ?, ?, ?)`);
+      params.push(...tupleOf(options.after));
     }
     let sql = `SELECT ${TUPLE}, created_revision, deleted_revision FROM relationships
       WHERE ${conditions.join(" AND ")} ORDER BY ${TUPLE}`;

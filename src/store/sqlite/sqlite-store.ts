@@ -1,6 +1,7 @@
 import { GatehouseError, inputError } from "../../model/errors.js";
 import { checkTenant } from "../../model/names.js";
 import type { Relationship } from "../../model/relationship.js";
+import { nextTurn } from "../../model/turns.js";
 import type {
   ApplyInput,
   ApplyResult,
@@ -17,8 +18,15 @@ import type {
 import type { DecisionPageDraft } from "../common/decision-drafts.js";
 import { HeadWatch } from "../common/head-watch.js";
 import { checkLimit } from "../common/input-checks.js";
-import { planUpdates } from "../common/write-plan.js";
-import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
+import { type PlannedUpdate, planUpdates, planUpdatesInSlices } from "../common/write-plan.js";
+import type {
+  DecisionFilter,
+  DecisionLogExtras,
+  DecisionLoss,
+  DecisionRecord,
+  DecisionTally,
+  NewDecision,
+} from "../decision-records.js";
 import type {
   LifecycleRecord,
   LifecycleStore,
@@ -29,6 +37,7 @@ import type {
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "../rollout-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "../shadow-records.js";
 import type {
+  ReadOptions,
   RelationshipFilter,
   RelationshipShape,
   RelationshipUpdate,
@@ -45,6 +54,7 @@ import { AuditLog } from "./audit-log.js";
 import { applyChange } from "./change-apply.js";
 import { ChangeTables } from "./change-tables.js";
 import { SqliteConnection } from "./connection.js";
+import { DecisionLosses } from "./decision-losses.js";
 import { DecisionTable } from "./decision-table.js";
 import { GuardsVersions } from "./guards-versions.js";
 import { LifecycleTables } from "./lifecycle-tables.js";
@@ -56,6 +66,10 @@ import { RolloutTable } from "./rollout-table.js";
 import { SchemaVersions } from "./schema-versions.js";
 import { ShadowTables } from "./shadow-tables.js";
 import { TokenTable } from "./token-table.js";
+import { gated, WriteGate } from "./write-gate.js";
+
+/** Updates per slice of a big write: a few milliseconds of inserts between two turns of the event loop. */
+const WRITE_SLICE = 2_000;
 
 export interface SqliteStoreOptions {
   /** How long to wait for another process's write lock before failing, in milliseconds. */
@@ -88,8 +102,12 @@ export class SqliteStore implements Store {
   readonly #rollouts: RolloutTable;
   readonly #shadow: ShadowTables;
   readonly #decisions: DecisionTable;
+  readonly #losses: DecisionLosses;
   readonly #lifecycle: LifecycleTables;
   readonly #watch: HeadWatch;
+  readonly #gate = new WriteGate();
+  /** The committed head while a sliced write is open (see `#writeInSlices`). */
+  #headBeforeWrite: Revision | undefined;
 
   private constructor(db: SqliteConnection, now: () => Date, watchPollMs: number) {
     this.#db = db;
@@ -104,17 +122,24 @@ export class SqliteStore implements Store {
     this.#rollouts = new RolloutTable(db, this.#now);
     this.#shadow = new ShadowTables(db, this.#now);
     this.#decisions = new DecisionTable(db);
+    this.#losses = new DecisionLosses(db);
     this.#lifecycle = new LifecycleTables(db, this.#now);
-    this.#watch = new HeadWatch({ readHead: () => this.#revisions.head(), pollMs: watchPollMs });
+    // While a sliced write is open the connection sees its uncommitted revision: report the
+    // head from before it.
+    this.#watch = new HeadWatch({
+      readHead: () => this.#headBeforeWrite ?? this.#revisions.head(),
+      pollMs: watchPollMs,
+    });
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     const db = SqliteConnection.open(path, options.busyTimeoutMs ?? 5_000);
-    return new SqliteStore(
+    const store = new SqliteStore(
       db,
       options.now ?? (() => new Date()),
       options.watchPollMs ?? DEFAULT_WATCH_POLL_MS,
     );
+    return gated(store, store.#gate);
   }
 
   async headRevision(): Promise<Revision> {
@@ -133,17 +158,53 @@ export class SqliteStore implements Store {
     checkTenant(tenant, { field: "tenant" });
     if (updates.length === 0)
       throw inputError("a relationship write needs at least one update", { field: "updates" });
-    const planned = planUpdates(updates);
-    return this.#db.transaction(() => {
-      const revision = this.#revisions.next(tenant, "relationships", options);
-      return { revision, ...writeUpdates(this.#db, tenant, revision, planned) };
+    const planned = updates.length <= WRITE_SLICE ? planUpdates(updates) : await planUpdatesInSlices(updates);
+    if (planned.length <= WRITE_SLICE) {
+      return this.#db.transaction(() => {
+        const revision = this.#revisions.next(tenant, "relationships", options);
+        return { revision, ...writeUpdates(this.#db, tenant, revision, planned) };
+      });
+    }
+    return this.#writeInSlices(tenant, planned, options);
+  }
+
+  /**
+   * A big write (an import) as one transaction written in slices, with a turn of the event loop
+   * between them; the gate keeps every other store call out until it has ended (`WriteGate`).
+   */
+  #writeInSlices(
+    tenant: string,
+    planned: readonly PlannedUpdate[],
+    options: WriteOptions,
+  ): Promise<WriteResult> {
+    return this.#gate.hold(async () => {
+      this.#headBeforeWrite = this.#revisions.head();
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        const revision = this.#revisions.next(tenant, "relationships", options);
+        const created: Relationship[] = [];
+        const deleted: Relationship[] = [];
+        for (let start = 0; start < planned.length; start += WRITE_SLICE) {
+          const slice = writeUpdates(this.#db, tenant, revision, planned.slice(start, start + WRITE_SLICE));
+          for (const r of slice.created) created.push(r);
+          for (const r of slice.deleted) deleted.push(r);
+          await nextTurn();
+        }
+        this.#db.exec("COMMIT");
+        return { revision, created, deleted };
+      } catch (error) {
+        this.#db.exec("ROLLBACK");
+        throw error;
+      } finally {
+        this.#headBeforeWrite = undefined;
+      }
     });
   }
 
   async readRelationships(
     tenant: string,
     filter: RelationshipFilter = {},
-    options: { atRevision?: Revision | undefined; limit?: number | undefined } = {},
+    options: ReadOptions = {},
   ): Promise<StoredRelationship[]> {
     return this.#relationships.read(tenant, filter, options);
   }
@@ -422,8 +483,16 @@ export class SqliteStore implements Store {
     return this.#db.transaction(() => this.#decisions.append(records));
   }
 
-  async appendDecisionPages(drafts: readonly DecisionPageDraft[]): Promise<number> {
-    return this.#db.transaction(() => this.#decisions.appendPages(drafts));
+  async appendDecisionPages(
+    drafts: readonly DecisionPageDraft[],
+    extras: DecisionLogExtras = {},
+  ): Promise<number> {
+    return this.#db.transaction(() => {
+      const count = this.#decisions.appendPages(drafts);
+      for (const loss of extras.losses ?? []) this.#losses.record(loss);
+      if (extras.tally) this.#losses.saveTally(extras.tally);
+      return count;
+    });
   }
 
   async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {
@@ -431,7 +500,33 @@ export class SqliteStore implements Store {
   }
 
   async purgeDecisions(olderThan: string): Promise<number> {
-    return this.#db.transaction(() => this.#decisions.purge(olderThan));
+    return this.#db.transaction(() => {
+      const purged = this.#decisions.purge(olderThan);
+      this.#losses.purge(olderThan);
+      return purged;
+    });
+  }
+
+  async recordDecisionLoss(loss: DecisionLoss): Promise<void> {
+    this.#losses.record(loss);
+  }
+
+  async listDecisionLosses(
+    window: { since?: string | undefined; until?: string | undefined } = {},
+  ): Promise<DecisionLoss[]> {
+    return this.#losses.list(window);
+  }
+
+  async saveDecisionTally(tally: DecisionTally): Promise<void> {
+    this.#losses.saveTally(tally);
+  }
+
+  async readDecisionTallies(): Promise<DecisionTally[]> {
+    return this.#losses.tallies();
+  }
+
+  async reapDecisionTallies(staleBefore: string): Promise<DecisionLoss[]> {
+    return this.#db.transaction(() => this.#losses.reap(staleBefore));
   }
 
   /**
