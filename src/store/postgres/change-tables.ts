@@ -8,7 +8,7 @@ import type {
   Intent,
   NewChange,
 } from "../change-records.js";
-import { checkIntent, checkState } from "../common/change-checks.js";
+import { alreadyApproved, approvalOf, checkIntent, checkState } from "../common/change-checks.js";
 import { appliedFromJson, appliedToJson, specFromJson, specToJson } from "../common/change-json.js";
 import { checkId, checkLimit, checkText, jsonText } from "../common/input-checks.js";
 import type { Revision } from "../store.js";
@@ -18,7 +18,7 @@ import type { Revisions } from "./revisions.js";
 /** A change and its approvals in one row: one round trip, and one snapshot for both. */
 const SELECT = `SELECT id, tenant, intent, reason, author, state, spec, created_at, plan, base_revision,
   applied_revision, applied, revert_of, reverted_by,
-  (SELECT json_agg(json_build_array(a.principal, a.at, a.comment) ORDER BY a.position)
+  (SELECT json_agg(json_build_array(a.principal, a.at, a.comment, a.plan) ORDER BY a.position)
      FROM approvals a WHERE a.change_id = c.id)
   FROM changes c`;
 
@@ -135,23 +135,26 @@ export class ChangeTables {
     await sql.run(`UPDATE changes SET ${sets.join(", ")} WHERE id = $${params.length}`, params);
   }
 
-  /** One approval per principal and change; a second is a `conflict`. */
-  async approve(sql: Sql, id: number, principal: string, comment: string | null): Promise<void> {
+  /** One approval per principal, change and plan; a second is a `conflict`. */
+  async approve(
+    sql: Sql,
+    id: number,
+    principal: string,
+    comment: string | null,
+    plan: string | null,
+  ): Promise<void> {
     await this.require(sql, checkId(id, "id"));
     checkText(principal, "principal");
     if (comment !== null && typeof comment !== "string") {
       throw inputError("invalid comment: expected text or null", { field: "comment" });
     }
+    if (plan !== null) checkText(plan, "plan");
     const inserted = await sql.run(
-      `INSERT INTO approvals (change_id, principal, at, comment) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (change_id, principal) DO NOTHING`,
-      [id, principal, this.#now(), comment],
+      `INSERT INTO approvals (change_id, principal, at, comment, plan) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (change_id, principal, plan) DO NOTHING`,
+      [id, principal, this.#now(), comment, plan ?? ""],
     );
-    if (inserted === 0) {
-      throw new GatehouseError("conflict", `\`${principal}\` has already approved change ${id}`, {
-        field: "principal",
-      });
-    }
+    if (inserted === 0) throw alreadyApproved(principal, id, plan);
   }
 
   async markApplied(
@@ -186,7 +189,8 @@ function toRecord(row: ChangeRow): ChangeRecord {
     revertedBy,
     approvals,
   ] = row;
-  const approvalRows = approvals === null ? [] : (JSON.parse(approvals) as [string, string, string | null][]);
+  const approvalRows =
+    approvals === null ? [] : (JSON.parse(approvals) as [string, string, string | null, string][]);
   return {
     id,
     tenant,
@@ -202,6 +206,6 @@ function toRecord(row: ChangeRow): ChangeRecord {
     applied: applied === null ? null : appliedFromJson(applied),
     revertOf,
     revertedBy,
-    approvals: approvalRows.map(([principal, at, comment]): Approval => ({ principal, at, comment })),
+    approvals: approvalRows.map(([principal, at, comment, plan]) => approvalOf(principal, at, comment, plan)),
   };
 }

@@ -323,10 +323,11 @@ export class PostgresStore implements Store {
     principal: string,
     comment: string | null,
     audit: NewAuditRecord,
+    plan: string | null = null,
   ): Promise<ChangeRecord> {
     return this.#db.transaction(async (sql) => {
       await this.#audit.lock(sql);
-      await this.#changes.approve(sql, id, principal, comment);
+      await this.#changes.approve(sql, id, principal, comment, plan);
       await this.#audit.append(sql, audit);
       return this.#changes.require(sql, id);
     });

@@ -282,9 +282,10 @@ export class SqliteStore implements Store {
     principal: string,
     comment: string | null,
     audit: NewAuditRecord,
+    plan: string | null = null,
   ): Promise<ChangeRecord> {
     return this.#db.transaction(() => {
-      this.#changes.approve(id, principal, comment);
+      this.#changes.approve(id, principal, comment, plan);
       this.#audit.append(audit);
       return this.#changes.require(id);
     });
