@@ -358,9 +358,13 @@ export class Changes {
   async reject(id: number, options: Actor & { reason: string }): Promise<ChangeRecord> {
     const reason = options.reason.trim();
     if (reason === "") {
-      throw new GatehouseError("usage", `a rejection needs a reason: \`gatehouse change reject ${id} --reason TEXT\``, {
-        field: "reason",
-      });
+      throw new GatehouseError(
+        "usage",
+        `a rejection needs a reason: \`gatehouse change reject ${id} --reason TEXT\``,
+        {
+          field: "reason",
+        },
+      );
     }
     const change = await this.get(id);
     return this.end(change, "rejected", "change.reject", options.actor, reason);
@@ -666,7 +670,9 @@ export function withApprovals(
             a.principal !== change.author &&
             // An approval counts for the plan it names. Plans and approvals stored before plans
             // had ids keep the old rule: given after the plan was computed.
-            (plan.planId !== undefined ? a.plan === plan.planId : a.plan === undefined && a.at >= plan.computedAt),
+            (plan.planId !== undefined
+              ? a.plan === plan.planId
+              : a.plan === undefined && a.at >= plan.computedAt),
         )
         .map((a) => a.principal),
     ),
