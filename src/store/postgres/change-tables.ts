@@ -157,6 +157,21 @@ export class ChangeTables {
     if (inserted === 0) throw alreadyApproved(principal, id, plan);
   }
 
+  /** Rewrites what a change says (a purge removing the names of what it purged). */
+  async rewrite(
+    sql: Sql,
+    id: number,
+    record: Pick<ChangeRecord, "reason" | "spec" | "plan" | "applied">,
+  ): Promise<void> {
+    await sql.run("UPDATE changes SET reason = $1, spec = $2, plan = $3, applied = $4 WHERE id = $5", [
+      record.reason,
+      specToJson(record.spec),
+      record.plan === null ? null : jsonText(record.plan, "plan"),
+      record.applied === null ? null : appliedToJson(record.applied),
+      checkId(id, "id"),
+    ]);
+  }
+
   async markApplied(
     sql: Sql,
     id: number,

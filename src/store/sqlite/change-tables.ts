@@ -157,6 +157,22 @@ export class ChangeTables {
     if (inserted.changes === 0) throw alreadyApproved(principal, id, plan);
   }
 
+  /** Rewrites what a change says (a purge removing the names of what it purged). */
+  rewrite(
+    id: number,
+    record: Pick<ChangeRecord, "reason" | "spec" | "plan" | "applied">,
+  ): void {
+    this.#db
+      .prepare("UPDATE changes SET reason = ?, spec = ?, plan = ?, applied = ? WHERE id = ?")
+      .run(
+        record.reason,
+        specToJson(record.spec),
+        record.plan === null ? null : jsonText(record.plan, "plan"),
+        record.applied === null ? null : appliedToJson(record.applied),
+        checkId(id, "id"),
+      );
+  }
+
   markApplied(id: number, revision: Revision, applied: NonNullable<ChangeRecord["applied"]>): void {
     this.#db
       .prepare("UPDATE changes SET state = 'applied', applied_revision = ?, applied = ? WHERE id = ?")
