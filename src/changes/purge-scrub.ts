@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { formatRelationship, type Relationship } from "../model/relationship.js";
-import type { ChangeRecord, ChangeSpec } from "../store/change-records.js";
+import type { ChangeSpec } from "../store/change-records.js";
 import type { LifecycleScope, PurgeScrub } from "../store/lifecycle-records.js";
 import type { RelationshipFilter } from "../store/store.js";
 import type { ChangeContext } from "./change-context.js";
@@ -46,7 +46,7 @@ export function purgedTargetName(tenant: string, scope: LifecycleScope, target: 
  */
 const ID_CHAR = "[A-Za-z0-9/_|\\-=+]";
 
-function escape(text: string): string {
+function escapePattern(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
@@ -63,7 +63,7 @@ class Names {
     this.#pattern =
       names.length === 0
         ? undefined
-        : new RegExp(`(?<!${ID_CHAR})(?:${names.map(escape).join("|")})(?!${ID_CHAR})`, "g");
+        : new RegExp(`(?<!${ID_CHAR})(?:${names.map(escapePattern).join("|")})(?!${ID_CHAR})`, "g");
   }
 
   mentioned(text: string): boolean {
@@ -73,7 +73,9 @@ class Names {
   }
 
   scrub(text: string): string {
-    return this.#pattern === undefined ? text : text.replace(this.#pattern, (m) => this.#replacement.get(m) ?? m);
+    return this.#pattern === undefined
+      ? text
+      : text.replace(this.#pattern, (m) => this.#replacement.get(m) ?? m);
   }
 
   /** A JSON value with every string in it scrubbed. */
@@ -103,12 +105,21 @@ export async function purgeScrub(
   const purgeChangeId = purgeChange.id;
   const targetName = purgedTargetName(purge.tenant, purge.scope, purge.target);
   // A tenant's name is not scrubbed from its own records: every record of the tenant carries it.
-  const names = new Names(purge.relationships, purge.scope === "subject" ? purge.target : undefined, targetName);
+  const names = new Names(
+    purge.relationships,
+    purge.scope === "subject" ? purge.target : undefined,
+    targetName,
+  );
   const purged = new Set(purge.relationships);
-  const keep = (r: Relationship) => !purged.has(formatRelationship(r)) && !names.mentioned(formatRelationship(r));
+  const keep = (r: Relationship) =>
+    !purged.has(formatRelationship(r)) && !names.mentioned(formatRelationship(r));
   // The target's records, also those an earlier purge of it (of other deletions) rewrote.
   const lifecycle = [
-    ...(await context.store.listLifecycle({ tenant: purge.tenant, scope: purge.scope, target: purge.target })),
+    ...(await context.store.listLifecycle({
+      tenant: purge.tenant,
+      scope: purge.scope,
+      target: purge.target,
+    })),
     ...(await context.store.listLifecycle({ tenant: purge.tenant, scope: purge.scope, target: targetName })),
   ];
   const own = new Set(lifecycle.map((l) => l.changeId));
@@ -153,7 +164,10 @@ export async function purgeScrub(
       lifecycle: lifecycle.map((l) => ({
         changeId: l.changeId,
         target: targetName,
-        details: l.kind === "purge" ? scrubbedPurgeFacts(l.details as PurgeFacts, targetName) : names.json(l.details),
+        details:
+          l.kind === "purge"
+            ? scrubbedPurgeFacts(l.details as PurgeFacts, targetName)
+            : names.json(l.details),
       })),
       revisions,
     },
@@ -166,7 +180,10 @@ export async function purgeScrub(
 function namesTarget(f: RelationshipFilter, purge: PurgeTarget): boolean {
   if (purge.scope !== "subject") return false;
   const object = (type: string | undefined, id: string | undefined) => `${type}:${id}`;
-  return object(f.resourceType, f.resourceId) === purge.target || object(f.subjectType, f.subjectId) === purge.target;
+  return (
+    object(f.resourceType, f.resourceId) === purge.target ||
+    object(f.subjectType, f.subjectId) === purge.target
+  );
 }
 
 /**
@@ -217,7 +234,10 @@ function withoutPurged(plan: Plan, names: Names): Plan {
 }
 
 /** A purge's facts without the tuples or the bundle's path (whose file name holds the target). */
-function scrubbedPurgeFacts(facts: PurgeFacts, targetName: string): PurgeFacts & { relationshipCount: number } {
+function scrubbedPurgeFacts(
+  facts: PurgeFacts,
+  targetName: string,
+): PurgeFacts & { relationshipCount: number } {
   return {
     ...facts,
     target: targetName,

@@ -337,7 +337,10 @@ export class GatehouseClient {
   }
 
   /** Reverts an applied change; a revert still pending is returned (`existing: true`) instead of a second. */
-  async revertChange(id: number, reason?: string): Promise<PlanView & { applied: boolean; existing: boolean }> {
+  async revertChange(
+    id: number,
+    reason?: string,
+  ): Promise<PlanView & { applied: boolean; existing: boolean }> {
     return this.request("POST", `/v1/changes/${id}/revert`, reason ? { reason } : {});
   }
 

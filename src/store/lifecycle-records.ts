@@ -60,9 +60,17 @@ export interface PurgeScrub {
     readonly plan: unknown | null;
     readonly applied: ChangeRecord["applied"];
     /** Approvals' comments rewritten, by principal and the plan they name ('' for none). */
-    readonly comments: readonly { readonly principal: string; readonly plan: string; readonly comment: string }[];
+    readonly comments: readonly {
+      readonly principal: string;
+      readonly plan: string;
+      readonly comment: string;
+    }[];
   }[];
-  readonly lifecycle: readonly { readonly changeId: number; readonly target: string; readonly details: unknown }[];
+  readonly lifecycle: readonly {
+    readonly changeId: number;
+    readonly target: string;
+    readonly details: unknown;
+  }[];
   readonly revisions: readonly { readonly revision: Revision; readonly reason: string }[];
 }
 

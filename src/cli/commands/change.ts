@@ -161,7 +161,9 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
         plan.conflicts.length > 0
           ? `\nconflicts (left as they are):\n${plan.conflicts.map((c) => `  ${c}`).join("\n")}`
           : "";
-      const pending = existing ? `change ${id} already has a pending revert, change ${revert.id} (${revert.state}): ` : "";
+      const pending = existing
+        ? `change ${id} already has a pending revert, change ${revert.id} (${revert.state}): `
+        : "";
       context.out.result(
         applied
           ? `change ${id} reverted by change ${revert.id} at revision ${revert.appliedRevision}: ${plan.gained.length} accesses restored, ${plan.lost.length} removed${conflicts}`

@@ -1,13 +1,6 @@
 import { GatehouseError, inputError } from "../../model/errors.js";
 import { checkTenant } from "../../model/names.js";
-import type {
-  Approval,
-  ChangeRecord,
-  ChangeState,
-  ChangeUpdate,
-  Intent,
-  NewChange,
-} from "../change-records.js";
+import type { ChangeRecord, ChangeState, ChangeUpdate, Intent, NewChange } from "../change-records.js";
 import { alreadyApproved, approvalOf, checkIntent, checkState } from "../common/change-checks.js";
 import { appliedFromJson, appliedToJson, specFromJson, specToJson } from "../common/change-json.js";
 import { checkId, checkLimit, checkText, jsonText } from "../common/input-checks.js";

@@ -306,12 +306,10 @@ export class PostgresStore implements Store {
     for (const c of scrub.changes) {
       await this.#changes.rewrite(sql, c.id, c);
       for (const a of c.comments)
-        await sql.run("UPDATE approvals SET comment = $1 WHERE change_id = $2 AND principal = $3 AND plan = $4", [
-          a.comment,
-          c.id,
-          a.principal,
-          a.plan,
-        ]);
+        await sql.run(
+          "UPDATE approvals SET comment = $1 WHERE change_id = $2 AND principal = $3 AND plan = $4",
+          [a.comment, c.id, a.principal, a.plan],
+        );
     }
     for (const l of scrub.lifecycle)
       await sql.run("UPDATE lifecycle_changes SET target = $1, details = $2 WHERE change_id = $3", [

@@ -158,10 +158,7 @@ export class ChangeTables {
   }
 
   /** Rewrites what a change says (a purge removing the names of what it purged). */
-  rewrite(
-    id: number,
-    record: Pick<ChangeRecord, "reason" | "spec" | "plan" | "applied">,
-  ): void {
+  rewrite(id: number, record: Pick<ChangeRecord, "reason" | "spec" | "plan" | "applied">): void {
     this.#db
       .prepare("UPDATE changes SET reason = ?, spec = ?, plan = ?, applied = ? WHERE id = ?")
       .run(
