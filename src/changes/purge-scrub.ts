@@ -129,7 +129,8 @@ export async function purgeScrub(
   const revisions: PurgeScrub["revisions"][number][] = [];
   for (const c of await context.store.listChanges({ tenant: purge.tenant })) {
     const text = JSON.stringify([c.reason, c.spec, c.plan, c.applied, c.approvals]);
-    if (!own.has(c.id) && !names.mentioned(text)) continue;
+    const filtered = c.spec.deleteWhere.some((f) => namesTarget(f, purge));
+    if (!own.has(c.id) && !filtered && !names.mentioned(text)) continue;
     const spec: ChangeSpec = {
       writes: c.spec.writes.filter(keep),
       deletes: c.spec.deletes.filter(keep),

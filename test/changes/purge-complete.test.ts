@@ -92,7 +92,9 @@ afterAll(() => postgres.drop?.());
 const names = (text: string) =>
   TUPLES.some((t) => text.includes(t)) ||
   /account:zq7(?![A-Za-z0-9/_|\-=+])/.test(text) ||
-  text.includes("account_zq7");
+  text.includes("account_zq7") ||
+  // A filter naming it (`subject_type: account`, `subject_id: zq7`), as JSON inside JSON.
+  /(subjectId|resourceId)\W+zq7\W/.test(text);
 
 async function rejection(promise: Promise<unknown>): Promise<GatehouseError> {
   try {
@@ -134,6 +136,13 @@ describe.each(stores)("a purge is complete on %s", (_name, make) => {
       who,
     );
     await land(other.id);
+    // A cleanup that selects the subject by a filter, proposed and left alone.
+    const cleanup = await g.changes.propose(
+      parseChangeFile(
+        "intent: cleanup\nreason: tidy\ndelete_where:\n  - resource_type: doc\n    subject_type: account\n    subject_id: zq7\n",
+      ),
+      who,
+    );
     // Deleted, restored, deleted again; a second restore is proposed and left pending.
     await land((await g.lifecycle.delete("subject", SUBJECT, who)).id, "ok to drop account:zq7");
     await land((await g.lifecycle.restore("subject", SUBJECT, who)).id);
@@ -163,6 +172,7 @@ describe.each(stores)("a purge is complete on %s", (_name, make) => {
     expect((await rejection(g.changes.plan(pending.id, { actor: "ann" }))).message).toContain(
       "purged for good",
     );
+    expect((await g.changes.get(cleanup.id)).spec.deleteWhere).toEqual([]);
     // What other changes did to other subjects is still there.
     const kept = await g.changes.get(grant.id);
     expect(kept.spec.writes.map((r) => `${r.resource.type}:${r.resource.id}`)).toEqual(["doc:d4"]);
