@@ -509,6 +509,14 @@ export class Changes {
         `change ${id} is ${original.state}; only an applied change can be reverted`,
       );
     }
+    const { created, deleted, schemaVersion } = original.applied;
+    if (created.length === 0 && deleted.length === 0 && schemaVersion === null) {
+      // A deletion whose relationships were purged since: the purge removed them from its record.
+      throw new GatehouseError(
+        "conflict",
+        `change ${id} has nothing left to revert: what it did is gone for good (a purge removed it; see \`gatehouse change list --state applied\`)`,
+      );
+    }
     // One revert at a time: while one is pending, asking again returns it rather than proposing
     // a second inverse that a reviewer would have to tell apart from the first. A proposed or
     // stale one is planned (and applied when nothing blocks it) as a new one would be; a planned

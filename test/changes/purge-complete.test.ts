@@ -173,6 +173,10 @@ describe.each(stores)("a purge is complete on %s", (_name, make) => {
       "purged for good",
     );
     expect((await g.changes.get(cleanup.id)).spec.deleteWhere).toEqual([]);
+    // The deletion's record no longer holds what it deleted, so it cannot be reverted either.
+    const deletions = (await g.store.listChanges({ tenant: "acme" })).filter((c) => c.intent === "delete");
+    const revert = await rejection(g.changes.revert(deletions[0]!.id, { actor: "ann" }));
+    expect(revert.message).toContain("has nothing left to revert");
     // What other changes did to other subjects is still there.
     const kept = await g.changes.get(grant.id);
     expect(kept.spec.writes.map((r) => `${r.resource.type}:${r.resource.id}`)).toEqual(["doc:d4"]);
