@@ -6,6 +6,7 @@ import type { ChangeRecord } from "../store/change-records.js";
 import type { LifecycleRecord, LifecycleScope } from "../store/lifecycle-records.js";
 import type { RelationshipFilter } from "../store/store.js";
 import type { Actor, ChangeContext } from "./change-context.js";
+import { purgedTargetName } from "./purge-scrub.js";
 import { liveRelationships, parseSubjectTarget, subjectFilters } from "./subject-target.js";
 
 /**
@@ -74,16 +75,35 @@ export interface AppliedDeletion {
   readonly purgedBy: number | undefined;
 }
 
+/**
+ * The target's lifecycle records, oldest first: those naming it, and those a purge rewrote to
+ * name it by its digest (`purgedTargetName`), so that a target purged for good is still known
+ * as deleted and purged.
+ */
+export async function lifecycleRecordsOf(
+  context: ChangeContext,
+  target: TargetName,
+  kind?: LifecycleRecord["kind"],
+): Promise<LifecycleRecord[]> {
+  const read = (name: string) =>
+    context.store.listLifecycle({
+      tenant: target.tenant,
+      scope: target.scope,
+      target: name,
+      ...(kind !== undefined ? { kind } : {}),
+    });
+  const digest = target.target.startsWith("purged:")
+    ? []
+    : await read(purgedTargetName(target.tenant, target.scope, target.target));
+  return [...(await read(target.target)), ...digest].sort((a, b) => a.changeId - b.changeId);
+}
+
 /** Applied (and not reverted) deletions of the target, oldest first. */
 export async function appliedDeletions(
   context: ChangeContext,
   target: TargetName,
 ): Promise<AppliedDeletion[]> {
-  const records = await context.store.listLifecycle({
-    tenant: target.tenant,
-    scope: target.scope,
-    target: target.target,
-  });
+  const records = await lifecycleRecordsOf(context, target);
   const purged = new Map<number, number>();
   for (const record of records) {
     if (record.kind !== "purge") continue;
@@ -244,12 +264,7 @@ export async function checkRestoreStillPossible(
 ): Promise<void> {
   const ids = (record.details as { deletions?: number[] }).deletions ?? [];
   const target = { scope: record.scope, tenant: record.tenant, target: record.target };
-  const records = await context.store.listLifecycle({
-    tenant: record.tenant,
-    scope: record.scope,
-    target: record.target,
-    kind: "purge",
-  });
+  const records = await lifecycleRecordsOf(context, target, "purge");
   for (const purge of records) {
     if ((await context.store.getChange(purge.changeId))?.state !== "applied") continue;
     const purged = ((purge.details as { deletions?: number[] }).deletions ?? []).filter((id) =>
@@ -269,12 +284,7 @@ export async function checkRestoreStillPossible(
  * reverted since), naming those changes so the person knows where to look.
  */
 export async function neverDeleted(context: ChangeContext, target: LifecycleTarget): Promise<string> {
-  const records = await context.store.listLifecycle({
-    tenant: target.tenant,
-    scope: target.scope,
-    target: target.target,
-    kind: "delete",
-  });
+  const records = await lifecycleRecordsOf(context, target, "delete");
   if (records.length === 0) return `${describeTarget(target)} was never deleted`;
   const states: string[] = [];
   for (const r of records)

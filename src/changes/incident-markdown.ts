@@ -1,5 +1,4 @@
-import type { AccessRow } from "../engine/access-diff.js";
-import type { IncidentReport, UsedAccess } from "./incident-report.js";
+import type { IncidentReport, RangeRow, UsedAccess } from "./incident-report.js";
 
 /** Rows shown per list in Markdown; the JSON form always has them all. */
 const SHOWN = 200;
@@ -75,14 +74,23 @@ function cell(text: string): string {
   return text.replaceAll("|", "\\|");
 }
 
-function rowList(rows: readonly AccessRow[]): string[] {
+function rowList(rows: readonly RangeRow[]): string[] {
   if (rows.length === 0) return ["None."];
   const lines = rows
     .slice(0, SHOWN)
     .map(
       (r) =>
-        `- \`${r.subject}\` ${r.permission} \`${r.resource}\`${r.except && r.except.length > 0 ? ` (except ${r.except.map((e) => `\`${e}\``).join(", ")})` : ""}`,
+        `- \`${r.subject}\` ${r.permission} \`${r.resource}\`${r.except && r.except.length > 0 ? ` (except ${r.except.map((e) => `\`${e}\``).join(", ")})` : ""}${periods(r)}`,
     );
   if (rows.length > SHOWN) lines.push(`- … and ${rows.length - SHOWN} more (see \`--json\`)`);
   return lines;
+}
+
+/** When a range's access was changed, for one that did not stay changed to the range's end. */
+function periods(r: RangeRow): string {
+  if (r.periods === undefined) return "";
+  const spans = r.periods.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`)).join(", ");
+  return r.changedBack !== undefined
+    ? ` (changed at revisions ${spans}; back as before at revision ${r.changedBack})`
+    : ` (changed at revisions ${spans})`;
 }

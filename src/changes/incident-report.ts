@@ -1,5 +1,5 @@
 import type { AccessRow } from "../engine/access-diff.js";
-import { compareText } from "../engine/access-diff.js";
+import { compareRows, compareText } from "../engine/access-diff.js";
 import { Engine, TenantIndex } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
 import { formatObject, formatRelationship, formatSubject, type Relationship } from "../model/relationship.js";
@@ -33,10 +33,26 @@ export interface UsedAccess {
   readonly last: string;
 }
 
+/**
+ * A row of a revision range's report that did not stay changed until the range's end: when it
+ * changed, and when it came back as it was at the range's start. Rows changed once and still so
+ * at the end carry neither field.
+ */
+export interface RangeRow extends AccessRow {
+  /** The revision at which the access was last back as it was at `fromRevision`. */
+  readonly changedBack?: Revision;
+  /** Each span of revisions (inclusive) during which the access was changed. */
+  readonly periods?: readonly { readonly from: Revision; readonly to: Revision }[];
+}
+
 export interface TenantIncident {
   readonly tenant: string;
-  readonly gained: readonly AccessRow[];
-  readonly lost: readonly AccessRow[];
+  /**
+   * For a change, what it gained and lost. For a revision range, every access changed at any
+   * revision inside it, also those changed back before its end (marked `changedBack`).
+   */
+  readonly gained: readonly RangeRow[];
+  readonly lost: readonly RangeRow[];
   /** Allowed checks that only the change allowed. */
   readonly used: readonly UsedAccess[];
   /** Denied checks that only the change denied: the work to redo. */
@@ -158,7 +174,10 @@ export async function incidentReport(
     windowTo = to;
   }
 
-  const tenants = await accessDifference(store, from, to, options.maxDepth);
+  const tenants =
+    "change" in selector
+      ? await accessDifference(store, from, to, options.maxDepth)
+      : await accessChanges(store, from, to, options.maxDepth);
   const since = (await store.revisionTime(windowFrom)) ?? null;
   const until = windowTo !== null ? ((await store.revisionTime(windowTo + 1)) ?? null) : null;
 
@@ -188,6 +207,7 @@ export async function incidentReport(
       if (t === undefined) continue;
       checksRead++;
       const access = accessOf(d);
+      // In a range, a check counts only while the access it asked about was changed.
       if (d.allowed ? t.gained.matches(d, access) : t.lost.matches(d, access))
         (d.allowed ? t.used : t.denied).add(d, access);
     }
@@ -313,10 +333,163 @@ async function accessDifference(
 /** One tenant's access difference, and how a check was answered before it. */
 interface TenantDifference {
   readonly tenant: string;
-  readonly gained: AccessRow[];
-  readonly lost: AccessRow[];
-  /** The answer to a decision's question at the revision before the difference. */
-  readonly before: (d: DecisionRecord) => boolean;
+  readonly gained: RangeRow[];
+  readonly lost: RangeRow[];
+  /**
+   * The answer to a decision's question at the revision before the difference; absent for a
+   * range walked revision by revision, where no single "before" engine is kept.
+   */
+  readonly before?: ((d: DecisionRecord) => boolean) | undefined;
+}
+
+/** One revision's step of a tenant: its own relationship writes, and a schema written at it. */
+interface Step {
+  readonly revision: Revision;
+  readonly created: Relationship[];
+  readonly deleted: Relationship[];
+  schema: boolean;
+}
+
+/**
+ * Every access that changed at any revision from `from + 1` to `to`, per tenant, with the spans
+ * during which it was changed: a tenant is loaded at `from` into a private engine and walked
+ * revision by revision, each step planned exactly as a change doing the same would be. An
+ * access lost at A+1 and restored at A+3 is in the lost list with `changedBack: A+3` and the
+ * period A+1..A+2, although the two ends of the range do not differ in it.
+ */
+async function accessChanges(
+  store: Store,
+  from: Revision,
+  to: Revision,
+  maxDepth: number | undefined,
+): Promise<TenantDifference[]> {
+  const steps = new Map<string, Step[]>();
+  const schemaRevisions: Revision[] = [];
+  const stepOf = (tenant: string, revision: Revision): Step => {
+    const list = steps.get(tenant) ?? [];
+    steps.set(tenant, list);
+    let step = list.at(-1);
+    if (step?.revision !== revision) {
+      step = { revision, created: [], deleted: [], schema: false };
+      list.push(step);
+    }
+    return step;
+  };
+  for (let after = from; after < to; ) {
+    const events = await store.revisionsSince(after, 10_000);
+    if (events.length === 0) break;
+    for (const event of events) {
+      if (event.revision > to) break;
+      after = event.revision;
+      if (event.schemaVersion !== null) schemaRevisions.push(event.revision);
+      if (event.tenant === STORE_WIDE_TENANT) continue;
+      const step = stepOf(event.tenant, event.revision);
+      step.created.push(...event.created);
+      step.deleted.push(...event.deleted);
+    }
+    if (events.at(-1)!.revision >= to) break;
+  }
+
+  const schemaOf = async (revision: Revision): Promise<CompiledSchema | undefined> => {
+    const version = await store.readSchema(revision);
+    return version ? parseSchema(version.text).compiled : undefined;
+  };
+  const schemas = new Map<Revision, CompiledSchema | undefined>();
+  for (const revision of schemaRevisions) schemas.set(revision, await schemaOf(revision));
+  const initial = (await schemaOf(from)) ?? [...schemas.values()].find((v) => v !== undefined);
+  if (!initial) return [];
+
+  const tenants = new Set(steps.keys());
+  if (schemaRevisions.length > 0) for (const tenant of await store.tenants()) tenants.add(tenant);
+  const result: TenantDifference[] = [];
+  for (const tenant of [...tenants].sort()) {
+    // The tenant's steps and the schema's, in revision order.
+    const own = steps.get(tenant) ?? [];
+    const merged = new Map<Revision, Step>(own.map((step) => [step.revision, step]));
+    for (const revision of schemaRevisions) {
+      const step = merged.get(revision) ?? { revision, created: [], deleted: [], schema: false };
+      step.schema = true;
+      merged.set(revision, step);
+    }
+    const engine = new Engine(initial, maxDepth !== undefined ? { maxDepth } : {});
+    const index = new TenantIndex(tenant);
+    for await (const batch of store.scanTenant(tenant, from)) index.apply(batch, []);
+    engine.registerTenant(index);
+    const changes = new Changed();
+    let schema = initial;
+    for (const step of [...merged.values()].sort((a, b) => a.revision - b.revision)) {
+      const next = step.schema ? (schemas.get(step.revision) ?? schema) : schema;
+      // The event lists what became and stopped being live at this revision, so the writes are
+      // not live before it and the deletes are: what `computePlan` expects.
+      const plan = computePlan({
+        changeId: 0,
+        tenant,
+        intent: "migration",
+        baseRevision: step.revision - 1,
+        engine,
+        schemaBefore: schema,
+        schemaAfter: next,
+        writes: step.created,
+        deletes: step.deleted,
+        schemaTenants: next !== schema ? [tenant] : [],
+        guards: [],
+        now: new Date(0),
+      });
+      for (const row of plan.gained) changes.note(row, "gained", step.revision);
+      for (const row of plan.lost) changes.note(row, "lost", step.revision);
+      index.apply(step.created, step.deleted);
+      if (next !== schema) {
+        engine.setSchema(next);
+        schema = next;
+      }
+    }
+    const { gained, lost } = changes.rows(to);
+    if (gained.length + lost.length > 0) result.push({ tenant, gained, lost });
+  }
+  return result;
+}
+
+/**
+ * The accesses a walk over revisions saw change, relative to where it started: an access first
+ * gained (it was not there at the start) is a gained row whose periods end where it was lost
+ * again, and the other way round for a lost one.
+ */
+class Changed {
+  readonly #byKey = new Map<
+    string,
+    { row: AccessRow; kind: "gained" | "lost"; periods: { from: Revision; to: Revision | null }[] }
+  >();
+
+  note(row: AccessRow, direction: "gained" | "lost", revision: Revision): void {
+    const key = `${row.resource}\n${row.permission}\n${row.subject}`;
+    const seen = this.#byKey.get(key);
+    if (seen === undefined) {
+      this.#byKey.set(key, { row, kind: direction, periods: [{ from: revision, to: null }] });
+      return;
+    }
+    const open = seen.periods.at(-1)!;
+    if (direction !== seen.kind && open.to === null) open.to = revision - 1;
+    else if (direction === seen.kind && open.to !== null) seen.periods.push({ from: revision, to: null });
+  }
+
+  rows(end: Revision): { gained: RangeRow[]; lost: RangeRow[] } {
+    const gained: RangeRow[] = [];
+    const lost: RangeRow[] = [];
+    for (const { row, kind, periods } of this.#byKey.values()) {
+      const last = periods.at(-1)!;
+      // Changed once and still so at the end: a row as a change's report has it.
+      const out: RangeRow =
+        periods.length === 1 && last.to === null
+          ? row
+          : {
+              ...row,
+              ...(last.to !== null ? { changedBack: last.to + 1 } : {}),
+              periods: periods.map((p) => ({ from: p.from, to: p.to ?? end })),
+            };
+      (kind === "gained" ? gained : lost).push(out);
+    }
+    return { gained: gained.sort(compareRows), lost: lost.sort(compareRows) };
+  }
 }
 
 /** A decision's resource and subject as text, and the key of its access, built once per decision. */
@@ -334,34 +507,43 @@ function accessOf(d: DecisionRecord): Access {
 
 /**
  * Whether a check asked about an access of a plan's rows: same resource, permission and
- * subject, or a wildcard row (`user:*`) of the subject's type that does not except it.
+ * subject, or a wildcard row (`user:*`) of the subject's type that does not except it; and,
+ * for a row of a range that was changed back, whether the check was answered while it was
+ * changed.
  *
  * A wildcard grants userset subjects of its type too (`doc:1#viewer@group:*` lets
  * `group:eng#member` view, as SpiceDB answers), but a plan's wildcard row and its exceptions are
  * about plain subjects: a userset keeps its own answer when other relationships name it. So a
  * check by a userset under a wildcard row counts when the answer before the difference was the
- * other one, asked of the engine as it was then.
+ * other one, asked of the engine as it was then (a change's report; a range walked revision by
+ * revision keeps no such engine and leaves them out).
  */
 class RowMatcher {
-  readonly #exact = new Set<string>();
-  readonly #wildcards = new Map<string, Set<string>>();
-  readonly #before: (d: DecisionRecord) => boolean;
+  readonly #exact = new Map<string, RangeRow>();
+  readonly #wildcards = new Map<string, { except: Set<string>; row: RangeRow }>();
+  readonly #before: ((d: DecisionRecord) => boolean) | undefined;
 
-  constructor(rows: readonly AccessRow[], before: (d: DecisionRecord) => boolean) {
+  constructor(rows: readonly RangeRow[], before: ((d: DecisionRecord) => boolean) | undefined) {
     this.#before = before;
     for (const row of rows) {
       if (row.subject.endsWith(":*")) {
         const type = row.subject.slice(0, -2);
-        this.#wildcards.set(`${row.resource}\n${row.permission}\n${type}`, new Set(row.except ?? []));
-      } else this.#exact.add(`${row.resource}\n${row.permission}\n${row.subject}`);
+        this.#wildcards.set(`${row.resource}\n${row.permission}\n${type}`, {
+          except: new Set(row.except ?? []),
+          row,
+        });
+      } else this.#exact.set(`${row.resource}\n${row.permission}\n${row.subject}`, row);
     }
   }
 
   matches(d: DecisionRecord, access: Access): boolean {
-    if (this.#exact.has(access.key)) return true;
-    const except = this.#wildcards.get(`${access.resource}\n${d.permission}\n${d.subject.type}`);
-    if (except === undefined || except.has(access.subject)) return false;
+    const exact = this.#exact.get(access.key);
+    if (exact !== undefined) return during(exact, d.revision);
+    const wildcard = this.#wildcards.get(`${access.resource}\n${d.permission}\n${d.subject.type}`);
+    if (wildcard === undefined || wildcard.except.has(access.subject) || !during(wildcard.row, d.revision))
+      return false;
     if (d.subject.relation === undefined) return true;
+    if (this.#before === undefined) return false;
     try {
       return this.#before(d) !== d.allowed;
     } catch (error) {
@@ -370,6 +552,10 @@ class RowMatcher {
       throw error;
     }
   }
+}
+
+function during(row: RangeRow, revision: Revision): boolean {
+  return row.periods === undefined || row.periods.some((p) => p.from <= revision && revision <= p.to);
 }
 
 class Folded {

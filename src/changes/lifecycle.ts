@@ -9,7 +9,7 @@ import {
 import type { CompiledSchema } from "../schema/compiled.js";
 import { compileSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
-import type { ApplyResult, ChangeRecord, ChangeSpec, Intent } from "../store/change-records.js";
+import type { ApplyResult, ChangeRecord, ChangeSpec, ChangeState, Intent } from "../store/change-records.js";
 import type { RelationshipFilter, Revision, Store } from "../store/store.js";
 import type { Actor, ChangeContext } from "./change-context.js";
 import type { ChangeFile } from "./change-file.js";
@@ -19,6 +19,7 @@ import { DEFAULT_GUARDS, type Guard, parseGuards } from "./guards.js";
 import { mergeExempt, mergeFacts } from "./merge.js";
 import { orphanedShapes } from "./orphans.js";
 import { computePlan, type Plan } from "./plan.js";
+import { newPlanId } from "./plan-id.js";
 import { applyPurge, purgeFacts } from "./purge.js";
 import { addLiveRelationships } from "./subject-target.js";
 
@@ -128,10 +129,10 @@ export class Changes {
 
   async plan(id: number, options: Actor): Promise<{ change: ChangeRecord; plan: Plan }> {
     const change = await this.get(id);
-    if (change.state === "applied" || change.state === "reverted" || change.state === "rejected") {
+    if (ENDED_STATES.includes(change.state)) {
       throw new GatehouseError(
         "conflict",
-        `change ${id} is ${change.state}; only a change not yet applied can be planned`,
+        `change ${id} is ${change.state}; only a change not yet applied, withdrawn or rejected can be planned`,
       );
     }
     const guards = await this.guards();
@@ -200,7 +201,9 @@ export class Changes {
     } else if (lifecycle?.kind === "purge") {
       facts = { ...computed, purge: purgeFacts(lifecycle) };
     }
-    const plan = withApprovals(facts, change, []);
+    // A new plan has a new id, and approvals name the plan they approve: none given so far
+    // counts for this one (see `withApprovals`).
+    const plan = withApprovals({ ...facts, planId: newPlanId() }, change, []);
     const updated = await this.store.updateChange(
       id,
       { state: "planned", plan, baseRevision },
@@ -212,6 +215,7 @@ export class Changes {
         reason: null,
         revision: baseRevision,
         details: {
+          plan: plan.planId,
           gained: plan.gained.length,
           lost: plan.lost.length,
           blocked: plan.blocked,
@@ -261,10 +265,16 @@ export class Changes {
 
   // ---- approve and apply -------------------------------------------------------------------
 
+  /**
+   * Approves the plan `options.plan` names, which must be the change's newest: an approval
+   * approves what its reviewer saw, and a reviewer who saw an older plan has not seen the
+   * newest (a `conflict`, nothing recorded). Without `options.plan` (the CLI's bare `change
+   * approve ID`) the newest plan is approved and returned, for the caller to say what it was.
+   */
   async approve(
     id: number,
-    options: Actor & { comment?: string },
-  ): Promise<{ change: ChangeRecord; plan: Plan }> {
+    options: Actor & { comment?: string; plan?: string },
+  ): Promise<{ change: ChangeRecord; plan: Plan; approved: string }> {
     const change = await this.get(id);
     const plan = change.plan as Plan | null;
     if (!plan || (change.state !== "planned" && change.state !== "approved")) {
@@ -279,16 +289,38 @@ export class Changes {
         `\`${options.actor}\` proposed change ${id} and cannot approve it: an approval must come from someone else`,
       );
     }
-    const updated = await this.store.addApproval(id, options.actor, options.comment ?? null, {
-      actor: options.actor,
-      action: "change.approve",
-      tenant: change.tenant,
-      target: `change:${id}`,
-      reason: options.comment ?? null,
-      details: { baseRevision: plan.baseRevision },
-    });
-    const current = withApprovals(plan, updated, updated.approvals);
-    const state = current.blocked ? "planned" : "approved";
+    const newest = plan.planId;
+    if (newest === undefined) {
+      throw new GatehouseError(
+        "conflict",
+        `change ${id} was planned before plans had ids, so an approval cannot name what it approves; plan it again (\`gatehouse change plan ${id}\`) and approve that plan`,
+      );
+    }
+    if (options.plan !== undefined && options.plan !== newest) {
+      throw new GatehouseError(
+        "conflict",
+        `plan \`${options.plan}\` is not the newest plan of change ${id}, and nothing was approved: the newest is \`${newest}\` (planned at revision ${plan.baseRevision}: ${plan.gained.length} gained, ${plan.lost.length} lost); review it (\`gatehouse change show ${id}\`) and approve it with \`--plan ${newest}\``,
+        { field: "plan" },
+      );
+    }
+    const updated = await this.store.addApproval(
+      id,
+      options.actor,
+      options.comment ?? null,
+      {
+        actor: options.actor,
+        action: "change.approve",
+        tenant: change.tenant,
+        target: `change:${id}`,
+        reason: options.comment ?? null,
+        details: { plan: newest, baseRevision: plan.baseRevision },
+      },
+      newest,
+    );
+    // The plan as the approval's own transaction read it: had someone planned again in between,
+    // the approval names the older plan and does not count for the newer one.
+    const current = withApprovals(updated.plan as Plan, updated, updated.approvals);
+    const state = current.blocked || current.approvals.given === 0 ? "planned" : "approved";
     const saved = await this.store.updateChange(
       id,
       { state, plan: current },
@@ -301,7 +333,68 @@ export class Changes {
         details: { state },
       },
     );
-    return { change: saved, plan: current };
+    return { change: saved, plan: current, approved: newest };
+  }
+
+  /**
+   * Ends a proposed or planned change by its author's own decision. Nothing is written but the
+   * state and its audit record; the change cannot be planned, approved or applied afterwards.
+   */
+  async withdraw(id: number, options: Actor & { reason?: string }): Promise<ChangeRecord> {
+    const change = await this.get(id);
+    if (options.actor !== change.author) {
+      throw new GatehouseError(
+        "refused",
+        `only the author \`${change.author}\` can withdraw change ${id}; anyone who may approve can reject it (\`gatehouse change reject ${id} --reason TEXT\`)`,
+      );
+    }
+    return this.end(change, "withdrawn", "change.withdraw", options.actor, options.reason ?? null);
+  }
+
+  /**
+   * Ends a proposed or planned change by a reviewer's decision, with the reason the author will
+   * read. Anyone allowed to approve may reject (the surfaces check the role).
+   */
+  async reject(id: number, options: Actor & { reason: string }): Promise<ChangeRecord> {
+    const reason = options.reason.trim();
+    if (reason === "") {
+      throw new GatehouseError(
+        "usage",
+        `a rejection needs a reason: \`gatehouse change reject ${id} --reason TEXT\``,
+        {
+          field: "reason",
+        },
+      );
+    }
+    const change = await this.get(id);
+    return this.end(change, "rejected", "change.reject", options.actor, reason);
+  }
+
+  private async end(
+    change: ChangeRecord,
+    state: "withdrawn" | "rejected",
+    action: string,
+    actor: string,
+    reason: string | null,
+  ): Promise<ChangeRecord> {
+    if (!OPEN_STATES.includes(change.state)) {
+      throw new GatehouseError(
+        "conflict",
+        `change ${change.id} is ${change.state}; only a proposed, planned or approved change that was not applied can be ${state}`,
+      );
+    }
+    return this.store.updateChange(
+      change.id,
+      { state },
+      {
+        actor,
+        action,
+        tenant: change.tenant,
+        target: `change:${change.id}`,
+        reason,
+        details: { state, from: change.state },
+      },
+    );
   }
 
   async apply(id: number, options: Actor): Promise<{ change: ChangeRecord; plan: Plan; revision: Revision }> {
@@ -402,7 +495,7 @@ export class Changes {
   async revert(
     id: number,
     options: Actor & { reason?: string },
-  ): Promise<{ revert: ChangeRecord; plan: Plan; applied: boolean }> {
+  ): Promise<{ revert: ChangeRecord; plan: Plan; applied: boolean; existing: boolean }> {
     const original = await this.get(id);
     if (original.intent === "purge") {
       throw new GatehouseError(
@@ -415,6 +508,34 @@ export class Changes {
         "conflict",
         `change ${id} is ${original.state}; only an applied change can be reverted`,
       );
+    }
+    const { created, deleted, schemaVersion } = original.applied;
+    if (created.length === 0 && deleted.length === 0 && schemaVersion === null) {
+      // A deletion whose relationships were purged since: the purge removed them from its record.
+      throw new GatehouseError(
+        "conflict",
+        `change ${id} has nothing left to revert: what it did is gone for good (a purge removed it; see \`gatehouse change list --state applied\`)`,
+      );
+    }
+    // One revert at a time: while one is pending, asking again returns it rather than proposing
+    // a second inverse that a reviewer would have to tell apart from the first. A proposed or
+    // stale one is planned (and applied when nothing blocks it) as a new one would be; a planned
+    // or approved one is someone's review in progress and is returned as it stands.
+    const pending = await this.pendingRevert(original);
+    if (pending) {
+      const stored = pending.plan as Plan | null;
+      if (stored && (pending.state === "planned" || pending.state === "approved")) {
+        return {
+          revert: pending,
+          plan: withApprovals(stored, pending, pending.approvals),
+          applied: false,
+          existing: true,
+        };
+      }
+      const { plan } = await this.plan(pending.id, options);
+      if (plan.blocked) return { revert: await this.get(pending.id), plan, applied: false, existing: true };
+      await this.apply(pending.id, options);
+      return { revert: await this.get(pending.id), plan, applied: true, existing: true };
     }
     let schema: string | null = null;
     if (original.applied.schemaVersion !== null) {
@@ -445,9 +566,19 @@ export class Changes {
       },
     );
     const { plan } = await this.plan(revert.id, options);
-    if (plan.blocked) return { revert: await this.get(revert.id), plan, applied: false };
+    if (plan.blocked) return { revert: await this.get(revert.id), plan, applied: false, existing: false };
     await this.apply(revert.id, options);
-    return { revert: await this.get(revert.id), plan, applied: true };
+    return { revert: await this.get(revert.id), plan, applied: true, existing: false };
+  }
+
+  /** The oldest revert of `original` not yet applied, withdrawn or rejected, if any. */
+  private async pendingRevert(original: ChangeRecord): Promise<ChangeRecord | undefined> {
+    const found: ChangeRecord[] = [];
+    for (const state of OPEN_STATES) {
+      for (const c of await this.store.listChanges({ tenant: original.tenant, state }))
+        if (c.intent === "revert" && c.revertOf === original.id) found.push(c);
+    }
+    return found.sort((a, b) => a.id - b.id)[0];
   }
 
   /** Proposes the change that brings live relationships (matching a filter) back to revision R. */
@@ -513,13 +644,19 @@ export class Changes {
   }
 }
 
+/** States after which a change can no longer be planned, approved or applied. */
+const ENDED_STATES: readonly ChangeState[] = ["applied", "reverted", "rejected", "withdrawn"];
+
+/** States of a change that may still be applied: withdraw and reject end these. */
+const OPEN_STATES: readonly ChangeState[] = ["proposed", "planned", "approved", "stale"];
+
 /** Intents whose changes the lifecycle commands propose, each with a lifecycle record. */
 const LIFECYCLE_INTENTS: readonly Intent[] = ["delete", "restore", "merge", "purge"];
 
 /**
  * Works out who must approve. A change that takes access away, or whose guards fail, needs an
- * approval from someone other than its author. An approval approves the plan it saw: one given
- * before the latest plan was computed does not count.
+ * approval from someone other than its author. An approval approves the plan it names: one of
+ * any other plan (an earlier one, before a write widened the loss) does not count.
  */
 export function withApprovals(
   plan: Omit<Plan, "approvals" | "blocked" | "blockedBecause">,
@@ -533,9 +670,21 @@ export function withApprovals(
   // A purge changes no live access but ends every chance of a restore: always two people.
   const purge = plan.purge !== undefined;
   const needed = purge || lost.length > 0 || failed.length > 0 ? 1 : 0;
-  const given = approvals
-    .filter((a) => a.principal !== change.author && a.at >= plan.computedAt)
-    .map((a) => a.principal);
+  const given = [
+    ...new Set(
+      approvals
+        .filter(
+          (a) =>
+            a.principal !== change.author &&
+            // An approval counts for the plan it names. Plans and approvals stored before plans
+            // had ids keep the old rule: given after the plan was computed.
+            (plan.planId !== undefined
+              ? a.plan === plan.planId
+              : a.plan === undefined && a.at >= plan.computedAt),
+        )
+        .map((a) => a.principal),
+    ),
+  ];
   const blockedBecause: string[] = [];
   if (given.length < needed) {
     const why = [

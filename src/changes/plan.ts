@@ -43,6 +43,11 @@ export interface Plan {
   readonly intent: Intent;
   readonly baseRevision: Revision;
   readonly computedAt: string;
+  /**
+   * The plan's identity (`newPlanId`), set when a change is planned; an approval names it. Absent
+   * on plans stored before plans had ids, and on plans no change stores (incident reports).
+   */
+  readonly planId?: string;
   /** The relationship writes and deletes themselves (deletes include those `delete_where` found). */
   readonly data: { readonly writes: readonly string[]; readonly deletes: readonly string[] };
   /** For a model change: the `type#permission`s whose meaning changes (in every tenant). */

@@ -17,6 +17,7 @@ import {
 import { buildBundle, bundleChecksum, writeBundle } from "./export-bundle.js";
 import type { Plan } from "./plan.js";
 import type { PurgeFacts } from "./purge-facts.js";
+import { purgeScrub } from "./purge-scrub.js";
 
 /**
  * Purge: the hard deletion of what applied deletions removed, physically removing the rows (every
@@ -196,6 +197,14 @@ export async function applyPurge(
     );
   }
   const purgedAt = context.now().toISOString();
+  // Everything else that names what goes is rewritten in the same transaction (see
+  // purge-scrub.ts for what stays and why).
+  const { scrub, names, targetName } = await purgeScrub(
+    context,
+    { tenant: record.tenant, scope: record.scope, target: record.target, relationships: facts.relationships },
+    { id: change.id, plan },
+  );
+  const stored = scrub.changes.find((c) => c.id === change.id)?.plan ?? plan;
   const {
     removed,
     revision,
@@ -205,20 +214,24 @@ export async function applyPurge(
       changeId: change.id,
       tenant: change.tenant,
       relationships: facts.relationships.map((t) => parseRelationship(t)),
-      plan,
+      plan: stored,
+      scrub,
     },
     {
       actor: options.actor,
       action: "change.apply",
       tenant: change.tenant,
       target: `change:${change.id}`,
-      reason: change.reason,
+      // The purge's own record names the target by its digest: the proposal's record (which
+      // the chain keeps as it is) says which target that is.
+      reason: names.scrub(change.reason),
       details: {
         intent: "purge",
         approvals: plan.approvals.by,
-        purged: facts.target,
+        purged: targetName,
+        relationships: facts.relationships.length,
         rows: facts.rows,
-        export: facts.export.path,
+        // The bundle's path (its file name holds the target) is in the proposal's record.
         sha256: facts.export.sha256,
         at: purgedAt,
       },

@@ -92,6 +92,8 @@ export interface PlanView {
   readonly id: number;
   readonly tenant: string;
   readonly state: string;
+  /** The plan's identity; an approval names it (`approveChange`). Null on plans stored before ids. */
+  readonly planId: string | null;
   readonly baseRevision: number;
   readonly gained: readonly AccessRow[];
   readonly lost: readonly AccessRow[];
@@ -105,6 +107,21 @@ export interface PlanView {
   readonly merge?: Record<string, unknown>;
   /** For a purge: the export bundle (path, SHA-256) and what goes for good. */
   readonly purge?: Record<string, unknown>;
+}
+
+/** A change as lists, withdraw and reject answer it. */
+export interface ChangeSummaryView {
+  readonly id: number;
+  readonly tenant: string;
+  readonly intent: string;
+  readonly state: string;
+  readonly reason: string;
+  readonly author: string;
+  readonly createdAt: string;
+  readonly baseRevision: number | null;
+  readonly appliedRevision: number | null;
+  readonly revertOf: number | null;
+  readonly revertedBy: number | null;
 }
 
 /** A change a lifecycle route proposed; plan, approve and apply it with the change methods. */
@@ -331,15 +348,33 @@ export class GatehouseClient {
     return this.request("POST", `/v1/changes/${id}/plan`);
   }
 
-  async approveChange(id: number, comment?: string): Promise<PlanView> {
-    return this.request("POST", `/v1/changes/${id}/approve`, comment ? { comment } : {});
+  /**
+   * Approves the plan `plan` names (the `planId` of the plan the reviewer read); the server
+   * refuses it with a 409 when the change has been planned again since.
+   */
+  async approveChange(id: number, plan: string, comment?: string): Promise<PlanView & { approved: string }> {
+    return this.request("POST", `/v1/changes/${id}/approve`, comment ? { plan, comment } : { plan });
+  }
+
+  /** Withdraws a proposed or planned change (its author only). */
+  async withdrawChange(id: number, reason?: string): Promise<ChangeSummaryView> {
+    return this.request("POST", `/v1/changes/${id}/withdraw`, reason ? { reason } : {});
+  }
+
+  /** Rejects a proposed or planned change (role approve), with the reason its author will read. */
+  async rejectChange(id: number, reason: string): Promise<ChangeSummaryView> {
+    return this.request("POST", `/v1/changes/${id}/reject`, { reason });
   }
 
   async applyChange(id: number): Promise<{ id: number; state: string; revision: number }> {
     return this.seen(await this.request("POST", `/v1/changes/${id}/apply`));
   }
 
-  async revertChange(id: number, reason?: string): Promise<PlanView & { applied: boolean }> {
+  /** Reverts an applied change; a revert still pending is returned (`existing: true`) instead of a second. */
+  async revertChange(
+    id: number,
+    reason?: string,
+  ): Promise<PlanView & { applied: boolean; existing: boolean }> {
     return this.request("POST", `/v1/changes/${id}/revert`, reason ? { reason } : {});
   }
 

@@ -199,11 +199,15 @@ async function showPlan(id, replan) {
     : el("div", { class: "ready" }, "Ready to apply (" + plan.approvals.given + " of " + plan.approvals.needed + " approvals)");
   const actions = el("p", {},
     el("button", { onclick: () => showPlan(id, true).catch(() => {}) }, "Plan again"), " ",
-    el("button", { class: "primary", onclick: () => api("POST", "/v1/changes/" + id + "/approve", {}).then(() => showPlan(id, false)).catch(() => {}) }, "Approve"), " ",
+    // The approval names the plan shown here; a newer plan (someone planned again) is refused
+    // with a 409, and the reviewer reads the newer one before approving it.
+    el("button", { class: "primary", onclick: () => api("POST", "/v1/changes/" + id + "/approve", { plan: plan.planId }).then(() => showPlan(id, false)).catch(() => {}) }, "Approve"), " ",
     el("button", { class: "primary", onclick: () => api("POST", "/v1/changes/" + id + "/apply").then(() => { loadChanges(); showPlan(id, false); }).catch(() => {}) }, "Apply"), " ",
-    el("button", { class: "danger", onclick: () => api("POST", "/v1/changes/" + id + "/revert", {}).then(() => { loadChanges(); showPlan(id, false); }).catch(() => {}) }, "Revert"));
+    el("button", { class: "danger", onclick: () => api("POST", "/v1/changes/" + id + "/revert", {}).then(() => { loadChanges(); showPlan(id, false); }).catch(() => {}) }, "Revert"), " ",
+    el("button", { onclick: () => api("POST", "/v1/changes/" + id + "/withdraw", {}).then(() => { loadChanges(); showPlan(id, false); }).catch(() => {}) }, "Withdraw"), " ",
+    el("button", { class: "danger", onclick: () => { const reason = prompt("Why reject change " + id + "?"); if (reason) api("POST", "/v1/changes/" + id + "/reject", { reason }).then(() => { loadChanges(); showPlan(id, false); }).catch(() => {}); } }, "Reject"));
   $("plan").replaceChildren(
-    el("h3", {}, "Change " + id + " (" + (plan.intent || "") + ") \\u2014 planned at revision " + plan.baseRevision),
+    el("h3", {}, "Change " + id + " (" + (plan.intent || "") + ") \\u2014 planned at revision " + plan.baseRevision + (plan.planId ? " as plan " + plan.planId : "")),
     el("p", {}, (plan.gained || []).length + " gained, " + (plan.lost || []).length + " lost; data: " + plan.data.writes.length + " writes, " + plan.data.deletes.length + " deletes"),
     status,
     ...lifecycleFacts(plan),

@@ -37,6 +37,7 @@ export function planJson(c: ChangeRecord, plan: Plan) {
     tenant: c.tenant,
     intent: c.intent,
     state: c.state,
+    planId: plan.planId ?? null,
     baseRevision: plan.baseRevision,
     data: plan.data,
     changedPermissions: plan.changedPermissions,

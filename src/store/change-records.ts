@@ -26,7 +26,15 @@ export type Intent =
   | "merge"
   | "revert";
 
-export type ChangeState = "proposed" | "planned" | "approved" | "applied" | "reverted" | "rejected" | "stale";
+export type ChangeState =
+  | "proposed"
+  | "planned"
+  | "approved"
+  | "applied"
+  | "reverted"
+  | "rejected"
+  | "withdrawn"
+  | "stale";
 
 /** What a change asks for, as proposed. */
 export interface ChangeSpec {
@@ -69,6 +77,11 @@ export interface Approval {
   readonly principal: string;
   readonly at: string;
   readonly comment: string | null;
+  /**
+   * The id of the plan the principal approved (`Plan.planId`). Absent on approvals recorded
+   * before plans had ids; those count only under the old rule (given after the plan was made).
+   */
+  readonly plan?: string;
 }
 
 export interface NewChange {
@@ -187,12 +200,17 @@ export interface ChangeStore {
   listChanges(filter?: { tenant?: string; state?: ChangeState; limit?: number }): Promise<ChangeRecord[]>;
   /** Updates a change and appends an audit record in one transaction. */
   updateChange(id: number, update: ChangeUpdate, audit: NewAuditRecord): Promise<ChangeRecord>;
-  /** Records an approval (one per principal; a second by the same principal is a `conflict`). */
+  /**
+   * Records an approval of the plan `plan` names (one per principal and plan; a second by the
+   * same principal of the same plan is a `conflict`). A principal may approve each new plan of
+   * a change again: an approval counts only for the plan it names.
+   */
   addApproval(
     id: number,
     principal: string,
     comment: string | null,
     audit: NewAuditRecord,
+    plan?: string | null,
   ): Promise<ChangeRecord>;
   /**
    * Applies a change: checks the region for staleness, writes the relationship updates (and the

@@ -1,5 +1,5 @@
 import type { Relationship } from "../model/relationship.js";
-import type { ChangeRecord, NewAuditRecord, NewChange } from "./change-records.js";
+import type { ChangeRecord, ChangeSpec, NewAuditRecord, NewChange } from "./change-records.js";
 import type { Revision, StoredRelationship } from "./store.js";
 
 /**
@@ -42,6 +42,36 @@ export interface PurgeInput {
   readonly relationships: readonly Relationship[];
   /** The plan to store with the change as it becomes `applied`. */
   readonly plan: unknown;
+  /** Records rewritten in the same transaction so that none names what is purged any longer. */
+  readonly scrub?: PurgeScrub;
+}
+
+/**
+ * What a purge rewrites besides removing rows (the changes layer decides the new contents, see
+ * `src/changes/purge-scrub.ts`): changes that named the purged relationships or subject, their
+ * approvals' comments, their lifecycle records and the reasons recorded with revisions. The
+ * audit log is never rewritten: its records are hash-chained.
+ */
+export interface PurgeScrub {
+  readonly changes: readonly {
+    readonly id: number;
+    readonly reason: string;
+    readonly spec: ChangeSpec;
+    readonly plan: unknown | null;
+    readonly applied: ChangeRecord["applied"];
+    /** Approvals' comments rewritten, by principal and the plan they name ('' for none). */
+    readonly comments: readonly {
+      readonly principal: string;
+      readonly plan: string;
+      readonly comment: string;
+    }[];
+  }[];
+  readonly lifecycle: readonly {
+    readonly changeId: number;
+    readonly target: string;
+    readonly details: unknown;
+  }[];
+  readonly revisions: readonly { readonly revision: Revision; readonly reason: string }[];
 }
 
 export interface LifecycleStore {

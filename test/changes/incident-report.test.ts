@@ -138,6 +138,80 @@ describe("incident report", () => {
     expect(after).toBe(to);
   });
 
+  it("a revision range reports harm undone inside it, with the checks answered while it lasted (issue 13.6)", async () => {
+    const rel = (text: string) => {
+      const [resource, rest] = text.split("#") as [string, string];
+      const [relation, subject] = rest.split("@") as [string, string];
+      return { resource: parseObject(resource), relation, subject: parseSubject(subject) };
+    };
+    const a = g.revision;
+    // A+1: ann loses the spec (the harm), and everyone gains the memo through a wildcard.
+    await g.writeRelationships("acme", [
+      { operation: "delete", relationship: rel("document:spec#viewer@user:ann") },
+      { operation: "touch", relationship: rel("document:memo#viewer@user:*") },
+    ]);
+    expect((await g.check("acme", check("document:spec", "user:ann"))).allowed).toBe(false);
+    expect((await g.check("acme", check("document:memo", "user:dan"))).allowed).toBe(true);
+    // A+2: the wildcard goes again; ann is still denied.
+    await g.writeRelationships("acme", [
+      { operation: "delete", relationship: rel("document:memo#viewer@user:*") },
+    ]);
+    expect((await g.check("acme", check("document:spec", "user:ann"))).allowed).toBe(false);
+    expect((await g.check("acme", check("document:memo", "user:dan"))).allowed).toBe(false);
+    // A+3: ann's grant is restored; her checks are allowed again and are no harm.
+    await g.writeRelationships("acme", [
+      { operation: "touch", relationship: rel("document:spec#viewer@user:ann") },
+    ]);
+    expect((await g.check("acme", check("document:spec", "user:ann"))).allowed).toBe(true);
+    // A+4: cat joins eng (the memo); A+5 is another tenant's write.
+    await g.writeRelationships("acme", [
+      { operation: "touch", relationship: rel("group:eng#member@user:cat") },
+    ]);
+    await g.writeRelationships("globex", [
+      { operation: "touch", relationship: rel("document:x#viewer@user:ann") },
+    ]);
+    expect((await g.check("acme", check("document:spec", "user:bob"))).allowed).toBe(false);
+    const b = g.revision;
+    expect(b).toBe(a + 5);
+
+    const report = await g.incidentReport({ fromRevision: a, toRevision: b });
+    const acme = report.tenants.find((t) => t.tenant === "acme")!;
+    // ann's loss was undone at A+3, inside the range: it is reported with when it lasted.
+    expect(acme.lost).toEqual([
+      {
+        tenant: "acme",
+        resource: "document:spec",
+        permission: "view",
+        subject: "user:ann",
+        changedBack: a + 3,
+        periods: [{ from: a + 1, to: a + 2 }],
+      },
+    ]);
+    // The wildcard lived at A+1 only; cat's access to the memo is still there at B.
+    expect(acme.gained).toEqual([
+      {
+        tenant: "acme",
+        resource: "document:memo",
+        permission: "view",
+        subject: "user:*",
+        except: ["user:bob"],
+        changedBack: a + 2,
+        periods: [{ from: a + 1, to: a + 1 }],
+      },
+      { tenant: "acme", resource: "document:memo", permission: "view", subject: "user:cat" },
+    ]);
+    // Checks while each was changed, and none after: ann's allowed check at A+3 and dan's denied
+    // one at A+2 are not evidence.
+    expect(acme.denied.map(key)).toEqual(["document:spec@user:ann ×2"]);
+    expect(acme.used.map(key)).toEqual(["document:memo@user:dan ×1"]);
+    expect(incidentMarkdown(report)).toContain(
+      `\`user:ann\` view \`document:spec\` (changed at revisions ${a + 1}-${a + 2}; back as before at revision ${a + 3})`,
+    );
+    // The net difference of the two ends says nothing of ann; the walk does.
+    const after = await g.incidentReport({ fromRevision: a + 3, toRevision: b });
+    expect(after.tenants.find((t) => t.tenant === "acme")!.lost).toEqual([]);
+  });
+
   it("refuses an unknown change, a change never applied, and a bad revision range, naming the field", async () => {
     const refused = async (promise: Promise<unknown>) => {
       const error = await promise.then(

@@ -395,7 +395,8 @@ describe("rollout steps: stable percent buckets, promotion, and all only with th
     expect(status.rollout).toMatchObject({ state: "running", step: 0 });
     expect((await check("globex", "document:d1#generate_link@user:u2")).schema).toEqual({ version: 1 });
 
-    await must(s.call("POST", `/v1/changes/${id}/approve`, { token: reviewer, body: {} }));
+    const planId = (await must(s.call("GET", `/v1/changes/${id}`, { token: reviewer }))).plan.planId;
+    await must(s.call("POST", `/v1/changes/${id}/approve`, { token: reviewer, body: { plan: planId } }));
     // Promote (no step given) from a tenants-only rollout goes to all.
     const done = await must(s.call("POST", "/v1/rollout/promote", { token: ops, body: {} }));
     expect(done).toMatchObject({ state: "completed", step: 1, endedBy: "ops" });

@@ -155,12 +155,12 @@ describe.each(stores)("HTTP API on %s", (_name, store, drop) => {
     expect((await s.call("POST", `/v1/changes/${id}/apply`, { token: dev })).status).toBe(409);
     const own = await s.call("POST", `/v1/changes/${id}/approve`, {
       token: await s.token("dev2", "approve"),
-      body: {},
+      body: { plan: plan.body.planId },
     });
     expect(own.status).toBe(200);
     const approved = await s.call("POST", `/v1/changes/${id}/approve`, {
       token: lead,
-      body: { comment: "ok" },
+      body: { plan: plan.body.planId, comment: "ok" },
     });
     expect(approved.body.blocked).toBe(false);
     const applied = await s.call("POST", `/v1/changes/${id}/apply`, { token: dev });

@@ -79,7 +79,7 @@ describe("the TypeScript client", () => {
     expect(deletion).toMatchObject({ intent: "delete", state: "proposed", tenant: "globex" });
     const plan = await lead.planChange(deletion.id);
     expect(plan.deletion).toMatchObject({ target: "user:gus", relationships: 1 });
-    await other.approveChange(deletion.id);
+    await other.approveChange(deletion.id, plan.planId!);
     await lead.applyChange(deletion.id);
     const restore = await lead.restoreSubject("globex", "user:gus");
     expect(restore.intent).toBe("restore");

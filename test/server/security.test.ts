@@ -129,8 +129,11 @@ describe("HTTP security", () => {
       token: lead,
       body: { file: "intent: grant\nreason: r\nwrite:\n  - document:e#viewer@user:bob\n" },
     });
-    await s.call("POST", `/v1/changes/${proposed.body.id}/plan`, { token: lead });
-    const own = await s.call("POST", `/v1/changes/${proposed.body.id}/approve`, { token: lead, body: {} });
+    const planned = await s.call("POST", `/v1/changes/${proposed.body.id}/plan`, { token: lead });
+    const own = await s.call("POST", `/v1/changes/${proposed.body.id}/approve`, {
+      token: lead,
+      body: { plan: planned.body.planId },
+    });
     expect(own.status).toBe(409);
     expect(own.body.error.kind).toBe("refused");
     expect(own.body.error.message).toContain("cannot approve it");

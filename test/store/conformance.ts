@@ -2062,6 +2062,39 @@ export function describeStoreConformance(
         expect((await store.addApproval(2, "bob", null, audit("change.approve"))).approvals.length).toBe(1);
       });
 
+      test("approvals name the plan they approve: one per principal and plan, in order", async () => {
+        await store.createChange(proposal(), audit("change.propose"));
+        setTime("2030-01-01T00:02:00.000Z");
+        await store.addApproval(1, "bob", "first plan", audit("change.approve"), "aaaaaaaaaaaaaaaa");
+        setTime("2030-01-01T00:03:00.000Z");
+        // A new plan: the same principal approves it too.
+        const change = await store.addApproval(1, "bob", null, audit("change.approve"), "bbbbbbbbbbbbbbbb");
+        expect(change.approvals).toEqual([
+          {
+            principal: "bob",
+            at: "2030-01-01T00:02:00.000Z",
+            comment: "first plan",
+            plan: "aaaaaaaaaaaaaaaa",
+          },
+          { principal: "bob", at: "2030-01-01T00:03:00.000Z", comment: null, plan: "bbbbbbbbbbbbbbbb" },
+        ]);
+        expect((await store.getChange(1))?.approvals).toEqual(change.approvals);
+        const audited = (await store.listAudit()).length;
+        const error = await expectFailure(
+          store.addApproval(1, "bob", null, audit("change.approve"), "bbbbbbbbbbbbbbbb"),
+          "conflict",
+          "`bob` has already approved plan bbbbbbbbbbbbbbbb of change 1",
+        );
+        expect(error.place?.field).toBe("principal");
+        await expectFailure(
+          store.addApproval(1, "carol", null, audit("change.approve"), ""),
+          "input",
+          /plan/,
+        );
+        expect((await store.listAudit()).length).toBe(audited);
+        expect((await store.getChange(1))?.approvals).toEqual(change.approvals);
+      });
+
       test("guards versions are numbered and kept; readGuards returns the newest; each write is audited", async () => {
         expect(await store.readGuards()).toBeUndefined();
         const first = await store.writeGuards(

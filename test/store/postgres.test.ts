@@ -166,6 +166,41 @@ function describePostgres(): void {
       expect(error.message).toMatch(/written by a newer Gatehouse \(store schema version 999/);
     });
 
+    it("migration 12 keeps approvals given before, without a plan, and keys approvals by plan", async () => {
+      const { url, schema } = newSchema();
+      const { PostgresConnection } = await import("../../src/store/postgres/connection.js");
+      const connection = await PostgresConnection.open(parseLocation(url));
+      await applyMigrations(
+        connection,
+        MIGRATIONS.filter((m) => m.version < 12),
+      );
+      await connection.close();
+      await admin.query(
+        `INSERT INTO "${schema}".changes (id, tenant, intent, reason, author, state, spec, created_at)
+           VALUES (1, 'acme', 'grant', 'r', 'ann', 'planned', '{"writes":[],"deletes":[],"deleteWhere":[],"schema":null}', '2029-01-01T00:00:00.000Z')`,
+      );
+      await admin.query(
+        `INSERT INTO "${schema}".approvals (change_id, principal, at, comment) VALUES (1, 'bob', '2029-01-01T00:01:00.000Z', 'ok')`,
+      );
+      const store = await PostgresStore.open(url);
+      expect((await store.getChange(1))?.approvals).toEqual([
+        { principal: "bob", at: "2029-01-01T00:01:00.000Z", comment: "ok" },
+      ]);
+      const audit = {
+        actor: "bob",
+        action: "change.approve",
+        tenant: "acme",
+        target: "change:1",
+        reason: null,
+        details: null,
+      };
+      const again = await rejection(store.addApproval(1, "bob", null, audit));
+      expect(again.message).toContain("`bob` has already approved change 1");
+      const change = await store.addApproval(1, "bob", null, audit, "0123456789abcdef");
+      expect(change.approvals.map((a) => a.plan)).toEqual([undefined, "0123456789abcdef"]);
+      await store.close();
+    });
+
     it("writers on several nodes get gap-free revisions, and each commits before the next is taken", async () => {
       const first = await open();
       const second = await PostgresStore.open(urls.get(first) ?? "");

@@ -206,6 +206,47 @@ describe("sqlite change tables", () => {
   });
 });
 
+describe("sqlite migration 12: approvals name their plan", () => {
+  const audit = (action: string, target: string) => ({
+    actor: "bob",
+    action,
+    tenant: "acme",
+    target,
+    reason: null,
+    details: null,
+  });
+
+  it("keeps approvals given before, without a plan, and lets the same principal approve a named plan", async () => {
+    const path = newFile();
+    const old = new Database(path);
+    applyMigrations(
+      old,
+      MIGRATIONS.filter((m) => m.version < 12),
+    );
+    old.exec(`INSERT INTO changes (tenant, intent, reason, author, state, spec, created_at)
+                VALUES ('acme', 'grant', 'r', 'ann', 'planned', '{"writes":[],"deletes":[],"deleteWhere":[],"schema":null}', '2029-01-01T00:00:00.000Z');
+              INSERT INTO approvals (change_id, principal, at, comment) VALUES (1, 'bob', '2029-01-01T00:01:00.000Z', 'ok');`);
+    old.close();
+
+    const store = SqliteStore.open(path);
+    expect((await store.getChange(1))?.approvals).toEqual([
+      { principal: "bob", at: "2029-01-01T00:01:00.000Z", comment: "ok" },
+    ]);
+    await expect(store.addApproval(1, "bob", null, audit("change.approve", "change:1"))).rejects.toThrow(
+      /`bob` has already approved change 1/,
+    );
+    const change = await store.addApproval(
+      1,
+      "bob",
+      null,
+      audit("change.approve", "change:1"),
+      "0123456789abcdef",
+    );
+    expect(change.approvals.map((a) => a.plan)).toEqual([undefined, "0123456789abcdef"]);
+    await store.close();
+  });
+});
+
 describe("sqlite migrations", () => {
   it("numbers migrations in ascending order and records each one applied", async () => {
     // Ascending and unique; gaps are allowed (parallel work takes numbers ahead of merging).

@@ -196,8 +196,13 @@ export async function httpLifecycleDriver(
       ),
     plan: async (id, actor) =>
       outcome(await s.call("POST", `/v1/changes/${id}/plan`, { token: await tokenOf(actor) })),
-    approve: async (id, actor) =>
-      outcome(await s.call("POST", `/v1/changes/${id}/approve`, { token: await tokenOf(actor), body: {} })),
+    // As the console does: the approval names the plan the reviewer was shown.
+    approve: async (id, actor) => {
+      const token = await tokenOf(actor);
+      const shown = await s.call("GET", `/v1/changes/${id}`, { token });
+      const plan = shown.body.plan?.planId ?? "none";
+      return outcome(await s.call("POST", `/v1/changes/${id}/approve`, { token, body: { plan } }));
+    },
     apply: async (id, actor) =>
       outcome(await s.call("POST", `/v1/changes/${id}/apply`, { token: await tokenOf(actor) })),
     async checks(tenant, queries) {

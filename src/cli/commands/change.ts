@@ -63,19 +63,60 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
   change
     .command("approve")
     .argument("<id>", "change id")
+    .option("--plan <plan>", "the id of the plan you reviewed; refused when the change has a newer plan")
     .option("--comment <text>", "why you approve")
-    .description("approve a planned change (as --as; never the author)")
+    .description(
+      "approve a planned change's newest plan, or the plan --plan names (as --as; never the author)",
+    )
     .action(async (id: string, options) => {
       const context = contextOf(globals());
-      const { change: record, plan } = await withGatehouse(context, (g) =>
+      const {
+        change: record,
+        plan,
+        approved,
+      } = await withGatehouse(context, (g) =>
         g.changes.approve(changeId(id), {
           actor: context.actor,
+          ...(options.plan !== undefined ? { plan: String(options.plan) } : {}),
           ...(options.comment ? { comment: options.comment } : {}),
         }),
       );
+      // A bare approve approved whatever the newest plan was: say what that is.
       context.out.result(
-        `change ${record.id} approved by ${context.actor} (${plan.approvals.given} of ${plan.approvals.needed} needed); ${plan.blocked ? `still blocked: ${plan.blockedBecause.join("; ")}` : `ready: gatehouse change apply ${record.id}`}`,
-        planJson(record, plan),
+        `change ${record.id}: ${context.actor} approved plan ${approved} (planned at revision ${plan.baseRevision}: ${plan.gained.length} gained, ${plan.lost.length} lost${plan.changedPermissions.length ? `; schema changes ${plan.changedPermissions.join(", ")}` : ""}); approvals ${plan.approvals.given} of ${plan.approvals.needed} needed; ${plan.blocked ? `still blocked: ${plan.blockedBecause.join("; ")}` : `ready: gatehouse change apply ${record.id}`}`,
+        { ...planJson(record, plan), approved },
+      );
+    });
+
+  change
+    .command("withdraw")
+    .argument("<id>", "change id")
+    .option("--reason <text>", "why")
+    .description("end your own proposed or planned change (author only); it can no longer be applied")
+    .action(async (id: string, options) => {
+      const context = contextOf(globals());
+      const record = await withGatehouse(context, (g) =>
+        g.changes.withdraw(changeId(id), {
+          actor: context.actor,
+          ...(options.reason ? { reason: options.reason } : {}),
+        }),
+      );
+      context.out.result(`change ${record.id} withdrawn by ${context.actor}`, summaryJson(record));
+    });
+
+  change
+    .command("reject")
+    .argument("<id>", "change id")
+    .requiredOption("--reason <text>", "why, for the author")
+    .description("end someone's proposed or planned change as a reviewer; it can no longer be applied")
+    .action(async (id: string, options) => {
+      const context = contextOf(globals());
+      const record = await withGatehouse(context, (g) =>
+        g.changes.reject(changeId(id), { actor: context.actor, reason: String(options.reason) }),
+      );
+      context.out.result(
+        `change ${record.id} rejected by ${context.actor}: ${options.reason}`,
+        summaryJson(record),
       );
     });
 
@@ -110,7 +151,7 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .description("write the exact inverse of an applied change as a new change, planned and applied")
     .action(async (id: string, options) => {
       const context = contextOf(globals());
-      const { revert, plan, applied } = await withGatehouse(context, (g) =>
+      const { revert, plan, applied, existing } = await withGatehouse(context, (g) =>
         g.changes.revert(changeId(id), {
           actor: context.actor,
           ...(options.reason ? { reason: options.reason } : {}),
@@ -120,11 +161,16 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
         plan.conflicts.length > 0
           ? `\nconflicts (left as they are):\n${plan.conflicts.map((c) => `  ${c}`).join("\n")}`
           : "";
+      const pending = existing
+        ? `change ${id} already has a pending revert, change ${revert.id} (${revert.state}): `
+        : "";
       context.out.result(
         applied
           ? `change ${id} reverted by change ${revert.id} at revision ${revert.appliedRevision}: ${plan.gained.length} accesses restored, ${plan.lost.length} removed${conflicts}`
-          : `revert change ${revert.id} was planned but is blocked: ${plan.blockedBecause.join("; ")}${conflicts}`,
-        { ...planJson(revert, plan), applied, revertOf: Number(id) },
+          : plan.blocked
+            ? `${pending}revert change ${revert.id} was planned but is blocked: ${plan.blockedBecause.join("; ")}${conflicts}`
+            : `${pending}it is not applied yet: gatehouse change apply ${revert.id}${conflicts}`,
+        { ...planJson(revert, plan), applied, existing, revertOf: Number(id) },
       );
       if (!applied) process.exitCode = EXIT.refused;
     });
@@ -340,7 +386,7 @@ function usersetLines(plan: Plan): string[] {
 
 export function formatPlan(c: ChangeRecord, plan: Plan, offset = 0, limit = 50): string {
   const lines = [
-    `change ${c.id} (${c.intent}) in tenant \`${c.tenant}\`, planned at revision ${plan.baseRevision}`,
+    `change ${c.id} (${c.intent}) in tenant \`${c.tenant}\`, planned at revision ${plan.baseRevision}${plan.planId ? ` as plan ${plan.planId}` : ""}`,
     `reason: ${c.reason}`,
     ...lifecycleLines(plan),
     "",

@@ -9,7 +9,7 @@ import type { ChangeState } from "../../store/change-records.js";
 import { pathTenant, principalOf } from "../auth.js";
 import { errorResponses, IdParams, Loose, Revision, TenantParams } from "../schemas.js";
 
-/** Changes: propose, plan, approve, apply, revert; restore; guards. */
+/** Changes: propose, plan, approve, withdraw, reject, apply, revert; restore; guards. */
 export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): void {
   /** A change's routes act on the change's tenant, which the token must be allowed. */
   const changeTenant = async (request: FastifyRequest) => {
@@ -122,17 +122,49 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { comment?: string } | undefined }>(
+  app.post<{ Params: { id: number }; Body: { plan: string; comment?: string } }>(
     "/v1/changes/:id/approve",
     {
       config: idRoute("approve"),
       schema: {
-        summary: "Approve a planned change (never by its author)",
+        summary:
+          "Approve the plan a reviewer saw (never by its author); `plan` is its `planId`, refused (409) when the change has a newer plan",
+        operationId: "approveChange",
+        tags: ["changes"],
+        params: IdParams,
+        body: Type.Object(
+          {
+            plan: Type.String({ minLength: 1, maxLength: 200 }),
+            comment: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Loose, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const comment = request.body.comment;
+      const { change, plan, approved } = await gatehouse.changes.approve(request.params.id, {
+        actor: principalOf(request),
+        plan: request.body.plan,
+        ...(comment ? { comment } : {}),
+      });
+      return { ...planJson(change, plan), approved };
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { reason?: string } | undefined }>(
+    "/v1/changes/:id/withdraw",
+    {
+      config: idRoute("propose"),
+      schema: {
+        summary: "Withdraw a proposed or planned change (its author only)",
+        operationId: "withdrawChange",
         tags: ["changes"],
         params: IdParams,
         body: Type.Optional(
           Type.Object(
-            { comment: Type.Optional(Type.String({ maxLength: 2000 })) },
+            { reason: Type.Optional(Type.String({ maxLength: 2000 })) },
             { additionalProperties: false },
           ),
         ),
@@ -140,12 +172,37 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       },
     },
     async (request) => {
-      const comment = request.body?.comment;
-      const { change, plan } = await gatehouse.changes.approve(request.params.id, {
+      const reason = request.body?.reason;
+      const change = await gatehouse.changes.withdraw(request.params.id, {
         actor: principalOf(request),
-        ...(comment ? { comment } : {}),
+        ...(reason ? { reason } : {}),
       });
-      return planJson(change, plan);
+      return changeSummaryJson(change);
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { reason: string } }>(
+    "/v1/changes/:id/reject",
+    {
+      config: idRoute("approve"),
+      schema: {
+        summary: "Reject a proposed or planned change, with the reason (role approve)",
+        operationId: "rejectChange",
+        tags: ["changes"],
+        params: IdParams,
+        body: Type.Object(
+          { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Loose, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const change = await gatehouse.changes.reject(request.params.id, {
+        actor: principalOf(request),
+        reason: request.body.reason,
+      });
+      return changeSummaryJson(change);
     },
   );
 
@@ -173,7 +230,8 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     {
       config: idRoute("propose"),
       schema: {
-        summary: "Revert an applied change: its exact inverse, planned and applied",
+        summary:
+          "Revert an applied change: its exact inverse, planned and applied; a revert still pending is returned (`existing`) instead of a second",
         tags: ["changes"],
         params: IdParams,
         body: Type.Optional(
@@ -187,11 +245,11 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     },
     async (request) => {
       const reason = request.body?.reason;
-      const { revert, plan, applied } = await gatehouse.changes.revert(request.params.id, {
+      const { revert, plan, applied, existing } = await gatehouse.changes.revert(request.params.id, {
         actor: principalOf(request),
         ...(reason ? { reason } : {}),
       });
-      return { ...planJson(revert, plan), applied, revertOf: request.params.id };
+      return { ...planJson(revert, plan), applied, existing, revertOf: request.params.id };
     },
   );
 

@@ -1,5 +1,5 @@
-import { inputError } from "../../model/errors.js";
-import type { ChangeState, Intent } from "../change-records.js";
+import { GatehouseError, inputError } from "../../model/errors.js";
+import type { Approval, ChangeState, Intent } from "../change-records.js";
 
 /** Records keyed by the type, so that a new intent or state cannot be forgotten here. */
 const INTENTS: Record<Intent, true> = {
@@ -21,6 +21,7 @@ const STATES: Record<ChangeState, true> = {
   applied: true,
   reverted: true,
   rejected: true,
+  withdrawn: true,
   stale: true,
 };
 
@@ -44,4 +45,23 @@ function list(names: Record<string, true>): string {
   return Object.keys(names)
     .map((name) => `\`${name}\``)
     .join(", ");
+}
+
+/**
+ * An approval row as a record. Rows store the approved plan's id, or '' for approvals recorded
+ * before plans had ids (a NOT NULL column, so that the one-per-principal-and-plan key holds for
+ * them too: SQL's NULLs are all distinct).
+ */
+export function approvalOf(principal: string, at: string, comment: string | null, plan: string): Approval {
+  return plan === "" ? { principal, at, comment } : { principal, at, comment, plan };
+}
+
+export function alreadyApproved(principal: string, id: number, plan: string | null): GatehouseError {
+  return new GatehouseError(
+    "conflict",
+    plan === null
+      ? `\`${principal}\` has already approved change ${id}`
+      : `\`${principal}\` has already approved plan ${plan} of change ${id}`,
+    { field: "principal" },
+  );
 }

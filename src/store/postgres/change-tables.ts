@@ -1,14 +1,7 @@
 import { GatehouseError, inputError } from "../../model/errors.js";
 import { checkTenant } from "../../model/names.js";
-import type {
-  Approval,
-  ChangeRecord,
-  ChangeState,
-  ChangeUpdate,
-  Intent,
-  NewChange,
-} from "../change-records.js";
-import { checkIntent, checkState } from "../common/change-checks.js";
+import type { ChangeRecord, ChangeState, ChangeUpdate, Intent, NewChange } from "../change-records.js";
+import { alreadyApproved, approvalOf, checkIntent, checkState } from "../common/change-checks.js";
 import { appliedFromJson, appliedToJson, specFromJson, specToJson } from "../common/change-json.js";
 import { checkId, checkLimit, checkText, jsonText } from "../common/input-checks.js";
 import type { Revision } from "../store.js";
@@ -18,7 +11,7 @@ import type { Revisions } from "./revisions.js";
 /** A change and its approvals in one row: one round trip, and one snapshot for both. */
 const SELECT = `SELECT id, tenant, intent, reason, author, state, spec, created_at, plan, base_revision,
   applied_revision, applied, revert_of, reverted_by,
-  (SELECT json_agg(json_build_array(a.principal, a.at, a.comment) ORDER BY a.position)
+  (SELECT json_agg(json_build_array(a.principal, a.at, a.comment, a.plan) ORDER BY a.position)
      FROM approvals a WHERE a.change_id = c.id)
   FROM changes c`;
 
@@ -135,23 +128,41 @@ export class ChangeTables {
     await sql.run(`UPDATE changes SET ${sets.join(", ")} WHERE id = $${params.length}`, params);
   }
 
-  /** One approval per principal and change; a second is a `conflict`. */
-  async approve(sql: Sql, id: number, principal: string, comment: string | null): Promise<void> {
+  /** One approval per principal, change and plan; a second is a `conflict`. */
+  async approve(
+    sql: Sql,
+    id: number,
+    principal: string,
+    comment: string | null,
+    plan: string | null,
+  ): Promise<void> {
     await this.require(sql, checkId(id, "id"));
     checkText(principal, "principal");
     if (comment !== null && typeof comment !== "string") {
       throw inputError("invalid comment: expected text or null", { field: "comment" });
     }
+    if (plan !== null) checkText(plan, "plan");
     const inserted = await sql.run(
-      `INSERT INTO approvals (change_id, principal, at, comment) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (change_id, principal) DO NOTHING`,
-      [id, principal, this.#now(), comment],
+      `INSERT INTO approvals (change_id, principal, at, comment, plan) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (change_id, principal, plan) DO NOTHING`,
+      [id, principal, this.#now(), comment, plan ?? ""],
     );
-    if (inserted === 0) {
-      throw new GatehouseError("conflict", `\`${principal}\` has already approved change ${id}`, {
-        field: "principal",
-      });
-    }
+    if (inserted === 0) throw alreadyApproved(principal, id, plan);
+  }
+
+  /** Rewrites what a change says (a purge removing the names of what it purged). */
+  async rewrite(
+    sql: Sql,
+    id: number,
+    record: Pick<ChangeRecord, "reason" | "spec" | "plan" | "applied">,
+  ): Promise<void> {
+    await sql.run("UPDATE changes SET reason = $1, spec = $2, plan = $3, applied = $4 WHERE id = $5", [
+      record.reason,
+      specToJson(record.spec),
+      record.plan === null ? null : jsonText(record.plan, "plan"),
+      record.applied === null ? null : appliedToJson(record.applied),
+      checkId(id, "id"),
+    ]);
   }
 
   async markApplied(
@@ -186,7 +197,8 @@ function toRecord(row: ChangeRow): ChangeRecord {
     revertedBy,
     approvals,
   ] = row;
-  const approvalRows = approvals === null ? [] : (JSON.parse(approvals) as [string, string, string | null][]);
+  const approvalRows =
+    approvals === null ? [] : (JSON.parse(approvals) as [string, string, string | null, string][]);
   return {
     id,
     tenant,
@@ -202,6 +214,6 @@ function toRecord(row: ChangeRow): ChangeRecord {
     applied: applied === null ? null : appliedFromJson(applied),
     revertOf,
     revertedBy,
-    approvals: approvalRows.map(([principal, at, comment]): Approval => ({ principal, at, comment })),
+    approvals: approvalRows.map(([principal, at, comment, plan]) => approvalOf(principal, at, comment, plan)),
   };
 }

@@ -391,6 +391,23 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 12,
+    description: "approvals name the plan they approve",
+    // As in SQLite: the key becomes (change, principal, plan); approvals recorded before keep ''.
+    // The old key's name is looked up rather than assumed.
+    up: async (sql) => {
+      await sql.run(`ALTER TABLE approvals ADD COLUMN plan TEXT COLLATE "C" NOT NULL DEFAULT ''`);
+      const keys = await sql.rows<[string]>(
+        `SELECT conname::text FROM pg_constraint
+          WHERE conrelid = 'approvals'::regclass AND contype = 'u'`,
+      );
+      for (const [name] of keys) await sql.run(`ALTER TABLE approvals DROP CONSTRAINT "${name}"`);
+      await sql.run(
+        "ALTER TABLE approvals ADD CONSTRAINT approvals_once_per_plan UNIQUE (change_id, principal, plan)",
+      );
+    },
+  },
+  {
     version: 14,
     description: "decision log losses and per-process tallies",
     up: `

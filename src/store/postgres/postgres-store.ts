@@ -16,7 +16,7 @@ import type {
 } from "../change-records.js";
 import type { DecisionPageDraft } from "../common/decision-drafts.js";
 import { HeadWatch } from "../common/head-watch.js";
-import { checkLimit } from "../common/input-checks.js";
+import { checkLimit, jsonText } from "../common/input-checks.js";
 import { planUpdates } from "../common/write-plan.js";
 import type {
   DecisionFilter,
@@ -31,6 +31,7 @@ import type {
   LifecycleStore,
   NewLifecycleRecord,
   PurgeInput,
+  PurgeScrub,
   RetentionSetting,
 } from "../lifecycle-records.js";
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "../rollout-records.js";
@@ -52,7 +53,7 @@ import type { Role, TokenRecord } from "../token-records.js";
 import { AuditLog } from "./audit-log.js";
 import { applyChange } from "./change-apply.js";
 import { ChangeTables } from "./change-tables.js";
-import { type PoolOptions, PostgresConnection } from "./connection.js";
+import { type PoolOptions, PostgresConnection, type Sql } from "./connection.js";
 import { DecisionLosses } from "./decision-losses.js";
 import { DecisionTable } from "./decision-table.js";
 import { GuardsVersions } from "./guards-versions.js";
@@ -304,9 +305,30 @@ export class PostgresStore implements Store {
         reason: audit.reason ?? undefined,
       });
       await this.#changes.update(sql, input.changeId, { state: "applied", plan: input.plan });
+      if (input.scrub) await this.#scrub(sql, input.scrub);
       await this.#audit.append(sql, audit, revision);
       return { removed, revision, change: await this.#changes.require(sql, input.changeId) };
     });
+  }
+
+  /** A purge's rewrites of the records that named what it removes (see `PurgeScrub`). */
+  async #scrub(sql: Sql, scrub: PurgeScrub): Promise<void> {
+    for (const c of scrub.changes) {
+      await this.#changes.rewrite(sql, c.id, c);
+      for (const a of c.comments)
+        await sql.run(
+          "UPDATE approvals SET comment = $1 WHERE change_id = $2 AND principal = $3 AND plan = $4",
+          [a.comment, c.id, a.principal, a.plan],
+        );
+    }
+    for (const l of scrub.lifecycle)
+      await sql.run("UPDATE lifecycle_changes SET target = $1, details = $2 WHERE change_id = $3", [
+        l.target,
+        jsonText(l.details, "details"),
+        l.changeId,
+      ]);
+    for (const r of scrub.revisions)
+      await sql.run("UPDATE revisions SET reason = $1 WHERE revision = $2", [r.reason, r.revision]);
   }
 
   async getChange(id: number): Promise<ChangeRecord | undefined> {
@@ -333,10 +355,11 @@ export class PostgresStore implements Store {
     principal: string,
     comment: string | null,
     audit: NewAuditRecord,
+    plan: string | null = null,
   ): Promise<ChangeRecord> {
     return this.#db.transaction(async (sql) => {
       await this.#audit.lock(sql);
-      await this.#changes.approve(sql, id, principal, comment);
+      await this.#changes.approve(sql, id, principal, comment, plan);
       await this.#audit.append(sql, audit);
       return this.#changes.require(sql, id);
     });

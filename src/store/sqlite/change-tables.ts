@@ -8,7 +8,7 @@ import type {
   Intent,
   NewChange,
 } from "../change-records.js";
-import { checkIntent, checkState } from "../common/change-checks.js";
+import { alreadyApproved, approvalOf, checkIntent, checkState } from "../common/change-checks.js";
 import { appliedFromJson, appliedToJson, specFromJson, specToJson } from "../common/change-json.js";
 import { checkId, checkLimit, checkText, jsonText } from "../common/input-checks.js";
 import type { Revision } from "../store.js";
@@ -35,7 +35,7 @@ type ChangeRow = [
   revertOf: number | null,
   revertedBy: number | null,
 ];
-type ApprovalRow = [changeId: number, principal: string, at: string, comment: string | null];
+type ApprovalRow = [changeId: number, principal: string, at: string, comment: string | null, plan: string];
 
 /**
  * The `changes` and `approvals` tables. Each method is one step of a transaction the store
@@ -140,24 +140,34 @@ export class ChangeTables {
     this.#db.prepare(`UPDATE changes SET ${sets.join(", ")} WHERE id = ?`).run(...params, id);
   }
 
-  /** One approval per principal and change; a second is a `conflict`. */
-  approve(id: number, principal: string, comment: string | null): void {
+  /** One approval per principal, change and plan; a second is a `conflict`. */
+  approve(id: number, principal: string, comment: string | null, plan: string | null): void {
     this.require(checkId(id, "id"));
     checkText(principal, "principal");
     if (comment !== null && typeof comment !== "string") {
       throw inputError("invalid comment: expected text or null", { field: "comment" });
     }
+    if (plan !== null) checkText(plan, "plan");
     const inserted = this.#db
       .prepare(
-        `INSERT INTO approvals (change_id, principal, at, comment) VALUES (?, ?, ?, ?)
-         ON CONFLICT (change_id, principal) DO NOTHING`,
+        `INSERT INTO approvals (change_id, principal, at, comment, plan) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (change_id, principal, plan) DO NOTHING`,
       )
-      .run(id, principal, this.#now(), comment);
-    if (inserted.changes === 0) {
-      throw new GatehouseError("conflict", `\`${principal}\` has already approved change ${id}`, {
-        field: "principal",
-      });
-    }
+      .run(id, principal, this.#now(), comment, plan ?? "");
+    if (inserted.changes === 0) throw alreadyApproved(principal, id, plan);
+  }
+
+  /** Rewrites what a change says (a purge removing the names of what it purged). */
+  rewrite(id: number, record: Pick<ChangeRecord, "reason" | "spec" | "plan" | "applied">): void {
+    this.#db
+      .prepare("UPDATE changes SET reason = ?, spec = ?, plan = ?, applied = ? WHERE id = ?")
+      .run(
+        record.reason,
+        specToJson(record.spec),
+        record.plan === null ? null : jsonText(record.plan, "plan"),
+        record.applied === null ? null : appliedToJson(record.applied),
+        checkId(id, "id"),
+      );
   }
 
   markApplied(id: number, revision: Revision, applied: NonNullable<ChangeRecord["applied"]>): void {
@@ -172,14 +182,14 @@ export class ChangeTables {
     const approvals = new Map<number, Approval[]>();
     const approvalRows = this.#db
       .prepare(
-        `SELECT change_id, principal, at, comment FROM approvals
+        `SELECT change_id, principal, at, comment, plan FROM approvals
          WHERE change_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
       )
       .raw()
       .all(JSON.stringify(rows.map((row) => row[0]))) as ApprovalRow[];
-    for (const [changeId, principal, at, comment] of approvalRows) {
+    for (const [changeId, principal, at, comment, plan] of approvalRows) {
       const forChange = approvals.get(changeId) ?? [];
-      forChange.push({ principal, at, comment });
+      forChange.push(approvalOf(principal, at, comment, plan));
       approvals.set(changeId, forChange);
     }
     return rows.map((row) => toRecord(row, approvals.get(row[0]) ?? []));

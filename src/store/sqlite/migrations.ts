@@ -355,6 +355,27 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 12,
+    description: "approvals name the plan they approve",
+    // An approval counts only for the plan it names (`Plan.planId`); a principal may approve each
+    // new plan of a change. The key becomes (change, principal, plan), which needs a table
+    // rebuild in SQLite. Approvals recorded before keep '' (no plan), in their order (rowid).
+    up: `
+      CREATE TABLE approvals_by_plan (
+        change_id INTEGER NOT NULL REFERENCES changes (id),
+        principal TEXT NOT NULL,
+        at TEXT NOT NULL,
+        comment TEXT,
+        plan TEXT NOT NULL DEFAULT '',
+        UNIQUE (change_id, principal, plan)
+      ) STRICT;
+      INSERT INTO approvals_by_plan (rowid, change_id, principal, at, comment)
+        SELECT rowid, change_id, principal, at, comment FROM approvals ORDER BY rowid;
+      DROP TABLE approvals;
+      ALTER TABLE approvals_by_plan RENAME TO approvals;
+      `,
+  },
+  {
     version: 14,
     description: "decision log losses and per-process tallies",
     up: `

@@ -17,7 +17,7 @@ import type {
 } from "../change-records.js";
 import type { DecisionPageDraft } from "../common/decision-drafts.js";
 import { HeadWatch } from "../common/head-watch.js";
-import { checkLimit } from "../common/input-checks.js";
+import { checkLimit, jsonText } from "../common/input-checks.js";
 import { type PlannedUpdate, planUpdates, planUpdatesInSlices } from "../common/write-plan.js";
 import type {
   DecisionFilter,
@@ -32,6 +32,7 @@ import type {
   LifecycleStore,
   NewLifecycleRecord,
   PurgeInput,
+  PurgeScrub,
   RetentionSetting,
 } from "../lifecycle-records.js";
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "../rollout-records.js";
@@ -315,9 +316,27 @@ export class SqliteStore implements Store {
         reason: audit.reason ?? undefined,
       });
       this.#changes.update(input.changeId, { state: "applied", plan: input.plan });
+      if (input.scrub) this.#scrub(input.scrub);
       this.#audit.append(audit, revision);
       return { removed, revision, change: this.#changes.require(input.changeId) };
     });
+  }
+
+  /** A purge's rewrites of the records that named what it removes (see `PurgeScrub`). */
+  #scrub(scrub: PurgeScrub): void {
+    for (const c of scrub.changes) {
+      this.#changes.rewrite(c.id, c);
+      for (const a of c.comments)
+        this.#db
+          .prepare("UPDATE approvals SET comment = ? WHERE change_id = ? AND principal = ? AND plan = ?")
+          .run(a.comment, c.id, a.principal, a.plan);
+    }
+    for (const l of scrub.lifecycle)
+      this.#db
+        .prepare("UPDATE lifecycle_changes SET target = ?, details = ? WHERE change_id = ?")
+        .run(l.target, jsonText(l.details, "details"), l.changeId);
+    for (const r of scrub.revisions)
+      this.#db.prepare("UPDATE revisions SET reason = ? WHERE revision = ?").run(r.reason, r.revision);
   }
 
   async getChange(id: number): Promise<ChangeRecord | undefined> {
@@ -343,9 +362,10 @@ export class SqliteStore implements Store {
     principal: string,
     comment: string | null,
     audit: NewAuditRecord,
+    plan: string | null = null,
   ): Promise<ChangeRecord> {
     return this.#db.transaction(() => {
-      this.#changes.approve(id, principal, comment);
+      this.#changes.approve(id, principal, comment, plan);
       this.#audit.append(audit);
       return this.#changes.require(id);
     });
