@@ -354,6 +354,18 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec("DROP TABLE decisions");
     },
   },
+  {
+    version: 11,
+    description: "revisions record their door and request id",
+    // "Who made this write" is asked by actor and by time; the door (`cli`, `http`, `library`,
+    // `change 12`) and the request id are new columns, empty on older revisions.
+    up: `
+      ALTER TABLE revisions ADD COLUMN door TEXT;
+      ALTER TABLE revisions ADD COLUMN request_id TEXT;
+      CREATE INDEX revisions_by_actor ON revisions (actor, revision);
+      CREATE INDEX revisions_by_tenant ON revisions (tenant, revision);
+    `,
+  },
 ];
 
 /**

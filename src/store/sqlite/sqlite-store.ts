@@ -16,7 +16,14 @@ import type {
 } from "../change-records.js";
 import type { DecisionPageDraft } from "../common/decision-drafts.js";
 import { HeadWatch } from "../common/head-watch.js";
-import { checkLimit } from "../common/input-checks.js";
+import { checkId, checkLimit } from "../common/input-checks.js";
+import {
+  type RevisionRow,
+  revisionQuery,
+  revisionsQuery,
+  toRevisionRecord,
+  writeAuditRecord,
+} from "../common/revision-rows.js";
 import { planUpdates } from "../common/write-plan.js";
 import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import type {
@@ -34,6 +41,8 @@ import type {
   RelationshipUpdate,
   Revision,
   RevisionEvent,
+  RevisionFilter,
+  RevisionRecord,
   SchemaVersion,
   Store,
   StoredRelationship,
@@ -136,7 +145,13 @@ export class SqliteStore implements Store {
     const planned = planUpdates(updates);
     return this.#db.transaction(() => {
       const revision = this.#revisions.next(tenant, "relationships", options);
-      return { revision, ...writeUpdates(this.#db, tenant, revision, planned) };
+      const written = writeUpdates(this.#db, tenant, revision, planned);
+      const audit = writeAuditRecord(tenant, options, {
+        created: written.created.length,
+        deleted: written.deleted.length,
+      });
+      if (audit) this.#audit.append(audit, revision);
+      return { revision, ...written };
     });
   }
 
@@ -170,6 +185,25 @@ export class SqliteStore implements Store {
 
   async listSchemaVersions(): Promise<SchemaVersion[]> {
     return this.#schemas.list();
+  }
+
+  async getRevision(revision: Revision): Promise<RevisionRecord | undefined> {
+    checkId(revision, "revision");
+    const { text, params } = revisionQuery(revision, () => "?");
+    const row = this.#db
+      .prepare(text)
+      .raw()
+      .get(...params) as RevisionRow | undefined;
+    return row ? toRevisionRecord(row) : undefined;
+  }
+
+  async listRevisions(filter: RevisionFilter = {}): Promise<RevisionRecord[]> {
+    const { text, params } = revisionsQuery(filter, () => "?");
+    const rows = this.#db
+      .prepare(text)
+      .raw()
+      .all(...params) as RevisionRow[];
+    return rows.map(toRevisionRecord);
   }
 
   async revisionTime(revision: Revision): Promise<string | undefined> {
@@ -252,6 +286,7 @@ export class SqliteStore implements Store {
       const revision = this.#revisions.next(input.tenant, "purge", {
         actor: audit.actor,
         reason: audit.reason ?? undefined,
+        door: `change ${input.changeId}`,
       });
       this.#changes.update(input.changeId, { state: "applied", plan: input.plan });
       this.#audit.append(audit, revision);
