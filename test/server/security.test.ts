@@ -64,11 +64,13 @@ describe("HTTP security", () => {
     for (const route of await routes(s)) {
       const response = await s.call(route.method, route.path, { token: checker, body: {} });
       // A `check` token may read; everything that writes needs more, and so do the audit log,
-      // tokens, and the decision log and incident reports (they say who accessed what).
+      // tokens, the decision log and incident reports (they say who accessed what), and the
+      // revisions (they say who wrote what: role approve).
       const readOnly =
         route.method === "GET" &&
         !route.path.startsWith("/v1/tokens") &&
         !route.path.startsWith("/v1/audit") &&
+        !route.path.startsWith("/v1/revisions") &&
         !route.path.endsWith("/decisions") &&
         !route.path.startsWith("/v1/incident-report");
       const readQuery = /\/(check|checks|explain|lookup-resources|lookup-subjects)$|\/v1\/validate$/.test(
