@@ -25,6 +25,8 @@ export interface DirectWriteInput {
   readonly schema: CompiledSchema;
   /** Loads the tenant's index at the head and returns that revision; called only when a plan is needed. */
   readonly ready: () => Promise<Revision>;
+  /** Whether the tenant has no live relationship (so nobody has access to lose). */
+  readonly isEmpty: () => Promise<boolean>;
   readonly engine: Engine;
   readonly now: Date;
   /** The filter a bulk delete was given, so that the suggested change file can say the same. */
@@ -70,13 +72,25 @@ export async function checkDirectWrite(input: DirectWriteInput): Promise<void> {
   }
   // A write that deletes nothing can take access away only through an exclusion or an `.all()`.
   const canLose = deleteCount > 0 || [...touched].some((relation) => !onlyPositive(input.schema, relation));
-  const needsPlan = input.guards.some(
-    (g) =>
-      (g.maxLoss !== undefined && canLose) ||
-      (g.accessNeutral ?? []).some((relation) => touched.has(relation)),
+  const neutralTouched = input.guards.some((g) =>
+    (g.accessNeutral ?? []).some((relation) => touched.has(relation)),
   );
+  const lossBound = canLose && input.guards.some((g) => g.maxLoss !== undefined);
+  // A tenant with no relationships has no access to lose (an import into a new tenant): only
+  // an access-neutral guard, which counts gains too, needs the plan then.
+  const needsPlan = neutralTouched || (lossBound && !(await input.isEmpty()));
   if (failed.length === 0 && needsPlan) {
-    const diff = await accessDiff(input);
+    // Only losses matter to a `max-loss` bound. When the write deletes nothing, its writes of
+    // positively read relations can only add access, whatever else changes, so what it takes
+    // away is at most what its other writes take away alone: only those are planned, not an
+    // import's every grant. (With deletes, the grants stay in: a move must not count as a loss.)
+    const lossOnly = !neutralTouched && deleteCount === 0;
+    const diff = await accessDiff(
+      input,
+      lossOnly
+        ? input.updates.filter((u) => !onlyPositive(input.schema, relationOf(u.relationship)))
+        : input.updates,
+    );
     for (const guard of input.guards) {
       if (guard.maxLoss !== undefined) {
         const message = lossBeyond(diff.lost, guard.maxLoss);
@@ -123,12 +137,15 @@ function lossBeyond(lost: readonly AccessRow[], bound: number): string | undefin
 }
 
 /** Who gains and loses access through the write, as a change's plan would compute it. */
-async function accessDiff(input: DirectWriteInput): Promise<{ gained: AccessRow[]; lost: AccessRow[] }> {
+async function accessDiff(
+  input: DirectWriteInput,
+  updates: readonly RelationshipUpdate[],
+): Promise<{ gained: AccessRow[]; lost: AccessRow[] }> {
   const baseRevision = await input.ready();
   const data = input.engine.tenant(input.tenant).data;
   const writes = new Map<string, Relationship>();
   const deletes = new Map<string, Relationship>();
-  for (const u of input.updates) {
+  for (const u of updates) {
     const key = formatRelationship(u.relationship);
     const live = data.has(u.relationship);
     if (u.operation === "delete") {
@@ -139,7 +156,7 @@ async function accessDiff(input: DirectWriteInput): Promise<{ gained: AccessRow[
   const plan = computePlan({
     changeId: 0,
     tenant: input.tenant,
-    intent: intentOf(input.updates),
+    intent: intentOf(updates),
     baseRevision,
     engine: input.engine,
     schemaBefore: input.schema,

@@ -448,6 +448,11 @@ export class Gatehouse {
         await this.ready(tenant);
         return this.appliedRevision;
       },
+      isEmpty: async () => {
+        const loaded = this.engine.loadedIndex(tenant);
+        if (loaded) return loaded.data.size === 0;
+        return (await this.store.readRelationships(tenant, {}, { limit: 1 })).length === 0;
+      },
     });
   }
 

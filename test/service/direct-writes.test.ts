@@ -174,6 +174,21 @@ describe("direct writes through the library", () => {
       g.writeRelationships("acme", updates("touch", "folder:handbook#banned@user:ann"), { actor: "bot" }),
     );
     expect(banned.message).toContain("guard `tight`: 1 subjects would lose access");
+    // In a batch with grants, only what the exclusion takes is counted; an import the same.
+    const batch = await refusal(
+      g.writeRelationships(
+        "acme",
+        updates("touch", "folder:handbook#viewer@user:cid", "folder:handbook#banned@user:bob"),
+      ),
+    );
+    expect(batch.message).toContain("1 subjects would lose access");
+    expect(batch.message).toContain("`user:bob` would lose `view`");
+    const imported = await refusal(
+      g.importRelationships("acme", "folder:handbook#viewer@user:dan\nfolder:handbook#banned@user:ann"),
+    );
+    expect(imported.message).toContain("`user:ann` would lose `view`");
+    // A new tenant has no access to lose: its import with exclusions goes through.
+    await g.importRelationships("globex", "folder:x#viewer@user:ann\nfolder:x#banned@user:ann");
     expect(await check("folder:handbook", "view", "user:ann")).toBe(true);
   });
 
