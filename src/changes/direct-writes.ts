@@ -2,7 +2,7 @@ import type { AccessRow } from "../engine/access-diff.js";
 import type { Engine } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
 import { formatRelationship, type Relationship } from "../model/relationship.js";
-import type { CompiledSchema } from "../schema/compiled.js";
+import type { CompiledSchema, Expression } from "../schema/compiled.js";
 import { readOnlyPositively } from "../schema/monotone.js";
 import { dependentMembers } from "../schema/schema-diff.js";
 import type { Intent } from "../store/change-records.js";
@@ -52,6 +52,68 @@ function onlyPositive(schema: CompiledSchema, relation: string): boolean {
 
 const relationOf = (r: Relationship) => `${r.resource.type}#${r.relation}`;
 
+/** Relations (`type#relation`) that some arrow walks (`parent->view` walks `document#parent`), per schema. */
+const walkedByArrows = new WeakMap<CompiledSchema, Set<string>>();
+
+function arrowRelations(schema: CompiledSchema): Set<string> {
+  let found = walkedByArrows.get(schema);
+  if (found) return found;
+  found = new Set();
+  const visit = (type: string, e: Expression): void => {
+    switch (e.op) {
+      case "union":
+      case "intersection":
+        for (const o of e.operands) visit(type, o);
+        return;
+      case "exclusion":
+        visit(type, e.base);
+        visit(type, e.subtracted);
+        return;
+      case "arrow":
+        found!.add(`${type}#${e.tupleset.name}`);
+        return;
+      default:
+        return;
+    }
+  };
+  for (const member of schema.members)
+    if (member.kind === "permission") visit(member.type.name, member.expression);
+  walkedByArrows.set(schema, found);
+  return found;
+}
+
+/**
+ * The one subject whose access a write or delete of `r` can change, when there is only one:
+ * no arrow walks the relation's subjects, and the subject is one object (not a wildcard, not a
+ * set such as `group:eng#member`). Unions, intersections and exclusions work subject by
+ * subject, so the relationship can only move its own subject in or out of any permission,
+ * wherever it is read, positively or not; the plan need not be computed to bound the loss.
+ */
+function soleSubject(schema: CompiledSchema, r: Relationship): string | undefined {
+  if (r.subject.relation !== undefined || r.subject.id === "*") return undefined;
+  if (arrowRelations(schema).has(relationOf(r))) return undefined;
+  return `${r.subject.type}:${r.subject.id}`;
+}
+
+/**
+ * Every subject that can lose access through these updates, when each update can move only its
+ * own subject (a grant of a positively read relation moves nobody out); undefined when some
+ * update can move others, and only a plan can say who.
+ */
+export function possibleLosers(
+  schema: CompiledSchema,
+  updates: readonly RelationshipUpdate[],
+): Set<string> | undefined {
+  const losers = new Set<string>();
+  for (const u of updates) {
+    if (u.operation !== "delete" && onlyPositive(schema, relationOf(u.relationship))) continue;
+    const loser = soleSubject(schema, u.relationship);
+    if (loser === undefined) return undefined;
+    losers.add(loser);
+  }
+  return losers;
+}
+
 /** Throws a `refused` error naming the failing guards and the change file to propose instead. */
 export async function checkDirectWrite(input: DirectWriteInput): Promise<void> {
   if (input.guards.length === 0) return;
@@ -78,7 +140,16 @@ export async function checkDirectWrite(input: DirectWriteInput): Promise<void> {
   const lossBound = canLose && input.guards.some((g) => g.maxLoss !== undefined);
   // A tenant with no relationships has no access to lose (an import into a new tenant): only
   // an access-neutral guard, which counts gains too, needs the plan then.
-  const needsPlan = neutralTouched || (lossBound && !(await input.isEmpty()));
+  // The usual small write settles without a plan: when each update can move only its own
+  // subject, the loss is bounded by the number of those subjects (a grant of a positively read
+  // relation moves nobody out).
+  let bounded = false;
+  if (lossBound && !neutralTouched) {
+    const losers = possibleLosers(input.schema, input.updates);
+    const tightest = Math.min(...input.guards.map((g) => g.maxLoss ?? Number.POSITIVE_INFINITY));
+    bounded = losers !== undefined && losers.size <= tightest;
+  }
+  const needsPlan = neutralTouched || (lossBound && !bounded && !(await input.isEmpty()));
   if (failed.length === 0 && needsPlan) {
     // Only losses matter to a `max-loss` bound. When the write deletes nothing, its writes of
     // positively read relations can only add access, whatever else changes, so what it takes

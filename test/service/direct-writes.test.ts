@@ -187,6 +187,25 @@ describe("direct writes through the library", () => {
       g.importRelationships("acme", "folder:handbook#viewer@user:dan\nfolder:handbook#banned@user:ann"),
     );
     expect(imported.message).toContain("`user:ann` would lose `view`");
+    // Deletes: a sole subject's grant is planned against a bound of 0, and passes when another
+    // path keeps its access; a relation that arrows walk (`document#parent`) takes others' access.
+    await g.importRelationships(
+      "acme",
+      "group:eng#member@user:cid\nfolder:handbook#viewer@group:eng#member\ndocument:d#parent@folder:handbook\nfolder:handbook#viewer@user:cid",
+    );
+    await g.writeRelationships("acme", updates("delete", "folder:handbook#viewer@user:cid"));
+    const sole = await refusal(
+      g.writeRelationships("acme", updates("delete", "folder:handbook#viewer@user:ann")),
+    );
+    expect(sole.message).toContain("1 subjects would lose access to 2 resources");
+    // With a bound of 1, a delete whose subject an arrow walks is still planned: ann, bob, cid lose.
+    await g.changes.writeGuards("guards:\n  - name: tight\n    kind: direct-writes\n    max-loss: 1\n", {
+      actor: "security",
+    });
+    const parent = await refusal(
+      g.writeRelationships("acme", updates("delete", "document:d#parent@folder:handbook")),
+    );
+    expect(parent.message).toContain("3 subjects would lose access to 1 resources, more than the limit of 1");
     // A new tenant has no access to lose: its import with exclusions goes through.
     await g.importRelationships("globex", "folder:x#viewer@user:ann\nfolder:x#banned@user:ann");
     expect(await check("folder:handbook", "view", "user:ann")).toBe(true);
