@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { GatehouseError } from "../src/model/errors.js";
 import { DEFAULT_TENANT } from "../src/model/names.js";
 import type { Relationship } from "../src/model/relationship.js";
 import { Gatehouse } from "../src/service/gatehouse.js";
@@ -14,9 +15,11 @@ import { Rng, Workload } from "./workload.js";
  * (`direct-write-blast-radius`) and without it (guards written without a direct-writes guard),
  * on distinct relationships so that both modes do the same work in the store:
  * - a grant (`document#viewer` touch): read only positively, so no plan is needed;
- * - a revoke (`document#viewer` delete): planned (who loses access);
- * - a ban (`document#banned` touch): an exclusion, planned;
- * - a folder revoke (`folder#viewer` delete): planned over the folder's subtree.
+ * - a revoke (`document#viewer` delete): only its subject can lose access, no plan;
+ * - a ban (`document#banned` touch): an exclusion, but again only its subject can lose;
+ * - an unfiling (`document#parent` delete): an arrow walks it, so it is planned;
+ * - a folder revoke (`folder#viewer` delete): its one subject bounds the loss, no plan.
+ * The means carry the file system's occasional slow commit; the medians compare the work.
  * Target: a guarded write costs at most twice an unguarded one.
  */
 const args = process.argv.slice(2);
@@ -57,8 +60,13 @@ try {
     `loaded ${workload.size.toLocaleString()} relationships in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 
-  const live = { documentViewers: [] as Relationship[], folderViewers: [] as Relationship[] };
+  const live = {
+    documentViewers: [] as Relationship[],
+    folderViewers: [] as Relationship[],
+    documentParents: [] as Relationship[],
+  };
   for (const r of workload.relationships()) {
+    if (r.resource.type === "document" && r.relation === "parent") live.documentParents.push(r);
     if (r.relation !== "viewer" || r.subject.type !== "user" || r.subject.id === "*") continue;
     if (r.resource.type === "document") live.documentViewers.push(r);
     else if (r.resource.type === "folder") live.folderViewers.push(r);
@@ -104,6 +112,13 @@ try {
       make: (n) => bannedLive(n).map((relationship) => ({ operation: "touch", relationship })),
     },
     {
+      // An arrow walks `document#parent`: everyone who sees the folder may lose the document,
+      // so this one is planned.
+      name: "unfile (document#parent delete, planned)",
+      make: (n) =>
+        sample(live.documentParents, n).map((relationship) => ({ operation: "delete", relationship })),
+    },
+    {
       name: "folder revoke (folder#viewer delete)",
       make: (n) =>
         sample(live.folderViewers, Math.min(n, 50)).map((relationship) => ({
@@ -113,17 +128,25 @@ try {
     },
   ];
 
+  /** Times each write; a write the guard refuses (a wildcard loss) is timed too, and counted. */
   const time = async (updates: readonly RelationshipUpdate[]) => {
     const micros: number[] = [];
+    let refused = 0;
     for (const update of updates) {
       const t = performance.now();
-      await g.writeRelationships(DEFAULT_TENANT, [update], { actor: "bench", door: "library" });
+      try {
+        await g.writeRelationships(DEFAULT_TENANT, [update], { actor: "bench", door: "library" });
+      } catch (error) {
+        if (!(error instanceof GatehouseError) || error.kind !== "refused") throw error;
+        refused++;
+      }
       micros.push((performance.now() - t) * 1000);
     }
     micros.sort((a, b) => a - b);
     const mean = micros.reduce((a, b) => a + b, 0) / micros.length;
     return {
       n: micros.length,
+      refused,
       mean,
       p50: micros[Math.floor(micros.length / 2)]!,
       p99: micros[Math.floor(micros.length * 0.99)]!,
@@ -148,7 +171,7 @@ try {
       { actor: "bench" },
     );
     const on = await time(guardedSet);
-    const line = `${kind.name}: ${off.n} writes each; without the guard mean ${off.mean.toFixed(0)} µs (p50 ${off.p50.toFixed(0)}, p99 ${off.p99.toFixed(0)}); with it mean ${on.mean.toFixed(0)} µs (p50 ${on.p50.toFixed(0)}, p99 ${on.p99.toFixed(0)}); ratio of means ${(on.mean / off.mean).toFixed(2)}x`;
+    const line = `${kind.name}: ${off.n} writes each; without the guard mean ${off.mean.toFixed(0)} µs (p50 ${off.p50.toFixed(0)}, p99 ${off.p99.toFixed(0)}); with it mean ${on.mean.toFixed(0)} µs (p50 ${on.p50.toFixed(0)}, p99 ${on.p99.toFixed(0)}); ${on.refused ? `${on.refused} refused by the guard; ` : ""}p50 ratio ${(on.p50 / off.p50).toFixed(2)}x, mean ratio ${(on.mean / off.mean).toFixed(2)}x`;
     console.log(line);
     rows.push(line);
   }
