@@ -138,8 +138,6 @@ export async function checkDirectWrite(input: DirectWriteInput): Promise<void> {
     (g.accessNeutral ?? []).some((relation) => touched.has(relation)),
   );
   const lossBound = canLose && input.guards.some((g) => g.maxLoss !== undefined);
-  // A tenant with no relationships has no access to lose (an import into a new tenant): only
-  // an access-neutral guard, which counts gains too, needs the plan then.
   // The usual small write settles without a plan: when each update can move only its own
   // subject, the loss is bounded by the number of those subjects (a grant of a positively read
   // relation moves nobody out).
@@ -149,6 +147,8 @@ export async function checkDirectWrite(input: DirectWriteInput): Promise<void> {
     const tightest = Math.min(...input.guards.map((g) => g.maxLoss ?? Number.POSITIVE_INFINITY));
     bounded = losers !== undefined && losers.size <= tightest;
   }
+  // A tenant with no relationships has no access to lose (an import into a new tenant): only
+  // an access-neutral guard, which counts gains too, needs the plan then.
   const needsPlan = neutralTouched || (lossBound && !bounded && !(await input.isEmpty()));
   if (failed.length === 0 && needsPlan) {
     // Only losses matter to a `max-loss` bound. When the write deletes nothing, its writes of
