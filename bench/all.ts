@@ -31,6 +31,7 @@ const parts: string[][] = [
   ["shadow.js", "--scale", scale],
   ["decision-log.js", "--scale", scale],
   ["http-load.js", scale],
+  ["guarded-writes.js", "--scale", scale],
 ];
 for (const part of parts) {
   const [first, ...rest] = part;

@@ -1,4 +1,4 @@
-import { DEFAULT_GUARDS } from "../src/changes/guards.js";
+import { DEFAULT_GUARDS, planGuards } from "../src/changes/guards.js";
 import { computePlan } from "../src/changes/plan.js";
 import { Engine } from "../src/engine/engine.js";
 import type { Relationship } from "../src/model/relationship.js";
@@ -67,7 +67,7 @@ export function benchPlans(
     writes: [],
     deletes,
     schemaTenants: [],
-    guards: DEFAULT_GUARDS,
+    guards: planGuards(DEFAULT_GUARDS),
     now: new Date(),
   });
   const cleanupSeconds = (performance.now() - started) / 1000;
@@ -108,7 +108,7 @@ export function benchPlans(
     writes: [],
     deletes: [],
     schemaTenants: ["bench"],
-    guards: DEFAULT_GUARDS,
+    guards: planGuards(DEFAULT_GUARDS),
     now: new Date(),
   });
   const modelSeconds = (performance.now() - started) / 1000;

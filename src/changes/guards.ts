@@ -1,7 +1,7 @@
 import type { AccessRow } from "../engine/access-diff.js";
 import { checkTenant, RELATION_NAME, TYPE_NAME } from "../model/names.js";
 import { parseRelationship, type Relationship } from "../model/relationship.js";
-import type { Intent } from "../store/change-records.js";
+import type { ChangeStore, Intent } from "../store/change-records.js";
 import { PROPOSABLE_INTENTS } from "./change-file.js";
 
 /**
@@ -40,6 +40,7 @@ export type Guard =
       readonly permission: string;
       readonly of: string;
     }
+  | DirectWritesGuard
   | {
       readonly name: string;
       readonly kind: "assertions";
@@ -48,6 +49,33 @@ export type Guard =
       readonly assertFalse: readonly Relationship[];
     };
 
+/**
+ * Holds direct writes (a relationship create, touch or delete, a batch, an import; not a
+ * change's apply, which has its own plan and approvals) to a blast radius. A write over a bound
+ * is refused whole and should be proposed as a change instead.
+ */
+export interface DirectWritesGuard {
+  readonly name: string;
+  readonly kind: "direct-writes";
+  /** At most this many subjects may lose access; a wildcard (`user:*`) loss is beyond any bound. */
+  readonly maxLoss?: number;
+  /** At most this many relationships may be deleted. */
+  readonly maxDeletes?: number;
+  /** Relations (`type#relation`) whose direct writes must change nobody's access. */
+  readonly accessNeutral?: readonly string[];
+}
+
+/** Guards a change's plan is held to (direct-writes guards hold direct writes only). */
+export type PlanGuard = Exclude<Guard, DirectWritesGuard>;
+
+export function planGuards(guards: readonly Guard[]): PlanGuard[] {
+  return guards.filter((g): g is PlanGuard => g.kind !== "direct-writes");
+}
+
+export function directWritesGuards(guards: readonly Guard[]): DirectWritesGuard[] {
+  return guards.filter((g): g is DirectWritesGuard => g.kind === "direct-writes");
+}
+
 export interface GuardResult {
   readonly name: string;
   readonly kind: Guard["kind"];
@@ -55,13 +83,33 @@ export interface GuardResult {
   readonly message: string;
 }
 
-/** In force until someone writes guards: cleanups and merges must not change anyone's access. */
+/** The name of the default direct-writes guard, which the README names. */
+export const DIRECT_WRITE_BLAST_RADIUS = "direct-write-blast-radius";
+
+/**
+ * In force until someone writes guards: cleanups and merges must not change anyone's access, and
+ * one direct write may not do what no single application request should: take access away from
+ * more than 1,000 subjects (or from everyone, through a wildcard), or delete more than 1,000
+ * relationships. `guards write` replaces them; `guards read` prints this text.
+ */
+export const DEFAULT_GUARDS_TEXT = `guards:
+  - name: cleanup-and-merge-are-access-neutral
+    kind: access-neutral
+    intents: [cleanup, merge]
+  - name: ${DIRECT_WRITE_BLAST_RADIUS}
+    kind: direct-writes
+    max-loss: 1000
+    max-deletes: 1000
+`;
+
 export const DEFAULT_GUARDS: readonly Guard[] = [
   { name: "cleanup-and-merge-are-access-neutral", kind: "access-neutral", intents: ["cleanup", "merge"] },
+  { name: DIRECT_WRITE_BLAST_RADIUS, kind: "direct-writes", maxLoss: 1000, maxDeletes: 1000 },
 ];
 
-const KINDS = ["access-neutral", "max-loss", "max-gain", "subset", "assertions"] as const;
+const KINDS = ["access-neutral", "max-loss", "max-gain", "subset", "assertions", "direct-writes"] as const;
 const KEYS: Record<(typeof KINDS)[number], readonly string[]> = {
+  "direct-writes": ["name", "kind", "max-loss", "max-deletes", "access-neutral"],
   "access-neutral": ["name", "kind", "intents", "usersets"],
   "max-loss": ["name", "kind", "subjects", "resources", "usersets"],
   "max-gain": ["name", "kind", "subjects", "resources", "usersets"],
@@ -151,6 +199,38 @@ export function parseGuards(text: string, file?: string): Guard[] {
           });
           break;
         }
+        case "direct-writes": {
+          const maxLoss = source.number(map, "max-loss");
+          const maxDeletes = source.number(map, "max-deletes");
+          const relations = source.strings(map, "access-neutral");
+          for (const r of relations) {
+            const [type, relation, extra] = r.value.split("#");
+            if (
+              extra !== undefined ||
+              type === undefined ||
+              relation === undefined ||
+              !TYPE_NAME.test(type) ||
+              !RELATION_NAME.test(relation)
+            )
+              source.diagnostics.add(
+                `\`${r.value}\` is not a relation: expected \`type#relation\`, e.g. \`folder#viewer\``,
+                source.placeOf(r.node),
+              );
+          }
+          if (maxLoss === undefined && maxDeletes === undefined && relations.length === 0)
+            source.diagnostics.add(
+              "a `direct-writes` guard needs `max-loss` (subjects), `max-deletes` (relationships) or `access-neutral` (a list of `type#relation`)",
+              place,
+            );
+          guards.push({
+            name: n,
+            kind: k,
+            ...(maxLoss !== undefined ? { maxLoss } : {}),
+            ...(maxDeletes !== undefined ? { maxDeletes } : {}),
+            ...(relations.length > 0 ? { accessNeutral: relations.map((r) => r.value) } : {}),
+          });
+          break;
+        }
         case "assertions": {
           const tenant = source.string(map, "tenant");
           if (tenant !== undefined)
@@ -175,6 +255,22 @@ export function parseGuards(text: string, file?: string): Guard[] {
     }
   }
   source.diagnostics.throwIfAny(`invalid guards file${file ? ` ${file}` : ""}`);
+  return guards;
+}
+
+/** Parsed guards texts, so that a write need not read YAML again while the guards stay the same. */
+const parsed = new Map<string, readonly Guard[]>();
+
+/** The guards in force: the newest written, or the defaults when none were. */
+export async function guardsInForce(store: Pick<ChangeStore, "readGuards">): Promise<readonly Guard[]> {
+  const version = await store.readGuards();
+  if (!version) return DEFAULT_GUARDS;
+  let guards = parsed.get(version.text);
+  if (!guards) {
+    guards = parseGuards(version.text);
+    if (parsed.size >= 16) parsed.clear();
+    parsed.set(version.text, guards);
+  }
   return guards;
 }
 
@@ -222,7 +318,7 @@ export function evaluateRowGuard(
   return result(true, `${subjects} subjects and ${resources} resources ${verb} access, within the limits`);
 }
 
-function describeRows(rows: readonly AccessRow[], verb: string): string {
+export function describeRows(rows: readonly AccessRow[], verb: string): string {
   if (rows.length === 0) return "";
   const subjects = new Set(rows.map((r) => r.subject));
   const resources = new Set(rows.map((r) => r.resource));

@@ -15,7 +15,7 @@ import type { Actor, ChangeContext } from "./change-context.js";
 import type { ChangeFile } from "./change-file.js";
 import { checkRestoreStillPossible } from "./deletion.js";
 import { deletionFacts } from "./deletion-facts.js";
-import { DEFAULT_GUARDS, type Guard, parseGuards } from "./guards.js";
+import { guardsInForce, type PlanGuard, parseGuards, planGuards } from "./guards.js";
 import { mergeExempt, mergeFacts } from "./merge.js";
 import { orphanedShapes } from "./orphans.js";
 import { computePlan, type Plan } from "./plan.js";
@@ -258,9 +258,9 @@ export class Changes {
     return { writes: [...writes.values()], deletes: [...deletes.values()], conflicts };
   }
 
-  private async guards(): Promise<readonly Guard[]> {
-    const version = await this.store.readGuards();
-    return version ? parseGuards(version.text) : DEFAULT_GUARDS;
+  /** The guards a plan is held to: those in force, less the ones for direct writes. */
+  private async guards(): Promise<readonly PlanGuard[]> {
+    return planGuards(await guardsInForce(this.store));
   }
 
   // ---- approve and apply -------------------------------------------------------------------

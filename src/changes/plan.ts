@@ -20,7 +20,7 @@ import type { Intent } from "../store/change-records.js";
 import type { Revision } from "../store/store.js";
 import { type Candidates, collectCandidates, emptyCandidates } from "./candidates.js";
 import type { DeletionFacts } from "./deletion-facts.js";
-import { evaluateRowGuard, type Guard, type GuardResult } from "./guards.js";
+import { evaluateRowGuard, type Guard, type GuardResult, type PlanGuard } from "./guards.js";
 import { type MergeFacts, mergeExempt } from "./merge.js";
 import { EVERYONE, ModelCandidates } from "./model-candidates.js";
 import type { PurgeFacts } from "./purge-facts.js";
@@ -103,7 +103,7 @@ export interface PlanInput {
   readonly deletes: readonly Relationship[];
   /** Every tenant, loaded, when the schema changes (a model change reaches all of them). */
   readonly schemaTenants: readonly string[];
-  readonly guards: readonly Guard[];
+  readonly guards: readonly PlanGuard[];
   readonly conflicts?: readonly string[];
   readonly now: Date;
   /**

@@ -10,6 +10,7 @@ import { registerPermission } from "./commands/permission.js";
 import { registerRelationship } from "./commands/relationship.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerRetention } from "./commands/retention.js";
+import { registerRevision } from "./commands/revision.js";
 import { registerRollout } from "./commands/rollout.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerServe } from "./commands/serve.js";
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerSchema(program, globals);
   registerRelationship(program, globals);
   registerImport(program, globals);
+  registerRevision(program, globals);
   registerPermission(program, globals);
   registerValidate(program, globals);
   registerChange(program, globals);

@@ -142,6 +142,20 @@ export interface RetentionView {
   readonly setAt: string | null;
 }
 
+/** Who made a revision: `GET /v1/revisions/:revision`. */
+export interface RevisionView {
+  readonly revision: number;
+  readonly tenant: string | null;
+  readonly kind: string;
+  readonly actor: string | null;
+  readonly door: string | null;
+  readonly requestId: string | null;
+  readonly reason: string | null;
+  readonly createdAt: string;
+  readonly created: number;
+  readonly deleted: number;
+}
+
 export interface AuditRecordView {
   readonly seq: number;
   readonly at: string;
@@ -326,6 +340,14 @@ export class GatehouseClient {
     return this.request("GET", `${this.tenantPath(tenant, "relationships")}${query.size ? `?${query}` : ""}`);
   }
 
+  /** Deletes every live relationship a filter selects, as one guarded direct write. */
+  async deleteRelationships(
+    tenant: string,
+    filter: { resource: string; relation?: string; subject?: string; reason?: string },
+  ): Promise<{ revision: number; deleted: string[] }> {
+    return this.seen(await this.request("POST", this.tenantPath(tenant, "relationships/delete"), filter));
+  }
+
   async importRelationships(tenant: string, lines: string): Promise<{ revision: number; created: number }> {
     return this.seen(await this.request("POST", this.tenantPath(tenant, "import"), { relationships: lines }));
   }
@@ -466,6 +488,22 @@ export class GatehouseClient {
 
   async rolloutStatus(): Promise<RolloutStatusView> {
     return this.request("GET", "/v1/rollout");
+  }
+
+  // ---- revisions (approve or admin) ----
+
+  /** Who made a revision, through which door and request, and what it created and deleted. */
+  async getRevision(revision: number): Promise<RevisionView> {
+    return this.request("GET", `/v1/revisions/${revision}`);
+  }
+
+  /** Revisions, newest first (100 unless `limit` says otherwise). */
+  async listRevisions(
+    filter: { actor?: string; tenant?: string; since?: string; limit?: number } = {},
+  ): Promise<{ revisions: RevisionView[] }> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
+    return this.request("GET", `/v1/revisions${query.size ? `?${query}` : ""}`);
   }
 
   // ---- audit (admin) ----

@@ -18,6 +18,7 @@ import { registerIncident } from "./routes/incident.js";
 import { registerLifecycle } from "./routes/lifecycle.js";
 import { registerQueries } from "./routes/queries.js";
 import { registerReplay } from "./routes/replay.js";
+import { registerRevisions } from "./routes/revisions.js";
 import { registerRollout } from "./routes/rollout.js";
 import { registerShadow } from "./routes/shadow.js";
 import { ShadowMetrics } from "./shadow-metrics.js";
@@ -112,6 +113,7 @@ export async function buildServer(
 
   registerQueries(app, gatehouse, metrics);
   registerData(app, gatehouse);
+  registerRevisions(app, gatehouse);
   registerChanges(app, gatehouse);
   registerLifecycle(app, gatehouse, options.exportDir ?? "./gatehouse-exports");
   registerAdmin(app, gatehouse, () => auth.forget());

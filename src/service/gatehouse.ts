@@ -1,4 +1,6 @@
 import type { ChangeContext } from "../changes/change-context.js";
+import { checkDirectWrite } from "../changes/direct-writes.js";
+import { directWritesGuards, guardsInForce } from "../changes/guards.js";
 import { type IncidentReport, type IncidentSelector, incidentReport } from "../changes/incident-report.js";
 import { Changes } from "../changes/lifecycle.js";
 import { orphanedShapes } from "../changes/orphans.js";
@@ -29,6 +31,8 @@ import type {
   RelationshipFilter,
   RelationshipUpdate,
   Revision,
+  RevisionFilter,
+  RevisionRecord,
   SchemaVersion,
   Store,
   StoredRelationship,
@@ -103,7 +107,20 @@ export interface Page {
   readonly cursor: string | null;
 }
 
-export interface ImportOptions extends ActorOptions {
+/** Who makes a direct write and through which door, recorded with its revision. */
+export interface DirectWriteOptions extends ActorOptions {
+  /** `cli`, `http`, `library` (the default), `spicedb`: the caller says which door it is. */
+  readonly door?: string | undefined;
+  /** The request that made the write (an HTTP request id). */
+  readonly requestId?: string | undefined;
+  /** For a write that deletes what a filter selected: the filter, for the suggested change file. */
+  readonly filter?: RelationshipFilter | undefined;
+}
+
+/** The most relationships one bulk delete reads; past it, a change with `delete_where` is the way. */
+const MAX_BULK_DELETE = 100_000;
+
+export interface ImportOptions extends DirectWriteOptions {
   /** The file name, for error places. */
   readonly file?: string | undefined;
   /** Called as lines are validated, for a progress display. */
@@ -401,10 +418,15 @@ export class Gatehouse {
     diagnostics.throwIfAny("nothing was written: some relationships do not fit the schema");
   }
 
+  /**
+   * A direct write: validated, held to the `direct-writes` guards (over the bound: refused,
+   * nothing written, with the change file to propose instead), then written as one revision
+   * that records its actor, door and request, with an audit record in the same transaction.
+   */
   async writeRelationships(
     tenant: string,
     updates: readonly RelationshipUpdate[],
-    options: ActorOptions & { placeOf?: (index: number) => Place | undefined } = {},
+    options: DirectWriteOptions & { placeOf?: (index: number) => Place | undefined } = {},
   ): Promise<WriteResult> {
     checkTenant(tenant);
     if (updates.length === 0) throw new GatehouseError("input", "no relationships to write");
@@ -415,20 +437,120 @@ export class Gatehouse {
     // may have written a schema since this one last caught up.
     await this.catchUp();
     await this.validateUpdates(updates, placeOf);
-    return this.commit(tenant, updates, options);
+    await this.guardDirectWrite(tenant, updates, options.filter);
+    return this.commit(tenant, updates, options, "relationships.write");
+  }
+
+  /**
+   * Deletes every live relationship a filter selects, as one direct write (zed's
+   * `relationship bulk-delete`): held to the same guards, which name the filter in the change
+   * file they suggest instead.
+   */
+  async deleteRelationships(
+    tenant: string,
+    filter: RelationshipFilter,
+    options: DirectWriteOptions = {},
+  ): Promise<WriteResult> {
+    checkTenant(tenant);
+    if (filter.resourceType === undefined)
+      throw new GatehouseError(
+        "usage",
+        "a bulk delete needs at least a resource type, so that no filter empties a tenant",
+        {
+          field: "resource",
+        },
+      );
+    await this.catchUp();
+    const live = await this.store.readRelationships(tenant, filter, { limit: MAX_BULK_DELETE + 1 });
+    if (live.length === 0)
+      throw new GatehouseError(
+        "not_found",
+        `no live relationship in tenant \`${tenant}\` matches the filter`,
+      );
+    if (live.length > MAX_BULK_DELETE)
+      throw new GatehouseError(
+        "limit",
+        `the filter selects more than ${MAX_BULK_DELETE} relationships; propose a change with \`delete_where\` instead`,
+      );
+    const updates: RelationshipUpdate[] = live.map((r) => ({
+      operation: "delete",
+      relationship: { resource: r.resource, relation: r.relation, subject: r.subject },
+    }));
+    await this.guardDirectWrite(tenant, updates, filter);
+    return this.commit(tenant, updates, options, "relationships.delete");
+  }
+
+  /** Holds a direct write to the `direct-writes` guards in force; throws `refused` over a bound. */
+  private async guardDirectWrite(
+    tenant: string,
+    updates: readonly RelationshipUpdate[],
+    filter: RelationshipFilter | undefined,
+  ): Promise<void> {
+    const guards = directWritesGuards(await guardsInForce(this.store));
+    if (guards.length === 0) return;
+    await checkDirectWrite({
+      tenant,
+      updates,
+      guards,
+      schema: this.schema(),
+      engine: this.engine,
+      now: this.now(),
+      filter,
+      ready: async () => {
+        await this.ready(tenant);
+        return this.appliedRevision;
+      },
+      isEmpty: async () => {
+        const loaded = this.engine.loadedIndex(tenant);
+        if (loaded) return loaded.data.size === 0;
+        return (await this.store.readRelationships(tenant, {}, { limit: 1 })).length === 0;
+      },
+    });
   }
 
   private async commit(
     tenant: string,
     updates: readonly RelationshipUpdate[],
-    options: ActorOptions,
+    options: DirectWriteOptions,
+    action: string,
+    details: Record<string, unknown> = {},
   ): Promise<WriteResult> {
-    const result = await this.store.writeRelationships(tenant, updates, options);
+    const result = await this.store.writeRelationships(tenant, updates, {
+      actor: options.actor,
+      reason: options.reason,
+      door: options.door ?? "library",
+      requestId: options.requestId,
+      audit: { action, details },
+    });
     await this.afterWrite(result.revision, () => {
       this.engine.loadedIndex(tenant)?.apply(result.created, result.deleted);
       this.changedAt.set(tenant, result.revision);
     });
     return result;
+  }
+
+  /** Who made a revision, through which door and request, and what it did. */
+  async revisionRecord(revision: Revision): Promise<RevisionRecord> {
+    if (!Number.isSafeInteger(revision) || revision < 1)
+      throw new GatehouseError(
+        "input",
+        `invalid revision \`${revision}\`: expected a whole number, 1 or more`,
+        {
+          field: "revision",
+        },
+      );
+    const record = await this.store.getRevision(revision);
+    if (!record) {
+      const head = await this.store.headRevision();
+      throw new GatehouseError("not_found", `revision ${revision} does not exist; the newest is ${head}`);
+    }
+    return record;
+  }
+
+  /** Revisions newest first: "who made these writes". */
+  async listRevisions(filter: RevisionFilter = {}): Promise<RevisionRecord[]> {
+    if (filter.tenant !== undefined) checkTenant(filter.tenant, { field: "tenant" });
+    return this.store.listRevisions(filter);
   }
 
   async readRelationships(
@@ -537,7 +659,14 @@ export class Gatehouse {
     }
     seen.clear();
     diagnostics.throwIfAny("nothing was written: duplicate relationships");
-    return this.commit(tenant, updates, options);
+    await this.guardDirectWrite(tenant, updates, undefined);
+    return this.commit(
+      tenant,
+      updates,
+      options,
+      "relationships.import",
+      options.file !== undefined ? { file: options.file } : {},
+    );
   }
 
   // ---- queries ------------------------------------------------------------------------------

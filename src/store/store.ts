@@ -108,6 +108,48 @@ export interface WriteOptions {
   readonly actor?: string | undefined;
   /** Why, recorded with the revision. */
   readonly reason?: string | undefined;
+  /**
+   * Through which door the write came: `cli`, `http`, `library`, `change 12`, `spicedb`. The
+   * caller names it, because only the caller knows; recorded with the revision.
+   */
+  readonly door?: string | undefined;
+  /** The request that made the write (an HTTP request id), recorded with the revision. */
+  readonly requestId?: string | undefined;
+  /**
+   * When set, an audit record of the write (its action, e.g. `relationships.write`, and the
+   * counts of what it created and deleted, never the tuples) is appended in the write's own
+   * transaction, so a write is never without its record.
+   */
+  readonly audit?: { readonly action: string; readonly details?: Record<string, unknown> } | undefined;
+}
+
+/** Who made a revision, through which door, and what it did: the answer to "who made this write". */
+export interface RevisionRecord {
+  readonly revision: Revision;
+  /** `null` for a store-wide revision (a schema version). */
+  readonly tenant: string | null;
+  /** `relationships`, `schema`, `change` or `purge`. */
+  readonly kind: string;
+  readonly actor: string | null;
+  readonly door: string | null;
+  readonly requestId: string | null;
+  readonly reason: string | null;
+  readonly createdAt: string;
+  /** Relationships this revision made live. */
+  readonly created: number;
+  /** Relationships this revision deleted. */
+  readonly deleted: number;
+}
+
+export interface RevisionFilter {
+  readonly actor?: string | undefined;
+  readonly tenant?: string | undefined;
+  /** Only tenants in this list (a tenant-limited token); store-wide revisions are left out. */
+  readonly tenants?: readonly string[] | undefined;
+  /** Written at or after this time (ISO). */
+  readonly since?: string | undefined;
+  /** At most this many, newest first (default 100). */
+  readonly limit?: number | undefined;
 }
 
 export interface Store
@@ -166,6 +208,12 @@ export interface Store
   readSchema(atRevision?: Revision): Promise<SchemaVersion | undefined>;
 
   listSchemaVersions(): Promise<SchemaVersion[]>;
+
+  /** Who made a revision, through which door, and its counts; `undefined` for one not written. */
+  getRevision(revision: Revision): Promise<RevisionRecord | undefined>;
+
+  /** Revisions, newest first, filtered. */
+  listRevisions(filter?: RevisionFilter): Promise<RevisionRecord[]>;
 
   /** When a revision was written (UTC ISO time); `undefined` for 0 and for one not written yet. */
   revisionTime(revision: Revision): Promise<string | undefined>;

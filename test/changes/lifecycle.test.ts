@@ -86,7 +86,7 @@ describe("guards files", () => {
     );
     expect(error.details.map((d) => `${d.place?.line}: ${d.message}`)).toEqual([
       "2: a `max-loss` guard needs `subjects` or `resources` (a limit)",
-      "5: a guard needs a `kind`: one of `access-neutral`, `max-loss`, `max-gain`, `subset`, `assertions`",
+      "5: a guard needs a `kind`: one of `access-neutral`, `max-loss`, `max-gain`, `subset`, `assertions`, `direct-writes`",
     ]);
   });
 });

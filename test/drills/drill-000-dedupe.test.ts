@@ -12,6 +12,10 @@ const postgres = await postgresUrlForTest("drill000");
  * applies only with a second person's approval, and its revert brings every answer back.
  * Second half: the incident report of the forced change lists exactly the checks that were denied
  * while it was live (the work to redo), and nothing from before the apply or after the revert.
+ * Third: the same wrong cleanup typed as a direct bulk delete (no change at all) is stopped by a
+ * `direct-writes` guard with nothing written, and the message names the change to propose
+ * instead; proposed, it takes the usual path: approved by another person, applied, reported,
+ * reverted. `revision show` names who made each write, and through which door.
  */
 const SCHEMA = `definition user {}
 
@@ -256,6 +260,108 @@ describe.each(drivers)(
           }) => `${x.resource.type}:${x.resource.id}#${x.permission}@${x.subject.type}:${x.subject.id}`,
         ),
       ).toEqual(danDenied);
+    });
+
+    it("the wrong cleanup typed as a direct bulk delete is stopped by the direct-writes guard, then goes through a change", async () => {
+      // Learning from seed 000, the store holds direct writes of binder grants to no change of
+      // access, beside the defaults (every direct write within a blast radius).
+      await d.writeGuards(`guards:
+  - name: cleanup-and-merge-are-access-neutral
+    kind: access-neutral
+    intents: [cleanup, merge]
+  - name: direct-write-blast-radius
+    kind: direct-writes
+    max-loss: 1000
+    max-deletes: 1000
+  - name: binder-grants-are-neutral
+    kind: direct-writes
+    access-neutral: [binder#viewer]
+`);
+      const before = await answers();
+      expect(before).toEqual(original);
+      // The error's message: from the HTTP body, or from the CLI's `--json` error on stderr.
+      const messageOf = (o: { json: any; text: string }): string => {
+        if (o.json?.error?.message) return o.json.error.message;
+        try {
+          return JSON.parse(o.text).error.message;
+        } catch {
+          return o.text;
+        }
+      };
+
+      // The cleanup as one direct command: every direct user grant on a binder, deleted.
+      const bulk = await d.bulkDelete(
+        "acme",
+        { resource: "binder", relation: "viewer", subject: "user" },
+        "mallory",
+      );
+      expect(bulk.ok).toBe(false);
+      const message = messageOf(bulk);
+      expect(message).toContain("the direct write was refused and nothing was written");
+      expect(message).toContain("guard `binder-grants-are-neutral`");
+      expect(message).toContain("`user:dan` would lose `view` on `binder:b1`");
+      expect(message).toContain("change propose");
+      expect(message).toContain("delete_where:");
+      // One grant at a time is held the same way; nothing was written by either.
+      const single = await d.deleteRelationship("acme", "binder:b2#viewer@user:fay", "mallory");
+      expect(single.ok).toBe(false);
+      expect(messageOf(single)).toContain("guard `binder-grants-are-neutral`");
+      expect(await answers()).toEqual(original);
+      const attempts = await d.revisionsBy("mallory");
+      expect(attempts.ok).toBe(true);
+      expect(attempts.json).toEqual([]);
+
+      // Proposed as the message says: planned, blocked, approved by another person, applied.
+      const file = message
+        .split("with FILE:\n")[1]!
+        .split("\n")
+        .map((line) => line.slice(2))
+        .join("\n")
+        .replace("<why this write is needed>", "remove direct user grants on binders, groups cover them");
+      const id = await d.propose("acme", file, "mallory");
+      const plan = (await d.plan(id, "mallory")).json;
+      expect(plan.lost.map(row)).toEqual([
+        "acme binder:b1#view@user:dan",
+        "acme binder:b2#view@user:fay",
+        "acme contract:b1c1#view@user:dan",
+        "acme contract:b1c2#view@user:dan",
+        "acme contract:b1c3#view@user:dan",
+        "acme contract:b2c1#view@user:fay",
+        "acme contract:b2c2#view@user:fay",
+        "acme contract:b2c3#view@user:fay",
+      ]);
+      expect(plan.blocked).toBe(true);
+      expect((await d.apply(id, "mallory")).ok).toBe(false);
+      expect(await answers()).toEqual(original);
+      expect((await d.approve(id, "bob")).ok).toBe(true);
+      expect((await d.apply(id, "mallory")).ok).toBe(true);
+      expect((await answers()).acme).not.toEqual(original.acme);
+      expect(await d.check("acme", "binder:b1#view@user:dan")).toBe(false);
+
+      // Who made the write, and through which door.
+      const applied = (await d.show(id)).json.appliedRevision as number;
+      const shown = await d.revision(applied);
+      expect(shown.json).toMatchObject({
+        actor: "mallory",
+        door: `change ${id}`,
+        tenant: "acme",
+        deleted: 2,
+      });
+      expect((await d.revisionsBy("mallory")).json.map((r: { revision: number }) => r.revision)).toEqual([
+        applied,
+      ]);
+
+      // Reported: the harm and the denied check; then reverted, every answer as before.
+      const report = (await d.incidentReport({ change: id })).json;
+      expect(report.tenants[0].lost).toHaveLength(8);
+      expect(report.tenants[0].denied).toContainEqual(
+        expect.objectContaining({ resource: "binder:b1", permission: "view", subject: "user:dan" }),
+      );
+      const reverted = await d.revert(id, "cid");
+      expect(reverted.json.applied).toBe(true);
+      expect(await answers()).toEqual(original);
+      const revertRevision = (await d.show(reverted.json.id)).json.appliedRevision;
+      expect((await d.revision(revertRevision)).json).toMatchObject({ actor: "cid", created: 2 });
     });
 
     it("refuses an unknown change, a change never applied, and a reversed revision range", async () => {

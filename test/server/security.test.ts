@@ -81,11 +81,13 @@ describe("HTTP security", () => {
     for (const route of await routes(s)) {
       const response = await s.call(route.method, route.path, { token: checker, body: {} });
       // A `check` token may read; everything that writes needs more, and so do the audit log,
-      // tokens, and the decision log, shadow report and incident reports (they say who accessed what).
+      // tokens, the decision log, shadow report and incident reports (they say who accessed what),
+      // and the revisions (they say who wrote what: role approve).
       const readOnly =
         route.method === "GET" &&
         !route.path.startsWith("/v1/tokens") &&
         !route.path.startsWith("/v1/audit") &&
+        !route.path.startsWith("/v1/revisions") &&
         !route.path.endsWith("/decisions") &&
         // The shadow report says who was checked on what, as /decisions does (issue 17 #11).
         route.path !== "/v1/shadow" &&

@@ -216,6 +216,96 @@ export function describeStoreConformance(
       expect(rows[1]?.subject).toStrictEqual({ type: "user", id: "ann" });
     });
 
+    test("a revision records who wrote it, through which door and request, with its counts", async () => {
+      const first = await store.writeRelationships(
+        A,
+        create("document:readme#viewer@user:ann", "document:readme#viewer@user:bob"),
+        {
+          actor: "ann",
+          door: "http",
+          requestId: "req-1",
+          reason: "onboarding",
+          audit: { action: "relationships.write" },
+        },
+      );
+      setTime("2030-01-02T00:00:00.000Z");
+      const second = await store.writeRelationships(A, remove("document:readme#viewer@user:bob"), {
+        actor: "mallory",
+        door: "cli",
+        audit: { action: "relationships.write" },
+      });
+      setTime("2030-01-03T00:00:00.000Z");
+      await store.writeRelationships(B, touch("document:x#viewer@user:cid"), {
+        actor: "ann",
+        door: "library",
+      });
+      expect(await store.getRevision(first.revision)).toEqual({
+        revision: 1,
+        tenant: A,
+        kind: "relationships",
+        actor: "ann",
+        door: "http",
+        requestId: "req-1",
+        reason: "onboarding",
+        createdAt: START,
+        created: 2,
+        deleted: 0,
+      });
+      expect(await store.getRevision(second.revision)).toMatchObject({
+        actor: "mallory",
+        door: "cli",
+        requestId: null,
+        created: 0,
+        deleted: 1,
+      });
+      expect(await store.getRevision(99)).toBeUndefined();
+      expect((await store.listRevisions()).map((r) => r.revision)).toEqual([3, 2, 1]);
+      expect((await store.listRevisions({ actor: "ann" })).map((r) => r.revision)).toEqual([3, 1]);
+      expect((await store.listRevisions({ tenant: A })).map((r) => r.revision)).toEqual([2, 1]);
+      expect((await store.listRevisions({ tenants: [B] })).map((r) => r.revision)).toEqual([3]);
+      expect(await store.listRevisions({ tenants: [] })).toEqual([]);
+      expect((await store.listRevisions({ since: "2030-01-02" })).map((r) => r.revision)).toEqual([3, 2]);
+      expect((await store.listRevisions({ limit: 1 })).map((r) => r.revision)).toEqual([3]);
+      await expectFailure(store.listRevisions({ since: "yesterday" }), "input", /since/);
+      await expectFailure(store.listRevisions({ limit: 0 }), "input", /limit/);
+      // The audit records of the writes that asked for one, in their transactions, with counts.
+      const records = (await store.listAudit()).filter((r) => r.action === "relationships.write");
+      expect(records.map((r) => [r.actor, r.tenant, r.revision, r.details])).toEqual([
+        ["ann", A, 1, { door: "http", requestId: "req-1", created: 2, deleted: 0 }],
+        ["mallory", A, 2, { door: "cli", requestId: null, created: 0, deleted: 1 }],
+      ]);
+    });
+
+    test("a change's apply is recorded as written through the door `change N`", async () => {
+      const id = await plannedChange(store, 0);
+      const applied = await store.applyChange(
+        applying(id, { updates: create("document:b#viewer@user:ann", "document:c#viewer@user:ann") }),
+      );
+      expect(await store.getRevision(applied.revision)).toMatchObject({
+        tenant: A,
+        kind: "change",
+        actor: "bob",
+        door: `change ${id}`,
+        reason: "reviewed",
+        created: 2,
+        deleted: 0,
+      });
+    });
+
+    test("a refused write leaves neither a revision record nor an audit record", async () => {
+      await store.writeRelationships(A, create("document:readme#viewer@user:ann"));
+      await expectFailure(
+        store.writeRelationships(A, create("document:readme#viewer@user:ann"), {
+          actor: "ann",
+          audit: { action: "relationships.write" },
+        }),
+        "conflict",
+        /already exists/,
+      );
+      expect((await store.listRevisions()).map((r) => r.revision)).toEqual([1]);
+      expect((await store.listAudit()).filter((r) => r.action === "relationships.write")).toEqual([]);
+    });
+
     test("touch creates a missing relationship and leaves a live one as it was", async () => {
       const first = await store.writeRelationships(A, touch("document:readme#viewer@user:ann"));
       expect(first).toEqual({ revision: 1, created: [rel("document:readme#viewer@user:ann")], deleted: [] });

@@ -33,6 +33,21 @@ export interface DrillDriver {
   /** The decision log of a tenant, as JSON records (`decisions list`, `GET .../decisions`). */
   decisions(tenant: string, filter?: Record<string, string | number>): Promise<Outcome>;
   readSchema(): Promise<string>;
+  /**
+   * A direct delete of every relationship a filter selects, as a person would type it
+   * (`relationship bulk-delete`, `POST .../relationships/delete`), not a change.
+   */
+  bulkDelete(
+    tenant: string,
+    filter: { resource: string; relation?: string; subject?: string },
+    actor: string,
+  ): Promise<Outcome>;
+  /** A direct delete of one relationship (`relationship delete`, `POST .../relationships`). */
+  deleteRelationship(tenant: string, tuple: string, actor: string): Promise<Outcome>;
+  /** Who made a revision (`revision show --json`, `GET /v1/revisions/:r`). */
+  revision(revision: number): Promise<Outcome>;
+  /** Revisions by an actor, newest first (`revision list --actor`, `GET /v1/revisions?actor=`). */
+  revisionsBy(actor: string): Promise<Outcome>;
   close(): Promise<void>;
 }
 
@@ -129,6 +144,41 @@ export function cliDriver(): DrillDriver {
     async readSchema() {
       return must(run("schema", "read")).stdout;
     },
+    bulkDelete: async (tenant, filter, actor) =>
+      fromCli(
+        run(
+          "--json",
+          "--tenant",
+          tenant,
+          "--as",
+          actor,
+          "relationship",
+          "bulk-delete",
+          filter.resource,
+          ...(filter.relation !== undefined ? [filter.relation] : []),
+          ...(filter.subject !== undefined ? [filter.subject] : []),
+        ),
+      ),
+    async deleteRelationship(tenant, tuple, actor) {
+      const [resource, rest] = tuple.split("#") as [string, string];
+      const at = rest.indexOf("@");
+      return fromCli(
+        run(
+          "--json",
+          "--tenant",
+          tenant,
+          "--as",
+          actor,
+          "relationship",
+          "delete",
+          resource,
+          rest.slice(0, at),
+          rest.slice(at + 1),
+        ),
+      );
+    },
+    revision: async (revision) => fromCli(run("--json", "revision", "show", String(revision))),
+    revisionsBy: async (actor) => fromCli(run("--json", "revision", "list", "--actor", actor)),
     async close() {},
   };
 }
@@ -225,6 +275,26 @@ export async function httpDriver(
     },
     async readSchema() {
       return must(await s.call("GET", "/v1/schema", { token: admin })).body.schema;
+    },
+    // A person's direct writes go with their own token (role approve, which may write).
+    bulkDelete: async (tenant, filter, actor) =>
+      outcome(
+        await s.call("POST", `/v1/tenants/${tenant}/relationships/delete`, {
+          token: await tokenOf(actor),
+          body: filter,
+        }),
+      ),
+    deleteRelationship: async (tenant, tuple, actor) =>
+      outcome(
+        await s.call("POST", `/v1/tenants/${tenant}/relationships`, {
+          token: await tokenOf(actor),
+          body: { updates: [{ operation: "delete", relationship: tuple }] },
+        }),
+      ),
+    revision: async (revision) => outcome(await s.call("GET", `/v1/revisions/${revision}`, { token: admin })),
+    async revisionsBy(actor) {
+      const r = await s.call("GET", `/v1/revisions?actor=${encodeURIComponent(actor)}`, { token: admin });
+      return { ...outcome(r), json: r.status < 300 ? r.body.revisions : r.body };
     },
     async close() {
       await s.close();

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { parseChangeFile } from "../../changes/change-file.js";
 import { formatDeletionFacts } from "../../changes/deletion-facts.js";
+import { DEFAULT_GUARDS_TEXT } from "../../changes/guards.js";
 import type { Plan } from "../../changes/plan.js";
 import type { AccessRow } from "../../engine/access-diff.js";
 import { GatehouseError } from "../../model/errors.js";
@@ -305,8 +306,8 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
       context.out.result(
         version
           ? version.text.trimEnd()
-          : "# no guards written; in force by default:\nguards:\n  - name: cleanup-and-merge-are-access-neutral\n    kind: access-neutral\n    intents: [cleanup, merge]",
-        version ?? { version: null, default: true },
+          : `# no guards written; in force by default:\n${DEFAULT_GUARDS_TEXT.trimEnd()}`,
+        version ?? { version: null, default: true, text: DEFAULT_GUARDS_TEXT },
       );
     });
 }

@@ -34,7 +34,7 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
       try {
         await g.writeSchema(DEMO_SCHEMA, { actor: "demo", reason: "demo store" });
         for (const [tenant, tuples] of Object.entries(DEMO_TENANTS)) {
-          await g.importRelationships(tenant, tuples.join("\n"), { actor: "demo" });
+          await g.importRelationships(tenant, tuples.join("\n"), { actor: "demo", door: "cli" });
           lines.push(`tenant ${tenant}: ${tuples.length} relationships`);
         }
         const ask = async (tenant: string, query: string, explain = false) => {

@@ -14,6 +14,7 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
         g.importRelationships(context.tenant, input.text, {
           file: input.file,
           actor: context.actor,
+          door: "cli",
           onProgress: (done, total) =>
             context.out.progress(
               `validated ${done.toLocaleString()} of ${total.toLocaleString()} relationships`,

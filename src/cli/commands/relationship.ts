@@ -23,6 +23,7 @@ export function registerRelationship(program: Command, globals: () => GlobalOpti
         const result = await withGatehouse(context, (g) =>
           g.writeRelationships(context.tenant, [{ operation, relationship: tuple }], {
             actor: context.actor,
+            door: "cli",
           }),
         );
         context.out.result(
@@ -35,6 +36,33 @@ export function registerRelationship(program: Command, globals: () => GlobalOpti
         );
       });
   }
+
+  relationship
+    .command("bulk-delete")
+    .argument("<resource>", "resource type, optionally with an id: document or document:readme")
+    .argument("[relation]", "relation name")
+    .argument("[subject]", "subject type, optionally with id and relation: user, user:ann, group:eng#member")
+    .option("--reason <text>", "why, recorded with the revision")
+    .description("delete every live relationship a filter selects, as one direct write (guards apply)")
+    .action(async (resource: string, relation: string | undefined, subject: string | undefined, options) => {
+      const context = contextOf(globals());
+      const filter = parseFilter(resource, relation, subject);
+      const result = await withGatehouse(context, (g) =>
+        g.deleteRelationships(context.tenant, filter, {
+          actor: context.actor,
+          door: "cli",
+          ...(options.reason ? { reason: options.reason } : {}),
+        }),
+      );
+      context.out.result(
+        `deleted ${result.deleted.length} relationship${result.deleted.length === 1 ? "" : "s"} at revision ${result.revision}`,
+        {
+          revision: result.revision,
+          created: [],
+          deleted: result.deleted.map(formatRelationship),
+        },
+      );
+    });
 
   relationship
     .command("read")

@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { parseChangeFile } from "../../changes/change-file.js";
+import { DEFAULT_GUARDS_TEXT } from "../../changes/guards.js";
 import { GatehouseError } from "../../model/errors.js";
 import { changeSummaryJson, planJson } from "../../service/change-json.js";
 import { parseFilter } from "../../service/filter-text.js";
@@ -306,7 +307,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     },
     async () => {
       const version = await gatehouse.store.readGuards();
-      return version ?? { version: null, default: true };
+      return version ?? { version: null, default: true, text: DEFAULT_GUARDS_TEXT };
     },
   );
 

@@ -113,12 +113,58 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
       }));
       const result = await gatehouse.writeRelationships(request.params.tenant, updates, {
         actor: principalOf(request),
+        door: "http",
+        requestId: request.id,
       });
       return {
         revision: result.revision,
         created: result.created.map(formatRelationship),
         deleted: result.deleted.map(formatRelationship),
       };
+    },
+  );
+
+  app.post<{
+    Params: { tenant: string };
+    Body: { resource: string; relation?: string; subject?: string; reason?: string };
+  }>(
+    "/v1/tenants/:tenant/relationships/delete",
+    {
+      config: { access: { role: "write", tenant: pathTenant } },
+      schema: {
+        operationId: "deleteRelationships",
+        summary:
+          "Delete every live relationship a filter selects, as one direct write held to the direct-writes guards",
+        tags: ["relationships"],
+        params: TenantParams,
+        body: Type.Object(
+          {
+            resource: Type.String({ minLength: 1, description: "type or type:id" }),
+            relation: Type.Optional(Type.String()),
+            subject: Type.Optional(Type.String({ description: "type, type:id or type:id#relation" })),
+            reason: Type.Optional(Type.String({ maxLength: 10_000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ revision: Type.Integer(), deleted: Type.Array(Type.String()) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      const result = await gatehouse.deleteRelationships(
+        request.params.tenant,
+        parseFilter(b.resource, b.relation, b.subject),
+        {
+          actor: principalOf(request),
+          door: "http",
+          requestId: request.id,
+          ...(b.reason !== undefined ? { reason: b.reason } : {}),
+        },
+      );
+      return { revision: result.revision, deleted: result.deleted.map(formatRelationship) };
     },
   );
 
@@ -203,6 +249,8 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
       if (tooLarge !== undefined) throw new HttpError(413, "too_large", tooLarge);
       const result = await gatehouse.importRelationships(request.params.tenant, request.body.relationships, {
         actor: principalOf(request),
+        door: "http",
+        requestId: request.id,
         file: "relationships",
       });
       return { revision: result.revision, created: result.created.length };

@@ -67,6 +67,7 @@ export async function applyChange(parts: ApplyParts, input: ApplyInput): Promise
     const revision = await revisions.next(sql, input.tenant, "change", {
       actor: input.actor,
       reason: input.reason ?? undefined,
+      door: `change ${id}`,
     });
     const { created, deleted } =
       planned.length > 0

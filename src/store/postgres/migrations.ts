@@ -391,6 +391,17 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 11,
+    description: "revisions record their door and request id",
+    // As in SQLite: two new columns, empty on older revisions, and the lookups by actor and tenant.
+    up: `
+      ALTER TABLE revisions ADD COLUMN door TEXT COLLATE "C";
+      ALTER TABLE revisions ADD COLUMN request_id TEXT COLLATE "C";
+      CREATE INDEX revisions_by_actor ON revisions (actor, revision);
+      CREATE INDEX revisions_by_tenant ON revisions (tenant, revision);
+    `,
+  },
+  {
     version: 12,
     description: "approvals name the plan they approve",
     // As in SQLite: the key becomes (change, principal, plan); approvals recorded before keep ''.

@@ -16,7 +16,14 @@ import type {
 } from "../change-records.js";
 import type { DecisionPageDraft } from "../common/decision-drafts.js";
 import { HeadWatch } from "../common/head-watch.js";
-import { checkLimit, jsonText } from "../common/input-checks.js";
+import { checkId, checkLimit, jsonText } from "../common/input-checks.js";
+import {
+  type RevisionRow,
+  revisionQuery,
+  revisionsQuery,
+  toRevisionRecord,
+  writeAuditRecord,
+} from "../common/revision-rows.js";
 import { planUpdates } from "../common/write-plan.js";
 import type {
   DecisionFilter,
@@ -43,6 +50,8 @@ import type {
   RelationshipUpdate,
   Revision,
   RevisionEvent,
+  RevisionFilter,
+  RevisionRecord,
   SchemaVersion,
   Store,
   StoredRelationship,
@@ -175,7 +184,14 @@ export class PostgresStore implements Store {
     const planned = planUpdates(updates);
     const result = await this.#db.transaction(async (sql) => {
       const revision = await this.#revisions.next(sql, tenant, "relationships", options);
-      return { revision, ...(await writeUpdates(sql, tenant, revision, planned)) };
+      const written = await writeUpdates(sql, tenant, revision, planned);
+      // The revision counter is locked first (by `next`), then the audit head: the apply's order.
+      const audit = writeAuditRecord(tenant, options, {
+        created: written.created.length,
+        deleted: written.deleted.length,
+      });
+      if (audit) await this.#audit.append(sql, audit, revision);
+      return { revision, ...written };
     });
     this.#saw(result.revision);
     return result;
@@ -214,6 +230,18 @@ export class PostgresStore implements Store {
 
   async listSchemaVersions(): Promise<SchemaVersion[]> {
     return this.#schemas.list(this.#db.sql);
+  }
+
+  async getRevision(revision: Revision): Promise<RevisionRecord | undefined> {
+    checkId(revision, "revision");
+    const { text, params } = revisionQuery(revision, (n) => `$${n}`);
+    const [row] = await this.#db.sql.rows<RevisionRow>(text, params);
+    return row ? toRevisionRecord(row) : undefined;
+  }
+
+  async listRevisions(filter: RevisionFilter = {}): Promise<RevisionRecord[]> {
+    const { text, params } = revisionsQuery(filter, (n) => `$${n}`);
+    return (await this.#db.sql.rows<RevisionRow>(text, params)).map(toRevisionRecord);
   }
 
   async revisionTime(revision: Revision): Promise<string | undefined> {
@@ -303,6 +331,7 @@ export class PostgresStore implements Store {
       const revision = await this.#revisions.next(sql, input.tenant, "purge", {
         actor: audit.actor,
         reason: audit.reason ?? undefined,
+        door: `change ${input.changeId}`,
       });
       await this.#changes.update(sql, input.changeId, { state: "applied", plan: input.plan });
       if (input.scrub) await this.#scrub(sql, input.scrub);

@@ -54,10 +54,19 @@ export class Revisions {
   async next(sql: Sql, tenant: string | null, kind: RevisionKind, options: WriteOptions): Promise<Revision> {
     const [row] = await sql.rows<[number]>(
       `WITH next AS (UPDATE counters SET value = value + 1 WHERE name = 'revision' RETURNING value)
-       INSERT INTO revisions (revision, tenant, kind, actor, reason, created_at)
-       SELECT value, $1, $2, $3, $4, $5 FROM next
+       INSERT INTO revisions (revision, tenant, kind, actor, reason, created_at, door, request_id)
+       SELECT value, $1, $2, $3, $4, $5, $7, $8 FROM next
        RETURNING revision, pg_notify($6, revision::text)`,
-      [tenant, kind, options.actor ?? null, options.reason ?? null, this.#now(), this.#channel],
+      [
+        tenant,
+        kind,
+        options.actor ?? null,
+        options.reason ?? null,
+        this.#now(),
+        this.#channel,
+        options.door ?? null,
+        options.requestId ?? null,
+      ],
     );
     if (row === undefined) throw new Error("the revision counter is missing");
     return row[0];

@@ -62,6 +62,7 @@ export function applyChange(parts: ApplyParts, input: ApplyInput): ApplyResult {
     const revision = revisions.next(input.tenant, "change", {
       actor: input.actor,
       reason: input.reason ?? undefined,
+      door: `change ${id}`,
     });
     const { created, deleted } =
       planned.length > 0 ? writeUpdates(db, input.tenant, revision, planned) : { created: [], deleted: [] };

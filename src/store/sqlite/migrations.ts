@@ -355,6 +355,18 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 11,
+    description: "revisions record their door and request id",
+    // "Who made this write" is asked by actor and by time; the door (`cli`, `http`, `library`,
+    // `change 12`) and the request id are new columns, empty on older revisions.
+    up: `
+      ALTER TABLE revisions ADD COLUMN door TEXT;
+      ALTER TABLE revisions ADD COLUMN request_id TEXT;
+      CREATE INDEX revisions_by_actor ON revisions (actor, revision);
+      CREATE INDEX revisions_by_tenant ON revisions (tenant, revision);
+    `,
+  },
+  {
     version: 12,
     description: "approvals name the plan they approve",
     // An approval counts only for the plan it names (`Plan.planId`); a principal may approve each

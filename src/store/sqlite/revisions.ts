@@ -37,8 +37,18 @@ export class Revisions {
   /** Starts a new revision; call inside the transaction that writes it. */
   next(tenant: string | null, kind: RevisionKind, options: WriteOptions): Revision {
     const result = this.#db
-      .prepare("INSERT INTO revisions (tenant, kind, actor, reason, created_at) VALUES (?, ?, ?, ?, ?)")
-      .run(tenant, kind, options.actor ?? null, options.reason ?? null, this.#now());
+      .prepare(
+        "INSERT INTO revisions (tenant, kind, actor, reason, created_at, door, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(
+        tenant,
+        kind,
+        options.actor ?? null,
+        options.reason ?? null,
+        this.#now(),
+        options.door ?? null,
+        options.requestId ?? null,
+      );
     return Number(result.lastInsertRowid);
   }
 }

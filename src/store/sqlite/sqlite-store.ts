@@ -17,7 +17,14 @@ import type {
 } from "../change-records.js";
 import type { DecisionPageDraft } from "../common/decision-drafts.js";
 import { HeadWatch } from "../common/head-watch.js";
-import { checkLimit, jsonText } from "../common/input-checks.js";
+import { checkId, checkLimit, jsonText } from "../common/input-checks.js";
+import {
+  type RevisionRow,
+  revisionQuery,
+  revisionsQuery,
+  toRevisionRecord,
+  writeAuditRecord,
+} from "../common/revision-rows.js";
 import { type PlannedUpdate, planUpdates, planUpdatesInSlices } from "../common/write-plan.js";
 import type {
   DecisionFilter,
@@ -44,6 +51,8 @@ import type {
   RelationshipUpdate,
   Revision,
   RevisionEvent,
+  RevisionFilter,
+  RevisionRecord,
   SchemaVersion,
   Store,
   StoredRelationship,
@@ -163,10 +172,26 @@ export class SqliteStore implements Store {
     if (planned.length <= WRITE_SLICE) {
       return this.#db.transaction(() => {
         const revision = this.#revisions.next(tenant, "relationships", options);
-        return { revision, ...writeUpdates(this.#db, tenant, revision, planned) };
+        const written = writeUpdates(this.#db, tenant, revision, planned);
+        this.#auditWrite(tenant, options, revision, written);
+        return { revision, ...written };
       });
     }
     return this.#writeInSlices(tenant, planned, options);
+  }
+
+  /** A direct write's audit record (counts, not tuples), in the write's own transaction. */
+  #auditWrite(
+    tenant: string,
+    options: WriteOptions,
+    revision: Revision,
+    written: { readonly created: readonly Relationship[]; readonly deleted: readonly Relationship[] },
+  ): void {
+    const audit = writeAuditRecord(tenant, options, {
+      created: written.created.length,
+      deleted: written.deleted.length,
+    });
+    if (audit) this.#audit.append(audit, revision);
   }
 
   /**
@@ -191,6 +216,7 @@ export class SqliteStore implements Store {
           for (const r of slice.deleted) deleted.push(r);
           await nextTurn();
         }
+        this.#auditWrite(tenant, options, revision, { created, deleted });
         this.#db.exec("COMMIT");
         return { revision, created, deleted };
       } catch (error) {
@@ -232,6 +258,25 @@ export class SqliteStore implements Store {
 
   async listSchemaVersions(): Promise<SchemaVersion[]> {
     return this.#schemas.list();
+  }
+
+  async getRevision(revision: Revision): Promise<RevisionRecord | undefined> {
+    checkId(revision, "revision");
+    const { text, params } = revisionQuery(revision, () => "?");
+    const row = this.#db
+      .prepare(text)
+      .raw()
+      .get(...params) as RevisionRow | undefined;
+    return row ? toRevisionRecord(row) : undefined;
+  }
+
+  async listRevisions(filter: RevisionFilter = {}): Promise<RevisionRecord[]> {
+    const { text, params } = revisionsQuery(filter, () => "?");
+    const rows = this.#db
+      .prepare(text)
+      .raw()
+      .all(...params) as RevisionRow[];
+    return rows.map(toRevisionRecord);
   }
 
   async revisionTime(revision: Revision): Promise<string | undefined> {
@@ -314,6 +359,7 @@ export class SqliteStore implements Store {
       const revision = this.#revisions.next(input.tenant, "purge", {
         actor: audit.actor,
         reason: audit.reason ?? undefined,
+        door: `change ${input.changeId}`,
       });
       this.#changes.update(input.changeId, { state: "applied", plan: input.plan });
       if (input.scrub) this.#scrub(input.scrub);
