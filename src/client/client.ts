@@ -472,6 +472,8 @@ export interface DecisionFilterView {
   readonly permission?: string;
   readonly subject?: string;
   readonly result?: "allowed" | "denied";
+  /** Which schema answered: `version:N`, or `candidate:CHANGE_ID`. */
+  readonly schema?: string;
   readonly since?: string;
   readonly until?: string;
   readonly fromRevision?: number;
@@ -489,6 +491,8 @@ export interface DecisionView {
   readonly subject: { readonly type: string; readonly id: string; readonly relation?: string };
   readonly allowed: boolean;
   readonly revision: number;
+  /** The schema that answered (absent on records written before the log kept it). */
+  readonly schema?: { readonly version: number } | { readonly candidate: number };
 }
 
 export interface IncidentAccessView {

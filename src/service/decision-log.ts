@@ -1,5 +1,6 @@
 import type { CheckRequest } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
+import type { SchemaAnswer } from "../model/schema-answer.js";
 import { DecisionDrafts } from "../store/common/decision-drafts.js";
 import type { Revision, Store } from "../store/store.js";
 
@@ -76,7 +77,8 @@ export function decisionLogSettings(
 /**
  * The decision log's writer, a check observer. `observe` runs on the check path: it adds the
  * check to page drafts (`DecisionDrafts`: its names as a shape number, its ids copied as bytes,
- * checked while the request is still in the processor's cache) and a timer hands the drafts to
+ * checked while the request is still in the processor's cache; the schema that answered, which
+ * every check of one schema version or one rollout shares, as one number) and a timer hands the drafts to
  * the store in batches. When the store is slower than the checks the buffer fills and checks are
  * dropped and counted rather than slowing anyone down. A check the store could not hold (a
  * library caller's odd object id) is counted as failed at once, the others go on.
@@ -110,7 +112,14 @@ export class DecisionLog {
     return this.#settings;
   }
 
-  observe(tenant: string, request: CheckRequest, allowed: boolean, revision: Revision): void {
+  observe(
+    tenant: string,
+    request: CheckRequest,
+    allowed: boolean,
+    revision: Revision,
+    _rolledOut: boolean,
+    schema: SchemaAnswer,
+  ): void {
     const { sample } = this.#settings;
     if (sample < 1 && !(Math.random() < sample)) return;
     const drafts = this.#drafts;
@@ -124,7 +133,7 @@ export class DecisionLog {
       this.#lastTime = time;
       this.#lastAt = new Date(time).toISOString();
     }
-    const error = drafts.add(this.#lastAt, tenant, request, allowed, revision);
+    const error = drafts.add(this.#lastAt, tenant, request, allowed, revision, schema);
     if (error !== undefined) {
       this.#failed++;
       this.#lastError = error.message;

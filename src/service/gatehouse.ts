@@ -66,7 +66,8 @@ export interface CheckResult {
 export interface CheckObserver {
   /**
    * `rolledOut`: the tenant is in a staged rollout, so a rollout's candidate schema gave the
-   * answer rather than the active one.
+   * answer rather than the active one. `schema`: which schema answered (the active version, or
+   * the candidate's change); one object per version and per rollout, never made per check.
    */
   observe(
     tenant: string,
@@ -74,6 +75,7 @@ export interface CheckObserver {
     allowed: boolean,
     revision: Revision,
     rolledOut: boolean,
+    schema: SchemaAnswer,
   ): void;
 }
 
@@ -442,11 +444,12 @@ export class Gatehouse {
     request: CheckRequest,
     allowed: boolean,
     revision: Revision,
-    rolledOut: boolean,
+    schema: SchemaAnswer,
   ): void {
+    const rolledOut = "candidate" in schema;
     for (const observer of this.observers) {
       try {
-        observer.observe(tenant, request, allowed, revision, rolledOut);
+        observer.observe(tenant, request, allowed, revision, rolledOut, schema);
       } catch {
         // An observer's failure (a full queue, a bug) must never change or fail the answer.
       }
@@ -464,8 +467,9 @@ export class Gatehouse {
       ? this.rollouts.check(rollout, tenant, request)
       : this.engine.check(tenant, request);
     const revision = this.appliedRevision;
-    if (this.observers.length > 0) this.observed(tenant, request, allowed, revision, rollout !== undefined);
-    return { allowed, revision, schema: rollout ? rollout.answer : this.activeSchemaAnswer() };
+    const schema = rollout ? rollout.answer : this.activeSchemaAnswer();
+    if (this.observers.length > 0) this.observed(tenant, request, allowed, revision, schema);
+    return { allowed, revision, schema };
   }
 
   /** Checks many at one revision; all are validated before any is answered. */
@@ -491,17 +495,12 @@ export class Gatehouse {
     const results = requests.map((r) =>
       rollout ? this.rollouts.check(rollout, tenant, r) : this.engine.check(tenant, r),
     );
+    const schema = rollout ? rollout.answer : this.activeSchemaAnswer();
     if (this.observers.length > 0) {
       for (let i = 0; i < results.length; i++)
-        this.observed(
-          tenant,
-          requests[i] as CheckRequest,
-          results[i] as boolean,
-          revision,
-          rollout !== undefined,
-        );
+        this.observed(tenant, requests[i] as CheckRequest, results[i] as boolean, revision, schema);
     }
-    return { results, revision, schema: rollout ? rollout.answer : this.activeSchemaAnswer() };
+    return { results, revision, schema };
   }
 
   /**
