@@ -511,8 +511,9 @@ export interface IncidentReportView {
     readonly reason: string;
     readonly author: string;
   } | null;
-  readonly fromRevision: number;
-  readonly toRevision: number;
+  /** Null (and `window` null, `tenants` empty) for a change never applied, only rolled out. */
+  readonly fromRevision: number | null;
+  readonly toRevision: number | null;
   readonly window: {
     readonly fromRevision: number;
     readonly toRevision: number | null;
@@ -521,25 +522,41 @@ export interface IncidentReportView {
     /** The change that undid it (its revert, or the restore of a deletion), or null. */
     readonly revertedBy: number | null;
     readonly endedBy: "revert" | "restore" | null;
-  };
+  } | null;
   readonly checksRead: number;
-  readonly tenants: ReadonlyArray<{
-    readonly tenant: string;
-    readonly gained: ReadonlyArray<{
-      resource: string;
-      permission: string;
-      subject: string;
-      except?: string[];
-    }>;
-    readonly lost: ReadonlyArray<{
-      resource: string;
-      permission: string;
-      subject: string;
-      except?: string[];
-    }>;
-    readonly used: readonly IncidentAccessView[];
-    readonly denied: readonly IncidentAccessView[];
+  readonly tenants: readonly IncidentTenantView[];
+  /** Each rollout of the change: while and where its candidate answered, and what that did. */
+  readonly rollouts: ReadonlyArray<{
+    readonly rollout: number;
+    readonly state: "running" | "completed" | "rolled_back";
+    readonly since: string;
+    readonly until: string | null;
+    readonly endedBy: string | null;
+    readonly endReason: string | null;
+    readonly steps: ReadonlyArray<{ at: string; tenants: string[]; percent: number }>;
+    readonly baseRevision: number;
+    readonly activeSchema: number | null;
+    readonly checksRead: number;
+    readonly tenants: readonly IncidentTenantView[];
   }>;
+}
+
+export interface IncidentTenantView {
+  readonly tenant: string;
+  readonly gained: ReadonlyArray<{
+    resource: string;
+    permission: string;
+    subject: string;
+    except?: string[];
+  }>;
+  readonly lost: ReadonlyArray<{
+    resource: string;
+    permission: string;
+    subject: string;
+    except?: string[];
+  }>;
+  readonly used: readonly IncidentAccessView[];
+  readonly denied: readonly IncidentAccessView[];
 }
 
 export interface ShadowSessionView {

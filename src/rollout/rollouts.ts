@@ -6,8 +6,8 @@ import { checkTenant } from "../model/names.js";
 import type { SchemaAnswer } from "../model/schema-answer.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { compileSchema } from "../schema/schema.js";
-import { checkMonitorSettings } from "../store/common/rollout-rows.js";
 import type { ChangeRecord } from "../store/change-records.js";
+import { checkMonitorSettings } from "../store/common/rollout-rows.js";
 import type { MonitorSettings, RolloutRecord } from "../store/rollout-records.js";
 import type { Store } from "../store/store.js";
 import { DenyRateMonitor, type MonitorTrip, type PermissionWindow } from "./monitor-deny-rate.js";
@@ -328,6 +328,8 @@ export class Rollouts {
         tenant: null,
         target: "rollout",
         reason: input.reason ?? change.reason,
+        // The data and active schema the candidate starts from, for the incident report.
+        revision: await this.store.headRevision(),
         details: { changeId, tenants, percent, monitor },
       },
     );

@@ -10,6 +10,7 @@ import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
 import { formatRelationship, type ObjectRef, type SubjectRef } from "../model/relationship.js";
 import { type ReplayReport, replayDecisions } from "../rollout/replay.js";
+import { rolloutIncidents } from "../rollout/rollout-incident.js";
 import { Rollouts, type SchemaAnswer } from "../rollout/rollouts.js";
 import { Shadow } from "../rollout/shadow.js";
 import type { CompiledSchema } from "../schema/compiled.js";
@@ -515,12 +516,16 @@ export class Gatehouse {
 
   /**
    * Who gained and who lost access through a change (or between two revisions), and which of
-   * those accesses were used or denied while it was live, from the decision log. What this
-   * process has buffered is written first, so its own checks count.
+   * those accesses were used or denied while it was live, from the decision log; for a rolled
+   * out change also each rollout's window, applied or not. What this process has buffered is
+   * written first, so its own checks count.
    */
   async incidentReport(selector: IncidentSelector): Promise<IncidentReport> {
     await this.decisionLog?.flush();
-    return incidentReport(this.store, selector, { maxDepth: this.maxDepth });
+    return incidentReport(this.store, selector, {
+      maxDepth: this.maxDepth,
+      rollouts: (change) => rolloutIncidents(this.store, change, { maxDepth: this.maxDepth }),
+    });
   }
 
   /**

@@ -976,7 +976,10 @@ export function describeStoreConformance(
       test("records keep the schema that answered, through drafts, pages, filters and purges", async () => {
         const at = (i: number) => new Date(Date.UTC(2030, 0, 1) + i * 1_000).toISOString();
         // Records without a schema (an older log's) next to a version's and a candidate's.
-        await store.appendDecisions([decision({ at: at(0) }), decision({ at: at(1), schema: { version: 1 } })]);
+        await store.appendDecisions([
+          decision({ at: at(0) }),
+          decision({ at: at(1), schema: { version: 1 } }),
+        ]);
         const drafts = new DecisionDrafts();
         const version = { version: 2 };
         const candidate = { candidate: 7 };
@@ -986,9 +989,9 @@ export function describeStoreConformance(
           expect(drafts.add(d.at, d.tenant, d, i % 2 === 0, d.revision, schema)).toBeUndefined();
         }
         // A schema answer that names neither is refused, naming the field; the others stay.
-        expect(
-          drafts.add(at(40), A, decision(), true, 3, { candidate: -1 } as never)?.message,
-        ).toMatch(/invalid decision record: schema must be/);
+        expect(drafts.add(at(40), A, decision(), true, 3, { candidate: -1 } as never)?.message).toMatch(
+          /invalid decision record: schema must be/,
+        );
         expect(await store.appendDecisionPages(drafts.take())).toBe(30);
         const all = await store.listDecisions();
         expect(all.map((d) => d.schema)).toEqual([
