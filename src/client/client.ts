@@ -441,7 +441,15 @@ export class GatehouseClient {
   async replay(
     change: number,
     since?: string,
-  ): Promise<DivergenceReportView & { revision: number; distinct: number; evaluated: number }> {
+  ): Promise<
+    DivergenceReportView & {
+      revision: number;
+      distinct: number;
+      evaluated: number;
+      /** Which schema answered the replayed decisions, as the log recorded it. */
+      answeredBy: { active: number; thisCandidate: number; otherCandidates: number; unrecorded: number };
+    }
+  > {
     return this.request("POST", "/v1/replay", since !== undefined ? { change, since } : { change });
   }
 
