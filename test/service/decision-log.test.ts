@@ -59,6 +59,8 @@ describe("decision log", () => {
         subject: { type: "user", id: "ann" },
         allowed: true,
         revision,
+        // The schema that answered (issue 13): the active version here.
+        schema: { version: 1 },
       },
       expect.objectContaining({ resource: { type: "document", id: "plan" }, allowed: true }),
       expect.objectContaining({ subject: { type: "group", id: "eng", relation: "member" }, allowed: true }),
