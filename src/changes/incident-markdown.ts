@@ -1,4 +1,10 @@
-import type { IncidentReport, RangeRow, UsedAccess } from "./incident-report.js";
+import type {
+  IncidentReport,
+  RangeRow,
+  RolloutIncident,
+  TenantIncident,
+  UsedAccess,
+} from "./incident-report.js";
 
 /** Rows shown per list in Markdown; the JSON form always has them all. */
 const SHOWN = 200;
@@ -17,6 +23,14 @@ export function incidentMarkdown(report: IncidentReport): string {
   if (report.change)
     lines.push(`Change ${report.change.id} by ${report.change.author}: "${report.change.reason}".`);
   const window = report.window;
+  if (window === null) {
+    lines.push(
+      "It was never applied: it was only rolled out, and its candidate answered the checks below.",
+      "",
+    );
+    for (const r of report.rollouts) lines.push(...rolloutSection(r));
+    return lines.join("\n");
+  }
   const end =
     window.toRevision === null
       ? "and is still live"
@@ -33,25 +47,61 @@ export function incidentMarkdown(report: IncidentReport): string {
       `**${report.decisionsLost} check${report.decisionsLost === 1 ? "" : "s"} answered in that window (any tenant) ${report.decisionsLost === 1 ? "has" : "have"} no record** (the decision log counted ${report.decisionsLost === 1 ? "it" : "them"} as lost): the lists below may miss ${report.decisionsLost === 1 ? "it" : "them"}.`,
       "",
     );
-  if (report.tenants.length === 0) {
-    lines.push("No access changed: nobody gained or lost anything.", "");
-    return lines.join("\n");
-  }
-  for (const t of report.tenants) {
-    lines.push(`## Tenant \`${t.tenant}\``, "");
-    lines.push(
-      `${count(t.gained.length, "access")} gained, ${count(t.lost.length, "access")} lost; ` +
-        `${count(t.used.length, "gained access", "gained accesses")} used, ${count(t.denied.length, "lost access", "lost accesses")} denied.`,
-      "",
-    );
-    lines.push("### Wrong accesses used (allowed only because of the change)", "");
-    lines.push(...usedTable(t.used), "");
-    lines.push("### Checks to redo (denied only because of the change)", "");
-    lines.push(...usedTable(t.denied), "");
-    lines.push("### Gained", "", ...rowList(t.gained), "");
-    lines.push("### Lost", "", ...rowList(t.lost), "");
-  }
+  if (report.tenants.length === 0) lines.push("No access changed: nobody gained or lost anything.", "");
+  for (const t of report.tenants) lines.push(...tenantSection(t, "##", "the change"));
+  for (const r of report.rollouts) lines.push(...rolloutSection(r));
   return lines.join("\n");
+}
+
+function tenantSection(t: TenantIncident, level: string, cause: string): string[] {
+  return [
+    `${level} Tenant \`${t.tenant}\``,
+    "",
+    `${count(t.gained.length, "access")} gained, ${count(t.lost.length, "access")} lost; ` +
+      `${count(t.used.length, "gained access", "gained accesses")} used, ${count(t.denied.length, "lost access", "lost accesses")} denied.`,
+    "",
+    `${level}# Wrong accesses used (allowed only because of ${cause})`,
+    "",
+    ...usedTable(t.used),
+    "",
+    `${level}# Checks to redo (denied only because of ${cause})`,
+    "",
+    ...usedTable(t.denied),
+    "",
+    `${level}# Gained`,
+    "",
+    ...rowList(t.gained),
+    "",
+    `${level}# Lost`,
+    "",
+    ...rowList(t.lost),
+    "",
+  ];
+}
+
+/** A rollout's window: where and while the candidate answered, then each rolled-out tenant. */
+function rolloutSection(r: RolloutIncident): string[] {
+  const end =
+    r.until === null
+      ? "and is still running"
+      : `until ${r.until} (${r.state === "rolled_back" ? "rolled back" : "completed"}${r.endedBy ? ` by ${r.endedBy}` : ""}${r.endReason ? `: ${r.endReason}` : ""})`;
+  const steps = r.steps
+    .map(
+      (s) =>
+        `${s.at}: ${[...(s.tenants.length > 0 ? [`tenants ${s.tenants.join(", ")}`] : []), ...(s.percent > 0 ? [`${s.percent}% of tenants`] : [])].join(" and ")}`,
+    )
+    .join("; ");
+  const lines = [
+    `## Rollout ${r.rollout}`,
+    "",
+    `The candidate answered from ${r.since} ${end}. Steps: ${steps}. ` +
+      `Compared with the active schema${r.activeSchema !== null ? ` (version ${r.activeSchema})` : ""} on the data of revision ${r.baseRevision}; ` +
+      `${r.checksRead} recorded check${r.checksRead === 1 ? "" : "s"} answered by the candidate were read from the decision log.`,
+    "",
+  ];
+  if (r.tenants.length === 0) lines.push("No tenant was rolled out.", "");
+  for (const t of r.tenants) lines.push(...tenantSection(t, "###", "the candidate"));
+  return lines;
 }
 
 function count(n: number, one: string, many = `${one}es`): string {

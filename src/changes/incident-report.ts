@@ -5,6 +5,7 @@ import { GatehouseError } from "../model/errors.js";
 import { formatObject, formatRelationship, formatSubject, type Relationship } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
+import type { ChangeRecord } from "../store/change-records.js";
 import type { DecisionRecord } from "../store/decision-records.js";
 import { type Revision, STORE_WIDE_TENANT, type Store } from "../store/store.js";
 import { computePlan } from "./plan.js";
@@ -18,6 +19,12 @@ import { computePlan } from "./plan.js";
  *
  * Gained and lost are computed exactly with the engine, on private indexes of the revisions
  * before and after, never from samples or from the log. The log only says what was used.
+ *
+ * A model change that was rolled out has a second kind of window, whether or not it was ever
+ * applied: each rollout, from its start to its rollback or completion, while its candidate schema
+ * answered the rolled-out tenants (`rollouts`, built by the rollout layer, see
+ * `rollout/rollout-incident.ts`). The decision log says which checks the candidate answered; the
+ * apply window only counts checks the active schema answered.
  */
 export type IncidentSelector =
   | { readonly change: number }
@@ -59,6 +66,33 @@ export interface TenantIncident {
   readonly denied: readonly UsedAccess[];
 }
 
+/** One rollout of the change: while and where its candidate answered, and what that did. */
+export interface RolloutIncident {
+  readonly rollout: number;
+  readonly state: "running" | "completed" | "rolled_back";
+  /** The rollout's start, and its end (rollback or completion; null while it runs). */
+  readonly since: string;
+  readonly until: string | null;
+  readonly endedBy: string | null;
+  readonly endReason: string | null;
+  /** Each step's tenants and percent, from the start on, as the audit trail recorded them. */
+  readonly steps: readonly {
+    readonly at: string;
+    readonly tenants: readonly string[];
+    readonly percent: number;
+  }[];
+  /** The revision whose data and active schema version the candidate is compared with. */
+  readonly baseRevision: Revision;
+  readonly activeSchema: number | null;
+  /** Checks the candidate answered in this rollout, read from the decision log. */
+  readonly checksRead: number;
+  /**
+   * Every rolled-out tenant: what the candidate granted (gained) and refused (lost) against the
+   * active schema, and which of its answers used a gained access or denied a lost one.
+   */
+  readonly tenants: readonly TenantIncident[];
+}
+
 export interface IncidentReport {
   /** The change reported on, when the report is of a change. */
   readonly change: {
@@ -67,9 +101,12 @@ export interface IncidentReport {
     readonly reason: string;
     readonly author: string;
   } | null;
-  /** The access difference is the one from `fromRevision` to `toRevision`. */
-  readonly fromRevision: Revision;
-  readonly toRevision: Revision;
+  /**
+   * The access difference is the one from `fromRevision` to `toRevision`; null (and `window`
+   * null, `tenants` empty) for a change that was never applied, only rolled out.
+   */
+  readonly fromRevision: Revision | null;
+  readonly toRevision: Revision | null;
   /**
    * The checks read from the decision log: those answered at revisions from `fromRevision` to
    * `toRevision` (inclusive; `null`: until now), i.e. while the change was live.
@@ -86,7 +123,7 @@ export interface IncidentReport {
     readonly revertedBy: number | null;
     /** That change's intent (`revert` or `restore`), or null. */
     readonly endedBy: "revert" | "restore" | null;
-  };
+  } | null;
   /** Checks of the window read from the log (every tenant the difference touches). */
   readonly checksRead: number;
   /**
@@ -95,6 +132,14 @@ export interface IncidentReport {
    */
   readonly decisionsLost: number;
   readonly tenants: readonly TenantIncident[];
+  /** The change's rollouts, oldest first (none for a report of revisions). */
+  readonly rollouts: readonly RolloutIncident[];
+}
+
+export interface IncidentOptions {
+  readonly maxDepth?: number | undefined;
+  /** The rollouts of a change, with their windows (the rollout layer knows them). */
+  readonly rollouts?: ((change: ChangeRecord) => Promise<RolloutIncident[]>) | undefined;
 }
 
 /** Decisions read from the store per call. */
@@ -103,7 +148,7 @@ const PAGE = 10_000;
 export async function incidentReport(
   store: Store,
   selector: IncidentSelector,
-  options: { readonly maxDepth?: number | undefined } = {},
+  options: IncidentOptions = {},
 ): Promise<IncidentReport> {
   const head = await store.headRevision();
   let from: Revision;
@@ -113,18 +158,33 @@ export async function incidentReport(
   let change: IncidentReport["change"] = null;
   let revertedBy: number | null = null;
   let endedBy: "revert" | "restore" | null = null;
+  let rollouts: RolloutIncident[] = [];
   if ("change" in selector) {
     const record = await store.getChange(selector.change);
     if (!record)
       throw new GatehouseError("not_found", `change ${selector.change} does not exist`, { field: "change" });
-    if (record.appliedRevision === null) {
-      throw new GatehouseError(
-        "conflict",
-        `change ${record.id} is ${record.state} and was never applied: it has no window to report on`,
-        { field: "change" },
-      );
-    }
+    rollouts = options.rollouts && record.spec.schema !== null ? await options.rollouts(record) : [];
     change = { id: record.id, intent: record.intent, reason: record.reason, author: record.author };
+    if (record.appliedRevision === null) {
+      if (rollouts.length === 0) {
+        throw new GatehouseError(
+          "conflict",
+          `change ${record.id} is ${record.state} and was never applied nor rolled out: it has no window to report on`,
+          { field: "change" },
+        );
+      }
+      // Only rolled out: the candidate's windows are the whole report.
+      return {
+        change,
+        fromRevision: null,
+        toRevision: null,
+        window: null,
+        checksRead: 0,
+        decisionsLost: await lostDuring(store, rollouts),
+        tenants: [],
+        rollouts,
+      };
+    }
     from = record.appliedRevision - 1;
     to = record.appliedRevision;
     windowFrom = record.appliedRevision;
@@ -204,7 +264,8 @@ export async function incidentReport(
     });
     for (const d of page) {
       const t = byTenant.get(d.tenant);
-      if (t === undefined) continue;
+      // A rollout's candidate answered this check, not the schema the window is about.
+      if (t === undefined || (d.schema !== undefined && "candidate" in d.schema)) continue;
       checksRead++;
       const access = accessOf(d);
       // In a range, a check counts only while the access it asked about was changed.
@@ -227,7 +288,18 @@ export async function incidentReport(
     checksRead,
     decisionsLost: losses.reduce((n, loss) => n + loss.count, 0),
     tenants: reports,
+    rollouts,
   };
+}
+
+/** Checks the decision log counted as lost while any of the rollouts' candidates answered. */
+async function lostDuring(store: Store, rollouts: readonly RolloutIncident[]): Promise<number> {
+  let lost = 0;
+  for (const r of rollouts) {
+    const losses = await store.listDecisionLosses({ since: r.since, until: r.until ?? undefined });
+    for (const loss of losses) lost += loss.count;
+  }
+  return lost;
 }
 
 function checkRevision(value: number, field: string): Revision {
@@ -493,13 +565,13 @@ class Changed {
 }
 
 /** A decision's resource and subject as text, and the key of its access, built once per decision. */
-interface Access {
+export interface Access {
   readonly resource: string;
   readonly subject: string;
   readonly key: string;
 }
 
-function accessOf(d: DecisionRecord): Access {
+export function accessOf(d: DecisionRecord): Access {
   const resource = formatObject(d.resource);
   const subject = formatSubject(d.subject);
   return { resource, subject, key: `${resource}\n${d.permission}\n${subject}` };
@@ -518,12 +590,12 @@ function accessOf(d: DecisionRecord): Access {
  * other one, asked of the engine as it was then (a change's report; a range walked revision by
  * revision keeps no such engine and leaves them out).
  */
-class RowMatcher {
+export class RowMatcher {
   readonly #exact = new Map<string, RangeRow>();
   readonly #wildcards = new Map<string, { except: Set<string>; row: RangeRow }>();
   readonly #before: ((d: DecisionRecord) => boolean) | undefined;
 
-  constructor(rows: readonly RangeRow[], before: ((d: DecisionRecord) => boolean) | undefined) {
+  constructor(rows: readonly RangeRow[], before?: ((d: DecisionRecord) => boolean) | undefined) {
     this.#before = before;
     for (const row of rows) {
       if (row.subject.endsWith(":*")) {
@@ -558,7 +630,7 @@ function during(row: RangeRow, revision: Revision): boolean {
   return row.periods === undefined || row.periods.some((p) => p.from <= revision && revision <= p.to);
 }
 
-class Folded {
+export class Folded {
   readonly #byAccess = new Map<string, UsedAccess & { checks: number; last: string }>();
 
   add(d: DecisionRecord, { resource, subject, key }: Access): void {

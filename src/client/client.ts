@@ -548,7 +548,15 @@ export class GatehouseClient {
   async replay(
     change: number,
     since?: string,
-  ): Promise<DivergenceReportView & { revision: number; distinct: number; evaluated: number }> {
+  ): Promise<
+    DivergenceReportView & {
+      revision: number;
+      distinct: number;
+      evaluated: number;
+      /** Which schema answered the replayed decisions, as the log recorded it. */
+      answeredBy: { active: number; thisCandidate: number; otherCandidates: number; unrecorded: number };
+    }
+  > {
     return this.request("POST", "/v1/replay", since !== undefined ? { change, since } : { change });
   }
 
@@ -579,6 +587,8 @@ export interface DecisionFilterView {
   readonly permission?: string;
   readonly subject?: string;
   readonly result?: "allowed" | "denied";
+  /** Which schema answered: `version:N`, or `candidate:CHANGE_ID`. */
+  readonly schema?: string;
   readonly since?: string;
   readonly until?: string;
   readonly fromRevision?: number;
@@ -596,6 +606,8 @@ export interface DecisionView {
   readonly subject: { readonly type: string; readonly id: string; readonly relation?: string };
   readonly allowed: boolean;
   readonly revision: number;
+  /** The schema that answered (absent on records written before the log kept it). */
+  readonly schema?: { readonly version: number } | { readonly candidate: number };
 }
 
 export interface IncidentAccessView {
@@ -614,8 +626,9 @@ export interface IncidentReportView {
     readonly reason: string;
     readonly author: string;
   } | null;
-  readonly fromRevision: number;
-  readonly toRevision: number;
+  /** Null (and `window` null, `tenants` empty) for a change never applied, only rolled out. */
+  readonly fromRevision: number | null;
+  readonly toRevision: number | null;
   readonly window: {
     readonly fromRevision: number;
     readonly toRevision: number | null;
@@ -624,25 +637,41 @@ export interface IncidentReportView {
     /** The change that undid it (its revert, or the restore of a deletion), or null. */
     readonly revertedBy: number | null;
     readonly endedBy: "revert" | "restore" | null;
-  };
+  } | null;
   readonly checksRead: number;
-  readonly tenants: ReadonlyArray<{
-    readonly tenant: string;
-    readonly gained: ReadonlyArray<{
-      resource: string;
-      permission: string;
-      subject: string;
-      except?: string[];
-    }>;
-    readonly lost: ReadonlyArray<{
-      resource: string;
-      permission: string;
-      subject: string;
-      except?: string[];
-    }>;
-    readonly used: readonly IncidentAccessView[];
-    readonly denied: readonly IncidentAccessView[];
+  readonly tenants: readonly IncidentTenantView[];
+  /** Each rollout of the change: while and where its candidate answered, and what that did. */
+  readonly rollouts: ReadonlyArray<{
+    readonly rollout: number;
+    readonly state: "running" | "completed" | "rolled_back";
+    readonly since: string;
+    readonly until: string | null;
+    readonly endedBy: string | null;
+    readonly endReason: string | null;
+    readonly steps: ReadonlyArray<{ at: string; tenants: string[]; percent: number }>;
+    readonly baseRevision: number;
+    readonly activeSchema: number | null;
+    readonly checksRead: number;
+    readonly tenants: readonly IncidentTenantView[];
   }>;
+}
+
+export interface IncidentTenantView {
+  readonly tenant: string;
+  readonly gained: ReadonlyArray<{
+    resource: string;
+    permission: string;
+    subject: string;
+    except?: string[];
+  }>;
+  readonly lost: ReadonlyArray<{
+    resource: string;
+    permission: string;
+    subject: string;
+    except?: string[];
+  }>;
+  readonly used: readonly IncidentAccessView[];
+  readonly denied: readonly IncidentAccessView[];
 }
 
 export interface ShadowSessionView {

@@ -28,6 +28,18 @@ export interface ReplayReport extends DivergenceReport {
   /** Distinct checks among the decisions, and how many of them the change could move. */
   readonly distinct: number;
   readonly evaluated: number;
+  /**
+   * Which schema answered the decisions replayed, as the log recorded it: the active schema, a
+   * rollout's candidate (this change's own, during its rollout, or another's), or not recorded
+   * (an older log). Only the question of a decision is replayed, never its recorded answer, so a
+   * candidate's answers are never taken for the active schema's: both sides are evaluated anew.
+   */
+  readonly answeredBy: {
+    readonly active: number;
+    readonly thisCandidate: number;
+    readonly otherCandidates: number;
+    readonly unrecorded: number;
+  };
 }
 
 /** One distinct check of the log, with how often it was asked. */
@@ -83,12 +95,17 @@ export async function replayDecisions(
   // The log, folded into distinct checks: a check asked a thousand times is evaluated once.
   const asked = new Map<string, Asked>();
   let checks = 0;
+  const answeredBy = { active: 0, thisCandidate: 0, otherCandidates: 0, unrecorded: 0 };
   let first: string | null = null;
   let last: string | null = null;
   for (let afterSeq = 0; ; ) {
     const page = await store.listDecisions({ since, afterSeq, limit: PAGE });
     for (const d of page) {
       checks++;
+      if (d.schema === undefined) answeredBy.unrecorded++;
+      else if (!("candidate" in d.schema)) answeredBy.active++;
+      else if (d.schema.candidate === change.id) answeredBy.thisCandidate++;
+      else answeredBy.otherCandidates++;
       first ??= d.at;
       last = d.at;
       const key = `${d.tenant}\n${d.resource.type}:${d.resource.id}\n${d.permission}\n${formatSubject(d.subject)}`;
@@ -185,6 +202,7 @@ export async function replayDecisions(
     revision,
     distinct: asked.size,
     evaluated,
+    answeredBy,
   };
 }
 

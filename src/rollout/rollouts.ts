@@ -1,17 +1,19 @@
-import type { Changes } from "../changes/lifecycle.js";
+import { type Changes, withApprovals } from "../changes/lifecycle.js";
+import type { Plan } from "../changes/plan.js";
 import type { CheckRequest, Engine } from "../engine/engine.js";
 import { GatehouseError, inputError } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
+import type { SchemaAnswer } from "../model/schema-answer.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { compileSchema } from "../schema/schema.js";
+import type { ChangeRecord } from "../store/change-records.js";
 import { checkMonitorSettings } from "../store/common/rollout-rows.js";
 import type { MonitorSettings, RolloutRecord } from "../store/rollout-records.js";
 import type { Store } from "../store/store.js";
 import { DenyRateMonitor, type MonitorTrip, type PermissionWindow } from "./monitor-deny-rate.js";
 import { inStep, PERCENT_LADDER } from "./rollout-buckets.js";
 
-/** Which schema answered: the active version, or the candidate of the change being rolled out. */
-export type SchemaAnswer = { readonly version: number } | { readonly candidate: number };
+export type { SchemaAnswer } from "../model/schema-answer.js";
 
 export const DEFAULT_MONITOR: MonitorSettings = { margin: 0.05, windowSeconds: 300, minChecks: 50 };
 
@@ -315,6 +317,9 @@ export class Rollouts {
         });
       }
     });
+    // A rolled-out tenant is answered by the change's schema as if it were applied there: the
+    // rollout needs the approvals the apply would, checked last so that bad input is named first.
+    requireUnblocked(change, "rolled out");
     const record = await this.store.startRollout(
       { changeId, tenants, percent, monitor, actor: input.actor },
       {
@@ -323,6 +328,8 @@ export class Rollouts {
         tenant: null,
         target: "rollout",
         reason: input.reason ?? change.reason,
+        // The data and active schema the candidate starts from, for the incident report.
+        revision: await this.store.headRevision(),
         details: { changeId, tenants, percent, monitor },
       },
     );
@@ -389,6 +396,16 @@ export class Rollouts {
       await this.refresh();
       return { rollout, applied: { revision: applied.revision } };
     }
+    // Each step widens what the plan was approved for: it must still be planned and approved
+    // (a new plan, or a change gone stale or rejected, stops the rollout where it is).
+    const change = await this.context.changes.get(record.changeId);
+    if (change.state !== "planned" && change.state !== "approved") {
+      throw new GatehouseError(
+        "conflict",
+        `change ${record.changeId} is ${change.state}; rollout ${record.id} cannot be promoted (roll it back with \`gatehouse rollout rollback\`)`,
+      );
+    }
+    requireUnblocked(change, "promoted");
     const tenants = [...new Set([...record.tenants, ...(input.tenants ?? [])])];
     tenants.forEach((t, i) => {
       checkTenant(t, { field: `tenants[${i}]` });
@@ -518,6 +535,30 @@ function nextStep(record: RolloutRecord): { percent: number } | "all" | null {
   if (record.percent === 0) return "all";
   const percent = PERCENT_LADDER.find((p) => p > record.percent);
   return percent === undefined ? "all" : { percent };
+}
+
+/**
+ * Refuses a rollout step of a change whose plan is blocked (a failed guard, lost access, no
+ * approval from someone other than its author, or approvals older than its latest plan), with
+ * what is missing and how to approve, as `change apply` would refuse the change itself.
+ */
+function requireUnblocked(change: ChangeRecord, step: "rolled out" | "promoted"): void {
+  const stored = change.plan as Plan | null;
+  if (stored === null) {
+    throw new GatehouseError(
+      "conflict",
+      `change ${change.id} has no plan; plan it first (\`gatehouse change plan ${change.id}\`)`,
+      { field: "changeId" },
+    );
+  }
+  const plan = withApprovals(stored, change, change.approvals);
+  if (plan.blocked) {
+    throw new GatehouseError(
+      "refused",
+      `change ${change.id} cannot be ${step}: a rollout needs what an apply needs, and its plan is blocked (nothing was started or widened): ${plan.blockedBecause.join("; ")}`,
+      { field: "changeId" },
+    );
+  }
 }
 
 function checkPercent(percent: number): void {

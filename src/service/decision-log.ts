@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { CheckRequest } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
+import type { SchemaAnswer } from "../model/schema-answer.js";
 import { DecisionDrafts } from "../store/common/decision-drafts.js";
 import type { DecisionLoss, DecisionLossReason, DecisionTally } from "../store/decision-records.js";
 import type { Revision, Store } from "../store/store.js";
@@ -100,7 +101,8 @@ export function decisionLogSettings(
 /**
  * The decision log's writer, a check observer. `observe` runs on the check path: it adds the
  * check to page drafts (`DecisionDrafts`: its names as a shape number, its ids copied as bytes,
- * checked while the request is still in the processor's cache) and a timer hands the drafts to
+ * checked while the request is still in the processor's cache; the schema that answered, which
+ * every check of one schema version or one rollout shares, as one number) and a timer hands the drafts to
  * the store in batches. When the buffer is full, the check path waits for it to be written
  * (`full`, see `Gatehouse.check` and `checkBatch`): back-pressure rather than drops.
  *
@@ -186,7 +188,14 @@ export class DecisionLog {
     return this.#settings;
   }
 
-  observe(tenant: string, request: CheckRequest, allowed: boolean, revision: Revision): void {
+  observe(
+    tenant: string,
+    request: CheckRequest,
+    allowed: boolean,
+    revision: Revision,
+    _rolledOut: boolean,
+    schema: SchemaAnswer,
+  ): void {
     const { sample } = this.#settings;
     if (sample < 1 && !(Math.random() < sample)) return;
     this.#answered++;
@@ -202,7 +211,7 @@ export class DecisionLog {
       this.#lose(this.#closed ? "closed" : "buffer_full", 1, this.#lastAt, this.#lastAt);
       return;
     }
-    const error = drafts.add(this.#lastAt, tenant, request, allowed, revision);
+    const error = drafts.add(this.#lastAt, tenant, request, allowed, revision, schema);
     if (error !== undefined) {
       this.#failed++;
       this.#lastError = error.message;

@@ -1,5 +1,6 @@
 import { GatehouseError } from "../model/errors.js";
 import { parseObject, parseSubject } from "../model/relationship.js";
+import type { SchemaAnswer } from "../model/schema-answer.js";
 import type { DecisionFilter } from "../store/decision-records.js";
 
 /** How a person (CLI flags, HTTP query parameters) asks for decisions: text, as typed. */
@@ -10,6 +11,8 @@ export interface DecisionQuery {
   readonly subject?: string | undefined;
   /** `allowed` or `denied`. */
   readonly result?: string | undefined;
+  /** Which schema answered: `version:N`, or `candidate:CHANGE_ID` (a rollout's candidate). */
+  readonly schema?: string | undefined;
   readonly since?: string | undefined;
   readonly until?: string | undefined;
   readonly fromRevision?: number | undefined;
@@ -52,6 +55,7 @@ export function decisionFilterOf(query: DecisionQuery): DecisionFilter {
     permission: query.permission,
     subject: query.subject !== undefined ? parseSubject(query.subject, { field: "subject" }) : undefined,
     allowed: result === undefined ? undefined : result === "allowed",
+    schema: query.schema !== undefined ? parseSchemaAnswer(query.schema) : undefined,
     since: query.since,
     until: query.until,
     fromRevision: query.fromRevision,
@@ -59,4 +63,18 @@ export function decisionFilterOf(query: DecisionQuery): DecisionFilter {
     afterSeq: query.afterSeq,
     limit: query.limit ?? DEFAULT_DECISION_LIMIT,
   };
+}
+
+/** `version:3` or `candidate:12`, as `decisions list --schema` and the HTTP query take it. */
+export function parseSchemaAnswer(text: string): SchemaAnswer {
+  const match = /^(version|candidate):(\d{1,15})$/.exec(text);
+  if (!match || (match[1] === "candidate" && Number(match[2]) < 1)) {
+    throw new GatehouseError(
+      "input",
+      `invalid schema \`${text}\`: expected \`version:N\` or \`candidate:CHANGE_ID\``,
+      { field: "schema" },
+    );
+  }
+  const n = Number(match[2]);
+  return match[1] === "version" ? { version: n } : { candidate: n };
 }

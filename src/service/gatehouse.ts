@@ -19,6 +19,7 @@ import {
 } from "../model/relationship.js";
 import { OneAtATime, Slices } from "../model/turns.js";
 import { type ReplayReport, replayDecisions } from "../rollout/replay.js";
+import { rolloutIncidents } from "../rollout/rollout-incident.js";
 import { Rollouts, type SchemaAnswer } from "../rollout/rollouts.js";
 import { Shadow } from "../rollout/shadow.js";
 import type { CompiledSchema } from "../schema/compiled.js";
@@ -89,7 +90,8 @@ export interface CheckResult {
 export interface CheckObserver {
   /**
    * `rolledOut`: the tenant is in a staged rollout, so a rollout's candidate schema gave the
-   * answer rather than the active one.
+   * answer rather than the active one. `schema`: which schema answered (the active version, or
+   * the candidate's change); one object per version and per rollout, never made per check.
    */
   observe(
     tenant: string,
@@ -97,6 +99,7 @@ export interface CheckObserver {
     allowed: boolean,
     revision: Revision,
     rolledOut: boolean,
+    schema: SchemaAnswer,
   ): void;
 }
 
@@ -684,11 +687,12 @@ export class Gatehouse {
     request: CheckRequest,
     allowed: boolean,
     revision: Revision,
-    rolledOut: boolean,
+    schema: SchemaAnswer,
   ): void {
+    const rolledOut = "candidate" in schema;
     for (const observer of this.observers) {
       try {
-        observer.observe(tenant, request, allowed, revision, rolledOut);
+        observer.observe(tenant, request, allowed, revision, rolledOut, schema);
       } catch {
         // An observer's failure (a full queue, a bug) must never change or fail the answer.
       }
@@ -706,12 +710,13 @@ export class Gatehouse {
       ? this.rollouts.check(rollout, tenant, request)
       : this.engine.check(tenant, request);
     const revision = this.appliedRevision;
+    const schema = rollout ? rollout.answer : this.activeSchemaAnswer();
     if (this.observers.length > 0) {
       // Back-pressure: a full decision log is written before it takes another check.
       if (this.decisionLog?.full) await this.decisionLog.flush();
-      this.observed(tenant, request, allowed, revision, rollout !== undefined);
+      this.observed(tenant, request, allowed, revision, schema);
     }
-    return { allowed, revision, schema: rollout ? rollout.answer : this.activeSchemaAnswer() };
+    return { allowed, revision, schema };
   }
 
   /** Checks many at one revision; all are validated before any is answered. */
@@ -737,21 +742,16 @@ export class Gatehouse {
     const results = requests.map((r) =>
       rollout ? this.rollouts.check(rollout, tenant, r) : this.engine.check(tenant, r),
     );
+    const schema = rollout ? rollout.answer : this.activeSchemaAnswer();
     if (this.observers.length > 0) {
       const log = this.decisionLog;
       for (let i = 0; i < results.length; i++) {
         // Back-pressure: a batch bigger than the log's buffer waits for it to be written.
         if (log?.full) await log.flush();
-        this.observed(
-          tenant,
-          requests[i] as CheckRequest,
-          results[i] as boolean,
-          revision,
-          rollout !== undefined,
-        );
+        this.observed(tenant, requests[i] as CheckRequest, results[i] as boolean, revision, schema);
       }
     }
-    return { results, revision, schema: rollout ? rollout.answer : this.activeSchemaAnswer() };
+    return { results, revision, schema };
   }
 
   /**
@@ -777,12 +777,16 @@ export class Gatehouse {
 
   /**
    * Who gained and who lost access through a change (or between two revisions), and which of
-   * those accesses were used or denied while it was live, from the decision log. What this
-   * process has buffered is written first, so its own checks count.
+   * those accesses were used or denied while it was live, from the decision log; for a rolled
+   * out change also each rollout's window, applied or not. What this process has buffered is
+   * written first, so its own checks count.
    */
   async incidentReport(selector: IncidentSelector): Promise<IncidentReport> {
     await this.decisionLog?.flush();
-    return incidentReport(this.store, selector, { maxDepth: this.maxDepth });
+    return incidentReport(this.store, selector, {
+      maxDepth: this.maxDepth,
+      rollouts: (change) => rolloutIncidents(this.store, change, { maxDepth: this.maxDepth }),
+    });
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { ObjectRef, SubjectRef } from "../model/relationship.js";
+import type { SchemaAnswer } from "../model/schema-answer.js";
 import type { DecisionPageDraft } from "./common/decision-drafts.js";
 import type { Revision } from "./store.js";
 
@@ -20,6 +21,11 @@ export interface DecisionRecord {
   readonly allowed: boolean;
   /** The revision the answer was computed at. */
   readonly revision: Revision;
+  /**
+   * The schema that answered: the active version, or a rollout's candidate (the change id).
+   * Absent on records written before the log kept it.
+   */
+  readonly schema?: SchemaAnswer;
 }
 
 export type NewDecision = Omit<DecisionRecord, "seq">;
@@ -32,6 +38,11 @@ export interface DecisionFilter {
   /** The exact subject asked about (`group:eng#member` is not `group:eng`). */
   readonly subject?: SubjectRef | undefined;
   readonly allowed?: boolean | undefined;
+  /**
+   * Only decisions this schema answered (`{candidate: 12}`: those the candidate of change 12 gave
+   * during its rollout). Records written before the log kept the schema match no such filter.
+   */
+  readonly schema?: SchemaAnswer | undefined;
   /** Inclusive, UTC ISO time (a date alone means its midnight). */
   readonly since?: string | undefined;
   /** Exclusive, so that consecutive windows neither overlap nor leave a gap. */

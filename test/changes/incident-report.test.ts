@@ -212,6 +212,70 @@ describe("incident report", () => {
     expect(after.tenants.find((t) => t.tenant === "acme")!.lost).toEqual([]);
   });
 
+  it("a rolled-back rollout of a change never applied: the candidate's lost accesses and the checks it denied", async () => {
+    // The candidate grants `view` to editors only: every viewer loses it, nobody gains.
+    const candidate = SCHEMA.replace(
+      "  permission view = viewer",
+      "  relation editor: user\n  permission view = editor",
+    );
+    const file = `intent: model\nreason: editors only\nschema: |\n${candidate.replace(/^/gm, "  ")}\n`;
+    const id = (
+      await g.changes.propose(parseChangeFile(file, "change.yaml"), { tenant: "acme", actor: "dev" })
+    ).id;
+    await g.changes.plan(id, { actor: "dev" });
+    await g.changes.approve(id, { actor: "lead" });
+    await g.check("acme", check("document:spec", "user:ann")); // before the rollout: the active schema
+    await g.rollouts.start(id, { actor: "dev", tenants: ["acme"] });
+    for (const [resource, subject] of [
+      ["document:spec", "user:ann"],
+      ["document:spec", "user:ann"],
+      ["document:memo", "user:bob"],
+      ["document:spec", "user:cat"], // denied by both: not the candidate's doing
+    ] as const)
+      expect(await g.check("acme", check(resource, subject))).toMatchObject({
+        allowed: false,
+        schema: { candidate: id },
+      });
+    expect((await g.check("globex", check("document:spec", "user:ann"))).schema).toEqual({ version: 1 });
+    await g.rollouts.rollback({ actor: "lead", reason: "editors are not set up yet" });
+    await g.check("acme", check("document:spec", "user:ann")); // after: the active schema again
+
+    const report = await g.incidentReport({ change: id });
+    expect(report).toMatchObject({
+      change: { id, intent: "model" },
+      fromRevision: null,
+      toRevision: null,
+      window: null,
+      checksRead: 0,
+      tenants: [],
+    });
+    expect(report.rollouts).toHaveLength(1);
+    const [rollout] = report.rollouts;
+    expect(rollout).toMatchObject({
+      state: "rolled_back",
+      endedBy: "lead",
+      endReason: "editors are not set up yet",
+      steps: [{ tenants: ["acme"], percent: 0 }],
+      baseRevision: g.revision,
+      activeSchema: 1,
+      checksRead: 4,
+    });
+    expect(rollout!.until).not.toBeNull();
+    expect(rollout!.tenants.map((t) => t.tenant)).toEqual(["acme"]);
+    const acme = rollout!.tenants[0]!;
+    expect(acme.gained).toEqual([]);
+    expect(acme.lost.map((r) => `${r.resource}#${r.permission}@${r.subject}`)).toEqual([
+      "document:memo#view@user:bob",
+      "document:spec#view@user:ann",
+    ]);
+    expect(acme.used).toEqual([]);
+    expect(acme.denied.map(key)).toEqual(["document:memo@user:bob ×1", "document:spec@user:ann ×2"]);
+    const markdown = incidentMarkdown(report);
+    expect(markdown).toMatch(/never applied: it was only rolled out/);
+    expect(markdown).toMatch(/## Rollout \d+[\s\S]*rolled back by lead: editors are not set up yet/);
+    expect(markdown).toContain("| `user:ann` | view | `document:spec` | 2 |");
+  });
+
   it("refuses an unknown change, a change never applied, and a bad revision range, naming the field", async () => {
     const refused = async (promise: Promise<unknown>) => {
       const error = await promise.then(

@@ -109,6 +109,36 @@ describe("replay of the decision log", () => {
     ]);
   });
 
+  it("replays a candidate's own rollout answers as questions, never as the active schema's answers", async () => {
+    const stricter = SCHEMA.replace("permission view = viewer - banned", "permission view = viewer & banned");
+    const id = await propose(
+      "acme",
+      `intent: model\nreason: r\nschema: |\n${stricter.replace(/^/gm, "  ")}\n`,
+    );
+    // The plan's time is this clock's, the approval's the store's (now): plan "before" it.
+    clock = new Date("2020-01-01T00:00:00Z");
+    await g.changes.plan(id, { actor: "dev" });
+    await g.changes.approve(id, { actor: "rev" });
+    await g.check("acme", check("document:spec", "user:ann")); // the active schema: allowed
+    await g.rollouts.start(id, { actor: "dev", tenants: ["acme"] });
+    const during = await g.check("acme", check("document:spec", "user:ann"));
+    expect(during).toMatchObject({ allowed: false, schema: { candidate: id } });
+    await g.check("globex", check("document:spec", "user:ann"));
+    await g.rollouts.rollback({ actor: "dev" });
+    const recorded = await g.listDecisions();
+    expect(recorded.map((d) => [d.tenant, d.allowed, d.schema])).toEqual([
+      ["acme", true, { version: 1 }],
+      ["acme", false, { candidate: id }],
+      ["globex", true, { version: 1 }],
+    ]);
+    const report = await g.replay(id);
+    expect(report.answeredBy).toEqual({ active: 2, thisCandidate: 1, otherCandidates: 0, unrecorded: 0 });
+    // The candidate's denial is not the baseline: the active schema allows, so both acme checks diverge.
+    expect(
+      report.divergences.map((d) => `${d.tenant} ${d.subject} ${d.active}->${d.candidate} x${d.count}`),
+    ).toEqual(["acme user:ann true->false x2", "globex user:ann true->false x1"]);
+  });
+
   it("--since keeps only recent decisions; bad input is refused", async () => {
     await g.check("acme", check("document:spec", "user:bob"));
     clock = new Date("2030-01-01T03:00:00Z");

@@ -140,6 +140,16 @@ describe("rollouts through the library, across processes on one SQLite file", ()
       actor: "ann",
     });
     await first.changes.plan(change.id, { actor: "ann" });
+    // The plan takes access away: a rollout needs the approval an apply needs, and starts nothing without it.
+    await expect(first.rollouts.start(change.id, { actor: "ann", tenants: ["acme"] })).rejects.toMatchObject({
+      kind: "refused",
+      message: expect.stringMatching(
+        /change \d+ cannot be rolled out: a rollout needs what an apply needs[\s\S]*\d+ access(es)? would be lost; it needs an approval from someone other than its author `ann` \(`gatehouse change approve \d+ --as NAME`\)/,
+      ),
+    });
+    expect(await first.store.latestRollout()).toBeUndefined();
+    expect(await first.store.listAudit({ action: "rollout.start" })).toEqual([]);
+    await first.changes.approve(change.id, { actor: "bob" });
     await first.rollouts.start(change.id, { actor: "ann", tenants: ["acme"] });
 
     const second = await Gatehouse.open(ws.store, { rolloutPollMs: 100 });
@@ -163,6 +173,16 @@ describe("rollouts through the library, across processes on one SQLite file", ()
       results: [false],
       schema: { candidate: change.id },
     });
+    // The decision log says which schema gave each answer.
+    expect((await second.listDecisions()).map((d) => [d.tenant, d.allowed, d.schema])).toEqual([
+      ["acme", false, { candidate: change.id }],
+      ["globex", true, { version: 1 }],
+      ["acme", false, { candidate: change.id }],
+    ]);
+    expect((await second.listDecisions({ schema: { candidate: change.id } })).map((d) => d.tenant)).toEqual([
+      "acme",
+      "acme",
+    ]);
 
     await first.rollouts.rollback({ actor: "ann" });
     const until = Date.now() + 2_000;
@@ -193,6 +213,7 @@ describe("a candidate that drops a permission", () => {
         actor: "ann",
       });
       await g.changes.plan(change.id, { actor: "ann" });
+      await g.changes.approve(change.id, { actor: "bob" });
       await g.rollouts.start(change.id, {
         actor: "ann",
         tenants: ["acme"],
@@ -266,14 +287,28 @@ describe("rollouts through the client", () => {
     try {
       const admin = await s.token("root", "admin");
       const client = new GatehouseClient({ url: s.url, token: admin });
+      const reviewer = new GatehouseClient({ url: s.url, token: await s.token("rita", "approve") });
       await client.writeSchema(SCHEMA);
       for (const tenant of ["acme", "globex", "initech"])
         await client.writeRelationships(tenant, [
           { operation: "create", relationship: "document:a#viewer@user:ann" },
         ]);
       const { id } = await client.proposeChange("acme", modelChange(STRICTER));
-      await client.planChange(id);
+      const planned = await client.planChange(id);
       expect(await client.rolloutStatus()).toEqual({ rollout: null, rolledOut: [], next: null, windows: [] });
+      // Blocked (three tenants lose access): 409, nothing started, until someone else approves.
+      const blocked = await client
+        .startRollout({ changeId: id, tenants: ["acme"] })
+        .catch((e: unknown) => e as GatehouseApiError);
+      expect(blocked).toBeInstanceOf(GatehouseApiError);
+      expect((blocked as GatehouseApiError).status).toBe(409);
+      expect((blocked as GatehouseApiError).message).toMatch(
+        new RegExp(
+          `change ${id} cannot be rolled out[\\s\\S]*needs an approval from someone other than its author \`root\``,
+        ),
+      );
+      expect(await client.rolloutStatus()).toEqual({ rollout: null, rolledOut: [], next: null, windows: [] });
+      await reviewer.approveChange(id, planned.planId!);
       const started = await client.startRollout({
         changeId: id,
         tenants: ["acme"],
@@ -344,6 +379,14 @@ describe("gatehouse rollout (CLI)", () => {
     expect(notModel.stderr).toMatch(/change 2 is not a model change/);
     expect(run("rollout", "start", "9", "--tenants", "acme").code).toBe(4);
     expect(run("rollout", "start", "1", "--tenants", "acme", "--window", "forever").code).toBe(2);
+    // The plan is blocked: a rollout is refused (exit 6, nothing started) until someone else approves.
+    const blocked = run("rollout", "start", "1", "--tenants", "acme");
+    expect(blocked.code).toBe(6);
+    expect(blocked.stderr).toMatch(
+      /change 1 cannot be rolled out: a rollout needs what an apply needs, and its plan is blocked \(nothing was started or widened\)[\s\S]*needs an approval from someone other than its author `ann` \(`gatehouse change approve 1 --as NAME`\)/,
+    );
+    expect(ok("rollout", "status")).toBe("no rollout has been started\n");
+    ok("--as", "bob", "change", "approve", "1");
 
     const started = JSON.parse(
       ok(
@@ -380,17 +423,39 @@ describe("gatehouse rollout (CLI)", () => {
       ok("--json", "--tenant", "globex", "permission", "check", "document:a", "view", "user:ann"),
     );
     expect(other).toEqual({ allowed: true, revision: 3, schema: { version: 1 } });
+    // Each recorded decision names the schema that answered it, in --json and in text.
+    const recorded = JSON.parse(ok("--json", "decisions", "list"));
+    expect(recorded.map((d: { tenant: string; schema: unknown }) => [d.tenant, d.schema])).toEqual([
+      ["acme", { candidate: 1 }],
+      ["globex", { version: 1 }],
+    ]);
+    const lines = ok("decisions", "list", "--schema", "candidate:1").trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/acme .* denied .*document:a#view@user:ann {2}\(candidate of change 1\)$/);
+    const badSchema = run("decisions", "list", "--schema", "change 1");
+    expect(badSchema.code).toBe(3);
+    expect(badSchema.stderr).toMatch(
+      /invalid schema `change 1`: expected `version:N` or `candidate:CHANGE_ID`/,
+    );
 
     expect(ok("rollout", "status")).toMatch(
       /rollout 1 of change 1: running, step 0 \(tenants acme\)[\s\S]*answered by the candidate: acme/,
     );
+    // Planned again, the change's approval no longer counts: no promotion, to all or to a step.
+    expect(run("change", "plan", "1").code).toBe(6);
     const refused = run("rollout", "promote", "--all");
     expect(refused.code).toBe(6);
     expect(refused.stderr).toMatch(/needs an approval from someone other than its author/);
+    const step = run("rollout", "promote", "--tenants", "globex");
+    expect(step.code).toBe(6);
+    expect(step.stderr).toMatch(/change 1 cannot be promoted[\s\S]*needs an approval/);
+    expect(JSON.parse(ok("--json", "rollout", "status")).rolledOut).toEqual(["acme"]);
+    ok("--as", "carol", "change", "approve", "1");
     ok("rollout", "promote", "--tenants", "globex");
     expect(JSON.parse(ok("--json", "rollout", "status")).rolledOut).toEqual(["acme", "globex"]);
     expect(ok("rollout", "rollback", "--reason", "not yet")).toBe("rollout 1 rolled back\n");
     expect(ok("rollout", "status")).toMatch(/rolled back[\s\S]*by ann: not yet/);
     expect(run("rollout", "rollback").code).toBe(5);
-  });
+    // About forty CLI processes: give a shared, loaded machine room.
+  }, 180_000);
 });

@@ -81,6 +81,8 @@ describe("shadow evaluation in one process", () => {
       SCHEMA.replace("permission view = viewer + editor", "permission view = editor"),
     );
     await g.changes.plan(rolled, { actor: "dev" });
+    // The plan takes access away: the rollout needs someone else's approval first.
+    await g.changes.approve(rolled, { actor: "lead" });
     await g.rollouts.start(rolled, { actor: "lead", tenants: ["beta"] });
     await g.shadow.start(shadowed, { actor: "lead" });
     expect((await g.check("beta", ask("document:a", "view", "user:ann"))).allowed).toBe(false);

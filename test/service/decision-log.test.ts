@@ -60,6 +60,8 @@ describe("decision log", () => {
         subject: { type: "user", id: "ann" },
         allowed: true,
         revision,
+        // The schema that answered (issue 13): the active version here.
+        schema: { version: 1 },
       },
       expect.objectContaining({ resource: { type: "document", id: "plan" }, allowed: true }),
       expect.objectContaining({ subject: { type: "group", id: "eng", relation: "member" }, allowed: true }),
@@ -157,7 +159,7 @@ describe("decision log", () => {
     // After close, a check is counted as lost (closed) rather than dropped silently.
     await log.close();
     remove();
-    log.observe("acme", check("document:readme", "view", "user:ann"), true, 1);
+    log.observe("acme", check("document:readme", "view", "user:ann"), true, 1, false, { version: 1 });
     expect(log.stats().lost.closed).toBe(1);
     await gatehouse.close();
   });

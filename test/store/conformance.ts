@@ -1155,6 +1155,56 @@ export function describeStoreConformance(
         await expectFailure(store.listDecisions({ fromRevision: -2 }), "input", /invalid fromRevision `-2`/);
         await expectFailure(store.listDecisions({ limit: 0 }), "input", /invalid limit `0`/);
         await expectFailure(store.listDecisions({ tenant: "Bad Tenant" }), "input", /invalid tenant name/);
+        await expectFailure(
+          store.listDecisions({ schema: { candidate: 0 } }),
+          "input",
+          /invalid schema: expected `\{version: N\}` or `\{candidate: CHANGE_ID\}`/,
+        );
+      });
+
+      test("records keep the schema that answered, through drafts, pages, filters and purges", async () => {
+        const at = (i: number) => new Date(Date.UTC(2030, 0, 1) + i * 1_000).toISOString();
+        // Records without a schema (an older log's) next to a version's and a candidate's.
+        await store.appendDecisions([
+          decision({ at: at(0) }),
+          decision({ at: at(1), schema: { version: 1 } }),
+        ]);
+        const drafts = new DecisionDrafts();
+        const version = { version: 2 };
+        const candidate = { candidate: 7 };
+        for (let i = 0; i < 30; i++) {
+          const d = decision({ at: at(2 + i), resource: { type: "document", id: `p${i}` } });
+          const schema = i % 3 === 0 ? candidate : version;
+          expect(drafts.add(d.at, d.tenant, d, i % 2 === 0, d.revision, schema)).toBeUndefined();
+        }
+        // A schema answer that names neither is refused, naming the field; the others stay.
+        expect(drafts.add(at(40), A, decision(), true, 3, { candidate: -1 } as never)?.message).toMatch(
+          /invalid decision record: schema must be/,
+        );
+        expect(await store.appendDecisionPages(drafts.take())).toBe(30);
+        const all = await store.listDecisions();
+        expect(all.map((d) => d.schema)).toEqual([
+          undefined,
+          { version: 1 },
+          ...Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? candidate : version)),
+        ]);
+        const byCandidate = await store.listDecisions({ schema: { candidate: 7 } });
+        expect(byCandidate.map((d) => d.resource.id)).toEqual(
+          Array.from({ length: 10 }, (_, i) => `p${i * 3}`),
+        );
+        expect(await store.listDecisions({ schema: { version: 1 } })).toHaveLength(1);
+        expect(await store.listDecisions({ schema: { candidate: 8 } })).toEqual([]);
+        // A purge that rewrites a page keeps the younger records' schemas.
+        expect(await store.purgeDecisions(at(10))).toBe(10);
+        const kept = await store.listDecisions();
+        expect(kept.map((d) => [d.resource.id, d.schema])).toEqual(
+          Array.from({ length: 22 }, (_, k) => [`p${k + 8}`, (k + 8) % 3 === 0 ? candidate : version]),
+        );
+        await expectFailure(
+          store.appendDecisions([decision({ schema: { version: 1, candidate: 2 } as never })]),
+          "input",
+          /invalid decision record: schema must be/,
+        );
       });
     });
 

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { formatObject, formatSubject } from "../../model/relationship.js";
+import { describeSchemaAnswer } from "../../model/schema-answer.js";
 import { decisionFilterOf } from "../../service/decision-query.js";
 import type { DecisionLoss, DecisionRecord } from "../../store/decision-records.js";
 import { contextOf, type GlobalOptions, parseRevision, withGatehouse } from "../context.js";
@@ -19,6 +20,10 @@ export function registerDecisions(program: Command, globals: () => GlobalOptions
     .option("--permission <name>", "only checks of this permission")
     .option("--result <result>", "only `allowed` or only `denied` checks")
     .option(
+      "--schema <answer>",
+      "only checks this schema answered: `version:N`, or `candidate:CHANGE_ID` (a rollout's candidate)",
+    )
+    .option(
       "--since <time>",
       "answered at this UTC time or later (2030-01-02T03:04:05Z), or that long ago (2h, 7d)",
     )
@@ -33,6 +38,7 @@ export function registerDecisions(program: Command, globals: () => GlobalOptions
         resource?: string;
         permission?: string;
         result?: string;
+        schema?: string;
         since?: string;
         until?: string;
         fromRevision?: string;
@@ -49,6 +55,7 @@ export function registerDecisions(program: Command, globals: () => GlobalOptions
           resource: options.resource,
           permission: options.permission,
           result: options.result,
+          schema: options.schema,
           since: timeOption(options.since, "since"),
           until: timeOption(options.until, "until"),
           fromRevision: parseRevision(options.fromRevision, "--from-revision"),
@@ -83,6 +90,8 @@ function decisionLine(d: DecisionRecord): string {
     `@${d.revision}`.padEnd(6),
     d.allowed ? "allowed" : "denied ",
     `${formatObject(d.resource)}#${d.permission}@${formatSubject(d.subject)}`,
+    // Which schema answered; records of an older log do not say.
+    ...(d.schema === undefined ? [] : [`(${describeSchemaAnswer(d.schema)})`]),
   ].join("  ");
 }
 

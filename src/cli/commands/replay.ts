@@ -6,7 +6,13 @@ import { wholeNumber } from "./shadow.js";
 
 function heading(r: ReplayReport): string {
   const window = r.since === null ? "an empty decision log" : `decisions from ${r.since} to ${r.until}`;
-  return `replay of change ${r.candidate.change} over ${window} at revision ${r.revision}: ${r.checks} decisions (${r.distinct} distinct checks, ${r.evaluated} the change could move), ${r.wouldBlock} would be blocked, ${r.wouldAllow} would be let in`;
+  // A candidate's answers are replayed as questions only; say how many there were.
+  const { thisCandidate, otherCandidates } = r.answeredBy;
+  const candidates = [
+    ...(thisCandidate > 0 ? [`${thisCandidate} answered by this change's candidate during its rollout`] : []),
+    ...(otherCandidates > 0 ? [`${otherCandidates} by other rollouts' candidates`] : []),
+  ];
+  return `replay of change ${r.candidate.change} over ${window} at revision ${r.revision}: ${r.checks} decisions (${r.distinct} distinct checks, ${r.evaluated} the change could move${candidates.length > 0 ? `; ${candidates.join(", ")}` : ""}), ${r.wouldBlock} would be blocked, ${r.wouldAllow} would be let in`;
 }
 
 export function registerReplay(program: Command, globals: () => GlobalOptions): void {

@@ -24,6 +24,12 @@ export function registerDecisions(app: FastifyInstance, gatehouse: Gatehouse): v
             permission: Type.Optional(Type.String({ maxLength: 64 })),
             subject: Type.Optional(SubjectText),
             result: Type.Optional(Type.Union([Type.Literal("allowed"), Type.Literal("denied")])),
+            schema: Type.Optional(
+              Type.String({
+                maxLength: 40,
+                description: "which schema answered: `version:N`, or `candidate:CHANGE_ID` (a rollout's)",
+              }),
+            ),
             since: Type.Optional(Type.String({ maxLength: 40, description: "UTC time, inclusive" })),
             until: Type.Optional(Type.String({ maxLength: 40, description: "UTC time, exclusive" })),
             fromRevision: Type.Optional(Type.Integer({ minimum: 0, description: "inclusive" })),

@@ -20,7 +20,9 @@ export function registerIncident(app: FastifyInstance, gatehouse: Gatehouse): vo
         tags: ["changes"],
         querystring: Type.Object(
           {
-            change: Type.Optional(Type.Integer({ minimum: 1, description: "an applied or reverted change" })),
+            change: Type.Optional(
+              Type.Integer({ minimum: 1, description: "an applied, reverted or rolled-out change" }),
+            ),
             fromRevision: Type.Optional(Type.Integer({ minimum: 0 })),
             toRevision: Type.Optional(Type.Integer({ minimum: 0 })),
           },
@@ -30,11 +32,13 @@ export function registerIncident(app: FastifyInstance, gatehouse: Gatehouse): vo
           200: Type.Object(
             {
               change: Type.Union([Loose, Type.Null()]),
-              fromRevision: Type.Integer(),
-              toRevision: Type.Integer(),
-              window: Loose,
+              // Null for a change that was never applied, only rolled out (see `rollouts`).
+              fromRevision: Type.Union([Type.Integer(), Type.Null()]),
+              toRevision: Type.Union([Type.Integer(), Type.Null()]),
+              window: Type.Union([Loose, Type.Null()]),
               checksRead: Type.Integer(),
               tenants: Type.Array(Loose),
+              rollouts: Type.Array(Loose),
             },
             { additionalProperties: false },
           ),

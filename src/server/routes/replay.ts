@@ -34,6 +34,15 @@ export function registerReplay(app: FastifyInstance, gatehouse: Gatehouse): void
             revision: Type.Integer(),
             distinct: Type.Integer(),
             evaluated: Type.Integer(),
+            answeredBy: Type.Object(
+              {
+                active: Type.Integer(),
+                thisCandidate: Type.Integer(),
+                otherCandidates: Type.Integer(),
+                unrecorded: Type.Integer(),
+              },
+              { description: "which schema answered the replayed decisions, as the log recorded it" },
+            ),
             ...DivergenceReportFields,
           }),
           ...errorResponses,

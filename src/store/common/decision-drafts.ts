@@ -1,6 +1,7 @@
 import { GatehouseError, inputError } from "../../model/errors.js";
+import type { SchemaAnswer } from "../../model/schema-answer.js";
 import type { NewDecision } from "../decision-records.js";
-import { checkDecision } from "./decision-rows.js";
+import { checkDecision, schemaAnswerText } from "./decision-rows.js";
 import { UTC_TIME } from "./input-checks.js";
 import { subjectRelationColumn } from "./tuples.js";
 
@@ -13,18 +14,25 @@ import { subjectRelationColumn } from "./tuples.js";
  * Reading them again a second later, cold, from wherever the requests lay in memory, was half of
  * what the log cost a check.
  *
- * The pages use the `v3` body (see `encodeV3` below and `decodeV3Body`): per page, each
- * combination of time and names once, then two 16-bit words per decision, then the ids in order.
+ * The pages use the `v4` body (see `#page` below and `decodeShapedBody`): per page, each
+ * combination of time, names and the schema that answered once, then two 16-bit words per
+ * decision, then the ids in order. `v4` is `v3` (still read: pages written before the log kept
+ * the schema) with a seventh field per page shape, so the schema costs nothing per decision.
  */
 export const PAGE_SIZE = 1_000;
 
 export const V3 = "v3 ";
+export const V4 = "v4 ";
 const UINT16 = 0xffff;
 /** Page shapes are numbered below this (a page has at most PAGE_SIZE); the bit above is "allowed". */
 const MAX_SHAPES = 1 << 14;
 const ALLOWED_BIT = 1 << 14;
-/** Name fields of a page shape: time, tenant, resource type, permission, subject type, relation. */
-const SHAPE_FIELDS = 6;
+/** Name fields of a v3 page shape: time, tenant, resource type, permission, subject type, relation. */
+const V3_SHAPE_FIELDS = 6;
+/** A v4 page shape's: the same, then the schema that answered (`schemaAnswerText`). */
+const V4_SHAPE_FIELDS = 7;
+/** Schema answers remembered before the table is emptied (between two pages). */
+const MAX_KNOWN_SCHEMAS = 1_000;
 /** Shapes remembered across pages before the table is emptied (between two pages). */
 const MAX_KNOWN_SHAPES = 10_000;
 const NEWLINE = 10;
@@ -103,6 +111,13 @@ export class DecisionDrafts {
   #allowed = new Uint8Array(1024);
   #revisions = new Float64Array(1024);
   #idEnds = new Uint32Array(1024);
+  /** Per decision: the schema that answered, an index into `#schemaTexts` (0: not given). */
+  #schemas = new Uint32Array(1024);
+  #schemaTexts: string[] = [""];
+  #schemaNumbers = new Map<string, number>([["", 0]]);
+  /** The last schema answer object seen and its number: a check path passes the same one again. */
+  #lastSchema: SchemaAnswer | undefined;
+  #lastSchemaNumber = 0;
   /** Each decision's resource id and subject id, each followed by a newline, as Latin-1 bytes. */
   #bytes = new Uint8Array(1 << 16);
   #byteLength = 0;
@@ -121,7 +136,8 @@ export class DecisionDrafts {
 
   /**
    * Adds a decision; a decision the store could not hold (a library caller's odd object id) is
-   * not added, and the error says why, naming the field as `decisions[index]`.
+   * not added, and the error says why, naming the field as `decisions[index]`. `schema`: which
+   * schema answered (absent: not known, as for records of an older log).
    */
   add(
     at: string,
@@ -129,6 +145,7 @@ export class DecisionDrafts {
     query: DecisionQuery,
     allowed: boolean,
     revision: number,
+    schema?: SchemaAnswer,
     index = this.#count,
   ): GatehouseError | undefined {
     const resource = query?.resource;
@@ -161,6 +178,13 @@ export class DecisionDrafts {
       );
     const shape = this.#shapeOf(tenant, query);
     if (typeof shape !== "number") return shape;
+    // The answer objects are made once per schema version and per rollout: one comparison.
+    let schemaNumber = this.#lastSchemaNumber;
+    if (schema !== this.#lastSchema) {
+      const known = this.#schemaNumberOf(schema, index);
+      if (typeof known !== "number") return known;
+      schemaNumber = known;
+    }
     const n = this.#count;
     if (n === this.#shapes.length) this.#grow();
     this.#shapes[n] = shape;
@@ -169,8 +193,29 @@ export class DecisionDrafts {
     this.#revisions[n] = revision;
     this.#byteLength = afterSubject;
     this.#idEnds[n] = afterSubject;
+    this.#schemas[n] = schemaNumber;
     this.#count = n + 1;
     return undefined;
+  }
+
+  /** The number of a schema answer, checking one never seen before. */
+  #schemaNumberOf(schema: SchemaAnswer | undefined, index: number): number | GatehouseError {
+    const text = schemaAnswerText(schema);
+    if (text === "" && schema !== undefined) {
+      // The message `checkDecision` gives for it.
+      return inputError(
+        "invalid decision record: schema must be `{version: N}` (N 0 or more) or `{candidate: CHANGE_ID}`",
+        { field: `decisions[${index}].schema` },
+      );
+    }
+    let number = this.#schemaNumbers.get(text);
+    if (number === undefined) {
+      number = this.#schemaTexts.push(text) - 1;
+      this.#schemaNumbers.set(text, number);
+    }
+    this.#lastSchema = schema;
+    this.#lastSchemaNumber = number;
+    return number;
   }
 
   /** The shape number of a decision's names, checking names never seen before. */
@@ -254,6 +299,7 @@ export class DecisionDrafts {
     this.#allowed = grown(this.#allowed, (n) => new Uint8Array(n));
     this.#revisions = grown(this.#revisions, (n) => new Float64Array(n));
     this.#idEnds = grown(this.#idEnds, (n) => new Uint32Array(n));
+    this.#schemas = grown(this.#schemas, (n) => new Uint32Array(n));
   }
 
   /** Every decision added, as page drafts of up to PAGE_SIZE decisions; empties the drafts. */
@@ -270,14 +316,21 @@ export class DecisionDrafts {
       this.#shapeNumbers.clear();
       this.#recent = [];
     }
+    if (this.#schemaTexts.length > MAX_KNOWN_SCHEMAS) {
+      this.#schemaTexts = [""];
+      this.#schemaNumbers = new Map([["", 0]]);
+      this.#lastSchema = undefined;
+      this.#lastSchemaNumber = 0;
+    }
     return drafts;
   }
 
   /**
-   * Decisions `from` to `to` as one page: `v3 <minRevision> <names>\n` + 16-bit words in base64 +
+   * Decisions `from` to `to` as one page: `v4 <minRevision> <names>\n` + 16-bit words in base64 +
    * `\n` + the names + `\n` + the ids, each list joined by `\n`. The words are the number of
-   * page shapes, `SHAPE_FIELDS` name indexes per page shape, then two per decision: its page shape
-   * (with the allowed bit) and its revision's distance from the page's smallest.
+   * page shapes, `V4_SHAPE_FIELDS` name indexes per page shape (time, the five names, the schema
+   * that answered), then two per decision: its page shape (with the allowed bit) and its
+   * revision's distance from the page's smallest.
    */
   #page(from: number, to: number): DecisionPageDraft {
     const count = to - from;
@@ -319,6 +372,8 @@ export class DecisionDrafts {
     const words = new Uint16Array(count * 2);
     let time = -1;
     let lastKey = -1;
+    // Page shapes are keyed by (schema, shape, time); every part is below its bound.
+    const shapeCount = this.#shapeNames.length;
     let pageShape = 0;
     for (let i = from; i < to; i++) {
       if (i === from || times[i] !== times[i - 1]) {
@@ -329,14 +384,18 @@ export class DecisionDrafts {
         }
         time = t;
       }
-      const key = this.#shapes[i]! * PAGE_SIZE + time;
+      const key = (this.#schemas[i]! * shapeCount + this.#shapes[i]!) * PAGE_SIZE + time;
       if (key !== lastKey) {
         lastKey = key;
         let known = pageShapes.get(key);
         if (known === undefined) {
           known = pageShapes.size;
           pageShapes.set(key, known);
-          table.push(name(texts[times[i]!]!), ...this.#shapeNames[this.#shapes[i]!]!.map(name));
+          table.push(
+            name(texts[times[i]!]!),
+            ...this.#shapeNames[this.#shapes[i]!]!.map(name),
+            name(this.#schemaTexts[this.#schemas[i]!]!),
+          );
         }
         pageShape = known;
       }
@@ -355,14 +414,18 @@ export class DecisionDrafts {
     );
     return draft({
       ...bounds,
-      body: `${V3}${minRevision} ${names.length}\n${bytes.toString("base64")}\n${names.join("\n")}\n${ids.toString("latin1")}`,
+      body: `${V4}${minRevision} ${names.length}\n${bytes.toString("base64")}\n${names.join("\n")}\n${ids.toString("latin1")}`,
     });
   }
 
-  /** The JSON body (`{"s": strings, "d": numbers}`, see decision-pages.ts) of decisions `from` to `to`. */
+  /**
+   * The JSON body (`{"s": strings, "d": numbers, "a": schemas}`, see decision-pages.ts) of
+   * decisions `from` to `to`.
+   */
   #generalBody(from: number, to: number): string {
     const s: string[] = [];
     const d: number[] = [];
+    const a: number[] = [];
     for (let i = from; i < to; i++) {
       const start = i === 0 ? 0 : this.#idEnds[i - 1]!;
       const ids = Buffer.from(
@@ -396,13 +459,17 @@ export class DecisionDrafts {
         this.#allowed[i]!,
         this.#revisions[i]!,
       );
+      a.push(s.push(this.#schemaTexts[this.#schemas[i]!]!) - 1);
     }
-    return JSON.stringify({ s, d });
+    return JSON.stringify({ s, d, a });
   }
 }
 
 /** The full record check's refusal of a decision, or undefined when it is valid after all. */
-function refusal(record: Record<keyof NewDecision, unknown>, index: number): GatehouseError | undefined {
+function refusal(
+  record: Record<Exclude<keyof NewDecision, "schema">, unknown> & { schema?: unknown },
+  index: number,
+): GatehouseError | undefined {
   try {
     checkDecision(record as unknown as NewDecision, index);
     return undefined;
@@ -412,8 +479,13 @@ function refusal(record: Record<keyof NewDecision, unknown>, index: number): Gat
   }
 }
 
-/** A v3 body as the general form: `FIELDS` (11) numbers per decision, indexes into `s`. */
-export function decodeV3Body(body: string): { s: string[]; d: number[] } {
+/**
+ * A v3 or v4 body as the general form: `FIELDS` (11) numbers per decision, indexes into `s`,
+ * and for v4 `a`, each decision's schema answer (an index into `s`).
+ */
+export function decodeShapedBody(body: string): { s: string[]; d: number[]; a?: number[] } {
+  const v4 = body.startsWith(V4);
+  const shapeFields = v4 ? V4_SHAPE_FIELDS : V3_SHAPE_FIELDS;
   const header = body.indexOf("\n");
   const [minText, nameText] = body.slice(V3.length, header).split(" ");
   const minRevision = Number(minText);
@@ -423,13 +495,15 @@ export function decodeV3Body(body: string): { s: string[]; d: number[] } {
   const word = (i: number) => bytes.readUInt16LE(i * 2);
   const s = body.slice(end + 1).split("\n");
   const shapes = word(0);
-  const first = 1 + shapes * SHAPE_FIELDS;
+  const first = 1 + shapes * shapeFields;
   const count = (bytes.length / 2 - first) / 2;
   const d: number[] = new Array(count * 11);
+  const a: number[] | undefined = v4 ? new Array(count) : undefined;
   let next = nameCount;
   for (let i = 0, n = 0; i < count; i++) {
     const flags = word(first + i * 2);
-    const shape = 1 + (flags & (MAX_SHAPES - 1)) * SHAPE_FIELDS;
+    const shape = 1 + (flags & (MAX_SHAPES - 1)) * shapeFields;
+    if (a !== undefined) a[i] = word(shape + 6);
     const resourceId = next++;
     const subjectId = next++;
     d[n++] = i;
@@ -444,5 +518,5 @@ export function decodeV3Body(body: string): { s: string[]; d: number[] } {
     d[n++] = (flags & ALLOWED_BIT) !== 0 ? 1 : 0;
     d[n++] = word(first + i * 2 + 1) + minRevision;
   }
-  return { s, d };
+  return a === undefined ? { s, d } : { s, d, a };
 }

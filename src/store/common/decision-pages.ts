@@ -1,16 +1,18 @@
 import { inputError } from "../../model/errors.js";
 import { checkTenant } from "../../model/names.js";
+import { sameSchemaAnswer } from "../../model/schema-answer.js";
 import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
 import {
   DecisionDrafts,
   type DecisionPageContent,
   type DecisionPageDraft,
-  decodeV3Body,
+  decodeShapedBody,
   littleEndian,
   PAGE_SIZE,
   V3,
+  V4,
 } from "./decision-drafts.js";
-import { checkDecision } from "./decision-rows.js";
+import { checkDecision, schemaAnswerOf, schemaAnswerText } from "./decision-rows.js";
 import { checkLimit, checkTime } from "./input-checks.js";
 import { subjectRelationColumn } from "./tuples.js";
 
@@ -26,15 +28,20 @@ import { subjectRelationColumn } from "./tuples.js";
  *
  * where the text fields are indexes into a list of strings (checks repeat tenants, types,
  * permissions and times), `allowed` is 0 or 1 and `seqOffset` is the record's sequence number
- * minus the page's first. Three encodings of that body, all read:
+ * minus the page's first, and, since the log keeps it, which schema answered (`a`: one index into
+ * the strings per decision, of `v7` for version 7 or `c12` for the candidate of change 12, `` when
+ * not known). Four encodings of that body, all read:
  *
- * - `v3` (every new page; decision-drafts.ts): numbered without gaps, so offsets are implied;
- *   each combination of names once per page, two 16-bit words per decision, the ids in order.
+ * - `v4` (every new page; decision-drafts.ts): numbered without gaps, so offsets are implied;
+ *   each combination of time, names and schema once per page, two 16-bit words per decision,
+ *   the ids in order.
+ * - `v3` (pages written before the log kept the schema): `v4` without the schema.
  * - `v2` (a page a purge rewrote, which keeps the younger records' numbers, so offsets are
  *   stored; see `encodeBody`): the numbers as 16-bit words in base64 and the strings joined by
  *   newlines (no stored field can hold one).
- * - JSON (pages written before v2, and any page whose numbers do not fit 16 bits):
- *   `{"s": [strings...], "d": [numbers...]}`.
+ * - JSON (pages written before v2, any page whose numbers do not fit 16 bits, and a page a purge
+ *   rewrote whose records say which schema answered): `{"s": [strings...], "d": [numbers...]}`,
+ *   and `"a": [indexes...]` when the schemas are known.
  */
 export { PAGE_SIZE };
 
@@ -52,6 +59,8 @@ interface PageBody {
   readonly s: string[];
   /** `FIELDS` numbers per decision, one flat list: JSON writes and reads it fastest. */
   readonly d: number[];
+  /** Per decision, the index in `s` of the schema that answered; absent in older pages. */
+  readonly a?: number[];
 }
 
 /**
@@ -80,8 +89,8 @@ export function encodePages(records: readonly NewDecision[], firstSeq: number): 
 export function draftsOf(records: readonly NewDecision[]): DecisionPageDraft[] {
   const drafts = new DecisionDrafts();
   for (let i = 0; i < records.length; i++) {
-    const { at, tenant, allowed, revision } = records[i]!;
-    const error = drafts.add(at, tenant, records[i]!, allowed, revision, i);
+    const { at, tenant, allowed, revision, schema } = records[i]!;
+    const error = drafts.add(at, tenant, records[i]!, allowed, revision, schema, i);
     if (error !== undefined) throw error;
   }
   return drafts.take();
@@ -139,8 +148,11 @@ export function encodePage(
     else if (record.revision > maxRevision) maxRevision = record.revision;
   }
   // Every number of a page fits 16 bits (string indexes stay below 8 × the page's records)
-  // unless its revisions span more than 65,535 writes or its numbers have wide gaps.
+  // unless its revisions span more than 65,535 writes or its numbers have wide gaps. v2 has no
+  // place for the schema that answered: records that say it are written as JSON with `a`.
+  const schemas = records.some((r) => r.schema !== undefined);
   const compact =
+    !schemas &&
     maxRevision - minRevision <= UINT16 &&
     seqOf(records.length - 1) - baseSeq <= UINT16 &&
     records.length * 8 <= UINT16;
@@ -148,6 +160,7 @@ export function encodePage(
     ? new Uint16Array(records.length * FIELDS)
     : new Float64Array(records.length * FIELDS);
   const revisionBase = compact ? minRevision : 0;
+  const a: number[] = [];
   for (let i = 0, n = 0; i < records.length; i++) {
     const record = records[i]!;
     numbers[n++] = seqOf(i) - baseSeq;
@@ -161,6 +174,7 @@ export function encodePage(
     numbers[n++] = at(subjectRelationColumn(record.subject.relation));
     numbers[n++] = record.allowed ? 1 : 0;
     numbers[n++] = record.revision - revisionBase;
+    if (schemas) a.push(at(schemaAnswerText(record.schema)));
   }
   return {
     baseSeq,
@@ -174,7 +188,11 @@ export function encodePage(
     body:
       numbers instanceof Uint16Array
         ? encodeBody(strings, numbers, minRevision)
-        : JSON.stringify({ s: strings, d: Array.from(numbers) } satisfies PageBody),
+        : JSON.stringify(
+            (schemas
+              ? { s: strings, d: Array.from(numbers), a }
+              : { s: strings, d: Array.from(numbers) }) satisfies PageBody,
+          ),
   };
 }
 
@@ -192,7 +210,7 @@ function encodeBody(strings: string[], words: Uint16Array, minRevision: number):
 }
 
 function decodeBody(body: string): PageBody {
-  if (body.startsWith(V3)) return decodeV3Body(body);
+  if (body.startsWith(V4) || body.startsWith(V3)) return decodeShapedBody(body);
   if (!body.startsWith(V2)) return JSON.parse(body) as PageBody;
   const header = body.indexOf("\n");
   const minRevision = Number(body.slice(V2.length, header));
@@ -208,13 +226,14 @@ function decodeBody(body: string): PageBody {
 
 /** The records of one page, in sequence order. */
 export function decodePage(baseSeq: number, body: string): DecisionRecord[] {
-  const { s, d } = decodeBody(body);
+  const { s, d, a } = decodeBody(body);
   const records: DecisionRecord[] = new Array(d.length / FIELDS);
   for (let i = 0, n = 0; n < d.length; i++, n += FIELDS) {
     const relation = s[d[n + 8]!]!;
     const type = s[d[n + 6]!]!;
     const id = s[d[n + 7]!]!;
-    records[i] = {
+    const schema = a === undefined ? undefined : schemaAnswerOf(s[a[i]!]);
+    const record: DecisionRecord = {
       seq: baseSeq + d[n]!,
       at: s[d[n + 1]!]!,
       tenant: s[d[n + 2]!]!,
@@ -224,6 +243,7 @@ export function decodePage(baseSeq: number, body: string): DecisionRecord[] {
       allowed: d[n + 9] === 1,
       revision: d[n + 10]!,
     };
+    records[i] = schema === undefined ? record : { ...record, schema };
   }
   return records;
 }
@@ -240,6 +260,10 @@ export function checkDecisionFilter(filter: DecisionFilter): void {
   if (filter.tenant !== undefined) checkTenant(filter.tenant, { field: "tenant" });
   if (filter.allowed !== undefined && typeof filter.allowed !== "boolean")
     throw inputError("invalid allowed: expected true or false", { field: "allowed" });
+  if (filter.schema !== undefined && schemaAnswerText(filter.schema) === "")
+    throw inputError("invalid schema: expected `{version: N}` or `{candidate: CHANGE_ID}`", {
+      field: "schema",
+    });
   if (filter.since !== undefined) checkTime(filter.since, "since");
   if (filter.until !== undefined) checkTime(filter.until, "until");
   if (filter.fromRevision !== undefined) checkRevisionBound(filter.fromRevision, "fromRevision");
@@ -271,6 +295,11 @@ export function matchesDecision(record: DecisionRecord, filter: DecisionFilter):
   if (filter.tenant !== undefined && record.tenant !== filter.tenant) return false;
   if (filter.permission !== undefined && record.permission !== filter.permission) return false;
   if (filter.allowed !== undefined && record.allowed !== filter.allowed) return false;
+  if (
+    filter.schema !== undefined &&
+    (record.schema === undefined || !sameSchemaAnswer(record.schema, filter.schema))
+  )
+    return false;
   if (
     filter.resource !== undefined &&
     (record.resource.type !== filter.resource.type || record.resource.id !== filter.resource.id)
