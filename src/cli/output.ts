@@ -42,7 +42,17 @@ export function formatError(error: unknown, json: boolean): string {
         message: e.message,
         ...(e.place ? { place: e.place } : {}),
       });
-      return JSON.stringify({ error: { ...one(error), details: error.details.map(one) } }, null, 2);
+      return JSON.stringify(
+        {
+          error: {
+            ...one(error),
+            details: error.details.map(one),
+            ...(error.facts ? { facts: error.facts } : {}),
+          },
+        },
+        null,
+        2,
+      );
     }
     const lines = [`error: ${error.describe()}`];
     for (const detail of error.details) lines.push(`  ${detail.describe().replaceAll("\n", "\n  ")}`);
