@@ -349,7 +349,7 @@ export class Gatehouse {
       await this.auditSchemaWrite(actor, reason, { applied: false, change: id, ...counts });
       throw new GatehouseError(
         "refused",
-        `the schema was not written: ${planned.plan.blockedBecause.join("; ")}; it is proposed as change ${id}, then \`gatehouse change apply ${id}\``,
+        `the schema was not written (nothing went live): it is proposed as change ${id}, which is blocked: ${planned.plan.blockedBecause.join("; ")}; then \`gatehouse change apply ${id}\``,
         place,
         [],
         schemaWriteFacts(planned),
