@@ -59,7 +59,7 @@ export function registerSchema(program: Command, globals: () => GlobalOptions): 
       const through =
         version.change === null
           ? ""
-          : ` through change ${version.change} (nobody loses access${version.gained > 0 ? `; ${version.gained} access${version.gained === 1 ? "" : "es"} granted by new permissions` : ""})`;
+          : ` through change ${version.change} (nobody loses access${version.gained > 0 ? `; ${version.gained} access${version.gained === 1 ? "" : "es"} gained: gatehouse change show ${version.change}` : ""})`;
       context.out.result(
         `schema version ${version.version} written at revision ${version.revision}${through}`,
         {
