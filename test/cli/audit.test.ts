@@ -84,7 +84,7 @@ describe("gatehouse audit", () => {
     const altered = run("audit", "verify");
     expect(altered.code).toBe(1);
     expect(altered.stdout).toMatch(
-      /^audit log broken: record 2 \(change\.propose on change:1 by ann at \S+\) was altered: its hash does not match its contents \(1 records before it verified\)\n$/,
+      /^audit log broken: record 2 \(change\.propose on change:1 by ann at \S+\) was altered: its hash does not match its contents \(1 record before it verified\)\n$/,
     );
     tamper("UPDATE audit_log SET reason = 'onboarding' WHERE seq = 2");
     expect(run("audit", "verify").code).toBe(0);
