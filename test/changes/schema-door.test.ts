@@ -333,5 +333,5 @@ describe("the schema door in the CLI (gatehouse schema write)", () => {
       ),
     );
     expect(JSON.parse(additive.stdout)).toMatchObject({ applied: true, version: 3, lost: 0 });
-  }, 240_000); // about 20 CLI commands: slow on a loaded machine
+  }, 600_000); // about 20 CLI commands: slow on a loaded machine
 });

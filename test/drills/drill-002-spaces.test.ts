@@ -262,6 +262,6 @@ describe.each(drivers)(
         for (const u of t.used) reported.push(`${t.tenant} ${u.resource}#${u.permission}@${u.subject}`);
       }
       expect(reported.sort()).toEqual(used.sort());
-    }, 240_000); // the CLI driver runs about 20 commands
+    }, 600_000); // the CLI driver runs about 20 commands
   },
 );

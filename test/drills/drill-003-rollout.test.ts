@@ -603,6 +603,6 @@ describe.each(drivers)(
       }
       expect(reported.sort()).toEqual(denied.sort());
       expect(reportedLost.sort()).toEqual([...losers].sort());
-    }, 240_000); // the CLI driver runs about 20 commands
+    }, 600_000); // the CLI driver runs about 20 commands
   },
 );
