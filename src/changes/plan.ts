@@ -113,7 +113,11 @@ export interface PlanInput {
   readonly exempt?: readonly string[];
 }
 
-/** A row guard; the access-neutral one skips the rows of exempt objects. */
+/**
+ * A row guard. The access-neutral one skips the rows of exempt objects. Neither counts what a
+ * brand-new permission grants: nobody could have had it before, so the plan shows it but it is
+ * not an access that a change of the model took or gave behind anyone's back.
+ */
 function rowGuard(
   guard: Extract<Guard, { kind: "access-neutral" | "max-loss" | "max-gain" }>,
   input: PlanInput,
@@ -125,15 +129,40 @@ function rowGuard(
     guard.usersets === true
       ? { gained: [...plain.gained, ...usersets.gained], lost: [...plain.lost, ...usersets.lost] }
       : plain;
-  const exempt = input.exempt ?? [];
-  if (guard.kind !== "access-neutral" || exempt.length === 0)
+  const exempt = guard.kind === "access-neutral" ? (input.exempt ?? []) : [];
+  const added = newPermissionsOf(input, diff.gained);
+  if (exempt.length === 0 && added.size === 0)
     return evaluateRowGuard(guard, input.intent, diff.gained, diff.lost);
-  const counted = (rows: readonly AccessRow[]) => rows.filter((r) => !mergeExempt(r, exempt));
+  const counted = (rows: readonly AccessRow[]) =>
+    rows.filter((r) => !mergeExempt(r, exempt) && !added.has(permissionName(r)));
   const result = evaluateRowGuard(guard, input.intent, counted(diff.gained), counted(diff.lost));
-  return {
-    ...result,
-    message: `${result.message} (not counting ${exempt.map((o) => `\`${o}\``).join(" and ")})`,
-  };
+  const notes = [
+    ...(exempt.length > 0 ? [exempt.map((o) => `\`${o}\``).join(" and ")] : []),
+    ...(added.size > 0
+      ? [
+          `what the new permission${added.size === 1 ? "" : "s"} ${[...added].map((p) => `\`${p}\``).join(", ")} grant${added.size === 1 ? "s" : ""}`,
+        ]
+      : []),
+  ];
+  return { ...result, message: `${result.message} (not counting ${notes.join(", nor ")})` };
+}
+
+/** `type#permission` of a plan row. */
+function permissionName(row: AccessRow): string {
+  return `${row.resource.slice(0, row.resource.indexOf(":"))}#${row.permission}`;
+}
+
+/** The permissions among the gained rows that the schema before the change did not have. */
+function newPermissionsOf(input: PlanInput, gained: readonly AccessRow[]): Set<string> {
+  const added = new Set<string>();
+  if (input.schemaBefore === input.schemaAfter) return added;
+  for (const row of gained) {
+    const name = permissionName(row);
+    if (added.has(name)) continue;
+    const type = row.resource.slice(0, row.resource.indexOf(":"));
+    if (!input.schemaBefore.typesByName.get(type)?.members.has(row.permission)) added.add(name);
+  }
+  return added;
 }
 
 interface TenantWork {

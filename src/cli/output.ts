@@ -86,7 +86,13 @@ function formatErrorText(error: unknown, json: boolean): string {
         message: e.message,
         ...(e.place ? { place: e.place } : {}),
       });
-      return jsonForTerminal({ error: { ...one(error), details: error.details.map(one) } });
+      return jsonForTerminal({
+        error: {
+          ...one(error),
+          details: error.details.map(one),
+          ...(error.facts ? { facts: error.facts } : {}),
+        },
+      });
     }
     const lines = [`error: ${error.describe()}`];
     for (const detail of error.details) lines.push(`  ${detail.describe().replaceAll("\n", "\n  ")}`);

@@ -63,6 +63,8 @@ export interface ApiErrorBody {
   readonly message: string;
   readonly place?: unknown;
   readonly details?: unknown[];
+  /** What the caller needs to act on a refusal: for a schema write held back by its plan, `change` (its id) and the plan's counts and summary. */
+  readonly facts?: Record<string, unknown>;
 }
 
 /** A non-2xx answer: `status` and the server's error body. `retryable` for 503s. */
@@ -356,8 +358,16 @@ export class GatehouseClient {
     return this.request("GET", "/v1/schema");
   }
 
-  async writeSchema(schema: string): Promise<{ version: number; revision: number }> {
-    return this.seen(await this.request("PUT", "/v1/schema", { schema }));
+  /**
+   * Writes a schema. On a store with relationships it is planned first; when it would take access
+   * away or a guard fails, nothing goes live and this throws a 409 `GatehouseApiError` whose
+   * `body.facts.change` is the change it was proposed as (approve and apply it as any change).
+   */
+  async writeSchema(
+    schema: string,
+    reason?: string,
+  ): Promise<{ version: number; revision: number; change: number | null; gained: number; lost: number }> {
+    return this.seen(await this.request("PUT", "/v1/schema", { schema, ...(reason ? { reason } : {}) }));
   }
 
   // ---- changes ----

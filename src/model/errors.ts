@@ -39,13 +39,25 @@ export class GatehouseError extends Error {
   readonly place: Place | undefined;
   /** When one input had several problems, each of them (the message summarises). */
   readonly details: readonly GatehouseError[];
+  /**
+   * What a caller needs to act on a refusal, as data: for a schema write held back by its plan,
+   * the change it proposed (`change`) and the plan's counts and summary. Surfaces send it as is.
+   */
+  readonly facts: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(kind: ErrorKind, message: string, place?: Place, details: readonly GatehouseError[] = []) {
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    place?: Place,
+    details: readonly GatehouseError[] = [],
+    facts?: Readonly<Record<string, unknown>>,
+  ) {
     super(message);
     this.name = "GatehouseError";
     this.kind = kind;
     this.place = place;
     this.details = details;
+    this.facts = facts;
   }
 
   /** `file:line:column: message` followed by the source line and a caret, as compilers print. */

@@ -147,6 +147,27 @@ export function installAuth(app: FastifyInstance, store: Store, refusals: Refusa
   return { forget };
 }
 
+/**
+ * Store-wide acts that only the request's body or its change reveal (a change with `schema:`
+ * reaches every tenant) need a token not limited to tenants, as `tenant: "store"` routes do.
+ * A limited token is refused with 403, audited as the hook above audits its refusals.
+ */
+export async function requireStoreWide(request: FastifyRequest, store: Store, what: string): Promise<void> {
+  // INVARIANT: as for principalOf, the hook above has set the principal.
+  const token = request.principal!;
+  if (token.tenants === null) return;
+  const message = `token \`${token.name}\` is limited to tenants; ${what} reaches every tenant and needs an unlimited token`;
+  await store.appendAudit({
+    actor: token.name,
+    action: "auth.forbidden",
+    tenant: null,
+    target: `${request.method} ${request.routeOptions.url ?? request.url}`,
+    reason: message,
+    details: { requestId: request.id, ip: request.ip },
+  });
+  throw new HttpError(403, "forbidden", message);
+}
+
 export function principalOf(request: FastifyRequest): string {
   // INVARIANT: routes with `access` only run after the hook above set the principal.
   return request.principal!.name;

@@ -9,6 +9,8 @@ export interface ErrorBody {
     readonly message: string;
     readonly place?: unknown;
     readonly details?: unknown;
+    /** What the caller needs to act on a refusal (see `GatehouseError.facts`). */
+    readonly facts?: unknown;
   };
 }
 
@@ -47,7 +49,11 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
       ...(e.place ? { place: e.place } : {}),
     });
     const body: ErrorBody = {
-      error: { ...one(error), ...(error.details.length ? { details: error.details.map(one) } : {}) },
+      error: {
+        ...one(error),
+        ...(error.details.length ? { details: error.details.map(one) } : {}),
+        ...(error.facts ? { facts: error.facts } : {}),
+      },
     };
     if (error.kind === "unavailable") reply.header("retry-after", "1");
     return reply.status(STATUS[error.kind]).send(body);

@@ -49,6 +49,16 @@ export const ErrorResponse = Type.Object(
       message: Type.String(),
       place: Type.Optional(Type.Unknown()),
       details: Type.Optional(Type.Array(Type.Unknown())),
+      facts: Type.Optional(
+        Type.Object(
+          {},
+          {
+            additionalProperties: true,
+            description:
+              "what the caller needs to act on a refusal: for a schema write held back by its plan, `change` (the id proposed), `gained`, `lost`, `summary` and `blockedBecause`",
+          },
+        ),
+      ),
     }),
   },
   { $id: "Error" },

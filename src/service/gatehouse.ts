@@ -4,6 +4,7 @@ import { directWritesGuards, guardsInForce } from "../changes/guards.js";
 import { type IncidentReport, type IncidentSelector, incidentReport } from "../changes/incident-report.js";
 import { Changes } from "../changes/lifecycle.js";
 import { orphanedShapes } from "../changes/orphans.js";
+import { planSchemaWrite, schemaWriteFacts } from "../changes/schema-write.js";
 import { SubjectLifecycle } from "../changes/subject-lifecycle.js";
 import { type CheckRequest, Engine, TenantIndex } from "../engine/engine.js";
 import type { ExplainNode } from "../engine/explain.js";
@@ -73,6 +74,16 @@ export interface ActorOptions {
   readonly actor?: string | undefined;
   readonly reason?: string | undefined;
 }
+
+/** A schema version that went live, and the change it went through (none on an empty store). */
+export type SchemaWriteResult = SchemaVersion & {
+  readonly warnings: readonly string[];
+  /** The `model` change the write was planned and applied as; `null` when the store held no relationships. */
+  readonly change: number | null;
+  /** Accesses its plan gained (what new permissions grant) and lost (always 0 when applied here). */
+  readonly gained: number;
+  readonly lost: number;
+};
 
 export interface CheckResult {
   readonly allowed: boolean;
@@ -356,24 +367,87 @@ export class Gatehouse {
 
   /**
    * Writes a new schema version. Refused, with every reason, when the schema is invalid or when
-   * live relationships (in any tenant) would no longer fit it, as SpiceDB refuses it.
+   * live relationships (in any tenant) would no longer fit it, as SpiceDB refuses it; nothing is
+   * written then.
+   *
+   * On a store that holds relationships the write is a planned `model` change (see
+   * `planSchemaWrite`): it goes live here only when its plan takes no access away and every
+   * guard passes. Otherwise nothing goes live and a `refused` error names the change proposed
+   * (`facts.change`) with the plan's counts and summary; another person approves it and it is
+   * applied as any change. The first schema of a store without relationships goes live at once.
+   * Every write, applied or held back, is an audit record (`schema.write`) with its actor.
    */
   async writeSchema(
     text: string,
     options: ActorOptions & { file?: string } = {},
-  ): Promise<SchemaVersion & { readonly warnings: readonly string[] }> {
+  ): Promise<SchemaWriteResult> {
     const { compiled } = parseSchema(text, options.file);
     const diagnostics = new Diagnostics();
     const place = options.file !== undefined ? { file: options.file } : undefined;
-    for (const problem of orphanedShapes(compiled, await this.store.relationshipShapes()))
-      diagnostics.add(problem, place);
+    const shapes = await this.store.relationshipShapes();
+    for (const problem of orphanedShapes(compiled, shapes)) diagnostics.add(problem, place);
     diagnostics.throwIfAny("the schema would orphan live relationships");
-    const version = await this.store.writeSchema(text, options);
-    await this.afterWrite(version.revision, () => {
-      this.schemaVersion = version;
-      this.engine.setSchema(compiled);
+    const actor = options.actor ?? "library";
+    const reason = options.reason ?? null;
+    if (shapes.length === 0) {
+      // No live relationship anywhere: no access exists that a schema could move.
+      const version = await this.store.writeSchema(text, options);
+      await this.afterWrite(version.revision, () => {
+        this.schemaVersion = version;
+        this.engine.setSchema(compiled);
+      });
+      await this.auditSchemaWrite(actor, reason, {
+        applied: true,
+        version: version.version,
+        revision: version.revision,
+        change: null,
+        gained: 0,
+        lost: 0,
+      });
+      return { ...version, warnings: compiled.warnings, change: null, gained: 0, lost: 0 };
+    }
+    const planned = await planSchemaWrite(this.changes, text, {
+      actor,
+      reason: reason ?? `schema write${options.file !== undefined ? ` (${options.file})` : ""}`,
     });
-    return { ...version, warnings: compiled.warnings };
+    const counts = { gained: planned.plan.gained.length, lost: planned.plan.lost.length };
+    if (planned.revision === undefined) {
+      const id = planned.change.id;
+      await this.auditSchemaWrite(actor, reason, { applied: false, change: id, ...counts });
+      throw new GatehouseError(
+        "refused",
+        `the schema was not written (nothing went live): it is proposed as change ${id}, which is blocked: ${planned.plan.blockedBecause.join("; ")}; then \`gatehouse change apply ${id}\``,
+        place,
+        [],
+        schemaWriteFacts(planned),
+      );
+    }
+    const version = await this.store.readSchema(planned.revision);
+    if (!version) throw new Error(`change ${planned.change.id} applied no schema`);
+    await this.auditSchemaWrite(actor, reason, {
+      applied: true,
+      version: version.version,
+      revision: planned.revision,
+      change: planned.change.id,
+      ...counts,
+    });
+    return { ...version, warnings: compiled.warnings, change: planned.change.id, ...counts };
+  }
+
+  /** A schema write's audit record: store-wide (no tenant), with what became of it. */
+  private async auditSchemaWrite(
+    actor: string,
+    reason: string | null,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.store.appendAudit({
+      actor,
+      action: "schema.write",
+      tenant: null,
+      target: "schema",
+      reason,
+      details,
+    });
   }
 
   async readSchema(): Promise<SchemaVersion | undefined> {

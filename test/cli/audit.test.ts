@@ -24,41 +24,46 @@ beforeEach(() => {
       "schema",
       "write",
       ws.file("schema.zed", "definition user {}\ndefinition document {\n  relation viewer: user\n}\n"),
+      "--as",
+      "root",
     ),
-  );
+  ); // audit 1: every schema write is audited (issue 13)
   const change =
     'tenant: acme\nintent: grant\nreason: onboarding\nwrite: [ "document:readme#viewer@user:ann" ]\n';
-  ok(run("change", "propose", ws.file("change.yaml", change), "--as", "ann")); // audit 1
-  ok(run("token", "create", "--name", "app", "--role", "check", "--as", "root")); // 2
-  ok(run("token", "revoke", "app", "--as", "root")); // 3
+  ok(run("change", "propose", ws.file("change.yaml", change), "--as", "ann")); // 2
+  ok(run("token", "create", "--name", "app", "--role", "check", "--as", "root")); // 3
+  ok(run("token", "revoke", "app", "--as", "root")); // 4
 });
 
 describe("gatehouse audit", () => {
   it("lists records oldest first, filtered, as text or JSON with their hashes", () => {
     const lines = ok(run("audit", "list")).stdout.trimEnd().split("\n");
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^ {4}1 {2}\S+Z {2}ann +change\.propose +acme +change:1 {2}"onboarding"$/);
-    expect(lines[2]).toMatch(/^ {4}3 .* root +token\.revoke +- +token:app$/);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^ {4}1 {2}\S+Z {2}root +schema\.write +- +schema$/);
+    expect(lines[1]).toMatch(/^ {4}2 {2}\S+Z {2}ann +change\.propose +acme +change:1 {2}"onboarding"$/);
+    expect(lines[3]).toMatch(/^ {4}4 .* root +token\.revoke +- +token:app$/);
 
     const records = JSON.parse(ok(run("--json", "audit", "list")).stdout);
-    expect(records.map((r: { seq: number }) => r.seq)).toEqual([1, 2, 3]);
+    expect(records.map((r: { seq: number }) => r.seq)).toEqual([1, 2, 3, 4]);
     expect(records[0]).toMatchObject({
-      actor: "ann",
-      action: "change.propose",
-      tenant: "acme",
+      actor: "root",
+      action: "schema.write",
+      tenant: null,
       previousHash: null,
+      details: { applied: true, version: 1, change: null, gained: 0, lost: 0 },
     });
+    expect(records[1]).toMatchObject({ actor: "ann", action: "change.propose", tenant: "acme" });
     expect(records[1].previousHash).toBe(records[0].hash);
-    expect(records[2].hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(records[3].hash).toMatch(/^[0-9a-f]{64}$/);
 
     const seqs = (...args: string[]) =>
       JSON.parse(ok(run("--json", "audit", "list", ...args)).stdout).map((r: { seq: number }) => r.seq);
-    expect(seqs("--actor", "root")).toEqual([2, 3]);
-    expect(seqs("--action", "token.revoke")).toEqual([3]);
-    expect(seqs("--tenant", "acme")).toEqual([1]);
+    expect(seqs("--actor", "root")).toEqual([1, 3, 4]);
+    expect(seqs("--action", "token.revoke")).toEqual([4]);
+    expect(seqs("--tenant", "acme")).toEqual([2]);
     expect(seqs("--limit", "2")).toEqual([1, 2]);
     expect(seqs("--since", "2000-01-01", "--until", "2000-01-02")).toEqual([]);
-    expect(seqs("--since", "2000-01-01T00:00:00Z")).toEqual([1, 2, 3]);
+    expect(seqs("--since", "2000-01-01T00:00:00Z")).toEqual([1, 2, 3, 4]);
     expect(ok(run("audit", "list", "--actor", "nobody")).stdout).toBe("no audit records\n");
   });
 
@@ -72,28 +77,28 @@ describe("gatehouse audit", () => {
   });
 
   it("verify exits 0 on an intact log and 1 naming the first bad record", () => {
-    expect(ok(run("audit", "verify")).stdout).toBe("audit log intact: 3 records verified\n");
-    expect(JSON.parse(ok(run("--json", "audit", "verify")).stdout)).toEqual({ ok: true, checked: 3 });
+    expect(ok(run("audit", "verify")).stdout).toBe("audit log intact: 4 records verified\n");
+    expect(JSON.parse(ok(run("--json", "audit", "verify")).stdout)).toEqual({ ok: true, checked: 4 });
 
-    tamper("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 1");
+    tamper("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 2");
     const altered = run("audit", "verify");
     expect(altered.code).toBe(1);
     expect(altered.stdout).toMatch(
-      /^audit log broken: record 1 \(change\.propose on change:1 by ann at \S+\) was altered: its hash does not match its contents \(0 records before it verified\)\n$/,
+      /^audit log broken: record 2 \(change\.propose on change:1 by ann at \S+\) was altered: its hash does not match its contents \(1 record before it verified\)\n$/,
     );
-    tamper("UPDATE audit_log SET reason = 'onboarding' WHERE seq = 1");
+    tamper("UPDATE audit_log SET reason = 'onboarding' WHERE seq = 2");
     expect(run("audit", "verify").code).toBe(0);
 
-    tamper("DELETE FROM audit_log WHERE seq = 3");
+    tamper("DELETE FROM audit_log WHERE seq = 4");
     const removed = run("--json", "audit", "verify");
     expect(removed.code).toBe(1);
     expect(JSON.parse(removed.stdout)).toEqual({
       ok: false,
-      checked: 2,
+      checked: 3,
       firstBad: {
-        seq: 3,
+        seq: 4,
         problem: "removed",
-        message: "record 3 is missing: the log ends at 2, but 3 records were written",
+        message: "record 4 is missing: the log ends at 3, but 4 records were written",
       },
     });
   });

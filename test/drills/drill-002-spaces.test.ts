@@ -190,5 +190,78 @@ describe.each(drivers)(
       }
       expect(used.sort()).toEqual(expected.sort());
     });
+
+    it("typed as `schema write`, the same change is stopped by its plan; forced, approved, applied, reported and reverted", async () => {
+      // Every org member who is not a member of the space would gain `view`, computed without Gatehouse.
+      const wrong: string[] = [];
+      for (const [tenant, w] of Object.entries(worlds))
+        for (const s of w.spaces)
+          for (const m of w.orgMembers.get(s.org)!)
+            if (!s.members.includes(m)) wrong.push(`${tenant} space:${s.id}#view@user:${m}`);
+      const [firstTenant, firstTuple] = wrong[0]!.split(" ") as [string, string];
+      const versionBefore = await d.readSchema();
+
+      // `gatehouse --as architect schema write spaces.zed` (or PUT /v1/schema): held back.
+      const written = await d.schemaWrite(HARMFUL, "architect");
+      expect(written.ok).toBe(false);
+      expect(written.heldBack).toBe(true);
+      const id = written.change!;
+      expect(id).toBeGreaterThan(0);
+      expect(await d.readSchema()).toBe(versionBefore);
+      expect(await d.check(firstTenant, firstTuple)).toBe(false);
+
+      const plan = (await d.show(id)).json.plan;
+      const gained = plan.gained.map(
+        (r: { tenant: string; resource: string; permission: string; subject: string }) =>
+          `${r.tenant} ${r.resource}#${r.permission}@${r.subject}`,
+      );
+      expect(gained.sort()).toEqual([...wrong].sort());
+      expect(plan.lost).toEqual([]);
+      const guard = plan.guards.find((g: { name: string }) => g.name === "only-members-view-spaces");
+      expect(guard.passed).toBe(false);
+      expect(plan.blocked).toBe(true);
+      // Its author cannot push it through alone.
+      expect((await d.apply(id, "architect")).ok).toBe(false);
+      expect((await d.approve(id, "architect")).ok).toBe(false);
+      expect(await d.check(firstTenant, firstTuple)).toBe(false);
+
+      // Forced: another person approves, it is applied, and the wrong access is live.
+      expect((await d.approve(id, "lead")).ok).toBe(true);
+      expect(await d.check(firstTenant, firstTuple)).toBe(false);
+      expect((await d.apply(id, "architect")).ok).toBe(true);
+      expect(await d.readSchema()).toContain("permission view = member + org->member");
+
+      // While live, every org member opens the last space of their org.
+      const used: string[] = [];
+      for (const [tenant, w] of Object.entries(worlds)) {
+        const queries: string[] = [];
+        for (const [org, members] of w.orgMembers) {
+          const space = w.spaces.filter((s) => s.org === org).at(-1)!;
+          for (const m of members) {
+            queries.push(`space:${space.id}#view@user:${m}`);
+            if (!space.members.includes(m)) used.push(`${tenant} space:${space.id}#view@user:${m}`);
+          }
+        }
+        expect((await d.checks(tenant, queries)).every(Boolean)).toBe(true);
+      }
+      expect(used.length).toBeGreaterThan(5);
+
+      // The revert takes the wrong accesses away again: a second person approves it too.
+      const revert = (await d.revert(id, "lead")).json;
+      expect(revert.applied).toBe(false);
+      expect((await d.approve(revert.id, "security")).ok).toBe(true);
+      expect((await d.apply(revert.id, "lead")).ok).toBe(true);
+      expect(await d.check(firstTenant, firstTuple)).toBe(false);
+      expect(await d.readSchema()).toContain("permission view = member\n");
+
+      const report = (await d.incidentReport({ change: id })).json;
+      expect(report.window.revertedBy).toBe(revert.id);
+      const reported: string[] = [];
+      for (const t of report.tenants) {
+        expect(t.lost).toEqual([]);
+        for (const u of t.used) reported.push(`${t.tenant} ${u.resource}#${u.permission}@${u.subject}`);
+      }
+      expect(reported.sort()).toEqual(used.sort());
+    }, 600_000); // the CLI driver runs about 20 commands
   },
 );

@@ -3,8 +3,9 @@ import { once } from "node:events";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { tenantBucket } from "../../src/rollout/rollout-buckets.js";
 import { CLI, gatehouse } from "../support/cli.js";
+import { cliDriver, type DrillDriver, httpDriver } from "../support/drill-driver.js";
 import { postgresUrlForTest } from "../support/postgres.js";
-import { startServer } from "../support/server.js";
+import { type RunningServer, startServer } from "../support/server.js";
 
 /**
  * Drill 003 (seeds/003), rollout half: a stricter permission requirement (link generation now
@@ -175,7 +176,7 @@ describe.each(stores)(
       );
       expect((await must(s.call("GET", "/v1/rollout", { token: ops }))).rollout).toBeNull();
       expect((await check("acme", "document:d1#generate_link@user:u2")).schema).toEqual({ version: 1 });
-      await must(s.call("POST", `/v1/changes/${changeId}/approve`, { token: reviewer, body: {} }));
+      await must(approveNewestPlan(s, changeId, reviewer));
       const start = await s.call("POST", "/v1/rollout/start", { token: ops, body });
       expect(start.status, JSON.stringify(start.body)).toBe(200);
       expect(start.body).toMatchObject({ state: "running", tenants: ["acme"], percent: 0, step: 0 });
@@ -429,7 +430,7 @@ describe("rollout steps: stable percent buckets, promotion, and all only with th
     w = await world();
     const { s, ops, reviewer, must, propose, check } = w;
     const id = await propose(STRICTER, "stricter links");
-    await must(s.call("POST", `/v1/changes/${id}/approve`, { token: reviewer, body: {} }));
+    await must(approveNewestPlan(s, id, reviewer));
     const rolledOut = (percent: number) => TENANTS.filter((t) => tenantBucket(t) < percent).sort();
     const started = await must(
       s.call("POST", "/v1/rollout/start", { token: ops, body: { changeId: id, percent: 25 } }),
@@ -462,7 +463,7 @@ describe("rollout steps: stable percent buckets, promotion, and all only with th
     w = await world();
     const { s, ops, reviewer, must, propose, check } = w;
     const id = await propose(STRICTER, "stricter links");
-    await must(s.call("POST", `/v1/changes/${id}/approve`, { token: reviewer, body: {} }));
+    await must(approveNewestPlan(s, id, reviewer));
     await must(
       s.call("POST", "/v1/rollout/start", { token: ops, body: { changeId: id, tenants: ["acme"] } }),
     );
@@ -545,7 +546,7 @@ describe.skipIf(postgres.skip)(
       const w = await world(store);
       const token = w.ops;
       const id = await w.propose(STRICTER, "stricter links");
-      await w.must(w.s.call("POST", `/v1/changes/${id}/approve`, { token: w.reviewer, body: {} }));
+      await w.must(approveNewestPlan(w.s, id, w.reviewer));
       await w.s.close();
       const a = await startNode(store);
       const b = await startNode(store);
@@ -594,3 +595,107 @@ describe.skipIf(postgres.skip)(
     }, 60_000);
   },
 );
+
+/**
+ * Drill 003 typed as a user would: `gatehouse schema write stricter.zed` (or `PUT /v1/schema`)
+ * on a store full of role setups. The stricter requirement takes access away, so its plan holds
+ * it back as a change: nothing goes live. Forced through by another person's approval, the
+ * denied checks while it is live are exactly those the incident report lists; the revert gives
+ * the access back at once.
+ */
+const drivers: Array<[string, () => Promise<DrillDriver>]> = [
+  ["the CLI", async () => cliDriver()],
+  ["HTTP", async () => httpDriver()],
+];
+
+describe.each(drivers)(
+  "drill 003 through `schema write` in %s: held back by its plan",
+  (_name, makeDriver) => {
+    let d: DrillDriver;
+
+    beforeAll(async () => {
+      d = await makeDriver();
+      await d.writeSchema(SCHEMA);
+      for (const tenant of TENANTS) await d.importData(tenant, tuples(tenant));
+    });
+    afterAll(() => d.close());
+
+    it("lists who loses link generation, changes no answer until approved, and is reported and reverted", async () => {
+      // Who loses `generate_link`, from the role setups alone: org members and admins without
+      // environment access, on the org and on every document.
+      const losers: string[] = [];
+      for (const tenant of TENANTS) {
+        for (let i = 0; i < USERS; i++) {
+          const r = roles(tenant, i);
+          if (!(r.admin || r.member) || r.env) continue;
+          losers.push(`${tenant} org:main#generate_link@user:u${i}`);
+          for (let doc = 0; doc < DOCUMENTS; doc++)
+            losers.push(`${tenant} document:d${doc}#generate_link@user:u${i}`);
+        }
+      }
+      expect(losers.length).toBeGreaterThan(20);
+      const answers = async (tenant: string, round: number) => d.checks(tenant, traffic(round));
+      const expectedAnswers = (tenant: string, round: number, schema: "active" | "candidate") =>
+        traffic(round).map((c) => expected(tenant, c, schema));
+
+      const written = await d.schemaWrite(STRICTER, "architect");
+      expect(written.ok).toBe(false);
+      expect(written.heldBack).toBe(true);
+      const id = written.change!;
+      const plan = (await d.show(id)).json.plan;
+      const lost = plan.lost.map(
+        (r: { tenant: string; resource: string; permission: string; subject: string }) =>
+          `${r.tenant} ${r.resource}#${r.permission}@${r.subject}`,
+      );
+      expect(lost.sort()).toEqual([...losers].sort());
+      expect(plan.gained).toEqual([]);
+      expect(plan.blocked).toBe(true);
+      expect(plan.blockedBecause.join(" ")).toContain(`${losers.length} accesses would be lost`);
+      expect(await d.readSchema()).not.toContain("& env_access");
+      for (const tenant of TENANTS)
+        expect(await answers(tenant, 0)).toEqual(expectedAnswers(tenant, 0, "active"));
+
+      // Forced: approved by another person, applied; the stricter answers are live everywhere.
+      expect((await d.apply(id, "architect")).ok).toBe(false);
+      expect((await d.approve(id, "lead")).ok).toBe(true);
+      expect((await d.apply(id, "architect")).ok).toBe(true);
+      const denied: string[] = [];
+      for (const tenant of TENANTS) {
+        const got = await answers(tenant, 1);
+        expect(got).toEqual(expectedAnswers(tenant, 1, "candidate"));
+        const active = expectedAnswers(tenant, 1, "active");
+        traffic(1).forEach((c, i) => {
+          if (active[i] && !got[i]) denied.push(`${tenant} ${c}`);
+        });
+      }
+      expect(denied.length).toBeGreaterThan(5);
+
+      // The revert gives the access back: it takes nobody's, so it goes through at once.
+      const revert = (await d.revert(id, "lead")).json;
+      expect(revert.applied).toBe(true);
+      for (const tenant of TENANTS)
+        expect(await answers(tenant, 2)).toEqual(expectedAnswers(tenant, 2, "active"));
+
+      const report = (await d.incidentReport({ change: id })).json;
+      expect(report.window.revertedBy).toBe(revert.id);
+      const reported: string[] = [];
+      const reportedLost: string[] = [];
+      for (const t of report.tenants) {
+        expect(t.used).toEqual([]);
+        for (const u of t.denied) {
+          expect(u.checks).toBe(1);
+          reported.push(`${t.tenant} ${u.resource}#${u.permission}@${u.subject}`);
+        }
+        for (const r of t.lost) reportedLost.push(`${t.tenant} ${r.resource}#${r.permission}@${r.subject}`);
+      }
+      expect(reported.sort()).toEqual(denied.sort());
+      expect(reportedLost.sort()).toEqual([...losers].sort());
+    }, 600_000); // the CLI driver runs about 20 commands
+  },
+);
+
+/** Approves the plan a reviewer would see now: the change's newest (`plan` names it, issue 17.2). */
+async function approveNewestPlan(server: RunningServer, id: number, token: string) {
+  const shown = await server.call("GET", `/v1/changes/${id}`, { token });
+  return server.call("POST", `/v1/changes/${id}/approve`, { token, body: { plan: shown.body.plan?.planId } });
+}

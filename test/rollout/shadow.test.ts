@@ -98,7 +98,13 @@ describe("shadow evaluation in one process", () => {
     const id = await propose(stricter);
     await g.shadow.start(id, { actor: "lead" });
     await g.check("acme", ask("document:a", "view", "user:ann"));
-    await g.writeSchema(stricter);
+    // A schema write that takes access away is held back as a change (issue 13): it goes live
+    // once someone other than its author approves it and it is applied.
+    const held = await failure(g.writeSchema(stricter, { actor: "dev" }));
+    expect(held.kind).toBe("refused");
+    const change = held.facts?.change as number;
+    await g.changes.approve(change, { actor: "lead" });
+    await g.changes.apply(change, { actor: "dev" });
     expect((await g.check("acme", ask("document:a", "view", "user:ann"))).allowed).toBe(false);
     const report = await g.shadow.report();
     expect(report).toMatchObject({ checks: 2, wouldBlock: 1 });

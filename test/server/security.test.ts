@@ -303,8 +303,6 @@ describe("tenant-limited tokens never read another tenant's names or data (issue
     const seen: string[] = [];
     for (const route of await routes(s)) {
       if (route.method !== "GET") continue;
-      // The changes routes are issue 17 #1's (another branch makes them tenant-tight).
-      if (route.path.startsWith("/v1/changes")) continue;
       const answer = await s.call("GET", route.path, { token: narrow });
       seen.push(`${route.path} ${answer.status}`);
       expect(`${route.path}: ${JSON.stringify(answer.body)}`).not.toContain("globex");
@@ -313,10 +311,129 @@ describe("tenant-limited tokens never read another tenant's names or data (issue
     // The same sweep with a store-wide token does see globex somewhere: the sweep can fail.
     let wideSaw = false;
     for (const route of await routes(s)) {
-      if (route.method !== "GET" || route.path.startsWith("/v1/changes")) continue;
+      if (route.method !== "GET") continue;
       const answer = await s.call("GET", route.path, { token: admin });
       if (JSON.stringify(answer.body).includes("globex")) wideSaw = true;
     }
     expect(wideSaw).toBe(true);
+  });
+});
+
+/**
+ * Issue 17, item 1: a change with `schema:` reaches every tenant, so proposing, planning,
+ * approving, applying and reverting one needs a store-wide token, and a tenant-limited token
+ * never sees one (its plan lists other tenants' rows): `GET /v1/changes/:id` refuses it and
+ * change lists leave it out.
+ */
+describe("HTTP security: changes with `schema:` need a store-wide token", () => {
+  let s: RunningServer;
+  let root: string;
+  let lead: string;
+  let acmeDev: string;
+  let acmeLead: string;
+  let acmeReader: string;
+  const stricter = SCHEMA.replace("permission view = viewer", "permission view = nil");
+  const indented = stricter.replace(/^/gm, "  ");
+
+  beforeAll(async () => {
+    s = await startServer();
+    root = await s.token("root", "admin");
+    lead = await s.token("lead", "approve");
+    acmeDev = await s.token("acme-dev", "propose", ["acme"]);
+    acmeLead = await s.token("acme-lead", "approve", ["acme"]);
+    acmeReader = await s.token("acme-reader", "check", ["acme"]);
+    await s.call("PUT", "/v1/schema", { token: root, body: { schema: SCHEMA } });
+    for (const [tenant, user] of [
+      ["acme", "ann"],
+      ["globex", "gus"],
+    ])
+      await s.call("POST", `/v1/tenants/${tenant}/import`, {
+        token: root,
+        body: { relationships: `document:d#viewer@user:${user}` },
+      });
+  });
+  afterAll(() => s.close());
+
+  const globexCheck = async () =>
+    (
+      await s.call("POST", "/v1/tenants/globex/check", {
+        token: root,
+        body: { resource: "document:d", permission: "view", subject: "user:gus" },
+      })
+    ).body.allowed;
+
+  it("a tenant-limited token cannot propose a change with `schema:`; nothing is stored", async () => {
+    const before = (await s.call("GET", "/v1/changes", { token: root })).body.changes.length;
+    const proposed = await s.call("POST", "/v1/tenants/acme/changes", {
+      token: acmeDev,
+      body: { file: `intent: model\nreason: r\nschema: |\n${indented}\n` },
+    });
+    expect(proposed.status).toBe(403);
+    expect(proposed.body.error.message).toContain("needs an unlimited token");
+    expect((await s.call("GET", "/v1/changes", { token: root })).body.changes.length).toBe(before);
+    const audit = (await s.call("GET", "/v1/audit?action=auth.forbidden&actor=acme-dev", { token: root }))
+      .body.records;
+    expect(audit.length).toBeGreaterThan(0);
+  });
+
+  it("tenant-limited tokens can neither read, plan, approve, apply nor revert one; it takes nobody's access until store-wide tokens do", async () => {
+    const proposed = await s.call("POST", "/v1/tenants/acme/changes", {
+      token: root,
+      body: { file: `intent: model\nreason: nobody views\nschema: |\n${indented}\n` },
+    });
+    expect(proposed.status).toBe(200);
+    const id = proposed.body.id as number;
+    const plan = await s.call("POST", `/v1/changes/${id}/plan`, { token: root });
+    expect(plan.status).toBe(200);
+    expect(JSON.stringify(plan.body)).toContain("globex");
+
+    for (const token of [acmeReader, acmeDev, acmeLead]) {
+      const shown = await s.call("GET", `/v1/changes/${id}`, { token });
+      expect(shown.status).toBe(403);
+      expect(JSON.stringify(shown.body)).not.toContain("gus");
+      const listed = await s.call("GET", "/v1/changes", { token });
+      expect(listed.status).toBe(200);
+      expect(listed.body.changes.map((c: { id: number }) => c.id)).not.toContain(id);
+      const acmeListed = await s.call("GET", "/v1/changes?tenant=acme", { token });
+      expect(acmeListed.body.changes.map((c: { id: number }) => c.id)).not.toContain(id);
+    }
+    expect((await s.call("POST", `/v1/changes/${id}/plan`, { token: acmeDev })).status).toBe(403);
+    expect(
+      (
+        await s.call("POST", `/v1/changes/${id}/approve`, {
+          token: acmeLead,
+          body: { plan: plan.body.planId },
+        })
+      ).status,
+    ).toBe(403);
+    expect((await s.call("POST", `/v1/changes/${id}/apply`, { token: acmeDev })).status).toBe(403);
+    expect(await globexCheck()).toBe(true);
+    expect((await s.call("GET", `/v1/changes/${id}`, { token: root })).body.approvals).toEqual([]);
+
+    // Store-wide tokens take it through; the limited ones cannot revert it either.
+    expect(
+      (await s.call("POST", `/v1/changes/${id}/approve`, { token: lead, body: { plan: plan.body.planId } }))
+        .status,
+    ).toBe(200);
+    expect((await s.call("POST", `/v1/changes/${id}/apply`, { token: root })).status).toBe(200);
+    expect(await globexCheck()).toBe(false);
+    expect((await s.call("POST", `/v1/changes/${id}/revert`, { token: acmeDev, body: {} })).status).toBe(403);
+    expect((await s.call("POST", `/v1/changes/${id}/revert`, { token: acmeLead, body: {} })).status).toBe(
+      403,
+    );
+    expect((await s.call("GET", `/v1/changes/${id}`, { token: root })).body.state).toBe("applied");
+  });
+
+  it("tenant-limited tokens still see and act on their own tenant's data changes", async () => {
+    const proposed = await s.call("POST", "/v1/tenants/acme/changes", {
+      token: acmeDev,
+      body: { file: "intent: grant\nreason: r\nwrite:\n  - document:e#viewer@user:ann\n" },
+    });
+    expect(proposed.status).toBe(200);
+    const id = proposed.body.id as number;
+    expect((await s.call("POST", `/v1/changes/${id}/plan`, { token: acmeDev })).status).toBe(200);
+    expect((await s.call("GET", `/v1/changes/${id}`, { token: acmeReader })).status).toBe(200);
+    const listed = await s.call("GET", "/v1/changes", { token: acmeReader });
+    expect(listed.body.changes.map((c: { id: number }) => c.id)).toContain(id);
   });
 });

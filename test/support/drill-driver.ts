@@ -14,9 +14,22 @@ export interface Outcome {
   readonly text: string;
 }
 
+/** What a `schema write` came to: live at once, or held back by its plan as a change. */
+export interface SchemaWriteOutcome extends Outcome {
+  /** Held back by its plan (CLI exit 6, HTTP 409 `refused`). */
+  readonly heldBack: boolean;
+  /** The change it went through, or was held back as; `undefined` when none. */
+  readonly change: number | undefined;
+}
+
 export interface DrillDriver {
   readonly name: string;
   writeSchema(text: string): Promise<void>;
+  /**
+   * A schema write as a user types it (`gatehouse --as ACTOR schema write FILE`, or `PUT
+   * /v1/schema` with ACTOR's own admin token), which may be held back by its plan.
+   */
+  schemaWrite(text: string, actor: string): Promise<SchemaWriteOutcome>;
   importData(tenant: string, lines: readonly string[]): Promise<void>;
   writeGuards(text: string): Promise<void>;
   propose(tenant: string, changeFile: string, actor: string): Promise<number>;
@@ -83,6 +96,13 @@ export function cliDriver(): DrillDriver {
     name: "CLI",
     async writeSchema(text) {
       must(run("schema", "write", file(text)));
+    },
+    async schemaWrite(text, actor) {
+      const r = run("--as", actor, "schema", "write", file(text));
+      // Held back: the change's id is the first line, as `change propose` prints it.
+      const through = /through change (\d+)/.exec(r.stdout)?.[1];
+      const change = r.code === 6 ? Number(r.stdout.split("\n")[0]) : through ? Number(through) : undefined;
+      return { ...fromCli(r), heldBack: r.code === 6, change };
     },
     async importData(tenant, lines) {
       must(run("--tenant", tenant, "import", file(lines.join("\n"))));
@@ -212,6 +232,19 @@ export async function httpDriver(
     name: "HTTP",
     async writeSchema(text) {
       must(await s.call("PUT", "/v1/schema", { token: admin, body: { schema: text } }));
+    },
+    async schemaWrite(text, actor) {
+      // Writing a schema needs an admin token: the actor gets one of their own (if they have
+      // none yet), so that the change it becomes names them.
+      if (!tokens.has(actor)) tokens.set(actor, await s.token(actor, "admin"));
+      const r = await s.call("PUT", "/v1/schema", { token: tokens.get(actor)!, body: { schema: text } });
+      const heldBack = r.status === 409 && r.body.error?.kind === "refused";
+      const change = heldBack
+        ? r.body.error.facts?.change
+        : r.status < 300
+          ? (r.body.change ?? undefined)
+          : undefined;
+      return { ...outcome(r), heldBack, change };
     },
     async importData(tenant, lines) {
       must(

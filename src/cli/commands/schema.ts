@@ -1,7 +1,26 @@
 import type { Command } from "commander";
+import type { SchemaWriteFacts } from "../../changes/schema-write.js";
+import { GatehouseError } from "../../model/errors.js";
 import { formatSchema } from "../../schema/schema.js";
+import type { SchemaWriteResult } from "../../service/gatehouse.js";
 import { contextOf, type GlobalOptions, readInput, withGatehouse } from "../context.js";
+import { EXIT } from "../exit-codes.js";
 import { note } from "../output.js";
+
+function formatHeldBack(facts: SchemaWriteFacts): string {
+  const lines = [
+    String(facts.change),
+    `schema not written: nothing went live; proposed as change ${facts.change} (${facts.lost} access${facts.lost === 1 ? "" : "es"} lost, ${facts.gained} gained)`,
+  ];
+  for (const s of facts.summary.slice(0, 20))
+    lines.push(`  ${s.tenant}  ${s.resourceType}#${s.permission}  -${s.lost} +${s.gained}`);
+  if (facts.summary.length > 20) lines.push(`  … and ${facts.summary.length - 20} more lines`);
+  for (const why of facts.blockedBecause) lines.push(`blocked: ${why}`);
+  lines.push(
+    `next: gatehouse change show ${facts.change}; gatehouse change approve ${facts.change} --as SOMEONE-ELSE; gatehouse change apply ${facts.change}`,
+  );
+  return lines.join("\n");
+}
 
 export function registerSchema(program: Command, globals: () => GlobalOptions): void {
   const schema = program
@@ -11,19 +30,49 @@ export function registerSchema(program: Command, globals: () => GlobalOptions): 
   schema
     .command("write")
     .argument("<file>", "schema file, or - for standard input")
-    .description("check a schema and store it as a new version")
-    .action(async (file: string) => {
+    .option("--reason <text>", "why, for the reviewer and the audit trail")
+    .description(
+      "check a schema and store it as a new version; on a store with relationships it is planned first, and held back as a change when it takes access away or a guard fails (exit 6, the change id on the first line)",
+    )
+    .action(async (file: string, options: { reason?: string }) => {
       const context = contextOf(globals());
       const input = readInput(file);
-      const version = await withGatehouse(context, (g) =>
-        g.writeSchema(input.text, { file: input.file, actor: context.actor }),
-      );
+      let version: SchemaWriteResult;
+      try {
+        version = await withGatehouse(context, (g) =>
+          g.writeSchema(input.text, {
+            file: input.file,
+            actor: context.actor,
+            ...(options.reason !== undefined ? { reason: options.reason } : {}),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof GatehouseError) || error.kind !== "refused" || error.facts === undefined)
+          throw error;
+        // Held back by its plan: the change's id first, as `change propose` prints it.
+        const facts = error.facts as unknown as SchemaWriteFacts;
+        context.out.result(() => formatHeldBack(facts), { applied: false, ...facts });
+        note(`error: ${error.message}`);
+        process.exitCode = EXIT.refused;
+        return;
+      }
       for (const warning of version.warnings) note(`warning: ${warning}`);
-      context.out.result(`schema version ${version.version} written at revision ${version.revision}`, {
-        version: version.version,
-        revision: version.revision,
-        warnings: version.warnings,
-      });
+      const through =
+        version.change === null
+          ? ""
+          : ` through change ${version.change} (nobody loses access${version.gained > 0 ? `; ${version.gained} access${version.gained === 1 ? "" : "es"} gained: gatehouse change show ${version.change}` : ""})`;
+      context.out.result(
+        `schema version ${version.version} written at revision ${version.revision}${through}`,
+        {
+          applied: true,
+          version: version.version,
+          revision: version.revision,
+          change: version.change,
+          gained: version.gained,
+          lost: version.lost,
+          warnings: version.warnings,
+        },
+      );
     });
 
   schema

@@ -7,7 +7,7 @@ import { changeSummaryJson, planJson } from "../../service/change-json.js";
 import { parseFilter } from "../../service/filter-text.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import type { ChangeState } from "../../store/change-records.js";
-import { pathTenant, principalOf } from "../auth.js";
+import { pathTenant, principalOf, requireStoreWide } from "../auth.js";
 import { errorResponses, IdParams, Loose, Revision, TenantParams } from "../schemas.js";
 
 /** Changes: propose, plan, approve, withdraw, reject, apply, revert; restore; guards. */
@@ -20,6 +20,16 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     return (await gatehouse.store.getChange(id))?.tenant;
   };
   const idRoute = (role: "check" | "propose" | "approve") => ({ access: { role, tenant: changeTenant } });
+  const SCHEMA_CHANGE = "a change with `schema:`";
+  /**
+   * The change a route acts on or shows. A change with `schema:` reaches every tenant (its plan
+   * lists every tenant's rows), so it needs a store-wide token whatever tenant it is filed under.
+   */
+  const changeFor = async (request: FastifyRequest, id: number) => {
+    const change = await gatehouse.changes.get(id);
+    if (change.spec.schema !== null) await requireStoreWide(request, gatehouse.store, SCHEMA_CHANGE);
+    return change;
+  };
 
   app.post<{ Params: { tenant: string }; Body: { file: string } }>(
     "/v1/tenants/:tenant/changes",
@@ -44,6 +54,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
           { field: "file" },
         );
       }
+      if (file.spec.schema !== null) await requireStoreWide(request, gatehouse.store, SCHEMA_CHANGE);
       const record = await gatehouse.changes.propose(file, { tenant, actor: principalOf(request) });
       return changeSummaryJson(record);
     },
@@ -73,9 +84,12 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
         ...(request.query.state ? { state: request.query.state } : {}),
         limit: request.query.limit ?? 100,
       });
-      // A token limited to tenants sees their changes only.
+      // A token limited to tenants sees their changes only, and no change with `schema:` (it
+      // reaches every tenant).
       return {
-        changes: rows.filter((c) => allowed === null || allowed.includes(c.tenant)).map(changeSummaryJson),
+        changes: rows
+          .filter((c) => allowed === null || (allowed.includes(c.tenant) && c.spec.schema === null))
+          .map(changeSummaryJson),
       };
     },
   );
@@ -92,7 +106,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       },
     },
     async (request) => {
-      const change = await gatehouse.changes.get(request.params.id);
+      const change = await changeFor(request, request.params.id);
       const history = await gatehouse.store.listAudit({ target: `change:${change.id}` });
       return {
         ...changeSummaryJson(change),
@@ -116,6 +130,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       },
     },
     async (request) => {
+      await changeFor(request, request.params.id);
       const { change, plan } = await gatehouse.changes.plan(request.params.id, {
         actor: principalOf(request),
       });
@@ -144,6 +159,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       },
     },
     async (request) => {
+      await changeFor(request, request.params.id);
       const comment = request.body.comment;
       const { change, plan, approved } = await gatehouse.changes.approve(request.params.id, {
         actor: principalOf(request),
@@ -173,6 +189,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       },
     },
     async (request) => {
+      await changeFor(request, request.params.id);
       const reason = request.body?.reason;
       const change = await gatehouse.changes.withdraw(request.params.id, {
         actor: principalOf(request),
@@ -199,6 +216,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       },
     },
     async (request) => {
+      await changeFor(request, request.params.id);
       const change = await gatehouse.changes.reject(request.params.id, {
         actor: principalOf(request),
         reason: request.body.reason,
@@ -219,6 +237,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       },
     },
     async (request) => {
+      await changeFor(request, request.params.id);
       const { change, plan, revision } = await gatehouse.changes.apply(request.params.id, {
         actor: principalOf(request),
       });
@@ -245,6 +264,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       },
     },
     async (request) => {
+      await changeFor(request, request.params.id);
       const reason = request.body?.reason;
       const { revert, plan, applied, existing } = await gatehouse.changes.revert(request.params.id, {
         actor: principalOf(request),

@@ -43,16 +43,31 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
     },
   );
 
-  app.put<{ Body: { schema: string } }>(
+  app.put<{ Body: { schema: string; reason?: string } }>(
     "/v1/schema",
     {
       config: { access: { role: "admin", tenant: "store" } },
       schema: {
-        summary: "Write a new schema version",
+        summary:
+          "Write a new schema version. On a store with relationships it is planned as a `model` change first: it goes live only when nobody loses access and every guard passes; otherwise 409 with the change it was proposed as (`error.facts.change`) and the plan's summary",
         tags: ["schema"],
-        body: Type.Object({ schema: Type.String({ maxLength: 1_000_000 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            schema: Type.String({ maxLength: 1_000_000 }),
+            reason: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
+          { additionalProperties: false },
+        ),
         response: {
-          200: Type.Object({ version: Type.Integer(), revision: Type.Integer() }),
+          200: Type.Object({
+            version: Type.Integer(),
+            revision: Type.Integer(),
+            change: Type.Union([Type.Integer(), Type.Null()], {
+              description: "the `model` change it went live through; null on a store without relationships",
+            }),
+            gained: Type.Integer(),
+            lost: Type.Integer(),
+          }),
           ...errorResponses,
         },
       },
@@ -61,8 +76,15 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
       const version = await gatehouse.writeSchema(request.body.schema, {
         actor: principalOf(request),
         file: "schema",
+        ...(request.body.reason !== undefined ? { reason: request.body.reason } : {}),
       });
-      return { version: version.version, revision: version.revision };
+      return {
+        version: version.version,
+        revision: version.revision,
+        change: version.change,
+        gained: version.gained,
+        lost: version.lost,
+      };
     },
   );
 
