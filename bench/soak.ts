@@ -242,7 +242,15 @@ async function changeLoop(): Promise<void> {
     }
     const planned = await call(nodeA, "change", "POST", `/v1/changes/${id}/plan`, undefined, proposerToken);
     if (planned?.status !== 200) continue;
-    const approved = await call(nodeA, "change", "POST", `/v1/changes/${id}/approve`, {}, approverToken);
+    // An approval names the plan it approves (the one the planner was just shown).
+    const approved = await call(
+      nodeA,
+      "change",
+      "POST",
+      `/v1/changes/${id}/approve`,
+      { plan: planned.body?.planId },
+      approverToken,
+    );
     if (approved?.status !== 200) continue;
     const applied = await call(nodeA, "change", "POST", `/v1/changes/${id}/apply`, undefined, proposerToken);
     if (applied?.status !== 200) continue;
