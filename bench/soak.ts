@@ -126,7 +126,7 @@ let checksAnswered = 0;
 /** The few fields of an answer the loops read. */
 interface Answer {
   readonly status: number;
-  readonly body: { id?: number; change?: { id?: number }; revision?: number; allowed?: boolean } | undefined;
+  readonly body: { id?: number; change?: { id?: number }; revision?: number; allowed?: boolean; planId?: string } | undefined;
 }
 
 async function call(
