@@ -126,7 +126,9 @@ let checksAnswered = 0;
 /** The few fields of an answer the loops read. */
 interface Answer {
   readonly status: number;
-  readonly body: { id?: number; change?: { id?: number }; revision?: number; allowed?: boolean; planId?: string } | undefined;
+  readonly body:
+    | { id?: number; change?: { id?: number }; revision?: number; allowed?: boolean; planId?: string }
+    | undefined;
 }
 
 async function call(
