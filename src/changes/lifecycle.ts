@@ -669,7 +669,10 @@ export function withApprovals(
   const lost = merge ? plan.lost.filter((r) => !mergeExempt(r, [merge.from, merge.into])) : plan.lost;
   // A purge changes no live access but ends every chance of a restore: always two people.
   const purge = plan.purge !== undefined;
-  const needed = purge || lost.length > 0 || failed.length > 0 ? 1 : 0;
+  // A schema that widens an existing permission is seed 002's harm: a second person sees it first.
+  // A revert or restore puts back what was there before, and is exempt as it is from losses.
+  const widened = change.intent === "revert" || change.intent === "restore" ? [] : (plan.widened ?? []);
+  const needed = purge || lost.length > 0 || failed.length > 0 || widened.length > 0 ? 1 : 0;
   const given = [
     ...new Set(
       approvals
@@ -691,6 +694,11 @@ export function withApprovals(
       ...failed.map((g) => `guard \`${g.name}\` failed: ${g.message}`),
       ...(purge ? ["a purge removes data for good"] : []),
       ...(lost.length > 0 ? [`${lost.length} access${lost.length === 1 ? "" : "es"} would be lost`] : []),
+      ...(widened.length > 0
+        ? [
+            `the schema widens ${widened.map((p) => `\`${p}\``).join(", ")} (${plan.gained.length} access${plan.gained.length === 1 ? "" : "es"} gained)`,
+          ]
+        : []),
     ];
     blockedBecause.push(
       `${why.join("; ")}; it needs an approval from someone other than its author \`${change.author}\` (\`gatehouse change approve ${change.id} --as NAME\`)`,

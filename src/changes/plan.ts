@@ -54,6 +54,13 @@ export interface Plan {
   readonly changedPermissions: readonly string[];
   readonly gained: readonly AccessRow[];
   readonly lost: readonly AccessRow[];
+  /**
+   * For a change that brings a schema: the `type#permission`s that existed before it and that it
+   * gives to someone who did not have them (seed 002: a model change let members see every space).
+   * Widening what an existing permission means needs a second person, as taking access away does;
+   * what a brand-new permission grants does not. Absent on plans stored before it existed.
+   */
+  readonly widened?: readonly string[];
   readonly summary: readonly SummaryLine[];
   /**
    * Answers for userset subjects (`check doc:1 view group:eng#member`) that the change flips, with
@@ -145,6 +152,18 @@ function rowGuard(
       : []),
   ];
   return { ...result, message: `${result.message} (not counting ${notes.join(", nor ")})` };
+}
+
+/** The permissions that existed before a schema change and that its gained rows widen. */
+function widenedPermissions(input: PlanInput, gained: readonly AccessRow[]): string[] {
+  if (input.schemaBefore === input.schemaAfter) return [];
+  const added = newPermissionsOf(input, gained);
+  const widened = new Set<string>();
+  for (const row of gained) {
+    const name = permissionName(row);
+    if (!added.has(name)) widened.add(name);
+  }
+  return [...widened].sort();
 }
 
 /** `type#permission` of a plan row. */
@@ -496,6 +515,7 @@ function finish(
       .sort(),
     gained: diff.gained,
     lost: diff.lost,
+    widened: widenedPermissions(input, diff.gained),
     summary: summarize(diff),
     usersets,
     guards,

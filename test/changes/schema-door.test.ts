@@ -160,6 +160,28 @@ describe("the schema door, in the library (Gatehouse.writeSchema)", () => {
     expect((await g.readSchema())?.version).toBe(2);
   });
 
+  it("a write that widens an existing permission is held back until another person approves (the issue's `- banned`, seed 002)", async () => {
+    await populate();
+    // No guard written: the defaults. Dropping `- banned` gives dan `view` on b.
+    const wider = SCHEMA.replace(
+      "permission view = viewer + editor - banned",
+      "permission view = viewer + editor",
+    );
+    const held = await failure(g.writeSchema(wider, { actor: "dev" }));
+    expect(held.kind).toBe("refused");
+    expect(held.message).toContain("widens `document#view`");
+    const facts = held.facts as { change: number; lost: number; gained: number };
+    expect(facts).toMatchObject({ lost: 0, gained: 1 });
+    expect((await g.check("acme", ask("document:b", "view", "user:dan"))).allowed).toBe(false);
+    expect((await failure(g.changes.apply(facts.change, { actor: "dev" }))).kind).toBe("refused");
+    await g.changes.approve(facts.change, { actor: "lead" });
+    await g.changes.apply(facts.change, { actor: "dev" });
+    expect((await g.check("acme", ask("document:b", "view", "user:dan"))).allowed).toBe(true);
+    // Its revert takes the access away again and puts back what was there: no second person.
+    const { applied } = await g.changes.revert(facts.change, { actor: "dev" });
+    expect(applied).toBe(false); // a loss (dan's view) needs a second person, as any loss does
+  });
+
   it("a write whose guard fails is held back even when nobody loses access", async () => {
     await populate();
     await g.changes.writeGuards(
