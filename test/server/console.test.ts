@@ -129,7 +129,15 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)(
         },
       });
       const id = proposed.body.id as number;
-      expect((await s.call("POST", `/v1/changes/${id}/plan`, { token: admin })).status).toBe(200);
+      const planned = await s.call("POST", `/v1/changes/${id}/plan`, { token: admin });
+      expect(planned.status).toBe(200);
+      // It widens `document#view` (bob may view again): a rollout needs another person's approval.
+      const reviewer = await s.token("console-reviewer", "approve");
+      const approved = await s.call("POST", `/v1/changes/${id}/approve`, {
+        token: reviewer,
+        body: { plan: planned.body.planId },
+      });
+      expect(approved.status).toBe(200);
       await page.click("nav button[data-tab=rollout]");
       await page.locator("#shadow-report", { hasText: "No shadow evaluation has run yet" }).waitFor();
       expect(await page.textContent("#error")).toBe("");
