@@ -2,7 +2,8 @@ import type { AccessRow } from "../engine/access-diff.js";
 import type { Engine } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
 import { formatRelationship, type Relationship } from "../model/relationship.js";
-import type { CompiledSchema, Expression } from "../schema/compiled.js";
+import { arrowTuplesets } from "../schema/arrow-tuplesets.js";
+import type { CompiledSchema } from "../schema/compiled.js";
 import { readOnlyPositively } from "../schema/monotone.js";
 import { dependentMembers } from "../schema/schema-diff.js";
 import type { Intent } from "../store/change-records.js";
@@ -52,36 +53,6 @@ function onlyPositive(schema: CompiledSchema, relation: string): boolean {
 
 const relationOf = (r: Relationship) => `${r.resource.type}#${r.relation}`;
 
-/** Relations (`type#relation`) that some arrow walks (`parent->view` walks `document#parent`), per schema. */
-const walkedByArrows = new WeakMap<CompiledSchema, Set<string>>();
-
-function arrowRelations(schema: CompiledSchema): Set<string> {
-  let found = walkedByArrows.get(schema);
-  if (found) return found;
-  found = new Set();
-  const visit = (type: string, e: Expression): void => {
-    switch (e.op) {
-      case "union":
-      case "intersection":
-        for (const o of e.operands) visit(type, o);
-        return;
-      case "exclusion":
-        visit(type, e.base);
-        visit(type, e.subtracted);
-        return;
-      case "arrow":
-        found!.add(`${type}#${e.tupleset.name}`);
-        return;
-      default:
-        return;
-    }
-  };
-  for (const member of schema.members)
-    if (member.kind === "permission") visit(member.type.name, member.expression);
-  walkedByArrows.set(schema, found);
-  return found;
-}
-
 /**
  * The one subject whose access a write or delete of `r` can change, when there is only one:
  * no arrow walks the relation's subjects, and the subject is one object (not a wildcard, not a
@@ -91,7 +62,7 @@ function arrowRelations(schema: CompiledSchema): Set<string> {
  */
 function soleSubject(schema: CompiledSchema, r: Relationship): string | undefined {
   if (r.subject.relation !== undefined || r.subject.id === "*") return undefined;
-  if (arrowRelations(schema).has(relationOf(r))) return undefined;
+  if (arrowTuplesets(schema).has(relationOf(r))) return undefined;
   return `${r.subject.type}:${r.subject.id}`;
 }
 

@@ -4,6 +4,7 @@ import type { Evaluator } from "../engine/evaluator.js";
 import { relationAt } from "../engine/relation-edges.js";
 import type { ResolvedSubject } from "../engine/subject.js";
 import type { Relationship } from "../model/relationship.js";
+import { arrowTuplesets } from "../schema/arrow-tuplesets.js";
 import type { CompiledSchema, Expression, MemberDef } from "../schema/compiled.js";
 
 /**
@@ -64,7 +65,7 @@ export function collectUsersetQuestions(
 ): void {
   // Many relationships of a change share a subject or a resource: each is walked once.
   const usersetsBelow = new Map<string, Map<string, ResolvedSubject>>();
-  const conjunctive = allTuplesets(schema);
+  const conjunctive = arrowTuplesets(schema, "all");
   const resourcesAbove = new Map<number, Set<number>>();
   const paired = new Set<string>();
   for (const r of touched) {
@@ -239,31 +240,6 @@ function walkedUsersets(
     }
   }
   return usersets;
-}
-
-/** The relations (`type#relation`) some `.all()` arrow of the schema walks. */
-function allTuplesets(schema: CompiledSchema): Set<string> {
-  const out = new Set<string>();
-  const visit = (type: string, e: Expression): void => {
-    switch (e.op) {
-      case "union":
-      case "intersection":
-        for (const operand of e.operands) visit(type, operand);
-        return;
-      case "exclusion":
-        visit(type, e.base);
-        visit(type, e.subtracted);
-        return;
-      case "arrow":
-        if (e.mode === "all") out.add(`${type}#${e.tupleset.name}`);
-        return;
-      default:
-        return;
-    }
-  };
-  for (const member of schema.members)
-    if (member.kind === "permission") visit(member.type.name, member.expression);
-  return out;
 }
 
 /** Questions gathered subject by subject (so each subject's walk is shared by its checks). */
