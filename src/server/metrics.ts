@@ -32,7 +32,9 @@ export class Metrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: "gatehouse_" });
+    // Prometheus' standard process and Node.js metrics keep their standard names (process_*,
+    // nodejs_*), which stock dashboards and alerts expect; Gatehouse's own carry `gatehouse_`.
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Label children by route, method and status: prom-client hashes label objects on every call. */
