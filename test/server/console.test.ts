@@ -19,6 +19,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)(
     let page: Page;
     let admin: string;
     let lead: string;
+    // Whatever the page's own code or the browser reports while the tests below use the console.
+    const pageErrors: string[] = [];
+    const cspMessages: string[] = [];
 
     beforeAll(async () => {
       s = await startServer();
@@ -50,7 +53,12 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)(
           "--disable-sync",
         ],
       });
-      page = await browser.newPage();
+      page = await watchedPage();
+      page.on("pageerror", (error) => pageErrors.push(error.message));
+      page.on("console", (message) => {
+        if (message.type() === "error" && /Content Security Policy/i.test(message.text()))
+          cspMessages.push(message.text());
+      });
       await page.goto(`${s.url}/console`);
     }, 60_000);
 
@@ -58,6 +66,18 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)(
       await browser?.close();
       await s?.close();
     });
+
+    /** A page that records each Content-Security-Policy violation in `window.violations`. */
+    const watchedPage = async () => {
+      const fresh = await browser.newPage();
+      await fresh.addInitScript({
+        content: `window.violations = [];
+          document.addEventListener("securitypolicyviolation", (e) =>
+            window.violations.push(e.effectiveDirective + " " + e.blockedURI));`,
+      });
+      return fresh;
+    };
+    const violations = async (on: Page) => (await on.evaluate("window.violations")) as string[];
 
     const useToken = async (token: string) => {
       await page.fill("#token", token);
@@ -181,6 +201,59 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)(
       await page.click("#check-form button");
       await page.locator("#error", { hasText: /\S/ }).waitFor();
       expect(await page.locator("#error img").count()).toBe(0);
+    });
+
+    it("is served as files under a Content-Security-Policy without 'unsafe-inline'", async () => {
+      const html = await fetch(`${s.url}/console`);
+      expect(html.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      const csp = html.headers.get("content-security-policy") ?? "";
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self'");
+      expect(csp).not.toContain("unsafe-inline");
+      expect(csp).not.toContain("unsafe-eval");
+      const markup = await html.text();
+      expect(markup).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=/i);
+      const script = await fetch(`${s.url}/console/app/main.js`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+      const css = await fetch(`${s.url}/console/console.css`);
+      expect(css.headers.get("content-type")).toBe("text/css; charset=utf-8");
+      // Only the files the build wrote: nothing beside or above them.
+      for (const path of [
+        "app/missing.js",
+        "app/../../server/server.js",
+        "app/%2e%2e/%2e%2e/cli/main.js",
+        "../index.js",
+      ]) {
+        const response = await fetch(`${s.url}/console/${path}`);
+        expect(response.status, path).toBe(404);
+      }
+    });
+
+    it("ran every step above with no Content-Security-Policy violation and no script error", async () => {
+      expect(await violations(page)).toEqual([]);
+      expect(cspMessages).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    });
+
+    it("would see a violation: the policy refuses inline script and inline style", async () => {
+      const other = await watchedPage();
+      try {
+        await other.goto(`${s.url}/console`);
+        await other.evaluate(`{
+          const script = document.createElement("script");
+          script.textContent = "window.inlineRan = true";
+          document.body.append(script);
+          document.body.setAttribute("style", "color: red");
+        }`);
+        await other.waitForFunction("window.violations.length >= 2");
+        const seen = await violations(other);
+        expect(seen.some((v) => v.startsWith("script-src"))).toBe(true);
+        expect(seen.some((v) => v.startsWith("style-src"))).toBe(true);
+        expect(await other.evaluate("window.inlineRan === undefined")).toBe(true);
+      } finally {
+        await other.close();
+      }
     });
   },
 );
