@@ -88,3 +88,7 @@ export interface ChangeListView {
 
 /** `GET /v1/audit`. */
 export type AuditListView = Awaited<ReturnType<GatehouseClient["listAudit"]>>;
+
+/** `POST /v1/changes/:id/revert`: the revert change's plan, and whether it was applied at once. */
+export type RevertAnswer = ConsolePlan &
+  Pick<Awaited<ReturnType<GatehouseClient["revertChange"]>>, "applied" | "existing">;
