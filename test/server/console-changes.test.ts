@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumNote, launchChromium, noChromium } from "../support/browser.js";
-import { type RunningServer, startServer } from "../support/server.js";
+import { chromiumNote, launchChromium, noChromium, startConsoleServer } from "../support/console.js";
+import type { RunningServer } from "../support/server.js";
 
 /**
  * The console's change panel shows the change's state after each action and offers only the
@@ -23,20 +23,12 @@ describe.skipIf(noChromium)(`console change panel${chromiumNote}`, () => {
 
   beforeAll(async () => {
     exportDir = mkdtempSync(join(tmpdir(), "gatehouse-console-"));
-    s = await startServer(":memory:", { exportDir }, { now: () => new Date(clock) });
-    admin = await s.token("root", "admin");
-    lead = await s.token("lead", "approve");
-    await s.call("PUT", "/v1/schema", {
-      token: admin,
-      body: {
-        schema:
-          "definition user {}\ndefinition document {\n  relation viewer: user\n  permission view = viewer\n}",
-      },
-    });
-    await s.call("POST", "/v1/tenants/acme/import", {
-      token: admin,
-      body: { relationships: "document:plan#viewer@user:ann\ndocument:spec#viewer@user:gus" },
-    });
+    ({ s, admin, lead } = await startConsoleServer(
+      "definition user {}\ndefinition document {\n  relation viewer: user\n  permission view = viewer\n}",
+      "document:plan#viewer@user:ann\ndocument:spec#viewer@user:gus",
+      { exportDir },
+      { now: () => new Date(clock) },
+    ));
     browser = await launchChromium();
     page = await browser.newPage();
     await page.goto(`${s.url}/console`);

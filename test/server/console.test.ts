@@ -1,7 +1,14 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumNote, launchChromium, noChromium, violations, watchedPage } from "../support/browser.js";
-import { type RunningServer, startServer } from "../support/server.js";
+import {
+  chromiumNote,
+  launchChromium,
+  noChromium,
+  startConsoleServer,
+  violations,
+  watchedPage,
+} from "../support/console.js";
+import type { RunningServer } from "../support/server.js";
 
 /**
  * The web console in a real browser (Debian's Chromium, driven by playwright-core): ask why a
@@ -19,23 +26,10 @@ describe.skipIf(noChromium)(`web console${chromiumNote}`, () => {
   const cspMessages: string[] = [];
 
   beforeAll(async () => {
-    s = await startServer();
-    admin = await s.token("root", "admin");
-    lead = await s.token("lead", "approve");
-    await s.call("PUT", "/v1/schema", {
-      token: admin,
-      body: {
-        schema:
-          "definition user {}\ndefinition document {\n  relation viewer: user\n  relation banned: user\n  permission view = viewer - banned\n}",
-      },
-    });
-    await s.call("POST", "/v1/tenants/acme/import", {
-      token: admin,
-      body: {
-        relationships:
-          "document:plan#viewer@user:ann\ndocument:plan#viewer@user:bob\ndocument:plan#banned@user:bob",
-      },
-    });
+    ({ s, admin, lead } = await startConsoleServer(
+      "definition user {}\ndefinition document {\n  relation viewer: user\n  relation banned: user\n  permission view = viewer - banned\n}",
+      "document:plan#viewer@user:ann\ndocument:plan#viewer@user:bob\ndocument:plan#banned@user:bob",
+    ));
     browser = await launchChromium();
     page = await watchedPage(browser);
     page.on("pageerror", (error) => pageErrors.push(error.message));
