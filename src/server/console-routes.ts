@@ -37,22 +37,23 @@ interface ConsoleFile {
 }
 
 /** Path (below /console/) to file, as the build wrote them. */
-async function readConsole(): Promise<Map<string, ConsoleFile>> {
+async function readConsole(dir: URL): Promise<Map<string, ConsoleFile>> {
   const files = new Map<string, ConsoleFile>();
   const add = async (name: string) => {
     const type = TYPES[name.slice(name.lastIndexOf("."))];
-    if (type) files.set(name, { type, body: await readFile(new URL(name, CONSOLE_DIR)) });
+    if (type) files.set(name, { type, body: await readFile(new URL(name, dir)) });
   };
   await add("index.html");
   await add("console.css");
-  for (const name of await readdir(new URL("app/", CONSOLE_DIR))) await add(`app/${name}`);
+  for (const name of await readdir(new URL("app/", dir))) await add(`app/${name}`);
   return files;
 }
 
-export function registerConsole(app: FastifyInstance): void {
+/** `dir`: where the built console is (a file URL ending in `/`); tests name another. */
+export function registerConsole(app: FastifyInstance, dir: URL = CONSOLE_DIR): void {
   let loaded: Promise<Map<string, ConsoleFile>> | undefined;
   const send = async (reply: FastifyReply, name: string) => {
-    loaded ??= readConsole();
+    loaded ??= readConsole(dir);
     const files = await loaded.catch((error: NodeJS.ErrnoException) => {
       loaded = undefined;
       if (error.code === "ENOENT") return null;
@@ -62,7 +63,7 @@ export function registerConsole(app: FastifyInstance): void {
       throw new HttpError(
         503,
         "unavailable",
-        `the console is not built (no ${fileURLToPath(CONSOLE_DIR)}): run npm run build`,
+        `the console is not built (no ${fileURLToPath(dir)}): run npm run build`,
       );
     const file = files.get(name);
     if (!file) throw new HttpError(404, "not_found", `the console has no file \`${name}\``);
