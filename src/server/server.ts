@@ -1,10 +1,10 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
-import { CONSOLE_PAGE } from "../console/page.js";
 import { redactSecrets } from "../model/secrets.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
+import { registerConsole } from "./console-routes.js";
 import { registerDecisionMetrics } from "./decision-metrics.js";
 import { sendError } from "./http-errors.js";
 import { Metrics } from "./metrics.js";
@@ -127,15 +127,7 @@ export async function buildServer(
   registerIncident(app, gatehouse);
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  app.get("/console", { schema: { hide: true } }, async (_request, reply) =>
-    reply
-      .header("content-type", "text/html; charset=utf-8")
-      .header(
-        "content-security-policy",
-        "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'",
-      )
-      .send(CONSOLE_PAGE),
-  );
+  registerConsole(app);
   app.get("/", { schema: { hide: true } }, async (_request, reply) => reply.redirect("/console"));
   app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
   app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
