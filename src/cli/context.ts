@@ -8,6 +8,7 @@ import { openStore } from "../store/open-store.js";
 import { decisionLogOptions } from "./decision-log-options.js";
 import { env } from "./env.js";
 import { createOutput, type Output } from "./output.js";
+import { requireExistingStore } from "./store-presence.js";
 
 /** Options every command accepts (see `main.ts`). */
 export interface GlobalOptions {
@@ -15,6 +16,8 @@ export interface GlobalOptions {
   tenant?: string;
   json?: boolean;
   as?: string;
+  /** Set by the program for the commands that may create a store that is not there yet. */
+  createsStore?: boolean;
 }
 
 export interface CommandContext {
@@ -24,6 +27,8 @@ export interface CommandContext {
   readonly out: Output;
   /** Every command records the checks it answers (see `decision-log-options.ts`). */
   readonly decisionLog: DecisionLogOptions;
+  /** False for commands that need an existing store (see `store-presence.ts`). */
+  readonly mayCreateStore: boolean;
 }
 
 export function contextOf(options: GlobalOptions): CommandContext {
@@ -33,6 +38,7 @@ export function contextOf(options: GlobalOptions): CommandContext {
     actor: options.as ?? env("GATEHOUSE_ACTOR") ?? env("USER") ?? "local",
     out: createOutput(options.json === true),
     decisionLog: decisionLogOptions(),
+    mayCreateStore: options.createsStore === true,
   };
 }
 
@@ -59,6 +65,7 @@ export async function withGatehouse<T>(
   context: CommandContext,
   run: (gatehouse: Gatehouse) => Promise<T>,
 ): Promise<T> {
+  if (!context.mayCreateStore) requireExistingStore(context.storeLocation);
   const now = clockOf();
   const options = { decisionLog: context.decisionLog, ...(now ? { now } : {}) };
   const gatehouse = now

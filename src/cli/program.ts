@@ -22,6 +22,8 @@ import { registerValidate } from "./commands/validate.js";
 import type { GlobalOptions } from "./context.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { formatError, forTerminal } from "./output.js";
+import { STORE_CREATING_COMMANDS } from "./store-presence.js";
+import { packageVersion } from "./version.js";
 
 /**
  * `gatehouse`: shaped like SpiceDB's `zed` where the same command exists. Every command is a
@@ -34,6 +36,7 @@ export function buildProgram(): Command {
     .option("--tenant <name>", "tenant (env GATEHOUSE_TENANT; default `default`)")
     .option("--as <principal>", "the acting principal for local use (env GATEHOUSE_ACTOR)")
     .option("--json", "print results as JSON")
+    .version(packageVersion(), "-V, --version", "print the version of gatehouse")
     .showHelpAfterError()
     // Commander's own messages quote what was typed (an unknown option, a bad argument).
     .configureOutput({
@@ -41,7 +44,17 @@ export function buildProgram(): Command {
       writeErr: (text) => process.stderr.write(forTerminal(text)),
     })
     .exitOverride();
-  const globals = () => program.opts<GlobalOptions>();
+  // The command about to run ("schema write"), known once Commander has parsed the arguments.
+  let running = "";
+  program.hook("preAction", (_program, action) => {
+    const names: string[] = [];
+    for (let c: Command | null = action; c && c !== program; c = c.parent) names.unshift(c.name());
+    running = names.join(" ");
+  });
+  const globals = (): GlobalOptions => ({
+    ...program.opts<GlobalOptions>(),
+    createsStore: STORE_CREATING_COMMANDS.has(running),
+  });
   registerSchema(program, globals);
   registerRelationship(program, globals);
   registerImport(program, globals);

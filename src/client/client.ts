@@ -82,6 +82,27 @@ export class GatehouseApiError extends Error {
   }
 }
 
+/**
+ * The server could not be reached, or did not answer as Gatehouse answers: the address, and
+ * what went wrong underneath (`cause`), instead of a bare `TypeError: fetch failed`.
+ */
+export class GatehouseConnectionError extends Error {
+  constructor(
+    readonly url: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "GatehouseConnectionError";
+  }
+}
+
+/** The low-level reason under fetch's "fetch failed" (ECONNREFUSED, ENOTFOUND, a timeout...). */
+function failureReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+}
+
 export interface AccessRow {
   readonly tenant: string;
   readonly resource: string;
@@ -217,16 +238,36 @@ export class GatehouseClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.fetcher(`${this.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    const parsed = text ? JSON.parse(text) : {};
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetcher(`${this.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new GatehouseConnectionError(
+        this.url,
+        `cannot reach Gatehouse at ${this.url} (${failureReason(error)}): is the server running, and is the address right?`,
+        { cause: error },
+      );
+    }
+    let parsed: { error?: ApiErrorBody };
+    try {
+      parsed = text ? JSON.parse(text) : {};
+    } catch (error) {
+      // A proxy's HTML error page, or something that is not Gatehouse at this address.
+      throw new GatehouseConnectionError(
+        this.url,
+        `${method} ${this.url}${path} answered ${response.status} with a body that is not JSON: is ${this.url} a Gatehouse server?`,
+        { cause: error },
+      );
+    }
     if (!response.ok)
       throw new GatehouseApiError(response.status, parsed.error ?? { kind: "unknown", message: text });
     return parsed as T;

@@ -6,6 +6,7 @@ import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
 import { registerConsole } from "./console-routes.js";
 import { registerDecisionMetrics } from "./decision-metrics.js";
+import { DOCS_UI_OPTIONS } from "./docs-branding.js";
 import { sendError } from "./http-errors.js";
 import { Metrics } from "./metrics.js";
 import { Refusals } from "./refusals.js";
@@ -98,7 +99,7 @@ export async function buildServer(
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(swaggerUi, DOCS_UI_OPTIONS);
 
   const metrics = new Metrics();
   metrics.install(app);

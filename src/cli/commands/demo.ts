@@ -6,8 +6,14 @@ import { parseRelationship } from "../../model/relationship.js";
 import { Gatehouse } from "../../service/gatehouse.js";
 import { createToken } from "../../service/tokens.js";
 import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
+import { env } from "../env.js";
 import { formatExplain, forTerminal } from "../output.js";
+import { servingNow } from "../serving-marker.js";
 import { parsePort, serve } from "./serve.js";
+
+/** Who wrote a demo store's first revision, and why: how `--reset` knows a store is the demo's. */
+const DEMO_ACTOR = "demo";
+const DEMO_REASON = "demo store";
 
 export function registerDemo(program: Command, globals: () => GlobalOptions): void {
   program
@@ -18,8 +24,12 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
     .description("create a demo store (default ./gatehouse-demo.db) and walk through a few checks")
     .action(async (options) => {
       const given = globals();
-      const context = contextOf({ ...given, store: given.store ?? "./gatehouse-demo.db" });
+      const store = given.store ?? env("GATEHOUSE_STORE") ?? "./gatehouse-demo.db";
+      const context = contextOf({ ...given, store });
       const path = context.storeLocation;
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || path === ":memory:") {
+        throw new GatehouseError("usage", `the demo writes a SQLite file; \`${path}\` is not a file path`);
+      }
       if (existsSync(path)) {
         if (!options.reset) {
           throw new GatehouseError(
@@ -27,12 +37,13 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
             `\`${path}\` exists already; pass --reset to replace it, or --store to choose another file`,
           );
         }
+        await refuseToReplace(path);
         for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
       }
       const g = await Gatehouse.open(path);
       const lines: string[] = [];
       try {
-        await g.writeSchema(DEMO_SCHEMA, { actor: "demo", reason: "demo store" });
+        await g.writeSchema(DEMO_SCHEMA, { actor: DEMO_ACTOR, reason: DEMO_REASON });
         for (const [tenant, tuples] of Object.entries(DEMO_TENANTS)) {
           await g.importRelationships(tenant, tuples.join("\n"), { actor: "demo", door: "cli" });
           lines.push(`tenant ${tenant}: ${tuples.length} relationships`);
@@ -92,4 +103,36 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
           ].join("\n"),
       });
     });
+}
+
+/**
+ * `demo --reset` deletes a file: only one the demo wrote (its first revision is the demo's
+ * schema), and never one a running server has open (see `serving-marker.ts`).
+ */
+async function refuseToReplace(path: string): Promise<void> {
+  const serving = servingNow(path);
+  if (serving) {
+    throw new GatehouseError(
+      "conflict",
+      `\`${path}\` is open in a running server (pid ${serving.pid}, ${serving.url}): the demo will not delete it under the server; ` +
+        "use that store as it is (its console shows what the CLI does), stop the server first, or pass --store to choose another file",
+    );
+  }
+  let first: { actor: string | null; reason: string | null } | undefined;
+  try {
+    const g = await Gatehouse.open(path, { decisionLog: { sample: 0 } });
+    try {
+      first = await g.revisionRecord(1);
+    } finally {
+      await g.close();
+    }
+  } catch {
+    first = undefined;
+  }
+  if (first?.actor !== DEMO_ACTOR || first.reason !== DEMO_REASON) {
+    throw new GatehouseError(
+      "conflict",
+      `\`${path}\` is not a demo store (the demo did not write it): demo --reset only replaces a store it wrote; pass --store to choose another file`,
+    );
+  }
 }

@@ -8,6 +8,7 @@ import { contextOf, type GlobalOptions } from "../context.js";
 import { decisionLogOptions } from "../decision-log-options.js";
 import { env } from "../env.js";
 import { forTerminal } from "../output.js";
+import { markServing } from "../serving-marker.js";
 
 export interface ServeOptions {
   readonly store: string;
@@ -56,6 +57,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
   const url = await server.app.listen({ host: options.host, port: options.port });
+  if (!isWorker()) markServing(options.store, url);
   // Workers leave the banner to the primary, which prints it once all of them listen.
   if (banner && !isWorker()) process.stderr.write(`${banner(url)}\n`);
 }
@@ -110,7 +112,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
           retention: options.decisionRetention,
         }),
         banner: (url) =>
-          `gatehouse listening on ${url} (store ${context.storeLocation}); API description at ${url}/docs`,
+          `gatehouse listening on ${url} (store ${context.storeLocation}); console at ${url}/console, API description at ${url}/docs`,
       });
     });
 }
