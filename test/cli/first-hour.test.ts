@@ -1,12 +1,13 @@
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GatehouseClient, GatehouseConnectionError } from "../../src/client/client.js";
 import { CLI, gatehouse, workspace } from "../support/cli.js";
 
-const SCHEMA = "definition user {}\ndefinition document {\n  relation viewer: user\n  permission view = viewer\n}\n";
+const SCHEMA =
+  "definition user {}\ndefinition document {\n  relation viewer: user\n  permission view = viewer\n}\n";
 
 describe("the first hour: a new user's mistakes get clear answers", () => {
   it("--version prints the version from package.json", () => {
