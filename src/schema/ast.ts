@@ -19,6 +19,50 @@ export interface Span {
 
 export interface SchemaAst {
   readonly definitions: readonly DefinitionAst[];
+  readonly caveats: readonly CaveatAst[];
+  /** `use expiration`, `use self`, `use typechecking`, in the order written. */
+  readonly uses: readonly UseAst[];
+  /** Every top-level item in the order written, for the printer. */
+  readonly items: readonly TopLevelAst[];
+}
+
+export type TopLevelAst = DefinitionAst | CaveatAst | UseAst;
+
+/** The features a `use` directive can switch on, as SpiceDB names them. */
+export const USE_FEATURES = ["expiration", "self", "typechecking"] as const;
+export type UseFeature = (typeof USE_FEATURES)[number];
+
+export interface UseAst {
+  readonly kind: "use";
+  readonly feature: UseFeature;
+  readonly span: Span;
+  readonly comments: readonly string[];
+}
+
+/** `caveat name(param type, ...) { CEL expression }` */
+export interface CaveatAst {
+  readonly kind: "caveat";
+  readonly name: string;
+  readonly span: Span;
+  readonly nameSpan: Span;
+  readonly comments: readonly string[];
+  readonly parameters: readonly CaveatParameterAst[];
+  /** The CEL text between the braces, trimmed, as written. */
+  readonly expression: string;
+  readonly expressionSpan: Span;
+}
+
+export interface CaveatParameterAst {
+  readonly name: string;
+  readonly span: Span;
+  readonly type: CaveatTypeAst;
+}
+
+/** `int`, `list<string>`, `map<list<int>>`: a name and its type arguments. */
+export interface CaveatTypeAst {
+  readonly name: string;
+  readonly span: Span;
+  readonly arguments: readonly CaveatTypeAst[];
 }
 
 export interface DefinitionAst {
@@ -42,13 +86,20 @@ export interface RelationAst {
   readonly allowed: readonly AllowedSubjectAst[];
 }
 
-/** One alternative after `relation x:` — `user`, `user:*`, `group#member` or `folder#...`. */
+/**
+ * One alternative after `relation x:` — `user`, `user:*`, `group#member` or `folder#...`, each
+ * optionally `with a_caveat`, `with expiration` or `with a_caveat and expiration`.
+ */
 export interface AllowedSubjectAst {
   readonly type: string;
   readonly span: Span;
   /** `undefined` for plain `user`; `"..."` when written `folder#...`. */
   readonly relation: string | undefined;
   readonly wildcard: boolean;
+  /** The caveat named after `with`, if any. */
+  readonly caveat?: { readonly name: string; readonly span: Span };
+  /** `with expiration` (alone or after a caveat): the place of the word `expiration`. */
+  readonly expiration?: Span;
 }
 
 export interface PermissionAst {
@@ -57,10 +108,24 @@ export interface PermissionAst {
   readonly span: Span;
   readonly nameSpan: Span;
   readonly comments: readonly string[];
+  /** `permission view: user | team = ...`: the subject types it declares it resolves to. */
+  readonly annotation?: readonly TypeAnnotationAst[];
   readonly expression: ExpressionAst;
 }
 
-export type ExpressionAst = UnionAst | IntersectionAst | ExclusionAst | ReferenceAst | ArrowAst | NilAst;
+export interface TypeAnnotationAst {
+  readonly type: string;
+  readonly span: Span;
+}
+
+export type ExpressionAst =
+  | UnionAst
+  | IntersectionAst
+  | ExclusionAst
+  | ReferenceAst
+  | ArrowAst
+  | NilAst
+  | SelfAst;
 
 /** `a + b + c`: one node with every operand, as SpiceDB's own tree flattens them. */
 export interface UnionAst {
@@ -106,6 +171,12 @@ export interface ArrowAst {
 
 export interface NilAst {
   readonly kind: "nil";
+  readonly span: Span;
+}
+
+/** `self` (with `use self`): the object itself, as a subject of its own type. */
+export interface SelfAst {
+  readonly kind: "self";
   readonly span: Span;
 }
 
