@@ -126,7 +126,7 @@ definition doc {
       "2:3 invalid expression for caveat `ccc`: caveat expression must result in a boolean value: found `int`",
     ]);
     expect(problems("caveat ccc(a int) {\n  a == 'x'\n}")).toEqual([
-      "2:5 invalid expression for caveat `ccc`: found no matching overload for '_==_' applied to '(int, string)'",
+      "2:4 invalid expression for caveat `ccc`: found no matching overload for '_==_' applied to '(int, string)'",
     ]);
     expect(problems("caveat ccc(s string) {\n  s.in_cidr('10.0.0.0/8')\n}")[0]).toMatch(
       /found no matching overload for 'in_cidr' applied to 'string.\(string\)'/,
