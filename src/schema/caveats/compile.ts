@@ -1,9 +1,10 @@
-import { type CelResult, celEnv, parse, plan } from "@bufbuild/cel";
+import { celEnv, parse } from "@bufbuild/cel";
 import type { CaveatAst, Span } from "../ast.js";
 import { advanceBy } from "../position.js";
 import { type CelStaticType, formatStaticType, staticTypeOf } from "./cel-types.js";
 import { inCidrMethod } from "./ipaddress.js";
 import { type ParameterType, parameterTypeOf } from "./parameter-type.js";
+import { type PartialNode, planPartial } from "./partial.js";
 import { inferType } from "./type-check.js";
 
 /** A caveat ready to evaluate: its parameters' types and its expression, parsed and planned once. */
@@ -12,8 +13,8 @@ export interface CompiledCaveat {
   readonly parameters: ReadonlyMap<string, ParameterType>;
   /** The CEL text as written (for explain and plans). */
   readonly expression: string;
-  /** Runs the planned expression over bound parameters (see `evaluateCaveat`). */
-  readonly run: (bindings: Record<string, unknown>) => CelResult;
+  /** The expression planned for partial evaluation (see `evaluateCaveat`). */
+  readonly planned: PartialNode;
 }
 
 export interface CaveatProblem {
@@ -78,13 +79,13 @@ export function compileCaveat(ast: CaveatAst): {
   if (typeProblems.length === 0 && type.kind !== "bool" && type.kind !== "dyn")
     invalid(`caveat expression must result in a boolean value: found \`${formatStaticType(type)}\``);
   if (problems.length > 0) return { caveat: undefined, problems };
-  const planned = plan(env, parsed);
+  if (!parsed.expr) return { caveat: undefined, problems };
   return {
     caveat: {
       name: ast.name,
       parameters,
       expression: ast.expression,
-      run: (bindings) => planned(bindings as Parameters<typeof planned>[0]),
+      planned: planPartial(env, parsed.expr, new Set(parameters.keys())),
     },
     problems,
   };
