@@ -130,6 +130,11 @@ class Parser {
         } else if (this.is("identifier", "caveat")) {
           items.push(this.parseCaveat());
         } else if (this.is("identifier", "use")) {
+          if (items.some((i) => i.kind !== "use"))
+            this.problem(
+              this.current,
+              "`use` directives must come before every definition and caveat, as SpiceDB requires",
+            );
           items.push(this.parseUse());
         } else {
           this.fail("`definition`, `caveat` or `use`");

@@ -206,6 +206,9 @@ describe("expiration", () => {
     expect(problems("use expiration\nuse expiration\ndefinition user {}")).toEqual([
       "2:5 `use expiration` is written more than once",
     ]);
+    expect(problems("definition user {}\nuse expiration")).toEqual([
+      "2:1 `use` directives must come before every definition and caveat, as SpiceDB requires",
+    ]);
   });
 });
 
