@@ -99,7 +99,7 @@ export interface AllowedSubjectAst {
   /** The caveat named after `with`, if any. */
   readonly caveat?: { readonly name: string; readonly span: Span };
   /** `with expiration` (alone or after a caveat): the place of the word `expiration`. */
-  readonly expiration?: Span;
+  readonly expirationSpan?: Span;
 }
 
 export interface PermissionAst {

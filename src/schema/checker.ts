@@ -38,17 +38,24 @@ export function checkSchema(
   const caveats = new Map<string, CompiledCaveat>();
   const caveatNames = new Set<string>();
   const definitionNames = new Set(ast.definitions.map((d) => d.name));
-  for (const caveat of ast.caveats) {
-    if (!TYPE_NAME.test(caveat.name)) {
+  /** Reports a bad or repeated top-level name; false when the item is a repeat (skip it). */
+  const newTopLevelName = (
+    item: { name: string; nameSpan: Span },
+    kind: "definition" | "caveat",
+    seen: { has(name: string): boolean },
+  ): boolean => {
+    if (!TYPE_NAME.test(item.name)) {
       diagnostics.add(
-        `invalid caveat name \`${caveat.name}\`: expected lowercase letters, digits and \`_\`, 3 to 64 characters, optionally prefixed like \`app/only_on_tuesday\``,
-        place(caveat.nameSpan),
+        `invalid ${kind} name \`${item.name}\`: expected lowercase letters, digits and \`_\`, 3 to 64 characters, optionally prefixed like \`app/${kind === "caveat" ? "only_on_tuesday" : "user"}\``,
+        place(item.nameSpan),
       );
     }
-    if (caveatNames.has(caveat.name)) {
-      diagnostics.add(`caveat \`${caveat.name}\` is defined more than once`, place(caveat.nameSpan));
-      continue;
-    }
+    if (!seen.has(item.name)) return true;
+    diagnostics.add(`${kind} \`${item.name}\` is defined more than once`, place(item.nameSpan));
+    return false;
+  };
+  for (const caveat of ast.caveats) {
+    if (!newTopLevelName(caveat, "caveat", caveatNames)) continue;
     caveatNames.add(caveat.name);
     if (definitionNames.has(caveat.name)) {
       diagnostics.add(
@@ -63,19 +70,7 @@ export function checkSchema(
 
   // Pass 1: names, so that references may point forward.
   for (const definition of ast.definitions) {
-    if (!TYPE_NAME.test(definition.name)) {
-      diagnostics.add(
-        `invalid definition name \`${definition.name}\`: expected lowercase letters, digits and \`_\`, 3 to 64 characters, optionally prefixed like \`app/user\``,
-        place(definition.nameSpan),
-      );
-    }
-    if (typesByName.has(definition.name)) {
-      diagnostics.add(
-        `definition \`${definition.name}\` is defined more than once`,
-        place(definition.nameSpan),
-      );
-      continue;
-    }
+    if (!newTopLevelName(definition, "definition", typesByName)) continue;
     const type: TypeDef = { id: types.length, name: definition.name, members: new Map() };
     types.push(type);
     typesByName.set(type.name, type);
@@ -121,7 +116,7 @@ export function checkSchema(
       const seen = new Set<string>();
       for (const subject of member.allowed) {
         const subjectType = typesByName.get(subject.type);
-        const written = `${subject.type}${subject.wildcard ? ":*" : subject.relation ? `#${subject.relation}` : ""}${subject.caveat ? ` with ${subject.caveat.name}` : ""}${subject.expiration ? `${subject.caveat ? " and" : " with"} expiration` : ""}`;
+        const written = `${subject.type}${subject.wildcard ? ":*" : subject.relation ? `#${subject.relation}` : ""}${subject.caveat ? ` with ${subject.caveat.name}` : ""}${subject.expirationSpan ? `${subject.caveat ? " and" : " with"} expiration` : ""}`;
         if (!subjectType) {
           diagnostics.add(
             `unknown type \`${subject.type}\` in relation \`${definition.name}#${member.name}\``,
@@ -146,7 +141,7 @@ export function checkSchema(
             continue;
           }
         }
-        const traits = `${subject.caveat ? ` with ${subject.caveat.name}` : ""}${subject.expiration ? " and expiration" : ""}`;
+        const traits = `${subject.caveat ? ` with ${subject.caveat.name}` : ""}${subject.expirationSpan ? " and expiration" : ""}`;
         const key = `${subject.wildcard ? `${subject.type}:*` : `${subject.type}#${subject.relation ?? "..."}`}${traits}`;
         if (seen.has(key)) {
           diagnostics.add(
@@ -182,7 +177,7 @@ export function checkSchema(
           relation,
           wildcard: subject.wildcard,
           ...(caveat ? { caveat } : {}),
-          ...(subject.expiration ? { expiration: true } : {}),
+          ...(subject.expirationSpan ? { expiration: true } : {}),
         });
       }
       (def as Mutable<RelationDef>).allowed = allowed;

@@ -306,7 +306,7 @@ class Parser {
     }
     const last = allowed[allowed.length - 1]!;
     const ended = this.is("end", ";") || this.is("}") || this.is("eof");
-    if (last.relation === "..." && !last.caveat && !last.expiration && !ended) {
+    if (last.relation === "..." && !last.caveat && !last.expirationSpan && !ended) {
       // SpiceDB does not end a statement at a newline after `...`: it reads the next line on.
       this.problem(
         this.tokens[this.index - 1]!,
@@ -363,7 +363,7 @@ class Parser {
       relation,
       wildcard,
       ...(caveat ? { caveat } : {}),
-      ...(expiration ? { expiration } : {}),
+      ...(expiration ? { expirationSpan: expiration } : {}),
     };
   }
 

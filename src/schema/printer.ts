@@ -71,7 +71,7 @@ function indentComment(comment: string): string {
 }
 
 function printAllowed(subject: AllowedSubjectAst, last: boolean): string {
-  const traits = [subject.caveat?.name, subject.expiration ? "expiration" : undefined].filter(
+  const traits = [subject.caveat?.name, subject.expirationSpan ? "expiration" : undefined].filter(
     (t) => t !== undefined,
   );
   // SpiceDB does not end a line after `folder#...`, so the last type is printed `folder`: the same.

@@ -31,8 +31,12 @@ export function firstUnevaluatedUse(ast: SchemaAst): UnevaluatedUse | undefined 
               feature: "caveats",
               span: a.caveat.span,
             });
-          if (a.expiration)
-            uses.push({ what: `\`with expiration\` in ${where}`, feature: "expiration", span: a.expiration });
+          if (a.expirationSpan)
+            uses.push({
+              what: `\`with expiration\` in ${where}`,
+              feature: "expiration",
+              span: a.expirationSpan,
+            });
         }
       } else {
         const self = firstSelf(member.expression);

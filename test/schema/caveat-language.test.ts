@@ -7,21 +7,9 @@ import { parseSchemaText } from "../../src/schema/parser.js";
 import { printSchema } from "../../src/schema/printer.js";
 import { checkSchemaLanguage, compileSchema, parseSchema } from "../../src/schema/schema.js";
 import { changedCaveats, changedMembers } from "../../src/schema/schema-diff.js";
+import { shape } from "./ast-shape.js";
 
 const caveatsDir = join(import.meta.dirname, "../../../shared/conformance/spicedb-caveats");
-
-/** Strips positions, so trees from differently laid out text compare equal. */
-function shape(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(shape);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([k]) => !k.endsWith("pan") && k !== "comments" && k !== "expiration")
-        .map(([k, v]) => [k, shape(v)]),
-    );
-  }
-  return value;
-}
 
 /** Every problem `checkSchemaLanguage` reports, as `line:column message`. */
 function problems(text: string): string[] {

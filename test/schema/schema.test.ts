@@ -6,21 +6,9 @@ import { GatehouseError } from "../../src/model/errors.js";
 import { parseSchemaText } from "../../src/schema/parser.js";
 import { printSchema } from "../../src/schema/printer.js";
 import { parseSchema } from "../../src/schema/schema.js";
+import { shape } from "./ast-shape.js";
 
 const conformanceDir = join(import.meta.dirname, "../../../shared/conformance/spicedb");
-
-/** Strips positions, so trees from differently laid out text compare equal. */
-function shape(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(shape);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([k]) => !k.endsWith("pan") && k !== "comments")
-        .map(([k, v]) => [k, shape(v)]),
-    );
-  }
-  return value;
-}
 
 function errorsOf(text: string): GatehouseError[] {
   try {

@@ -20,30 +20,26 @@ export function conditional(missing: Iterable<string>): CaveatResult {
  * missing parameters; else true.
  */
 export function allOf(results: Iterable<CaveatResult>): CaveatResult {
-  const missing: string[] = [];
-  let undecided = false;
-  for (const r of results) {
-    if (r.kind === "false") return FALSE;
-    if (r.kind === "conditional") {
-      undecided = true;
-      missing.push(...r.missing);
-    }
-  }
-  return undecided ? conditional(missing) : TRUE;
+  return combine(results, "false");
 }
 
 /** `a OR b OR ...`: any true decides true; else any conditional makes it conditional; else false. */
 export function anyOf(results: Iterable<CaveatResult>): CaveatResult {
+  return combine(results, "true");
+}
+
+function combine(results: Iterable<CaveatResult>, decisive: "true" | "false"): CaveatResult {
   const missing: string[] = [];
   let undecided = false;
   for (const r of results) {
-    if (r.kind === "true") return TRUE;
+    if (r.kind === decisive) return r;
     if (r.kind === "conditional") {
       undecided = true;
       missing.push(...r.missing);
     }
   }
-  return undecided ? conditional(missing) : FALSE;
+  if (undecided) return conditional(missing);
+  return decisive === "true" ? FALSE : TRUE;
 }
 
 /** `NOT a` (for exclusions): a conditional result stays conditional on the same parameters. */

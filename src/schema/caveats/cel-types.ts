@@ -1,25 +1,12 @@
-import type { ParameterType } from "./parameter-type.js";
+import type { ParameterType, ScalarKind } from "./parameter-type.js";
 
 /**
  * Types as the caveat type checker sees a CEL expression. `dyn` is "not known until it runs"
  * (SpiceDB's `any`, an element of an untyped list): everything accepts it.
  */
 export type CelStaticType =
-  | {
-      readonly kind:
-        | "int"
-        | "uint"
-        | "double"
-        | "bool"
-        | "string"
-        | "bytes"
-        | "duration"
-        | "timestamp"
-        | "ipaddress"
-        | "null"
-        | "type"
-        | "dyn";
-    }
+  /** `any` is `dyn`; `null` and `type` are CEL values a parameter cannot declare. */
+  | { readonly kind: Exclude<ScalarKind, "any"> | "null" | "type" | "dyn" }
   | { readonly kind: "list"; readonly element: CelStaticType }
   | { readonly kind: "map"; readonly key: CelStaticType; readonly value: CelStaticType };
 

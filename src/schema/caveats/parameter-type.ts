@@ -1,25 +1,7 @@
 import type { CaveatTypeAst } from "../ast.js";
 
-/** The types a caveat parameter may have, as SpiceDB names them. */
-export type ParameterType =
-  | {
-      readonly kind:
-        | "int"
-        | "uint"
-        | "double"
-        | "bool"
-        | "string"
-        | "bytes"
-        | "duration"
-        | "timestamp"
-        | "ipaddress"
-        | "any";
-    }
-  | { readonly kind: "list"; readonly element: ParameterType }
-  /** SpiceDB's `map<T>` has string keys. */
-  | { readonly kind: "map"; readonly value: ParameterType };
-
-const SCALARS = [
+/** The types a caveat parameter may have without type arguments, as SpiceDB names them. */
+export const SCALARS = [
   "int",
   "uint",
   "double",
@@ -31,6 +13,14 @@ const SCALARS = [
   "ipaddress",
   "any",
 ] as const;
+export type ScalarKind = (typeof SCALARS)[number];
+
+/** The type of a caveat parameter. */
+export type ParameterType =
+  | { readonly kind: ScalarKind }
+  | { readonly kind: "list"; readonly element: ParameterType }
+  /** SpiceDB's `map<T>` has string keys. */
+  | { readonly kind: "map"; readonly value: ParameterType };
 
 /** The type a parameter declares, or the problem with it (phrased like SpiceDB's). */
 export function parameterTypeOf(ast: CaveatTypeAst): ParameterType | string {
