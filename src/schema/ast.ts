@@ -40,12 +40,8 @@ export interface UseAst {
 }
 
 /** `caveat name(param type, ...) { CEL expression }` */
-export interface CaveatAst {
+export interface CaveatAst extends NamedAst {
   readonly kind: "caveat";
-  readonly name: string;
-  readonly span: Span;
-  readonly nameSpan: Span;
-  readonly comments: readonly string[];
   readonly parameters: readonly CaveatParameterAst[];
   /** The CEL text between the braces, trimmed, as written. */
   readonly expression: string;
@@ -65,24 +61,24 @@ export interface CaveatTypeAst {
   readonly arguments: readonly CaveatTypeAst[];
 }
 
-export interface DefinitionAst {
-  readonly kind: "definition";
+/** What a definition, caveat, relation and permission have alike. */
+interface NamedAst {
   readonly name: string;
   readonly span: Span;
   readonly nameSpan: Span;
   /** Doc comments (`/** ... *\/` or `// ...` directly above), kept for the printer. */
   readonly comments: readonly string[];
+}
+
+export interface DefinitionAst extends NamedAst {
+  readonly kind: "definition";
   readonly members: readonly MemberAst[];
 }
 
 export type MemberAst = RelationAst | PermissionAst;
 
-export interface RelationAst {
+export interface RelationAst extends NamedAst {
   readonly kind: "relation";
-  readonly name: string;
-  readonly span: Span;
-  readonly nameSpan: Span;
-  readonly comments: readonly string[];
   readonly allowed: readonly AllowedSubjectAst[];
 }
 
@@ -102,12 +98,8 @@ export interface AllowedSubjectAst {
   readonly expirationSpan?: Span;
 }
 
-export interface PermissionAst {
+export interface PermissionAst extends NamedAst {
   readonly kind: "permission";
-  readonly name: string;
-  readonly span: Span;
-  readonly nameSpan: Span;
-  readonly comments: readonly string[];
   /** `permission view: user | team = ...`: the subject types it declares it resolves to. */
   readonly annotation?: readonly TypeAnnotationAst[];
   readonly expression: ExpressionAst;
