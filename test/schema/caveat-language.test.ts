@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { GatehouseError } from "../../src/model/errors.js";
@@ -147,6 +148,46 @@ definition doc {
   it("refuses a caveat inside a definition", () => {
     expect(problems("definition doc {\n\tcaveat cav(a int) {\n a == 1\n }\n}")[0]).toBe(
       "2:2 a caveat is defined at the top level of the schema, not inside a definition",
+    );
+  });
+});
+
+describe("layout", () => {
+  it("reads parameters over several lines and keeps a caveat's doc comment", () => {
+    const text =
+      "/** weekdays only */\ncaveat on_day(\n\tday string,\n\tallowed list<string>\n) {\n\t// CEL comment }\n\tday in allowed\n}\ndefinition user {}\n";
+    const { ast } = checkSchemaLanguage(text);
+    expect(ast.caveats[0]!.parameters.map((p) => p.name)).toEqual(["day", "allowed"]);
+    expect(ast.caveats[0]!.expression).toBe("// CEL comment }\n\tday in allowed");
+    expect(printSchema(ast)).toBe(
+      "/** weekdays only */\ncaveat on_day(day string, allowed list<string>) {\n\t// CEL comment }\n\tday in allowed\n}\n\ndefinition user {}\n",
+    );
+  });
+
+  it("property: relations with any mix of caveats, wildcards, subject sets and expiration print back to the same tree", () => {
+    const allowed = fc.record({
+      base: fc.constantFrom("user", "user:*", "group#member", "group#..."),
+      caveat: fc.constantFrom(undefined, "first_cav", "other/second_cav"),
+      expiration: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(allowed, { minLength: 1, maxLength: 5, selector: (a) => JSON.stringify(a) }),
+        (types) => {
+          const written = types.map((t) => {
+            const traits = [t.caveat, t.expiration ? "expiration" : undefined].filter((x) => x !== undefined);
+            return traits.length > 0 ? `${t.base} with ${traits.join(" and ")}` : t.base;
+          });
+          const text = `use expiration\ncaveat first_cav(a int) {\n\ta == 1\n}\ncaveat other/second_cav(b bool) {\n\tb\n}\ndefinition user {}\ndefinition group {\n\trelation member: user\n}\ndefinition doc {\n\trelation viewer: ${written.join(" | ")};\n}\n`;
+          const first = parseSchemaText(text);
+          const printed = printSchema(first);
+          // A last `group#...` is printed `group`, which means the same.
+          const same = (tree: unknown) => JSON.stringify(shape(tree)).replaceAll(',"relation":"..."', "");
+          expect(same(parseSchemaText(printed))).toBe(same(first));
+          expect(printSchema(parseSchemaText(printed))).toBe(printed);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
