@@ -95,6 +95,32 @@ definition doc {
     expect(ast.definitions.map((d) => d.name)).toEqual(["user"]);
   });
 
+  it.each([
+    ["user_ip ipaddress, cidr string", "user_ip.in_cidr(cidr)"],
+    ["now timestamp", "now.getHours() >= 9 && now.getDayOfWeek('America/Los_Angeles') < 6"],
+    ["first int, second int", "first + second == 42"],
+    [
+      "regions list<string>, region string",
+      "regions.exists(r, r == region) && size(regions) > 0 && regions.size() < 9",
+    ],
+    ["tags list<string>", "tags.all(t, t.startsWith('x')) && tags.exists_one(t, t.endsWith('y'))"],
+    ["tags list<string>", "tags.filter(t, t.contains('z')).size() == tags.map(t, t + '!').size()"],
+    ["expires_at timestamp, now timestamp", "now < expires_at && expires_at - now > duration('1h')"],
+    ["t timestamp", "timestamp('2026-01-01T00:00:00Z') + duration('24h') > t"],
+    ["attributes map<any>", "attributes['key'] == 'v' || has(attributes.other) || attributes.count > 1"],
+    ["request map<string>", "request.method == 'GET' && 'path' in request"],
+    ["x int", "x in [1, 2, 3] && int(double(x)) == x && string(x) != ''"],
+    ["u uint", "u > 3u && int(u) > 3 && u % 2u == 0u"],
+    ["a any", "a == null || a"],
+    ["b bool, n int", "(b ? n : 0) == 1 && !b == false && -n < 0"],
+    ["m map<list<int>>", "m['k'][0] == 1 && m.k.all(v, v > 0)"],
+    ["d double, i int", "d > 1 && d < i && 2.0 * d == d + d"],
+    ["s string", "s.matches('^a+$') && matches(s, 'a') && {'a': 1}[s] == 1"],
+    ["by bytes", "by == b'abc' && size(by) == 3"],
+  ])("accepts `%s` caveat `%s`, as cel-go's checker does", (parameters, expression) => {
+    expect(problems(`caveat ccc(${parameters}) {\n\t${expression}\n}`)).toEqual([]);
+  });
+
   it("refuses what SpiceDB refuses, each at its place", () => {
     expect(problems("caveat cav() {\n  true\n}")).toEqual([
       "1:8 caveat `cav` must have at least one parameter defined",

@@ -138,6 +138,41 @@ describe("three answers", () => {
   });
 });
 
+describe("typical caveats evaluate as SpiceDB's docs describe", () => {
+  it.each([
+    ["now timestamp", "now.getHours() >= 9 && now.getHours() < 17", { now: "2026-12-04T10:30:00Z" }, TRUE],
+    ["now timestamp", "now.getHours() >= 9 && now.getHours() < 17", { now: "2026-12-04T18:00:00Z" }, FALSE],
+    [
+      "expires_at timestamp, now timestamp",
+      "expires_at - now > duration('1h')",
+      { expires_at: "2026-12-04T12:00:00Z", now: "2026-12-04T10:00:00Z" },
+      TRUE,
+    ],
+    [
+      "user_ip ipaddress, cidr string",
+      "user_ip.in_cidr(cidr)",
+      { user_ip: "192.168.1.7", cidr: "192.168.0.0/16" },
+      TRUE,
+    ],
+    [
+      "request map<string>",
+      "request.method == 'GET' && 'path' in request",
+      { request: { method: "GET", path: "/" } },
+      TRUE,
+    ],
+    [
+      "regions list<string>, region string",
+      "regions.exists(r, r == region)",
+      { regions: ["eu", "us"], region: "us" },
+      TRUE,
+    ],
+    ["attributes map<any>", "attributes['level'] > 2.0", { attributes: { level: 3 } }, TRUE],
+    ["write_limit uint, count uint", "count < write_limit", { write_limit: 2, count: 1 }, TRUE],
+  ] as const)("`%s` `%s`", (parameters, expression, context, expected) => {
+    expect(evaluateCaveat(caveat(parameters, expression), context)).toEqual(expected);
+  });
+});
+
 describe("context", () => {
   it("merges request and relationship context, the relationship's winning (SpiceDB's run.go)", () => {
     expect(mergeContexts({ a: 1 }, { a: 2, b: 3 })).toEqual({ a: 1, b: 3 });
