@@ -295,9 +295,20 @@ class Parser {
     return this.fail("`relation` or `permission`");
   }
 
+  /** With `use self`, `self` is a keyword (as in SpiceDB) and cannot name a member. */
+  private memberName(what: "relation" | "permission"): Token {
+    const name = this.expect("identifier", `a ${what} name`);
+    if (name.text === "self" && this.features.has("self"))
+      this.problem(
+        name,
+        `\`self\` cannot name a ${what} after \`use self\`, where it means the object itself`,
+      );
+    return name;
+  }
+
   private parseRelation(): RelationAst {
     const keyword = this.advance();
-    const nameToken = this.expect("identifier", "a relation name");
+    const nameToken = this.memberName("relation");
     this.expect(":", "`:` and the allowed subject types");
     const allowed: AllowedSubjectAst[] = [this.parseAllowedSubject()];
     while (this.is("|")) {
@@ -369,7 +380,7 @@ class Parser {
 
   private parsePermission(): PermissionAst {
     const keyword = this.advance();
-    const nameToken = this.expect("identifier", "a permission name");
+    const nameToken = this.memberName("permission");
     let annotation: TypeAnnotationAst[] | undefined;
     if (this.is(":")) {
       // `permission view: user | team = ...` (typed permissions, checked with `use typechecking`).

@@ -146,9 +146,12 @@ definition doc {
     expect(problems("caveat ccc(s string) {\n  s.in_cidr('10.0.0.0/8')\n}")[0]).toMatch(
       /found no matching overload for 'in_cidr' applied to 'string.\(string\)'/,
     );
-    expect(problems("caveat ccc(a int) {\n  a ==\n}")[0]).toMatch(
-      /^2:3 invalid expression for caveat `ccc`: CEL/,
-    );
+    expect(problems("caveat ccc(a int) {\n  a ==\n}")).toEqual([
+      "2:5 invalid expression for caveat `ccc`: CEL syntax: found = but expecting end of input",
+    ]);
+    expect(problems("caveat ccc(a int, b int) {\n  a == 1 &&\n  b c\n}")).toEqual([
+      "3:5 invalid expression for caveat `ccc`: CEL syntax: found c but expecting end of input",
+    ]);
   });
 
   it("refuses a caveat defined twice, a name shared with a definition, and an unknown caveat", () => {
@@ -315,6 +318,12 @@ describe("use self", () => {
   it("without `use self`, `self` is a name like any other, as in SpiceDB", () => {
     expect(problems(text.replace("use self\n\n", ""))).toEqual([
       "3:29 unknown relation or permission `self` in permission `user#view`",
+    ]);
+  });
+
+  it("refuses `self` as a member's name after `use self`", () => {
+    expect(problems("use self\ndefinition user {\n\trelation self: user\n}")).toEqual([
+      "3:11 `self` cannot name a relation after `use self`, where it means the object itself",
     ]);
   });
 

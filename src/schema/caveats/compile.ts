@@ -68,7 +68,14 @@ export function compileCaveat(ast: CaveatAst): {
   try {
     parsed = parse(ast.expression);
   } catch (error) {
-    invalid((error as Error).message.replace(/^<input>:/, "CEL "));
+    // `<input>:2:5: found ...`: the place inside the expression, made a place in the schema.
+    const message = (error as Error).message;
+    const at = /^<input>:(\d+):(\d+): (.*)$/s.exec(message);
+    const lines = ast.expression.split("\n");
+    const offset = at
+      ? lines.slice(0, Number(at[1]) - 1).reduce((sum, line) => sum + line.length + 1, 0) + Number(at[2]) - 1
+      : 0;
+    invalid(at ? `CEL syntax: ${at[3]}` : message, Math.min(offset, ast.expression.length));
     return { caveat: undefined, problems };
   }
   const scope = new Map<string, CelStaticType>(
