@@ -9,9 +9,11 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * declares the subject types it can resolve to, and the schema is refused when its expression
  * can reach another one (SpiceDB's example: `viewer & admin` over `user` and `serviceaccount`
  * needs both). Reached types follow relations through subject sets (`group#member` reaches
- * what `member` holds) and arrows, `self` reaches the definition's own type, and an exclusion
- * reaches only what its base does. Without `use typechecking` SpiceDB drops annotations, and
- * so does Gatehouse (they are still printed back).
+ * what `member` holds) and arrows, and `self` reaches the definition's own type. Like SpiceDB's
+ * `GetRecursiveTerminalTypesForRelation` (pkg/schema/type_check.go: "the union of all the
+ * things touched, regardless"), both sides of an intersection and of an exclusion count.
+ * Without `use typechecking` SpiceDB drops annotations, and so does Gatehouse (they are still
+ * printed back).
  */
 export function checkTypeAnnotations(
   astByType: ReadonlyMap<TypeDef, DefinitionAst>,
@@ -96,7 +98,7 @@ function reachedTypes(
         for (const operand of item.operands) pending.push([onType, operand]);
         break;
       case "exclusion":
-        pending.push([onType, item.base]);
+        pending.push([onType, item.base], [onType, item.subtracted]);
         break;
     }
   }

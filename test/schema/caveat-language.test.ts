@@ -339,7 +339,7 @@ describe("use typechecking", () => {
     "definition user {}\ndefinition serviceaccount {}\ndefinition group {\n\trelation member: user | group#member\n}\n";
 
   it("accepts a permission whose annotation lists every type it can reach", () => {
-    const text = `use typechecking\n${base}definition doc {\n\trelation viewer: user | group#member\n\trelation admin: serviceaccount\n\tpermission edit: user | serviceaccount = viewer & admin\n\tpermission view: user = viewer - admin\n}`;
+    const text = `use typechecking\n${base}definition doc {\n\trelation viewer: user | group#member\n\trelation admin: serviceaccount\n\tpermission edit: user | serviceaccount = viewer & admin\n\tpermission view: user | serviceaccount = viewer - admin\n}`;
     const { compiled } = checkSchemaLanguage(text);
     const edit = compiled.typesByName.get("doc")!.members.get("edit")!;
     expect(edit.kind === "permission" && edit.annotation?.map((t) => t.name)).toEqual([
@@ -352,6 +352,13 @@ describe("use typechecking", () => {
     const text = `use typechecking\n${base}definition doc {\n\trelation viewer: user\n\trelation admin: serviceaccount\n\tpermission edit: user = viewer & admin\n}`;
     expect(problems(text)).toEqual([
       "10:13 permission `doc#edit` can resolve to subject type `serviceaccount`, which its type annotation `user` does not list",
+    ]);
+  });
+
+  it("counts the subtracted side of an exclusion too, as SpiceDB's type_check.go does", () => {
+    const text = `use typechecking\n${base}definition doc {\n\trelation viewer: user\n\trelation admin: serviceaccount\n\tpermission view: user = viewer - admin\n}`;
+    expect(problems(text)).toEqual([
+      "10:13 permission `doc#view` can resolve to subject type `serviceaccount`, which its type annotation `user` does not list",
     ]);
   });
 
