@@ -110,7 +110,8 @@ definition doc {
     ["attributes map<any>", "attributes['key'] == 'v' || has(attributes.other) || attributes.count > 1"],
     ["request map<string>", "request.method == 'GET' && 'path' in request"],
     ["x int", "x in [1, 2, 3] && int(double(x)) == x && string(x) != ''"],
-    ["u uint", "u > 3u && int(u) > 3 && u % 2u == 0u"],
+    ["u uint", "u > 3 && int(u) > 3 && u % 2 == 0"],
+    ["labels map<any>, required map<any>", "required.isSubtreeOf(labels)"],
     ["a any", "a == null || a"],
     ["b bool, n int", "(b ? n : 0) == 1 && !b == false && -n < 0"],
     ["m map<list<int>>", "m['k'][0] == 1 && m.k.all(v, v > 0)"],
@@ -142,6 +143,10 @@ definition doc {
     ]);
     expect(problems("caveat ccc(a int) {\n  a == 'x'\n}")).toEqual([
       "2:4 invalid expression for caveat `ccc`: found no matching overload for '_==_' applied to '(int, string)'",
+    ]);
+    // SpiceDB declares `uint` as a CEL int (pkg/caveats/types/basic.go), so a uint literal does not compare.
+    expect(problems("caveat ccc(u uint) {\n  u == 2u\n}")).toEqual([
+      "2:4 invalid expression for caveat `ccc`: found no matching overload for '_==_' applied to '(int, uint)'",
     ]);
     expect(problems("caveat ccc(s string) {\n  s.in_cidr('10.0.0.0/8')\n}")[0]).toMatch(
       /found no matching overload for 'in_cidr' applied to 'string.\(string\)'/,

@@ -15,10 +15,17 @@ export const BOOL: CelStaticType = { kind: "bool" };
 export const INT: CelStaticType = { kind: "int" };
 export const STRING: CelStaticType = { kind: "string" };
 
+/**
+ * The CEL type of a parameter, as SpiceDB declares it (pkg/caveats/types/basic.go): `any` is
+ * `dyn`, `map<T>` has string keys, and `uint` is a CEL *int* (SpiceDB registers it with
+ * `cel.IntType`, so `count < limit` works and `limit == 2u` does not type-check).
+ */
 export function staticTypeOf(type: ParameterType): CelStaticType {
   switch (type.kind) {
     case "any":
       return DYN;
+    case "uint":
+      return INT;
     case "list":
       return { kind: "list", element: staticTypeOf(type.element) };
     case "map":

@@ -3,6 +3,7 @@ import type { CaveatAst, Span } from "../ast.js";
 import { advanceBy } from "../position.js";
 import { type CelStaticType, formatStaticType, staticTypeOf } from "./cel-types.js";
 import { inCidrMethod } from "./ipaddress.js";
+import { isSubtreeOfMethod } from "./map-subtree.js";
 import { type ParameterType, parameterTypeOf } from "./parameter-type.js";
 import { type PartialNode, planPartial } from "./partial.js";
 import { inferType } from "./type-check.js";
@@ -22,7 +23,7 @@ export interface CaveatProblem {
   readonly span: Span;
 }
 
-const env = celEnv({ funcs: [inCidrMethod] });
+const env = celEnv({ funcs: [inCidrMethod, isSubtreeOfMethod] });
 
 /**
  * Checks a caveat definition and compiles it, with SpiceDB's rules and messages: at least one

@@ -1,6 +1,6 @@
-import { type CelInput, type CelValue, celEnv, celUint, isCelError, parse, plan } from "@bufbuild/cel";
+import { type CelInput, type CelValue, celEnv, isCelError, parse, plan } from "@bufbuild/cel";
 import { inputError } from "../../model/errors.js";
-import { parseIpAddress } from "./ipaddress.js";
+import { formatIpAddress, parseIpAddress } from "./ipaddress.js";
 import { formatParameterType, type ParameterType } from "./parameter-type.js";
 
 /** A caveat's context as JSON: what a relationship stores and what a request sends. */
@@ -14,8 +14,9 @@ const readDuration = plan(env, parse("duration(value)"));
 
 /**
  * Converts one JSON context value to the CEL value of the parameter's declared type, or throws
- * an input error naming the caveat and the parameter. JSON numbers are doubles, so an `int` or
- * `uint` also accepts a decimal string (for values beyond 2^53, as SpiceDB's clients send them).
+ * an input error naming the caveat and the parameter. As in SpiceDB (pkg/caveats/types/basic.go),
+ * numbers may also be sent as strings (`"42"`, beyond 2^53), an `int` or `uint` must be whole,
+ * and a `uint` is a non-negative CEL int.
  */
 export function contextValue(
   caveat: string,
@@ -35,15 +36,17 @@ export function contextValue(
       return typeof value === "boolean" ? value : fail("a boolean");
     case "string":
       return typeof value === "string" ? value : fail("a string");
-    case "double":
-      return typeof value === "number" ? value : fail("a number");
+    case "double": {
+      const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+      return typeof n === "number" && Number.isFinite(n) ? n : fail("a number");
+    }
     case "int": {
       const n = integer(value) ?? fail("an integer");
       return n >= -(2n ** 63n) && n < 2n ** 63n ? n : fail("an integer within 64 bits");
     }
     case "uint": {
       const n = integer(value) ?? fail("a non-negative integer");
-      return n >= 0n && n < 2n ** 64n ? celUint(n) : fail("a non-negative integer within 64 bits");
+      return n >= 0n && n < 2n ** 63n ? n : fail("a non-negative integer below 2^63");
     }
     case "bytes": {
       if (typeof value !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0)
@@ -58,10 +61,10 @@ export function contextValue(
       return typeof value === "string"
         ? (viaCel(readDuration, value) ?? fail('a duration such as "1h30m"'))
         : fail("a duration");
-    case "ipaddress":
-      return typeof value === "string" && parseIpAddress(value)
-        ? value
-        : fail('an IP address such as "10.0.0.1"');
+    case "ipaddress": {
+      const address = typeof value === "string" ? parseIpAddress(value) : undefined;
+      return address ? formatIpAddress(address) : fail('an IP address such as "10.0.0.1"');
+    }
     case "list":
       if (!Array.isArray(value)) return fail("a list");
       return value.map((v, i) => contextValue(caveat, `${parameter}[${i}]`, type.element, v));
@@ -76,9 +79,12 @@ export function contextValue(
 }
 
 function integer(value: unknown): bigint | undefined {
-  if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
-  if (typeof value === "string" && /^-?(0|[1-9][0-9]*)$/.test(value)) return BigInt(value);
-  return undefined;
+  if (typeof value === "number") return Number.isInteger(value) ? BigInt(value) : undefined;
+  if (typeof value !== "string") return undefined;
+  if (/^[-+]?[0-9]+$/.test(value)) return BigInt(value);
+  // `"42.0"` and `"1e3"` are whole numbers too.
+  const n = value.trim() === "" ? Number.NaN : Number(value);
+  return Number.isInteger(n) ? BigInt(n) : undefined;
 }
 
 function viaCel(reader: (ctx: { value: string }) => CelValue | Error, text: string): CelInput | undefined {

@@ -62,6 +62,18 @@ export function parseIpAddress(text: string): IpAddress | undefined {
 }
 
 /**
+ * The one text an address is held as, so that equal addresses compare equal (`::1` and
+ * `0::1`): IPv4 dotted, IPv6 as eight lowercase hexadecimal groups.
+ */
+export function formatIpAddress(address: IpAddress): string {
+  if (address.family === 4)
+    return [24n, 16n, 8n, 0n].map((s) => String((address.bits >> s) & 255n)).join(".");
+  return Array.from({ length: 8 }, (_, i) =>
+    ((address.bits >> BigInt(112 - 16 * i)) & 0xffffn).toString(16),
+  ).join(":");
+}
+
+/**
  * Whether `address` lies in the network `cidr` (`10.0.0.0/8`, `2001:db8::/32`), SpiceDB's
  * `in_cidr`. An address of the other family is never inside; a malformed CIDR is an error.
  */
@@ -71,7 +83,7 @@ export function inCidr(address: IpAddress, cidr: string): boolean {
   const lengthText = cidr.slice(slash + 1);
   const width = network?.family === 4 ? 32 : 128;
   if (!network || !/^(0|[1-9][0-9]*)$/.test(lengthText) || Number(lengthText) > width)
-    throw new Error(`invalid CIDR \`${cidr}\``);
+    throw new Error(`invalid CIDR string: \`${cidr}\``);
   if (network.family !== address.family) return false;
   const shift = BigInt(width - Number(lengthText));
   return address.bits >> shift === network.bits >> shift;

@@ -51,7 +51,8 @@ const STRING_METHODS = new Set(["contains", "startsWith", "endsWith", "matches"]
 /**
  * Infers the type of a parsed CEL expression over the declared parameters, the way SpiceDB's
  * (cel-go's) checker refuses a caveat: an undeclared name, an operator applied to types it has
- * no overload for, a method the receiver does not have. `@bufbuild/cel` 0.6.1 ships a checker
+ * no overload for, a method the receiver does not have. SpiceDB's own additions are known:
+ * `in_cidr` on `ipaddress` and `isSubtreeOf` on maps. `@bufbuild/cel` 0.6.1 ships a checker
  * that does not yet handle calls, so this covers the part of CEL caveats use. Where a type is
  * only known at run time (`any`, heterogeneous lists) it answers `dyn` and accepts.
  */
@@ -168,12 +169,9 @@ export function inferType(
         return ["int", "double", "duration", "dyn"].includes(a.kind) ? a : noOverload(expr, fn, args);
       case "_==_":
       case "_!=_":
-        return isDyn(a) ||
-          isDyn(b) ||
-          a.kind === "null" ||
-          b.kind === "null" ||
-          a.kind === b.kind ||
-          (NUMERIC.has(a.kind) && NUMERIC.has(b.kind))
+        // cel-go declares equality over one type (`1 == 1.0` does not check); `<` and the
+        // other comparisons do have mixed numeric overloads.
+        return isDyn(a) || isDyn(b) || a.kind === "null" || b.kind === "null" || a.kind === b.kind
           ? BOOL
           : noOverload(expr, fn, args);
       case "_<_":
@@ -255,6 +253,14 @@ export function inferType(
     )
       return BOOL;
     if (TIME_ACCESSORS.has(fn) && (receiver.kind === "timestamp" || receiver.kind === "duration")) return INT;
+    // SpiceDB's addition for maps (pkg/caveats/types/map.go).
+    if (
+      fn === "isSubtreeOf" &&
+      receiver.kind === "map" &&
+      args.length === 1 &&
+      (args[0]!.kind === "map" || args[0]!.kind === "dyn")
+    )
+      return BOOL;
     return noOverload(expr, fn, args, receiver);
   };
 
