@@ -46,7 +46,16 @@ const TIME_ACCESSORS = new Set([
   "getMilliseconds",
 ]);
 
-const STRING_METHODS = new Set(["contains", "startsWith", "endsWith", "matches"]);
+/** Methods that answer a bool: the receiver's and the argument's kinds. */
+const BOOL_METHODS: Record<string, { receiver: CelStaticType["kind"]; argument: CelStaticType["kind"] }> = {
+  contains: { receiver: "string", argument: "string" },
+  startsWith: { receiver: "string", argument: "string" },
+  endsWith: { receiver: "string", argument: "string" },
+  matches: { receiver: "string", argument: "string" },
+  // SpiceDB's additions: pkg/caveats/types/ipaddress.go and map.go.
+  in_cidr: { receiver: "ipaddress", argument: "string" },
+  isSubtreeOf: { receiver: "map", argument: "map" },
+};
 
 /**
  * Infers the type of a parsed CEL expression over the declared parameters, the way SpiceDB's
@@ -238,29 +247,16 @@ export function inferType(
   ): CelStaticType => {
     if (receiver.kind === "dyn") return fn === "size" ? INT : DYN;
     if (fn === "size" && args.length === 0) return inferFunction(expr, "size", [receiver]);
+    const method = BOOL_METHODS[fn];
+    const argument = args[0];
     if (
-      STRING_METHODS.has(fn) &&
-      receiver.kind === "string" &&
+      method &&
+      receiver.kind === method.receiver &&
       args.length === 1 &&
-      (args[0]!.kind === "string" || args[0]!.kind === "dyn")
-    )
-      return BOOL;
-    if (
-      fn === "in_cidr" &&
-      receiver.kind === "ipaddress" &&
-      args.length === 1 &&
-      (args[0]!.kind === "string" || args[0]!.kind === "dyn")
+      (argument!.kind === method.argument || argument!.kind === "dyn")
     )
       return BOOL;
     if (TIME_ACCESSORS.has(fn) && (receiver.kind === "timestamp" || receiver.kind === "duration")) return INT;
-    // SpiceDB's addition for maps (pkg/caveats/types/map.go).
-    if (
-      fn === "isSubtreeOf" &&
-      receiver.kind === "map" &&
-      args.length === 1 &&
-      (args[0]!.kind === "map" || args[0]!.kind === "dyn")
-    )
-      return BOOL;
     return noOverload(expr, fn, args, receiver);
   };
 
