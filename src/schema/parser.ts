@@ -131,10 +131,7 @@ class Parser {
           items.push(this.parseCaveat());
         } else if (this.is("identifier", "use")) {
           if (items.some((i) => i.kind !== "use"))
-            this.problem(
-              this.current,
-              "`use` directives must come before every definition and caveat, as SpiceDB requires",
-            );
+            this.problem(this.current, "`use` directives must come before every definition and caveat");
           items.push(this.parseUse());
         } else {
           this.fail("`definition`, `caveat` or `use`");

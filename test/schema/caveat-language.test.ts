@@ -270,7 +270,7 @@ describe("expiration", () => {
       "2:5 `use expiration` is written more than once",
     ]);
     expect(problems("definition user {}\nuse expiration")).toEqual([
-      "2:1 `use` directives must come before every definition and caveat, as SpiceDB requires",
+      "2:1 `use` directives must come before every definition and caveat",
     ]);
   });
 });
