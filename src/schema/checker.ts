@@ -1,6 +1,7 @@
 import { Diagnostics, type Place } from "../model/errors.js";
 import { RELATION_NAME, TYPE_NAME } from "../model/names.js";
 import type { DefinitionAst, ExpressionAst, PermissionAst, SchemaAst, Span } from "./ast.js";
+import { type CompiledCaveat, compileCaveat } from "./caveats/compile.js";
 import type {
   AllowedSubject,
   CompiledSchema,
@@ -11,6 +12,7 @@ import type {
 } from "./compiled.js";
 import { expressionDepthExceeded, MAX_EXPRESSION_DEPTH } from "./limits.js";
 import { expressionDepth } from "./parser.js";
+import { checkTypeAnnotations } from "./type-annotations.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -30,22 +32,45 @@ export function checkSchema(
   const members: MemberDef[] = [];
   const astByType = new Map<TypeDef, DefinitionAst>();
   const warnings: string[] = [];
+  const features = new Set(ast.uses.map((u) => u.feature));
+
+  // Pass 0: caveats, each compiled once (SpiceDB's names share one space with definitions).
+  const caveats = new Map<string, CompiledCaveat>();
+  const caveatNames = new Set<string>();
+  const definitionNames = new Set(ast.definitions.map((d) => d.name));
+  /** Reports a bad or repeated top-level name; false when the item is a repeat (skip it). */
+  const newTopLevelName = (
+    item: { name: string; nameSpan: Span },
+    kind: "definition" | "caveat",
+    seen: { has(name: string): boolean },
+  ): boolean => {
+    if (!TYPE_NAME.test(item.name)) {
+      diagnostics.add(
+        `invalid ${kind} name \`${item.name}\`: expected lowercase letters, digits and \`_\`, 3 to 64 characters, optionally prefixed like \`app/${kind === "caveat" ? "only_on_tuesday" : "user"}\``,
+        place(item.nameSpan),
+      );
+    }
+    if (!seen.has(item.name)) return true;
+    diagnostics.add(`${kind} \`${item.name}\` is defined more than once`, place(item.nameSpan));
+    return false;
+  };
+  for (const caveat of ast.caveats) {
+    if (!newTopLevelName(caveat, "caveat", caveatNames)) continue;
+    caveatNames.add(caveat.name);
+    if (definitionNames.has(caveat.name)) {
+      diagnostics.add(
+        `\`${caveat.name}\` names both a definition and a caveat; SpiceDB refuses a name reused between definitions and caveats`,
+        place(caveat.nameSpan),
+      );
+    }
+    const { caveat: compiled, problems } = compileCaveat(caveat);
+    for (const problem of problems) diagnostics.add(problem.message, place(problem.span));
+    if (compiled) caveats.set(caveat.name, compiled);
+  }
 
   // Pass 1: names, so that references may point forward.
   for (const definition of ast.definitions) {
-    if (!TYPE_NAME.test(definition.name)) {
-      diagnostics.add(
-        `invalid definition name \`${definition.name}\`: expected lowercase letters, digits and \`_\`, 3 to 64 characters, optionally prefixed like \`app/user\``,
-        place(definition.nameSpan),
-      );
-    }
-    if (typesByName.has(definition.name)) {
-      diagnostics.add(
-        `definition \`${definition.name}\` is defined more than once`,
-        place(definition.nameSpan),
-      );
-      continue;
-    }
+    if (!newTopLevelName(definition, "definition", typesByName)) continue;
     const type: TypeDef = { id: types.length, name: definition.name, members: new Map() };
     types.push(type);
     typesByName.set(type.name, type);
@@ -91,7 +116,7 @@ export function checkSchema(
       const seen = new Set<string>();
       for (const subject of member.allowed) {
         const subjectType = typesByName.get(subject.type);
-        const written = `${subject.type}${subject.wildcard ? ":*" : subject.relation ? `#${subject.relation}` : ""}`;
+        const written = `${subject.type}${subject.wildcard ? ":*" : subject.relation ? `#${subject.relation}` : ""}${subject.caveat ? ` with ${subject.caveat.name}` : ""}${subject.expirationSpan ? `${subject.caveat ? " and" : " with"} expiration` : ""}`;
         if (!subjectType) {
           diagnostics.add(
             `unknown type \`${subject.type}\` in relation \`${definition.name}#${member.name}\``,
@@ -99,7 +124,25 @@ export function checkSchema(
           );
           continue;
         }
-        const key = subject.wildcard ? `${subject.type}:*` : `${subject.type}#${subject.relation ?? "..."}`;
+        let caveat: CompiledCaveat | undefined;
+        if (subject.caveat) {
+          caveat = caveats.get(subject.caveat.name);
+          if (!caveat) {
+            if (!caveatNames.has(subject.caveat.name)) {
+              const hint =
+                subject.caveat.name === "expiration" && !features.has("expiration")
+                  ? "; to let relationships expire, add `use expiration` at the top of the schema"
+                  : "";
+              diagnostics.add(
+                `unknown caveat \`${subject.caveat.name}\` in relation \`${definition.name}#${member.name}\`${hint}`,
+                place(subject.caveat.span),
+              );
+            }
+            continue;
+          }
+        }
+        const traits = `${subject.caveat ? ` with ${subject.caveat.name}` : ""}${subject.expirationSpan ? " and expiration" : ""}`;
+        const key = `${subject.wildcard ? `${subject.type}:*` : `${subject.type}#${subject.relation ?? "..."}`}${traits}`;
         if (seen.has(key)) {
           diagnostics.add(
             `subject type \`${written}\` is listed more than once in relation \`${definition.name}#${member.name}\``,
@@ -129,7 +172,13 @@ export function checkSchema(
           );
           continue;
         }
-        allowed.push({ type: subjectType, relation, wildcard: subject.wildcard });
+        allowed.push({
+          type: subjectType,
+          relation,
+          wildcard: subject.wildcard,
+          ...(caveat ? { caveat } : {}),
+          ...(subject.expirationSpan ? { expiration: true } : {}),
+        });
       }
       (def as Mutable<RelationDef>).allowed = allowed;
     }
@@ -157,7 +206,10 @@ export function checkSchema(
     reportPermissionCycles(type, definition, place, diagnostics);
   }
 
-  return { text, types, typesByName, members, warnings };
+  // `use typechecking`: each typed permission resolves only to the subject types it declares.
+  if (features.has("typechecking")) checkTypeAnnotations(astByType, typesByName, place, diagnostics);
+
+  return { text, types, typesByName, members, warnings, caveats, features };
 }
 
 /** The type of the wildcard a relation of a definition allows, if it allows one. */
@@ -186,6 +238,10 @@ function compileExpression(
   const walk = (e: ExpressionAst): Expression => {
     switch (e.kind) {
       case "nil":
+        return { op: "nil" };
+      case "self":
+        // INVARIANT: the engine has no `self` yet; `parseSchema` refuses every schema that uses
+        // it (see `unevaluatedUse`), so this placeholder never answers a check.
         return { op: "nil" };
       case "union":
       case "intersection":

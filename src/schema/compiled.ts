@@ -1,3 +1,6 @@
+import type { UseFeature } from "./ast.js";
+import type { CompiledCaveat } from "./caveats/compile.js";
+
 /**
  * The compiled form of a checked schema: what the engine evaluates. Every relation and
  * permission gets a dense numeric id across the whole schema so that the engine can key its
@@ -13,6 +16,10 @@ export interface CompiledSchema {
   readonly members: readonly MemberDef[];
   /** Valid but almost certainly not meant (`file:line:column: message`). */
   readonly warnings: readonly string[];
+  /** Caveats by name, each compiled once for this schema. */
+  readonly caveats: ReadonlyMap<string, CompiledCaveat>;
+  /** The features switched on with `use`. */
+  readonly features: ReadonlySet<UseFeature>;
 }
 
 export interface TypeDef {
@@ -26,6 +33,10 @@ export interface AllowedSubject {
   /** For `group#member`; `undefined` for the object itself (`user` or `folder#...`). */
   readonly relation: MemberDef | undefined;
   readonly wildcard: boolean;
+  /** `with a_caveat`: a relationship of this kind must name this caveat. */
+  readonly caveat?: CompiledCaveat;
+  /** `with expiration`: a relationship of this kind may carry an expiration time. */
+  readonly expiration?: boolean;
 }
 
 export type MemberDef = RelationDef | PermissionDef;
@@ -44,6 +55,8 @@ export interface PermissionDef {
   readonly name: string;
   readonly type: TypeDef;
   readonly expression: Expression;
+  /** `permission view: user | team = ...`, kept only with `use typechecking` (as SpiceDB does). */
+  readonly annotation?: readonly TypeDef[];
 }
 
 export type Expression =

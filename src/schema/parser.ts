@@ -1,16 +1,25 @@
 import { Diagnostics, type Place } from "../model/errors.js";
-import type {
-  AllowedSubjectAst,
-  DefinitionAst,
-  ExpressionAst,
-  MemberAst,
-  PermissionAst,
-  RelationAst,
-  SchemaAst,
-  Span,
+import {
+  type AllowedSubjectAst,
+  type CaveatAst,
+  type CaveatParameterAst,
+  type CaveatTypeAst,
+  type DefinitionAst,
+  type ExpressionAst,
+  type MemberAst,
+  type PermissionAst,
+  type RelationAst,
+  type SchemaAst,
+  type Span,
+  type TopLevelAst,
+  type TypeAnnotationAst,
+  USE_FEATURES,
+  type UseAst,
+  type UseFeature,
 } from "./ast.js";
 import { lex, type Token, type TokenKind } from "./lexer.js";
 import { expressionDepthExceeded, MAX_EXPRESSION_DEPTH } from "./limits.js";
+import { advanceBy } from "./position.js";
 
 /** Thrown inside the parser to unwind to the nearest recovery point; never escapes `parse`. */
 class SyntaxProblem extends Error {}
@@ -108,20 +117,24 @@ class Parser {
     return { start: start.span.start, end: end.span.end };
   }
 
+  /** Features switched on by `use` so far: like SpiceDB's, a directive acts on what follows it. */
+  private readonly features = new Set<UseFeature>();
+
   parseSchema(): SchemaAst {
-    const definitions: DefinitionAst[] = [];
+    const items: TopLevelAst[] = [];
     this.skipEnds();
     while (!this.is("eof")) {
       try {
-        const keyword = this.current;
         if (this.is("identifier", "definition")) {
-          definitions.push(this.parseDefinition());
+          items.push(this.parseDefinition());
         } else if (this.is("identifier", "caveat")) {
-          this.unsupported(keyword, "caveats are not supported yet");
+          items.push(this.parseCaveat());
         } else if (this.is("identifier", "use")) {
-          this.unsupported(keyword, "`use` directives (such as `use expiration`) are not supported yet");
+          if (items.some((i) => i.kind !== "use"))
+            this.problem(this.current, "`use` directives must come before every definition and caveat");
+          items.push(this.parseUse());
         } else {
-          this.fail("`definition`");
+          this.fail("`definition`, `caveat` or `use`");
         }
       } catch (error) {
         if (!(error instanceof SyntaxProblem)) throw error;
@@ -129,12 +142,88 @@ class Parser {
       }
       this.skipEnds();
     }
-    return { definitions };
+    return {
+      definitions: items.filter((i): i is DefinitionAst => i.kind === "definition"),
+      caveats: items.filter((i): i is CaveatAst => i.kind === "caveat"),
+      uses: items.filter((i): i is UseAst => i.kind === "use"),
+      items,
+    };
   }
 
-  private unsupported(token: Token, message: string): never {
+  private problem(token: Token, message: string): never {
     this.diagnostics.add(message, this.place(token.span));
     throw new SyntaxProblem();
+  }
+
+  /** `use expiration`, `use self`, `use typechecking`. */
+  private parseUse(): UseAst {
+    const keyword = this.advance();
+    const flag = this.expect(
+      "identifier",
+      `a feature after \`use\` (${USE_FEATURES.map((f) => `\`${f}\``).join(", ")})`,
+    );
+    const feature = USE_FEATURES.find((f) => f === flag.text);
+    if (feature === undefined)
+      this.problem(
+        flag,
+        `unknown feature \`${flag.text}\` in \`use\`: expected one of ${USE_FEATURES.map((f) => `\`${f}\``).join(", ")}`,
+      );
+    if (this.features.has(feature)) this.problem(flag, `\`use ${feature}\` is written more than once`);
+    this.features.add(feature);
+    if (!this.is("eof")) this.expect("end", "the end of the line after the `use` directive");
+    return { kind: "use", feature, span: this.span(keyword, flag), comments: keyword.comments };
+  }
+
+  /** `caveat name(param type, ...) { CEL }`: the CEL text is kept as written, checked later. */
+  private parseCaveat(): CaveatAst {
+    const keyword = this.advance();
+    const nameToken = this.expect("identifier", "a caveat name");
+    this.expect("(", "`(` and the caveat's parameters");
+    const parameters: CaveatParameterAst[] = [];
+    this.skipEnds();
+    while (!this.is(")")) {
+      if (parameters.length > 0) {
+        this.expect(",", "`,` or `)`");
+        this.skipEnds();
+      }
+      const name = this.expect("identifier", "a parameter name");
+      const type = this.parseCaveatType();
+      parameters.push({ name: name.text, span: this.span(name), type });
+      this.skipEnds();
+    }
+    this.advance();
+    this.expect("{", "`{` and the caveat's expression");
+    const body = this.expect("cel", "the caveat's expression");
+    const close = this.expect("}", "`}` to close the caveat");
+    const leading = body.text.length - body.text.trimStart().length;
+    const expression = body.text.trim();
+    const start = advanceBy(body.span.start, body.text.slice(0, leading));
+    return {
+      kind: "caveat",
+      name: nameToken.text,
+      span: this.span(keyword, close),
+      nameSpan: nameToken.span,
+      comments: keyword.comments,
+      parameters,
+      expression,
+      expressionSpan: { start, end: advanceBy(start, expression) },
+    };
+  }
+
+  /** `int`, `list<string>`, `map<list<int>>`. */
+  private parseCaveatType(): CaveatTypeAst {
+    const name = this.expect("identifier", "a parameter type such as `int`, `string` or `list<string>`");
+    const args: CaveatTypeAst[] = [];
+    if (this.is("<")) {
+      this.advance();
+      args.push(this.parseCaveatType());
+      while (this.is(",")) {
+        this.advance();
+        args.push(this.parseCaveatType());
+      }
+      this.expect(">", "`>`");
+    }
+    return { name: name.text, span: this.span(name), arguments: args };
   }
 
   /** Skips to the next `definition` at the start of a statement, or the end. */
@@ -142,7 +231,11 @@ class Parser {
     this.advance();
     while (!this.is("eof")) {
       const previous = this.tokens[this.index - 1];
-      if (this.is("identifier", "definition") && (previous === undefined || previous.kind === "end")) return;
+      const topLevel =
+        this.is("identifier", "definition") ||
+        this.is("identifier", "caveat") ||
+        this.is("identifier", "use");
+      if (topLevel && (previous === undefined || previous.kind === "end" || previous.kind === "}")) return;
       this.advance();
     }
   }
@@ -152,12 +245,26 @@ class Parser {
     const nameToken = this.expect("identifier", "a definition name");
     this.expect("{", "`{`");
     const members: MemberAst[] = [];
+    /** A member already ended by `;` on the line: SpiceDB then needs one after the last, too. */
+    let semicolonLine: number | undefined;
     this.skipEnds();
     while (!this.is("}")) {
       if (this.is("eof")) this.fail("`}` to close the definition");
       try {
-        members.push(this.parseMember());
-        if (!this.is("}")) this.expect("end", "the end of the line");
+        const member = this.parseMember();
+        members.push(member);
+        if (this.is("}")) {
+          // SpiceDB needs every member ended by a line end or `;`; Gatehouse has long accepted
+          // `definition group { relation member: user }`, so only the `;`-separated line is refused.
+          if (semicolonLine === this.current.span.start.line)
+            this.problem(
+              this.current,
+              `expected \`;\` or the end of the line after ${member.kind} \`${member.name}\`, found \`}\`: SpiceDB refuses a one-line definition whose members are separated by \`;\` unless the last one ends with \`;\` too; write one member per line`,
+            );
+        } else {
+          const end = this.expect("end", "the end of the line");
+          if (end.text === ";") semicolonLine = end.span.start.line;
+        }
       } catch (error) {
         if (!(error instanceof SyntaxProblem)) throw error;
         // Skip the rest of the broken statement; the next member starts after a line end.
@@ -180,18 +287,39 @@ class Parser {
     const keyword = this.current;
     if (this.is("identifier", "relation")) return this.parseRelation();
     if (this.is("identifier", "permission")) return this.parsePermission();
-    if (this.is("identifier", "caveat")) this.unsupported(keyword, "caveats are not supported yet");
+    if (this.is("identifier", "caveat"))
+      this.problem(keyword, "a caveat is defined at the top level of the schema, not inside a definition");
     return this.fail("`relation` or `permission`");
+  }
+
+  /** With `use self`, `self` is a keyword (as in SpiceDB) and cannot name a member. */
+  private memberName(what: "relation" | "permission"): Token {
+    const name = this.expect("identifier", `a ${what} name`);
+    if (name.text === "self" && this.features.has("self"))
+      this.problem(
+        name,
+        `\`self\` cannot name a ${what} after \`use self\`, where it means the object itself`,
+      );
+    return name;
   }
 
   private parseRelation(): RelationAst {
     const keyword = this.advance();
-    const nameToken = this.expect("identifier", "a relation name");
+    const nameToken = this.memberName("relation");
     this.expect(":", "`:` and the allowed subject types");
     const allowed: AllowedSubjectAst[] = [this.parseAllowedSubject()];
     while (this.is("|")) {
       this.advance();
       allowed.push(this.parseAllowedSubject());
+    }
+    const last = allowed[allowed.length - 1]!;
+    const ended = this.is("end", ";") || this.is("}") || this.is("eof");
+    if (last.relation === "..." && !last.caveat && !last.expirationSpan && !ended) {
+      // SpiceDB does not end a statement at a newline after `...`: it reads the next line on.
+      this.problem(
+        this.tokens[this.index - 1]!,
+        `\`${last.type}#...\` cannot end the line of relation \`${nameToken.text}\`: SpiceDB does not end a statement after \`...\`; write \`${last.type}\` (which means the same) or end the line with \`;\``,
+      );
     }
     return {
       kind: "relation",
@@ -216,15 +344,51 @@ class Parser {
       if (this.is("...")) relation = this.advance().text;
       else relation = this.expect("identifier", "a relation name or `...` after `#`").text;
     }
+    let caveat: AllowedSubjectAst["caveat"];
+    let expiration: Span | undefined;
     if (this.is("identifier", "with")) {
-      this.unsupported(this.current, "caveats and expiration (`with ...`) are not supported yet");
+      this.advance();
+      const first = this.expect("identifier", "a caveat name or `expiration` after `with`");
+      if (first.text === "expiration" && this.features.has("expiration")) expiration = first.span;
+      else {
+        caveat = { name: first.text, span: first.span };
+        if (this.is("identifier", "and")) {
+          if (!this.features.has("expiration"))
+            this.problem(
+              this.current,
+              "`and expiration` after a caveat needs `use expiration` at the top of the schema",
+            );
+          this.advance();
+          const word = this.expect("identifier", "`expiration` after `and`");
+          if (word.text !== "expiration") this.fail("`expiration` after `and`", word);
+          expiration = word.span;
+        }
+      }
     }
-    return { type: typeToken.text, span: this.span(typeToken), relation, wildcard };
+    return {
+      type: typeToken.text,
+      span: this.span(typeToken),
+      relation,
+      wildcard,
+      ...(caveat ? { caveat } : {}),
+      ...(expiration ? { expirationSpan: expiration } : {}),
+    };
   }
 
   private parsePermission(): PermissionAst {
     const keyword = this.advance();
-    const nameToken = this.expect("identifier", "a permission name");
+    const nameToken = this.memberName("permission");
+    let annotation: TypeAnnotationAst[] | undefined;
+    if (this.is(":")) {
+      // `permission view: user | team = ...` (typed permissions, checked with `use typechecking`).
+      this.advance();
+      annotation = [];
+      do {
+        if (annotation.length > 0) this.advance();
+        const type = this.expect("identifier", "a subject type in the permission's type annotation");
+        annotation.push({ type: type.text, span: type.span });
+      } while (this.is("|"));
+    }
     this.expect("=", "`=` and an expression");
     const expression = this.parseExclusion(0);
     const depth = expressionDepth(expression);
@@ -236,6 +400,7 @@ class Parser {
       span: this.span(keyword),
       nameSpan: nameToken.span,
       comments: keyword.comments,
+      ...(annotation ? { annotation } : {}),
       expression,
     };
   }
@@ -302,6 +467,11 @@ class Parser {
     }
     const name = this.expect("identifier", "a relation or permission name, `nil` or `(`");
     if (name.text === "nil" && !this.is("->") && !this.is(".")) return { kind: "nil", span: name.span };
+    if (name.text === "self" && this.features.has("self")) {
+      if (this.is("->") || this.is("."))
+        this.fail("an operator; `self` is the object itself, not a relation to walk");
+      return { kind: "self", span: name.span };
+    }
     if (this.is("->")) {
       this.advance();
       const computed = this.expect("identifier", "a relation or permission name after `->`");

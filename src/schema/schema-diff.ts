@@ -1,11 +1,49 @@
+import type { CompiledCaveat } from "./caveats/compile.js";
+import { formatParameterType } from "./caveats/parameter-type.js";
 import type { CompiledSchema, Expression, MemberDef } from "./compiled.js";
 import { formatExpression } from "./format-expression.js";
 import { formatAllowed } from "./validate-relationship.js";
 
-/** A member's definition as text: two members mean the same iff their signatures are equal. */
+/**
+ * A member's definition as text: two members mean the same iff their signatures are equal. A
+ * relation's includes the definition of each caveat it names, so changing a caveat's
+ * expression or parameters changes every relation that uses it. A permission's type annotation
+ * is left out: it is checked when the schema is written and never changes an answer.
+ */
 function signature(member: MemberDef): string {
-  if (member.kind === "relation") return `relation: ${member.allowed.map(formatAllowed).sort().join(" | ")}`;
+  if (member.kind === "relation") {
+    const caveats = [
+      ...new Set(member.allowed.flatMap((a) => (a.caveat ? [caveatSignature(a.caveat)] : []))),
+    ];
+    return `relation: ${member.allowed.map(formatAllowed).sort().join(" | ")}${caveats
+      .sort()
+      .map((c) => `; ${c}`)
+      .join("")}`;
+  }
   return `permission = ${formatExpression(member.expression)}`;
+}
+
+function caveatSignature(caveat: CompiledCaveat): string {
+  const parameters = [...caveat.parameters]
+    .map(([name, type]) => `${name} ${formatParameterType(type)}`)
+    .sort();
+  return `caveat ${caveat.name}(${parameters.join(", ")}) { ${caveat.expression} }`;
+}
+
+/** Caveats added, removed or changed (expression or parameters) between two schemas, by name. */
+export function changedCaveats(
+  before: CompiledSchema | undefined,
+  after: CompiledSchema | undefined,
+): { added: string[]; removed: string[]; changed: string[] } {
+  const old = before?.caveats ?? new Map<string, CompiledCaveat>();
+  const next = after?.caveats ?? new Map<string, CompiledCaveat>();
+  return {
+    added: [...next.keys()].filter((n) => !old.has(n)).sort(),
+    removed: [...old.keys()].filter((n) => !next.has(n)).sort(),
+    changed: [...next.keys()]
+      .filter((n) => old.has(n) && caveatSignature(old.get(n)!) !== caveatSignature(next.get(n)!))
+      .sort(),
+  };
 }
 
 /** `type#member` names a member's evaluation reads. */

@@ -1,9 +1,10 @@
-import { Diagnostics } from "../model/errors.js";
+import { Diagnostics, inputError } from "../model/errors.js";
 import type { SchemaAst } from "./ast.js";
 import { checkSchema } from "./checker.js";
 import type { CompiledSchema } from "./compiled.js";
 import { parseSchemaText, placeOf } from "./parser.js";
 import { printSchema } from "./printer.js";
+import { firstUnevaluatedUse, unevaluatedMessage } from "./unevaluated.js";
 
 export interface ParsedSchema {
   readonly ast: SchemaAst;
@@ -11,16 +12,30 @@ export interface ParsedSchema {
 }
 
 /**
- * Parses, checks and compiles schema text. Throws one `input` error carrying every problem
- * found (each with file, line, column and the source line) when the schema is not valid.
+ * Parses, checks and compiles schema text in all of SpiceDB's language, caveats and expiration
+ * included. Throws one `input` error carrying every problem found (each with file, line,
+ * column and the source line) when the schema is not valid.
  */
-export function parseSchema(text: string, file?: string): ParsedSchema {
+export function checkSchemaLanguage(text: string, file?: string): ParsedSchema {
   const ast = parseSchemaText(text, file);
   const lines = text.split("\n");
   const diagnostics = new Diagnostics();
   const compiled = checkSchema(ast, text, (span) => placeOf(span, file, lines), diagnostics);
   diagnostics.throwIfAny(`invalid schema${file ? ` in ${file}` : ""}`);
   return { ast, compiled };
+}
+
+/**
+ * Parses, checks and compiles a schema to be put in force (every caller that hands a schema to
+ * the engine, validates a file or plans a change goes through here). Until the engine evaluates
+ * caveats, expiration and `self`, a valid schema that uses them is refused with one message
+ * naming the first use, rather than answered as if they were not there.
+ */
+export function parseSchema(text: string, file?: string): ParsedSchema {
+  const parsed = checkSchemaLanguage(text, file);
+  const use = firstUnevaluatedUse(parsed.ast);
+  if (use) throw inputError(unevaluatedMessage(use), placeOf(use.span, file, text.split("\n")));
+  return parsed;
 }
 
 export function compileSchema(text: string, file?: string): CompiledSchema {

@@ -7,9 +7,17 @@ import {
 } from "../model/relationship.js";
 import type { AllowedSubject, CompiledSchema, MemberDef, RelationDef, TypeDef } from "./compiled.js";
 
+/** An allowed subject type as the schema writes it: `user`, `user:*`, `group#member with c and expiration`. */
 export function formatAllowed(allowed: AllowedSubject): string {
-  if (allowed.wildcard) return `${allowed.type.name}:*`;
-  return allowed.relation ? `${allowed.type.name}#${allowed.relation.name}` : allowed.type.name;
+  const base = allowed.wildcard
+    ? `${allowed.type.name}:*`
+    : allowed.relation
+      ? `${allowed.type.name}#${allowed.relation.name}`
+      : allowed.type.name;
+  const traits = [allowed.caveat?.name, allowed.expiration ? "expiration" : undefined].filter(
+    (t) => t !== undefined,
+  );
+  return traits.length > 0 ? `${base} with ${traits.join(" and ")}` : base;
 }
 
 export function allows(relation: RelationDef, subject: SubjectRef): boolean {
