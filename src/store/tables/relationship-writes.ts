@@ -2,25 +2,25 @@ import type { GatehouseError } from "../../model/errors.js";
 import type { Relationship } from "../../model/relationship.js";
 import { combineConflicts, type PlannedUpdate, updateConflict } from "../common/write-plan.js";
 import type { Revision } from "../store.js";
-import type { Sql } from "./connection.js";
-import { TUPLE, tupleColumns, UNNEST_TUPLES } from "./tuple-columns.js";
-
-/** Rows per statement: large enough to amortise a round trip, small enough to keep arrays modest. */
-const CHUNK = 20_000;
+import { nextTurn } from "../../model/turns.js";
+import type { Dialect } from "../sql/dialect.js";
+import type { Sql } from "../sql/sql.js";
+import { TUPLE, tupleParams, tuplesFrom } from "./tuple-columns.js";
 
 const key = (tuple: readonly string[]) => tuple.join("\x1f");
 
 /**
- * Writes checked updates of one tenant at a revision, with SQLite's semantics (`create` of a
- * live tuple and `delete` of a missing one are conflicts, named with their place; `touch`
- * writes only what is missing), but set at a time: one UPDATE for the deletes and one INSERT
- * for the rest, per chunk, instead of a round trip per row. A write never names a tuple twice
- * (`planUpdates` refuses it), so the order of the two statements cannot matter. Call inside the
- * transaction that took the revision: on a conflict it throws, and the rollback takes the
- * revision too.
+ * Writes checked updates of one tenant at a revision (`create` of a live tuple and `delete` of a
+ * missing one are conflicts, named with their place; `touch` writes only what is missing), set
+ * at a time: one UPDATE for the deletes and one INSERT for the rest, per chunk, instead of a
+ * round trip per row. A write never names a tuple twice (`planUpdates` refuses it), so the
+ * order of the two statements cannot matter. Between chunks the event loop gets a turn: on
+ * SQLite a chunk runs on this thread. Call inside the transaction that took the revision: on a
+ * conflict it throws, and the rollback takes the revision too.
  */
 export async function writeUpdates(
   sql: Sql,
+  dialect: Dialect,
   tenant: string,
   revision: Revision,
   planned: readonly PlannedUpdate[],
@@ -34,24 +34,29 @@ export async function writeUpdates(
   const deletedKeys = new Set<string>();
   const createdKeys = new Set<string>();
 
-  for (let i = 0; i < deletes.length; i += CHUNK) {
+  const chunk = dialect.writeChunk;
+  const given = tuplesFrom(dialect, 3);
+  // Row values IN the list: both databases drive the index lookups from the list.
+  for (let i = 0; i < deletes.length; i += chunk) {
+    if (i > 0) await nextTurn();
     const rows = await sql.rows<string[]>(
-      `UPDATE relationships r SET deleted_revision = $2 FROM ${UNNEST_TUPLES(3)}
-       WHERE r.tenant = $1 AND r.resource_type = u.rt AND r.resource_id = u.ri AND r.relation = u.rel
-         AND r.subject_type = u.st AND r.subject_id = u.si AND r.subject_relation = u.sr
-         AND r.deleted_revision IS NULL
-       RETURNING ${prefixed("r")}`,
-      [tenant, revision, ...tupleColumns(deletes.slice(i, i + CHUNK))],
+      `UPDATE relationships SET deleted_revision = $2
+       WHERE (tenant, ${TUPLE}) IN (SELECT $1, rt, ri, rel, st, si, sr FROM ${given})
+         AND deleted_revision IS NULL
+       RETURNING ${TUPLE}`,
+      [tenant, revision, ...tupleParams(dialect, deletes.slice(i, i + chunk))],
     );
     for (const row of rows) deletedKeys.add(key(row));
   }
-  for (let i = 0; i < writes.length; i += CHUNK) {
+  // `WHERE true` tells SQLite's parser that ON CONFLICT is the upsert's, not the join's.
+  for (let i = 0; i < writes.length; i += chunk) {
+    if (i > 0 || deletes.length > 0) await nextTurn();
     const rows = await sql.rows<string[]>(
       `INSERT INTO relationships (tenant, ${TUPLE}, created_revision)
-       SELECT $1, rt, ri, rel, st, si, sr, $2 FROM ${UNNEST_TUPLES(3)}
+       SELECT $1, rt, ri, rel, st, si, sr, $2 FROM ${given} WHERE true
        ON CONFLICT (tenant, ${TUPLE}) WHERE deleted_revision IS NULL DO NOTHING
        RETURNING ${TUPLE}`,
-      [tenant, revision, ...tupleColumns(writes.slice(i, i + CHUNK))],
+      [tenant, revision, ...tupleParams(dialect, writes.slice(i, i + chunk))],
     );
     for (const row of rows) createdKeys.add(key(row));
   }
@@ -72,10 +77,4 @@ export async function writeUpdates(
   }
   if (conflicts.length > 0) throw combineConflicts(conflicts);
   return { created, deleted };
-}
-
-function prefixed(alias: string): string {
-  return TUPLE.split(", ")
-    .map((column) => `${alias}.${column}`)
-    .join(", ");
 }

@@ -1,5 +1,5 @@
 import type { Revision, SchemaVersion } from "../store.js";
-import type { Sql } from "./connection.js";
+import type { Sql } from "../sql/sql.js";
 
 type SchemaRow = [number, number, string, string, string | null];
 

@@ -10,7 +10,7 @@ import {
   toTokenRecord,
 } from "../common/token-checks.js";
 import type { TokenRecord } from "../token-records.js";
-import type { Sql } from "./connection.js";
+import type { Sql } from "../sql/sql.js";
 
 /**
  * The `tokens` table, with SQLite's checks and messages. Tokens are only written with their
