@@ -36,16 +36,26 @@ export async function writeUpdates(
 
   const chunk = dialect.writeChunk;
   const given = tuplesFrom(dialect, 3);
-  // Row values IN the list: both databases drive the index lookups from the list.
+  // PostgreSQL joins the list to the live rows; SQLite, which would loop over both, drives index
+  // lookups from row values IN the list (and its RETURNING may not name the table's alias).
+  const deleteLive =
+    dialect.kind === "postgres"
+      ? `UPDATE relationships r SET deleted_revision = $2 FROM ${given}
+         WHERE r.tenant = $1 AND r.resource_type = u.rt AND r.resource_id = u.ri AND r.relation = u.rel
+           AND r.subject_type = u.st AND r.subject_id = u.si AND r.subject_relation = u.sr
+           AND r.deleted_revision IS NULL
+         RETURNING ${TUPLE.split(", ").map((column) => `r.${column}`).join(", ")}`
+      : `UPDATE relationships SET deleted_revision = $2
+         WHERE (tenant, ${TUPLE}) IN (SELECT $1, rt, ri, rel, st, si, sr FROM ${given})
+           AND deleted_revision IS NULL
+         RETURNING ${TUPLE}`;
   for (let i = 0; i < deletes.length; i += chunk) {
     if (i > 0) await nextTurn();
-    const rows = await sql.rows<string[]>(
-      `UPDATE relationships SET deleted_revision = $2
-       WHERE (tenant, ${TUPLE}) IN (SELECT $1, rt, ri, rel, st, si, sr FROM ${given})
-         AND deleted_revision IS NULL
-       RETURNING ${TUPLE}`,
-      [tenant, revision, ...tupleParams(dialect, deletes.slice(i, i + chunk))],
-    );
+    const rows = await sql.rows<string[]>(deleteLive, [
+      tenant,
+      revision,
+      ...tupleParams(dialect, deletes.slice(i, i + chunk)),
+    ]);
     for (const row of rows) deletedKeys.add(key(row));
   }
   // `WHERE true` tells SQLite's parser that ON CONFLICT is the upsert's, not the join's.
