@@ -43,6 +43,7 @@ import type {
 } from "./lifecycle-records.js";
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "./rollout-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "./shadow-records.js";
+import type { Database, Sql } from "./sql/sql.js";
 import type {
   ReadOptions,
   RelationshipFilter,
@@ -58,8 +59,6 @@ import type {
   WriteOptions,
   WriteResult,
 } from "./store.js";
-import type { Role, TokenRecord } from "./token-records.js";
-import type { Database, Sql } from "./sql/sql.js";
 import { AuditLog } from "./tables/audit-log.js";
 import { applyChange } from "./tables/change-apply.js";
 import { ChangeTables } from "./tables/change-tables.js";
@@ -75,6 +74,7 @@ import { RolloutTable } from "./tables/rollout-table.js";
 import { SchemaVersions } from "./tables/schema-versions.js";
 import { ShadowTables } from "./tables/shadow-tables.js";
 import { TokenTable } from "./tables/token-table.js";
+import type { Role, TokenRecord } from "./token-records.js";
 
 /** Updates a write plans in one go; a bigger write is planned with turns of the event loop. */
 const PLAN_SLICE = 2_000;

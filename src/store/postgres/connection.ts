@@ -6,6 +6,7 @@ import type { Database, Sql } from "../sql/sql.js";
 import { storeError } from "./errors.js";
 
 export type { Sql } from "../sql/sql.js";
+
 import type { PostgresLocation } from "./location.js";
 
 const INT8 = 20;

@@ -26,6 +26,7 @@ export function positional(text: string): Positional {
 /** The values for a statement rewritten by `positional`. */
 export function valuesFor(statement: Positional, values: readonly unknown[]): readonly unknown[] {
   const order = statement.order;
-  if (order === undefined) return values.length === statement.count ? values : values.slice(0, statement.count);
+  if (order === undefined)
+    return values.length === statement.count ? values : values.slice(0, statement.count);
   return order.map((index) => values[index]);
 }

@@ -1,5 +1,5 @@
-import type { Database as SqliteHandle, Statement } from "better-sqlite3";
 import { resolve } from "node:path";
+import type { Database as SqliteHandle, Statement } from "better-sqlite3";
 import BetterSqlite from "better-sqlite3";
 import { inputError } from "../../model/errors.js";
 import { applyMigrations } from "../sqlite/migrations.js";
@@ -28,7 +28,8 @@ export class SqliteDatabase implements Database {
   readonly #mutex: Mutex;
   /** The statements of a transaction in progress: they run at once, it holds the connection. */
   readonly #inside: Sql = {
-    rows: async <T extends unknown[]>(text: string, values?: readonly unknown[]) => this.#rows<T>(text, values),
+    rows: async <T extends unknown[]>(text: string, values?: readonly unknown[]) =>
+      this.#rows<T>(text, values),
     run: async (text: string, values?: readonly unknown[]) => this.#run(text, values),
   };
 
@@ -78,7 +79,9 @@ export class SqliteDatabase implements Database {
 
   /** The newest revision, read at open (before any caller can hold the connection). */
   head(): number {
-    return (this.#open().prepare("SELECT coalesce(max(revision), 0) FROM revisions").pluck().get() as number) ?? 0;
+    return (
+      (this.#open().prepare("SELECT coalesce(max(revision), 0) FROM revisions").pluck().get() as number) ?? 0
+    );
   }
 
   /**

@@ -4,13 +4,15 @@ import type { ChangeRecord, ChangeState, ChangeUpdate, Intent, NewChange } from 
 import { alreadyApproved, approvalOf, checkIntent, checkState } from "../common/change-checks.js";
 import { appliedFromJson, appliedToJson, specFromJson, specToJson } from "../common/change-json.js";
 import { checkId, checkLimit, checkText, jsonText } from "../common/input-checks.js";
-import type { Revision } from "../store.js";
 import type { Dialect } from "../sql/dialect.js";
 import type { Sql } from "../sql/sql.js";
+import type { Revision } from "../store.js";
 import type { Revisions } from "./revisions.js";
 
 /** A change and its approvals in one row: one round trip, and one snapshot for both. */
-const selectChanges = (dialect: Dialect) => `SELECT id, tenant, intent, reason, author, state, spec, created_at,
+const selectChanges = (
+  dialect: Dialect,
+) => `SELECT id, tenant, intent, reason, author, state, spec, created_at,
   plan, base_revision, applied_revision, applied, revert_of, reverted_by,
   (SELECT ${dialect.jsonArrays("a.principal, a.at, a.comment, a.plan", dialect.approvalOrder)}
      FROM approvals a WHERE a.change_id = c.id)

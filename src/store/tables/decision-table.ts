@@ -80,10 +80,9 @@ export class DecisionTable {
 
   async purge(sql: Sql, olderThan: string): Promise<number> {
     checkTime(olderThan, "olderThan");
-    const whole = await sql.rows<[number]>(
-      "DELETE FROM decision_pages WHERE last_at < $1 RETURNING count",
-      [olderThan],
-    );
+    const whole = await sql.rows<[number]>("DELETE FROM decision_pages WHERE last_at < $1 RETURNING count", [
+      olderThan,
+    ]);
     let removed = whole.reduce((sum, [count]) => sum + Number(count), 0);
     // Pages that straddle the cutoff lose their older records and keep the others' numbers.
     const straddling = await sql.rows<[number, string]>(

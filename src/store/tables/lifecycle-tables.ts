@@ -17,9 +17,9 @@ import {
   type NewLifecycleRecord,
   type RetentionSetting,
 } from "../lifecycle-records.js";
-import type { StoredRelationship } from "../store.js";
 import type { Dialect } from "../sql/dialect.js";
 import type { Sql } from "../sql/sql.js";
+import type { StoredRelationship } from "../store.js";
 import { TUPLE, tupleParams, tuplesFrom } from "./tuple-columns.js";
 
 /** A row of `relationships r` in tenant `$1` that is a given tuple (`tuplesFrom(dialect, 2)`). */

@@ -8,6 +8,7 @@ import {
   toRelationship,
   tupleOf,
 } from "../common/tuples.js";
+import type { Database } from "../sql/sql.js";
 import type {
   ReadOptions,
   RelationshipFilter,
@@ -15,7 +16,6 @@ import type {
   Revision,
   StoredRelationship,
 } from "../store.js";
-import type { Database } from "../sql/sql.js";
 import type { Revisions } from "./revisions.js";
 import { liveAt, shapeColumn, TUPLE } from "./tuple-columns.js";
 

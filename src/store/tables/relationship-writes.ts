@@ -1,10 +1,10 @@
 import type { GatehouseError } from "../../model/errors.js";
 import type { Relationship } from "../../model/relationship.js";
-import { combineConflicts, type PlannedUpdate, updateConflict } from "../common/write-plan.js";
-import type { Revision } from "../store.js";
 import { nextTurn } from "../../model/turns.js";
+import { combineConflicts, type PlannedUpdate, updateConflict } from "../common/write-plan.js";
 import type { Dialect } from "../sql/dialect.js";
 import type { Sql } from "../sql/sql.js";
+import type { Revision } from "../store.js";
 import { TUPLE, tupleParams, tuplesFrom } from "./tuple-columns.js";
 
 const key = (tuple: readonly string[]) => tuple.join("\x1f");
@@ -44,7 +44,9 @@ export async function writeUpdates(
          WHERE r.tenant = $1 AND r.resource_type = u.rt AND r.resource_id = u.ri AND r.relation = u.rel
            AND r.subject_type = u.st AND r.subject_id = u.si AND r.subject_relation = u.sr
            AND r.deleted_revision IS NULL
-         RETURNING ${TUPLE.split(", ").map((column) => `r.${column}`).join(", ")}`
+         RETURNING ${TUPLE.split(", ")
+           .map((column) => `r.${column}`)
+           .join(", ")}`
       : `UPDATE relationships SET deleted_revision = $2
          WHERE (tenant, ${TUPLE}) IN (SELECT $1, rt, ri, rel, st, si, sr FROM ${given})
            AND deleted_revision IS NULL

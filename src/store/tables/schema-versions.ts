@@ -1,5 +1,5 @@
-import type { Revision, SchemaVersion } from "../store.js";
 import type { Sql } from "../sql/sql.js";
+import type { Revision, SchemaVersion } from "../store.js";
 
 type SchemaRow = [number, number, string, string, string | null];
 

@@ -2,9 +2,9 @@ import { GatehouseError } from "../../model/errors.js";
 import { formatRelationship } from "../../model/relationship.js";
 import type { ApplyInput } from "../change-records.js";
 import { compareTuples, type TupleRow, toRelationship } from "../common/tuples.js";
-import type { Revision } from "../store.js";
 import type { Dialect, ListColumn } from "../sql/dialect.js";
 import type { Sql } from "../sql/sql.js";
+import type { Revision } from "../store.js";
 import type { SchemaVersions } from "./schema-versions.js";
 import { TUPLE } from "./tuple-columns.js";
 
