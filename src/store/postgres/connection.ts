@@ -183,5 +183,10 @@ function sqlOf(client: pg.Pool | pg.ClientBase, target: string): Sql {
     rows: async <T extends unknown[]>(text: string, values?: readonly unknown[]) =>
       (await query(text, values)).rows as T[],
     run: async (text: string, values?: readonly unknown[]) => (await query(text, values)).rowCount ?? 0,
+    runEach: async (text: string, valueLists: readonly (readonly unknown[])[]) => {
+      const counts: number[] = [];
+      for (const values of valueLists) counts.push((await query(text, values)).rowCount ?? 0);
+      return counts;
+    },
   };
 }

@@ -28,9 +28,11 @@ export interface Dialect {
    */
   rowsFrom(first: number, columns: readonly ListColumn[], alias: string): string;
   rowsParams(columns: readonly (readonly unknown[])[]): unknown[];
+  /** A statement costs no round trip (SQLite runs in this process): writes go row by row. */
+  readonly rowAtATime: boolean;
   /**
    * Rows per statement of a relationship write: on PostgreSQL large enough to amortise a round
-   * trip; on SQLite, which runs it on the event loop's thread, a few milliseconds of inserts.
+   * trip; on SQLite, rows between two turns of the event loop: a few milliseconds of inserts.
    */
   readonly writeChunk: number;
   /** The column that orders a change's approvals as they were given, for alias `a`. */

@@ -8,6 +8,11 @@ export interface Sql {
   rows<T extends unknown[]>(text: string, values?: readonly unknown[]): Promise<T[]>;
   /** Runs a statement; returns how many rows it touched. */
   run(text: string, values?: readonly unknown[]): Promise<number>;
+  /**
+   * Runs one statement once per list of values, in order; returns how many rows each touched.
+   * SQLite's fast path for many small writes (one await for all of them).
+   */
+  runEach(text: string, valueLists: readonly (readonly unknown[])[]): Promise<number[]>;
 }
 
 /**

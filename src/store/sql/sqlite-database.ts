@@ -31,6 +31,8 @@ export class SqliteDatabase implements Database {
     rows: async <T extends unknown[]>(text: string, values?: readonly unknown[]) =>
       this.#rows<T>(text, values),
     run: async (text: string, values?: readonly unknown[]) => this.#run(text, values),
+    runEach: async (text: string, valueLists: readonly (readonly unknown[])[]) =>
+      valueLists.map((values) => this.#run(text, values)),
   };
 
   /** Outside a transaction, a statement runs at once; while one is open, after it has ended. */
@@ -43,6 +45,10 @@ export class SqliteDatabase implements Database {
       this.#mutex.held
         ? this.#mutex.hold(async () => this.#run(text, values))
         : settled(() => this.#run(text, values)),
+    runEach: (text: string, valueLists: readonly (readonly unknown[])[]) =>
+      this.#mutex.held
+        ? this.#mutex.hold(async () => valueLists.map((values) => this.#run(text, values)))
+        : settled(() => valueLists.map((values) => this.#run(text, values))),
   };
 
   readonly unordered: Sql = this.#inside;
@@ -126,7 +132,7 @@ export class SqliteDatabase implements Database {
 
   #rows<T extends unknown[]>(text: string, values: readonly unknown[] = []): T[] {
     const prepared = this.#prepare(text);
-    const params = valuesFor(prepared.positional, values).map(bindable);
+    const params = bindable(valuesFor(prepared.positional, values));
     if (!prepared.returns) {
       prepared.statement.run(...params);
       return [];
@@ -136,7 +142,7 @@ export class SqliteDatabase implements Database {
 
   #run(text: string, values: readonly unknown[] = []): number {
     const prepared = this.#prepare(text);
-    const params = valuesFor(prepared.positional, values).map(bindable);
+    const params = bindable(valuesFor(prepared.positional, values));
     if (prepared.returns) return prepared.statement.all(...params).length;
     return prepared.statement.run(...params).changes;
   }
@@ -179,9 +185,12 @@ function mutexOf(path: string): Mutex {
   return mutex;
 }
 
-/** SQLite binds no booleans: they are stored as 1 and 0, as PostgreSQL's are read back. */
-function bindable(value: unknown): unknown {
-  return typeof value === "boolean" ? (value ? 1 : 0) : value;
+/** SQLite binds no booleans: they are stored as 1 and 0. Copies only when there is one. */
+function bindable(values: readonly unknown[]): readonly unknown[] {
+  for (const value of values) {
+    if (typeof value === "boolean") return values.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v));
+  }
+  return values;
 }
 
 /** Runs `body` now, its result or error as a promise. */
