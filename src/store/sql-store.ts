@@ -291,12 +291,7 @@ export class SqlStore implements Store {
   }
 
   async writeRetention(days: number, actor: string, audit: NewAuditRecord): Promise<RetentionSetting> {
-    return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
-      const setting = await this.#lifecycle.setRetention(sql, days, actor);
-      await this.#audit.append(sql, audit);
-      return setting;
-    });
+    return this.#audited(audit, (sql) => this.#lifecycle.setRetention(sql, days, actor));
   }
 
   async relationshipHistory(
@@ -364,10 +359,8 @@ export class SqlStore implements Store {
   }
 
   async updateChange(id: number, update: ChangeUpdate, audit: NewAuditRecord): Promise<ChangeRecord> {
-    return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
+    return this.#audited(audit, async (sql) => {
       await this.#changes.update(sql, id, update);
-      await this.#audit.append(sql, audit);
       return this.#changes.require(sql, id);
     });
   }
@@ -379,10 +372,8 @@ export class SqlStore implements Store {
     audit: NewAuditRecord,
     plan: string | null = null,
   ): Promise<ChangeRecord> {
-    return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
+    return this.#audited(audit, async (sql) => {
       await this.#changes.approve(sql, id, principal, comment, plan);
-      await this.#audit.append(sql, audit);
       return this.#changes.require(sql, id);
     });
   }
@@ -404,12 +395,7 @@ export class SqlStore implements Store {
   }
 
   async writeGuards(text: string, author: string, audit: NewAuditRecord): Promise<GuardsVersion> {
-    return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
-      const guards = await this.#guards.insert(sql, text, author);
-      await this.#audit.append(sql, audit);
-      return guards;
-    });
+    return this.#audited(audit, (sql) => this.#guards.insert(sql, text, author));
   }
 
   async readGuards(): Promise<GuardsVersion | undefined> {
@@ -432,12 +418,7 @@ export class SqlStore implements Store {
     token: { name: string; role: Role; tenants: readonly string[] | null; secretHash: string },
     audit: NewAuditRecord,
   ): Promise<TokenRecord> {
-    return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
-      const record = await this.#tokens.insert(sql, token);
-      await this.#audit.append(sql, audit);
-      return record;
-    });
+    return this.#audited(audit, (sql) => this.#tokens.insert(sql, token));
   }
 
   async listTokens(): Promise<TokenRecord[]> {
@@ -445,12 +426,7 @@ export class SqlStore implements Store {
   }
 
   async revokeToken(name: string, audit: NewAuditRecord): Promise<TokenRecord> {
-    return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
-      const record = await this.#tokens.revoke(sql, name);
-      await this.#audit.append(sql, audit);
-      return record;
-    });
+    return this.#audited(audit, (sql) => this.#tokens.revoke(sql, name));
   }
 
   /**
@@ -464,6 +440,7 @@ export class SqlStore implements Store {
   async tokenRevocations(): Promise<number> {
     return this.#tokens.revocations(this.#db.sql);
   }
+
   async startRollout(rollout: NewRollout, audit: NewAuditRecord): Promise<RolloutRecord> {
     return this.#db.transaction(async (sql) => {
       await this.#audit.lock(sql);
@@ -483,33 +460,18 @@ export class SqlStore implements Store {
     update: RolloutUpdate,
     audit: NewAuditRecord,
   ): Promise<RolloutRecord> {
-    return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
-      const record = await this.#rollouts.update(sql, id, expectedVersion, update);
-      await this.#audit.append(sql, audit);
-      return record;
-    });
+    return this.#audited(audit, (sql) => this.#rollouts.update(sql, id, expectedVersion, update));
   }
 
   async startShadow(
     input: { changeId: number; schema: string; actor: string },
     audit: NewAuditRecord,
   ): Promise<ShadowSession> {
-    return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
-      const session = await this.#shadow.start(sql, input.changeId, input.schema, input.actor);
-      await this.#audit.append(sql, audit);
-      return session;
-    });
+    return this.#audited(audit, (sql) => this.#shadow.start(sql, input.changeId, input.schema, input.actor));
   }
 
   async stopShadow(actor: string, audit: NewAuditRecord): Promise<ShadowSession> {
-    return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
-      const session = await this.#shadow.stop(sql, actor);
-      await this.#audit.append(sql, audit);
-      return session;
-    });
+    return this.#audited(audit, (sql) => this.#shadow.stop(sql, actor));
   }
 
   async runningShadow(): Promise<ShadowSession | undefined> {
@@ -593,6 +555,19 @@ export class SqlStore implements Store {
     this.#watch.close();
     this.#listener?.stop();
     await this.#db.close();
+  }
+
+  /**
+   * Runs `act` and appends its audit record in one transaction, the audit head locked first
+   * (the lock order every audited act keeps: see `AuditLog`).
+   */
+  #audited<T>(audit: NewAuditRecord, act: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const result = await act(sql);
+      await this.#audit.append(sql, audit);
+      return result;
+    });
   }
 
   #saw(head: Revision): Revision {
