@@ -28,9 +28,8 @@ export async function writeUpdates(
     tenant,
     revision,
   ]);
-  const written = dialect.rowAtATime
-    ? await writeRowByRow(sql, dialect, tenant, revision, planned)
-    : await writeSetAtATime(sql, dialect, tenant, revision, planned);
+  const at: WriteAt = { sql, dialect, tenant, revision };
+  const written = dialect.rowAtATime ? await writeRowByRow(at, planned) : await writeSetAtATime(at, planned);
   const created: Relationship[] = [];
   const deleted: Relationship[] = [];
   const conflicts: GatehouseError[] = [];
@@ -49,6 +48,14 @@ export async function writeUpdates(
   return { created, deleted };
 }
 
+/** Where a write goes: its transaction, tenant and revision. */
+interface WriteAt {
+  readonly sql: Sql;
+  readonly dialect: Dialect;
+  readonly tenant: string;
+  readonly revision: Revision;
+}
+
 /** The keys of the tuples a write made live and ended. */
 interface Written {
   readonly created: Set<string>;
@@ -60,10 +67,7 @@ interface Written {
  * this process): measured faster than one statement over a JSON list of the rows.
  */
 async function writeRowByRow(
-  sql: Sql,
-  dialect: Dialect,
-  tenant: string,
-  revision: Revision,
+  { sql, dialect, tenant, revision }: WriteAt,
   planned: readonly PlannedUpdate[],
 ): Promise<Written> {
   const insertLive = `INSERT INTO relationships (tenant, ${TUPLE}, created_revision)
@@ -101,10 +105,7 @@ async function writeRowByRow(
  * round trip is what costs: PostgreSQL).
  */
 async function writeSetAtATime(
-  sql: Sql,
-  dialect: Dialect,
-  tenant: string,
-  revision: Revision,
+  { sql, dialect, tenant, revision }: WriteAt,
   planned: readonly PlannedUpdate[],
 ): Promise<Written> {
   const deletes = planned.filter((u) => u.operation === "delete").map((u) => u.tuple);

@@ -39,21 +39,31 @@ export async function checkRegionFresh(
     if (schema !== undefined) throw stale(`schema version ${schema.version}`, schema.revision);
   }
   if (objects.length === 0) return;
-  const written = await firstWriteInRegion(sql, dialect, input.tenant, baseRevision, objects);
+  const written = await firstWriteInRegion({
+    sql,
+    dialect,
+    tenant: input.tenant,
+    base: baseRevision,
+    objects,
+  });
   if (written !== undefined) {
     const [revision, rt, ri, rel, st, si, sr] = written;
     throw stale(`\`${formatRelationship(toRelationship(rt, ri, rel, st, si, sr))}\``, revision);
   }
 }
 
+/** A plan's region (`type:id` objects) in a tenant, and the base revision it was planned at. */
+interface RegionSince {
+  readonly sql: Sql;
+  readonly dialect: Dialect;
+  readonly tenant: string;
+  readonly base: Revision;
+  readonly objects: readonly string[];
+}
+
 /** The earliest write (by revision, then tuple) that touches the region, so the message is stable. */
-async function firstWriteInRegion(
-  sql: Sql,
-  dialect: Dialect,
-  tenant: string,
-  base: Revision,
-  objects: readonly string[],
-): Promise<WrittenRow | undefined> {
+async function firstWriteInRegion(region: RegionSince): Promise<WrittenRow | undefined> {
+  const { sql, tenant, base, objects } = region;
   const budget = Math.max(SCAN_BUDGET_FLOOR, SCAN_BUDGET_PER_OBJECT * objects.length);
   // Only the tenant's own revisions since the base are visited, through the revision indexes.
   // INVARIANT: a revision writes rows of its own tenant only, so the rows need no tenant test;
@@ -66,13 +76,13 @@ async function firstWriteInRegion(
      LIMIT $3`,
     [tenant, base, budget + 1],
   );
-  if (rows.length > budget) return lookUpRegion(sql, dialect, tenant, base, objects);
+  if (rows.length > budget) return lookUpRegion(region);
 
-  const region = new Set(objects);
+  const inRegion = new Set(objects);
   let first: WrittenRow | undefined;
   for (const row of rows) {
     const [, rt, ri, , st, si] = row;
-    if (!region.has(`${rt}:${ri}`) && !region.has(`${st}:${si}`)) continue;
+    if (!inRegion.has(`${rt}:${ri}`) && !inRegion.has(`${st}:${si}`)) continue;
     if (first === undefined || compareTuples(row, first) < 0) first = row;
   }
   return first;
@@ -88,13 +98,8 @@ const REGION_LIST: readonly ListColumn[] = [
  * loop (LATERAL on PostgreSQL; CROSS JOIN on SQLite, which keeps its order, with the subject
  * index named, as without statistics SQLite would rather scan the tenant's rows).
  */
-async function lookUpRegion(
-  sql: Sql,
-  dialect: Dialect,
-  tenant: string,
-  base: Revision,
-  objects: readonly string[],
-): Promise<WrittenRow | undefined> {
+async function lookUpRegion(since: RegionSince): Promise<WrittenRow | undefined> {
+  const { sql, dialect, tenant, base, objects } = since;
   const types: string[] = [];
   const ids: string[] = [];
   for (const object of new Set(objects)) {
