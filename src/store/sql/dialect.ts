@@ -28,8 +28,11 @@ export interface Dialect {
    */
   rowsFrom(first: number, columns: readonly ListColumn[], alias: string): string;
   rowsParams(columns: readonly (readonly unknown[])[]): unknown[];
-  /** A statement costs no round trip (SQLite runs in this process): writes go row by row. */
-  readonly rowAtATime: boolean;
+  /**
+   * Statements run in this process and cost no round trip (SQLite): writes go row by row, and a
+   * scan reads no batch ahead, as nothing could read it meanwhile.
+   */
+  readonly inProcess: boolean;
   /**
    * Rows per statement of a relationship write: on PostgreSQL large enough to amortise a round
    * trip; on SQLite, rows between two turns of the event loop: a few milliseconds of inserts.

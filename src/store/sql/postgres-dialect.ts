@@ -38,7 +38,7 @@ export function postgresDialect(channel: string): Dialect {
       `unnest(${columns.map(([, type], i) => `$${first + i}::${type}[]`).join(", ")}) WITH ORDINALITY
         AS ${alias}(${columns.map(([name]) => name).join(", ")}, n)`,
     rowsParams: (columns) => [...columns],
-    rowAtATime: false,
+    inProcess: false,
     writeChunk: 20_000,
     approvalOrder: "a.position",
     // The `decision` row's lock orders appends from every node, and a purge of the newest pages

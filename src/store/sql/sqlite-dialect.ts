@@ -22,7 +22,7 @@ export const sqliteDialect: Dialect = {
     for (let i = 0; i < count; i++) rows[i] = columns.map((column) => column[i]);
     return [JSON.stringify(rows), ...columns.slice(1).map(() => null)];
   },
-  rowAtATime: true,
+  inProcess: true,
   writeChunk: 2_000,
   approvalOrder: "a.rowid",
   takeDecisionSeqs: async (sql: Sql, count: number) => {

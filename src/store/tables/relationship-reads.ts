@@ -107,10 +107,16 @@ export class RelationshipReads {
     const shapes = new Map<string, readonly [string, string, string, string]>();
     const fetch = async (after: Relationship | undefined): Promise<Relationship[]> => {
       const params = after === undefined ? [tenant, at] : [tenant, at, ...tupleOf(after)];
-      const rows = await db.read(async (sql) => {
-        if (db.dialect.orderedScan !== undefined) await sql.run(db.dialect.orderedScan);
-        return sql.rows<[string, string, string]>(after === undefined ? first : next, params);
-      });
+      const text = after === undefined ? first : next;
+      const orderedScan = db.dialect.orderedScan;
+      // One statement needs no transaction (on SQLite it waits for a write in progress).
+      const rows =
+        orderedScan === undefined
+          ? await db.sql.rows<[string, string, string]>(text, params)
+          : await db.read(async (sql) => {
+              await sql.run(orderedScan);
+              return sql.rows<[string, string, string]>(text, params);
+            });
       const batch = new Array<Relationship>(rows.length);
       for (let i = 0; i < rows.length; i++) {
         const [shape, resourceId, subjectId] = rows[i]!;
@@ -124,6 +130,14 @@ export class RelationshipReads {
       }
       return batch;
     };
+    if (db.dialect.inProcess) {
+      for (let after: Relationship | undefined; ; ) {
+        const batch = await fetch(after);
+        if (batch.length > 0) yield batch;
+        if (batch.length < SCAN_BATCH) return;
+        after = batch[batch.length - 1];
+      }
+    }
     // The next batch is asked for before this one is handed over, so that the server reads it
     // while the consumer (an index build) works on this one.
     let pending: Promise<Relationship[]> | undefined = fetch(undefined);

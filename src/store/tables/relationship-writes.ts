@@ -29,7 +29,7 @@ export async function writeUpdates(
     revision,
   ]);
   const at: WriteAt = { sql, dialect, tenant, revision };
-  const written = dialect.rowAtATime ? await writeRowByRow(at, planned) : await writeSetAtATime(at, planned);
+  const written = dialect.inProcess ? await writeRowByRow(at, planned) : await writeSetAtATime(at, planned);
   const created: Relationship[] = [];
   const deleted: Relationship[] = [];
   const conflicts: GatehouseError[] = [];
