@@ -1,14 +1,13 @@
 import type { Socket } from "node:net";
 import pg from "pg";
+import type { Dialect } from "../sql/dialect.js";
+import { postgresDialect } from "../sql/postgres-dialect.js";
+import type { Database, Sql } from "../sql/sql.js";
 import { storeError } from "./errors.js";
-import type { PostgresLocation } from "./location.js";
 
-/** The statements of one transaction (or of the pool, outside one); rows come back as arrays. */
-export interface Sql {
-  rows<T extends unknown[]>(text: string, values?: readonly unknown[]): Promise<T[]>;
-  /** Runs a statement; returns how many rows it touched. */
-  run(text: string, values?: readonly unknown[]): Promise<number>;
-}
+export type { Sql } from "../sql/sql.js";
+
+import type { PostgresLocation } from "./location.js";
 
 const INT8 = 20;
 const JSON_OIDS = new Set([114, 3802]);
@@ -36,13 +35,15 @@ export interface PoolOptions {
  * A pool of connections to one store's schema. Every connection starts with the schema as its
  * `search_path`, so that the SQL names tables unqualified; errors leave here translated.
  */
-export class PostgresConnection {
+export class PostgresConnection implements Database {
   readonly location: PostgresLocation;
+  readonly dialect: Dialect;
   readonly #config: pg.ClientConfig;
   #pool: pg.Pool | undefined;
 
   private constructor(location: PostgresLocation, config: pg.ClientConfig, pool: pg.Pool) {
     this.location = location;
+    this.dialect = postgresDialect(location.channel);
     this.#config = config;
     this.#pool = pool;
   }
@@ -93,6 +94,10 @@ export class PostgresConnection {
     return sqlOf(this.#open(), this.location.target);
   }
 
+  get unordered(): Sql {
+    return this.sql;
+  }
+
   /** Runs `body` on one connection, outside any transaction it does not open itself. */
   async session<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
     const pool = this.#open();
@@ -118,7 +123,16 @@ export class PostgresConnection {
    * Runs `body` in one transaction on one connection: committed when it returns, rolled back
    * when it throws (and the connection dropped if even the rollback fails).
    */
-  async transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
+  transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.#within("BEGIN", body);
+  }
+
+  /** REPEATABLE READ: every statement of `body` reads the same snapshot while writes go on. */
+  read<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.#within("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body);
+  }
+
+  async #within<T>(begin: string, body: (sql: Sql) => Promise<T>): Promise<T> {
     const pool = this.#open();
     let client: pg.PoolClient;
     try {
@@ -128,7 +142,7 @@ export class PostgresConnection {
     }
     const sql = sqlOf(client, this.location.target);
     try {
-      await sql.run("BEGIN");
+      await sql.run(begin);
       const result = await body(sql);
       await sql.run("COMMIT");
       client.release();
@@ -169,5 +183,10 @@ function sqlOf(client: pg.Pool | pg.ClientBase, target: string): Sql {
     rows: async <T extends unknown[]>(text: string, values?: readonly unknown[]) =>
       (await query(text, values)).rows as T[],
     run: async (text: string, values?: readonly unknown[]) => (await query(text, values)).rowCount ?? 0,
+    runEach: async (text: string, valueLists: readonly (readonly unknown[])[]) => {
+      const counts: number[] = [];
+      for (const values of valueLists) counts.push((await query(text, values)).rowCount ?? 0);
+      return counts;
+    },
   };
 }

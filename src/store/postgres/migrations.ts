@@ -2,8 +2,8 @@ import { GatehouseError } from "../../model/errors.js";
 import { type AuditHead, auditHash } from "../common/audit-chain.js";
 import { encodePage, PAGE_SIZE, pageValues } from "../common/decision-pages.js";
 import { DECISION_COLUMNS, type DecisionRow, toDecisionRecord } from "../common/decision-rows.js";
+import { INSERT_PAGE } from "../tables/decision-table.js";
 import type { PostgresConnection, Sql } from "./connection.js";
-import { INSERT_PAGE } from "./decision-table.js";
 
 /**
  * The PostgreSQL store's schema, as an append-only list like SQLite's (`../sqlite/migrations.ts`),

@@ -1,7 +1,7 @@
 import type { Relationship } from "../../model/relationship.js";
 import { type TupleRow, toRelationship } from "../common/tuples.js";
+import type { Sql } from "../sql/sql.js";
 import { type Revision, type RevisionEvent, STORE_WIDE_TENANT } from "../store.js";
-import type { Sql } from "./connection.js";
 import { TUPLE } from "./tuple-columns.js";
 
 type EventDraft = { -readonly [K in keyof RevisionEvent]: RevisionEvent[K] } & {

@@ -12,7 +12,8 @@ import {
 } from "../common/decision-pages.js";
 import { checkTime } from "../common/input-checks.js";
 import type { DecisionFilter, DecisionRecord, NewDecision } from "../decision-records.js";
-import type { Sql } from "./connection.js";
+import type { Dialect } from "../sql/dialect.js";
+import type { Sql } from "../sql/sql.js";
 
 export const INSERT_PAGE = `INSERT INTO decision_pages
   (base_seq, first_seq, last_seq, count, first_at, last_at, min_revision, max_revision, body)
@@ -22,11 +23,17 @@ export const INSERT_PAGE = `INSERT INTO decision_pages
 const PAGES_PER_READ = 20;
 
 /**
- * The decision log's pages (`common/decision-pages.ts`). Sequence numbers come from the
- * `decision` row of `counters`: its row lock orders appends from every node, and a purge of the
- * newest pages never lets a number be given twice.
+ * The decision log's pages (`common/decision-pages.ts`). Sequence numbers come from a counter
+ * (`Dialect.takeDecisionSeqs`), never from the pages: a purge of the newest pages never lets a
+ * number be given twice.
  */
 export class DecisionTable {
+  readonly #dialect: Dialect;
+
+  constructor(dialect: Dialect) {
+    this.#dialect = dialect;
+  }
+
   async append(sql: Sql, records: readonly NewDecision[]): Promise<number> {
     // Everything is checked before the first page is written: a batch is all or nothing.
     checkDecisions(records);
@@ -38,11 +45,7 @@ export class DecisionTable {
     checkDrafts(drafts);
     const count = drafts.reduce((n, d) => n + d.count, 0);
     if (count === 0) return 0;
-    const [row] = await sql.rows<[number]>(
-      "UPDATE counters SET value = value + $1 WHERE name = 'decision' RETURNING value",
-      [count],
-    );
-    let baseSeq = Number(row![0]) - count + 1;
+    let baseSeq = await this.#dialect.takeDecisionSeqs(sql, count);
     for (const draft of drafts) {
       await sql.run(INSERT_PAGE, pageValues(numbered(draft, baseSeq)));
       baseSeq += draft.count;
@@ -77,14 +80,13 @@ export class DecisionTable {
 
   async purge(sql: Sql, olderThan: string): Promise<number> {
     checkTime(olderThan, "olderThan");
-    const [whole] = await sql.rows<[number]>(
-      "WITH gone AS (DELETE FROM decision_pages WHERE last_at < $1 RETURNING count) SELECT coalesce(sum(count), 0)::bigint FROM gone",
-      [olderThan],
-    );
-    let removed = Number(whole![0]);
+    const whole = await sql.rows<[number]>("DELETE FROM decision_pages WHERE last_at < $1 RETURNING count", [
+      olderThan,
+    ]);
+    let removed = whole.reduce((sum, [count]) => sum + Number(count), 0);
     // Pages that straddle the cutoff lose their older records and keep the others' numbers.
     const straddling = await sql.rows<[number, string]>(
-      "SELECT base_seq, body FROM decision_pages WHERE first_at < $1 FOR UPDATE",
+      `SELECT base_seq, body FROM decision_pages WHERE first_at < $1${this.#dialect.forUpdate}`,
       [olderThan],
     );
     for (const [baseSeq, body] of straddling) {

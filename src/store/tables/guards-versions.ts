@@ -1,7 +1,7 @@
 import { inputError } from "../../model/errors.js";
 import type { GuardsVersion } from "../change-records.js";
 import { checkText } from "../common/input-checks.js";
-import type { Sql } from "./connection.js";
+import type { Sql } from "../sql/sql.js";
 
 type GuardsRow = [version: number, text: string, author: string, createdAt: string];
 

@@ -9,8 +9,8 @@ import {
   tokenExists,
   toTokenRecord,
 } from "../common/token-checks.js";
+import type { Sql } from "../sql/sql.js";
 import type { TokenRecord } from "../token-records.js";
-import type { Sql } from "./connection.js";
 
 /**
  * The `tokens` table, with SQLite's checks and messages. Tokens are only written with their

@@ -8,8 +8,9 @@ import {
   toAuditRecord,
   toChainRow,
 } from "../common/audit-rows.js";
+import type { Dialect } from "../sql/dialect.js";
+import type { Sql } from "../sql/sql.js";
 import type { Revision } from "../store.js";
-import type { Sql } from "./connection.js";
 
 /** Rows read per query while verifying: the log is walked by seq, never held whole. */
 const VERIFY_PAGE = 1000;
@@ -23,18 +24,22 @@ const VERIFY_PAGE = 1000;
  * The head row (the last record's seq and hash) is both the lock and the sequence: a seq is the
  * locked head's plus one, so seqs are gap-free and in commit order, and each record is chained
  * to the one committed before it. SELECT ... FOR UPDATE returns the newest committed version
- * of the row it waited for, so the head read under the lock is never stale.
+ * of the row it waited for, so the head read under the lock is never stale; on SQLite the write
+ * transaction holds the whole file. The seq is never the database's choice: a removed last
+ * record must leave a gap the chain shows, not a number handed out again.
  */
 export class AuditLog {
+  readonly #dialect: Dialect;
   readonly #now: () => string;
 
-  constructor(now: () => string) {
+  constructor(dialect: Dialect, now: () => string) {
+    this.#dialect = dialect;
     this.#now = now;
   }
 
   /** Holds the audit head until the transaction ends: no other act is audited meanwhile. */
   async lock(sql: Sql): Promise<AuditHead> {
-    const head = await this.#head(sql, " FOR UPDATE");
+    const head = await this.#head(sql, this.#dialect.forUpdate);
     if (head === undefined) throw missingHead();
     return head;
   }
@@ -43,10 +48,10 @@ export class AuditLog {
   async append(sql: Sql, record: NewAuditRecord, revision?: Revision): Promise<AuditRecord> {
     const row = chainedAuditRow(record, this.#now(), revision, await this.lock(sql));
     await sql.run(
-      `WITH head AS (UPDATE audit_head SET seq = $1, hash = $11 WHERE one)
-       INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       row,
     );
+    await sql.run("UPDATE audit_head SET seq = $1, hash = $2 WHERE one", [row[0], row[10]]);
     return toAuditRecord(row);
   }
 
@@ -56,12 +61,8 @@ export class AuditLog {
     return (await sql.rows<AuditRow>(text, params)).map(toAuditRecord);
   }
 
-  /**
-   * Run in a transaction of its own: it turns REPEATABLE READ first, so the head and every page
-   * are read from one snapshot while appends go on.
-   */
+  /** Run in a read of its own (`Database.read`): the head and every page are of one snapshot. */
   async verify(sql: Sql): Promise<AuditVerification> {
-    await sql.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     const check = new AuditChainCheck(await this.#head(sql));
     let after = Number.MIN_SAFE_INTEGER;
     for (;;) {

@@ -11,10 +11,17 @@ import {
 } from "../common/decision-losses.js";
 import { checkTime } from "../common/input-checks.js";
 import type { DecisionLoss, DecisionTally } from "../decision-records.js";
-import type { Sql } from "./connection.js";
+import type { Dialect } from "../sql/dialect.js";
+import type { Sql } from "../sql/sql.js";
 
 /** Decisions answered but never recorded (`decision_losses`) and each process's tally. */
 export class DecisionLosses {
+  readonly #dialect: Dialect;
+
+  constructor(dialect: Dialect) {
+    this.#dialect = dialect;
+  }
+
   async record(sql: Sql, loss: DecisionLoss): Promise<void> {
     const { process, reason, count, firstAt, lastAt } = checkLoss(loss);
     await sql.run(`INSERT INTO decision_losses (${LOSS_COLUMNS}) VALUES ($1, $2, $3, $4, $5)`, [
@@ -66,11 +73,11 @@ export class DecisionLosses {
     return rows.map(tallyOf);
   }
 
-  /** Call inside a transaction: the rows are locked, so two nodes never count one process twice. */
+  /** Call inside a transaction: the rows are held, so two nodes never count one process twice. */
   async reap(sql: Sql, staleBefore: string): Promise<DecisionLoss[]> {
     checkTime(staleBefore, "staleBefore");
     const rows = await sql.rows<TallyRow>(
-      `SELECT ${TALLY_COLUMNS} FROM decision_tallies WHERE NOT ended AND saved_at < $1 FOR UPDATE SKIP LOCKED`,
+      `SELECT ${TALLY_COLUMNS} FROM decision_tallies WHERE NOT ended AND saved_at < $1${this.#dialect.forUpdateSkipLocked}`,
       [staleBefore],
     );
     const losses: DecisionLoss[] = [];

@@ -2,26 +2,27 @@ import { GatehouseError } from "../../model/errors.js";
 import { formatRelationship } from "../../model/relationship.js";
 import type { ApplyInput } from "../change-records.js";
 import { compareTuples, type TupleRow, toRelationship } from "../common/tuples.js";
+import type { Dialect, ListColumn } from "../sql/dialect.js";
+import type { Sql } from "../sql/sql.js";
 import type { Revision } from "../store.js";
-import type { Sql } from "./connection.js";
 import type { SchemaVersions } from "./schema-versions.js";
 import { TUPLE } from "./tuple-columns.js";
 
 /** A relationship row written after the base revision: [revision, ...tuple]. */
 type WrittenRow = [number, ...TupleRow];
 
-/** As in SQLite (`../sqlite/stale-region.ts`): read what was written since, unless that is a lot. */
+/** Read what was written since, unless that is a lot; then look each region object up. */
 const SCAN_BUDGET_FLOOR = 1_000;
 const SCAN_BUDGET_PER_OBJECT = 4;
 
 /**
- * Refuses (`conflict`) an apply whose plan no longer describes what would happen, exactly as
- * the SQLite store does and with the same messages. Call inside the apply's transaction after
- * it locked the revision counter, so that nothing can be written between this check and the
- * apply.
+ * Refuses (`conflict`) an apply whose plan no longer describes what would happen. Call inside
+ * the apply's transaction after it locked the revision sequence, so that nothing can be written
+ * between this check and the apply.
  */
 export async function checkRegionFresh(
   sql: Sql,
+  dialect: Dialect,
   schemas: SchemaVersions,
   input: Pick<ApplyInput, "changeId" | "tenant" | "region" | "schema">,
 ): Promise<void> {
@@ -38,51 +39,67 @@ export async function checkRegionFresh(
     if (schema !== undefined) throw stale(`schema version ${schema.version}`, schema.revision);
   }
   if (objects.length === 0) return;
-  const written = await firstWriteInRegion(sql, input.tenant, baseRevision, objects);
+  const written = await firstWriteInRegion({
+    sql,
+    dialect,
+    tenant: input.tenant,
+    base: baseRevision,
+    objects,
+  });
   if (written !== undefined) {
     const [revision, rt, ri, rel, st, si, sr] = written;
     throw stale(`\`${formatRelationship(toRelationship(rt, ri, rel, st, si, sr))}\``, revision);
   }
 }
 
+/** A plan's region (`type:id` objects) in a tenant, and the base revision it was planned at. */
+interface RegionSince {
+  readonly sql: Sql;
+  readonly dialect: Dialect;
+  readonly tenant: string;
+  readonly base: Revision;
+  readonly objects: readonly string[];
+}
+
 /** The earliest write (by revision, then tuple) that touches the region, so the message is stable. */
-async function firstWriteInRegion(
-  sql: Sql,
-  tenant: string,
-  base: Revision,
-  objects: readonly string[],
-): Promise<WrittenRow | undefined> {
+async function firstWriteInRegion(region: RegionSince): Promise<WrittenRow | undefined> {
+  const { sql, tenant, base, objects } = region;
   const budget = Math.max(SCAN_BUDGET_FLOOR, SCAN_BUDGET_PER_OBJECT * objects.length);
   // Only the tenant's own revisions since the base are visited, through the revision indexes.
   // INVARIANT: a revision writes rows of its own tenant only, so the rows need no tenant test;
   // with one, a planner working from stale statistics ANDs in a scan of the tenant's whole index.
   const since = "IN (SELECT revision FROM revisions WHERE revision > $2 AND tenant = $1)";
   const rows = await sql.rows<WrittenRow>(
-    `(SELECT created_revision, ${TUPLE} FROM relationships WHERE created_revision ${since})
+    `SELECT created_revision, ${TUPLE} FROM relationships WHERE created_revision ${since}
      UNION ALL
-     (SELECT deleted_revision, ${TUPLE} FROM relationships WHERE deleted_revision ${since})
+     SELECT deleted_revision, ${TUPLE} FROM relationships WHERE deleted_revision ${since}
      LIMIT $3`,
     [tenant, base, budget + 1],
   );
-  if (rows.length > budget) return lookUpRegion(sql, tenant, base, objects);
+  if (rows.length > budget) return lookUpRegion(region);
 
-  const region = new Set(objects);
+  const inRegion = new Set(objects);
   let first: WrittenRow | undefined;
   for (const row of rows) {
     const [, rt, ri, , st, si] = row;
-    if (!region.has(`${rt}:${ri}`) && !region.has(`${st}:${si}`)) continue;
+    if (!inRegion.has(`${rt}:${ri}`) && !inRegion.has(`${st}:${si}`)) continue;
     if (first === undefined || compareTuples(row, first) < 0) first = row;
   }
   return first;
 }
 
-/** Each region object looked up by index, as resource and as subject. */
-async function lookUpRegion(
-  sql: Sql,
-  tenant: string,
-  base: Revision,
-  objects: readonly string[],
-): Promise<WrittenRow | undefined> {
+const REGION_LIST: readonly ListColumn[] = [
+  ["type", "text"],
+  ["id", "text"],
+];
+
+/**
+ * Each region object looked up by index, as resource and as subject: the region is the outer
+ * loop (LATERAL on PostgreSQL; CROSS JOIN on SQLite, which keeps its order, with the subject
+ * index named, as without statistics SQLite would rather scan the tenant's rows).
+ */
+async function lookUpRegion(since: RegionSince): Promise<WrittenRow | undefined> {
+  const { sql, dialect, tenant, base, objects } = since;
   const types: string[] = [];
   const ids: string[] = [];
   for (const object of new Set(objects)) {
@@ -93,17 +110,19 @@ async function lookUpRegion(
   const columns = `CASE WHEN r.created_revision > $2 THEN r.created_revision ELSE r.deleted_revision END,
     r.resource_type, r.resource_id, r.relation, r.subject_type, r.subject_id, r.subject_relation`;
   const after = "(r.created_revision > $2 OR r.deleted_revision > $2)";
-  const region = "unnest($3::text[], $4::text[]) AS o(type, id)";
+  const region = dialect.rowsFrom(3, REGION_LIST, "o");
+  const byResource = "r.tenant = $1 AND r.resource_type = o.type AND r.resource_id = o.id";
+  const bySubject = "r.tenant = $1 AND r.subject_type = o.type AND r.subject_id = o.id";
+  const joined =
+    dialect.kind === "postgres"
+      ? (match: string) => `${region} CROSS JOIN LATERAL (SELECT * FROM relationships r WHERE ${match}) r`
+      : (match: string, index = "") => `${region} CROSS JOIN relationships r${index} ON ${match}`;
   const [row] = await sql.rows<WrittenRow>(
-    `SELECT ${columns} FROM ${region} CROSS JOIN LATERAL (
-       SELECT * FROM relationships r WHERE r.tenant = $1 AND r.resource_type = o.type AND r.resource_id = o.id
-     ) r WHERE ${after}
+    `SELECT ${columns} FROM ${joined(byResource)} WHERE ${after}
      UNION ALL
-     SELECT ${columns} FROM ${region} CROSS JOIN LATERAL (
-       SELECT * FROM relationships r WHERE r.tenant = $1 AND r.subject_type = o.type AND r.subject_id = o.id
-     ) r WHERE ${after}
+     SELECT ${columns} FROM ${joined(bySubject, " INDEXED BY relationships_by_subject")} WHERE ${after}
      ORDER BY 1, 2, 3, 4, 5, 6, 7 LIMIT 1`,
-    [tenant, base, types, ids],
+    [tenant, base, ...dialect.rowsParams([types, ids])],
   );
   return row;
 }

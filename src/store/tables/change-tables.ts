@@ -4,14 +4,17 @@ import type { ChangeRecord, ChangeState, ChangeUpdate, Intent, NewChange } from 
 import { alreadyApproved, approvalOf, checkIntent, checkState } from "../common/change-checks.js";
 import { appliedFromJson, appliedToJson, specFromJson, specToJson } from "../common/change-json.js";
 import { checkId, checkLimit, checkText, jsonText } from "../common/input-checks.js";
+import type { Dialect } from "../sql/dialect.js";
+import type { Sql } from "../sql/sql.js";
 import type { Revision } from "../store.js";
-import type { Sql } from "./connection.js";
 import type { Revisions } from "./revisions.js";
 
 /** A change and its approvals in one row: one round trip, and one snapshot for both. */
-const SELECT = `SELECT id, tenant, intent, reason, author, state, spec, created_at, plan, base_revision,
-  applied_revision, applied, revert_of, reverted_by,
-  (SELECT json_agg(json_build_array(a.principal, a.at, a.comment, a.plan) ORDER BY a.position)
+const selectChanges = (
+  dialect: Dialect,
+) => `SELECT id, tenant, intent, reason, author, state, spec, created_at,
+  plan, base_revision, applied_revision, applied, revert_of, reverted_by,
+  (SELECT ${dialect.jsonArrays("a.principal, a.at, a.comment, a.plan", dialect.approvalOrder)}
      FROM approvals a WHERE a.change_id = c.id)
   FROM changes c`;
 
@@ -34,17 +37,19 @@ type ChangeRow = [
 ];
 
 /**
- * The `changes` and `approvals` tables, with the same checks and messages as SQLite's. Each
- * method is one step of a transaction the store opens, after it locked the audit head (every
- * act on a change is audited), which also makes `max(id) + 1` safe. Unknown ids are `not_found`.
+ * The `changes` and `approvals` tables. Each method is one step of a transaction the store
+ * opens, after it locked the audit head (every act on a change is audited), which also makes
+ * `max(id) + 1` safe. Unknown ids are `not_found`.
  */
 export class ChangeTables {
   readonly #revisions: Revisions;
   readonly #now: () => string;
+  readonly #select: string;
 
-  constructor(revisions: Revisions, now: () => string) {
+  constructor(dialect: Dialect, revisions: Revisions, now: () => string) {
     this.#revisions = revisions;
     this.#now = now;
+    this.#select = selectChanges(dialect);
   }
 
   /** Stores a new change as `proposed`; returns its id. */
@@ -67,7 +72,7 @@ export class ChangeTables {
   }
 
   async get(sql: Sql, id: number): Promise<ChangeRecord | undefined> {
-    const [row] = await sql.rows<ChangeRow>(`${SELECT} WHERE id = $1`, [checkId(id, "id")]);
+    const [row] = await sql.rows<ChangeRow>(`${this.#select} WHERE id = $1`, [checkId(id, "id")]);
     return row === undefined ? undefined : toRecord(row);
   }
 
@@ -95,7 +100,7 @@ export class ChangeTables {
       params.push(checkState(filter.state));
       conditions.push(`state = $${params.length}`);
     }
-    let text = SELECT;
+    let text = this.#select;
     if (conditions.length > 0) text += ` WHERE ${conditions.join(" AND ")}`;
     text += " ORDER BY id DESC";
     if (filter.limit !== undefined) {

@@ -1,5 +1,5 @@
+import type { Sql } from "../sql/sql.js";
 import type { Revision, SchemaVersion } from "../store.js";
-import type { Sql } from "./connection.js";
 
 type SchemaRow = [number, number, string, string, string | null];
 

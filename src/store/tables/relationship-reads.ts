@@ -8,6 +8,7 @@ import {
   toRelationship,
   tupleOf,
 } from "../common/tuples.js";
+import type { Database } from "../sql/sql.js";
 import type {
   ReadOptions,
   RelationshipFilter,
@@ -15,22 +16,11 @@ import type {
   Revision,
   StoredRelationship,
 } from "../store.js";
-import type { PostgresConnection, Sql } from "./connection.js";
 import type { Revisions } from "./revisions.js";
-import { liveAt, SHAPE, TUPLE } from "./tuple-columns.js";
+import { liveAt, shapeColumn, TUPLE } from "./tuple-columns.js";
 
 /** Big enough that per-query overhead vanishes in a million-row load, small enough to stream. */
 const SCAN_BATCH = 10_000;
-
-/**
- * A batch must be an ordered walk of the primary key from the last tuple on: a few milliseconds
- * whatever the tenant's size. Right after a bulk load, before autovacuum has analysed the
- * table, the planner believes it tiny and prefers a bitmap scan of every remaining row and a
- * sort, which makes a million-row scan quadratic (measured: 30,000 rows/s instead of hundreds
- * of thousands). The settings last for the batch's transaction only.
- */
-const ORDERED_INDEX_SCAN =
-  "SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off";
 
 const FILTER_COLUMNS: readonly [keyof RelationshipFilter, string][] = [
   ["resourceType", "resource_type"],
@@ -42,13 +32,11 @@ const FILTER_COLUMNS: readonly [keyof RelationshipFilter, string][] = [
 
 /** Reads of relationships as of a revision: by filter, a whole tenant in batches, and by shape. */
 export class RelationshipReads {
-  readonly #sql: () => Sql;
-  readonly #transaction: <T>(body: (sql: Sql) => Promise<T>) => Promise<T>;
+  readonly #db: Database;
   readonly #revisions: Revisions;
 
-  constructor(db: PostgresConnection, revisions: Revisions) {
-    this.#sql = () => db.sql;
-    this.#transaction = (body) => db.transaction(body);
+  constructor(db: Database, revisions: Revisions) {
+    this.#db = db;
     this.#revisions = revisions;
   }
 
@@ -59,7 +47,7 @@ export class RelationshipReads {
   ): Promise<StoredRelationship[]> {
     checkTenant(tenant, { field: "tenant" });
     const limit = options.limit === undefined ? undefined : checkLimit(options.limit, "limit");
-    const sql = this.#sql();
+    const sql = this.#db.sql;
     const at = await this.#revisions.at(sql, options.atRevision);
     const params: unknown[] = [tenant, at];
     const conditions = ["tenant = $1", liveAt(2)];
@@ -101,22 +89,34 @@ export class RelationshipReads {
    * same at the end of a million rows as at the start, no connection or transaction is held
    * while the consumer works on a batch, and a consumer that stops early leaves nothing open.
    * Paging stays consistent without a snapshot because rows live at a past revision never
-   * change; the next batch is read while the consumer works on the current one. Rows come back as arrays of three strings: the shape (four low-variety columns in
-   * one, shared between rows, see the SQLite store) and the two ids.
+   * change; on SQLite, whose one connection refuses every other statement while a cursor is
+   * open, each batch is one read that waits for any write in progress. The next batch is read
+   * while the consumer works on the current one.
+   *
+   * The four low-variety columns come back as one shape string: half the strings to create per
+   * row (the bulk of a load's time), and every relationship of a shape shares the same type and
+   * relation strings, which keeps the indexes built from them small.
    */
   async *scan(tenant: string, atRevision: Revision): AsyncIterable<readonly Relationship[]> {
     checkTenant(tenant, { field: "tenant" });
-    const at = await this.#revisions.at(this.#sql(), atRevision);
-    const select = `SELECT ${SHAPE}, resource_id, subject_id FROM relationships WHERE tenant = $1 AND ${liveAt(2)}`;
+    const db = this.#db;
+    const at = await this.#revisions.at(db.sql, atRevision);
+    const select = `SELECT ${shapeColumn(db.dialect)}, resource_id, subject_id FROM relationships WHERE tenant = $1 AND ${liveAt(2)}`;
     const first = `${select} ORDER BY ${TUPLE} LIMIT ${SCAN_BATCH}`;
     const next = `${select} AND (${TUPLE}) > ($3, $4, $5, $6, $7, $8) ORDER BY ${TUPLE} LIMIT ${SCAN_BATCH}`;
     const shapes = new Map<string, readonly [string, string, string, string]>();
     const fetch = async (after: Relationship | undefined): Promise<Relationship[]> => {
       const params = after === undefined ? [tenant, at] : [tenant, at, ...tupleOf(after)];
-      const rows = await this.#transaction(async (sql) => {
-        await sql.run(ORDERED_INDEX_SCAN);
-        return sql.rows<[string, string, string]>(after === undefined ? first : next, params);
-      });
+      const text = after === undefined ? first : next;
+      const orderedScan = db.dialect.orderedScan;
+      // One statement needs no transaction (on SQLite it waits for a write in progress).
+      const rows =
+        orderedScan === undefined
+          ? await db.sql.rows<[string, string, string]>(text, params)
+          : await db.read(async (sql) => {
+              await sql.run(orderedScan);
+              return sql.rows<[string, string, string]>(text, params);
+            });
       const batch = new Array<Relationship>(rows.length);
       for (let i = 0; i < rows.length; i++) {
         const [shape, resourceId, subjectId] = rows[i]!;
@@ -130,6 +130,14 @@ export class RelationshipReads {
       }
       return batch;
     };
+    if (db.dialect.inProcess) {
+      for (let after: Relationship | undefined; ; ) {
+        const batch = await fetch(after);
+        if (batch.length > 0) yield batch;
+        if (batch.length < SCAN_BATCH) return;
+        after = batch[batch.length - 1];
+      }
+    }
     // The next batch is asked for before this one is handed over, so that the server reads it
     // while the consumer (an index build) works on this one.
     let pending: Promise<Relationship[]> | undefined = fetch(undefined);
@@ -146,7 +154,7 @@ export class RelationshipReads {
   }
 
   async shapes(): Promise<RelationshipShape[]> {
-    const rows = await this.#sql().rows<[string, string, string, string, boolean, number]>(
+    const rows = await this.#db.sql.rows<[string, string, string, string, boolean | number, number]>(
       `SELECT resource_type, relation, subject_type, subject_relation, subject_id = '${WILDCARD_ID}', count(*)
        FROM relationships WHERE deleted_revision IS NULL
        GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
@@ -156,7 +164,7 @@ export class RelationshipReads {
       relation,
       subjectType,
       subjectRelation: subjectRelation === "" ? null : subjectRelation,
-      subjectWildcard,
+      subjectWildcard: subjectWildcard === true || subjectWildcard === 1,
       count,
     }));
   }

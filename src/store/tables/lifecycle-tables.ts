@@ -17,24 +17,30 @@ import {
   type NewLifecycleRecord,
   type RetentionSetting,
 } from "../lifecycle-records.js";
+import type { Dialect } from "../sql/dialect.js";
+import type { Sql } from "../sql/sql.js";
 import type { StoredRelationship } from "../store.js";
-import type { Sql } from "./connection.js";
-import { tupleColumns } from "./tuple-columns.js";
+import { TUPLE, tupleParams, tuplesFrom } from "./tuple-columns.js";
 
-/** The tuples given as parameters `$2`–`$7` (six text arrays), numbered `n` from 1 in order. */
-const GIVEN =
-  "unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(rt, ri, rel, st, si, sr, n)";
-/** A row of `relationships r` in tenant `$1` that is a given tuple. */
+/** A row of `relationships r` in tenant `$1` that is a given tuple (`tuplesFrom(dialect, 2)`). */
 const GIVEN_MATCH =
   "r.tenant = $1 AND r.resource_type = u.rt AND r.resource_id = u.ri AND r.relation = u.rel AND r.subject_type = u.st AND r.subject_id = u.si AND r.subject_relation = u.sr";
 const COLUMNS = "change_id, kind, scope, tenant, target, details";
 
-/** As in SQLite (`sqlite/lifecycle-tables.ts`); every method runs in the caller's transaction. */
+/**
+ * Lifecycle changes (tenant deletion, purge), the retention setting, and the reads and removals
+ * of whole relationship histories they need; every method runs in the caller's transaction.
+ */
 export class LifecycleTables {
+  readonly #dialect: Dialect;
   readonly #now: () => string;
+  /** The tuples given as parameters `$2`..., numbered `n` from 1 in order. */
+  readonly #given: string;
 
-  constructor(now: () => string) {
+  constructor(dialect: Dialect, now: () => string) {
+    this.#dialect = dialect;
     this.#now = now;
+    this.#given = tuplesFrom(dialect, 2);
   }
 
   async insert(sql: Sql, changeId: number, record: NewLifecycleRecord): Promise<LifecycleRecord> {
@@ -112,9 +118,9 @@ export class LifecycleTables {
     const found = await sql.rows<[string, string, string, string, string, string, number, number | null]>(
       `SELECT r.resource_type, r.resource_id, r.relation, r.subject_type, r.subject_id, r.subject_relation,
               r.created_revision, r.deleted_revision
-       FROM ${GIVEN} JOIN relationships r ON ${GIVEN_MATCH}
+       FROM ${this.#given} JOIN relationships r ON ${GIVEN_MATCH}
        ORDER BY u.n, r.created_revision`,
-      [tenant, ...tupleColumns(relationships.map(tupleOf))],
+      [tenant, ...tupleParams(this.#dialect, relationships.map(tupleOf))],
     );
     return found.map((row) => ({
       tenant,
@@ -130,9 +136,9 @@ export class LifecycleTables {
    */
   async purge(sql: Sql, tenant: string, relationships: readonly Relationship[]): Promise<number> {
     checkTenant(tenant, { field: "tenant" });
-    const values = [tenant, ...tupleColumns(relationships.map(tupleOf))];
-    const [live] = await sql.rows<[string]>(
-      `SELECT u.n::text FROM ${GIVEN} JOIN relationships r ON ${GIVEN_MATCH}
+    const values = [tenant, ...tupleParams(this.#dialect, relationships.map(tupleOf))];
+    const [live] = await sql.rows<[number]>(
+      `SELECT u.n FROM ${this.#given} JOIN relationships r ON ${GIVEN_MATCH}
        WHERE r.deleted_revision IS NULL ORDER BY u.n LIMIT 1`,
       values,
     );
@@ -142,6 +148,9 @@ export class LifecycleTables {
         `\`${formatRelationship(relationships[Number(live[0]) - 1]!)}\` is live again in tenant \`${tenant}\`; nothing was purged`,
       );
     }
-    return sql.run(`DELETE FROM relationships r USING ${GIVEN} WHERE ${GIVEN_MATCH}`, values);
+    return sql.run(
+      `DELETE FROM relationships WHERE (tenant, ${TUPLE}) IN (SELECT $1, rt, ri, rel, st, si, sr FROM ${this.#given})`,
+      values,
+    );
   }
 }

@@ -21,17 +21,35 @@ import {
   type ShadowSession,
   type ShadowTally,
 } from "../shadow-records.js";
-import type { Sql } from "./connection.js";
+import type { Dialect, ListColumn } from "../sql/dialect.js";
+import type { Sql } from "../sql/sql.js";
+
+const COUNT_LIST: readonly ListColumn[] = [
+  ["t", "text"],
+  ["p", "text"],
+  ["dir", "text"],
+  ["c", "bigint"],
+];
+const DIVERGENCE_LIST: readonly ListColumn[] = [
+  ["t", "text"],
+  ["r", "text"],
+  ["p", "text"],
+  ["s", "text"],
+  ["a", "boolean"],
+  ["c", "bigint"],
+];
 
 /**
- * The shadow tables, with SQLite's checks and messages. A tally locks its session's row first,
- * so tallies of several nodes are serialised and the cap on kept checks is exact; each tally is
- * a few statements over arrays, whatever its size, so a flush costs a few round trips.
+ * The shadow tables. A tally locks its session's row first, so tallies of several nodes are
+ * serialised and the cap on kept checks is exact; each tally is a few statements over lists of
+ * rows, whatever its size, so a flush costs a few round trips.
  */
 export class ShadowTables {
+  readonly #dialect: Dialect;
   readonly #now: () => string;
 
-  constructor(now: () => string) {
+  constructor(dialect: Dialect, now: () => string) {
+    this.#dialect = dialect;
     this.#now = now;
   }
 
@@ -77,7 +95,7 @@ export class ShadowTables {
             `SELECT ${SESSION_COLUMNS} FROM shadow_sessions ORDER BY id DESC LIMIT 1`,
           )
         : await sql.rows<SessionRow>(
-            `SELECT ${SESSION_COLUMNS} FROM shadow_sessions WHERE id = $1${forUpdate ? " FOR UPDATE" : ""}`,
+            `SELECT ${SESSION_COLUMNS} FROM shadow_sessions WHERE id = $1${forUpdate ? this.#dialect.forUpdate : ""}`,
             [checkId(id, "session")],
           );
     return row === undefined ? undefined : toShadowSession(row);
@@ -90,39 +108,44 @@ export class ShadowTables {
     let kept = session.kept;
     let truncated = session.truncated || tally.dropped;
     if (tally.counts.length > 0) {
+      // `WHERE true` tells SQLite's parser that ON CONFLICT is the upsert's, not the join's.
       await sql.run(
         `INSERT INTO shadow_counts (session, tenant, permission, direction, count)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[])
+         SELECT $1, t, p, dir, c FROM ${this.#dialect.rowsFrom(2, COUNT_LIST, "u")} WHERE true
          ON CONFLICT (session, tenant, permission, direction)
          DO UPDATE SET count = shadow_counts.count + excluded.count`,
         [
           sessionId,
-          tally.counts.map((c) => c.tenant),
-          tally.counts.map((c) => c.permission),
-          tally.counts.map((c) => c.direction),
-          tally.counts.map((c) => c.count),
+          ...this.#dialect.rowsParams([
+            tally.counts.map((c) => c.tenant),
+            tally.counts.map((c) => c.permission),
+            tally.counts.map((c) => c.direction),
+            tally.counts.map((c) => c.count),
+          ]),
         ],
       );
     }
     if (tally.divergences.length > 0) {
-      const columns = (list: ShadowTally["divergences"]) => [
-        list.map((d) => d.tenant),
-        list.map((d) => d.resource),
-        list.map((d) => d.permission),
-        list.map((d) => d.subject),
-        list.map((d) => d.active),
-        list.map((d) => d.count),
-      ];
-      const grown = await sql.rows<[string, string, string, string, boolean]>(
-        `UPDATE shadow_divergences d SET count = d.count + u.count
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::bigint[])
-           AS u (tenant, resource, permission, subject, active, count)
-         WHERE d.session = $1 AND d.tenant = u.tenant AND d.resource = u.resource
-           AND d.permission = u.permission AND d.subject = u.subject AND d.active = u.active
-         RETURNING d.tenant, d.resource, d.permission, d.subject, d.active`,
+      const columns = (list: ShadowTally["divergences"]) =>
+        this.#dialect.rowsParams([
+          list.map((d) => d.tenant),
+          list.map((d) => d.resource),
+          list.map((d) => d.permission),
+          list.map((d) => d.subject),
+          list.map((d) => d.active),
+          list.map((d) => d.count),
+        ]);
+      const rows = this.#dialect.rowsFrom(2, DIVERGENCE_LIST, "u");
+      // RETURNING names columns bare: SQLite's may not name the table by its alias.
+      const grown = await sql.rows<[string, string, string, string, boolean | number]>(
+        `UPDATE shadow_divergences AS d SET count = d.count + u.c FROM ${rows}
+         WHERE d.session = $1 AND d.tenant = u.t AND d.resource = u.r
+           AND d.permission = u.p AND d.subject = u.s AND d.active = u.a
+         RETURNING tenant, resource, permission, subject, active`,
         [sessionId, ...columns(tally.divergences)],
       );
-      const key = (t: string, r: string, p: string, s: string, a: boolean) => `${t}\n${r}\n${p}\n${s}\n${a}`;
+      const key = (t: string, r: string, p: string, s: string, a: boolean | number) =>
+        `${t}\n${r}\n${p}\n${s}\n${a === true || a === 1}`;
       const known = new Set(grown.map((g) => key(...g)));
       const fresh = tally.divergences.filter(
         (d) => !known.has(key(d.tenant, d.resource, d.permission, d.subject, d.active)),
@@ -133,7 +156,7 @@ export class ShadowTables {
       if (added.length > 0) {
         await sql.run(
           `INSERT INTO shadow_divergences (session, tenant, resource, permission, subject, active, count)
-           SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::bigint[])`,
+           SELECT $1, t, r, p, s, a, c FROM ${rows} ORDER BY n`,
           [sessionId, ...columns(added)],
         );
         kept += added.length;

@@ -11,10 +11,10 @@ import {
   toRolloutRecord,
 } from "../common/rollout-rows.js";
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "../rollout-records.js";
-import type { Sql } from "./connection.js";
+import type { Sql } from "../sql/sql.js";
 
 /**
- * The `rollouts` table, with SQLite's checks and messages. Rollouts are only written with their
+ * The `rollouts` table. Rollouts are only written with their
  * audit record, under the audit lock, so "is one running?" still holds at the insert (and the
  * partial unique index holds it regardless).
  */
@@ -54,8 +54,8 @@ export class RolloutTable {
     const v = rolloutUpdateValues(update, this.#now(), ended);
     const [row] = await sql.rows<RolloutRow>(
       `UPDATE rollouts SET
-         state = coalesce($1, state), step = coalesce($2::integer, step), tenants = coalesce($3, tenants),
-         percent = coalesce($4::integer, percent), ended_at = coalesce($5, ended_at), ended_by = coalesce($6, ended_by),
+         state = coalesce($1, state), step = coalesce(CAST($2 AS integer), step), tenants = coalesce($3, tenants),
+         percent = coalesce(CAST($4 AS integer), percent), ended_at = coalesce($5, ended_at), ended_by = coalesce($6, ended_by),
          end_reason = coalesce($7, end_reason), trip = coalesce($8, trip), updated_at = $9, version = version + 1
        WHERE id = $10 AND state = 'running' AND version = $11 RETURNING ${COLUMNS}`,
       [

@@ -4,16 +4,16 @@ import type { ApplyInput, ApplyResult } from "../change-records.js";
 import { checkId } from "../common/input-checks.js";
 import { checkRegionObjects } from "../common/region-checks.js";
 import { planUpdates } from "../common/write-plan.js";
+import type { Database } from "../sql/sql.js";
 import type { AuditLog } from "./audit-log.js";
 import type { ChangeTables } from "./change-tables.js";
-import type { PostgresConnection } from "./connection.js";
 import { writeUpdates } from "./relationship-writes.js";
 import { checkRevision, notAfter, type Revisions } from "./revisions.js";
 import type { SchemaVersions } from "./schema-versions.js";
 import { checkRegionFresh } from "./stale-region.js";
 
 export interface ApplyParts {
-  readonly db: PostgresConnection;
+  readonly db: Database;
   readonly revisions: Revisions;
   readonly schemas: SchemaVersions;
   readonly changes: ChangeTables;
@@ -22,11 +22,11 @@ export interface ApplyParts {
 }
 
 /**
- * Applies a change in one transaction, as SQLite does: the staleness check, the relationship
+ * Applies a change in one transaction: the staleness check, the relationship
  * updates and the schema as one new revision, the change's new state and its audit record. The
- * revision counter is locked first (then the audit head), so no other node can write between
+ * revision sequence is locked first (then the audit head), so no other writer can write between
  * the check and the commit, and each statement after the lock sees every earlier commit (READ
- * COMMITTED takes a new snapshot per statement). Any error rolls everything back, the revision
+ * COMMITTED takes a new snapshot per statement; SQLite's IMMEDIATE transaction holds the file). Any error rolls everything back, the revision
  * number included.
  */
 export async function applyChange(parts: ApplyParts, input: ApplyInput): Promise<ApplyResult> {
@@ -62,7 +62,7 @@ export async function applyChange(parts: ApplyParts, input: ApplyInput): Promise
     }
     checkRevision(input.region.baseRevision);
     notAfter(input.region.baseRevision, head);
-    await checkRegionFresh(sql, schemas, input);
+    await checkRegionFresh(sql, db.dialect, schemas, input);
 
     const revision = await revisions.next(sql, input.tenant, "change", {
       actor: input.actor,
@@ -71,7 +71,7 @@ export async function applyChange(parts: ApplyParts, input: ApplyInput): Promise
     });
     const { created, deleted } =
       planned.length > 0
-        ? await writeUpdates(sql, input.tenant, revision, planned)
+        ? await writeUpdates(sql, db.dialect, input.tenant, revision, planned)
         : { created: [], deleted: [] };
     const schemaVersion =
       input.schema === null

@@ -1,0 +1,577 @@
+import { GatehouseError, inputError } from "../model/errors.js";
+import { checkTenant } from "../model/names.js";
+import type { Relationship } from "../model/relationship.js";
+import type {
+  ApplyInput,
+  ApplyResult,
+  AuditFilter,
+  AuditRecord,
+  AuditVerification,
+  ChangeRecord,
+  ChangeState,
+  ChangeUpdate,
+  GuardsVersion,
+  NewAuditRecord,
+  NewChange,
+} from "./change-records.js";
+import type { DecisionPageDraft } from "./common/decision-drafts.js";
+import { HeadWatch } from "./common/head-watch.js";
+import { checkId, checkLimit, jsonText } from "./common/input-checks.js";
+import {
+  type RevisionRow,
+  revisionQuery,
+  revisionsQuery,
+  toRevisionRecord,
+  writeAuditRecord,
+} from "./common/revision-rows.js";
+import { planUpdates, planUpdatesInSlices } from "./common/write-plan.js";
+import type {
+  DecisionFilter,
+  DecisionLogExtras,
+  DecisionLoss,
+  DecisionRecord,
+  DecisionTally,
+  NewDecision,
+} from "./decision-records.js";
+import type {
+  LifecycleRecord,
+  LifecycleStore,
+  NewLifecycleRecord,
+  PurgeInput,
+  PurgeScrub,
+  RetentionSetting,
+} from "./lifecycle-records.js";
+import type { NewRollout, RolloutRecord, RolloutUpdate } from "./rollout-records.js";
+import type { ShadowObservations, ShadowSession, ShadowTally } from "./shadow-records.js";
+import type { Database, Sql } from "./sql/sql.js";
+import type {
+  ReadOptions,
+  RelationshipFilter,
+  RelationshipShape,
+  RelationshipUpdate,
+  Revision,
+  RevisionEvent,
+  RevisionFilter,
+  RevisionRecord,
+  SchemaVersion,
+  Store,
+  StoredRelationship,
+  WriteOptions,
+  WriteResult,
+} from "./store.js";
+import { AuditLog } from "./tables/audit-log.js";
+import { applyChange } from "./tables/change-apply.js";
+import { ChangeTables } from "./tables/change-tables.js";
+import { DecisionLosses } from "./tables/decision-losses.js";
+import { DecisionTable } from "./tables/decision-table.js";
+import { GuardsVersions } from "./tables/guards-versions.js";
+import { LifecycleTables } from "./tables/lifecycle-tables.js";
+import { RelationshipReads } from "./tables/relationship-reads.js";
+import { writeUpdates } from "./tables/relationship-writes.js";
+import { revisionEvents } from "./tables/revision-events.js";
+import { checkRevision, Revisions } from "./tables/revisions.js";
+import { RolloutTable } from "./tables/rollout-table.js";
+import { SchemaVersions } from "./tables/schema-versions.js";
+import { ShadowTables } from "./tables/shadow-tables.js";
+import { TokenTable } from "./tables/token-table.js";
+import type { Role, TokenRecord } from "./token-records.js";
+
+/** Updates a write plans in one go; a bigger write is planned with turns of the event loop. */
+const PLAN_SLICE = 2_000;
+const DEFAULT_EVENT_LIMIT = 1_000;
+
+/** Notifications of new heads where the database sends them (PostgreSQL's LISTEN). */
+export interface HeadListener {
+  start(): void;
+  stop(): void;
+}
+
+export interface SqlStoreParts {
+  readonly db: Database;
+  /** The clock recorded with revisions, changes, approvals, guards and audit records. */
+  readonly now: () => Date;
+  /** The head when the store opened. */
+  readonly head: Revision;
+  /** How often `watch` reads the head: the only way on SQLite, a safety net beside listening. */
+  readonly watchPollMs: number;
+  /** Made once the store exists: calls `onHead` with each head it hears of, `onGap` when it may have missed one. */
+  readonly listen?: (onHead: (head: Revision) => void, onGap: () => void) => HeadListener;
+}
+
+/**
+ * The store, on SQLite or PostgreSQL: the table modules (`tables/`) over one database, each
+ * method one transaction. Writers are serialised on the revision sequence (`Dialect`); readers
+ * never wait for them on PostgreSQL, and on SQLite wait only for the one connection.
+ */
+export class SqlStore implements Store {
+  readonly kind: Database["dialect"]["kind"];
+  readonly #db: Database;
+  readonly #now: () => string;
+  readonly #revisions: Revisions;
+  readonly #relationships: RelationshipReads;
+  readonly #schemas = new SchemaVersions();
+  readonly #changes: ChangeTables;
+  readonly #guards: GuardsVersions;
+  readonly #audit: AuditLog;
+  readonly #tokens: TokenTable;
+  readonly #rollouts: RolloutTable;
+  readonly #shadow: ShadowTables;
+  readonly #decisions: DecisionTable;
+  readonly #losses: DecisionLosses;
+  readonly #lifecycle: LifecycleTables;
+  readonly #watch: HeadWatch;
+  readonly #listener: HeadListener | undefined;
+  /** The newest head this store has seen (its writes, reads of the head, notifications). */
+  #knownHead: Revision;
+
+  constructor(parts: SqlStoreParts) {
+    const { db, now } = parts;
+    const dialect = db.dialect;
+    this.kind = dialect.kind;
+    this.#db = db;
+    this.#now = () => now().toISOString();
+    this.#knownHead = parts.head;
+    this.#revisions = new Revisions(dialect, this.#now);
+    this.#relationships = new RelationshipReads(db, this.#revisions);
+    this.#changes = new ChangeTables(dialect, this.#revisions, this.#now);
+    this.#guards = new GuardsVersions(this.#now);
+    this.#audit = new AuditLog(dialect, this.#now);
+    this.#tokens = new TokenTable(this.#now);
+    this.#rollouts = new RolloutTable(this.#now);
+    this.#shadow = new ShadowTables(dialect, this.#now);
+    this.#decisions = new DecisionTable(dialect);
+    this.#losses = new DecisionLosses(dialect);
+    this.#lifecycle = new LifecycleTables(dialect, this.#now);
+    this.#watch = new HeadWatch({
+      readHead: () => this.headRevision(),
+      pollMs: parts.watchPollMs,
+      onStart: () => this.#listener?.start(),
+      onStop: () => this.#listener?.stop(),
+    });
+    this.#listener = parts.listen?.(
+      (head) => this.#watch.observe(this.#saw(head)),
+      () => void this.#watch.check(),
+    );
+  }
+
+  async headRevision(): Promise<Revision> {
+    return this.#saw(await this.#revisions.head(this.#db.sql));
+  }
+
+  async tenants(): Promise<string[]> {
+    const rows = await this.#db.sql.rows<[string]>("SELECT name FROM tenants ORDER BY name");
+    return rows.map(([name]) => name);
+  }
+
+  async writeRelationships(
+    tenant: string,
+    updates: readonly RelationshipUpdate[],
+    options: WriteOptions = {},
+  ): Promise<WriteResult> {
+    checkTenant(tenant, { field: "tenant" });
+    if (updates.length === 0)
+      throw inputError("a relationship write needs at least one update", { field: "updates" });
+    const planned = updates.length <= PLAN_SLICE ? planUpdates(updates) : await planUpdatesInSlices(updates);
+    const result = await this.#db.transaction(async (sql) => {
+      const revision = await this.#revisions.next(sql, tenant, "relationships", options);
+      const written = await writeUpdates(sql, this.#db.dialect, tenant, revision, planned);
+      // The revision counter is locked first (by `next`), then the audit head: the apply's order.
+      const audit = writeAuditRecord(tenant, options, {
+        created: written.created.length,
+        deleted: written.deleted.length,
+      });
+      if (audit) await this.#audit.append(sql, audit, revision);
+      return { revision, ...written };
+    });
+    this.#saw(result.revision);
+    return result;
+  }
+
+  async readRelationships(
+    tenant: string,
+    filter: RelationshipFilter = {},
+    options: ReadOptions = {},
+  ): Promise<StoredRelationship[]> {
+    return this.#relationships.read(tenant, filter, options);
+  }
+
+  scanTenant(tenant: string, atRevision: Revision): AsyncIterable<readonly Relationship[]> {
+    return this.#relationships.scan(tenant, atRevision);
+  }
+
+  async relationshipShapes(): Promise<RelationshipShape[]> {
+    return this.#relationships.shapes();
+  }
+
+  async writeSchema(text: string, options: WriteOptions = {}): Promise<SchemaVersion> {
+    if (typeof text !== "string") throw inputError("the schema must be text", { field: "schema" });
+    const version = await this.#db.transaction(async (sql) => {
+      const revision = await this.#revisions.next(sql, null, "schema", options);
+      return this.#schemas.insert(sql, revision, text, this.#now(), options.actor ?? null);
+    });
+    this.#saw(version.revision);
+    return version;
+  }
+
+  async readSchema(atRevision?: Revision): Promise<SchemaVersion | undefined> {
+    const sql = this.#db.sql;
+    return this.#schemas.at(sql, await this.#revisions.at(sql, atRevision));
+  }
+
+  async listSchemaVersions(): Promise<SchemaVersion[]> {
+    return this.#schemas.list(this.#db.sql);
+  }
+
+  async getRevision(revision: Revision): Promise<RevisionRecord | undefined> {
+    checkId(revision, "revision");
+    const { text, params } = revisionQuery(revision, (n) => `$${n}`);
+    const [row] = await this.#db.sql.rows<RevisionRow>(text, params);
+    return row ? toRevisionRecord(row) : undefined;
+  }
+
+  async listRevisions(filter: RevisionFilter = {}): Promise<RevisionRecord[]> {
+    const { text, params } = revisionsQuery(filter, (n) => `$${n}`);
+    return (await this.#db.sql.rows<RevisionRow>(text, params)).map(toRevisionRecord);
+  }
+
+  async revisionTime(revision: Revision): Promise<string | undefined> {
+    if (!Number.isSafeInteger(revision)) return undefined;
+    const [row] = await this.#db.sql.rows<[string]>("SELECT created_at FROM revisions WHERE revision = $1", [
+      revision,
+    ]);
+    return row?.[0];
+  }
+
+  async revisionsSince(afterRevision: Revision, limit = DEFAULT_EVENT_LIMIT): Promise<RevisionEvent[]> {
+    checkRevision(afterRevision);
+    const sql = this.#db.sql;
+    await this.#revisions.at(sql, afterRevision);
+    return revisionEvents(sql, afterRevision, checkLimit(limit, "limit"));
+  }
+
+  /**
+   * The audit record's target is set to the new change (`change:<id>`): the caller cannot know
+   * the id before the insert, and the record must name it.
+   */
+  async createChange(change: NewChange, audit: NewAuditRecord): Promise<ChangeRecord> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const id = await this.#changes.insert(sql, change);
+      await this.#audit.append(sql, { ...audit, target: `change:${id}` });
+      return this.#changes.require(sql, id);
+    });
+  }
+
+  async createLifecycleChange(
+    change: NewChange,
+    lifecycle: NewLifecycleRecord,
+    audit: NewAuditRecord,
+  ): Promise<{ change: ChangeRecord; lifecycle: LifecycleRecord }> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const id = await this.#changes.insert(sql, change);
+      const record = await this.#lifecycle.insert(sql, id, lifecycle);
+      await this.#audit.append(sql, { ...audit, target: `change:${id}` });
+      return { change: await this.#changes.require(sql, id), lifecycle: record };
+    });
+  }
+
+  async getLifecycle(changeId: number): Promise<LifecycleRecord | undefined> {
+    return this.#lifecycle.get(this.#db.sql, changeId);
+  }
+
+  async listLifecycle(
+    filter: Parameters<LifecycleStore["listLifecycle"]>[0] = {},
+  ): Promise<LifecycleRecord[]> {
+    return this.#lifecycle.list(this.#db.sql, filter);
+  }
+
+  async readRetention(): Promise<RetentionSetting> {
+    return this.#lifecycle.retention(this.#db.sql);
+  }
+
+  async writeRetention(days: number, actor: string, audit: NewAuditRecord): Promise<RetentionSetting> {
+    return this.#audited(audit, (sql) => this.#lifecycle.setRetention(sql, days, actor));
+  }
+
+  async relationshipHistory(
+    tenant: string,
+    relationships: readonly Relationship[],
+  ): Promise<StoredRelationship[]> {
+    return this.#db.read((sql) => this.#lifecycle.history(sql, tenant, relationships));
+  }
+
+  async purgeRelationships(
+    input: PurgeInput,
+    audit: NewAuditRecord,
+  ): Promise<{ removed: number; revision: Revision; change: ChangeRecord }> {
+    return this.#db.transaction(async (sql) => {
+      // The same lock order as an apply (revision counter, then audit head): no deadlock.
+      await this.#revisions.lock(sql);
+      await this.#audit.lock(sql);
+      const change = await this.#changes.require(sql, input.changeId);
+      if (change.state === "applied")
+        throw new GatehouseError(
+          "conflict",
+          `change ${input.changeId} is applied already; nothing was purged`,
+        );
+      const removed = await this.#lifecycle.purge(sql, input.tenant, input.relationships);
+      const revision = await this.#revisions.next(sql, input.tenant, "purge", {
+        actor: audit.actor,
+        reason: audit.reason ?? undefined,
+        door: `change ${input.changeId}`,
+      });
+      await this.#changes.update(sql, input.changeId, { state: "applied", plan: input.plan });
+      if (input.scrub) await this.#scrub(sql, input.scrub);
+      await this.#audit.append(sql, audit, revision);
+      return { removed, revision, change: await this.#changes.require(sql, input.changeId) };
+    });
+  }
+
+  /** A purge's rewrites of the records that named what it removes (see `PurgeScrub`). */
+  async #scrub(sql: Sql, scrub: PurgeScrub): Promise<void> {
+    for (const c of scrub.changes) {
+      await this.#changes.rewrite(sql, c.id, c);
+      for (const a of c.comments)
+        await sql.run(
+          "UPDATE approvals SET comment = $1 WHERE change_id = $2 AND principal = $3 AND plan = $4",
+          [a.comment, c.id, a.principal, a.plan],
+        );
+    }
+    for (const l of scrub.lifecycle)
+      await sql.run("UPDATE lifecycle_changes SET target = $1, details = $2 WHERE change_id = $3", [
+        l.target,
+        jsonText(l.details, "details"),
+        l.changeId,
+      ]);
+    for (const r of scrub.revisions)
+      await sql.run("UPDATE revisions SET reason = $1 WHERE revision = $2", [r.reason, r.revision]);
+  }
+
+  async getChange(id: number): Promise<ChangeRecord | undefined> {
+    return this.#changes.get(this.#db.sql, id);
+  }
+
+  async listChanges(
+    filter: { tenant?: string; state?: ChangeState; limit?: number } = {},
+  ): Promise<ChangeRecord[]> {
+    return this.#changes.list(this.#db.sql, filter);
+  }
+
+  async updateChange(id: number, update: ChangeUpdate, audit: NewAuditRecord): Promise<ChangeRecord> {
+    return this.#audited(audit, async (sql) => {
+      await this.#changes.update(sql, id, update);
+      return this.#changes.require(sql, id);
+    });
+  }
+
+  async addApproval(
+    id: number,
+    principal: string,
+    comment: string | null,
+    audit: NewAuditRecord,
+    plan: string | null = null,
+  ): Promise<ChangeRecord> {
+    return this.#audited(audit, async (sql) => {
+      await this.#changes.approve(sql, id, principal, comment, plan);
+      return this.#changes.require(sql, id);
+    });
+  }
+
+  async applyChange(input: ApplyInput): Promise<ApplyResult> {
+    const result = await applyChange(
+      {
+        db: this.#db,
+        revisions: this.#revisions,
+        schemas: this.#schemas,
+        changes: this.#changes,
+        audit: this.#audit,
+        now: this.#now,
+      },
+      input,
+    );
+    this.#saw(result.revision);
+    return result;
+  }
+
+  async writeGuards(text: string, author: string, audit: NewAuditRecord): Promise<GuardsVersion> {
+    return this.#audited(audit, (sql) => this.#guards.insert(sql, text, author));
+  }
+
+  async readGuards(): Promise<GuardsVersion | undefined> {
+    return this.#guards.latest(this.#db.sql);
+  }
+
+  async appendAudit(record: NewAuditRecord): Promise<AuditRecord> {
+    return this.#db.transaction((sql) => this.#audit.append(sql, record));
+  }
+
+  async listAudit(filter: AuditFilter = {}): Promise<AuditRecord[]> {
+    return this.#audit.list(this.#db.sql, filter);
+  }
+
+  async verifyAudit(): Promise<AuditVerification> {
+    return this.#db.read((sql) => this.#audit.verify(sql));
+  }
+
+  async createToken(
+    token: { name: string; role: Role; tenants: readonly string[] | null; secretHash: string },
+    audit: NewAuditRecord,
+  ): Promise<TokenRecord> {
+    return this.#audited(audit, (sql) => this.#tokens.insert(sql, token));
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return this.#tokens.list(this.#db.sql);
+  }
+
+  async revokeToken(name: string, audit: NewAuditRecord): Promise<TokenRecord> {
+    return this.#audited(audit, (sql) => this.#tokens.revoke(sql, name));
+  }
+
+  /**
+   * Need not wait for a write in progress (`Database.unordered`): every request's token, once its
+   * cache expires, would otherwise wait for a whole import.
+   */
+  async findToken(secretHash: string): Promise<TokenRecord | undefined> {
+    return this.#tokens.findLive(this.#db.unordered, secretHash);
+  }
+
+  async tokenRevocations(): Promise<number> {
+    return this.#tokens.revocations(this.#db.sql);
+  }
+
+  async startRollout(rollout: NewRollout, audit: NewAuditRecord): Promise<RolloutRecord> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const record = await this.#rollouts.insert(sql, rollout);
+      await this.#audit.append(sql, { ...audit, target: `rollout:${record.id}` });
+      return record;
+    });
+  }
+
+  async latestRollout(): Promise<RolloutRecord | undefined> {
+    return this.#rollouts.latest(this.#db.sql);
+  }
+
+  async updateRollout(
+    id: number,
+    expectedVersion: number,
+    update: RolloutUpdate,
+    audit: NewAuditRecord,
+  ): Promise<RolloutRecord> {
+    return this.#audited(audit, (sql) => this.#rollouts.update(sql, id, expectedVersion, update));
+  }
+
+  async startShadow(
+    input: { changeId: number; schema: string; actor: string },
+    audit: NewAuditRecord,
+  ): Promise<ShadowSession> {
+    return this.#audited(audit, (sql) => this.#shadow.start(sql, input.changeId, input.schema, input.actor));
+  }
+
+  async stopShadow(actor: string, audit: NewAuditRecord): Promise<ShadowSession> {
+    return this.#audited(audit, (sql) => this.#shadow.stop(sql, actor));
+  }
+
+  async runningShadow(): Promise<ShadowSession | undefined> {
+    return this.#shadow.running(this.#db.sql);
+  }
+
+  async getShadow(id?: number): Promise<ShadowSession | undefined> {
+    return this.#shadow.get(this.#db.sql, id);
+  }
+
+  async addShadowTally(sessionId: number, tally: ShadowTally): Promise<void> {
+    await this.#db.transaction((sql) => this.#shadow.addTally(sql, sessionId, tally));
+  }
+
+  /** In one transaction, so the session's totals and its rows are of one moment. */
+  async readShadow(sessionId: number): Promise<ShadowObservations> {
+    return this.#db.read((sql) => this.#shadow.read(sql, sessionId));
+  }
+
+  async appendDecisions(records: readonly NewDecision[]): Promise<number> {
+    return this.#db.transaction((sql) => this.#decisions.append(sql, records));
+  }
+
+  async appendDecisionPages(
+    drafts: readonly DecisionPageDraft[],
+    extras: DecisionLogExtras = {},
+  ): Promise<number> {
+    return this.#db.transaction(async (sql) => {
+      const count = await this.#decisions.appendPages(sql, drafts);
+      for (const loss of extras.losses ?? []) await this.#losses.record(sql, loss);
+      if (extras.tally) await this.#losses.saveTally(sql, extras.tally);
+      return count;
+    });
+  }
+
+  async listDecisions(filter: DecisionFilter = {}): Promise<DecisionRecord[]> {
+    return this.#decisions.list(this.#db.sql, filter);
+  }
+
+  async purgeDecisions(olderThan: string): Promise<number> {
+    return this.#db.transaction(async (sql) => {
+      const purged = await this.#decisions.purge(sql, olderThan);
+      await this.#losses.purge(sql, olderThan);
+      return purged;
+    });
+  }
+
+  async recordDecisionLoss(loss: DecisionLoss): Promise<void> {
+    await this.#losses.record(this.#db.sql, loss);
+  }
+
+  async listDecisionLosses(
+    window: { since?: string | undefined; until?: string | undefined } = {},
+  ): Promise<DecisionLoss[]> {
+    return this.#losses.list(this.#db.sql, window);
+  }
+
+  async saveDecisionTally(tally: DecisionTally): Promise<void> {
+    await this.#losses.saveTally(this.#db.sql, tally);
+  }
+
+  async readDecisionTallies(): Promise<DecisionTally[]> {
+    return this.#losses.tallies(this.#db.sql);
+  }
+
+  async reapDecisionTallies(staleBefore: string): Promise<DecisionLoss[]> {
+    return this.#db.transaction((sql) => this.#losses.reap(sql, staleBefore));
+  }
+
+  /**
+   * A poll of the head every `watchPollMs` (another process's commit to a SQLite file is only
+   * visible by reading it), beside LISTEN/NOTIFY where the database has it. A listener is told of heads
+   * after the newest this store had seen when it started watching: a follower that catches up
+   * with `revisionsSince` on every call misses nothing, and at worst looks once for nothing.
+   */
+  watch(listener: (head: Revision) => void): () => void {
+    return this.#watch.add(listener, this.#knownHead);
+  }
+
+  async close(): Promise<void> {
+    this.#watch.close();
+    this.#listener?.stop();
+    await this.#db.close();
+  }
+
+  /**
+   * Runs `act` and appends its audit record in one transaction, the audit head locked first
+   * (the lock order every audited act keeps: see `AuditLog`).
+   */
+  #audited<T>(audit: NewAuditRecord, act: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const result = await act(sql);
+      await this.#audit.append(sql, audit);
+      return result;
+    });
+  }
+
+  #saw(head: Revision): Revision {
+    if (head > this.#knownHead) this.#knownHead = head;
+    return head;
+  }
+}
