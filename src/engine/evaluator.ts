@@ -1,16 +1,19 @@
 import type { CompiledSchema, Expression, MemberDef, RelationDef, TypeDef } from "../schema/compiled.js";
+import { type DataIndex, iterate, listHas, NO_RELATION } from "./data-index.js";
 import {
-  type DataIndex,
-  iterate,
-  listHas,
-  NO_RELATION,
+  directAt,
+  edgeKey,
+  keyObject,
+  keyRelation,
+  parentKey,
   RELATION_SLOTS,
-  type SubjectList,
-} from "./data-index.js";
+  relationAt,
+  stepKey,
+  usersetsAt,
+} from "./encodings.js";
 import { cheapestFirst } from "./evaluation-order.js";
 import { type GrantClosure, GrantClosures, gatherableMembers } from "./grant-closures.js";
 import { depthExceeded } from "./limits.js";
-import { relationAt } from "./relation-edges.js";
 import { StepTable } from "./step-table.js";
 import type { ResolvedSubject } from "./subject.js";
 
@@ -28,9 +31,6 @@ const NO_KEYS: number[] = [];
 
 /** Up to this many memberships are tested by scanning them rather than by hashing. */
 const SCANNED_MEMBERSHIPS = 16;
-
-/** Members per schema, for the (object, member) keys of the cycle path. */
-const MEMBER_SLOTS = 1 << 16;
 
 export interface EvaluatorOptions {
   /** How many object hops (userset or arrow steps) one check may take. */
@@ -327,8 +327,8 @@ export class Evaluator {
     if (depth + 1 + hops <= this.maxDepth) return;
     const chain = this.membershipChain(key);
     const stop = chain[Math.min(this.maxDepth - depth, chain.length - 1)]!;
-    const object = Math.floor(stop / RELATION_SLOTS);
-    const target = this.usersetTarget(object, stop - object * RELATION_SLOTS)!;
+    const object = keyObject(stop);
+    const target = this.usersetTarget(object, keyRelation(stop))!;
     depthExceeded(this, object, target);
   }
 
@@ -396,8 +396,8 @@ export class Evaluator {
     hops: number[],
     at: number,
   ): void {
-    const owner = Math.floor(key / RELATION_SLOTS);
-    const slot = key - owner * RELATION_SLOTS;
+    const owner = keyObject(key);
+    const slot = keyRelation(key);
     if (this.isTargetSlot[slot] !== 1 || marks.has(key) || !this.isMembershipTarget(owner, slot)) return;
     // The reverse entry may stand for a userset subject (`object#rel`) rather than the object
     // itself; only a type that has ever been one needs the look at the relation's members.
@@ -453,7 +453,7 @@ export class Evaluator {
       const above = hops[i]! + 1;
       for (let j = 0; j < slots.length; j++) {
         const slot = slots[j]!;
-        const parents = data.usersetParents.get(userset * RELATION_SLOTS + slot);
+        const parents = data.usersetParents.get(parentKey(userset, slot));
         if (parents === undefined) continue;
         if (typeof parents === "number") this.markParent(parents, slot, marks, queue, hops, above);
         else for (const parent of parents) this.markParent(parent, slot, marks, queue, hops, above);
@@ -471,7 +471,7 @@ export class Evaluator {
     hops: number[],
     at: number,
   ): void {
-    const key = parent * RELATION_SLOTS + slot;
+    const key = edgeKey(parent, slot);
     if (!marks.has(key) && this.isMembershipTarget(parent, slot)) {
       marks.set(key, at);
       queue.push(key);
@@ -490,7 +490,7 @@ export class Evaluator {
       return true;
     }
     if (depth > this.maxDepth) depthExceeded(this, object, member);
-    const step = object * MEMBER_SLOTS + member.id;
+    const step = stepKey(object, member.id);
     // Within one check the same step often recurs (a folder's `edit` inside its `view`, and
     // again through each child); remember answers that no cycle cut could have shortened.
     // An answer holds for any depth at or above the one it was found at (more room below never
@@ -521,17 +521,17 @@ export class Evaluator {
     const at = relationAt(entry, slot);
     if (entry === undefined || at < 0) return false;
     const subject = this.subject;
-    const direct = entry[at + 1] as SubjectList | undefined;
+    const direct = directAt(entry, at);
     if (direct !== undefined) {
       if (subject.relation === NO_RELATION && listHas(direct, subject.object)) return true;
       if (subject.wildcard >= 0 && listHas(direct, subject.wildcard)) return true;
     }
-    const usersets = entry[at + 2] as SubjectList | undefined;
+    const usersets = usersetsAt(entry, at);
     if (usersets === undefined) return false;
     if (
       subject.relation >= 0 &&
       subject.object >= 0 &&
-      listHas(usersets, subject.object * RELATION_SLOTS + subject.relation)
+      listHas(usersets, edgeKey(subject.object, subject.relation))
     ) {
       return true;
     }
@@ -543,12 +543,12 @@ export class Evaluator {
     return false;
   }
 
-  /** Is the subject in the userset `value` (`object * RELATION_SLOTS + relation`)? */
+  /** Is the subject in the userset `value` (an edge key: `object#relation`)? */
   private usersetGrants(value: number, depth: number): boolean {
     if (this.membershipsKnown) {
       // Only membership relations are ever marked, so a marked userset grants at once, within
       // the depth limit: the grant counts the nested usersets it stands for, as a walk would.
-      // (`value` is `next * RELATION_SLOTS + slot`: the edge key of the relation it names.)
+      // (`value` is the edge key of the relation it names.)
       if (depth + 1 + this.farthestMembership <= this.maxDepth) {
         if (this.isMember(value) || this.everyone?.has(value) === true) return true;
       } else {
@@ -559,8 +559,8 @@ export class Evaluator {
         }
       }
     }
-    const next = Math.floor(value / RELATION_SLOTS);
-    const target = this.usersetTarget(next, value - next * RELATION_SLOTS);
+    const next = keyObject(value);
+    const target = this.usersetTarget(next, keyRelation(value));
     if (target === null) return false;
     // A pure relation the subject is not marked in (nor its wildcard) does not hold it.
     if (this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1)
@@ -590,8 +590,8 @@ export class Evaluator {
         if (entry === undefined || at < 0) return false;
         const all = e.mode === "all";
         // Plain loops rather than `arrowTargets`: a generator allocates on the hot path.
-        const direct = entry[at + 1] as SubjectList | undefined;
-        const usersets = entry[at + 2] as SubjectList | undefined;
+        const direct = directAt(entry, at);
+        const usersets = usersetsAt(entry, at);
         if (direct === undefined && usersets === undefined) return false;
         if (typeof direct === "number") {
           const granted = this.arrowStep(direct, e.computedByType, depth);
@@ -609,7 +609,7 @@ export class Evaluator {
         }
         if (usersets !== undefined) {
           for (const value of iterate(usersets)) {
-            const granted = this.arrowStep(Math.floor(value / RELATION_SLOTS), e.computedByType, depth);
+            const granted = this.arrowStep(keyObject(value), e.computedByType, depth);
             if (granted !== all) return granted;
           }
         }
@@ -673,8 +673,7 @@ export class Evaluator {
     const direct = this.data.direct.get(key);
     if (direct !== undefined) yield* iterate(direct);
     const usersets = this.data.usersets.get(key);
-    if (usersets !== undefined)
-      for (const value of iterate(usersets)) yield Math.floor(value / RELATION_SLOTS);
+    if (usersets !== undefined) for (const value of iterate(usersets)) yield keyObject(value);
   }
 }
 

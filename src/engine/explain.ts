@@ -1,7 +1,8 @@
 import { GatehouseError } from "../model/errors.js";
 import type { Expression, MemberDef, RelationDef } from "../schema/compiled.js";
 import { formatExpression } from "../schema/format-expression.js";
-import { iterate, listHas, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
+import { iterate, listHas, NO_RELATION } from "./data-index.js";
+import { edgeKey, keyObject, keyRelation, stepKey } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
 import { depthExceeded } from "./limits.js";
 import type { ResolvedSubject } from "./subject.js";
@@ -62,7 +63,7 @@ export function explainCheck(
       return { step: "self", label: `${label} is the subject itself`, result: true, children: [] };
     }
     if (depth > evaluator.maxDepth) depthExceeded(evaluator, o, m);
-    const key = o * 65536 + m.id;
+    const key = stepKey(o, m.id);
     if (path.includes(key)) {
       return {
         step: "cycle",
@@ -95,7 +96,7 @@ export function explainCheck(
     const children: ExplainNode[] = [];
     const done = (result: boolean): ExplainNode => ({ step: "relation", label, result, children });
     if (slot < 0 || o < 0) return done(false);
-    const key = o * RELATION_SLOTS + slot;
+    const key = edgeKey(o, slot);
     const direct = data.direct.get(key);
     if (subject.relation === NO_RELATION) {
       if (listHas(direct, subject.object)) {
@@ -125,7 +126,7 @@ export function explainCheck(
     if (
       subject.relation >= 0 &&
       subject.object >= 0 &&
-      listHas(usersets, subject.object * RELATION_SLOTS + subject.relation)
+      listHas(usersets, edgeKey(subject.object, subject.relation))
     ) {
       children.push({
         step: "direct",
@@ -137,8 +138,8 @@ export function explainCheck(
       return done(true);
     }
     for (const value of iterate(usersets)) {
-      const next = Math.floor(value / RELATION_SLOTS);
-      const relationSlot = value - next * RELATION_SLOTS;
+      const next = keyObject(value);
+      const relationSlot = keyRelation(value);
       const userset = `${name(next)}#${data.relationNames[relationSlot]}`;
       if (evaluator.usesMemberships) {
         const hops = evaluator.hopsInto(value);
@@ -175,8 +176,7 @@ export function explainCheck(
   const membershipProof = (key: number): ExplainNode => {
     const chain = evaluator.membershipChain(key);
     const labelOf = (k: number) => {
-      const o = Math.floor(k / RELATION_SLOTS);
-      return `${name(o)}#${data.relationNames[k - o * RELATION_SLOTS]}`;
+      return `${name(keyObject(k))}#${data.relationNames[keyRelation(k)]}`;
     };
     const last = chain[chain.length - 1]!;
     const lastLabel = labelOf(last);
@@ -242,7 +242,7 @@ export function explainCheck(
         const children: ExplainNode[] = [];
         const all = e.mode === "all";
         if (slot < 0 || o < 0) return { step: "arrow", label, result: false, children };
-        for (const next of evaluator.arrowTargets(o * RELATION_SLOTS + slot)) {
+        for (const next of evaluator.arrowTargets(edgeKey(o, slot))) {
           const type = evaluator.schemaTypeOf(next);
           const target = type === undefined ? undefined : e.computedByType.get(type.id);
           const via = `${name(o)}#${e.tupleset.name}@${name(next)}`;
