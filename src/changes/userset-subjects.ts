@@ -6,6 +6,7 @@ import type { ResolvedSubject } from "../engine/subject.js";
 import type { Relationship } from "../model/relationship.js";
 import { arrowTuplesets } from "../schema/arrow-tuplesets.js";
 import type { CompiledSchema, Expression, MemberDef } from "../schema/compiled.js";
+import { cannotMove, type OneWay } from "./one-way.js";
 
 /**
  * Userset subjects in plans. A check may name a userset as its subject (`check doc:1 view
@@ -287,13 +288,12 @@ export function answerUsersetQuestions(
   schema: CompiledSchema,
   q: UsersetQuestions,
   before?: readonly boolean[],
-  oneWay?: boolean,
+  oneWay: OneWay = "either",
 ): boolean[] {
   const answers: boolean[] = new Array(q.objects.length);
   for (let i = 0; i < q.objects.length; i++) {
-    // As for plain subjects: where access can only be lost (`oneWay` true) or only gained
-    // (false), an answer that cannot move keeps its value from before.
-    if (before !== undefined && oneWay !== undefined && before[i] !== oneWay) {
+    // As for plain subjects: an answer that a one-way change cannot move keeps its value.
+    if (before !== undefined && cannotMove(oneWay, before[i]!)) {
       answers[i] = before[i]!;
       continue;
     }
