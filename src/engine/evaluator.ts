@@ -40,6 +40,37 @@ export interface EvaluatorOptions {
 export const DEFAULT_MAX_DEPTH = 50;
 
 /**
+ * Receives the steps of a traced check (`Evaluator.trace`) as the evaluator takes them: explain
+ * builds its tree from them, so the tree is the walk that answered. Every `enterMember` and
+ * `enterExpression` is closed by one `leave` with that step's answer; the other calls are steps
+ * inside the one entered last.
+ */
+export interface CheckTrace {
+  /** The userset subject is `member` on `object` itself. */
+  self(object: number, member: MemberDef): void;
+  /** `member` on `object` is already on the path: a cycle, cut (answers no for this path). */
+  cycle(object: number, member: MemberDef): void;
+  enterMember(object: number, member: MemberDef): void;
+  /** An expression other than a reference (`nil`, an operator, an arrow) on `object`. */
+  enterExpression(object: number, e: Expression): void;
+  leave(result: boolean): void;
+  /** The relation names the subject (or, for a userset subject, that userset) directly. */
+  direct(): void;
+  /** The relation names the wildcard of the subject's type. */
+  wildcard(): void;
+  /** The relation names the userset `value` (an edge key), which the subject is in by its memberships. */
+  member(value: number): void;
+  /** The relation names the userset `value`, which the subject's memberships say it is not in. */
+  notMember(value: number): void;
+  /** The walk goes on into the userset `value` the relation names (the next step enters it). */
+  userset(value: number): void;
+  /** The arrow goes on to `next` (the next step enters its computed member, or is `noComputed`). */
+  arrowTo(next: number): void;
+  /** `next`, reached by the arrow, has no member of the computed name. */
+  noComputed(next: number): void;
+}
+
+/**
  * Evaluates checks of one schema over one tenant's data. The hot path allocates nothing:
  * a check walks the compiled expression, the edge maps and a shared path stack.
  *
@@ -112,6 +143,11 @@ export class Evaluator {
   private readonly ordered: (Expression | undefined)[];
   /** What grants a member on an object reached by an arrow, kept across checks. */
   private readonly closures: GrantClosures;
+  /**
+   * Where the steps of the current check go, during `trace` only. A traced check takes every
+   * step: no remembered answers and no grant closures, which stand for steps without taking them.
+   */
+  private tracing: CheckTrace | undefined;
 
   constructor(schema: CompiledSchema, data: DataIndex, options: EvaluatorOptions = {}) {
     this.schema = schema;
@@ -209,6 +245,19 @@ export class Evaluator {
       this.answeredVersion = this.data.version;
     }
     return this.member(object, member, 0);
+  }
+
+  /**
+   * `check`, reporting every step to `trace` as it is taken (see `CheckTrace`). Slower than a
+   * check: for explain, after the check itself has answered.
+   */
+  trace(object: number, member: MemberDef, subject: ResolvedSubject, trace: CheckTrace): boolean {
+    this.tracing = trace;
+    try {
+      return this.check(object, member, subject);
+    } finally {
+      this.tracing = undefined;
+    }
   }
 
   /**
@@ -487,27 +536,32 @@ export class Evaluator {
       object === subject.object &&
       member.name === subject.relationName
     ) {
+      this.tracing?.self(object, member);
       return true;
     }
     if (depth > this.maxDepth) depthExceeded(this, object, member);
     const step = stepKey(object, member.id);
+    const trace = this.tracing;
     // Within one check the same step often recurs (a folder's `edit` inside its `view`, and
     // again through each child); remember answers that no cycle cut could have shortened.
     // An answer holds for any depth at or above the one it was found at (more room below never
     // changes it); deeper, the walk must be taken again, as the depth limit may stop it.
-    const known = this.answered.get(step);
+    const known = trace === undefined ? this.answered.get(step) : -1;
     if (known !== -1 && known >>> 1 >= depth) return (known & 1) === 1;
     const path = this.path;
     if (path.includes(step)) {
       this.cuts++;
+      trace?.cycle(object, member);
       return false;
     }
     const cutsBefore = this.cuts;
     path.push(step);
+    trace?.enterMember(object, member);
     const result =
       member.kind === "relation"
         ? this.relation(object, member, depth)
         : this.expression(object, this.ordered[member.id]!, depth);
+    trace?.leave(result);
     path.pop();
     if (this.cuts === cutsBefore) this.answered.set(step, depth * 2 + (result ? 1 : 0));
     return result;
@@ -523,8 +577,14 @@ export class Evaluator {
     const subject = this.subject;
     const direct = directAt(entry, at);
     if (direct !== undefined) {
-      if (subject.relation === NO_RELATION && listHas(direct, subject.object)) return true;
-      if (subject.wildcard >= 0 && listHas(direct, subject.wildcard)) return true;
+      if (subject.relation === NO_RELATION && listHas(direct, subject.object)) {
+        this.tracing?.direct();
+        return true;
+      }
+      if (subject.wildcard >= 0 && listHas(direct, subject.wildcard)) {
+        this.tracing?.wildcard();
+        return true;
+      }
     }
     const usersets = usersetsAt(entry, at);
     if (usersets === undefined) return false;
@@ -533,6 +593,7 @@ export class Evaluator {
       subject.object >= 0 &&
       listHas(usersets, edgeKey(subject.object, subject.relation))
     ) {
+      this.tracing?.direct();
       return true;
     }
     if (typeof usersets === "number") return this.usersetGrants(usersets, depth);
@@ -550,11 +611,15 @@ export class Evaluator {
       // the depth limit: the grant counts the nested usersets it stands for, as a walk would.
       // (`value` is the edge key of the relation it names.)
       if (depth + 1 + this.farthestMembership <= this.maxDepth) {
-        if (this.isMember(value) || this.everyone?.has(value) === true) return true;
+        if (this.isMember(value) || this.everyone?.has(value) === true) {
+          this.tracing?.member(value);
+          return true;
+        }
       } else {
         const hops = this.hopsInto(value);
         if (hops >= 0) {
           this.countMembershipHops(value, depth, hops);
+          this.tracing?.member(value);
           return true;
         }
       }
@@ -563,12 +628,24 @@ export class Evaluator {
     const target = this.usersetTarget(next, keyRelation(value));
     if (target === null) return false;
     // A pure relation the subject is not marked in (nor its wildcard) does not hold it.
-    if (this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1)
+    if (this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1) {
+      this.tracing?.notMember(value);
       return false;
+    }
+    this.tracing?.userset(value);
     return this.member(next, target, depth + 1);
   }
 
   private expression(object: number, e: Expression, depth: number): boolean {
+    const trace = this.tracing;
+    if (trace === undefined || e.op === "ref") return this.operator(object, e, depth);
+    trace.enterExpression(object, e);
+    const result = this.operator(object, e, depth);
+    trace.leave(result);
+    return result;
+  }
+
+  private operator(object: number, e: Expression, depth: number): boolean {
     switch (e.op) {
       case "nil":
         return false;
@@ -621,12 +698,21 @@ export class Evaluator {
 
   /** One object an arrow walks to: does it grant the computed member? */
   private arrowStep(next: number, computedByType: ReadonlyMap<number, MemberDef>, depth: number): boolean {
+    const trace = this.tracing;
+    trace?.arrowTo(next);
     const type = this.schemaTypeOf(next);
     const target = type === undefined ? undefined : computedByType.get(type.id);
-    if (target === undefined) return false;
+    if (target === undefined) {
+      trace?.noComputed(next);
+      return false;
+    }
     // An object reached by an arrow (a document's folder) is shared by many checks: what grants
     // the member there, gathered once (grant-closures.ts), answers without walking its ancestors.
-    if (this.subject.relation === NO_RELATION && this.closures.gatherable[target.id] === 1) {
+    if (
+      trace === undefined &&
+      this.subject.relation === NO_RELATION &&
+      this.closures.gatherable[target.id] === 1
+    ) {
       const closure = this.closures.of(next, target);
       // Within the limit counting the closure's arrow hops and, for its usersets, the userset hop
       // and the farthest membership below it; otherwise the walk decides (and reports the limit).
