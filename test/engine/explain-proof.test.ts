@@ -81,7 +81,9 @@ describe("explain is a proof of the check's answer", () => {
         // relation a userset subject has.
         const relationships = new Set(model.relationships.map(formatRelationship));
         for (const r of model.relationships)
-          relationships.add(formatRelationship({ ...r, subject: { type: r.subject.type, id: r.subject.id } }));
+          relationships.add(
+            formatRelationship({ ...r, subject: { type: r.subject.type, id: r.subject.id } }),
+          );
         for (const q of model.queries.slice(0, QUERIES_PER_MODEL)) {
           const request = { resource: q.resource, permission: q.permission, subject: q.subject };
           const check = outcome(() => engine.check("t", request));
