@@ -337,9 +337,9 @@ export class Evaluator {
   /**
    * How many userset hops below the membership relation `key` the (plain) subject, or its type's
    * wildcard, is named directly (0: `key` names it), by the shortest chain; -1 when in neither.
-   * Valid after `check` for the subject it was asked about (explain and the depth error use it).
+   * Valid after `check` for the subject it was asked about (the depth error uses it).
    */
-  hopsInto(key: number): number {
+  private hopsInto(key: number): number {
     let hops = -1;
     const keys = this.membershipKeys;
     if (keys === undefined) hops = this.memberships.get(key);
@@ -357,22 +357,12 @@ export class Evaluator {
     return hops;
   }
 
-  /** Whether the current check answers userset steps by the subject's memberships. */
-  get usesMemberships(): boolean {
-    return this.membershipsKnown;
-  }
-
-  /** Whether a userset naming `target` is answered by memberships alone (no walk below it). */
-  answeredByMemberships(target: MemberDef): boolean {
-    return this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1;
-  }
-
   /**
    * A grant through the membership `key`, reached `depth` hops from the resource, stands for a
    * walk down `hops` more nested usersets: past the limit it is the limit's error, at the object
    * where that walk would have stopped, as if the check had walked down.
    */
-  countMembershipHops(key: number, depth: number, hops: number): void {
+  private countMembershipHops(key: number, depth: number, hops: number): void {
     if (depth + 1 + hops <= this.maxDepth) return;
     const chain = this.membershipChain(key);
     const stop = chain[Math.min(this.maxDepth - depth, chain.length - 1)]!;
@@ -384,7 +374,7 @@ export class Evaluator {
   /**
    * The shortest chain of membership relations from `key` down to the one that names the
    * subject (or its wildcard) directly, as edge keys, `key` first. Iterative: the chain may be
-   * long. Valid after `check` for the subject, like `hopsInto`.
+   * long. Valid after `check` for the subject, like `hopsInto` (explain's proofs use it).
    */
   membershipChain(key: number): number[] {
     const chain = [key];
@@ -404,11 +394,6 @@ export class Evaluator {
       hops--;
     }
     return chain;
-  }
-
-  /** The expression of a permission in the order the evaluator tries its operands. */
-  evaluationOrder(member: MemberDef): Expression {
-    return this.ordered[member.id] ?? (member.kind === "permission" ? member.expression : { op: "nil" });
   }
 
   /** Moves whenever a relationship of a membership relation is added or removed. */
