@@ -275,6 +275,7 @@ function nodeOf(open: OpenStep, result: boolean): ExplainNode {
     };
   }
   const e = open.expression!;
+  // A reference is never entered (the member it names is), so this is `nil`, an operator or an arrow.
   const step = e.op === "ref" ? "nil" : e.op;
   return { step, label: formatExpression(e), result, children };
 }
