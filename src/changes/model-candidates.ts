@@ -1,5 +1,6 @@
 import type { DataIndex } from "../engine/data-index.js";
-import { iterate, RELATION_SLOTS } from "../engine/data-index.js";
+import { iterate } from "../engine/data-index.js";
+import { edgeKey, keyObject, keyRelation, stepKey } from "../engine/encodings.js";
 import type { Evaluator } from "../engine/evaluator.js";
 import type { SubjectSet } from "../engine/subject-set.js";
 import type { SubjectSets } from "../engine/subject-sets.js";
@@ -55,7 +56,7 @@ export class ModelCandidates {
       nameId = this.nameIds.size;
       this.nameIds.set(name, nameId);
     }
-    const key = object * 65536 + nameId;
+    const key = stepKey(object, nameId);
     const known = this.memo.get(key);
     if (known !== undefined) return known;
     // A cycle in the data through this member: the candidates of the cycle would depend on
@@ -94,12 +95,12 @@ export class ModelCandidates {
   private relationPair(object: number, relation: MemberDef): Candidates {
     const slot = this.before.evaluator.slotOf(relation);
     if (slot < 0) return NONE;
-    const usersets = this.data.usersets.get(object * RELATION_SLOTS + slot);
+    const usersets = this.data.usersets.get(edgeKey(object, slot));
     if (usersets === undefined) return NONE;
     const parts: Candidates[] = [];
     for (const value of iterate(usersets)) {
-      const next = Math.floor(value / RELATION_SLOTS);
-      const targetSlot = value - next * RELATION_SLOTS;
+      const next = keyObject(value);
+      const targetSlot = keyRelation(value);
       const tb = this.before.evaluator.usersetTarget(next, targetSlot);
       const ta = this.after.evaluator.usersetTarget(next, targetSlot);
       if (tb === null && ta === null) continue;
@@ -182,7 +183,7 @@ export class ModelCandidates {
         const slot = this.before.evaluator.slotOf(eb.tupleset);
         if (slot < 0) return NONE;
         const parts: Candidates[] = [];
-        for (const next of this.before.evaluator.arrowTargets(object * RELATION_SLOTS + slot)) {
+        for (const next of this.before.evaluator.arrowTargets(edgeKey(object, slot))) {
           parts.push(this.forMember(next, eb.computed));
           if (parts.at(-1) === EVERYONE) return EVERYONE;
         }

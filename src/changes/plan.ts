@@ -23,6 +23,7 @@ import type { DeletionFacts } from "./deletion-facts.js";
 import { evaluateRowGuard, type Guard, type GuardResult, type PlanGuard } from "./guards.js";
 import { type MergeFacts, mergeExempt } from "./merge.js";
 import { EVERYONE, ModelCandidates } from "./model-candidates.js";
+import { cannotMove, type OneWay } from "./one-way.js";
 import type { PurgeFacts } from "./purge-facts.js";
 import {
   answerUsersetQuestions,
@@ -191,59 +192,44 @@ interface TenantWork {
   readonly objects: Map<number, "all" | Set<string>>;
 }
 
+/** What every step of one plan reads: the change, its delta as numbers, and how it can move access. */
+interface PlanScope {
+  readonly input: PlanInput;
+  readonly schemaChanges: boolean;
+  /** `type#member`s whose meaning the schema change changes (none without one). */
+  readonly changed: ReadonlySet<string>;
+  /** The tenants and objects to evaluate, the change's own tenant among them. */
+  readonly work: Map<string, TenantWork>;
+  readonly main: TenantWork;
+  readonly touched: readonly Relationship[];
+  readonly delta: Delta;
+  readonly oneWay: OneWay;
+}
+
+/** What a change can move, found in the graph before and after its delta (see `findMovable`). */
+interface Movable {
+  /** The touched objects and everything that depends on them (through the reverse index). */
+  readonly region: Set<number>;
+  /** The subjects a data change can move, per object (see candidates.ts). */
+  readonly candidates: Candidates;
+  readonly usersets: UsersetCollector;
+}
+
 /**
  * Computes a plan. Only the affected region is evaluated: the objects a data change touches and
  * everything that depends on them (through the reverse index), and for a model change the
  * objects of the types whose permissions change. The change's data delta is applied to the live
- * index, evaluated, and taken back out again, all synchronously, so no other request can
- * observe the index in between.
+ * index, evaluated, and taken back out again (`withDelta`), all synchronously, so no other
+ * request can observe the index in between.
  */
 export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked" | "blockedBecause"> {
   const schemaChanges = input.schemaBefore !== input.schemaAfter;
   const changed = schemaChanges ? changedMembers(input.schemaBefore, input.schemaAfter) : new Set<string>();
   const work = new Map<string, TenantWork>();
-  const workFor = (tenant: string): TenantWork => {
-    let w = work.get(tenant);
-    if (!w) {
-      w = { tenant, data: input.engine.tenant(tenant).data, objects: new Map() };
-      work.set(tenant, w);
-    }
-    return w;
-  };
-
-  // A model change: every object of a type with a changed member, in every tenant.
-  if (schemaChanges) {
-    const changedByType = new Map<string, Set<string>>();
-    for (const name of changed) {
-      const [type, member] = name.split("#") as [string, string];
-      const set = changedByType.get(type) ?? new Set<string>();
-      changedByType.set(type, set);
-      set.add(member);
-    }
-    for (const tenant of input.schemaTenants) {
-      const w = workFor(tenant);
-      for (const [type, members] of changedByType) {
-        const typeId = w.data.typeId(type);
-        if (typeId === undefined) continue;
-        for (const object of w.data.objectsByType[typeId]!) w.objects.set(object, members);
-      }
-    }
-  }
-
-  // A data change: the touched objects and their dependents, before and after the delta.
-  const main = workFor(input.tenant);
+  if (schemaChanges) addModelWork(work, input, changed);
+  const main = workFor(work, input, input.tenant);
   const touched = [...input.writes, ...input.deletes];
-  const seedsOf = (data: DataIndex) =>
-    touched
-      .map((r) => data.objectOf(r.resource.type, r.resource.id))
-      .filter((o): o is number => o !== undefined);
-  const regionBefore = dependents(main.data, seedsOf(main.data));
-
-  const guardResults: GuardResult[] = [];
-  // A data change compares only the subjects it can move (see candidates.ts), found in the
-  // graph both after and before the delta; a model change, or a wildcard, needs whole sets.
-  const candidates = emptyCandidates();
-  let regionAfter = new Set<number>();
+  const regionBefore = dependents(main.data, seedsOf(main.data, touched));
   // Resolved after regionBefore: names a write brings are interned here, and must not count
   // as objects of the index before the change.
   const delta: Delta = {
@@ -251,85 +237,148 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     deletes: input.deletes.map((r) => main.data.edge(r)),
   };
   // Only permissions that read a touched relation, directly or through others, can move.
-  const affected = dependentMembers(
-    input.schemaBefore,
-    touched.map((r) => `${r.resource.type}#${r.relation}`),
-  );
-  // When the touched relations are read only positively, a change that only deletes can only
-  // take access away (and one that only writes can only give it): what was denied before stays
-  // denied (what was allowed stays allowed), and need not be checked again. The graph then only
-  // shrinks (or only grows), so the smaller side adds no region and no candidate either.
-  const oneWay =
-    !schemaChanges && readOnlyPositively(input.schemaBefore, affected)
-      ? input.writes.length === 0
-        ? true
-        : input.deletes.length === 0
-          ? false
-          : undefined
-      : undefined;
-  // Userset subjects the change can move, found in the graph before it and after it; a change
-  // that only deletes (only writes) has no new paths after it (before it) to look in.
-  const usersetCollector = new UsersetCollector();
-  const usersetAffected = new Set([
-    ...affected,
-    ...dependentMembers(
-      input.schemaAfter,
-      touched.map((r) => `${r.resource.type}#${r.relation}`),
-    ),
-    ...changed,
-  ]);
-  if (input.deletes.length > 0)
-    collectUsersetQuestions(main.data, input.schemaBefore, touched, usersetAffected, usersetCollector);
-  if (oneWay !== true) {
-    applyDelta(main.data, delta);
-    try {
-      if (input.writes.length > 0)
-        collectUsersetQuestions(main.data, input.schemaAfter, touched, usersetAffected, usersetCollector);
-      regionAfter = dependents(main.data, seedsOf(main.data));
-      if (!schemaChanges) {
-        const evaluator = new Evaluator(input.schemaAfter, main.data);
-        collectCandidates(evaluator, new SubjectSets(evaluator), touched, candidates);
-      }
-    } finally {
-      applyDelta(main.data, delta, true);
-    }
-  }
-  if (!schemaChanges && oneWay !== false) {
-    const evaluator = new Evaluator(input.schemaBefore, main.data);
-    collectCandidates(evaluator, new SubjectSets(evaluator), touched, candidates);
-  }
-  const region = new Set([...regionBefore, ...regionAfter]);
-  const fullRegion = schemaChanges ? region : new Set([...region].filter((o) => candidates.full.has(o)));
-  const checked = schemaChanges
-    ? new Set<number>()
-    : new Set([...region].filter((o) => !candidates.full.has(o)));
-
+  const affected = dependentMembers(input.schemaBefore, relationsOf(touched));
+  const oneWay = schemaChanges ? "either" : oneWayOf(input, affected);
+  const scope: PlanScope = { input, schemaChanges, changed, work, main, touched, delta, oneWay };
+  const movable = findMovable(scope, affected, regionBefore);
   if (schemaChanges && touched.length === 0) {
     // A model change alone: both schemas read the same data, so each object can be evaluated
     // under both and diffed at once, and only shared intermediate results are kept.
     const diff = streamModelDiff(work, input.schemaBefore, input.schemaAfter, changed);
-    for (const guard of input.guards) {
-      if (guard.kind === "subset") guardResults.push(subsetGuard(guard, work, input, region));
-      else if (guard.kind === "assertions") guardResults.push(assertionGuard(guard, input));
-      else guardResults.push(rowGuard(guard, input, diff, NO_USERSET_ROWS));
-    }
-    return finish(input, changed, diff, guardResults, new Set<string>(), NO_USERSET_ROWS);
+    const guards = evaluateGuards(scope, movable.region, diff, NO_USERSET_ROWS);
+    return finish(input, changed, diff, guards, new Set<string>(), NO_USERSET_ROWS);
   }
+  const { diff, usersets, guards } = diffDataChange(scope, movable);
+  const regionObjects = new Set<string>();
+  for (const object of movable.region) regionObjects.add(main.data.objectKeys[object]!);
+  for (const r of touched) regionObjects.add(`${r.resource.type}:${r.resource.id}`);
+  return finish(input, changed, diff, guards, regionObjects, usersets);
+}
+
+/** The tenant's work, added (with no objects yet) the first time it is asked for. */
+function workFor(work: Map<string, TenantWork>, input: PlanInput, tenant: string): TenantWork {
+  let w = work.get(tenant);
+  if (!w) {
+    w = { tenant, data: input.engine.tenant(tenant).data, objects: new Map() };
+    work.set(tenant, w);
+  }
+  return w;
+}
+
+/** A model change: every object of a type with a changed member, in every tenant. */
+function addModelWork(work: Map<string, TenantWork>, input: PlanInput, changed: ReadonlySet<string>): void {
+  const changedByType = new Map<string, Set<string>>();
+  for (const name of changed) {
+    const [type, member] = name.split("#") as [string, string];
+    const set = changedByType.get(type) ?? new Set<string>();
+    changedByType.set(type, set);
+    set.add(member);
+  }
+  for (const tenant of input.schemaTenants) {
+    const w = workFor(work, input, tenant);
+    for (const [type, members] of changedByType) {
+      const typeId = w.data.typeId(type);
+      if (typeId === undefined) continue;
+      for (const object of w.data.objectsByType[typeId]!) w.objects.set(object, members);
+    }
+  }
+}
+
+/** The touched relationships' resources that the index knows. */
+function seedsOf(data: DataIndex, touched: readonly Relationship[]): number[] {
+  return touched
+    .map((r) => data.objectOf(r.resource.type, r.resource.id))
+    .filter((o): o is number => o !== undefined);
+}
+
+/** `type#relation` of each touched relationship. */
+function relationsOf(touched: readonly Relationship[]): string[] {
+  return touched.map((r) => `${r.resource.type}#${r.relation}`);
+}
+
+/**
+ * When the touched relations are read only positively, a change that only deletes can only take
+ * access away (and one that only writes can only give it): what was denied before stays denied
+ * (what was allowed stays allowed), and need not be checked again. The graph then only shrinks
+ * (or only grows), so the smaller side adds no region and no candidate either.
+ */
+function oneWayOf(input: PlanInput, affected: ReadonlySet<string>): OneWay {
+  if (!readOnlyPositively(input.schemaBefore, affected)) return "either";
+  if (input.writes.length === 0) return "only-loses";
+  if (input.deletes.length === 0) return "only-gains";
+  return "either";
+}
+
+/**
+ * The region, the candidate subjects and the userset subjects a change can move, found in the
+ * graph before the delta and after it. A data change compares only the subjects it can move
+ * (see candidates.ts); a model change, or a wildcard, needs whole sets. A change that only
+ * deletes (only writes) has no new paths after it (before it) to look in.
+ */
+function findMovable(scope: PlanScope, affected: ReadonlySet<string>, regionBefore: Set<number>): Movable {
+  const { input, main, touched, schemaChanges, oneWay } = scope;
+  const candidates = emptyCandidates();
+  const usersets = new UsersetCollector();
+  const usersetAffected = new Set([
+    ...affected,
+    ...dependentMembers(input.schemaAfter, relationsOf(touched)),
+    ...scope.changed,
+  ]);
+  if (input.deletes.length > 0)
+    collectUsersetQuestions(main.data, input.schemaBefore, touched, usersetAffected, usersets);
+  let regionAfter = new Set<number>();
+  if (oneWay !== "only-loses") {
+    regionAfter = withDelta(main.data, scope.delta, () => {
+      if (input.writes.length > 0)
+        collectUsersetQuestions(main.data, input.schemaAfter, touched, usersetAffected, usersets);
+      const after = dependents(main.data, seedsOf(main.data, touched));
+      if (!schemaChanges) collectCandidatesUnder(input.schemaAfter, main.data, touched, candidates);
+      return after;
+    });
+  }
+  if (!schemaChanges && oneWay !== "only-gains")
+    collectCandidatesUnder(input.schemaBefore, main.data, touched, candidates);
+  return { region: new Set([...regionBefore, ...regionAfter]), candidates, usersets };
+}
+
+function collectCandidatesUnder(
+  schema: CompiledSchema,
+  data: DataIndex,
+  touched: readonly Relationship[],
+  into: Candidates,
+): void {
+  const evaluator = new Evaluator(schema, data);
+  collectCandidates(evaluator, new SubjectSets(evaluator), touched, into);
+}
+
+/**
+ * The access difference of a change that touches relationships: the objects whose candidates are
+ * not enough (wildcards, cycles; all of them in a model change) through their whole subject sets,
+ * the rest by checking their candidate subjects, and the userset subjects; each once before the
+ * delta and once while it is applied, with the guards.
+ */
+function diffDataChange(
+  scope: PlanScope,
+  movable: Movable,
+): { diff: AccessDiff; usersets: UsersetRows; guards: GuardResult[] } {
+  const { input, work, main, schemaChanges, oneWay } = scope;
+  const { region, candidates } = movable;
+  const fullRegion = schemaChanges ? region : new Set([...region].filter((o) => candidates.full.has(o)));
+  const checked = schemaChanges
+    ? new Set<number>()
+    : new Set([...region].filter((o) => !candidates.full.has(o)));
   const before = evaluateAll(work, input.schemaBefore, fullRegion, main.tenant);
   const questions = candidateQuestions(main.data, input.schemaBefore, checked, candidates);
   // The engine's own evaluators: their group memberships, kept per subject while no membership
   // relation moves, serve both passes (and came warm from the checks before the plan).
   const answersBefore = answerQuestions(input.engine.evaluator(main.tenant, input.schemaBefore), questions);
-  const usersetQuestions = usersetCollector.questions(main.data);
+  const usersetQuestions = movable.usersets.questions(main.data);
   const usersetsBefore = answerUsersetQuestions(
     input.engine.evaluator(main.tenant, input.schemaBefore),
     input.schemaBefore,
     usersetQuestions,
   );
-  applyDelta(main.data, delta);
-  let diff: AccessDiff;
-  let usersets = NO_USERSET_ROWS;
-  try {
+  return withDelta(main.data, scope.delta, () => {
     const after = evaluateAll(work, input.schemaAfter, fullRegion, main.tenant);
     const answersAfter = answerQuestions(
       input.engine.evaluator(main.tenant, input.schemaAfter),
@@ -337,26 +386,8 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
       answersBefore,
       oneWay,
     );
-    diff = { gained: [], lost: [] };
-    for (const w of work.values()) {
-      const objects = new Set([...w.objects.keys(), ...(w.tenant === main.tenant ? fullRegion : [])]);
-      for (const object of objects) {
-        const resource = w.data.objectKeys[object]!;
-        const was = before.get(w.tenant)?.get(object) ?? new Map<string, SubjectSet>();
-        const is = after.get(w.tenant)?.get(object) ?? new Map<string, SubjectSet>();
-        for (const permission of new Set([...was.keys(), ...is.keys()])) {
-          diffSubjectSets(
-            w.data,
-            w.tenant,
-            resource,
-            permission,
-            was.get(permission) ?? EMPTY,
-            is.get(permission) ?? EMPTY,
-            diff,
-          );
-        }
-      }
-    }
+    const diff: AccessDiff = { gained: [], lost: [] };
+    diffEvaluated(work, main.tenant, fullRegion, before, after, diff);
     answersAfter.forEach((answer, i) => {
       if (answersBefore[i] === answer) return;
       const row: AccessRow = {
@@ -376,21 +407,55 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
       usersetsBefore,
       oneWay,
     );
-    usersets = usersetRows(main.data, main.tenant, usersetQuestions, usersetsBefore, usersetsAfter);
+    const usersets = usersetRows(main.data, main.tenant, usersetQuestions, usersetsBefore, usersetsAfter);
     // Guards that look at the state after the change run while the delta is applied.
-    for (const guard of input.guards) {
-      if (guard.kind === "subset") guardResults.push(subsetGuard(guard, work, input, region));
-      else if (guard.kind === "assertions") guardResults.push(assertionGuard(guard, input));
-      else guardResults.push(rowGuard(guard, input, diff, usersets));
-    }
-  } finally {
-    applyDelta(main.data, delta, true);
-  }
+    return { diff, usersets, guards: evaluateGuards(scope, region, diff, usersets) };
+  });
+}
 
-  const regionObjects = new Set<string>();
-  for (const object of region) regionObjects.add(main.data.objectKeys[object]!);
-  for (const r of touched) regionObjects.add(`${r.resource.type}:${r.resource.id}`);
-  return finish(input, changed, diff, guardResults, regionObjects, usersets);
+/** Adds to `diff` what moved between the subject sets evaluated before and after the delta. */
+function diffEvaluated(
+  work: Map<string, TenantWork>,
+  mainTenant: string,
+  fullRegion: Set<number>,
+  before: Map<string, Map<number, Map<string, SubjectSet>>>,
+  after: Map<string, Map<number, Map<string, SubjectSet>>>,
+  diff: AccessDiff,
+): void {
+  for (const w of work.values()) {
+    const objects = new Set([...w.objects.keys(), ...(w.tenant === mainTenant ? fullRegion : [])]);
+    for (const object of objects) {
+      const resource = w.data.objectKeys[object]!;
+      const was = before.get(w.tenant)?.get(object) ?? new Map<string, SubjectSet>();
+      const is = after.get(w.tenant)?.get(object) ?? new Map<string, SubjectSet>();
+      for (const permission of new Set([...was.keys(), ...is.keys()])) {
+        diffSubjectSets(
+          w.data,
+          w.tenant,
+          resource,
+          permission,
+          was.get(permission) ?? EMPTY,
+          is.get(permission) ?? EMPTY,
+          diff,
+        );
+      }
+    }
+  }
+}
+
+/** Every guard of the plan, in order, on the plan's rows (and, for a data change, the state after it). */
+function evaluateGuards(
+  scope: PlanScope,
+  region: Set<number>,
+  diff: AccessDiff,
+  usersets: UsersetRows,
+): GuardResult[] {
+  const { input, work } = scope;
+  return input.guards.map((guard) => {
+    if (guard.kind === "subset") return subsetGuard(guard, work, input, region);
+    if (guard.kind === "assertions") return assertionGuard(guard, input);
+    return rowGuard(guard, input, diff, usersets);
+  });
 }
 
 /** The candidate checks of a data change, subject by subject; parallel arrays. */
@@ -456,21 +521,21 @@ function candidateQuestions(
 }
 
 /**
- * Answers the questions on the data as it is. With `oneWay` (true: access can only be lost,
- * false: only gained) and the answers before, a question whose answer cannot move keeps it.
+ * Answers the questions on the data as it is. With the answers before and a change that moves
+ * access one way only, a question whose answer cannot move keeps it (see `cannotMove`).
  */
 function answerQuestions(
   evaluator: Evaluator,
   questions: Questions,
   before?: readonly boolean[],
-  oneWay?: boolean,
+  oneWay: OneWay = "either",
 ): boolean[] {
   const data = evaluator.data;
   const answers: boolean[] = new Array(questions.objects.length);
   // A new object per subject: the evaluator tells a new subject from the last one it saw.
   let resolved = { object: -1, relation: NO_RELATION, wildcard: -1 };
   for (let i = 0; i < questions.objects.length; i++) {
-    if (before !== undefined && oneWay !== undefined && before[i] !== oneWay) {
+    if (before !== undefined && cannotMove(oneWay, before[i]!)) {
       answers[i] = before[i]!;
       continue;
     }
@@ -641,7 +706,20 @@ interface Delta {
   readonly deletes: readonly Edge[];
 }
 
-/** Applies the delta to the index, or with `undo` takes it out again. */
+/**
+ * Runs `during` with the delta applied to the index and takes it out again however `during`
+ * ends, so that the live index is never left changed by a plan.
+ */
+function withDelta<T>(data: DataIndex, delta: Delta, during: () => T): T {
+  applyDelta(data, delta);
+  try {
+    return during();
+  } finally {
+    applyDelta(data, delta, true);
+  }
+}
+
+/** Applies the delta to the index, or with `undo` takes it out again (only `withDelta` calls it). */
 function applyDelta(data: DataIndex, delta: Delta, undo = false): void {
   for (const e of undo ? delta.writes : delta.deletes)
     data.removeEdge(e.resource, e.relation, e.subject, e.subjectRelation);

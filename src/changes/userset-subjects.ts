@@ -1,11 +1,12 @@
 import { type AccessRow, compareRows, dependents, permissionsOf } from "../engine/access-diff.js";
-import { type DataIndex, iterate, RELATION_SLOTS, type SubjectList } from "../engine/data-index.js";
+import { type DataIndex, iterate } from "../engine/data-index.js";
+import { keyObject, keyRelation, sidesOf, stepKey } from "../engine/encodings.js";
 import type { Evaluator } from "../engine/evaluator.js";
-import { relationAt } from "../engine/relation-edges.js";
 import type { ResolvedSubject } from "../engine/subject.js";
 import type { Relationship } from "../model/relationship.js";
 import { arrowTuplesets } from "../schema/arrow-tuplesets.js";
 import type { CompiledSchema, Expression, MemberDef } from "../schema/compiled.js";
+import { cannotMove, type OneWay } from "./one-way.js";
 
 /**
  * Userset subjects in plans. A check may name a userset as its subject (`check doc:1 view
@@ -172,7 +173,7 @@ function walkedUsersets(
   const seen = new Set<number>();
   const queue: Step[] = [];
   const push = (object: number, member: MemberDef) => {
-    const key = object * 65536 + member.id;
+    const key = stepKey(object, member.id);
     if (seen.has(key)) return;
     seen.add(key);
     queue.push([object, member]);
@@ -182,16 +183,8 @@ function walkedUsersets(
     if (!usersets.has(key)) usersets.set(key, into.resolve(data, object, name));
   };
   const typeOf = (object: number) => schema.typesByName.get(data.typeNameOf(object));
-  const subjectsOf = (
-    object: number,
-    relation: string,
-  ): [SubjectList | undefined, SubjectList | undefined] => {
-    const slot = data.relationId(relation);
-    const entry = data.edges.entry(object);
-    const at = slot === undefined ? -1 : relationAt(entry, slot);
-    if (entry === undefined || at < 0) return [undefined, undefined];
-    return [entry[at + 1] as SubjectList | undefined, entry[at + 2] as SubjectList | undefined];
-  };
+  const subjectsOf = (object: number, relation: string) =>
+    sidesOf(data.edges.entry(object), data.relationId(relation) ?? -1);
   const expression = (object: number, e: Expression): void => {
     switch (e.op) {
       case "ref":
@@ -213,8 +206,7 @@ function walkedUsersets(
           if (computed !== undefined) push(next, computed);
         };
         if (direct !== undefined) for (const next of iterate(direct)) step(next);
-        if (usersetList !== undefined)
-          for (const value of iterate(usersetList)) step(Math.floor(value / RELATION_SLOTS));
+        if (usersetList !== undefined) for (const value of iterate(usersetList)) step(keyObject(value));
         return;
       }
       default:
@@ -232,8 +224,8 @@ function walkedUsersets(
     const [, usersetList] = subjectsOf(object, member.name);
     if (usersetList === undefined) continue;
     for (const value of iterate(usersetList)) {
-      const next = Math.floor(value / RELATION_SLOTS);
-      const name = data.relationNames[value - next * RELATION_SLOTS]!;
+      const next = keyObject(value);
+      const name = data.relationNames[keyRelation(value)]!;
       const target = typeOf(next)?.members.get(name);
       if (target !== undefined) push(next, target);
       else meet(next, name);
@@ -296,13 +288,12 @@ export function answerUsersetQuestions(
   schema: CompiledSchema,
   q: UsersetQuestions,
   before?: readonly boolean[],
-  oneWay?: boolean,
+  oneWay: OneWay = "either",
 ): boolean[] {
   const answers: boolean[] = new Array(q.objects.length);
   for (let i = 0; i < q.objects.length; i++) {
-    // As for plain subjects: where access can only be lost (`oneWay` true) or only gained
-    // (false), an answer that cannot move keeps its value from before.
-    if (before !== undefined && oneWay !== undefined && before[i] !== oneWay) {
+    // As for plain subjects: an answer that a one-way change cannot move keeps its value.
+    if (before !== undefined && cannotMove(oneWay, before[i]!)) {
       answers[i] = before[i]!;
       continue;
     }

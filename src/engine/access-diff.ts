@@ -1,5 +1,6 @@
 import type { MemberDef, TypeDef } from "../schema/compiled.js";
-import { type DataIndex, iterate, RELATION_SLOTS } from "./data-index.js";
+import { type DataIndex, iterate } from "./data-index.js";
+import { keyObject } from "./encodings.js";
 import type { SubjectSet, TypeSet } from "./subject-set.js";
 
 /**
@@ -100,7 +101,7 @@ export function dependents(data: DataIndex, seeds: Iterable<number>, into = new 
   }
   for (let i = 0; i < queue.length; i++) {
     for (const key of iterate(data.reverse.get(queue[i]!))) {
-      const object = Math.floor(key / RELATION_SLOTS);
+      const object = keyObject(key);
       if (!into.has(object)) {
         into.add(object);
         queue.push(object);

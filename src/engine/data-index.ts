@@ -1,4 +1,5 @@
 import type { Relationship, SubjectRef } from "../model/relationship.js";
+import { edgeKey, keyObject, parentKey, RELATION_SLOTS } from "./encodings.js";
 import { ObjectIds } from "./object-ids.js";
 import { ObjectLists } from "./object-lists.js";
 import { type EdgeSide, RelationEdges } from "./relation-edges.js";
@@ -9,10 +10,9 @@ import { type EdgeSide, RelationEdges } from "./relation-edges.js";
  * versions at once (shadow evaluation, schema-change plans).
  *
  * Every object (`type:id`, including wildcards `type:*`) gets a dense number; a relation name
- * gets a number below `RELATION_SLOTS`. An edge key is `object * RELATION_SLOTS + relation`,
- * one JavaScript number, which keeps the maps small and the lookups cheap.
+ * gets a number below `RELATION_SLOTS`. An edge key (`edgeKey`, encodings.ts) is one JavaScript
+ * number, which keeps the maps small and the lookups cheap.
  */
-export const RELATION_SLOTS = 4096;
 
 /** Lists longer than this switch to a Set, so a membership test stays O(1) on big groups. */
 const SET_THRESHOLD = 24;
@@ -114,8 +114,8 @@ export class DataIndex {
    * (userset subject `object#relation`, resource relation) → resource objects: who names a
    * userset, by the relation they name it in. Lets a check walk group nesting upward along one
    * relation (`member`) without touching every resource that was shared with the group.
-   * Its key, `(object * RELATION_SLOTS + subject relation) * RELATION_SLOTS + relation`, is an
-   * edge key whose "relation" is the pair, so it is stored per subject object like the others.
+   * Its key (`parentKey`) is an edge key whose "relation" is the pair, so it is stored per
+   * subject object like the others.
    */
   readonly usersetParents: EdgeSide = new RelationEdges(RELATION_SLOTS * RELATION_SLOTS, 1).direct;
 
@@ -269,13 +269,13 @@ export class DataIndex {
   }
 
   addEdge(resource: number, relation: number, subject: number, subjectRelation: number): void {
-    const key = resource * RELATION_SLOTS + relation;
+    const key = edgeKey(resource, relation);
     if (subjectRelation === NO_RELATION) listAdd(this.direct, key, subject);
     else {
-      const userset = subject * RELATION_SLOTS + subjectRelation;
+      const userset = edgeKey(subject, subjectRelation);
       this.usersetSubjectTypes[this.objectTypes[subject]!] = 1;
       listAdd(this.usersets, key, userset);
-      listAdd(this.usersetParents, userset * RELATION_SLOTS + relation, resource);
+      listAdd(this.usersetParents, parentKey(userset, relation), resource);
     }
     // Set semantics: relationships that differ only in the subject relation share one entry.
     if (!listHas(this.reverse.get(subject), key)) listAdd(this.reverse, subject, key);
@@ -287,15 +287,15 @@ export class DataIndex {
 
   /** Removes the relationship if it is present. */
   removeEdge(resource: number, relation: number, subject: number, subjectRelation: number): void {
-    const key = resource * RELATION_SLOTS + relation;
+    const key = edgeKey(resource, relation);
     if (subjectRelation === NO_RELATION) {
       if (!listHas(this.direct.get(key), subject)) return;
       listRemove(this.direct, key, subject);
     } else {
-      const value = subject * RELATION_SLOTS + subjectRelation;
+      const value = edgeKey(subject, subjectRelation);
       if (!listHas(this.usersets.get(key), value)) return;
       listRemove(this.usersets, key, value);
-      listRemove(this.usersetParents, value * RELATION_SLOTS + relation, resource);
+      listRemove(this.usersetParents, parentKey(value, relation), resource);
     }
     // The reverse list holds one entry per relationship; several relationships between the same
     // resource key and subject object (different subject relations) share the value, so remove one.
@@ -312,12 +312,11 @@ export class DataIndex {
     const relation = this.relationIds.get(r.relation);
     const subject = this.objectOf(r.subject.type, r.subject.id);
     if (resource === undefined || relation === undefined || subject === undefined) return false;
-    const key = resource * RELATION_SLOTS + relation;
+    const key = edgeKey(resource, relation);
     if (r.subject.relation === undefined) return listHas(this.direct.get(key), subject);
     const subjectRelation = this.relationIds.get(r.subject.relation);
     return (
-      subjectRelation !== undefined &&
-      listHas(this.usersets.get(key), subject * RELATION_SLOTS + subjectRelation)
+      subjectRelation !== undefined && listHas(this.usersets.get(key), edgeKey(subject, subjectRelation))
     );
   }
 
@@ -337,7 +336,7 @@ export class DataIndex {
 function listRemoveOne(map: EdgeSide, subject: number, key: number, index: DataIndex): void {
   const stillLinked =
     listHas(index.direct.get(key), subject) ||
-    [...iterate(index.usersets.get(key))].some((v) => Math.floor(v / RELATION_SLOTS) === subject);
+    [...iterate(index.usersets.get(key))].some((v) => keyObject(v) === subject);
   if (!stillLinked) listRemove(map, subject, key);
 }
 

@@ -1,16 +1,19 @@
 import type { CompiledSchema, Expression, MemberDef, RelationDef, TypeDef } from "../schema/compiled.js";
+import { type DataIndex, iterate, listHas, NO_RELATION } from "./data-index.js";
 import {
-  type DataIndex,
-  iterate,
-  listHas,
-  NO_RELATION,
+  directAt,
+  edgeKey,
+  keyObject,
+  keyRelation,
+  parentKey,
   RELATION_SLOTS,
-  type SubjectList,
-} from "./data-index.js";
+  relationAt,
+  stepKey,
+  usersetsAt,
+} from "./encodings.js";
 import { cheapestFirst } from "./evaluation-order.js";
 import { type GrantClosure, GrantClosures, gatherableMembers } from "./grant-closures.js";
 import { depthExceeded } from "./limits.js";
-import { relationAt } from "./relation-edges.js";
 import { StepTable } from "./step-table.js";
 import type { ResolvedSubject } from "./subject.js";
 
@@ -29,15 +32,43 @@ const NO_KEYS: number[] = [];
 /** Up to this many memberships are tested by scanning them rather than by hashing. */
 const SCANNED_MEMBERSHIPS = 16;
 
-/** Members per schema, for the (object, member) keys of the cycle path. */
-const MEMBER_SLOTS = 1 << 16;
-
 export interface EvaluatorOptions {
   /** How many object hops (userset or arrow steps) one check may take. */
   readonly maxDepth?: number;
 }
 
 export const DEFAULT_MAX_DEPTH = 50;
+
+/**
+ * Receives the steps of a traced check (`Evaluator.trace`) as the evaluator takes them: explain
+ * builds its tree from them, so the tree is the walk that answered. Every `enterMember` and
+ * `enterExpression` is closed by one `leave` with that step's answer; the other calls are steps
+ * inside the one entered last.
+ */
+export interface CheckTrace {
+  /** The userset subject is `member` on `object` itself. */
+  self(object: number, member: MemberDef): void;
+  /** `member` on `object` is already on the path: a cycle, cut (answers no for this path). */
+  cycle(object: number, member: MemberDef): void;
+  enterMember(object: number, member: MemberDef): void;
+  /** An expression other than a reference (`nil`, an operator, an arrow) on `object`. */
+  enterExpression(object: number, e: Expression): void;
+  leave(result: boolean): void;
+  /** The relation names the subject (or, for a userset subject, that userset) directly. */
+  direct(): void;
+  /** The relation names the wildcard of the subject's type. */
+  wildcard(): void;
+  /** The relation names the userset `value` (an edge key), which the subject is in by its memberships. */
+  member(value: number): void;
+  /** The relation names the userset `value`, which the subject's memberships say it is not in. */
+  notMember(value: number): void;
+  /** The walk goes on into the userset `value` the relation names (the next step enters it). */
+  userset(value: number): void;
+  /** The arrow goes on to `next` (the next step enters its computed member, or is `noComputed`). */
+  arrowTo(next: number): void;
+  /** `next`, reached by the arrow, has no member of the computed name. */
+  noComputed(next: number): void;
+}
 
 /**
  * Evaluates checks of one schema over one tenant's data. The hot path allocates nothing:
@@ -112,6 +143,11 @@ export class Evaluator {
   private readonly ordered: (Expression | undefined)[];
   /** What grants a member on an object reached by an arrow, kept across checks. */
   private readonly closures: GrantClosures;
+  /**
+   * Where the steps of the current check go, during `trace` only. A traced check takes every
+   * step: no remembered answers and no grant closures, which stand for steps without taking them.
+   */
+  private tracing: CheckTrace | undefined;
 
   constructor(schema: CompiledSchema, data: DataIndex, options: EvaluatorOptions = {}) {
     this.schema = schema;
@@ -212,6 +248,19 @@ export class Evaluator {
   }
 
   /**
+   * `check`, reporting every step to `trace` as it is taken (see `CheckTrace`). Slower than a
+   * check: for explain, after the check itself has answered.
+   */
+  trace(object: number, member: MemberDef, subject: ResolvedSubject, trace: CheckTrace): boolean {
+    this.tracing = trace;
+    try {
+      return this.check(object, member, subject);
+    } finally {
+      this.tracing = undefined;
+    }
+  }
+
+  /**
    * For a plain subject, every relation (as an edge key) that contains it through direct
    * relationships and usersets of relations, found by walking upward from the subject once per
    * check. A userset step into such a relation is then one Set lookup instead of a walk down
@@ -288,9 +337,9 @@ export class Evaluator {
   /**
    * How many userset hops below the membership relation `key` the (plain) subject, or its type's
    * wildcard, is named directly (0: `key` names it), by the shortest chain; -1 when in neither.
-   * Valid after `check` for the subject it was asked about (explain and the depth error use it).
+   * Valid after `check` for the subject it was asked about (the depth error uses it).
    */
-  hopsInto(key: number): number {
+  private hopsInto(key: number): number {
     let hops = -1;
     const keys = this.membershipKeys;
     if (keys === undefined) hops = this.memberships.get(key);
@@ -308,34 +357,24 @@ export class Evaluator {
     return hops;
   }
 
-  /** Whether the current check answers userset steps by the subject's memberships. */
-  get usesMemberships(): boolean {
-    return this.membershipsKnown;
-  }
-
-  /** Whether a userset naming `target` is answered by memberships alone (no walk below it). */
-  answeredByMemberships(target: MemberDef): boolean {
-    return this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1;
-  }
-
   /**
    * A grant through the membership `key`, reached `depth` hops from the resource, stands for a
    * walk down `hops` more nested usersets: past the limit it is the limit's error, at the object
    * where that walk would have stopped, as if the check had walked down.
    */
-  countMembershipHops(key: number, depth: number, hops: number): void {
+  private countMembershipHops(key: number, depth: number, hops: number): void {
     if (depth + 1 + hops <= this.maxDepth) return;
     const chain = this.membershipChain(key);
     const stop = chain[Math.min(this.maxDepth - depth, chain.length - 1)]!;
-    const object = Math.floor(stop / RELATION_SLOTS);
-    const target = this.usersetTarget(object, stop - object * RELATION_SLOTS)!;
+    const object = keyObject(stop);
+    const target = this.usersetTarget(object, keyRelation(stop))!;
     depthExceeded(this, object, target);
   }
 
   /**
    * The shortest chain of membership relations from `key` down to the one that names the
    * subject (or its wildcard) directly, as edge keys, `key` first. Iterative: the chain may be
-   * long. Valid after `check` for the subject, like `hopsInto`.
+   * long. Valid after `check` for the subject, like `hopsInto` (explain's proofs use it).
    */
   membershipChain(key: number): number[] {
     const chain = [key];
@@ -355,11 +394,6 @@ export class Evaluator {
       hops--;
     }
     return chain;
-  }
-
-  /** The expression of a permission in the order the evaluator tries its operands. */
-  evaluationOrder(member: MemberDef): Expression {
-    return this.ordered[member.id] ?? (member.kind === "permission" ? member.expression : { op: "nil" });
   }
 
   /** Moves whenever a relationship of a membership relation is added or removed. */
@@ -396,8 +430,8 @@ export class Evaluator {
     hops: number[],
     at: number,
   ): void {
-    const owner = Math.floor(key / RELATION_SLOTS);
-    const slot = key - owner * RELATION_SLOTS;
+    const owner = keyObject(key);
+    const slot = keyRelation(key);
     if (this.isTargetSlot[slot] !== 1 || marks.has(key) || !this.isMembershipTarget(owner, slot)) return;
     // The reverse entry may stand for a userset subject (`object#rel`) rather than the object
     // itself; only a type that has ever been one needs the look at the relation's members.
@@ -453,7 +487,7 @@ export class Evaluator {
       const above = hops[i]! + 1;
       for (let j = 0; j < slots.length; j++) {
         const slot = slots[j]!;
-        const parents = data.usersetParents.get(userset * RELATION_SLOTS + slot);
+        const parents = data.usersetParents.get(parentKey(userset, slot));
         if (parents === undefined) continue;
         if (typeof parents === "number") this.markParent(parents, slot, marks, queue, hops, above);
         else for (const parent of parents) this.markParent(parent, slot, marks, queue, hops, above);
@@ -471,7 +505,7 @@ export class Evaluator {
     hops: number[],
     at: number,
   ): void {
-    const key = parent * RELATION_SLOTS + slot;
+    const key = edgeKey(parent, slot);
     if (!marks.has(key) && this.isMembershipTarget(parent, slot)) {
       marks.set(key, at);
       queue.push(key);
@@ -487,27 +521,32 @@ export class Evaluator {
       object === subject.object &&
       member.name === subject.relationName
     ) {
+      this.tracing?.self(object, member);
       return true;
     }
     if (depth > this.maxDepth) depthExceeded(this, object, member);
-    const step = object * MEMBER_SLOTS + member.id;
+    const step = stepKey(object, member.id);
+    const trace = this.tracing;
     // Within one check the same step often recurs (a folder's `edit` inside its `view`, and
     // again through each child); remember answers that no cycle cut could have shortened.
     // An answer holds for any depth at or above the one it was found at (more room below never
     // changes it); deeper, the walk must be taken again, as the depth limit may stop it.
-    const known = this.answered.get(step);
+    const known = trace === undefined ? this.answered.get(step) : -1;
     if (known !== -1 && known >>> 1 >= depth) return (known & 1) === 1;
     const path = this.path;
     if (path.includes(step)) {
       this.cuts++;
+      trace?.cycle(object, member);
       return false;
     }
     const cutsBefore = this.cuts;
     path.push(step);
+    trace?.enterMember(object, member);
     const result =
       member.kind === "relation"
         ? this.relation(object, member, depth)
         : this.expression(object, this.ordered[member.id]!, depth);
+    trace?.leave(result);
     path.pop();
     if (this.cuts === cutsBefore) this.answered.set(step, depth * 2 + (result ? 1 : 0));
     return result;
@@ -521,18 +560,25 @@ export class Evaluator {
     const at = relationAt(entry, slot);
     if (entry === undefined || at < 0) return false;
     const subject = this.subject;
-    const direct = entry[at + 1] as SubjectList | undefined;
+    const direct = directAt(entry, at);
     if (direct !== undefined) {
-      if (subject.relation === NO_RELATION && listHas(direct, subject.object)) return true;
-      if (subject.wildcard >= 0 && listHas(direct, subject.wildcard)) return true;
+      if (subject.relation === NO_RELATION && listHas(direct, subject.object)) {
+        this.tracing?.direct();
+        return true;
+      }
+      if (subject.wildcard >= 0 && listHas(direct, subject.wildcard)) {
+        this.tracing?.wildcard();
+        return true;
+      }
     }
-    const usersets = entry[at + 2] as SubjectList | undefined;
+    const usersets = usersetsAt(entry, at);
     if (usersets === undefined) return false;
     if (
       subject.relation >= 0 &&
       subject.object >= 0 &&
-      listHas(usersets, subject.object * RELATION_SLOTS + subject.relation)
+      listHas(usersets, edgeKey(subject.object, subject.relation))
     ) {
+      this.tracing?.direct();
       return true;
     }
     if (typeof usersets === "number") return this.usersetGrants(usersets, depth);
@@ -543,32 +589,48 @@ export class Evaluator {
     return false;
   }
 
-  /** Is the subject in the userset `value` (`object * RELATION_SLOTS + relation`)? */
+  /** Is the subject in the userset `value` (an edge key: `object#relation`)? */
   private usersetGrants(value: number, depth: number): boolean {
     if (this.membershipsKnown) {
       // Only membership relations are ever marked, so a marked userset grants at once, within
       // the depth limit: the grant counts the nested usersets it stands for, as a walk would.
-      // (`value` is `next * RELATION_SLOTS + slot`: the edge key of the relation it names.)
+      // (`value` is the edge key of the relation it names.)
       if (depth + 1 + this.farthestMembership <= this.maxDepth) {
-        if (this.isMember(value) || this.everyone?.has(value) === true) return true;
+        if (this.isMember(value) || this.everyone?.has(value) === true) {
+          this.tracing?.member(value);
+          return true;
+        }
       } else {
         const hops = this.hopsInto(value);
         if (hops >= 0) {
           this.countMembershipHops(value, depth, hops);
+          this.tracing?.member(value);
           return true;
         }
       }
     }
-    const next = Math.floor(value / RELATION_SLOTS);
-    const target = this.usersetTarget(next, value - next * RELATION_SLOTS);
+    const next = keyObject(value);
+    const target = this.usersetTarget(next, keyRelation(value));
     if (target === null) return false;
     // A pure relation the subject is not marked in (nor its wildcard) does not hold it.
-    if (this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1)
+    if (this.membershipsKnown && target.kind === "relation" && this.pureRelation[target.id] === 1) {
+      this.tracing?.notMember(value);
       return false;
+    }
+    this.tracing?.userset(value);
     return this.member(next, target, depth + 1);
   }
 
   private expression(object: number, e: Expression, depth: number): boolean {
+    const trace = this.tracing;
+    if (trace === undefined || e.op === "ref") return this.operator(object, e, depth);
+    trace.enterExpression(object, e);
+    const result = this.operator(object, e, depth);
+    trace.leave(result);
+    return result;
+  }
+
+  private operator(object: number, e: Expression, depth: number): boolean {
     switch (e.op) {
       case "nil":
         return false;
@@ -590,8 +652,8 @@ export class Evaluator {
         if (entry === undefined || at < 0) return false;
         const all = e.mode === "all";
         // Plain loops rather than `arrowTargets`: a generator allocates on the hot path.
-        const direct = entry[at + 1] as SubjectList | undefined;
-        const usersets = entry[at + 2] as SubjectList | undefined;
+        const direct = directAt(entry, at);
+        const usersets = usersetsAt(entry, at);
         if (direct === undefined && usersets === undefined) return false;
         if (typeof direct === "number") {
           const granted = this.arrowStep(direct, e.computedByType, depth);
@@ -609,7 +671,7 @@ export class Evaluator {
         }
         if (usersets !== undefined) {
           for (const value of iterate(usersets)) {
-            const granted = this.arrowStep(Math.floor(value / RELATION_SLOTS), e.computedByType, depth);
+            const granted = this.arrowStep(keyObject(value), e.computedByType, depth);
             if (granted !== all) return granted;
           }
         }
@@ -621,12 +683,21 @@ export class Evaluator {
 
   /** One object an arrow walks to: does it grant the computed member? */
   private arrowStep(next: number, computedByType: ReadonlyMap<number, MemberDef>, depth: number): boolean {
+    const trace = this.tracing;
+    trace?.arrowTo(next);
     const type = this.schemaTypeOf(next);
     const target = type === undefined ? undefined : computedByType.get(type.id);
-    if (target === undefined) return false;
+    if (target === undefined) {
+      trace?.noComputed(next);
+      return false;
+    }
     // An object reached by an arrow (a document's folder) is shared by many checks: what grants
     // the member there, gathered once (grant-closures.ts), answers without walking its ancestors.
-    if (this.subject.relation === NO_RELATION && this.closures.gatherable[target.id] === 1) {
+    if (
+      trace === undefined &&
+      this.subject.relation === NO_RELATION &&
+      this.closures.gatherable[target.id] === 1
+    ) {
       const closure = this.closures.of(next, target);
       // Within the limit counting the closure's arrow hops and, for its usersets, the userset hop
       // and the farthest membership below it; otherwise the walk decides (and reports the limit).
@@ -673,8 +744,7 @@ export class Evaluator {
     const direct = this.data.direct.get(key);
     if (direct !== undefined) yield* iterate(direct);
     const usersets = this.data.usersets.get(key);
-    if (usersets !== undefined)
-      for (const value of iterate(usersets)) yield Math.floor(value / RELATION_SLOTS);
+    if (usersets !== undefined) for (const value of iterate(usersets)) yield keyObject(value);
   }
 }
 

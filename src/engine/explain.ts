@@ -1,9 +1,9 @@
 import { GatehouseError } from "../model/errors.js";
-import type { Expression, MemberDef, RelationDef } from "../schema/compiled.js";
+import type { Expression, MemberDef } from "../schema/compiled.js";
 import { formatExpression } from "../schema/format-expression.js";
-import { iterate, listHas, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
-import type { Evaluator } from "./evaluator.js";
-import { depthExceeded } from "./limits.js";
+import { listHas, NO_RELATION } from "./data-index.js";
+import { keyObject, keyRelation } from "./encodings.js";
+import type { CheckTrace, Evaluator } from "./evaluator.js";
 import type { ResolvedSubject } from "./subject.js";
 
 /**
@@ -31,14 +31,15 @@ export interface ExplainNode {
 }
 
 /**
- * Explains a check from the evaluator's own answer: the check runs first (so a question past the
- * depth limit fails here with the very error the check gives), then the tree walks the same steps
- * in the same order as `Evaluator.check`, with the same shortcuts and the same hop counting: its
- * operands in evaluation order, a union stopping at its first granted branch and an intersection
- * at its first denied one, and a userset that the (plain) subject's memberships answer shown as
- * the shortest chain of nested usersets down to the subject, found without walking below it. So
- * the tree is a proof of exactly the answer the check gives. Tests hold the two to the same
- * answers, and to the same depth errors.
+ * Explains a check from the evaluator's own walk: the check runs first (so a question past the
+ * depth limit fails here with the very error the check gives), then the evaluator takes the same
+ * check again with a trace (`Evaluator.trace`), taking every step instead of its remembered
+ * answers and grant closures, and the tree is built from the steps it reports: its operands in
+ * evaluation order, a union stopping at its first granted branch and an intersection at its
+ * first denied one, and a userset that the (plain) subject's memberships answer shown as the
+ * shortest chain of nested usersets down to the subject, found without walking below it. So the
+ * tree is a proof of exactly the answer the check gives, read from the edges the way the check
+ * reads them.
  */
 export function explainCheck(
   evaluator: Evaluator,
@@ -47,232 +48,236 @@ export function explainCheck(
   subject: ResolvedSubject,
 ): ExplainNode {
   const allowed = evaluator.check(object, member, subject);
-  const data = evaluator.data;
-  const path: number[] = [];
-  const name = (o: number) => (o >= 0 ? data.objectKeys[o]! : "(no such object)");
-  const subjectText = (() => {
-    if (subject.object < 0) return "the subject";
-    const ref = data.subjectRef(subject.object, subject.relation >= 0 ? subject.relation : NO_RELATION);
-    return `${ref.type}:${ref.id}${ref.relation ? `#${ref.relation}` : ""}`;
-  })();
+  const tree = new ExplainTree(evaluator, subject);
+  const traced = evaluator.trace(object, member, subject, tree);
+  const root = tree.root;
+  if (root === undefined || root.result !== allowed || traced !== allowed) {
+    // The traced walk is the check's own; a difference is a defect, never an answer to show.
+    throw new GatehouseError(
+      "internal",
+      `explain of ${tree.name(object)}#${member.name} for ${tree.subjectText} disagrees with the check (${allowed})`,
+    );
+  }
+  return root;
+}
 
-  const visitMember = (o: number, m: MemberDef, depth: number): ExplainNode => {
-    const label = `${o >= 0 ? name(o) : "(unknown object)"}#${m.name}`;
-    if (subject.relation !== NO_RELATION && o === subject.object && m.name === subject.relationName) {
-      return { step: "self", label: `${label} is the subject itself`, result: true, children: [] };
-    }
-    if (depth > evaluator.maxDepth) depthExceeded(evaluator, o, m);
-    const key = o * 65536 + m.id;
-    if (path.includes(key)) {
-      return {
-        step: "cycle",
-        label: `${label} (already being evaluated: a cycle, not followed again)`,
-        result: false,
-        children: [],
-      };
-    }
-    path.push(key);
-    let node: ExplainNode;
-    if (m.kind === "relation") {
-      node = visitRelation(o, m, label, depth);
-    } else {
-      const child = visitExpression(o, evaluator.evaluationOrder(m), depth);
-      // An operator's own node would repeat the permission's expression: hang its operands here.
-      const operator = child.step === "union" || child.step === "intersection" || child.step === "exclusion";
-      node = {
-        step: "permission",
-        label: `${label} = ${formatExpression(m.expression)}`,
-        result: child.result,
-        children: operator ? child.children : [child],
-      };
-    }
-    path.pop();
-    return node;
-  };
+/** A step entered and not yet left: a node whose children are still coming. */
+interface OpenStep {
+  readonly object: number;
+  /** The member entered (`enterMember`), or undefined for an expression. */
+  readonly member: MemberDef | undefined;
+  /** The expression entered (`enterExpression`), or undefined for a member. */
+  readonly expression: Expression | undefined;
+  /** `document:readme#view` for a member. */
+  readonly label: string;
+  /** The relationship that led here (see `through`). */
+  readonly relationship: string | undefined;
+  readonly children: ExplainNode[];
+}
 
-  const visitRelation = (o: number, r: RelationDef, label: string, depth: number): ExplainNode => {
-    const slot = evaluator.slotOf(r);
-    const children: ExplainNode[] = [];
-    const done = (result: boolean): ExplainNode => ({ step: "relation", label, result, children });
-    if (slot < 0 || o < 0) return done(false);
-    const key = o * RELATION_SLOTS + slot;
-    const direct = data.direct.get(key);
-    if (subject.relation === NO_RELATION) {
-      if (listHas(direct, subject.object)) {
-        children.push({
-          step: "direct",
-          label: `${subjectText} is directly related`,
-          result: true,
-          relationship: `${label}@${subjectText}`,
-          children: [],
-        });
-        return done(true);
-      }
+/** Builds the explain tree from a traced check's steps (see `CheckTrace`). */
+class ExplainTree implements CheckTrace {
+  root: ExplainNode | undefined;
+  readonly subjectText: string;
+  readonly #evaluator: Evaluator;
+  readonly #subject: ResolvedSubject;
+  readonly #open: OpenStep[] = [];
+  /** The relationship the next node is reached by (`userset`, `arrowTo`). */
+  #via: string | undefined;
+
+  constructor(evaluator: Evaluator, subject: ResolvedSubject) {
+    this.#evaluator = evaluator;
+    this.#subject = subject;
+    if (subject.object < 0) this.subjectText = "the subject";
+    else {
+      const ref = evaluator.data.subjectRef(
+        subject.object,
+        subject.relation >= 0 ? subject.relation : NO_RELATION,
+      );
+      this.subjectText = `${ref.type}:${ref.id}${ref.relation ? `#${ref.relation}` : ""}`;
     }
-    if (subject.wildcard >= 0 && listHas(direct, subject.wildcard)) {
-      const wildcard = name(subject.wildcard);
-      children.push({
-        step: "wildcard",
-        label: `every ${wildcard.slice(0, wildcard.indexOf(":"))} through \`${wildcard}\``,
-        result: true,
-        relationship: `${label}@${wildcard}`,
-        children: [],
-      });
-      return done(true);
-    }
-    const usersets = data.usersets.get(key);
-    if (usersets === undefined) return done(false);
-    if (
-      subject.relation >= 0 &&
-      subject.object >= 0 &&
-      listHas(usersets, subject.object * RELATION_SLOTS + subject.relation)
-    ) {
-      children.push({
-        step: "direct",
-        label: `${subjectText} is directly related`,
-        result: true,
-        relationship: `${label}@${subjectText}`,
-        children: [],
-      });
-      return done(true);
-    }
-    for (const value of iterate(usersets)) {
-      const next = Math.floor(value / RELATION_SLOTS);
-      const relationSlot = value - next * RELATION_SLOTS;
-      const userset = `${name(next)}#${data.relationNames[relationSlot]}`;
-      if (evaluator.usesMemberships) {
-        const hops = evaluator.hopsInto(value);
-        if (hops >= 0) {
-          evaluator.countMembershipHops(value, depth, hops);
-          children.push(through(membershipProof(value), `${label}@${userset}`));
-          return done(true);
-        }
-      }
-      const target = evaluator.usersetTarget(next, relationSlot);
-      if (target === null) continue;
-      if (evaluator.answeredByMemberships(target)) {
-        children.push({
-          step: "relation",
-          label: `${userset} (${subjectText} is not in it, nor in any userset nested in it)`,
-          result: false,
-          relationship: `${label}@${userset}`,
-          children: [],
-        });
-        continue;
-      }
-      const inner = visitMember(next, target, depth + 1);
-      children.push(through(inner, `${label}@${userset}`));
-      if (inner.result) return done(true);
-    }
-    return done(false);
-  };
+  }
+
+  name(object: number): string {
+    return object >= 0 ? this.#evaluator.data.objectKeys[object]! : "(no such object)";
+  }
+
+  /** `group:eng#member` for the edge key of a relation (a userset subject). */
+  #keyLabel(key: number): string {
+    return `${this.name(keyObject(key))}#${this.#evaluator.data.relationNames[keyRelation(key)]}`;
+  }
+
+  #memberLabel(object: number, member: MemberDef): string {
+    return `${object >= 0 ? this.name(object) : "(unknown object)"}#${member.name}`;
+  }
+
+  /** The step entered last: a relation's steps name it, an arrow's steps start from its object. */
+  get #top(): OpenStep {
+    return this.#open[this.#open.length - 1]!;
+  }
+
+  /** Adds a finished node under the step entered last, reached by the pending relationship. */
+  #add(node: ExplainNode): void {
+    const via = this.#via;
+    this.#via = undefined;
+    const placed = via === undefined ? node : through(node, via);
+    if (this.#open.length === 0) this.root = placed;
+    else this.#top.children.push(placed);
+  }
+
+  #enter(object: number, member: MemberDef | undefined, expression: Expression | undefined): void {
+    const label = member === undefined ? "" : this.#memberLabel(object, member);
+    this.#open.push({ object, member, expression, label, relationship: this.#via, children: [] });
+    this.#via = undefined;
+  }
+
+  self(object: number, member: MemberDef): void {
+    const label = `${this.#memberLabel(object, member)} is the subject itself`;
+    this.#add({ step: "self", label, result: true, children: [] });
+  }
+
+  cycle(object: number, member: MemberDef): void {
+    this.#add({
+      step: "cycle",
+      label: `${this.#memberLabel(object, member)} (already being evaluated: a cycle, not followed again)`,
+      result: false,
+      children: [],
+    });
+  }
+
+  enterMember(object: number, member: MemberDef): void {
+    this.#enter(object, member, undefined);
+  }
+
+  enterExpression(object: number, e: Expression): void {
+    this.#enter(object, undefined, e);
+  }
+
+  leave(result: boolean): void {
+    const open = this.#open.pop()!;
+    const node = nodeOf(open, result);
+    this.#add(open.relationship === undefined ? node : through(node, open.relationship));
+  }
+
+  direct(): void {
+    const label = this.#top.label;
+    this.#add({
+      step: "direct",
+      label: `${this.subjectText} is directly related`,
+      result: true,
+      relationship: `${label}@${this.subjectText}`,
+      children: [],
+    });
+  }
+
+  wildcard(): void {
+    this.#add(this.#wildcardLeaf(this.#top.label));
+  }
+
+  #wildcardLeaf(relation: string): ExplainNode {
+    const wildcard = this.name(this.#subject.wildcard);
+    return {
+      step: "wildcard",
+      label: `every ${wildcard.slice(0, wildcard.indexOf(":"))} through \`${wildcard}\``,
+      result: true,
+      relationship: `${relation}@${wildcard}`,
+      children: [],
+    };
+  }
+
+  member(value: number): void {
+    this.#add(through(this.#membershipProof(value), `${this.#top.label}@${this.#keyLabel(value)}`));
+  }
+
+  notMember(value: number): void {
+    const userset = this.#keyLabel(value);
+    this.#add({
+      step: "relation",
+      label: `${userset} (${this.subjectText} is not in it, nor in any userset nested in it)`,
+      result: false,
+      relationship: `${this.#top.label}@${userset}`,
+      children: [],
+    });
+  }
+
+  userset(value: number): void {
+    this.#via = `${this.#top.label}@${this.#keyLabel(value)}`;
+  }
+
+  arrowTo(next: number): void {
+    const arrow = this.#top;
+    const tupleset = arrow.expression?.op === "arrow" ? arrow.expression.tupleset.name : "";
+    this.#via = `${this.name(arrow.object)}#${tupleset}@${this.name(next)}`;
+  }
+
+  noComputed(next: number): void {
+    const e = this.#top.expression;
+    const computed = e?.op === "arrow" ? e.computed : "";
+    this.#add({
+      step: "nil",
+      label: `${this.name(next)} has no \`${computed}\``,
+      result: false,
+      children: [],
+    });
+  }
 
   /**
    * The chain of nested usersets from the membership `key` down to the relation that names the
    * subject (or its wildcard) directly, as the nodes a walk down it would give. Built from the
    * bottom up, without recursion.
    */
-  const membershipProof = (key: number): ExplainNode => {
+  #membershipProof(key: number): ExplainNode {
+    const evaluator = this.#evaluator;
+    const subject = this.#subject;
     const chain = evaluator.membershipChain(key);
-    const labelOf = (k: number) => {
-      const o = Math.floor(k / RELATION_SLOTS);
-      return `${name(o)}#${data.relationNames[k - o * RELATION_SLOTS]}`;
-    };
     const last = chain[chain.length - 1]!;
-    const lastLabel = labelOf(last);
-    const direct = data.direct.get(last);
-    let leaf: ExplainNode;
-    if (subject.object >= 0 && listHas(direct, subject.object)) {
-      leaf = {
-        step: "direct",
-        label: `${subjectText} is directly related`,
-        result: true,
-        relationship: `${lastLabel}@${subjectText}`,
-        children: [],
-      };
-    } else {
-      const wildcard = name(subject.wildcard);
-      leaf = {
-        step: "wildcard",
-        label: `every ${wildcard.slice(0, wildcard.indexOf(":"))} through \`${wildcard}\``,
-        result: true,
-        relationship: `${lastLabel}@${wildcard}`,
-        children: [],
-      };
-    }
+    const lastLabel = this.#keyLabel(last);
+    const leaf: ExplainNode =
+      subject.object >= 0 && listHas(evaluator.data.direct.get(last), subject.object)
+        ? {
+            step: "direct",
+            label: `${this.subjectText} is directly related`,
+            result: true,
+            relationship: `${lastLabel}@${this.subjectText}`,
+            children: [],
+          }
+        : this.#wildcardLeaf(lastLabel);
     let node: ExplainNode = { step: "relation", label: lastLabel, result: true, children: [leaf] };
     for (let i = chain.length - 2; i >= 0; i--) {
-      const label = labelOf(chain[i]!);
+      const label = this.#keyLabel(chain[i]!);
       node = {
         step: "relation",
         label,
         result: true,
-        children: [through(node, `${label}@${labelOf(chain[i + 1]!)}`)],
+        children: [through(node, `${label}@${this.#keyLabel(chain[i + 1]!)}`)],
       };
     }
     return node;
-  };
-
-  const visitExpression = (o: number, e: Expression, depth: number): ExplainNode => {
-    const label = formatExpression(e);
-    switch (e.op) {
-      case "nil":
-        return { step: "nil", label, result: false, children: [] };
-      case "ref":
-        return visitMember(o, e.member, depth);
-      case "union":
-      case "intersection": {
-        const children: ExplainNode[] = [];
-        const stopOn = e.op === "union";
-        for (const operand of e.operands) {
-          const child = visitExpression(o, operand, depth);
-          children.push(child);
-          if (child.result === stopOn) return { step: e.op, label, result: stopOn, children };
-        }
-        return { step: e.op, label, result: !stopOn, children };
-      }
-      case "exclusion": {
-        const base = visitExpression(o, e.base, depth);
-        if (!base.result) return { step: "exclusion", label, result: false, children: [base] };
-        const subtracted = visitExpression(o, e.subtracted, depth);
-        return { step: "exclusion", label, result: !subtracted.result, children: [base, subtracted] };
-      }
-      case "arrow": {
-        const slot = evaluator.slotOf(e.tupleset);
-        const children: ExplainNode[] = [];
-        const all = e.mode === "all";
-        if (slot < 0 || o < 0) return { step: "arrow", label, result: false, children };
-        for (const next of evaluator.arrowTargets(o * RELATION_SLOTS + slot)) {
-          const type = evaluator.schemaTypeOf(next);
-          const target = type === undefined ? undefined : e.computedByType.get(type.id);
-          const via = `${name(o)}#${e.tupleset.name}@${name(next)}`;
-          const inner =
-            target === undefined
-              ? {
-                  step: "nil" as const,
-                  label: `${name(next)} has no \`${e.computed}\``,
-                  result: false,
-                  children: [],
-                }
-              : visitMember(next, target, depth + 1);
-          children.push(through(inner, via));
-          if (inner.result && !all) return { step: "arrow", label, result: true, children };
-          if (!inner.result && all) return { step: "arrow", label, result: false, children };
-        }
-        return { step: "arrow", label, result: all && children.length > 0, children };
-      }
-    }
-  };
-
-  const tree = visitMember(object, member, 0);
-  if (tree.result !== allowed) {
-    // The two walks share their steps; a difference is a defect, never an answer to show.
-    throw new GatehouseError(
-      "internal",
-      `explain of ${name(object)}#${member.name} for ${subjectText} disagrees with the check (${allowed})`,
-    );
   }
-  return tree;
+}
+
+/** The node of a step once it is left with its answer. */
+function nodeOf(open: OpenStep, result: boolean): ExplainNode {
+  const { member, children } = open;
+  if (member?.kind === "relation") return { step: "relation", label: open.label, result, children };
+  if (member !== undefined) {
+    // An operator's own node would repeat the permission's expression: hang its operands here.
+    const child = children[0];
+    const operator =
+      child !== undefined &&
+      children.length === 1 &&
+      (child.step === "union" || child.step === "intersection" || child.step === "exclusion");
+    return {
+      step: "permission",
+      label: `${open.label} = ${formatExpression(member.expression)}`,
+      result,
+      children: operator ? child.children : children,
+    };
+  }
+  const e = open.expression!;
+  // A reference is never entered (the member it names is), so this is `nil`, an operator or an arrow.
+  const step = e.op === "ref" ? "nil" : e.op;
+  return { step, label: formatExpression(e), result, children };
 }
 
 /** A step to another object: that object's own node, marked with the relationship that led there. */

@@ -1,7 +1,7 @@
 import type { CompiledSchema, Expression, MemberDef } from "../schema/compiled.js";
-import { RELATION_SLOTS, type SubjectList } from "./data-index.js";
+import type { SubjectList } from "./data-index.js";
+import { keyObject, keyRelation, sidesOf } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
-import { relationAt } from "./relation-edges.js";
 
 /**
  * Everything that grants one member on one object, gathered once and kept across checks: for a
@@ -205,8 +205,8 @@ export class GrantClosures {
       const [direct, usersets] = this.#subjects(object, member, into);
       for (const value of listed(direct)) into.addObject(value);
       for (const value of listed(usersets)) {
-        const next = Math.floor(value / RELATION_SLOTS);
-        const relationSlot = value - next * RELATION_SLOTS;
+        const next = keyObject(value);
+        const relationSlot = keyRelation(value);
         // A userset of the data that names nothing under this schema grants nothing (as in the
         // walk); one that names anything but a membership relation needs the walk.
         if (evaluator.usersetTarget(next, relationSlot) === null) continue;
@@ -226,10 +226,7 @@ export class GrantClosures {
   ): [SubjectList | undefined, SubjectList | undefined] {
     into.addInput(object);
     const slot = this.#evaluator.slotOf(relation);
-    const entry = slot < 0 ? undefined : this.#evaluator.data.edges.entry(object);
-    const at = relationAt(entry, slot);
-    if (entry === undefined || at < 0) return [undefined, undefined];
-    return [entry[at + 1] as SubjectList | undefined, entry[at + 2] as SubjectList | undefined];
+    return sidesOf(slot < 0 ? undefined : this.#evaluator.data.edges.entry(object), slot);
   }
 
   #gatherExpression(object: number, e: Expression, into: Gathering): boolean {
@@ -253,7 +250,7 @@ export class GrantClosures {
         const [direct, usersets] = this.#subjects(object, e.tupleset, into);
         for (const value of listed(direct)) if (!this.#gatherArrowStep(value, e, into)) return false;
         for (const value of listed(usersets))
-          if (!this.#gatherArrowStep(Math.floor(value / RELATION_SLOTS), e, into)) return false;
+          if (!this.#gatherArrowStep(keyObject(value), e, into)) return false;
         return true;
       }
       default:

@@ -1,6 +1,7 @@
 import type { ObjectRef, SubjectRef } from "../model/relationship.js";
 import type { MemberDef } from "../schema/compiled.js";
-import { iterate, NO_RELATION, RELATION_SLOTS } from "./data-index.js";
+import { iterate, NO_RELATION } from "./data-index.js";
+import { edgeKey, keyObject } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
 import { type ResolvedSubject, resolveResource, resolveSubject } from "./subject.js";
 
@@ -41,7 +42,7 @@ export function lookupResources(evaluator: Evaluator, member: MemberDef, subject
   start(resolved.object);
   start(resolved.wildcard);
   for (let i = 0; i < queue.length; i++) {
-    for (const key of iterate(data.reverse.get(queue[i]!))) start(Math.floor(key / RELATION_SLOTS));
+    for (const key of iterate(data.reverse.get(queue[i]!))) start(keyObject(key));
   }
   if (unseenSelf) found.push(subject.id);
   for (const object of seen) {
@@ -103,13 +104,10 @@ export function lookupSubjects(
     }
   };
   for (let i = 0; i < queue.length; i++) {
-    const base = queue[i]! * RELATION_SLOTS;
+    const object = queue[i]!;
     for (let slot = 0; slot < relationCount; slot++) {
-      for (const next of iterate(data.direct.get(base + slot))) visit(next);
-      for (const value of iterate(data.usersets.get(base + slot))) {
-        const next = Math.floor(value / RELATION_SLOTS);
-        visit(next);
-      }
+      for (const next of iterate(data.direct.get(edgeKey(object, slot)))) visit(next);
+      for (const value of iterate(data.usersets.get(edgeKey(object, slot)))) visit(keyObject(value));
     }
   }
   const relationSlot = subjectRelation === undefined ? NO_RELATION : (data.relationId(subjectRelation) ?? -2);

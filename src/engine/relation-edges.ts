@@ -1,24 +1,11 @@
 import type { SubjectList } from "./data-index.js";
+import { DIRECT_SIDE, type RelationEntry, USERSETS_SIDE } from "./encodings.js";
 
 /** What the list helpers read and write: one side (direct or userset subjects) of the edges. */
 export interface EdgeSide {
   get(key: number): SubjectList | undefined;
   set(key: number, list: SubjectList): void;
   delete(key: number): void;
-}
-
-/** An object's entry in a two-sided RelationEdges: `[slot, direct, usersets, …]`. */
-export type RelationEntry = readonly (number | SubjectList | undefined)[];
-
-/**
- * Where relation `slot` starts in an object's two-sided entry (its direct subjects at + 1, its
- * userset subjects at + 2), or -1 when the object has none of it. A few relations per object:
- * a scan.
- */
-export function relationAt(entry: RelationEntry | undefined, slot: number): number {
-  if (entry === undefined) return -1;
-  for (let at = 0; at < entry.length; at += 3) if (entry[at] === slot) return at;
-  return -1;
 }
 
 /**
@@ -33,7 +20,8 @@ export function relationAt(entry: RelationEntry | undefined, slot: number): numb
  * With one side (`sides = 1`) an entry is `[slot, list, …]`: the same per-object layout for a
  * plain key → list map (the userset parents).
  *
- * Keys are edge keys (`object * slots + relation`), as the rest of the engine writes them.
+ * Keys are edge keys (`object * slots + relation`, see encodings.ts), and entries read with
+ * encodings.ts's accessors.
  */
 export class RelationEdges {
   readonly #slots: number;
@@ -48,8 +36,8 @@ export class RelationEdges {
   constructor(slots: number, sides: 1 | 2 = 2) {
     this.#slots = slots;
     this.#stride = sides + 1;
-    this.direct = this.#side(1);
-    this.usersets = this.#side(2);
+    this.direct = this.#side(DIRECT_SIDE);
+    this.usersets = this.#side(USERSETS_SIDE);
   }
 
   /** The object's entry (see above), or undefined when it has no relationships as a resource. */

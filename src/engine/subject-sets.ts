@@ -1,5 +1,6 @@
 import type { Expression, MemberDef, RelationDef } from "../schema/compiled.js";
-import { iterate, RELATION_SLOTS } from "./data-index.js";
+import { iterate } from "./data-index.js";
+import { edgeKey, keyObject, keyRelation, stepKey } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
 import { depthExceeded } from "./limits.js";
 import { difference, EMPTY, intersection, type SubjectSet, SubjectSetBuilder, union } from "./subject-set.js";
@@ -36,11 +37,11 @@ export class SubjectSets {
    * calls it once it has diffed the object, so that only shared results (groups, folders) stay.
    */
   forget(object: number, members: Iterable<MemberDef>): void {
-    for (const member of members) this.memo.delete(object * 65536 + member.id);
+    for (const member of members) this.memo.delete(stepKey(object, member.id));
   }
 
   private member(object: number, member: MemberDef, depth: number): SubjectSet {
-    const key = object * 65536 + member.id;
+    const key = stepKey(object, member.id);
     const known = this.memo.get(key);
     if (known !== undefined) return known;
     if (this.path.includes(key)) {
@@ -64,7 +65,7 @@ export class SubjectSets {
     const data = evaluator.data;
     const slot = evaluator.slotOf(relation);
     if (slot < 0) return EMPTY;
-    const key = object * RELATION_SLOTS + slot;
+    const key = edgeKey(object, slot);
     const direct = data.direct.get(key);
     const usersets = data.usersets.get(key);
     if (direct === undefined && usersets === undefined) return EMPTY;
@@ -79,8 +80,8 @@ export class SubjectSets {
     let result = builder.build();
     if (usersets !== undefined) {
       for (const value of iterate(usersets)) {
-        const next = Math.floor(value / RELATION_SLOTS);
-        const target = evaluator.usersetTarget(next, value - next * RELATION_SLOTS);
+        const next = keyObject(value);
+        const target = evaluator.usersetTarget(next, keyRelation(value));
         if (target !== null) result = union(result, this.member(next, target, depth + 1));
       }
     }
@@ -114,7 +115,7 @@ export class SubjectSets {
         const slot = this.evaluator.slotOf(e.tupleset);
         if (slot < 0) return EMPTY;
         let acc: SubjectSet | undefined;
-        for (const next of this.evaluator.arrowTargets(object * RELATION_SLOTS + slot)) {
+        for (const next of this.evaluator.arrowTargets(edgeKey(object, slot))) {
           const type = this.evaluator.schemaTypeOf(next);
           const target = type === undefined ? undefined : e.computedByType.get(type.id);
           const set = target === undefined ? EMPTY : this.member(next, target, depth + 1);
