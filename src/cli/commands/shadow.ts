@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { GatehouseError } from "../../model/errors.js";
 import { formatDivergenceReport } from "../../rollout/divergence-report.js";
 import type { ShadowReport } from "../../rollout/shadow.js";
-import type { ShadowSession } from "../../store/shadow-records.js";
+import type { ShadowSession } from "../../service/records.js";
 import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
 
 export function wholeNumber(text: string, what: string): number {

@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { Gatehouse } from "../../service/gatehouse.js";
-import { createToken, parseRole } from "../../service/tokens.js";
+import { parseRole } from "../../service/tokens.js";
 import { principalOf } from "../auth.js";
 import { errorResponses, Loose } from "../schemas.js";
 
@@ -44,7 +44,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
       },
     },
     async (request) => {
-      const { token, secret } = await createToken(gatehouse.store, {
+      const { token, secret } = await gatehouse.tokens.create({
         name: request.body.name,
         role: parseRole(request.body.role),
         tenants: request.body.tenants ?? null,
@@ -69,7 +69,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
         response: { 200: Type.Object({ tokens: Type.Array(TokenView) }), ...errorResponses },
       },
     },
-    async () => ({ tokens: await gatehouse.store.listTokens() }),
+    async () => ({ tokens: await gatehouse.tokens.list() }),
   );
 
   app.delete<{ Params: { name: string } }>(
@@ -84,14 +84,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
       },
     },
     async (request) => {
-      const token = await gatehouse.store.revokeToken(request.params.name, {
-        actor: principalOf(request),
-        action: "token.revoke",
-        tenant: null,
-        target: `token:${request.params.name}`,
-        reason: null,
-        details: null,
-      });
+      const token = await gatehouse.tokens.revoke(request.params.name, principalOf(request));
       onRevoke();
       return token;
     },
@@ -125,7 +118,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
       },
     },
     async (request) => ({
-      records: await gatehouse.store.listAudit({ ...request.query, limit: request.query.limit ?? 1000 }),
+      records: await gatehouse.audit.list({ ...request.query, limit: request.query.limit ?? 1000 }),
     }),
   );
 
@@ -148,6 +141,6 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
         },
       },
     },
-    async () => gatehouse.store.verifyAudit(),
+    async () => gatehouse.audit.verify(),
   );
 }

@@ -6,7 +6,7 @@ import { GatehouseError } from "../../model/errors.js";
 import { changeSummaryJson, planJson } from "../../service/change-json.js";
 import { parseFilter } from "../../service/filter-text.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
-import type { ChangeState } from "../../store/change-records.js";
+import type { ChangeRecord, ChangeState } from "../../service/records.js";
 import { pathTenant, principalOf, requireStoreWide } from "../auth.js";
 import { errorResponses, IdParams, Loose, Revision, TenantParams } from "../schemas.js";
 
@@ -17,7 +17,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     // Authentication runs before validation, so the id is still the text of the path.
     const id = Number((request.params as { id: string }).id);
     if (!Number.isSafeInteger(id) || id < 1) return undefined;
-    return (await gatehouse.store.getChange(id))?.tenant;
+    return gatehouse.changeTenant(id);
   };
   const idRoute = (role: "check" | "propose" | "approve") => ({ access: { role, tenant: changeTenant } });
   const SCHEMA_CHANGE = "a change with `schema:`";
@@ -27,8 +27,11 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
    */
   const changeFor = async (request: FastifyRequest, id: number) => {
     const change = await gatehouse.changes.get(id);
-    if (change.spec.schema !== null) await requireStoreWide(request, gatehouse.store, SCHEMA_CHANGE);
+    await storeWideIfSchema(request, change);
     return change;
+  };
+  const storeWideIfSchema = async (request: FastifyRequest, change: ChangeRecord) => {
+    if (change.spec.schema !== null) await requireStoreWide(request, gatehouse.audit, SCHEMA_CHANGE);
   };
 
   app.post<{ Params: { tenant: string }; Body: { file: string } }>(
@@ -54,7 +57,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
           { field: "file" },
         );
       }
-      if (file.spec.schema !== null) await requireStoreWide(request, gatehouse.store, SCHEMA_CHANGE);
+      if (file.spec.schema !== null) await requireStoreWide(request, gatehouse.audit, SCHEMA_CHANGE);
       const record = await gatehouse.changes.propose(file, { tenant, actor: principalOf(request) });
       return changeSummaryJson(record);
     },
@@ -79,7 +82,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     },
     async (request) => {
       const allowed = request.principal?.tenants ?? null;
-      const rows = await gatehouse.store.listChanges({
+      const rows = await gatehouse.listChanges({
         ...(request.query.tenant ? { tenant: request.query.tenant } : {}),
         ...(request.query.state ? { state: request.query.state } : {}),
         limit: request.query.limit ?? 100,
@@ -106,8 +109,8 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       },
     },
     async (request) => {
-      const change = await changeFor(request, request.params.id);
-      const history = await gatehouse.store.listAudit({ target: `change:${change.id}` });
+      const { change, history } = await gatehouse.changeWithHistory(request.params.id);
+      await storeWideIfSchema(request, change);
       return {
         ...changeSummaryJson(change),
         spec: change.spec,
@@ -326,7 +329,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       },
     },
     async () => {
-      const version = await gatehouse.store.readGuards();
+      const version = await gatehouse.readGuards();
       return version ?? { version: null, default: true, text: DEFAULT_GUARDS_TEXT };
     },
   );

@@ -5,9 +5,9 @@ import { formatRelationship, parseRelationship } from "../../model/relationship.
 import { parseFilter } from "../../service/filter-text.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_LINES, importTooLarge } from "../../service/import-limits.js";
+import type { UpdateOperation } from "../../service/records.js";
 import { runValidationFile } from "../../service/validate.js";
 import { parseValidationFile } from "../../service/validation-file.js";
-import type { UpdateOperation } from "../../store/store.js";
 import { pathTenant, principalOf } from "../auth.js";
 import { HttpError } from "../http-errors.js";
 import { errorResponses, Loose, NextCursor, Paging, Revision, TenantParams, TupleText } from "../schemas.js";

@@ -2,7 +2,7 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { proposalJson } from "../../service/change-json.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
-import type { LifecycleScope } from "../../store/lifecycle-records.js";
+import type { LifecycleScope } from "../../service/records.js";
 import { pathTenant, principalOf } from "../auth.js";
 import { errorResponses, Loose, ObjectText, TenantParams } from "../schemas.js";
 

@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Gatehouse } from "../../service/gatehouse.js";
-import type { RevisionRecord } from "../../store/store.js";
+import type { RevisionRecord } from "../../service/records.js";
 import { HttpError } from "../http-errors.js";
 import { errorResponses } from "../schemas.js";
 

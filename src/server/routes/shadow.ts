@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { Gatehouse } from "../../service/gatehouse.js";
-import type { ShadowSession } from "../../store/shadow-records.js";
+import type { ShadowSession } from "../../service/records.js";
 import { principalOf } from "../auth.js";
 import { errorResponses } from "../schemas.js";
 
