@@ -2,7 +2,13 @@
  * The record types the surfaces name, from the store's interface: the CLI and the HTTP API
  * import them from here, so that no surface reaches into src/store.
  */
-export type { AuditFilter, AuditRecord, ChangeRecord, ChangeState } from "../store/change-records.js";
+export type {
+  AuditFilter,
+  AuditRecord,
+  ChangeRecord,
+  ChangeState,
+  GuardsVersion,
+} from "../store/change-records.js";
 export type { DecisionLoss, DecisionLossReason, DecisionRecord } from "../store/decision-records.js";
 export type { LifecycleScope } from "../store/lifecycle-records.js";
 export type { ShadowSession } from "../store/shadow-records.js";

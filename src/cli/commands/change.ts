@@ -6,9 +6,14 @@ import type { Plan } from "../../changes/plan.js";
 import type { AccessRow } from "../../engine/access-diff.js";
 import { GatehouseError } from "../../model/errors.js";
 import { formatRelationship } from "../../model/relationship.js";
-import { planJson, changeSummaryJson as summaryJson } from "../../service/change-json.js";
 import { parseFilter } from "../../service/filter-text.js";
 import type { ChangeRecord } from "../../service/records.js";
+import {
+  changeDetailJson,
+  guardsJson,
+  planJson,
+  changeSummaryJson as summaryJson,
+} from "../../service/views/change.js";
 import { contextOf, type GlobalOptions, parseRevision, readInput, withGatehouse } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
@@ -237,13 +242,7 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
                 `  ${a.at}  ${a.action.padEnd(15)} ${a.actor}${a.revision !== null ? ` @${a.revision}` : ""}${a.reason ? `  ${a.reason}` : ""}`,
             ),
           ].join("\n"),
-        {
-          ...summaryJson(record),
-          spec: record.spec,
-          plan: record.plan,
-          approvals: record.approvals,
-          history: audit,
-        },
+        changeDetailJson(record, audit),
       );
     });
 
@@ -302,7 +301,7 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
         version
           ? version.text.trimEnd()
           : `# no guards written; in force by default:\n${DEFAULT_GUARDS_TEXT.trimEnd()}`,
-        version ?? { version: null, default: true, text: DEFAULT_GUARDS_TEXT },
+        guardsJson(version, DEFAULT_GUARDS_TEXT),
       );
     });
 }

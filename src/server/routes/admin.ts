@@ -2,8 +2,9 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import { parseRole } from "../../service/tokens.js";
+import { AuditListView, AuditVerificationView } from "../../service/views/audit.js";
 import { principalOf } from "../auth.js";
-import { errorResponses, Loose } from "../schemas.js";
+import { errorResponses } from "../schemas.js";
 
 const TokenView = Type.Object({
   name: Type.String(),
@@ -22,6 +23,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
     {
       config: { access },
       schema: {
+        operationId: "createToken",
         summary: "Create a token; its secret is in this response only",
         tags: ["tokens"],
         body: Type.Object(
@@ -64,6 +66,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
     {
       config: { access },
       schema: {
+        operationId: "listTokens",
         summary: "List tokens (never their secrets)",
         tags: ["tokens"],
         response: { 200: Type.Object({ tokens: Type.Array(TokenView) }), ...errorResponses },
@@ -77,6 +80,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
     {
       config: { access },
       schema: {
+        operationId: "revokeToken",
         summary: "Revoke a token",
         tags: ["tokens"],
         params: Type.Object({ name: Type.String() }),
@@ -104,6 +108,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
     {
       config: { access },
       schema: {
+        operationId: "listAudit",
         summary: "The audit log, oldest first, filtered",
         tags: ["audit"],
         querystring: Type.Object({
@@ -114,7 +119,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
           until: Type.Optional(Type.String()),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
         }),
-        response: { 200: Type.Object({ records: Type.Array(Loose) }), ...errorResponses },
+        response: { 200: AuditListView, ...errorResponses },
       },
     },
     async (request) => ({
@@ -127,16 +132,11 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
     {
       config: { access },
       schema: {
+        operationId: "verifyAudit",
         summary: "Check the audit log's hash chain; names the first record edited, removed or reordered",
         tags: ["audit"],
         response: {
-          200: Type.Object({
-            ok: Type.Boolean(),
-            checked: Type.Integer(),
-            firstBad: Type.Optional(
-              Type.Object({ seq: Type.Integer(), problem: Type.String(), message: Type.String() }),
-            ),
-          }),
+          200: AuditVerificationView,
           ...errorResponses,
         },
       },

@@ -15,6 +15,7 @@ export function registerDecisions(app: FastifyInstance, gatehouse: Gatehouse): v
     {
       config: { access: { role: "approve", tenant: pathTenant } },
       schema: {
+        operationId: "listDecisions",
         summary: "Recorded checks of a tenant, oldest first, filtered (at most `limit`, default 1000)",
         tags: ["decisions"],
         params: TenantParams,

@@ -15,6 +15,7 @@ export function registerIncident(app: FastifyInstance, gatehouse: Gatehouse): vo
     {
       config: { access: { role: "approve", tenant: "store" } },
       schema: {
+        operationId: "incidentReport",
         summary:
           "Who gained and who lost access through a change (or between two revisions), per tenant, and which of those accesses were used or denied while it was live",
         tags: ["changes"],

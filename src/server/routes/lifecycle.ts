@@ -1,10 +1,10 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { proposalJson } from "../../service/change-json.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import type { LifecycleScope } from "../../service/records.js";
+import { LifecycleProposalView, proposalJson } from "../../service/views/change.js";
 import { pathTenant, principalOf } from "../auth.js";
-import { errorResponses, Loose, ObjectText, TenantParams } from "../schemas.js";
+import { errorResponses, ObjectText, TenantParams } from "../schemas.js";
 
 /**
  * Subject and tenant lifecycle: soft delete, restore, merge and purge proposals (each answers
@@ -49,11 +49,12 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
       {
         config: propose,
         schema: {
+          operationId: `${operation}Subject`,
           summary: `${summary} a subject (every relationship where it is the resource or the subject)`,
           tags: ["lifecycle"],
           params: TenantParams,
           body: SubjectBody,
-          response: { 200: Loose, ...errorResponses },
+          response: { 200: LifecycleProposalView, ...errorResponses },
         },
       },
       async (request) =>
@@ -71,11 +72,12 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
       {
         config: propose,
         schema: {
+          operationId: `${operation}Tenant`,
           summary: `${summary} a whole tenant`,
           tags: ["lifecycle"],
           params: TenantParams,
           body: ReasonBody,
-          response: { 200: Loose, ...errorResponses },
+          response: { 200: LifecycleProposalView, ...errorResponses },
         },
       },
       async (request) =>
@@ -94,6 +96,7 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
     {
       config: propose,
       schema: {
+        operationId: "proposeSubjectMerge",
         summary: "Propose moving every relationship of a duplicate subject onto the real one (intent merge)",
         tags: ["lifecycle"],
         params: TenantParams,
@@ -105,7 +108,7 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
           },
           { additionalProperties: false },
         ),
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: LifecycleProposalView, ...errorResponses },
       },
     },
     async (request) =>
@@ -129,6 +132,7 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
     {
       config: { access: { role: "check", tenant: () => undefined } },
       schema: {
+        operationId: "readRetention",
         summary: "The retention window: how long deleted data stays restorable before a purge",
         tags: ["lifecycle"],
         response: { 200: Retention, ...errorResponses },
@@ -142,6 +146,7 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
     {
       config: { access: { role: "admin", tenant: "store" } },
       schema: {
+        operationId: "writeRetention",
         summary: "Set the retention window of the store (audited)",
         tags: ["lifecycle"],
         body: Type.Object(

@@ -41,6 +41,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     {
       config: { access },
       schema: {
+        operationId: "check",
         summary: "Check a permission",
         tags: ["queries"],
         params: TenantParams,
@@ -80,6 +81,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     {
       config: { access },
       schema: {
+        operationId: "checkBatch",
         summary: "Check many permissions at one revision",
         tags: ["queries"],
         params: TenantParams,
@@ -116,6 +118,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     {
       config: { access },
       schema: {
+        operationId: "explain",
         summary: "Explain why a subject has, or has not, a permission",
         tags: ["queries"],
         params: TenantParams,
@@ -159,6 +162,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     {
       config: { access },
       schema: {
+        operationId: "lookupResources",
         summary:
           "The resources of a type on which a subject has a permission, one page (sorted by id; `cursor` continues)",
         tags: ["queries"],
@@ -213,6 +217,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     {
       config: { access },
       schema: {
+        operationId: "lookupSubjects",
         summary:
           "The subjects of a type that have a permission on a resource, one page (a wildcard first, then by id; `cursor` continues)",
         tags: ["queries"],

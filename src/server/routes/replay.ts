@@ -15,6 +15,7 @@ export function registerReplay(app: FastifyInstance, gatehouse: Gatehouse): void
     {
       config: { access: { role: "propose", tenant: "store" } },
       schema: {
+        operationId: "replayDecisions",
         summary: "Replay recorded decisions against a change: which would come out differently",
         tags: ["rollout"],
         body: Type.Object(

@@ -72,6 +72,7 @@ export function registerShadow(app: FastifyInstance, gatehouse: Gatehouse): void
     {
       config: { access: { role: "propose", tenant: "store" } },
       schema: {
+        operationId: "startShadow",
         summary: "Start evaluating a model change's schema beside the active one on every check",
         tags: ["rollout"],
         body: Type.Object(
@@ -95,6 +96,7 @@ export function registerShadow(app: FastifyInstance, gatehouse: Gatehouse): void
     {
       config: { access: { role: "propose", tenant: "store" } },
       schema: {
+        operationId: "stopShadow",
         summary: "Stop shadow evaluation (its report stays readable)",
         tags: ["rollout"],
         body: Type.Optional(Type.Object({ reason: Reason }, { additionalProperties: false })),
@@ -112,6 +114,7 @@ export function registerShadow(app: FastifyInstance, gatehouse: Gatehouse): void
       // token for every tenant.
       config: { access: { role: "approve", tenant: "store" } },
       schema: {
+        operationId: "readShadow",
         summary: "The shadow report: who would be blocked, who would be let in, out of how many checks",
         tags: ["rollout"],
         querystring: Type.Object({ session: Type.Optional(Type.Integer({ minimum: 1 })) }),
