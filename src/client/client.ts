@@ -5,6 +5,44 @@
  * its requests land on different nodes.
  */
 
+// Response shapes come from the server's own schemas (src/service/views), as types only: this
+// module loads nothing of the server at runtime.
+import type { Static } from "@sinclair/typebox";
+import type { AuditRecordView, AuditVerificationView } from "../service/views/audit.js";
+import type { ChangeSummaryView, LifecycleProposalView, PlanView } from "../service/views/change.js";
+import type { DecisionView } from "../service/views/decision.js";
+import type { ExplainView } from "../service/views/explain.js";
+import type { SchemaAnswerView } from "../service/views/fields.js";
+import type {
+  IncidentAccessView,
+  IncidentReportView,
+  IncidentTenantView,
+} from "../service/views/incident.js";
+import type { RetentionView } from "../service/views/retention.js";
+import type { RevisionView } from "../service/views/revision.js";
+import type { RolloutStatusView, RolloutView } from "../service/views/rollout.js";
+import type { DivergenceReportView, ShadowReportView, ShadowSessionView } from "../service/views/shadow.js";
+
+export type {
+  AuditRecordView,
+  AuditVerificationView,
+  ChangeSummaryView,
+  DecisionView,
+  DivergenceReportView,
+  ExplainView,
+  IncidentAccessView,
+  IncidentReportView,
+  IncidentTenantView,
+  LifecycleProposalView,
+  PlanView,
+  RetentionView,
+  RevisionView,
+  RolloutStatusView,
+  RolloutView,
+  ShadowReportView,
+  ShadowSessionView,
+};
+
 export interface ClientOptions {
   /** e.g. `http://127.0.0.1:8080` */
   readonly url: string;
@@ -26,37 +64,7 @@ export interface CheckInput {
 export type UpdateOperation = "create" | "touch" | "delete";
 
 /** Which schema answered a query: the active version, or a rollout's candidate (its change id). */
-export type SchemaAnswer = { readonly version: number } | { readonly candidate: number };
-
-export interface RolloutView {
-  readonly id: number;
-  readonly changeId: number;
-  readonly state: "running" | "completed" | "rolled_back";
-  readonly step: number;
-  readonly tenants: readonly string[];
-  readonly percent: number;
-  readonly monitor: { readonly margin: number; readonly windowSeconds: number; readonly minChecks: number };
-  readonly startedAt: string;
-  readonly startedBy: string;
-  readonly updatedAt: string;
-  readonly endedAt: string | null;
-  readonly endedBy: string | null;
-  readonly endReason: string | null;
-  readonly trip: Record<string, unknown> | null;
-}
-
-export interface RolloutStatusView {
-  readonly rollout: RolloutView | null;
-  readonly rolledOut: readonly string[];
-  readonly next: string | null;
-  readonly windows: ReadonlyArray<{
-    permission: string;
-    checks: number;
-    candidateDenies: number;
-    baselineDenies: number;
-    windowStartedAt: string;
-  }>;
-}
+export type SchemaAnswer = Static<typeof SchemaAnswerView>;
 
 export interface ApiErrorBody {
   readonly kind: string;
@@ -88,94 +96,6 @@ export interface AccessRow {
   readonly permission: string;
   readonly subject: string;
   readonly except?: readonly string[];
-}
-
-export interface PlanView {
-  readonly id: number;
-  readonly tenant: string;
-  readonly state: string;
-  /** The plan's identity; an approval names it (`approveChange`). Null on plans stored before ids. */
-  readonly planId: string | null;
-  readonly baseRevision: number;
-  readonly gained: readonly AccessRow[];
-  readonly lost: readonly AccessRow[];
-  readonly guards: ReadonlyArray<{ name: string; kind: string; passed: boolean; message: string }>;
-  readonly approvals: { readonly needed: number; readonly given: number; readonly by: readonly string[] };
-  readonly blocked: boolean;
-  readonly blockedBecause: readonly string[];
-  /** For a subject or tenant deletion: what it holds and who else loses access. */
-  readonly deletion?: Record<string, unknown>;
-  /** For a merge: FROM, INTO and what INTO gains. */
-  readonly merge?: Record<string, unknown>;
-  /** For a purge: the export bundle (path, SHA-256) and what goes for good. */
-  readonly purge?: Record<string, unknown>;
-}
-
-/** A change as lists, withdraw and reject answer it. */
-export interface ChangeSummaryView {
-  readonly id: number;
-  readonly tenant: string;
-  readonly intent: string;
-  readonly state: string;
-  readonly reason: string;
-  readonly author: string;
-  readonly createdAt: string;
-  readonly baseRevision: number | null;
-  readonly appliedRevision: number | null;
-  readonly revertOf: number | null;
-  readonly revertedBy: number | null;
-}
-
-/** A change a lifecycle route proposed; plan, approve and apply it with the change methods. */
-export interface LifecycleProposalView {
-  readonly id: number;
-  readonly tenant: string;
-  readonly intent: string;
-  readonly state: string;
-  readonly reason: string;
-  readonly purge?: {
-    readonly export: { readonly path: string; readonly sha256: string; readonly bytes: number };
-  };
-}
-
-export interface RetentionView {
-  readonly days: number;
-  readonly setBy: string | null;
-  readonly setAt: string | null;
-}
-
-/** Who made a revision: `GET /v1/revisions/:revision`. */
-export interface RevisionView {
-  readonly revision: number;
-  readonly tenant: string | null;
-  readonly kind: string;
-  readonly actor: string | null;
-  readonly door: string | null;
-  readonly requestId: string | null;
-  readonly reason: string | null;
-  readonly createdAt: string;
-  readonly created: number;
-  readonly deleted: number;
-}
-
-export interface AuditRecordView {
-  readonly seq: number;
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly tenant: string | null;
-  readonly target: string;
-  readonly reason: string | null;
-  readonly revision: number | null;
-  readonly details: unknown;
-  readonly hash: string | null;
-  readonly previousHash: string | null;
-}
-
-export interface AuditVerificationView {
-  readonly ok: boolean;
-  readonly checked: number;
-  readonly firstBad?: { readonly seq: number; readonly problem: string; readonly message: string };
 }
 
 /** A page of a paged read: its size, and the cursor of the page before. */
@@ -259,7 +179,7 @@ export class GatehouseClient {
   async explain(
     tenant: string,
     input: CheckInput,
-  ): Promise<{ allowed: boolean; revision: number; schema: SchemaAnswer; explain: unknown }> {
+  ): Promise<{ allowed: boolean; revision: number; schema: SchemaAnswer; explain: ExplainView }> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "explain"), { ...input, ...this.consistency() }),
     );
@@ -605,124 +525,4 @@ export interface DecisionFilterView {
   readonly toRevision?: number;
   readonly afterSeq?: number;
   readonly limit?: number;
-}
-
-export interface DecisionView {
-  readonly seq: number;
-  readonly at: string;
-  readonly tenant: string;
-  readonly resource: { readonly type: string; readonly id: string };
-  readonly permission: string;
-  readonly subject: { readonly type: string; readonly id: string; readonly relation?: string };
-  readonly allowed: boolean;
-  readonly revision: number;
-  /** The schema that answered (absent on records written before the log kept it). */
-  readonly schema?: { readonly version: number } | { readonly candidate: number };
-}
-
-export interface IncidentAccessView {
-  readonly resource: string;
-  readonly permission: string;
-  readonly subject: string;
-  readonly checks: number;
-  readonly first: string;
-  readonly last: string;
-}
-
-export interface IncidentReportView {
-  readonly change: {
-    readonly id: number;
-    readonly intent: string;
-    readonly reason: string;
-    readonly author: string;
-  } | null;
-  /** Null (and `window` null, `tenants` empty) for a change never applied, only rolled out. */
-  readonly fromRevision: number | null;
-  readonly toRevision: number | null;
-  readonly window: {
-    readonly fromRevision: number;
-    readonly toRevision: number | null;
-    readonly since: string | null;
-    readonly until: string | null;
-    /** The change that undid it (its revert, or the restore of a deletion), or null. */
-    readonly revertedBy: number | null;
-    readonly endedBy: "revert" | "restore" | null;
-  } | null;
-  readonly checksRead: number;
-  readonly tenants: readonly IncidentTenantView[];
-  /** Each rollout of the change: while and where its candidate answered, and what that did. */
-  readonly rollouts: ReadonlyArray<{
-    readonly rollout: number;
-    readonly state: "running" | "completed" | "rolled_back";
-    readonly since: string;
-    readonly until: string | null;
-    readonly endedBy: string | null;
-    readonly endReason: string | null;
-    readonly steps: ReadonlyArray<{ at: string; tenants: string[]; percent: number }>;
-    readonly baseRevision: number;
-    readonly activeSchema: number | null;
-    readonly checksRead: number;
-    readonly tenants: readonly IncidentTenantView[];
-  }>;
-}
-
-export interface IncidentTenantView {
-  readonly tenant: string;
-  readonly gained: ReadonlyArray<{
-    resource: string;
-    permission: string;
-    subject: string;
-    except?: string[];
-  }>;
-  readonly lost: ReadonlyArray<{
-    resource: string;
-    permission: string;
-    subject: string;
-    except?: string[];
-  }>;
-  readonly used: readonly IncidentAccessView[];
-  readonly denied: readonly IncidentAccessView[];
-}
-
-export interface ShadowSessionView {
-  readonly session: number;
-  readonly candidate: { readonly change: number };
-  readonly running: boolean;
-  readonly since: string;
-  readonly until: string | null;
-  readonly startedBy: string;
-  readonly stoppedBy: string | null;
-}
-
-/** What shadow reports and replays share: which checks the candidate answers differently. */
-export interface DivergenceReportView {
-  readonly checks: number;
-  readonly since: string | null;
-  readonly until: string | null;
-  readonly candidate: { readonly change: number };
-  readonly wouldBlock: number;
-  readonly wouldAllow: number;
-  readonly byPermission: ReadonlyArray<{
-    tenant: string;
-    permission: string;
-    wouldBlock: number;
-    wouldAllow: number;
-  }>;
-  readonly divergences: ReadonlyArray<{
-    tenant: string;
-    resource: string;
-    permission: string;
-    subject: string;
-    active: boolean;
-    candidate: boolean;
-    count: number;
-  }>;
-  readonly truncated: boolean;
-}
-
-export interface ShadowReportView extends DivergenceReportView {
-  readonly session: number;
-  readonly running: boolean;
-  readonly startedBy: string;
-  readonly stoppedBy: string | null;
 }

@@ -77,6 +77,25 @@ describe("the OpenAPI document", () => {
     expect(withoutErrors).toEqual([]);
   });
 
+  it("resolves every $ref it uses", () => {
+    const refs = new Set<string>();
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (value && typeof value === "object")
+        for (const [key, inner] of Object.entries(value)) {
+          if (key === "$ref" && typeof inner === "string") refs.add(inner);
+          else walk(inner);
+        }
+    };
+    walk(doc);
+    const components =
+      (doc as { components?: { schemas?: Record<string, unknown> } }).components?.schemas ?? {};
+    const unresolved = [...refs].filter(
+      (ref) => !(ref.startsWith("#/components/schemas/") && ref.slice(21) in components),
+    );
+    expect(unresolved).toEqual([]);
+  });
+
   it("fails on a loose schema", () => {
     expect(typed({ type: "object", properties: {} })).toBe(false);
     expect(typed({ anyOf: [{ type: "object", properties: { a: 1 } }, { type: "object" }] })).toBe(false);

@@ -3,16 +3,9 @@ import type { FastifyInstance } from "fastify";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import { parseRole } from "../../service/tokens.js";
 import { AuditListView, AuditVerificationView } from "../../service/views/audit.js";
+import { NewTokenView, TokenListView, TokenView } from "../../service/views/token.js";
 import { principalOf } from "../auth.js";
 import { errorResponses } from "../schemas.js";
-
-const TokenView = Type.Object({
-  name: Type.String(),
-  role: Type.String(),
-  tenants: Type.Union([Type.Array(Type.String()), Type.Null()]),
-  createdAt: Type.String(),
-  revokedAt: Type.Union([Type.String(), Type.Null()]),
-});
 
 /** Tokens and the audit log: store-wide, role `admin`. */
 export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevoke: () => void): void {
@@ -35,12 +28,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            name: Type.String(),
-            role: Type.String(),
-            tenants: Type.Union([Type.Array(Type.String()), Type.Null()]),
-            secret: Type.String(),
-          }),
+          200: NewTokenView,
           ...errorResponses,
         },
       },
@@ -69,7 +57,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
         operationId: "listTokens",
         summary: "List tokens (never their secrets)",
         tags: ["tokens"],
-        response: { 200: Type.Object({ tokens: Type.Array(TokenView) }), ...errorResponses },
+        response: { 200: TokenListView, ...errorResponses },
       },
     },
     async () => ({ tokens: await gatehouse.tokens.list() }),

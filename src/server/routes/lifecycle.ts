@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import type { LifecycleScope } from "../../service/records.js";
 import { LifecycleProposalView, proposalJson } from "../../service/views/change.js";
+import { RetentionView } from "../../service/views/retention.js";
 import { pathTenant, principalOf } from "../auth.js";
 import { errorResponses, ObjectText, TenantParams } from "../schemas.js";
 
@@ -121,12 +122,6 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
       ),
   );
 
-  const Retention = Type.Object({
-    days: Type.Integer(),
-    setBy: Type.Union([Type.String(), Type.Null()]),
-    setAt: Type.Union([Type.String(), Type.Null()]),
-  });
-
   app.get(
     "/v1/retention",
     {
@@ -135,7 +130,7 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
         operationId: "readRetention",
         summary: "The retention window: how long deleted data stays restorable before a purge",
         tags: ["lifecycle"],
-        response: { 200: Retention, ...errorResponses },
+        response: { 200: RetentionView, ...errorResponses },
       },
     },
     async () => gatehouse.lifecycle.retention(),
@@ -153,7 +148,7 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
           { days: Type.Integer({ minimum: 1, maximum: 36_500 }), reason: Reason },
           { additionalProperties: false },
         ),
-        response: { 200: Retention, ...errorResponses },
+        response: { 200: RetentionView, ...errorResponses },
       },
     },
     async (request) =>

@@ -3,6 +3,8 @@ import type { FastifyInstance } from "fastify";
 import type { CheckRequest } from "../../engine/engine.js";
 import { formatSubject, parseObject, parseSubject } from "../../model/relationship.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
+import { ExplainView } from "../../service/views/explain.js";
+import { SchemaAnswerView } from "../../service/views/fields.js";
 import { pathTenant } from "../auth.js";
 import type { Metrics } from "../metrics.js";
 import {
@@ -10,7 +12,6 @@ import {
   CheckItem,
   Consistency,
   errorResponses,
-  Loose,
   MAX_BATCH,
   Name,
   NextCursor,
@@ -19,7 +20,6 @@ import {
   SubjectText,
   TenantParams,
 } from "../schemas.js";
-import { SchemaAnswerType } from "./rollout.js";
 
 function checkRequest(
   item: { resource: string; permission: string; subject: string },
@@ -50,8 +50,8 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           200: Type.Object({
             allowed: Type.Boolean(),
             revision: Type.Integer(),
-            schema: SchemaAnswerType,
-            explain: Type.Optional(Loose),
+            schema: SchemaAnswerView,
+            explain: Type.Optional(ExplainView),
           }),
           ...errorResponses,
         },
@@ -93,7 +93,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           200: Type.Object({
             results: Type.Array(Type.Boolean()),
             revision: Type.Integer(),
-            schema: SchemaAnswerType,
+            schema: SchemaAnswerView,
           }),
           ...errorResponses,
         },
@@ -130,8 +130,8 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           200: Type.Object({
             allowed: Type.Boolean(),
             revision: Type.Integer(),
-            schema: SchemaAnswerType,
-            explain: Loose,
+            schema: SchemaAnswerView,
+            explain: ExplainView,
           }),
           ...errorResponses,
         },
@@ -181,7 +181,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           200: Type.Object({
             resources: Type.Array(Type.String()),
             revision: Type.Integer(),
-            schema: SchemaAnswerType,
+            schema: SchemaAnswerView,
             cursor: NextCursor,
           }),
           ...errorResponses,
@@ -239,7 +239,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
               Type.Object({ subject: Type.String(), excluded: Type.Array(Type.String()) }),
             ),
             revision: Type.Integer(),
-            schema: SchemaAnswerType,
+            schema: SchemaAnswerView,
             cursor: NextCursor,
           }),
           ...errorResponses,

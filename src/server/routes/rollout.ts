@@ -6,12 +6,6 @@ import { RolloutPromotionView, RolloutStatusView, RolloutView } from "../../serv
 import { principalOf } from "../auth.js";
 import { errorResponses } from "../schemas.js";
 
-/** Which schema answered, as every query response says: `{version}` or `{candidate: changeId}`. */
-export const SchemaAnswerType = Type.Union([
-  Type.Object({ version: Type.Integer() }, { additionalProperties: false }),
-  Type.Object({ candidate: Type.Integer() }, { additionalProperties: false }),
-]);
-
 const TenantList = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
   minItems: 1,
   maxItems: 10_000,

@@ -17,3 +17,9 @@ export const AccessRowView = Type.Object({
   subject: Type.String(),
   except: Type.Optional(Type.Array(Type.String())),
 });
+
+/** Which schema answered, as every query response says: `{version}` or `{candidate: changeId}`. */
+export const SchemaAnswerView = Type.Union([
+  Type.Object({ version: Type.Integer() }, { additionalProperties: false }),
+  Type.Object({ candidate: Type.Integer() }, { additionalProperties: false }),
+]);
