@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { parseRole } from "../../service/tokens.js";
+import { newTokenJson } from "../../service/views/token.js";
 import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
 
 export function registerToken(program: Command, globals: () => GlobalOptions): void {
@@ -28,12 +29,7 @@ export function registerToken(program: Command, globals: () => GlobalOptions): v
       );
       context.out.result(
         `${secret}\ntoken \`${record.name}\` (${record.role}${record.tenants ? `, tenants ${record.tenants.join(", ")}` : ""}); the secret above is shown only now`,
-        {
-          name: record.name,
-          role: record.role,
-          tenants: record.tenants,
-          secret,
-        },
+        newTokenJson(record, secret),
       );
     });
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import { parseRole } from "../../service/tokens.js";
 import { AuditListView, AuditVerificationView } from "../../service/views/audit.js";
-import { NewTokenView, TokenListView, TokenView } from "../../service/views/token.js";
+import { NewTokenView, newTokenJson, TokenListView, TokenView } from "../../service/views/token.js";
 import { principalOf } from "../auth.js";
 import { errorResponses } from "../schemas.js";
 
@@ -40,12 +40,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
         tenants: request.body.tenants ?? null,
         actor: principalOf(request),
       });
-      return {
-        name: token.name,
-        role: token.role,
-        tenants: token.tenants ? [...token.tenants] : null,
-        secret,
-      };
+      return newTokenJson(token, secret);
     },
   );
 

@@ -86,23 +86,20 @@ export const PurgeFactsView = Type.Object({
 });
 
 /** A lifecycle proposal (subject or tenant delete, restore, merge, purge) as both surfaces answer it. */
-export const LifecycleProposalView = Type.Object({
-  id: Type.Integer(),
-  tenant: Type.String(),
-  intent: Type.String(),
-  state: Type.String(),
-  reason: Type.String(),
-  purge: Type.Optional(PurgeFactsView),
-});
+export const LifecycleProposalView = Type.Composite([
+  Type.Pick(ChangeSummaryView, ["id", "tenant", "intent", "state", "reason"]),
+  Type.Object({ purge: Type.Optional(PurgeFactsView) }),
+]);
 export type LifecycleProposalView = Static<typeof LifecycleProposalView>;
 
 export function proposalJson(c: ChangeRecord, purge?: PurgeFacts): LifecycleProposalView {
+  const { id, tenant, intent, state, reason } = changeSummaryJson(c);
   return {
-    id: c.id,
-    tenant: c.tenant,
-    intent: c.intent,
-    state: c.state,
-    reason: c.reason,
+    id,
+    tenant,
+    intent,
+    state,
+    reason,
     ...(purge
       ? { purge: { ...purge, deletions: [...purge.deletions], relationships: [...purge.relationships] } }
       : {}),

@@ -1,4 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
+import type { TokenRecord } from "../records.js";
 import { Nullable } from "./fields.js";
 
 /** A token as lists and revoke show it: never its secret. */
@@ -14,10 +15,12 @@ export type TokenView = Static<typeof TokenView>;
 export const TokenListView = Type.Object({ tokens: Type.Array(TokenView) });
 
 /** A new token: its secret, in this answer only. */
-export const NewTokenView = Type.Object({
-  name: Type.String(),
-  role: Type.String(),
-  tenants: Nullable(Type.Array(Type.String())),
-  secret: Type.String(),
-});
+export const NewTokenView = Type.Composite([
+  Type.Pick(TokenView, ["name", "role", "tenants"]),
+  Type.Object({ secret: Type.String() }),
+]);
 export type NewTokenView = Static<typeof NewTokenView>;
+
+export function newTokenJson(token: TokenRecord, secret: string): NewTokenView {
+  return { name: token.name, role: token.role, tenants: token.tenants ? [...token.tenants] : null, secret };
+}
