@@ -9,7 +9,15 @@
 // module loads nothing of the server at runtime.
 import type { Static } from "@sinclair/typebox";
 import type { AuditRecordView, AuditVerificationView } from "../service/views/audit.js";
-import type { ChangeSummaryView, LifecycleProposalView, PlanView } from "../service/views/change.js";
+import type {
+  ApplyView,
+  ApproveView,
+  ChangeDetailView,
+  ChangeSummaryView,
+  LifecycleProposalView,
+  PlanView,
+  RevertView,
+} from "../service/views/change.js";
 import type { DecisionView } from "../service/views/decision.js";
 import type { ExplainView } from "../service/views/explain.js";
 import type { SchemaAnswerView } from "../service/views/fields.js";
@@ -21,11 +29,19 @@ import type {
 import type { RetentionView } from "../service/views/retention.js";
 import type { RevisionView } from "../service/views/revision.js";
 import type { RolloutStatusView, RolloutView } from "../service/views/rollout.js";
-import type { DivergenceReportView, ShadowReportView, ShadowSessionView } from "../service/views/shadow.js";
+import type {
+  DivergenceReportView,
+  ReplayReportView,
+  ShadowReportView,
+  ShadowSessionView,
+} from "../service/views/shadow.js";
 
 export type {
+  ApplyView,
+  ApproveView,
   AuditRecordView,
   AuditVerificationView,
+  ChangeDetailView,
   ChangeSummaryView,
   DecisionView,
   DivergenceReportView,
@@ -35,7 +51,9 @@ export type {
   IncidentTenantView,
   LifecycleProposalView,
   PlanView,
+  ReplayReportView,
   RetentionView,
+  RevertView,
   RevisionView,
   RolloutStatusView,
   RolloutView,
@@ -292,7 +310,7 @@ export class GatehouseClient {
 
   // ---- changes ----
 
-  async proposeChange(tenant: string, file: string): Promise<{ id: number; state: string }> {
+  async proposeChange(tenant: string, file: string): Promise<ChangeSummaryView> {
     return this.request("POST", this.tenantPath(tenant, "changes"), { file });
   }
 
@@ -304,7 +322,7 @@ export class GatehouseClient {
    * Approves the plan `plan` names (the `planId` of the plan the reviewer read); the server
    * refuses it with a 409 when the change has been planned again since.
    */
-  async approveChange(id: number, plan: string, comment?: string): Promise<PlanView & { approved: string }> {
+  async approveChange(id: number, plan: string, comment?: string): Promise<ApproveView> {
     return this.request("POST", `/v1/changes/${id}/approve`, comment ? { plan, comment } : { plan });
   }
 
@@ -318,19 +336,16 @@ export class GatehouseClient {
     return this.request("POST", `/v1/changes/${id}/reject`, { reason });
   }
 
-  async applyChange(id: number): Promise<{ id: number; state: string; revision: number }> {
+  async applyChange(id: number): Promise<ApplyView> {
     return this.seen(await this.request("POST", `/v1/changes/${id}/apply`));
   }
 
   /** Reverts an applied change; a revert still pending is returned (`existing: true`) instead of a second. */
-  async revertChange(
-    id: number,
-    reason?: string,
-  ): Promise<PlanView & { applied: boolean; existing: boolean }> {
+  async revertChange(id: number, reason?: string): Promise<RevertView> {
     return this.request("POST", `/v1/changes/${id}/revert`, reason ? { reason } : {});
   }
 
-  async getChange(id: number): Promise<Record<string, unknown>> {
+  async getChange(id: number): Promise<ChangeDetailView> {
     return this.request("GET", `/v1/changes/${id}`);
   }
 
@@ -475,18 +490,7 @@ export class GatehouseClient {
   }
 
   /** Replays recorded decisions (of the last `since`, e.g. `24h`) against a change. */
-  async replay(
-    change: number,
-    since?: string,
-  ): Promise<
-    DivergenceReportView & {
-      revision: number;
-      distinct: number;
-      evaluated: number;
-      /** Which schema answered the replayed decisions, as the log recorded it. */
-      answeredBy: { active: number; thisCandidate: number; otherCandidates: number; unrecorded: number };
-    }
-  > {
+  async replay(change: number, since?: string): Promise<ReplayReportView> {
     return this.request("POST", "/v1/replay", since !== undefined ? { change, since } : { change });
   }
 

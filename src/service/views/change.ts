@@ -183,6 +183,7 @@ export const ApproveView = Type.Composite([
   PlanView,
   Type.Object({ approved: Type.String({ description: "the id of the plan approved" }) }),
 ]);
+export type ApproveView = Static<typeof ApproveView>;
 
 export const ApplyView = Type.Object({
   id: Type.Integer(),
@@ -190,6 +191,7 @@ export const ApplyView = Type.Object({
   revision: Type.Integer(),
   purge: Type.Optional(PurgeFactsView),
 });
+export type ApplyView = Static<typeof ApplyView>;
 
 export const RevertView = Type.Composite([
   PlanView,
@@ -199,6 +201,7 @@ export const RevertView = Type.Composite([
     revertOf: Type.Integer(),
   }),
 ]);
+export type RevertView = Static<typeof RevertView>;
 
 /** The guards in force: a written version, or the defaults when none was written. */
 export const GuardsView = Type.Union([
