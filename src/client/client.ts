@@ -18,7 +18,7 @@ import type {
   PlanView,
   RevertView,
 } from "../service/views/change.js";
-import type { DecisionView } from "../service/views/decision.js";
+import type { DecisionListView, DecisionView } from "../service/views/decision.js";
 import type { ExplainView } from "../service/views/explain.js";
 import type { SchemaAnswerView } from "../service/views/fields.js";
 import type {
@@ -43,6 +43,7 @@ export type {
   AuditVerificationView,
   ChangeDetailView,
   ChangeSummaryView,
+  DecisionListView,
   DecisionView,
   DivergenceReportView,
   ExplainView,
@@ -497,7 +498,7 @@ export class GatehouseClient {
   // ---- decision log and incident reports (approve) ----
 
   /** A tenant's recorded checks, oldest first, filtered (at most `limit`, default 1000). */
-  async decisions(tenant: string, filter: DecisionFilterView = {}): Promise<{ decisions: DecisionView[] }> {
+  async decisions(tenant: string, filter: DecisionFilterView = {}): Promise<DecisionListView> {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
     return this.request("GET", this.tenantPath(tenant, `decisions${query.size ? `?${query}` : ""}`));

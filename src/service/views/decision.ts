@@ -30,3 +30,4 @@ export const DecisionListView = Type.Object({
     description: "checks answered in the window (by time, any tenant) that the decision log could not record",
   }),
 });
+export type DecisionListView = Static<typeof DecisionListView>;
