@@ -26,6 +26,13 @@ import type {
   IncidentReportView,
   IncidentTenantView,
 } from "../service/views/incident.js";
+import type {
+  CheckBatchView,
+  CheckView,
+  ExplainedCheckView,
+  LookupResourcesView,
+  LookupSubjectsView,
+} from "../service/views/query.js";
 import type { RetentionView } from "../service/views/retention.js";
 import type { RevisionView } from "../service/views/revision.js";
 import type { RolloutStatusView, RolloutView } from "../service/views/rollout.js";
@@ -43,14 +50,19 @@ export type {
   AuditVerificationView,
   ChangeDetailView,
   ChangeSummaryView,
+  CheckBatchView,
+  CheckView,
   DecisionListView,
   DecisionView,
   DivergenceReportView,
+  ExplainedCheckView,
   ExplainView,
   IncidentAccessView,
   IncidentReportView,
   IncidentTenantView,
   LifecycleProposalView,
+  LookupResourcesView,
+  LookupSubjectsView,
   PlanView,
   ReplayReportView,
   RetentionView,
@@ -177,28 +189,19 @@ export class GatehouseClient {
 
   // ---- queries ----
 
-  async check(
-    tenant: string,
-    input: CheckInput,
-  ): Promise<{ allowed: boolean; revision: number; schema: SchemaAnswer }> {
+  async check(tenant: string, input: CheckInput): Promise<CheckView> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "check"), { ...input, ...this.consistency() }),
     );
   }
 
-  async checkMany(
-    tenant: string,
-    checks: readonly CheckInput[],
-  ): Promise<{ results: boolean[]; revision: number; schema: SchemaAnswer }> {
+  async checkMany(tenant: string, checks: readonly CheckInput[]): Promise<CheckBatchView> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "checks"), { checks, ...this.consistency() }),
     );
   }
 
-  async explain(
-    tenant: string,
-    input: CheckInput,
-  ): Promise<{ allowed: boolean; revision: number; schema: SchemaAnswer; explain: ExplainView }> {
+  async explain(tenant: string, input: CheckInput): Promise<ExplainedCheckView> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "explain"), { ...input, ...this.consistency() }),
     );
@@ -214,7 +217,7 @@ export class GatehouseClient {
     permission: string,
     subject: string,
     page: PageRequest = {},
-  ): Promise<{ resources: string[]; revision: number; schema: SchemaAnswer; cursor: string | null }> {
+  ): Promise<LookupResourcesView> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "lookup-resources"), {
         resourceType,
@@ -233,12 +236,7 @@ export class GatehouseClient {
     subjectType: string,
     subjectRelation?: string,
     page: PageRequest = {},
-  ): Promise<{
-    subjects: Array<{ subject: string; excluded: string[] }>;
-    revision: number;
-    schema: SchemaAnswer;
-    cursor: string | null;
-  }> {
+  ): Promise<LookupSubjectsView> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "lookup-subjects"), {
         resource,

@@ -99,8 +99,7 @@ export const Paging = {
     }),
   ),
 };
-/** The next page's cursor; null on the last page. */
-export const NextCursor = Type.Union([Type.String(), Type.Null()]);
+export { NextCursor } from "../service/views/query.js";
 
 export const errorResponses = {
   400: ErrorResponse,

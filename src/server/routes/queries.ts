@@ -3,8 +3,13 @@ import type { FastifyInstance } from "fastify";
 import type { CheckRequest } from "../../engine/engine.js";
 import { formatSubject, parseObject, parseSubject } from "../../model/relationship.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
-import { ExplainView } from "../../service/views/explain.js";
-import { SchemaAnswerView } from "../../service/views/fields.js";
+import {
+  CheckBatchView,
+  CheckView,
+  ExplainedCheckView,
+  LookupResourcesView,
+  LookupSubjectsView,
+} from "../../service/views/query.js";
 import { pathTenant } from "../auth.js";
 import type { Metrics } from "../metrics.js";
 import {
@@ -14,7 +19,6 @@ import {
   errorResponses,
   MAX_BATCH,
   Name,
-  NextCursor,
   ObjectText,
   Paging,
   SubjectText,
@@ -47,12 +51,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
         params: TenantParams,
         body: CheckBody,
         response: {
-          200: Type.Object({
-            allowed: Type.Boolean(),
-            revision: Type.Integer(),
-            schema: SchemaAnswerView,
-            explain: Type.Optional(ExplainView),
-          }),
+          200: CheckView,
           ...errorResponses,
         },
       },
@@ -90,11 +89,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            results: Type.Array(Type.Boolean()),
-            revision: Type.Integer(),
-            schema: SchemaAnswerView,
-          }),
+          200: CheckBatchView,
           ...errorResponses,
         },
       },
@@ -127,12 +122,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            allowed: Type.Boolean(),
-            revision: Type.Integer(),
-            schema: SchemaAnswerView,
-            explain: ExplainView,
-          }),
+          200: ExplainedCheckView,
           ...errorResponses,
         },
       },
@@ -178,12 +168,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            resources: Type.Array(Type.String()),
-            revision: Type.Integer(),
-            schema: SchemaAnswerView,
-            cursor: NextCursor,
-          }),
+          200: LookupResourcesView,
           ...errorResponses,
         },
       },
@@ -234,14 +219,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            subjects: Type.Array(
-              Type.Object({ subject: Type.String(), excluded: Type.Array(Type.String()) }),
-            ),
-            revision: Type.Integer(),
-            schema: SchemaAnswerView,
-            cursor: NextCursor,
-          }),
+          200: LookupSubjectsView,
           ...errorResponses,
         },
       },
