@@ -4,7 +4,6 @@ import { DEFAULT_TENANT } from "../model/names.js";
 import { decodeTextFile } from "../model/text-file.js";
 import type { DecisionLogOptions } from "../service/decision-log.js";
 import { Gatehouse } from "../service/gatehouse.js";
-import { openStore } from "../store/open-store.js";
 import { decisionLogOptions } from "./decision-log-options.js";
 import { env } from "./env.js";
 import { createOutput, type Output } from "./output.js";
@@ -67,10 +66,10 @@ export async function withGatehouse<T>(
 ): Promise<T> {
   if (!context.mayCreateStore) requireExistingStore(context.storeLocation);
   const now = clockOf();
-  const options = { decisionLog: context.decisionLog, ...(now ? { now } : {}) };
-  const gatehouse = now
-    ? await Gatehouse.withStore(await openStore(context.storeLocation, { now }), options)
-    : await Gatehouse.open(context.storeLocation, options);
+  const gatehouse = await Gatehouse.open(context.storeLocation, {
+    decisionLog: context.decisionLog,
+    ...(now ? { now, clockInStore: true } : {}),
+  });
   try {
     return await run(gatehouse);
   } finally {

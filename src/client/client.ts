@@ -5,6 +5,75 @@
  * its requests land on different nodes.
  */
 
+// Response shapes come from the server's own schemas (src/service/views), as types only: this
+// module loads nothing of the server at runtime.
+import type { Static } from "@sinclair/typebox";
+import type { AuditRecordView, AuditVerificationView } from "../service/views/audit.js";
+import type {
+  ApplyView,
+  ApproveView,
+  ChangeDetailView,
+  ChangeSummaryView,
+  LifecycleProposalView,
+  PlanView,
+  RevertView,
+} from "../service/views/change.js";
+import type { DecisionListView, DecisionView } from "../service/views/decision.js";
+import type { ExplainView } from "../service/views/explain.js";
+import type { SchemaAnswerView } from "../service/views/fields.js";
+import type {
+  IncidentAccessView,
+  IncidentReportView,
+  IncidentTenantView,
+} from "../service/views/incident.js";
+import type {
+  CheckBatchView,
+  CheckView,
+  ExplainedCheckView,
+  LookupResourcesView,
+  LookupSubjectsView,
+} from "../service/views/query.js";
+import type { RetentionView } from "../service/views/retention.js";
+import type { RevisionView } from "../service/views/revision.js";
+import type { RolloutStatusView, RolloutView } from "../service/views/rollout.js";
+import type {
+  DivergenceReportView,
+  ReplayReportView,
+  ShadowReportView,
+  ShadowSessionView,
+} from "../service/views/shadow.js";
+
+export type {
+  ApplyView,
+  ApproveView,
+  AuditRecordView,
+  AuditVerificationView,
+  ChangeDetailView,
+  ChangeSummaryView,
+  CheckBatchView,
+  CheckView,
+  DecisionListView,
+  DecisionView,
+  DivergenceReportView,
+  ExplainedCheckView,
+  ExplainView,
+  IncidentAccessView,
+  IncidentReportView,
+  IncidentTenantView,
+  LifecycleProposalView,
+  LookupResourcesView,
+  LookupSubjectsView,
+  PlanView,
+  ReplayReportView,
+  RetentionView,
+  RevertView,
+  RevisionView,
+  RolloutStatusView,
+  RolloutView,
+  ShadowReportView,
+  ShadowSessionView,
+};
+
 export interface ClientOptions {
   /** e.g. `http://127.0.0.1:8080` */
   readonly url: string;
@@ -26,37 +95,7 @@ export interface CheckInput {
 export type UpdateOperation = "create" | "touch" | "delete";
 
 /** Which schema answered a query: the active version, or a rollout's candidate (its change id). */
-export type SchemaAnswer = { readonly version: number } | { readonly candidate: number };
-
-export interface RolloutView {
-  readonly id: number;
-  readonly changeId: number;
-  readonly state: "running" | "completed" | "rolled_back";
-  readonly step: number;
-  readonly tenants: readonly string[];
-  readonly percent: number;
-  readonly monitor: { readonly margin: number; readonly windowSeconds: number; readonly minChecks: number };
-  readonly startedAt: string;
-  readonly startedBy: string;
-  readonly updatedAt: string;
-  readonly endedAt: string | null;
-  readonly endedBy: string | null;
-  readonly endReason: string | null;
-  readonly trip: Record<string, unknown> | null;
-}
-
-export interface RolloutStatusView {
-  readonly rollout: RolloutView | null;
-  readonly rolledOut: readonly string[];
-  readonly next: string | null;
-  readonly windows: ReadonlyArray<{
-    permission: string;
-    checks: number;
-    candidateDenies: number;
-    baselineDenies: number;
-    windowStartedAt: string;
-  }>;
-}
+export type SchemaAnswer = Static<typeof SchemaAnswerView>;
 
 export interface ApiErrorBody {
   readonly kind: string;
@@ -109,94 +148,6 @@ export interface AccessRow {
   readonly permission: string;
   readonly subject: string;
   readonly except?: readonly string[];
-}
-
-export interface PlanView {
-  readonly id: number;
-  readonly tenant: string;
-  readonly state: string;
-  /** The plan's identity; an approval names it (`approveChange`). Null on plans stored before ids. */
-  readonly planId: string | null;
-  readonly baseRevision: number;
-  readonly gained: readonly AccessRow[];
-  readonly lost: readonly AccessRow[];
-  readonly guards: ReadonlyArray<{ name: string; kind: string; passed: boolean; message: string }>;
-  readonly approvals: { readonly needed: number; readonly given: number; readonly by: readonly string[] };
-  readonly blocked: boolean;
-  readonly blockedBecause: readonly string[];
-  /** For a subject or tenant deletion: what it holds and who else loses access. */
-  readonly deletion?: Record<string, unknown>;
-  /** For a merge: FROM, INTO and what INTO gains. */
-  readonly merge?: Record<string, unknown>;
-  /** For a purge: the export bundle (path, SHA-256) and what goes for good. */
-  readonly purge?: Record<string, unknown>;
-}
-
-/** A change as lists, withdraw and reject answer it. */
-export interface ChangeSummaryView {
-  readonly id: number;
-  readonly tenant: string;
-  readonly intent: string;
-  readonly state: string;
-  readonly reason: string;
-  readonly author: string;
-  readonly createdAt: string;
-  readonly baseRevision: number | null;
-  readonly appliedRevision: number | null;
-  readonly revertOf: number | null;
-  readonly revertedBy: number | null;
-}
-
-/** A change a lifecycle route proposed; plan, approve and apply it with the change methods. */
-export interface LifecycleProposalView {
-  readonly id: number;
-  readonly tenant: string;
-  readonly intent: string;
-  readonly state: string;
-  readonly reason: string;
-  readonly purge?: {
-    readonly export: { readonly path: string; readonly sha256: string; readonly bytes: number };
-  };
-}
-
-export interface RetentionView {
-  readonly days: number;
-  readonly setBy: string | null;
-  readonly setAt: string | null;
-}
-
-/** Who made a revision: `GET /v1/revisions/:revision`. */
-export interface RevisionView {
-  readonly revision: number;
-  readonly tenant: string | null;
-  readonly kind: string;
-  readonly actor: string | null;
-  readonly door: string | null;
-  readonly requestId: string | null;
-  readonly reason: string | null;
-  readonly createdAt: string;
-  readonly created: number;
-  readonly deleted: number;
-}
-
-export interface AuditRecordView {
-  readonly seq: number;
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly tenant: string | null;
-  readonly target: string;
-  readonly reason: string | null;
-  readonly revision: number | null;
-  readonly details: unknown;
-  readonly hash: string | null;
-  readonly previousHash: string | null;
-}
-
-export interface AuditVerificationView {
-  readonly ok: boolean;
-  readonly checked: number;
-  readonly firstBad?: { readonly seq: number; readonly problem: string; readonly message: string };
 }
 
 /** A page of a paged read: its size, and the cursor of the page before. */
@@ -279,28 +230,19 @@ export class GatehouseClient {
 
   // ---- queries ----
 
-  async check(
-    tenant: string,
-    input: CheckInput,
-  ): Promise<{ allowed: boolean; revision: number; schema: SchemaAnswer }> {
+  async check(tenant: string, input: CheckInput): Promise<CheckView> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "check"), { ...input, ...this.consistency() }),
     );
   }
 
-  async checkMany(
-    tenant: string,
-    checks: readonly CheckInput[],
-  ): Promise<{ results: boolean[]; revision: number; schema: SchemaAnswer }> {
+  async checkMany(tenant: string, checks: readonly CheckInput[]): Promise<CheckBatchView> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "checks"), { checks, ...this.consistency() }),
     );
   }
 
-  async explain(
-    tenant: string,
-    input: CheckInput,
-  ): Promise<{ allowed: boolean; revision: number; schema: SchemaAnswer; explain: unknown }> {
+  async explain(tenant: string, input: CheckInput): Promise<ExplainedCheckView> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "explain"), { ...input, ...this.consistency() }),
     );
@@ -316,7 +258,7 @@ export class GatehouseClient {
     permission: string,
     subject: string,
     page: PageRequest = {},
-  ): Promise<{ resources: string[]; revision: number; schema: SchemaAnswer; cursor: string | null }> {
+  ): Promise<LookupResourcesView> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "lookup-resources"), {
         resourceType,
@@ -335,12 +277,7 @@ export class GatehouseClient {
     subjectType: string,
     subjectRelation?: string,
     page: PageRequest = {},
-  ): Promise<{
-    subjects: Array<{ subject: string; excluded: string[] }>;
-    revision: number;
-    schema: SchemaAnswer;
-    cursor: string | null;
-  }> {
+  ): Promise<LookupSubjectsView> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "lookup-subjects"), {
         resource,
@@ -413,7 +350,7 @@ export class GatehouseClient {
 
   // ---- changes ----
 
-  async proposeChange(tenant: string, file: string): Promise<{ id: number; state: string }> {
+  async proposeChange(tenant: string, file: string): Promise<ChangeSummaryView> {
     return this.request("POST", this.tenantPath(tenant, "changes"), { file });
   }
 
@@ -425,7 +362,7 @@ export class GatehouseClient {
    * Approves the plan `plan` names (the `planId` of the plan the reviewer read); the server
    * refuses it with a 409 when the change has been planned again since.
    */
-  async approveChange(id: number, plan: string, comment?: string): Promise<PlanView & { approved: string }> {
+  async approveChange(id: number, plan: string, comment?: string): Promise<ApproveView> {
     return this.request("POST", `/v1/changes/${id}/approve`, comment ? { plan, comment } : { plan });
   }
 
@@ -439,19 +376,16 @@ export class GatehouseClient {
     return this.request("POST", `/v1/changes/${id}/reject`, { reason });
   }
 
-  async applyChange(id: number): Promise<{ id: number; state: string; revision: number }> {
+  async applyChange(id: number): Promise<ApplyView> {
     return this.seen(await this.request("POST", `/v1/changes/${id}/apply`));
   }
 
   /** Reverts an applied change; a revert still pending is returned (`existing: true`) instead of a second. */
-  async revertChange(
-    id: number,
-    reason?: string,
-  ): Promise<PlanView & { applied: boolean; existing: boolean }> {
+  async revertChange(id: number, reason?: string): Promise<RevertView> {
     return this.request("POST", `/v1/changes/${id}/revert`, reason ? { reason } : {});
   }
 
-  async getChange(id: number): Promise<Record<string, unknown>> {
+  async getChange(id: number): Promise<ChangeDetailView> {
     return this.request("GET", `/v1/changes/${id}`);
   }
 
@@ -596,25 +530,14 @@ export class GatehouseClient {
   }
 
   /** Replays recorded decisions (of the last `since`, e.g. `24h`) against a change. */
-  async replay(
-    change: number,
-    since?: string,
-  ): Promise<
-    DivergenceReportView & {
-      revision: number;
-      distinct: number;
-      evaluated: number;
-      /** Which schema answered the replayed decisions, as the log recorded it. */
-      answeredBy: { active: number; thisCandidate: number; otherCandidates: number; unrecorded: number };
-    }
-  > {
+  async replay(change: number, since?: string): Promise<ReplayReportView> {
     return this.request("POST", "/v1/replay", since !== undefined ? { change, since } : { change });
   }
 
   // ---- decision log and incident reports (approve) ----
 
   /** A tenant's recorded checks, oldest first, filtered (at most `limit`, default 1000). */
-  async decisions(tenant: string, filter: DecisionFilterView = {}): Promise<{ decisions: DecisionView[] }> {
+  async decisions(tenant: string, filter: DecisionFilterView = {}): Promise<DecisionListView> {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
     return this.request("GET", this.tenantPath(tenant, `decisions${query.size ? `?${query}` : ""}`));
@@ -646,124 +569,4 @@ export interface DecisionFilterView {
   readonly toRevision?: number;
   readonly afterSeq?: number;
   readonly limit?: number;
-}
-
-export interface DecisionView {
-  readonly seq: number;
-  readonly at: string;
-  readonly tenant: string;
-  readonly resource: { readonly type: string; readonly id: string };
-  readonly permission: string;
-  readonly subject: { readonly type: string; readonly id: string; readonly relation?: string };
-  readonly allowed: boolean;
-  readonly revision: number;
-  /** The schema that answered (absent on records written before the log kept it). */
-  readonly schema?: { readonly version: number } | { readonly candidate: number };
-}
-
-export interface IncidentAccessView {
-  readonly resource: string;
-  readonly permission: string;
-  readonly subject: string;
-  readonly checks: number;
-  readonly first: string;
-  readonly last: string;
-}
-
-export interface IncidentReportView {
-  readonly change: {
-    readonly id: number;
-    readonly intent: string;
-    readonly reason: string;
-    readonly author: string;
-  } | null;
-  /** Null (and `window` null, `tenants` empty) for a change never applied, only rolled out. */
-  readonly fromRevision: number | null;
-  readonly toRevision: number | null;
-  readonly window: {
-    readonly fromRevision: number;
-    readonly toRevision: number | null;
-    readonly since: string | null;
-    readonly until: string | null;
-    /** The change that undid it (its revert, or the restore of a deletion), or null. */
-    readonly revertedBy: number | null;
-    readonly endedBy: "revert" | "restore" | null;
-  } | null;
-  readonly checksRead: number;
-  readonly tenants: readonly IncidentTenantView[];
-  /** Each rollout of the change: while and where its candidate answered, and what that did. */
-  readonly rollouts: ReadonlyArray<{
-    readonly rollout: number;
-    readonly state: "running" | "completed" | "rolled_back";
-    readonly since: string;
-    readonly until: string | null;
-    readonly endedBy: string | null;
-    readonly endReason: string | null;
-    readonly steps: ReadonlyArray<{ at: string; tenants: string[]; percent: number }>;
-    readonly baseRevision: number;
-    readonly activeSchema: number | null;
-    readonly checksRead: number;
-    readonly tenants: readonly IncidentTenantView[];
-  }>;
-}
-
-export interface IncidentTenantView {
-  readonly tenant: string;
-  readonly gained: ReadonlyArray<{
-    resource: string;
-    permission: string;
-    subject: string;
-    except?: string[];
-  }>;
-  readonly lost: ReadonlyArray<{
-    resource: string;
-    permission: string;
-    subject: string;
-    except?: string[];
-  }>;
-  readonly used: readonly IncidentAccessView[];
-  readonly denied: readonly IncidentAccessView[];
-}
-
-export interface ShadowSessionView {
-  readonly session: number;
-  readonly candidate: { readonly change: number };
-  readonly running: boolean;
-  readonly since: string;
-  readonly until: string | null;
-  readonly startedBy: string;
-  readonly stoppedBy: string | null;
-}
-
-/** What shadow reports and replays share: which checks the candidate answers differently. */
-export interface DivergenceReportView {
-  readonly checks: number;
-  readonly since: string | null;
-  readonly until: string | null;
-  readonly candidate: { readonly change: number };
-  readonly wouldBlock: number;
-  readonly wouldAllow: number;
-  readonly byPermission: ReadonlyArray<{
-    tenant: string;
-    permission: string;
-    wouldBlock: number;
-    wouldAllow: number;
-  }>;
-  readonly divergences: ReadonlyArray<{
-    tenant: string;
-    resource: string;
-    permission: string;
-    subject: string;
-    active: boolean;
-    candidate: boolean;
-    count: number;
-  }>;
-  readonly truncated: boolean;
-}
-
-export interface ShadowReportView extends DivergenceReportView {
-  readonly session: number;
-  readonly running: boolean;
-  readonly startedBy: string;
-  readonly stoppedBy: string | null;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { hashSecret, roleAllows } from "../service/tokens.js";
-import type { Store } from "../store/store.js";
-import type { Role, TokenRecord } from "../store/token-records.js";
+import type { Audit } from "../service/audit.js";
+import type { Role, TokenRecord } from "../service/records.js";
+import { roleAllows, type Tokens } from "../service/tokens.js";
 import { HttpError } from "./http-errors.js";
 import type { Refusals } from "./refusals.js";
 
@@ -42,7 +42,7 @@ export const pathTenant = (request: FastifyRequest) => (request.params as { tena
  * Checks the bearer token of every non-public route: missing or unknown gives 401 (counted and
  * logged, see refusals.ts), a role or tenant the token does not have gives 403 (audited).
  */
-export function installAuth(app: FastifyInstance, store: Store, refusals: Refusals): { forget(): void } {
+export function installAuth(app: FastifyInstance, tokens: Tokens, refusals: Refusals): { forget(): void } {
   // Keyed by the presented secret, so a cached token costs one Map lookup and no hash; both
   // known and unknown secrets are cached (a burst of bad ones must not each reach the store),
   // and the cache is emptied when it grows past MAX_CACHED.
@@ -63,7 +63,7 @@ export function installAuth(app: FastifyInstance, store: Store, refusals: Refusa
   const readRevocations = (): Promise<void> => {
     reading ??= (async () => {
       const started = Date.now();
-      const count = await store.tokenRevocations();
+      const count = await tokens.revocations();
       if (count !== revocations) forget();
       revocations = count;
       checkedAt = started;
@@ -107,7 +107,7 @@ export function installAuth(app: FastifyInstance, store: Store, refusals: Refusa
     if (!cached || cached.until < now) {
       if (cache.size >= MAX_CACHED) cache.clear();
       const began = epoch;
-      cached = { token: await store.findToken(hashSecret(secret)), until: now + CACHE_MS };
+      cached = { token: await tokens.find(secret), until: now + CACHE_MS };
       if (began === epoch) cache.set(secret, cached);
     }
     const token = cached.token;
@@ -152,18 +152,14 @@ export function installAuth(app: FastifyInstance, store: Store, refusals: Refusa
  * reaches every tenant) need a token not limited to tenants, as `tenant: "store"` routes do.
  * A limited token is refused with 403, audited as the hook above audits its refusals.
  */
-export async function requireStoreWide(request: FastifyRequest, store: Store, what: string): Promise<void> {
+export async function requireStoreWide(request: FastifyRequest, audit: Audit, what: string): Promise<void> {
   // INVARIANT: as for principalOf, the hook above has set the principal.
   const token = request.principal!;
   if (token.tenants === null) return;
   const message = `token \`${token.name}\` is limited to tenants; ${what} reaches every tenant and needs an unlimited token`;
-  await store.appendAudit({
-    actor: token.name,
-    action: "auth.forbidden",
-    tenant: null,
-    target: `${request.method} ${request.routeOptions.url ?? request.url}`,
-    reason: message,
-    details: { requestId: request.id, ip: request.ip },
+  await audit.forbidden(token.name, `${request.method} ${request.routeOptions.url ?? request.url}`, message, {
+    requestId: request.id,
+    ip: request.ip,
   });
   throw new HttpError(403, "forbidden", message);
 }

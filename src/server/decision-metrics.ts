@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { DecisionLog } from "../service/decision-log.js";
-import type { DecisionLossReason } from "../store/decision-records.js";
+import type { DecisionLossReason } from "../service/records.js";
 
 const REASONS: readonly DecisionLossReason[] = ["buffer_full", "store_failed", "closed", "process_ended"];
 

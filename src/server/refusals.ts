@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyRequest } from "fastify";
 import type { Counter } from "prom-client";
-import type { Store } from "../store/store.js";
-import type { TokenRecord } from "../store/token-records.js";
+import type { Audit } from "../service/audit.js";
+import type { TokenRecord } from "../service/records.js";
 
 /** At most one log line this often about requests without a valid token. */
 const UNAUTHENTICATED_LOG_MS = 10_000;
@@ -37,7 +37,7 @@ interface ForbiddenWindow {
  * fast it asks, and every refusal is still counted in the metric and in the chain's sums.
  */
 export class Refusals {
-  readonly #store: Store;
+  readonly #audit: Audit;
   readonly #counter: Counter<"reason">;
   readonly #log: FastifyBaseLogger;
   readonly #pending = { missing: 0, invalid: 0 };
@@ -47,8 +47,8 @@ export class Refusals {
   readonly #forbidden = new Map<string, ForbiddenWindow>();
   readonly #writes = new Set<Promise<unknown>>();
 
-  constructor(store: Store, counter: Counter<"reason">, log: FastifyBaseLogger) {
-    this.#store = store;
+  constructor(audit: Audit, counter: Counter<"reason">, log: FastifyBaseLogger) {
+    this.#audit = audit;
     this.#counter = counter;
     this.#log = log;
   }
@@ -92,14 +92,7 @@ export class Refusals {
       this.#log.warn({ token: token.name, route: target }, "refused a token (too many to audit each)");
       return;
     }
-    await this.#store.appendAudit({
-      actor: token.name,
-      action: "auth.forbidden",
-      tenant: null,
-      target,
-      reason: message,
-      details: { requestId: request.id, ip: request.ip },
-    });
+    await this.#audit.forbidden(token.name, target, message, { requestId: request.id, ip: request.ip });
   }
 
   /** Writes what is still only summed in memory: the pending log line and window records. */
@@ -148,15 +141,13 @@ export class Refusals {
     // The next window starts now: a steady stream of refusals is summed once a window.
     window.since = Date.now();
     window.repeated = 0;
-    const write: Promise<unknown> = this.#store
-      .appendAudit({
-        actor: name,
-        action: "auth.forbidden",
-        tenant: null,
+    const write: Promise<unknown> = this.#audit
+      .forbidden(
+        name,
         target,
-        reason: `${window.lastMessage} (refused ${repeated} more time(s) from ${since} to ${until})`,
-        details: { repeated, since, until },
-      })
+        `${window.lastMessage} (refused ${repeated} more time(s) from ${since} to ${until})`,
+        { repeated, since, until },
+      )
       .catch((error) => this.#log.error({ err: error }, "auditing refused requests failed"))
       .finally(() => this.#writes.delete(write));
     this.#writes.add(write);

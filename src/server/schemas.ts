@@ -99,19 +99,7 @@ export const Paging = {
     }),
   ),
 };
-/** The next page's cursor; null on the last page. */
-export const NextCursor = Type.Union([Type.String(), Type.Null()]);
-
-export const AccessRowSchema = Type.Object({
-  tenant: Type.String(),
-  resource: Type.String(),
-  permission: Type.String(),
-  subject: Type.String(),
-  except: Type.Optional(Type.Array(Type.String())),
-});
-
-/** Anything else: documented loosely, passed through as it is. */
-export const Loose = Type.Object({}, { additionalProperties: true });
+export { NextCursor } from "../service/views/query.js";
 
 export const errorResponses = {
   400: ErrorResponse,

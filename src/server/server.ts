@@ -107,10 +107,10 @@ export async function buildServer(
   const metricsText = isWorker() ? shareMetrics(metrics.registry) : () => metrics.registry.metrics();
   new ShadowMetrics(metrics.registry, gatehouse.shadow);
   if (gatehouse.decisionLog) registerDecisionMetrics(metrics.registry, gatehouse.decisionLog);
-  const refusals = new Refusals(gatehouse.store, metrics.authFailures, app.log);
+  const refusals = new Refusals(gatehouse.audit, metrics.authFailures, app.log);
   // The refusals still only summed in memory reach the log and the audit chain before the store closes.
   app.addHook("onClose", async () => refusals.flush());
-  const auth = installAuth(app, gatehouse.store, refusals);
+  const auth = installAuth(app, gatehouse.tokens, refusals);
 
   registerQueries(app, gatehouse, metrics);
   registerData(app, gatehouse);
@@ -133,7 +133,7 @@ export async function buildServer(
   app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
   app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
     try {
-      const head = await gatehouse.store.headRevision();
+      const head = await gatehouse.headRevision();
       const schema = await gatehouse.readSchema();
       return { ready: true, revision: gatehouse.revision, head, schema: schema?.version ?? null };
     } catch (error) {
@@ -146,7 +146,7 @@ export async function buildServer(
   });
 
   // Follow revisions written by other processes and nodes, so indexes stay current between requests.
-  const stopFollowing = gatehouse.store.watch(() => {
+  const stopFollowing = gatehouse.followStore(() => {
     gatehouse.catchUp().catch((error) => app.log.error({ err: error }, "catching up with the store failed"));
   });
   return { app, metrics, stopFollowing };

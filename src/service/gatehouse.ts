@@ -26,6 +26,7 @@ import { Shadow } from "../rollout/shadow.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
+import type { AuditRecord, ChangeRecord, ChangeState, GuardsVersion } from "../store/change-records.js";
 import { toRelationship, tupleOf } from "../store/common/tuples.js";
 import type { DecisionFilter, DecisionLoss, DecisionRecord } from "../store/decision-records.js";
 import { openStore } from "../store/open-store.js";
@@ -40,6 +41,7 @@ import type {
   StoredRelationship,
   WriteResult,
 } from "../store/store.js";
+import { Audit } from "./audit.js";
 import { DecisionLog, type DecisionLogOptions, decisionLogSettings } from "./decision-log.js";
 import {
   type Cursor,
@@ -52,6 +54,7 @@ import {
   queryDigest,
   startAfter,
 } from "./pages.js";
+import { Tokens } from "./tokens.js";
 import { parseTupleLinesInSlices } from "./tuple-lines.js";
 
 export interface GatehouseOptions {
@@ -63,6 +66,8 @@ export interface GatehouseOptions {
   readonly rolloutPollMs?: number;
   /** Recording of answered checks (default: every check, kept 30 days); `{ sample: "off" }` for none. */
   readonly decisionLog?: DecisionLogOptions;
+  /** The store stamps its records with `now` too (a fixed clock, `GATEHOUSE_NOW`). */
+  readonly clockInStore?: boolean;
 }
 
 export interface ConsistencyOptions {
@@ -171,6 +176,10 @@ export class Gatehouse {
   readonly shadow: Shadow;
   /** Records answered checks off the check path; absent when the log is off. */
   readonly decisionLog: DecisionLog | undefined;
+  /** API tokens: create, list, revoke, and find by secret. */
+  readonly tokens: Tokens;
+  /** The audit log: read, verify, and the refusals the server records. */
+  readonly audit: Audit;
 
   /** The depth limit of checks, which reports that evaluate on private engines keep too. */
   private readonly maxDepth: number | undefined;
@@ -190,6 +199,8 @@ export class Gatehouse {
 
   private constructor(store: Store, options: GatehouseOptions) {
     this.store = store;
+    this.tokens = new Tokens(store);
+    this.audit = new Audit(store);
     this.maxDepth = options.maxDepth;
     this.engine = new Engine(undefined, options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {});
     this.now = options.now ?? (() => new Date());
@@ -229,7 +240,10 @@ export class Gatehouse {
   /** Opens a store (a SQLite file path, or `:memory:`) and loads its schema. */
   static async open(location: string, options: GatehouseOptions = {}): Promise<Gatehouse> {
     decisionLogSettings(options.decisionLog); // bad options are refused before the store is opened
-    return Gatehouse.withStore(await openStore(location), options);
+    return Gatehouse.withStore(
+      await openStore(location, options.clockInStore && options.now ? { now: options.now } : {}),
+      options,
+    );
   }
 
   static async withStore(store: Store, options: GatehouseOptions = {}): Promise<Gatehouse> {
@@ -248,6 +262,42 @@ export class Gatehouse {
 
   get revision(): Revision {
     return this.appliedRevision;
+  }
+
+  /** The store's newest revision, which may be ahead of `revision` (written by another process). */
+  headRevision(): Promise<Revision> {
+    return this.store.headRevision();
+  }
+
+  /** Calls `onRevision` when another process or node writes; returns the function that stops it. */
+  followStore(onRevision: () => void): () => void {
+    return this.store.watch(onRevision);
+  }
+
+  /** Changes, newest first: one tenant's, in one state, or all. */
+  listChanges(
+    filter: { tenant?: string; state?: ChangeState; limit?: number } = {},
+  ): Promise<ChangeRecord[]> {
+    return this.store.listChanges(filter);
+  }
+
+  /** The tenant a change is filed under; undefined when there is no such change. */
+  async changeTenant(id: number): Promise<string | undefined> {
+    return (await this.store.getChange(id))?.tenant;
+  }
+
+  /**
+   * A change and its whole history, oldest first: the audit records of its proposal, plans,
+   * approvals, apply and revert (all recorded with target `change:<id>`).
+   */
+  async changeWithHistory(id: number): Promise<{ change: ChangeRecord; history: AuditRecord[] }> {
+    const change = await this.changes.get(id);
+    return { change, history: await this.audit.list({ target: `change:${change.id}` }) };
+  }
+
+  /** The guards version in force; undefined when none was written (the defaults hold). */
+  readGuards(): Promise<GuardsVersion | undefined> {
+    return this.store.readGuards();
   }
 
   async close(): Promise<void> {

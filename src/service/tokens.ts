@@ -57,3 +57,50 @@ export async function createToken(
   );
   return { token, secret };
 }
+
+/**
+ * The token operations every surface calls: the CLI (local, against the store), the HTTP API
+ * (admin routes) and the server's authentication, so each audit record is built in one place.
+ */
+export class Tokens {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  create(input: {
+    name: string;
+    role: Role;
+    tenants: readonly string[] | null;
+    actor: string;
+  }): Promise<{ token: TokenRecord; secret: string }> {
+    return createToken(this.#store, input);
+  }
+
+  list(): Promise<TokenRecord[]> {
+    return this.#store.listTokens();
+  }
+
+  /** Revokes a live token; an unknown or already revoked name is `not_found`. */
+  revoke(name: string, actor: string): Promise<TokenRecord> {
+    return this.#store.revokeToken(name, {
+      actor,
+      action: "token.revoke",
+      tenant: null,
+      target: `token:${name}`,
+      reason: null,
+      details: null,
+    });
+  }
+
+  /** The live token this secret belongs to, if any. */
+  find(secret: string): Promise<TokenRecord | undefined> {
+    return this.#store.findToken(hashSecret(secret));
+  }
+
+  /** How many tokens were ever revoked (only grows): a cache of tokens is stale when it moves. */
+  revocations(): Promise<number> {
+    return this.#store.tokenRevocations();
+  }
+}

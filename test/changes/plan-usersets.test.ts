@@ -3,7 +3,7 @@ import { parseChangeFile } from "../../src/changes/change-file.js";
 import { parseGuards } from "../../src/changes/guards.js";
 import { formatPlan } from "../../src/cli/commands/change.js";
 import { GatehouseError } from "../../src/model/errors.js";
-import { planJson } from "../../src/service/change-json.js";
+import { planJson } from "../../src/service/views/change.js";
 import { Gatehouse } from "../../src/service/gatehouse.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { GatehouseError } from "../../model/errors.js";
-import type { AuditFilter, AuditRecord } from "../../store/change-records.js";
+import type { AuditFilter, AuditRecord } from "../../service/records.js";
 import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { timeOption } from "../time-option.js";
@@ -13,7 +13,7 @@ export function registerAudit(program: Command, globals: () => GlobalOptions): v
     .description("check the audit log's hash chain: exit 0 when intact, 1 naming the first bad record")
     .action(async () => {
       const context = contextOf(globals());
-      const result = await withGatehouse(context, (g) => g.store.verifyAudit());
+      const result = await withGatehouse(context, (g) => g.audit.verify());
       context.out.result(
         result.firstBad === undefined
           ? `audit log intact: ${result.checked} record${result.checked === 1 ? "" : "s"} verified`
@@ -55,7 +55,7 @@ export function registerAudit(program: Command, globals: () => GlobalOptions): v
           ...(options.until !== undefined ? { until: timeOption(options.until, "until") } : {}),
           ...(limit !== undefined ? { limit } : {}),
         };
-        const records = await withGatehouse(context, (g) => g.store.listAudit(filter));
+        const records = await withGatehouse(context, (g) => g.audit.list(filter));
         context.out.result(
           () => (records.length === 0 ? "no audit records" : records.map(auditLine).join("\n")),
           records,

@@ -6,9 +6,14 @@ import type { Plan } from "../../changes/plan.js";
 import type { AccessRow } from "../../engine/access-diff.js";
 import { GatehouseError } from "../../model/errors.js";
 import { formatRelationship } from "../../model/relationship.js";
-import { planJson, changeSummaryJson as summaryJson } from "../../service/change-json.js";
 import { parseFilter } from "../../service/filter-text.js";
-import type { ChangeRecord } from "../../store/change-records.js";
+import type { ChangeRecord } from "../../service/records.js";
+import {
+  changeDetailJson,
+  guardsJson,
+  planJson,
+  changeSummaryJson as summaryJson,
+} from "../../service/views/change.js";
 import { contextOf, type GlobalOptions, parseRevision, readInput, withGatehouse } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
@@ -184,7 +189,7 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .action(async (options) => {
       const context = contextOf(globals());
       const rows = await withGatehouse(context, (g) =>
-        g.store.listChanges({
+        g.listChanges({
           ...(options.allTenants ? {} : { tenant: context.tenant }),
           ...(options.state ? { state: options.state } : {}),
         }),
@@ -209,14 +214,9 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .description("a change's whole history: who proposed, planned, approved, applied, reverted; when and why")
     .action(async (id: string) => {
       const context = contextOf(globals());
-      const { record, audit } = await withGatehouse(context, async (g) => {
-        const record = await g.changes.get(changeId(id));
-        const audit = await g.store.listAudit({ target: `change:${record.id}` });
-        const proposal = (await g.store.listAudit({ action: "change.propose", tenant: record.tenant })).find(
-          (a) => a.revision === null && a.at === record.createdAt,
-        );
-        return { record, audit: proposal ? [proposal, ...audit] : audit };
-      });
+      const { change: record, history: audit } = await withGatehouse(context, (g) =>
+        g.changeWithHistory(changeId(id)),
+      );
       context.out.result(
         () =>
           [
@@ -242,13 +242,7 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
                 `  ${a.at}  ${a.action.padEnd(15)} ${a.actor}${a.revision !== null ? ` @${a.revision}` : ""}${a.reason ? `  ${a.reason}` : ""}`,
             ),
           ].join("\n"),
-        {
-          ...summaryJson(record),
-          spec: record.spec,
-          plan: record.plan,
-          approvals: record.approvals,
-          history: audit,
-        },
+        changeDetailJson(record, audit),
       );
     });
 
@@ -302,12 +296,12 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .description("print the guards in force")
     .action(async () => {
       const context = contextOf(globals());
-      const version = await withGatehouse(context, (g) => g.store.readGuards());
+      const version = await withGatehouse(context, (g) => g.readGuards());
       context.out.result(
         version
           ? version.text.trimEnd()
           : `# no guards written; in force by default:\n${DEFAULT_GUARDS_TEXT.trimEnd()}`,
-        version ?? { version: null, default: true, text: DEFAULT_GUARDS_TEXT },
+        guardsJson(version, DEFAULT_GUARDS_TEXT),
       );
     });
 }

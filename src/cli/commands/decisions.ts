@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { formatObject, formatSubject } from "../../model/relationship.js";
 import { describeSchemaAnswer } from "../../model/schema-answer.js";
 import { decisionFilterOf } from "../../service/decision-query.js";
-import type { DecisionLoss, DecisionRecord } from "../../store/decision-records.js";
+import type { DecisionLoss, DecisionRecord } from "../../service/records.js";
 import { contextOf, type GlobalOptions, parseRevision, withGatehouse } from "../context.js";
 import { timeOption } from "../time-option.js";
 import { wholeNumber } from "./shadow.js";

@@ -4,7 +4,6 @@ import { DEMO_SCHEMA, DEMO_TENANTS } from "../../demo/demo-data.js";
 import { GatehouseError } from "../../model/errors.js";
 import { parseRelationship } from "../../model/relationship.js";
 import { Gatehouse } from "../../service/gatehouse.js";
-import { createToken } from "../../service/tokens.js";
 import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
 import { env } from "../env.js";
 import { formatExplain, forTerminal } from "../output.js";
@@ -81,7 +80,7 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
         return;
       }
       const admin = await withGatehouse({ ...context, storeLocation: path }, (g) =>
-        createToken(g.store, { name: "demo-admin", role: "admin", tenants: null, actor: "demo" }),
+        g.tokens.create({ name: "demo-admin", role: "admin", tenants: null, actor: "demo" }),
       );
       process.stdout.write(`${forTerminal(lines.join("\n"), { tokens: false })}\n`);
       await serve({

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { formatRelationship, parseRelationship } from "../../model/relationship.js";
 import { parseFilter } from "../../service/filter-text.js";
-import type { UpdateOperation } from "../../store/store.js";
+import type { UpdateOperation } from "../../service/records.js";
 import { contextOf, type GlobalOptions, parseRevision, withGatehouse } from "../context.js";
 import { allPages, parseLimit } from "../pages.js";
 

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { GatehouseError } from "../../model/errors.js";
-import type { RevisionFilter, RevisionRecord } from "../../store/store.js";
+import type { RevisionFilter, RevisionRecord } from "../../service/records.js";
 import { contextOf, type GlobalOptions, parseRevision, withGatehouse } from "../context.js";
 import { timeOption } from "../time-option.js";
 

@@ -2,25 +2,13 @@ import type { Command } from "commander";
 import { GatehouseError } from "../../model/errors.js";
 import { formatDivergenceReport } from "../../rollout/divergence-report.js";
 import type { ShadowReport } from "../../rollout/shadow.js";
-import type { ShadowSession } from "../../store/shadow-records.js";
+import { shadowSessionJson } from "../../service/views/shadow.js";
 import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
 
 export function wholeNumber(text: string, what: string): number {
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1)
     throw new GatehouseError("usage", `${what} is a whole number, 1 or more; got \`${text}\``);
   return Number(text);
-}
-
-function sessionJson(s: ShadowSession) {
-  return {
-    session: s.id,
-    candidate: { change: s.changeId },
-    running: s.stoppedAt === null,
-    since: s.startedAt,
-    until: s.stoppedAt,
-    startedBy: s.startedBy,
-    stoppedBy: s.stoppedBy,
-  };
 }
 
 export function shadowHeading(r: ShadowReport): string {
@@ -47,7 +35,7 @@ export function registerShadow(program: Command, globals: () => GlobalOptions): 
       );
       context.out.result(
         `shadow evaluation of change ${session.changeId} started (session ${session.id}); every check is now also evaluated under its schema`,
-        sessionJson(session),
+        shadowSessionJson(session),
       );
     });
 
@@ -62,7 +50,7 @@ export function registerShadow(program: Command, globals: () => GlobalOptions): 
       );
       context.out.result(
         `shadow evaluation of change ${session.changeId} stopped (session ${session.id}); \`gatehouse shadow report\` shows what it saw`,
-        sessionJson(session),
+        shadowSessionJson(session),
       );
     });
 

@@ -1,8 +1,7 @@
 import type { Command } from "commander";
 import type { PurgeFacts } from "../../changes/purge-facts.js";
-import { proposalJson } from "../../service/change-json.js";
-import type { ChangeRecord } from "../../store/change-records.js";
-import type { LifecycleScope } from "../../store/lifecycle-records.js";
+import type { ChangeRecord, LifecycleScope } from "../../service/records.js";
+import { proposalJson } from "../../service/views/change.js";
 import { type CommandContext, contextOf, type GlobalOptions, withGatehouse } from "../context.js";
 
 /** The default directory of purge export bundles, relative to where the command runs. */

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { createToken, parseRole } from "../../service/tokens.js";
+import { parseRole } from "../../service/tokens.js";
+import { newTokenJson } from "../../service/views/token.js";
 import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
 
 export function registerToken(program: Command, globals: () => GlobalOptions): void {
@@ -19,7 +20,7 @@ export function registerToken(program: Command, globals: () => GlobalOptions): v
     .action(async (options) => {
       const context = contextOf({ ...globals(), tenant: undefined });
       const { token: record, secret } = await withGatehouse(context, (g) =>
-        createToken(g.store, {
+        g.tokens.create({
           name: options.name,
           role: parseRole(options.role),
           tenants: options.tenants ?? null,
@@ -28,12 +29,7 @@ export function registerToken(program: Command, globals: () => GlobalOptions): v
       );
       context.out.result(
         `${secret}\ntoken \`${record.name}\` (${record.role}${record.tenants ? `, tenants ${record.tenants.join(", ")}` : ""}); the secret above is shown only now`,
-        {
-          name: record.name,
-          role: record.role,
-          tenants: record.tenants,
-          secret,
-        },
+        newTokenJson(record, secret),
       );
     });
 
@@ -42,7 +38,7 @@ export function registerToken(program: Command, globals: () => GlobalOptions): v
     .description("list tokens (never their secrets)")
     .action(async () => {
       const context = contextOf(globals());
-      const tokens = await withGatehouse(context, (g) => g.store.listTokens());
+      const tokens = await withGatehouse(context, (g) => g.tokens.list());
       context.out.result(
         () =>
           tokens
@@ -61,16 +57,7 @@ export function registerToken(program: Command, globals: () => GlobalOptions): v
     .description("revoke a token")
     .action(async (name: string) => {
       const context = contextOf(globals());
-      const record = await withGatehouse(context, (g) =>
-        g.store.revokeToken(name, {
-          actor: context.actor,
-          action: "token.revoke",
-          tenant: null,
-          target: `token:${name}`,
-          reason: null,
-          details: null,
-        }),
-      );
+      const record = await withGatehouse(context, (g) => g.tokens.revoke(name, context.actor));
       context.out.result(`token \`${record.name}\` revoked`, record);
     });
 }

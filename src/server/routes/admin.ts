@@ -1,17 +1,11 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { Gatehouse } from "../../service/gatehouse.js";
-import { createToken, parseRole } from "../../service/tokens.js";
+import { parseRole } from "../../service/tokens.js";
+import { AuditListView, AuditVerificationView } from "../../service/views/audit.js";
+import { NewTokenView, newTokenJson, TokenListView, TokenView } from "../../service/views/token.js";
 import { principalOf } from "../auth.js";
-import { errorResponses, Loose } from "../schemas.js";
-
-const TokenView = Type.Object({
-  name: Type.String(),
-  role: Type.String(),
-  tenants: Type.Union([Type.Array(Type.String()), Type.Null()]),
-  createdAt: Type.String(),
-  revokedAt: Type.Union([Type.String(), Type.Null()]),
-});
+import { errorResponses } from "../schemas.js";
 
 /** Tokens and the audit log: store-wide, role `admin`. */
 export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevoke: () => void): void {
@@ -22,6 +16,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
     {
       config: { access },
       schema: {
+        operationId: "createToken",
         summary: "Create a token; its secret is in this response only",
         tags: ["tokens"],
         body: Type.Object(
@@ -33,29 +28,19 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            name: Type.String(),
-            role: Type.String(),
-            tenants: Type.Union([Type.Array(Type.String()), Type.Null()]),
-            secret: Type.String(),
-          }),
+          200: NewTokenView,
           ...errorResponses,
         },
       },
     },
     async (request) => {
-      const { token, secret } = await createToken(gatehouse.store, {
+      const { token, secret } = await gatehouse.tokens.create({
         name: request.body.name,
         role: parseRole(request.body.role),
         tenants: request.body.tenants ?? null,
         actor: principalOf(request),
       });
-      return {
-        name: token.name,
-        role: token.role,
-        tenants: token.tenants ? [...token.tenants] : null,
-        secret,
-      };
+      return newTokenJson(token, secret);
     },
   );
 
@@ -64,12 +49,13 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
     {
       config: { access },
       schema: {
+        operationId: "listTokens",
         summary: "List tokens (never their secrets)",
         tags: ["tokens"],
-        response: { 200: Type.Object({ tokens: Type.Array(TokenView) }), ...errorResponses },
+        response: { 200: TokenListView, ...errorResponses },
       },
     },
-    async () => ({ tokens: await gatehouse.store.listTokens() }),
+    async () => ({ tokens: await gatehouse.tokens.list() }),
   );
 
   app.delete<{ Params: { name: string } }>(
@@ -77,6 +63,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
     {
       config: { access },
       schema: {
+        operationId: "revokeToken",
         summary: "Revoke a token",
         tags: ["tokens"],
         params: Type.Object({ name: Type.String() }),
@@ -84,14 +71,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
       },
     },
     async (request) => {
-      const token = await gatehouse.store.revokeToken(request.params.name, {
-        actor: principalOf(request),
-        action: "token.revoke",
-        tenant: null,
-        target: `token:${request.params.name}`,
-        reason: null,
-        details: null,
-      });
+      const token = await gatehouse.tokens.revoke(request.params.name, principalOf(request));
       onRevoke();
       return token;
     },
@@ -111,6 +91,7 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
     {
       config: { access },
       schema: {
+        operationId: "listAudit",
         summary: "The audit log, oldest first, filtered",
         tags: ["audit"],
         querystring: Type.Object({
@@ -121,11 +102,11 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
           until: Type.Optional(Type.String()),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
         }),
-        response: { 200: Type.Object({ records: Type.Array(Loose) }), ...errorResponses },
+        response: { 200: AuditListView, ...errorResponses },
       },
     },
     async (request) => ({
-      records: await gatehouse.store.listAudit({ ...request.query, limit: request.query.limit ?? 1000 }),
+      records: await gatehouse.audit.list({ ...request.query, limit: request.query.limit ?? 1000 }),
     }),
   );
 
@@ -134,20 +115,15 @@ export function registerAdmin(app: FastifyInstance, gatehouse: Gatehouse, onRevo
     {
       config: { access },
       schema: {
+        operationId: "verifyAudit",
         summary: "Check the audit log's hash chain; names the first record edited, removed or reordered",
         tags: ["audit"],
         response: {
-          200: Type.Object({
-            ok: Type.Boolean(),
-            checked: Type.Integer(),
-            firstBad: Type.Optional(
-              Type.Object({ seq: Type.Integer(), problem: Type.String(), message: Type.String() }),
-            ),
-          }),
+          200: AuditVerificationView,
           ...errorResponses,
         },
       },
     },
-    async () => gatehouse.store.verifyAudit(),
+    async () => gatehouse.audit.verify(),
   );
 }

@@ -3,12 +3,25 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { parseChangeFile } from "../../changes/change-file.js";
 import { DEFAULT_GUARDS_TEXT } from "../../changes/guards.js";
 import { GatehouseError } from "../../model/errors.js";
-import { changeSummaryJson, planJson } from "../../service/change-json.js";
 import { parseFilter } from "../../service/filter-text.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
-import type { ChangeState } from "../../store/change-records.js";
+import type { ChangeRecord, ChangeState } from "../../service/records.js";
+import {
+  ApplyView,
+  ApproveView,
+  ChangeDetailView,
+  ChangeListView,
+  ChangeSummaryView,
+  changeDetailJson,
+  changeSummaryJson,
+  GuardsView,
+  guardsJson,
+  PlanView,
+  planJson,
+  RevertView,
+} from "../../service/views/change.js";
 import { pathTenant, principalOf, requireStoreWide } from "../auth.js";
-import { errorResponses, IdParams, Loose, Revision, TenantParams } from "../schemas.js";
+import { errorResponses, IdParams, Revision, TenantParams } from "../schemas.js";
 
 /** Changes: propose, plan, approve, withdraw, reject, apply, revert; restore; guards. */
 export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): void {
@@ -17,7 +30,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     // Authentication runs before validation, so the id is still the text of the path.
     const id = Number((request.params as { id: string }).id);
     if (!Number.isSafeInteger(id) || id < 1) return undefined;
-    return (await gatehouse.store.getChange(id))?.tenant;
+    return gatehouse.changeTenant(id);
   };
   const idRoute = (role: "check" | "propose" | "approve") => ({ access: { role, tenant: changeTenant } });
   const SCHEMA_CHANGE = "a change with `schema:`";
@@ -27,8 +40,11 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
    */
   const changeFor = async (request: FastifyRequest, id: number) => {
     const change = await gatehouse.changes.get(id);
-    if (change.spec.schema !== null) await requireStoreWide(request, gatehouse.store, SCHEMA_CHANGE);
+    await storeWideIfSchema(request, change);
     return change;
+  };
+  const storeWideIfSchema = async (request: FastifyRequest, change: ChangeRecord) => {
+    if (change.spec.schema !== null) await requireStoreWide(request, gatehouse.audit, SCHEMA_CHANGE);
   };
 
   app.post<{ Params: { tenant: string }; Body: { file: string } }>(
@@ -36,12 +52,13 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     {
       config: { access: { role: "propose", tenant: pathTenant } },
       schema: {
+        operationId: "proposeChange",
         summary:
           "Propose a change (the text of a change file, YAML); the change's own `tenant:` must match the path",
         tags: ["changes"],
         params: TenantParams,
         body: Type.Object({ file: Type.String({ maxLength: 20_000_000 }) }, { additionalProperties: false }),
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: ChangeSummaryView, ...errorResponses },
       },
     },
     async (request) => {
@@ -54,7 +71,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
           { field: "file" },
         );
       }
-      if (file.spec.schema !== null) await requireStoreWide(request, gatehouse.store, SCHEMA_CHANGE);
+      if (file.spec.schema !== null) await requireStoreWide(request, gatehouse.audit, SCHEMA_CHANGE);
       const record = await gatehouse.changes.propose(file, { tenant, actor: principalOf(request) });
       return changeSummaryJson(record);
     },
@@ -67,6 +84,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
         access: { role: "check", tenant: (request) => (request.query as { tenant?: string }).tenant },
       },
       schema: {
+        operationId: "listChanges",
         summary: "List changes, newest first",
         tags: ["changes"],
         querystring: Type.Object({
@@ -74,12 +92,12 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
           state: Type.Optional(Type.String()),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
         }),
-        response: { 200: Type.Object({ changes: Type.Array(Loose) }), ...errorResponses },
+        response: { 200: ChangeListView, ...errorResponses },
       },
     },
     async (request) => {
       const allowed = request.principal?.tenants ?? null;
-      const rows = await gatehouse.store.listChanges({
+      const rows = await gatehouse.listChanges({
         ...(request.query.tenant ? { tenant: request.query.tenant } : {}),
         ...(request.query.state ? { state: request.query.state } : {}),
         limit: request.query.limit ?? 100,
@@ -99,22 +117,17 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     {
       config: idRoute("check"),
       schema: {
+        operationId: "getChange",
         summary: "A change, its plan and its history",
         tags: ["changes"],
         params: IdParams,
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: ChangeDetailView, ...errorResponses },
       },
     },
     async (request) => {
-      const change = await changeFor(request, request.params.id);
-      const history = await gatehouse.store.listAudit({ target: `change:${change.id}` });
-      return {
-        ...changeSummaryJson(change),
-        spec: change.spec,
-        plan: change.plan,
-        approvals: change.approvals,
-        history,
-      };
+      const { change, history } = await gatehouse.changeWithHistory(request.params.id);
+      await storeWideIfSchema(request, change);
+      return changeDetailJson(change, history);
     },
   );
 
@@ -123,10 +136,11 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     {
       config: idRoute("propose"),
       schema: {
+        operationId: "planChange",
         summary: "Plan a change: exactly who gains and who loses access",
         tags: ["changes"],
         params: IdParams,
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: PlanView, ...errorResponses },
       },
     },
     async (request) => {
@@ -155,7 +169,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
           },
           { additionalProperties: false },
         ),
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: ApproveView, ...errorResponses },
       },
     },
     async (request) => {
@@ -185,7 +199,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
             { additionalProperties: false },
           ),
         ),
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: ChangeSummaryView, ...errorResponses },
       },
     },
     async (request) => {
@@ -212,7 +226,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
           { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
           { additionalProperties: false },
         ),
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: ChangeSummaryView, ...errorResponses },
       },
     },
     async (request) => {
@@ -230,10 +244,11 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     {
       config: idRoute("propose"),
       schema: {
+        operationId: "applyChange",
         summary: "Apply a planned change as one new revision",
         tags: ["changes"],
         params: IdParams,
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: ApplyView, ...errorResponses },
       },
     },
     async (request) => {
@@ -250,6 +265,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     {
       config: idRoute("propose"),
       schema: {
+        operationId: "revertChange",
         summary:
           "Revert an applied change: its exact inverse, planned and applied; a revert still pending is returned (`existing`) instead of a second",
         tags: ["changes"],
@@ -260,7 +276,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
             { additionalProperties: false },
           ),
         ),
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: RevertView, ...errorResponses },
       },
     },
     async (request) => {
@@ -282,6 +298,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     {
       config: { access: { role: "propose", tenant: pathTenant } },
       schema: {
+        operationId: "proposeRestore",
         summary: "Propose the change that brings live relationships back to a past revision",
         tags: ["changes"],
         params: TenantParams,
@@ -295,7 +312,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
           },
           { additionalProperties: false },
         ),
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: ChangeSummaryView, ...errorResponses },
       },
     },
     async (request) => {
@@ -320,14 +337,14 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       // assertion's tuples): a tenant-limited token does not read them.
       config: { access: { role: "check", tenant: "store" } },
       schema: {
+        operationId: "readGuards",
         summary: "The guards in force",
         tags: ["guards"],
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: GuardsView, ...errorResponses },
       },
     },
     async () => {
-      const version = await gatehouse.store.readGuards();
-      return version ?? { version: null, default: true, text: DEFAULT_GUARDS_TEXT };
+      return guardsJson(await gatehouse.readGuards(), DEFAULT_GUARDS_TEXT);
     },
   );
 
@@ -336,6 +353,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     {
       config: { access: { role: "admin", tenant: "store" } },
       schema: {
+        operationId: "writeGuards",
         summary: "Write a new version of the guards (a guards file, YAML)",
         tags: ["guards"],
         body: Type.Object({ guards: Type.String({ maxLength: 1_000_000 }) }, { additionalProperties: false }),

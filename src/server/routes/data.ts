@@ -5,12 +5,13 @@ import { formatRelationship, parseRelationship } from "../../model/relationship.
 import { parseFilter } from "../../service/filter-text.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_LINES, importTooLarge } from "../../service/import-limits.js";
+import type { UpdateOperation } from "../../service/records.js";
 import { runValidationFile } from "../../service/validate.js";
 import { parseValidationFile } from "../../service/validation-file.js";
-import type { UpdateOperation } from "../../store/store.js";
+import { ValidationReportView } from "../../service/views/validation.js";
 import { pathTenant, principalOf } from "../auth.js";
 import { HttpError } from "../http-errors.js";
-import { errorResponses, Loose, NextCursor, Paging, Revision, TenantParams, TupleText } from "../schemas.js";
+import { errorResponses, NextCursor, Paging, Revision, TenantParams, TupleText } from "../schemas.js";
 
 const MAX_UPDATES = 10_000;
 
@@ -21,6 +22,7 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
     {
       config: { access: { role: "check", tenant: () => undefined } },
       schema: {
+        operationId: "readSchema",
         summary: "The current schema",
         tags: ["schema"],
         response: {
@@ -48,6 +50,7 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
     {
       config: { access: { role: "admin", tenant: "store" } },
       schema: {
+        operationId: "writeSchema",
         summary:
           "Write a new schema version. On a store with relationships it is planned as a `model` change first: it goes live only when nobody loses access and every guard passes; otherwise 409 with the change it was proposed as (`error.facts.change`) and the plan's summary",
         tags: ["schema"],
@@ -96,6 +99,7 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
     {
       config: { access: { role: "write", tenant: pathTenant } },
       schema: {
+        operationId: "writeRelationships",
         summary: "Create, touch or delete relationships, all or nothing, as one revision",
         tags: ["relationships"],
         params: TenantParams,
@@ -205,6 +209,7 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
     {
       config: { access: { role: "check", tenant: pathTenant } },
       schema: {
+        operationId: "readRelationships",
         summary:
           "Read live relationships, one page in tuple order, optionally as of a past revision (`cursor` continues at the same revision)",
         tags: ["relationships"],
@@ -253,6 +258,7 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
       // The JSON around the text, and escapes such as `\n`, may take up to twice its bytes.
       bodyLimit: 2 * IMPORT_MAX_BYTES + 1024,
       schema: {
+        operationId: "importRelationships",
         summary: `Import relationships (one tuple a line), all or nothing; at most ${IMPORT_MAX_LINES.toLocaleString("en")} lines and ${IMPORT_MAX_BYTES / 1024 / 1024} MiB a request (413 beyond)`,
         tags: ["relationships"],
         params: TenantParams,
@@ -284,13 +290,14 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
     {
       config: { access: { role: "check", tenant: () => undefined } },
       schema: {
+        operationId: "runValidationFile",
         summary: "Run a SpiceDB validation file (YAML) in memory",
         tags: ["schema"],
         body: Type.Object(
           { file: Type.String({ description: "the validation file's text" }) },
           { additionalProperties: false },
         ),
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: ValidationReportView, ...errorResponses },
       },
     },
     async (request) => {

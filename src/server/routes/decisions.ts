@@ -2,8 +2,9 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { type DecisionQuery, decisionFilterOf } from "../../service/decision-query.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
+import { DecisionListView } from "../../service/views/decision.js";
 import { pathTenant } from "../auth.js";
-import { errorResponses, Loose, ObjectText, SubjectText, TenantParams } from "../schemas.js";
+import { errorResponses, ObjectText, SubjectText, TenantParams } from "../schemas.js";
 
 /**
  * The decision log of one tenant. Role `approve`: the log says who accessed what and when,
@@ -15,6 +16,7 @@ export function registerDecisions(app: FastifyInstance, gatehouse: Gatehouse): v
     {
       config: { access: { role: "approve", tenant: pathTenant } },
       schema: {
+        operationId: "listDecisions",
         summary: "Recorded checks of a tenant, oldest first, filtered (at most `limit`, default 1000)",
         tags: ["decisions"],
         params: TenantParams,
@@ -42,22 +44,7 @@ export function registerDecisions(app: FastifyInstance, gatehouse: Gatehouse): v
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            decisions: Type.Array(Loose),
-            lost: Type.Array(
-              Type.Object({
-                process: Type.String(),
-                reason: Type.String(),
-                count: Type.Integer(),
-                firstAt: Type.String(),
-                lastAt: Type.String(),
-              }),
-              {
-                description:
-                  "checks answered in the window (by time, any tenant) that the decision log could not record",
-              },
-            ),
-          }),
+          200: DecisionListView,
           ...errorResponses,
         },
       },

@@ -2,8 +2,9 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { IncidentSelector } from "../../changes/incident-report.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
+import { IncidentReportView } from "../../service/views/incident.js";
 import { HttpError } from "../http-errors.js";
-import { errorResponses, Loose } from "../schemas.js";
+import { errorResponses } from "../schemas.js";
 
 /**
  * The incident report. Store-wide and `approve`: a change (a model change above all) can move
@@ -15,6 +16,7 @@ export function registerIncident(app: FastifyInstance, gatehouse: Gatehouse): vo
     {
       config: { access: { role: "approve", tenant: "store" } },
       schema: {
+        operationId: "incidentReport",
         summary:
           "Who gained and who lost access through a change (or between two revisions), per tenant, and which of those accesses were used or denied while it was live",
         tags: ["changes"],
@@ -29,19 +31,7 @@ export function registerIncident(app: FastifyInstance, gatehouse: Gatehouse): vo
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object(
-            {
-              change: Type.Union([Loose, Type.Null()]),
-              // Null for a change that was never applied, only rolled out (see `rollouts`).
-              fromRevision: Type.Union([Type.Integer(), Type.Null()]),
-              toRevision: Type.Union([Type.Integer(), Type.Null()]),
-              window: Type.Union([Loose, Type.Null()]),
-              checksRead: Type.Integer(),
-              tenants: Type.Array(Loose),
-              rollouts: Type.Array(Loose),
-            },
-            { additionalProperties: false },
-          ),
+          200: IncidentReportView,
           ...errorResponses,
         },
       },

@@ -1,10 +1,11 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { proposalJson } from "../../service/change-json.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
-import type { LifecycleScope } from "../../store/lifecycle-records.js";
+import type { LifecycleScope } from "../../service/records.js";
+import { LifecycleProposalView, proposalJson } from "../../service/views/change.js";
+import { RetentionView } from "../../service/views/retention.js";
 import { pathTenant, principalOf } from "../auth.js";
-import { errorResponses, Loose, ObjectText, TenantParams } from "../schemas.js";
+import { errorResponses, ObjectText, TenantParams } from "../schemas.js";
 
 /**
  * Subject and tenant lifecycle: soft delete, restore, merge and purge proposals (each answers
@@ -49,11 +50,12 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
       {
         config: propose,
         schema: {
+          operationId: `${operation}Subject`,
           summary: `${summary} a subject (every relationship where it is the resource or the subject)`,
           tags: ["lifecycle"],
           params: TenantParams,
           body: SubjectBody,
-          response: { 200: Loose, ...errorResponses },
+          response: { 200: LifecycleProposalView, ...errorResponses },
         },
       },
       async (request) =>
@@ -71,11 +73,12 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
       {
         config: propose,
         schema: {
+          operationId: `${operation}Tenant`,
           summary: `${summary} a whole tenant`,
           tags: ["lifecycle"],
           params: TenantParams,
           body: ReasonBody,
-          response: { 200: Loose, ...errorResponses },
+          response: { 200: LifecycleProposalView, ...errorResponses },
         },
       },
       async (request) =>
@@ -94,6 +97,7 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
     {
       config: propose,
       schema: {
+        operationId: "proposeSubjectMerge",
         summary: "Propose moving every relationship of a duplicate subject onto the real one (intent merge)",
         tags: ["lifecycle"],
         params: TenantParams,
@@ -105,7 +109,7 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
           },
           { additionalProperties: false },
         ),
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: LifecycleProposalView, ...errorResponses },
       },
     },
     async (request) =>
@@ -118,20 +122,15 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
       ),
   );
 
-  const Retention = Type.Object({
-    days: Type.Integer(),
-    setBy: Type.Union([Type.String(), Type.Null()]),
-    setAt: Type.Union([Type.String(), Type.Null()]),
-  });
-
   app.get(
     "/v1/retention",
     {
       config: { access: { role: "check", tenant: () => undefined } },
       schema: {
+        operationId: "readRetention",
         summary: "The retention window: how long deleted data stays restorable before a purge",
         tags: ["lifecycle"],
-        response: { 200: Retention, ...errorResponses },
+        response: { 200: RetentionView, ...errorResponses },
       },
     },
     async () => gatehouse.lifecycle.retention(),
@@ -142,13 +141,14 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
     {
       config: { access: { role: "admin", tenant: "store" } },
       schema: {
+        operationId: "writeRetention",
         summary: "Set the retention window of the store (audited)",
         tags: ["lifecycle"],
         body: Type.Object(
           { days: Type.Integer({ minimum: 1, maximum: 36_500 }), reason: Reason },
           { additionalProperties: false },
         ),
-        response: { 200: Retention, ...errorResponses },
+        response: { 200: RetentionView, ...errorResponses },
       },
     },
     async (request) =>

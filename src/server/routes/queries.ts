@@ -3,6 +3,13 @@ import type { FastifyInstance } from "fastify";
 import type { CheckRequest } from "../../engine/engine.js";
 import { formatSubject, parseObject, parseSubject } from "../../model/relationship.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
+import {
+  CheckBatchView,
+  CheckView,
+  ExplainedCheckView,
+  LookupResourcesView,
+  LookupSubjectsView,
+} from "../../service/views/query.js";
 import { pathTenant } from "../auth.js";
 import type { Metrics } from "../metrics.js";
 import {
@@ -10,16 +17,13 @@ import {
   CheckItem,
   Consistency,
   errorResponses,
-  Loose,
   MAX_BATCH,
   Name,
-  NextCursor,
   ObjectText,
   Paging,
   SubjectText,
   TenantParams,
 } from "../schemas.js";
-import { SchemaAnswerType } from "./rollout.js";
 
 function checkRequest(
   item: { resource: string; permission: string; subject: string },
@@ -41,17 +45,13 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     {
       config: { access },
       schema: {
+        operationId: "check",
         summary: "Check a permission",
         tags: ["queries"],
         params: TenantParams,
         body: CheckBody,
         response: {
-          200: Type.Object({
-            allowed: Type.Boolean(),
-            revision: Type.Integer(),
-            schema: SchemaAnswerType,
-            explain: Type.Optional(Loose),
-          }),
+          200: CheckView,
           ...errorResponses,
         },
       },
@@ -80,6 +80,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     {
       config: { access },
       schema: {
+        operationId: "checkBatch",
         summary: "Check many permissions at one revision",
         tags: ["queries"],
         params: TenantParams,
@@ -88,11 +89,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            results: Type.Array(Type.Boolean()),
-            revision: Type.Integer(),
-            schema: SchemaAnswerType,
-          }),
+          200: CheckBatchView,
           ...errorResponses,
         },
       },
@@ -116,6 +113,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     {
       config: { access },
       schema: {
+        operationId: "explain",
         summary: "Explain why a subject has, or has not, a permission",
         tags: ["queries"],
         params: TenantParams,
@@ -124,12 +122,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            allowed: Type.Boolean(),
-            revision: Type.Integer(),
-            schema: SchemaAnswerType,
-            explain: Loose,
-          }),
+          200: ExplainedCheckView,
           ...errorResponses,
         },
       },
@@ -159,6 +152,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     {
       config: { access },
       schema: {
+        operationId: "lookupResources",
         summary:
           "The resources of a type on which a subject has a permission, one page (sorted by id; `cursor` continues)",
         tags: ["queries"],
@@ -174,12 +168,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            resources: Type.Array(Type.String()),
-            revision: Type.Integer(),
-            schema: SchemaAnswerType,
-            cursor: NextCursor,
-          }),
+          200: LookupResourcesView,
           ...errorResponses,
         },
       },
@@ -213,6 +202,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     {
       config: { access },
       schema: {
+        operationId: "lookupSubjects",
         summary:
           "The subjects of a type that have a permission on a resource, one page (a wildcard first, then by id; `cursor` continues)",
         tags: ["queries"],
@@ -229,14 +219,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            subjects: Type.Array(
-              Type.Object({ subject: Type.String(), excluded: Type.Array(Type.String()) }),
-            ),
-            revision: Type.Integer(),
-            schema: SchemaAnswerType,
-            cursor: NextCursor,
-          }),
+          200: LookupSubjectsView,
           ...errorResponses,
         },
       },

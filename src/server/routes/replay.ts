@@ -1,8 +1,8 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { Gatehouse } from "../../service/gatehouse.js";
+import { ReplayReportView } from "../../service/views/shadow.js";
 import { errorResponses } from "../schemas.js";
-import { DivergenceReportFields } from "./shadow.js";
 
 /**
  * Replay of the decision log against a change. Store-wide (a model change is replayed over
@@ -15,6 +15,7 @@ export function registerReplay(app: FastifyInstance, gatehouse: Gatehouse): void
     {
       config: { access: { role: "propose", tenant: "store" } },
       schema: {
+        operationId: "replayDecisions",
         summary: "Replay recorded decisions against a change: which would come out differently",
         tags: ["rollout"],
         body: Type.Object(
@@ -30,21 +31,7 @@ export function registerReplay(app: FastifyInstance, gatehouse: Gatehouse): void
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            revision: Type.Integer(),
-            distinct: Type.Integer(),
-            evaluated: Type.Integer(),
-            answeredBy: Type.Object(
-              {
-                active: Type.Integer(),
-                thisCandidate: Type.Integer(),
-                otherCandidates: Type.Integer(),
-                unrecorded: Type.Integer(),
-              },
-              { description: "which schema answered the replayed decisions, as the log recorded it" },
-            ),
-            ...DivergenceReportFields,
-          }),
+          200: ReplayReportView,
           ...errorResponses,
         },
       },

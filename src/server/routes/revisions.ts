@@ -1,24 +1,10 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Gatehouse } from "../../service/gatehouse.js";
-import type { RevisionRecord } from "../../store/store.js";
+import type { RevisionRecord } from "../../service/records.js";
+import { RevisionView } from "../../service/views/revision.js";
 import { HttpError } from "../http-errors.js";
 import { errorResponses } from "../schemas.js";
-
-const RevisionView = Type.Object({
-  revision: Type.Integer(),
-  tenant: Type.Union([Type.String(), Type.Null()], {
-    description: "null for a store-wide revision (schema)",
-  }),
-  kind: Type.String({ description: "relationships, schema, change or purge" }),
-  actor: Type.Union([Type.String(), Type.Null()]),
-  door: Type.Union([Type.String(), Type.Null()], { description: "cli, http, library, change N, spicedb" }),
-  requestId: Type.Union([Type.String(), Type.Null()]),
-  reason: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String(),
-  created: Type.Integer({ description: "relationships this revision made live" }),
-  deleted: Type.Integer({ description: "relationships this revision deleted" }),
-});
 
 /**
  * "Who made this write": revisions with their actor, door and request id. Role `approve` (the

@@ -2,14 +2,9 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { rolloutJson, rolloutStatusJson } from "../../rollout/rollout-json.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
+import { RolloutPromotionView, RolloutStatusView, RolloutView } from "../../service/views/rollout.js";
 import { principalOf } from "../auth.js";
-import { errorResponses, Loose } from "../schemas.js";
-
-/** Which schema answered, as every query response says: `{version}` or `{candidate: changeId}`. */
-export const SchemaAnswerType = Type.Union([
-  Type.Object({ version: Type.Integer() }, { additionalProperties: false }),
-  Type.Object({ candidate: Type.Integer() }, { additionalProperties: false }),
-]);
+import { errorResponses } from "../schemas.js";
 
 const TenantList = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
   minItems: 1,
@@ -39,6 +34,7 @@ export function registerRollout(app: FastifyInstance, gatehouse: Gatehouse): voi
     {
       config: { access: { role: "admin", tenant: "store" } },
       schema: {
+        operationId: "startRollout",
         summary: "Start a staged rollout of a planned model change to some tenants",
         tags: ["rollout"],
         body: Type.Object(
@@ -53,7 +49,7 @@ export function registerRollout(app: FastifyInstance, gatehouse: Gatehouse): voi
           },
           { additionalProperties: false },
         ),
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: RolloutView, ...errorResponses },
       },
     },
     async (request) => {
@@ -74,6 +70,7 @@ export function registerRollout(app: FastifyInstance, gatehouse: Gatehouse): voi
     {
       config: { access: { role: "admin", tenant: "store" } },
       schema: {
+        operationId: "promoteRollout",
         summary: "Widen the running rollout: to the given step, the next one, or all (applies the change)",
         tags: ["rollout"],
         body: Type.Object(
@@ -85,7 +82,7 @@ export function registerRollout(app: FastifyInstance, gatehouse: Gatehouse): voi
           },
           { additionalProperties: false },
         ),
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: RolloutPromotionView, ...errorResponses },
       },
     },
     async (request) => {
@@ -106,10 +103,11 @@ export function registerRollout(app: FastifyInstance, gatehouse: Gatehouse): voi
     {
       config: { access: { role: "approve", tenant: "store" } },
       schema: {
+        operationId: "rollBackRollout",
         summary: "Roll the running rollout back: every tenant is answered by the active schema again",
         tags: ["rollout"],
         body: Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false }),
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: RolloutView, ...errorResponses },
       },
     },
     async (request) =>
@@ -123,9 +121,10 @@ export function registerRollout(app: FastifyInstance, gatehouse: Gatehouse): voi
     {
       config: { access: { role: "check", tenant: "store" } },
       schema: {
+        operationId: "readRollout",
         summary: "The newest rollout: step, tenants answered by the candidate, monitor windows, why it ended",
         tags: ["rollout"],
-        response: { 200: Loose, ...errorResponses },
+        response: { 200: RolloutStatusView, ...errorResponses },
       },
     },
     async () => rolloutStatusJson(await gatehouse.rollouts.status()),

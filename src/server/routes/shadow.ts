@@ -1,63 +1,9 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { Gatehouse } from "../../service/gatehouse.js";
-import type { ShadowSession } from "../../store/shadow-records.js";
+import { ShadowReportView, ShadowSessionView, shadowSessionJson } from "../../service/views/shadow.js";
 import { principalOf } from "../auth.js";
 import { errorResponses } from "../schemas.js";
-
-/** The shape shadow reports and replays share (`DivergenceReport`). */
-export const DivergenceReportFields = {
-  checks: Type.Integer({ description: "checks observed (shadow) or decisions replayed (replay)" }),
-  since: Type.Union([Type.String(), Type.Null()]),
-  until: Type.Union([Type.String(), Type.Null()]),
-  candidate: Type.Object({ change: Type.Integer() }),
-  wouldBlock: Type.Integer({ description: "checks the active schema allows and the candidate denies" }),
-  wouldAllow: Type.Integer({ description: "checks the active schema denies and the candidate allows" }),
-  byPermission: Type.Array(
-    Type.Object({
-      tenant: Type.String(),
-      permission: Type.String({ description: "`type#permission`" }),
-      wouldBlock: Type.Integer(),
-      wouldAllow: Type.Integer(),
-    }),
-  ),
-  divergences: Type.Array(
-    Type.Object({
-      tenant: Type.String(),
-      resource: Type.String(),
-      permission: Type.String(),
-      subject: Type.String(),
-      active: Type.Boolean(),
-      candidate: Type.Boolean(),
-      count: Type.Integer(),
-    }),
-  ),
-  truncated: Type.Boolean({
-    description: "more distinct checks diverged than are listed (the counts are complete)",
-  }),
-};
-
-const SessionView = Type.Object({
-  session: Type.Integer(),
-  candidate: Type.Object({ change: Type.Integer() }),
-  running: Type.Boolean(),
-  since: Type.String(),
-  until: Type.Union([Type.String(), Type.Null()]),
-  startedBy: Type.String(),
-  stoppedBy: Type.Union([Type.String(), Type.Null()]),
-});
-
-function sessionView(s: ShadowSession) {
-  return {
-    session: s.id,
-    candidate: { change: s.changeId },
-    running: s.stoppedAt === null,
-    since: s.startedAt,
-    until: s.stoppedAt,
-    startedBy: s.startedBy,
-    stoppedBy: s.stoppedBy,
-  };
-}
 
 const Reason = Type.Optional(Type.String({ maxLength: 2000 }));
 
@@ -72,17 +18,18 @@ export function registerShadow(app: FastifyInstance, gatehouse: Gatehouse): void
     {
       config: { access: { role: "propose", tenant: "store" } },
       schema: {
+        operationId: "startShadow",
         summary: "Start evaluating a model change's schema beside the active one on every check",
         tags: ["rollout"],
         body: Type.Object(
           { change: Type.Integer({ minimum: 1 }), reason: Reason },
           { additionalProperties: false },
         ),
-        response: { 200: SessionView, ...errorResponses },
+        response: { 200: ShadowSessionView, ...errorResponses },
       },
     },
     async (request) =>
-      sessionView(
+      shadowSessionJson(
         await gatehouse.shadow.start(request.body.change, {
           actor: principalOf(request),
           reason: request.body.reason,
@@ -95,14 +42,17 @@ export function registerShadow(app: FastifyInstance, gatehouse: Gatehouse): void
     {
       config: { access: { role: "propose", tenant: "store" } },
       schema: {
+        operationId: "stopShadow",
         summary: "Stop shadow evaluation (its report stays readable)",
         tags: ["rollout"],
         body: Type.Optional(Type.Object({ reason: Reason }, { additionalProperties: false })),
-        response: { 200: SessionView, ...errorResponses },
+        response: { 200: ShadowSessionView, ...errorResponses },
       },
     },
     async (request) =>
-      sessionView(await gatehouse.shadow.stop({ actor: principalOf(request), reason: request.body?.reason })),
+      shadowSessionJson(
+        await gatehouse.shadow.stop({ actor: principalOf(request), reason: request.body?.reason }),
+      ),
   );
 
   app.get<{ Querystring: { session?: number } }>(
@@ -112,17 +62,12 @@ export function registerShadow(app: FastifyInstance, gatehouse: Gatehouse): void
       // token for every tenant.
       config: { access: { role: "approve", tenant: "store" } },
       schema: {
+        operationId: "readShadow",
         summary: "The shadow report: who would be blocked, who would be let in, out of how many checks",
         tags: ["rollout"],
         querystring: Type.Object({ session: Type.Optional(Type.Integer({ minimum: 1 })) }),
         response: {
-          200: Type.Object({
-            session: Type.Integer(),
-            running: Type.Boolean(),
-            startedBy: Type.String(),
-            stoppedBy: Type.Union([Type.String(), Type.Null()]),
-            ...DivergenceReportFields,
-          }),
+          200: ShadowReportView,
           ...errorResponses,
         },
       },

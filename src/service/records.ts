@@ -1,0 +1,16 @@
+/**
+ * The record types the surfaces name, from the store's interface: the CLI and the HTTP API
+ * import them from here, so that no surface reaches into src/store.
+ */
+export type {
+  AuditFilter,
+  AuditRecord,
+  ChangeRecord,
+  ChangeState,
+  GuardsVersion,
+} from "../store/change-records.js";
+export type { DecisionLoss, DecisionLossReason, DecisionRecord } from "../store/decision-records.js";
+export type { LifecycleScope } from "../store/lifecycle-records.js";
+export type { ShadowSession } from "../store/shadow-records.js";
+export type { RevisionFilter, RevisionRecord, UpdateOperation } from "../store/store.js";
+export type { Role, TokenRecord } from "../store/token-records.js";
