@@ -1,7 +1,7 @@
 import { v1 } from "@authzed/authzed-node";
 import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { codeOf, type SpicedbDoorUnderTest, startDoor } from "./grpc-server.js";
+import { codeOf, obj, rel, type SpicedbDoorUnderTest, startDoor, subj, touch } from "./grpc-server.js";
 
 const SCHEMA = `
 definition test/user {}
@@ -14,18 +14,6 @@ definition test/document {
   permission view = viewer - banned
 }
 `;
-
-const obj = (objectType: string, objectId: string) => v1.ObjectReference.create({ objectType, objectId });
-const subj = (objectType: string, objectId: string, optionalRelation = "") =>
-  v1.SubjectReference.create({ object: obj(objectType, objectId), optionalRelation });
-const rel = (resource: string, relation: string, subject: string) => {
-  const [rt, ri] = resource.split(":") as [string, string];
-  const [st, rest] = subject.split(":") as [string, string];
-  const [si, sr] = rest.split("#") as [string, string | undefined];
-  return v1.Relationship.create({ resource: obj(rt, ri), relation, subject: subj(st, si, sr ?? "") });
-};
-const touch = (r: v1.Relationship) =>
-  v1.RelationshipUpdate.create({ operation: v1.RelationshipUpdate_Operation.TOUCH, relationship: r });
 
 describe("the SpiceDB gRPC door: permissions", () => {
   let door: SpicedbDoorUnderTest;
