@@ -67,7 +67,7 @@ export async function startGrpc(
     });
     return {
       port: grpc.port,
-      banner: `SpiceDB gRPC API (${AUTHZED_API}) on ${host}:${grpc.port} (${tls ? "TLS" : "plaintext h2c"})`,
+      banner: `SpiceDB gRPC API (${AUTHZED_API}) on ${host}:${grpc.port}, ${tls ? "TLS" : "plaintext h2c"}`,
       async close() {
         await grpc.close();
         await refusals.flush();

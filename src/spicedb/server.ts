@@ -12,7 +12,7 @@ import { schemaHandlers } from "./schema-service.js";
 import { watchHandlers } from "./watch-service.js";
 
 /** The SpiceDB API version served: the one `@authzed/authzed-node` ships (its descriptors are used). */
-export const AUTHZED_API = "authzed.api.v1 (as in @authzed/authzed-node 1.6)";
+export const AUTHZED_API = "authzed.api.v1, as @authzed/authzed-node 1.6 ships it";
 
 export const DEFAULT_GRPC_PORT = 50051;
 
