@@ -1,45 +1,9 @@
 import { readFileSync } from "node:fs";
-import { GatehouseError } from "../model/errors.js";
 import { Refusals } from "../server/refusals.js";
 import type { GatehouseServer } from "../server/server.js";
 import type { Gatehouse } from "../service/gatehouse.js";
-import { AUTHZED_API, DEFAULT_GRPC_PORT, startSpicedbServer } from "./server.js";
-
-/** `gatehouse serve`'s gRPC options. */
-export interface GrpcOptions {
-  readonly port: number;
-  /** Named by the caller: a port that is taken is then an error, not a warning. */
-  readonly explicit: boolean;
-  readonly tls?: { readonly certFile: string; readonly keyFile: string } | undefined;
-}
-
-/** Reads `--grpc-port`, `--no-grpc`, `--grpc-tls-cert` and `--grpc-tls-key`; undefined: off. */
-export function grpcOptions(cli: {
-  grpc?: boolean;
-  grpcPort?: string;
-  grpcTlsCert?: string;
-  grpcTlsKey?: string;
-}): GrpcOptions | undefined {
-  if (cli.grpc === false) return undefined;
-  if ((cli.grpcTlsCert === undefined) !== (cli.grpcTlsKey === undefined))
-    throw new GatehouseError("usage", "--grpc-tls-cert and --grpc-tls-key go together");
-  const text = cli.grpcPort;
-  const port = text === undefined ? DEFAULT_GRPC_PORT : Number(text);
-  if (
-    !Number.isInteger(port) ||
-    port < 0 ||
-    port > 65535 ||
-    (text !== undefined && !/^\d+$/.test(text.trim()))
-  )
-    throw new GatehouseError("usage", `--grpc-port expects a port number, got \`${text}\``);
-  return {
-    port,
-    explicit: text !== undefined,
-    ...(cli.grpcTlsCert !== undefined && cli.grpcTlsKey !== undefined
-      ? { tls: { certFile: cli.grpcTlsCert, keyFile: cli.grpcTlsKey } }
-      : {}),
-  };
-}
+import type { GrpcOptions } from "./grpc-options.js";
+import { AUTHZED_API, startSpicedbServer } from "./server.js";
 
 /**
  * Starts the SpiceDB door beside a running HTTP server: same Gatehouse, same token rules, and

@@ -14,8 +14,6 @@ import { watchHandlers } from "./watch-service.js";
 /** The SpiceDB API version served: the one `@authzed/authzed-node` ships (its descriptors are used). */
 export const AUTHZED_API = "authzed.api.v1, as @authzed/authzed-node 1.6 ships it";
 
-export const DEFAULT_GRPC_PORT = 50051;
-
 export interface SpicedbServerOptions {
   readonly host: string;
   /** 0: a free port (tests); the bound one is returned. */

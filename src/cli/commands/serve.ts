@@ -4,7 +4,7 @@ import { buildServer } from "../../server/server.js";
 import { isWorker, MAX_WORKERS, superviseWorkers } from "../../server/workers.js";
 import type { DecisionLogOptions } from "../../service/decision-log.js";
 import { Gatehouse } from "../../service/gatehouse.js";
-import { type GrpcOptions, grpcOptions, startGrpc } from "../../spicedb/serve-grpc.js";
+import { type GrpcOptions, grpcOptions } from "../../spicedb/grpc-options.js";
 import { contextOf, type GlobalOptions } from "../context.js";
 import { decisionLogOptions } from "../decision-log-options.js";
 import { env } from "../env.js";
@@ -46,7 +46,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     logger: { level: process.env.GATEHOUSE_LOG_LEVEL ?? "info" },
     ...(options.exportDir ? { exportDir: options.exportDir } : {}),
   });
-  let grpc: Awaited<ReturnType<typeof startGrpc>> | undefined;
+  let grpc: { banner: string; close(): Promise<void> } | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -61,7 +61,11 @@ export async function serve(options: ServeOptions): Promise<void> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
   const url = await server.app.listen({ host: options.host, port: options.port });
-  grpc = options.grpc ? await startGrpc(gatehouse, server, options.host, options.grpc) : undefined;
+  if (options.grpc) {
+    // Loaded here, not at the top: every CLI command loads this file, only `serve` needs gRPC.
+    const { startGrpc } = await import("../../spicedb/serve-grpc.js");
+    grpc = await startGrpc(gatehouse, server, options.host, options.grpc);
+  }
   // Workers leave the banner to the primary, which prints it once all of them listen.
   if (banner && !isWorker()) process.stderr.write(`${banner(url)}${grpc ? `\n${grpc.banner}` : ""}\n`);
 }
