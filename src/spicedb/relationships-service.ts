@@ -71,6 +71,34 @@ function cursorAfter(query: string, revision: Revision, r: Relationship): string
   return encodeCursor({ kind: "relationships", query, revision, schema: "", after: [...tupleOf(r)] });
 }
 
+/** What a relationship read or export asks for, in Gatehouse's terms. */
+interface RelationshipRead {
+  readonly tenant: string;
+  readonly filter: RelationshipFilter;
+  readonly consistency: v1.Consistency | undefined;
+  readonly cursor: v1.Cursor | undefined;
+}
+
+/**
+ * The pages of a relationship read, in tuple order, all at the first page's revision (a cursor's
+ * own); `size` says how many the next page may hold (0: stop).
+ */
+async function* relationshipPages(door: SpicedbDoor, read: RelationshipRead, call: Call, size: () => number) {
+  let cursor = read.cursor?.token || undefined;
+  const freshness = await freshnessOf(read.consistency, door.gatehouse);
+  const first = cursor === undefined ? await readRevision(door.gatehouse, freshness) : undefined;
+  const query = readQuery(read.tenant, read.filter);
+  while (size() > 0 && !call.cancelled()) {
+    const page = await door.gatehouse.readRelationshipsPage(read.tenant, read.filter, {
+      limit: size(),
+      ...(cursor !== undefined ? { cursor } : { atRevision: first }),
+    });
+    yield { ...page, after: (r: Relationship) => cursorAfter(query, page.revision, r) };
+    if (page.cursor === null) return;
+    cursor = page.cursor;
+  }
+}
+
 /** Streams the relationships a filter selects, in tuple order, each with a cursor right after it. */
 async function readRelationships(
   door: SpicedbDoor,
@@ -81,26 +109,18 @@ async function readRelationships(
   const caller = await door.auth.authorize(call, { role: "check" });
   const filter = filterOf(request.relationshipFilter, "relationship_filter");
   const limit = optionalLimit(request.optionalLimit, PAGE_SIZE_MAX, "optional_limit");
-  let cursor = request.optionalCursor?.token || undefined;
-  const freshness = await freshnessOf(request.consistency, door.gatehouse);
-  const first = cursor === undefined ? await readRevision(door.gatehouse, freshness) : undefined;
-  const query = readQuery(caller.tenant, filter);
   let left = limit ?? Number.POSITIVE_INFINITY;
-  while (left > 0 && !call.cancelled()) {
-    const page = await door.gatehouse.readRelationshipsPage(caller.tenant, filter, {
-      limit: Math.min(left, PAGE_SIZE_DEFAULT),
-      ...(cursor !== undefined ? { cursor } : { atRevision: first }),
-    });
+  const read = {
+    tenant: caller.tenant,
+    filter,
+    consistency: request.consistency,
+    cursor: request.optionalCursor,
+  };
+  for await (const page of relationshipPages(door, read, call, () => Math.min(left, PAGE_SIZE_DEFAULT))) {
     const readAt = encodeZedToken(page.revision);
     for (const r of page.relationships)
-      await send({
-        readAt,
-        relationship: toRelationship(r),
-        afterResultCursor: { token: cursorAfter(query, page.revision, r) },
-      });
+      await send({ readAt, relationship: toRelationship(r), afterResultCursor: { token: page.after(r) } });
     left -= page.relationships.length;
-    if (page.cursor === null) return;
-    cursor = page.cursor;
   }
 }
 
@@ -258,22 +278,19 @@ async function exportBulk(
   const caller = await door.auth.authorize(call, { role: "check" });
   const filter = filterOf(request.optionalRelationshipFilter, "optional_relationship_filter");
   const size = optionalLimit(request.optionalLimit, PAGE_SIZE_MAX, "optional_limit") ?? PAGE_SIZE_DEFAULT;
-  let cursor = request.optionalCursor?.token || undefined;
-  const freshness = await freshnessOf(request.consistency, door.gatehouse);
-  const first = cursor === undefined ? await readRevision(door.gatehouse, freshness) : undefined;
-  while (!call.cancelled()) {
-    const page = await door.gatehouse.readRelationshipsPage(caller.tenant, filter, {
-      limit: size,
-      ...(cursor !== undefined ? { cursor } : { atRevision: first }),
-    });
+  const read = {
+    tenant: caller.tenant,
+    filter,
+    consistency: request.consistency,
+    cursor: request.optionalCursor,
+  };
+  for await (const page of relationshipPages(door, read, call, () => size)) {
     const last = page.relationships[page.relationships.length - 1];
     if (last)
       await send({
         relationships: page.relationships.map(toRelationship),
-        afterResultCursor: { token: cursorAfter(readQuery(caller.tenant, filter), page.revision, last) },
+        afterResultCursor: { token: page.after(last) },
       });
-    if (page.cursor === null) return;
-    cursor = page.cursor;
   }
 }
 

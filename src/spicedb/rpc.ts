@@ -106,17 +106,25 @@ export function bindService(
   return { definition, implementation };
 }
 
+/** Sends a unary answer, or the status of its error. */
+function respond(
+  work: Promise<object>,
+  callback: (error: ReturnType<typeof toStatus> | null, response?: object) => void,
+  log: (e: unknown) => void,
+): void {
+  work.then(
+    (response) => callback(null, response),
+    (error) => callback(toStatus(error, log)),
+  );
+}
+
 function unary(
   handler: Unary<object, object>,
   path: string,
   log: (e: unknown) => void,
 ): handleUnaryCall<object, object> {
-  return (call: ServerUnaryCall<object, object>, callback) => {
-    handler(call.request, callOf(call, path)).then(
-      (response) => callback(null, response),
-      (error) => callback(toStatus(error, log)),
-    );
-  };
+  return (call: ServerUnaryCall<object, object>, callback) =>
+    respond(handler(call.request, callOf(call, path)), callback, log);
 }
 
 function clientStreaming(
@@ -124,12 +132,8 @@ function clientStreaming(
   path: string,
   log: (e: unknown) => void,
 ): handleClientStreamingCall<object, object> {
-  return (call: ServerReadableStream<object, object>, callback) => {
-    handler(call as AsyncIterable<object>, callOf(call, path)).then(
-      (response) => callback(null, response),
-      (error) => callback(toStatus(error, log)),
-    );
-  };
+  return (call: ServerReadableStream<object, object>, callback) =>
+    respond(handler(call as AsyncIterable<object>, callOf(call, path)), callback, log);
 }
 
 function serverStreaming(

@@ -218,16 +218,24 @@ describe("the SpiceDB gRPC door: relationships", () => {
         optionalUpdateKinds: [v1.WatchKind.INCLUDE_RELATIONSHIP_UPDATES, v1.WatchKind.INCLUDE_CHECKPOINTS],
       }),
     );
+    let caughtUp: () => void = () => undefined;
+    const checkpoint = new Promise<void>((resolve) => {
+      caughtUp = resolve;
+    });
     const done = new Promise<void>((resolve) => {
       stream.on("data", (response: v1.WatchResponse) => {
-        if (response.isCheckpoint) seen.push("checkpoint");
+        if (response.isCheckpoint) {
+          seen.push("checkpoint");
+          caughtUp();
+        }
         for (const u of response.updates)
           seen.push(`${u.operation === DELETE ? "delete" : "touch"} ${tupleText(u.relationship)}`);
         if (seen.includes("delete test/document:bulk#owner@test/user:c")) resolve();
       });
     });
     stream.on("error", () => undefined);
-    await new Promise((r) => setTimeout(r, 200));
+    // The write after the watch has caught up, so that it follows the checkpoint.
+    await checkpoint;
     await client.promises.writeRelationships(
       v1.WriteRelationshipsRequest.create({
         updates: [update(DELETE, rel("test/document:bulk", "owner", "test/user:c"))],
