@@ -19,6 +19,10 @@ import { SpicedbError, toStatus } from "./status.js";
 interface MessageType {
   fromBinary(bytes: Uint8Array): object;
   toBinary(message: never): Uint8Array;
+  /** proto3 JSON mapping, for the HTTP gateway. */
+  fromJson(json: never): object;
+  toJson(message: never): unknown;
+  create(value: never): object;
 }
 
 /** A method of a protobuf-ts `ServiceType` (`v1.PermissionsService.methods[i]`). */
@@ -28,6 +32,8 @@ interface MethodDescriptor {
   readonly clientStreaming?: boolean | undefined;
   readonly I: MessageType;
   readonly O: MessageType;
+  /** `google.api.http`: the HTTP gateway's path. */
+  readonly options: { readonly [name: string]: unknown };
 }
 
 /** A protobuf-ts `ServiceType` (`v1.PermissionsService`, `v1.SchemaService`, ...). */
@@ -61,7 +67,7 @@ export interface ServiceBinding {
   readonly implementation: UntypedServiceImplementation;
 }
 
-function callOf(
+export function callOf(
   call: { metadata: CallSite["metadata"]; getPeer(): string; cancelled: boolean },
   path: string,
 ): Call {

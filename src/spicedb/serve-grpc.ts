@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Refusals } from "../server/refusals.js";
 import type { GatehouseServer } from "../server/server.js";
 import type { Gatehouse } from "../service/gatehouse.js";
+import { registerSpicedbGateway } from "./gateway.js";
 import type { GrpcOptions } from "./grpc-options.js";
 import { AUTHZED_API, startSpicedbServer } from "./server.js";
 
@@ -45,4 +46,18 @@ export async function startGrpc(
     );
     return undefined;
   }
+}
+
+/**
+ * SpiceDB's HTTP gateway paths on the HTTP server, before it listens; refused calls are counted
+ * and audited as the HTTP API's are.
+ */
+export function addSpicedbGateway(gatehouse: Gatehouse, server: GatehouseServer): void {
+  const log = server.app.log;
+  const refusals = new Refusals(gatehouse.store, server.metrics.authFailures, log);
+  server.app.addHook("onClose", async () => refusals.flush());
+  registerSpicedbGateway(server.app, gatehouse, {
+    refusals,
+    logError: (error) => log.error({ err: error }, "internal error in the SpiceDB HTTP gateway"),
+  });
 }

@@ -1,15 +1,11 @@
-import { v1 } from "@authzed/authzed-node";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { tokenAuthority } from "../server/auth.js";
 import type { Refusals } from "../server/refusals.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { CallAuth } from "./call-auth.js";
 import type { SpicedbDoor } from "./door.js";
-import { experimentalCheckHandler, permissionsHandlers } from "./permissions-service.js";
-import { bulkExportHandler, bulkImportHandler, relationshipsHandlers } from "./relationships-service.js";
-import { bindService, type ServiceDescriptor, type ServiceHandlers } from "./rpc.js";
-import { schemaHandlers } from "./schema-service.js";
-import { watchHandlers } from "./watch-service.js";
+import { bindService } from "./rpc.js";
+import { spicedbServices, unimplemented } from "./services.js";
 
 /** The SpiceDB API version served: the one `@authzed/authzed-node` ships (its descriptors are used). */
 export const AUTHZED_API = "authzed.api.v1, as @authzed/authzed-node 1.6 ships it";
@@ -32,16 +28,6 @@ export interface SpicedbServer {
   close(): Promise<void>;
 }
 
-/** Why a method is not served, for its UNIMPLEMENTED message. */
-function unimplemented(method: string): string {
-  if (/Reflect|Computable|Dependent|Diff/.test(method))
-    return "schema reflection is not served by Gatehouse yet; read the schema with ReadSchema, or diff it with `gatehouse schema diff`";
-  if (/Counter|CountRelationships/.test(method)) return "relationship counters are not served by Gatehouse";
-  if (method === "ExpandPermissionTree")
-    return "not served by Gatehouse yet; `gatehouse permission check --explain` shows why a check holds";
-  return "not served by Gatehouse";
-}
-
 /**
  * SpiceDB's gRPC API (`authzed.api.v1`) in front of Gatehouse, so that applications using the
  * official clients switch by changing an address. Every call goes through the service layer:
@@ -57,19 +43,7 @@ export async function startSpicedbServer(
   };
   const log = options.logError ?? (() => undefined);
   const server = new Server({ "grpc.max_receive_message_length": 32 * 1024 * 1024 });
-  const services: Array<[ServiceDescriptor, ServiceHandlers]> = [
-    [v1.PermissionsService, { ...permissionsHandlers(door), ...relationshipsHandlers(door) }],
-    [v1.SchemaService, schemaHandlers(door)],
-    [v1.WatchService, watchHandlers(door)],
-    [
-      v1.ExperimentalService,
-      {
-        BulkCheckPermission: experimentalCheckHandler(door),
-        BulkImportRelationships: bulkImportHandler(door),
-        BulkExportRelationships: bulkExportHandler(door),
-      },
-    ],
-  ];
+  const services = spicedbServices(door);
   for (const [service, handlers] of services) {
     const binding = bindService(service, handlers, unimplemented, log);
     server.addService(binding.definition, binding.implementation);

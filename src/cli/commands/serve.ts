@@ -46,6 +46,9 @@ export async function serve(options: ServeOptions): Promise<void> {
     logger: { level: process.env.GATEHOUSE_LOG_LEVEL ?? "info" },
     ...(options.exportDir ? { exportDir: options.exportDir } : {}),
   });
+  // Loaded here, not at the top: every CLI command loads this file, only `serve` needs SpiceDB's API.
+  const spicedb = await import("../../spicedb/serve-grpc.js");
+  spicedb.addSpicedbGateway(gatehouse, server);
   let grpc: { banner: string; close(): Promise<void> } | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
@@ -61,11 +64,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
   const url = await server.app.listen({ host: options.host, port: options.port });
-  if (options.grpc) {
-    // Loaded here, not at the top: every CLI command loads this file, only `serve` needs gRPC.
-    const { startGrpc } = await import("../../spicedb/serve-grpc.js");
-    grpc = await startGrpc(gatehouse, server, options.host, options.grpc);
-  }
+  if (options.grpc) grpc = await spicedb.startGrpc(gatehouse, server, options.host, options.grpc);
   // Workers leave the banner to the primary, which prints it once all of them listen.
   if (banner && !isWorker()) process.stderr.write(`${banner(url)}${grpc ? `\n${grpc.banner}` : ""}\n`);
 }
