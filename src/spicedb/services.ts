@@ -1,5 +1,6 @@
 import { v1 } from "@authzed/authzed-node";
 import type { SpicedbDoor } from "./door.js";
+import { expandHandler } from "./expand.js";
 import { experimentalCheckHandler, permissionsHandlers } from "./permissions-service.js";
 import { bulkExportHandler, bulkImportHandler, relationshipsHandlers } from "./relationships-service.js";
 import type { ServiceDescriptor, ServiceHandlers } from "./rpc.js";
@@ -9,7 +10,14 @@ import { watchHandlers } from "./watch-service.js";
 /** Every authzed.api.v1 service with the handlers Gatehouse serves; the gRPC server and the HTTP gateway both use it. */
 export function spicedbServices(door: SpicedbDoor): Array<[ServiceDescriptor, ServiceHandlers]> {
   return [
-    [v1.PermissionsService, { ...permissionsHandlers(door), ...relationshipsHandlers(door) }],
+    [
+      v1.PermissionsService,
+      {
+        ...permissionsHandlers(door),
+        ...relationshipsHandlers(door),
+        ExpandPermissionTree: expandHandler(door),
+      },
+    ],
     [v1.SchemaService, schemaHandlers(door)],
     [v1.WatchService, watchHandlers(door)],
     [
@@ -28,7 +36,5 @@ export function unimplemented(method: string): string {
   if (/Reflect|Computable|Dependent|Diff/.test(method))
     return "schema reflection is not served by Gatehouse yet; read the schema with ReadSchema, or diff it with `gatehouse schema diff`";
   if (/Counter|CountRelationships/.test(method)) return "relationship counters are not served by Gatehouse";
-  if (method === "ExpandPermissionTree")
-    return "not served by Gatehouse yet; `gatehouse permission check --explain` shows why a check holds";
   return "not served by Gatehouse";
 }

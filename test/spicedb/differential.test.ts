@@ -5,7 +5,7 @@ import { obj, rel, type SpicedbDoorUnderTest, startDoor, subj, touch } from "./g
 
 /**
  * The same calls, through the same client interface, to Gatehouse's gRPC door and to SpiceDB
- * itself (embedded): every check, lookup of resources and lookup of subjects answers the same.
+ * itself (embedded): every check, expansion, lookup of resources and lookup of subjects answers the same.
  */
 const SCHEMA = `
 definition app/user {}
@@ -49,6 +49,20 @@ const PERMISSIONS = ["view", "edit", "both", "viewer"];
 
 type Client = ReturnType<typeof v1.NewClient>;
 
+/** An expansion as text: each node's object and relation, its operation or its subjects. */
+function shape(tree: v1.PermissionRelationshipTree | undefined): unknown {
+  const on = `${tree?.expandedObject?.objectType}:${tree?.expandedObject?.objectId}#${tree?.expandedRelation}`;
+  const t = tree?.treeType;
+  if (t?.oneofKind === "leaf")
+    return [
+      on,
+      t.leaf.subjects.map((s) => `${s.object?.objectType}:${s.object?.objectId}#${s.optionalRelation}`),
+    ];
+  if (t?.oneofKind === "intermediate")
+    return [on, t.intermediate.operation, t.intermediate.children.map(shape)];
+  return [on, "?"];
+}
+
 async function answers(client: Client): Promise<unknown[]> {
   const out: unknown[] = [];
   for (const d of DOCUMENTS)
@@ -63,6 +77,13 @@ async function answers(client: Client): Promise<unknown[]> {
         );
         out.push(`${d}#${p}@${u}: ${r.permissionship}`);
       }
+  for (const d of DOCUMENTS)
+    for (const p of PERMISSIONS) {
+      const expanded = await client.promises.expandPermissionTree(
+        v1.ExpandPermissionTreeRequest.create({ resource: obj("app/document", d), permission: p }),
+      );
+      out.push(`expand ${d}#${p}: ${JSON.stringify(shape(expanded.treeRoot))}`);
+    }
   for (const p of PERMISSIONS) {
     for (const u of USERS) {
       const found = await client.promises.lookupResources(
@@ -124,7 +145,7 @@ describe("the SpiceDB gRPC door answers as SpiceDB does", () => {
   let ours: unknown[];
   let theirs: unknown[];
 
-  it("gives the same checks, resource lookups and subject lookups", async () => {
+  it("gives the same checks, expansions, resource lookups and subject lookups", async () => {
     ours = await answers(door.client(await door.http.token("reader", "check")));
     theirs = await answers(spicedb.permissions());
     expect(ours.filter((r) => !KNOWN(r))).toEqual(theirs.filter((r) => !KNOWN(r)));
