@@ -80,3 +80,17 @@ export async function confirmSnapshot(
     throw refuse(`more than ${SNAPSHOT_SCAN} revisions were written since`);
   return snapshot;
 }
+
+/**
+ * The revision a read of the store answers at (relationship reads, exports, expansions): the
+ * store holds every revision, so an exact snapshot is read exactly and the others at the head.
+ */
+export async function storeRevision(gatehouse: Gatehouse, freshness: Freshness): Promise<Revision> {
+  const head = await gatehouse.store.headRevision();
+  if (freshness.kind !== "newest" && freshness.revision > head)
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      `the ZedToken's revision ${freshness.revision} does not exist yet; the newest is ${head}`,
+    );
+  return freshness.kind === "exact" ? freshness.revision : head;
+}

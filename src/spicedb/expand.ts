@@ -3,7 +3,7 @@ import { GatehouseError } from "../model/errors.js";
 import type { ObjectRef } from "../model/relationship.js";
 import type { Expression, MemberDef } from "../schema/compiled.js";
 import type { Revision } from "../store/store.js";
-import { freshnessOf } from "./consistency.js";
+import { freshnessOf, storeRevision } from "./consistency.js";
 import type { SpicedbDoor } from "./door.js";
 import { objectOf, toObjectReference, toSubjectReference } from "./relationships.js";
 import { requiredText } from "./requests.js";
@@ -31,13 +31,7 @@ async function expandPermissionTree(door: SpicedbDoor, request: v1.ExpandPermiss
   const permission = requiredText(request.permission, "permission");
   const freshness = await freshnessOf(request.consistency, door.gatehouse);
   await door.gatehouse.catchUp();
-  const head = await door.gatehouse.store.headRevision();
-  if (freshness.kind !== "newest" && freshness.revision > head)
-    throw new SpicedbError(
-      "INVALID_ARGUMENT",
-      `the ZedToken's revision ${freshness.revision} does not exist yet; the newest is ${head}`,
-    );
-  const revision = freshness.kind === "exact" ? freshness.revision : head;
+  const revision = await storeRevision(door.gatehouse, freshness);
   const schema = door.gatehouse.engine.requireSchema();
   const type = schema.typesByName.get(resource.type);
   if (!type)

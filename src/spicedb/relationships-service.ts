@@ -7,8 +7,7 @@ import { encodeCursor, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, queryDigest } from "../
 import { tupleOf } from "../store/common/tuples.js";
 import type { RelationshipFilter, RelationshipUpdate, Revision, UpdateOperation } from "../store/store.js";
 import type { Caller } from "./call-auth.js";
-import type { Freshness } from "./consistency.js";
-import { freshnessOf } from "./consistency.js";
+import { freshnessOf, storeRevision } from "./consistency.js";
 import { DOOR, type SpicedbDoor } from "./door.js";
 import { checkPreconditions, spicedbWrites } from "./preconditions.js";
 import { filterOf, relationshipOf, toRelationship } from "./relationships.js";
@@ -43,17 +42,6 @@ function refuseTransactionMetadata(metadata: v1.PbStruct | undefined): void {
     );
 }
 
-/** The revision a read answers at: Gatehouse reads the store, which holds every revision. */
-async function readRevision(gatehouse: Gatehouse, freshness: Freshness): Promise<Revision> {
-  const head = await gatehouse.store.headRevision();
-  if (freshness.kind !== "newest" && freshness.revision > head)
-    throw new SpicedbError(
-      "INVALID_ARGUMENT",
-      `the ZedToken's revision ${freshness.revision} does not exist yet; the newest is ${head}`,
-    );
-  return freshness.kind === "exact" ? freshness.revision : head;
-}
-
 /** The query key Gatehouse's own relationship cursors carry (`Gatehouse.readRelationshipsPage`). */
 function readQuery(tenant: string, f: RelationshipFilter): string {
   return queryDigest([
@@ -86,7 +74,7 @@ interface RelationshipRead {
 async function* relationshipPages(door: SpicedbDoor, read: RelationshipRead, call: Call, size: () => number) {
   let cursor = read.cursor?.token || undefined;
   const freshness = await freshnessOf(read.consistency, door.gatehouse);
-  const first = cursor === undefined ? await readRevision(door.gatehouse, freshness) : undefined;
+  const first = cursor === undefined ? await storeRevision(door.gatehouse, freshness) : undefined;
   const query = readQuery(read.tenant, read.filter);
   while (size() > 0 && !call.cancelled()) {
     const page = await door.gatehouse.readRelationshipsPage(read.tenant, read.filter, {
