@@ -39,10 +39,25 @@ export const REVOCATION_CHECK_MS = 250;
 export const pathTenant = (request: FastifyRequest) => (request.params as { tenant?: string }).tenant;
 
 /**
- * Checks the bearer token of every non-public route: missing or unknown gives 401 (counted and
- * logged, see refusals.ts), a role or tenant the token does not have gives 403 (audited).
+ * Who a bearer secret is, and what its token may do: the token cache and revocation rules every
+ * surface shares (the HTTP hook below, the SpiceDB gRPC door), with no transport in it.
  */
-export function installAuth(app: FastifyInstance, tokens: Tokens, refusals: Refusals): { forget(): void } {
+export interface TokenAuthority {
+  /** The token of a secret when the cache may answer without a store read; else undefined. */
+  cached(secret: string): TokenRecord | undefined;
+  /** The token of a secret (cached, or read from the store); undefined when unknown or revoked. */
+  find(secret: string): Promise<TokenRecord | undefined>;
+  /** The token's verdict on an act: a refusal's message, or undefined when allowed. */
+  refusal(
+    token: TokenRecord,
+    access: RouteAccess,
+    tenant: string | undefined,
+  ): { message: string } | undefined;
+  /** Empties the cache (a token was revoked here). */
+  forget(): void;
+}
+
+export function tokenAuthority(tokens: Tokens): TokenAuthority {
   // Keyed by the presented secret, so a cached token costs one Map lookup and no hash; both
   // known and unknown secrets are cached (a burst of bad ones must not each reach the store),
   // and the cache is emptied when it grows past MAX_CACHED.
@@ -73,7 +88,6 @@ export function installAuth(app: FastifyInstance, tokens: Tokens, refusals: Refu
     return reading;
   };
 
-  /** The token's verdict on the route: a refusal to audit, or undefined when allowed. */
   const refusal = (
     token: TokenRecord,
     access: RouteAccess,
@@ -92,6 +106,35 @@ export function installAuth(app: FastifyInstance, tokens: Tokens, refusals: Refu
     return undefined;
   };
 
+  const cached = (secret: string): TokenRecord | undefined => {
+    const hit = cache.get(secret);
+    const now = Date.now();
+    return hit?.token && hit.until >= now && revocationsFresh(now) ? hit.token : undefined;
+  };
+
+  const find = async (secret: string): Promise<TokenRecord | undefined> => {
+    if (!revocationsFresh(Date.now())) await readRevocations();
+    const now = Date.now();
+    let hit = cache.get(secret);
+    if (!hit || hit.until < now) {
+      if (cache.size >= MAX_CACHED) cache.clear();
+      const began = epoch;
+      hit = { token: await tokens.find(secret), until: now + CACHE_MS };
+      if (began === epoch) cache.set(secret, hit);
+    }
+    return hit.token;
+  };
+
+  return { cached, find, refusal, forget };
+}
+
+/**
+ * Checks the bearer token of every non-public route: missing or unknown gives 401 (counted and
+ * logged, see refusals.ts), a role or tenant the token does not have gives 403 (audited).
+ */
+export function installAuth(app: FastifyInstance, tokens: Tokens, refusals: Refusals): { forget(): void } {
+  const { cached: cachedToken, find, refusal, forget } = tokenAuthority(tokens);
+
   const slowPath = async (request: FastifyRequest, access: RouteAccess, secret: string | undefined) => {
     if (!secret) {
       refusals.unauthenticated("missing", request);
@@ -101,16 +144,7 @@ export function installAuth(app: FastifyInstance, tokens: Tokens, refusals: Refu
         "missing bearer token: send `Authorization: Bearer <secret>`",
       );
     }
-    if (!revocationsFresh(Date.now())) await readRevocations();
-    const now = Date.now();
-    let cached = cache.get(secret);
-    if (!cached || cached.until < now) {
-      if (cache.size >= MAX_CACHED) cache.clear();
-      const began = epoch;
-      cached = { token: await tokens.find(secret), until: now + CACHE_MS };
-      if (began === epoch) cache.set(secret, cached);
-    }
-    const token = cached.token;
+    const token = await find(secret);
     if (!token) {
       refusals.unauthenticated("invalid", request);
       throw new HttpError(401, "unauthenticated", "unknown or revoked token");
@@ -132,12 +166,11 @@ export function installAuth(app: FastifyInstance, tokens: Tokens, refusals: Refu
     if (!access) return done();
     const header = request.headers.authorization;
     const secret = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
-    const cached = secret ? cache.get(secret) : undefined;
-    const now = Date.now();
-    if (cached?.token && cached.until >= now && revocationsFresh(now) && access.tenant !== "store") {
+    const token = secret ? cachedToken(secret) : undefined;
+    if (token && access.tenant !== "store") {
       const tenant = access.tenant(request);
-      if (typeof tenant !== "object" && refusal(cached.token, access, tenant) === undefined) {
-        request.principal = cached.token;
+      if (typeof tenant !== "object" && refusal(token, access, tenant) === undefined) {
+        request.principal = token;
         return done();
       }
     }

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger, FastifyRequest } from "fastify";
+import type { FastifyBaseLogger } from "fastify";
 import type { Counter } from "prom-client";
 import type { Audit } from "../service/audit.js";
 import type { TokenRecord } from "../service/records.js";
@@ -11,6 +11,15 @@ const FORBIDDEN_WINDOW_MS = 60_000;
 const MAX_FORBIDDEN_KEYS = 10_000;
 
 export type RefusalReason = "missing" | "invalid" | "forbidden";
+
+/** What a refusal records of its request: a Fastify request has it, and so has a gRPC call. */
+export interface RefusedRequest {
+  readonly id: string;
+  readonly ip: string;
+  readonly method: string;
+  readonly url: string;
+  readonly routeOptions: { readonly url?: string | undefined };
+}
 
 interface ForbiddenWindow {
   /** When the window's first refusal was seen. */
@@ -54,7 +63,7 @@ export class Refusals {
   }
 
   /** A request with no token, or one that is unknown or revoked. */
-  unauthenticated(reason: "missing" | "invalid", request: FastifyRequest): void {
+  unauthenticated(reason: "missing" | "invalid", request: RefusedRequest): void {
     this.#counter.inc({ reason });
     this.#pending[reason]++;
     this.#lastRequest = { ip: request.ip, route: routeOf(request) };
@@ -68,7 +77,7 @@ export class Refusals {
    * A valid token refused a route; resolves once the refusal is audited, or at once when it
    * is summed into the window's record instead.
    */
-  async forbidden(token: TokenRecord, request: FastifyRequest, message: string): Promise<void> {
+  async forbidden(token: TokenRecord, request: RefusedRequest, message: string): Promise<void> {
     this.#counter.inc({ reason: "forbidden" });
     const target = routeOf(request);
     const key = `${token.name}\n${target}`;
@@ -154,6 +163,6 @@ export class Refusals {
   }
 }
 
-function routeOf(request: FastifyRequest): string {
+function routeOf(request: RefusedRequest): string {
   return `${request.method} ${request.routeOptions.url ?? request.url}`;
 }

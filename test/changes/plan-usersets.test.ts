@@ -3,8 +3,8 @@ import { parseChangeFile } from "../../src/changes/change-file.js";
 import { parseGuards } from "../../src/changes/guards.js";
 import { formatPlan } from "../../src/cli/commands/change.js";
 import { GatehouseError } from "../../src/model/errors.js";
-import { planJson } from "../../src/service/views/change.js";
 import { Gatehouse } from "../../src/service/gatehouse.js";
+import { planJson } from "../../src/service/views/change.js";
 
 /**
  * Issue 17, item 17: a change can flip answers for userset subjects only (writing

@@ -11,7 +11,10 @@ import type {
   PurgeFactsView,
 } from "../../src/console/app/responses.js";
 import type { ExplainNode } from "../../src/engine/explain.js";
-import type { planJson } from "../../src/service/change-json.js";
+import type { PlanView } from "../../src/service/views/change.js";
+
+/** A plan's lifecycle facts are open records in the API's schema; the console states their fields. */
+type Facts = "deletion" | "merge" | "purge";
 
 /**
  * The console reads the typed client's types; where the client leaves an answer open, the console
@@ -31,8 +34,8 @@ describe("the console's view of the API's answers", () => {
   });
 
   it("reads a plan as planning answers it and as a change stores it", () => {
-    expectTypeOf<ReturnType<typeof planJson>>().toExtend<ConsolePlan>();
-    // GET /v1/changes/:id: the stored plan, with the change's id and state beside it.
-    expectTypeOf<Plan & { id: number; state: string }>().toExtend<ConsolePlan>();
+    expectTypeOf<Omit<PlanView, Facts>>().toExtend<Omit<ConsolePlan, Facts>>();
+    // GET /v1/changes/:id: the stored plan (an open record in the API's schema), its facts as stored.
+    expectTypeOf<Pick<Plan, Facts>>().toExtend<Pick<ConsolePlan, Facts>>();
   });
 });

@@ -4,6 +4,7 @@ import { buildServer } from "../../server/server.js";
 import { isWorker, MAX_WORKERS, superviseWorkers } from "../../server/workers.js";
 import type { DecisionLogOptions } from "../../service/decision-log.js";
 import { Gatehouse } from "../../service/gatehouse.js";
+import { type GrpcOptions, grpcOptions } from "../../spicedb/grpc-options.js";
 import { contextOf, type GlobalOptions } from "../context.js";
 import { decisionLogOptions } from "../decision-log-options.js";
 import { env } from "../env.js";
@@ -22,6 +23,8 @@ export interface ServeOptions {
   readonly banner?: (url: string) => string;
   /** Server processes behind the port (default 1); see src/server/workers.ts. */
   readonly workers?: number;
+  /** SpiceDB's gRPC API beside the HTTP API (see src/spicedb/serve-grpc.ts); absent: off. */
+  readonly grpc?: GrpcOptions;
 }
 
 /**
@@ -44,12 +47,17 @@ export async function serve(options: ServeOptions): Promise<void> {
     logger: { level: process.env.GATEHOUSE_LOG_LEVEL ?? "info" },
     ...(options.exportDir ? { exportDir: options.exportDir } : {}),
   });
+  // Loaded here, not at the top: every CLI command loads this file, only `serve` needs SpiceDB's API.
+  const spicedb = await import("../../spicedb/serve-grpc.js");
+  spicedb.addSpicedbGateway(gatehouse, server);
+  let grpc: { banner: string; close(): Promise<void> } | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     server.app.log.info({ signal }, "shutting down: finishing requests in flight");
     server.stopFollowing();
+    await grpc?.close();
     await server.app.close();
     await gatehouse.close();
     process.exit(0);
@@ -57,9 +65,10 @@ export async function serve(options: ServeOptions): Promise<void> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
   const url = await server.app.listen({ host: options.host, port: options.port });
+  if (options.grpc) grpc = await spicedb.startGrpc(gatehouse, server, options.host, options.grpc);
   if (!isWorker()) markServing(options.store, url);
   // Workers leave the banner to the primary, which prints it once all of them listen.
-  if (banner && !isWorker()) process.stderr.write(`${banner(url)}\n`);
+  if (banner && !isWorker()) process.stderr.write(`${banner(url)}${grpc ? `\n${grpc.banner}` : ""}\n`);
 }
 
 export function parsePort(text: string): number {
@@ -89,6 +98,13 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
       "--workers <n>",
       "server processes sharing the port, one per core is typical (env GATEHOUSE_WORKERS; default 1); each is a node: pass atLeastRevision to read your writes",
     )
+    .option(
+      "--grpc-port <port>",
+      "port of SpiceDB's gRPC API, authzed.api.v1 (default 50051, left out with a warning when taken); 0: a free port",
+    )
+    .option("--no-grpc", "do not serve SpiceDB's gRPC API")
+    .option("--grpc-tls-cert <file>", "PEM certificate chain: serve gRPC over TLS (with --grpc-tls-key)")
+    .option("--grpc-tls-key <file>", "PEM private key of --grpc-tls-cert")
     .option("--export-dir <dir>", "where purge export bundles are written", "./gatehouse-exports")
     .option(
       "--decision-sample <fraction>",
@@ -106,6 +122,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
         host: options.host,
         port: parsePort(options.port),
         workers: parseWorkers(options.workers ?? env("GATEHOUSE_WORKERS") ?? "1"),
+        grpc: grpcOptions(options),
         exportDir: options.exportDir,
         decisionLog: decisionLogOptions({
           sample: options.decisionSample,

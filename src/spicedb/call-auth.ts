@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import type { Metadata } from "@grpc/grpc-js";
+import { DEFAULT_TENANT } from "../model/names.js";
+import type { TokenAuthority } from "../server/auth.js";
+import type { Refusals, RefusedRequest } from "../server/refusals.js";
+import type { Role, TokenRecord } from "../store/token-records.js";
+import { SpicedbError } from "./status.js";
+
+/** The metadata header in which a store-wide token names the tenant a call acts on. */
+export const TENANT_HEADER = "gatehouse-tenant";
+
+/** Who makes a call and where it acts. */
+export interface Caller {
+  readonly token: TokenRecord;
+  /** The tenant the call acts on (store-wide calls such as WriteSchema have one too, unused). */
+  readonly tenant: string;
+  /** Recorded with the writes the call makes, as an HTTP request id is. */
+  readonly requestId: string;
+}
+
+/** What a gRPC call shows of itself to the door's checks. */
+export interface CallSite {
+  readonly metadata: Metadata;
+  readonly peer: string;
+  /** `/authzed.api.v1.PermissionsService/CheckPermission` */
+  readonly path: string;
+}
+
+/** What an RPC needs: a role, and whether it reaches every tenant (the schema). */
+export interface CallAccess {
+  readonly role: Role;
+  readonly storeWide?: boolean;
+}
+
+function header(metadata: Metadata, name: string): string | undefined {
+  const value = metadata.get(name)[0];
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * The bearer token of every call, checked as the HTTP API checks it (the same `TokenAuthority`):
+ * missing or unknown gives UNAUTHENTICATED, a role or tenant the token lacks PERMISSION_DENIED
+ * (audited, as a 403 is). A tenant-limited token acts in its tenant: the one named in
+ * `gatehouse-tenant`, or its only tenant when it has one; a store-wide token in the named tenant,
+ * else `default`.
+ */
+export class CallAuth {
+  constructor(
+    private readonly authority: TokenAuthority,
+    private readonly refusals: Refusals | undefined,
+  ) {}
+
+  async authorize(site: CallSite, access: CallAccess): Promise<Caller> {
+    const requestId = header(site.metadata, "x-request-id") ?? randomUUID();
+    const request: RefusedRequest = {
+      id: requestId,
+      ip: site.peer,
+      method: "gRPC",
+      url: site.path,
+      routeOptions: { url: site.path },
+    };
+    const value = header(site.metadata, "authorization");
+    const secret = value?.startsWith("Bearer ") ? value.slice(7).trim() : undefined;
+    if (!secret) {
+      this.refusals?.unauthenticated("missing", request);
+      throw new SpicedbError(
+        "UNAUTHENTICATED",
+        "missing bearer token: send `authorization: Bearer <secret>` metadata (the client's token)",
+      );
+    }
+    const token = this.authority.cached(secret) ?? (await this.authority.find(secret));
+    if (!token) {
+      this.refusals?.unauthenticated("invalid", request);
+      throw new SpicedbError("UNAUTHENTICATED", "unknown or revoked token");
+    }
+    const named = header(site.metadata, TENANT_HEADER);
+    const only = token.tenants?.length === 1 ? token.tenants[0] : undefined;
+    const tenant = named ?? only ?? DEFAULT_TENANT;
+    const refused = this.authority.refusal(
+      token,
+      { role: access.role, tenant: access.storeWide ? "store" : () => tenant },
+      access.storeWide ? undefined : tenant,
+    );
+    if (refused) {
+      await this.refusals?.forbidden(token, request, refused.message);
+      throw new SpicedbError("PERMISSION_DENIED", refused.message);
+    }
+    return { token, tenant, requestId };
+  }
+}

@@ -1,0 +1,261 @@
+import { v1 } from "@authzed/authzed-node";
+import type { CheckRequest } from "../engine/engine.js";
+import { GatehouseError } from "../model/errors.js";
+import { formatSubject } from "../model/relationship.js";
+import type { Gatehouse } from "../service/gatehouse.js";
+import { encodeCursor, PAGE_SIZE_DEFAULT, queryDigest } from "../service/pages.js";
+import type { Caller } from "./call-auth.js";
+import { confirmSnapshot, consistencyOptions, type Freshness, freshnessOf } from "./consistency.js";
+import type { SpicedbDoor } from "./door.js";
+import { objectOf, subjectOf } from "./relationships.js";
+import { optionalLimit, refuseContext, refuseTracing, requiredText } from "./requests.js";
+import type { Call, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
+import { SpicedbError, toStatus } from "./status.js";
+import { encodeZedToken } from "./zedtoken.js";
+
+const { HAS_PERMISSION, NO_PERMISSION } = v1.CheckPermissionResponse_Permissionship;
+
+/** The most items one CheckBulkPermissions takes (Gatehouse's batch bound). */
+export const MAX_BULK_CHECKS = 10_000;
+/** The most results one LookupResources streams when asked for a limit. */
+const MAX_LOOKUP_LIMIT = 10_000;
+
+function checkRequestOf(
+  item: { resource?: v1.ObjectReference; permission: string; subject?: v1.SubjectReference },
+  prefix: string,
+): CheckRequest {
+  return {
+    resource: objectOf(item.resource, `${prefix}resource`),
+    permission: requiredText(item.permission, `${prefix}permission`),
+    subject: subjectOf(item.subject, `${prefix}subject`),
+  };
+}
+
+async function checkPermission(door: SpicedbDoor, request: v1.CheckPermissionRequest, call: Call) {
+  const caller = await door.auth.authorize(call, { role: "check" });
+  refuseContext(request.context, "context");
+  refuseTracing(request.withTracing);
+  const check = checkRequestOf(request, "");
+  const freshness = await freshnessOf(request.consistency, door.gatehouse);
+  const result = await door.gatehouse.check(caller.tenant, check, consistencyOptions(freshness));
+  const revision = await confirmSnapshot(door.gatehouse, caller.tenant, freshness, result.revision);
+  return {
+    checkedAt: encodeZedToken(revision),
+    permissionship: result.allowed ? HAS_PERMISSION : NO_PERMISSION,
+  } satisfies Partial<v1.CheckPermissionResponse>;
+}
+
+/**
+ * Answers each item on its own: an item that is malformed or names what the schema lacks gets
+ * its own error status in its pair, and the others are answered, all at one revision.
+ */
+async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPermissionsRequest, call: Call) {
+  const caller = await door.auth.authorize(call, { role: "check" });
+  refuseTracing(request.withTracing);
+  if (request.items.length > MAX_BULK_CHECKS)
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      `\`items\`: at most ${MAX_BULK_CHECKS.toLocaleString("en")} checks a request, got ${request.items.length}`,
+    );
+  const freshness = await freshnessOf(request.consistency, door.gatehouse);
+  const errors = new Map<number, unknown>();
+  const checks = new Map<number, CheckRequest>();
+  request.items.forEach((item, i) => {
+    try {
+      refuseContext(item.context, `items[${i}].context`);
+      checks.set(i, checkRequestOf(item, `items[${i}].`));
+    } catch (error) {
+      errors.set(i, error);
+    }
+  });
+  const answers = await checkEach(door.gatehouse, caller, freshness, checks, errors);
+  const revision = await confirmSnapshot(door.gatehouse, caller.tenant, freshness, answers.revision);
+  return {
+    checkedAt: encodeZedToken(revision),
+    pairs: request.items.map((item, i) => {
+      const allowed = answers.allowed.get(i);
+      if (allowed !== undefined)
+        return {
+          request: item,
+          response: {
+            oneofKind: "item" as const,
+            item: { permissionship: allowed ? HAS_PERMISSION : NO_PERMISSION },
+          },
+        };
+      const status = toStatus(errors.get(i), () => undefined);
+      return {
+        request: item,
+        response: {
+          oneofKind: "error" as const,
+          error: { code: status.code, message: status.details, details: [] },
+        },
+      };
+    }),
+  };
+}
+
+/**
+ * Gatehouse's batch check answers all or none, naming each bad check by its index; the bad ones
+ * are set aside with their error and the batch is asked again without them.
+ */
+async function checkEach(
+  gatehouse: Gatehouse,
+  caller: Caller,
+  freshness: Freshness,
+  checks: Map<number, CheckRequest>,
+  errors: Map<number, unknown>,
+): Promise<{ allowed: Map<number, boolean>; revision: number }> {
+  for (;;) {
+    const indexes = [...checks.keys()];
+    try {
+      const batch = await gatehouse.checkBatch(
+        caller.tenant,
+        indexes.map((i) => checks.get(i) as CheckRequest),
+        { ...consistencyOptions(freshness), placeOf: (k) => ({ field: String(indexes[k]) }) },
+      );
+      return {
+        allowed: new Map(indexes.map((i, k) => [i, batch.results[k] as boolean])),
+        revision: batch.revision,
+      };
+    } catch (error) {
+      const each =
+        error instanceof GatehouseError ? (error.details.length > 0 ? error.details : [error]) : [];
+      const bad = each.map((e) => Number(e.place?.field)).filter((i) => checks.has(i));
+      // Not an error of particular checks (no schema, a revision not reached): the whole call fails.
+      if (bad.length === 0) throw error;
+      for (const e of each) {
+        const i = Number(e.place?.field);
+        if (checks.delete(i)) errors.set(i, new GatehouseError(e.kind, e.message));
+      }
+    }
+  }
+}
+
+/**
+ * Streams the resources, in id order, each with a cursor that continues right after it at the
+ * first page's revision (`optional_limit` 0: all of them).
+ */
+async function lookupResources(
+  door: SpicedbDoor,
+  request: v1.LookupResourcesRequest,
+  call: Call,
+  send: (message: v1.LookupResourcesResponse) => Promise<void>,
+) {
+  const caller = await door.auth.authorize(call, { role: "check" });
+  refuseContext(request.context, "context");
+  const resourceType = requiredText(request.resourceObjectType, "resource_object_type");
+  const permission = requiredText(request.permission, "permission");
+  const subject = subjectOf(request.subject, "subject");
+  const limit = optionalLimit(request.optionalLimit, MAX_LOOKUP_LIMIT, "optional_limit");
+  const freshness = await freshnessOf(request.consistency, door.gatehouse);
+  // The query key Gatehouse's own lookup cursors carry (Gatehouse.lookupResources), so that a
+  // cursor can continue after any item, not only after a page's last.
+  const query = queryDigest([caller.tenant, resourceType, permission, formatSubject(subject)]);
+  let cursor = request.optionalCursor?.token || undefined;
+  let left = limit ?? Number.POSITIVE_INFINITY;
+  let token: { token: string } | undefined;
+  while (left > 0 && !call.cancelled()) {
+    const page = await door.gatehouse.lookupResources(caller.tenant, resourceType, permission, subject, {
+      ...(cursor === undefined ? consistencyOptions(freshness) : {}),
+      limit: Math.min(left, PAGE_SIZE_DEFAULT),
+      ...(cursor !== undefined ? { cursor } : {}),
+    });
+    token ??= encodeZedToken(await confirmSnapshot(door.gatehouse, caller.tenant, freshness, page.revision));
+    const schema = JSON.stringify(page.schema);
+    for (const resource of page.resources) {
+      const after = encodeCursor({
+        kind: "resources",
+        query,
+        revision: page.revision,
+        schema,
+        after: resource.id,
+      });
+      await send({
+        lookedUpAt: token,
+        resourceObjectId: resource.id,
+        permissionship: v1.LookupPermissionship.HAS_PERMISSION,
+        afterResultCursor: { token: after },
+      });
+    }
+    left -= page.resources.length;
+    if (page.cursor === null) return;
+    cursor = page.cursor;
+  }
+}
+
+/**
+ * Streams every subject: a wildcard first (with the subjects it excludes), then by id. SpiceDB
+ * itself does not implement `optional_concrete_limit` and cursors here; neither does Gatehouse.
+ */
+async function lookupSubjects(
+  door: SpicedbDoor,
+  request: v1.LookupSubjectsRequest,
+  call: Call,
+  send: (message: v1.LookupSubjectsResponse) => Promise<void>,
+) {
+  const caller = await door.auth.authorize(call, { role: "check" });
+  refuseContext(request.context, "context");
+  if (request.optionalConcreteLimit !== 0 || request.optionalCursor !== undefined)
+    throw new SpicedbError(
+      "UNIMPLEMENTED",
+      "`optional_concrete_limit` and `optional_cursor` are not supported on LookupSubjects (as in SpiceDB): every subject is streamed",
+    );
+  const resource = objectOf(request.resource, "resource");
+  const permission = requiredText(request.permission, "permission");
+  const subjectType = requiredText(request.subjectObjectType, "subject_object_type");
+  const relation = request.optionalSubjectRelation;
+  const subjectRelation = relation === "" || relation === "..." ? undefined : relation;
+  const withWildcards = request.wildcardOption !== v1.LookupSubjectsRequest_WildcardOption.EXCLUDE_WILDCARDS;
+  const freshness = await freshnessOf(request.consistency, door.gatehouse);
+  const has = v1.LookupPermissionship.HAS_PERMISSION;
+  let cursor: string | undefined;
+  let token: { token: string } | undefined;
+  do {
+    const page = await door.gatehouse.lookupSubjects(
+      caller.tenant,
+      resource,
+      permission,
+      subjectType,
+      subjectRelation,
+      cursor === undefined ? consistencyOptions(freshness) : { cursor },
+    );
+    token ??= encodeZedToken(await confirmSnapshot(door.gatehouse, caller.tenant, freshness, page.revision));
+    for (const found of page.subjects) {
+      if (found.subject.id === "*" && !withWildcards) continue;
+      const excluded = found.excluded.map((s) => s.id);
+      await send({
+        lookedUpAt: token,
+        subjectObjectId: found.subject.id,
+        excludedSubjectIds: excluded,
+        permissionship: has,
+        subject: { subjectObjectId: found.subject.id, permissionship: has },
+        excludedSubjects: excluded.map((id) => ({ subjectObjectId: id, permissionship: has })),
+      });
+    }
+    cursor = page.cursor ?? undefined;
+  } while (cursor !== undefined && !call.cancelled());
+}
+
+export function permissionsHandlers(door: SpicedbDoor): ServiceHandlers {
+  const bulk: Unary<v1.CheckBulkPermissionsRequest, unknown> = (r, c) => checkBulkPermissions(door, r, c);
+  return {
+    CheckPermission: ((r, c) => checkPermission(door, r, c)) satisfies Unary<
+      v1.CheckPermissionRequest,
+      unknown
+    >,
+    CheckBulkPermissions: bulk,
+    LookupResources: ((r, c, s) => lookupResources(door, r, c, s)) satisfies ServerStream<
+      v1.LookupResourcesRequest,
+      v1.LookupResourcesResponse
+    >,
+    LookupSubjects: ((r, c, s) => lookupSubjects(door, r, c, s)) satisfies ServerStream<
+      v1.LookupSubjectsRequest,
+      v1.LookupSubjectsResponse
+    >,
+  };
+}
+
+/** ExperimentalService's BulkCheckPermission has CheckBulkPermissions' shape (older clients call it). */
+export function experimentalCheckHandler(door: SpicedbDoor): Unary<v1.CheckBulkPermissionsRequest, unknown> {
+  return (r, c) => checkBulkPermissions(door, r, c);
+}

@@ -1,0 +1,316 @@
+import { v1 } from "@authzed/authzed-node";
+import { GatehouseError } from "../model/errors.js";
+import { formatRelationship, type Relationship } from "../model/relationship.js";
+import type { Gatehouse } from "../service/gatehouse.js";
+import { IMPORT_MAX_LINES } from "../service/import-limits.js";
+import { encodeCursor, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, queryDigest } from "../service/pages.js";
+import { tupleOf } from "../store/common/tuples.js";
+import type { RelationshipFilter, RelationshipUpdate, Revision, UpdateOperation } from "../store/store.js";
+import type { Caller } from "./call-auth.js";
+import { freshnessOf, storeRevision } from "./consistency.js";
+import { DOOR, type SpicedbDoor } from "./door.js";
+import { checkPreconditions, spicedbWrites } from "./preconditions.js";
+import { filterOf, relationshipOf, toRelationship } from "./relationships.js";
+import { optionalLimit } from "./requests.js";
+import type { Call, ClientStream, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
+import { SpicedbError } from "./status.js";
+import { encodeZedToken } from "./zedtoken.js";
+
+/** The most updates one WriteRelationships takes (Gatehouse's batch bound). */
+const MAX_UPDATES = 10_000;
+
+const OPERATIONS: Record<number, UpdateOperation> = {
+  [v1.RelationshipUpdate_Operation.CREATE]: "create",
+  [v1.RelationshipUpdate_Operation.TOUCH]: "touch",
+  [v1.RelationshipUpdate_Operation.DELETE]: "delete",
+};
+
+function writeOptions(caller: Caller, filter?: RelationshipFilter) {
+  return {
+    actor: caller.token.name,
+    door: DOOR,
+    requestId: caller.requestId,
+    ...(filter ? { filter } : {}),
+  };
+}
+
+function refuseTransactionMetadata(metadata: v1.PbStruct | undefined): void {
+  if (metadata !== undefined && Object.keys(metadata.fields).length > 0)
+    throw new SpicedbError(
+      "UNIMPLEMENTED",
+      "`optional_transaction_metadata` is not supported: Gatehouse records the token, door and request id with every write instead; nothing was written",
+    );
+}
+
+/** The query key Gatehouse's own relationship cursors carry (`Gatehouse.readRelationshipsPage`). */
+function readQuery(tenant: string, f: RelationshipFilter): string {
+  return queryDigest([
+    tenant,
+    f.resourceType,
+    f.resourceId,
+    f.relation,
+    f.subjectType,
+    f.subjectId,
+    f.subjectRelation,
+  ]);
+}
+
+function cursorAfter(query: string, revision: Revision, r: Relationship): string {
+  return encodeCursor({ kind: "relationships", query, revision, schema: "", after: [...tupleOf(r)] });
+}
+
+/** What a relationship read or export asks for, in Gatehouse's terms. */
+interface RelationshipRead {
+  readonly tenant: string;
+  readonly filter: RelationshipFilter;
+  readonly consistency: v1.Consistency | undefined;
+  readonly cursor: v1.Cursor | undefined;
+}
+
+/**
+ * The pages of a relationship read, in tuple order, all at the first page's revision (a cursor's
+ * own); `size` says how many the next page may hold (0: stop).
+ */
+async function* relationshipPages(door: SpicedbDoor, read: RelationshipRead, call: Call, size: () => number) {
+  let cursor = read.cursor?.token || undefined;
+  const freshness = await freshnessOf(read.consistency, door.gatehouse);
+  const first = cursor === undefined ? await storeRevision(door.gatehouse, freshness) : undefined;
+  const query = readQuery(read.tenant, read.filter);
+  while (size() > 0 && !call.cancelled()) {
+    const page = await door.gatehouse.readRelationshipsPage(read.tenant, read.filter, {
+      limit: size(),
+      ...(cursor !== undefined ? { cursor } : { atRevision: first }),
+    });
+    yield { ...page, after: (r: Relationship) => cursorAfter(query, page.revision, r) };
+    if (page.cursor === null) return;
+    cursor = page.cursor;
+  }
+}
+
+/** Streams the relationships a filter selects, in tuple order, each with a cursor right after it. */
+async function readRelationships(
+  door: SpicedbDoor,
+  request: v1.ReadRelationshipsRequest,
+  call: Call,
+  send: (message: v1.ReadRelationshipsResponse) => Promise<void>,
+) {
+  const caller = await door.auth.authorize(call, { role: "check" });
+  const filter = filterOf(request.relationshipFilter, "relationship_filter");
+  const limit = optionalLimit(request.optionalLimit, PAGE_SIZE_MAX, "optional_limit");
+  let left = limit ?? Number.POSITIVE_INFINITY;
+  const read = {
+    tenant: caller.tenant,
+    filter,
+    consistency: request.consistency,
+    cursor: request.optionalCursor,
+  };
+  for await (const page of relationshipPages(door, read, call, () => Math.min(left, PAGE_SIZE_DEFAULT))) {
+    const readAt = encodeZedToken(page.revision);
+    for (const r of page.relationships)
+      await send({ readAt, relationship: toRelationship(r), afterResultCursor: { token: page.after(r) } });
+    left -= page.relationships.length;
+  }
+}
+
+/**
+ * A direct write through the `direct-writes` guards, all or nothing, after its preconditions.
+ * A DELETE of a relationship that is not live is no error (as in SpiceDB) and is left out.
+ */
+async function writeRelationships(door: SpicedbDoor, request: v1.WriteRelationshipsRequest, call: Call) {
+  const caller = await door.auth.authorize(call, { role: "write" });
+  refuseTransactionMetadata(request.optionalTransactionMetadata);
+  if (request.updates.length > MAX_UPDATES)
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      `\`updates\`: at most ${MAX_UPDATES.toLocaleString("en")} a request, got ${request.updates.length}`,
+    );
+  const updates: RelationshipUpdate[] = request.updates.map((u, i) => {
+    const operation = OPERATIONS[u.operation];
+    if (operation === undefined)
+      throw new SpicedbError(
+        "INVALID_ARGUMENT",
+        `\`updates[${i}].operation\` must be CREATE, TOUCH or DELETE`,
+      );
+    return { operation, relationship: relationshipOf(u.relationship, `updates[${i}].relationship`) };
+  });
+  const g = door.gatehouse;
+  return spicedbWrites.run(async () => {
+    await checkPreconditions(g, caller.tenant, request.optionalPreconditions);
+    const live: RelationshipUpdate[] = [];
+    for (const update of updates) {
+      if (update.operation === "delete" && !(await isLive(g, caller.tenant, update.relationship))) continue;
+      live.push(update);
+    }
+    if (live.length === 0) return { writtenAt: encodeZedToken(await g.store.headRevision()) };
+    const result = await g.writeRelationships(caller.tenant, live, writeOptions(caller));
+    return { writtenAt: encodeZedToken(result.revision) };
+  });
+}
+
+async function isLive(g: Gatehouse, tenant: string, r: Relationship): Promise<boolean> {
+  const exact: RelationshipFilter = {
+    resourceType: r.resource.type,
+    resourceId: r.resource.id,
+    relation: r.relation,
+    subjectType: r.subject.type,
+    subjectId: r.subject.id,
+    subjectRelation: r.subject.relation ?? null,
+  };
+  return (await g.readRelationships(tenant, exact, { limit: 1 })).length > 0;
+}
+
+/**
+ * Deletes what a filter selects as one guarded direct write. Nothing selected is no error.
+ * With `optional_limit`, more than the limit is refused unless `optional_allow_partial_deletions`,
+ * which deletes the first `limit` in tuple order and answers PARTIAL.
+ */
+async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelationshipsRequest, call: Call) {
+  const caller = await door.auth.authorize(call, { role: "write" });
+  refuseTransactionMetadata(request.optionalTransactionMetadata);
+  if (!request.relationshipFilter)
+    throw new SpicedbError("INVALID_ARGUMENT", "`relationship_filter` is required");
+  const filter = filterOf(request.relationshipFilter, "relationship_filter");
+  if (filter.resourceType === undefined)
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      "`relationship_filter.resource_type` is required: Gatehouse does not delete across every type at once",
+    );
+  const limit = optionalLimit(request.optionalLimit, PAGE_SIZE_MAX, "optional_limit");
+  const { COMPLETE, PARTIAL } = v1.DeleteRelationshipsResponse_DeletionProgress;
+  const g = door.gatehouse;
+  return spicedbWrites.run(async () => {
+    await checkPreconditions(g, caller.tenant, request.optionalPreconditions);
+    await g.catchUp();
+    const nothing = async () => ({
+      deletedAt: encodeZedToken(await g.store.headRevision()),
+      deletionProgress: COMPLETE,
+      relationshipsDeletedCount: "0",
+    });
+    if (limit === undefined) {
+      try {
+        const result = await g.deleteRelationships(caller.tenant, filter, writeOptions(caller));
+        return {
+          deletedAt: encodeZedToken(result.revision),
+          deletionProgress: COMPLETE,
+          relationshipsDeletedCount: String(result.deleted.length),
+        };
+      } catch (error) {
+        // Deleting nothing is not an error in SpiceDB.
+        if (error instanceof GatehouseError && error.kind === "not_found") return nothing();
+        throw error;
+      }
+    }
+    const rows = await g.readRelationships(caller.tenant, filter, { limit: limit + 1 });
+    if (rows.length === 0) return nothing();
+    const partial = rows.length > limit;
+    if (partial && !request.optionalAllowPartialDeletions)
+      throw new SpicedbError(
+        "FAILED_PRECONDITION",
+        `the filter selects more than \`optional_limit\` (${limit}) relationships and \`optional_allow_partial_deletions\` is false; nothing was deleted`,
+      );
+    const chosen = rows.slice(0, limit);
+    const result = await g.writeRelationships(
+      caller.tenant,
+      chosen.map((r) => ({
+        operation: "delete" as const,
+        relationship: { resource: r.resource, relation: r.relation, subject: r.subject },
+      })),
+      writeOptions(caller, filter),
+    );
+    return {
+      deletedAt: encodeZedToken(result.revision),
+      deletionProgress: partial ? PARTIAL : COMPLETE,
+      relationshipsDeletedCount: String(result.deleted.length),
+    };
+  });
+}
+
+/**
+ * Imports a stream of relationships as Gatehouse's import does: all or nothing, one revision,
+ * through the direct-writes guards; relationships already live are left as they are.
+ */
+async function importBulk(
+  door: SpicedbDoor,
+  requests: AsyncIterable<{ relationships: v1.Relationship[] }>,
+  call: Call,
+) {
+  const caller = await door.auth.authorize(call, { role: "write" });
+  const lines: string[] = [];
+  for await (const batch of requests) {
+    for (const r of batch.relationships) {
+      if (lines.length >= IMPORT_MAX_LINES)
+        throw new SpicedbError(
+          "RESOURCE_EXHAUSTED",
+          `an import takes at most ${IMPORT_MAX_LINES.toLocaleString("en")} relationships: split it; nothing was written`,
+        );
+      lines.push(formatRelationship(relationshipOf(r, `relationships[${lines.length}]`)));
+    }
+  }
+  if (lines.length === 0) return { numLoaded: "0" };
+  const result = await spicedbWrites.run(() =>
+    door.gatehouse.importRelationships(caller.tenant, lines.join("\n"), {
+      ...writeOptions(caller),
+      file: "import",
+    }),
+  );
+  return { numLoaded: String(result.created.length) };
+}
+
+/** Streams every relationship (or those a filter selects) in pages, each with its cursor. */
+async function exportBulk(
+  door: SpicedbDoor,
+  request: v1.ExportBulkRelationshipsRequest,
+  call: Call,
+  send: (message: v1.ExportBulkRelationshipsResponse) => Promise<void>,
+) {
+  const caller = await door.auth.authorize(call, { role: "check" });
+  const filter = filterOf(request.optionalRelationshipFilter, "optional_relationship_filter");
+  const size = optionalLimit(request.optionalLimit, PAGE_SIZE_MAX, "optional_limit") ?? PAGE_SIZE_DEFAULT;
+  const read = {
+    tenant: caller.tenant,
+    filter,
+    consistency: request.consistency,
+    cursor: request.optionalCursor,
+  };
+  for await (const page of relationshipPages(door, read, call, () => size)) {
+    const last = page.relationships[page.relationships.length - 1];
+    if (last)
+      await send({
+        relationships: page.relationships.map(toRelationship),
+        afterResultCursor: { token: page.after(last) },
+      });
+  }
+}
+
+export function relationshipsHandlers(door: SpicedbDoor): ServiceHandlers {
+  return {
+    ReadRelationships: ((r, c, s) => readRelationships(door, r, c, s)) satisfies ServerStream<
+      v1.ReadRelationshipsRequest,
+      v1.ReadRelationshipsResponse
+    >,
+    WriteRelationships: ((r, c) => writeRelationships(door, r, c)) satisfies Unary<
+      v1.WriteRelationshipsRequest,
+      unknown
+    >,
+    DeleteRelationships: ((r, c) => deleteRelationships(door, r, c)) satisfies Unary<
+      v1.DeleteRelationshipsRequest,
+      unknown
+    >,
+    ImportBulkRelationships: bulkImportHandler(door),
+    ExportBulkRelationships: bulkExportHandler(door),
+  };
+}
+
+/** The ExperimentalService's BulkImportRelationships has ImportBulkRelationships' shape. */
+export function bulkImportHandler(
+  door: SpicedbDoor,
+): ClientStream<{ relationships: v1.Relationship[] }, unknown> {
+  return (requests, call) => importBulk(door, requests, call);
+}
+
+/** The ExperimentalService's BulkExportRelationships has ExportBulkRelationships' shape. */
+export function bulkExportHandler(
+  door: SpicedbDoor,
+): ServerStream<v1.ExportBulkRelationshipsRequest, v1.ExportBulkRelationshipsResponse> {
+  return (request, call, send) => exportBulk(door, request, call, send);
+}

@@ -1,0 +1,37 @@
+import type { v1 } from "@authzed/authzed-node";
+import { SpicedbError } from "./status.js";
+
+/** A required string field of a request. */
+export function requiredText(value: string, path: string): string {
+  if (value === "") throw new SpicedbError("INVALID_ARGUMENT", `\`${path}\` is required`);
+  return value;
+}
+
+/**
+ * Caveat context: Gatehouse does not evaluate caveats yet, so a request that carries context is
+ * refused rather than answered as if the context were absent.
+ */
+export function refuseContext(context: v1.PbStruct | undefined, path: string): void {
+  if (context !== undefined && Object.keys(context.fields).length > 0)
+    throw new SpicedbError(
+      "UNIMPLEMENTED",
+      `\`${path}\`: caveat context is not supported by Gatehouse yet (it evaluates no caveats)`,
+    );
+}
+
+/** `with_tracing`: the debug trace is SpiceDB's own format; Gatehouse explains checks its own way. */
+export function refuseTracing(withTracing: boolean): void {
+  if (withTracing)
+    throw new SpicedbError(
+      "UNIMPLEMENTED",
+      "`with_tracing` is not supported: Gatehouse explains a check with `gatehouse permission check --explain` (HTTP `POST /v1/tenants/{tenant}/check` with `explain`)",
+    );
+}
+
+/** A limit field: 0 is "no limit", as in SpiceDB. */
+export function optionalLimit(limit: number, max: number, path: string): number | undefined {
+  if (limit === 0) return undefined;
+  if (limit < 0 || limit > max)
+    throw new SpicedbError("INVALID_ARGUMENT", `\`${path}\` must be from 0 to ${max.toLocaleString("en")}`);
+  return limit;
+}

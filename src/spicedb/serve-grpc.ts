@@ -1,0 +1,63 @@
+import { readFileSync } from "node:fs";
+import { Refusals } from "../server/refusals.js";
+import type { GatehouseServer } from "../server/server.js";
+import type { Gatehouse } from "../service/gatehouse.js";
+import { registerSpicedbGateway } from "./gateway.js";
+import type { GrpcOptions } from "./grpc-options.js";
+import { AUTHZED_API, startSpicedbServer } from "./server.js";
+
+/**
+ * Starts the SpiceDB door beside a running HTTP server: same Gatehouse, same token rules, and
+ * refused calls counted in the same metric. The default port being taken (a second server on
+ * the machine) is a warning, not a failure, so `gatehouse serve` keeps working as before.
+ */
+export async function startGrpc(
+  gatehouse: Gatehouse,
+  server: GatehouseServer,
+  host: string,
+  options: GrpcOptions,
+): Promise<{ port: number; banner: string; close(): Promise<void> } | undefined> {
+  const log = server.app.log;
+  const refusals = new Refusals(gatehouse.audit, server.metrics.authFailures, log);
+  const tls = options.tls
+    ? { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }
+    : undefined;
+  try {
+    const grpc = await startSpicedbServer(gatehouse, {
+      host,
+      port: options.port,
+      tls,
+      refusals,
+      logError: (error) => log.error({ err: error }, "internal error in the SpiceDB gRPC API"),
+    });
+    return {
+      port: grpc.port,
+      banner: `SpiceDB gRPC API (${AUTHZED_API}) on ${host}:${grpc.port}, ${tls ? "TLS" : "plaintext h2c"}`,
+      async close() {
+        await grpc.close();
+        await refusals.flush();
+      },
+    };
+  } catch (error) {
+    if (options.explicit) throw error;
+    log.warn(
+      { err: error },
+      `SpiceDB gRPC API not started: port ${options.port} is not free; pass --grpc-port N`,
+    );
+    return undefined;
+  }
+}
+
+/**
+ * SpiceDB's HTTP gateway paths on the HTTP server, before it listens; refused calls are counted
+ * and audited as the HTTP API's are.
+ */
+export function addSpicedbGateway(gatehouse: Gatehouse, server: GatehouseServer): void {
+  const log = server.app.log;
+  const refusals = new Refusals(gatehouse.audit, server.metrics.authFailures, log);
+  server.app.addHook("onClose", async () => refusals.flush());
+  registerSpicedbGateway(server.app, gatehouse, {
+    refusals,
+    logError: (error) => log.error({ err: error }, "internal error in the SpiceDB HTTP gateway"),
+  });
+}

@@ -1,0 +1,76 @@
+import { Metadata, status } from "@grpc/grpc-js";
+import { GatehouseError } from "../model/errors.js";
+import { redactSecrets } from "../model/secrets.js";
+
+export type StatusName = keyof typeof status;
+
+/** A failure of the SpiceDB door that is not the service's: a bad field, an unsupported feature. */
+export class SpicedbError extends Error {
+  constructor(
+    readonly code: StatusName,
+    message: string,
+    /** Sent as JSON in the `gatehouse-facts` trailer (a refused plan's change and summary). */
+    readonly facts?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+  }
+}
+
+/** A gRPC status as grpc-js sends it. */
+export interface CallStatus {
+  readonly code: number;
+  readonly details: string;
+  readonly metadata: Metadata;
+}
+
+/**
+ * Messages of input errors that name something the schema lacks. SpiceDB answers those with
+ * FAILED_PRECONDITION (the request is well formed; the schema is not what it expects) and
+ * clients branch on it, so they are told apart from malformed input (INVALID_ARGUMENT).
+ */
+const UNKNOWN_NAME = /^unknown (type|resource type|subject type|relation|permission or relation)\b/;
+
+function codeOf(error: GatehouseError): StatusName {
+  switch (error.kind) {
+    case "usage":
+      return "INVALID_ARGUMENT";
+    case "input":
+      return UNKNOWN_NAME.test(error.message) || error.details.some((d) => UNKNOWN_NAME.test(d.message))
+        ? "FAILED_PRECONDITION"
+        : "INVALID_ARGUMENT";
+    case "not_found":
+      return "FAILED_PRECONDITION";
+    case "conflict":
+      // A CREATE of a live relationship: SpiceDB's ALREADY_EXISTS, which clients retry as TOUCH.
+      return / already exists$/.test(error.message) ? "ALREADY_EXISTS" : "FAILED_PRECONDITION";
+    case "refused":
+      return "FAILED_PRECONDITION";
+    case "unavailable":
+      return "UNAVAILABLE";
+    case "limit":
+      return "RESOURCE_EXHAUSTED";
+    default:
+      return "INTERNAL";
+  }
+}
+
+/** The one place where an error thrown by a handler becomes a gRPC status. */
+export function toStatus(error: unknown, log: (error: unknown) => void): CallStatus {
+  const metadata = new Metadata();
+  if (error instanceof SpicedbError) {
+    if (error.facts) metadata.set("gatehouse-facts", JSON.stringify(error.facts));
+    return { code: status[error.code], details: redactSecrets(error.message), metadata };
+  }
+  if (error instanceof GatehouseError) {
+    if (error.facts) metadata.set("gatehouse-facts", JSON.stringify(error.facts));
+    const field = error.place?.field !== undefined ? ` (${error.place.field})` : "";
+    const more = error.details.length > 1 ? `: ${error.details.map((d) => d.message).join("; ")}` : "";
+    return {
+      code: status[codeOf(error)],
+      details: redactSecrets(`${error.message}${field}${more}`),
+      metadata,
+    };
+  }
+  log(error);
+  return { code: status.INTERNAL, details: "internal error; the server log has the detail", metadata };
+}

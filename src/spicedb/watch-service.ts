@@ -1,0 +1,120 @@
+import { v1 } from "@authzed/authzed-node";
+import type { Relationship } from "../model/relationship.js";
+import type { RelationshipFilter, Revision } from "../store/store.js";
+import type { SpicedbDoor } from "./door.js";
+import { filterOf, selects, toRelationship } from "./relationships.js";
+import type { Call, ServerStream, ServiceHandlers } from "./rpc.js";
+import { SpicedbError } from "./status.js";
+import { decodeZedToken, encodeZedToken } from "./zedtoken.js";
+
+/** Revisions read from the store at a time. */
+const BATCH = 1_000;
+/** The longest a watch waits for the store's notice of a new revision before it looks anyway. */
+const POLL_MS = 1_000;
+
+/**
+ * Streams the tenant's relationship changes after the start token (or after the head when the
+ * call arrives), one response per revision, in revision order. With INCLUDE_CHECKPOINTS a
+ * checkpoint follows each catch-up: nothing else happened up to `changes_through`. With
+ * INCLUDE_SCHEMA_UPDATES a schema write is a response with `schema_updated`.
+ */
+async function watch(
+  door: SpicedbDoor,
+  request: v1.WatchRequest,
+  call: Call,
+  send: (message: v1.WatchResponse) => Promise<void>,
+) {
+  const caller = await door.auth.authorize(call, { role: "check" });
+  const store = door.gatehouse.store;
+  const kinds = new Set(request.optionalUpdateKinds);
+  const relationships =
+    kinds.size === 0 ||
+    kinds.has(v1.WatchKind.INCLUDE_RELATIONSHIP_UPDATES) ||
+    kinds.has(v1.WatchKind.UNSPECIFIED);
+  const schema = kinds.has(v1.WatchKind.INCLUDE_SCHEMA_UPDATES);
+  const checkpoints = kinds.has(v1.WatchKind.INCLUDE_CHECKPOINTS);
+  const types = new Set(request.optionalObjectTypes);
+  const filters: RelationshipFilter[] = request.optionalRelationshipFilters.map((f, i) =>
+    filterOf(f, `optional_relationship_filters[${i}]`),
+  );
+  if (types.size > 0 && filters.length > 0)
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      "give `optional_object_types` or `optional_relationship_filters`, not both",
+    );
+  const wanted = (r: Relationship) =>
+    (types.size === 0 || types.has(r.resource.type)) &&
+    (filters.length === 0 || filters.some((f) => selects(f, r)));
+  const head = await store.headRevision();
+  let at: Revision = request.optionalStartCursor
+    ? decodeZedToken(request.optionalStartCursor, "optional_start_cursor")
+    : head;
+  if (at > head)
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      `the start cursor's revision ${at} does not exist yet; the newest is ${head}`,
+    );
+  let checkpointed: Revision | undefined;
+  let wake: (() => void) | undefined;
+  const stop = store.watch(() => wake?.());
+  try {
+    while (!call.cancelled()) {
+      const events = await store.revisionsSince(at, BATCH);
+      for (const event of events) {
+        at = event.revision;
+        const changesThrough = encodeZedToken(event.revision);
+        if (event.schemaVersion !== null && schema)
+          await send({
+            updates: [],
+            changesThrough,
+            schemaUpdated: true,
+            isCheckpoint: false,
+            fullRevisionMetadata: [],
+          });
+        if (event.tenant !== caller.tenant || !relationships) continue;
+        const { TOUCH, DELETE } = v1.RelationshipUpdate_Operation;
+        const updates = [
+          ...event.deleted
+            .filter(wanted)
+            .map((r) => ({ operation: DELETE, relationship: toRelationship(r) })),
+          ...event.created.filter(wanted).map((r) => ({ operation: TOUCH, relationship: toRelationship(r) })),
+        ];
+        if (updates.length > 0)
+          await send({
+            updates,
+            changesThrough,
+            schemaUpdated: false,
+            isCheckpoint: false,
+            fullRevisionMetadata: [],
+          });
+      }
+      if (events.length === BATCH) continue;
+      if (checkpoints && checkpointed !== at) {
+        checkpointed = at;
+        await send({
+          updates: [],
+          changesThrough: encodeZedToken(at),
+          schemaUpdated: false,
+          isCheckpoint: true,
+          fullRevisionMetadata: [],
+        });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, POLL_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  } finally {
+    stop();
+  }
+}
+
+export function watchHandlers(door: SpicedbDoor): ServiceHandlers {
+  return {
+    Watch: ((r, c, s) => watch(door, r, c, s)) satisfies ServerStream<v1.WatchRequest, v1.WatchResponse>,
+  };
+}
