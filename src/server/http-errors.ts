@@ -78,6 +78,20 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
       },
     });
   }
+  if (fastifyError.code === "FST_ERR_CTP_INVALID_JSON_BODY" || fastifyError.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
+    // The body as a whole: not JSON, empty, or naming `__proto__` / `constructor.prototype`,
+    // which the JSON parser refuses rather than let a body reach an object's prototype.
+    return reply.status(400).send({
+      error: {
+        kind: "input",
+        message:
+          fastifyError.code === "FST_ERR_CTP_EMPTY_JSON_BODY"
+            ? "`body` is empty but content-type is application/json: expected a JSON object"
+            : "`body` is not valid JSON (a key `__proto__` or `constructor.prototype` is refused too): expected a JSON object",
+        place: { field: "body" },
+      },
+    });
+  }
   if (fastifyError.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
     // Name the limit, so that the caller knows how to split the request.
     const limit = request.routeOptions.bodyLimit;

@@ -243,6 +243,20 @@ describe("fuzzing the HTTP API's request bodies", () => {
     }
   });
 
+  it("names the body when it is not JSON, is empty, or has a __proto__ key (found by fuzzing)", async () => {
+    for (const text of ['{"days":30,"reason":"policy","__proto__":1}', "{", ""]) {
+      const response = await fetch(`${s.url}/v1/retention`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+        body: text,
+      });
+      const answer = (await response.json()) as { error: { kind: string; place: unknown } };
+      expect(response.status, text).toBe(400);
+      expect(answer.error.kind, text).toBe("input");
+      expect(answer.error.place, text).toEqual({ field: "body" });
+    }
+  });
+
   it("refuses deeply nested JSON in any field below 500", async () => {
     const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
     for (const route of ROUTES) {
