@@ -78,7 +78,10 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
       },
     });
   }
-  if (fastifyError.code === "FST_ERR_CTP_INVALID_JSON_BODY" || fastifyError.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
+  if (
+    fastifyError.code === "FST_ERR_CTP_INVALID_JSON_BODY" ||
+    fastifyError.code === "FST_ERR_CTP_EMPTY_JSON_BODY"
+  ) {
     // The body as a whole: not JSON, empty, or naming `__proto__` / `constructor.prototype`,
     // which the JSON parser refuses rather than let a body reach an object's prototype.
     return reply.status(400).send({
