@@ -34,6 +34,7 @@ import type {
   RelationshipFilter,
   RelationshipUpdate,
   Revision,
+  RevisionEvent,
   RevisionFilter,
   RevisionRecord,
   SchemaVersion,
@@ -267,6 +268,14 @@ export class Gatehouse {
   /** The store's newest revision, which may be ahead of `revision` (written by another process). */
   headRevision(): Promise<Revision> {
     return this.store.headRevision();
+  }
+
+  /**
+   * What the store's revisions after `afterRevision` did, oldest first, at most `limit` of them:
+   * the change feed a follower (a Watch stream, an exact-snapshot check) reads.
+   */
+  revisionsSince(afterRevision: Revision, limit?: number): Promise<RevisionEvent[]> {
+    return this.store.revisionsSince(afterRevision, limit);
   }
 
   /** Calls `onRevision` when another process or node writes; returns the function that stops it. */

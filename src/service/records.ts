@@ -12,5 +12,14 @@ export type {
 export type { DecisionLoss, DecisionLossReason, DecisionRecord } from "../store/decision-records.js";
 export type { LifecycleScope } from "../store/lifecycle-records.js";
 export type { ShadowSession } from "../store/shadow-records.js";
-export type { RevisionFilter, RevisionRecord, UpdateOperation } from "../store/store.js";
+export type {
+  RelationshipFilter,
+  RelationshipUpdate,
+  Revision,
+  RevisionEvent,
+  RevisionFilter,
+  RevisionRecord,
+  UpdateOperation,
+} from "../store/store.js";
+export { STORE_WIDE_TENANT } from "../store/store.js";
 export type { Role, TokenRecord } from "../store/token-records.js";

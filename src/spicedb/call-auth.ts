@@ -3,7 +3,7 @@ import type { Metadata } from "@grpc/grpc-js";
 import { DEFAULT_TENANT } from "../model/names.js";
 import type { TokenAuthority } from "../server/auth.js";
 import type { Refusals, RefusedRequest } from "../server/refusals.js";
-import type { Role, TokenRecord } from "../store/token-records.js";
+import type { Role, TokenRecord } from "../service/records.js";
 import { SpicedbError } from "./status.js";
 
 /** The metadata header in which a store-wide token names the tenant a call acts on. */

@@ -1,6 +1,6 @@
 import type { v1 } from "@authzed/authzed-node";
 import type { ConsistencyOptions, Gatehouse } from "../service/gatehouse.js";
-import { type Revision, STORE_WIDE_TENANT } from "../store/store.js";
+import { type Revision, STORE_WIDE_TENANT } from "../service/records.js";
 import { SpicedbError } from "./status.js";
 import { decodeZedToken } from "./zedtoken.js";
 
@@ -69,7 +69,7 @@ export async function confirmSnapshot(
       "FAILED_PRECONDITION",
       `at_exact_snapshot ${snapshot}: ${why}; Gatehouse answers an exact snapshot only while it is still tenant \`${tenant}\`'s newest state (relationship reads take any past revision): use at_least_as_fresh`,
     );
-  const events = await gatehouse.store.revisionsSince(snapshot, SNAPSHOT_SCAN);
+  const events = await gatehouse.revisionsSince(snapshot, SNAPSHOT_SCAN);
   for (const event of events) {
     if (event.revision > answeredAt) return snapshot;
     if (event.tenant === tenant) throw refuse(`tenant \`${tenant}\` changed at revision ${event.revision}`);

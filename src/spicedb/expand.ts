@@ -2,7 +2,7 @@ import { v1 } from "@authzed/authzed-node";
 import { GatehouseError } from "../model/errors.js";
 import type { ObjectRef } from "../model/relationship.js";
 import type { Expression, MemberDef } from "../schema/compiled.js";
-import type { Revision } from "../store/store.js";
+import type { Revision } from "../service/records.js";
 import { freshnessOf, storeRevision } from "./consistency.js";
 import type { SpicedbDoor } from "./door.js";
 import { objectOf, toObjectReference, toSubjectReference } from "./relationships.js";

@@ -4,8 +4,12 @@ import { formatRelationship, type Relationship } from "../model/relationship.js"
 import type { Gatehouse } from "../service/gatehouse.js";
 import { IMPORT_MAX_LINES } from "../service/import-limits.js";
 import { encodeCursor, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, queryDigest } from "../service/pages.js";
-import { tupleOf } from "../store/common/tuples.js";
-import type { RelationshipFilter, RelationshipUpdate, Revision, UpdateOperation } from "../store/store.js";
+import type {
+  RelationshipFilter,
+  RelationshipUpdate,
+  Revision,
+  UpdateOperation,
+} from "../service/records.js";
 import type { Caller } from "./call-auth.js";
 import { freshnessOf, storeRevision } from "./consistency.js";
 import { DOOR, type SpicedbDoor } from "./door.js";
@@ -56,7 +60,16 @@ function readQuery(tenant: string, f: RelationshipFilter): string {
 }
 
 function cursorAfter(query: string, revision: Revision, r: Relationship): string {
-  return encodeCursor({ kind: "relationships", query, revision, schema: "", after: [...tupleOf(r)] });
+  // The six columns of the tuple order reads are paged in ('' for a subject without a relation).
+  const after = [
+    r.resource.type,
+    r.resource.id,
+    r.relation,
+    r.subject.type,
+    r.subject.id,
+    r.subject.relation ?? "",
+  ];
+  return encodeCursor({ kind: "relationships", query, revision, schema: "", after });
 }
 
 /** What a relationship read or export asks for, in Gatehouse's terms. */
@@ -141,7 +154,7 @@ async function writeRelationships(door: SpicedbDoor, request: v1.WriteRelationsh
       if (update.operation === "delete" && !(await isLive(g, caller.tenant, update.relationship))) continue;
       live.push(update);
     }
-    if (live.length === 0) return { writtenAt: encodeZedToken(await g.store.headRevision()) };
+    if (live.length === 0) return { writtenAt: encodeZedToken(await g.headRevision()) };
     const result = await g.writeRelationships(caller.tenant, live, writeOptions(caller));
     return { writtenAt: encodeZedToken(result.revision) };
   });
@@ -182,7 +195,7 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
     await checkPreconditions(g, caller.tenant, request.optionalPreconditions);
     await g.catchUp();
     const nothing = async () => ({
-      deletedAt: encodeZedToken(await g.store.headRevision()),
+      deletedAt: encodeZedToken(await g.headRevision()),
       deletionProgress: COMPLETE,
       relationshipsDeletedCount: "0",
     });

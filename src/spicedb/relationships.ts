@@ -8,7 +8,7 @@ import {
   type Relationship,
   type SubjectRef,
 } from "../model/relationship.js";
-import type { RelationshipFilter } from "../store/store.js";
+import type { RelationshipFilter } from "../service/records.js";
 import { SpicedbError } from "./status.js";
 
 /**

@@ -1,6 +1,6 @@
 import { v1 } from "@authzed/authzed-node";
 import type { Relationship } from "../model/relationship.js";
-import type { RelationshipFilter, Revision } from "../store/store.js";
+import type { RelationshipFilter, Revision } from "../service/records.js";
 import type { SpicedbDoor } from "./door.js";
 import { filterOf, selects, toRelationship } from "./relationships.js";
 import type { Call, ServerStream, ServiceHandlers } from "./rpc.js";
@@ -25,7 +25,7 @@ async function watch(
   send: (message: v1.WatchResponse) => Promise<void>,
 ) {
   const caller = await door.auth.authorize(call, { role: "check" });
-  const store = door.gatehouse.store;
+  const gatehouse = door.gatehouse;
   const kinds = new Set(request.optionalUpdateKinds);
   const relationships =
     kinds.size === 0 ||
@@ -45,7 +45,7 @@ async function watch(
   const wanted = (r: Relationship) =>
     (types.size === 0 || types.has(r.resource.type)) &&
     (filters.length === 0 || filters.some((f) => selects(f, r)));
-  const head = await store.headRevision();
+  const head = await gatehouse.headRevision();
   let at: Revision = request.optionalStartCursor
     ? decodeZedToken(request.optionalStartCursor, "optional_start_cursor")
     : head;
@@ -56,10 +56,10 @@ async function watch(
     );
   let checkpointed: Revision | undefined;
   let wake: (() => void) | undefined;
-  const stop = store.watch(() => wake?.());
+  const stop = gatehouse.followStore(() => wake?.());
   try {
     while (!call.cancelled()) {
-      const events = await store.revisionsSince(at, BATCH);
+      const events = await gatehouse.revisionsSince(at, BATCH);
       for (const event of events) {
         at = event.revision;
         const changesThrough = encodeZedToken(event.revision);

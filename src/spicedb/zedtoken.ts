@@ -1,4 +1,4 @@
-import type { Revision } from "../store/store.js";
+import type { Revision } from "../service/records.js";
 import { SpicedbError } from "./status.js";
 
 /**
