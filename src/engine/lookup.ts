@@ -1,8 +1,9 @@
 import type { ObjectRef, SubjectRef } from "../model/relationship.js";
 import type { MemberDef } from "../schema/compiled.js";
 import { iterate, NO_RELATION } from "./data-index.js";
-import { edgeKey, keyObject } from "./encodings.js";
+import { keyObject } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
+import { LookupSets } from "./lookup-sets.js";
 import { type ResolvedSubject, resolveResource, resolveSubject } from "./subject.js";
 
 /**
@@ -94,31 +95,14 @@ export function lookupSubjects(
     return result;
   }
 
-  const seen = new Set<number>([object]);
-  const queue = [object];
-  const relationCount = data.relationNames.length;
-  const visit = (next: number) => {
-    if (!seen.has(next)) {
-      seen.add(next);
-      queue.push(next);
-    }
-  };
-  for (let i = 0; i < queue.length; i++) {
-    const object = queue[i]!;
-    for (let slot = 0; slot < relationCount; slot++) {
-      for (const next of iterate(data.direct.get(edgeKey(object, slot)))) visit(next);
-      for (const value of iterate(data.usersets.get(edgeKey(object, slot)))) visit(keyObject(value));
-    }
-  }
   const relationSlot = subjectRelation === undefined ? NO_RELATION : (data.relationId(subjectRelation) ?? -2);
   const wildcard = data.wildcardOf[typeId]!;
-  const candidates: number[] = [];
-  for (const candidate of seen) {
-    if (data.objectTypes[candidate] === typeId && candidate !== wildcard) candidates.push(candidate);
-  }
+  // Candidates in SpiceDB's form: the subjects concrete relationships name on the paths the
+  // member reads, and the wildcard with its exclusions (lookup-sets.ts); each confirmed by a check.
+  const found = new LookupSets(evaluator, typeId, relationSlot, subjectRelation).of(object, member);
   const allowed: SubjectRef[] = [];
   const denied: SubjectRef[] = [];
-  for (const candidate of candidates) {
+  const confirm = (candidate: number, named: boolean) => {
     const subject: ResolvedSubject = {
       object: candidate,
       relation: relationSlot,
@@ -126,11 +110,14 @@ export function lookupSubjects(
       wildcard,
     };
     const ref = data.subjectRef(candidate, relationSlot < 0 ? NO_RELATION : relationSlot);
-    const named = subjectRelation === undefined ? ref : { ...ref, relation: subjectRelation };
-    if (evaluator.check(object, member, subject)) allowed.push(named);
-    else denied.push(named);
-  }
-  if (wildcard >= 0 && seen.has(wildcard)) {
+    const shown = subjectRelation === undefined ? ref : { ...ref, relation: subjectRelation };
+    if (!evaluator.check(object, member, subject)) denied.push(shown);
+    else if (named) allowed.push(shown);
+  };
+  for (const candidate of found.concrete) confirm(candidate, true);
+  if (found.wildcard)
+    for (const candidate of found.excluded) if (!found.concrete.has(candidate)) confirm(candidate, false);
+  if (found.wildcard && wildcard >= 0) {
     // A subject the data has never seen stands for "everyone else" of the type.
     const anyone: ResolvedSubject = {
       object: -3,

@@ -1,0 +1,197 @@
+import type { Expression, MemberDef, RelationDef } from "../schema/compiled.js";
+import { iterate, NO_RELATION } from "./data-index.js";
+import { edgeKey, keyObject, keyRelation, stepKey } from "./encodings.js";
+import type { Evaluator } from "./evaluator.js";
+import { depthExceeded } from "./limits.js";
+
+/**
+ * The subjects of one type that LookupSubjects lists for an (object, member), in SpiceDB's form:
+ * the subjects named by concrete relationships, and possibly the type's wildcard with the
+ * subjects it excludes. Unlike `SubjectSets` (which answers who has a member), this keeps how a
+ * subject got there: a subject that only a wildcard reaches is covered by the wildcard and not
+ * named, even where another part of the expression names it (`banned` in `viewer - banned`).
+ *
+ * The algebra is SpiceDB's (internal/datasets/basesubjectset.go):
+ * - union: concrete subjects of both sides; a wildcard if either has one, excluding what both
+ *   exclude (and no subject that is named concretely);
+ * - intersection: a concrete subject of one side stays where the other side has it, concretely
+ *   or through its wildcard; a wildcard only if both have one, excluding what either excludes;
+ * - exclusion: concrete subjects the subtracted side does not hold; a wildcard minus a wildcard
+ *   leaves, concretely, what the subtracted wildcard excluded and the base's did not.
+ */
+export interface LookupSet {
+  readonly concrete: ReadonlySet<number>;
+  readonly wildcard: boolean;
+  /** Only meaningful with `wildcard`. */
+  readonly excluded: ReadonlySet<number>;
+}
+
+const NONE: ReadonlySet<number> = new Set();
+const EMPTY: LookupSet = { concrete: NONE, wildcard: false, excluded: NONE };
+
+export class LookupSets {
+  private readonly memo = new Map<number, LookupSet>();
+  private readonly path: number[] = [];
+  private cuts = 0;
+  private readonly wildcardObject: number;
+
+  /**
+   * Subjects of type `typeId` (data type number); with `relationSlot` other than `NO_RELATION`,
+   * usersets `object#relation` of that type (`relationName` is the relation's name).
+   */
+  constructor(
+    private readonly evaluator: Evaluator,
+    private readonly typeId: number,
+    private readonly relationSlot: number,
+    private readonly relationName: string | undefined,
+  ) {
+    this.wildcardObject = evaluator.data.wildcardOf[typeId]!;
+  }
+
+  of(object: number, member: MemberDef): LookupSet {
+    return this.member(object, member, 0);
+  }
+
+  private member(object: number, member: MemberDef, depth: number): LookupSet {
+    const key = stepKey(object, member.id);
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
+    if (this.path.includes(key)) {
+      this.cuts++;
+      return EMPTY;
+    }
+    if (depth > this.evaluator.maxDepth) depthExceeded(this.evaluator, object, member);
+    const cutsBefore = this.cuts;
+    this.path.push(key);
+    let result =
+      member.kind === "relation"
+        ? this.relation(object, member, depth)
+        : this.expression(object, member.expression, depth);
+    // A userset contains itself: `doc:d1#member` is among the `doc#member` subjects of d1's member.
+    if (
+      this.relationName !== undefined &&
+      member.name === this.relationName &&
+      this.evaluator.data.objectTypes[object] === this.typeId
+    )
+      result = union(result, { concrete: new Set([object]), wildcard: false, excluded: NONE });
+    this.path.pop();
+    if (this.cuts === cutsBefore) this.memo.set(key, result);
+    return result;
+  }
+
+  private relation(object: number, relation: RelationDef, depth: number): LookupSet {
+    const evaluator = this.evaluator;
+    const data = evaluator.data;
+    const slot = evaluator.slotOf(relation);
+    if (slot < 0) return EMPTY;
+    const key = edgeKey(object, slot);
+    const direct = data.direct.get(key);
+    const usersets = data.usersets.get(key);
+    if (direct === undefined && usersets === undefined) return EMPTY;
+    const concrete = new Set<number>();
+    let wildcard = false;
+    if (direct !== undefined) {
+      for (const subject of iterate(direct)) {
+        if (subject === this.wildcardObject) wildcard = true;
+        else if (this.relationSlot === NO_RELATION && data.objectTypes[subject] === this.typeId)
+          concrete.add(subject);
+      }
+    }
+    let result: LookupSet = { concrete, wildcard, excluded: NONE };
+    if (usersets !== undefined) {
+      for (const value of iterate(usersets)) {
+        const next = keyObject(value);
+        const named = keyRelation(value);
+        if (named === this.relationSlot && data.objectTypes[next] === this.typeId)
+          result = union(result, { concrete: new Set([next]), wildcard: false, excluded: NONE });
+        const target = evaluator.usersetTarget(next, named);
+        if (target !== null) result = union(result, this.member(next, target, depth + 1));
+      }
+    }
+    return result;
+  }
+
+  private expression(object: number, e: Expression, depth: number): LookupSet {
+    switch (e.op) {
+      case "nil":
+        return EMPTY;
+      case "ref":
+        return this.member(object, e.member, depth);
+      case "union":
+        return e.operands.reduce<LookupSet>((acc, o) => union(acc, this.expression(object, o, depth)), EMPTY);
+      case "intersection": {
+        let acc = this.expression(object, e.operands[0]!, depth);
+        for (const o of e.operands.slice(1)) {
+          if (isEmpty(acc)) return EMPTY;
+          acc = intersection(acc, this.expression(object, o, depth));
+        }
+        return acc;
+      }
+      case "exclusion": {
+        const base = this.expression(object, e.base, depth);
+        return isEmpty(base) ? EMPTY : difference(base, this.expression(object, e.subtracted, depth));
+      }
+      case "arrow": {
+        const slot = this.evaluator.slotOf(e.tupleset);
+        if (slot < 0) return EMPTY;
+        let acc: LookupSet | undefined;
+        for (const next of this.evaluator.arrowTargets(edgeKey(object, slot))) {
+          const type = this.evaluator.schemaTypeOf(next);
+          const target = type === undefined ? undefined : e.computedByType.get(type.id);
+          const set = target === undefined ? EMPTY : this.member(next, target, depth + 1);
+          acc = acc === undefined ? set : e.mode === "all" ? intersection(acc, set) : union(acc, set);
+        }
+        return acc ?? EMPTY;
+      }
+    }
+  }
+}
+
+function isEmpty(s: LookupSet): boolean {
+  return !s.wildcard && s.concrete.size === 0;
+}
+
+/** Does `s` hold `subject` (named, or through its wildcard)? */
+function holds(s: LookupSet, subject: number): boolean {
+  return s.concrete.has(subject) || (s.wildcard && !s.excluded.has(subject));
+}
+
+export function union(a: LookupSet, b: LookupSet): LookupSet {
+  if (isEmpty(a)) return b;
+  if (isEmpty(b)) return a;
+  const concrete = new Set(a.concrete);
+  for (const x of b.concrete) concrete.add(x);
+  const wildcard = a.wildcard || b.wildcard;
+  const excluded = new Set<number>();
+  if (wildcard) {
+    const from = a.wildcard ? a.excluded : b.excluded;
+    for (const x of from)
+      if ((!a.wildcard || a.excluded.has(x)) && (!b.wildcard || b.excluded.has(x)) && !concrete.has(x))
+        excluded.add(x);
+  }
+  return { concrete, wildcard, excluded };
+}
+
+export function intersection(a: LookupSet, b: LookupSet): LookupSet {
+  const concrete = new Set<number>();
+  for (const x of a.concrete) if (holds(b, x)) concrete.add(x);
+  for (const x of b.concrete) if (holds(a, x)) concrete.add(x);
+  const wildcard = a.wildcard && b.wildcard;
+  const excluded = new Set<number>();
+  if (wildcard) for (const x of [...a.excluded, ...b.excluded]) if (!concrete.has(x)) excluded.add(x);
+  return { concrete, wildcard, excluded };
+}
+
+export function difference(a: LookupSet, b: LookupSet): LookupSet {
+  const concrete = new Set<number>();
+  for (const x of a.concrete) if (!holds(b, x)) concrete.add(x);
+  if (a.wildcard && b.wildcard)
+    for (const x of b.excluded) if (!a.excluded.has(x) && !b.concrete.has(x)) concrete.add(x);
+  const wildcard = a.wildcard && !b.wildcard;
+  const excluded = new Set<number>();
+  if (wildcard) {
+    for (const x of a.excluded) excluded.add(x);
+    for (const x of b.concrete) if (!concrete.has(x)) excluded.add(x);
+  }
+  return { concrete, wildcard, excluded };
+}
