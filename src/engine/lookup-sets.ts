@@ -1,8 +1,8 @@
-import type { Expression, MemberDef, RelationDef } from "../schema/compiled.js";
+import type { MemberDef, RelationDef } from "../schema/compiled.js";
 import { iterate, NO_RELATION } from "./data-index.js";
-import { edgeKey, keyObject, keyRelation, stepKey } from "./encodings.js";
+import { edgeKey, keyObject, keyRelation } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
-import { depthExceeded } from "./limits.js";
+import { MemberSetWalk, type SetAlgebra } from "./member-set-walk.js";
 
 /**
  * The subjects of one type that LookupSubjects lists for an (object, member), in SpiceDB's form:
@@ -28,11 +28,15 @@ export interface LookupSet {
 
 const NONE: ReadonlySet<number> = new Set();
 const EMPTY: LookupSet = { concrete: NONE, wildcard: false, excluded: NONE };
+const LOOKUP_SETS: SetAlgebra<LookupSet> = {
+  empty: EMPTY,
+  isEmpty,
+  union,
+  intersection,
+  difference,
+};
 
-export class LookupSets {
-  private readonly memo = new Map<number, LookupSet>();
-  private readonly path: number[] = [];
-  private cuts = 0;
+export class LookupSets extends MemberSetWalk<LookupSet> {
   private readonly wildcardObject: number;
 
   /**
@@ -40,11 +44,12 @@ export class LookupSets {
    * usersets `object#relation` of that type (`relationName` is the relation's name).
    */
   constructor(
-    private readonly evaluator: Evaluator,
+    evaluator: Evaluator,
     private readonly typeId: number,
     private readonly relationSlot: number,
     private readonly relationName: string | undefined,
   ) {
+    super(evaluator, LOOKUP_SETS);
     this.wildcardObject = evaluator.data.wildcardOf[typeId]!;
   }
 
@@ -52,34 +57,18 @@ export class LookupSets {
     return this.member(object, member, 0);
   }
 
-  private member(object: number, member: MemberDef, depth: number): LookupSet {
-    const key = stepKey(object, member.id);
-    const known = this.memo.get(key);
-    if (known !== undefined) return known;
-    if (this.path.includes(key)) {
-      this.cuts++;
-      return EMPTY;
-    }
-    if (depth > this.evaluator.maxDepth) depthExceeded(this.evaluator, object, member);
-    const cutsBefore = this.cuts;
-    this.path.push(key);
-    let result =
-      member.kind === "relation"
-        ? this.relation(object, member, depth)
-        : this.expression(object, member.expression, depth);
-    // A userset contains itself: `doc:d1#member` is among the `doc#member` subjects of d1's member.
+  /** A userset contains itself: `doc:d1#member` is among the `doc#member` subjects of d1's member. */
+  protected override completed(object: number, member: MemberDef, result: LookupSet): LookupSet {
     if (
-      this.relationName !== undefined &&
-      member.name === this.relationName &&
-      this.evaluator.data.objectTypes[object] === this.typeId
+      this.relationName === undefined ||
+      member.name !== this.relationName ||
+      this.evaluator.data.objectTypes[object] !== this.typeId
     )
-      result = union(result, { concrete: new Set([object]), wildcard: false, excluded: NONE });
-    this.path.pop();
-    if (this.cuts === cutsBefore) this.memo.set(key, result);
-    return result;
+      return result;
+    return union(result, only(object));
   }
 
-  private relation(object: number, relation: RelationDef, depth: number): LookupSet {
+  protected relation(object: number, relation: RelationDef, depth: number): LookupSet {
     const evaluator = this.evaluator;
     const data = evaluator.data;
     const slot = evaluator.slotOf(relation);
@@ -103,48 +92,17 @@ export class LookupSets {
         const next = keyObject(value);
         const named = keyRelation(value);
         if (named === this.relationSlot && data.objectTypes[next] === this.typeId)
-          result = union(result, { concrete: new Set([next]), wildcard: false, excluded: NONE });
+          result = union(result, only(next));
         const target = evaluator.usersetTarget(next, named);
         if (target !== null) result = union(result, this.member(next, target, depth + 1));
       }
     }
     return result;
   }
+}
 
-  private expression(object: number, e: Expression, depth: number): LookupSet {
-    switch (e.op) {
-      case "nil":
-        return EMPTY;
-      case "ref":
-        return this.member(object, e.member, depth);
-      case "union":
-        return e.operands.reduce<LookupSet>((acc, o) => union(acc, this.expression(object, o, depth)), EMPTY);
-      case "intersection": {
-        let acc = this.expression(object, e.operands[0]!, depth);
-        for (const o of e.operands.slice(1)) {
-          if (isEmpty(acc)) return EMPTY;
-          acc = intersection(acc, this.expression(object, o, depth));
-        }
-        return acc;
-      }
-      case "exclusion": {
-        const base = this.expression(object, e.base, depth);
-        return isEmpty(base) ? EMPTY : difference(base, this.expression(object, e.subtracted, depth));
-      }
-      case "arrow": {
-        const slot = this.evaluator.slotOf(e.tupleset);
-        if (slot < 0) return EMPTY;
-        let acc: LookupSet | undefined;
-        for (const next of this.evaluator.arrowTargets(edgeKey(object, slot))) {
-          const type = this.evaluator.schemaTypeOf(next);
-          const target = type === undefined ? undefined : e.computedByType.get(type.id);
-          const set = target === undefined ? EMPTY : this.member(next, target, depth + 1);
-          acc = acc === undefined ? set : e.mode === "all" ? intersection(acc, set) : union(acc, set);
-        }
-        return acc ?? EMPTY;
-      }
-    }
-  }
+function only(object: number): LookupSet {
+  return { concrete: new Set([object]), wildcard: false, excluded: NONE };
 }
 
 function isEmpty(s: LookupSet): boolean {
@@ -156,7 +114,7 @@ function holds(s: LookupSet, subject: number): boolean {
   return s.concrete.has(subject) || (s.wildcard && !s.excluded.has(subject));
 }
 
-export function union(a: LookupSet, b: LookupSet): LookupSet {
+function union(a: LookupSet, b: LookupSet): LookupSet {
   if (isEmpty(a)) return b;
   if (isEmpty(b)) return a;
   const concrete = new Set(a.concrete);
@@ -172,7 +130,7 @@ export function union(a: LookupSet, b: LookupSet): LookupSet {
   return { concrete, wildcard, excluded };
 }
 
-export function intersection(a: LookupSet, b: LookupSet): LookupSet {
+function intersection(a: LookupSet, b: LookupSet): LookupSet {
   const concrete = new Set<number>();
   for (const x of a.concrete) if (holds(b, x)) concrete.add(x);
   for (const x of b.concrete) if (holds(a, x)) concrete.add(x);
@@ -182,7 +140,7 @@ export function intersection(a: LookupSet, b: LookupSet): LookupSet {
   return { concrete, wildcard, excluded };
 }
 
-export function difference(a: LookupSet, b: LookupSet): LookupSet {
+function difference(a: LookupSet, b: LookupSet): LookupSet {
   const concrete = new Set<number>();
   for (const x of a.concrete) if (!holds(b, x)) concrete.add(x);
   if (a.wildcard && b.wildcard)
