@@ -1,6 +1,6 @@
-import type { MemberDef, RelationDef } from "../schema/compiled.js";
-import { iterate, NO_RELATION } from "./data-index.js";
-import { edgeKey, keyObject, keyRelation } from "./encodings.js";
+import type { MemberDef } from "../schema/compiled.js";
+import { iterate, NO_RELATION, type SubjectList } from "./data-index.js";
+import { keyObject, keyRelation } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
 import { MemberSetWalk, type SetAlgebra } from "./member-set-walk.js";
 
@@ -68,15 +68,13 @@ export class LookupSets extends MemberSetWalk<LookupSet> {
     return union(result, only(object));
   }
 
-  protected relation(object: number, relation: RelationDef, depth: number): LookupSet {
+  protected relation(
+    direct: SubjectList | undefined,
+    usersets: SubjectList | undefined,
+    depth: number,
+  ): LookupSet {
     const evaluator = this.evaluator;
     const data = evaluator.data;
-    const slot = evaluator.slotOf(relation);
-    if (slot < 0) return EMPTY;
-    const key = edgeKey(object, slot);
-    const direct = data.direct.get(key);
-    const usersets = data.usersets.get(key);
-    if (direct === undefined && usersets === undefined) return EMPTY;
     const concrete = new Set<number>();
     let wildcard = false;
     if (direct !== undefined) {

@@ -1,4 +1,5 @@
 import type { Expression, MemberDef, RelationDef } from "../schema/compiled.js";
+import type { SubjectList } from "./data-index.js";
 import { edgeKey, stepKey } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
 import { depthExceeded } from "./limits.js";
@@ -34,8 +35,15 @@ export abstract class MemberSetWalk<S> {
     evaluator.refresh();
   }
 
-  /** The set of a relation on an object; `depth + 1` for the members its usersets name. */
-  protected abstract relation(object: number, relation: RelationDef, depth: number): S;
+  /**
+   * The set of a relation on an object, from its plain subjects and its userset subjects (edge
+   * keys; not both undefined); `depth + 1` for the members its usersets name.
+   */
+  protected abstract relation(
+    direct: SubjectList | undefined,
+    usersets: SubjectList | undefined,
+    depth: number,
+  ): S;
 
   /** A last word on a member's set (LookupSets adds the userset that contains itself). */
   protected completed(_object: number, _member: MemberDef, result: S): S {
@@ -57,12 +65,23 @@ export abstract class MemberSetWalk<S> {
       object,
       member,
       member.kind === "relation"
-        ? this.relation(object, member, depth)
+        ? this.relationOf(object, member, depth)
         : this.expression(object, member.expression, depth),
     );
     this.path.pop();
     if (this.cuts === cutsBefore) this.memo.set(key, result);
     return result;
+  }
+
+  private relationOf(object: number, relation: RelationDef, depth: number): S {
+    const data = this.evaluator.data;
+    const slot = this.evaluator.slotOf(relation);
+    if (slot < 0) return this.algebra.empty;
+    const key = edgeKey(object, slot);
+    const direct = data.direct.get(key);
+    const usersets = data.usersets.get(key);
+    if (direct === undefined && usersets === undefined) return this.algebra.empty;
+    return this.relation(direct, usersets, depth);
   }
 
   protected expression(object: number, e: Expression, depth: number): S {

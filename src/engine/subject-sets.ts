@@ -1,6 +1,6 @@
-import type { Expression, MemberDef, RelationDef } from "../schema/compiled.js";
-import { iterate } from "./data-index.js";
-import { edgeKey, keyObject, keyRelation, stepKey } from "./encodings.js";
+import type { Expression, MemberDef } from "../schema/compiled.js";
+import { iterate, type SubjectList } from "./data-index.js";
+import { keyObject, keyRelation, stepKey } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
 import { MemberSetWalk, type SetAlgebra } from "./member-set-walk.js";
 import { difference, EMPTY, intersection, type SubjectSet, SubjectSetBuilder, union } from "./subject-set.js";
@@ -42,15 +42,13 @@ export class SubjectSets extends MemberSetWalk<SubjectSet> {
     for (const member of members) this.memo.delete(stepKey(object, member.id));
   }
 
-  protected relation(object: number, relation: RelationDef, depth: number): SubjectSet {
+  protected relation(
+    direct: SubjectList | undefined,
+    usersets: SubjectList | undefined,
+    depth: number,
+  ): SubjectSet {
     const evaluator = this.evaluator;
     const data = evaluator.data;
-    const slot = evaluator.slotOf(relation);
-    if (slot < 0) return EMPTY;
-    const key = edgeKey(object, slot);
-    const direct = data.direct.get(key);
-    const usersets = data.usersets.get(key);
-    if (direct === undefined && usersets === undefined) return EMPTY;
     const builder = new SubjectSetBuilder();
     if (direct !== undefined) {
       for (const subject of iterate(direct)) {
