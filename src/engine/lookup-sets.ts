@@ -84,19 +84,36 @@ export class LookupSets extends MemberSetWalk<LookupSet> {
           concrete.add(subject);
       }
     }
-    let result: LookupSet = { concrete, wildcard, excluded: NONE };
+    // One union of every part at the end, not one per userset: a relation may name many.
+    const parts: LookupSet[] = [];
     if (usersets !== undefined) {
       for (const value of iterate(usersets)) {
         const next = keyObject(value);
         const named = keyRelation(value);
-        if (named === this.relationSlot && data.objectTypes[next] === this.typeId)
-          result = union(result, only(next));
+        if (named === this.relationSlot && data.objectTypes[next] === this.typeId) concrete.add(next);
         const target = evaluator.usersetTarget(next, named);
-        if (target !== null) result = union(result, this.member(next, target, depth + 1));
+        if (target !== null) parts.push(this.member(next, target, depth + 1));
       }
     }
-    return result;
+    return unionInto(concrete, wildcard, parts);
   }
+}
+
+/**
+ * The union of `parts` and of a relation's own subjects (`concrete`, which it fills, and
+ * `wildcard`, a wildcard without exclusions): as `union`, for many sets at once.
+ */
+function unionInto(concrete: Set<number>, wildcard: boolean, parts: readonly LookupSet[]): LookupSet {
+  const exclusions: ReadonlySet<number>[] = wildcard ? [NONE] : [];
+  for (const part of parts) {
+    for (const x of part.concrete) concrete.add(x);
+    if (part.wildcard) exclusions.push(part.excluded);
+  }
+  if (exclusions.length === 0) return { concrete, wildcard: false, excluded: NONE };
+  // Excluded from the union: what every wildcard excludes, and no part names.
+  const excluded = new Set<number>();
+  for (const x of exclusions[0]!) if (!concrete.has(x) && exclusions.every((e) => e.has(x))) excluded.add(x);
+  return { concrete, wildcard: true, excluded };
 }
 
 function only(object: number): LookupSet {
