@@ -132,8 +132,11 @@ function holds(s: LookupSet, subject: number): boolean {
 function union(a: LookupSet, b: LookupSet): LookupSet {
   if (isEmpty(a)) return b;
   if (isEmpty(b)) return a;
-  const concrete = new Set(a.concrete);
-  for (const x of b.concrete) concrete.add(x);
+  // Copy the larger side whole (fast), add the smaller.
+  const [large, small] =
+    a.concrete.size >= b.concrete.size ? [a.concrete, b.concrete] : [b.concrete, a.concrete];
+  const concrete = new Set(large);
+  for (const x of small) concrete.add(x);
   const wildcard = a.wildcard || b.wildcard;
   const excluded = new Set<number>();
   if (wildcard) {
