@@ -3,6 +3,7 @@ import type { MemberDef } from "../schema/compiled.js";
 import { iterate, NO_RELATION } from "./data-index.js";
 import { edgeKey, keyObject } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
+import { LookupSets } from "./lookup-sets.js";
 import { type ResolvedSubject, resolveResource, resolveSubject } from "./subject.js";
 
 /**
@@ -94,31 +95,20 @@ export function lookupSubjects(
     return result;
   }
 
-  const seen = new Set<number>([object]);
-  const queue = [object];
-  const relationCount = data.relationNames.length;
-  const visit = (next: number) => {
-    if (!seen.has(next)) {
-      seen.add(next);
-      queue.push(next);
-    }
-  };
-  for (let i = 0; i < queue.length; i++) {
-    const object = queue[i]!;
-    for (let slot = 0; slot < relationCount; slot++) {
-      for (const next of iterate(data.direct.get(edgeKey(object, slot)))) visit(next);
-      for (const value of iterate(data.usersets.get(edgeKey(object, slot)))) visit(keyObject(value));
-    }
-  }
   const relationSlot = subjectRelation === undefined ? NO_RELATION : (data.relationId(subjectRelation) ?? -2);
   const wildcard = data.wildcardOf[typeId]!;
-  const candidates: number[] = [];
-  for (const candidate of seen) {
-    if (data.objectTypes[candidate] === typeId && candidate !== wildcard) candidates.push(candidate);
-  }
+  // Without a wildcard of the type in the data, the subjects SpiceDB names are exactly those
+  // the checks grant: every object of the type that a walk from the resource reaches is a
+  // candidate. With one, SpiceDB names only the subjects that concrete relationships put in the
+  // member's subject set, and the wildcard stands for the rest (lookup-sets.ts). Each confirmed
+  // by a check either way, so lookups never disagree with checks.
+  const found =
+    wildcard < 0
+      ? { concrete: reachedObjects(data, object, typeId), wildcard: false, excluded: new Set<number>() }
+      : new LookupSets(evaluator, typeId, relationSlot, subjectRelation).of(object, member);
   const allowed: SubjectRef[] = [];
   const denied: SubjectRef[] = [];
-  for (const candidate of candidates) {
+  const confirm = (candidate: number, named: boolean) => {
     const subject: ResolvedSubject = {
       object: candidate,
       relation: relationSlot,
@@ -126,11 +116,14 @@ export function lookupSubjects(
       wildcard,
     };
     const ref = data.subjectRef(candidate, relationSlot < 0 ? NO_RELATION : relationSlot);
-    const named = subjectRelation === undefined ? ref : { ...ref, relation: subjectRelation };
-    if (evaluator.check(object, member, subject)) allowed.push(named);
-    else denied.push(named);
-  }
-  if (wildcard >= 0 && seen.has(wildcard)) {
+    const shown = subjectRelation === undefined ? ref : { ...ref, relation: subjectRelation };
+    if (!evaluator.check(object, member, subject)) denied.push(shown);
+    else if (named) allowed.push(shown);
+  };
+  for (const candidate of found.concrete) confirm(candidate, true);
+  if (found.wildcard)
+    for (const candidate of found.excluded) if (!found.concrete.has(candidate)) confirm(candidate, false);
+  if (found.wildcard && wildcard >= 0) {
     // A subject the data has never seen stands for "everyone else" of the type.
     const anyone: ResolvedSubject = {
       object: -3,
@@ -144,6 +137,29 @@ export function lookupSubjects(
   }
   for (const subject of allowed.sort(compareSubjects)) result.push({ subject, excluded: [] });
   return result;
+}
+
+/** Every object of type `typeId` (its wildcard aside) that relationships lead to from `object`. */
+function reachedObjects(data: Evaluator["data"], object: number, typeId: number): Set<number> {
+  const seen = new Set<number>([object]);
+  const queue = [object];
+  const relationCount = data.relationNames.length;
+  const visit = (next: number) => {
+    if (!seen.has(next)) {
+      seen.add(next);
+      queue.push(next);
+    }
+  };
+  for (let i = 0; i < queue.length; i++) {
+    const at = queue[i]!;
+    for (let slot = 0; slot < relationCount; slot++) {
+      for (const next of iterate(data.direct.get(edgeKey(at, slot)))) visit(next);
+      for (const value of iterate(data.usersets.get(edgeKey(at, slot)))) visit(keyObject(value));
+    }
+  }
+  const found = new Set<number>();
+  for (const candidate of seen) if (data.objectTypes[candidate] === typeId) found.add(candidate);
+  return found;
 }
 
 function compareSubjects(a: SubjectRef, b: SubjectRef): number {

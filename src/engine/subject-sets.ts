@@ -1,26 +1,28 @@
-import type { Expression, MemberDef, RelationDef } from "../schema/compiled.js";
-import { iterate } from "./data-index.js";
-import { edgeKey, keyObject, keyRelation, stepKey } from "./encodings.js";
+import type { Expression, MemberDef } from "../schema/compiled.js";
+import { iterate, type SubjectList } from "./data-index.js";
+import { keyObject, keyRelation, stepKey } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
-import { depthExceeded } from "./limits.js";
+import { MemberSetWalk, type SetAlgebra } from "./member-set-walk.js";
 import { difference, EMPTY, intersection, type SubjectSet, SubjectSetBuilder, union } from "./subject-set.js";
+
+const SUBJECT_SETS: SetAlgebra<SubjectSet> = {
+  empty: EMPTY,
+  isEmpty: (s) => s.size === 0,
+  union,
+  intersection,
+  difference,
+};
 
 /**
  * Computes, for an (object, member), the complete set of plain subjects (objects without a
  * subject relation, and wildcards) that have it: what a check would answer for every subject at
  * once. Plans diff these sets before and after a change.
  *
- * Results are memoised for the life of this instance (one data state, one schema). A cycle is
- * cut as in `Evaluator.check`; a result computed while an enclosing step was cut may be partial
- * for that step, so such results are not memoised.
+ * Results are memoised for the life of this instance (see `MemberSetWalk`).
  */
-export class SubjectSets {
-  private readonly memo = new Map<number, SubjectSet>();
-  private readonly path: number[] = [];
-  private cuts = 0;
-
-  constructor(private readonly evaluator: Evaluator) {
-    evaluator.refresh();
+export class SubjectSets extends MemberSetWalk<SubjectSet> {
+  constructor(evaluator: Evaluator) {
+    super(evaluator, SUBJECT_SETS);
   }
 
   of(object: number, member: MemberDef): SubjectSet {
@@ -40,35 +42,13 @@ export class SubjectSets {
     for (const member of members) this.memo.delete(stepKey(object, member.id));
   }
 
-  private member(object: number, member: MemberDef, depth: number): SubjectSet {
-    const key = stepKey(object, member.id);
-    const known = this.memo.get(key);
-    if (known !== undefined) return known;
-    if (this.path.includes(key)) {
-      this.cuts++;
-      return EMPTY;
-    }
-    if (depth > this.evaluator.maxDepth) depthExceeded(this.evaluator, object, member);
-    const cutsBefore = this.cuts;
-    this.path.push(key);
-    const result =
-      member.kind === "relation"
-        ? this.relation(object, member, depth)
-        : this.expression(object, member.expression, depth);
-    this.path.pop();
-    if (this.cuts === cutsBefore) this.memo.set(key, result);
-    return result;
-  }
-
-  private relation(object: number, relation: RelationDef, depth: number): SubjectSet {
+  protected relation(
+    direct: SubjectList | undefined,
+    usersets: SubjectList | undefined,
+    depth: number,
+  ): SubjectSet {
     const evaluator = this.evaluator;
     const data = evaluator.data;
-    const slot = evaluator.slotOf(relation);
-    if (slot < 0) return EMPTY;
-    const key = edgeKey(object, slot);
-    const direct = data.direct.get(key);
-    const usersets = data.usersets.get(key);
-    if (direct === undefined && usersets === undefined) return EMPTY;
     const builder = new SubjectSetBuilder();
     if (direct !== undefined) {
       for (const subject of iterate(direct)) {
@@ -86,43 +66,5 @@ export class SubjectSets {
       }
     }
     return result;
-  }
-
-  private expression(object: number, e: Expression, depth: number): SubjectSet {
-    switch (e.op) {
-      case "nil":
-        return EMPTY;
-      case "ref":
-        return this.member(object, e.member, depth);
-      case "union":
-        return e.operands.reduce<SubjectSet>(
-          (acc, o) => union(acc, this.expression(object, o, depth)),
-          EMPTY,
-        );
-      case "intersection": {
-        let acc = this.expression(object, e.operands[0]!, depth);
-        for (const o of e.operands.slice(1)) {
-          if (acc.size === 0) return EMPTY;
-          acc = intersection(acc, this.expression(object, o, depth));
-        }
-        return acc;
-      }
-      case "exclusion": {
-        const base = this.expression(object, e.base, depth);
-        return base.size === 0 ? EMPTY : difference(base, this.expression(object, e.subtracted, depth));
-      }
-      case "arrow": {
-        const slot = this.evaluator.slotOf(e.tupleset);
-        if (slot < 0) return EMPTY;
-        let acc: SubjectSet | undefined;
-        for (const next of this.evaluator.arrowTargets(edgeKey(object, slot))) {
-          const type = this.evaluator.schemaTypeOf(next);
-          const target = type === undefined ? undefined : e.computedByType.get(type.id);
-          const set = target === undefined ? EMPTY : this.member(next, target, depth + 1);
-          acc = acc === undefined ? set : e.mode === "all" ? intersection(acc, set) : union(acc, set);
-        }
-        return acc ?? EMPTY;
-      }
-    }
   }
 }
