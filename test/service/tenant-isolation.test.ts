@@ -107,6 +107,16 @@ describe("tenant isolation", () => {
           try {
             await shared.writeSchema(SCHEMA);
             await alone.writeSchema(SCHEMA);
+            // Random deletes can take a wildcard grant away, which the default direct-writes guard
+            // refuses (found by a CI run); this test is about isolation, so its guards leave direct
+            // writes alone.
+            for (const g of [shared, alone])
+              await g.changes.writeGuards(
+                "guards:\n  - { name: n, kind: access-neutral, intents: [cleanup] }\n",
+                {
+                  actor: "ops",
+                },
+              );
             // Load the observed tenant's index early in one of them, so both the incremental path and
             // the load-from-store path are exercised.
             await shared.check(observed, {

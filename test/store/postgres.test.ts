@@ -252,10 +252,10 @@ function describePostgres(): void {
       const stop = store.watch((head) => heads.push(head));
       // LISTEN is set up in the background; the first poll after it catches anything earlier.
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const started = Date.now();
+      // The poll is a minute away: hearing the write within 30 s can only be the NOTIFY (no time
+      // is asserted beyond that bound, which a loaded machine cannot reach by accident).
       await other.writeRelationships("acme", create("document:a#viewer@user:ann"));
-      await eventually("the NOTIFY of revision 1", () => heads.includes(1), 3_000);
-      expect(Date.now() - started).toBeLessThan(3_000);
+      await eventually("the NOTIFY of revision 1", () => heads.includes(1), 30_000);
       stop();
       await other.close();
       await store.close();
