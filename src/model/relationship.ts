@@ -17,11 +17,32 @@ export interface SubjectRef {
   readonly relation?: string | undefined;
 }
 
-/** `document:readme#viewer@group:eng#member` */
+/**
+ * A caveat on a relationship: `[on_weekdays:{"tz":"UTC"}]`. The relationship grants only when the
+ * named caveat of the schema evaluates true over this context merged with the request's
+ * (the relationship's own values win, as in SpiceDB).
+ */
+export interface RelationshipCaveat {
+  readonly name: string;
+  readonly context?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * `document:readme#viewer@group:eng#member`, optionally `[caveat:{...}]` and
+ * `[expiration:2027-01-01T00:00:00Z]`. A relationship's identity is its resource, relation and
+ * subject: writing it again (touch) replaces its caveat and expiration, as in SpiceDB.
+ */
 export interface Relationship {
   readonly resource: ObjectRef;
   readonly relation: string;
   readonly subject: SubjectRef;
+  /** Present when the relationship grants only under a caveat. */
+  readonly caveat?: RelationshipCaveat | undefined;
+  /**
+   * RFC 3339 UTC instant, canonical (`2027-01-01T00:00:00Z`, fractional seconds only when
+   * non-zero) at which the relationship stops granting. Absent: it never expires.
+   */
+  readonly expiresAt?: string | undefined;
 }
 
 export const WILDCARD_ID = "*";
