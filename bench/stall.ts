@@ -38,7 +38,9 @@ const CLI = path.resolve(
 );
 
 const SCHEMA = `definition user {}
-definition group { relation member: user }
+definition group {
+  relation member: user
+}
 definition doc {
   relation viewer: user | group#member
   permission view = viewer

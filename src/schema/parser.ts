@@ -245,26 +245,21 @@ class Parser {
     const nameToken = this.expect("identifier", "a definition name");
     this.expect("{", "`{`");
     const members: MemberAst[] = [];
-    /** A member already ended by `;` on the line: SpiceDB then needs one after the last, too. */
-    let semicolonLine: number | undefined;
     this.skipEnds();
     while (!this.is("}")) {
       if (this.is("eof")) this.fail("`}` to close the definition");
       try {
         const member = this.parseMember();
         members.push(member);
-        if (this.is("}")) {
-          // SpiceDB needs every member ended by a line end or `;`; Gatehouse has long accepted
-          // `definition group { relation member: user }`, so only the `;`-separated line is refused.
-          if (semicolonLine === this.current.span.start.line)
-            this.problem(
-              this.current,
-              `expected \`;\` or the end of the line after ${member.kind} \`${member.name}\`, found \`}\`: SpiceDB refuses a one-line definition whose members are separated by \`;\` unless the last one ends with \`;\` too; write one member per line`,
-            );
-        } else {
-          const end = this.expect("end", "the end of the line");
-          if (end.text === ";") semicolonLine = end.span.start.line;
-        }
+        // SpiceDB ends every member with a line end or `;`, and `}` is neither: it refuses
+        // `definition group { relation member: user }` and a last member written before `}` on
+        // its line. A schema Gatehouse accepts must be one SpiceDB accepts (users move both ways).
+        if (this.is("}"))
+          this.problem(
+            this.current,
+            `expected \`;\` or the end of the line after ${member.kind} \`${member.name}\`, found \`}\`: SpiceDB needs each member of a definition to end with a line end or \`;\`; put \`}\` on a line of its own`,
+          );
+        else this.expect("end", "the end of the line");
       } catch (error) {
         if (!(error instanceof SyntaxProblem)) throw error;
         // Skip the rest of the broken statement; the next member starts after a line end.

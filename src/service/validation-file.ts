@@ -4,7 +4,9 @@
  * ```yaml
  * schema: |-            # or `schemaFile: other.zed`, relative to this file
  *   definition user {}
- *   definition document { relation reader: user }
+ *   definition document {
+ *     relation reader: user
+ *   }
  * relationships: |-     # one tuple a line; blank lines and `//` comment lines are skipped
  *   document:readme#reader@user:ann
  * assertions:

@@ -413,15 +413,22 @@ describe("what SpiceDB refuses and Gatehouse used to accept", () => {
     expect(
       problems("definition user {}\ndefinition doc { relation viewer: user; permission view = viewer }"),
     ).toEqual([
-      "2:66 expected `;` or the end of the line after permission `view`, found `}`: SpiceDB refuses a one-line definition whose members are separated by `;` unless the last one ends with `;` too; write one member per line",
+      "2:66 expected `;` or the end of the line after permission `view`, found `}`: SpiceDB needs each member of a definition to end with a line end or `;`; put `}` on a line of its own",
     ]);
     expect(
       problems("definition user {}\ndefinition doc { relation viewer: user; permission view = viewer; }"),
     ).toEqual([]);
   });
 
-  it("still accepts a one-member one-line definition (Gatehouse's own tests rely on it)", () => {
-    expect(problems("definition user {}\ndefinition group { relation member: user }")).toEqual([]);
+  it("refuses a one-member one-line definition, as SpiceDB does (`}` does not end a member)", () => {
+    expect(problems("definition user {}\ndefinition group { relation member: user }")).toEqual([
+      "2:42 expected `;` or the end of the line after relation `member`, found `}`: SpiceDB needs each member of a definition to end with a line end or `;`; put `}` on a line of its own",
+    ]);
+    expect(problems("definition user {}\ndefinition group {\n relation member: user /* c */ }")).toEqual([
+      "3:32 expected `;` or the end of the line after relation `member`, found `}`: SpiceDB needs each member of a definition to end with a line end or `;`; put `}` on a line of its own",
+    ]);
+    expect(problems("definition user {}\ndefinition group { relation member: user; }")).toEqual([]);
+    expect(problems("definition user {}\ndefinition group { relation member: user // c\n}")).toEqual([]);
   });
 });
 

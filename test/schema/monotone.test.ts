@@ -10,7 +10,9 @@ const positive = (schema: string, touched: string[]) => {
 };
 
 const DOCS = `definition user {}
-definition group { relation member: user | group#member }
+definition group {
+  relation member: user | group#member
+}
 definition folder {
   relation parent: folder
   relation viewer: user | group#member
@@ -50,7 +52,9 @@ definition doc {
 
   it("fails for an .all() arrow over the relation or what it computes", () => {
     const schema = `definition user {}
-definition team { relation member: user }
+definition team {
+  relation member: user
+}
 definition doc {
   relation team: team
   permission view = team.all(member)

@@ -5,7 +5,9 @@ import { Gatehouse } from "../../src/service/gatehouse.js";
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from "../../src/service/pages.js";
 
 const SCHEMA = `definition user {}
-definition group { relation member: user }
+definition group {
+  relation member: user
+}
 definition doc {
   relation viewer: user | user:* | group#member
   relation banned: user
