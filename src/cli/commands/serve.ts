@@ -105,6 +105,10 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
     .option("--no-grpc", "do not serve SpiceDB's gRPC API")
     .option("--grpc-tls-cert <file>", "PEM certificate chain: serve gRPC over TLS (with --grpc-tls-key)")
     .option("--grpc-tls-key <file>", "PEM private key of --grpc-tls-cert")
+    .option(
+      "--testing",
+      "a server for client test suites, as `spicedb serve-testing`: any bearer token works and each distinct token is its own empty in-memory store; no --store, nothing written to disk",
+    )
     .option("--export-dir <dir>", "where purge export bundles are written", "./gatehouse-exports")
     .option(
       "--decision-sample <fraction>",
@@ -116,6 +120,16 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
     )
     .description("run the HTTP API (tokens required; create one with `gatehouse token create`)")
     .action(async (options) => {
+      if (options.testing) {
+        if (options.workers !== undefined)
+          throw new GatehouseError("usage", "--testing runs one process: leave out --workers");
+        const { serveTesting } = await import("./serve-testing.js");
+        return serveTesting({
+          host: options.host,
+          port: parsePort(options.port),
+          grpc: grpcOptions(options),
+        });
+      }
       const context = contextOf(globals());
       await serve({
         store: context.storeLocation,

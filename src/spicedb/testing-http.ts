@@ -1,0 +1,110 @@
+import { rm } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { buildServer } from "../server/server.js";
+import { addSpicedbGateway } from "./serve-grpc.js";
+import type { TestingStore, TestingStores } from "./testing-stores.js";
+
+export interface TestingHttp {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface TestingHttpOptions {
+  readonly host: string;
+  readonly port: number;
+  /** The log level of each store's HTTP API (pino's). */
+  readonly logLevel: string;
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(JSON.stringify(body));
+};
+
+/**
+ * The HTTP port of `serve --testing`: the whole HTTP API and SpiceDB's HTTP gateway, each bearer
+ * token on its own store. A request is handed, unread, to the HTTP API built on its token's
+ * store (built on the token's first HTTP request), so routes, validation and errors are exactly
+ * those of `gatehouse serve`. Without a token only `/healthz` answers; anything else is a 401
+ * that says how testing tokens work.
+ */
+export async function startTestingHttp(
+  stores: TestingStores,
+  options: TestingHttpOptions,
+): Promise<TestingHttp> {
+  // Purge export bundles are the one thing the HTTP API writes to files; in testing they go to a
+  // directory of this process's own, removed when it stops.
+  const exportDir = join(tmpdir(), `gatehouse-testing-${process.pid}`);
+  const apps = new WeakMap<TestingStore, Promise<FastifyInstance>>();
+  const build = async (store: TestingStore): Promise<FastifyInstance> => {
+    const server = await buildServer(store.gatehouse, { logger: { level: options.logLevel }, exportDir });
+    // Nothing but this process writes an in-memory store: there is nothing to follow.
+    server.stopFollowing();
+    addSpicedbGateway(store.gatehouse, server);
+    await server.app.ready();
+    store.closers.push(() => server.app.close());
+    return server.app;
+  };
+  const appOf = (store: TestingStore) => {
+    let app = apps.get(store);
+    if (!app) {
+      app = build(store);
+      apps.set(store, app);
+    }
+    return app;
+  };
+
+  const lobby = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url === "/healthz") return json(res, 200, { ok: true, testing: true });
+    json(
+      res,
+      401,
+      {
+        error: {
+          kind: "unauthenticated",
+          message:
+            "missing bearer token: this is `gatehouse serve --testing`, where any `Authorization: Bearer <secret>` works and each distinct secret is its own empty in-memory store",
+        },
+      },
+      { "www-authenticate": "Bearer" },
+    );
+  };
+
+  const http = createServer((req, res) => {
+    const header = req.headers.authorization;
+    const secret = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
+    if (!secret) return lobby(req, res);
+    stores
+      .open(secret)
+      .then(appOf)
+      .then(
+        (app) => app.routing(req, res),
+        (error: unknown) => {
+          process.stderr.write(`serve --testing: opening a store failed: ${(error as Error).stack}\n`);
+          json(res, 500, {
+            error: { kind: "internal", message: "opening the token's testing store failed" },
+          });
+        },
+      );
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeIdleConnections();
+      });
+      await rm(exportDir, { recursive: true, force: true });
+    },
+  };
+}
