@@ -104,14 +104,15 @@ async function bulk(
   client: Client,
   consistency: v1.Consistency,
   asked: readonly CheckRequest[],
+  size = BULK,
 ): Promise<{ perSecond: number; answers: boolean[] }> {
   const answers: boolean[] = [];
   const started = performance.now();
-  for (let i = 0; i < asked.length; i += BULK) {
+  for (let i = 0; i < asked.length; i += size) {
     const response = await client.promises.checkBulkPermissions(
       v1.CheckBulkPermissionsRequest.create({
         consistency,
-        items: asked.slice(i, i + BULK).map((q) => {
+        items: asked.slice(i, i + size).map((q) => {
           const { resource, permission, subject } = checkOf(q);
           return v1.CheckBulkPermissionsRequestItem.create({ resource, permission, subject });
         }),
@@ -144,27 +145,42 @@ const summary = (micros: Float64Array) => {
 };
 
 const sample = queries.slice(0, spicedbCount);
+// Each figure is printed as soon as it is taken: a run at scale 1 takes many minutes.
 const g1 = await single(viaGrpc, latest, queries);
-const gc = await concurrent(viaGrpc, latest);
-const gb = await bulk(viaGrpc, latest, queries);
-const s1 = await single(spicedbClient, latest, sample);
-const sb = await bulk(spicedbClient, latest, sample);
-const differ = s1.answers.filter((a, i) => a !== g1.answers[i]).length;
-const differBulk = sb.answers.filter((a, i) => a !== gb.answers[i]).length;
 console.log(
-  [
-    `workload scale ${scale}: ${relationships.length} relationships, ${queries.length} checks (${g1.answers.filter(Boolean).length} allowed); SpiceDB asked the first ${sample.length}`,
-    `CheckPermission, one at a time:`,
-    `  Gatehouse over gRPC (loopback, authzed-node client): ${summary(g1.micros)}`,
-    `  SpiceDB embedded (FFI, same client interface):       ${summary(s1.micros)}`,
-    `CheckPermission, ${IN_FLIGHT} calls in flight:`,
-    `  Gatehouse over gRPC: ${Math.round(gc)} checks/s`,
-    `CheckBulkPermissions, ${BULK} items a call:`,
-    `  Gatehouse over gRPC: ${Math.round(gb.perSecond)} checks/s`,
-    `  SpiceDB embedded:    ${Math.round(sb.perSecond)} checks/s`,
-    `answers that differ: ${differ} single, ${differBulk} bulk (of ${sample.length} each)`,
-  ].join("\n"),
+  `workload scale ${scale}: ${relationships.length} relationships, ${queries.length} checks (${g1.answers.filter(Boolean).length} allowed); SpiceDB asked the first ${sample.length}`,
 );
+console.log(
+  `CheckPermission, one at a time, Gatehouse over gRPC (loopback, authzed-node client): ${summary(g1.micros)}`,
+);
+const gc = await concurrent(viaGrpc, latest);
+console.log(`CheckPermission, ${IN_FLIGHT} calls in flight, Gatehouse over gRPC: ${Math.round(gc)} checks/s`);
+const gb = await bulk(viaGrpc, latest, queries);
+console.log(
+  `CheckBulkPermissions, ${BULK} items a call, Gatehouse over gRPC: ${Math.round(gb.perSecond)} checks/s`,
+);
+const s1 = await single(spicedbClient, latest, sample);
+console.log(
+  `CheckPermission, one at a time, SpiceDB embedded (FFI, same client interface): ${summary(s1.micros)}`,
+);
+const differ = s1.answers.filter((a, i) => a !== g1.answers[i]).length;
+// SpiceDB embedded gives each call a deadline; at scale 1 a call of 100 checks can pass it.
+let differBulk = 0;
+for (const size of [BULK, 10]) {
+  try {
+    const sb = await bulk(spicedbClient, latest, sample, size);
+    differBulk = sb.answers.filter((a, i) => a !== gb.answers[i]).length;
+    console.log(
+      `CheckBulkPermissions, ${size} items a call, SpiceDB embedded: ${Math.round(sb.perSecond)} checks/s`,
+    );
+    break;
+  } catch (error) {
+    console.log(
+      `CheckBulkPermissions, ${size} items a call, SpiceDB embedded: failed (${(error as Error).message})`,
+    );
+  }
+}
+console.log(`answers that differ: ${differ} single, ${differBulk} bulk (of ${sample.length} each)`);
 viaGrpc.close();
 await door.close();
 spicedb.close();

@@ -13,7 +13,7 @@ import type {
 import type { Caller } from "./call-auth.js";
 import { freshnessOf, storeRevision } from "./consistency.js";
 import { DOOR, type SpicedbDoor } from "./door.js";
-import { checkPreconditions, spicedbWrites } from "./preconditions.js";
+import { checkPreconditionsNow, preconditionsOf, spicedbWrites } from "./preconditions.js";
 import { filterOf, relationshipOf, toRelationship } from "./relationships.js";
 import { optionalLimit } from "./requests.js";
 import type { Call, ClientStream, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
@@ -153,16 +153,22 @@ async function writeRelationships(door: SpicedbDoor, request: v1.WriteRelationsh
       );
     return { operation, relationship: relationshipOf(u.relationship, `updates[${i}].relationship`) };
   });
+  const preconditions = preconditionsOf(request.optionalPreconditions);
   const g = caller.gatehouse;
   return spicedbWrites.run(async () => {
-    await checkPreconditions(g, caller.tenant, request.optionalPreconditions);
     const live: RelationshipUpdate[] = [];
     for (const update of updates) {
       if (update.operation === "delete" && !(await isLive(g, caller.tenant, update.relationship))) continue;
       live.push(update);
     }
-    if (live.length === 0) return { writtenAt: encodeZedToken(await g.headRevision()) };
-    const result = await g.writeRelationships(caller.tenant, live, writeOptions(caller));
+    if (live.length === 0) {
+      await checkPreconditionsNow(g, caller.tenant, preconditions);
+      return { writtenAt: encodeZedToken(await g.headRevision()) };
+    }
+    const result = await g.writeRelationships(caller.tenant, live, {
+      ...writeOptions(caller),
+      preconditions,
+    });
     return { writtenAt: encodeZedToken(result.revision) };
   });
 }
@@ -197,18 +203,24 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
     );
   const limit = optionalLimit(request.optionalLimit, PAGE_SIZE_MAX, "optional_limit");
   const { COMPLETE, PARTIAL } = v1.DeleteRelationshipsResponse_DeletionProgress;
+  const preconditions = preconditionsOf(request.optionalPreconditions);
   const g = caller.gatehouse;
   return spicedbWrites.run(async () => {
-    await checkPreconditions(g, caller.tenant, request.optionalPreconditions);
     await g.catchUp();
-    const nothing = async () => ({
-      deletedAt: encodeZedToken(await g.headRevision()),
-      deletionProgress: COMPLETE,
-      relationshipsDeletedCount: "0",
-    });
+    const nothing = async () => {
+      await checkPreconditionsNow(g, caller.tenant, preconditions);
+      return {
+        deletedAt: encodeZedToken(await g.headRevision()),
+        deletionProgress: COMPLETE,
+        relationshipsDeletedCount: "0",
+      };
+    };
     if (limit === undefined) {
       try {
-        const result = await g.deleteRelationships(caller.tenant, filter, writeOptions(caller));
+        const result = await g.deleteRelationships(caller.tenant, filter, {
+          ...writeOptions(caller),
+          preconditions,
+        });
         return {
           deletedAt: encodeZedToken(result.revision),
           deletionProgress: COMPLETE,
@@ -235,7 +247,7 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
         operation: "delete" as const,
         relationship: { resource: r.resource, relation: r.relation, subject: r.subject },
       })),
-      writeOptions(caller, filter),
+      { ...writeOptions(caller, filter), preconditions },
     );
     return {
       deletedAt: encodeZedToken(result.revision),
