@@ -33,7 +33,7 @@ export async function startServe(
   });
   for (let i = 0; i < 300; i++) {
     const grpc = /SpiceDB gRPC API \(authzed\.api\.v1[^)]*\) on ([^\s,]+),/.exec(stderr)?.[1];
-    const http = /(?:listening on|gateway on) (http:\/\/[^\s]+)/.exec(stderr)?.[1];
+    const http = /(?:listening on|gateway on|serving the demo store at) (http:\/\/[^\s]+)/.exec(stderr)?.[1];
     if (grpc && http) return { process: child, grpc, http, stderr: () => stderr };
     if (child.exitCode !== null) throw new Error(`serve exited: ${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -4,7 +4,7 @@ import { buildServer } from "../../server/server.js";
 import { isWorker, MAX_WORKERS, superviseWorkers } from "../../server/workers.js";
 import type { DecisionLogOptions } from "../../service/decision-log.js";
 import { Gatehouse } from "../../service/gatehouse.js";
-import { type GrpcOptions, grpcOptions } from "../../spicedb/grpc-options.js";
+import { addGrpcFlags, type GrpcOptions, grpcOptions } from "../../spicedb/grpc-options.js";
 import { contextOf, type GlobalOptions } from "../context.js";
 import { decisionLogOptions } from "../decision-log-options.js";
 import { env } from "../env.js";
@@ -90,21 +90,15 @@ export function parseWorkers(text: string): number {
 }
 
 export function registerServe(program: Command, globals: () => GlobalOptions): void {
-  program
+  const command = program
     .command("serve")
     .option("--port <port>", "port to listen on", "8080")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option(
       "--workers <n>",
       "server processes sharing the port, one per core is typical (env GATEHOUSE_WORKERS; default 1); each is a node: pass atLeastRevision to read your writes",
-    )
-    .option(
-      "--grpc-port <port>",
-      "port of SpiceDB's gRPC API, authzed.api.v1 (default 50051, left out with a warning when taken); 0: a free port",
-    )
-    .option("--no-grpc", "do not serve SpiceDB's gRPC API")
-    .option("--grpc-tls-cert <file>", "PEM certificate chain: serve gRPC over TLS (with --grpc-tls-key)")
-    .option("--grpc-tls-key <file>", "PEM private key of --grpc-tls-cert")
+    );
+  addGrpcFlags(command)
     .option(
       "--testing",
       "a server for client test suites, as `spicedb serve-testing`: any bearer token works and each distinct token is its own empty in-memory store; no --store, nothing written to disk",
