@@ -8,6 +8,14 @@ import { buildServer } from "../server/server.js";
 import { addSpicedbGateway } from "./serve-grpc.js";
 import type { TestingStore, TestingStores } from "./testing-stores.js";
 
+/**
+ * How many tokens' HTTP APIs are kept built at once. One costs about 5 MiB (its routes, schemas
+ * and OpenAPI document) against about 0.6 MiB for a store alone, so fewer are kept than stores
+ * (MAX_TESTING_STORES): past the bound the least recently used one is closed, its store kept,
+ * and built again on that token's next HTTP request.
+ */
+export const MAX_TESTING_HTTP_APIS = 50;
+
 export interface TestingHttp {
   readonly url: string;
   close(): Promise<void>;
@@ -18,6 +26,8 @@ export interface TestingHttpOptions {
   readonly port: number;
   /** The log level of each store's HTTP API (pino's). */
   readonly logLevel: string;
+  /** Default MAX_TESTING_HTTP_APIS. */
+  readonly maxApis?: number;
 }
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -39,22 +49,40 @@ export async function startTestingHttp(
   // Purge export bundles are the one thing the HTTP API writes to files; in testing they go to a
   // directory of this process's own, removed when it stops.
   const exportDir = join(tmpdir(), `gatehouse-testing-${process.pid}`);
-  const apps = new WeakMap<TestingStore, Promise<FastifyInstance>>();
+  // In the order of their last use, least recent first (a Map iterates in insertion order).
+  const apps = new Map<TestingStore, { app: Promise<FastifyInstance>; close(): Promise<void> }>();
   const build = async (store: TestingStore): Promise<FastifyInstance> => {
     const server = await buildServer(store.gatehouse, { logger: { level: options.logLevel }, exportDir });
     // Nothing but this process writes an in-memory store: there is nothing to follow.
     server.stopFollowing();
     addSpicedbGateway(store.gatehouse, server);
     await server.app.ready();
-    store.closers.push(() => server.app.close());
     return server.app;
   };
-  const appOf = (store: TestingStore) => {
-    let app = apps.get(store);
-    if (!app) {
-      app = build(store);
-      apps.set(store, app);
+  const appOf = (store: TestingStore): Promise<FastifyInstance> => {
+    const hit = apps.get(store);
+    if (hit) {
+      apps.delete(store);
+      apps.set(store, hit);
+      return hit.app;
     }
+    while (apps.size >= (options.maxApis ?? MAX_TESTING_HTTP_APIS)) {
+      const [, oldest] = apps.entries().next().value as [TestingStore, { close(): Promise<void> }];
+      void oldest.close();
+    }
+    const app = build(store);
+    // Closed when dropped past the bound, or with its store (dropped, or the server stops).
+    const close = async () => {
+      apps.delete(store);
+      const at = store.closers.indexOf(close);
+      if (at >= 0) store.closers.splice(at, 1);
+      await app.then(
+        (built) => built.close(),
+        () => undefined,
+      );
+    };
+    store.closers.push(close);
+    apps.set(store, { app, close });
     return app;
   };
 

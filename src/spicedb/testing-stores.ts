@@ -127,6 +127,7 @@ async function openTestingStore(secret: string): Promise<TestingStore> {
 async function closeStore(entry: Entry): Promise<void> {
   const store = await entry.opening.catch(() => undefined);
   if (!store) return;
-  for (const close of store.closers) await close();
+  // A copy: a closer takes itself out of the list.
+  for (const close of [...store.closers]) await close();
   await store.gatehouse.close();
 }

@@ -117,6 +117,11 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
       if (options.testing) {
         if (options.workers !== undefined)
           throw new GatehouseError("usage", "--testing runs one process: leave out --workers");
+        if (globals().store !== undefined)
+          throw new GatehouseError(
+            "usage",
+            "--testing keeps each token's store in memory and opens no store: leave out --store",
+          );
         const { serveTesting } = await import("./serve-testing.js");
         return serveTesting({
           host: options.host,
