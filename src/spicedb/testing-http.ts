@@ -68,7 +68,12 @@ export async function startTestingHttp(
     }
     while (apps.size >= (options.maxApis ?? MAX_TESTING_HTTP_APIS)) {
       const [, oldest] = apps.entries().next().value as [TestingStore, { close(): Promise<void> }];
-      void oldest.close();
+      // `close` takes the API out of `apps` before its first await, so the loop moves on.
+      oldest.close().catch((error: unknown) => {
+        process.stderr.write(
+          `serve --testing: closing a token's HTTP API failed: ${(error as Error).stack}\n`,
+        );
+      });
     }
     const app = build(store);
     // Closed when dropped past the bound, or with its store (dropped, or the server stops).
