@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { v1 } from "@authzed/authzed-node";
 import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gatehouse } from "../support/cli.js";
 import { codeOf, rel, touch } from "./grpc-server.js";
 import { TOUR_SCHEMA, tourEveryRpc } from "./rpc-tour.js";
 import { clientOf, type ServeProcess, startServe, stopServe } from "./serve-process.js";
@@ -88,6 +89,16 @@ describe("gatehouse serve --testing", () => {
   });
 
   it("writes nothing to disk", () => {
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("refuses --store and --workers, which do not apply, naming what to leave out", () => {
+    const store = gatehouse(["--store", join(cwd, "x.db"), "serve", "--testing", "--port", "0"]);
+    expect(store.code).toBe(2);
+    expect(store.stderr).toMatch(/leave out --store/);
+    const workers = gatehouse(["serve", "--testing", "--workers", "2", "--port", "0"]);
+    expect(workers.code).toBe(2);
+    expect(workers.stderr).toMatch(/leave out --workers/);
     expect(readdirSync(cwd)).toEqual([]);
   });
 });
