@@ -77,6 +77,41 @@ describe("gatehouse serve --testing", () => {
     expect(((await guards.json()) as { text: string }).text).toBe("guards: []\n");
   });
 
+  it("holds a token's writes to the guards that token wrote, and only to those", async () => {
+    const guarded = client("suite-with-guards");
+    await guarded.promises.writeSchema(v1.WriteSchemaRequest.create({ schema: TOUR_SCHEMA }));
+    const viewer = rel("tour/document:g", "viewer", "tour/user:ann");
+    await guarded.promises.writeRelationships(
+      v1.WriteRelationshipsRequest.create({ updates: [touch(viewer)] }),
+    );
+    const guards = "guards:\n  - name: no-loss\n    kind: direct-writes\n    max-loss: 0\n";
+    const put = await http("/v1/guards", {
+      method: "PUT",
+      body: JSON.stringify({ guards }),
+      token: "suite-with-guards",
+    });
+    expect(put.status).toBe(200);
+    const refused = await codeOf(
+      guarded.promises.deleteRelationships(
+        v1.DeleteRelationshipsRequest.create({
+          relationshipFilter: v1.RelationshipFilter.create({ resourceType: "tour/document" }),
+        }),
+      ),
+    );
+    expect(refused?.code).toBe(status.FAILED_PRECONDITION);
+    expect(refused?.details).toMatch(/no-loss/);
+    // Another token's store has no guard: the same delete goes through there.
+    const free = client("suite-without-guards");
+    await free.promises.writeSchema(v1.WriteSchemaRequest.create({ schema: TOUR_SCHEMA }));
+    await free.promises.writeRelationships(v1.WriteRelationshipsRequest.create({ updates: [touch(viewer)] }));
+    const deleted = await free.promises.deleteRelationships(
+      v1.DeleteRelationshipsRequest.create({
+        relationshipFilter: v1.RelationshipFilter.create({ resourceType: "tour/document" }),
+      }),
+    );
+    expect(deleted.relationshipsDeletedCount).toBe("1");
+  });
+
   it("answers 401 without a token, saying how testing tokens work", async () => {
     const response = await http("/v1/schema/read", { method: "POST", body: "{}" });
     expect(response.status).toBe(401);
