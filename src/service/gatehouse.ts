@@ -28,6 +28,7 @@ import { parseSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
 import type { AuditRecord, ChangeRecord, ChangeState, GuardsVersion } from "../store/change-records.js";
 import { toRelationship, tupleOf } from "../store/common/tuples.js";
+import type { WritePrecondition } from "../store/common/write-preconditions.js";
 import type { DecisionFilter, DecisionLoss, DecisionRecord } from "../store/decision-records.js";
 import { openStore } from "../store/open-store.js";
 import type {
@@ -135,6 +136,8 @@ export interface DirectWriteOptions extends ActorOptions {
   readonly requestId?: string | undefined;
   /** For a write that deletes what a filter selected: the filter, for the suggested change file. */
   readonly filter?: RelationshipFilter | undefined;
+  /** Looked at inside the write's transaction; one that does not hold refuses the write (store.ts). */
+  readonly preconditions?: readonly WritePrecondition[] | undefined;
 }
 
 /** The most relationships one bulk delete reads; past it, a change with `delete_where` is the way. */
@@ -657,6 +660,7 @@ export class Gatehouse {
       door: options.door ?? "library",
       requestId: options.requestId,
       audit: { action, details },
+      preconditions: options.preconditions,
     });
     await this.afterWrite(result.revision, () => {
       this.engine.loadedIndex(tenant)?.apply(result.created, result.deleted);

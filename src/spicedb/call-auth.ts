@@ -1,21 +1,51 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "@grpc/grpc-js";
 import { DEFAULT_TENANT } from "../model/names.js";
-import type { TokenAuthority } from "../server/auth.js";
+import { type TokenAuthority, tokenAuthority } from "../server/auth.js";
 import type { Refusals, RefusedRequest } from "../server/refusals.js";
+import type { Gatehouse } from "../service/gatehouse.js";
 import type { Role, TokenRecord } from "../service/records.js";
 import { SpicedbError } from "./status.js";
 
 /** The metadata header in which a store-wide token names the tenant a call acts on. */
 export const TENANT_HEADER = "gatehouse-tenant";
 
+/** The Gatehouse a call acts on, and the token rules of its store. */
+export interface CallStore {
+  readonly gatehouse: Gatehouse;
+  readonly authority: TokenAuthority;
+}
+
+/**
+ * Which store a bearer secret's calls reach: the server's one store (`storeOf`), or for
+ * `serve --testing` a store of the secret's own (see testing-stores.ts). Synchronous when it can
+ * be, so that the usual call waits for no promise here.
+ */
+export type StoreOfSecret = (secret: string) => CallStore | Promise<CallStore>;
+
+/** Every secret reaches the same store: `gatehouse serve`. */
+export function storeOf(gatehouse: Gatehouse): StoreOfSecret {
+  const one: CallStore = { gatehouse, authority: tokenAuthority(gatehouse.tokens) };
+  return () => one;
+}
+
 /** Who makes a call and where it acts. */
 export interface Caller {
   readonly token: TokenRecord;
+  /** The Gatehouse the call reads and writes. */
+  readonly gatehouse: Gatehouse;
   /** The tenant the call acts on (store-wide calls such as WriteSchema have one too, unused). */
   readonly tenant: string;
   /** Recorded with the writes the call makes, as an HTTP request id is. */
   readonly requestId: string;
+}
+
+/** A call whose token is known: its store, and what a refusal records. */
+export interface Authenticated {
+  readonly token: TokenRecord;
+  readonly store: CallStore;
+  readonly requestId: string;
+  readonly request: RefusedRequest;
 }
 
 /** What a gRPC call shows of itself to the door's checks. */
@@ -46,11 +76,15 @@ function header(metadata: Metadata, name: string): string | undefined {
  */
 export class CallAuth {
   constructor(
-    private readonly authority: TokenAuthority,
+    private readonly stores: StoreOfSecret,
     private readonly refusals: Refusals | undefined,
   ) {}
 
-  async authorize(site: CallSite, access: CallAccess): Promise<Caller> {
+  /**
+   * The token of a call and the store it reaches, or UNAUTHENTICATED (missing or unknown token).
+   * The HTTP gateway calls this before it reads a request's body.
+   */
+  async authenticate(site: CallSite): Promise<Authenticated> {
     const requestId = header(site.metadata, "x-request-id") ?? randomUUID();
     const request: RefusedRequest = {
       id: requestId,
@@ -68,15 +102,23 @@ export class CallAuth {
         "missing bearer token: send `authorization: Bearer <secret>` metadata (the client's token)",
       );
     }
-    const token = this.authority.cached(secret) ?? (await this.authority.find(secret));
+    const found = this.stores(secret);
+    const store = found instanceof Promise ? await found : found;
+    const token = store.authority.cached(secret) ?? (await store.authority.find(secret));
     if (!token) {
       this.refusals?.unauthenticated("invalid", request);
       throw new SpicedbError("UNAUTHENTICATED", "unknown or revoked token");
     }
+    return { token, store, requestId, request };
+  }
+
+  async authorize(site: CallSite, access: CallAccess): Promise<Caller> {
+    const { token, store, requestId, request } = await this.authenticate(site);
+    const { gatehouse, authority } = store;
     const named = header(site.metadata, TENANT_HEADER);
     const only = token.tenants?.length === 1 ? token.tenants[0] : undefined;
     const tenant = named ?? only ?? DEFAULT_TENANT;
-    const refused = this.authority.refusal(
+    const refused = authority.refusal(
       token,
       { role: access.role, tenant: access.storeWide ? "store" : () => tenant },
       access.storeWide ? undefined : tenant,
@@ -85,6 +127,6 @@ export class CallAuth {
       await this.refusals?.forbidden(token, request, refused.message);
       throw new SpicedbError("PERMISSION_DENIED", refused.message);
     }
-    return { token, tenant, requestId };
+    return { token, gatehouse, tenant, requestId };
   }
 }

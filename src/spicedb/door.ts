@@ -1,9 +1,10 @@
-import type { Gatehouse } from "../service/gatehouse.js";
 import type { CallAuth } from "./call-auth.js";
 
-/** What every handler of the SpiceDB door uses: the service layer, and the call's token check. */
+/**
+ * What every handler of the SpiceDB door uses: the call's token check, which also says which
+ * Gatehouse the call acts on (`Caller.gatehouse`: one per server, or one per token when testing).
+ */
 export interface SpicedbDoor {
-  readonly gatehouse: Gatehouse;
   readonly auth: CallAuth;
 }
 

@@ -2,6 +2,7 @@ import { v1 } from "@authzed/authzed-node";
 import { GatehouseError } from "../model/errors.js";
 import type { ObjectRef } from "../model/relationship.js";
 import type { Expression, MemberDef } from "../schema/compiled.js";
+import type { Gatehouse } from "../service/gatehouse.js";
 import type { Revision } from "../service/records.js";
 import { freshnessOf, storeRevision } from "./consistency.js";
 import type { SpicedbDoor } from "./door.js";
@@ -29,10 +30,11 @@ async function expandPermissionTree(door: SpicedbDoor, request: v1.ExpandPermiss
   const caller = await door.auth.authorize(call, { role: "check" });
   const resource = objectOf(request.resource, "resource");
   const permission = requiredText(request.permission, "permission");
-  const freshness = await freshnessOf(request.consistency, door.gatehouse);
-  await door.gatehouse.catchUp();
-  const revision = await storeRevision(door.gatehouse, freshness);
-  const schema = door.gatehouse.engine.requireSchema();
+  const { gatehouse } = caller;
+  const freshness = await freshnessOf(request.consistency, gatehouse);
+  await gatehouse.catchUp();
+  const revision = await storeRevision(gatehouse, freshness);
+  const schema = gatehouse.engine.requireSchema();
   const type = schema.typesByName.get(resource.type);
   if (!type)
     throw new GatehouseError("input", `unknown resource type \`${resource.type}\``, { field: "resource" });
@@ -45,19 +47,19 @@ async function expandPermissionTree(door: SpicedbDoor, request: v1.ExpandPermiss
         field: "permission",
       },
     );
-  const expander = new Expander(door, caller.tenant, revision);
+  const expander = new Expander(gatehouse, caller.tenant, revision);
   return { expandedAt: encodeZedToken(revision), treeRoot: await expander.member(resource, member, 0) };
 }
 
 class Expander {
   constructor(
-    private readonly door: SpicedbDoor,
+    private readonly gatehouse: Gatehouse,
     private readonly tenant: string,
     private readonly revision: Revision,
   ) {}
 
   private subjectsOf(object: ObjectRef, relation: string) {
-    return this.door.gatehouse.readRelationships(
+    return this.gatehouse.readRelationships(
       this.tenant,
       { resourceType: object.type, resourceId: object.id, relation },
       { atRevision: this.revision },
@@ -122,7 +124,7 @@ class Expander {
           );
         const children: Tree[] = [];
         for (const row of await this.subjectsOf(object, e.tupleset.name)) {
-          const target = this.door.gatehouse.engine
+          const target = this.gatehouse.engine
             .requireSchema()
             .typesByName.get(row.subject.type)
             ?.members.get(e.computed);

@@ -1,9 +1,8 @@
 import { Metadata, status } from "@grpc/grpc-js";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { tokenAuthority } from "../server/auth.js";
 import type { Refusals } from "../server/refusals.js";
 import type { Gatehouse } from "../service/gatehouse.js";
-import { CallAuth, TENANT_HEADER } from "./call-auth.js";
+import { CallAuth, storeOf, TENANT_HEADER } from "./call-auth.js";
 import type { Call, ServerStream, ServiceDescriptor, Unary } from "./rpc.js";
 import { spicedbServices } from "./services.js";
 import { SpicedbError, toStatus } from "./status.js";
@@ -67,7 +66,7 @@ export function registerSpicedbGateway(
   gatehouse: Gatehouse,
   options: { refusals?: Refusals | undefined; logError?: ((error: unknown) => void) | undefined } = {},
 ): void {
-  const door = { gatehouse, auth: new CallAuth(tokenAuthority(gatehouse.tokens), options.refusals) };
+  const door = { auth: new CallAuth(storeOf(gatehouse), options.refusals) };
   const log = options.logError ?? (() => undefined);
   for (const [service, handlers] of spicedbServices(door))
     for (const method of service.methods) {
@@ -83,6 +82,16 @@ export function registerSpicedbGateway(
             summary: `SpiceDB's ${service.typeName}.${method.name} (HTTP gateway, proto3 JSON${method.serverStreaming ? '; newline-delimited `{"result": ...}` objects' : ""})`,
             tags: ["spicedb"],
             body: { type: "object" },
+          },
+          // The token first, before the body is read or parsed: an unauthenticated caller
+          // costs no parsing and learns nothing of what its body would have done (401).
+          onRequest: async (request, reply) => {
+            try {
+              await door.auth.authenticate(callOfRequest(request, reply, path));
+            } catch (error) {
+              const failed = errorBody(error, log);
+              return reply.status(failed.http).send(failed.body);
+            }
           },
         },
         async (request, reply) => {

@@ -1,3 +1,4 @@
+import type { Command } from "commander";
 import { GatehouseError } from "../model/errors.js";
 
 /**
@@ -14,6 +15,18 @@ export interface GrpcOptions {
   /** Named by the caller: a port that is taken is then an error, not a warning. */
   readonly explicit: boolean;
   readonly tls?: { readonly certFile: string; readonly keyFile: string } | undefined;
+}
+
+/** The gRPC flags, on `serve` and on `demo --serve` alike. */
+export function addGrpcFlags(command: Command): Command {
+  return command
+    .option(
+      "--grpc-port <port>",
+      "port of SpiceDB's gRPC API, authzed.api.v1 (default 50051, left out with a warning when taken); 0: a free port",
+    )
+    .option("--no-grpc", "do not serve SpiceDB's gRPC API")
+    .option("--grpc-tls-cert <file>", "PEM certificate chain: serve gRPC over TLS (with --grpc-tls-key)")
+    .option("--grpc-tls-key <file>", "PEM private key of --grpc-tls-cert");
 }
 
 /** Reads `--grpc-port`, `--no-grpc`, `--grpc-tls-cert` and `--grpc-tls-key`; undefined: off. */

@@ -36,9 +36,9 @@ async function checkPermission(door: SpicedbDoor, request: v1.CheckPermissionReq
   refuseContext(request.context, "context");
   refuseTracing(request.withTracing);
   const check = checkRequestOf(request, "");
-  const freshness = await freshnessOf(request.consistency, door.gatehouse);
-  const result = await door.gatehouse.check(caller.tenant, check, consistencyOptions(freshness));
-  const revision = await confirmSnapshot(door.gatehouse, caller.tenant, freshness, result.revision);
+  const freshness = await freshnessOf(request.consistency, caller.gatehouse);
+  const result = await caller.gatehouse.check(caller.tenant, check, consistencyOptions(freshness));
+  const revision = await confirmSnapshot(caller.gatehouse, caller.tenant, freshness, result.revision);
   return {
     checkedAt: encodeZedToken(revision),
     permissionship: result.allowed ? HAS_PERMISSION : NO_PERMISSION,
@@ -57,7 +57,7 @@ async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPerm
       "INVALID_ARGUMENT",
       `\`items\`: at most ${MAX_BULK_CHECKS.toLocaleString("en")} checks a request, got ${request.items.length}`,
     );
-  const freshness = await freshnessOf(request.consistency, door.gatehouse);
+  const freshness = await freshnessOf(request.consistency, caller.gatehouse);
   const errors = new Map<number, unknown>();
   const checks = new Map<number, CheckRequest>();
   request.items.forEach((item, i) => {
@@ -68,8 +68,8 @@ async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPerm
       errors.set(i, error);
     }
   });
-  const answers = await checkEach(door.gatehouse, caller, freshness, checks, errors);
-  const revision = await confirmSnapshot(door.gatehouse, caller.tenant, freshness, answers.revision);
+  const answers = await checkEach(caller.gatehouse, caller, freshness, checks, errors);
+  const revision = await confirmSnapshot(caller.gatehouse, caller.tenant, freshness, answers.revision);
   return {
     checkedAt: encodeZedToken(revision),
     pairs: request.items.map((item, i) => {
@@ -147,7 +147,7 @@ async function lookupResources(
   const permission = requiredText(request.permission, "permission");
   const subject = subjectOf(request.subject, "subject");
   const limit = optionalLimit(request.optionalLimit, MAX_LOOKUP_LIMIT, "optional_limit");
-  const freshness = await freshnessOf(request.consistency, door.gatehouse);
+  const freshness = await freshnessOf(request.consistency, caller.gatehouse);
   // The query key Gatehouse's own lookup cursors carry (Gatehouse.lookupResources), so that a
   // cursor can continue after any item, not only after a page's last.
   const query = queryDigest([caller.tenant, resourceType, permission, formatSubject(subject)]);
@@ -155,12 +155,14 @@ async function lookupResources(
   let left = limit ?? Number.POSITIVE_INFINITY;
   let token: { token: string } | undefined;
   while (left > 0 && !call.cancelled()) {
-    const page = await door.gatehouse.lookupResources(caller.tenant, resourceType, permission, subject, {
+    const page = await caller.gatehouse.lookupResources(caller.tenant, resourceType, permission, subject, {
       ...(cursor === undefined ? consistencyOptions(freshness) : {}),
       limit: Math.min(left, PAGE_SIZE_DEFAULT),
       ...(cursor !== undefined ? { cursor } : {}),
     });
-    token ??= encodeZedToken(await confirmSnapshot(door.gatehouse, caller.tenant, freshness, page.revision));
+    token ??= encodeZedToken(
+      await confirmSnapshot(caller.gatehouse, caller.tenant, freshness, page.revision),
+    );
     const schema = JSON.stringify(page.schema);
     for (const resource of page.resources) {
       const after = encodeCursor({
@@ -206,12 +208,12 @@ async function lookupSubjects(
   const relation = request.optionalSubjectRelation;
   const subjectRelation = relation === "" || relation === "..." ? undefined : relation;
   const withWildcards = request.wildcardOption !== v1.LookupSubjectsRequest_WildcardOption.EXCLUDE_WILDCARDS;
-  const freshness = await freshnessOf(request.consistency, door.gatehouse);
+  const freshness = await freshnessOf(request.consistency, caller.gatehouse);
   const has = v1.LookupPermissionship.HAS_PERMISSION;
   let cursor: string | undefined;
   let token: { token: string } | undefined;
   do {
-    const page = await door.gatehouse.lookupSubjects(
+    const page = await caller.gatehouse.lookupSubjects(
       caller.tenant,
       resource,
       permission,
@@ -219,7 +221,9 @@ async function lookupSubjects(
       subjectRelation,
       cursor === undefined ? consistencyOptions(freshness) : { cursor },
     );
-    token ??= encodeZedToken(await confirmSnapshot(door.gatehouse, caller.tenant, freshness, page.revision));
+    token ??= encodeZedToken(
+      await confirmSnapshot(caller.gatehouse, caller.tenant, freshness, page.revision),
+    );
     for (const found of page.subjects) {
       if (found.subject.id === "*" && !withWildcards) continue;
       const excluded = found.excluded.map((s) => s.id);

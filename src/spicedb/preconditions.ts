@@ -1,6 +1,7 @@
 import { v1 } from "@authzed/authzed-node";
 import { OneAtATime } from "../model/turns.js";
 import type { Gatehouse } from "../service/gatehouse.js";
+import { checkWritePreconditions, type WritePrecondition } from "../store/common/write-preconditions.js";
 import { filterOf } from "./relationships.js";
 import { SpicedbError } from "./status.js";
 
@@ -8,40 +9,54 @@ import { SpicedbError } from "./status.js";
 const MAX_PRECONDITIONS = 1_000;
 
 /**
- * The SpiceDB door's writes, one at a time in this process, so that the preconditions a write
- * checks still hold when it commits, as far as this process's SpiceDB writes go. A write made
- * meanwhile through another door or process is not held back: Gatehouse checks preconditions
- * at the newest revision just before the write, not inside the write's transaction as SpiceDB.
+ * The SpiceDB door's writes, one at a time in this process: a write first reads what it needs
+ * (which DELETEs name a live relationship, what a filter selects) and then writes, and another
+ * SpiceDB write of this process must not come between. Preconditions need no such help: the
+ * store looks at them inside the write's transaction (see `WriteOptions.preconditions`), which
+ * also holds against writes of other doors, processes and nodes.
  */
 export const spicedbWrites = new OneAtATime();
 
-/** Refuses the write (FAILED_PRECONDITION, nothing written) when a precondition does not hold. */
-export async function checkPreconditions(
-  gatehouse: Gatehouse,
-  tenant: string,
-  preconditions: readonly v1.Precondition[],
-): Promise<void> {
+/**
+ * A request's preconditions in the store's terms, each checked for shape first (INVALID_ARGUMENT,
+ * nothing written); the store looks at them inside the write's transaction.
+ */
+export function preconditionsOf(preconditions: readonly v1.Precondition[]): WritePrecondition[] {
   if (preconditions.length > MAX_PRECONDITIONS)
     throw new SpicedbError(
       "INVALID_ARGUMENT",
       `\`optional_preconditions\`: at most ${MAX_PRECONDITIONS} a request, got ${preconditions.length}`,
     );
-  for (const [i, precondition] of preconditions.entries()) {
-    const path = `optional_preconditions[${i}]`;
+  return preconditions.map((precondition, i) => {
+    const field = `optional_preconditions[${i}]`;
     const { MUST_MATCH, MUST_NOT_MATCH } = v1.Precondition_Operation;
     if (precondition.operation !== MUST_MATCH && precondition.operation !== MUST_NOT_MATCH)
       throw new SpicedbError(
         "INVALID_ARGUMENT",
-        `\`${path}.operation\` must be MUST_MATCH or MUST_NOT_MATCH`,
+        `\`${field}.operation\` must be MUST_MATCH or MUST_NOT_MATCH`,
       );
-    if (!precondition.filter) throw new SpicedbError("INVALID_ARGUMENT", `\`${path}.filter\` is required`);
-    const filter = filterOf(precondition.filter, `${path}.filter`);
-    await gatehouse.catchUp();
-    const found = (await gatehouse.readRelationships(tenant, filter, { limit: 1 })).length > 0;
-    if (found !== (precondition.operation === MUST_MATCH))
-      throw new SpicedbError(
-        "FAILED_PRECONDITION",
-        `unable to satisfy write precondition \`${path}\`: ${found ? "a relationship matches the filter" : "no relationship matches the filter"} (${precondition.operation === MUST_MATCH ? "MUST_MATCH" : "MUST_NOT_MATCH"}); nothing was written`,
-      );
-  }
+    if (!precondition.filter) throw new SpicedbError("INVALID_ARGUMENT", `\`${field}.filter\` is required`);
+    return {
+      filter: filterOf(precondition.filter, `${field}.filter`),
+      mustMatch: precondition.operation === MUST_MATCH,
+      field,
+    };
+  });
+}
+
+/**
+ * For a call that writes nothing after all (every DELETE names a relationship that is not live):
+ * its preconditions at the newest revision, so that it fails as the write would have.
+ */
+export async function checkPreconditionsNow(
+  gatehouse: Gatehouse,
+  tenant: string,
+  preconditions: readonly WritePrecondition[],
+): Promise<void> {
+  if (preconditions.length === 0) return;
+  await gatehouse.catchUp();
+  await checkWritePreconditions(
+    preconditions,
+    async (filter) => (await gatehouse.readRelationships(tenant, filter, { limit: 1 })).length > 0,
+  );
 }

@@ -13,7 +13,7 @@ import type {
 import type { Caller } from "./call-auth.js";
 import { freshnessOf, storeRevision } from "./consistency.js";
 import { DOOR, type SpicedbDoor } from "./door.js";
-import { checkPreconditions, spicedbWrites } from "./preconditions.js";
+import { checkPreconditionsNow, preconditionsOf, spicedbWrites } from "./preconditions.js";
 import { filterOf, relationshipOf, toRelationship } from "./relationships.js";
 import { optionalLimit } from "./requests.js";
 import type { Call, ClientStream, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
@@ -84,13 +84,18 @@ interface RelationshipRead {
  * The pages of a relationship read, in tuple order, all at the first page's revision (a cursor's
  * own); `size` says how many the next page may hold (0: stop).
  */
-async function* relationshipPages(door: SpicedbDoor, read: RelationshipRead, call: Call, size: () => number) {
+async function* relationshipPages(
+  gatehouse: Gatehouse,
+  read: RelationshipRead,
+  call: Call,
+  size: () => number,
+) {
   let cursor = read.cursor?.token || undefined;
-  const freshness = await freshnessOf(read.consistency, door.gatehouse);
-  const first = cursor === undefined ? await storeRevision(door.gatehouse, freshness) : undefined;
+  const freshness = await freshnessOf(read.consistency, gatehouse);
+  const first = cursor === undefined ? await storeRevision(gatehouse, freshness) : undefined;
   const query = readQuery(read.tenant, read.filter);
   while (size() > 0 && !call.cancelled()) {
-    const page = await door.gatehouse.readRelationshipsPage(read.tenant, read.filter, {
+    const page = await gatehouse.readRelationshipsPage(read.tenant, read.filter, {
       limit: size(),
       ...(cursor !== undefined ? { cursor } : { atRevision: first }),
     });
@@ -117,7 +122,9 @@ async function readRelationships(
     consistency: request.consistency,
     cursor: request.optionalCursor,
   };
-  for await (const page of relationshipPages(door, read, call, () => Math.min(left, PAGE_SIZE_DEFAULT))) {
+  for await (const page of relationshipPages(caller.gatehouse, read, call, () =>
+    Math.min(left, PAGE_SIZE_DEFAULT),
+  )) {
     const readAt = encodeZedToken(page.revision);
     for (const r of page.relationships)
       await send({ readAt, relationship: toRelationship(r), afterResultCursor: { token: page.after(r) } });
@@ -146,16 +153,22 @@ async function writeRelationships(door: SpicedbDoor, request: v1.WriteRelationsh
       );
     return { operation, relationship: relationshipOf(u.relationship, `updates[${i}].relationship`) };
   });
-  const g = door.gatehouse;
+  const preconditions = preconditionsOf(request.optionalPreconditions);
+  const g = caller.gatehouse;
   return spicedbWrites.run(async () => {
-    await checkPreconditions(g, caller.tenant, request.optionalPreconditions);
     const live: RelationshipUpdate[] = [];
     for (const update of updates) {
       if (update.operation === "delete" && !(await isLive(g, caller.tenant, update.relationship))) continue;
       live.push(update);
     }
-    if (live.length === 0) return { writtenAt: encodeZedToken(await g.headRevision()) };
-    const result = await g.writeRelationships(caller.tenant, live, writeOptions(caller));
+    if (live.length === 0) {
+      await checkPreconditionsNow(g, caller.tenant, preconditions);
+      return { writtenAt: encodeZedToken(await g.headRevision()) };
+    }
+    const result = await g.writeRelationships(caller.tenant, live, {
+      ...writeOptions(caller),
+      preconditions,
+    });
     return { writtenAt: encodeZedToken(result.revision) };
   });
 }
@@ -190,18 +203,24 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
     );
   const limit = optionalLimit(request.optionalLimit, PAGE_SIZE_MAX, "optional_limit");
   const { COMPLETE, PARTIAL } = v1.DeleteRelationshipsResponse_DeletionProgress;
-  const g = door.gatehouse;
+  const preconditions = preconditionsOf(request.optionalPreconditions);
+  const g = caller.gatehouse;
   return spicedbWrites.run(async () => {
-    await checkPreconditions(g, caller.tenant, request.optionalPreconditions);
     await g.catchUp();
-    const nothing = async () => ({
-      deletedAt: encodeZedToken(await g.headRevision()),
-      deletionProgress: COMPLETE,
-      relationshipsDeletedCount: "0",
-    });
+    const nothing = async () => {
+      await checkPreconditionsNow(g, caller.tenant, preconditions);
+      return {
+        deletedAt: encodeZedToken(await g.headRevision()),
+        deletionProgress: COMPLETE,
+        relationshipsDeletedCount: "0",
+      };
+    };
     if (limit === undefined) {
       try {
-        const result = await g.deleteRelationships(caller.tenant, filter, writeOptions(caller));
+        const result = await g.deleteRelationships(caller.tenant, filter, {
+          ...writeOptions(caller),
+          preconditions,
+        });
         return {
           deletedAt: encodeZedToken(result.revision),
           deletionProgress: COMPLETE,
@@ -228,7 +247,7 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
         operation: "delete" as const,
         relationship: { resource: r.resource, relation: r.relation, subject: r.subject },
       })),
-      writeOptions(caller, filter),
+      { ...writeOptions(caller, filter), preconditions },
     );
     return {
       deletedAt: encodeZedToken(result.revision),
@@ -261,7 +280,7 @@ async function importBulk(
   }
   if (lines.length === 0) return { numLoaded: "0" };
   const result = await spicedbWrites.run(() =>
-    door.gatehouse.importRelationships(caller.tenant, lines.join("\n"), {
+    caller.gatehouse.importRelationships(caller.tenant, lines.join("\n"), {
       ...writeOptions(caller),
       file: "import",
     }),
@@ -285,7 +304,7 @@ async function exportBulk(
     consistency: request.consistency,
     cursor: request.optionalCursor,
   };
-  for await (const page of relationshipPages(door, read, call, () => size)) {
+  for await (const page of relationshipPages(caller.gatehouse, read, call, () => size)) {
     const last = page.relationships[page.relationships.length - 1];
     if (last)
       await send({

@@ -6,11 +6,11 @@ import { SpicedbError } from "./status.js";
 import { encodeZedToken } from "./zedtoken.js";
 
 async function readSchema(door: SpicedbDoor, _request: v1.ReadSchemaRequest, call: Call) {
-  await door.auth.authorize(call, { role: "check" });
-  const version = await door.gatehouse.readSchema();
+  const { gatehouse } = await door.auth.authorize(call, { role: "check" });
+  const version = await gatehouse.readSchema();
   if (!version)
     throw new SpicedbError("NOT_FOUND", "No schema has been defined; please call WriteSchema to start");
-  return { schemaText: version.text, readAt: encodeZedToken(door.gatehouse.revision) };
+  return { schemaText: version.text, readAt: encodeZedToken(gatehouse.revision) };
 }
 
 /**
@@ -22,7 +22,7 @@ async function readSchema(door: SpicedbDoor, _request: v1.ReadSchemaRequest, cal
 async function writeSchema(door: SpicedbDoor, request: v1.WriteSchemaRequest, call: Call) {
   const caller = await door.auth.authorize(call, { role: "admin", storeWide: true });
   try {
-    const written = await door.gatehouse.writeSchema(request.schema, {
+    const written = await caller.gatehouse.writeSchema(request.schema, {
       actor: caller.token.name,
       reason: "WriteSchema through the SpiceDB API",
       file: "schema",

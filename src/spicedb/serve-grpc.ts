@@ -2,28 +2,60 @@ import { readFileSync } from "node:fs";
 import { Refusals } from "../server/refusals.js";
 import type { GatehouseServer } from "../server/server.js";
 import type { Gatehouse } from "../service/gatehouse.js";
+import type { StoreOfSecret } from "./call-auth.js";
 import { registerSpicedbGateway } from "./gateway.js";
 import type { GrpcOptions } from "./grpc-options.js";
 import { AUTHZED_API, startSpicedbServer } from "./server.js";
 
 /**
  * Starts the SpiceDB door beside a running HTTP server: same Gatehouse, same token rules, and
- * refused calls counted in the same metric. The default port being taken (a second server on
- * the machine) is a warning, not a failure, so `gatehouse serve` keeps working as before.
+ * refused calls counted in the same metric.
  */
 export async function startGrpc(
   gatehouse: Gatehouse,
   server: GatehouseServer,
   host: string,
   options: GrpcOptions,
-): Promise<{ port: number; banner: string; close(): Promise<void> } | undefined> {
+): Promise<GrpcDoor | undefined> {
   const log = server.app.log;
   const refusals = new Refusals(gatehouse.audit, server.metrics.authFailures, log);
+  return startGrpcDoor(gatehouse, host, options, { refusals, log });
+}
+
+/** A started gRPC door: its port, the banner line that says so, and how to stop it. */
+export interface GrpcDoor {
+  readonly port: number;
+  readonly banner: string;
+  close(): Promise<void>;
+}
+
+/** Where the door's refusals and internal errors go. */
+export interface GrpcReporting {
+  readonly refusals?: Refusals | undefined;
+  readonly log: {
+    warn(details: object, message: string): void;
+    error(details: object, message: string): void;
+  };
+}
+
+/**
+ * Starts the SpiceDB door on one store (`serve`, `demo --serve`) or on a store per token
+ * (`serve --testing`). The default port being taken (a second server on the machine) is a
+ * warning, not a failure, so that the HTTP API keeps working as before; a port the caller named
+ * being taken is an error.
+ */
+export async function startGrpcDoor(
+  stores: Gatehouse | StoreOfSecret,
+  host: string,
+  options: GrpcOptions,
+  reporting: GrpcReporting,
+): Promise<GrpcDoor | undefined> {
+  const { refusals, log } = reporting;
   const tls = options.tls
     ? { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }
     : undefined;
   try {
-    const grpc = await startSpicedbServer(gatehouse, {
+    const grpc = await startSpicedbServer(stores, {
       host,
       port: options.port,
       tls,
@@ -35,7 +67,7 @@ export async function startGrpc(
       banner: `SpiceDB gRPC API (${AUTHZED_API}) on ${host}:${grpc.port}, ${tls ? "TLS" : "plaintext h2c"}`,
       async close() {
         await grpc.close();
-        await refusals.flush();
+        await refusals?.flush();
       },
     };
   } catch (error) {

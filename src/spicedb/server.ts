@@ -1,8 +1,7 @@
 import { Server, ServerCredentials } from "@grpc/grpc-js";
-import { tokenAuthority } from "../server/auth.js";
 import type { Refusals } from "../server/refusals.js";
 import type { Gatehouse } from "../service/gatehouse.js";
-import { CallAuth } from "./call-auth.js";
+import { CallAuth, type StoreOfSecret, storeOf } from "./call-auth.js";
 import type { SpicedbDoor } from "./door.js";
 import { bindService } from "./rpc.js";
 import { spicedbServices, unimplemented } from "./services.js";
@@ -31,15 +30,15 @@ export interface SpicedbServer {
 /**
  * SpiceDB's gRPC API (`authzed.api.v1`) in front of Gatehouse, so that applications using the
  * official clients switch by changing an address. Every call goes through the service layer:
- * writes through the guarded doors as door `spicedb`, with the token's principal.
+ * writes through the guarded doors as door `spicedb`, with the token's principal. `stores` is the
+ * one Gatehouse every token acts on, or which store each token reaches (`serve --testing`).
  */
 export async function startSpicedbServer(
-  gatehouse: Gatehouse,
+  stores: Gatehouse | StoreOfSecret,
   options: SpicedbServerOptions,
 ): Promise<SpicedbServer> {
   const door: SpicedbDoor = {
-    gatehouse,
-    auth: new CallAuth(tokenAuthority(gatehouse.tokens), options.refusals),
+    auth: new CallAuth(typeof stores === "function" ? stores : storeOf(stores), options.refusals),
   };
   const log = options.logError ?? (() => undefined);
   const server = new Server({ "grpc.max_receive_message_length": 32 * 1024 * 1024 });

@@ -25,7 +25,7 @@ async function watch(
   send: (message: v1.WatchResponse) => Promise<void>,
 ) {
   const caller = await door.auth.authorize(call, { role: "check" });
-  const gatehouse = door.gatehouse;
+  const gatehouse = caller.gatehouse;
   const kinds = new Set(request.optionalUpdateKinds);
   const relationships =
     kinds.size === 0 ||

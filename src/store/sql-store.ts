@@ -25,6 +25,7 @@ import {
   writeAuditRecord,
 } from "./common/revision-rows.js";
 import { planUpdates, planUpdatesInSlices } from "./common/write-plan.js";
+import { checkWritePreconditions } from "./common/write-preconditions.js";
 import type {
   DecisionFilter,
   DecisionLogExtras,
@@ -174,6 +175,10 @@ export class SqlStore implements Store {
     const planned = updates.length <= PLAN_SLICE ? planUpdates(updates) : await planUpdatesInSlices(updates);
     const result = await this.#db.transaction(async (sql) => {
       const revision = await this.#revisions.next(sql, tenant, "relationships", options);
+      if (options.preconditions)
+        await checkWritePreconditions(options.preconditions, (filter) =>
+          this.#relationships.anyLive(sql, tenant, filter),
+        );
       const written = await writeUpdates(sql, this.#db.dialect, tenant, revision, planned);
       // The revision counter is locked first (by `next`), then the audit head: the apply's order.
       const audit = writeAuditRecord(tenant, options, {

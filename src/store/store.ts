@@ -1,5 +1,6 @@
 import type { Relationship } from "../model/relationship.js";
 import type { ChangeStore } from "./change-records.js";
+import type { WritePrecondition } from "./common/write-preconditions.js";
 import type { DecisionStore } from "./decision-records.js";
 import type { LifecycleStore } from "./lifecycle-records.js";
 import type { RolloutStore } from "./rollout-records.js";
@@ -121,6 +122,13 @@ export interface WriteOptions {
    * transaction, so a write is never without its record.
    */
   readonly audit?: { readonly action: string; readonly details?: Record<string, unknown> } | undefined;
+  /**
+   * Relationship writes only: conditions on the tenant's live relationships, looked at inside
+   * the write's transaction once its revision is taken (writers wait for each other there), so
+   * no other write comes between the look and the write. One that does not hold: nothing is
+   * written, and a `PreconditionFailed` names it.
+   */
+  readonly preconditions?: readonly WritePrecondition[] | undefined;
 }
 
 /** Who made a revision, through which door, and what it did: the answer to "who made this write". */

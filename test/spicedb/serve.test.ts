@@ -1,47 +1,18 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { once } from "node:events";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { v1 } from "@authzed/authzed-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, createTokenSecret, workspace } from "../support/cli.js";
+import { createTokenSecret, workspace } from "../support/cli.js";
 import { obj, rel, subj, touch } from "./grpc-server.js";
+import { startServe, stopServe } from "./serve-process.js";
 
 /**
  * `gatehouse serve --grpc-port 0` as a user runs it: two processes on one SQLite file, each with
  * its SpiceDB door; a ZedToken from a write through one is read-your-writes through the other.
  */
-async function startNode(
-  store: string,
-  extra: string[] = [],
-): Promise<{ process: ChildProcess; grpc: string }> {
-  const child = spawn(
-    process.execPath,
-    [CLI, "--store", store, "serve", "--port", "0", "--grpc-port", "0", ...extra],
-    {
-      env: { ...process.env, GATEHOUSE_LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stderr = "";
-  child.stderr?.on("data", (chunk) => {
-    stderr += chunk.toString();
-  });
-  for (let i = 0; i < 150; i++) {
-    const match = /SpiceDB gRPC API \(authzed\.api\.v1[^)]*\) on ([^\s,]+),/.exec(stderr);
-    if (match?.[1]) return { process: child, grpc: match[1] };
-    if (child.exitCode !== null) throw new Error(`serve exited: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`serve did not start: ${stderr}`);
-}
-
-async function stop(node: { process: ChildProcess } | undefined): Promise<void> {
-  if (node?.process.exitCode === null) {
-    node.process.kill("SIGTERM");
-    await once(node.process, "exit");
-  }
-}
+const startNode = (store: string, extra: string[] = []) => startServe(["--store", store, "serve", ...extra]);
+const stop = stopServe;
 
 const SCHEMA =
   "definition user {}\ndefinition document {\n  relation viewer: user\n  permission view = viewer\n}\n";

@@ -4,6 +4,7 @@ import { DEMO_SCHEMA, DEMO_TENANTS } from "../../demo/demo-data.js";
 import { GatehouseError } from "../../model/errors.js";
 import { parseRelationship } from "../../model/relationship.js";
 import { Gatehouse } from "../../service/gatehouse.js";
+import { addGrpcFlags, grpcOptions } from "../../spicedb/grpc-options.js";
 import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
 import { env } from "../env.js";
 import { formatExplain, forTerminal } from "../output.js";
@@ -15,11 +16,16 @@ const DEMO_ACTOR = "demo";
 const DEMO_REASON = "demo store";
 
 export function registerDemo(program: Command, globals: () => GlobalOptions): void {
-  program
+  const command = program
     .command("demo")
     .option("--reset", "replace the demo store if it exists")
-    .option("--serve", "then run the HTTP server on the demo store, with a demo admin token")
-    .option("--port <port>", "port for --serve", "8080")
+    .option(
+      "--serve",
+      "then run the HTTP server and SpiceDB's gRPC API on the demo store, with a demo admin token",
+    )
+    .option("--port <port>", "port for --serve", "8080");
+  // --serve runs what `serve` runs, SpiceDB's gRPC API included, with the same flags.
+  addGrpcFlags(command)
     .description("create a demo store (default ./gatehouse-demo.db) and walk through a few checks")
     .action(async (options) => {
       const given = globals();
@@ -87,6 +93,7 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
         store: path,
         host: "127.0.0.1",
         port: parsePort(options.port),
+        grpc: grpcOptions(options),
         banner: (url) =>
           [
             "",

@@ -4,7 +4,7 @@ import { buildServer } from "../../server/server.js";
 import { isWorker, MAX_WORKERS, superviseWorkers } from "../../server/workers.js";
 import type { DecisionLogOptions } from "../../service/decision-log.js";
 import { Gatehouse } from "../../service/gatehouse.js";
-import { type GrpcOptions, grpcOptions } from "../../spicedb/grpc-options.js";
+import { addGrpcFlags, type GrpcOptions, grpcOptions } from "../../spicedb/grpc-options.js";
 import { contextOf, type GlobalOptions } from "../context.js";
 import { decisionLogOptions } from "../decision-log-options.js";
 import { env } from "../env.js";
@@ -90,21 +90,19 @@ export function parseWorkers(text: string): number {
 }
 
 export function registerServe(program: Command, globals: () => GlobalOptions): void {
-  program
+  const command = program
     .command("serve")
     .option("--port <port>", "port to listen on", "8080")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option(
       "--workers <n>",
       "server processes sharing the port, one per core is typical (env GATEHOUSE_WORKERS; default 1); each is a node: pass atLeastRevision to read your writes",
-    )
+    );
+  addGrpcFlags(command)
     .option(
-      "--grpc-port <port>",
-      "port of SpiceDB's gRPC API, authzed.api.v1 (default 50051, left out with a warning when taken); 0: a free port",
+      "--testing",
+      "a server for client test suites, as `spicedb serve-testing`: any bearer token works and each distinct token is its own empty in-memory store; no --store, nothing written to disk",
     )
-    .option("--no-grpc", "do not serve SpiceDB's gRPC API")
-    .option("--grpc-tls-cert <file>", "PEM certificate chain: serve gRPC over TLS (with --grpc-tls-key)")
-    .option("--grpc-tls-key <file>", "PEM private key of --grpc-tls-cert")
     .option("--export-dir <dir>", "where purge export bundles are written", "./gatehouse-exports")
     .option(
       "--decision-sample <fraction>",
@@ -116,6 +114,21 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
     )
     .description("run the HTTP API (tokens required; create one with `gatehouse token create`)")
     .action(async (options) => {
+      if (options.testing) {
+        if (options.workers !== undefined)
+          throw new GatehouseError("usage", "--testing runs one process: leave out --workers");
+        if (globals().store !== undefined)
+          throw new GatehouseError(
+            "usage",
+            "--testing keeps each token's store in memory and opens no store: leave out --store",
+          );
+        const { serveTesting } = await import("./serve-testing.js");
+        return serveTesting({
+          host: options.host,
+          port: parsePort(options.port),
+          grpc: grpcOptions(options),
+        });
+      }
       const context = contextOf(globals());
       await serve({
         store: context.storeLocation,

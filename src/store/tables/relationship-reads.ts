@@ -8,7 +8,7 @@ import {
   toRelationship,
   tupleOf,
 } from "../common/tuples.js";
-import type { Database } from "../sql/sql.js";
+import type { Database, Sql } from "../sql/sql.js";
 import type {
   ReadOptions,
   RelationshipFilter,
@@ -30,6 +30,22 @@ const FILTER_COLUMNS: readonly [keyof RelationshipFilter, string][] = [
   ["subjectId", "subject_id"],
 ];
 
+/** The conditions of a filter's given fields, their values appended to `params` (`$n` after them). */
+function filterConditions(filter: RelationshipFilter, params: unknown[]): string[] {
+  const conditions: string[] = [];
+  for (const [key, column] of FILTER_COLUMNS) {
+    const value = filter[key];
+    if (value === undefined || value === null) continue;
+    params.push(value);
+    conditions.push(`${column} = $${params.length}`);
+  }
+  if (filter.subjectRelation !== undefined) {
+    params.push(subjectRelationColumn(filter.subjectRelation));
+    conditions.push(`subject_relation = $${params.length}`);
+  }
+  return conditions;
+}
+
 /** Reads of relationships as of a revision: by filter, a whole tenant in batches, and by shape. */
 export class RelationshipReads {
   readonly #db: Database;
@@ -50,17 +66,7 @@ export class RelationshipReads {
     const sql = this.#db.sql;
     const at = await this.#revisions.at(sql, options.atRevision);
     const params: unknown[] = [tenant, at];
-    const conditions = ["tenant = $1", liveAt(2)];
-    for (const [key, column] of FILTER_COLUMNS) {
-      const value = filter[key];
-      if (value === undefined || value === null) continue;
-      params.push(value);
-      conditions.push(`${column} = $${params.length}`);
-    }
-    if (filter.subjectRelation !== undefined) {
-      params.push(subjectRelationColumn(filter.subjectRelation));
-      conditions.push(`subject_relation = $${params.length}`);
-    }
+    const conditions = ["tenant = $1", liveAt(2), ...filterConditions(filter, params)];
     if (options.after !== undefined) {
       const at = params.length;
       params.push(...tupleOf(options.after));
@@ -81,6 +87,20 @@ export class RelationshipReads {
       createdRevision,
       deletedRevision,
     }));
+  }
+
+  /**
+   * Whether a relationship of the tenant that matches the filter is live now, as `sql` (a write's
+   * transaction) sees the table: for the write's preconditions.
+   */
+  async anyLive(sql: Sql, tenant: string, filter: RelationshipFilter): Promise<boolean> {
+    const params: unknown[] = [tenant];
+    const conditions = ["tenant = $1", "deleted_revision IS NULL", ...filterConditions(filter, params)];
+    const rows = await sql.rows<[number]>(
+      `SELECT 1 FROM relationships WHERE ${conditions.join(" AND ")} LIMIT 1`,
+      params,
+    );
+    return rows.length > 0;
   }
 
   /**
