@@ -26,7 +26,7 @@ export interface PlannedSchemaWrite {
 export async function planSchemaWrite(
   changes: Changes,
   text: string,
-  options: { actor: string; reason: string },
+  options: { actor: string; reason: string; secondPerson?: string | undefined },
 ): Promise<PlannedSchemaWrite> {
   const proposed = await changes.propose(
     {
@@ -39,7 +39,15 @@ export async function planSchemaWrite(
     { actor: options.actor, tenant: DEFAULT_TENANT },
   );
   const { plan } = await changes.plan(proposed.id, { actor: options.actor });
-  if (plan.blocked) return { change: await changes.get(proposed.id), plan, revision: undefined };
+  const failedGuard = plan.guards.some((g) => !g.passed);
+  if (plan.blocked && options.secondPerson !== undefined && !failedGuard && plan.planId !== undefined) {
+    // Held back only for a second person, and this store names one (`serve --testing`).
+    await changes.approve(proposed.id, {
+      actor: options.secondPerson,
+      plan: plan.planId,
+      comment: "approved by the testing server: a client test suite has no second person",
+    });
+  } else if (plan.blocked) return { change: await changes.get(proposed.id), plan, revision: undefined };
   const applied = await changes.apply(proposed.id, { actor: options.actor });
   return { change: applied.change, plan: applied.plan, revision: applied.revision };
 }

@@ -70,6 +70,13 @@ export interface GatehouseOptions {
   readonly decisionLog?: DecisionLogOptions;
   /** The store stamps its records with `now` too (a fixed clock, `GATEHOUSE_NOW`). */
   readonly clockInStore?: boolean;
+  /**
+   * The principal that approves a schema write held back only for want of a second person
+   * (access lost or widened, no guard failed). Set by `serve --testing` alone: a client test
+   * suite has no second person, and SpiceDB's test server applies such a schema. The write is
+   * still planned, approved under this name in the audit trail, and can be reverted.
+   */
+  readonly schemaSecondPerson?: string;
 }
 
 export interface ConsistencyOptions {
@@ -200,9 +207,12 @@ export class Gatehouse {
   private readonly lookupTurns = new OneAtATime();
   /** Whole lookup answers kept for their later pages. */
   private readonly lookupPages = new PageCache<LookupItem>();
+  /** See `GatehouseOptions.schemaSecondPerson`. */
+  private readonly schemaSecondPerson: string | undefined;
 
   private constructor(store: Store, options: GatehouseOptions) {
     this.store = store;
+    this.schemaSecondPerson = options.schemaSecondPerson;
     this.tokens = new Tokens(store);
     this.audit = new Audit(store);
     this.maxDepth = options.maxDepth;
@@ -471,6 +481,7 @@ export class Gatehouse {
     const planned = await planSchemaWrite(this.changes, text, {
       actor,
       reason: reason ?? `schema write${options.file !== undefined ? ` (${options.file})` : ""}`,
+      secondPerson: this.schemaSecondPerson,
     });
     const counts = { gained: planned.plan.gained.length, lost: planned.plan.lost.length };
     if (planned.revision === undefined) {

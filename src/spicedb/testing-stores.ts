@@ -16,6 +16,8 @@ export const TESTING_TOKEN_NAME = "testing";
 
 /** No guard is in force in a fresh testing store: a test that wants some writes them. */
 const NO_GUARDS = "guards: []\n";
+/** The name the testing server approves schema writes under (see `GatehouseOptions.schemaSecondPerson`). */
+export const TESTING_SECOND_PERSON = "testing-server";
 
 /** One token's store, and what else was built on it (its HTTP API) to close with it. */
 export interface TestingStore extends CallStore {
@@ -103,7 +105,13 @@ export class TestingStores {
 
 async function openTestingStore(secret: string): Promise<TestingStore> {
   // No decision log and no rollout polling: a store per test must cost nothing while idle.
-  const gatehouse = await Gatehouse.open(":memory:", { decisionLog: { sample: "off" }, rolloutPollMs: 0 });
+  // A schema write held back only for a second person is approved by the testing server, as
+  // SpiceDB's test server applies it; one held back by a guard the test wrote stays refused.
+  const gatehouse = await Gatehouse.open(":memory:", {
+    decisionLog: { sample: "off" },
+    rolloutPollMs: 0,
+    schemaSecondPerson: TESTING_SECOND_PERSON,
+  });
   try {
     await gatehouse.changes.writeGuards(NO_GUARDS, { actor: TESTING_TOKEN_NAME });
     await gatehouse.store.createToken(

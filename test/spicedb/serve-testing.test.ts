@@ -6,7 +6,7 @@ import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gatehouse } from "../support/cli.js";
 import { codeOf, rel, touch } from "./grpc-server.js";
-import { TOUR_SCHEMA, tourEveryRpc } from "./rpc-tour.js";
+import { NARROWER_SCHEMA, TOUR_SCHEMA, tourEveryRpc } from "./rpc-tour.js";
 import { clientOf, type ServeProcess, startServe, stopServe } from "./serve-process.js";
 
 /** `gatehouse serve --testing` as a client test suite starts it: from dist, in a directory of its own. */
@@ -42,7 +42,30 @@ describe("gatehouse serve --testing", () => {
   });
 
   it("serves every RPC to the unmodified client on a token's fresh store", async () => {
-    await tourEveryRpc(client("any-secret-a-suite-picks"));
+    await tourEveryRpc(client("any-secret-a-suite-picks"), { testing: true });
+  });
+
+  it("holds back a schema write that fails a guard the test wrote, and applies it on a token without guards", async () => {
+    const guarded = client("suite-schema-guard");
+    await guarded.promises.writeSchema(v1.WriteSchemaRequest.create({ schema: TOUR_SCHEMA }));
+    await guarded.promises.writeRelationships(
+      v1.WriteRelationshipsRequest.create({
+        updates: [touch(rel("tour/document:plan", "viewer", "tour/user:bob"))],
+      }),
+    );
+    const guards = "guards:\n  - name: model-keeps-access\n    kind: max-loss\n    subjects: 0\n";
+    const put = await http("/v1/guards", {
+      method: "PUT",
+      body: JSON.stringify({ guards }),
+      token: "suite-schema-guard",
+    });
+    expect(put.status).toBe(200);
+    const held = await codeOf(
+      guarded.promises.writeSchema(v1.WriteSchemaRequest.create({ schema: NARROWER_SCHEMA })),
+    );
+    expect(held?.code).toBe(status.FAILED_PRECONDITION);
+    expect(held?.details).toMatch(/model-keeps-access/);
+    expect((await guarded.promises.readSchema(v1.ReadSchemaRequest.create({}))).schemaText).toBe(TOUR_SCHEMA);
   });
 
   it("gives each token its own empty store: schema, relationships and guards", async () => {
