@@ -17,6 +17,8 @@ export interface Attributes {
   readonly class?: string;
   readonly href?: string;
   readonly onclick?: (event: MouseEvent) => void;
+  /** Any other attribute (`aria-label`, `type`, `id` ...), set as text. */
+  readonly attrs?: Readonly<Record<string, string>>;
 }
 
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -27,6 +29,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   const node = document.createElement(tag);
   if (attributes.class !== undefined) node.className = attributes.class;
   if (attributes.href !== undefined) node.setAttribute("href", attributes.href);
+  for (const [name, value] of Object.entries(attributes.attrs ?? {})) node.setAttribute(name, value);
   // As an HTMLElement: the generic tag type hides the "click" overload of addEventListener.
   if (attributes.onclick) (node as HTMLElement).addEventListener("click", attributes.onclick);
   for (const child of children)
@@ -34,11 +37,16 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-export function table(headings: readonly string[], rows: readonly (readonly Child[])[]): HTMLTableElement {
+export function table(
+  headings: readonly string[],
+  rows: readonly (readonly Child[])[],
+  caption?: string,
+): HTMLTableElement {
   return el(
     "table",
     {},
-    el("thead", {}, el("tr", {}, ...headings.map((h) => el("th", {}, h)))),
+    ...(caption ? [el("caption", {}, caption)] : []),
+    el("thead", {}, el("tr", {}, ...headings.map((h) => el("th", { attrs: { scope: "col" } }, h)))),
     el("tbody", {}, ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", {}, c))))),
   );
 }
@@ -55,6 +63,31 @@ export function onSubmit(form: HTMLFormElement, action: () => Promise<unknown>):
     event.preventDefault();
     action().catch(alreadyShown);
   });
+}
+
+/** A button that runs an action, its failure already shown by `api`. */
+export function button(
+  text: string,
+  action: () => Promise<unknown>,
+  kind = "",
+  label?: string,
+): HTMLButtonElement {
+  return el(
+    "button",
+    {
+      ...(kind ? { class: kind } : {}),
+      attrs: { type: "button", ...(label ? { "aria-label": label } : {}) },
+      onclick: () => {
+        action().catch(alreadyShown);
+      },
+    },
+    text,
+  );
+}
+
+/** A whole number in the reader's grouping (100,000). */
+export function count(n: number): string {
+  return n.toLocaleString("en");
 }
 
 /** For promises whose failure `api` has already put in the error line. */

@@ -12,7 +12,7 @@ function rolloutLines(status: RolloutStatusView): HTMLElement[] {
       el(
         "p",
         { class: "muted" },
-        "No rollout has run yet (gatehouse rollout start CHANGE_ID --tenants A,B).",
+        "No rollout has run yet: an operator starts one for a planned model change, tenant by tenant.",
       ),
     ];
   const rollBack = () =>
