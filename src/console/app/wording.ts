@@ -10,7 +10,7 @@ type Rewrite = readonly [RegExp, (...groups: string[]) => string];
 const REWRITES: readonly Rewrite[] = [
   [
     /`gatehouse change approve (\d+)[^`]*`/g,
-    (id) => `another person approves it: Approve on change ${id}'s page, with their token`,
+    (id) => `another person approves it with Approve on change ${id}'s page, signed in with their own token`,
   ],
   [/`gatehouse change plan (\d+)[^`]*`/g, (id) => `Plan again on change ${id}'s page`],
   [/`gatehouse change apply (\d+)[^`]*`/g, (id) => `Apply on change ${id}'s page`],
