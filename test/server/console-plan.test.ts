@@ -121,7 +121,9 @@ describe.skipIf(noChromium)(`console plan page${chromiumNote}`, () => {
       page.click("#plan button:text('Export CSV')"),
     ]);
     expect(download.suggestedFilename()).toBe(`change-${id}-plan.csv`);
-    const csv = readFileSync((await download.path())!, "utf8").trimEnd().split("\r\n");
+    const csv = readFileSync((await download.path())!, "utf8")
+      .trimEnd()
+      .split("\r\n");
     expect(csv[0]).toBe("change,tenant,resource,permission,subject,except");
     // Every match, not one page: u99, u990-u999, u9900-u9999, u99000-u99999.
     expect(csv.length).toBe(1 + 1_111);

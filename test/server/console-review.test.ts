@@ -137,14 +137,15 @@ describe.skipIf(noChromium)(`console for reviewers${chromiumNote}`, () => {
     await page.screenshot({ path: `${SHOTS}/console-propose-problem.png` });
     // The place is a button: it puts the caret on the line.
     await page.click("#change-problems li button");
-    const caretLine = await page.$eval(
-      "#change-file",
-      (t) => (t as HTMLTextAreaElement).value.slice(0, (t as HTMLTextAreaElement).selectionStart).split("\n").length,
+    const caretLine = await page.evaluate(
+      `(() => { const t = document.getElementById("change-file"); return t.value.slice(0, t.selectionStart).split("\\n").length; })()`,
     );
     expect(caretLine).toBe(4);
 
     await page.fill("#change-file", broken.replace("#editor@", "#viewer@"));
-    await page.locator("#change-check", { hasText: "valid: a grant change for tenant acme with 1 write(s)" }).waitFor();
+    await page
+      .locator("#change-check", { hasText: "valid: a grant change for tenant acme with 1 write(s)" })
+      .waitFor();
     expect(await page.locator("#change-problems li").count()).toBe(0);
     await page.click("#propose-submit");
     await page.locator("#plan .notice", { hasText: "Proposed as change" }).waitFor();
@@ -155,7 +156,9 @@ describe.skipIf(noChromium)(`console for reviewers${chromiumNote}`, () => {
   });
 
   it("withdraws only after confirmation, with the reason sent to the API", async () => {
-    const id = await propose("intent: grant\nreason: dee joins\nwrite:\n  - document:postmortem#viewer@user:dee\n");
+    const id = await propose(
+      "intent: grant\nreason: dee joins\nwrite:\n  - document:postmortem#viewer@user:dee\n",
+    );
     await openChange(id);
     expect(await actions()).toEqual(["Plan it", "Reject", "Withdraw"]);
     await page.click("#plan .actions button:text('Withdraw')");
@@ -180,7 +183,9 @@ describe.skipIf(noChromium)(`console for reviewers${chromiumNote}`, () => {
   });
 
   it("reverts after confirmation: the revert change, whether it is blocked, in console words", async () => {
-    const id = await propose("intent: grant\nreason: eve joins\nwrite:\n  - document:postmortem#viewer@user:eve\n");
+    const id = await propose(
+      "intent: grant\nreason: eve joins\nwrite:\n  - document:postmortem#viewer@user:eve\n",
+    );
     await openChange(id);
     await page.click("#plan .actions button:text('Plan it')");
     await page.locator("#plan .notice", { hasText: "Planned at revision" }).waitFor();
@@ -224,14 +229,18 @@ describe.skipIf(noChromium)(`console for reviewers${chromiumNote}`, () => {
 
   it("shows a model change's schema diff beside its plan", async () => {
     const schema = SCHEMA.replace("permission view = viewer - banned", "permission view = viewer");
-    const id = await propose(`intent: model\nreason: bans are lifted\nschema: |\n${schema.replace(/^/gm, "  ")}\n`);
+    const id = await propose(
+      `intent: model\nreason: bans are lifted\nschema: |\n${schema.replace(/^/gm, "  ")}\n`,
+    );
     expect((await s.call("POST", `/v1/changes/${id}/plan`, { token: admin })).status).toBe(200);
     await openChange(id);
     await page.locator("#plan .beside .schema-diff").waitFor();
     expect(await page.locator("#plan .diff-removed").allTextContents()).toEqual([
       "-   permission view = viewer - banned",
     ]);
-    expect(await page.locator("#plan .diff-added").allTextContents()).toEqual(["+   permission view = viewer"]);
+    expect(await page.locator("#plan .diff-added").allTextContents()).toEqual([
+      "+   permission view = viewer",
+    ]);
     expect(await page.textContent("#plan .schema-diff h4")).toContain("1 line(s) added, 1 removed");
     // Beside it, the plan: bob gains view.
     expect(await page.textContent("#plan .beside .plan-rows")).toContain("user:bob");
@@ -261,7 +270,9 @@ describe.skipIf(noChromium)(`console for reviewers${chromiumNote}`, () => {
   });
 
   it("shows the incident report of a change", async () => {
-    const id = await propose("intent: grant\nreason: fay joins\nwrite:\n  - document:postmortem#viewer@user:fay\n");
+    const id = await propose(
+      "intent: grant\nreason: fay joins\nwrite:\n  - document:postmortem#viewer@user:fay\n",
+    );
     expect((await s.call("POST", `/v1/changes/${id}/plan`, { token: admin })).status).toBe(200);
     expect((await s.call("POST", `/v1/changes/${id}/apply`, { token: admin })).status).toBe(200);
     await s.call("POST", "/v1/tenants/acme/check", {
@@ -283,7 +294,9 @@ describe.skipIf(noChromium)(`console for reviewers${chromiumNote}`, () => {
     await tab("audit");
     await page.click("#audit-verify");
     await page.locator("#audit-verdict", { hasText: "intact" }).waitFor();
-    expect(await page.textContent("#audit-verdict")).toMatch(/The audit trail is intact: \d+ record\(s\) checked/);
+    expect(await page.textContent("#audit-verdict")).toMatch(
+      /The audit trail is intact: \d+ record\(s\) checked/,
+    );
     await page.screenshot({ path: `${SHOTS}/console-audit.png` });
   });
 
@@ -305,7 +318,7 @@ describe.skipIf(noChromium)(`console for reviewers${chromiumNote}`, () => {
     await page.setViewportSize({ width: 400, height: 800 });
     for (const name of ["why", "changes", "propose", "decisions", "audit"]) {
       await tab(name);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+      const overflow = await page.evaluate("document.documentElement.scrollWidth");
       expect(overflow, name).toBeLessThanOrEqual(400);
       for (const box of await page.locator("header h1, header nav button, header input").all()) {
         const b = (await box.boundingBox())!;
@@ -321,26 +334,22 @@ describe.skipIf(noChromium)(`console for reviewers${chromiumNote}`, () => {
     // A fresh page: the token is kept for the tab's session.
     await page.reload();
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to the page");
+    const focused = () => page.evaluate("document.activeElement.textContent");
+    expect(await focused()).toBe("Skip to the page");
     await page.keyboard.press("Tab");
     await page.keyboard.press("Tab");
     // The second tab of the header (Lookups), reached by keyboard, opens by Enter and shows its focus.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Lookups");
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(await focused()).toBe("Lookups");
+    const outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle");
     expect(outline).not.toBe("none");
     await page.keyboard.press("Enter");
     await page.locator("#lookups.active").waitFor();
     expect(await page.getAttribute("nav button[data-tab=lookups]", "aria-current")).toBe("page");
     // Every control has a name a screen reader can say.
-    const unnamed = await page.evaluate(() =>
-      [...document.querySelectorAll("input, select, textarea, button")]
-        .filter((c) => !(c as HTMLElement).closest("dialog"))
-        .filter((c) => {
-          const label = c.getAttribute("aria-label") ?? (c as HTMLInputElement).labels?.[0]?.textContent ?? c.textContent;
-          return !label?.trim();
-        })
-        .map((c) => c.outerHTML),
-    );
+    const unnamed = await page.evaluate(`[...document.querySelectorAll("input, select, textarea, button")]
+      .filter((c) => !c.closest("dialog"))
+      .filter((c) => !(c.getAttribute("aria-label") ?? c.labels?.[0]?.textContent ?? c.textContent)?.trim())
+      .map((c) => c.outerHTML)`);
     expect(unnamed).toEqual([]);
   });
 
