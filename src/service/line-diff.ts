@@ -15,9 +15,14 @@ export interface DiffLine {
 /** Above this many cells the middle is shown as removed then added, not aligned line by line. */
 const MAX_CELLS = 4_000_000;
 
+/** A text's lines; an empty text has none (not one empty line). */
+function linesOf(text: string): string[] {
+  return text === "" ? [] : text.replace(/\n$/, "").split("\n");
+}
+
 export function lineDiff(beforeText: string, afterText: string): DiffLine[] {
-  const a = beforeText.replace(/\n$/, "").split("\n");
-  const b = afterText.replace(/\n$/, "").split("\n");
+  const a = linesOf(beforeText);
+  const b = linesOf(afterText);
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
