@@ -1,5 +1,6 @@
 import type { Plan } from "../changes/plan.js";
 import { GatehouseError } from "../model/errors.js";
+import type { ChangeRecord } from "../store/change-records.js";
 import type { Role } from "../store/token-records.js";
 import { changeActions } from "./change-actions.js";
 import type { Gatehouse } from "./gatehouse.js";
@@ -20,52 +21,47 @@ import {
  * change's schema beside the one it replaces.
  */
 
-async function storedPlan(gatehouse: Gatehouse, id: number) {
-  const change = await gatehouse.changes.get(id);
-  return { change, plan: change.plan as Plan | null };
-}
+/*
+ * Each operation takes the change as the caller read it (`gatehouse.changes.get`): a plan of
+ * 100,000 rows is several megabytes of JSON, and a surface that has read the change to check
+ * the caller's access should not read it again to answer.
+ */
 
-export async function changeReview(
-  gatehouse: Gatehouse,
-  id: number,
+export function changeReview(
+  change: ChangeRecord,
   reader: { readonly name: string; readonly role: Role },
-): Promise<ChangeReviewView> {
-  const { change, plan } = await storedPlan(gatehouse, id);
+): ChangeReviewView {
+  const plan = change.plan as Plan | null;
   return changeReviewJson(change, plan, changeActions(change, plan, reader));
 }
 
-async function plannedOrRefused(gatehouse: Gatehouse, id: number): Promise<Plan> {
-  const { change, plan } = await storedPlan(gatehouse, id);
-  if (plan === null)
+function plannedOrRefused(change: ChangeRecord): Plan {
+  if (change.plan === null)
     throw new GatehouseError("not_found", `change ${change.id} has no plan yet: plan it first`);
-  return plan;
+  return change.plan as Plan;
 }
 
-export async function planRows(
-  gatehouse: Gatehouse,
-  id: number,
+export function planRows(
+  change: ChangeRecord,
   filter: PlanRowFilter,
   page: { offset?: number | undefined; limit?: number | undefined },
-): Promise<PlanRowsView> {
-  return planRowsJson(planRowPage(await plannedOrRefused(gatehouse, id), filter, page));
+): PlanRowsView {
+  return planRowsJson(planRowPage(plannedOrRefused(change), filter, page));
 }
 
 /** Every row the filter lets through, as CSV (an export is the whole list, not a page). */
-export async function planRowsCsvOf(
-  gatehouse: Gatehouse,
-  id: number,
-  filter: PlanRowFilter,
-): Promise<string> {
-  return planRowsCsv(filterPlanRows(await plannedOrRefused(gatehouse, id), filter));
+export function planRowsCsvOf(change: ChangeRecord, filter: PlanRowFilter): string {
+  return planRowsCsv(filterPlanRows(plannedOrRefused(change), filter));
 }
 
 /**
  * A model change's schema against the schema it replaces: the one in force at its plan's base
  * revision (the plan's gains and losses are against that one), or now when it is not planned yet.
  */
-export async function changeSchemaDiff(gatehouse: Gatehouse, id: number): Promise<SchemaDiffView> {
-  const { change, plan } = await storedPlan(gatehouse, id);
+export async function changeSchemaDiff(gatehouse: Gatehouse, change: ChangeRecord): Promise<SchemaDiffView> {
+  const plan = change.plan as Plan | null;
   const after = change.spec.schema;
+  const id = change.id;
   if (after === null)
     throw new GatehouseError("not_found", `change ${id} is not a model change: it brings no schema`);
   const revision = plan?.baseRevision ?? (await gatehouse.headRevision());

@@ -31,6 +31,8 @@ const RowQuery = Type.Object(
 );
 type RowQuery = Static<typeof RowQuery>;
 const CsvQuery = Type.Object(RowFilter, { additionalProperties: false });
+/** Change tenants remembered by the access check. */
+const TENANTS_KEPT = 10_000;
 
 /**
  * A change as a reviewer reads it (the console's change page): its state, plan summary and the
@@ -38,19 +40,31 @@ const CsvQuery = Type.Object(RowFilter, { additionalProperties: false });
  * schema diff. Read-only, role `check` on the change's tenant, as `GET /v1/changes/:id`.
  */
 export function registerChangeReview(app: FastifyInstance, gatehouse: Gatehouse): void {
+  // A change's tenant never changes: known once, it is not read again (reading a change reads
+  // its plan, megabytes for a large one). Bounded, oldest forgotten first.
+  const tenants = new Map<number, string>();
   const access = {
     role: "check" as const,
     // Authentication runs before validation, so the id is still the text of the path.
     tenant: async (request: FastifyRequest) => {
       const id = Number((request.params as { id: string }).id);
-      return Number.isSafeInteger(id) && id > 0 ? gatehouse.changeTenant(id) : undefined;
+      if (!Number.isSafeInteger(id) || id < 1) return undefined;
+      const known = tenants.get(id);
+      if (known !== undefined) return known;
+      const tenant = await gatehouse.changeTenant(id);
+      if (tenant !== undefined) {
+        if (tenants.size >= TENANTS_KEPT) tenants.delete(tenants.keys().next().value as number);
+        tenants.set(id, tenant);
+      }
+      return tenant;
     },
   };
-  /** A change with `schema:` reaches every tenant: its plan lists every tenant's rows. */
+  /** The change, read once; one with `schema:` reaches every tenant: its plan lists every tenant's rows. */
   const readable = async (request: FastifyRequest, id: number) => {
     const change = await gatehouse.changes.get(id);
     if (change.spec.schema !== null)
       await requireStoreWide(request, gatehouse.audit, "a change with `schema:`");
+    return change;
   };
 
   app.get<{ Params: { id: number } }>(
@@ -67,9 +81,9 @@ export function registerChangeReview(app: FastifyInstance, gatehouse: Gatehouse)
       },
     },
     async (request) => {
-      await readable(request, request.params.id);
+      const change = await readable(request, request.params.id);
       // INVARIANT: routes with `access` run after authentication set the principal.
-      return changeReview(gatehouse, request.params.id, request.principal!);
+      return changeReview(change, request.principal!);
     },
   );
 
@@ -88,9 +102,9 @@ export function registerChangeReview(app: FastifyInstance, gatehouse: Gatehouse)
       },
     },
     async (request) => {
-      await readable(request, request.params.id);
+      const change = await readable(request, request.params.id);
       const { offset, limit, ...filter } = request.query;
-      return planRows(gatehouse, request.params.id, filter, { offset, limit });
+      return planRows(change, filter, { offset, limit });
     },
   );
 
@@ -108,8 +122,7 @@ export function registerChangeReview(app: FastifyInstance, gatehouse: Gatehouse)
       },
     },
     async (request, reply) => {
-      await readable(request, request.params.id);
-      const csv = await planRowsCsvOf(gatehouse, request.params.id, request.query);
+      const csv = planRowsCsvOf(await readable(request, request.params.id), request.query);
       return reply
         .type("text/csv; charset=utf-8")
         .header("content-disposition", `attachment; filename="change-${request.params.id}-plan.csv"`)
@@ -130,8 +143,7 @@ export function registerChangeReview(app: FastifyInstance, gatehouse: Gatehouse)
       },
     },
     async (request) => {
-      await readable(request, request.params.id);
-      return changeSchemaDiff(gatehouse, request.params.id);
+      return changeSchemaDiff(gatehouse, await readable(request, request.params.id));
     },
   );
 }
