@@ -581,7 +581,7 @@ export class Changes {
   }
 
   /** The oldest revert of `original` not yet applied, withdrawn or rejected, if any. */
-  private async pendingRevert(original: ChangeRecord): Promise<ChangeRecord | undefined> {
+  async pendingRevert(original: ChangeRecord): Promise<ChangeRecord | undefined> {
     const found: ChangeRecord[] = [];
     for (const state of OPEN_STATES) {
       for (const c of await this.store.listChanges({ tenant: original.tenant, state }))

@@ -19,6 +19,8 @@ export function changeActions(
   change: ChangeRecord,
   plan: Plan | null,
   principal: { readonly name: string; readonly role: Role },
+  /** A revert of it is proposed and not yet applied: that change is the one to act on. */
+  revertPending = false,
 ): ChangeAction[] {
   const may = (role: Role) => roleAllows(principal.role, role);
   const open = OPEN.includes(change.state);
@@ -35,7 +37,7 @@ export function changeActions(
     applied !== null &&
     (applied.created.length > 0 || applied.deleted.length > 0 || applied.schemaVersion !== null);
   // A purge is gone for good; a deletion whose rows a purge removed has nothing left to undo.
-  if (change.state === "applied" && change.intent !== "purge" && undoable && may("propose"))
+  if (change.state === "applied" && change.intent !== "purge" && undoable && !revertPending && may("propose"))
     out.push("revert");
   if (open && author) out.push("withdraw");
   if (open && may("approve")) out.push("reject");

@@ -27,12 +27,20 @@ import {
  * the caller's access should not read it again to answer.
  */
 
-export function changeReview(
+export async function changeReview(
+  gatehouse: Gatehouse,
   change: ChangeRecord,
   reader: { readonly name: string; readonly role: Role },
-): ChangeReviewView {
+): Promise<ChangeReviewView> {
   const plan = change.plan as Plan | null;
-  return changeReviewJson(change, plan, changeActions(change, plan, reader));
+  // An applied change with a revert under way is acted on through that revert.
+  const pending = change.state === "applied" ? await gatehouse.changes.pendingRevert(change) : undefined;
+  return changeReviewJson(
+    change,
+    plan,
+    changeActions(change, plan, reader, pending !== undefined),
+    pending?.id ?? null,
+  );
 }
 
 function plannedOrRefused(change: ChangeRecord): Plan {

@@ -59,6 +59,7 @@ describe("reviewing a change over HTTP", () => {
       "reject",
     ]);
     expect((await s.call("GET", `/v1/changes/${grant}/review`, { token: reader })).body.actions).toEqual([]);
+    expect(asAuthor.body.pendingRevert).toBeNull();
   });
 
   it("pages through the rows, lost first, and filters them", async () => {

@@ -205,6 +205,9 @@ describe.skipIf(noChromium)(`console for reviewers${chromiumNote}`, () => {
     expect(notice).toContain(`Approve on change ${revertId}'s page`);
     expect(await page.textContent("#plan")).not.toMatch(/gatehouse |--as|--plan/);
     await page.screenshot({ path: `${SHOTS}/console-revert-result.png` });
+    // The original is not offered a second revert: it points to the one under way.
+    expect(await actions()).toEqual([]);
+    expect(await page.textContent("#plan .ended")).toContain(`a revert is under way as change ${revertId}`);
     const revert = (await s.call("GET", `/v1/changes/${revertId}`, { token: admin })).body;
     expect(revert.revertOf).toBe(id);
     expect(revert.reason).toContain("eve was added by mistake");

@@ -45,6 +45,23 @@ function status(review: ChangeReview, plan: ReviewPlan): HTMLElement {
       { class: "ended" },
       "Applied: a purge cannot be undone; its export bundle holds the rows.",
     );
+  if (change.state === "applied" && review.pendingRevert !== null)
+    return el(
+      "div",
+      { class: "ended" },
+      `Applied; a revert is under way as change ${review.pendingRevert}. `,
+      el(
+        "a",
+        {
+          href: `#change-${review.pendingRevert}`,
+          onclick: (event) => {
+            event.preventDefault();
+            showChange(review.pendingRevert!).catch(alreadyShown);
+          },
+        },
+        `Open change ${review.pendingRevert}`,
+      ),
+    );
   if (change.state === "applied")
     return el(
       "div",

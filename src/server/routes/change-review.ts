@@ -83,7 +83,7 @@ export function registerChangeReview(app: FastifyInstance, gatehouse: Gatehouse)
     async (request) => {
       const change = await readable(request, request.params.id);
       // INVARIANT: routes with `access` run after authentication set the principal.
-      return changeReview(change, request.principal!);
+      return changeReview(gatehouse, change, request.principal!);
     },
   );
 

@@ -40,6 +40,9 @@ export const ChangeReviewView = Type.Object({
   plan: Nullable(PlanOverviewView),
   approvals: Type.Array(ApprovalView),
   actions: Type.Array(ChangeActionView),
+  pendingRevert: Nullable(
+    Type.Integer({ description: "a revert of this change proposed and not yet applied" }),
+  ),
 });
 export type ChangeReviewView = Static<typeof ChangeReviewView>;
 
@@ -47,6 +50,7 @@ export function changeReviewJson(
   change: ChangeRecord,
   plan: Plan | null,
   actions: readonly ChangeAction[],
+  pendingRevert: number | null,
 ): ChangeReviewView {
   let overview: PlanOverviewView | null = null;
   if (plan !== null) {
@@ -66,6 +70,7 @@ export function changeReviewJson(
     plan: overview,
     approvals: change.approvals.map((a) => ({ ...a })),
     actions: [...actions],
+    pendingRevert,
   };
 }
 
