@@ -123,6 +123,19 @@ describe.skipIf(noChromium)(`console for reviewers${chromiumNote}`, () => {
     expect(await page.locator("#lookup-result li").allTextContents()).toEqual(["document:postmortem"]);
   });
 
+  it("browses the tenant's relationships by resource, relation and subject", async () => {
+    await tab("relationships");
+    await page.fill("#relationships-form input[name=resource]", "document:postmortem");
+    await page.fill("#relationships-form input[name=relation]", "viewer");
+    await page.click("#relationships-form button");
+    await page.locator("#relationships-result", { hasText: "2 relationship(s) at revision" }).waitFor();
+    expect(await page.locator("#relationships-result tbody td:first-child").allTextContents()).toEqual([
+      "document:postmortem#viewer@group:eng#member",
+      "document:postmortem#viewer@user:bob",
+    ]);
+    await page.screenshot({ path: `${SHOTS}/console-relationships.png` });
+  });
+
   it("checks a change file as it is typed, placing each problem, and proposes it", async () => {
     await tab("propose");
     await page.locator("#change-check", { hasText: "valid" }).waitFor();
@@ -319,7 +332,7 @@ describe.skipIf(noChromium)(`console for reviewers${chromiumNote}`, () => {
 
   it("works from 400 px wide: nothing cut off, nothing wider than the window", async () => {
     await page.setViewportSize({ width: 400, height: 800 });
-    for (const name of ["why", "changes", "propose", "decisions", "audit"]) {
+    for (const name of ["why", "relationships", "changes", "propose", "decisions", "audit"]) {
       await tab(name);
       const overflow = await page.evaluate("document.documentElement.scrollWidth");
       expect(overflow, name).toBeLessThanOrEqual(400);

@@ -132,3 +132,6 @@ export type ChangeAction = ChangeReviewView["actions"][number];
 
 /** `POST /v1/changes/:id/apply`. */
 export type ApplyAnswer = Awaited<ReturnType<GatehouseClient["applyChange"]>>;
+
+/** `GET /v1/tenants/:tenant/relationships`: one page in tuple order. */
+export type RelationshipPage = Awaited<ReturnType<GatehouseClient["readRelationships"]>>;
