@@ -107,6 +107,12 @@ describe.skipIf(noChromium)(`console for reviewers${chromiumNote}`, () => {
     await page.locator("#answer .verdict", { hasText: "tenant nowhere does not exist" }).waitFor();
     expect(await page.textContent("#answer")).toContain("Tenants: acme.");
     expect(await page.isVisible("#tree")).toBe(false);
+    // A token limited to acme is refused another tenant; it is not told that it does not exist.
+    await useToken(await s.token("acme-checker", "check", ["acme"]));
+    await ask("user:ann", "document:postmortem");
+    await page.locator("#error", { hasText: "forbidden" }).waitFor();
+    expect(await page.textContent("#answer")).toBe("");
+    await useToken(admin);
     await page.fill("#tenant", "acme");
   });
 

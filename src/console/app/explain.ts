@@ -2,7 +2,7 @@ import { api, tenant, tenantName } from "./api.js";
 import { byId, el, field, onSubmit } from "./dom.js";
 import { explainSentence } from "./explain-sentence.js";
 import type { ExplainAnswer, ExplainStep } from "./responses.js";
-import { knownTenants } from "./tenants.js";
+import { forgetTenants, knownTenants } from "./tenants.js";
 
 /** "Why (not)?": the answer in a sentence, then its proof, one line a step. */
 
@@ -34,8 +34,15 @@ export function setUpExplain(): void {
     };
     tree.hidden = true;
     answer.replaceChildren();
+    // Asked first: a tenant this token may not read is refused (403), not called unknown.
+    const result = await api<ExplainAnswer>("POST", `/v1/tenants/${tenant()}/explain`, body);
     // An unknown tenant answers "denied" to everything: say that it is unknown instead.
-    const tenants = await knownTenants();
+    let tenants = await knownTenants();
+    if (!tenants.includes(tenantName())) {
+      // The list is kept from an earlier answer: the tenant may be new since.
+      forgetTenants();
+      tenants = await knownTenants();
+    }
     if (!tenants.includes(tenantName())) {
       say(
         `tenant ${tenantName()} does not exist: no relationship was ever written in it.`,
@@ -44,7 +51,6 @@ export function setUpExplain(): void {
       );
       return;
     }
-    const result = await api<ExplainAnswer>("POST", `/v1/tenants/${tenant()}/explain`, body);
     const revision = `at revision ${result.revision}`;
     if (result.explain.label.startsWith(UNKNOWN_OBJECT)) {
       say(
