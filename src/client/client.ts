@@ -607,6 +607,8 @@ export class GatehouseClient {
 
 /** Which plan rows: a side, exact tenant and resource type, and text the fields contain; a page. */
 export interface PlanRowQuery {
+  /** The planId being read: refused (409) once the change is planned again. */
+  readonly plan?: string;
   readonly change?: "gained" | "lost";
   readonly tenant?: string;
   readonly resourceType?: string;

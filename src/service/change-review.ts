@@ -43,23 +43,39 @@ export async function changeReview(
   );
 }
 
-function plannedOrRefused(change: ChangeRecord): Plan {
+/**
+ * The change's plan; with `planId`, only if it is still that plan, so that pages read one after
+ * another (by offset) come from one plan, never half from a plan made since.
+ */
+function plannedOrRefused(change: ChangeRecord, planId: string | undefined): Plan {
   if (change.plan === null)
     throw new GatehouseError("not_found", `change ${change.id} has no plan yet: plan it first`);
-  return change.plan as Plan;
+  const plan = change.plan as Plan;
+  if (planId !== undefined && plan.planId !== planId)
+    throw new GatehouseError(
+      "conflict",
+      `change ${change.id} was planned again (plan \`${plan.planId ?? "without an id"}\`) since plan \`${planId}\` was read: read the new plan`,
+      { field: "plan" },
+    );
+  return plan;
 }
 
 export function planRows(
   change: ChangeRecord,
-  filter: PlanRowFilter,
+  filter: PlanRowFilter & { plan?: string | undefined },
   page: { offset?: number | undefined; limit?: number | undefined },
 ): PlanRowsView {
-  return planRowsJson(planRowPage(plannedOrRefused(change), filter, page));
+  const { plan, ...rest } = filter;
+  return planRowsJson(planRowPage(plannedOrRefused(change, plan), rest, page));
 }
 
 /** Every row the filter lets through, as CSV (an export is the whole list, not a page). */
-export function planRowsCsvOf(change: ChangeRecord, filter: PlanRowFilter): string {
-  return planRowsCsv(filterPlanRows(plannedOrRefused(change), filter));
+export function planRowsCsvOf(
+  change: ChangeRecord,
+  filter: PlanRowFilter & { plan?: string | undefined },
+): string {
+  const { plan, ...rest } = filter;
+  return planRowsCsv(filterPlanRows(plannedOrRefused(change, plan), rest));
 }
 
 /**

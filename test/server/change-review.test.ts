@@ -93,6 +93,15 @@ describe("reviewing a change over HTTP", () => {
     expect(none.body).toMatchObject({ matched: 0, rows: [] });
   });
 
+  it("refuses a page of a plan that has been replaced", async () => {
+    const { planId } = (await s.call("GET", `/v1/changes/${grant}/review`, { token: reader })).body.plan;
+    const same = await s.call("GET", `/v1/changes/${grant}/plan/rows?plan=${planId}`, { token: reader });
+    expect(same.status).toBe(200);
+    const old = await s.call("GET", `/v1/changes/${grant}/plan/rows?plan=not-${planId}`, { token: reader });
+    expect(old.status).toBe(409);
+    expect(old.body.error.message).toContain("was planned again");
+  });
+
   it("refuses a page size past the maximum, naming the field", async () => {
     const answer = await s.call("GET", `/v1/changes/${grant}/plan/rows?limit=5000`, { token: reader });
     expect(answer.status).toBe(400);

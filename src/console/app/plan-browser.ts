@@ -97,7 +97,8 @@ export async function planBrowser(id: number, plan: ReviewPlan): Promise<HTMLEle
   let matched = 0;
 
   const query = (withPage: boolean) => {
-    const q = new URLSearchParams();
+    // Every page comes from the plan this page shows, or the server says it was planned again.
+    const q = new URLSearchParams(plan.planId ? { plan: plan.planId } : {});
     for (const [key, value] of Object.entries(narrowing)) if (value) q.set(key, value);
     if (withPage) {
       q.set("offset", String(offset));

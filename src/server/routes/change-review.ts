@@ -8,6 +8,12 @@ import { requireStoreWide } from "../auth.js";
 import { errorResponses, IdParams } from "../schemas.js";
 
 const RowFilter = {
+  plan: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: "the planId the caller is reading; refused (409) when the change has been planned again",
+    }),
+  ),
   change: Type.Optional(Type.Union([Type.Literal("gained"), Type.Literal("lost")])),
   tenant: Type.Optional(Type.String({ maxLength: 64 })),
   resourceType: Type.Optional(Type.String({ maxLength: 200 })),
