@@ -42,13 +42,29 @@ export function table(
   rows: readonly (readonly Child[])[],
   caption?: string,
 ): HTMLTableElement {
-  return el(
+  const { table, body } = headedTable(headings, caption);
+  body.append(...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", {}, c)))));
+  return table;
+}
+
+/**
+ * A table with its headings and an empty body to fill (a page at a time). The caption, read by
+ * screen readers only, says what the rows are.
+ */
+export function headedTable(
+  headings: readonly string[],
+  caption?: string,
+  kind = "",
+): { table: HTMLTableElement; body: HTMLTableSectionElement } {
+  const body = el("tbody");
+  const table = el(
     "table",
-    {},
-    ...(caption ? [el("caption", {}, caption)] : []),
+    kind ? { class: kind } : {},
+    ...(caption ? [el("caption", { class: "visually-hidden" }, caption)] : []),
     el("thead", {}, el("tr", {}, ...headings.map((h) => el("th", { attrs: { scope: "col" } }, h)))),
-    el("tbody", {}, ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", {}, c))))),
+    body,
   );
+  return { table, body };
 }
 
 /** A form's text field, trimmed ("" when absent). */

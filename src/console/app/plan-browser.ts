@@ -1,5 +1,5 @@
 import { api, apiText } from "./api.js";
-import { alreadyShown, button, count, el } from "./dom.js";
+import { alreadyShown, button, count, el, headedTable } from "./dom.js";
 import type { PlanRowsView, ReviewPlan } from "./responses.js";
 
 /**
@@ -71,23 +71,10 @@ export async function planBrowser(id: number, plan: ReviewPlan): Promise<HTMLEle
   );
   const scope = el("p", { class: "scope", attrs: { "aria-live": "polite" } });
   const status = el("p", { class: "page-status", attrs: { role: "status", "aria-live": "polite" } });
-  const body = el("tbody");
-  const rows = el(
-    "table",
-    { class: "plan-rows" },
-    el("caption", { class: "visually-hidden" }, `Plan rows of change ${id}`),
-    el(
-      "thead",
-      {},
-      el(
-        "tr",
-        {},
-        ...["access", "tenant", "resource", "permission", "subject"].map((h) =>
-          el("th", { attrs: { scope: "col" } }, h),
-        ),
-      ),
-    ),
-    body,
+  const { table: rows, body } = headedTable(
+    ["access", "tenant", "resource", "permission", "subject"],
+    `Plan rows of change ${id}`,
+    "plan-rows",
   );
   const first = button("\u00ab First", () => go(0), "", "first page");
   const previous = button("\u2039 Previous", () => go(offset - pageSize), "", "previous page");
@@ -229,7 +216,12 @@ export async function planBrowser(id: number, plan: ReviewPlan): Promise<HTMLEle
         ),
       ),
     );
-  const summaryBody = el("tbody", {}, ...summaryRows(plan.summary.slice(0, SUMMARY_SHOWN)));
+  const { table: summaryTable, body: summaryBody } = headedTable(
+    ["tenant", "resource type", "permission", "gained", "lost", "resources", "subjects", "rows"],
+    "access changed by tenant, resource type and permission",
+    "summary",
+  );
+  summaryBody.append(...summaryRows(plan.summary.slice(0, SUMMARY_SHOWN)));
   const more =
     plan.summary.length > SUMMARY_SHOWN
       ? [
@@ -259,27 +251,7 @@ export async function planBrowser(id: number, plan: ReviewPlan): Promise<HTMLEle
     "section",
     { class: "plan-browser", attrs: { "aria-label": `plan of change ${id}` } },
     el("h4", {}, `Summary: ${count(plan.counts.lost)} lost, ${count(plan.counts.gained)} gained`),
-    el(
-      "div",
-      { class: "scroll" },
-      el(
-        "table",
-        { class: "summary" },
-        el("caption", { class: "visually-hidden" }, "access changed by tenant, resource type and permission"),
-        el(
-          "thead",
-          {},
-          el(
-            "tr",
-            {},
-            ...["tenant", "resource type", "permission", "gained", "lost", "resources", "subjects", ""].map(
-              (h) => el("th", { attrs: { scope: "col" } }, h),
-            ),
-          ),
-        ),
-        summaryBody,
-      ),
-    ),
+    el("div", { class: "scroll" }, summaryTable),
     ...more,
     el("h4", {}, "Rows"),
     filters,

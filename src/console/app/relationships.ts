@@ -1,5 +1,5 @@
 import { api, tenant } from "./api.js";
-import { button, byId, count, el, field, onSubmit } from "./dom.js";
+import { button, byId, count, el, field, headedTable, onSubmit } from "./dom.js";
 import type { RelationshipPage } from "./responses.js";
 
 /**
@@ -17,7 +17,10 @@ export function setUpRelationships(): void {
     const query = new URLSearchParams({ limit: String(PAGE) });
     for (const key of ["resource", "relation", "subject", "atRevision"])
       if (field(f, key)) query.set(key, field(f, key));
-    const body = el("tbody");
+    const { table, body } = headedTable(
+      ["relationship", "written at revision"],
+      "relationships in tuple order",
+    );
     const summary = el("p", { attrs: { role: "status" } });
     const more = el("p");
     let shown = 0;
@@ -41,29 +44,6 @@ export function setUpRelationships(): void {
       );
     };
     await load(null);
-    out.replaceChildren(
-      summary,
-      el(
-        "div",
-        { class: "scroll" },
-        el(
-          "table",
-          {},
-          el("caption", { class: "visually-hidden" }, "relationships in tuple order"),
-          el(
-            "thead",
-            {},
-            el(
-              "tr",
-              {},
-              el("th", { attrs: { scope: "col" } }, "relationship"),
-              el("th", { attrs: { scope: "col" } }, "written at revision"),
-            ),
-          ),
-          body,
-        ),
-      ),
-      more,
-    );
+    out.replaceChildren(summary, el("div", { class: "scroll" }, table), more);
   });
 }
