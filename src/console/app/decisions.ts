@@ -19,13 +19,13 @@ function row(d: Decision): HTMLElement {
   return el(
     "tr",
     {},
-    el("td", { class: "num" }, d.seq),
+    el("td", {}, d.seq),
     el("td", {}, d.at),
     el("td", {}, name(d.subject)),
     el("td", {}, d.permission),
     el("td", {}, name(d.resource)),
     el("td", { class: d.allowed ? "yes" : "no" }, d.allowed ? "allowed" : "denied"),
-    el("td", { class: "num" }, d.revision),
+    el("td", {}, d.revision),
   );
 }
 

@@ -31,7 +31,7 @@ export function setUpRelationships(): void {
       );
       body.append(
         ...page.relationships.map((r) =>
-          el("tr", {}, el("td", {}, r.relationship), el("td", { class: "num" }, r.createdRevision)),
+          el("tr", {}, el("td", {}, r.relationship), el("td", {}, r.createdRevision)),
         ),
       );
       shown += page.relationships.length;
