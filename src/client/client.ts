@@ -609,6 +609,8 @@ export class GatehouseClient {
 export interface PlanRowQuery {
   /** The planId being read: refused (409) once the change is planned again. */
   readonly plan?: string;
+  /** The rows of userset subjects (`group:eng#member`) instead of the plain rows. */
+  readonly usersets?: boolean;
   readonly change?: "gained" | "lost";
   readonly tenant?: string;
   readonly resourceType?: string;

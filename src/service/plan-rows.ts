@@ -17,6 +17,11 @@ export interface PlanRow extends AccessRow {
 }
 
 export interface PlanRowFilter {
+  /**
+   * The rows of userset subjects (`group:eng#member`) whose answers the change flips, instead of
+   * the plain rows: a plan lists them apart (see src/changes/userset-subjects.ts).
+   */
+  readonly usersets?: boolean | undefined;
   /** Only the rows gained, or only those lost; both when absent. */
   readonly change?: PlanSide | undefined;
   /** Exact tenant and resource type (a summary line narrows to these). */
@@ -34,7 +39,7 @@ export const PLAN_PAGE_MAX = 1_000;
 
 export interface PlanRowPage {
   readonly planId: string | null;
-  /** Rows in the plan, and rows the filter lets through. */
+  /** Rows in the plan (of the kind asked for: plain or userset subjects), and rows the filter lets through. */
   readonly total: number;
   readonly matched: number;
   readonly offset: number;
@@ -60,9 +65,15 @@ export function filterPlanRows(plan: Plan, filter: PlanRowFilter): PlanRow[] {
     resource(row.resource) &&
     permission(row.permission);
   const out: PlanRow[] = [];
+  const lists = rowLists(plan, filter.usersets === true);
   const sides: readonly PlanSide[] = filter.change ? [filter.change] : ["lost", "gained"];
-  for (const side of sides) for (const row of plan[side]) if (keep(row)) out.push({ ...row, change: side });
+  for (const side of sides) for (const row of lists[side]) if (keep(row)) out.push({ ...row, change: side });
   return out;
+}
+
+/** The plain rows, or the userset subjects' rows (absent from plans stored before they existed). */
+function rowLists(plan: Plan, usersets: boolean): Readonly<Record<PlanSide, readonly AccessRow[]>> {
+  return usersets ? (plan.usersets ?? { gained: [], lost: [] }) : plan;
 }
 
 function checkedWhole(value: number | undefined, fallback: number, field: string, max: number): number {
@@ -87,9 +98,10 @@ export function planRowPage(
   if (limit === 0)
     throw new GatehouseError("input", "invalid limit `0`: expected at least 1", { field: "limit" });
   const rows = filterPlanRows(plan, filter);
+  const lists = rowLists(plan, filter.usersets === true);
   return {
     planId: plan.planId ?? null,
-    total: plan.gained.length + plan.lost.length,
+    total: lists.gained.length + lists.lost.length,
     matched: rows.length,
     offset,
     rows: rows.slice(offset, offset + limit),

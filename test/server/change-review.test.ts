@@ -89,6 +89,8 @@ describe("reviewing a change over HTTP", () => {
       token: reader,
     });
     expect(gained.body.matched).toBe(1);
+    const usersets = await s.call("GET", `/v1/changes/${grant}/plan/rows?usersets=true`, { token: reader });
+    expect(usersets.body).toMatchObject({ total: 0, matched: 0, rows: [] });
     const none = await s.call("GET", `/v1/changes/${grant}/plan/rows?tenant=globex`, { token: reader });
     expect(none.body).toMatchObject({ matched: 0, rows: [] });
   });

@@ -105,8 +105,16 @@ describe.skipIf(noChromium)(`console plan page${chromiumNote}`, () => {
     await page.screenshot({ path: `${SHOTS}/console-plan-filtered.png` });
   });
 
-  it("narrows to a summary line", async () => {
+  it("lists the userset subjects' rows apart", async () => {
     await page.fill("#plan input[name=resource]", "");
+    await page.selectOption("#plan select[name=usersets]", "true");
+    await page.locator("#plan .page-status", { hasText: "of 1 matching" }).waitFor();
+    expect(await page.textContent("#plan .plan-rows tbody")).toContain("group:all#member");
+    await page.selectOption("#plan select[name=usersets]", "");
+    await page.locator("#plan .page-status", { hasText: "of 100,002 matching" }).waitFor();
+  });
+
+  it("narrows to a summary line", async () => {
     await page.click("#plan table.summary button:text('Rows')");
     await page.locator("#plan .scope", { hasText: "Narrowed to tenant acme, document resources" }).waitFor();
     expect(await page.inputValue("#plan input[name=permission]")).toBe("view");

@@ -16,6 +16,8 @@ const SUMMARY_SHOWN = 50;
 const TYPING_PAUSE_MS = 250;
 
 interface Narrowing {
+  /** "true": the rows of userset subjects (`group:eng#member`), which a plan lists apart. */
+  usersets: "" | "true";
   change: "" | "gained" | "lost";
   tenant: string;
   resourceType: string;
@@ -37,6 +39,7 @@ function labelled(text: string, control: HTMLElement): HTMLElement {
 /** The plan's summary and first page of rows, ready to show (the first page is in). */
 export async function planBrowser(id: number, plan: ReviewPlan): Promise<HTMLElement> {
   const narrowing: Narrowing = {
+    usersets: "",
     change: "",
     tenant: "",
     resourceType: "",
@@ -57,6 +60,12 @@ export async function planBrowser(id: number, plan: ReviewPlan): Promise<HTMLEle
     el("option", { attrs: { value: "" } }, "gained and lost"),
     el("option", { attrs: { value: "lost" } }, "lost only"),
     el("option", { attrs: { value: "gained" } }, "gained only"),
+  );
+  const kind = el(
+    "select",
+    { attrs: { name: "usersets", "aria-label": "plain or userset subjects" } },
+    el("option", { attrs: { value: "" } }, "plain subjects"),
+    el("option", { attrs: { value: "true" } }, "userset subjects"),
   );
   const size = el(
     "select",
@@ -150,6 +159,10 @@ export async function planBrowser(id: number, plan: ReviewPlan): Promise<HTMLEle
     narrowing.change = side.value as Narrowing["change"];
     reload();
   });
+  kind.addEventListener("change", () => {
+    narrowing.usersets = kind.value as Narrowing["usersets"];
+    reload();
+  });
   size.addEventListener("change", () => {
     pageSize = Number(size.value);
     reload();
@@ -238,6 +251,8 @@ export async function planBrowser(id: number, plan: ReviewPlan): Promise<HTMLEle
     labelled("resource", resource),
     labelled("permission", permission),
     labelled("access", side),
+    // Userset subjects' rows are offered only when the plan has some.
+    ...(plan.counts.usersetsGained + plan.counts.usersetsLost > 0 ? [labelled("subjects", kind)] : []),
     labelled("page size", size),
     button("Export CSV", exportCsv, "", "export the rows that match as CSV"),
   );

@@ -14,6 +14,11 @@ const RowFilter = {
       description: "the planId the caller is reading; refused (409) when the change has been planned again",
     }),
   ),
+  usersets: Type.Optional(
+    Type.Boolean({
+      description: "the rows of userset subjects (`group:eng#member`) instead of the plain rows",
+    }),
+  ),
   change: Type.Optional(Type.Union([Type.Literal("gained"), Type.Literal("lost")])),
   tenant: Type.Optional(Type.String({ maxLength: 64 })),
   resourceType: Type.Optional(Type.String({ maxLength: 200 })),
