@@ -185,8 +185,13 @@ describe("reviewing a change over HTTP", () => {
     expect((await s.call("GET", "/v1/changes?tenant=acme", { token: admin })).body.changes.length).toBe(
       before,
     );
+    // It writes nothing: a `check` token may use it, in its own tenants only.
     expect(
       (await s.call("POST", "/v1/tenants/acme/changes/check", { token: reader, body: { file: "" } })).status,
+    ).toBe(200);
+    expect(
+      (await s.call("POST", "/v1/tenants/acme/changes/check", { token: globexOnly, body: { file: "" } }))
+        .status,
     ).toBe(403);
   });
 

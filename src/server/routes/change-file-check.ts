@@ -8,13 +8,14 @@ import { errorResponses, TenantParams } from "../schemas.js";
 
 /**
  * Checking a change file without proposing it (the console's editor, as it is typed). Role
- * `propose` on the tenant, as proposing needs: the answer says which deletes exist there.
+ * `check` on the tenant, as `POST /v1/validate`: it writes nothing, and what it tells (which
+ * relationships exist there) a `check` token may read anyway.
  */
 export function registerChangeFileCheck(app: FastifyInstance, gatehouse: Gatehouse): void {
   app.post<{ Params: { tenant: string }; Body: { file: string } }>(
     "/v1/tenants/:tenant/changes/check",
     {
-      config: { access: { role: "propose", tenant: pathTenant } },
+      config: { access: { role: "check", tenant: pathTenant } },
       schema: {
         operationId: "checkChangeFile",
         summary:
