@@ -52,6 +52,27 @@ export class Changes {
     options: Actor & { tenant: string; intent?: Intent },
   ): Promise<ChangeRecord> {
     const tenant = checkTenant(file.tenant ?? options.tenant);
+    await this.checkProposal(file, tenant);
+    const intent = options.intent ?? file.intent;
+    return this.store.createChange(
+      { tenant, intent, reason: file.reason, author: options.actor, spec: file.spec },
+      {
+        actor: options.actor,
+        action: "change.propose",
+        tenant,
+        target: "change",
+        reason: file.reason,
+        details: { intent },
+      },
+    );
+  }
+
+  /**
+   * What `propose` checks against the store before it writes anything (the schema, that each
+   * write fits it, that each delete exists): throws every problem with its place, or returns.
+   * An editor calls it alone to check a change file as it is typed.
+   */
+  async checkProposal(file: ChangeFile, tenant: string): Promise<void> {
     await this.context.ready([tenant]);
     const diagnostics = new Diagnostics();
     let schema = this.schema();
@@ -89,18 +110,6 @@ export class Changes {
       }
     }
     diagnostics.throwIfAny("nothing was proposed");
-    const intent = options.intent ?? file.intent;
-    return this.store.createChange(
-      { tenant, intent, reason: file.reason, author: options.actor, spec: file.spec },
-      {
-        actor: options.actor,
-        action: "change.propose",
-        tenant,
-        target: "change",
-        reason: file.reason,
-        details: { intent },
-      },
-    );
   }
 
   private validate(
@@ -572,7 +581,7 @@ export class Changes {
   }
 
   /** The oldest revert of `original` not yet applied, withdrawn or rejected, if any. */
-  private async pendingRevert(original: ChangeRecord): Promise<ChangeRecord | undefined> {
+  async pendingRevert(original: ChangeRecord): Promise<ChangeRecord | undefined> {
     const found: ChangeRecord[] = [];
     for (const state of OPEN_STATES) {
       for (const c of await this.store.listChanges({ tenant: original.tenant, state }))

@@ -18,6 +18,7 @@ import type {
   PlanView,
   RevertView,
 } from "../service/views/change.js";
+import type { ChangeFileCheckView } from "../service/views/change-file-check.js";
 import type { DecisionListView, DecisionView } from "../service/views/decision.js";
 import type { ExplainView } from "../service/views/explain.js";
 import type { SchemaAnswerView } from "../service/views/fields.js";
@@ -26,6 +27,7 @@ import type {
   IncidentReportView,
   IncidentTenantView,
 } from "../service/views/incident.js";
+import type { ChangeReviewView, PlanRowsView, SchemaDiffView } from "../service/views/plan-review.js";
 import type {
   CheckBatchView,
   CheckView,
@@ -42,6 +44,7 @@ import type {
   ShadowReportView,
   ShadowSessionView,
 } from "../service/views/shadow.js";
+import type { TenantListView } from "../service/views/tenant.js";
 
 export type {
   ApplyView,
@@ -49,6 +52,8 @@ export type {
   AuditRecordView,
   AuditVerificationView,
   ChangeDetailView,
+  ChangeFileCheckView,
+  ChangeReviewView,
   ChangeSummaryView,
   CheckBatchView,
   CheckView,
@@ -63,6 +68,7 @@ export type {
   LifecycleProposalView,
   LookupResourcesView,
   LookupSubjectsView,
+  PlanRowsView,
   PlanView,
   ReplayReportView,
   RetentionView,
@@ -70,8 +76,10 @@ export type {
   RevisionView,
   RolloutStatusView,
   RolloutView,
+  SchemaDiffView,
   ShadowReportView,
   ShadowSessionView,
+  TenantListView,
 };
 
 export interface ClientOptions {
@@ -514,6 +522,47 @@ export class GatehouseClient {
     return this.request("GET", "/v1/audit/verify");
   }
 
+  // ---- reviewing a change ----
+
+  /** Checks a change file as propose would, writing nothing: every problem with its line and column. */
+  async checkChangeFile(tenant: string, file: string): Promise<ChangeFileCheckView> {
+    return this.request("POST", this.tenantPath(tenant, "changes/check"), { file });
+  }
+
+  /** The tenants the token may know of. */
+  async listTenants(): Promise<TenantListView> {
+    return this.request("GET", "/v1/tenants");
+  }
+
+  /** A change for review: its state, its plan's summary and counts (no rows), and the actions the caller may take. */
+  async reviewChange(id: number): Promise<ChangeReviewView> {
+    return this.request("GET", `/v1/changes/${id}/review`);
+  }
+
+  /** One page of a change's plan rows (lost, then gained), filtered. */
+  async planRows(id: number, query: PlanRowQuery = {}): Promise<PlanRowsView> {
+    return this.request("GET", `/v1/changes/${id}/plan/rows${queryText(query)}`);
+  }
+
+  /** Every plan row the filter lets through, as CSV text. */
+  async planRowsCsv(id: number, filter: Omit<PlanRowQuery, "offset" | "limit"> = {}): Promise<string> {
+    const response = await this.fetcher(`${this.url}/v1/changes/${id}/plan/rows.csv${queryText(filter)}`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    const text = await response.text();
+    if (!response.ok)
+      throw new GatehouseApiError(
+        response.status,
+        (JSON.parse(text) as { error?: ApiErrorBody }).error ?? { kind: "unknown", message: text },
+      );
+    return text;
+  }
+
+  /** A model change's schema against the one in force at its plan's base revision. */
+  async changeSchemaDiff(id: number): Promise<SchemaDiffView> {
+    return this.request("GET", `/v1/changes/${id}/schema-diff`);
+  }
+
   // ---- shadow evaluation and replay ----
 
   async startShadow(change: number, reason?: string): Promise<ShadowSessionView> {
@@ -554,6 +603,30 @@ export class GatehouseClient {
     for (const [key, value] of Object.entries(selector)) query.set(key, String(value));
     return this.request("GET", `/v1/incident-report?${query}`);
   }
+}
+
+/** Which plan rows: a side, exact tenant and resource type, and text the fields contain; a page. */
+export interface PlanRowQuery {
+  /** The planId being read: refused (409) once the change is planned again. */
+  readonly plan?: string;
+  /** The rows of userset subjects (`group:eng#member`) instead of the plain rows. */
+  readonly usersets?: boolean;
+  readonly change?: "gained" | "lost";
+  readonly tenant?: string;
+  readonly resourceType?: string;
+  readonly subject?: string;
+  readonly resource?: string;
+  readonly permission?: string;
+  readonly offset?: number;
+  readonly limit?: number;
+}
+
+/** `?a=1&b=2` of the fields given, or "" when none is. */
+function queryText(fields: object): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(fields))
+    if (value !== undefined && value !== "") query.set(key, String(value));
+  return query.size ? `?${query}` : "";
 }
 
 export interface DecisionFilterView {

@@ -303,6 +303,11 @@ export class Gatehouse {
     return this.store.listChanges(filter);
   }
 
+  /** Tenants that have ever had a relationship written, by name. */
+  async tenants(): Promise<string[]> {
+    return (await this.store.tenants()).sort();
+  }
+
   /** The tenant a change is filed under; undefined when there is no such change. */
   async changeTenant(id: number): Promise<string | undefined> {
     return (await this.store.getChange(id))?.tenant;

@@ -47,7 +47,8 @@ describe.skipIf(noChromium)(`console change panel${chromiumNote}`, () => {
     await page.click("nav button[data-tab=changes]");
     await page.click(`#changes-table a:text("${id}")`);
   };
-  const buttons = async () => (await page.locator("#plan button").allTextContents()).sort();
+  // The change's actions (the plan's own controls, pages and export, are not actions on it).
+  const buttons = async () => (await page.locator("#plan .actions button").allTextContents()).sort();
 
   it("shows an applied change as applied, with Revert only, and a revert's result", async () => {
     const proposed = await s.call("POST", "/v1/tenants/acme/changes", {
@@ -67,6 +68,9 @@ describe.skipIf(noChromium)(`console change panel${chromiumNote}`, () => {
 
     // Taking cat's access away again needs a second person: the revert is a new change, blocked.
     await page.click("#plan button:text('Revert')");
+    // The revert asks first, and takes a reason.
+    await page.fill("#confirm-reason", "cat should not have joined");
+    await page.click("#confirm-ok");
     await page.locator("#plan .notice").waitFor();
     const notice = await page.textContent("#plan .notice");
     const revert = (await s.call("GET", `/v1/changes?tenant=acme`, { token: admin })).body.changes[0];

@@ -151,7 +151,11 @@ describe.skipIf(noChromium)(`web console${chromiumNote}`, () => {
     expect(await page.textContent("#rollout-status")).toContain("Answered by the candidate now: acme");
     await useToken(lead);
     await page.click("#rollout-status button:text('Roll back')");
+    // The roll back asks first, and takes a reason.
+    await page.fill("#confirm-reason", "bans must hold");
+    await page.click("#confirm-ok");
     await page.locator("#rollout-status", { hasText: "rolled_back" }).waitFor();
+    expect(await page.textContent("#rollout-status")).toContain("bans must hold");
     await useToken(admin);
   });
 

@@ -1,5 +1,6 @@
 import type { ApiErrorBody } from "../../client/client.js";
 import { byId } from "./dom.js";
+import { consoleWording } from "./wording.js";
 
 /**
  * The console's calls to the JSON API, with the token typed into the header (kept for the
@@ -16,13 +17,24 @@ export function keepToken(): void {
   tokenInput.addEventListener("change", () => sessionStorage.setItem(TOKEN_KEY, tokenInput.value.trim()));
 }
 
+/** Makes `name` the tenant of every page. */
+export function setTenant(name: string): void {
+  tenantInput.value = name;
+  tenantInput.dispatchEvent(new Event("change"));
+}
+
+/** The tenant named in the header, as typed. */
+export function tenantName(): string {
+  return tenantInput.value.trim();
+}
+
 /** The tenant named in the header, ready for a URL. */
 export function tenant(): string {
   return encodeURIComponent(tenantInput.value.trim());
 }
 
 export function showError(message: string): void {
-  errorLine.textContent = message;
+  errorLine.textContent = consoleWording(message);
 }
 
 export class ApiError extends Error {
@@ -30,13 +42,15 @@ export class ApiError extends Error {
     readonly status: number,
     readonly kind: string | null,
     message: string,
+    /** Where in the input the error is (`{line, column, field}`), when the API says. */
+    readonly place?: unknown,
   ) {
     super(message);
     this.name = "ApiError";
   }
 }
 
-export async function api<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+async function send(method: "GET" | "POST", path: string, body?: unknown): Promise<Response> {
   showError("");
   const response = await fetch(path, {
     method,
@@ -46,12 +60,29 @@ export async function api<T>(method: "GET" | "POST", path: string, body?: unknow
     },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
+  if (response.ok) return response;
   const data: unknown = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = (data as { error?: ApiErrorBody }).error;
-    const message = error ? `${error.kind}: ${error.message}` : `${response.status} ${response.statusText}`;
-    showError(message);
-    throw new ApiError(response.status, error?.kind ?? null, message);
-  }
-  return data as T;
+  const error = (data as { error?: ApiErrorBody }).error;
+  const place = placeText(error?.place);
+  const message = error
+    ? `${error.kind}: ${place}${error.message}`
+    : `${response.status} ${response.statusText}`;
+  showError(message);
+  throw new ApiError(response.status, error?.kind ?? null, consoleWording(message), error?.place);
+}
+
+/** `line 3, column 5: ` of an error's place, when it has one. */
+function placeText(place: unknown): string {
+  const p = place as { line?: number; column?: number } | undefined;
+  if (p?.line === undefined) return "";
+  return `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ""}: `;
+}
+
+export async function api<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  return (await (await send(method, path, body)).json()) as T;
+}
+
+/** An answer that is not JSON (a CSV export), as text. */
+export async function apiText(path: string): Promise<string> {
+  return (await send("GET", path)).text();
 }

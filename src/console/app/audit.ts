@@ -1,6 +1,6 @@
 import { api } from "./api.js";
-import { byId, el, field, onSubmit } from "./dom.js";
-import type { AuditListView } from "./responses.js";
+import { alreadyShown, byId, count, el, field, onSubmit } from "./dom.js";
+import type { AuditListView, AuditVerificationView } from "./responses.js";
 
 /** The audit trail, newest first, by actor and action. */
 
@@ -29,6 +29,28 @@ export async function loadAudit(): Promise<void> {
   );
 }
 
+/** Walks the hash chain: every record intact, or the first one edited, removed or reordered. */
+async function verifyAudit(): Promise<void> {
+  const verdict = byId("audit-verdict", HTMLElement);
+  const answer = await api<AuditVerificationView>("GET", "/v1/audit/verify");
+  verdict.replaceChildren(
+    answer.ok
+      ? el(
+          "p",
+          { class: "ready" },
+          `\u2713 The audit trail is intact: ${count(answer.checked)} record(s) checked, each chained to the one before.`,
+        )
+      : el(
+          "p",
+          { class: "blocked" },
+          `\u2717 The audit trail was tampered with at record ${answer.firstBad?.seq ?? "?"} (${answer.firstBad?.problem ?? "unknown"}): ${answer.firstBad?.message ?? ""}`,
+        ),
+  );
+}
+
 export function setUpAudit(): void {
   onSubmit(byId("audit-form", HTMLFormElement), loadAudit);
+  byId("audit-verify", HTMLButtonElement).addEventListener("click", () => {
+    verifyAudit().catch(alreadyShown);
+  });
 }

@@ -17,6 +17,8 @@ export interface Attributes {
   readonly class?: string;
   readonly href?: string;
   readonly onclick?: (event: MouseEvent) => void;
+  /** Any other attribute (`aria-label`, `type`, `id` ...), set as text. */
+  readonly attrs?: Readonly<Record<string, string>>;
 }
 
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -27,6 +29,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   const node = document.createElement(tag);
   if (attributes.class !== undefined) node.className = attributes.class;
   if (attributes.href !== undefined) node.setAttribute("href", attributes.href);
+  for (const [name, value] of Object.entries(attributes.attrs ?? {})) node.setAttribute(name, value);
   // As an HTMLElement: the generic tag type hides the "click" overload of addEventListener.
   if (attributes.onclick) (node as HTMLElement).addEventListener("click", attributes.onclick);
   for (const child of children)
@@ -34,13 +37,34 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-export function table(headings: readonly string[], rows: readonly (readonly Child[])[]): HTMLTableElement {
-  return el(
+export function table(
+  headings: readonly string[],
+  rows: readonly (readonly Child[])[],
+  caption?: string,
+): HTMLTableElement {
+  const { table, body } = headedTable(headings, caption);
+  body.append(...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", {}, c)))));
+  return table;
+}
+
+/**
+ * A table with its headings and an empty body to fill (a page at a time). The caption, read by
+ * screen readers only, says what the rows are.
+ */
+export function headedTable(
+  headings: readonly string[],
+  caption?: string,
+  kind = "",
+): { table: HTMLTableElement; body: HTMLTableSectionElement } {
+  const body = el("tbody");
+  const table = el(
     "table",
-    {},
-    el("thead", {}, el("tr", {}, ...headings.map((h) => el("th", {}, h)))),
-    el("tbody", {}, ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", {}, c))))),
+    kind ? { class: kind } : {},
+    ...(caption ? [el("caption", { class: "visually-hidden" }, caption)] : []),
+    el("thead", {}, el("tr", {}, ...headings.map((h) => el("th", { attrs: { scope: "col" } }, h)))),
+    body,
   );
+  return { table, body };
 }
 
 /** A form's text field, trimmed ("" when absent). */
@@ -55,6 +79,31 @@ export function onSubmit(form: HTMLFormElement, action: () => Promise<unknown>):
     event.preventDefault();
     action().catch(alreadyShown);
   });
+}
+
+/** A button that runs an action, its failure already shown by `api`. */
+export function button(
+  text: string,
+  action: () => Promise<unknown>,
+  kind = "",
+  label?: string,
+): HTMLButtonElement {
+  return el(
+    "button",
+    {
+      ...(kind ? { class: kind } : {}),
+      attrs: { type: "button", ...(label ? { "aria-label": label } : {}) },
+      onclick: () => {
+        action().catch(alreadyShown);
+      },
+    },
+    text,
+  );
+}
+
+/** A whole number in the reader's grouping (100,000). */
+export function count(n: number): string {
+  return n.toLocaleString("en");
 }
 
 /** For promises whose failure `api` has already put in the error line. */

@@ -1,55 +1,13 @@
 import { el } from "./dom.js";
-import type { AccessRow, ConsolePlan } from "./responses.js";
+import type { ConsolePlan } from "./responses.js";
 
-/** The parts of a plan that read the same whatever the change: its lifecycle facts and access lists. */
-
-/** Rows shown of an access list; the heading gives the full count. */
-const ROWS_SHOWN = 500;
-
-export function accessList(title: string, rows: readonly AccessRow[]): HTMLElement[] {
-  const subject = (r: AccessRow) => r.subject + (r.except?.length ? ` (except ${r.except.join(", ")})` : "");
-  return [
-    el("h4", {}, `${title} (${rows.length})`),
-    el(
-      "table",
-      {},
-      el(
-        "thead",
-        {},
-        el(
-          "tr",
-          {},
-          el("th", {}, "tenant"),
-          el("th", {}, "resource"),
-          el("th", {}, "permission"),
-          el("th", {}, "subject"),
-        ),
-      ),
-      el(
-        "tbody",
-        {},
-        ...rows
-          .slice(0, ROWS_SHOWN)
-          .map((r) =>
-            el(
-              "tr",
-              {},
-              el("td", {}, r.tenant),
-              el("td", {}, r.resource),
-              el("td", {}, r.permission),
-              el("td", {}, subject(r)),
-            ),
-          ),
-      ),
-    ),
-  ];
-}
+/** A lifecycle change's facts, shown above its plan's rows. */
 
 /**
  * What a lifecycle change is about, shown above the access lists: for a deletion what the subject
  * holds and who else loses access (incident 001 purged the duplicate that held the data).
  */
-export function lifecycleFacts(plan: ConsolePlan): HTMLElement[] {
+export function lifecycleFacts(plan: Pick<ConsolePlan, "deletion" | "merge" | "purge">): HTMLElement[] {
   const out: HTMLElement[] = [];
   const d = plan.deletion;
   if (d) {

@@ -1,11 +1,21 @@
 import type {
   AccessRow,
   AuditRecordView,
+  AuditVerificationView,
+  ChangeFileCheckView,
+  ChangeReviewView,
   ChangeSummaryView,
+  DecisionListView,
   GatehouseClient,
+  IncidentReportView,
+  LookupResourcesView,
+  LookupSubjectsView,
+  PlanRowsView,
   PlanView,
   RolloutStatusView,
+  SchemaDiffView,
   ShadowReportView,
+  TenantListView,
 } from "../../client/client.js";
 
 /**
@@ -15,10 +25,27 @@ import type {
  * console states the few fields it reads; test/server/console-types.test.ts holds those to the
  * server's types.
  */
-export type { AccessRow, AuditRecordView, ChangeSummaryView, RolloutStatusView, ShadowReportView };
+export type {
+  AccessRow,
+  AuditRecordView,
+  AuditVerificationView,
+  ChangeFileCheckView,
+  ChangeSummaryView,
+  DecisionListView,
+  IncidentReportView,
+  LookupResourcesView,
+  LookupSubjectsView,
+  PlanRowsView,
+  RolloutStatusView,
+  SchemaDiffView,
+  ShadowReportView,
+  TenantListView,
+};
 
 /** One step of an explain proof (the engine's `ExplainNode`, as far as the console reads it). */
 export interface ExplainStep {
+  /** `permission`, `relation`, `union`, `intersection`, `exclusion`, `arrow`, `direct` ... */
+  readonly step: string;
   readonly label: string;
   readonly result: boolean;
   readonly relationship?: string;
@@ -92,3 +119,19 @@ export type AuditListView = Awaited<ReturnType<GatehouseClient["listAudit"]>>;
 /** `POST /v1/changes/:id/revert`: the revert change's plan, and whether it was applied at once. */
 export type RevertAnswer = ConsolePlan &
   Pick<Awaited<ReturnType<GatehouseClient["revertChange"]>>, "applied" | "existing">;
+
+/** A lifecycle plan's facts, as `ConsolePlan` reads them (open records in the API's schema). */
+type LifecycleFacts = Pick<ConsolePlan, "deletion" | "merge" | "purge">;
+
+/** `GET /v1/changes/:id/review`: the change, its plan without rows, and the actions allowed. */
+export type ChangeReview = Omit<ChangeReviewView, "plan"> & {
+  readonly plan: (Omit<NonNullable<ChangeReviewView["plan"]>, keyof LifecycleFacts> & LifecycleFacts) | null;
+};
+export type ReviewPlan = NonNullable<ChangeReview["plan"]>;
+export type ChangeAction = ChangeReviewView["actions"][number];
+
+/** `POST /v1/changes/:id/apply`. */
+export type ApplyAnswer = Awaited<ReturnType<GatehouseClient["applyChange"]>>;
+
+/** `GET /v1/tenants/:tenant/relationships`: one page in tuple order. */
+export type RelationshipPage = Awaited<ReturnType<GatehouseClient["readRelationships"]>>;

@@ -1,5 +1,6 @@
 import { api } from "./api.js";
-import { alreadyShown, byId, el, onSubmit, table } from "./dom.js";
+import { confirmAction } from "./confirm.js";
+import { button, byId, el, onSubmit, table } from "./dom.js";
 import type { RolloutStatusView } from "./responses.js";
 import { newestShadowReport, shadowReportLines } from "./shadow.js";
 
@@ -12,13 +13,20 @@ function rolloutLines(status: RolloutStatusView): HTMLElement[] {
       el(
         "p",
         { class: "muted" },
-        "No rollout has run yet (gatehouse rollout start CHANGE_ID --tenants A,B).",
+        "No rollout has run yet: an operator starts one for a planned model change, tenant by tenant.",
       ),
     ];
-  const rollBack = () =>
-    api("POST", "/v1/rollout/rollback", { reason: "rolled back from the console" })
-      .then(loadRollout)
-      .catch(alreadyShown);
+  const rollBack = async () => {
+    const reason = await confirmAction({
+      title: `Roll back rollout ${r.id}?`,
+      consequence: `Every tenant answers with the active schema again; change ${r.changeId} stays planned.`,
+      confirm: `Roll back rollout ${r.id}`,
+      reasonRequired: true,
+    });
+    if (reason === null) return;
+    await api("POST", "/v1/rollout/rollback", { reason });
+    await loadRollout();
+  };
   return [
     el(
       "p",
@@ -46,9 +54,7 @@ function rolloutLines(status: RolloutStatusView): HTMLElement[] {
             ]),
           ),
         ]),
-    ...(r.state === "running"
-      ? [el("p", {}, el("button", { class: "danger", onclick: rollBack }, "Roll back"))]
-      : []),
+    ...(r.state === "running" ? [el("p", {}, button("Roll back", rollBack, "danger"))] : []),
   ];
 }
 

@@ -21,7 +21,7 @@ export async function newestShadowReport(): Promise<ShadowReportView | string> {
     // The report says who was checked on what: it needs an approve token for every tenant.
     return error.kind === "forbidden"
       ? "The shadow report needs a token with role approve, not limited to tenants."
-      : "No shadow evaluation has run yet (gatehouse shadow start CHANGE_ID).";
+      : "No shadow evaluation has run yet: an operator starts one for a planned model change.";
   }
 }
 

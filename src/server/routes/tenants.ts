@@ -1,0 +1,28 @@
+import type { FastifyInstance } from "fastify";
+import type { Gatehouse } from "../../service/gatehouse.js";
+import { TenantListView } from "../../service/views/tenant.js";
+import { errorResponses } from "../schemas.js";
+
+/**
+ * The tenants of the store. Any token may ask; a token limited to tenants hears only of its own,
+ * so that it never learns the names of the others.
+ */
+export function registerTenants(app: FastifyInstance, gatehouse: Gatehouse): void {
+  app.get(
+    "/v1/tenants",
+    {
+      config: { access: { role: "check", tenant: () => undefined } },
+      schema: {
+        operationId: "listTenants",
+        summary: "The tenants that have relationships (a token limited to tenants sees its own only)",
+        tags: ["admin"],
+        response: { 200: TenantListView, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const allowed = request.principal?.tenants ?? null;
+      const tenants = (await gatehouse.tenants()).filter((t) => allowed === null || allowed.includes(t));
+      return { tenants };
+    },
+  );
+}
