@@ -1,4 +1,8 @@
+import type { CaveatResult } from "../schema/caveats/caveat-result.js";
+import { FALSE, TRUE } from "../schema/caveats/caveat-result.js";
+import type { CaveatContext } from "../schema/caveats/context-values.js";
 import type { CompiledSchema, Expression, MemberDef, RelationDef, TypeDef } from "../schema/compiled.js";
+import { ConditionalCheck } from "./conditional-check.js";
 import { type DataIndex, iterate, listHas, NO_RELATION } from "./data-index.js";
 import {
   directAt,
@@ -35,6 +39,8 @@ const SCANNED_MEMBERSHIPS = 16;
 export interface EvaluatorOptions {
   /** How many object hops (userset or arrow steps) one check may take. */
   readonly maxDepth?: number;
+  /** The clock expiring relationships are judged by, in ms since the epoch (`GATEHOUSE_NOW`). */
+  readonly now?: () => number;
 }
 
 export const DEFAULT_MAX_DEPTH = 50;
@@ -83,6 +89,10 @@ export class Evaluator {
   readonly schema: CompiledSchema;
   readonly data: DataIndex;
   readonly maxDepth: number;
+  /** The clock expiring relationships are judged by (ms since the epoch). */
+  readonly now: () => number;
+  /** The three-valued walk, made when the data first holds a caveated or expiring edge. */
+  private conditional: ConditionalCheck | undefined;
 
   /** member id → relation slot in the data (-1: no relationship uses the name). */
   private memberSlot: Int32Array;
@@ -153,6 +163,7 @@ export class Evaluator {
     this.schema = schema;
     this.data = data;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.now = options.now ?? Date.now;
     this.memberSlot = new Int32Array(schema.members.length).fill(-1);
     this.pureRelation = pureRelations(schema);
     this.ordered = cheapestFirst(schema);
@@ -223,8 +234,31 @@ export class Evaluator {
     return target;
   }
 
-  /** Does `subject` have `member` on `object`? */
+  /**
+   * Does `subject` have `member` on `object`, under `context`: has permission (`true`), no
+   * permission (`false`), or conditional on the context parameters it names. Data without
+   * caveated or expiring relationships takes the two-valued fast path, which cannot be
+   * conditional.
+   */
+  decide(object: number, member: MemberDef, subject: ResolvedSubject, context?: CaveatContext): CaveatResult {
+    if (this.data.conditionCount === 0) return this.check(object, member, subject) ? TRUE : FALSE;
+    return this.conditionalCheck().check(object, member, subject, context, this.now());
+  }
+
+  /** The walk of checks over caveated or expiring data (see conditional-check.ts). */
+  conditionalCheck(): ConditionalCheck {
+    this.conditional ??= new ConditionalCheck(this);
+    return this.conditional;
+  }
+
+  /**
+   * Does `subject` have `member` on `object`? Over caveated data, only an unconditional grant
+   * with no request context counts (a conditional answer is not a permission), as SpiceDB's
+   * CheckPermission without context answers.
+   */
   check(object: number, member: MemberDef, subject: ResolvedSubject): boolean {
+    if (this.data.conditionCount > 0 && this.tracing === undefined)
+      return this.conditionalCheck().check(object, member, subject, undefined, this.now()).kind === "true";
     this.refresh();
     const last = this.subject;
     // What was learned for one subject stays true while the data does not move, so consecutive
@@ -634,6 +668,8 @@ export class Evaluator {
     switch (e.op) {
       case "nil":
         return false;
+      case "self":
+        return this.subject.relation === NO_RELATION && object === this.subject.object;
       case "ref":
         return this.member(object, e.member, depth);
       case "union":
