@@ -1,0 +1,109 @@
+import type { CheckAnswer } from "../../src/engine/check-answer.js";
+import type { Engine } from "../../src/engine/engine.js";
+import type { ExplainNode } from "../../src/engine/explain.js";
+import { GatehouseError } from "../../src/model/errors.js";
+import { formatSubject } from "../../src/model/relationship.js";
+import type { CheckAnswerResult, SpiceDBHarness } from "../support/spicedb.js";
+import type { Comparison, Query } from "./compare.js";
+
+/** A query with the caveat context it is asked with. */
+export interface ContextQuery extends Query {
+  readonly context?: Readonly<Record<string, unknown>> | undefined;
+}
+
+const describe = (q: ContextQuery) =>
+  `${q.resource.type}:${q.resource.id}#${q.permission}@${formatSubject(q.subject)}${q.context ? ` with ${JSON.stringify(q.context)}` : ""}`;
+
+const show = (a: CheckAnswer | CheckAnswerResult | "error"): string => {
+  if (a === "error") return "error";
+  if ("permissionship" in a)
+    return a.permissionship === "conditional" ? `conditional [${a.missing.join(",")}]` : a.permissionship;
+  if (a.result === "conditional") return `conditional [${(a.missing ?? []).join(",")}]`;
+  return a.result === true ? "has_permission" : a.result === false ? "no_permission" : "error";
+};
+
+/**
+ * Three-valued comparison for caveated data: for every query (with its context) our answer,
+ * including the missing parameters of a conditional one, must equal SpiceDB's; explain must
+ * agree with the check; and our lookups (with the same context, conditional answers listed)
+ * must agree with our checks.
+ */
+export async function compareAnswersWithSpiceDB(
+  engine: Engine,
+  spicedb: SpiceDBHarness,
+  queries: readonly ContextQuery[],
+  tenant = "default",
+): Promise<Comparison> {
+  const result: Comparison = { compared: 0, spicedbErrors: 0, mismatches: [] };
+  const theirs = await spicedb.checkAnswers(queries);
+  const ours = new Map<string, CheckAnswer>();
+  queries.forEach((q, i) => {
+    const answer = theirs[i]!;
+    let mine: CheckAnswer | "error";
+    try {
+      mine = engine.checkAnswer(tenant, q);
+    } catch (error) {
+      if (!(error instanceof GatehouseError)) throw error;
+      mine = "error";
+    }
+    if (answer.result === "error") {
+      result.spicedbErrors++;
+      if (mine !== "error" && !/max depth|depth/.test(answer.error ?? ""))
+        result.mismatches.push(`${describe(q)}: SpiceDB error (${answer.error}), Gatehouse ${show(mine)}`);
+      return;
+    }
+    result.compared++;
+    if (show(mine) !== show(answer)) {
+      result.mismatches.push(`${describe(q)}: SpiceDB ${show(answer)}, Gatehouse ${show(mine)}`);
+      return;
+    }
+    if (mine === "error") return;
+    ours.set(describe(q), mine);
+    const tree: ExplainNode = engine.explain(tenant, q);
+    const explained =
+      tree.conditional !== undefined ? "conditional" : tree.result ? "has_permission" : "no_permission";
+    if (explained !== mine.permissionship)
+      result.mismatches.push(`${describe(q)}: explain says ${explained}, check ${mine.permissionship}`);
+  });
+
+  // Lookups with the same context must list exactly what checks grant, conditional ones marked.
+  const groups = new Map<string, ContextQuery[]>();
+  for (const q of queries) {
+    const key = `${q.resource.type}|${q.permission}|${formatSubject(q.subject)}|${JSON.stringify(q.context ?? null)}`;
+    const list = groups.get(key);
+    if (list) list.push(q);
+    else groups.set(key, [q]);
+  }
+  for (const group of groups.values()) {
+    const q = group[0]!;
+    let found: Map<string, readonly string[] | undefined>;
+    try {
+      found = new Map(
+        engine
+          .lookupResourcesWith(tenant, q.resource.type, q.permission, q.subject, {
+            context: q.context,
+            conditional: true,
+          })
+          .map((r) => [r.id, r.conditional]),
+      );
+    } catch (error) {
+      if (error instanceof GatehouseError) continue;
+      throw error;
+    }
+    for (const member of group) {
+      const expected = ours.get(describe(member));
+      if (expected === undefined) continue;
+      const listed = found.has(member.resource.id);
+      const conditional = found.get(member.resource.id);
+      const agrees =
+        expected.permissionship === "no_permission"
+          ? !listed
+          : listed && (expected.permissionship === "conditional") === (conditional !== undefined);
+      if (!agrees)
+        result.mismatches.push(
+          `lookup-resources disagrees with check on ${describe(member)} (check ${expected.permissionship})`,
+        );
+    }
+  }
+  return result;
+}
