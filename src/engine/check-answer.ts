@@ -9,7 +9,11 @@ export interface CheckAnswer {
   readonly missing: readonly string[];
 }
 
+const HAS: CheckAnswer = Object.freeze({ permissionship: "has_permission", missing: Object.freeze([]) });
+const NO: CheckAnswer = Object.freeze({ permissionship: "no_permission", missing: Object.freeze([]) });
+
+/** The answer of a check (shared objects for the two decided answers: nothing allocated). */
 export function checkAnswerOf(result: CaveatResult): CheckAnswer {
   if (result.kind === "conditional") return { permissionship: "conditional", missing: result.missing };
-  return { permissionship: result.kind === "true" ? "has_permission" : "no_permission", missing: [] };
+  return result.kind === "true" ? HAS : NO;
 }

@@ -177,6 +177,23 @@ export class Engine {
     );
   }
 
+  /**
+   * For a check that did not grant: the context parameters that would decide it when its answer
+   * is conditional, else `undefined`. Free for a tenant without caveated data.
+   */
+  conditionalOn(
+    tenant: string,
+    request: CheckRequest,
+    schema = this.requireSchema(),
+  ): readonly string[] | undefined {
+    const conditions = this.tenants.get(tenant)?.data.conditionCount ?? 0;
+    if (conditions > 0) {
+      const answer = this.checkAnswer(tenant, request, schema);
+      if (answer.permissionship === "conditional") return answer.missing;
+    }
+    return undefined;
+  }
+
   explain(tenant: string, request: CheckRequest, schema = this.requireSchema()): ExplainNode {
     const member = this.resolve(request, schema);
     const evaluator = this.evaluator(tenant, schema);

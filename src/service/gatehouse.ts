@@ -93,6 +93,11 @@ export type SchemaWriteResult = SchemaVersion & {
 
 export interface CheckResult {
   readonly allowed: boolean;
+  /**
+   * Present when the subject has the permission only under a caveat whose context the request
+   * did not give: the missing context parameters (SpiceDB's CONDITIONAL_PERMISSION).
+   */
+  readonly conditional?: readonly string[];
   /** The revision the answer was computed at. */
   readonly revision: Revision;
   /** The schema that answered: the active version, or a rollout's candidate for rolled-out tenants. */
@@ -203,7 +208,11 @@ export class Gatehouse {
     this.tokens = new Tokens(store);
     this.audit = new Audit(store);
     this.maxDepth = options.maxDepth;
-    this.engine = new Engine(undefined, options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {});
+    this.engine = new Engine(undefined, {
+      ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
+      // Expiring relationships are judged by the Gatehouse's clock (`GATEHOUSE_NOW` in the CLI).
+      now: () => this.now().getTime(),
+    });
     this.now = options.now ?? (() => new Date());
     this.shadow = new Shadow(store, this.engine);
     this.addCheckObserver(this.shadow);
@@ -849,7 +858,8 @@ export class Gatehouse {
       if (this.decisionLog?.full) await this.decisionLog.flush();
       this.observed(tenant, request, allowed, revision, schema);
     }
-    return { allowed, revision, schema };
+    const conditional = allowed || rollout ? undefined : this.engine.conditionalOn(tenant, request);
+    return conditional ? { allowed, conditional, revision, schema } : { allowed, revision, schema };
   }
 
   /** Checks many at one revision; all are validated before any is answered. */
@@ -1074,7 +1084,10 @@ export class Gatehouse {
 
   /** A private engine holding one tenant's relationships as they were at a past revision. */
   private async privateEngineAt(tenant: string, revision: Revision): Promise<Engine> {
-    const engine = new Engine(undefined, this.maxDepth !== undefined ? { maxDepth: this.maxDepth } : {});
+    const engine = new Engine(undefined, {
+      ...(this.maxDepth !== undefined ? { maxDepth: this.maxDepth } : {}),
+      now: () => this.now().getTime(),
+    });
     const index = new TenantIndex(tenant);
     for await (const batch of this.store.scanTenant(tenant, revision)) index.apply(batch, []);
     engine.registerTenant(index);
