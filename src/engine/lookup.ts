@@ -164,6 +164,11 @@ export function lookupSubjects(
     const answer = granted(object, subject);
     if (!answer) denied.push(shown);
     else if (named) allowed.push({ subject: shown, excluded: [], ...answer });
+    else if (answer.conditional) {
+      // Taken out of the wildcard by a caveat: not everyone's grant, but a conditional one of its own.
+      denied.push(shown);
+      allowed.push({ subject: shown, excluded: [], ...answer });
+    }
   };
   for (const candidate of found.concrete) confirm(candidate, true);
   if (found.wildcard)

@@ -8,12 +8,12 @@ import type { Caller } from "./call-auth.js";
 import { confirmSnapshot, consistencyOptions, type Freshness, freshnessOf } from "./consistency.js";
 import type { SpicedbDoor } from "./door.js";
 import { objectOf, subjectOf } from "./relationships.js";
-import { optionalLimit, refuseContext, refuseTracing, requiredText } from "./requests.js";
+import { contextOf, optionalLimit, refuseContext, refuseTracing, requiredText } from "./requests.js";
 import type { Call, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
 import { SpicedbError, toStatus } from "./status.js";
 import { encodeZedToken } from "./zedtoken.js";
 
-const { HAS_PERMISSION, NO_PERMISSION } = v1.CheckPermissionResponse_Permissionship;
+const { HAS_PERMISSION, NO_PERMISSION, CONDITIONAL_PERMISSION } = v1.CheckPermissionResponse_Permissionship;
 
 /** The most items one CheckBulkPermissions takes (Gatehouse's batch bound). */
 export const MAX_BULK_CHECKS = 10_000;
@@ -33,12 +33,18 @@ function checkRequestOf(
 
 async function checkPermission(door: SpicedbDoor, request: v1.CheckPermissionRequest, call: Call) {
   const caller = await door.auth.authorize(call, { role: "check" });
-  refuseContext(request.context, "context");
   refuseTracing(request.withTracing);
-  const check = checkRequestOf(request, "");
+  const context = contextOf(request.context);
+  const check = { ...checkRequestOf(request, ""), ...(context ? { context } : {}) };
   const freshness = await freshnessOf(request.consistency, door.gatehouse);
   const result = await door.gatehouse.check(caller.tenant, check, consistencyOptions(freshness));
   const revision = await confirmSnapshot(door.gatehouse, caller.tenant, freshness, result.revision);
+  if (result.conditional)
+    return {
+      checkedAt: encodeZedToken(revision),
+      permissionship: CONDITIONAL_PERMISSION,
+      partialCaveatInfo: { missingRequiredContext: [...result.conditional] },
+    } satisfies Partial<v1.CheckPermissionResponse>;
   return {
     checkedAt: encodeZedToken(revision),
     permissionship: result.allowed ? HAS_PERMISSION : NO_PERMISSION,

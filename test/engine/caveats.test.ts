@@ -206,6 +206,28 @@ describe("lookups and explain over caveated data", () => {
     expect(subjects).toEqual([{ subject: ann, excluded: [], conditional: ["level"] }]);
   });
 
+  it("takes a subject banned under a caveat out of a wildcard, and lists it as conditional", () => {
+    const banned = engineWith([
+      rel("document:d#viewer@user:*"),
+      rel("document:d#banned@user:bob", { caveat: { name: "in_region", context: { allowed: ["us"] } } }),
+    ]);
+    const found = banned.lookupSubjects(
+      "t",
+      { type: "document", id: "d" },
+      "view",
+      "user",
+      undefined,
+      undefined,
+      {
+        conditional: true,
+      },
+    );
+    expect(found).toEqual([
+      { subject: { type: "user", id: "*" }, excluded: [{ type: "user", id: "bob" }] },
+      { subject: { type: "user", id: "bob" }, excluded: [], conditional: ["region"] },
+    ]);
+  });
+
   it("shows each caveat's expression, the context it ran with and its answer", () => {
     const tree = engine.explain("t", {
       resource: { type: "document", id: "d1" },
