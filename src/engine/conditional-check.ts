@@ -109,6 +109,10 @@ export class ConditionalCheck {
       out?.push(node("self", `${label} is the subject itself`, TRUE, []));
       return TRUE;
     }
+    // What cannot meet a condition is answered by the two-valued walk, with its caches (a
+    // user's memberships, what grants a folder): caveats cost only where they can be met.
+    if (!this.explaining && !this.evaluator.meetsConditions(member))
+      return this.evaluator.fastCheck(object, member, subject, depth) ? TRUE : FALSE;
     if (depth > this.evaluator.maxDepth) depthExceeded(this.evaluator, object, member);
     const step = stepKey(object, member.id);
     const known = this.explaining ? undefined : this.answered.get(step);

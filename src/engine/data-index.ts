@@ -127,6 +127,13 @@ export class DataIndex {
    */
   readonly directConditions = new EdgeConditions();
   readonly usersetConditions = new EdgeConditions();
+  /** relation slot → how many of its edges carry a condition (only slots that ever had one). */
+  readonly conditionsBySlot: number[] = [];
+  /**
+   * Moves whenever a relation gains its first conditional edge or loses its last: what the
+   * evaluator derives from which relations have conditions holds while it does not move.
+   */
+  conditionSlotsVersion = 0;
 
   /** Both of the above, per object: the evaluator reads an object's relations from here. */
   readonly edges = new RelationEdges(RELATION_SLOTS);
@@ -278,8 +285,16 @@ export class DataIndex {
     condition: EdgeCondition,
   ): void {
     const key = edgeKey(resource, relation);
+    const before = this.conditionCount;
     if (subjectRelation === NO_RELATION) this.directConditions.set(key, subject, condition);
     else this.usersetConditions.set(key, edgeKey(subject, subjectRelation), condition);
+    if (this.conditionCount !== before) this.countCondition(relation, 1);
+  }
+
+  private countCondition(relation: number, delta: 1 | -1): void {
+    const count = (this.conditionsBySlot[relation] ?? 0) + delta;
+    this.conditionsBySlot[relation] = count;
+    if (count === 0 || (count === 1 && delta === 1)) this.conditionSlotsVersion++;
   }
 
   /** Removes a relationship that is present (the store has already checked that it was live). */
@@ -339,8 +354,10 @@ export class DataIndex {
       listRemove(this.usersetParents, parentKey(value, relation), resource);
     }
     if (this.conditionCount > 0) {
+      const before = this.conditionCount;
       if (subjectRelation === NO_RELATION) this.directConditions.delete(key, subject);
       else this.usersetConditions.delete(key, edgeKey(subject, subjectRelation));
+      if (this.conditionCount !== before) this.countCondition(relation, -1);
     }
     // The reverse list holds one entry per relationship; several relationships between the same
     // resource key and subject object (different subject relations) share the value, so remove one.

@@ -93,6 +93,14 @@ export class Evaluator {
   readonly now: () => number;
   /** The three-valued walk, made when the data first holds a caveated or expiring edge. */
   private conditional: ConditionalCheck | undefined;
+  /**
+   * member id → 1 when answering it may meet a caveated or expiring edge: some relation it
+   * reaches (through references, arrows and usersets, by name) has one in the data. Valid for
+   * `DataIndex.conditionSlotsVersion` `conditionedFor` and the relation names known then.
+   */
+  private conditioned: Uint8Array = new Uint8Array(0);
+  private conditionedFor = -1;
+  private conditionedRelations = -1;
 
   /** member id → relation slot in the data (-1: no relationship uses the name). */
   private memberSlot: Int32Array;
@@ -241,8 +249,28 @@ export class Evaluator {
    * conditional.
    */
   decide(object: number, member: MemberDef, subject: ResolvedSubject, context?: CaveatContext): CaveatResult {
-    if (this.data.conditionCount === 0) return this.check(object, member, subject) ? TRUE : FALSE;
+    if (!this.meetsConditions(member)) return this.fastCheck(object, member, subject, 0) ? TRUE : FALSE;
     return this.conditionalCheck().check(object, member, subject, context, this.now());
+  }
+
+  /**
+   * Whether answering `member` may meet a caveated or expiring edge. When it cannot, the
+   * two-valued walk answers exactly (and the three-valued one hands such members to it), so
+   * caveats cost only the checks that can meet them.
+   */
+  meetsConditions(member: MemberDef): boolean {
+    const data = this.data;
+    if (data.conditionCount === 0) return false;
+    this.refresh();
+    if (
+      this.conditionedFor !== data.conditionSlotsVersion ||
+      this.conditionedRelations !== this.knownRelations
+    ) {
+      this.conditioned = conditionedMembers(this.schema, this.memberSlot, data.conditionsBySlot);
+      this.conditionedFor = data.conditionSlotsVersion;
+      this.conditionedRelations = this.knownRelations;
+    }
+    return this.conditioned[member.id] === 1;
   }
 
   /** The walk of checks over caveated or expiring data (see conditional-check.ts). */
@@ -257,8 +285,16 @@ export class Evaluator {
    * CheckPermission without context answers.
    */
   check(object: number, member: MemberDef, subject: ResolvedSubject): boolean {
-    if (this.data.conditionCount > 0 && this.tracing === undefined)
+    if (this.data.conditionCount > 0 && this.tracing === undefined && this.meetsConditions(member))
       return this.conditionalCheck().check(object, member, subject, undefined, this.now()).kind === "true";
+    return this.fastCheck(object, member, subject, 0);
+  }
+
+  /**
+   * The two-valued walk, from `depth` (the three-valued walk hands it the members that cannot
+   * meet a condition at the depth it reached them).
+   */
+  fastCheck(object: number, member: MemberDef, subject: ResolvedSubject, depth: number): boolean {
     this.refresh();
     const last = this.subject;
     // What was learned for one subject stays true while the data does not move, so consecutive
@@ -278,7 +314,7 @@ export class Evaluator {
       this.membershipsFor(subject);
       this.answeredVersion = this.data.version;
     }
-    return this.member(object, member, 0);
+    return this.member(object, member, depth);
   }
 
   /**
@@ -782,6 +818,54 @@ export class Evaluator {
     const usersets = this.data.usersets.get(key);
     if (usersets !== undefined) for (const value of iterate(usersets)) yield keyObject(value);
   }
+}
+
+/**
+ * The members whose answer may meet a caveated or expiring edge: relations whose data slot has
+ * one, and, to a fixpoint, everything that reaches such a relation through a reference, an
+ * arrow (its tupleset and what it computes) or an allowed userset.
+ */
+function conditionedMembers(
+  schema: CompiledSchema,
+  memberSlot: Int32Array,
+  conditionsBySlot: readonly number[],
+): Uint8Array {
+  const flags = new Uint8Array(schema.members.length);
+  for (const member of schema.members) {
+    const slot = memberSlot[member.id]!;
+    if (member.kind === "relation" && slot >= 0 && (conditionsBySlot[slot] ?? 0) > 0) flags[member.id] = 1;
+  }
+  const reaches = (e: Expression): boolean => {
+    switch (e.op) {
+      case "nil":
+      case "self":
+        return false;
+      case "ref":
+        return flags[e.member.id] === 1;
+      case "union":
+      case "intersection":
+        return e.operands.some(reaches);
+      case "exclusion":
+        return reaches(e.base) || reaches(e.subtracted);
+      case "arrow":
+        return flags[e.tupleset.id] === 1 || [...e.computedByType.values()].some((m) => flags[m.id] === 1);
+    }
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const member of schema.members) {
+      if (flags[member.id] === 1) continue;
+      const conditioned =
+        member.kind === "relation"
+          ? member.allowed.some((a) => a.relation !== undefined && flags[a.relation.id] === 1)
+          : reaches(member.expression);
+      if (conditioned) {
+        flags[member.id] = 1;
+        changed = true;
+      }
+    }
+  }
+  return flags;
 }
 
 /**

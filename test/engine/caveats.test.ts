@@ -174,6 +174,33 @@ describe("checks over caveated and expiring relationships", () => {
   });
 });
 
+describe("where conditions can be met", () => {
+  it("answers members that cannot meet a condition with the two-valued walk, the others with three values", () => {
+    const engine = engineWith([
+      rel("document:d#parent@folder:f"),
+      rel("folder:f#viewer@user:ann"),
+      rel("document:d#banned@user:ann", { caveat: { name: "in_region", context: { allowed: ["us"] } } }),
+    ]);
+    const evaluator = engine.evaluator("t");
+    const schema = evaluator.schema;
+    const member = (type: string, name: string) => schema.typesByName.get(type)!.members.get(name)!;
+    expect(evaluator.meetsConditions(member("folder", "view"))).toBe(false);
+    expect(evaluator.meetsConditions(member("document", "view"))).toBe(true);
+    // view_all reaches folder#view only, which meets no condition.
+    expect(evaluator.meetsConditions(member("document", "view_all"))).toBe(false);
+    expect(ask(engine, "folder:f#view@user:ann").permissionship).toBe("has_permission");
+    expect(ask(engine, "document:d#view@user:ann")).toEqual({
+      permissionship: "conditional",
+      missing: ["region"],
+    });
+    expect(ask(engine, "document:d#view@user:ann", { region: "eu" }).permissionship).toBe("has_permission");
+    // The condition's relation gains none: document#view stops meeting conditions.
+    engine.tenant("t").apply([], [rel("document:d#banned@user:ann", { caveat: { name: "in_region" } })]);
+    expect(evaluator.meetsConditions(member("document", "view"))).toBe(false);
+    expect(ask(engine, "document:d#view@user:ann").permissionship).toBe("has_permission");
+  });
+});
+
 describe("lookups and explain over caveated data", () => {
   const engine = engineWith([
     rel("document:d1#viewer@user:ann", { caveat: { name: "on_level" } }),
