@@ -197,8 +197,9 @@ export class ConditionalCheck {
       nodes.push({
         ...node(
           "caveat",
+          // The label alone tells the whole story (surfaces that print labels only show it too).
           caveat
-            ? `caveat \`${named.name}\`: ${caveat.expression}`
+            ? `caveat \`${named.name}\`: ${caveat.expression.replace(/\s+/g, " ")} with ${JSON.stringify(context)}${result.kind === "conditional" ? ` (conditional: missing ${result.missing.map((m) => `\`${m}\``).join(", ")})` : ""}`
             : `caveat \`${named.name}\` (not in the schema)`,
           result,
           [],

@@ -272,12 +272,14 @@ describe("lookups and explain over caveated data", () => {
     expect(caveats.map((n) => n.caveat)).toEqual([
       { name: "on_level", expression: "level > 2", context: { level: 1 }, result: false },
     ]);
+    expect(caveats[0]!.label).toBe('caveat `on_level`: level > 2 with {"level":1}');
     const conditional = engine.explain("t", {
       resource: { type: "document", id: "d1" },
       permission: "view",
       subject: { type: "user", id: "ann" },
     });
     expect(conditional.conditional).toEqual(["level"]);
+    expect(JSON.stringify(conditional)).toContain("with {} (conditional: missing `level`)");
   });
 });
 
