@@ -115,5 +115,54 @@ export async function compareAnswersWithSpiceDB(
         );
     }
   }
+  // Lookup-subjects with the same context: a subject is listed (or covered by the wildcard and
+  // not excluded) exactly when its check grants, and marked conditional exactly when it is.
+  const bySubjectSide = new Map<string, ContextQuery[]>();
+  for (const q of queries) {
+    const key = `${q.resource.type}:${q.resource.id}|${q.permission}|${q.subject.type}|${q.subject.relation ?? ""}|${JSON.stringify(q.context ?? null)}`;
+    const list = bySubjectSide.get(key);
+    if (list) list.push(q);
+    else bySubjectSide.set(key, [q]);
+  }
+  for (const group of bySubjectSide.values()) {
+    const q = group[0]!;
+    let found: ReturnType<Engine["lookupSubjects"]>;
+    try {
+      found = engine.lookupSubjects(
+        tenant,
+        q.resource,
+        q.permission,
+        q.subject.type,
+        q.subject.relation,
+        undefined,
+        {
+          context: q.context,
+          conditional: true,
+        },
+      );
+    } catch (error) {
+      if (error instanceof GatehouseError) continue;
+      throw error;
+    }
+    const concrete = new Map(found.filter((s) => s.subject.id !== "*").map((s) => [s.subject.id, s]));
+    const wildcard = found.find((s) => s.subject.id === "*");
+    const excluded = new Set(wildcard?.excluded.map((s) => s.id) ?? []);
+    for (const member of group) {
+      const expected = ours.get(describe(member));
+      if (expected === undefined) continue;
+      const named = concrete.get(member.subject.id);
+      const listed =
+        named ?? (wildcard !== undefined && !excluded.has(member.subject.id) ? wildcard : undefined);
+      const agrees =
+        expected.permissionship === "no_permission"
+          ? listed === undefined
+          : listed !== undefined &&
+            (expected.permissionship === "conditional") === (listed.conditional !== undefined);
+      if (!agrees)
+        result.mismatches.push(
+          `lookup-subjects disagrees with check on ${describe(member)} (check ${expected.permissionship}, listed ${listed === undefined ? "no" : listed.conditional ? "conditional" : "yes"})`,
+        );
+    }
+  }
   return result;
 }
