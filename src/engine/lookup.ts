@@ -146,10 +146,20 @@ export function lookupSubjects(
   // candidate. With one, SpiceDB names only the subjects that concrete relationships put in the
   // member's subject set, and the wildcard stands for the rest (lookup-sets.ts). Each confirmed
   // by a check either way, so lookups never disagree with checks.
+  // Where caveated or expiring relationships can be met, the subject sets (two-valued, every
+  // edge granting) are no superset of the answer: a caveat that is false on a `banned` edge
+  // gives back what the set subtracted. Every object a walk reaches is then a candidate, each
+  // confirmed by a check, and the wildcard (when it grants) stands for those not reached.
   const found =
     wildcard < 0
       ? { concrete: reachedObjects(data, object, typeId), wildcard: false, excluded: new Set<number>() }
-      : new LookupSets(evaluator, typeId, relationSlot, subjectRelation).of(object, member);
+      : evaluator.meetsConditions(member)
+        ? {
+            concrete: reachedObjects(data, object, typeId, wildcard),
+            wildcard: true,
+            excluded: new Set<number>(),
+          }
+        : new LookupSets(evaluator, typeId, relationSlot, subjectRelation).of(object, member);
   const allowed: FoundSubject[] = [];
   const denied: SubjectRef[] = [];
   const confirm = (candidate: number, named: boolean) => {
@@ -162,13 +172,10 @@ export function lookupSubjects(
     const ref = data.subjectRef(candidate, relationSlot < 0 ? NO_RELATION : relationSlot);
     const shown = subjectRelation === undefined ? ref : { ...ref, relation: subjectRelation };
     const answer = granted(object, subject);
-    if (!answer) denied.push(shown);
-    else if (named) allowed.push({ subject: shown, excluded: [], ...answer });
-    else if (answer.conditional) {
-      // Taken out of the wildcard by a caveat: not everyone's grant, but a conditional one of its own.
-      denied.push(shown);
-      allowed.push({ subject: shown, excluded: [], ...answer });
-    }
+    // A conditional subject is not among those the wildcard grants outright: it is excluded from
+    // the wildcard and listed on its own, conditionally.
+    if (!answer || answer.conditional) denied.push(shown);
+    if (answer && (named || answer.conditional)) allowed.push({ subject: shown, excluded: [], ...answer });
   };
   for (const candidate of found.concrete) confirm(candidate, true);
   if (found.wildcard)
@@ -195,7 +202,7 @@ export function lookupSubjects(
 }
 
 /** Every object of type `typeId` (its wildcard aside) that relationships lead to from `object`. */
-function reachedObjects(data: Evaluator["data"], object: number, typeId: number): Set<number> {
+function reachedObjects(data: Evaluator["data"], object: number, typeId: number, wildcard = -1): Set<number> {
   const seen = new Set<number>([object]);
   const queue = [object];
   const relationCount = data.relationNames.length;
@@ -213,7 +220,8 @@ function reachedObjects(data: Evaluator["data"], object: number, typeId: number)
     }
   }
   const found = new Set<number>();
-  for (const candidate of seen) if (data.objectTypes[candidate] === typeId) found.add(candidate);
+  for (const candidate of seen)
+    if (data.objectTypes[candidate] === typeId && candidate !== wildcard) found.add(candidate);
   return found;
 }
 

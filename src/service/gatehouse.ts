@@ -867,7 +867,13 @@ export class Gatehouse {
     tenant: string,
     requests: readonly CheckRequest[],
     consistency: ConsistencyOptions & { placeOf?: (index: number) => Place | undefined } = {},
-  ): Promise<{ results: boolean[]; revision: Revision; schema: SchemaAnswer }> {
+  ): Promise<{
+    results: boolean[];
+    revision: Revision;
+    schema: SchemaAnswer;
+    /** Present when some answer is conditional: per check, its missing context parameters, if any. */
+    conditional?: (readonly string[] | undefined)[];
+  }> {
     await this.ready(tenant, consistency);
     const rollout = this.rollouts.route(tenant);
     const diagnostics = new Diagnostics();
@@ -894,6 +900,10 @@ export class Gatehouse {
         this.observed(tenant, requests[i] as CheckRequest, results[i] as boolean, revision, schema);
       }
     }
+    const conditional = rollout
+      ? []
+      : requests.map((r, i) => (results[i] ? undefined : this.engine.conditionalOn(tenant, r)));
+    if (conditional.some((c) => c !== undefined)) return { results, revision, schema, conditional };
     return { results, revision, schema };
   }
 

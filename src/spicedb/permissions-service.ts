@@ -68,8 +68,8 @@ async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPerm
   const checks = new Map<number, CheckRequest>();
   request.items.forEach((item, i) => {
     try {
-      refuseContext(item.context, `items[${i}].context`);
-      checks.set(i, checkRequestOf(item, `items[${i}].`));
+      const context = contextOf(item.context);
+      checks.set(i, { ...checkRequestOf(item, `items[${i}].`), ...(context ? { context } : {}) });
     } catch (error) {
       errors.set(i, error);
     }
@@ -80,6 +80,18 @@ async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPerm
     checkedAt: encodeZedToken(revision),
     pairs: request.items.map((item, i) => {
       const allowed = answers.allowed.get(i);
+      const missing = answers.conditional.get(i);
+      if (missing)
+        return {
+          request: item,
+          response: {
+            oneofKind: "item" as const,
+            item: {
+              permissionship: CONDITIONAL_PERMISSION,
+              partialCaveatInfo: { missingRequiredContext: [...missing] },
+            },
+          },
+        };
       if (allowed !== undefined)
         return {
           request: item,
@@ -110,7 +122,11 @@ async function checkEach(
   freshness: Freshness,
   checks: Map<number, CheckRequest>,
   errors: Map<number, unknown>,
-): Promise<{ allowed: Map<number, boolean>; revision: number }> {
+): Promise<{
+  allowed: Map<number, boolean>;
+  conditional: Map<number, readonly string[]>;
+  revision: number;
+}> {
   for (;;) {
     const indexes = [...checks.keys()];
     try {
@@ -119,8 +135,14 @@ async function checkEach(
         indexes.map((i) => checks.get(i) as CheckRequest),
         { ...consistencyOptions(freshness), placeOf: (k) => ({ field: String(indexes[k]) }) },
       );
+      const conditional = new Map<number, readonly string[]>();
+      indexes.forEach((i, k) => {
+        const missing = batch.conditional?.[k];
+        if (missing) conditional.set(i, missing);
+      });
       return {
         allowed: new Map(indexes.map((i, k) => [i, batch.results[k] as boolean])),
+        conditional,
         revision: batch.revision,
       };
     } catch (error) {

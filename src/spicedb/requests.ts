@@ -8,15 +8,15 @@ export function requiredText(value: string, path: string): string {
 }
 
 /**
- * Caveat context where this door does not pass it on yet (bulk checks and lookups; a check takes
- * it, see `contextOf`): a request that carries context is refused rather than answered as if the
- * context were absent.
+ * Caveat context where this door does not pass it on yet (lookups; checks take it, see
+ * `contextOf`): a request that carries context is refused rather than answered as if the context
+ * were absent.
  */
 export function refuseContext(context: v1.PbStruct | undefined, path: string): void {
   if (context !== undefined && Object.keys(context.fields).length > 0)
     throw new SpicedbError(
       "UNIMPLEMENTED",
-      `\`${path}\`: caveat context is not supported here by Gatehouse yet (CheckPermission takes it)`,
+      `\`${path}\`: caveat context is not supported here by Gatehouse yet (CheckPermission and CheckBulkPermissions take it)`,
     );
 }
 

@@ -255,6 +255,30 @@ describe("lookups and explain over caveated data", () => {
     ]);
   });
 
+  // Found by the caveated differential (seed 1002): with a wildcard of the subject type in the
+  // data, lookup-subjects took its candidates from two-valued subject sets, where the `banned`
+  // edge subtracts ann although its caveat is false.
+  it("lists a subject whose ban is lifted by a false caveat, while a wildcard of its type exists", () => {
+    const lifted = engineWith([
+      rel("document:other#viewer@user:*"),
+      rel("document:d#viewer@user:ann"),
+      rel("document:d#banned@user:ann", { caveat: { name: "in_region", context: { allowed: ["us"] } } }),
+    ]);
+    const found = lifted.lookupSubjects(
+      "t",
+      { type: "document", id: "d" },
+      "view",
+      "user",
+      undefined,
+      undefined,
+      {
+        context: { region: "eu" },
+        conditional: true,
+      },
+    );
+    expect(found).toEqual([{ subject: { type: "user", id: "ann" }, excluded: [] }]);
+  });
+
   it("shows each caveat's expression, the context it ran with and its answer", () => {
     const tree = engine.explain("t", {
       resource: { type: "document", id: "d1" },
