@@ -632,7 +632,7 @@ export function parseExpectedSubject(
       if (name.endsWith("[...]")) {
         throw new GatehouseError(
           "input",
-          `caveated exclusion \`${name}\`: caveats are not supported`,
+          `caveated exclusion \`${name}\`: a wildcard's exclusions under a caveat are not supported by Gatehouse yet (caveated subjects are: \`[user:tom[...]]\`)`,
           piecePlace,
         );
       }
