@@ -17,9 +17,10 @@ export type { Plan } from "./changes/plan.js";
 export type { PurgeFacts } from "./changes/purge-facts.js";
 export type { SubjectLifecycle } from "./changes/subject-lifecycle.js";
 export type { AccessRow } from "./engine/access-diff.js";
+export type { CheckAnswer, Permissionship } from "./engine/check-answer.js";
 export type { CheckRequest } from "./engine/engine.js";
-export type { ExplainNode } from "./engine/explain.js";
-export type { FoundSubject } from "./engine/lookup.js";
+export type { ExplainedCaveat, ExplainNode } from "./engine/explain.js";
+export type { FoundResource, FoundSubject, LookupOptions } from "./engine/lookup.js";
 export { type ErrorKind, GatehouseError, type Place } from "./model/errors.js";
 export { DEFAULT_TENANT } from "./model/names.js";
 export {

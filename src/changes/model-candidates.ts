@@ -163,6 +163,7 @@ export class ModelCandidates {
   private sameShape(object: number, eb: Expression, ea: Expression): Candidates {
     switch (eb.op) {
       case "nil":
+      case "self":
         return NONE;
       case "ref":
         return this.forMember(object, eb.member.name);

@@ -1,4 +1,5 @@
 import type { Relationship, SubjectRef } from "../model/relationship.js";
+import { conditionOf, type EdgeCondition, EdgeConditions } from "./edge-conditions.js";
 import { edgeKey, keyObject, parentKey, RELATION_SLOTS } from "./encodings.js";
 import { ObjectIds } from "./object-ids.js";
 import { ObjectLists } from "./object-lists.js";
@@ -119,6 +120,21 @@ export class DataIndex {
    */
   readonly usersetParents: EdgeSide = new RelationEdges(RELATION_SLOTS * RELATION_SLOTS, 1).direct;
 
+  /**
+   * The caveats and expiration times of the edges that have them (edge-conditions.ts), by the
+   * same keys and values as `direct` and `usersets`. Empty for plain data, which then costs
+   * nothing more; while both are empty the evaluator answers with its two-valued fast path.
+   */
+  readonly directConditions = new EdgeConditions();
+  readonly usersetConditions = new EdgeConditions();
+  /** relation slot → how many of its edges carry a condition (only slots that ever had one). */
+  readonly conditionsBySlot: number[] = [];
+  /**
+   * Moves whenever a relation gains its first conditional edge or loses its last: what the
+   * evaluator derives from which relations have conditions holds while it does not move.
+   */
+  conditionSlotsVersion = 0;
+
   /** Both of the above, per object: the evaluator reads an object's relations from here. */
   readonly edges = new RelationEdges(RELATION_SLOTS);
 
@@ -233,12 +249,52 @@ export class DataIndex {
       resource = this.internObject(r.resource.type, r.resource.id);
       this.lastResource = { type: r.resource.type, id: r.resource.id, object: resource };
     }
-    this.addEdge(
-      resource,
-      this.internRelation(r.relation),
-      this.internObject(r.subject.type, r.subject.id),
-      r.subject.relation === undefined ? NO_RELATION : this.internRelation(r.subject.relation),
-    );
+    const relation = this.internRelation(r.relation);
+    const subject = this.internObject(r.subject.type, r.subject.id);
+    const subjectRelation =
+      r.subject.relation === undefined ? NO_RELATION : this.internRelation(r.subject.relation);
+    this.addEdge(resource, relation, subject, subjectRelation);
+    const condition = conditionOf(r);
+    if (condition !== undefined) this.setCondition(resource, relation, subject, subjectRelation, condition);
+  }
+
+  /** How many edges carry a caveat or an expiration time. */
+  get conditionCount(): number {
+    return this.directConditions.size + this.usersetConditions.size;
+  }
+
+  /** The caveat and expiration of an edge present in the index; `undefined` when it has neither. */
+  conditionOf(
+    resource: number,
+    relation: number,
+    subject: number,
+    subjectRelation: number,
+  ): EdgeCondition | undefined {
+    const key = edgeKey(resource, relation);
+    return subjectRelation === NO_RELATION
+      ? this.directConditions.get(key, subject)
+      : this.usersetConditions.get(key, edgeKey(subject, subjectRelation));
+  }
+
+  /** Gives an edge present in the index its caveat and/or expiration time. */
+  setCondition(
+    resource: number,
+    relation: number,
+    subject: number,
+    subjectRelation: number,
+    condition: EdgeCondition,
+  ): void {
+    const key = edgeKey(resource, relation);
+    const before = this.conditionCount;
+    if (subjectRelation === NO_RELATION) this.directConditions.set(key, subject, condition);
+    else this.usersetConditions.set(key, edgeKey(subject, subjectRelation), condition);
+    if (this.conditionCount !== before) this.countCondition(relation, 1);
+  }
+
+  private countCondition(relation: number, delta: 1 | -1): void {
+    const count = (this.conditionsBySlot[relation] ?? 0) + delta;
+    this.conditionsBySlot[relation] = count;
+    if (count === 0 || (count === 1 && delta === 1)) this.conditionSlotsVersion++;
   }
 
   /** Removes a relationship that is present (the store has already checked that it was live). */
@@ -296,6 +352,12 @@ export class DataIndex {
       if (!listHas(this.usersets.get(key), value)) return;
       listRemove(this.usersets, key, value);
       listRemove(this.usersetParents, parentKey(value, relation), resource);
+    }
+    if (this.conditionCount > 0) {
+      const before = this.conditionCount;
+      if (subjectRelation === NO_RELATION) this.directConditions.delete(key, subject);
+      else this.usersetConditions.delete(key, edgeKey(subject, subjectRelation));
+      if (this.conditionCount !== before) this.countCondition(relation, -1);
     }
     // The reverse list holds one entry per relationship; several relationships between the same
     // resource key and subject object (different subject relations) share the value, so remove one.

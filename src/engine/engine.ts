@@ -1,17 +1,28 @@
 import { GatehouseError } from "../model/errors.js";
 import type { ObjectRef, Relationship, SubjectRef } from "../model/relationship.js";
+import type { CaveatContext } from "../schema/caveats/context-values.js";
 import type { CompiledSchema, MemberDef } from "../schema/compiled.js";
 import { resolveCheck, resolveSubjectType } from "../schema/validate-relationship.js";
+import { type CheckAnswer, checkAnswerOf } from "./check-answer.js";
 import { DataIndex } from "./data-index.js";
 import { Evaluator, type EvaluatorOptions } from "./evaluator.js";
 import { type ExplainNode, explainCheck } from "./explain.js";
-import { type FoundSubject, lookupResources, lookupSubjects } from "./lookup.js";
+import {
+  type FoundResource,
+  type FoundSubject,
+  type LookupOptions,
+  lookupResources,
+  lookupResourcesWith,
+  lookupSubjects,
+} from "./lookup.js";
 import { resolveResource, resolveSubject } from "./subject.js";
 
 export interface CheckRequest {
   readonly resource: ObjectRef;
   readonly permission: string;
   readonly subject: SubjectRef;
+  /** The request's caveat context (relationships' own context wins over it, as in SpiceDB). */
+  readonly context?: CaveatContext | undefined;
 }
 
 /**
@@ -140,15 +151,47 @@ export class Engine {
     return resolveCheck(schema, request.resource.type, request.permission, request.subject);
   }
 
+  /** Whether the subject has the permission without condition (a conditional answer is a no). */
   check(tenant: string, request: CheckRequest, schema = this.requireSchema()): boolean {
     const member = this.resolve(request, schema);
     const evaluator = this.evaluator(tenant, schema);
     const data = evaluator.data;
-    return evaluator.check(
-      resolveResource(data, request.resource),
-      member,
-      resolveSubject(data, request.subject, request.resource),
+    const object = resolveResource(data, request.resource);
+    const subject = resolveSubject(data, request.subject, request.resource);
+    if (request.context === undefined) return evaluator.check(object, member, subject);
+    return evaluator.decide(object, member, subject, request.context).kind === "true";
+  }
+
+  /** SpiceDB's three answers: has permission, no permission, or conditional (naming what is missing). */
+  checkAnswer(tenant: string, request: CheckRequest, schema = this.requireSchema()): CheckAnswer {
+    const member = this.resolve(request, schema);
+    const evaluator = this.evaluator(tenant, schema);
+    const data = evaluator.data;
+    return checkAnswerOf(
+      evaluator.decide(
+        resolveResource(data, request.resource),
+        member,
+        resolveSubject(data, request.subject, request.resource),
+        request.context,
+      ),
     );
+  }
+
+  /**
+   * For a check that did not grant: the context parameters that would decide it when its answer
+   * is conditional, else `undefined`. Free for a tenant without caveated data.
+   */
+  conditionalOn(
+    tenant: string,
+    request: CheckRequest,
+    schema = this.requireSchema(),
+  ): readonly string[] | undefined {
+    const conditions = this.tenants.get(tenant)?.data.conditionCount ?? 0;
+    if (conditions > 0) {
+      const answer = this.checkAnswer(tenant, request, schema);
+      if (answer.permissionship === "conditional") return answer.missing;
+    }
+    return undefined;
   }
 
   explain(tenant: string, request: CheckRequest, schema = this.requireSchema()): ExplainNode {
@@ -160,6 +203,7 @@ export class Engine {
       resolveResource(data, request.resource),
       member,
       resolveSubject(data, request.subject, request.resource),
+      request.context,
     );
   }
 
@@ -174,6 +218,19 @@ export class Engine {
     return lookupResources(this.evaluator(tenant, schema), member, subject);
   }
 
+  /** `lookupResources` under a caveat context, optionally listing conditional answers too. */
+  lookupResourcesWith(
+    tenant: string,
+    resourceType: string,
+    permission: string,
+    subject: SubjectRef,
+    options: LookupOptions,
+    schema = this.requireSchema(),
+  ): FoundResource[] {
+    const member = resolveCheck(schema, resourceType, permission, subject);
+    return lookupResourcesWith(this.evaluator(tenant, schema), member, subject, options);
+  }
+
   lookupSubjects(
     tenant: string,
     resource: ObjectRef,
@@ -181,10 +238,11 @@ export class Engine {
     subjectType: string,
     subjectRelation?: string,
     schema = this.requireSchema(),
+    options: LookupOptions = {},
   ): FoundSubject[] {
     const member = resolveCheck(schema, resource.type, permission, { type: subjectType, id: "x" });
     resolveSubjectType(schema, subjectType, subjectRelation);
     const evaluator = this.evaluator(tenant, schema);
-    return lookupSubjects(evaluator, resource, member, subjectType, subjectRelation);
+    return lookupSubjects(evaluator, resource, member, subjectType, subjectRelation, options);
   }
 }

@@ -36,6 +36,7 @@ export function cheapestFirst(schema: CompiledSchema): (Expression | undefined)[
   const expressionCost = (e: Expression): number => {
     switch (e.op) {
       case "nil":
+      case "self":
         return 0;
       case "ref":
         return memberCost(e.member);

@@ -1,4 +1,8 @@
+import type { CaveatResult } from "../schema/caveats/caveat-result.js";
+import { FALSE, TRUE } from "../schema/caveats/caveat-result.js";
+import type { CaveatContext } from "../schema/caveats/context-values.js";
 import type { CompiledSchema, Expression, MemberDef, RelationDef, TypeDef } from "../schema/compiled.js";
+import { ConditionalCheck } from "./conditional-check.js";
 import { type DataIndex, iterate, listHas, NO_RELATION } from "./data-index.js";
 import {
   directAt,
@@ -35,6 +39,8 @@ const SCANNED_MEMBERSHIPS = 16;
 export interface EvaluatorOptions {
   /** How many object hops (userset or arrow steps) one check may take. */
   readonly maxDepth?: number;
+  /** The clock expiring relationships are judged by, in ms since the epoch (`GATEHOUSE_NOW`). */
+  readonly now?: () => number;
 }
 
 export const DEFAULT_MAX_DEPTH = 50;
@@ -83,6 +89,18 @@ export class Evaluator {
   readonly schema: CompiledSchema;
   readonly data: DataIndex;
   readonly maxDepth: number;
+  /** The clock expiring relationships are judged by (ms since the epoch). */
+  readonly now: () => number;
+  /** The three-valued walk, made when the data first holds a caveated or expiring edge. */
+  private conditional: ConditionalCheck | undefined;
+  /**
+   * member id → 1 when answering it may meet a caveated or expiring edge: some relation it
+   * reaches (through references, arrows and usersets, by name) has one in the data. Valid for
+   * `DataIndex.conditionSlotsVersion` `conditionedFor` and the relation names known then.
+   */
+  private conditioned: Uint8Array = new Uint8Array(0);
+  private conditionedFor = -1;
+  private conditionedRelations = -1;
 
   /** member id → relation slot in the data (-1: no relationship uses the name). */
   private memberSlot: Int32Array;
@@ -153,6 +171,7 @@ export class Evaluator {
     this.schema = schema;
     this.data = data;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.now = options.now ?? Date.now;
     this.memberSlot = new Int32Array(schema.members.length).fill(-1);
     this.pureRelation = pureRelations(schema);
     this.ordered = cheapestFirst(schema);
@@ -223,8 +242,59 @@ export class Evaluator {
     return target;
   }
 
-  /** Does `subject` have `member` on `object`? */
+  /**
+   * Does `subject` have `member` on `object`, under `context`: has permission (`true`), no
+   * permission (`false`), or conditional on the context parameters it names. Data without
+   * caveated or expiring relationships takes the two-valued fast path, which cannot be
+   * conditional.
+   */
+  decide(object: number, member: MemberDef, subject: ResolvedSubject, context?: CaveatContext): CaveatResult {
+    if (!this.meetsConditions(member)) return this.fastCheck(object, member, subject, 0) ? TRUE : FALSE;
+    return this.conditionalCheck().check(object, member, subject, context, this.now());
+  }
+
+  /**
+   * Whether answering `member` may meet a caveated or expiring edge. When it cannot, the
+   * two-valued walk answers exactly (and the three-valued one hands such members to it), so
+   * caveats cost only the checks that can meet them.
+   */
+  meetsConditions(member: MemberDef): boolean {
+    const data = this.data;
+    if (data.conditionCount === 0) return false;
+    this.refresh();
+    if (
+      this.conditionedFor !== data.conditionSlotsVersion ||
+      this.conditionedRelations !== this.knownRelations
+    ) {
+      this.conditioned = conditionedMembers(this.schema, this.memberSlot, data.conditionsBySlot);
+      this.conditionedFor = data.conditionSlotsVersion;
+      this.conditionedRelations = this.knownRelations;
+    }
+    return this.conditioned[member.id] === 1;
+  }
+
+  /** The walk of checks over caveated or expiring data (see conditional-check.ts). */
+  conditionalCheck(): ConditionalCheck {
+    this.conditional ??= new ConditionalCheck(this);
+    return this.conditional;
+  }
+
+  /**
+   * Does `subject` have `member` on `object`? Over caveated data, only an unconditional grant
+   * with no request context counts (a conditional answer is not a permission), as SpiceDB's
+   * CheckPermission without context answers.
+   */
   check(object: number, member: MemberDef, subject: ResolvedSubject): boolean {
+    if (this.data.conditionCount > 0 && this.tracing === undefined && this.meetsConditions(member))
+      return this.conditionalCheck().check(object, member, subject, undefined, this.now()).kind === "true";
+    return this.fastCheck(object, member, subject, 0);
+  }
+
+  /**
+   * The two-valued walk, from `depth` (the three-valued walk hands it the members that cannot
+   * meet a condition at the depth it reached them).
+   */
+  fastCheck(object: number, member: MemberDef, subject: ResolvedSubject, depth: number): boolean {
     this.refresh();
     const last = this.subject;
     // What was learned for one subject stays true while the data does not move, so consecutive
@@ -244,7 +314,7 @@ export class Evaluator {
       this.membershipsFor(subject);
       this.answeredVersion = this.data.version;
     }
-    return this.member(object, member, 0);
+    return this.member(object, member, depth);
   }
 
   /**
@@ -634,6 +704,8 @@ export class Evaluator {
     switch (e.op) {
       case "nil":
         return false;
+      case "self":
+        return this.subject.relation === NO_RELATION && object === this.subject.object;
       case "ref":
         return this.member(object, e.member, depth);
       case "union":
@@ -746,6 +818,54 @@ export class Evaluator {
     const usersets = this.data.usersets.get(key);
     if (usersets !== undefined) for (const value of iterate(usersets)) yield keyObject(value);
   }
+}
+
+/**
+ * The members whose answer may meet a caveated or expiring edge: relations whose data slot has
+ * one, and, to a fixpoint, everything that reaches such a relation through a reference, an
+ * arrow (its tupleset and what it computes) or an allowed userset.
+ */
+function conditionedMembers(
+  schema: CompiledSchema,
+  memberSlot: Int32Array,
+  conditionsBySlot: readonly number[],
+): Uint8Array {
+  const flags = new Uint8Array(schema.members.length);
+  for (const member of schema.members) {
+    const slot = memberSlot[member.id]!;
+    if (member.kind === "relation" && slot >= 0 && (conditionsBySlot[slot] ?? 0) > 0) flags[member.id] = 1;
+  }
+  const reaches = (e: Expression): boolean => {
+    switch (e.op) {
+      case "nil":
+      case "self":
+        return false;
+      case "ref":
+        return flags[e.member.id] === 1;
+      case "union":
+      case "intersection":
+        return e.operands.some(reaches);
+      case "exclusion":
+        return reaches(e.base) || reaches(e.subtracted);
+      case "arrow":
+        return flags[e.tupleset.id] === 1 || [...e.computedByType.values()].some((m) => flags[m.id] === 1);
+    }
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const member of schema.members) {
+      if (flags[member.id] === 1) continue;
+      const conditioned =
+        member.kind === "relation"
+          ? member.allowed.some((a) => a.relation !== undefined && flags[a.relation.id] === 1)
+          : reaches(member.expression);
+      if (conditioned) {
+        flags[member.id] = 1;
+        changed = true;
+      }
+    }
+  }
+  return flags;
 }
 
 /**

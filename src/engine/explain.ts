@@ -1,34 +1,14 @@
 import { GatehouseError } from "../model/errors.js";
+import type { CaveatContext } from "../schema/caveats/context-values.js";
 import type { Expression, MemberDef } from "../schema/compiled.js";
 import { formatExpression } from "../schema/format-expression.js";
 import { listHas, NO_RELATION } from "./data-index.js";
 import { keyObject, keyRelation } from "./encodings.js";
 import type { CheckTrace, Evaluator } from "./evaluator.js";
+import type { ExplainNode } from "./explain-node.js";
 import type { ResolvedSubject } from "./subject.js";
 
-/**
- * A proof of why a check holds, or of why it does not. Each node is one step of the
- * evaluation; `relationship` names the stored relationship a step relied on.
- */
-export interface ExplainNode {
-  readonly step:
-    | "permission"
-    | "relation"
-    | "union"
-    | "intersection"
-    | "exclusion"
-    | "arrow"
-    | "nil"
-    | "direct"
-    | "wildcard"
-    | "self"
-    | "cycle";
-  /** `document:readme#view`, `viewer - banned`, `parent->view` ... */
-  readonly label: string;
-  readonly result: boolean;
-  readonly relationship?: string;
-  readonly children: readonly ExplainNode[];
-}
+export type { ExplainedCaveat, ExplainNode } from "./explain-node.js";
 
 /**
  * Explains a check from the evaluator's own walk: the check runs first (so a question past the
@@ -46,7 +26,21 @@ export function explainCheck(
   object: number,
   member: MemberDef,
   subject: ResolvedSubject,
+  context?: CaveatContext,
 ): ExplainNode {
+  // Over caveated or expiring data the three-valued walk answers, and builds its tree as it goes.
+  if (evaluator.data.conditionCount > 0) {
+    const answer = evaluator.decide(object, member, subject, context);
+    const { result, tree } = evaluator
+      .conditionalCheck()
+      .explain(object, member, subject, context, evaluator.now());
+    if (result.kind !== answer.kind)
+      throw new GatehouseError(
+        "internal",
+        `explain of ${member.name} disagrees with the check (${answer.kind})`,
+      );
+    return tree;
+  }
   const allowed = evaluator.check(object, member, subject);
   const tree = new ExplainTree(evaluator, subject);
   const traced = evaluator.trace(object, member, subject, tree);

@@ -82,6 +82,8 @@ export function gatherableMembers(schema: CompiledSchema, pure: Uint8Array): Uin
         return e.operands.every(expressionOk);
       case "intersection":
       case "exclusion":
+      // A closure holds what grants whoever asks; `self` grants only the object itself.
+      case "self":
         return false;
       case "arrow":
         return e.mode === "any" && [...e.computedByType.values()].every((m) => ok[m.id] === 1);

@@ -89,6 +89,9 @@ export abstract class MemberSetWalk<S> {
     switch (e.op) {
       case "nil":
         return algebra.empty;
+      case "self":
+        // The object itself, as the one plain subject of a relation would be.
+        return this.relation(object, undefined, depth);
       case "ref":
         return this.member(object, e.member, depth);
       case "union":

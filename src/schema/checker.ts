@@ -240,9 +240,7 @@ function compileExpression(
       case "nil":
         return { op: "nil" };
       case "self":
-        // INVARIANT: the engine has no `self` yet; `parseSchema` refuses every schema that uses
-        // it (see `unevaluatedUse`), so this placeholder never answers a check.
-        return { op: "nil" };
+        return { op: "self" };
       case "union":
       case "intersection":
         return { op: e.kind, operands: e.operands.map(walk) };

@@ -61,6 +61,8 @@ export interface PermissionDef {
 
 export type Expression =
   | { readonly op: "nil" }
+  /** `self` (with `use self`): the object itself, as a subject of its own type. */
+  | { readonly op: "self" }
   /** Another relation or permission of the same object. */
   | { readonly op: "ref"; readonly member: MemberDef }
   | { readonly op: "union"; readonly operands: readonly Expression[] }

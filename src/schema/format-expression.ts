@@ -5,6 +5,8 @@ export function formatExpression(e: Expression): string {
   switch (e.op) {
     case "nil":
       return "nil";
+    case "self":
+      return "self";
     case "ref":
       return e.member.name;
     case "arrow":

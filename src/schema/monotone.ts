@@ -15,6 +15,7 @@ export function readOnlyPositively(schema: CompiledSchema, members: ReadonlySet<
     const positive = (e: Expression, negated: boolean): boolean => {
       switch (e.op) {
         case "nil":
+        case "self":
           return true;
         case "ref":
           return !negated || !members.has(`${type}#${e.member.name}`);

@@ -64,11 +64,20 @@ export const ErrorResponse = Type.Object(
   { $id: "Error" },
 );
 
+/** A check's caveat context. */
+const CheckContext = Type.Optional(
+  Type.Record(Type.String(), Type.Unknown(), {
+    description:
+      "caveat context: values for the parameters of the caveats on the relationships the check meets (a relationship's own context wins)",
+  }),
+);
+
 export const CheckBody = Type.Object(
   {
     resource: ObjectText,
     permission: Name,
     subject: SubjectText,
+    context: CheckContext,
     explain: Type.Optional(Type.Boolean()),
     ...Consistency,
   },
@@ -77,7 +86,7 @@ export const CheckBody = Type.Object(
 export type CheckBody = Static<typeof CheckBody>;
 
 export const CheckItem = Type.Object(
-  { resource: ObjectText, permission: Name, subject: SubjectText },
+  { resource: ObjectText, permission: Name, subject: SubjectText, context: CheckContext },
   { additionalProperties: false },
 );
 export const MAX_BATCH = 10_000;

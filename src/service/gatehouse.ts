@@ -101,6 +101,11 @@ export type SchemaWriteResult = SchemaVersion & {
 
 export interface CheckResult {
   readonly allowed: boolean;
+  /**
+   * Present when the subject has the permission only under a caveat whose context the request
+   * did not give: the missing context parameters (SpiceDB's CONDITIONAL_PERMISSION).
+   */
+  readonly conditional?: readonly string[];
   /** The revision the answer was computed at. */
   readonly revision: Revision;
   /** The schema that answered: the active version, or a rollout's candidate for rolled-out tenants. */
@@ -216,7 +221,11 @@ export class Gatehouse {
     this.tokens = new Tokens(store);
     this.audit = new Audit(store);
     this.maxDepth = options.maxDepth;
-    this.engine = new Engine(undefined, options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {});
+    this.engine = new Engine(undefined, {
+      ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
+      // Expiring relationships are judged by the Gatehouse's clock (`GATEHOUSE_NOW` in the CLI).
+      now: () => this.now().getTime(),
+    });
     this.now = options.now ?? (() => new Date());
     this.shadow = new Shadow(store, this.engine);
     this.addCheckObserver(this.shadow);
@@ -869,7 +878,8 @@ export class Gatehouse {
       if (this.decisionLog?.full) await this.decisionLog.flush();
       this.observed(tenant, request, allowed, revision, schema);
     }
-    return { allowed, revision, schema };
+    const conditional = allowed || rollout ? undefined : this.engine.conditionalOn(tenant, request);
+    return conditional ? { allowed, conditional, revision, schema } : { allowed, revision, schema };
   }
 
   /** Checks many at one revision; all are validated before any is answered. */
@@ -877,7 +887,13 @@ export class Gatehouse {
     tenant: string,
     requests: readonly CheckRequest[],
     consistency: ConsistencyOptions & { placeOf?: (index: number) => Place | undefined } = {},
-  ): Promise<{ results: boolean[]; revision: Revision; schema: SchemaAnswer }> {
+  ): Promise<{
+    results: boolean[];
+    revision: Revision;
+    schema: SchemaAnswer;
+    /** Present when some answer is conditional: per check, its missing context parameters, if any. */
+    conditional?: (readonly string[] | undefined)[];
+  }> {
     await this.ready(tenant, consistency);
     const rollout = this.rollouts.route(tenant);
     const diagnostics = new Diagnostics();
@@ -904,6 +920,10 @@ export class Gatehouse {
         this.observed(tenant, requests[i] as CheckRequest, results[i] as boolean, revision, schema);
       }
     }
+    const conditional = rollout
+      ? []
+      : requests.map((r, i) => (results[i] ? undefined : this.engine.conditionalOn(tenant, r)));
+    if (conditional.some((c) => c !== undefined)) return { results, revision, schema, conditional };
     return { results, revision, schema };
   }
 
@@ -1094,7 +1114,10 @@ export class Gatehouse {
 
   /** A private engine holding one tenant's relationships as they were at a past revision. */
   private async privateEngineAt(tenant: string, revision: Revision): Promise<Engine> {
-    const engine = new Engine(undefined, this.maxDepth !== undefined ? { maxDepth: this.maxDepth } : {});
+    const engine = new Engine(undefined, {
+      ...(this.maxDepth !== undefined ? { maxDepth: this.maxDepth } : {}),
+      now: () => this.now().getTime(),
+    });
     const index = new TenantIndex(tenant);
     for await (const batch of this.store.scanTenant(tenant, revision)) index.apply(batch, []);
     engine.registerTenant(index);

@@ -1,3 +1,4 @@
+import type { CheckAnswer, Permissionship } from "../engine/check-answer.js";
 import { Engine } from "../engine/engine.js";
 import { GatehouseError, type Place } from "../model/errors.js";
 import { formatRelationship, formatSubject, type SubjectRef } from "../model/relationship.js";
@@ -41,22 +42,24 @@ export function runValidationFile(file: ValidationFile): ValidationReport {
   const fail = (at: { line: number; column: number }, message: string) =>
     failures.push({ file: file.file, line: at.line, column: at.column, message });
 
-  for (const [list, expected] of [
-    [file.assertTrue, true],
-    [file.assertFalse, false],
+  for (const [list, expected, name] of [
+    [file.assertTrue, "has_permission", "assertTrue"],
+    [file.assertCaveated, "conditional", "assertCaveated"],
+    [file.assertFalse, "no_permission", "assertFalse"],
   ] as const) {
     for (const assertion of list) {
       checked++;
       const r = assertion.relationship;
-      const text = formatRelationship(r);
+      const text = `${formatRelationship(r)}${assertion.context ? ` with ${JSON.stringify(assertion.context)}` : ""}`;
       try {
-        const allowed = engine.check(TENANT, {
+        const answer = engine.checkAnswer(TENANT, {
           resource: r.resource,
           permission: r.relation,
           subject: r.subject,
+          context: assertion.context,
         });
-        if (allowed !== expected)
-          fail(assertion, `${expected ? "assertTrue" : "assertFalse"} failed: \`${text}\` is ${allowed}`);
+        if (answer.permissionship !== expected)
+          fail(assertion, `${name} failed: \`${text}\` is ${describeAnswer(answer)}`);
       } catch (error) {
         if (!(error instanceof GatehouseError)) throw error;
         fail(assertion, `\`${text}\` could not be checked: ${error.message}`);
@@ -69,10 +72,18 @@ export function runValidationFile(file: ValidationFile): ValidationReport {
     const listed = new Set(expectation.subjects.map((s) => formatSubject(s.subject)));
     for (const expected of expectation.subjects) {
       checked++;
-      if (!holds(engine, expectation.resource, expectation.permission, expected.subject, expected.excluded)) {
+      const found = holds(
+        engine,
+        expectation.resource,
+        expectation.permission,
+        expected.subject,
+        expected.excluded,
+      );
+      const wanted = expected.caveated === true ? "conditional" : "has_permission";
+      if (found !== wanted) {
         fail(
           expected,
-          `expected \`${formatSubject(expected.subject)}\` to have \`${where}\`, but it does not`,
+          `expected \`${formatSubject(expected.subject)}\` to have \`${where}\`${wanted === "conditional" ? " conditionally (under a caveat)" : ""}, but it ${found === "no_permission" ? "does not" : found === "conditional" ? "has it only conditionally" : "has it without condition"}`,
         );
       }
     }
@@ -80,7 +91,18 @@ export function runValidationFile(file: ValidationFile): ValidationReport {
     // is the complete answer.
     const subjectTypes = new Set(schema.types.map((t) => t.name));
     for (const type of subjectTypes) {
-      for (const found of engine.lookupSubjects(TENANT, expectation.resource, expectation.permission, type)) {
+      const all = engine.lookupSubjects(
+        TENANT,
+        expectation.resource,
+        expectation.permission,
+        type,
+        undefined,
+        schema,
+        {
+          conditional: true,
+        },
+      );
+      for (const found of all) {
         const name = formatSubject(found.subject);
         if (!listed.has(name))
           fail(expectation, `\`${name}\` has \`${where}\` but is not listed in the expected subjects`);
@@ -90,20 +112,29 @@ export function runValidationFile(file: ValidationFile): ValidationReport {
   return { file: file.file, checked, failures };
 }
 
+function describeAnswer(answer: CheckAnswer): string {
+  if (answer.permissionship === "conditional")
+    return `conditional (missing context: ${answer.missing.map((m) => `\`${m}\``).join(", ")})`;
+  return answer.permissionship === "has_permission" ? "true" : "false";
+}
+
+/** How `subject` (a wildcard: with exactly `excluded` left out) has the permission. */
 function holds(
   engine: Engine,
   resource: { type: string; id: string },
   permission: string,
   subject: SubjectRef,
   excluded: readonly SubjectRef[],
-): boolean {
-  if (subject.id !== "*") return engine.check(TENANT, { resource, permission, subject });
+): Permissionship {
+  if (subject.id !== "*") return engine.checkAnswer(TENANT, { resource, permission, subject }).permissionship;
   const found = engine
-    .lookupSubjects(TENANT, resource, permission, subject.type)
+    .lookupSubjects(TENANT, resource, permission, subject.type, undefined, undefined, { conditional: true })
     .find((s) => s.subject.id === "*");
-  if (!found) return false;
+  if (!found) return "no_permission";
   const actual = new Set(found.excluded.map(formatSubject));
-  return excluded.every((e) => actual.has(formatSubject(e))) && actual.size === excluded.length;
+  const exact = excluded.every((e) => actual.has(formatSubject(e))) && actual.size === excluded.length;
+  if (!exact) return "no_permission";
+  return found.conditional ? "conditional" : "has_permission";
 }
 
 /** Compiles the schema, moving any error's position from the schema text to the YAML file. */

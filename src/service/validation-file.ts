@@ -11,6 +11,7 @@
  *   document:readme#reader@user:ann
  * assertions:
  *   assertTrue: ["document:readme#reader@user:ann"]
+ *   assertCaveated: []  # conditional answers; any assertion may add `with {"param": value}`
  *   assertFalse: []
  * validation:           # expected relations: every subject, and the paths that reach it
  *   document:readme#reader:
@@ -45,6 +46,7 @@ import {
   type SubjectRef,
   WILDCARD_ID,
 } from "../model/relationship.js";
+import { parseRelationshipWithConditions } from "../model/relationship-suffix.js";
 import { decodeTextFile } from "../model/text-file.js";
 import { checkYamlNesting } from "../model/yaml-depth.js";
 
@@ -74,6 +76,8 @@ export interface ValidationSchema {
 /** A tuple (a relationship, or a check in an assertion) and where it was written. */
 export interface LocatedRelationship extends Position {
   readonly relationship: Relationship;
+  /** An assertion's caveat context (`... with {"x": 1}`). */
+  readonly context?: Readonly<Record<string, unknown>>;
 }
 
 /** A resource and relation named in a validation string: `<document:first#writer>`. */
@@ -87,6 +91,8 @@ export interface ExpectedSubject extends Position {
   readonly subject: SubjectRef;
   /** For a wildcard, the subjects taken out of it: `[user:* - {user:bob, user:sue}]`. */
   readonly excluded: readonly SubjectRef[];
+  /** `[user:tom[...]]`: the subject has the permission only conditionally (under a caveat). */
+  readonly caveated?: boolean;
   /** The `<resource#relation>` paths through which the subject is found; may be empty. */
   readonly resources: readonly ObjectAndRelation[];
 }
@@ -104,6 +110,8 @@ export interface ValidationFile {
   readonly schema: ValidationSchema;
   readonly relationships: readonly LocatedRelationship[];
   readonly assertTrue: readonly LocatedRelationship[];
+  /** Checks whose answer must be conditional (SpiceDB's `assertCaveated`). */
+  readonly assertCaveated: readonly LocatedRelationship[];
   readonly assertFalse: readonly LocatedRelationship[];
   readonly validation: readonly ExpectedRelations[];
 }
@@ -114,7 +122,8 @@ export interface ParseValidationFileOptions {
 }
 
 const TOP_LEVEL_KEYS = ["schema", "schemaFile", "relationships", "assertions", "validation"] as const;
-const ASSERTION_KEYS = ["assertTrue", "assertFalse"] as const;
+const ASSERTION_KEYS = ["assertTrue", "assertCaveated", "assertFalse"] as const;
+type AssertionLists = Record<(typeof ASSERTION_KEYS)[number], LocatedRelationship[]>;
 
 /** Reads and parses a validation file from disk. */
 export function loadValidationFile(path: string, options: ParseValidationFileOptions = {}): ValidationFile {
@@ -169,8 +178,7 @@ class Parser {
     const root = doc.contents;
     let schema: ValidationSchema | undefined;
     let relationships: LocatedRelationship[] = [];
-    let assertTrue: LocatedRelationship[] = [];
-    let assertFalse: LocatedRelationship[] = [];
+    let assertions: AssertionLists = { assertTrue: [], assertCaveated: [], assertFalse: [] };
     let validation: ExpectedRelations[] = [];
 
     if (!isMap(root)) {
@@ -213,7 +221,7 @@ class Parser {
     if (relationshipsPair) relationships = this.relationships(relationshipsPair);
 
     const assertionsPair = pairs.get("assertions");
-    if (assertionsPair) [assertTrue, assertFalse] = this.assertions(assertionsPair);
+    if (assertionsPair) assertions = this.assertions(assertionsPair);
 
     const validationPair = pairs.get("validation");
     if (validationPair) validation = this.validation(validationPair);
@@ -223,8 +231,7 @@ class Parser {
       file: this.file,
       schema: schema!,
       relationships,
-      assertTrue,
-      assertFalse,
+      ...assertions,
       validation,
     };
   }
@@ -295,14 +302,14 @@ class Parser {
       if (trimmed === "" || trimmed.startsWith("//")) return;
       const pos = positions[i] ?? this.contentStart(value);
       const place = this.place(pos);
-      if (value.type === "BLOCK_FOLDED" && /\s/.test(trimmed)) {
+      if (value.type === "BLOCK_FOLDED" && spaceOutsideContext(trimmed)) {
         this.error(
           `\`${trimmed}\` is several relationships joined into one line: a folded block (\`>\`) joins lines that no blank line separates; use a literal block (\`|\`) or blank lines between relationships`,
           place,
         );
         return;
       }
-      const relationship = this.attempt(() => parseRelationship(line, place));
+      const relationship = this.attempt(() => parseRelationshipWithConditions(line, place));
       if (!relationship) return;
       const lead = line.length - line.trimStart().length;
       const at = { line: pos.line, column: pos.column + lead };
@@ -318,32 +325,27 @@ class Parser {
     return out;
   }
 
-  private assertions(pair: Pair<unknown, unknown>): [LocatedRelationship[], LocatedRelationship[]] {
+  private assertions(pair: Pair<unknown, unknown>): AssertionLists {
     const value = pair.value;
-    const assertTrue: LocatedRelationship[] = [];
-    const assertFalse: LocatedRelationship[] = [];
-    if (isEmpty(value)) return [assertTrue, assertFalse];
+    const lists: AssertionLists = { assertTrue: [], assertCaveated: [], assertFalse: [] };
+    if (isEmpty(value)) return lists;
     if (!isMap(value)) {
       this.error(
-        "`assertions` must be a mapping with `assertTrue` and/or `assertFalse`",
+        "`assertions` must be a mapping with `assertTrue`, `assertCaveated` and/or `assertFalse`",
         this.placeOf(value),
       );
-      return [assertTrue, assertFalse];
+      return lists;
     }
     for (const item of value.items) {
       const name = isScalar(item.key) ? String(item.key.value) : undefined;
-      if (name === "assertCaveated") {
-        this.error("`assertCaveated`: caveats are not supported", this.placeOf(item.key));
-        continue;
-      }
       if (name === undefined || !(ASSERTION_KEYS as readonly string[]).includes(name)) {
         this.error(
-          `unknown key \`${name ?? "?"}\` in \`assertions\`: expected \`assertTrue\` or \`assertFalse\``,
+          `unknown key \`${name ?? "?"}\` in \`assertions\`: expected \`assertTrue\`, \`assertCaveated\` or \`assertFalse\``,
           this.placeOf(item.key),
         );
         continue;
       }
-      const target = name === "assertTrue" ? assertTrue : assertFalse;
+      const target = lists[name as keyof AssertionLists];
       if (isEmpty(item.value)) continue;
       if (!isSeq(item.value)) {
         this.error(
@@ -361,17 +363,11 @@ class Parser {
           continue;
         }
         const pos = this.contentStart(entry);
-        if (/\swith\s*\{/.test(entry.value) || entry.value.includes("[")) {
-          this.error("caveat context in assertions is not supported", this.place(pos));
-          continue;
-        }
-        const relationship = this.attempt(() =>
-          parseRelationship(entry.value as string, this.place(pos), "permission"),
-        );
-        if (relationship) target.push({ relationship, ...pos });
+        const parsed = this.attempt(() => parseAssertion(entry.value as string, this.place(pos)));
+        if (parsed) target.push({ ...parsed, ...pos });
       }
     }
-    return [assertTrue, assertFalse];
+    return lists;
   }
 
   private validation(pair: Pair<unknown, unknown>): ExpectedRelations[] {
@@ -534,6 +530,20 @@ class Parser {
   }
 }
 
+/**
+ * Whether a relationship line has white space outside a caveat context (`{"k": "v"}` may hold
+ * spaces): a folded block joined two relationships there.
+ */
+function spaceOutsideContext(line: string): boolean {
+  let depth = 0;
+  for (const c of line) {
+    if (c === "{") depth++;
+    else if (c === "}") depth = Math.max(0, depth - 1);
+    else if (depth === 0 && /\s/.test(c)) return true;
+  }
+  return false;
+}
+
 function isEmpty(node: unknown): boolean {
   if (node === null || node === undefined) return true;
   return isScalar(node) && (node.value === null || node.value === undefined);
@@ -605,13 +615,6 @@ export function parseExpectedSubject(
       subjectPlace,
     );
   }
-  if (parts[2] !== undefined) {
-    throw new GatehouseError(
-      "input",
-      `caveated subject \`[${subjectText}]\`: caveats are not supported`,
-      subjectPlace,
-    );
-  }
   const subject = parseSubject(parts[1], subjectPlace);
   const excluded: SubjectRef[] = [];
   if (parts[4] !== undefined) {
@@ -631,7 +634,7 @@ export function parseExpectedSubject(
       if (name.endsWith("[...]")) {
         throw new GatehouseError(
           "input",
-          `caveated exclusion \`${name}\`: caveats are not supported`,
+          `caveated exclusion \`${name}\`: a wildcard's exclusions under a caveat are not supported by Gatehouse yet (caveated subjects are: \`[user:tom[...]]\`)`,
           piecePlace,
         );
       }
@@ -644,5 +647,38 @@ export function parseExpectedSubject(
     const body = r[1] ?? "";
     resources.push(parseObjectAndRelation(body, shift(place, after + r.index + 1)));
   }
-  return { subject, excluded, resources };
+  return { subject, excluded, resources, ...(parts[2] !== undefined ? { caveated: true } : {}) };
+}
+
+/**
+ * An assertion: a check `resource#permission@subject`, optionally `with {"param": value}` (the
+ * caveat context it is checked with). A check is not a relationship: `[caveat]` has no place here.
+ */
+export function parseAssertion(
+  text: string,
+  place?: Place,
+): { relationship: Relationship; context?: Readonly<Record<string, unknown>> } {
+  const withAt = /\s+with\s*\{/.exec(text);
+  const checkText = withAt ? text.slice(0, withAt.index) : text;
+  if (checkText.includes("[")) {
+    throw new GatehouseError(
+      "input",
+      `invalid assertion \`${text.trim()}\`: an assertion names a check, not a relationship; give its caveat context as \`with {"param": value}\``,
+      shift(place, checkText.indexOf("[")),
+    );
+  }
+  const relationship = parseRelationship(checkText, place, "permission");
+  if (!withAt) return { relationship };
+  const jsonStart = withAt.index + withAt[0].length - 1;
+  let context: unknown;
+  try {
+    context = JSON.parse(text.slice(jsonStart));
+  } catch (error) {
+    throw new GatehouseError(
+      "input",
+      `invalid caveat context in assertion \`${text.trim()}\`: ${(error as Error).message}`,
+      shift(place, jsonStart),
+    );
+  }
+  return { relationship, context: context as Record<string, unknown> };
 }

@@ -111,10 +111,14 @@ class Expander {
       case "ref":
         return this.member(object, e.member, depth);
       case "nil":
+      case "self":
         return {
           expandedObject: toObjectReference(object),
           expandedRelation: start.name,
-          treeType: { oneofKind: "leaf", leaf: { subjects: [] } },
+          treeType: {
+            oneofKind: "leaf",
+            leaf: { subjects: e.op === "self" ? [toSubjectReference(object)] : [] },
+          },
         };
       case "arrow": {
         if (e.mode === "all")

@@ -8,12 +8,12 @@ import type { Caller } from "./call-auth.js";
 import { confirmSnapshot, consistencyOptions, type Freshness, freshnessOf } from "./consistency.js";
 import type { SpicedbDoor } from "./door.js";
 import { objectOf, subjectOf } from "./relationships.js";
-import { optionalLimit, refuseContext, refuseTracing, requiredText } from "./requests.js";
+import { contextOf, optionalLimit, refuseContext, refuseTracing, requiredText } from "./requests.js";
 import type { Call, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
 import { SpicedbError, toStatus } from "./status.js";
 import { encodeZedToken } from "./zedtoken.js";
 
-const { HAS_PERMISSION, NO_PERMISSION } = v1.CheckPermissionResponse_Permissionship;
+const { HAS_PERMISSION, NO_PERMISSION, CONDITIONAL_PERMISSION } = v1.CheckPermissionResponse_Permissionship;
 
 /** The most items one CheckBulkPermissions takes (Gatehouse's batch bound). */
 export const MAX_BULK_CHECKS = 10_000;
@@ -33,12 +33,18 @@ function checkRequestOf(
 
 async function checkPermission(door: SpicedbDoor, request: v1.CheckPermissionRequest, call: Call) {
   const caller = await door.auth.authorize(call, { role: "check" });
-  refuseContext(request.context, "context");
   refuseTracing(request.withTracing);
-  const check = checkRequestOf(request, "");
+  const context = contextOf(request.context);
+  const check = { ...checkRequestOf(request, ""), ...(context ? { context } : {}) };
   const freshness = await freshnessOf(request.consistency, caller.gatehouse);
   const result = await caller.gatehouse.check(caller.tenant, check, consistencyOptions(freshness));
   const revision = await confirmSnapshot(caller.gatehouse, caller.tenant, freshness, result.revision);
+  if (result.conditional)
+    return {
+      checkedAt: encodeZedToken(revision),
+      permissionship: CONDITIONAL_PERMISSION,
+      partialCaveatInfo: { missingRequiredContext: [...result.conditional] },
+    } satisfies Partial<v1.CheckPermissionResponse>;
   return {
     checkedAt: encodeZedToken(revision),
     permissionship: result.allowed ? HAS_PERMISSION : NO_PERMISSION,
@@ -62,8 +68,8 @@ async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPerm
   const checks = new Map<number, CheckRequest>();
   request.items.forEach((item, i) => {
     try {
-      refuseContext(item.context, `items[${i}].context`);
-      checks.set(i, checkRequestOf(item, `items[${i}].`));
+      const context = contextOf(item.context);
+      checks.set(i, { ...checkRequestOf(item, `items[${i}].`), ...(context ? { context } : {}) });
     } catch (error) {
       errors.set(i, error);
     }
@@ -74,6 +80,18 @@ async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPerm
     checkedAt: encodeZedToken(revision),
     pairs: request.items.map((item, i) => {
       const allowed = answers.allowed.get(i);
+      const missing = answers.conditional.get(i);
+      if (missing)
+        return {
+          request: item,
+          response: {
+            oneofKind: "item" as const,
+            item: {
+              permissionship: CONDITIONAL_PERMISSION,
+              partialCaveatInfo: { missingRequiredContext: [...missing] },
+            },
+          },
+        };
       if (allowed !== undefined)
         return {
           request: item,
@@ -104,7 +122,11 @@ async function checkEach(
   freshness: Freshness,
   checks: Map<number, CheckRequest>,
   errors: Map<number, unknown>,
-): Promise<{ allowed: Map<number, boolean>; revision: number }> {
+): Promise<{
+  allowed: Map<number, boolean>;
+  conditional: Map<number, readonly string[]>;
+  revision: number;
+}> {
   for (;;) {
     const indexes = [...checks.keys()];
     try {
@@ -113,8 +135,14 @@ async function checkEach(
         indexes.map((i) => checks.get(i) as CheckRequest),
         { ...consistencyOptions(freshness), placeOf: (k) => ({ field: String(indexes[k]) }) },
       );
+      const conditional = new Map<number, readonly string[]>();
+      indexes.forEach((i, k) => {
+        const missing = batch.conditional?.[k];
+        if (missing) conditional.set(i, missing);
+      });
       return {
         allowed: new Map(indexes.map((i, k) => [i, batch.results[k] as boolean])),
+        conditional,
         revision: batch.revision,
       };
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { v1 } from "@authzed/authzed-node";
+import { v1 } from "@authzed/authzed-node";
 import { SpicedbError } from "./status.js";
 
 /** A required string field of a request. */
@@ -8,15 +8,22 @@ export function requiredText(value: string, path: string): string {
 }
 
 /**
- * Caveat context: Gatehouse does not evaluate caveats yet, so a request that carries context is
- * refused rather than answered as if the context were absent.
+ * Caveat context where this door does not pass it on yet (lookups; checks take it, see
+ * `contextOf`): a request that carries context is refused rather than answered as if the context
+ * were absent.
  */
 export function refuseContext(context: v1.PbStruct | undefined, path: string): void {
   if (context !== undefined && Object.keys(context.fields).length > 0)
     throw new SpicedbError(
       "UNIMPLEMENTED",
-      `\`${path}\`: caveat context is not supported by Gatehouse yet (it evaluates no caveats)`,
+      `\`${path}\`: caveat context is not supported here by Gatehouse yet (CheckPermission and CheckBulkPermissions take it)`,
     );
+}
+
+/** A request's caveat context as JSON (`undefined` when absent or empty). */
+export function contextOf(context: v1.PbStruct | undefined): Record<string, unknown> | undefined {
+  if (context === undefined || Object.keys(context.fields).length === 0) return undefined;
+  return v1.PbStruct.toJson(context) as Record<string, unknown>;
 }
 
 /** `with_tracing`: the debug trace is SpiceDB's own format; Gatehouse explains checks its own way. */

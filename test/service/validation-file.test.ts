@@ -257,9 +257,25 @@ describe("bad input", () => {
     expect(e.place).toMatchObject({ line: 4, column: 9 });
   });
 
-  test("caveats are refused with a clear message", () => {
-    const text = 'schema: ""\nassertions:\n  assertCaveated:\n    - "doc:a#view@user:x"\n';
-    expect(failure(() => parseValidationFile(text)).message).toMatch(/caveats are not supported/);
+  // Caveats used to be refused here; issue 15 made the engine answer them.
+  test("assertCaveated, `with {context}`, caveated relationships and their mistakes", () => {
+    const text =
+      'schema: ""\nrelationships: |-\n  doc:a#viewer@user:x[cav:{"k": [1, 2]}][expiration:2030-01-01T00:00:00.000+01:00]\nassertions:\n  assertCaveated:\n    - "doc:a#view@user:x"\n  assertTrue:\n    - \'doc:a#view@user:x with {"k": 1}\'\n';
+    const file = parseValidationFile(text);
+    expect(file.relationships[0]!.relationship).toMatchObject({
+      caveat: { name: "cav", context: { k: [1, 2] } },
+      expiresAt: "2029-12-31T23:00:00Z",
+    });
+    expect(file.assertCaveated.map((a) => a.relationship.subject.id)).toEqual(["x"]);
+    expect(file.assertTrue[0]!.context).toEqual({ k: 1 });
+    const badContext = 'schema: ""\nassertions:\n  assertTrue:\n    - \'doc:a#view@user:x with {"k": }\'\n';
+    expect(failure(() => parseValidationFile(badContext)).message).toMatch(
+      /invalid caveat context in assertion/,
+    );
+    const caveatInCheck = 'schema: ""\nassertions:\n  assertTrue:\n    - "doc:a#view@user:x[cav]"\n';
+    expect(failure(() => parseValidationFile(caveatInCheck)).message).toMatch(/an assertion names a check/);
+    const badTime = 'schema: ""\nrelationships: |-\n  doc:a#viewer@user:x[expiration:tomorrow]\n';
+    expect(failure(() => parseValidationFile(badTime)).message).toMatch(/invalid expiration `tomorrow`/);
   });
 
   test("YAML syntax errors carry their place", () => {

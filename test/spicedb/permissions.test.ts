@@ -88,17 +88,34 @@ describe("the SpiceDB gRPC door: permissions", () => {
     expect((await codeOf(unknownType))?.code).toBe(status.FAILED_PRECONDITION);
     const badId = check("bad id!", "view", "ann");
     expect((await codeOf(badId))?.code).toBe(status.INVALID_ARGUMENT);
-    const withContext = client.promises.checkPermission(
+    // Caveat context used to be refused here; since the engine evaluates caveats CheckPermission
+    // and CheckBulkPermissions take it (on data without caveats it changes nothing).
+    const withContext = await client.promises.checkPermission(
       v1.CheckPermissionRequest.create({
+        consistency: v1.Consistency.create({
+          requirement: { oneofKind: "fullyConsistent", fullyConsistent: true },
+        }),
         resource: obj("test/document", "readme"),
         permission: "view",
         subject: subj("test/user", "ann"),
         context: v1.createStructFromObject({ ip: "10.0.0.1" }),
       }),
     );
-    const refused = await codeOf(withContext);
-    expect(refused?.code).toBe(status.UNIMPLEMENTED);
-    expect(refused?.details).toMatch(/caveat context/);
+    expect(withContext.permissionship).toBe((await check("readme", "view", "ann")).permissionship);
+    const bulkWithContext = await client.promises.checkBulkPermissions(
+      v1.CheckBulkPermissionsRequest.create({
+        items: [
+          v1.CheckBulkPermissionsRequestItem.create({
+            resource: obj("test/document", "readme"),
+            permission: "view",
+            subject: subj("test/user", "ann"),
+            context: v1.createStructFromObject({ ip: "10.0.0.1" }),
+          }),
+        ],
+      }),
+    );
+    const answered = bulkWithContext.pairs[0]?.response;
+    expect(answered?.oneofKind === "item" && answered.item.permissionship).toBe(withContext.permissionship);
     const foreignToken = v1.Consistency.create({
       requirement: {
         oneofKind: "atLeastAsFresh",

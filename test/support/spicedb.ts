@@ -43,12 +43,22 @@ export interface CheckItem {
   readonly resource: ObjectRef;
   readonly permission: string;
   readonly subject: SubjectRef;
+  /** The request's caveat context. */
+  readonly context?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface DetailedCheckResult {
   readonly result: CheckResult;
   /** SpiceDB's message when `result` is `"error"`. */
   readonly error?: string;
+}
+
+/** SpiceDB's three answers (`"conditional"`: CONDITIONAL_PERMISSION), or `"error"`. */
+export interface CheckAnswerResult {
+  readonly result: boolean | "conditional" | "error";
+  readonly error?: string;
+  /** For `"conditional"`: SpiceDB's `partial_caveat_info.missing_required_context`, sorted. */
+  readonly missing?: readonly string[];
 }
 
 export interface LookupSubjectsResult {
@@ -85,6 +95,8 @@ export interface SpiceDBHarness {
   /** CheckBulkPermissions, in chunks; each item answers on its own (one error does not fail the rest). */
   checkMany(items: readonly CheckItem[]): Promise<CheckResult[]>;
   checkManyDetailed(items: readonly CheckItem[]): Promise<DetailedCheckResult[]>;
+  /** Checks (with their contexts) answered with SpiceDB's three answers. */
+  checkAnswers(items: readonly CheckItem[]): Promise<CheckAnswerResult[]>;
   /** Ids of the resources of `resourceType` on which `subject` has `permission`, sorted. */
   lookupResources(resourceType: string, permission: string, subject: SubjectRef): Promise<string[] | "error">;
   /** Subjects of `subjectType` (or of the userset `subjectType#subjectRelation`) with `permission`. */
@@ -148,11 +160,22 @@ const OPS = String.raw`
 const FULL = v1.Consistency.create({ requirement: { oneofKind: "fullyConsistent", fullyConsistent: true } });
 const obj = (o) => v1.ObjectReference.create({ objectType: o.type, objectId: o.id });
 const sub = (s) => v1.SubjectReference.create({ object: obj(s), optionalRelation: s.relation ?? "" });
-const rel = (r) => v1.Relationship.create({ resource: obj(r.resource), relation: r.relation, subject: sub(r.subject) });
+const rel = (r) => v1.Relationship.create({
+  resource: obj(r.resource), relation: r.relation, subject: sub(r.subject),
+  ...(r.caveat ? { optionalCaveat: v1.ContextualizedCaveat.create({ caveatName: r.caveat.name, context: v1.createStructFromObject(r.caveat.context ?? {}) }) } : {}),
+  ...(r.expiresAt ? { optionalExpiresAt: { seconds: BigInt(Math.floor(Date.parse(r.expiresAt) / 1000)), nanos: (Date.parse(r.expiresAt) % 1000) * 1e6 } } : {}),
+});
+const ctx = (c) => (c ? { context: v1.createStructFromObject(c) } : {});
 const clean = (m) => String(m).replace(/^rpc error: code = \w+ desc = /, "");
 const messageOf = (e) => clean(e && typeof e.details === "string" && e.details !== "" ? e.details : e && e.message ? e.message : e);
 const P = v1.CheckPermissionResponse_Permissionship;
-const answer = (p) => (p === P.HAS_PERMISSION ? true : p === P.NO_PERMISSION ? false : "error");
+const answer = (p) => (p === P.HAS_PERMISSION ? true : p === P.NO_PERMISSION ? false : p === P.CONDITIONAL_PERMISSION ? "conditional" : "error");
+const detailed = (r) => {
+  const a = answer(r.permissionship);
+  if (a === "error") return { result: a, error: "unexpected permissionship " + r.permissionship };
+  if (a === "conditional") return { result: a, missing: [...(r.partialCaveatInfo?.missingRequiredContext ?? [])].sort() };
+  return { result: a };
+};
 let db;
 function collect(method, request, timeoutMs) {
   return new Promise((resolve, reject) => {
@@ -179,13 +202,12 @@ const ops = {
     await db.permissions().promises.writeRelationships(v1.WriteRelationshipsRequest.create({ updates }));
     return null;
   },
-  async check({ resource, permission, subject }) {
+  async check({ resource, permission, subject, context }) {
     try {
       const r = await db.permissions().promises.checkPermission(
-        v1.CheckPermissionRequest.create({ consistency: FULL, resource: obj(resource), permission, subject: sub(subject) }),
+        v1.CheckPermissionRequest.create({ consistency: FULL, resource: obj(resource), permission, subject: sub(subject), ...ctx(context) }),
       );
-      const a = answer(r.permissionship);
-      return a === "error" ? { result: a, error: "unexpected permissionship " + r.permissionship } : { result: a };
+      return detailed(r);
     } catch (e) {
       return { result: "error", error: messageOf(e) };
     }
@@ -197,7 +219,7 @@ const ops = {
         v1.CheckBulkPermissionsRequest.create({
           consistency: FULL,
           items: items.map((i) =>
-            v1.CheckBulkPermissionsRequestItem.create({ resource: obj(i.resource), permission: i.permission, subject: sub(i.subject) }),
+            v1.CheckBulkPermissionsRequestItem.create({ resource: obj(i.resource), permission: i.permission, subject: sub(i.subject), ...ctx(i.context) }),
           ),
         }),
       );
@@ -209,10 +231,7 @@ const ops = {
     }
     if (r.pairs.length !== items.length) throw new Error("CheckBulkPermissions answered " + r.pairs.length + " pairs for " + items.length + " items");
     return r.pairs.map((p) => {
-      if (p.response.oneofKind === "item") {
-        const a = answer(p.response.item.permissionship);
-        return a === "error" ? { result: a, error: "unexpected permissionship " + p.response.item.permissionship } : { result: a };
-      }
+      if (p.response.oneofKind === "item") return detailed(p.response.item);
       if (p.response.oneofKind === "error") return { result: "error", error: clean(p.response.error.message) };
       return { result: "error", error: "empty response" };
     });
@@ -489,8 +508,10 @@ class Harness implements SpiceDBHarness {
   }
 
   async check(resource: ObjectRef, permission: string, subject: SubjectRef): Promise<CheckResult> {
-    const r = await this.run<DetailedCheckResult>("check", { resource, permission, subject });
+    const r = await this.run<CheckAnswerResult>("check", { resource, permission, subject });
     if ("failed" in r) return this.fail(r.failed);
+    if (r.result === "conditional")
+      return this.fail(`conditional permission (missing ${r.missing?.join(", ")})`);
     return r.result === "error" ? this.fail(r.error ?? "error") : r.result;
   }
 
@@ -499,17 +520,29 @@ class Harness implements SpiceDBHarness {
   }
 
   async checkManyDetailed(items: readonly CheckItem[]): Promise<DetailedCheckResult[]> {
-    const out: DetailedCheckResult[] = [];
+    // Without caveats an answer is never conditional; with them, `checkAnswers` says so.
+    return (await this.checkAnswers(items)).map((d) =>
+      d.result === "conditional"
+        ? {
+            result: this.fail(`conditional permission (missing ${d.missing?.join(", ")})`),
+            error: "conditional",
+          }
+        : (d as DetailedCheckResult),
+    );
+  }
+
+  async checkAnswers(items: readonly CheckItem[]): Promise<CheckAnswerResult[]> {
+    const out: CheckAnswerResult[] = [];
     for (let i = 0; i < items.length; i += BULK_CHUNK) {
       const chunk = items.slice(i, i + BULK_CHUNK);
       const r = this.bulk
-        ? await this.run<DetailedCheckResult[]>("checkBulk", { items: chunk }, this.bulkTimeoutMs)
+        ? await this.run<CheckAnswerResult[]>("checkBulk", { items: chunk }, this.bulkTimeoutMs)
         : { failed: "bulk checks disabled" };
       if ("failed" in r) {
         this.bulk = false;
         for (const item of chunk) {
-          const one = await this.run<DetailedCheckResult>("check", item);
-          const d: DetailedCheckResult = "failed" in one ? { result: "error", error: one.failed } : one;
+          const one = await this.run<CheckAnswerResult>("check", item);
+          const d: CheckAnswerResult = "failed" in one ? { result: "error", error: one.failed } : one;
           if (d.result === "error") this.fail(d.error ?? "error");
           out.push(d);
         }

@@ -26,13 +26,14 @@ import {
 } from "../schemas.js";
 
 function checkRequest(
-  item: { resource: string; permission: string; subject: string },
+  item: { resource: string; permission: string; subject: string; context?: Record<string, unknown> },
   field: string,
 ): CheckRequest {
   return {
     resource: parseObject(item.resource, { field: `${field}resource` }, "resource"),
     permission: item.permission,
     subject: parseSubject(item.subject, { field: `${field}subject` }),
+    ...(item.context !== undefined ? { context: item.context } : {}),
   };
 }
 
@@ -61,18 +62,24 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
       const body = request.body;
       const check = checkRequest(body, "");
       const consistency = { atLeastRevision: body.atLeastRevision };
-      const { allowed, revision, schema } = await gatehouse.check(tenant, check, consistency);
+      const { allowed, conditional, revision, schema } = await gatehouse.check(tenant, check, consistency);
       metrics.countChecks([allowed]);
-      if (!body.explain) return { allowed, revision, schema };
+      const answer = conditional ? { allowed, conditional, revision, schema } : { allowed, revision, schema };
+      if (!body.explain) return answer;
       const { tree } = await gatehouse.explain(tenant, check, consistency);
-      return { allowed, revision, schema, explain: tree };
+      return { ...answer, explain: tree };
     },
   );
 
   app.post<{
     Params: { tenant: string };
     Body: {
-      checks: Array<{ resource: string; permission: string; subject: string }>;
+      checks: Array<{
+        resource: string;
+        permission: string;
+        subject: string;
+        context?: Record<string, unknown>;
+      }>;
       atLeastRevision?: number;
     };
   }>(

@@ -10,6 +10,12 @@ const Answered = { revision: Type.Integer(), schema: SchemaAnswerView };
 
 export const CheckView = Type.Object({
   allowed: Type.Boolean(),
+  conditional: Type.Optional(
+    Type.Array(Type.String(), {
+      description:
+        "present when the subject has the permission only under a caveat whose context was not given: the missing context parameters (`allowed` is then false)",
+    }),
+  ),
   ...Answered,
   explain: Type.Optional(ExplainView),
 });
