@@ -541,7 +541,13 @@ export class Gatehouse {
     let failures = 0;
     for (let i = 0; i < updates.length; i++) {
       try {
-        validateRelationship(schema, (updates[i] as RelationshipUpdate).relationship, placeOf(i));
+        const update = updates[i] as RelationshipUpdate;
+        validateRelationship(
+          schema,
+          update.relationship,
+          placeOf(i),
+          update.operation === "delete" ? "delete" : "write",
+        );
       } catch (error) {
         if (!(error instanceof GatehouseError)) throw error;
         failures++;
