@@ -86,3 +86,23 @@ export function expirationFromKey(key: string): string {
 export function hasExpired(expiresAt: string, now: Date): boolean {
   return expirationKey(expiresAt) <= expirationKey(expirationOf(now));
 }
+
+/** The earliest and latest whole seconds since the epoch of a four-digit UTC year. */
+const MIN_SECONDS = -62_135_596_800n; // 0001-01-01T00:00:00Z
+const MAX_SECONDS = 253_402_300_799n; // 9999-12-31T23:59:59Z
+
+/** A protobuf Timestamp (seconds since the epoch and nanoseconds) as a canonical expiration. */
+export function expirationFromEpoch(seconds: bigint, nanos: number, place?: Place): string {
+  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS)
+    throw inputError(`expiration ${seconds} s after the epoch is outside the years 0001 to 9999`, place);
+  if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999)
+    throw inputError(`expiration nanos ${nanos} must be a whole number from 0 to 999999999`, place);
+  return canonical(new Date(Number(seconds) * 1000), String(nanos).padStart(9, "0"));
+}
+
+/** A canonical expiration as seconds since the epoch and nanoseconds (a protobuf Timestamp). */
+export function expirationToEpoch(expiresAt: string): { seconds: bigint; nanos: number } {
+  const key = expirationKey(expiresAt);
+  const whole = Date.parse(`${key.slice(0, 19)}Z`);
+  return { seconds: BigInt(whole / 1000), nanos: Number(key.slice(20, 29)) };
+}

@@ -1,10 +1,9 @@
-import { Diagnostics, inputError } from "../model/errors.js";
+import { Diagnostics } from "../model/errors.js";
 import type { SchemaAst } from "./ast.js";
 import { checkSchema } from "./checker.js";
 import type { CompiledSchema } from "./compiled.js";
 import { parseSchemaText, placeOf } from "./parser.js";
 import { printSchema } from "./printer.js";
-import { firstUnevaluatedUse, unevaluatedMessage } from "./unevaluated.js";
 
 export interface ParsedSchema {
   readonly ast: SchemaAst;
@@ -27,15 +26,10 @@ export function checkSchemaLanguage(text: string, file?: string): ParsedSchema {
 
 /**
  * Parses, checks and compiles a schema to be put in force (every caller that hands a schema to
- * the engine, validates a file or plans a change goes through here). Until the engine evaluates
- * caveats, expiration and `self`, a valid schema that uses them is refused with one message
- * naming the first use, rather than answered as if they were not there.
+ * the engine, validates a file or plans a change goes through here).
  */
 export function parseSchema(text: string, file?: string): ParsedSchema {
-  const parsed = checkSchemaLanguage(text, file);
-  const use = firstUnevaluatedUse(parsed.ast);
-  if (use) throw inputError(unevaluatedMessage(use), placeOf(use.span, file, text.split("\n")));
-  return parsed;
+  return checkSchemaLanguage(text, file);
 }
 
 export function compileSchema(text: string, file?: string): CompiledSchema {

@@ -99,7 +99,7 @@ export function validateRelationship(
   }
   if (r.caveat !== undefined && !schema.caveats.has(r.caveat.name)) {
     throw inputError(
-      `caveat \`${r.caveat.name}\` in \`${text}\` is not defined in the schema${caveatList(schema)}`,
+      `unknown caveat \`${r.caveat.name}\` in \`${text}\`: the schema does not define it${caveatList(schema)}`,
       place,
     );
   }

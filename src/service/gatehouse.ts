@@ -12,10 +12,10 @@ import type { FoundSubject } from "../engine/lookup.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
 import {
-  formatRelationship,
   formatSubject,
   type ObjectRef,
   type Relationship,
+  relationshipKey,
   type SubjectRef,
 } from "../model/relationship.js";
 import { OneAtATime, Slices } from "../model/turns.js";
@@ -789,7 +789,8 @@ export class Gatehouse {
     const diagnostics = new Diagnostics();
     const slices = new Slices();
     for (const l of lines) {
-      const key = formatRelationship(l.relationship);
+      // One relationship per tuple: the same tuple with another caveat is the same relationship.
+      const key = relationshipKey(l.relationship);
       const first = seen.get(key);
       if (first !== undefined)
         diagnostics.add(`\`${key}\` appears twice (first on line ${first})`, {

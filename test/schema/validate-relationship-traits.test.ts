@@ -69,7 +69,7 @@ describe("relationships with caveats and expiration against the schema", () => {
 
   it("refuses a caveat the schema does not define", () => {
     expect(refusal("document:1#viewer@user:ann[nowhere]")).toBe(
-      "caveat `nowhere` in `document:1#viewer@user:ann[nowhere]` is not defined in the schema; its caveats: `on_level`, `other`",
+      "unknown caveat `nowhere` in `document:1#viewer@user:ann[nowhere]`: the schema does not define it; its caveats: `on_level`, `other`",
     );
   });
 

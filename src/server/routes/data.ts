@@ -8,6 +8,7 @@ import { IMPORT_MAX_BYTES, IMPORT_MAX_LINES, importTooLarge } from "../../servic
 import type { UpdateOperation } from "../../service/records.js";
 import { runValidationFile } from "../../service/validate.js";
 import { parseValidationFile } from "../../service/validation-file.js";
+import { RelationshipView, relationshipView } from "../../service/views/relationship.js";
 import { ValidationReportView } from "../../service/views/validation.js";
 import { pathTenant, principalOf } from "../auth.js";
 import { HttpError } from "../http-errors.js";
@@ -223,9 +224,7 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
         }),
         response: {
           200: Type.Object({
-            relationships: Type.Array(
-              Type.Object({ relationship: Type.String(), createdRevision: Type.Integer() }),
-            ),
+            relationships: Type.Array(RelationshipView),
             revision: Type.Integer(),
             cursor: NextCursor,
           }),
@@ -241,10 +240,7 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
         { atRevision: q.atRevision, limit: q.limit, cursor: q.cursor },
       );
       return {
-        relationships: page.relationships.map((r) => ({
-          relationship: formatRelationship(r),
-          createdRevision: r.createdRevision,
-        })),
+        relationships: page.relationships.map(relationshipView),
         revision: page.revision,
         cursor: page.cursor,
       };

@@ -12,6 +12,9 @@ import type { Relationship } from "../../model/relationship.js";
 /** caveat_name, caveat_context, expires_at */
 export type TraitRow = readonly [string | null, string | null, string | null];
 
+/** SpiceDB's default `--max-relationship-context-size`. */
+export const MAX_CONTEXT_BYTES = 25_000;
+
 export const PLAIN: TraitRow = [null, null, null];
 
 export const TRAIT_COLUMNS = "caveat_name, caveat_context, expires_at";
@@ -61,6 +64,9 @@ export function storedTraits(r: Relationship): Pick<Relationship, "caveat" | "ex
     const context = r.caveat.context;
     if (context !== undefined && (context === null || typeof context !== "object" || Array.isArray(context)))
       return `the context of caveat \`${r.caveat.name}\` is not a JSON object`;
+    const size = context === undefined ? 0 : Buffer.byteLength(JSON.stringify(context));
+    if (size > MAX_CONTEXT_BYTES)
+      return `the context of caveat \`${r.caveat.name}\` is ${size} bytes of JSON; at most ${MAX_CONTEXT_BYTES} are stored (SpiceDB's default limit)`;
     out.caveat =
       context === undefined || Object.keys(context).length === 0
         ? { name: r.caveat.name }
