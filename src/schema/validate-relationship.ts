@@ -41,11 +41,21 @@ export function allows(relation: RelationDef, subject: SubjectRef): boolean {
  * refuses one that does not expire: each is a different allowed type, as in SpiceDB.
  */
 function allowsWithTraits(a: AllowedSubject, r: Relationship): boolean {
-  return (
-    allowsSubject(a, r.subject) &&
-    (a.caveat?.name ?? undefined) === (r.caveat?.name ?? undefined) &&
-    (a.expiration === true) === (r.expiresAt !== undefined)
-  );
+  return allowsSubject(a, r.subject) && sameTraitsAs(a, r.caveat?.name, r.expiresAt !== undefined);
+}
+
+function sameTraitsAs(a: AllowedSubject, caveatName: string | undefined, expiration: boolean): boolean {
+  return (a.caveat?.name ?? undefined) === caveatName && (a.expiration === true) === expiration;
+}
+
+/** Whether a relation admits this subject with this caveat (or none) and expiration (or not). */
+export function allowsWith(
+  relation: RelationDef,
+  subject: SubjectRef,
+  caveatName: string | undefined,
+  expiration: boolean,
+): boolean {
+  return relation.allowed.some((a) => allowsSubject(a, subject) && sameTraitsAs(a, caveatName, expiration));
 }
 
 /**

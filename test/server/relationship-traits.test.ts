@@ -58,12 +58,30 @@ describe("caveats and expiration over HTTP", () => {
     expect((await client.readRelationships("acme")).relationships.map((r) => r.relationship)).toEqual([
       'document:a#viewer@user:ann[on_level:{"level":3}]',
     ]);
-    expect(await client.collectExpired()).toEqual({ removed: 0, expiredBy: "2029-12-03T00:00:00Z", days: 30 });
+    expect(await client.collectExpired()).toEqual({
+      removed: 0,
+      expiredBy: "2029-12-03T00:00:00Z",
+      days: 30,
+    });
     clock = new Date("2030-02-15T00:00:00Z");
-    expect(await client.collectExpired("monthly")).toEqual({ removed: 1, expiredBy: "2030-01-16T00:00:00Z", days: 30 });
+    expect(await client.collectExpired("monthly")).toEqual({
+      removed: 1,
+      expiredBy: "2030-01-16T00:00:00Z",
+      days: 30,
+    });
     const reader = new GatehouseClient({ url: s.url, token: await s.token("reader", "check") });
     const refused = await reader.collectExpired().catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(GatehouseApiError);
     expect((refused as GatehouseApiError).status).toBe(403);
+  });
+
+  it("refuses a schema that would no longer allow the caveat live relationships carry", async () => {
+    const refused = await client
+      .writeSchema(SCHEMA.replace("user with on_level | user with expiration", "user | user with expiration"))
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(GatehouseApiError);
+    expect((refused as GatehouseApiError).message).toMatch(
+      /the new schema does not allow `document#viewer@user with on_level`, which 1 live relationship use/,
+    );
   });
 });

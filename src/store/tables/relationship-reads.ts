@@ -167,18 +167,35 @@ export class RelationshipReads {
   }
 
   async shapes(): Promise<RelationshipShape[]> {
-    const rows = await this.#db.sql.rows<[string, string, string, string, boolean | number, number]>(
-      `SELECT resource_type, relation, subject_type, subject_relation, subject_id = '${WILDCARD_ID}', count(*)
-       FROM relationships WHERE deleted_revision IS NULL
-       GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+    const rows = await this.#db.sql.rows<
+      [string, string, string, string, boolean | number, string | null, boolean | number, number]
+    >(
+      `SELECT resource_type, relation, subject_type, subject_relation, subject_id = '${WILDCARD_ID}',
+              caveat_name, expires_at IS NOT NULL, count(*)
+       FROM relationships WHERE deleted_revision IS NULL AND ${unexpiredAt(1)}
+       GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
+      [clockKey(this.#now())],
     );
-    return rows.map(([resourceType, relation, subjectType, subjectRelation, subjectWildcard, count]) => ({
-      resourceType,
-      relation,
-      subjectType,
-      subjectRelation: subjectRelation === "" ? null : subjectRelation,
-      subjectWildcard: subjectWildcard === true || subjectWildcard === 1,
-      count,
-    }));
+    return rows.map(
+      ([
+        resourceType,
+        relation,
+        subjectType,
+        subjectRelation,
+        subjectWildcard,
+        caveatName,
+        expiration,
+        count,
+      ]) => ({
+        resourceType,
+        relation,
+        subjectType,
+        subjectRelation: subjectRelation === "" ? null : subjectRelation,
+        subjectWildcard: subjectWildcard === true || subjectWildcard === 1,
+        caveatName,
+        expiration: expiration === true || expiration === 1,
+        count,
+      }),
+    );
   }
 }
