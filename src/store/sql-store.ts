@@ -343,7 +343,9 @@ export class SqlStore implements Store {
     return this.#db.transaction(async (sql) => {
       await this.#audit.lock(sql);
       const removed = await collectExpired(sql, cutoff);
-      // The count is known only now, and the record must say it.
+      // The count is known only now, and the record must say it. A collection that found
+      // nothing leaves no record: the server runs one every hour on every node.
+      if (removed === 0) return 0;
       const details = { ...(audit.details as Record<string, unknown> | null), expiredBy, removed };
       await this.#audit.append(sql, { ...audit, details });
       return removed;
