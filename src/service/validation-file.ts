@@ -293,7 +293,9 @@ class Parser {
       if (trimmed === "" || trimmed.startsWith("//")) return;
       const pos = positions[i] ?? this.contentStart(value);
       const place = this.place(pos);
-      if (value.type === "BLOCK_FOLDED" && /\s/.test(trimmed)) {
+      // A caveat's JSON context may hold spaces (`[c:{"list": [1, 2]}]`): only a line that does
+      // not read as one relationship was joined.
+      if (value.type === "BLOCK_FOLDED" && /\s/.test(trimmed) && !readsAsOne(trimmed)) {
         this.error(
           `\`${trimmed}\` is several relationships joined into one line: a folded block (\`>\`) joins lines that no blank line separates; use a literal block (\`|\`) or blank lines between relationships`,
           place,
@@ -535,6 +537,15 @@ class Parser {
 function isEmpty(node: unknown): boolean {
   if (node === null || node === undefined) return true;
   return isScalar(node) && (node.value === null || node.value === undefined);
+}
+
+function readsAsOne(text: string): boolean {
+  try {
+    parseRelationship(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function formatKey(r: Relationship): string {
