@@ -763,7 +763,8 @@ export class Gatehouse {
 
   /**
    * Imports one tuple a line, all or nothing: every line is parsed and validated before anything
-   * is written, and the write is one transaction. Relationships already live are left as they are.
+   * is written, and the write is one transaction. Relationships already live are left as they
+   * are, unless the line gives another caveat or expiration, which replaces theirs (a touch).
    */
   async importRelationships(tenant: string, text: string, options: ImportOptions = {}): Promise<WriteResult> {
     checkTenant(tenant);
