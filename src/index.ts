@@ -21,6 +21,7 @@ export type { CheckRequest } from "./engine/engine.js";
 export type { ExplainNode } from "./engine/explain.js";
 export type { FoundSubject } from "./engine/lookup.js";
 export { type ErrorKind, GatehouseError, type Place } from "./model/errors.js";
+export { parseExpiration } from "./model/expiration.js";
 export { DEFAULT_TENANT } from "./model/names.js";
 export {
   formatRelationship,
@@ -30,6 +31,8 @@ export {
   parseRelationship,
   parseSubject,
   type Relationship,
+  type RelationshipCaveat,
+  relationshipKey,
   type SubjectRef,
 } from "./model/relationship.js";
 export { formatSchema, parseSchema } from "./schema/schema.js";
