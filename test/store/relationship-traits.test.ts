@@ -1,7 +1,9 @@
+import fc from "fast-check";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { GatehouseError } from "../../src/model/errors.js";
 import { formatRelationship, parseRelationship, type Relationship } from "../../src/model/relationship.js";
+import { compareTuples, tupleOf } from "../../src/store/common/tuples.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { RelationshipUpdate, Store, UpdateOperation } from "../../src/store/store.js";
@@ -20,6 +22,9 @@ const A = "acme";
 const ops = (operation: UpdateOperation, ...texts: string[]): RelationshipUpdate[] =>
   texts.map((text) => ({ operation, relationship: parseRelationship(text) }));
 const names = (list: readonly Relationship[]) => list.map(formatRelationship);
+/** Store order: by the tuple, which is the text before any `[`. */
+const byTuple = (a: string, b: string) =>
+  compareTuples(tupleOf(parseRelationship(a)), tupleOf(parseRelationship(b)));
 
 async function scanned(store: Store, revision: number): Promise<string[]> {
   const out: string[] = [];
@@ -212,6 +217,76 @@ function describeTraits(name: string, open: Open | undefined, skipReason?: strin
           "updates[1]",
         );
         expect(await store.headRevision()).toBe(0);
+      });
+
+      it("random creates, touches and deletes with caveats, expirations and a moving clock match a model", async () => {
+        const tuples = [
+          "document:a#viewer@user:ann",
+          "document:a#viewer@user:bob",
+          "document:b#viewer@group:g#member",
+        ];
+        const traits = [
+          "",
+          "[c_one]",
+          '[c_one:{"k":1}]',
+          "[c_two]",
+          "[expiration:2030-01-01T00:00:10Z]",
+          "[expiration:2030-01-01T00:00:30Z]",
+          '[c_one:{"k":2}][expiration:2030-01-01T00:00:20Z]',
+        ];
+        const update = fc.record({
+          operation: fc.constantFrom<UpdateOperation>("create", "touch", "delete"),
+          tuple: fc.nat(tuples.length - 1),
+          traits: fc.nat(traits.length - 1),
+        });
+        const step = fc.record({
+          advance: fc.nat(12),
+          updates: fc.uniqueArray(update, { minLength: 1, maxLength: 3, selector: (u) => u.tuple }),
+        });
+        await fc.assert(
+          fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
+            const store = await fresh();
+            const live = new Map<string, Relationship>();
+            const expired = (r: Relationship) =>
+              r.expiresAt !== undefined && Date.parse(r.expiresAt) <= clock.getTime();
+            for (const { advance, updates } of steps) {
+              clock = new Date(clock.getTime() + advance * 1000);
+              const planned = updates.map((u) => ({
+                operation: u.operation,
+                relationship: parseRelationship(tuples[u.tuple]! + traits[u.traits]!),
+              }));
+              const next = new Map(live);
+              let conflict = false;
+              updates.forEach((u, i) => {
+                const key = tuples[u.tuple]!;
+                const there = next.get(key);
+                if (u.operation === "delete") {
+                  if (there === undefined) conflict = true;
+                  else next.delete(key);
+                } else if (u.operation === "create" && there !== undefined && !expired(there))
+                  conflict = true;
+                else next.set(key, planned[i]!.relationship);
+              });
+              const outcome = await store.writeRelationships(A, planned).then(
+                () => "written",
+                (e: unknown) => ((e as GatehouseError).kind === "conflict" ? "conflict" : String(e)),
+              );
+              expect(outcome).toBe(conflict ? "conflict" : "written");
+              if (!conflict) {
+                live.clear();
+                for (const [k, v] of next) live.set(k, v);
+              }
+              const visible = [...live.values()]
+                .filter((r) => !expired(r))
+                .map(formatRelationship)
+                .sort(byTuple);
+              expect(names(await store.readRelationships(A))).toEqual(visible);
+            }
+            await store.close();
+            stores.splice(stores.indexOf(store), 1);
+          }),
+          { numRuns: 25 },
+        );
       });
 
       it("writes many caveated and plain relationships set at a time and reads them in order", async () => {
