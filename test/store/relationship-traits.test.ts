@@ -197,6 +197,47 @@ function describeTraits(name: string, open: Open | undefined, skipReason?: strin
         ]);
       });
 
+      it("a purge takes an expired relationship that was never deleted with the rest; an unexpired one still blocks it", async () => {
+        const store = await fresh();
+        const audit = (action: string, target = "change:1") => ({
+          actor: "ann",
+          action,
+          tenant: A,
+          target,
+          reason: null,
+          details: null,
+        });
+        await store.writeRelationships(
+          A,
+          ops("create", "document:a#owner@account:a1[expiration:2030-01-02T00:00:00Z]"),
+        );
+        const { id } = await store.createChange(
+          {
+            tenant: A,
+            intent: "purge",
+            reason: "gone",
+            author: "ann",
+            spec: { writes: [], deletes: [], deleteWhere: [], schema: null },
+          },
+          audit("change.propose"),
+        );
+        await store.updateChange(id, { state: "planned", plan: {}, baseRevision: 1 }, audit("change.plan"));
+        const tuples = [parseRelationship("document:a#owner@account:a1")];
+        const early = await store
+          .purgeRelationships(
+            { changeId: id, tenant: A, relationships: tuples, plan: {} },
+            audit("change.apply"),
+          )
+          .catch((e: unknown) => e);
+        expect((early as GatehouseError).message).toMatch(/is live again/);
+        clock = new Date("2030-01-03T00:00:00Z");
+        const purged = await store.purgeRelationships(
+          { changeId: id, tenant: A, relationships: tuples, plan: {} },
+          audit("change.apply"),
+        );
+        expect(purged.removed).toBe(1);
+      });
+
       it("refuses a caveat name or context the columns cannot hold, naming the update", async () => {
         const store = await fresh();
         const bad = await store

@@ -9,7 +9,7 @@ import {
   lifecycleFromRow,
   RETENTION_SETTING,
 } from "../common/lifecycle-rows.js";
-import { withTraits } from "../common/trait-columns.js";
+import { clockKey, unexpiredAt, withTraits } from "../common/trait-columns.js";
 import { toRelationship, tupleOf } from "../common/tuples.js";
 import {
   DEFAULT_RETENTION_DAYS,
@@ -152,10 +152,11 @@ export class LifecycleTables {
   async purge(sql: Sql, tenant: string, relationships: readonly Relationship[]): Promise<number> {
     checkTenant(tenant, { field: "tenant" });
     const values = [tenant, ...tupleParams(this.#dialect, relationships.map(tupleOf))];
+    // An expired relationship is not live: nothing reads it, and it goes with the rest.
     const [live] = await sql.rows<[number]>(
       `SELECT u.n FROM ${this.#given} JOIN relationships r ON ${GIVEN_MATCH}
-       WHERE r.deleted_revision IS NULL ORDER BY u.n LIMIT 1`,
-      values,
+       WHERE r.deleted_revision IS NULL AND ${unexpiredAt(values.length + 1, "r.")} ORDER BY u.n LIMIT 1`,
+      [...values, clockKey(this.#now())],
     );
     if (live !== undefined) {
       throw new GatehouseError(
