@@ -1,7 +1,7 @@
 import type { GatehouseError } from "../../model/errors.js";
 import type { Relationship } from "../../model/relationship.js";
 import { nextTurn } from "../../model/turns.js";
-import { TRAIT_COLUMNS, type TraitRow, unexpiredAt, withTraits } from "../common/trait-columns.js";
+import { TRAIT_COLUMNS, unexpiredAt, withTraits } from "../common/trait-columns.js";
 import { toRelationship } from "../common/tuples.js";
 import { combineConflicts, type PlannedUpdate, updateConflict } from "../common/write-plan.js";
 import type { Dialect, ListColumn } from "../sql/dialect.js";
@@ -83,6 +83,10 @@ function endedRelationship(row: EndedRow): Relationship {
 
 const INSERT_COLUMNS = `tenant, ${TUPLE}, created_revision, ${TRAIT_COLUMNS}`;
 const ENDED = `${TUPLE}, ${TRAIT_COLUMNS}`;
+/** `ENDED` of the table aliased `r` (PostgreSQL's `UPDATE ... FROM`). */
+const ENDED_R = ENDED.split(", ")
+  .map((column) => `r.${column}`)
+  .join(", ");
 
 /**
  * One prepared statement per row, where a statement costs no round trip (SQLite runs it in
@@ -144,8 +148,7 @@ async function writeSetAtATime(
     WHERE r.tenant = $1 AND r.resource_type = u.rt AND r.resource_id = u.ri AND r.relation = u.rel
       AND r.subject_type = u.st AND r.subject_id = u.si AND r.subject_relation = u.sr
       AND r.deleted_revision IS NULL
-    RETURNING r.resource_type, r.resource_id, r.relation, r.subject_type, r.subject_id, r.subject_relation,
-      r.caveat_name, r.caveat_context, r.expires_at`;
+    RETURNING ${ENDED_R}`;
   for (let i = 0; i < deletes.length; i += chunk) {
     if (i > 0) await nextTurn();
     const rows = await sql.rows<EndedRow>(deleteLive, [
@@ -155,28 +158,30 @@ async function writeSetAtATime(
     ]);
     for (const row of rows) written.deleted.set(key(row.slice(0, 6) as string[]), endedRelationship(row));
   }
-  const givenWithTraits = dialect.rowsFrom(3, [...TUPLE_LIST, ...TRAITS_LIST], "u");
   for (let i = 0; i < writes.length; i += chunk) {
     if (i > 0 || deletes.length > 0) await nextTurn();
-    const slice = writes.slice(i, i + chunk);
-    const columns = traitColumnsOf(slice.map((u) => u.traits));
-    const rows = await sql.rows<string[]>(
-      `INSERT INTO relationships (${INSERT_COLUMNS})
-       SELECT $1, rt, ri, rel, st, si, sr, $2, cn, cc, ea FROM ${givenWithTraits}
-       ON CONFLICT (tenant, ${TUPLE}) WHERE deleted_revision IS NULL DO NOTHING
-       RETURNING ${TUPLE}`,
-      [tenant, revision, ...dialect.rowsParams([...tupleColumns(slice.map((u) => u.tuple)), ...columns])],
-    );
+    const rows = await insertSet({ sql, dialect, tenant, revision }, writes.slice(i, i + chunk));
     for (const row of rows) written.created.add(key(row));
   }
   return written;
 }
 
-/** Trait rows as three columns of parameters. */
-function traitColumnsOf(traits: readonly TraitRow[]): (string | null)[][] {
-  const columns: (string | null)[][] = [[], [], []];
-  for (const row of traits) for (let i = 0; i < 3; i++) columns[i]!.push(row[i]!);
-  return columns;
+/** One statement that makes a list of updates live (those whose tuple is not); returns those it did. */
+function insertSet({ sql, dialect, tenant, revision }: WriteAt, updates: readonly PlannedUpdate[]) {
+  return sql.rows<string[]>(
+    `INSERT INTO relationships (${INSERT_COLUMNS})
+     SELECT $1, rt, ri, rel, st, si, sr, $2, cn, cc, ea FROM ${dialect.rowsFrom(3, [...TUPLE_LIST, ...TRAITS_LIST], "u")}
+     ON CONFLICT (tenant, ${TUPLE}) WHERE deleted_revision IS NULL DO NOTHING
+     RETURNING ${TUPLE}`,
+    [tenant, revision, ...dialect.rowsParams(updateColumns(updates))],
+  );
+}
+
+/** Updates as columns of parameters: the six of the tuple, then the three of the traits. */
+function updateColumns(updates: readonly PlannedUpdate[]): (string | null)[][] {
+  const traits: (string | null)[][] = [[], [], []];
+  for (const u of updates) for (let i = 0; i < 3; i++) traits[i]!.push(u.traits[i]!);
+  return [...tupleColumns(updates.map((u) => u.tuple)), ...traits];
 }
 
 /**
@@ -186,21 +191,33 @@ function traitColumnsOf(traits: readonly TraitRow[]): (string | null)[][] {
  * write of new relationships, the bulk of an import, costs nothing more than before.
  */
 async function replaceLive(
-  { sql, dialect, tenant, revision }: WriteAt,
+  at: WriteAt,
   planned: readonly PlannedUpdate[],
   written: Written,
   now: string,
 ): Promise<Map<string, Relationship>> {
-  const replaced = new Map<string, Relationship>();
   const met = planned.filter((u) => u.operation !== "delete" && !written.created.has(key(u.tuple)));
-  if (met.length === 0) return replaced;
-  // '' stands for NULL in the comparison: no caveat name, context or expiration is ever ''.
-  const differs =
-    "(coalesce(caveat_name, '') <> coalesce($10, '') OR coalesce(caveat_context, '') <> coalesce($11, '') OR coalesce(expires_at, '') <> coalesce($12, ''))";
+  if (met.length === 0) return new Map();
+  return at.dialect.inProcess ? replaceRowByRow(at, met, now) : replaceSetAtATime(at, met, now);
+}
+
+/**
+ * The live row (columns prefixed `r`) carries other traits than `cn`, `cc`, `ea`; '' stands for
+ * NULL in the comparison, as no caveat name, context or expiration is ever ''.
+ */
+const differs = (r: string, cn: string, cc: string, ea: string) =>
+  `(coalesce(${r}caveat_name, '') <> coalesce(${cn}, '') OR coalesce(${r}caveat_context, '') <> coalesce(${cc}, '') OR coalesce(${r}expires_at, '') <> coalesce(${ea}, ''))`;
+
+async function replaceRowByRow(
+  { sql, dialect, tenant, revision }: WriteAt,
+  met: readonly PlannedUpdate[],
+  now: string,
+): Promise<Map<string, Relationship>> {
+  const replaced = new Map<string, Relationship>();
   const endLive = `UPDATE relationships SET deleted_revision = $1
     WHERE tenant = $2 AND resource_type = $3 AND resource_id = $4 AND relation = $5
       AND subject_type = $6 AND subject_id = $7 AND subject_relation = $8 AND deleted_revision IS NULL
-      AND (NOT ${unexpiredAt(9)} OR ($13 AND ${differs}))
+      AND (NOT ${unexpiredAt(9)} OR ($13 AND ${differs("", "$10", "$11", "$12")}))
     RETURNING ${ENDED}`;
   const insert = `INSERT INTO relationships (${INSERT_COLUMNS})
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
@@ -218,6 +235,45 @@ async function replaceLive(
     if (row === undefined) continue;
     await sql.run(insert, [tenant, ...u.tuple, revision, ...u.traits]);
     replaced.set(key(u.tuple), endedRelationship(row));
+  }
+  return replaced;
+}
+
+/**
+ * Two statements per chunk whatever its size (PostgreSQL): end the live rows to replace, then
+ * write their successors. A re-import of a million relationships already live costs a chunk's
+ * round trips, not a million.
+ */
+async function replaceSetAtATime(
+  at: WriteAt,
+  met: readonly PlannedUpdate[],
+  now: string,
+): Promise<Map<string, Relationship>> {
+  const { sql, dialect, tenant, revision } = at;
+  const replaced = new Map<string, Relationship>();
+  const given = dialect.rowsFrom(3, [...TUPLE_LIST, ...TRAITS_LIST, ["touch", "boolean"]], "u");
+  const endLive = `UPDATE relationships r SET deleted_revision = $2 FROM ${given}
+    WHERE r.tenant = $1 AND r.resource_type = u.rt AND r.resource_id = u.ri AND r.relation = u.rel
+      AND r.subject_type = u.st AND r.subject_id = u.si AND r.subject_relation = u.sr
+      AND r.deleted_revision IS NULL
+      AND (NOT ${unexpiredAt(13, "r.")} OR (u.touch AND ${differs("r.", "u.cn", "u.cc", "u.ea")}))
+    RETURNING ${ENDED_R}`;
+  for (let i = 0; i < met.length; i += dialect.writeChunk) {
+    if (i > 0) await nextTurn();
+    const slice = met.slice(i, i + dialect.writeChunk);
+    const rows = await sql.rows<EndedRow>(endLive, [
+      tenant,
+      revision,
+      ...dialect.rowsParams([...updateColumns(slice), slice.map((u) => u.operation === "touch")]),
+      now,
+    ]);
+    if (rows.length === 0) continue;
+    const ended = new Map(rows.map((row) => [key(row.slice(0, 6) as string[]), endedRelationship(row)]));
+    await insertSet(
+      at,
+      slice.filter((u) => ended.has(key(u.tuple))),
+    );
+    for (const [k, r] of ended) replaced.set(k, r);
   }
   return replaced;
 }
