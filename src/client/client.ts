@@ -295,7 +295,13 @@ export class GatehouseClient {
 
   async writeRelationships(
     tenant: string,
-    updates: ReadonlyArray<{ operation: UpdateOperation; relationship: string }>,
+    updates: ReadonlyArray<{
+      operation: UpdateOperation;
+      /** Tuple text, which may carry `[caveat:{...}]` and `[expiration:...]` itself. */
+      relationship: string;
+      caveat?: { name: string; context?: Record<string, unknown> };
+      expiresAt?: string;
+    }>,
   ): Promise<{ revision: number; created: string[]; deleted: string[] }> {
     return this.seen(await this.request("POST", this.tenantPath(tenant, "relationships"), { updates }));
   }

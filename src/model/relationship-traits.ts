@@ -1,7 +1,7 @@
 import { inputError, type Place } from "./errors.js";
 import { parseExpiration } from "./expiration.js";
 import { TYPE_NAME } from "./names.js";
-import type { RelationshipCaveat } from "./relationship.js";
+import type { RelationshipCaveat, Relationship as RelationshipLike } from "./relationship.js";
 
 /**
  * What SpiceDB's tuple syntax may add after the subject: a caveat (`[name]` or
@@ -156,5 +156,55 @@ export function formatTraits(traits: RelationshipTraits): string {
     out += `[${caveat.name}${context}]`;
   }
   if (expiresAt !== undefined) out += `[${EXPIRATION}:${expiresAt}]`;
+  return out;
+}
+
+/** A caveat and an expiration given as fields (an HTTP body, command-line options), not in the text. */
+export interface GivenTraits {
+  readonly caveat?: { readonly name: string; readonly context?: unknown } | undefined;
+  readonly expiresAt?: string | undefined;
+}
+
+/**
+ * Adds traits given as fields to a relationship parsed from text. Each field is named in its
+ * message (`field` gives the names); one that the text already sets is refused rather than
+ * silently preferred.
+ */
+export function withGivenTraits(
+  r: RelationshipLike,
+  given: GivenTraits,
+  field: { readonly caveat: string; readonly context: string; readonly expiresAt: string },
+): RelationshipLike {
+  let out = r;
+  if (given.caveat !== undefined) {
+    if (r.caveat !== undefined)
+      throw inputError(
+        `the relationship text already names a caveat (\`[...]\`); leave out ${field.caveat}`,
+        {
+          field: field.caveat,
+        },
+      );
+    if (!TYPE_NAME.test(given.caveat.name))
+      throw inputError(
+        `invalid caveat name \`${given.caveat.name}\`: expected lowercase letters, digits and \`_\`, 3 to 64 characters`,
+        { field: field.caveat },
+      );
+    const context =
+      given.caveat.context === undefined
+        ? undefined
+        : checkContext(given.caveat.context, given.caveat.name, { field: field.context });
+    out = {
+      ...out,
+      caveat: context === undefined ? { name: given.caveat.name } : { name: given.caveat.name, context },
+    };
+  }
+  if (given.expiresAt !== undefined) {
+    if (r.expiresAt !== undefined)
+      throw inputError(
+        `the relationship text already names an expiration (\`[expiration:...]\`); leave out ${field.expiresAt}`,
+        { field: field.expiresAt },
+      );
+    out = { ...out, expiresAt: parseExpiration(given.expiresAt, { field: field.expiresAt }) };
+  }
   return out;
 }

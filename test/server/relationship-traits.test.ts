@@ -53,6 +53,50 @@ describe("caveats and expiration over HTTP", () => {
     );
   });
 
+  it("takes the caveat and expiration as fields too, and refuses one given twice", async () => {
+    const written = await client.writeRelationships("acme", [
+      {
+        operation: "touch",
+        relationship: "document:c#viewer@user:ann",
+        caveat: { name: "on_level", context: { level: 4 } },
+      },
+      {
+        operation: "touch",
+        relationship: "document:c#viewer@user:bob",
+        expiresAt: "2031-01-01T01:00:00+01:00",
+      },
+    ]);
+    expect(written.created).toEqual([
+      'document:c#viewer@user:ann[on_level:{"level":4}]',
+      "document:c#viewer@user:bob[expiration:2031-01-01T00:00:00Z]",
+    ]);
+    const twice = await client
+      .writeRelationships("acme", [
+        {
+          operation: "touch",
+          relationship: "document:c#viewer@user:cat[on_level]",
+          caveat: { name: "on_level" },
+        },
+      ])
+      .catch((e: unknown) => e);
+    expect((twice as GatehouseApiError).status).toBe(400);
+    expect((twice as GatehouseApiError).message).toMatch(
+      /already names a caveat .*leave out updates\[0\]\.caveat/,
+    );
+    const badTime = await client
+      .writeRelationships("acme", [
+        { operation: "touch", relationship: "document:c#viewer@user:cat", expiresAt: "2031-13-01T00:00:00Z" },
+      ])
+      .catch((e: unknown) => e);
+    expect((badTime as GatehouseApiError).message).toMatch(
+      /invalid expiration `2031-13-01T00:00:00Z`: month 13/,
+    );
+    await client.writeRelationships("acme", [
+      { operation: "delete", relationship: "document:c#viewer@user:ann" },
+      { operation: "delete", relationship: "document:c#viewer@user:bob" },
+    ]);
+  });
+
   it("stops reading an expired relationship at its time, and collects it after the retention window", async () => {
     clock = new Date("2030-01-02T00:00:00Z");
     expect((await client.readRelationships("acme")).relationships.map((r) => r.relationship)).toEqual([
