@@ -71,16 +71,6 @@ export function relationshipKey(r: Relationship): string {
   return `${formatObject(r.resource)}#${r.relation}@${formatSubject(r.subject)}`;
 }
 
-/** The same caveat (name and context) and the same expiration, or both without them. */
-export function sameTraits(a: Relationship, b: Relationship): boolean {
-  if (a.expiresAt !== b.expiresAt) return false;
-  if (a.caveat === undefined || b.caveat === undefined) return a.caveat === b.caveat;
-  return (
-    a.caveat.name === b.caveat.name &&
-    JSON.stringify(a.caveat.context ?? {}) === JSON.stringify(b.caveat.context ?? {})
-  );
-}
-
 export function sameSubject(a: SubjectRef, b: SubjectRef): boolean {
   return a.type === b.type && a.id === b.id && (a.relation ?? undefined) === (b.relation ?? undefined);
 }
