@@ -22,6 +22,7 @@ export type { CheckRequest } from "./engine/engine.js";
 export type { ExplainedCaveat, ExplainNode } from "./engine/explain.js";
 export type { FoundResource, FoundSubject, LookupOptions } from "./engine/lookup.js";
 export { type ErrorKind, GatehouseError, type Place } from "./model/errors.js";
+export { parseExpiration } from "./model/expiration.js";
 export { DEFAULT_TENANT } from "./model/names.js";
 export {
   formatRelationship,
@@ -31,6 +32,8 @@ export {
   parseRelationship,
   parseSubject,
   type Relationship,
+  type RelationshipCaveat,
+  relationshipKey,
   type SubjectRef,
 } from "./model/relationship.js";
 export { formatSchema, parseSchema } from "./schema/schema.js";

@@ -2,7 +2,7 @@ import type { AccessRow } from "../engine/access-diff.js";
 import { compareRows, compareText } from "../engine/access-diff.js";
 import { Engine, TenantIndex } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
-import { formatObject, formatRelationship, formatSubject, type Relationship } from "../model/relationship.js";
+import { formatObject, formatSubject, type Relationship, relationshipKey } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
 import type { ChangeRecord } from "../store/change-records.js";
@@ -337,11 +337,15 @@ async function accessDifference(
         delta = new Map();
         deltas.set(event.tenant, delta);
       }
+      // By identity: a touch that replaced a caveat or an expiration is a delete and a create of
+      // the same tuple in one revision, which leaves the tuple as live as it was.
       const note = (relationship: Relationship, op: "create" | "delete") => {
-        const key = formatRelationship(relationship);
+        const key = relationshipKey(relationship);
         const seen = delta!.get(key);
-        if (seen) seen.last = op;
-        else delta!.set(key, { relationship, first: op, last: op });
+        if (seen) {
+          seen.last = op;
+          seen.relationship = relationship;
+        } else delta!.set(key, { relationship, first: op, last: op });
       };
       for (const r of event.deleted) note(r, "delete");
       for (const r of event.created) note(r, "create");

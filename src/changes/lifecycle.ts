@@ -8,7 +8,7 @@ import {
 } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { compileSchema } from "../schema/schema.js";
-import { validateRelationship } from "../schema/validate-relationship.js";
+import { type ValidationPurpose, validateRelationship } from "../schema/validate-relationship.js";
 import type { ApplyResult, ChangeRecord, ChangeSpec, ChangeState, Intent } from "../store/change-records.js";
 import type { RelationshipFilter, Revision, Store } from "../store/store.js";
 import type { Actor, ChangeContext } from "./change-context.js";
@@ -97,7 +97,7 @@ export class Changes {
     });
     file.spec.deletes.forEach((r, i) => {
       const place = file.places.deletes[i];
-      if (this.validate(this.schema(), r, place, diagnostics) && !data.has(r)) {
+      if (this.validate(this.schema(), r, place, diagnostics, "delete") && !data.has(r)) {
         diagnostics.add(
           `cannot delete \`${formatRelationship(r)}\`: it does not exist in tenant \`${tenant}\``,
           place,
@@ -117,9 +117,10 @@ export class Changes {
     r: Relationship,
     place: Place | undefined,
     diagnostics: Diagnostics,
+    purpose: ValidationPurpose = "write",
   ): boolean {
     try {
-      validateRelationship(schema, r, place);
+      validateRelationship(schema, r, place, purpose);
       return true;
     } catch (error) {
       if (!(error instanceof GatehouseError)) throw error;

@@ -1,6 +1,6 @@
 import type { SubjectRef } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
-import { allows } from "../schema/validate-relationship.js";
+import { allowsWith } from "../schema/validate-relationship.js";
 import type { RelationshipShape } from "../store/store.js";
 
 /**
@@ -14,8 +14,10 @@ export function orphanedShapes(schema: CompiledSchema, shapes: readonly Relation
     const subject: SubjectRef = shape.subjectWildcard
       ? { type: shape.subjectType, id: "*" }
       : { type: shape.subjectType, id: "x", relation: shape.subjectRelation ?? undefined };
-    if (relation?.kind === "relation" && allows(relation, subject)) continue;
-    const written = `${shape.resourceType}#${shape.relation}@${shape.subjectType}${shape.subjectWildcard ? ":*" : shape.subjectRelation ? `#${shape.subjectRelation}` : ""}`;
+    const caveat = shape.caveatName ?? undefined;
+    if (relation?.kind === "relation" && allowsWith(relation, subject, caveat, shape.expiration)) continue;
+    const traits = [caveat, shape.expiration ? "expiration" : undefined].filter((t) => t !== undefined);
+    const written = `${shape.resourceType}#${shape.relation}@${shape.subjectType}${shape.subjectWildcard ? ":*" : shape.subjectRelation ? `#${shape.subjectRelation}` : ""}${traits.length > 0 ? ` with ${traits.join(" and ")}` : ""}`;
     problems.push(
       `the new schema does not allow \`${written}\`, which ${shape.count} live relationship${shape.count === 1 ? "" : "s"} use; delete them first or keep allowing them`,
     );

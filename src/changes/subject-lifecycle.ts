@@ -2,6 +2,7 @@ import type { ChangeRecord } from "../store/change-records.js";
 import type { LifecycleScope, RetentionSetting } from "../store/lifecycle-records.js";
 import type { Actor, ChangeContext } from "./change-context.js";
 import { type LifecycleOptions, proposeDeletion, proposeRestore } from "./deletion.js";
+import { collectExpired, type ExpiredCollection } from "./expired-collection.js";
 import { proposeMerge } from "./merge.js";
 import { proposePurge } from "./purge.js";
 import type { PurgeFacts } from "./purge-facts.js";
@@ -54,5 +55,10 @@ export class SubjectLifecycle {
       reason: options.reason ?? null,
       details: { days, previous: previous.days },
     });
+  }
+
+  /** Removes relationships that expired longer ago than the retention window (audited). */
+  collectExpired(options: Actor & { reason?: string | undefined }): Promise<ExpiredCollection> {
+    return collectExpired(this.context, options);
   }
 }

@@ -35,7 +35,8 @@ import type {
   LookupResourcesView,
   LookupSubjectsView,
 } from "../service/views/query.js";
-import type { RetentionView } from "../service/views/retention.js";
+import type { RelationshipView } from "../service/views/relationship.js";
+import type { ExpiredCollectionView, RetentionView } from "../service/views/retention.js";
 import type { RevisionView } from "../service/views/revision.js";
 import type { RolloutStatusView, RolloutView } from "../service/views/rollout.js";
 import type {
@@ -302,7 +303,13 @@ export class GatehouseClient {
 
   async writeRelationships(
     tenant: string,
-    updates: ReadonlyArray<{ operation: UpdateOperation; relationship: string }>,
+    updates: ReadonlyArray<{
+      operation: UpdateOperation;
+      /** Tuple text, which may carry `[caveat:{...}]` and `[expiration:...]` itself. */
+      relationship: string;
+      caveat?: { name: string; context?: Record<string, unknown> };
+      expiresAt?: string;
+    }>,
   ): Promise<{ revision: number; created: string[]; deleted: string[] }> {
     return this.seen(await this.request("POST", this.tenantPath(tenant, "relationships"), { updates }));
   }
@@ -319,7 +326,7 @@ export class GatehouseClient {
       cursor?: string;
     } = {},
   ): Promise<{
-    relationships: Array<{ relationship: string; createdRevision: number }>;
+    relationships: RelationshipView[];
     revision: number;
     cursor: string | null;
   }> {
@@ -453,6 +460,11 @@ export class GatehouseClient {
 
   async setRetention(days: number, reason?: string): Promise<RetentionView> {
     return this.request("PUT", "/v1/retention", { days, ...(reason ? { reason } : {}) });
+  }
+
+  /** Removes the relationships that expired longer ago than the retention window (admin). */
+  async collectExpired(reason?: string): Promise<ExpiredCollectionView> {
+    return this.request("POST", "/v1/retention/collect", reason ? { reason } : {});
   }
 
   // ---- rollout ----

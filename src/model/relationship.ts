@@ -1,5 +1,6 @@
 import { inputError, type Place } from "./errors.js";
 import { OBJECT_ID, RELATION_NAME, TYPE_NAME } from "./names.js";
+import { formatTraits, parseTraits } from "./relationship-traits.js";
 
 /** An object: `document:readme`. */
 export interface ObjectRef {
@@ -56,7 +57,17 @@ export function formatSubject(s: SubjectRef): string {
   return s.relation === undefined ? `${s.type}:${s.id}` : `${s.type}:${s.id}#${s.relation}`;
 }
 
+/** SpiceDB's tuple syntax, with the caveat and expiration when the relationship has them. */
 export function formatRelationship(r: Relationship): string {
+  const key = relationshipKey(r);
+  return r.caveat === undefined && r.expiresAt === undefined ? key : key + formatTraits(r);
+}
+
+/**
+ * The relationship's identity, `resource#relation@subject` without caveat or expiration: two
+ * relationships with the same key are one relationship (a touch replaces its caveat and expiration).
+ */
+export function relationshipKey(r: Relationship): string {
   return `${formatObject(r.resource)}#${r.relation}@${formatSubject(r.subject)}`;
 }
 
@@ -118,13 +129,17 @@ export function parseSubject(text: string, place?: Place): SubjectRef {
 }
 
 /**
- * Parses SpiceDB's tuple syntax, `resource:id#relation@subject:id[#relation]`. The same syntax
- * names a check (`resource#permission@subject`), so `relationWord` lets messages say which.
+ * Parses SpiceDB's tuple syntax, `resource:id#relation@subject:id[#relation]`, with a caveat
+ * (`[name]`, `[name:{...}]`) and an expiration (`[expiration:RFC 3339]`) after it. The same syntax
+ * names a check (`resource#permission@subject`), so `relationWord` lets messages say which; a
+ * check carries neither caveat nor expiration.
  */
 export function parseRelationship(text: string, place?: Place, relationWord = "relation"): Relationship {
-  const trimmed = text.trim();
-  const lead = text.indexOf(trimmed);
+  const whole = text.trim();
+  const lead = text.indexOf(whole);
   const p = at(place, lead);
+  const bracket = relationWord === "relation" ? whole.indexOf("[") : -1;
+  const trimmed = bracket < 0 ? whole : whole.slice(0, bracket);
   const atSign = trimmed.indexOf("@");
   const hash = trimmed.indexOf("#");
   if (atSign < 0 || hash < 0 || hash > atSign) {
@@ -142,5 +157,7 @@ export function parseRelationship(text: string, place?: Place, relationWord = "r
     );
   }
   const subject = parseSubject(trimmed.slice(atSign + 1), at(p, atSign + 1));
-  return { resource, relation, subject };
+  if (bracket < 0) return { resource, relation, subject };
+  const traits = parseTraits(whole.slice(bracket), (n) => at(p, bracket + n), trimmed);
+  return { resource, relation, subject, ...traits };
 }

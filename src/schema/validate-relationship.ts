@@ -1,10 +1,12 @@
-import { inputError, type Place } from "../model/errors.js";
+import { GatehouseError, inputError, type Place } from "../model/errors.js";
 import {
   formatRelationship,
   formatSubject,
   type Relationship,
   type SubjectRef,
 } from "../model/relationship.js";
+import type { CompiledCaveat } from "./caveats/compile.js";
+import { contextValue } from "./caveats/context-values.js";
 import type { AllowedSubject, CompiledSchema, MemberDef, RelationDef, TypeDef } from "./compiled.js";
 
 /** An allowed subject type as the schema writes it: `user`, `user:*`, `group#member with c and expiration`. */
@@ -20,21 +22,60 @@ export function formatAllowed(allowed: AllowedSubject): string {
   return traits.length > 0 ? `${base} with ${traits.join(" and ")}` : base;
 }
 
+/** Whether an allowed subject type names this subject's type, relation or wildcard (traits aside). */
+function allowsSubject(a: AllowedSubject, subject: SubjectRef): boolean {
+  if (a.type.name !== subject.type) return false;
+  if (subject.id === "*") return a.wildcard;
+  if (a.wildcard) return false;
+  return (a.relation?.name ?? undefined) === (subject.relation ?? undefined);
+}
+
 export function allows(relation: RelationDef, subject: SubjectRef): boolean {
-  return relation.allowed.some((a) => {
-    if (a.type.name !== subject.type) return false;
-    if (subject.id === "*") return a.wildcard;
-    if (a.wildcard) return false;
-    return (a.relation?.name ?? undefined) === (subject.relation ?? undefined);
-  });
+  return relation.allowed.some((a) => allowsSubject(a, subject));
 }
 
 /**
- * Checks that the schema accepts a relationship: its resource type and relation exist, the
- * relation is a relation (permissions are computed, never written), and the subject is one of
- * the relation's allowed subject types.
+ * Whether an allowed subject type admits the relationship with its traits, as SpiceDB matches
+ * them: the caveat named must be the one after `with` (none when there is none) and an expiration
+ * needs `with expiration`. `user with c` alone refuses a plain `user`, and `user with expiration`
+ * refuses one that does not expire: each is a different allowed type, as in SpiceDB.
  */
-export function validateRelationship(schema: CompiledSchema, r: Relationship, place?: Place): RelationDef {
+function allowsWithTraits(a: AllowedSubject, r: Relationship): boolean {
+  return allowsSubject(a, r.subject) && sameTraitsAs(a, r.caveat?.name, r.expiresAt !== undefined);
+}
+
+function sameTraitsAs(a: AllowedSubject, caveatName: string | undefined, expiration: boolean): boolean {
+  return (a.caveat?.name ?? undefined) === caveatName && (a.expiration === true) === expiration;
+}
+
+/** Whether a relation admits this subject with this caveat (or none) and expiration (or not). */
+export function allowsWith(
+  relation: RelationDef,
+  subject: SubjectRef,
+  caveatName: string | undefined,
+  expiration: boolean,
+): boolean {
+  return relation.allowed.some((a) => allowsSubject(a, subject) && sameTraitsAs(a, caveatName, expiration));
+}
+
+/**
+ * What a relationship may be written for. A `delete` that names no caveat is matched on its
+ * subject type alone (SpiceDB's rule): it names the relationship to remove, whatever it carries.
+ */
+export type ValidationPurpose = "write" | "delete";
+
+/**
+ * Checks that the schema accepts a relationship: its resource type and relation exist, the
+ * relation is a relation (permissions are computed, never written), the subject is one of the
+ * relation's allowed subject types with the same caveat and expiration, and a caveat's context
+ * names only the caveat's parameters with values of their types.
+ */
+export function validateRelationship(
+  schema: CompiledSchema,
+  r: Relationship,
+  place?: Place,
+  purpose: ValidationPurpose = "write",
+): RelationDef {
   const text = formatRelationship(r);
   const type = schema.typesByName.get(r.resource.type);
   if (!type) throw inputError(`unknown type \`${r.resource.type}\` in \`${text}\``, place);
@@ -59,15 +100,73 @@ export function validateRelationship(schema: CompiledSchema, r: Relationship, pl
       place,
     );
   }
+  const expected = () => member.allowed.map((a) => `\`${formatAllowed(a)}\``).join(", ");
   if (!allows(member, r.subject)) {
     throw inputError(
-      `subject \`${formatSubject(r.subject)}\` is not allowed on \`${type.name}#${member.name}\`: expected one of ${member.allowed
-        .map((a) => `\`${formatAllowed(a)}\``)
-        .join(", ")}`,
+      `subject \`${formatSubject(r.subject)}\` is not allowed on \`${type.name}#${member.name}\`: expected one of ${expected()}`,
       place,
     );
   }
+  if (r.caveat !== undefined && !schema.caveats.has(r.caveat.name)) {
+    throw inputError(
+      `unknown caveat \`${r.caveat.name}\` in \`${text}\`: the schema does not define it${caveatList(schema)}`,
+      place,
+    );
+  }
+  const matchesTraits = purpose === "delete" && r.caveat === undefined;
+  const allowed = matchesTraits ? undefined : member.allowed.find((a) => allowsWithTraits(a, r));
+  if (!matchesTraits && allowed === undefined) {
+    throw inputError(
+      `\`${text}\` is not allowed on \`${type.name}#${member.name}\`: ${traitsOf(r)} does not fit; the schema allows ${expected()}`,
+      place,
+    );
+  }
+  if (allowed?.caveat !== undefined && r.caveat?.context !== undefined)
+    checkCaveatContext(allowed.caveat, r.caveat.context, text, place);
   return member;
+}
+
+/** What the relationship carries, as the message names it. */
+function traitsOf(r: Relationship): string {
+  const subject = `\`${formatSubject(r.subject)}\``;
+  if (r.caveat !== undefined && r.expiresAt !== undefined)
+    return `${subject} with caveat \`${r.caveat.name}\` and an expiration`;
+  if (r.caveat !== undefined) return `${subject} with caveat \`${r.caveat.name}\``;
+  if (r.expiresAt !== undefined) return `${subject} with an expiration`;
+  return `${subject} without a caveat or expiration`;
+}
+
+function caveatList(schema: CompiledSchema): string {
+  const names = [...schema.caveats.keys()].map((n) => `\`${n}\``);
+  return names.length > 0 ? `; its caveats: ${names.join(", ")}` : "; it defines no caveat";
+}
+
+/**
+ * A relationship's context holds only the caveat's parameters, each of its declared type
+ * (SpiceDB refuses unknown parameters on a write); missing ones are supplied at check time.
+ */
+function checkCaveatContext(
+  caveat: CompiledCaveat,
+  context: Readonly<Record<string, unknown>>,
+  text: string,
+  place: Place | undefined,
+): void {
+  for (const [key, value] of Object.entries(context)) {
+    const type = caveat.parameters.get(key);
+    if (type === undefined) {
+      const known = [...caveat.parameters.keys()].map((n) => `\`${n}\``).join(", ");
+      throw inputError(
+        `caveat \`${caveat.name}\` has no parameter \`${key}\` (in the context of \`${text}\`); its parameters: ${known}`,
+        place,
+      );
+    }
+    try {
+      contextValue(caveat.name, key, type, value);
+    } catch (error) {
+      if (!(error instanceof GatehouseError)) throw error;
+      throw inputError(`${error.message} (in \`${text}\`)`, place);
+    }
+  }
 }
 
 function suggest(type: TypeDef): string {

@@ -17,9 +17,14 @@ export const SubjectText = Type.String({
   maxLength: 2200,
 });
 export const TupleText = Type.String({
-  description: "a relationship, `type:id#relation@type:id[#relation]`",
-  examples: ["document:readme#viewer@group:eng#member"],
-  maxLength: 4500,
+  description:
+    "a relationship, `type:id#relation@type:id[#relation]`, optionally with a caveat (`[name]`, `[name:{...}]`) and an expiration (`[expiration:2027-01-01T00:00:00Z]`) after it",
+  examples: [
+    "document:readme#viewer@group:eng#member",
+    "document:readme#viewer@user:ann[expiration:2027-01-01T00:00:00Z]",
+  ],
+  // The tuple itself (4,500) and a caveat context of at most SpiceDB's default 25,000 bytes.
+  maxLength: 30_000,
 });
 export const Name = Type.String({
   description: "a relation or permission name",

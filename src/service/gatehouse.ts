@@ -12,10 +12,10 @@ import type { FoundSubject } from "../engine/lookup.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
 import {
-  formatRelationship,
   formatSubject,
   type ObjectRef,
   type Relationship,
+  relationshipKey,
   type SubjectRef,
 } from "../model/relationship.js";
 import { OneAtATime, Slices } from "../model/turns.js";
@@ -569,7 +569,13 @@ export class Gatehouse {
     let failures = 0;
     for (let i = 0; i < updates.length; i++) {
       try {
-        validateRelationship(schema, (updates[i] as RelationshipUpdate).relationship, placeOf(i));
+        const update = updates[i] as RelationshipUpdate;
+        validateRelationship(
+          schema,
+          update.relationship,
+          placeOf(i),
+          update.operation === "delete" ? "delete" : "write",
+        );
       } catch (error) {
         if (!(error instanceof GatehouseError)) throw error;
         failures++;
@@ -786,7 +792,8 @@ export class Gatehouse {
 
   /**
    * Imports one tuple a line, all or nothing: every line is parsed and validated before anything
-   * is written, and the write is one transaction. Relationships already live are left as they are.
+   * is written, and the write is one transaction. Relationships already live are left as they
+   * are, unless the line gives another caveat or expiration, which replaces theirs (a touch).
    */
   async importRelationships(tenant: string, text: string, options: ImportOptions = {}): Promise<WriteResult> {
     checkTenant(tenant);
@@ -812,7 +819,8 @@ export class Gatehouse {
     const diagnostics = new Diagnostics();
     const slices = new Slices();
     for (const l of lines) {
-      const key = formatRelationship(l.relationship);
+      // One relationship per tuple: the same tuple with another caveat is the same relationship.
+      const key = relationshipKey(l.relationship);
       const first = seen.get(key);
       if (first !== undefined)
         diagnostics.add(`\`${key}\` appears twice (first on line ${first})`, {

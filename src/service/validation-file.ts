@@ -46,7 +46,7 @@ import {
   type SubjectRef,
   WILDCARD_ID,
 } from "../model/relationship.js";
-import { parseRelationshipWithConditions } from "../model/relationship-suffix.js";
+
 import { decodeTextFile } from "../model/text-file.js";
 import { checkYamlNesting } from "../model/yaml-depth.js";
 
@@ -309,7 +309,7 @@ class Parser {
         );
         return;
       }
-      const relationship = this.attempt(() => parseRelationshipWithConditions(line, place));
+      const relationship = this.attempt(() => parseRelationship(line, place));
       if (!relationship) return;
       const lead = line.length - line.trimStart().length;
       const at = { line: pos.line, column: pos.column + lead };

@@ -1,5 +1,6 @@
-import type { v1 } from "@authzed/authzed-node";
-import type { Place } from "../model/errors.js";
+import { v1 } from "@authzed/authzed-node";
+import { GatehouseError, type Place } from "../model/errors.js";
+import { expirationFromEpoch, expirationToEpoch } from "../model/expiration.js";
 import {
   ELLIPSIS,
   type ObjectRef,
@@ -38,25 +39,44 @@ export function subjectOf(ref: v1.SubjectReference | undefined, path: string): S
   return parseSubject(`${o.objectType}:${o.objectId}${relation}`, field(path));
 }
 
-/** Caveats and expiring relationships are refused: Gatehouse cannot store or evaluate them yet. */
+/**
+ * A relationship with its `optional_caveat` (name and context Struct) and `optional_expires_at`
+ * (a Timestamp); a caveat with an empty name is none, as in SpiceDB. The schema checks the rest.
+ */
 export function relationshipOf(r: v1.Relationship | undefined, path: string): Relationship {
   const rel = required(r, path);
-  if (rel.optionalCaveat !== undefined && rel.optionalCaveat.caveatName !== "")
-    throw new SpicedbError(
-      "UNIMPLEMENTED",
-      `\`${path}.optional_caveat\`: caveated relationships are not supported by Gatehouse yet; nothing was written`,
-    );
-  if (rel.optionalExpiresAt !== undefined)
-    throw new SpicedbError(
-      "UNIMPLEMENTED",
-      `\`${path}.optional_expires_at\`: expiring relationships are not supported by Gatehouse yet; nothing was written`,
-    );
   if (rel.relation === "") throw new SpicedbError("INVALID_ARGUMENT", `\`${path}.relation\` is required`);
-  return {
+  const relationship: Relationship = {
     resource: objectOf(rel.resource, `${path}.resource`),
     relation: rel.relation,
     subject: subjectOf(rel.subject, `${path}.subject`),
   };
+  const caveat = caveatOf(rel.optionalCaveat);
+  const expiresAt = expiresAtOf(rel.optionalExpiresAt, `${path}.optional_expires_at`);
+  if (caveat === undefined && expiresAt === undefined) return relationship;
+  return {
+    ...relationship,
+    ...(caveat !== undefined ? { caveat } : {}),
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+  };
+}
+
+function caveatOf(c: v1.ContextualizedCaveat | undefined): Relationship["caveat"] {
+  if (c === undefined || c.caveatName === "") return undefined;
+  const context = c.context === undefined ? {} : (v1.PbStruct.toJson(c.context) as Record<string, unknown>);
+  return Object.keys(context).length === 0 ? { name: c.caveatName } : { name: c.caveatName, context };
+}
+
+type Timestamp = NonNullable<v1.Relationship["optionalExpiresAt"]>;
+
+function expiresAtOf(t: Timestamp | undefined, path: string): string | undefined {
+  if (t === undefined) return undefined;
+  try {
+    return expirationFromEpoch(BigInt(t.seconds), t.nanos, field(path));
+  } catch (error) {
+    if (error instanceof GatehouseError) throw error;
+    throw new SpicedbError("INVALID_ARGUMENT", `\`${path}.seconds\` must be a whole number of seconds`);
+  }
 }
 
 export function toObjectReference(o: ObjectRef): v1.ObjectReference {
@@ -68,11 +88,23 @@ export function toSubjectReference(s: SubjectRef): v1.SubjectReference {
 }
 
 export function toRelationship(r: Relationship): v1.Relationship {
-  return {
+  const out: v1.Relationship = {
     resource: toObjectReference(r.resource),
     relation: r.relation,
     subject: toSubjectReference(r.subject),
   };
+  if (r.caveat !== undefined)
+    out.optionalCaveat = {
+      caveatName: r.caveat.name,
+      ...(r.caveat.context !== undefined
+        ? { context: v1.PbStruct.fromJson(r.caveat.context as Parameters<typeof v1.PbStruct.fromJson>[0]) }
+        : {}),
+    };
+  if (r.expiresAt !== undefined) {
+    const { seconds, nanos } = expirationToEpoch(r.expiresAt);
+    out.optionalExpiresAt = { seconds: String(seconds), nanos };
+  }
+  return out;
 }
 
 /** A SpiceDB filter as Gatehouse's; empty strings are "any", as in the proto. */

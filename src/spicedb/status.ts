@@ -28,7 +28,7 @@ export interface CallStatus {
  * FAILED_PRECONDITION (the request is well formed; the schema is not what it expects) and
  * clients branch on it, so they are told apart from malformed input (INVALID_ARGUMENT).
  */
-const UNKNOWN_NAME = /^unknown (type|resource type|subject type|relation|permission or relation)\b/;
+const UNKNOWN_NAME = /^unknown (type|resource type|subject type|relation|permission or relation|caveat)\b/;
 
 function codeOf(error: GatehouseError): StatusName {
   switch (error.kind) {

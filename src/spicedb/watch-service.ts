@@ -1,5 +1,5 @@
 import { v1 } from "@authzed/authzed-node";
-import type { Relationship } from "../model/relationship.js";
+import { type Relationship, relationshipKey } from "../model/relationship.js";
 import type { RelationshipFilter, Revision } from "../service/records.js";
 import type { SpicedbDoor } from "./door.js";
 import { filterOf, selects, toRelationship } from "./relationships.js";
@@ -73,9 +73,12 @@ async function watch(
           });
         if (event.tenant !== caller.tenant || !relationships) continue;
         const { TOUCH, DELETE } = v1.RelationshipUpdate_Operation;
+        // A touch that replaced a caveat or an expiration ends the old row and writes the new
+        // one; SpiceDB reports that as one TOUCH, so the old row's DELETE is left out.
+        const touched = new Set(event.created.map(relationshipKey));
         const updates = [
           ...event.deleted
-            .filter(wanted)
+            .filter((r) => wanted(r) && !touched.has(relationshipKey(r)))
             .map((r) => ({ operation: DELETE, relationship: toRelationship(r) })),
           ...event.created.filter(wanted).map((r) => ({ operation: TOUCH, relationship: toRelationship(r) })),
         ];

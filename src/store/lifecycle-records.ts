@@ -110,4 +110,16 @@ export interface LifecycleStore {
     input: PurgeInput,
     audit: NewAuditRecord,
   ): Promise<{ removed: number; revision: Revision; change: ChangeRecord }>;
+
+  /**
+   * Physically removes every relationship row (live or deleted, in every tenant) whose expiration
+   * is at or before `expiredBy` (an RFC 3339 time: the clock less the retention window), and
+   * appends the audit record with the count (none when nothing went), in one transaction.
+   * Returns how many rows went.
+   *
+   * No revision is written and no follower need reload: an expired relationship is invisible at
+   * every revision already (reads and scans leave it out as of the clock), so its rows going
+   * changes no answer; an index that still holds one never answers with it either.
+   */
+  collectExpiredRelationships(expiredBy: string, audit: NewAuditRecord): Promise<number>;
 }

@@ -1,4 +1,5 @@
 import { GatehouseError, inputError } from "../model/errors.js";
+import { expirationKey, parseExpiration } from "../model/expiration.js";
 import { checkTenant } from "../model/names.js";
 import type { Relationship } from "../model/relationship.js";
 import type {
@@ -24,6 +25,7 @@ import {
   toRevisionRecord,
   writeAuditRecord,
 } from "./common/revision-rows.js";
+import { clockKey } from "./common/trait-columns.js";
 import { planUpdates, planUpdatesInSlices } from "./common/write-plan.js";
 import { checkWritePreconditions } from "./common/write-preconditions.js";
 import type {
@@ -65,6 +67,7 @@ import { applyChange } from "./tables/change-apply.js";
 import { ChangeTables } from "./tables/change-tables.js";
 import { DecisionLosses } from "./tables/decision-losses.js";
 import { DecisionTable } from "./tables/decision-table.js";
+import { collectExpired } from "./tables/expired-rows.js";
 import { GuardsVersions } from "./tables/guards-versions.js";
 import { LifecycleTables } from "./tables/lifecycle-tables.js";
 import { RelationshipReads } from "./tables/relationship-reads.js";
@@ -133,7 +136,7 @@ export class SqlStore implements Store {
     this.#now = () => now().toISOString();
     this.#knownHead = parts.head;
     this.#revisions = new Revisions(dialect, this.#now);
-    this.#relationships = new RelationshipReads(db, this.#revisions);
+    this.#relationships = new RelationshipReads(db, this.#revisions, this.#now);
     this.#changes = new ChangeTables(dialect, this.#revisions, this.#now);
     this.#guards = new GuardsVersions(this.#now);
     this.#audit = new AuditLog(dialect, this.#now);
@@ -179,7 +182,14 @@ export class SqlStore implements Store {
         await checkWritePreconditions(options.preconditions, (filter) =>
           this.#relationships.anyLive(sql, tenant, filter),
         );
-      const written = await writeUpdates(sql, this.#db.dialect, tenant, revision, planned);
+      const written = await writeUpdates(
+        sql,
+        this.#db.dialect,
+        tenant,
+        revision,
+        planned,
+        clockKey(this.#now()),
+      );
       // The revision counter is locked first (by `next`), then the audit head: the apply's order.
       const audit = writeAuditRecord(tenant, options, {
         created: written.created.length,
@@ -330,6 +340,20 @@ export class SqlStore implements Store {
       if (input.scrub) await this.#scrub(sql, input.scrub);
       await this.#audit.append(sql, audit, revision);
       return { removed, revision, change: await this.#changes.require(sql, input.changeId) };
+    });
+  }
+
+  async collectExpiredRelationships(expiredBy: string, audit: NewAuditRecord): Promise<number> {
+    const cutoff = expirationKey(parseExpiration(expiredBy, { field: "expiredBy" }));
+    return this.#db.transaction(async (sql) => {
+      await this.#audit.lock(sql);
+      const removed = await collectExpired(sql, cutoff);
+      // The count is known only now, and the record must say it. A collection that found
+      // nothing leaves no record: the server runs one every hour on every node.
+      if (removed === 0) return 0;
+      const details = { ...(audit.details as Record<string, unknown> | null), expiredBy, removed };
+      await this.#audit.append(sql, { ...audit, details });
+      return removed;
     });
   }
 

@@ -101,6 +101,10 @@ export interface RelationshipShape {
   /** `null` for subjects without a relation; `*` wildcards have subjectWildcard set. */
   readonly subjectRelation: string | null;
   readonly subjectWildcard: boolean;
+  /** The caveat the relationships carry, `null` for none. */
+  readonly caveatName: string | null;
+  /** Whether they carry an expiration. */
+  readonly expiration: boolean;
   readonly count: number;
 }
 
@@ -204,8 +208,9 @@ export interface Store
   scanTenant(tenant: string, atRevision: Revision): AsyncIterable<readonly Relationship[]>;
 
   /**
-   * The distinct shapes of live relationships across all tenants, so that a schema write can be
-   * refused when it would orphan data (SpiceDB refuses the same).
+   * The distinct shapes of live relationships across all tenants (expired ones left out), with
+   * the caveat and expiration they carry, so that a schema write can be refused when it would
+   * orphan data (SpiceDB refuses the same).
    */
   relationshipShapes(): Promise<RelationshipShape[]>;
 

@@ -89,7 +89,7 @@ describe("the SpiceDB gRPC door: relationships", () => {
       }),
     );
     expect(gone.writtenAt?.token).toBeTruthy();
-    // An unknown relation is FAILED_PRECONDITION; a caveat is refused, nothing written.
+    // An unknown relation is FAILED_PRECONDITION; so is a caveat the schema does not define.
     const unknown = client.promises.writeRelationships(
       v1.WriteRelationshipsRequest.create({
         updates: [touch(rel("test/document:one", "editor", "test/user:a"))],
@@ -101,8 +101,8 @@ describe("the SpiceDB gRPC door: relationships", () => {
     const refused = await codeOf(
       client.promises.writeRelationships(v1.WriteRelationshipsRequest.create({ updates: [touch(caveated)] })),
     );
-    expect(refused?.code).toBe(status.UNIMPLEMENTED);
-    expect(refused?.details).toMatch(/caveat/);
+    expect(refused?.code).toBe(status.FAILED_PRECONDITION);
+    expect(refused?.details).toMatch(/unknown caveat `on_weekdays`.*the schema does not define it/);
   });
 
   it("reads in pages: a cursor after each result continues right after it, at the first page's revision", async () => {

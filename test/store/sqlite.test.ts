@@ -342,7 +342,7 @@ describe("sqlite crash safety", () => {
       db.pragma("cache_size = 10");
       db.exec("BEGIN IMMEDIATE");
       const revision = db.prepare("INSERT INTO revisions (tenant, kind, created_at) VALUES ('acme', 'relationships', 'now')").run().lastInsertRowid;
-      const insert = db.prepare("INSERT INTO relationships VALUES ('acme', 'document', ?, 'viewer', 'user', 'ann', '', ?, NULL)");
+      const insert = db.prepare("INSERT INTO relationships (tenant, resource_type, resource_id, relation, subject_type, subject_id, subject_relation, created_revision) VALUES ('acme', 'document', ?, 'viewer', 'user', 'ann', '', ?)");
       for (let i = 0; i < 20000; i++) insert.run("d" + i, revision);
       process.kill(process.pid, "SIGKILL");
     `;

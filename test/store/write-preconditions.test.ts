@@ -45,7 +45,7 @@ async function raceTwoWriters(first: Store, second: Store, round: number): Promi
   expect(won).toHaveLength(1);
   expect(lost).toHaveLength(1);
   expect(lost[0]?.reason).toBeInstanceOf(PreconditionFailed);
-  expect((lost[0]?.reason as Error).message).toMatch(
+  expect((lost[0]?.reason as Error | undefined)?.message).toMatch(
     /`p`.*a relationship matches the filter.*nothing was written/,
   );
   const holders = await first.readRelationships("default", { resourceType: "doc", resourceId: lock });

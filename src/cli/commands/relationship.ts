@@ -2,8 +2,10 @@ import type { Command } from "commander";
 import { formatRelationship, parseRelationship } from "../../model/relationship.js";
 import { parseFilter } from "../../service/filter-text.js";
 import type { UpdateOperation } from "../../service/records.js";
+import { relationshipView } from "../../service/views/relationship.js";
 import { contextOf, type GlobalOptions, parseRevision, withGatehouse } from "../context.js";
 import { allPages, parseLimit } from "../pages.js";
+import { type TraitOptions, withTraitOptions } from "../trait-options.js";
 
 export function registerRelationship(program: Command, globals: () => GlobalOptions): void {
   const relationship = program
@@ -11,30 +13,35 @@ export function registerRelationship(program: Command, globals: () => GlobalOpti
     .description("create, touch, delete and read relationships");
 
   for (const operation of ["create", "touch", "delete"] as const) {
-    relationship
+    const command = relationship
       .command(operation)
       .argument("<resource>", "resource, e.g. document:readme")
       .argument("<relation>", "relation, e.g. viewer")
       .argument("<subject>", "subject, e.g. user:ann or group:eng#member")
-      .description(describe(operation))
-      .action(async (resource: string, relation: string, subject: string) => {
-        const context = contextOf(globals());
-        const tuple = parseRelationship(`${resource}#${relation}@${subject}`);
-        const result = await withGatehouse(context, (g) =>
-          g.writeRelationships(context.tenant, [{ operation, relationship: tuple }], {
-            actor: context.actor,
-            door: "cli",
-          }),
-        );
-        context.out.result(
-          `${formatRelationship(tuple)} ${pastTense(operation)} at revision ${result.revision}`,
-          {
-            revision: result.revision,
-            created: result.created.map(formatRelationship),
-            deleted: result.deleted.map(formatRelationship),
-          },
-        );
-      });
+      .description(describe(operation));
+    if (operation !== "delete")
+      command
+        .option("--caveat <name>", "the caveat the relationship grants under (`with name` in the schema)")
+        .option("--context <json>", 'the caveat\'s context, a JSON object such as \'{"tz":"UTC"}\'')
+        .option("--expires-at <time>", "RFC 3339 time at which it stops granting, e.g. 2027-01-01T00:00:00Z");
+    command.action(async (resource: string, relation: string, subject: string, options: TraitOptions) => {
+      const context = contextOf(globals());
+      const tuple = withTraitOptions(parseRelationship(`${resource}#${relation}@${subject}`), options);
+      const result = await withGatehouse(context, (g) =>
+        g.writeRelationships(context.tenant, [{ operation, relationship: tuple }], {
+          actor: context.actor,
+          door: "cli",
+        }),
+      );
+      context.out.result(
+        `${formatRelationship(tuple)} ${pastTense(operation)} at revision ${result.revision}`,
+        {
+          revision: result.revision,
+          created: result.created.map(formatRelationship),
+          deleted: result.deleted.map(formatRelationship),
+        },
+      );
+    });
   }
 
   relationship
@@ -90,10 +97,7 @@ export function registerRelationship(program: Command, globals: () => GlobalOpti
             (page) => page.relationships,
           ),
         );
-        context.out.result(
-          () => rows.map(formatRelationship).join("\n"),
-          rows.map((r) => ({ relationship: formatRelationship(r), createdRevision: r.createdRevision })),
-        );
+        context.out.result(() => rows.map(formatRelationship).join("\n"), rows.map(relationshipView));
       },
     );
 }

@@ -34,4 +34,23 @@ export function registerRetention(program: Command, globals: () => GlobalOptions
       );
       context.out.result(`retention set to ${setting.days} days by ${setting.setBy}`, setting);
     });
+  retention
+    .command("collect")
+    .option("--reason <text>", "why")
+    .description(
+      "remove for good the relationships that expired longer ago than the retention window (audited)",
+    )
+    .action(async (options) => {
+      const context = contextOf(globals());
+      const collected = await withGatehouse(context, (g) =>
+        g.lifecycle.collectExpired({
+          actor: context.actor,
+          ...(options.reason ? { reason: options.reason } : {}),
+        }),
+      );
+      context.out.result(
+        `removed ${collected.removed} relationship row${collected.removed === 1 ? "" : "s"} that expired at or before ${collected.expiredBy} (retention ${collected.days} days)`,
+        collected,
+      );
+    });
 }

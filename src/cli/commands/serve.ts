@@ -11,6 +11,9 @@ import { env } from "../env.js";
 import { forTerminal } from "../output.js";
 import { markServing } from "../serving-marker.js";
 
+/** How often a server removes relationships expired longer ago than the retention window. */
+const COLLECT_EXPIRED_MS = 60 * 60 * 1_000;
+
 export interface ServeOptions {
   readonly store: string;
   readonly host: string;
@@ -52,9 +55,22 @@ export async function serve(options: ServeOptions): Promise<void> {
   spicedb.addSpicedbGateway(gatehouse, server);
   let grpc: { banner: string; close(): Promise<void> } | undefined;
   let stopping = false;
+  // Relationships that expired longer ago than the retention window go without an operator,
+  // hourly as the decision log's purge; every node may run it (a second finds nothing).
+  const collector = setInterval(
+    () =>
+      void gatehouse.lifecycle
+        .collectExpired({ actor: "gatehouse", reason: "expired longer ago than the retention window" })
+        .catch((error: unknown) =>
+          server.app.log.warn({ err: error }, "collecting expired relationships failed"),
+        ),
+    COLLECT_EXPIRED_MS,
+  );
+  collector.unref();
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(collector);
     server.app.log.info({ signal }, "shutting down: finishing requests in flight");
     server.stopFollowing();
     await grpc?.close();

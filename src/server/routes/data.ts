@@ -2,12 +2,14 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { GatehouseError } from "../../model/errors.js";
 import { formatRelationship, parseRelationship } from "../../model/relationship.js";
+import { withGivenTraits } from "../../model/relationship-traits.js";
 import { parseFilter } from "../../service/filter-text.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_LINES, importTooLarge } from "../../service/import-limits.js";
 import type { UpdateOperation } from "../../service/records.js";
 import { runValidationFile } from "../../service/validate.js";
 import { parseValidationFile } from "../../service/validation-file.js";
+import { RelationshipView, relationshipView } from "../../service/views/relationship.js";
 import { ValidationReportView } from "../../service/views/validation.js";
 import { pathTenant, principalOf } from "../auth.js";
 import { HttpError } from "../http-errors.js";
@@ -93,7 +95,14 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
 
   app.post<{
     Params: { tenant: string };
-    Body: { updates: Array<{ operation: UpdateOperation; relationship: string }> };
+    Body: {
+      updates: Array<{
+        operation: UpdateOperation;
+        relationship: string;
+        caveat?: { name: string; context?: Record<string, unknown> };
+        expiresAt?: string;
+      }>;
+    };
   }>(
     "/v1/tenants/:tenant/relationships",
     {
@@ -114,6 +123,24 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
                     Type.Literal("delete"),
                   ]),
                   relationship: TupleText,
+                  caveat: Type.Optional(
+                    Type.Object(
+                      {
+                        name: Type.String({ maxLength: 128 }),
+                        context: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+                      },
+                      {
+                        additionalProperties: false,
+                        description: "the caveat, instead of `[name:{...}]` in the text",
+                      },
+                    ),
+                  ),
+                  expiresAt: Type.Optional(
+                    Type.String({
+                      maxLength: 64,
+                      description: "RFC 3339 time, instead of `[expiration:...]` in the text",
+                    }),
+                  ),
                 },
                 { additionalProperties: false },
               ),
@@ -135,7 +162,15 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
     async (request) => {
       const updates = request.body.updates.map((u, i) => ({
         operation: u.operation,
-        relationship: parseRelationship(u.relationship, { field: `updates[${i}].relationship` }),
+        relationship: withGivenTraits(
+          parseRelationship(u.relationship, { field: `updates[${i}].relationship` }),
+          { caveat: u.caveat, expiresAt: u.expiresAt },
+          {
+            caveat: `updates[${i}].caveat`,
+            context: `updates[${i}].caveat.context`,
+            expiresAt: `updates[${i}].expiresAt`,
+          },
+        ),
       }));
       const result = await gatehouse.writeRelationships(request.params.tenant, updates, {
         actor: principalOf(request),
@@ -223,9 +258,7 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
         }),
         response: {
           200: Type.Object({
-            relationships: Type.Array(
-              Type.Object({ relationship: Type.String(), createdRevision: Type.Integer() }),
-            ),
+            relationships: Type.Array(RelationshipView),
             revision: Type.Integer(),
             cursor: NextCursor,
           }),
@@ -241,10 +274,7 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
         { atRevision: q.atRevision, limit: q.limit, cursor: q.cursor },
       );
       return {
-        relationships: page.relationships.map((r) => ({
-          relationship: formatRelationship(r),
-          createdRevision: r.createdRevision,
-        })),
+        relationships: page.relationships.map(relationshipView),
         revision: page.revision,
         cursor: page.cursor,
       };

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import type { LifecycleScope } from "../../service/records.js";
 import { LifecycleProposalView, proposalJson } from "../../service/views/change.js";
-import { RetentionView } from "../../service/views/retention.js";
+import { ExpiredCollectionView, RetentionView } from "../../service/views/retention.js";
 import { pathTenant, principalOf } from "../auth.js";
 import { errorResponses, ObjectText, TenantParams } from "../schemas.js";
 
@@ -155,6 +155,26 @@ export function registerLifecycle(app: FastifyInstance, gatehouse: Gatehouse, ex
       gatehouse.lifecycle.setRetention(request.body.days, {
         actor: principalOf(request),
         ...(request.body.reason ? { reason: request.body.reason } : {}),
+      }),
+  );
+
+  app.post<{ Body: { reason?: string } }>(
+    "/v1/retention/collect",
+    {
+      config: { access: { role: "admin", tenant: "store" } },
+      schema: {
+        operationId: "collectExpiredRelationships",
+        summary:
+          "Remove for good the relationships that expired longer ago than the retention window, in every tenant (audited)",
+        tags: ["lifecycle"],
+        body: Type.Optional(Type.Object({ reason: Reason }, { additionalProperties: false })),
+        response: { 200: ExpiredCollectionView, ...errorResponses },
+      },
+    },
+    async (request) =>
+      gatehouse.lifecycle.collectExpired({
+        actor: principalOf(request),
+        ...(request.body?.reason ? { reason: request.body.reason } : {}),
       }),
   );
 }

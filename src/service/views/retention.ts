@@ -8,3 +8,11 @@ export const RetentionView = Type.Object({
   setAt: Nullable(Type.String()),
 });
 export type RetentionView = Static<typeof RetentionView>;
+
+/** What a collection of expired relationships removed. */
+export const ExpiredCollectionView = Type.Object({
+  removed: Type.Integer({ description: "relationship rows removed, in every tenant" }),
+  expiredBy: Type.String({ description: "relationships that expired at or before this time were removed" }),
+  days: Type.Integer({ description: "the retention window in force" }),
+});
+export type ExpiredCollectionView = Static<typeof ExpiredCollectionView>;

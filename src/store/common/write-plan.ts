@@ -1,7 +1,8 @@
 import { Diagnostics, GatehouseError } from "../../model/errors.js";
-import { formatRelationship, type Relationship } from "../../model/relationship.js";
+import { formatRelationship, type Relationship, relationshipKey } from "../../model/relationship.js";
 import { Slices } from "../../model/turns.js";
 import type { RelationshipUpdate } from "../store.js";
+import { storedTraits, type TraitRow, traitsOf } from "./trait-columns.js";
 import { subjectRelationColumn, type Tuple, toRelationship, tupleOf, tupleProblem } from "./tuples.js";
 
 /**
@@ -13,6 +14,8 @@ export interface PlannedUpdate {
   /** Normalised: `...` as a subject relation is gone. */
   readonly relationship: Relationship;
   readonly tuple: Tuple;
+  /** Its caveat and expiration as the store's columns hold them (all NULL when it has neither). */
+  readonly traits: TraitRow;
   readonly field: string;
 }
 
@@ -57,7 +60,7 @@ class Planner {
       return;
     }
     const sr = subjectRelationColumn(r.subject.relation);
-    const relationship = toRelationship(
+    const tuple = toRelationship(
       r.resource.type,
       r.resource.id,
       r.relation,
@@ -65,12 +68,20 @@ class Planner {
       r.subject.id,
       sr,
     );
-    const name = formatRelationship(relationship);
+    const name = relationshipKey(tuple);
     const problem = tupleProblem(r, sr);
     if (problem !== undefined) {
       problems.add(`invalid relationship \`${name}\`: ${problem}`, { field });
       return;
     }
+    // A delete names the relationship to end, whatever it carries: its traits are not stored.
+    const traits = operation === "delete" ? {} : storedTraits(r);
+    if (typeof traits === "string") {
+      problems.add(`invalid relationship \`${name}\`: ${traits}`, { field });
+      return;
+    }
+    const relationship: Relationship =
+      traits.caveat === undefined && traits.expiresAt === undefined ? tuple : { ...tuple, ...traits };
     const earlier = seen.get(name);
     if (earlier !== undefined) {
       problems.add(`relationship \`${name}\` appears more than once in one write (also ${earlier})`, {
@@ -79,7 +90,13 @@ class Planner {
       return;
     }
     seen.set(name, field);
-    planned.push({ operation, relationship, tuple: tupleOf(relationship), field });
+    planned.push({
+      operation,
+      relationship,
+      tuple: tupleOf(relationship),
+      traits: traitsOf(relationship),
+      field,
+    });
   }
 }
 

@@ -444,6 +444,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 15,
+    description: "relationships carry a caveat (name and JSON context) and an expiration",
+    // All three NULL for a plain relationship. `expires_at` is spelled with nine fraction digits
+    // (\`trait-columns.ts\`) so that text order is time order; the partial index serves the
+    // collection of expired rows without growing with the plain ones.
+    up: `
+      ALTER TABLE relationships ADD COLUMN caveat_name TEXT COLLATE "C";
+      ALTER TABLE relationships ADD COLUMN caveat_context TEXT;
+      ALTER TABLE relationships ADD COLUMN expires_at TEXT COLLATE "C";
+      CREATE INDEX relationships_by_expiry ON relationships (expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
 ];
 
 /**

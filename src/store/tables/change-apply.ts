@@ -3,6 +3,7 @@ import { checkTenant } from "../../model/names.js";
 import type { ApplyInput, ApplyResult } from "../change-records.js";
 import { checkId } from "../common/input-checks.js";
 import { checkRegionObjects } from "../common/region-checks.js";
+import { clockKey } from "../common/trait-columns.js";
 import { planUpdates } from "../common/write-plan.js";
 import type { Database } from "../sql/sql.js";
 import type { AuditLog } from "./audit-log.js";
@@ -71,7 +72,7 @@ export async function applyChange(parts: ApplyParts, input: ApplyInput): Promise
     });
     const { created, deleted } =
       planned.length > 0
-        ? await writeUpdates(sql, db.dialect, input.tenant, revision, planned)
+        ? await writeUpdates(sql, db.dialect, input.tenant, revision, planned, clockKey(parts.now()))
         : { created: [], deleted: [] };
     const schemaVersion =
       input.schema === null

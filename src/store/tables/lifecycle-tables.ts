@@ -9,6 +9,7 @@ import {
   lifecycleFromRow,
   RETENTION_SETTING,
 } from "../common/lifecycle-rows.js";
+import { clockKey, unexpiredAt, withTraits } from "../common/trait-columns.js";
 import { toRelationship, tupleOf } from "../common/tuples.js";
 import {
   DEFAULT_RETENTION_DAYS,
@@ -115,16 +116,30 @@ export class LifecycleTables {
     checkTenant(tenant, { field: "tenant" });
     // One statement for any number of tuples (a tenant purge names them all), in the order given
     // and then by revision, as the export bundle and its checksum expect.
-    const found = await sql.rows<[string, string, string, string, string, string, number, number | null]>(
+    const found = await sql.rows<
+      [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        number,
+        number | null,
+        string | null,
+        string | null,
+        string | null,
+      ]
+    >(
       `SELECT r.resource_type, r.resource_id, r.relation, r.subject_type, r.subject_id, r.subject_relation,
-              r.created_revision, r.deleted_revision
+              r.created_revision, r.deleted_revision, r.caveat_name, r.caveat_context, r.expires_at
        FROM ${this.#given} JOIN relationships r ON ${GIVEN_MATCH}
        ORDER BY u.n, r.created_revision`,
       [tenant, ...tupleParams(this.#dialect, relationships.map(tupleOf))],
     );
     return found.map((row) => ({
       tenant,
-      ...toRelationship(row[0], row[1], row[2], row[3], row[4], row[5]),
+      ...withTraits(toRelationship(row[0], row[1], row[2], row[3], row[4], row[5]), row[8], row[9], row[10]),
       createdRevision: row[6],
       deletedRevision: row[7],
     }));
@@ -137,10 +152,11 @@ export class LifecycleTables {
   async purge(sql: Sql, tenant: string, relationships: readonly Relationship[]): Promise<number> {
     checkTenant(tenant, { field: "tenant" });
     const values = [tenant, ...tupleParams(this.#dialect, relationships.map(tupleOf))];
+    // An expired relationship is not live: nothing reads it, and it goes with the rest.
     const [live] = await sql.rows<[number]>(
       `SELECT u.n FROM ${this.#given} JOIN relationships r ON ${GIVEN_MATCH}
-       WHERE r.deleted_revision IS NULL ORDER BY u.n LIMIT 1`,
-      values,
+       WHERE r.deleted_revision IS NULL AND ${unexpiredAt(values.length + 1, "r.")} ORDER BY u.n LIMIT 1`,
+      [...values, clockKey(this.#now())],
     );
     if (live !== undefined) {
       throw new GatehouseError(

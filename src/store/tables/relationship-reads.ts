@@ -1,6 +1,7 @@
 import { checkTenant } from "../../model/names.js";
 import { type Relationship, WILDCARD_ID } from "../../model/relationship.js";
 import { checkLimit } from "../common/input-checks.js";
+import { clockKey, TRAIT_COLUMNS, unexpiredAt, withTraits } from "../common/trait-columns.js";
 import {
   SHAPE_SEPARATOR,
   subjectRelationColumn,
@@ -46,14 +47,20 @@ function filterConditions(filter: RelationshipFilter, params: unknown[]): string
   return conditions;
 }
 
+/** A scanned row: shape, resource id, subject id, caveat name, caveat context, expiration. */
+type ScanRow = [string, string, string, string | null, string | null, string | null];
+
 /** Reads of relationships as of a revision: by filter, a whole tenant in batches, and by shape. */
 export class RelationshipReads {
   readonly #db: Database;
   readonly #revisions: Revisions;
+  /** The store clock (ISO): relationships expired as of it are not read, at any revision. */
+  readonly #now: () => string;
 
-  constructor(db: Database, revisions: Revisions) {
+  constructor(db: Database, revisions: Revisions, now: () => string) {
     this.#db = db;
     this.#revisions = revisions;
+    this.#now = now;
   }
 
   async read(
@@ -65,8 +72,8 @@ export class RelationshipReads {
     const limit = options.limit === undefined ? undefined : checkLimit(options.limit, "limit");
     const sql = this.#db.sql;
     const at = await this.#revisions.at(sql, options.atRevision);
-    const params: unknown[] = [tenant, at];
-    const conditions = ["tenant = $1", liveAt(2), ...filterConditions(filter, params)];
+    const params: unknown[] = [tenant, at, clockKey(this.#now())];
+    const conditions = ["tenant = $1", liveAt(2), unexpiredAt(3), ...filterConditions(filter, params)];
     if (options.after !== undefined) {
       const at = params.length;
       params.push(...tupleOf(options.after));
@@ -74,16 +81,18 @@ export class RelationshipReads {
         `(${TUPLE}) > ($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6})`,
       );
     }
-    let text = `SELECT ${TUPLE}, created_revision, deleted_revision FROM relationships
+    let text = `SELECT ${TUPLE}, created_revision, deleted_revision, ${TRAIT_COLUMNS} FROM relationships
       WHERE ${conditions.join(" AND ")} ORDER BY ${TUPLE}`;
     if (limit !== undefined) {
       params.push(limit);
       text += ` LIMIT $${params.length}`;
     }
-    const rows = await sql.rows<[...TupleRow, number, number | null]>(text, params);
-    return rows.map(([rt, ri, rel, st, si, sr, createdRevision, deletedRevision]) => ({
+    const rows = await sql.rows<
+      [...TupleRow, number, number | null, string | null, string | null, string | null]
+    >(text, params);
+    return rows.map(([rt, ri, rel, st, si, sr, createdRevision, deletedRevision, cn, cc, ea]) => ({
       tenant,
-      ...toRelationship(rt, ri, rel, st, si, sr),
+      ...withTraits(toRelationship(rt, ri, rel, st, si, sr), cn, cc, ea),
       createdRevision,
       deletedRevision,
     }));
@@ -94,8 +103,14 @@ export class RelationshipReads {
    * transaction) sees the table: for the write's preconditions.
    */
   async anyLive(sql: Sql, tenant: string, filter: RelationshipFilter): Promise<boolean> {
-    const params: unknown[] = [tenant];
-    const conditions = ["tenant = $1", "deleted_revision IS NULL", ...filterConditions(filter, params)];
+    // An expired relationship is not live: a precondition does not match it (as in SpiceDB).
+    const params: unknown[] = [tenant, clockKey(this.#now())];
+    const conditions = [
+      "tenant = $1",
+      "deleted_revision IS NULL",
+      unexpiredAt(2),
+      ...filterConditions(filter, params),
+    ];
     const rows = await sql.rows<[number]>(
       `SELECT 1 FROM relationships WHERE ${conditions.join(" AND ")} LIMIT 1`,
       params,
@@ -115,38 +130,42 @@ export class RelationshipReads {
    *
    * The four low-variety columns come back as one shape string: half the strings to create per
    * row (the bulk of a load's time), and every relationship of a shape shares the same type and
-   * relation strings, which keeps the indexes built from them small.
+   * relation strings, which keeps the indexes built from them small. A caveat and an expiration
+   * come back as three more columns, NULL for a plain row, whose relationship is then the same
+   * object as before they existed. Relationships expired as of the store clock are left out.
    */
   async *scan(tenant: string, atRevision: Revision): AsyncIterable<readonly Relationship[]> {
     checkTenant(tenant, { field: "tenant" });
     const db = this.#db;
     const at = await this.#revisions.at(db.sql, atRevision);
-    const select = `SELECT ${shapeColumn(db.dialect)}, resource_id, subject_id FROM relationships WHERE tenant = $1 AND ${liveAt(2)}`;
+    const now = clockKey(this.#now());
+    const select = `SELECT ${shapeColumn(db.dialect)}, resource_id, subject_id, ${TRAIT_COLUMNS} FROM relationships WHERE tenant = $1 AND ${liveAt(2)} AND ${unexpiredAt(3)}`;
     const first = `${select} ORDER BY ${TUPLE} LIMIT ${SCAN_BATCH}`;
-    const next = `${select} AND (${TUPLE}) > ($3, $4, $5, $6, $7, $8) ORDER BY ${TUPLE} LIMIT ${SCAN_BATCH}`;
+    const next = `${select} AND (${TUPLE}) > ($4, $5, $6, $7, $8, $9) ORDER BY ${TUPLE} LIMIT ${SCAN_BATCH}`;
     const shapes = new Map<string, readonly [string, string, string, string]>();
     const fetch = async (after: Relationship | undefined): Promise<Relationship[]> => {
-      const params = after === undefined ? [tenant, at] : [tenant, at, ...tupleOf(after)];
+      const params = after === undefined ? [tenant, at, now] : [tenant, at, now, ...tupleOf(after)];
       const text = after === undefined ? first : next;
       const orderedScan = db.dialect.orderedScan;
       // One statement needs no transaction (on SQLite it waits for a write in progress).
       const rows =
         orderedScan === undefined
-          ? await db.sql.rows<[string, string, string]>(text, params)
+          ? await db.sql.rows<ScanRow>(text, params)
           : await db.read(async (sql) => {
               await sql.run(orderedScan);
-              return sql.rows<[string, string, string]>(text, params);
+              return sql.rows<ScanRow>(text, params);
             });
       const batch = new Array<Relationship>(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const [shape, resourceId, subjectId] = rows[i]!;
+        const [shape, resourceId, subjectId, cn, cc, ea] = rows[i]!;
         let parts = shapes.get(shape);
         if (parts === undefined) {
           const [rt = "", rel = "", st = "", sr = ""] = shape.split(SHAPE_SEPARATOR);
           parts = [rt, rel, st, sr];
           shapes.set(shape, parts);
         }
-        batch[i] = toRelationship(parts[0], resourceId, parts[1], parts[2], subjectId, parts[3]);
+        const r = toRelationship(parts[0], resourceId, parts[1], parts[2], subjectId, parts[3]);
+        batch[i] = cn === null && ea === null ? r : withTraits(r, cn, cc, ea);
       }
       return batch;
     };
@@ -174,18 +193,35 @@ export class RelationshipReads {
   }
 
   async shapes(): Promise<RelationshipShape[]> {
-    const rows = await this.#db.sql.rows<[string, string, string, string, boolean | number, number]>(
-      `SELECT resource_type, relation, subject_type, subject_relation, subject_id = '${WILDCARD_ID}', count(*)
-       FROM relationships WHERE deleted_revision IS NULL
-       GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+    const rows = await this.#db.sql.rows<
+      [string, string, string, string, boolean | number, string | null, boolean | number, number]
+    >(
+      `SELECT resource_type, relation, subject_type, subject_relation, subject_id = '${WILDCARD_ID}',
+              caveat_name, expires_at IS NOT NULL, count(*)
+       FROM relationships WHERE deleted_revision IS NULL AND ${unexpiredAt(1)}
+       GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
+      [clockKey(this.#now())],
     );
-    return rows.map(([resourceType, relation, subjectType, subjectRelation, subjectWildcard, count]) => ({
-      resourceType,
-      relation,
-      subjectType,
-      subjectRelation: subjectRelation === "" ? null : subjectRelation,
-      subjectWildcard: subjectWildcard === true || subjectWildcard === 1,
-      count,
-    }));
+    return rows.map(
+      ([
+        resourceType,
+        relation,
+        subjectType,
+        subjectRelation,
+        subjectWildcard,
+        caveatName,
+        expiration,
+        count,
+      ]) => ({
+        resourceType,
+        relation,
+        subjectType,
+        subjectRelation: subjectRelation === "" ? null : subjectRelation,
+        subjectWildcard: subjectWildcard === true || subjectWildcard === 1,
+        caveatName,
+        expiration: expiration === true || expiration === 1,
+        count,
+      }),
+    );
   }
 }

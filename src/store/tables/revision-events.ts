@@ -1,4 +1,5 @@
 import type { Relationship } from "../../model/relationship.js";
+import { TRAIT_COLUMNS, withTraits } from "../common/trait-columns.js";
 import { type TupleRow, toRelationship } from "../common/tuples.js";
 import type { Sql } from "../sql/sql.js";
 import { type Revision, type RevisionEvent, STORE_WIDE_TENANT } from "../store.js";
@@ -43,13 +44,15 @@ export async function revisionEvents(
     ["created_revision", "created"],
     ["deleted_revision", "deleted"],
   ] as const) {
-    const rows = await sql.rows<[number, ...TupleRow]>(
-      `SELECT ${column}, ${TUPLE} FROM relationships WHERE ${column} > $1 AND ${column} <= $2
+    const rows = await sql.rows<[number, ...TupleRow, string | null, string | null, string | null]>(
+      `SELECT ${column}, ${TUPLE}, ${TRAIT_COLUMNS} FROM relationships WHERE ${column} > $1 AND ${column} <= $2
        ORDER BY ${column}, ${TUPLE}`,
       range,
     );
-    for (const [revision, rt, ri, rel, st, si, sr] of rows) {
-      events.get(revision)?.[list].push(toRelationship(rt, ri, rel, st, si, sr));
+    // With what each relationship carries: a touch that replaced a caveat or an expiration is
+    // the old row deleted and the new one created in the same revision.
+    for (const [revision, rt, ri, rel, st, si, sr, cn, cc, ea] of rows) {
+      events.get(revision)?.[list].push(withTraits(toRelationship(rt, ri, rel, st, si, sr), cn, cc, ea));
     }
   }
   const schemaRows = await sql.rows<[number, number]>(

@@ -18,7 +18,7 @@ export function liveAt(n: number): string {
   return `created_revision <= $${n} AND (deleted_revision IS NULL OR deleted_revision > $${n})`;
 }
 
-const TUPLE_LIST: readonly ListColumn[] = ["rt", "ri", "rel", "st", "si", "sr"].map(
+export const TUPLE_LIST: readonly ListColumn[] = ["rt", "ri", "rel", "st", "si", "sr"].map(
   (name) => [name, "text"] as const,
 );
 
@@ -29,9 +29,14 @@ export function tuplesFrom(dialect: Dialect, first: number): string {
 
 /** The parameters of `tuplesFrom`: one statement for any number of tuples. */
 export function tupleParams(dialect: Dialect, tuples: readonly (readonly string[])[]): unknown[] {
+  return dialect.rowsParams(tupleColumns(tuples));
+}
+
+/** Tuples as six columns, for `Dialect.rowsParams`. */
+export function tupleColumns(tuples: readonly (readonly string[])[]): string[][] {
   const columns: string[][] = [[], [], [], [], [], []];
   for (const tuple of tuples) {
     for (let i = 0; i < 6; i++) columns[i]!.push(tuple[i]!);
   }
-  return dialect.rowsParams(columns);
+  return columns;
 }
