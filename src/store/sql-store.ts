@@ -43,8 +43,12 @@ import type {
 } from "./lifecycle-records.js";
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "./rollout-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "./shadow-records.js";
+import { Mutex } from "./sql/mutex.js";
 import type { Database, Sql } from "./sql/sql.js";
 import type {
+  ImportBatch,
+  ImportWriteOptions,
+  ImportWriteResult,
   ReadOptions,
   RelationshipFilter,
   RelationshipShape,
@@ -65,6 +69,7 @@ import { ChangeTables } from "./tables/change-tables.js";
 import { DecisionLosses } from "./tables/decision-losses.js";
 import { DecisionTable } from "./tables/decision-table.js";
 import { GuardsVersions } from "./tables/guards-versions.js";
+import { ImportStaging } from "./tables/import-staging.js";
 import { LifecycleTables } from "./tables/lifecycle-tables.js";
 import { RelationshipReads } from "./tables/relationship-reads.js";
 import { writeUpdates } from "./tables/relationship-writes.js";
@@ -121,6 +126,8 @@ export class SqlStore implements Store {
   readonly #lifecycle: LifecycleTables;
   readonly #watch: HeadWatch;
   readonly #listener: HeadListener | undefined;
+  /** Imports into SQLite take turns: they stage in one temporary table of the one connection. */
+  readonly #imports = new Mutex();
   /** The newest head this store has seen (its writes, reads of the head, notifications). */
   #knownHead: Revision;
 
@@ -183,6 +190,49 @@ export class SqlStore implements Store {
       if (audit) await this.#audit.append(sql, audit, revision);
       return { revision, ...written };
     });
+    this.#saw(result.revision);
+    return result;
+  }
+
+  async importRelationships(
+    tenant: string,
+    batches: AsyncIterable<ImportBatch>,
+    options: ImportWriteOptions = {},
+  ): Promise<ImportWriteResult> {
+    checkTenant(tenant, { field: "tenant" });
+    const dialect = this.#db.dialect;
+    const fill = async (staging: ImportStaging): Promise<void> => {
+      for await (const batch of batches) {
+        if (batch.relationships.length > 0) options.staged?.(await staging.add(batch));
+      }
+      await options.beforeCommit?.();
+    };
+    const goLive = async (sql: Sql, staging: ImportStaging): Promise<ImportWriteResult> => {
+      const revision = await this.#revisions.next(sql, tenant, "relationships", options);
+      const created = await staging.moveInto(sql, tenant, revision);
+      const audit = writeAuditRecord(tenant, options, { created, deleted: 0 });
+      if (audit) await this.#audit.append(sql, audit, revision);
+      return { revision, created };
+    };
+    // SQLite: staged on the one connection outside a transaction, so that this process's other
+    // statements run between batches; only the move holds it (imports take turns: one staging
+    // table). PostgreSQL: one transaction on one connection (its temporary table is that
+    // connection's), the revision sequence taken only at the end.
+    const result = dialect.inProcess
+      ? await this.#imports.hold(async () => {
+          const staging = await ImportStaging.create(this.#db.sql, dialect, options.file);
+          try {
+            await fill(staging);
+            return await this.#db.transaction((sql) => goLive(sql, staging));
+          } finally {
+            await staging.drop();
+          }
+        })
+      : await this.#db.transaction(async (sql) => {
+          const staging = await ImportStaging.create(sql, dialect, options.file);
+          await fill(staging);
+          return goLive(sql, staging);
+        });
     this.#saw(result.revision);
     return result;
   }

@@ -1,0 +1,138 @@
+import { inputError, type Place } from "../../model/errors.js";
+import { formatRelationship, type Relationship } from "../../model/relationship.js";
+import { nextTurn } from "../../model/turns.js";
+import { subjectRelationColumn, toRelationship, tupleOf, tupleProblem } from "../common/tuples.js";
+import type { Dialect, ListColumn } from "../sql/dialect.js";
+import type { Sql } from "../sql/sql.js";
+import type { ImportBatch, ImportRepeat, Revision } from "../store.js";
+import { TUPLE } from "./tuple-columns.js";
+
+/**
+ * An import's relationships are gathered in a temporary table of the import's own connection
+ * before they go live, so that the importing process holds one batch at a time, not the file:
+ * the table finds a relationship named twice (and the line that named it first), and at the end
+ * one statement moves every row into `relationships` at the import's revision. Only that move
+ * holds the revision sequence (other writers wait for it, as for any write); the staging before
+ * it does not, and on SQLite other statements of this process run between two batches. Nothing
+ * in it is seen by anyone else, and it is gone when the import ends, committed or not.
+ */
+const STAGING = "import_staging";
+
+const STAGED_COLUMNS: readonly ListColumn[] = [
+  ["rt", "text"],
+  ["ri", "text"],
+  ["rel", "text"],
+  ["st", "text"],
+  ["si", "text"],
+  ["sr", "text"],
+  ["line", "bigint"],
+];
+
+export class ImportStaging {
+  readonly #sql: Sql;
+  readonly #dialect: Dialect;
+  readonly #file: string | undefined;
+
+  private constructor(sql: Sql, dialect: Dialect, file: string | undefined) {
+    this.#sql = sql;
+    this.#dialect = dialect;
+    this.#file = file;
+  }
+
+  /**
+   * Creates the table on `sql`: on PostgreSQL the import's transaction (dropped at its end), on
+   * SQLite the one connection outside any transaction (dropped by `drop`).
+   */
+  static async create(sql: Sql, dialect: Dialect, file: string | undefined): Promise<ImportStaging> {
+    if (dialect.inProcess) await sql.run(`DROP TABLE IF EXISTS temp.${STAGING}`);
+    await sql.run(
+      `CREATE TEMP TABLE ${STAGING} (rt text NOT NULL, ri text NOT NULL, rel text NOT NULL,
+        st text NOT NULL, si text NOT NULL, sr text NOT NULL, line bigint NOT NULL,
+        PRIMARY KEY (rt, ri, rel, st, si, sr))${dialect.inProcess ? " WITHOUT ROWID" : " ON COMMIT DROP"}`,
+    );
+    return new ImportStaging(sql, dialect, file);
+  }
+
+  /** Stages a batch; answers the relationships an earlier line named already, with that line. */
+  async add(batch: ImportBatch): Promise<ImportRepeat[]> {
+    const rows = batch.relationships.map((r, i) => this.#row(r, batch.lines[i] ?? 0));
+    const inserted = this.#dialect.inProcess ? await this.#addRowByRow(rows) : await this.#addSet(rows);
+    const repeats: ImportRepeat[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      if (inserted[i]) continue;
+      const row = rows[i]!;
+      const [first] = await this.#sql.rows<[number]>(
+        `SELECT line FROM ${STAGING} WHERE rt = $1 AND ri = $2 AND rel = $3 AND st = $4 AND si = $5 AND sr = $6`,
+        row.slice(0, 6),
+      );
+      repeats.push({ at: i, firstLine: Number(first?.[0] ?? 0) });
+    }
+    return repeats;
+  }
+
+  /**
+   * Makes every staged relationship live at `revision` (those live already are left as they
+   * are); call inside the transaction that took the revision. Answers how many became live.
+   */
+  async moveInto(sql: Sql, tenant: string, revision: Revision): Promise<number> {
+    await sql.run(
+      "INSERT INTO tenants (name, first_revision) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+      [tenant, revision],
+    );
+    // `WHERE true`: SQLite reads `ON CONFLICT` after a bare `FROM` as a join's constraint.
+    return sql.run(
+      `INSERT INTO relationships (tenant, ${TUPLE}, created_revision)
+       SELECT $1, rt, ri, rel, st, si, sr, $2 FROM ${STAGING} WHERE true ORDER BY rt, ri, rel, st, si, sr
+       ON CONFLICT (tenant, ${TUPLE}) WHERE deleted_revision IS NULL DO NOTHING`,
+      [tenant, revision],
+    );
+  }
+
+  /** On SQLite the table outlives a transaction: drop it whether the import committed or not. */
+  async drop(): Promise<void> {
+    if (this.#dialect.inProcess) await this.#sql.run(`DROP TABLE IF EXISTS temp.${STAGING}`);
+  }
+
+  /** The row of a relationship, held to the store's own rules for tuples (see `tuples.ts`). */
+  #row(r: Relationship, line: number): unknown[] {
+    const sr = subjectRelationColumn(r.subject.relation);
+    const problem = tupleProblem(r, sr);
+    if (problem !== undefined) {
+      const place: Place = this.#file !== undefined ? { file: this.#file, line } : { line };
+      throw inputError(`invalid relationship \`${formatRelationship(r)}\`: ${problem}`, place);
+    }
+    return [
+      ...tupleOf(
+        toRelationship(r.resource.type, r.resource.id, r.relation, r.subject.type, r.subject.id, sr),
+      ),
+      line,
+    ];
+  }
+
+  /** SQLite: a prepared statement per row, in chunks a turn of the event loop apart. */
+  async #addRowByRow(rows: readonly unknown[][]): Promise<boolean[]> {
+    const insert = `INSERT INTO ${STAGING} (rt, ri, rel, st, si, sr, line) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      ON CONFLICT DO NOTHING`;
+    const inserted: boolean[] = [];
+    for (let start = 0; start < rows.length; start += this.#dialect.writeChunk) {
+      if (start > 0) await nextTurn();
+      const made = await this.#sql.runEach(insert, rows.slice(start, start + this.#dialect.writeChunk));
+      for (const n of made) inserted.push(n > 0);
+    }
+    return inserted;
+  }
+
+  /** PostgreSQL: one statement for the batch; a row named twice in it is inserted once. */
+  async #addSet(rows: readonly unknown[][]): Promise<boolean[]> {
+    const columns: unknown[][] = STAGED_COLUMNS.map(() => []);
+    for (const row of rows) for (let c = 0; c < columns.length; c++) columns[c]!.push(row[c]);
+    const lines = await this.#sql.rows<[number | string]>(
+      `INSERT INTO ${STAGING} (rt, ri, rel, st, si, sr, line)
+       SELECT rt, ri, rel, st, si, sr, line FROM ${this.#dialect.rowsFrom(1, STAGED_COLUMNS, "u")} ORDER BY n
+       ON CONFLICT DO NOTHING RETURNING line`,
+      this.#dialect.rowsParams(columns),
+    );
+    const made = new Set(lines.map(([line]) => Number(line)));
+    return rows.map((row) => made.has(row[6] as number));
+  }
+}
