@@ -1,6 +1,5 @@
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { parseRelationship, type Relationship } from "../model/relationship.js";
-import { Slices } from "../model/turns.js";
 
 export interface NumberedRelationship {
   readonly relationship: Relationship;

@@ -201,9 +201,12 @@ export class SqlStore implements Store {
   ): Promise<ImportWriteResult> {
     checkTenant(tenant, { field: "tenant" });
     const dialect = this.#db.dialect;
-    const fill = async (staging: ImportStaging): Promise<void> => {
+    const fill = async (
+      staging: ImportStaging,
+      inBatch: <T>(body: (sql: Sql) => Promise<T>) => Promise<T>,
+    ) => {
       for await (const batch of batches) {
-        if (batch.relationships.length > 0) options.staged?.(await staging.add(batch));
+        if (batch.relationships.length > 0) options.staged?.(await inBatch((sql) => staging.add(sql, batch)));
       }
       await options.beforeCommit?.();
     };
@@ -222,15 +225,17 @@ export class SqlStore implements Store {
       ? await this.#imports.hold(async () => {
           const staging = await ImportStaging.create(this.#db.sql, dialect, options.file);
           try {
-            await fill(staging);
+            // A batch is one transaction of the temporary table (one journal write, not one a
+            // row); DEFERRED, as it takes no lock of the store's file.
+            await fill(staging, (body) => this.#db.read(body));
             return await this.#db.transaction((sql) => goLive(sql, staging));
           } finally {
-            await staging.drop();
+            await staging.drop(this.#db.sql);
           }
         })
       : await this.#db.transaction(async (sql) => {
           const staging = await ImportStaging.create(sql, dialect, options.file);
-          await fill(staging);
+          await fill(staging, (body) => body(sql));
           return goLive(sql, staging);
         });
     this.#saw(result.revision);
