@@ -1,7 +1,7 @@
 import { inputError, type Place } from "../../model/errors.js";
 import { formatRelationship, type Relationship } from "../../model/relationship.js";
 import { nextTurn } from "../../model/turns.js";
-import { subjectRelationColumn, toRelationship, tupleOf, tupleProblem } from "../common/tuples.js";
+import { subjectRelationColumn, tupleProblem } from "../common/tuples.js";
 import type { Dialect, ListColumn } from "../sql/dialect.js";
 import type { Sql } from "../sql/sql.js";
 import type { ImportBatch, ImportRepeat, Revision } from "../store.js";
@@ -117,12 +117,8 @@ export class ImportStaging {
       const place: Place = this.#file !== undefined ? { file: this.#file, line } : { line };
       throw inputError(`invalid relationship \`${formatRelationship(r)}\`: ${problem}`, place);
     }
-    return [
-      ...tupleOf(
-        toRelationship(r.resource.type, r.resource.id, r.relation, r.subject.type, r.subject.id, sr),
-      ),
-      line,
-    ];
+    // The tuple's columns as `tupleOf` lays them out, and the line.
+    return [r.resource.type, r.resource.id, r.relation, r.subject.type, r.subject.id, sr, line];
   }
 
   /** SQLite: a prepared statement per row, in chunks a turn of the event loop apart. */
