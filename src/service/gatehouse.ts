@@ -53,6 +53,7 @@ import {
 } from "./pages.js";
 import { RelationshipImport } from "./relationship-import.js";
 import { Tokens } from "./tokens.js";
+import { parseCheckLines } from "./tuple-lines.js";
 
 export interface GatehouseOptions {
   /** The clock, for tests; defaults to the system clock. */
@@ -900,6 +901,24 @@ export class Gatehouse {
       }
     }
     return { results, revision, schema };
+  }
+
+  /**
+   * `checkBatch` of a text of one check a line (`resource#permission@subject`, as the CLI's
+   * `permission check --batch` reads it): a malformed line, or a check naming an unknown type or
+   * permission, is named with its file and line, and then nothing is answered.
+   */
+  async checkBatchText(
+    tenant: string,
+    text: string,
+    file: string | undefined,
+    consistency: ConsistencyOptions = {},
+  ): Promise<{ results: boolean[]; revision: Revision; schema: SchemaAnswer }> {
+    const { requests, lines } = parseCheckLines(text, file);
+    return this.checkBatch(tenant, requests, {
+      ...consistency,
+      placeOf: (i) => ({ ...(file !== undefined ? { file } : {}), line: lines[i]! }),
+    });
   }
 
   /**
