@@ -23,6 +23,7 @@ import { registerRevisions } from "./routes/revisions.js";
 import { registerRollout } from "./routes/rollout.js";
 import { registerShadow } from "./routes/shadow.js";
 import { ShadowMetrics } from "./shadow-metrics.js";
+import { registerStoreMetrics } from "./store-metrics.js";
 import { readUrlValues } from "./url-values.js";
 import { isWorker, shareMetrics } from "./workers.js";
 
@@ -107,6 +108,8 @@ export async function buildServer(
   const metricsText = isWorker() ? shareMetrics(metrics.registry) : () => metrics.registry.metrics();
   new ShadowMetrics(metrics.registry, gatehouse.shadow);
   if (gatehouse.decisionLog) registerDecisionMetrics(metrics.registry, gatehouse.decisionLog);
+  const stopTiming = registerStoreMetrics(metrics.registry, gatehouse);
+  app.addHook("onClose", async () => stopTiming());
   const refusals = new Refusals(gatehouse.audit, metrics.authFailures, app.log);
   // The refusals still only summed in memory reach the log and the audit chain before the store closes.
   app.addHook("onClose", async () => refusals.flush());

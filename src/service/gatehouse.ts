@@ -37,6 +37,7 @@ import type {
   StoredRelationship,
   WriteResult,
 } from "../store/store.js";
+import { TimedStore } from "../store/timed-store.js";
 import { Audit } from "./audit.js";
 import { DecisionLog, type DecisionLogOptions, decisionLogSettings } from "./decision-log.js";
 import type { TextSource } from "./line-chunks.js";
@@ -163,6 +164,8 @@ export class Gatehouse {
   readonly engine: Engine;
   /** Every loaded tenant's index reflects the store exactly at this revision. */
   private appliedRevision: Revision = 0;
+  /** Times the store's operations for whoever listens (the server's metrics). */
+  readonly storeTimings: TimedStore;
   private schemaVersion: SchemaVersion | undefined;
   /** Propose, plan, approve, apply, revert and restore changes; guards. */
   readonly changes: Changes;
@@ -198,7 +201,9 @@ export class Gatehouse {
   /** Whole lookup answers kept for their later pages. */
   private readonly lookupPages = new PageCache<LookupItem>();
 
-  private constructor(store: Store, options: GatehouseOptions) {
+  private constructor(inner: Store, options: GatehouseOptions) {
+    this.storeTimings = new TimedStore(inner);
+    const store = this.storeTimings.store;
     this.store = store;
     this.tokens = new Tokens(store);
     this.audit = new Audit(store);
@@ -281,6 +286,19 @@ export class Gatehouse {
   /** Calls `onRevision` when another process or node writes; returns the function that stops it. */
   followStore(onRevision: () => void): () => void {
     return this.store.watch(onRevision);
+  }
+
+  /**
+   * How far this process's indexes are behind the store: in revisions, and in seconds since the
+   * oldest revision not applied yet was written (0 when none is pending).
+   */
+  async followerLag(): Promise<{ revisions: number; seconds: number }> {
+    const applied = this.appliedRevision;
+    const head = await this.store.headRevision();
+    if (head <= applied) return { revisions: 0, seconds: 0 };
+    const oldest = await this.store.getRevision(applied + 1);
+    const seconds = oldest ? Math.max(0, (this.now().getTime() - Date.parse(oldest.createdAt)) / 1000) : 0;
+    return { revisions: head - applied, seconds };
   }
 
   /** Changes, newest first: one tenant's, in one state, or all. */
