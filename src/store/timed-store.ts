@@ -13,12 +13,14 @@ export class TimedStore {
   #timers: readonly StoreTimer[] = [];
 
   constructor(inner: Store) {
-    const wrapped = new Map<PropertyKey, unknown>();
+    // By the function, not its name: a method replaced on the store (a test's failing store) is
+    // wrapped anew.
+    const wrapped = new WeakMap<object, unknown>();
     this.store = new Proxy(inner, {
       get: (target, property) => {
         const value = Reflect.get(target, property, target);
         if (typeof value !== "function") return value;
-        let call = wrapped.get(property);
+        let call = wrapped.get(value);
         if (call === undefined) {
           const operation = String(property);
           // Called on the store itself, never on the proxy: its private fields are its own.
@@ -38,7 +40,7 @@ export class TimedStore {
               },
             );
           };
-          wrapped.set(property, call);
+          wrapped.set(value, call);
         }
         return call;
       },
