@@ -15,6 +15,7 @@ import { registerAdmin } from "./routes/admin.js";
 import { registerChanges } from "./routes/changes.js";
 import { registerData } from "./routes/data.js";
 import { registerDecisions } from "./routes/decisions.js";
+import { registerImportStream } from "./routes/import-stream.js";
 import { registerIncident } from "./routes/incident.js";
 import { registerLifecycle } from "./routes/lifecycle.js";
 import { registerQueries } from "./routes/queries.js";
@@ -117,6 +118,7 @@ export async function buildServer(
 
   registerQueries(app, gatehouse, metrics);
   registerData(app, gatehouse);
+  registerImportStream(app, gatehouse);
   registerRevisions(app, gatehouse);
   registerChanges(app, gatehouse);
   registerLifecycle(app, gatehouse, options.exportDir ?? "./gatehouse-exports");
