@@ -5,15 +5,16 @@ import { Gatehouse } from "../src/service/gatehouse.js";
 import { createToken } from "../src/service/tokens.js";
 import { memoryIndex } from "./memory-index.js";
 
-// `node dist-bench/bench/batch-probe.js [scale] [queries]`: batch throughput of the engine alone
+// `node dist-bench/bench/batch-probe.js [scale] [queries] [--log]`: batch throughput of the engine alone
 // (as run.js measures it: passes over the same distinct queries in one synchronous loop), on an
 // index built in memory, for quick comparisons while tuning the engine; then the same queries
 // as batches through each surface, per check beside the engine's figure (issue 18 item 6: at
 // most 1.5x): the library's `checkBatch`, the CLI's `permission check --batch` (its text, read
 // and answered in process, after start-up) and HTTP (`POST /checks`, 10,000 a request, the
 // most one may hold). Scale 0.1 and 200,000 queries are the issue's setting.
-const scale = Number(process.argv[2] ?? "1");
-const count = Number(process.argv[3] ?? "200000");
+const [scaleArg, countArg] = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const scale = Number(scaleArg ?? "1");
+const count = Number(countArg ?? "200000");
 const { workload, engine } = memoryIndex(scale);
 const queries = workload.queries(count, 7);
 for (const q of queries.slice(0, 100_000)) engine.check("bench", q);
@@ -27,9 +28,11 @@ console.log(
   `scale ${scale}: ${passes * queries.length} checks in ${seconds.toFixed(2)} s = ${Math.round((passes * queries.length) / seconds).toLocaleString("en")}/s, ${engineMicros.toFixed(2)} µs a check (${allowed} allowed)`,
 );
 
-// The surfaces, over a Gatehouse holding the same workload (SQLite in memory, the decision log
-// as a user gets it by default: every check recorded).
-const g = await Gatehouse.open(":memory:");
+// The surfaces, over a Gatehouse holding the same workload (SQLite in memory). The decision log is
+// off unless `--log` is given: recording every check is its own cost (SQLite writes), beside
+// what this probe compares, the surface's reading and answering of a batch.
+const recording = process.argv.includes("--log");
+const g = await Gatehouse.open(":memory:", recording ? {} : { decisionLog: { sample: "off" } });
 await g.writeSchema(workload.schema);
 await g.importRelationshipsFrom(DEFAULT_TENANT, workload.tupleText());
 const text = queries
