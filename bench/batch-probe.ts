@@ -1,17 +1,105 @@
+import { DEFAULT_TENANT } from "../src/model/names.js";
+import { formatObject, formatSubject } from "../src/model/relationship.js";
+import { buildServer } from "../src/server/server.js";
+import { Gatehouse } from "../src/service/gatehouse.js";
+import { createToken } from "../src/service/tokens.js";
 import { memoryIndex } from "./memory-index.js";
 
-// `node dist-bench/bench/batch-probe.js [scale]`: batch throughput alone (as run.js measures it:
-// passes over the same distinct queries in one synchronous loop), on an index built in memory,
-// for quick comparisons while tuning the engine.
-const scale = Number(process.argv[2] ?? "1");
+// `node dist-bench/bench/batch-probe.js [scale] [queries] [--log]`: batch throughput of the engine alone
+// (as run.js measures it: passes over the same distinct queries in one synchronous loop), on an
+// index built in memory, for quick comparisons while tuning the engine; then the same queries
+// as batches through each surface, per check beside the engine's figure (issue 18 item 6: at
+// most 1.5x): the library's `checkBatch`, the CLI's `permission check --batch` (its text, read
+// and answered in process, after start-up) and HTTP (`POST /checks`, 10,000 a request, the
+// most one may hold). Scale 0.1 and 200,000 queries are the issue's setting.
+const [scaleArg, countArg] = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const scale = Number(scaleArg ?? "1");
+const count = Number(countArg ?? "200000");
 const { workload, engine } = memoryIndex(scale);
-const queries = workload.queries(200_000, 7);
+const queries = workload.queries(count, 7);
 for (const q of queries.slice(0, 100_000)) engine.check("bench", q);
 const passes = 5;
 const started = performance.now();
 let allowed = 0;
 for (let p = 0; p < passes; p++) for (const q of queries) if (engine.check("bench", q)) allowed++;
 const seconds = (performance.now() - started) / 1000;
+const engineMicros = (seconds * 1e6) / (passes * queries.length);
 console.log(
-  `scale ${scale}: ${passes * queries.length} checks in ${seconds.toFixed(2)} s = ${Math.round((passes * queries.length) / seconds).toLocaleString("en")}/s (${allowed} allowed)`,
+  `scale ${scale}: ${passes * queries.length} checks in ${seconds.toFixed(2)} s = ${Math.round((passes * queries.length) / seconds).toLocaleString("en")}/s, ${engineMicros.toFixed(2)} µs a check (${allowed} allowed)`,
 );
+
+// The surfaces, over a Gatehouse holding the same workload (SQLite in memory). The decision log is
+// off unless `--log` is given: recording every check is its own cost (SQLite writes), beside
+// what this probe compares, the surface's reading and answering of a batch.
+const recording = process.argv.includes("--log");
+const g = await Gatehouse.open(":memory:", recording ? {} : { decisionLog: { sample: "off" } });
+await g.writeSchema(workload.schema);
+await g.importRelationshipsFrom(DEFAULT_TENANT, workload.tupleText());
+const text = queries
+  .map((q) => `${formatObject(q.resource)}#${q.permission}@${formatSubject(q.subject)}`)
+  .join("\n");
+const items = queries.map((q) => ({
+  resource: formatObject(q.resource),
+  permission: q.permission,
+  subject: formatSubject(q.subject),
+}));
+await g.checkBatch(DEFAULT_TENANT, queries.slice(0, 1000)); // loads the index
+
+const surfaces: [string, () => Promise<void>][] = [
+  ["library checkBatch", async () => void (await g.checkBatch(DEFAULT_TENANT, queries))],
+  [
+    "CLI --batch (text in, lines out)",
+    async () => void (await g.checkBatchText(DEFAULT_TENANT, text, "batch.txt")).results.join("\n"),
+  ],
+];
+const server = await buildServer(g);
+const url = await server.app.listen({ host: "127.0.0.1", port: 0 });
+const { secret } = await createToken(g.store, {
+  name: "bench",
+  role: "check",
+  tenants: null,
+  actor: "bench",
+});
+// Bodies are made before the clock starts: the client's JSON is not the server's cost.
+const bodies: string[] = [];
+for (let i = 0; i < items.length; i += 10_000)
+  bodies.push(JSON.stringify({ checks: items.slice(i, i + 10_000) }));
+surfaces.push([
+  "HTTP POST /checks (10,000 a request)",
+  async () => {
+    for (const body of bodies) {
+      const response = await fetch(`${url}/v1/tenants/${DEFAULT_TENANT}/checks`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body,
+      });
+      if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+      await response.arrayBuffer();
+    }
+  },
+]);
+// On a shared machine the load moves within seconds: each surface is timed beside the engine on
+// the same index, alternately, and the best of three of each is kept.
+const engineRun = async () => {
+  for (const q of queries) g.engine.check(DEFAULT_TENANT, q);
+};
+const best = async (run: () => Promise<void>): Promise<number> => {
+  const t = performance.now();
+  await run();
+  return ((performance.now() - t) * 1000) / queries.length;
+};
+for (const [name, run] of surfaces) {
+  await run(); // warm
+  let surface = Number.POSITIVE_INFINITY;
+  let alone = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 3; round++) {
+    alone = Math.min(alone, await best(engineRun));
+    surface = Math.min(surface, await best(run));
+  }
+  console.log(
+    `${name}: ${surface.toFixed(2)} µs a check, the engine ${alone.toFixed(2)} µs on the same index: ${(surface / alone).toFixed(2)}x`,
+  );
+}
+await server.app.close();
+server.stopFollowing();
+await g.close();

@@ -32,6 +32,11 @@ export interface DirectWriteInput {
   readonly now: Date;
   /** The filter a bulk delete was given, so that the suggested change file can say the same. */
   readonly filter?: RelationshipFilter | undefined;
+  /**
+   * The writes the suggested change file lists, when `updates` holds only some of them (an
+   * import too big to hold, see `DirectWriteFacts`): the first few, and how many there are.
+   */
+  readonly writesListed?: { readonly first: readonly Relationship[]; readonly total: number } | undefined;
 }
 
 /** Relations (`type#relation`) read only positively by every permission, per schema. */
@@ -83,6 +88,39 @@ export function possibleLosers(
     losers.add(loser);
   }
   return losers;
+}
+
+/**
+ * What the `direct-writes` guards need of a write of touches too big to hold (an import of
+ * millions of lines), gathered one relationship at a time. A write that deletes nothing can
+ * take access away only through relations not read only positively, and its plan is then of
+ * those writes alone (see `checkDirectWrite`), so only they are kept, with the first few for the
+ * suggested change file. An `access-neutral` guard counts gains too: under one, every write is
+ * kept, as its plan needs them all.
+ */
+export class DirectWriteFacts {
+  readonly #schema: CompiledSchema;
+  readonly #keepAll: boolean;
+  readonly #kept: RelationshipUpdate[] = [];
+  readonly #first: Relationship[] = [];
+  #total = 0;
+
+  constructor(schema: CompiledSchema, guards: readonly DirectWritesGuard[]) {
+    this.#schema = schema;
+    this.#keepAll = guards.some((g) => (g.accessNeutral ?? []).length > 0);
+  }
+
+  add(relationship: Relationship): void {
+    this.#total++;
+    if (this.#first.length < LISTED + 1) this.#first.push(relationship);
+    if (this.#keepAll || !onlyPositive(this.#schema, relationOf(relationship)))
+      this.#kept.push({ operation: "touch", relationship });
+  }
+
+  /** The fields of `DirectWriteInput` the write's facts stand for. */
+  input(): Pick<DirectWriteInput, "updates" | "writesListed"> {
+    return { updates: this.#kept, writesListed: { first: this.#first, total: this.#total } };
+  }
 }
 
 /** Throws a `refused` error naming the failing guards and the change file to propose instead. */
@@ -222,18 +260,22 @@ function intentOf(updates: readonly RelationshipUpdate[]): Intent {
 const LISTED = 50;
 
 /** The change file that makes the same write through a plan, and how to propose it. */
-export function proposeInstead(input: Pick<DirectWriteInput, "tenant" | "updates" | "filter">): string {
+export function proposeInstead(
+  input: Pick<DirectWriteInput, "tenant" | "updates" | "filter" | "writesListed">,
+): string {
   const lines = [`intent: ${intentOf(input.updates)}`, "reason: <why this write is needed>"];
-  const list = (key: string, tuples: readonly Relationship[]) => {
+  const list = (key: string, tuples: readonly Relationship[], total = tuples.length) => {
     if (tuples.length === 0) return;
     lines.push(`${key}:`);
     for (const r of tuples.slice(0, LISTED)) lines.push(`  - "${formatRelationship(r)}"`);
-    if (tuples.length > LISTED) lines.push(`  # ... and ${tuples.length - LISTED} more: list them all`);
+    if (total > LISTED) lines.push(`  # ... and ${total - LISTED} more: list them all`);
   };
-  list(
-    "write",
-    input.updates.filter((u) => u.operation !== "delete").map((u) => u.relationship),
-  );
+  if (input.writesListed) list("write", input.writesListed.first, input.writesListed.total);
+  else
+    list(
+      "write",
+      input.updates.filter((u) => u.operation !== "delete").map((u) => u.relationship),
+    );
   if (input.filter) {
     const f = input.filter;
     const fields = [

@@ -17,6 +17,7 @@ import { registerChangeReview } from "./routes/change-review.js";
 import { registerChanges } from "./routes/changes.js";
 import { registerData } from "./routes/data.js";
 import { registerDecisions } from "./routes/decisions.js";
+import { registerImportStream } from "./routes/import-stream.js";
 import { registerIncident } from "./routes/incident.js";
 import { registerLifecycle } from "./routes/lifecycle.js";
 import { registerQueries } from "./routes/queries.js";
@@ -26,6 +27,7 @@ import { registerRollout } from "./routes/rollout.js";
 import { registerShadow } from "./routes/shadow.js";
 import { registerTenants } from "./routes/tenants.js";
 import { ShadowMetrics } from "./shadow-metrics.js";
+import { registerStoreMetrics } from "./store-metrics.js";
 import { readUrlValues } from "./url-values.js";
 import { isWorker, shareMetrics } from "./workers.js";
 
@@ -110,6 +112,8 @@ export async function buildServer(
   const metricsText = isWorker() ? shareMetrics(metrics.registry) : () => metrics.registry.metrics();
   new ShadowMetrics(metrics.registry, gatehouse.shadow);
   if (gatehouse.decisionLog) registerDecisionMetrics(metrics.registry, gatehouse.decisionLog);
+  const stopTiming = registerStoreMetrics(metrics.registry, gatehouse);
+  app.addHook("onClose", async () => stopTiming());
   const refusals = new Refusals(gatehouse.audit, metrics.authFailures, app.log);
   // The refusals still only summed in memory reach the log and the audit chain before the store closes.
   app.addHook("onClose", async () => refusals.flush());
@@ -117,6 +121,7 @@ export async function buildServer(
 
   registerQueries(app, gatehouse, metrics);
   registerData(app, gatehouse);
+  registerImportStream(app, gatehouse);
   registerRevisions(app, gatehouse);
   registerChanges(app, gatehouse);
   registerChangeReview(app, gatehouse);

@@ -1,5 +1,5 @@
 import type { ChangeContext } from "../changes/change-context.js";
-import { checkDirectWrite } from "../changes/direct-writes.js";
+import { checkDirectWrite, DirectWriteFacts, type DirectWriteInput } from "../changes/direct-writes.js";
 import { directWritesGuards, guardsInForce } from "../changes/guards.js";
 import { type IncidentReport, type IncidentSelector, incidentReport } from "../changes/incident-report.js";
 import { Changes } from "../changes/lifecycle.js";
@@ -32,6 +32,7 @@ import type { WritePrecondition } from "../store/common/write-preconditions.js";
 import type { DecisionFilter, DecisionLoss, DecisionRecord } from "../store/decision-records.js";
 import { openStore } from "../store/open-store.js";
 import type {
+  ImportWriteResult,
   RelationshipFilter,
   RelationshipUpdate,
   Revision,
@@ -43,8 +44,10 @@ import type {
   StoredRelationship,
   WriteResult,
 } from "../store/store.js";
+import { TimedStore } from "../store/timed-store.js";
 import { Audit } from "./audit.js";
 import { DecisionLog, type DecisionLogOptions, decisionLogSettings } from "./decision-log.js";
+import type { TextSource } from "./line-chunks.js";
 import {
   type Cursor,
   decodeCursor,
@@ -56,8 +59,9 @@ import {
   queryDigest,
   startAfter,
 } from "./pages.js";
+import { RelationshipImport } from "./relationship-import.js";
 import { Tokens } from "./tokens.js";
-import { parseTupleLinesInSlices } from "./tuple-lines.js";
+import { parseCheckLines } from "./tuple-lines.js";
 
 export interface GatehouseOptions {
   /** The clock, for tests; defaults to the system clock. */
@@ -158,12 +162,15 @@ const MAX_BULK_DELETE = 100_000;
 export interface ImportOptions extends DirectWriteOptions {
   /** The file name, for error places. */
   readonly file?: string | undefined;
-  /** Called as lines are validated, for a progress display. */
-  readonly onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Called as batches are written, with how many relationships have been read so far. */
+  readonly onProgress?: ((done: number) => void) | undefined;
 }
 
-/** How many updates are validated between two progress reports. */
-const PROGRESS_STEP = 50_000;
+/**
+ * The most relationships an import keeps to update a loaded index in place; past it, the index
+ * is dropped and loaded again when next needed (about as fast, and memory stays bounded).
+ */
+const INDEX_FOLLOWS_UP_TO = 200_000;
 
 /** A lookup page's answer before paging: the engine's sorted list and how to key its items. */
 type LookupItem = string | FoundSubject;
@@ -178,6 +185,8 @@ export class Gatehouse {
   readonly engine: Engine;
   /** Every loaded tenant's index reflects the store exactly at this revision. */
   private appliedRevision: Revision = 0;
+  /** Times the store's operations for whoever listens (the server's metrics). */
+  readonly storeTimings: TimedStore;
   private schemaVersion: SchemaVersion | undefined;
   /** Propose, plan, approve, apply, revert and restore changes; guards. */
   readonly changes: Changes;
@@ -215,7 +224,9 @@ export class Gatehouse {
   /** See `GatehouseOptions.schemaSecondPerson`. */
   private readonly schemaSecondPerson: string | undefined;
 
-  private constructor(store: Store, options: GatehouseOptions) {
+  private constructor(inner: Store, options: GatehouseOptions) {
+    this.storeTimings = new TimedStore(inner);
+    const store = this.storeTimings.store;
     this.store = store;
     this.schemaSecondPerson = options.schemaSecondPerson;
     this.tokens = new Tokens(store);
@@ -303,6 +314,19 @@ export class Gatehouse {
   /** Calls `onRevision` when another process or node writes; returns the function that stops it. */
   followStore(onRevision: () => void): () => void {
     return this.store.watch(onRevision);
+  }
+
+  /**
+   * How far this process's indexes are behind the store: in revisions, and in seconds since the
+   * oldest revision not applied yet was written (0 when none is pending).
+   */
+  async followerLag(): Promise<{ revisions: number; seconds: number }> {
+    const applied = this.appliedRevision;
+    const head = await this.store.headRevision();
+    if (head <= applied) return { revisions: 0, seconds: 0 };
+    const oldest = await this.store.getRevision(applied + 1);
+    const seconds = oldest ? Math.max(0, (this.now().getTime() - Date.parse(oldest.createdAt)) / 1000) : 0;
+    return { revisions: head - applied, seconds };
   }
 
   /** Changes, newest first: one tenant's, in one state, or all. */
@@ -561,7 +585,6 @@ export class Gatehouse {
   private async validateUpdates(
     updates: readonly RelationshipUpdate[],
     placeOf: (index: number) => Place | undefined,
-    onProgress?: (done: number, total: number) => void,
   ): Promise<void> {
     const schema = this.schema();
     const diagnostics = new Diagnostics();
@@ -581,7 +604,6 @@ export class Gatehouse {
         failures++;
         if (failures <= 20) diagnostics.errors.push(error);
       }
-      if (onProgress && (i + 1) % PROGRESS_STEP === 0) onProgress(i + 1, updates.length);
       await slices.step();
     }
     if (failures > 20) diagnostics.add(`… and ${failures - 20} more invalid relationships`);
@@ -655,12 +677,14 @@ export class Gatehouse {
     tenant: string,
     updates: readonly RelationshipUpdate[],
     filter: RelationshipFilter | undefined,
+    writesListed?: DirectWriteInput["writesListed"],
   ): Promise<void> {
     const guards = directWritesGuards(await guardsInForce(this.store));
     if (guards.length === 0) return;
     await checkDirectWrite({
       tenant,
       updates,
+      writesListed,
       guards,
       schema: this.schema(),
       engine: this.engine,
@@ -791,55 +815,79 @@ export class Gatehouse {
   }
 
   /**
-   * Imports one tuple a line, all or nothing: every line is parsed and validated before anything
-   * is written, and the write is one transaction. Relationships already live are left as they
-   * are, unless the line gives another caveat or expiration, which replaces theirs (a touch).
+   * Imports one tuple a line, all or nothing, as one revision: lines are parsed, validated and
+   * written in batches inside one transaction, and a bad line anywhere (malformed, not allowed
+   * by the schema, or repeated) rolls it all back and is named with its line. Relationships
+   * already live are left as they are, unless the line gives another caveat or expiration (or
+   * the live one has expired), which replaces it, as a touch does. The answer lists what was
+   * created and replaced; for an import too big to hold, `importRelationshipsFrom` reads a stream
+   * and answers with the count only.
    */
   async importRelationships(tenant: string, text: string, options: ImportOptions = {}): Promise<WriteResult> {
+    const result = await this.importRelationshipsFrom(tenant, text, options);
+    const { created, deleted } = await this.writtenAt(result.revision);
+    return { revision: result.revision, created, deleted };
+  }
+
+  /**
+   * `importRelationships` of a stream (a file, standard input, a request body), in bounded
+   * memory whatever its size: one batch of relationships is held at a time, and the answer
+   * counts what was created rather than listing it.
+   */
+  async importRelationshipsFrom(
+    tenant: string,
+    source: TextSource,
+    options: ImportOptions = {},
+  ): Promise<ImportWriteResult> {
     checkTenant(tenant);
-    const lines = await parseTupleLinesInSlices(text, options.file);
-    if (lines.length === 0) {
-      throw new GatehouseError(
-        "input",
-        `${options.file ?? "the input"} holds no relationships`,
-        placeOfFile(options.file),
-      );
-    }
-    const updates: RelationshipUpdate[] = lines.map((l) => ({
-      operation: "touch",
-      relationship: l.relationship,
-    }));
     await this.catchUp(); // the newest schema, as for writeRelationships
-    await this.validateUpdates(
-      updates,
-      (i) => ({ ...placeOfFile(options.file), line: lines[i]!.line, column: 1 }),
-      options.onProgress,
-    );
-    const seen = new Map<string, number>();
-    const diagnostics = new Diagnostics();
-    const slices = new Slices();
-    for (const l of lines) {
-      // One relationship per tuple: the same tuple with another caveat is the same relationship.
-      const key = relationshipKey(l.relationship);
-      const first = seen.get(key);
-      if (first !== undefined)
-        diagnostics.add(`\`${key}\` appears twice (first on line ${first})`, {
-          ...placeOfFile(options.file),
-          line: l.line,
-        });
-      else seen.set(key, l.line);
-      await slices.step();
-    }
-    seen.clear();
-    diagnostics.throwIfAny("nothing was written: duplicate relationships");
-    await this.guardDirectWrite(tenant, updates, undefined);
-    return this.commit(
-      tenant,
-      updates,
-      options,
-      "relationships.import",
-      options.file !== undefined ? { file: options.file } : {},
-    );
+    const schema = this.schema();
+    const guards = directWritesGuards(await guardsInForce(this.store));
+    const facts = new DirectWriteFacts(schema, guards);
+    const reading = new RelationshipImport(schema, options.file, facts, options.onProgress);
+    const result = await this.store.importRelationships(tenant, reading.batches(source), {
+      actor: options.actor,
+      reason: options.reason,
+      door: options.door ?? "library",
+      requestId: options.requestId,
+      file: options.file,
+      audit: {
+        action: "relationships.import",
+        details: options.file !== undefined ? { file: options.file } : {},
+      },
+      staged: (repeats) => reading.staged(repeats),
+      beforeCommit: async () => {
+        reading.finish();
+        const { updates, writesListed } = facts.input();
+        await this.guardDirectWrite(tenant, updates, undefined, writesListed);
+      },
+    });
+    // A loaded index follows from the store, which the import's rows are read back from; past
+    // `INDEX_FOLLOWS_UP_TO` it is dropped instead, and loaded again when next needed.
+    const follow =
+      this.engine.loadedIndex(tenant) && result.created <= INDEX_FOLLOWS_UP_TO
+        ? await this.writtenAt(result.revision)
+        : undefined;
+    await this.afterWrite(result.revision, () => {
+      const index = this.engine.loadedIndex(tenant);
+      if (index && follow) index.apply(follow.created, follow.deleted);
+      else if (index) this.engine.dropTenant(tenant);
+      this.changedAt.set(tenant, result.revision);
+    });
+    return result;
+  }
+
+  /**
+   * The relationships a revision made live and ended (an import replaces a live relationship
+   * whose caveat or expiration it changes), read back from the store as a follower reads them.
+   */
+  private async writtenAt(
+    revision: Revision,
+  ): Promise<{ created: readonly Relationship[]; deleted: readonly Relationship[] }> {
+    const [event] = await this.store.revisionsSince(revision - 1, 1);
+    return event?.revision === revision
+      ? { created: event.created, deleted: event.deleted }
+      : { created: [], deleted: [] };
   }
 
   // ---- queries ------------------------------------------------------------------------------
@@ -933,6 +981,24 @@ export class Gatehouse {
       : requests.map((r, i) => (results[i] ? undefined : this.engine.conditionalOn(tenant, r)));
     if (conditional.some((c) => c !== undefined)) return { results, revision, schema, conditional };
     return { results, revision, schema };
+  }
+
+  /**
+   * `checkBatch` of a text of one check a line (`resource#permission@subject`, as the CLI's
+   * `permission check --batch` reads it): a malformed line, or a check naming an unknown type or
+   * permission, is named with its file and line, and then nothing is answered.
+   */
+  async checkBatchText(
+    tenant: string,
+    text: string,
+    file: string | undefined,
+    consistency: ConsistencyOptions = {},
+  ): Promise<{ results: boolean[]; revision: Revision; schema: SchemaAnswer }> {
+    const { requests, lines } = parseCheckLines(text, file);
+    return this.checkBatch(tenant, requests, {
+      ...consistency,
+      placeOf: (i) => ({ ...(file !== undefined ? { file } : {}), line: lines[i]! }),
+    });
   }
 
   /**
@@ -1131,8 +1197,4 @@ export class Gatehouse {
     engine.registerTenant(index);
     return engine;
   }
-}
-
-function placeOfFile(file: string | undefined): Place {
-  return file !== undefined ? { file } : {};
 }

@@ -46,8 +46,12 @@ import type {
 } from "./lifecycle-records.js";
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "./rollout-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "./shadow-records.js";
+import { Mutex } from "./sql/mutex.js";
 import type { Database, Sql } from "./sql/sql.js";
 import type {
+  ImportBatch,
+  ImportWriteOptions,
+  ImportWriteResult,
   ReadOptions,
   RelationshipFilter,
   RelationshipShape,
@@ -69,6 +73,7 @@ import { DecisionLosses } from "./tables/decision-losses.js";
 import { DecisionTable } from "./tables/decision-table.js";
 import { collectExpired } from "./tables/expired-rows.js";
 import { GuardsVersions } from "./tables/guards-versions.js";
+import { ImportStaging } from "./tables/import-staging.js";
 import { LifecycleTables } from "./tables/lifecycle-tables.js";
 import { RelationshipReads } from "./tables/relationship-reads.js";
 import { writeUpdates } from "./tables/relationship-writes.js";
@@ -125,6 +130,8 @@ export class SqlStore implements Store {
   readonly #lifecycle: LifecycleTables;
   readonly #watch: HeadWatch;
   readonly #listener: HeadListener | undefined;
+  /** Imports into SQLite take turns: they stage in one temporary table of the one connection. */
+  readonly #imports = new Mutex();
   /** The newest head this store has seen (its writes, reads of the head, notifications). */
   #knownHead: Revision;
 
@@ -198,6 +205,54 @@ export class SqlStore implements Store {
       if (audit) await this.#audit.append(sql, audit, revision);
       return { revision, ...written };
     });
+    this.#saw(result.revision);
+    return result;
+  }
+
+  async importRelationships(
+    tenant: string,
+    batches: AsyncIterable<ImportBatch>,
+    options: ImportWriteOptions = {},
+  ): Promise<ImportWriteResult> {
+    checkTenant(tenant, { field: "tenant" });
+    const dialect = this.#db.dialect;
+    const fill = async (
+      staging: ImportStaging,
+      inBatch: <T>(body: (sql: Sql) => Promise<T>) => Promise<T>,
+    ) => {
+      for await (const batch of batches) {
+        if (batch.relationships.length > 0) options.staged?.(await inBatch((sql) => staging.add(sql, batch)));
+      }
+      await options.beforeCommit?.();
+    };
+    const goLive = async (sql: Sql, staging: ImportStaging): Promise<ImportWriteResult> => {
+      const revision = await this.#revisions.next(sql, tenant, "relationships", options);
+      const { created, ended } = await staging.moveInto(sql, tenant, revision, clockKey(this.#now()));
+      const audit = writeAuditRecord(tenant, options, { created, deleted: ended });
+      if (audit) await this.#audit.append(sql, audit, revision);
+      return { revision, created };
+    };
+    // SQLite: staged on the one connection outside a transaction, so that this process's other
+    // statements run between batches; only the move holds it (imports take turns: one staging
+    // table). PostgreSQL: one transaction on one connection (its temporary table is that
+    // connection's), the revision sequence taken only at the end.
+    const result = dialect.inProcess
+      ? await this.#imports.hold(async () => {
+          const staging = await ImportStaging.create(this.#db.sql, dialect, options.file);
+          try {
+            // A batch is one transaction of the temporary table (one journal write, not one a
+            // row); DEFERRED, as it takes no lock of the store's file.
+            await fill(staging, (body) => this.#db.read(body));
+            return await this.#db.transaction((sql) => goLive(sql, staging));
+          } finally {
+            await staging.drop(this.#db.sql);
+          }
+        })
+      : await this.#db.transaction(async (sql) => {
+          const staging = await ImportStaging.create(sql, dialect, options.file);
+          await fill(staging, (body) => body(sql));
+          return goLive(sql, staging);
+        });
     this.#saw(result.revision);
     return result;
   }

@@ -68,6 +68,37 @@ export interface WriteResult {
   readonly deleted: readonly Relationship[];
 }
 
+/** Relationships of an import, each with the line of the input that named it. */
+export interface ImportBatch {
+  readonly relationships: readonly Relationship[];
+  /** 1-based, one per relationship. */
+  readonly lines: readonly number[];
+}
+
+/** A relationship an import names twice: its position in the batch, and the line that named it first. */
+export interface ImportRepeat {
+  readonly at: number;
+  readonly firstLine: number;
+}
+
+export interface ImportWriteOptions extends WriteOptions {
+  /** The input's name, for the places of errors. */
+  readonly file?: string | undefined;
+  /** Called after each batch is staged, with the relationships in it that an earlier line named. */
+  readonly staged?: ((repeats: readonly ImportRepeat[]) => void) | undefined;
+  /**
+   * Called after the last batch, before anything goes live: throwing ends the import with
+   * nothing written (a bad line, a guard that refuses it). The store is not held meanwhile.
+   */
+  readonly beforeCommit?: (() => Promise<void>) | undefined;
+}
+
+/** An import's revision and how many relationships it made live (not the list: it may be millions). */
+export interface ImportWriteResult {
+  readonly revision: Revision;
+  readonly created: number;
+}
+
 export interface SchemaVersion {
   /** 1, 2, 3 ... in the order written. */
   readonly version: number;
@@ -189,6 +220,18 @@ export interface Store
     updates: readonly RelationshipUpdate[],
     options?: WriteOptions,
   ): Promise<WriteResult>;
+
+  /**
+   * Touches the relationships of every batch as one new revision, or none of them. Batches are
+   * staged where only this import sees them, one at a time (the caller's memory is one batch,
+   * whatever the import's size), and go live together, in one transaction, once `beforeCommit`
+   * has returned. Whatever `batches` or `beforeCommit` throws ends it with nothing written.
+   */
+  importRelationships(
+    tenant: string,
+    batches: AsyncIterable<ImportBatch>,
+    options?: ImportWriteOptions,
+  ): Promise<ImportWriteResult>;
 
   /**
    * Relationships live at `atRevision` (default: head) that match the filter, in tuple order

@@ -3,7 +3,6 @@ import type { CheckRequest } from "../../engine/engine.js";
 import { GatehouseError } from "../../model/errors.js";
 import { RELATION_NAME } from "../../model/names.js";
 import { formatSubject, parseObject, parseSubject } from "../../model/relationship.js";
-import { parseTupleLines } from "../../service/tuple-lines.js";
 import { contextOf, type GlobalOptions, parseRevision, readInput, withGatehouse } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { formatExplain } from "../output.js";
@@ -51,17 +50,8 @@ export function registerPermission(program: Command, globals: () => GlobalOption
               "--batch reads its checks from the file; give no RESOURCE PERMISSION SUBJECT",
             );
           const input = readInput(options.batch);
-          const lines = parseTupleLines(input.text, input.file, "permission");
-          const requests: CheckRequest[] = lines.map(({ relationship: r }) => ({
-            resource: r.resource,
-            permission: r.relation,
-            subject: r.subject,
-          }));
           const { results, revision, schema } = await withGatehouse(context, (g) =>
-            g.checkBatch(context.tenant, requests, {
-              atLeastRevision,
-              placeOf: (i) => ({ file: input.file, line: lines[i]!.line }),
-            }),
+            g.checkBatchText(context.tenant, input.text, input.file, { atLeastRevision }),
           );
           context.out.result(() => results.map(String).join("\n"), { results, revision, schema });
           if (options.failOnDeny && results.includes(false)) process.exitCode = EXIT.negative;

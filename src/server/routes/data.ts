@@ -305,13 +305,12 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
     async (request) => {
       const tooLarge = importTooLarge(request.body.relationships);
       if (tooLarge !== undefined) throw new HttpError(413, "too_large", tooLarge);
-      const result = await gatehouse.importRelationships(request.params.tenant, request.body.relationships, {
+      return gatehouse.importRelationshipsFrom(request.params.tenant, request.body.relationships, {
         actor: principalOf(request),
         door: "http",
         requestId: request.id,
         file: "relationships",
       });
-      return { revision: result.revision, created: result.created.length };
     },
   );
 

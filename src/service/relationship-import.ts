@@ -1,0 +1,142 @@
+import type { DirectWriteFacts } from "../changes/direct-writes.js";
+import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
+import { formatRelationship, type Relationship } from "../model/relationship.js";
+import { Slices } from "../model/turns.js";
+import type { CompiledSchema } from "../schema/compiled.js";
+import { validateRelationship } from "../schema/validate-relationship.js";
+import type { ImportBatch, ImportRepeat } from "../store/store.js";
+import { lineSlices, type TextSource } from "./line-chunks.js";
+import { readTupleLine } from "./tuple-lines.js";
+
+/**
+ * How many relationships are staged at a time: big enough that a batch's statements cost little
+ * per row (PostgreSQL stages 20,000 in one statement), small enough that a batch's objects are a
+ * few megabytes whatever the import's size.
+ */
+export const IMPORT_BATCH = 20_000;
+
+/** Errors past this many are summarised; a broken million-line file should not print a million lines. */
+const MAX_REPORTED = 20;
+
+/**
+ * One import read as it streams: every line parsed and validated against the schema where it
+ * stands (with its file and line), and handed to the store in batches. After the first bad
+ * line nothing more is staged, but reading goes on so that the message names every bad line
+ * (up to `MAX_REPORTED`); `finish` then throws, and nothing is written.
+ */
+export class RelationshipImport {
+  readonly #schema: CompiledSchema;
+  readonly #file: string | undefined;
+  readonly #facts: DirectWriteFacts;
+  readonly #onProgress: ((done: number) => void) | undefined;
+  readonly #diagnostics = new Diagnostics();
+  #failures = 0;
+  #relationships = 0;
+  /** The batch the store is staging, for the repeats it finds. */
+  #batch: ImportBatch = { relationships: [], lines: [] };
+
+  constructor(
+    schema: CompiledSchema,
+    file: string | undefined,
+    facts: DirectWriteFacts,
+    onProgress?: (done: number) => void,
+  ) {
+    this.#schema = schema;
+    this.#file = file;
+    this.#facts = facts;
+    this.#onProgress = onProgress;
+  }
+
+  /** The input's relationships in batches, until a bad line: after it, none (see the class). */
+  async *batches(source: TextSource): AsyncGenerator<ImportBatch> {
+    const slices = new Slices();
+    let relationships: Relationship[] = [];
+    let lines: number[] = [];
+    let line = 0;
+    for await (const slice of lineSlices(source, this.#file ?? "the input")) {
+      for (const raw of slice) {
+        line++;
+        await slices.step();
+        const relationship = this.#read(raw, line);
+        if (relationship === undefined || this.#failures > 0) continue;
+        relationships.push(relationship);
+        lines.push(line);
+        this.#facts.add(relationship);
+        if (relationships.length === IMPORT_BATCH) {
+          yield this.#handOver(relationships, lines);
+          relationships = [];
+          lines = [];
+        }
+      }
+    }
+    if (relationships.length > 0 && this.#failures === 0) yield this.#handOver(relationships, lines);
+  }
+
+  #handOver(relationships: Relationship[], lines: number[]): ImportBatch {
+    this.#batch = { relationships, lines };
+    this.#onProgress?.(this.#relationships);
+    return this.#batch;
+  }
+
+  /** The store staged the batch last handed over: a relationship an earlier line named is a bad line. */
+  staged(repeats: readonly ImportRepeat[]): void {
+    for (const { at, firstLine } of repeats) {
+      const relationship = this.#batch.relationships[at];
+      if (relationship === undefined) continue;
+      this.#fail(
+        new GatehouseError(
+          "input",
+          `\`${formatRelationship(relationship)}\` appears twice (first on line ${firstLine})`,
+          this.#place(this.#batch.lines[at] ?? 0),
+        ),
+      );
+    }
+  }
+
+  /** Throws when the input was not all good (nothing is written then), or held no relationship. */
+  finish(): void {
+    if (this.#failures > MAX_REPORTED)
+      this.#diagnostics.add(`… and ${this.#failures - MAX_REPORTED} more bad lines`);
+    this.#diagnostics.throwIfAny(`nothing was written: ${this.#file ?? "the input"} has bad lines`);
+    if (this.#relationships === 0)
+      throw new GatehouseError(
+        "input",
+        `${this.#file ?? "the input"} holds no relationships`,
+        this.#file !== undefined ? { file: this.#file } : {},
+      );
+  }
+
+  /** A line's relationship; undefined for a blank line, a comment or a bad line (recorded). */
+  #read(raw: string, line: number): Relationship | undefined {
+    try {
+      const relationship = readTupleLine(raw, this.#file, line);
+      if (relationship === undefined) return undefined;
+      this.#relationships++;
+      this.#validate(relationship, line);
+      return relationship;
+    } catch (error) {
+      if (!(error instanceof GatehouseError)) throw error;
+      this.#fail(error);
+      return undefined;
+    }
+  }
+
+  #validate(relationship: Relationship, line: number): void {
+    try {
+      validateRelationship(this.#schema, relationship);
+    } catch (error) {
+      if (!(error instanceof GatehouseError)) throw error;
+      // Validated again only to place the message: a place for every good line would cost every line.
+      validateRelationship(this.#schema, relationship, { ...this.#place(line), column: 1 });
+    }
+  }
+
+  #fail(error: GatehouseError): void {
+    this.#failures++;
+    if (this.#failures <= MAX_REPORTED) this.#diagnostics.errors.push(error);
+  }
+
+  #place(line: number): Place {
+    return this.#file !== undefined ? { file: this.#file, line } : { line };
+  }
+}
