@@ -15,7 +15,6 @@ import {
   formatSubject,
   type ObjectRef,
   type Relationship,
-  relationshipKey,
   type SubjectRef,
 } from "../model/relationship.js";
 import { OneAtATime, Slices } from "../model/turns.js";

@@ -99,3 +99,80 @@ describe.each(stores)("a streamed import on %s", (_name, location) => {
     120_000,
   );
 });
+
+const CAVEATED = `use expiration
+
+caveat weekday(day string) {
+  day != "sunday"
+}
+
+definition user {}
+definition document {
+  relation viewer: user | user with weekday | user with expiration
+  permission view = viewer
+}`;
+
+describe.each(stores)("an import of caveated and expiring relationships on %s", (_name, location) => {
+  it.skipIf(location() === undefined)(
+    "stages caveats and expirations; a line with other traits, or over an expired one, replaces the live relationship; the same traits leave it",
+    async () => {
+      let now = new Date("2027-01-01T00:00:00Z");
+      const g = await Gatehouse.open(location()!, {
+        decisionLog: { sample: "off" },
+        now: () => now,
+        clockInStore: true,
+      });
+      await g.writeSchema(CAVEATED);
+      const tenant = `t${Date.now().toString(36)}c`;
+      const first = await g.importRelationships(
+        tenant,
+        [
+          'document:a#viewer@user:ann[weekday:{"day":"sunday"}]',
+          "document:b#viewer@user:bob[expiration:2027-01-02T00:00:00Z]",
+          "document:c#viewer@user:cy",
+        ].join("\n"),
+      );
+      expect(first.created).toHaveLength(3);
+      const ask = async (resource: string, subject: string) =>
+        (
+          await g.check(tenant, {
+            resource: { type: "document", id: resource },
+            permission: "view",
+            subject: { type: "user", id: subject },
+          })
+        ).allowed;
+      expect(await ask("a", "ann")).toBe(false);
+      expect(await ask("b", "bob")).toBe(true);
+
+      // The same lines again: nothing changes, nothing is ended.
+      const again = await g.importRelationships(
+        tenant,
+        'document:a#viewer@user:ann[weekday:{"day":"sunday"}]\ndocument:c#viewer@user:cy',
+      );
+      expect(again.created).toHaveLength(0);
+      expect(again.deleted).toHaveLength(0);
+
+      // Another context replaces ann's; bob's expires, and a plain line over it replaces it.
+      now = new Date("2027-01-03T00:00:00Z");
+      expect(await ask("b", "bob")).toBe(false);
+      const replaced = await g.importRelationships(
+        tenant,
+        'document:a#viewer@user:ann[weekday:{"day":"monday"}]\ndocument:b#viewer@user:bob',
+      );
+      expect(replaced.created.map((r) => r.caveat?.context ?? r.expiresAt ?? "plain")).toEqual([
+        { day: "monday" },
+        "plain",
+      ]);
+      expect(replaced.deleted).toHaveLength(2);
+      expect(await ask("a", "ann")).toBe(true);
+      expect(await ask("b", "bob")).toBe(true);
+      const read = await g.readRelationships(tenant, { resourceType: "document" });
+      expect(read.map((r) => r.caveat?.context ?? r.expiresAt ?? "plain")).toEqual([
+        { day: "monday" },
+        "plain",
+        "plain",
+      ]);
+      await g.close();
+    },
+  );
+});
