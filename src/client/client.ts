@@ -332,7 +332,13 @@ export class GatehouseClient {
     return this.seen(await this.request("POST", this.tenantPath(tenant, "import"), { relationships: lines }));
   }
 
-  async readSchema(): Promise<{ schema: string | null; version: number | null; revision: number | null }> {
+  async readSchema(): Promise<{
+    schema: string | null;
+    version: number | null;
+    revision: number | null;
+    createdAt: string | null;
+    author: string | null;
+  }> {
     return this.request("GET", "/v1/schema");
   }
 

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { contextOf, type GlobalOptions, readInput, withGatehouse } from "../context.js";
+import { contextOf, type GlobalOptions, readInput, withOperations } from "../context.js";
 
 export function registerImport(program: Command, globals: () => GlobalOptions): void {
   program
@@ -10,22 +10,22 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
       const context = contextOf(globals());
       const input = readInput(file);
       const started = Date.now();
-      const result = await withGatehouse(context, (g) =>
-        g.importRelationships(context.tenant, input.text, {
+      const result = await withOperations(context, (o) => {
+        // Local mode reports each step of validation below; a server answers once, at the end.
+        context.out.progress(`importing ${input.file} into tenant \`${context.tenant}\` at ${o.where}…`);
+        return o.importRelationships(context.tenant, input.text, {
           file: input.file,
-          actor: context.actor,
-          door: "cli",
           onProgress: (done, total) =>
             context.out.progress(
               `validated ${done.toLocaleString()} of ${total.toLocaleString()} relationships`,
             ),
-        }),
-      );
+        });
+      });
       context.out.doneProgress();
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       context.out.result(
-        `imported ${result.created.length} new relationships into tenant \`${context.tenant}\` at revision ${result.revision} (${seconds} s)`,
-        { revision: result.revision, created: result.created.length },
+        `imported ${result.created} new relationships into tenant \`${context.tenant}\` at revision ${result.revision} (${seconds} s)`,
+        { revision: result.revision, created: result.created },
       );
     });
 }

@@ -30,6 +30,8 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
             schema: Type.Union([Type.String(), Type.Null()]),
             version: Type.Union([Type.Integer(), Type.Null()]),
             revision: Type.Union([Type.Integer(), Type.Null()]),
+            createdAt: Type.Union([Type.String(), Type.Null()]),
+            author: Type.Union([Type.String(), Type.Null()]),
           }),
           ...errorResponses,
         },
@@ -41,6 +43,8 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
         schema: version?.text ?? null,
         version: version?.version ?? null,
         revision: version?.revision ?? null,
+        createdAt: version?.createdAt ?? null,
+        author: version?.author ?? null,
       };
     },
   );
