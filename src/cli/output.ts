@@ -113,6 +113,20 @@ interface ExplainStep {
   readonly children: readonly ExplainStep[];
 }
 
+/**
+ * An explain tree as `--json` prints it: its keys in one order (the view's), whether the engine
+ * built it here or a server's serialiser sent it, so that both modes print the same document.
+ */
+export function explainJson<T extends ExplainStep & { readonly step: string }>(node: T): unknown {
+  return {
+    step: node.step,
+    label: node.label,
+    result: node.result,
+    ...(node.relationship !== undefined ? { relationship: node.relationship } : {}),
+    children: node.children.map((child) => explainJson(child as T)),
+  };
+}
+
 /** An explain tree as an indented proof, one step a line. */
 export function formatExplain(node: ExplainStep, indent = ""): string {
   const via = node.relationship ? `  [${node.relationship}]` : "";

@@ -88,13 +88,19 @@ export class RemoteOperations implements Operations {
     return { ...written, warnings: compiled.warnings };
   }
 
-  writeRelationships(...[tenant, updates]: Parameters<Operations["writeRelationships"]>) {
-    return this.call(() =>
-      this.client.writeRelationships(
+  async writeRelationships(...[tenant, updates]: Parameters<Operations["writeRelationships"]>) {
+    try {
+      return await this.client.writeRelationships(
         tenant,
         updates.map((u) => ({ operation: u.operation, relationship: formatRelationship(u.relationship) })),
-      ),
-    );
+      );
+    } catch (error) {
+      // The API names the item of its list (`updates[0]`); a command line gave one relationship.
+      const translated = this.translate(error, undefined);
+      return updates.length === 1 && translated instanceof GatehouseError
+        ? Promise.reject(withoutPlace(translated))
+        : Promise.reject(translated);
+    }
   }
 
   async deleteRelationships(...[tenant, filter, reason]: Parameters<Operations["deleteRelationships"]>) {
@@ -333,4 +339,14 @@ function placeBatch(error: unknown, offset: number, placeOf: (index: number) => 
       : new GatehouseError(e.kind, e.message, placeOf(offset + Number(index)), e.details.map(at), e.facts);
   };
   return at(error);
+}
+
+function withoutPlace(error: GatehouseError): GatehouseError {
+  return new GatehouseError(
+    error.kind,
+    error.message,
+    undefined,
+    error.details.map(withoutPlace),
+    error.facts,
+  );
 }

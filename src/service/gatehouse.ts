@@ -57,6 +57,7 @@ import {
 } from "./pages.js";
 import { Tokens } from "./tokens.js";
 import { parseTupleLinesInSlices } from "./tuple-lines.js";
+import { explainWriteConflicts } from "./write-conflicts.js";
 
 export interface GatehouseOptions {
   /** The clock, for tests; defaults to the system clock. */
@@ -574,7 +575,9 @@ export class Gatehouse {
     await this.catchUp();
     await this.validateUpdates(updates, placeOf);
     await this.guardDirectWrite(tenant, updates, options.filter);
-    return this.commit(tenant, updates, options, "relationships.write");
+    return this.commit(tenant, updates, options, "relationships.write").catch((error: unknown) => {
+      throw explainWriteConflicts(error, tenant, updates, placeOf);
+    });
   }
 
   /**

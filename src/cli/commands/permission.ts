@@ -6,7 +6,7 @@ import { parseObject, parseSubject } from "../../model/relationship.js";
 import { parseTupleLines } from "../../service/tuple-lines.js";
 import { contextOf, type GlobalOptions, parseRevision, readInput, withOperations } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { formatExplain } from "../output.js";
+import { explainJson, formatExplain } from "../output.js";
 import { allPages, parseLimit } from "../pages.js";
 
 function permissionName(text: string): string {
@@ -90,7 +90,7 @@ export function registerPermission(program: Command, globals: () => GlobalOption
           allowed,
           revision,
           schema,
-          ...(tree ? { explain: tree } : {}),
+          ...(tree ? { explain: explainJson(tree) } : {}),
         });
         if (options.failOnDeny && !allowed) process.exitCode = EXIT.negative;
       },

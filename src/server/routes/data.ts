@@ -145,6 +145,8 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
         actor: principalOf(request),
         door: "http",
         requestId: request.id,
+        // A caller of the API sent a list: every problem names its item, even in a list of one.
+        placeOf: (i) => ({ field: `updates[${i}]` }),
       });
       return {
         revision: result.revision,
