@@ -55,7 +55,7 @@ export function validationMessage(
     case "type":
       return {
         field,
-        message: `${quoted}: expected ${article(String(first.params.type))}, got ${describeValue(value())}${expected}`,
+        message: `${quoted}: expected ${article(String(first.params.type))}${schema?.description ? ` (${schema.description})` : ""}, got ${describeValue(value())}`,
       };
     case "anyOf":
     case "const":

@@ -37,6 +37,5 @@ export function unknownAction(action: string): GatehouseError {
   return new GatehouseError(
     "usage",
     `unknown audit action \`${action}\`: expected a family of actions (${families.map((f) => `\`${f}\``).join(", ")}) or one action, such as \`rollout.start\` or \`change.apply\``,
-    { field: "action" },
   );
 }

@@ -57,7 +57,7 @@ describe("HTTP error messages", () => {
       subject: 7,
     });
     expect(wrongType.message).toBe(
-      "`body.subject`: expected a string, got number `7`; expected a subject, `type:id`, `type:id#relation` or `type:*`",
+      "`body.subject`: expected a string (a subject, `type:id`, `type:id#relation` or `type:*`), got number `7`",
     );
   });
 
@@ -71,7 +71,10 @@ describe("HTTP error messages", () => {
     expect(operation.place).toEqual({ field: "body.updates[0].operation" });
   });
 
-  it("gives the bounds of numbers, lists and text", async () => {
+  it("gives the bounds of numbers, lists and text, and path parameters by name", async () => {
+    expect((await error("POST", "/v1/changes/abc/plan")).message).toBe(
+      '`params.id`: expected an integer (change id), got `"abc"`',
+    );
     expect((await error("GET", "/v1/tenants/acme/relationships?limit=0")).message).toBe(
       "`querystring.limit`: expected 1 or more, got number `0`",
     );
