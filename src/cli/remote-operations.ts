@@ -1,4 +1,5 @@
 import { parseChangeFile } from "../changes/change-file.js";
+import { parseGuards } from "../changes/guards.js";
 import {
   type ApiErrorBody,
   GatehouseApiError,
@@ -11,7 +12,9 @@ import { formatObject, formatRelationship, formatSubject } from "../model/relati
 import { parseSchema } from "../schema/schema.js";
 import type { Operations } from "../service/operations.js";
 import { parseTupleLines } from "../service/tuple-lines.js";
+import type { ChangeSummaryView, GuardsView } from "../service/views/change.js";
 import type { CheckBatchView } from "../service/views/query.js";
+import type { NewTokenView, TokenView } from "../service/views/token.js";
 import type { ServerTarget } from "./server-target.js";
 
 /** The server refuses larger batches (`MAX_BATCH` of the HTTP API): bigger ones go in several requests. */
@@ -272,6 +275,100 @@ export class RemoteOperations implements Operations {
 
   verifyAudit() {
     return this.call(() => this.client.verifyAudit());
+  }
+
+  async proposeLifecycle(
+    ...[operation, scope, tenant, target, options]: Parameters<Operations["proposeLifecycle"]>
+  ) {
+    // A purge's export bundle is written where the server runs, in its --export-dir.
+    const reason = options.reason || undefined;
+    const client = this.client;
+    const proposal = await this.call(() => {
+      if (scope === "tenant") {
+        return operation === "delete"
+          ? client.deleteTenant(target, reason)
+          : operation === "restore"
+            ? client.restoreTenant(target, reason)
+            : client.purgeTenant(target, reason);
+      }
+      return operation === "delete"
+        ? client.deleteSubject(tenant, target, reason)
+        : operation === "restore"
+          ? client.restoreSubject(tenant, target, reason)
+          : client.purgeSubject(tenant, target, reason);
+    });
+    const writes =
+      operation === "restore"
+        ? ((await this.call(() => client.getChange(proposal.id))).spec.writes as unknown[]).length
+        : 0;
+    return { proposal, writes };
+  }
+
+  mergeSubjects(tenant: string, from: string, into: string, reason?: string) {
+    return this.call(() => this.client.mergeSubject(tenant, from, into, reason));
+  }
+
+  retention() {
+    return this.call(() => this.client.retention());
+  }
+
+  setRetention(days: number, reason?: string) {
+    return this.call(() => this.client.setRetention(days, reason));
+  }
+
+  async proposeRestore(...[tenant, toRevision, filter, reason]: Parameters<Operations["proposeRestore"]>) {
+    const change = await this.call(() =>
+      this.client.request<ChangeSummaryView>("POST", tenantPath(tenant, "restore"), {
+        toRevision,
+        ...definedOnly(filter),
+        ...(reason ? { reason } : {}),
+      }),
+    );
+    const spec = (await this.call(() => this.client.getChange(change.id))).spec as {
+      writes: unknown[];
+      deletes: unknown[];
+    };
+    return { change, writes: spec.writes.length, deletes: spec.deletes.length };
+  }
+
+  showRevision(revision: number) {
+    return this.call(() => this.client.getRevision(revision));
+  }
+
+  async listRevisions(filter: Parameters<Operations["listRevisions"]>[0]) {
+    return (await this.call(() => this.client.listRevisions(definedOnly(filter)))).revisions;
+  }
+
+  readGuards() {
+    return this.call(() => this.client.request<GuardsView>("GET", "/v1/guards"));
+  }
+
+  writeGuards(text: string, file: string) {
+    parseGuards(text, file); // a mistake is placed in the local file, before sending
+    return this.call(
+      () => this.client.request<{ version: number }>("PUT", "/v1/guards", { guards: text }),
+      file,
+    );
+  }
+
+  createToken(input: Parameters<Operations["createToken"]>[0]) {
+    return this.call(() =>
+      this.client.request<NewTokenView>("POST", "/v1/tokens", {
+        name: input.name,
+        role: input.role,
+        ...(input.tenants ? { tenants: input.tenants } : {}),
+      }),
+    );
+  }
+
+  async listTokens() {
+    return (await this.call(() => this.client.request<{ tokens: TokenView[] }>("GET", "/v1/tokens"))).tokens;
+  }
+
+  revokeToken(name: string) {
+    return this.call(() =>
+      this.client.request<TokenView>("DELETE", `/v1/tokens/${encodeURIComponent(name)}`),
+    );
   }
 
   async close(): Promise<void> {

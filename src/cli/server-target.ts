@@ -24,8 +24,8 @@ const CONTEXT_COMMANDS = /^context\b/;
 /**
  * The commands that run through a server as well as on a local store (over `Operations`), and
  * those that need neither. Every other command works on a local store only and refuses a server:
- * `serve` and `demo` open a store by nature; the rest have no `Operations` yet (see the note in
- * `operations.ts`) and must not quietly fall back to a local `./gatehouse.db`.
+ * `serve` and `demo` open a store by nature; the rest (rollout, shadow, replay, decisions,
+ * incident) have no `Operations` yet and must not quietly fall back to a local `./gatehouse.db`.
  */
 const RUNS_ANYWHERE: ReadonlySet<string> = new Set([
   "schema read",
@@ -50,6 +50,23 @@ const RUNS_ANYWHERE: ReadonlySet<string> = new Set([
   "change show",
   "audit list",
   "audit verify",
+  "restore",
+  "revision show",
+  "revision list",
+  "guards read",
+  "guards write",
+  "subject delete",
+  "subject restore",
+  "subject purge",
+  "subject merge",
+  "tenant delete",
+  "tenant restore",
+  "tenant purge",
+  "retention show",
+  "retention set",
+  "token create",
+  "token list",
+  "token revoke",
   "validate",
 ]);
 

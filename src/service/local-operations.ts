@@ -1,11 +1,13 @@
 import { parseChangeFile } from "../changes/change-file.js";
+import { DEFAULT_GUARDS_TEXT } from "../changes/guards.js";
 import { formatRelationship, formatSubject } from "../model/relationship.js";
 import { parseFilter } from "./filter-text.js";
 import type { Gatehouse } from "./gatehouse.js";
 import type { Operations } from "./operations.js";
 import type { ChangeState } from "./records.js";
-import { changeDetailJson, changeSummaryJson, planJson } from "./views/change.js";
+import { changeDetailJson, changeSummaryJson, guardsJson, planJson, proposalJson } from "./views/change.js";
 import type { ExplainView } from "./views/explain.js";
+import { newTokenJson, tokenJson } from "./views/token.js";
 
 /** Who acts, and through which door: the CLI's `--as`, recorded with every write. */
 export interface LocalActor {
@@ -217,6 +219,89 @@ export class LocalOperations implements Operations {
 
   verifyAudit() {
     return this.gatehouse.audit.verify();
+  }
+
+  async proposeLifecycle(
+    ...[operation, scope, tenant, target, options]: Parameters<Operations["proposeLifecycle"]>
+  ) {
+    const who = { tenant, ...this.actor, ...(options.reason ? { reason: options.reason } : {}) };
+    if (operation === "purge") {
+      const { change, purge } = await this.gatehouse.lifecycle.purge(scope, target, {
+        ...who,
+        exportDir: options.exportDir,
+      });
+      return { proposal: proposalJson(change, purge), writes: 0 };
+    }
+    const change = await this.gatehouse.lifecycle[operation](scope, target, who);
+    return {
+      proposal: proposalJson(change),
+      writes: operation === "restore" ? change.spec.writes.length : 0,
+    };
+  }
+
+  async mergeSubjects(tenant: string, from: string, into: string, reason?: string) {
+    const change = await this.gatehouse.lifecycle.merge(from, into, {
+      tenant,
+      ...this.actor,
+      ...(reason ? { reason } : {}),
+    });
+    return proposalJson(change);
+  }
+
+  async retention() {
+    return { ...(await this.gatehouse.lifecycle.retention()) };
+  }
+
+  async setRetention(days: number, reason?: string) {
+    return {
+      ...(await this.gatehouse.lifecycle.setRetention(days, {
+        ...this.actor,
+        ...(reason ? { reason } : {}),
+      })),
+    };
+  }
+
+  async proposeRestore(...[tenant, toRevision, filter, reason]: Parameters<Operations["proposeRestore"]>) {
+    const change = await this.gatehouse.changes.restore(
+      tenant,
+      toRevision,
+      parseFilter(filter.resource, filter.relation, filter.subject),
+      { ...this.actor, ...(reason ? { reason } : {}) },
+    );
+    return {
+      change: changeSummaryJson(change),
+      writes: change.spec.writes.length,
+      deletes: change.spec.deletes.length,
+    };
+  }
+
+  async showRevision(revision: number) {
+    return { ...(await this.gatehouse.revisionRecord(revision)) };
+  }
+
+  async listRevisions(filter: Parameters<Operations["listRevisions"]>[0]) {
+    return (await this.gatehouse.listRevisions(filter)).map((record) => ({ ...record }));
+  }
+
+  async readGuards() {
+    return guardsJson(await this.gatehouse.readGuards(), DEFAULT_GUARDS_TEXT);
+  }
+
+  async writeGuards(text: string, file: string) {
+    return { version: await this.gatehouse.changes.writeGuards(text, { ...this.actor, file }) };
+  }
+
+  async createToken(input: Parameters<Operations["createToken"]>[0]) {
+    const { token, secret } = await this.gatehouse.tokens.create({ ...input, ...this.actor });
+    return newTokenJson(token, secret);
+  }
+
+  async listTokens() {
+    return (await this.gatehouse.tokens.list()).map(tokenJson);
+  }
+
+  async revokeToken(name: string) {
+    return tokenJson(await this.gatehouse.tokens.revoke(name, this.who.actor));
   }
 
   close(): Promise<void> {

@@ -1,17 +1,22 @@
 import type { CheckRequest } from "../engine/engine.js";
 import type { Place } from "../model/errors.js";
 import type { ObjectRef, Relationship, SubjectRef } from "../model/relationship.js";
-import type { AuditFilter, UpdateOperation } from "./records.js";
+import type { AuditFilter, LifecycleScope, RevisionFilter, Role, UpdateOperation } from "./records.js";
 import type { AuditRecordView, AuditVerificationView } from "./views/audit.js";
 import type {
   ApplyView,
   ApproveView,
   ChangeDetailView,
   ChangeSummaryView,
+  GuardsView,
+  LifecycleProposalView,
   PlanView,
   RevertView,
 } from "./views/change.js";
 import type { CheckBatchView, CheckView, LookupResourcesView, LookupSubjectsView } from "./views/query.js";
+import type { RetentionView } from "./views/retention.js";
+import type { RevisionView } from "./views/revision.js";
+import type { NewTokenView, TokenView } from "./views/token.js";
 
 /**
  * The operations a command line runs, in the JSON shapes every surface answers with (the
@@ -94,6 +99,35 @@ export interface Operations {
 
   listAudit(filter: AuditFilter): Promise<AuditRecordView[]>;
   verifyAudit(): Promise<AuditVerificationView>;
+
+  /** Soft deletion, restore or purge of a subject or tenant, proposed; `writes`: what a restore writes back. */
+  proposeLifecycle(
+    operation: "delete" | "restore" | "purge",
+    scope: LifecycleScope,
+    tenant: string,
+    target: string,
+    options: { reason?: string | undefined; exportDir: string },
+  ): Promise<{ proposal: LifecycleProposalView; writes: number }>;
+  mergeSubjects(tenant: string, from: string, into: string, reason?: string): Promise<LifecycleProposalView>;
+  retention(): Promise<RetentionView>;
+  setRetention(days: number, reason?: string): Promise<RetentionView>;
+
+  /** Proposes bringing live relationships (those a filter selects) back to a past revision. */
+  proposeRestore(
+    tenant: string,
+    toRevision: number,
+    filter: FilterText,
+    reason?: string,
+  ): Promise<{ change: ChangeSummaryView; writes: number; deletes: number }>;
+  showRevision(revision: number): Promise<RevisionView>;
+  listRevisions(filter: RevisionFilter): Promise<RevisionView[]>;
+
+  readGuards(): Promise<GuardsView>;
+  writeGuards(text: string, file: string): Promise<{ version: number }>;
+
+  createToken(input: { name: string; role: Role; tenants: string[] | null }): Promise<NewTokenView>;
+  listTokens(): Promise<TokenView[]>;
+  revokeToken(name: string): Promise<TokenView>;
 
   close(): Promise<void>;
 }

@@ -67,6 +67,7 @@ describe("the CLI against a server", { timeout: 600_000 }, () => {
     checks: "checks.txt",
     badChecks: "bad-checks.txt",
     change: "change.yaml",
+    badGuards: "guards.yaml",
   };
   const texts: Record<string, string> = {
     [files.schema]: SCHEMA,
@@ -74,6 +75,7 @@ describe("the CLI against a server", { timeout: 600_000 }, () => {
     [files.checks]: "document:a#view@user:ann\ndocument:b#view@user:ann\ndocument:c#view@user:cy\n",
     [files.badChecks]: "document:a#view@user:ann\nfolder:x#view@user:ann\n",
     [files.change]: "intent: revoke\nreason: ann leaves\ndelete:\n  - document:a#viewer@user:ann\n",
+    [files.badGuards]: "guards:\n  - name: g\n    kind: max-los\n    subjects: 3\n",
   };
 
   /** Runs one step in local mode (as `actor`), in the local workspace, where its files are. */
@@ -157,6 +159,15 @@ describe("the CLI against a server", { timeout: 600_000 }, () => {
     same("ops", ["audit", "verify"], EXIT.ok);
     same("ops", ["relationship", "bulk-delete", "document", "viewer"], EXIT.ok);
     same("ops", ["schema", "write", "-"], EXIT.input);
+    same("ops", ["guards", "read"], EXIT.ok);
+    same("ops", ["guards", "write", files.badGuards], EXIT.input);
+    same("ops", ["--json", "retention", "show"], EXIT.ok);
+    same("ops", ["token", "list"], EXIT.ok);
+    same("ops", ["subject", "delete", "user:dee", "--reason", "left"], EXIT.ok);
+    same("ops", ["subject", "merge", "user:dee", "user:ann"], EXIT.ok);
+    same("ops", ["revision", "show", "2"], EXIT.ok);
+    same("ops", ["--json", "revision", "list", "--limit", "3"], EXIT.ok);
+    same("ops", ["restore", "--to-revision", "2", "document"], EXIT.ok);
   });
 
   it("refuses a wrong token with the exit code of a local permission error, and says what to check", () => {
@@ -192,10 +203,10 @@ describe("the CLI against a server", { timeout: 600_000 }, () => {
   });
 
   it("refuses what runs on a local store only, before it touches anything", () => {
-    const result = gatehouse(["--server", server.url, "--token", secrets.ops!, "token", "list"], { env });
+    const result = gatehouse(["--server", server.url, "--token", secrets.ops!, "rollout", "status"], { env });
     expect(result.code).toBe(EXIT.usage);
     expect(result.stderr).toBe(
-      "error: `gatehouse token list` runs on a local store only, and a server is given (--server): run it with --store PATH on the store's machine, or leave out --server\n",
+      "error: `gatehouse rollout status` runs on a local store only, and a server is given (--server): run it with --store PATH on the store's machine, or leave out --server\n",
     );
     const served = gatehouse(["serve", "--port", "0"], {
       env: { ...env, GATEHOUSE_SERVER: server.url, GATEHOUSE_TOKEN: secrets.ops! },
@@ -239,7 +250,7 @@ describe("the CLI against a server", { timeout: 600_000 }, () => {
     const viaContext = gatehouse(["schema", "read"], { env });
     expect(viaContext).toEqual(onServer("ops", ["schema", "read"]));
     expect(gatehouse(["--store", local.store, "schema", "read"], { env }).code).toBe(EXIT.ok);
-    expect(gatehouse(["token", "list"], { env }).stderr).toContain("a server is given (context `prod`)");
+    expect(gatehouse(["rollout", "status"], { env }).stderr).toContain("a server is given (context `prod`)");
 
     const missing = gatehouse(["--context", "staging", "schema", "read"], { env });
     expect(missing.code).toBe(EXIT.notFound);

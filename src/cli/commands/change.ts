@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { type DeletionFacts, formatDeletionFacts } from "../../changes/deletion-facts.js";
-import { DEFAULT_GUARDS_TEXT } from "../../changes/guards.js";
 import type { MergeFacts } from "../../changes/merge.js";
 import type { Plan } from "../../changes/plan.js";
 import type { UsersetRows } from "../../changes/userset-subjects.js";
@@ -9,15 +8,8 @@ import { GatehouseError } from "../../model/errors.js";
 import { formatRelationship } from "../../model/relationship.js";
 import { parseFilter } from "../../service/filter-text.js";
 import type { ChangeRecord, ChangeSpec } from "../../service/records.js";
-import { guardsJson, type PlanView, planJson } from "../../service/views/change.js";
-import {
-  contextOf,
-  type GlobalOptions,
-  parseRevision,
-  readInput,
-  withGatehouse,
-  withOperations,
-} from "../context.js";
+import { type PlanView, planJson } from "../../service/views/change.js";
+import { contextOf, type GlobalOptions, parseRevision, readInput, withOperations } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
 function changeId(text: string): number {
@@ -246,15 +238,22 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
       ) => {
         const context = contextOf(globals());
         const toRevision = parseRevision(options.toRevision, "--to-revision")!;
-        const record = await withGatehouse(context, (g) =>
-          g.changes.restore(context.tenant, toRevision, parseFilter(resource, relation, subject), {
-            actor: context.actor,
-            ...(options.reason ? { reason: options.reason } : {}),
-          }),
+        parseFilter(resource, relation, subject); // a malformed filter is refused here, in both modes
+        const {
+          change: record,
+          writes,
+          deletes,
+        } = await withOperations(context, (o) =>
+          o.proposeRestore(
+            context.tenant,
+            toRevision,
+            { resource, relation, subject },
+            options.reason || undefined,
+          ),
         );
         context.out.result(
-          `${record.id}\nproposed restore change ${record.id}: ${record.spec.writes.length} to write back, ${record.spec.deletes.length} to delete; next: gatehouse change plan ${record.id}`,
-          { id: record.id, writes: record.spec.writes.length, deletes: record.spec.deletes.length },
+          `${record.id}\nproposed restore change ${record.id}: ${writes} to write back, ${deletes} to delete; next: gatehouse change plan ${record.id}`,
+          { id: record.id, writes, deletes },
         );
       },
     );
@@ -267,9 +266,7 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .action(async (file: string) => {
       const context = contextOf(globals());
       const input = readInput(file);
-      const version = await withGatehouse(context, (g) =>
-        g.changes.writeGuards(input.text, { actor: context.actor, file: input.file }),
-      );
+      const { version } = await withOperations(context, (o) => o.writeGuards(input.text, input.file));
       context.out.result(`guards version ${version} written`, { version });
     });
   guards
@@ -277,12 +274,12 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .description("print the guards in force")
     .action(async () => {
       const context = contextOf(globals());
-      const version = await withGatehouse(context, (g) => g.readGuards());
+      const guards = await withOperations(context, (o) => o.readGuards());
       context.out.result(
-        version
-          ? version.text.trimEnd()
-          : `# no guards written; in force by default:\n${DEFAULT_GUARDS_TEXT.trimEnd()}`,
-        guardsJson(version, DEFAULT_GUARDS_TEXT),
+        guards.version !== null
+          ? guards.text.trimEnd()
+          : `# no guards written; in force by default:\n${guards.text.trimEnd()}`,
+        guards,
       );
     });
 }
