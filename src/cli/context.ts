@@ -44,6 +44,13 @@ export interface CommandContext {
 }
 
 export function contextOf(options: GlobalOptions): CommandContext {
+  const server = serverTargetOf(options);
+  // Through a server the token's name is the actor: an `--as` there would be silently ignored.
+  if (server && options.as !== undefined)
+    throw new GatehouseError(
+      "usage",
+      `--as names the actor on a local store; through a server (${server.from}) the token's name acts: use that person's token`,
+    );
   return {
     storeLocation: options.store ?? env("GATEHOUSE_STORE") ?? "./gatehouse.db",
     tenant: options.tenant ?? env("GATEHOUSE_TENANT") ?? DEFAULT_TENANT,
@@ -51,7 +58,7 @@ export function contextOf(options: GlobalOptions): CommandContext {
     out: createOutput(options.json === true),
     decisionLog: decisionLogOptions(),
     mayCreateStore: options.createsStore === true,
-    server: serverTargetOf(options),
+    server,
   };
 }
 

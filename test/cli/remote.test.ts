@@ -225,6 +225,11 @@ describe("the CLI against a server", { timeout: 600_000 }, () => {
     expect(ftp.stderr).toBe(
       "error: --server expects a server address such as `http://127.0.0.1:8080`, got `ftp://x`\n",
     );
+    const as = gatehouse(["--server", server.url, "--token", "t", "--as", "bob", "schema", "read"], { env });
+    expect(as.code).toBe(EXIT.usage);
+    expect(as.stderr).toBe(
+      "error: --as names the actor on a local store; through a server (--server) the token's name acts: use that person's token\n",
+    );
     const both = gatehouse(["--server", server.url, "--store", local.store, "schema", "read"], { env });
     expect(both.code).toBe(EXIT.usage);
     expect(both.stderr).toBe(
