@@ -70,12 +70,22 @@ const RUNS_ANYWHERE: ReadonlySet<string> = new Set([
   "validate",
 ]);
 
+/**
+ * Commands that open a store by nature: a current context (a standing choice made earlier)
+ * does not stop them, as `npm start` must work for someone who also talks to a server; a
+ * server given to the command itself (`--server`, `GATEHOUSE_SERVER`, `--context`) does.
+ */
+const LOCAL_BY_NATURE: ReadonlySet<string> = new Set(["serve", "demo"]);
+
 /** Refuses, before it does anything, a local-only command when a server is given. */
 export function refuseRemoteIfLocalOnly(options: TargetOptions): void {
   const command = options.command ?? "";
   if (RUNS_ANYWHERE.has(command) || CONTEXT_COMMANDS.test(command)) return;
   const server = serverTargetOf(options);
-  if (server) refuseRemote(command, server);
+  if (!server) return;
+  if (LOCAL_BY_NATURE.has(command) && options.context === undefined && server.from.startsWith("context"))
+    return;
+  refuseRemote(command, server);
 }
 
 /**
