@@ -58,6 +58,7 @@ function byDoor(text: string): string {
     .replace(/"door": "(cli|http)"/g, '"door": "<door>"')
     .replace(/"requestId": (null|"[0-9a-f-]{36}")/g, '"requestId": "<request>"')
     .replace(/request id: (-|[0-9a-f-]{36})/g, "request id: <request>")
+    .replace(/(door: +)(cli|http)$/gm, "$1<door>")
     .replace(/ [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "")
     .replace(/\b(cli|http)\b +/g, "<door> ");
 }
@@ -102,10 +103,15 @@ describe("the CLI against a server", { timeout: 600_000 }, () => {
 
   beforeAll(async () => {
     for (const [name, text] of Object.entries(texts)) local.file(name, text);
-    // Both stores get the same tokens (an audit record each, no revision): ops and a reviewer.
+    // Both stores get the same tokens (an audit record each, no revision): ops, a reviewer, and
+    // one that may only check (a write through it is refused with 403, not 401).
     for (const store of [local.store, remote.store]) {
-      for (const name of ["ops", "rev"]) {
-        const secret = createTokenSecret(store, name, "admin");
+      for (const [name, role] of [
+        ["ops", "admin"],
+        ["rev", "admin"],
+        ["viewer", "check"],
+      ] as const) {
+        const secret = createTokenSecret(store, name, role);
         if (store === remote.store) secrets[name] = secret;
       }
     }
@@ -196,6 +202,11 @@ describe("the CLI against a server", { timeout: 600_000 }, () => {
     expect(onLocal("ops", ["change", "approve", id]).code).toBe(EXIT.refused);
     expect(refused.code).toBe(EXIT.refused);
     expect(refused.stdout).toBe("");
+    const forbidden = onServer("viewer", ["relationship", "touch", "document:a", "viewer", "user:ann"]);
+    expect(forbidden.code).toBe(EXIT.refused);
+    expect(forbidden.stderr).toBe(
+      `error: the server at ${server.url} refused the token: token \`viewer\` has role \`check\`; this needs \`write\`\n`,
+    );
     expect(refused.stderr).toBe(
       `error: the server at ${server.url} did not accept the token (unknown or revoked token): check --token, GATEHOUSE_TOKEN or the context (\`gatehouse context list\`)\n`,
     );
