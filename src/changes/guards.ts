@@ -133,8 +133,11 @@ export function parseGuards(text: string, file?: string): Guard[] {
       else if (names.has(name)) source.diagnostics.add(`guard name \`${name}\` is used twice`, place);
       else names.add(name);
       if (kind === undefined || !(KINDS as readonly string[]).includes(kind)) {
+        const kinds = KINDS.map((k) => `\`${k}\``).join(", ");
         source.diagnostics.add(
-          `a guard needs a \`kind\`: one of ${KINDS.map((k) => `\`${k}\``).join(", ")}`,
+          kind === undefined
+            ? `a guard needs a \`kind\`: one of ${kinds}`
+            : `unknown guard kind \`${kind}\`: expected one of ${kinds}`,
           source.placeOf(source.get(map, "kind") ?? map),
         );
         continue;

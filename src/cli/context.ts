@@ -4,9 +4,13 @@ import { DEFAULT_TENANT } from "../model/names.js";
 import { decodeTextFile } from "../model/text-file.js";
 import type { DecisionLogOptions } from "../service/decision-log.js";
 import { Gatehouse } from "../service/gatehouse.js";
+import { LocalOperations } from "../service/local-operations.js";
+import type { Operations } from "../service/operations.js";
 import { decisionLogOptions } from "./decision-log-options.js";
 import { env } from "./env.js";
 import { createOutput, type Output } from "./output.js";
+import { RemoteOperations } from "./remote-operations.js";
+import { type ServerTarget, serverTargetOf } from "./server-target.js";
 import { requireExistingStore } from "./store-presence.js";
 
 /** Options every command accepts (see `main.ts`). */
@@ -17,6 +21,13 @@ export interface GlobalOptions {
   as?: string;
   /** Set by the program for the commands that may create a store that is not there yet. */
   createsStore?: boolean;
+  /** A Gatehouse server to run the command through (env GATEHOUSE_SERVER), and its token. */
+  server?: string;
+  token?: string;
+  /** A named server context (`gatehouse context set`) for this command. */
+  context?: string;
+  /** Set by the program: the command about to run (`schema write`), for messages. */
+  command?: string;
 }
 
 export interface CommandContext {
@@ -28,9 +39,18 @@ export interface CommandContext {
   readonly decisionLog: DecisionLogOptions;
   /** False for commands that need an existing store (see `store-presence.ts`). */
   readonly mayCreateStore: boolean;
+  /** The server the command runs through; undefined in local mode (see `server-target.ts`). */
+  readonly server: ServerTarget | undefined;
 }
 
 export function contextOf(options: GlobalOptions): CommandContext {
+  const server = serverTargetOf(options);
+  // Through a server the token's name is the actor: an `--as` there would be silently ignored.
+  if (server && options.as !== undefined)
+    throw new GatehouseError(
+      "usage",
+      `--as names the actor on a local store; through a server (${server.from}) the token's name acts: use that person's token`,
+    );
   return {
     storeLocation: options.store ?? env("GATEHOUSE_STORE") ?? "./gatehouse.db",
     tenant: options.tenant ?? env("GATEHOUSE_TENANT") ?? DEFAULT_TENANT,
@@ -38,6 +58,7 @@ export function contextOf(options: GlobalOptions): CommandContext {
     out: createOutput(options.json === true),
     decisionLog: decisionLogOptions(),
     mayCreateStore: options.createsStore === true,
+    server,
   };
 }
 
@@ -59,11 +80,40 @@ export function clockOf(): (() => Date) | undefined {
   return () => new Date(time.getTime());
 }
 
-/** Opens the store for one command and always closes it, so the SQLite file is left clean. */
-export async function withGatehouse<T>(
+/**
+ * Opens the store for one command and always closes it, so the SQLite file is left clean. For
+ * the commands that work on a local store only (the program refuses them a server before they
+ * run: `refuseRemoteIfLocalOnly`); `withOperations` runs the others either way.
+ */
+export function withGatehouse<T>(
   context: CommandContext,
   run: (gatehouse: Gatehouse) => Promise<T>,
 ): Promise<T> {
+  return openLocal(context, run);
+}
+
+/**
+ * Runs a command's operations through the server it was given, or else on the local store
+ * (opened for the command and always closed): the command is written once, over `Operations`.
+ */
+export async function withOperations<T>(
+  context: CommandContext,
+  run: (operations: Operations) => Promise<T>,
+): Promise<T> {
+  if (context.server) {
+    const remote = new RemoteOperations(context.server);
+    try {
+      return await run(remote);
+    } finally {
+      await remote.close();
+    }
+  }
+  return openLocal(context, (gatehouse) =>
+    run(new LocalOperations(gatehouse, { actor: context.actor, door: "cli" }, context.storeLocation)),
+  );
+}
+
+async function openLocal<T>(context: CommandContext, run: (gatehouse: Gatehouse) => Promise<T>): Promise<T> {
   if (!context.mayCreateStore) requireExistingStore(context.storeLocation);
   const now = clockOf();
   const gatehouse = await Gatehouse.open(context.storeLocation, {

@@ -1,4 +1,3 @@
-import type { ExplainNode } from "../engine/explain.js";
 import { GatehouseError } from "../model/errors.js";
 import { redactSecrets } from "../model/secrets.js";
 
@@ -106,8 +105,30 @@ function formatErrorText(error: unknown, json: boolean): string {
 
 const MARK = { true: "✓", false: "✗" } as const;
 
+/** A step of an explain tree, as the engine builds it and as the HTTP API sends it. */
+interface ExplainStep {
+  readonly label: string;
+  readonly result: boolean;
+  readonly relationship?: string | undefined;
+  readonly children: readonly ExplainStep[];
+}
+
+/**
+ * An explain tree as `--json` prints it: its keys in one order (the view's), whether the engine
+ * built it here or a server's serialiser sent it, so that both modes print the same document.
+ */
+export function explainJson<T extends ExplainStep & { readonly step: string }>(node: T): unknown {
+  return {
+    step: node.step,
+    label: node.label,
+    result: node.result,
+    ...(node.relationship !== undefined ? { relationship: node.relationship } : {}),
+    children: node.children.map((child) => explainJson(child as T)),
+  };
+}
+
 /** An explain tree as an indented proof, one step a line. */
-export function formatExplain(node: ExplainNode, indent = ""): string {
+export function formatExplain(node: ExplainStep, indent = ""): string {
   const via = node.relationship ? `  [${node.relationship}]` : "";
   const lines = [`${indent}${MARK[node.result ? "true" : "false"]} ${node.label}${via}`];
   for (const child of node.children) lines.push(formatExplain(child, `${indent}  `));

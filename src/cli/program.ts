@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { GatehouseError } from "../model/errors.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerChange } from "./commands/change.js";
+import { registerContext } from "./commands/context.js";
 import { registerDecisions } from "./commands/decisions.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
@@ -22,6 +23,7 @@ import { registerValidate } from "./commands/validate.js";
 import type { GlobalOptions } from "./context.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { formatError, forTerminal } from "./output.js";
+import { refuseRemoteIfLocalOnly } from "./server-target.js";
 import { STORE_CREATING_COMMANDS } from "./store-presence.js";
 import { packageVersion } from "./version.js";
 
@@ -36,6 +38,15 @@ export function buildProgram(): Command {
     .option("--tenant <name>", "tenant (env GATEHOUSE_TENANT; default `default`)")
     .option("--as <principal>", "the acting principal for local use (env GATEHOUSE_ACTOR)")
     .option("--json", "print results as JSON")
+    .option(
+      "--server <url>",
+      "run the command through a Gatehouse server's HTTP API (env GATEHOUSE_SERVER; or `gatehouse context use`)",
+    )
+    .option(
+      "--token <secret>",
+      "the token to present to --server (env GATEHOUSE_TOKEN, which stays out of `ps`)",
+    )
+    .option("--context <name>", "run through a named server context (`gatehouse context set`)")
     .version(packageVersion(), "-V, --version", "print the version of gatehouse")
     .showHelpAfterError()
     // Commander's own messages quote what was typed (an unknown option, a bad argument).
@@ -50,10 +61,12 @@ export function buildProgram(): Command {
     const names: string[] = [];
     for (let c: Command | null = action; c && c !== program; c = c.parent) names.unshift(c.name());
     running = names.join(" ");
+    refuseRemoteIfLocalOnly({ ...program.opts<GlobalOptions>(), command: running });
   });
   const globals = (): GlobalOptions => ({
     ...program.opts<GlobalOptions>(),
     createsStore: STORE_CREATING_COMMANDS.has(running),
+    command: running,
   });
   registerSchema(program, globals);
   registerRelationship(program, globals);
@@ -74,6 +87,7 @@ export function buildProgram(): Command {
   registerRetention(program, globals);
   registerDecisions(program, globals);
   registerIncident(program, globals);
+  registerContext(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -198,16 +198,37 @@ export class GatehouseClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.send<T>(
+      method,
+      path,
+      body === undefined
+        ? undefined
+        : {
+            contentType: "application/json",
+            body: JSON.stringify(body),
+          },
+    );
+  }
+
+  /** One call: the connection's failures and a body that is not JSON become the client's own errors. */
+  private async send<T>(
+    method: string,
+    path: string,
+    content: { contentType: string; body: string | AsyncIterable<Uint8Array> } | undefined,
+  ): Promise<T> {
     let response: Response;
     let text: string;
     try {
+      const streamed = content !== undefined && typeof content.body !== "string";
       response = await this.fetcher(`${this.url}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${this.token}`,
-          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...(content !== undefined ? { "content-type": content.contentType } : {}),
         },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(content !== undefined ? { body: content.body as RequestInit["body"] } : {}),
+        // A body read as it is sent (Node's fetch needs `duplex` for a stream).
+        ...(streamed ? ({ duplex: "half" } as RequestInit) : {}),
       });
       text = await response.text();
     } catch (error) {
@@ -347,7 +368,29 @@ export class GatehouseClient {
     return this.seen(await this.request("POST", this.tenantPath(tenant, "import"), { relationships: lines }));
   }
 
-  async readSchema(): Promise<{ schema: string | null; version: number | null; revision: number | null }> {
+  /**
+   * Imports one tuple a line from a stream of any size (a file, standard input), sent as it is
+   * read to the streaming route: all or nothing, as one revision; a bad line is named in `body`.
+   */
+  async importRelationshipsFrom(
+    tenant: string,
+    source: AsyncIterable<Uint8Array>,
+  ): Promise<{ revision: number; created: number }> {
+    return this.seen(
+      await this.send("POST", this.tenantPath(tenant, "import/stream"), {
+        contentType: "text/plain",
+        body: source,
+      }),
+    );
+  }
+
+  async readSchema(): Promise<{
+    schema: string | null;
+    version: number | null;
+    revision: number | null;
+    createdAt: string | null;
+    author: string | null;
+  }> {
     return this.request("GET", "/v1/schema");
   }
 

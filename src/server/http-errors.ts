@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { type ErrorKind, GatehouseError } from "../model/errors.js";
 import { redactSecrets } from "../model/secrets.js";
+import { validationMessage } from "./validation-messages.js";
 
 /** One error body for every failure: `{ error: { kind, message, place?, details? } }`. */
 export interface ErrorBody {
@@ -64,19 +65,13 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
       .send({ error: { kind: error.kind, message: redactSecrets(error.message) } });
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    // Request validation: name the field that is wrong.
-    const first = fastifyError.validation[0];
-    const path = first?.instancePath
-      ? first.instancePath.slice(1).replaceAll("/", ".")
-      : (first?.params as { missingProperty?: string })?.missingProperty;
-    const field = [fastifyError.validationContext, path].filter(Boolean).join(".");
-    return reply.status(400).send({
-      error: {
-        kind: "input",
-        message: `${field ? `\`${field}\` ` : ""}${first?.message ?? "is invalid"}`,
-        place: { field },
-      },
-    });
+    // Request validation: the field that is wrong, and what was expected there.
+    const { field, message } = validationMessage(
+      fastifyError.validation,
+      fastifyError.validationContext,
+      request,
+    );
+    return reply.status(400).send({ error: { kind: "input", message, place: { field } } });
   }
   if (
     fastifyError.code === "FST_ERR_CTP_INVALID_JSON_BODY" ||

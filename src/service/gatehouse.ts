@@ -11,12 +11,7 @@ import type { ExplainNode } from "../engine/explain.js";
 import type { FoundSubject } from "../engine/lookup.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
-import {
-  formatSubject,
-  type ObjectRef,
-  type Relationship,
-  type SubjectRef,
-} from "../model/relationship.js";
+import { formatSubject, type ObjectRef, type Relationship, type SubjectRef } from "../model/relationship.js";
 import { OneAtATime, Slices } from "../model/turns.js";
 import { type ReplayReport, replayDecisions } from "../rollout/replay.js";
 import { rolloutIncidents } from "../rollout/rollout-incident.js";
@@ -61,6 +56,7 @@ import {
 import { RelationshipImport } from "./relationship-import.js";
 import { Tokens } from "./tokens.js";
 import { parseCheckLines } from "./tuple-lines.js";
+import { explainWriteConflicts } from "./write-conflicts.js";
 
 export interface GatehouseOptions {
   /** The clock, for tests; defaults to the system clock. */
@@ -629,7 +625,9 @@ export class Gatehouse {
     await this.catchUp();
     await this.validateUpdates(updates, placeOf);
     await this.guardDirectWrite(tenant, updates, options.filter);
-    return this.commit(tenant, updates, options, "relationships.write");
+    return this.commit(tenant, updates, options, "relationships.write").catch((error: unknown) => {
+      throw explainWriteConflicts(error, tenant, updates, placeOf);
+    });
   }
 
   /**

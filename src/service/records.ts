@@ -6,6 +6,7 @@ export type {
   AuditFilter,
   AuditRecord,
   ChangeRecord,
+  ChangeSpec,
   ChangeState,
   GuardsVersion,
 } from "../store/change-records.js";

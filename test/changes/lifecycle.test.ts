@@ -86,6 +86,16 @@ describe("guards files", () => {
     );
     expect(error.details.map((d) => `${d.place?.line}: ${d.message}`)).toEqual([
       "2: a `max-loss` guard needs `subjects` or `resources` (a limit)",
+      "5: unknown guard kind `magic`: expected one of `access-neutral`, `max-loss`, `max-gain`, `subset`, `assertions`, `direct-writes`",
+    ]);
+  });
+
+  it("say a kind is missing, and name an unknown one as it was written", () => {
+    const error = errorOf(() =>
+      parseGuards("guards:\n  - name: a\n    kind: max-los\n    subjects: 1\n  - name: b\n", "g.yaml"),
+    );
+    expect(error.details.map((d) => `${d.place?.line}: ${d.message}`)).toEqual([
+      "3: unknown guard kind `max-los`: expected one of `access-neutral`, `max-loss`, `max-gain`, `subset`, `assertions`, `direct-writes`",
       "5: a guard needs a `kind`: one of `access-neutral`, `max-loss`, `max-gain`, `subset`, `assertions`, `direct-writes`",
     ]);
   });

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { GatehouseError } from "../../model/errors.js";
-import type { AuditFilter, AuditRecord } from "../../service/records.js";
-import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
+import type { AuditFilter } from "../../service/records.js";
+import type { AuditRecordView } from "../../service/views/audit.js";
+import { contextOf, type GlobalOptions, withOperations } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { timeOption } from "../time-option.js";
 
@@ -13,7 +14,7 @@ export function registerAudit(program: Command, globals: () => GlobalOptions): v
     .description("check the audit log's hash chain: exit 0 when intact, 1 naming the first bad record")
     .action(async () => {
       const context = contextOf(globals());
-      const result = await withGatehouse(context, (g) => g.audit.verify());
+      const result = await withOperations(context, (o) => o.verifyAudit());
       context.out.result(
         result.firstBad === undefined
           ? `audit log intact: ${result.checked} record${result.checked === 1 ? "" : "s"} verified`
@@ -55,7 +56,7 @@ export function registerAudit(program: Command, globals: () => GlobalOptions): v
           ...(options.until !== undefined ? { until: timeOption(options.until, "until") } : {}),
           ...(limit !== undefined ? { limit } : {}),
         };
-        const records = await withGatehouse(context, (g) => g.audit.list(filter));
+        const records = await withOperations(context, (o) => o.listAudit(filter));
         context.out.result(
           () => (records.length === 0 ? "no audit records" : records.map(auditLine).join("\n")),
           records,
@@ -72,7 +73,7 @@ function parseLimit(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-function auditLine(record: AuditRecord): string {
+function auditLine(record: AuditRecordView): string {
   const parts = [
     String(record.seq).padStart(5),
     record.at,

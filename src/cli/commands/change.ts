@@ -1,20 +1,15 @@
 import type { Command } from "commander";
-import { parseChangeFile } from "../../changes/change-file.js";
-import { formatDeletionFacts } from "../../changes/deletion-facts.js";
-import { DEFAULT_GUARDS_TEXT } from "../../changes/guards.js";
+import { type DeletionFacts, formatDeletionFacts } from "../../changes/deletion-facts.js";
+import type { MergeFacts } from "../../changes/merge.js";
 import type { Plan } from "../../changes/plan.js";
+import type { UsersetRows } from "../../changes/userset-subjects.js";
 import type { AccessRow } from "../../engine/access-diff.js";
 import { GatehouseError } from "../../model/errors.js";
 import { formatRelationship } from "../../model/relationship.js";
 import { parseFilter } from "../../service/filter-text.js";
-import type { ChangeRecord } from "../../service/records.js";
-import {
-  changeDetailJson,
-  guardsJson,
-  planJson,
-  changeSummaryJson as summaryJson,
-} from "../../service/views/change.js";
-import { contextOf, type GlobalOptions, parseRevision, readInput, withGatehouse } from "../context.js";
+import type { ChangeRecord, ChangeSpec } from "../../service/records.js";
+import { type PlanView, planJson } from "../../service/views/change.js";
+import { contextOf, type GlobalOptions, parseRevision, readInput, withOperations } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
 function changeId(text: string): number {
@@ -34,9 +29,8 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .action(async (file: string) => {
       const context = contextOf(globals());
       const input = readInput(file);
-      const parsed = parseChangeFile(input.text, input.file);
-      const record = await withGatehouse(context, (g) =>
-        g.changes.propose(parsed, { tenant: context.tenant, actor: context.actor }),
+      const record = await withOperations(context, (o) =>
+        o.proposeChange(context.tenant, input.text, input.file),
       );
       context.out.result(
         `${record.id}\nproposed change ${record.id} (${record.intent}) in tenant \`${record.tenant}\`; next: gatehouse change plan ${record.id}`,
@@ -57,12 +51,14 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .description("compute exactly who gains and who loses access, and what the guards say")
     .action(async (id: string, options) => {
       const context = contextOf(globals());
-      const { change: record, plan } = await withGatehouse(context, (g) =>
-        g.changes.plan(changeId(id), { actor: context.actor }),
-      );
       const limit = parseRevision(options.limit, "--limit") ?? 50;
       const offset = parseRevision(options.offset, "--offset") ?? 0;
-      context.out.result(() => formatPlan(record, plan, offset, limit), planJson(record, plan));
+      const { plan, reason } = await withOperations(context, (o) => {
+        context.out.progress(`planning change ${id} at ${o.where}…`);
+        return o.planChange(changeId(id));
+      });
+      context.out.doneProgress();
+      context.out.result(() => formatPlanView(plan, reason, offset, limit), plan);
       if (plan.blocked) process.exitCode = EXIT.refused;
     });
 
@@ -76,21 +72,16 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     )
     .action(async (id: string, options) => {
       const context = contextOf(globals());
-      const {
-        change: record,
-        plan,
-        approved,
-      } = await withGatehouse(context, (g) =>
-        g.changes.approve(changeId(id), {
-          actor: context.actor,
+      const { approval: plan, by } = await withOperations(context, (o) =>
+        o.approveChange(changeId(id), {
           ...(options.plan !== undefined ? { plan: String(options.plan) } : {}),
           ...(options.comment ? { comment: options.comment } : {}),
         }),
       );
       // A bare approve approved whatever the newest plan was: say what that is.
       context.out.result(
-        `change ${record.id}: ${context.actor} approved plan ${approved} (planned at revision ${plan.baseRevision}: ${plan.gained.length} gained, ${plan.lost.length} lost${plan.changedPermissions.length ? `; schema changes ${plan.changedPermissions.join(", ")}` : ""}); approvals ${plan.approvals.given} of ${plan.approvals.needed} needed; ${plan.blocked ? `still blocked: ${plan.blockedBecause.join("; ")}` : `ready: gatehouse change apply ${record.id}`}`,
-        { ...planJson(record, plan), approved },
+        `change ${plan.id}: ${by} approved plan ${plan.approved} (planned at revision ${plan.baseRevision}: ${plan.gained.length} gained, ${plan.lost.length} lost${plan.changedPermissions.length ? `; schema changes ${plan.changedPermissions.join(", ")}` : ""}); approvals ${plan.approvals.given} of ${plan.approvals.needed} needed; ${plan.blocked ? `still blocked: ${plan.blockedBecause.join("; ")}` : `ready: gatehouse change apply ${plan.id}`}`,
+        plan,
       );
     });
 
@@ -101,13 +92,10 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .description("end your own proposed or planned change (author only); it can no longer be applied")
     .action(async (id: string, options) => {
       const context = contextOf(globals());
-      const record = await withGatehouse(context, (g) =>
-        g.changes.withdraw(changeId(id), {
-          actor: context.actor,
-          ...(options.reason ? { reason: options.reason } : {}),
-        }),
+      const { change: record, by } = await withOperations(context, (o) =>
+        o.withdrawChange(changeId(id), options.reason || undefined),
       );
-      context.out.result(`change ${record.id} withdrawn by ${context.actor}`, summaryJson(record));
+      context.out.result(`change ${record.id} withdrawn by ${by}`, record);
     });
 
   change
@@ -117,13 +105,10 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .description("end someone's proposed or planned change as a reviewer; it can no longer be applied")
     .action(async (id: string, options) => {
       const context = contextOf(globals());
-      const record = await withGatehouse(context, (g) =>
-        g.changes.reject(changeId(id), { actor: context.actor, reason: String(options.reason) }),
+      const { change: record, by } = await withOperations(context, (o) =>
+        o.rejectChange(changeId(id), String(options.reason)),
       );
-      context.out.result(
-        `change ${record.id} rejected by ${context.actor}: ${options.reason}`,
-        summaryJson(record),
-      );
+      context.out.result(`change ${record.id} rejected by ${by}: ${options.reason}`, record);
     });
 
   change
@@ -132,21 +117,18 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .description("apply a planned change as one new revision (refused when blocked or stale)")
     .action(async (id: string) => {
       const context = contextOf(globals());
-      const {
-        change: record,
-        plan,
-        revision,
-      } = await withGatehouse(context, (g) => g.changes.apply(changeId(id), { actor: context.actor }));
+      const applied = await withOperations(context, (o) => {
+        // A purge writes its export bundle and removes every revision's rows: it takes a while.
+        context.out.progress(`applying change ${id} at ${o.where}…`);
+        return o.applyChange(changeId(id));
+      });
+      context.out.doneProgress();
+      const purge = applied.purge;
       context.out.result(
-        plan.purge
-          ? `change ${record.id} applied: ${plan.purge.rows} rows of ${plan.purge.relationships.length} relationships purged for good; export bundle ${plan.purge.export.path} (sha256 ${plan.purge.export.sha256})`
-          : `change ${record.id} applied at revision ${revision}; undo it with: gatehouse change revert ${record.id}`,
-        {
-          id: record.id,
-          state: record.state,
-          revision,
-          ...(plan.purge ? { purge: plan.purge } : {}),
-        },
+        purge
+          ? `change ${applied.id} applied: ${purge.rows} rows of ${purge.relationships.length} relationships purged for good; export bundle ${purge.export.path} (sha256 ${purge.export.sha256})`
+          : `change ${applied.id} applied at revision ${applied.revision}; undo it with: gatehouse change revert ${applied.id}`,
+        applied,
       );
     });
 
@@ -157,28 +139,25 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .description("write the exact inverse of an applied change as a new change, planned and applied")
     .action(async (id: string, options) => {
       const context = contextOf(globals());
-      const { revert, plan, applied, existing } = await withGatehouse(context, (g) =>
-        g.changes.revert(changeId(id), {
-          actor: context.actor,
-          ...(options.reason ? { reason: options.reason } : {}),
-        }),
+      const { revert: plan, appliedRevision } = await withOperations(context, (o) =>
+        o.revertChange(changeId(id), options.reason || undefined),
       );
       const conflicts =
         plan.conflicts.length > 0
           ? `\nconflicts (left as they are):\n${plan.conflicts.map((c) => `  ${c}`).join("\n")}`
           : "";
-      const pending = existing
-        ? `change ${id} already has a pending revert, change ${revert.id} (${revert.state}): `
+      const pending = plan.existing
+        ? `change ${id} already has a pending revert, change ${plan.id} (${plan.state}): `
         : "";
       context.out.result(
-        applied
-          ? `change ${id} reverted by change ${revert.id} at revision ${revert.appliedRevision}: ${plan.gained.length} accesses restored, ${plan.lost.length} removed${conflicts}`
+        plan.applied
+          ? `change ${id} reverted by change ${plan.id} at revision ${appliedRevision}: ${plan.gained.length} accesses restored, ${plan.lost.length} removed${conflicts}`
           : plan.blocked
-            ? `${pending}revert change ${revert.id} was planned but is blocked: ${plan.blockedBecause.join("; ")}${conflicts}`
-            : `${pending}it is not applied yet: gatehouse change apply ${revert.id}${conflicts}`,
-        { ...planJson(revert, plan), applied, existing, revertOf: Number(id) },
+            ? `${pending}revert change ${plan.id} was planned but is blocked: ${plan.blockedBecause.join("; ")}${conflicts}`
+            : `${pending}it is not applied yet: gatehouse change apply ${plan.id}${conflicts}`,
+        plan,
       );
-      if (!applied) process.exitCode = EXIT.refused;
+      if (!plan.applied) process.exitCode = EXIT.refused;
     });
 
   change
@@ -188,8 +167,8 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .description("list changes, newest first")
     .action(async (options) => {
       const context = contextOf(globals());
-      const rows = await withGatehouse(context, (g) =>
-        g.listChanges({
+      const rows = await withOperations(context, (o) =>
+        o.listChanges({
           ...(options.allTenants ? {} : { tenant: context.tenant }),
           ...(options.state ? { state: options.state } : {}),
         }),
@@ -204,7 +183,7 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
                     `${String(c.id).padStart(4)}  ${c.state.padEnd(9)} ${c.intent.padEnd(9)} ${c.tenant.padEnd(12)} ${c.author.padEnd(10)} ${c.createdAt}  ${c.reason}`,
                 )
                 .join("\n"),
-        rows.map(summaryJson),
+        rows,
       );
     });
 
@@ -214,35 +193,29 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .description("a change's whole history: who proposed, planned, approved, applied, reverted; when and why")
     .action(async (id: string) => {
       const context = contextOf(globals());
-      const { change: record, history: audit } = await withGatehouse(context, (g) =>
-        g.changeWithHistory(changeId(id)),
-      );
+      const record = await withOperations(context, (o) => o.showChange(changeId(id)));
+      // The spec as stored: relationships as objects, which JSON keeps as they are.
+      const spec = record.spec as unknown as ChangeSpec;
       context.out.result(
         () =>
           [
             `change ${record.id}: ${record.intent} in tenant \`${record.tenant}\`, ${record.state}`,
             `reason: ${record.reason}`,
             `proposed by ${record.author} at ${record.createdAt}`,
-            ...(record.spec.writes.length
-              ? [`write: ${record.spec.writes.map(formatRelationship).join(", ")}`]
-              : []),
-            ...(record.spec.deletes.length
-              ? [`delete: ${record.spec.deletes.map(formatRelationship).join(", ")}`]
-              : []),
-            ...(record.spec.deleteWhere.length
-              ? [`delete where: ${JSON.stringify(record.spec.deleteWhere)}`]
-              : []),
-            ...(record.spec.schema ? ["schema: a new version (see --json)"] : []),
+            ...(spec.writes.length ? [`write: ${spec.writes.map(formatRelationship).join(", ")}`] : []),
+            ...(spec.deletes.length ? [`delete: ${spec.deletes.map(formatRelationship).join(", ")}`] : []),
+            ...(spec.deleteWhere.length ? [`delete where: ${JSON.stringify(spec.deleteWhere)}`] : []),
+            ...(spec.schema ? ["schema: a new version (see --json)"] : []),
             ...(record.appliedRevision !== null ? [`applied at revision ${record.appliedRevision}`] : []),
             ...(record.revertOf !== null ? [`reverts change ${record.revertOf}`] : []),
             ...(record.revertedBy !== null ? [`reverted by change ${record.revertedBy}`] : []),
             "history:",
-            ...audit.map(
+            ...record.history.map(
               (a) =>
                 `  ${a.at}  ${a.action.padEnd(15)} ${a.actor}${a.revision !== null ? ` @${a.revision}` : ""}${a.reason ? `  ${a.reason}` : ""}`,
             ),
           ].join("\n"),
-        changeDetailJson(record, audit),
+        record,
       );
     });
 
@@ -265,15 +238,22 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
       ) => {
         const context = contextOf(globals());
         const toRevision = parseRevision(options.toRevision, "--to-revision")!;
-        const record = await withGatehouse(context, (g) =>
-          g.changes.restore(context.tenant, toRevision, parseFilter(resource, relation, subject), {
-            actor: context.actor,
-            ...(options.reason ? { reason: options.reason } : {}),
-          }),
+        parseFilter(resource, relation, subject); // a malformed filter is refused here, in both modes
+        const {
+          change: record,
+          writes,
+          deletes,
+        } = await withOperations(context, (o) =>
+          o.proposeRestore(
+            context.tenant,
+            toRevision,
+            { resource, relation, subject },
+            options.reason || undefined,
+          ),
         );
         context.out.result(
-          `${record.id}\nproposed restore change ${record.id}: ${record.spec.writes.length} to write back, ${record.spec.deletes.length} to delete; next: gatehouse change plan ${record.id}`,
-          { id: record.id, writes: record.spec.writes.length, deletes: record.spec.deletes.length },
+          `${record.id}\nproposed restore change ${record.id}: ${writes} to write back, ${deletes} to delete; next: gatehouse change plan ${record.id}`,
+          { id: record.id, writes, deletes },
         );
       },
     );
@@ -286,9 +266,7 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .action(async (file: string) => {
       const context = contextOf(globals());
       const input = readInput(file);
-      const version = await withGatehouse(context, (g) =>
-        g.changes.writeGuards(input.text, { actor: context.actor, file: input.file }),
-      );
+      const { version } = await withOperations(context, (o) => o.writeGuards(input.text, input.file));
       context.out.result(`guards version ${version} written`, { version });
     });
   guards
@@ -296,22 +274,23 @@ export function registerChange(program: Command, globals: () => GlobalOptions): 
     .description("print the guards in force")
     .action(async () => {
       const context = contextOf(globals());
-      const version = await withGatehouse(context, (g) => g.readGuards());
+      const guards = await withOperations(context, (o) => o.readGuards());
       context.out.result(
-        version
-          ? version.text.trimEnd()
-          : `# no guards written; in force by default:\n${DEFAULT_GUARDS_TEXT.trimEnd()}`,
-        guardsJson(version, DEFAULT_GUARDS_TEXT),
+        guards.version !== null
+          ? guards.text.trimEnd()
+          : `# no guards written; in force by default:\n${guards.text.trimEnd()}`,
+        guards,
       );
     });
 }
 
 /** What a lifecycle change is about, first: a reviewer must see what a deletion takes away. */
-function lifecycleLines(plan: Plan): string[] {
+function lifecycleLines(plan: PlanView): string[] {
   const lines: string[] = [];
-  if (plan.deletion) lines.push("", ...formatDeletionFacts(plan.deletion));
+  // The facts travel as JSON objects (the view types them loosely): these are their shapes.
+  if (plan.deletion) lines.push("", ...formatDeletionFacts(plan.deletion as unknown as DeletionFacts));
   if (plan.merge) {
-    const m = plan.merge;
+    const m = plan.merge as unknown as MergeFacts;
     lines.push(
       "",
       `merge of \`${m.from}\` into \`${m.into}\`: ${m.moved} relationship${m.moved === 1 ? "" : "s"} move`,
@@ -353,9 +332,9 @@ const USERSET_EXAMPLES = 5;
  * Answers for userset subjects (`check doc:1 view group:eng#member`) the change flips: a count
  * by type and permission and a few examples. Nothing when there are none.
  */
-function usersetLines(plan: Plan): string[] {
-  const usersets = plan.usersets;
-  if (usersets === undefined || usersets.gained.length + usersets.lost.length === 0) return [];
+function usersetLines(plan: PlanView): string[] {
+  const usersets = plan.usersets as unknown as UsersetRows;
+  if (usersets.gained.length + usersets.lost.length === 0) return [];
   const lines = [
     "",
     `userset subjects: ${usersets.gained.length} gained, ${usersets.lost.length} lost (checks naming a userset, such as group:eng#member, answer differently)`,
@@ -379,10 +358,16 @@ function usersetLines(plan: Plan): string[] {
   return lines;
 }
 
+/** A plan as the library holds it, formatted as `change plan` prints it. */
 export function formatPlan(c: ChangeRecord, plan: Plan, offset = 0, limit = 50): string {
+  return formatPlanView(planJson(c, plan), c.reason, offset, limit);
+}
+
+/** A plan as both modes answer it (the view), with its change's reason. */
+export function formatPlanView(plan: PlanView, reason: string, offset = 0, limit = 50): string {
   const lines = [
-    `change ${c.id} (${c.intent}) in tenant \`${c.tenant}\`, planned at revision ${plan.baseRevision}${plan.planId ? ` as plan ${plan.planId}` : ""}`,
-    `reason: ${c.reason}`,
+    `change ${plan.id} (${plan.intent}) in tenant \`${plan.tenant}\`, planned at revision ${plan.baseRevision}${plan.planId ? ` as plan ${plan.planId}` : ""}`,
+    `reason: ${reason}`,
     ...lifecycleLines(plan),
     "",
     `data: ${plan.data.writes.length} to write, ${plan.data.deletes.length} to delete${plan.changedPermissions.length ? `; schema changes ${plan.changedPermissions.join(", ")}` : ""}`,
@@ -407,7 +392,7 @@ export function formatPlan(c: ChangeRecord, plan: Plan, offset = 0, limit = 50):
   lines.push(
     plan.blocked
       ? `BLOCKED: ${plan.blockedBecause.join("; ")}`
-      : `ready to apply: gatehouse change apply ${c.id}`,
+      : `ready to apply: gatehouse change apply ${plan.id}`,
   );
   for (const [title, rows] of [
     ["lost", plan.lost],

@@ -2,10 +2,11 @@ import type { Command } from "commander";
 import type { CheckRequest } from "../../engine/engine.js";
 import { GatehouseError } from "../../model/errors.js";
 import { RELATION_NAME } from "../../model/names.js";
-import { formatSubject, parseObject, parseSubject } from "../../model/relationship.js";
-import { contextOf, type GlobalOptions, parseRevision, readInput, withGatehouse } from "../context.js";
+import { parseObject, parseSubject } from "../../model/relationship.js";
+import { parseCheckLines } from "../../service/tuple-lines.js";
+import { contextOf, type GlobalOptions, parseRevision, readInput, withOperations } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { formatExplain } from "../output.js";
+import { explainJson, formatExplain } from "../output.js";
 import { allPages, parseLimit } from "../pages.js";
 
 function permissionName(text: string): string {
@@ -50,8 +51,13 @@ export function registerPermission(program: Command, globals: () => GlobalOption
               "--batch reads its checks from the file; give no RESOURCE PERMISSION SUBJECT",
             );
           const input = readInput(options.batch);
-          const { results, revision, schema } = await withGatehouse(context, (g) =>
-            g.checkBatchText(context.tenant, input.text, input.file, { atLeastRevision }),
+          // The batch parser of the hot path (no place built per good line); places only on error.
+          const { requests, lines } = parseCheckLines(input.text, input.file);
+          const { results, revision, schema } = await withOperations(context, (o) =>
+            o.checkBatch(context.tenant, requests, {
+              atLeastRevision,
+              placeOf: (i) => ({ file: input.file, line: lines[i]! }),
+            }),
           );
           context.out.result(() => results.map(String).join("\n"), { results, revision, schema });
           if (options.failOnDeny && results.includes(false)) process.exitCode = EXIT.negative;
@@ -68,18 +74,19 @@ export function registerPermission(program: Command, globals: () => GlobalOption
           permission: permissionName(name),
           subject: parseSubject(subject, { field: "subject" }),
         };
-        const { allowed, revision, schema, tree } = await withGatehouse(context, async (g) => {
-          const answer = await g.check(context.tenant, request, { atLeastRevision });
-          const explained = options.explain
-            ? (await g.explain(context.tenant, request, { atLeastRevision })).tree
-            : undefined;
-          return { ...answer, tree: explained };
-        });
+        const {
+          allowed,
+          revision,
+          schema,
+          explain: tree,
+        } = await withOperations(context, (o) =>
+          o.check(context.tenant, request, { atLeastRevision, explain: options.explain === true }),
+        );
         context.out.result(() => (tree ? `${allowed}\n${formatExplain(tree)}` : String(allowed)), {
           allowed,
           revision,
           schema,
-          ...(tree ? { explain: tree } : {}),
+          ...(tree ? { explain: explainJson(tree) } : {}),
         });
         if (options.failOnDeny && !allowed) process.exitCode = EXIT.negative;
       },
@@ -101,19 +108,15 @@ export function registerPermission(program: Command, globals: () => GlobalOption
       const {
         items: resources,
         first: { revision, schema },
-      } = await withGatehouse(context, (g) =>
+      } = await withOperations(context, (o) =>
         allPages(
           limit,
           (page) =>
-            g.lookupResources(context.tenant, type, permissionName(name), ref, { atLeastRevision, ...page }),
+            o.lookupResources(context.tenant, type, permissionName(name), ref, { atLeastRevision, ...page }),
           (page) => page.resources,
         ),
       );
-      context.out.result(() => resources.map((r) => `${r.type}:${r.id}`).join("\n"), {
-        resources: resources.map((r) => `${r.type}:${r.id}`),
-        revision,
-        schema,
-      });
+      context.out.result(() => resources.join("\n"), { resources, revision, schema });
     });
 
   permission
@@ -133,11 +136,11 @@ export function registerPermission(program: Command, globals: () => GlobalOption
       const {
         items: subjects,
         first: { revision, schema },
-      } = await withGatehouse(context, (g) =>
+      } = await withOperations(context, (o) =>
         allPages(
           limit,
           (page) =>
-            g.lookupSubjects(context.tenant, object, permissionName(name), type, relation, {
+            o.lookupSubjects(context.tenant, object, permissionName(name), type, relation, {
               atLeastRevision,
               ...page,
             }),
@@ -148,19 +151,10 @@ export function registerPermission(program: Command, globals: () => GlobalOption
         () =>
           subjects
             .map((s) =>
-              s.excluded.length > 0
-                ? `${formatSubject(s.subject)} (except ${s.excluded.map(formatSubject).join(", ")})`
-                : formatSubject(s.subject),
+              s.excluded.length > 0 ? `${s.subject} (except ${s.excluded.join(", ")})` : s.subject,
             )
             .join("\n"),
-        {
-          subjects: subjects.map((s) => ({
-            subject: formatSubject(s.subject),
-            excluded: s.excluded.map(formatSubject),
-          })),
-          revision,
-          schema,
-        },
+        { subjects, revision, schema },
       );
     });
 }

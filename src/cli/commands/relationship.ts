@@ -2,8 +2,7 @@ import type { Command } from "commander";
 import { formatRelationship, parseRelationship } from "../../model/relationship.js";
 import { parseFilter } from "../../service/filter-text.js";
 import type { UpdateOperation } from "../../service/records.js";
-import { relationshipView } from "../../service/views/relationship.js";
-import { contextOf, type GlobalOptions, parseRevision, withGatehouse } from "../context.js";
+import { contextOf, type GlobalOptions, parseRevision, withOperations } from "../context.js";
 import { allPages, parseLimit } from "../pages.js";
 import { type TraitOptions, withTraitOptions } from "../trait-options.js";
 
@@ -27,19 +26,12 @@ export function registerRelationship(program: Command, globals: () => GlobalOpti
     command.action(async (resource: string, relation: string, subject: string, options: TraitOptions) => {
       const context = contextOf(globals());
       const tuple = withTraitOptions(parseRelationship(`${resource}#${relation}@${subject}`), options);
-      const result = await withGatehouse(context, (g) =>
-        g.writeRelationships(context.tenant, [{ operation, relationship: tuple }], {
-          actor: context.actor,
-          door: "cli",
-        }),
+      const result = await withOperations(context, (o) =>
+        o.writeRelationships(context.tenant, [{ operation, relationship: tuple }]),
       );
       context.out.result(
         `${formatRelationship(tuple)} ${pastTense(operation)} at revision ${result.revision}`,
-        {
-          revision: result.revision,
-          created: result.created.map(formatRelationship),
-          deleted: result.deleted.map(formatRelationship),
-        },
+        result,
       );
     });
   }
@@ -53,21 +45,13 @@ export function registerRelationship(program: Command, globals: () => GlobalOpti
     .description("delete every live relationship a filter selects, as one direct write (guards apply)")
     .action(async (resource: string, relation: string | undefined, subject: string | undefined, options) => {
       const context = contextOf(globals());
-      const filter = parseFilter(resource, relation, subject);
-      const result = await withGatehouse(context, (g) =>
-        g.deleteRelationships(context.tenant, filter, {
-          actor: context.actor,
-          door: "cli",
-          ...(options.reason ? { reason: options.reason } : {}),
-        }),
+      parseFilter(resource, relation, subject); // a malformed filter is refused here, in both modes
+      const result = await withOperations(context, (o) =>
+        o.deleteRelationships(context.tenant, { resource, relation, subject }, options.reason),
       );
       context.out.result(
         `deleted ${result.deleted.length} relationship${result.deleted.length === 1 ? "" : "s"} at revision ${result.revision}`,
-        {
-          revision: result.revision,
-          created: [],
-          deleted: result.deleted.map(formatRelationship),
-        },
+        result,
       );
     });
 
@@ -87,17 +71,18 @@ export function registerRelationship(program: Command, globals: () => GlobalOpti
         options,
       ) => {
         const context = contextOf(globals());
-        const filter = parseFilter(resource, relation, subject);
+        parseFilter(resource, relation, subject);
         const atRevision = parseRevision(options.atRevision, "--at-revision");
         const limit = parseLimit(options.limit);
-        const { items: rows } = await withGatehouse(context, (g) =>
+        const { items: rows } = await withOperations(context, (o) =>
           allPages(
             limit,
-            (page) => g.readRelationshipsPage(context.tenant, filter, { atRevision, ...page }),
+            (page) =>
+              o.readRelationships(context.tenant, { resource, relation, subject }, { atRevision, ...page }),
             (page) => page.relationships,
           ),
         );
-        context.out.result(() => rows.map(formatRelationship).join("\n"), rows.map(relationshipView));
+        context.out.result(() => rows.map((r) => r.relationship).join("\n"), rows);
       },
     );
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { GatehouseError } from "../../model/errors.js";
-import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
+import { contextOf, type GlobalOptions, withOperations } from "../context.js";
 
 export function registerRetention(program: Command, globals: () => GlobalOptions): void {
   const retention = program
@@ -11,7 +11,7 @@ export function registerRetention(program: Command, globals: () => GlobalOptions
     .description("print the retention window in force")
     .action(async () => {
       const context = contextOf(globals());
-      const setting = await withGatehouse(context, (g) => g.lifecycle.retention());
+      const setting = await withOperations(context, (o) => o.retention());
       context.out.result(
         `retention: ${setting.days} days${setting.setBy ? ` (set by ${setting.setBy} at ${setting.setAt})` : " (the default)"}`,
         setting,
@@ -26,11 +26,8 @@ export function registerRetention(program: Command, globals: () => GlobalOptions
       const context = contextOf(globals());
       if (!/^\d+$/.test(options.days))
         throw new GatehouseError("usage", `--days expects a whole number of days, got \`${options.days}\``);
-      const setting = await withGatehouse(context, (g) =>
-        g.lifecycle.setRetention(Number(options.days), {
-          actor: context.actor,
-          ...(options.reason ? { reason: options.reason } : {}),
-        }),
+      const setting = await withOperations(context, (o) =>
+        o.setRetention(Number(options.days), options.reason || undefined),
       );
       context.out.result(`retention set to ${setting.days} days by ${setting.setBy}`, setting);
     });
@@ -42,12 +39,7 @@ export function registerRetention(program: Command, globals: () => GlobalOptions
     )
     .action(async (options) => {
       const context = contextOf(globals());
-      const collected = await withGatehouse(context, (g) =>
-        g.lifecycle.collectExpired({
-          actor: context.actor,
-          ...(options.reason ? { reason: options.reason } : {}),
-        }),
-      );
+      const collected = await withOperations(context, (o) => o.collectExpired(options.reason || undefined));
       context.out.result(
         `removed ${collected.removed} relationship row${collected.removed === 1 ? "" : "s"} that expired at or before ${collected.expiredBy} (retention ${collected.days} days)`,
         collected,

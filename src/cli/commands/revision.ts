@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { GatehouseError } from "../../model/errors.js";
-import type { RevisionFilter, RevisionRecord } from "../../service/records.js";
-import { contextOf, type GlobalOptions, parseRevision, withGatehouse } from "../context.js";
+import type { RevisionFilter } from "../../service/records.js";
+import type { RevisionView } from "../../service/views/revision.js";
+import { contextOf, type GlobalOptions, parseRevision, withOperations } from "../context.js";
 import { timeOption } from "../time-option.js";
 
 /** `revision show|list`: who made a write, through which door, and what it did. */
@@ -17,7 +18,7 @@ export function registerRevision(program: Command, globals: () => GlobalOptions)
     .action(async (text: string) => {
       const context = contextOf(globals());
       const number = parseRevision(text, "revision")!;
-      const record = await withGatehouse(context, (g) => g.revisionRecord(number));
+      const record = await withOperations(context, (o) => o.showRevision(number));
       context.out.result(() => describeRevision(record), record);
     });
 
@@ -42,7 +43,7 @@ export function registerRevision(program: Command, globals: () => GlobalOptions)
         ...(options.since !== undefined ? { since: timeOption(options.since, "since") } : {}),
         ...(options.limit !== undefined ? { limit: Number(options.limit) } : {}),
       };
-      const records = await withGatehouse(context, (g) => g.listRevisions(filter));
+      const records = await withOperations(context, (o) => o.listRevisions(filter));
       context.out.result(
         () => (records.length === 0 ? "no revisions" : records.map(revisionLine).join("\n")),
         records,
@@ -50,7 +51,7 @@ export function registerRevision(program: Command, globals: () => GlobalOptions)
     });
 }
 
-function describeRevision(r: RevisionRecord): string {
+function describeRevision(r: RevisionView): string {
   return [
     `revision ${r.revision}`,
     `  tenant:     ${r.tenant ?? "(store-wide)"}`,
@@ -65,7 +66,7 @@ function describeRevision(r: RevisionRecord): string {
   ].join("\n");
 }
 
-function revisionLine(r: RevisionRecord): string {
+function revisionLine(r: RevisionView): string {
   return [
     String(r.revision).padStart(6),
     r.createdAt,

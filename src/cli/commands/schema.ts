@@ -2,8 +2,8 @@ import type { Command } from "commander";
 import type { SchemaWriteFacts } from "../../changes/schema-write.js";
 import { GatehouseError } from "../../model/errors.js";
 import { formatSchema } from "../../schema/schema.js";
-import type { SchemaWriteResult } from "../../service/gatehouse.js";
-import { contextOf, type GlobalOptions, readInput, withGatehouse } from "../context.js";
+import type { SchemaWrittenView } from "../../service/operations.js";
+import { contextOf, type GlobalOptions, readInput, withOperations } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { note } from "../output.js";
 
@@ -37,14 +37,10 @@ export function registerSchema(program: Command, globals: () => GlobalOptions): 
     .action(async (file: string, options: { reason?: string }) => {
       const context = contextOf(globals());
       const input = readInput(file);
-      let version: SchemaWriteResult;
+      let version: SchemaWrittenView;
       try {
-        version = await withGatehouse(context, (g) =>
-          g.writeSchema(input.text, {
-            file: input.file,
-            actor: context.actor,
-            ...(options.reason !== undefined ? { reason: options.reason } : {}),
-          }),
+        version = await withOperations(context, (o) =>
+          o.writeSchema(input.text, { file: input.file, reason: options.reason }),
         );
       } catch (error) {
         if (!(error instanceof GatehouseError) || error.kind !== "refused" || error.facts === undefined)
@@ -80,13 +76,13 @@ export function registerSchema(program: Command, globals: () => GlobalOptions): 
     .description("print the current schema, formatted")
     .action(async () => {
       const context = contextOf(globals());
-      const version = await withGatehouse(context, (g) => g.readSchema());
+      const version = await withOperations(context, (o) => o.readSchema());
       if (!version) {
         context.out.result("// no schema has been written yet", { schema: null });
         return;
       }
-      context.out.result(() => formatSchema(version.text).trimEnd(), {
-        schema: version.text,
+      context.out.result(() => formatSchema(version.schema).trimEnd(), {
+        schema: version.schema,
         version: version.version,
         revision: version.revision,
         createdAt: version.createdAt,

@@ -1,25 +1,20 @@
 import type { Command } from "commander";
-import type { PurgeFacts } from "../../changes/purge-facts.js";
-import type { ChangeRecord, LifecycleScope } from "../../service/records.js";
-import { proposalJson } from "../../service/views/change.js";
-import { type CommandContext, contextOf, type GlobalOptions, withGatehouse } from "../context.js";
+import type { LifecycleScope } from "../../service/records.js";
+import type { LifecycleProposalView } from "../../service/views/change.js";
+import { type CommandContext, contextOf, type GlobalOptions, withOperations } from "../context.js";
 
 /** The default directory of purge export bundles, relative to where the command runs. */
 export const DEFAULT_EXPORT_DIR = "./gatehouse-exports";
 
 /** Prints a proposed lifecycle change as `change propose` does: its id alone on the first line. */
-export function printProposal(
-  context: CommandContext,
-  record: ChangeRecord,
-  what: string,
-  purge?: PurgeFacts,
-): void {
+export function printProposal(context: CommandContext, proposal: LifecycleProposalView, what: string): void {
   const lines = [
-    String(record.id),
-    `proposed change ${record.id} (${record.intent}): ${what} in tenant \`${record.tenant}\`; next: gatehouse change plan ${record.id}`,
+    String(proposal.id),
+    `proposed change ${proposal.id} (${proposal.intent}): ${what} in tenant \`${proposal.tenant}\`; next: gatehouse change plan ${proposal.id}`,
   ];
+  const purge = proposal.purge;
   if (purge) lines.push(`export bundle written: ${purge.export.path}`, `sha256: ${purge.export.sha256}`);
-  context.out.result(lines.join("\n"), proposalJson(record, purge));
+  context.out.result(lines.join("\n"), proposal);
 }
 
 /** `delete`, `restore` and `purge` of a subject or a tenant: the same three commands. */
@@ -31,11 +26,28 @@ export function registerLifecycleCommands(
   const noun = scope === "subject" ? "SUBJECT" : "TENANT";
   const argument = scope === "subject" ? "the subject, `type:id` (e.g. account:a1)" : "the tenant";
   const describe = (target: string) => (scope === "subject" ? `\`${target}\`` : `tenant \`${target}\``);
-  const options = (context: CommandContext, reason: string | undefined) => ({
-    tenant: context.tenant,
-    actor: context.actor,
-    ...(reason ? { reason } : {}),
-  });
+  const propose = async (
+    operation: "delete" | "restore" | "purge",
+    target: string,
+    opts: { reason?: string; exportDir?: string },
+  ) => {
+    const context = contextOf(globals());
+    const { proposal, writes } = await withOperations(context, (o) => {
+      // A purge reads every revision of what it removes and writes the export bundle first.
+      if (operation === "purge")
+        context.out.progress(`writing the export bundle of ${describe(target)} at ${o.where}…`);
+      return o.proposeLifecycle(operation, scope, scope === "tenant" ? target : context.tenant, target, {
+        reason: opts.reason,
+        exportDir: opts.exportDir ?? DEFAULT_EXPORT_DIR,
+      });
+    });
+    context.out.doneProgress();
+    const what =
+      operation === "restore"
+        ? `restore ${describe(target)} (${writes} relationships)`
+        : `${operation} ${describe(target)}`;
+    printProposal(context, proposal, what);
+  };
 
   parent
     .command("delete")
@@ -44,13 +56,7 @@ export function registerLifecycleCommands(
     .description(
       `propose the soft deletion of every live relationship of the ${scope}; restorable for the retention window; prints the change id`,
     )
-    .action(async (target: string, opts) => {
-      const context = contextOf(globals());
-      const record = await withGatehouse(context, (g) =>
-        g.lifecycle.delete(scope, target, options(context, opts.reason)),
-      );
-      printProposal(context, record, `delete ${describe(target)}`);
-    });
+    .action((target: string, opts) => propose("delete", target, opts));
 
   parent
     .command("restore")
@@ -59,33 +65,21 @@ export function registerLifecycleCommands(
     .description(
       `propose the change that brings back exactly what the ${scope}'s applied deletions removed; prints its id`,
     )
-    .action(async (target: string, opts) => {
-      const context = contextOf(globals());
-      const record = await withGatehouse(context, (g) =>
-        g.lifecycle.restore(scope, target, options(context, opts.reason)),
-      );
-      printProposal(
-        context,
-        record,
-        `restore ${describe(target)} (${record.spec.writes.length} relationships)`,
-      );
-    });
+    .action((target: string, opts) => propose("restore", target, opts));
 
   parent
     .command("purge")
     .argument(`<${noun.toLowerCase()}>`, argument)
-    .option("--export-dir <dir>", "where the export bundle is written", DEFAULT_EXPORT_DIR)
+    .option(
+      "--export-dir <dir>",
+      "where the export bundle is written (through a server: the server's own --export-dir)",
+      DEFAULT_EXPORT_DIR,
+    )
     .option("--reason <text>", "why")
     .description(
       `after the retention window: write an export bundle and propose removing for good what the ${scope}'s deletion removed (needs a second person); prints the change id`,
     )
-    .action(async (target: string, opts) => {
-      const context = contextOf(globals());
-      const { change, purge } = await withGatehouse(context, (g) =>
-        g.lifecycle.purge(scope, target, { ...options(context, opts.reason), exportDir: opts.exportDir }),
-      );
-      printProposal(context, change, `purge ${describe(target)}`, purge);
-    });
+    .action((target: string, opts) => propose("purge", target, opts));
 }
 
 export function registerSubject(program: Command, globals: () => GlobalOptions): void {
@@ -103,13 +97,9 @@ export function registerSubject(program: Command, globals: () => GlobalOptions):
     )
     .action(async (from: string, into: string, opts) => {
       const context = contextOf(globals());
-      const record = await withGatehouse(context, (g) =>
-        g.lifecycle.merge(from, into, {
-          tenant: context.tenant,
-          actor: context.actor,
-          ...(opts.reason ? { reason: opts.reason } : {}),
-        }),
+      const proposal = await withOperations(context, (o) =>
+        o.mergeSubjects(context.tenant, from, into, opts.reason || undefined),
       );
-      printProposal(context, record, `merge \`${from}\` into \`${into}\``);
+      printProposal(context, proposal, `merge \`${from}\` into \`${into}\``);
     });
 }

@@ -1,12 +1,11 @@
 import type { Command } from "commander";
 import { parseRole } from "../../service/tokens.js";
-import { newTokenJson } from "../../service/views/token.js";
-import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
+import { contextOf, type GlobalOptions, withOperations } from "../context.js";
 
 export function registerToken(program: Command, globals: () => GlobalOptions): void {
   const token = program
     .command("token")
-    .description("API tokens for the HTTP server (local, against the store)");
+    .description("API tokens for the HTTP server (on the store, or through a server as an admin)");
 
   token
     .command("create")
@@ -19,17 +18,16 @@ export function registerToken(program: Command, globals: () => GlobalOptions): v
     .description("create a token; prints its secret once (only a hash is stored)")
     .action(async (options) => {
       const context = contextOf({ ...globals(), tenant: undefined });
-      const { token: record, secret } = await withGatehouse(context, (g) =>
-        g.tokens.create({
+      const created = await withOperations(context, (o) =>
+        o.createToken({
           name: options.name,
           role: parseRole(options.role),
           tenants: options.tenants ?? null,
-          actor: context.actor,
         }),
       );
       context.out.result(
-        `${secret}\ntoken \`${record.name}\` (${record.role}${record.tenants ? `, tenants ${record.tenants.join(", ")}` : ""}); the secret above is shown only now`,
-        newTokenJson(record, secret),
+        `${created.secret}\ntoken \`${created.name}\` (${created.role}${created.tenants ? `, tenants ${created.tenants.join(", ")}` : ""}); the secret above is shown only now`,
+        created,
       );
     });
 
@@ -38,7 +36,7 @@ export function registerToken(program: Command, globals: () => GlobalOptions): v
     .description("list tokens (never their secrets)")
     .action(async () => {
       const context = contextOf(globals());
-      const tokens = await withGatehouse(context, (g) => g.tokens.list());
+      const tokens = await withOperations(context, (o) => o.listTokens());
       context.out.result(
         () =>
           tokens
@@ -57,7 +55,7 @@ export function registerToken(program: Command, globals: () => GlobalOptions): v
     .description("revoke a token")
     .action(async (name: string) => {
       const context = contextOf(globals());
-      const record = await withGatehouse(context, (g) => g.tokens.revoke(name, context.actor));
+      const record = await withOperations(context, (o) => o.revokeToken(name));
       context.out.result(`token \`${record.name}\` revoked`, record);
     });
 }

@@ -32,6 +32,8 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
             schema: Type.Union([Type.String(), Type.Null()]),
             version: Type.Union([Type.Integer(), Type.Null()]),
             revision: Type.Union([Type.Integer(), Type.Null()]),
+            createdAt: Type.Union([Type.String(), Type.Null()]),
+            author: Type.Union([Type.String(), Type.Null()]),
           }),
           ...errorResponses,
         },
@@ -43,6 +45,8 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
         schema: version?.text ?? null,
         version: version?.version ?? null,
         revision: version?.revision ?? null,
+        createdAt: version?.createdAt ?? null,
+        author: version?.author ?? null,
       };
     },
   );
@@ -176,6 +180,8 @@ export function registerData(app: FastifyInstance, gatehouse: Gatehouse): void {
         actor: principalOf(request),
         door: "http",
         requestId: request.id,
+        // A caller of the API sent a list: every problem names its item, even in a list of one.
+        placeOf: (i) => ({ field: `updates[${i}]` }),
       });
       return {
         revision: result.revision,

@@ -12,6 +12,11 @@ export const TokenView = Type.Object({
 });
 export type TokenView = Static<typeof TokenView>;
 
+export function tokenJson(token: TokenRecord): TokenView {
+  const { name, role, tenants, createdAt, revokedAt } = token;
+  return { name, role, tenants: tenants ? [...tenants] : null, createdAt, revokedAt };
+}
+
 export const TokenListView = Type.Object({ tokens: Type.Array(TokenView) });
 
 /** A new token: its secret, in this answer only. */
