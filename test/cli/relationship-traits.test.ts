@@ -35,7 +35,7 @@ describe("gatehouse relationship with caveats and expiration", () => {
       "user:ann",
       "--caveat",
       "on_level",
-      "--context",
+      "--caveat-context",
       '{"level":3}',
     );
     expect(created.stderr).toBe("");
@@ -62,11 +62,11 @@ describe("gatehouse relationship with caveats and expiration", () => {
       "user:ann",
       "--caveat",
       "on_level",
-      "--context",
+      "--caveat-context",
       "{level:3}",
     );
     expect(badJson.code).not.toBe(0);
-    expect(badJson.stderr).toMatch(/--context.*invalid JSON in --context/);
+    expect(badJson.stderr).toMatch(/--caveat-context.*invalid JSON in --caveat-context/);
     const badTime = early(
       "relationship",
       "create",

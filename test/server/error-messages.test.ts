@@ -45,7 +45,7 @@ describe("HTTP error messages", () => {
       subjet: "user:ann",
     });
     expect(extra.message).toBe(
-      "`body.subjet`: unknown field; expected only `resource`, `permission`, `subject`, `explain`, `atLeastRevision`",
+      "`body.subjet`: unknown field; expected only `resource`, `permission`, `subject`, `context`, `explain`, `atLeastRevision`",
     );
     expect(extra.place).toEqual({ field: "body.subjet" });
   });

@@ -21,7 +21,7 @@ export function registerRelationship(program: Command, globals: () => GlobalOpti
     if (operation !== "delete")
       command
         .option("--caveat <name>", "the caveat the relationship grants under (`with name` in the schema)")
-        .option("--context <json>", 'the caveat\'s context, a JSON object such as \'{"tz":"UTC"}\'')
+        .option("--caveat-context <json>", 'the caveat\'s context, a JSON object such as \'{"tz":"UTC"}\'')
         .option("--expires-at <time>", "RFC 3339 time at which it stops granting, e.g. 2027-01-01T00:00:00Z");
     command.action(async (resource: string, relation: string, subject: string, options: TraitOptions) => {
       const context = contextOf(globals());
