@@ -205,7 +205,7 @@ describe("fuzzing the HTTP API's request bodies", () => {
       [
         "/v1/tenants/acme/relationships",
         { updates: [{ operation: "touch", relationship: ["doc:d1#viewer@user:u2"] }] },
-        "body.updates.0.relationship",
+        "body.updates[0].relationship", // array items as the service names them (`updates[i]`)
       ],
       ["/v1/replay", { change: "1" }, "body.change"],
       ["/v1/retention", { days: "30", reason: "r" }, "body.days"],
