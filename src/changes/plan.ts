@@ -8,8 +8,11 @@ import {
 } from "../engine/access-diff.js";
 import type { DataIndex, Edge } from "../engine/data-index.js";
 import { NO_RELATION } from "../engine/data-index.js";
+import { conditionOf, type EdgeCondition } from "../engine/edge-conditions.js";
 import type { Engine } from "../engine/engine.js";
 import { Evaluator } from "../engine/evaluator.js";
+import { explainCheck } from "../engine/explain.js";
+import { resolveSubject } from "../engine/subject.js";
 import { EMPTY, type SubjectSet } from "../engine/subject-set.js";
 import { SubjectSets } from "../engine/subject-sets.js";
 import { formatRelationship, type Relationship } from "../model/relationship.js";
@@ -19,6 +22,12 @@ import { changedMembers, dependentMembers } from "../schema/schema-diff.js";
 import type { Intent } from "../store/change-records.js";
 import type { Revision } from "../store/store.js";
 import { type Candidates, collectCandidates, emptyCandidates } from "./candidates.js";
+import {
+  answerConditionally,
+  conditionalDiff,
+  conditionalQuestions,
+  needsConditionalPlan,
+} from "./conditional-plan.js";
 import type { DeletionFacts } from "./deletion-facts.js";
 import { evaluateRowGuard, type Guard, type GuardResult, type PlanGuard } from "./guards.js";
 import { type MergeFacts, mergeExempt } from "./merge.js";
@@ -233,8 +242,16 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
   // Resolved after regionBefore: names a write brings are interned here, and must not count
   // as objects of the index before the change.
   const delta: Delta = {
-    writes: input.writes.map((r) => main.data.edge(r)),
-    deletes: input.deletes.map((r) => main.data.edge(r)),
+    writes: input.writes.map((r) => ({ edge: main.data.edge(r), condition: conditionOf(r) })),
+    // A delete takes out the live edge with the condition it has now, so that undoing the delta
+    // gives it back exactly (a replacing touch deletes the live version and writes the new one).
+    deletes: input.deletes.map((r) => {
+      const edge = main.data.edge(r);
+      return {
+        edge,
+        condition: main.data.conditionOf(edge.resource, edge.relation, edge.subject, edge.subjectRelation),
+      };
+    }),
   };
   // Only permissions that read a touched relation, directly or through others, can move.
   const affected = dependentMembers(input.schemaBefore, relationsOf(touched));
@@ -372,6 +389,17 @@ function diffDataChange(
   // The engine's own evaluators: their group memberships, kept per subject while no membership
   // relation moves, serve both passes (and came warm from the checks before the plan).
   const answersBefore = answerQuestions(input.engine.evaluator(main.tenant, input.schemaBefore), questions);
+  // Over caveated or expiring data the rows come from three-valued checks (conditional-plan.ts).
+  const conditional =
+    !schemaChanges &&
+    needsConditionalPlan(
+      main.data,
+      input.writes.some((r) => conditionOf(r) !== undefined),
+    )
+      ? conditionalQuestions(main.data, input.schemaBefore, region)
+      : undefined;
+  const conditionalBefore =
+    conditional && answerConditionally(input.engine.evaluator(main.tenant, input.schemaBefore), conditional);
   const usersetQuestions = movable.usersets.questions(main.data);
   const usersetsBefore = answerUsersetQuestions(
     input.engine.evaluator(main.tenant, input.schemaBefore),
@@ -398,6 +426,36 @@ function diffDataChange(
       };
       (answer ? diff.gained : diff.lost).push(row);
     });
+    if (conditional && conditionalBefore) {
+      const rows = conditionalDiff(
+        {
+          tenant: main.tenant,
+          data: main.data,
+          schemaBefore: input.schemaBefore,
+          schemaAfter: input.schemaAfter,
+          nowMs: input.now.getTime(),
+          questions: conditional,
+          before: conditionalBefore,
+          explainBefore: (object, member, subject) => {
+            // Explained as before the change: the delta comes out for the moment and goes back.
+            applyDelta(main.data, scope.delta, true);
+            try {
+              return explainCheck(
+                new Evaluator(input.schemaBefore, main.data, { now: () => input.now.getTime() }),
+                object,
+                member,
+                resolveSubject(main.data, subject),
+              );
+            } finally {
+              applyDelta(main.data, scope.delta);
+            }
+          },
+        },
+        answerConditionally(input.engine.evaluator(main.tenant, input.schemaAfter), conditional),
+      );
+      diff.gained.splice(0, diff.gained.length, ...rows.gained);
+      diff.lost.splice(0, diff.lost.length, ...rows.lost);
+    }
     diff.gained.sort(compareRows);
     diff.lost.sort(compareRows);
     const usersetsAfter = answerUsersetQuestions(
@@ -700,10 +758,16 @@ function checkModelCandidates(
   }
 }
 
+/** One relationship of a delta as the index's numbers, with its caveat and expiration if any. */
+interface DeltaEdge {
+  readonly edge: Edge;
+  readonly condition: EdgeCondition | undefined;
+}
+
 /** A change's writes and deletes as the index's numbers, found once for the four applications. */
 interface Delta {
-  readonly writes: readonly Edge[];
-  readonly deletes: readonly Edge[];
+  readonly writes: readonly DeltaEdge[];
+  readonly deletes: readonly DeltaEdge[];
 }
 
 /**
@@ -721,10 +785,13 @@ function withDelta<T>(data: DataIndex, delta: Delta, during: () => T): T {
 
 /** Applies the delta to the index, or with `undo` takes it out again (only `withDelta` calls it). */
 function applyDelta(data: DataIndex, delta: Delta, undo = false): void {
-  for (const e of undo ? delta.writes : delta.deletes)
+  for (const { edge: e } of undo ? delta.writes : delta.deletes)
     data.removeEdge(e.resource, e.relation, e.subject, e.subjectRelation);
-  for (const e of undo ? delta.deletes : delta.writes)
+  for (const { edge: e, condition } of undo ? delta.deletes : delta.writes) {
     data.addEdge(e.resource, e.relation, e.subject, e.subjectRelation);
+    if (condition !== undefined)
+      data.setCondition(e.resource, e.relation, e.subject, e.subjectRelation, condition);
+  }
 }
 
 /** Subject sets of every object and permission to diff, per tenant, under one schema. */
