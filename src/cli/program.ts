@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { GatehouseError } from "../model/errors.js";
+import { registerAccess } from "./commands/access.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerChange } from "./commands/change.js";
 import { registerDecisions } from "./commands/decisions.js";
@@ -72,6 +73,7 @@ export function buildProgram(): Command {
   registerSubject(program, globals);
   registerTenant(program, globals);
   registerRetention(program, globals);
+  registerAccess(program, globals);
   registerDecisions(program, globals);
   registerIncident(program, globals);
   for (const command of program.commands) {

@@ -17,6 +17,7 @@ import { registerChangeReview } from "./routes/change-review.js";
 import { registerChanges } from "./routes/changes.js";
 import { registerData } from "./routes/data.js";
 import { registerDecisions } from "./routes/decisions.js";
+import { registerExpiringAccess } from "./routes/expiring-access.js";
 import { registerIncident } from "./routes/incident.js";
 import { registerLifecycle } from "./routes/lifecycle.js";
 import { registerQueries } from "./routes/queries.js";
@@ -118,6 +119,7 @@ export async function buildServer(
   registerQueries(app, gatehouse, metrics);
   registerData(app, gatehouse);
   registerRevisions(app, gatehouse);
+  registerExpiringAccess(app, gatehouse);
   registerChanges(app, gatehouse);
   registerChangeReview(app, gatehouse);
   registerChangeFileCheck(app, gatehouse);
