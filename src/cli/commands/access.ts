@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { ExpiringAccess } from "../../changes/expiry-forecast.js";
 import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
+import { env } from "../env.js";
 
 /** One forecast line: when, who, what, and whether access under a condition remains. */
 function line(row: ExpiringAccess): string {
@@ -26,7 +27,7 @@ export function registerAccess(program: Command, globals: () => GlobalOptions): 
       const global = globals();
       const context = contextOf(global);
       // Without --tenant (or GATEHOUSE_TENANT) the forecast covers every tenant.
-      const tenant = global.tenant ?? process.env.GATEHOUSE_TENANT;
+      const tenant = global.tenant ?? env("GATEHOUSE_TENANT");
       const forecast = await withGatehouse(context, (g) =>
         g.expiringAccess({ within: options.within, tenant }),
       );
