@@ -101,4 +101,23 @@ describe("plans over caveats and expiration", () => {
       ["user:dan", "2030-06-01T00:00:00Z"],
     ]);
   });
+
+  it("a direct touch that makes a live grant conditional is a loss to the max-loss guard; a conditional grant is a gain", async () => {
+    await g.changes.writeGuards(
+      "guards:\n  - name: tight\n    kind: direct-writes\n    max-loss: 0\n  - name: quiet\n    kind: direct-writes\n    access-neutral: [doc#viewer]\n",
+      { actor: "security" },
+    );
+    const touch = (text: string) =>
+      g.writeRelationships("acme", [{ operation: "touch", relationship: parseRelationship(text) }], {
+        actor: "dev",
+      });
+    const refused = await touch("doc:d1#viewer@user:ann[on_level]").catch((e) => e);
+    expect(refused.message).toContain("guard `tight`");
+    expect(refused.message).toContain("user:ann");
+    // The access-neutral guard counts a new conditional grant as a gain.
+    const gained = await touch("doc:d3#viewer@user:zoe[on_level]").catch((e) => e);
+    expect(gained.message).toContain("guard `quiet`");
+    expect((await ask("doc:d1#view@user:ann")).allowed).toBe(true);
+    expect((await ask("doc:d3#view@user:zoe")).conditional).toBeUndefined();
+  });
 });
