@@ -35,7 +35,8 @@ export function needsConditionalPlan(data: DataIndex, writesCarryConditions: boo
 /** The checks a conditional plan asks, in parallel arrays, fixed before the delta is applied. */
 export interface ConditionalQuestions {
   readonly objects: number[];
-  readonly permissions: MemberDef[];
+  /** Permission names: a model change may add or remove one (absent from a schema: no access). */
+  readonly permissions: string[];
   readonly subjects: SubjectRef[];
 }
 
@@ -46,7 +47,7 @@ export interface ConditionalQuestions {
  */
 export function conditionalQuestions(
   data: DataIndex,
-  schema: CompiledSchema,
+  schemas: readonly CompiledSchema[],
   region: Iterable<number>,
 ): ConditionalQuestions {
   const subjects: SubjectRef[] = [];
@@ -58,7 +59,10 @@ export function conditionalQuestions(
     if ((data.wildcardOf[t] ?? -1) >= 0) subjects.push({ type: data.typeNames[t]!, id: UNSEEN });
   const questions: ConditionalQuestions = { objects: [], permissions: [], subjects: [] };
   for (const object of region) {
-    for (const permission of permissionsOf(schema.typesByName.get(data.typeNameOf(object)))) {
+    const names = new Set<string>();
+    for (const schema of schemas)
+      for (const p of permissionsOf(schema.typesByName.get(data.typeNameOf(object)))) names.add(p.name);
+    for (const permission of [...names].sort()) {
       for (const subject of subjects) {
         questions.objects.push(object);
         questions.permissions.push(permission);
@@ -69,13 +73,26 @@ export function conditionalQuestions(
   return questions;
 }
 
-/** The three-valued answers to the questions on the data as it is now. */
+const NO_ACCESS: CheckAnswer = { permissionship: "no_permission", missing: [] };
+
+/** The permission `name` of the object's type in `schema`, if it has one. */
+export function permissionIn(
+  schema: CompiledSchema,
+  data: DataIndex,
+  object: number,
+  name: string,
+): MemberDef | undefined {
+  const member = schema.typesByName.get(data.typeNameOf(object))?.members.get(name);
+  return member?.kind === "permission" ? member : undefined;
+}
+
+/** The three-valued answers to the questions on the data as it is now, under the evaluator's schema. */
 export function answerConditionally(evaluator: Evaluator, questions: ConditionalQuestions): CheckAnswer[] {
   const data = evaluator.data;
   return questions.objects.map((object, i) => {
-    const subject = questions.subjects[i]!;
-    const resolved = resolveSubject(data, subject);
-    return checkAnswerOf(evaluator.decide(object, questions.permissions[i]!, resolved));
+    const member = permissionIn(evaluator.schema, data, object, questions.permissions[i]!);
+    if (member === undefined) return NO_ACCESS;
+    return checkAnswerOf(evaluator.decide(object, member, resolveSubject(data, questions.subjects[i]!)));
   });
 }
 
@@ -90,10 +107,11 @@ function explainAt(
   at: Explaining,
   ms: number,
   object: number,
-  member: MemberDef,
+  name: string,
   subject: SubjectRef,
 ): ExplainNode {
   const evaluator = new Evaluator(at.schema, at.data, { now: () => ms });
+  const member = permissionIn(at.schema, at.data, object, name)!;
   return explainCheck(evaluator, object, member, resolveSubject(at.data, subject));
 }
 
@@ -124,13 +142,14 @@ const EXPIRES_AT = "expires at ";
 export function endsAt(
   at: Explaining,
   object: number,
-  member: MemberDef,
+  name: string,
   subject: SubjectRef,
   answer: CheckAnswer,
 ): string | undefined {
+  const member = permissionIn(at.schema, at.data, object, name)!;
   let ms = at.nowMs;
   for (;;) {
-    const tree = explainAt(at, ms, object, member, subject);
+    const tree = explainAt(at, ms, object, name, subject);
     let next: string | undefined;
     const visit = (node: ExplainNode) => {
       if (node.step === "expiration" && node.label.startsWith(EXPIRES_AT)) {
@@ -191,7 +210,7 @@ export interface ConditionalDiffInput {
   readonly questions: ConditionalQuestions;
   readonly before: readonly CheckAnswer[];
   /** Explains a "before" answer: called while the delta is applied, so it takes it out and back. */
-  readonly explainBefore: (object: number, member: MemberDef, subject: SubjectRef) => ExplainNode;
+  readonly explainBefore: (object: number, permission: string, subject: SubjectRef) => ExplainNode;
 }
 
 /**
@@ -214,7 +233,7 @@ export function conditionalDiff(input: ConditionalDiffInput, after: readonly Che
     )
       end++;
     const object = questions.objects[start]!;
-    const member = questions.permissions[start]!;
+    const permission = questions.permissions[start]!;
     const resource = data.objectKeys[object]!;
     const moves = new Map<number, { gained: AccessRow[]; lost: AccessRow[]; shape: string }>();
     for (let i = start; i < end; i++) {
@@ -222,16 +241,16 @@ export function conditionalDiff(input: ConditionalDiffInput, after: readonly Che
       const a = after[i]!;
       if (b.permissionship === a.permissionship && b.permissionship !== "conditional") continue;
       const subject = questions.subjects[i]!;
-      const base: AccessRow = { tenant: input.tenant, resource, permission: member.name, subject: "" };
+      const base: AccessRow = { tenant: input.tenant, resource, permission, subject: "" };
       const rows = rowsOf(
         base,
         b,
         a,
         (when) =>
           when === "before"
-            ? conditionOf(input.explainBefore(object, member, subject), b.missing)
-            : conditionOf(explainAt(explainingAfter, input.nowMs, object, member, subject), a.missing),
-        () => endsAt(explainingAfter, object, member, subject, a),
+            ? conditionOf(input.explainBefore(object, permission, subject), b.missing)
+            : conditionOf(explainAt(explainingAfter, input.nowMs, object, permission, subject), a.missing),
+        () => endsAt(explainingAfter, object, permission, subject, a),
       );
       if (rows.gained.length === 0 && rows.lost.length === 0) continue;
       moves.set(i, { ...rows, shape: JSON.stringify(rows) });

@@ -1,12 +1,16 @@
 import { dependents } from "../engine/access-diff.js";
-import { checkAnswerOf } from "../engine/check-answer.js";
 import type { DataIndex } from "../engine/data-index.js";
 import { Evaluator } from "../engine/evaluator.js";
 import { explainCheck } from "../engine/explain.js";
 import { resolveSubject } from "../engine/subject.js";
 import type { Relationship } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
-import { conditionalDiff, conditionalQuestions } from "./conditional-plan.js";
+import {
+  answerConditionally,
+  conditionalDiff,
+  conditionalQuestions,
+  permissionIn,
+} from "./conditional-plan.js";
 
 /** One access that ends by expiration within the window: at `at`, `subject` loses `permission` on `resource`. */
 export interface ExpiringAccess {
@@ -56,14 +60,9 @@ export function forecastExpiry(
     const seeds = ending
       .map((r) => data.objectOf(r.resource.type, r.resource.id))
       .filter((o): o is number => o !== undefined);
-    const questions = conditionalQuestions(data, schema, dependents(data, seeds));
+    const questions = conditionalQuestions(data, [schema], dependents(data, seeds));
     const answersAt = (clock: number) => {
-      const evaluator = new Evaluator(schema, data, { now: () => clock });
-      return questions.objects.map((object, i) =>
-        checkAnswerOf(
-          evaluator.decide(object, questions.permissions[i]!, resolveSubject(data, questions.subjects[i]!)),
-        ),
-      );
+      return answerConditionally(new Evaluator(schema, data, { now: () => clock }), questions);
     };
     const diff = conditionalDiff(
       {
@@ -74,11 +73,11 @@ export function forecastExpiry(
         nowMs: ms,
         questions,
         before: answersAt(ms - 1),
-        explainBefore: (object, member, subject) =>
+        explainBefore: (object, permission, subject) =>
           explainCheck(
             new Evaluator(schema, data, { now: () => ms - 1 }),
             object,
-            member,
+            permissionIn(schema, data, object, permission)!,
             resolveSubject(data, subject),
           ),
       },

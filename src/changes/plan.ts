@@ -27,6 +27,7 @@ import {
   conditionalDiff,
   conditionalQuestions,
   needsConditionalPlan,
+  permissionIn,
 } from "./conditional-plan.js";
 import type { DeletionFacts } from "./deletion-facts.js";
 import { evaluateRowGuard, type Guard, type GuardResult, type PlanGuard } from "./guards.js";
@@ -262,6 +263,7 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     // A model change alone: both schemas read the same data, so each object can be evaluated
     // under both and diffed at once, and only shared intermediate results are kept.
     const diff = streamModelDiff(work, input.schemaBefore, input.schemaAfter, changed);
+    conditionalModelRows(scope, diff);
     const guards = evaluateGuards(scope, movable.region, diff, NO_USERSET_ROWS);
     return finish(input, changed, diff, guards, new Set<string>(), NO_USERSET_ROWS);
   }
@@ -390,14 +392,17 @@ function diffDataChange(
   // relation moves, serve both passes (and came warm from the checks before the plan).
   const answersBefore = answerQuestions(input.engine.evaluator(main.tenant, input.schemaBefore), questions);
   // Over caveated or expiring data the rows come from three-valued checks (conditional-plan.ts).
-  const conditional =
-    !schemaChanges &&
-    needsConditionalPlan(
-      main.data,
-      input.writes.some((r) => conditionOf(r) !== undefined),
-    )
-      ? conditionalQuestions(main.data, input.schemaBefore, region)
-      : undefined;
+  // With a schema change too, the objects of the changed types move as well.
+  const conditional = needsConditionalPlan(
+    main.data,
+    input.writes.some((r) => conditionOf(r) !== undefined),
+  )
+    ? conditionalQuestions(
+        main.data,
+        [input.schemaBefore, input.schemaAfter],
+        schemaChanges ? new Set([...region, ...main.objects.keys()]) : region,
+      )
+    : undefined;
   const conditionalBefore =
     conditional && answerConditionally(input.engine.evaluator(main.tenant, input.schemaBefore), conditional);
   const usersetQuestions = movable.usersets.questions(main.data);
@@ -436,14 +441,14 @@ function diffDataChange(
           nowMs: input.now.getTime(),
           questions: conditional,
           before: conditionalBefore,
-          explainBefore: (object, member, subject) => {
+          explainBefore: (object, permission, subject) => {
             // Explained as before the change: the delta comes out for the moment and goes back.
             applyDelta(main.data, scope.delta, true);
             try {
               return explainCheck(
                 new Evaluator(input.schemaBefore, main.data, { now: () => input.now.getTime() }),
                 object,
-                member,
+                permissionIn(input.schemaBefore, main.data, object, permission)!,
                 resolveSubject(main.data, subject),
               );
             } finally {
@@ -453,9 +458,9 @@ function diffDataChange(
         },
         answerConditionally(input.engine.evaluator(main.tenant, input.schemaAfter), conditional),
       );
-      diff.gained.splice(0, diff.gained.length, ...rows.gained);
-      diff.lost.splice(0, diff.lost.length, ...rows.lost);
+      replaceTenantRows(diff, main.tenant, rows);
     }
+    if (schemaChanges) conditionalModelRows(scope, diff, main.tenant);
     diff.gained.sort(compareRows);
     diff.lost.sort(compareRows);
     const usersetsAfter = answerUsersetQuestions(
@@ -498,6 +503,48 @@ function diffEvaluated(
         );
       }
     }
+  }
+}
+
+/** Puts `rows` in place of the tenant's rows in `diff`. */
+function replaceTenantRows(diff: AccessDiff, tenant: string, rows: AccessDiff): void {
+  const gained = [...diff.gained.filter((r) => r.tenant !== tenant), ...rows.gained];
+  const lost = [...diff.lost.filter((r) => r.tenant !== tenant), ...rows.lost];
+  diff.gained.splice(0, diff.gained.length, ...gained);
+  diff.lost.splice(0, diff.lost.length, ...lost);
+}
+
+/**
+ * A model change over caveated or expiring data: each tenant of the work (but `skip`, whose data
+ * change the caller planned) that has such edges gets its rows from three-valued checks of its
+ * changed objects under both schemas (conditional-plan.ts); the data does not move.
+ */
+function conditionalModelRows(scope: PlanScope, diff: AccessDiff, skip?: string): void {
+  const { input, work } = scope;
+  for (const w of work.values()) {
+    if (w.tenant === skip || !needsConditionalPlan(w.data, false)) continue;
+    const questions = conditionalQuestions(w.data, [input.schemaBefore, input.schemaAfter], w.objects.keys());
+    const before = answerConditionally(input.engine.evaluator(w.tenant, input.schemaBefore), questions);
+    const rows = conditionalDiff(
+      {
+        tenant: w.tenant,
+        data: w.data,
+        schemaBefore: input.schemaBefore,
+        schemaAfter: input.schemaAfter,
+        nowMs: input.now.getTime(),
+        questions,
+        before,
+        explainBefore: (object, permission, subject) =>
+          explainCheck(
+            new Evaluator(input.schemaBefore, w.data, { now: () => input.now.getTime() }),
+            object,
+            permissionIn(input.schemaBefore, w.data, object, permission)!,
+            resolveSubject(w.data, subject),
+          ),
+      },
+      answerConditionally(input.engine.evaluator(w.tenant, input.schemaAfter), questions),
+    );
+    replaceTenantRows(diff, w.tenant, rows);
   }
 }
 

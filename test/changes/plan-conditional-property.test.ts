@@ -39,6 +39,22 @@ definition document {
 }
 `;
 
+/** Model changes over the same data: looser, stricter, a removed and an added permission. */
+const VARIANTS = [
+  SCHEMA,
+  SCHEMA.replace("permission view = viewer - banned", "permission view = viewer"),
+  SCHEMA.replace("permission active = member - banned", "permission active = member"),
+  SCHEMA.replace(
+    "permission view = viewer - banned",
+    "permission view = (viewer - banned) & reviewer->member",
+  ),
+  SCHEMA.replace("  permission review = view & reviewer.all(active)\n", ""),
+  SCHEMA.replace(
+    "permission view = viewer - banned",
+    "permission view = viewer - banned\n  permission see = viewer + banned",
+  ),
+];
+
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 const PAST = "2020-01-01T00:00:00Z";
 const SOON = "2031-01-01T00:00:00Z";
@@ -123,11 +139,11 @@ function answers(engine: Engine, schema: CompiledSchema): Map<string, CheckAnswe
         for (const u of [...users, "nobody"])
           out.set(
             `${type}:${id}#${member.name}@user:${u}`,
-            engine.checkAnswer("t", {
-              resource: { type, id },
-              permission: member.name,
-              subject: { type: "user", id: u },
-            }),
+            engine.checkAnswer(
+              "t",
+              { resource: { type, id }, permission: member.name, subject: { type: "user", id: u } },
+              schema,
+            ),
           );
     }
   return out;
@@ -173,8 +189,14 @@ function expected(was: CheckAnswer, is: CheckAnswer): string[] | undefined {
   return [b === "conditional" ? `lost:conditional${cond(was)}` : "lost"];
 }
 
-function planEqualsChecks(initial: Relationship[], additions: Relationship[], deletionPicks: number[]): void {
+function planEqualsChecks(
+  initial: Relationship[],
+  additions: Relationship[],
+  deletionPicks: number[],
+  variant = 0,
+): void {
   const schema = compileSchema(SCHEMA);
+  const schemaAfter = variant === 0 ? schema : compileSchema(VARIANTS[variant]!);
   const data = [...new Map(initial.map((r) => [relationshipKey(r), r])).values()];
   const engine = new Engine(schema, { now: () => NOW });
   engine.tenant("t").apply(data, []);
@@ -195,7 +217,7 @@ function planEqualsChecks(initial: Relationship[], additions: Relationship[], de
     baseRevision: 1,
     engine,
     schemaBefore: schema,
-    schemaAfter: schema,
+    schemaAfter,
     writes: [...writes.values()],
     deletes: [...deletes.values()],
     schemaTenants: ["t"],
@@ -205,9 +227,10 @@ function planEqualsChecks(initial: Relationship[], additions: Relationship[], de
   // Planning leaves the live index as it was.
   expect(answers(engine, schema)).toEqual(before);
   engine.tenant("t").apply([...writes.values()], [...deletes.values()]);
-  const after = answers(engine, schema);
-  for (const [key, was] of before) {
-    const want = expected(was, after.get(key)!);
+  const after = answers(engine, schemaAfter);
+  const none: CheckAnswer = { permissionship: "no_permission", missing: [] };
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    const want = expected(before.get(key) ?? none, after.get(key) ?? none);
     const says = planSays(plan, key);
     if (want === undefined) {
       // The same missing parameters: rows only if the caveat or its context changed.
@@ -223,7 +246,24 @@ describe("plans over caveated and expiring data", () => {
         fc.array(relationship, { minLength: 3, maxLength: 25 }),
         fc.array(relationship, { maxLength: 6 }),
         fc.array(fc.nat(), { maxLength: 6 }),
-        planEqualsChecks,
+        (initial, additions, deletionPicks) => planEqualsChecks(initial, additions, deletionPicks),
+      ),
+      { numRuns: Number(process.env.PLAN_RUNS ?? 150) },
+    );
+  });
+
+  it("equal the difference of three-valued checks for model changes, with and without a data change", () => {
+    fc.assert(
+      fc.property(
+        fc.array(relationship, { minLength: 3, maxLength: 25 }),
+        fc.array(relationship, { maxLength: 4 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.integer({ min: 1, max: VARIANTS.length - 1 }),
+        fc.boolean(),
+        (initial, additions, deletionPicks, variant, withData) =>
+          withData
+            ? planEqualsChecks(initial, additions, deletionPicks, variant)
+            : planEqualsChecks(initial, [], [], variant),
       ),
       { numRuns: Number(process.env.PLAN_RUNS ?? 150) },
     );
