@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseChangeFile } from "../../src/changes/change-file.js";
 import { GatehouseError } from "../../src/model/errors.js";
 import { type RunningServer, startServer } from "../support/server.js";
 
@@ -85,5 +86,33 @@ describe("the expiry forecast", () => {
     expect(JSON.stringify(bad.body)).toContain("within");
     const other = await s.call("GET", "/v1/tenants/other/access/expiring?within=7d", { token });
     expect(other.status).toBe(403);
+  });
+
+  it("plan rows keep their condition and end over HTTP", async () => {
+    const token = await s.token("planner", "admin");
+    const change = await s.gatehouse.changes.propose(
+      parseChangeFile(
+        "intent: grant\nreason: a contractor\nwrite:\n  - doc:d3#viewer@user:kim[expiration:2030-02-01T00:00:00Z]\n  - doc:d3#viewer@user:lea[on_level]\n",
+      ),
+      { tenant: "acme", actor: "dev" },
+    );
+    const planned = await s.call("POST", `/v1/changes/${change.id}/plan`, { token });
+    expect(planned.status).toBe(200);
+    expect(planned.body.gained).toEqual([
+      {
+        tenant: "acme",
+        resource: "doc:d3",
+        permission: "view",
+        subject: "user:kim",
+        until: "2030-02-01T00:00:00Z",
+      },
+      {
+        tenant: "acme",
+        resource: "doc:d3",
+        permission: "view",
+        subject: "user:lea",
+        conditional: { caveats: [{ name: "on_level" }], missing: ["level"] },
+      },
+    ]);
   });
 });

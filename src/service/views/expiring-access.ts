@@ -1,11 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-
-const Condition = Type.Object({
-  caveats: Type.Array(
-    Type.Object({ name: Type.String(), context: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
-  ),
-  missing: Type.Array(Type.String(), { description: "context parameters a check must give to decide it" }),
-});
+import { AccessConditionView } from "./fields.js";
 
 /** One access that ends by expiration in the window (src/changes/expiry-forecast.ts). */
 export const ExpiringAccessView = Type.Object({
@@ -15,8 +9,8 @@ export const ExpiringAccessView = Type.Object({
   permission: Type.String(),
   subject: Type.String({ description: "`type:id`, or `type:*` for every subject of the type but `except`" }),
   except: Type.Optional(Type.Array(Type.String())),
-  conditional: Type.Optional(Condition),
-  stillConditional: Type.Optional(Condition),
+  conditional: Type.Optional(AccessConditionView),
+  stillConditional: Type.Optional(AccessConditionView),
 });
 
 /** The expiry forecast: who will lose which access, when, between `from` and `until`. */
