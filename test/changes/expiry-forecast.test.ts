@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseChangeFile } from "../../src/changes/change-file.js";
+import { GatehouseClient } from "../../src/client/client.js";
 import { GatehouseError } from "../../src/model/errors.js";
 import { type RunningServer, startServer } from "../support/server.js";
 
@@ -86,6 +87,11 @@ describe("the expiry forecast", () => {
     expect(JSON.stringify(bad.body)).toContain("within");
     const other = await s.call("GET", "/v1/tenants/other/access/expiring?within=7d", { token });
     expect(other.status).toBe(403);
+    const client = new GatehouseClient({ url: s.url, token });
+    expect((await client.expiringAccess("acme", "7d")).expiring.map((r) => r.at)).toEqual([
+      "2030-01-04T00:00:00Z",
+      "2030-01-06T00:00:00Z",
+    ]);
   });
 
   it("plan rows keep their condition and end over HTTP", async () => {
