@@ -120,4 +120,23 @@ describe("plans over caveats and expiration", () => {
     expect((await ask("doc:d1#view@user:ann")).allowed).toBe(true);
     expect((await ask("doc:d3#view@user:zoe")).conditional).toBeUndefined();
   });
+
+  it("a subject's deletion and its restore keep caveats and expirations; the restore plans the conditional grant back", async () => {
+    await g.importRelationships("acme", "doc:d4#viewer@user:cid[on_level]");
+    const land = async (id: number) => {
+      const { plan } = await g.changes.plan(id, { actor: "dev" });
+      if (plan.blocked) await g.changes.approve(id, { actor: "lead", plan: plan.planId! });
+      await g.changes.apply(id, { actor: "dev" });
+      return plan;
+    };
+    const deleted = await land(
+      (await g.lifecycle.delete("subject", "user:cid", { tenant: "acme", actor: "dev" })).id,
+    );
+    expect(deleted.lost.find((r) => r.resource === "doc:d4")?.conditional?.missing).toEqual(["level"]);
+    const restore = await g.lifecycle.restore("subject", "user:cid", { tenant: "acme", actor: "dev" });
+    const restored = await land(restore.id);
+    expect(restored.data.writes).toContain("doc:d4#viewer@user:cid[on_level]");
+    expect(restored.data.writes).toContain("doc:d1#viewer@user:cid[expiration:2031-01-01T00:00:00Z]");
+    expect((await ask("doc:d4#view@user:cid")).conditional).toEqual(["level"]);
+  });
 });
