@@ -41,24 +41,30 @@ export interface ConditionalQuestions {
 }
 
 /**
- * Every permission of every object in `region`, for every object the index knows as a subject
- * (plain, not a wildcard) and one unseen subject per type with a wildcard. A subject the index
- * does not know can only be granted through a wildcard, so the unseen one answers for all.
+ * Every permission of every object in `region`, for every object that can hold access other
+ * than through a wildcard, and one unseen subject per type with a wildcard. Only an object that
+ * some relationship names as its subject (the reverse index, or one of `written`, the subjects of
+ * relationships a delta adds), or an object of the region (`self`), can: any other subject is
+ * granted exactly what the unseen one is, so the unseen one answers for all of them.
  */
 export function conditionalQuestions(
   data: DataIndex,
   schemas: readonly CompiledSchema[],
   region: Iterable<number>,
+  written: Iterable<number> = [],
 ): ConditionalQuestions {
+  const objects = [...region];
+  const named = new Set<number>([...objects, ...written]);
+  for (let o = 0; o < data.objectKeys.length; o++) if (data.reverse.get(o) !== undefined) named.add(o);
   const subjects: SubjectRef[] = [];
-  for (let o = 0; o < data.objectKeys.length; o++) {
+  for (const o of [...named].sort((a, b) => a - b)) {
     const id = data.idOf(o);
     if (id !== "*") subjects.push({ type: data.typeNameOf(o), id });
   }
   for (let t = 0; t < data.typeNames.length; t++)
     if ((data.wildcardOf[t] ?? -1) >= 0) subjects.push({ type: data.typeNames[t]!, id: UNSEEN });
   const questions: ConditionalQuestions = { objects: [], permissions: [], subjects: [] };
-  for (const object of region) {
+  for (const object of objects) {
     const names = new Set<string>();
     for (const schema of schemas)
       for (const p of permissionsOf(schema.typesByName.get(data.typeNameOf(object)))) names.add(p.name);

@@ -401,6 +401,7 @@ function diffDataChange(
         main.data,
         [input.schemaBefore, input.schemaAfter],
         schemaChanges ? new Set([...region, ...main.objects.keys()]) : region,
+        scope.delta.writes.map((w) => w.edge.subject),
       )
     : undefined;
   const conditionalBefore =
