@@ -1,6 +1,6 @@
 import { Diagnostics, GatehouseError } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
-import { formatRelationship, type ObjectRef, type Relationship } from "../model/relationship.js";
+import { type ObjectRef, type Relationship, relationshipKey } from "../model/relationship.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
 import type { ChangeRecord } from "../store/change-records.js";
 import type { LifecycleRecord, LifecycleScope } from "../store/lifecycle-records.js";
@@ -133,7 +133,7 @@ export function stillDeleted(
 ): Map<string, Relationship> {
   const data = context.engine.tenant(tenant).data;
   const out = new Map<string, Relationship>();
-  for (const d of deletions) for (const r of d.deleted) if (!data.has(r)) out.set(formatRelationship(r), r);
+  for (const d of deletions) for (const r of d.deleted) if (!data.has(r)) out.set(relationshipKey(r), r);
   return out;
 }
 

@@ -9,6 +9,7 @@ import { dependentMembers } from "../schema/schema-diff.js";
 import type { Intent } from "../store/change-records.js";
 import type { RelationshipFilter, RelationshipUpdate, Revision } from "../store/store.js";
 import { type DirectWritesGuard, describeRows, type GuardResult } from "./guards.js";
+import { addLiveDeletes, resolveWrites } from "./live-relationship.js";
 import { computePlan } from "./plan.js";
 
 /**
@@ -59,6 +60,14 @@ function onlyPositive(schema: CompiledSchema, relation: string): boolean {
 const relationOf = (r: Relationship) => `${r.resource.type}#${r.relation}`;
 
 /**
+ * A create or touch with a caveat or expiration can take unconditional access away: when the
+ * tuple is live without them, it replaces that grant with a conditional or ending one. Such a
+ * write counts like a delete wherever the cheap bounds reason about what a write can take away.
+ */
+const conditions = (u: RelationshipUpdate) =>
+  u.operation !== "delete" && (u.relationship.caveat !== undefined || u.relationship.expiresAt !== undefined);
+
+/**
  * The one subject whose access a write or delete of `r` can change, when there is only one:
  * no arrow walks the relation's subjects, and the subject is one object (not a wildcard, not a
  * set such as `group:eng#member`). Unions, intersections and exclusions work subject by
@@ -82,7 +91,8 @@ export function possibleLosers(
 ): Set<string> | undefined {
   const losers = new Set<string>();
   for (const u of updates) {
-    if (u.operation !== "delete" && onlyPositive(schema, relationOf(u.relationship))) continue;
+    if (u.operation !== "delete" && !conditions(u) && onlyPositive(schema, relationOf(u.relationship)))
+      continue;
     const loser = soleSubject(schema, u.relationship);
     if (loser === undefined) return undefined;
     losers.add(loser);
@@ -113,7 +123,10 @@ export class DirectWriteFacts {
   add(relationship: Relationship): void {
     this.#total++;
     if (this.#first.length < LISTED + 1) this.#first.push(relationship);
-    if (this.#keepAll || !onlyPositive(this.#schema, relationOf(relationship)))
+    // A line with a caveat or an expiration may replace a live grant and make it conditional or
+    // ending: a possible loss, as a write of a relation read through an exclusion is.
+    const conditioned = relationship.caveat !== undefined || relationship.expiresAt !== undefined;
+    if (this.#keepAll || conditioned || !onlyPositive(this.#schema, relationOf(relationship)))
       this.#kept.push({ operation: "touch", relationship });
   }
 
@@ -142,7 +155,10 @@ export async function checkDirectWrite(input: DirectWriteInput): Promise<void> {
     }
   }
   // A write that deletes nothing can take access away only through an exclusion or an `.all()`.
-  const canLose = deleteCount > 0 || [...touched].some((relation) => !onlyPositive(input.schema, relation));
+  const canLose =
+    deleteCount > 0 ||
+    input.updates.some(conditions) ||
+    [...touched].some((relation) => !onlyPositive(input.schema, relation));
   const neutralTouched = input.guards.some((g) =>
     (g.accessNeutral ?? []).some((relation) => touched.has(relation)),
   );
@@ -168,7 +184,9 @@ export async function checkDirectWrite(input: DirectWriteInput): Promise<void> {
     const diff = await accessDiff(
       input,
       lossOnly
-        ? input.updates.filter((u) => !onlyPositive(input.schema, relationOf(u.relationship)))
+        ? input.updates.filter(
+            (u) => conditions(u) || !onlyPositive(input.schema, relationOf(u.relationship)),
+          )
         : input.updates,
     );
     for (const guard of input.guards) {
@@ -223,15 +241,18 @@ async function accessDiff(
 ): Promise<{ gained: AccessRow[]; lost: AccessRow[] }> {
   const baseRevision = await input.ready();
   const data = input.engine.tenant(input.tenant).data;
-  const writes = new Map<string, Relationship>();
   const deletes = new Map<string, Relationship>();
-  for (const u of updates) {
-    const key = formatRelationship(u.relationship);
-    const live = data.has(u.relationship);
-    if (u.operation === "delete") {
-      if (live) deletes.set(key, u.relationship);
-    } else if (!live) writes.set(key, u.relationship);
-  }
+  addLiveDeletes(
+    data,
+    updates.filter((u) => u.operation === "delete").map((u) => u.relationship),
+    deletes,
+  );
+  // A create or touch of a tuple live with other traits replaces them: the plan sees both.
+  const { writes } = resolveWrites(
+    data,
+    updates.filter((u) => u.operation !== "delete").map((u) => u.relationship),
+    deletes,
+  );
   if (writes.size === 0 && deletes.size === 0) return { gained: [], lost: [] };
   const plan = computePlan({
     changeId: 0,

@@ -5,6 +5,7 @@ import {
   parseObject,
   parseRelationship,
   type Relationship,
+  relationshipKey,
 } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { compileSchema } from "../schema/schema.js";
@@ -16,6 +17,7 @@ import type { ChangeFile } from "./change-file.js";
 import { checkRestoreStillPossible } from "./deletion.js";
 import { deletionFacts } from "./deletion-facts.js";
 import { guardsInForce, type PlanGuard, parseGuards, planGuards } from "./guards.js";
+import { addLiveDeletes, applyUpdates, resolveWrites } from "./live-relationship.js";
 import { mergeExempt, mergeFacts } from "./merge.js";
 import { orphanedShapes } from "./orphans.js";
 import { computePlan, type Plan } from "./plan.js";
@@ -247,24 +249,19 @@ export class Changes {
     const data = this.context.engine.tenant(change.tenant).data;
     const conflicts: string[] = [];
     const deletes = new Map<string, Relationship>();
-    for (const r of change.spec.deletes) {
-      if (data.has(r)) deletes.set(formatRelationship(r), r);
-      else conflicts.push(`\`${formatRelationship(r)}\` no longer exists; nothing to delete`);
-    }
+    for (const r of addLiveDeletes(data, change.spec.deletes, deletes))
+      conflicts.push(`\`${formatRelationship(r)}\` no longer exists; nothing to delete`);
     await addLiveRelationships(
       this.store,
       change.tenant,
       change.spec.deleteWhere as readonly RelationshipFilter[],
       deletes,
     );
-    const writes = new Map<string, Relationship>();
-    for (const r of change.spec.writes) {
-      const key = formatRelationship(r);
-      if (deletes.has(key)) deletes.delete(key);
-      else if (!data.has(r)) writes.set(key, r);
-      else if (change.intent === "revert" || change.intent === "restore")
-        conflicts.push(`\`${key}\` exists again already; left as it is`);
-    }
+    // A write of a tuple live with other traits is a replacing touch (a change of condition).
+    const { writes, unchanged } = resolveWrites(data, change.spec.writes, deletes);
+    if (change.intent === "revert" || change.intent === "restore")
+      for (const r of unchanged)
+        conflicts.push(`\`${formatRelationship(r)}\` exists again already; left as it is`);
     return { writes: [...writes.values()], deletes: [...deletes.values()], conflicts };
   }
 
@@ -427,10 +424,10 @@ export class Changes {
       const purged = await applyPurge(this.context, change, plan, options);
       return { change: purged.change, plan: purged.plan, revision: purged.revision };
     }
-    const updates = [
-      ...plan.data.deletes.map((t) => ({ operation: "delete" as const, relationship: parseRelationship(t) })),
-      ...plan.data.writes.map((t) => ({ operation: "create" as const, relationship: parseRelationship(t) })),
-    ];
+    const updates = applyUpdates(
+      plan.data.writes.map((t) => parseRelationship(t)),
+      plan.data.deletes.map((t) => parseRelationship(t)),
+    );
     let result: ApplyResult;
     try {
       result = await this.store.applyChange({
@@ -604,16 +601,12 @@ export class Changes {
       throw new GatehouseError("not_found", `revision ${toRevision} does not exist; the newest is ${head}`);
     const then = await this.store.readRelationships(tenant, filter, { atRevision: toRevision });
     const now = await this.store.readRelationships(tenant, filter);
-    const key = (r: Relationship) => formatRelationship(r);
-    const plain = (r: Relationship): Relationship => ({
-      resource: r.resource,
-      relation: r.relation,
-      subject: r.subject,
-    });
-    const nowKeys = new Set(now.map(key));
-    const thenKeys = new Set(then.map(key));
-    const writes = then.filter((r) => !nowKeys.has(key(r))).map(plain);
-    const deletes = now.filter((r) => !thenKeys.has(key(r))).map(plain);
+    // Written back with the traits they had then; one live now with other traits is replaced
+    // (resolve makes that a touch), one whose identity was not live then is deleted.
+    const nowTexts = new Set(now.map(formatRelationship));
+    const thenKeys = new Set(then.map(relationshipKey));
+    const writes = then.filter((r) => !nowTexts.has(formatRelationship(r)));
+    const deletes = now.filter((r) => !thenKeys.has(relationshipKey(r)));
     if (writes.length === 0 && deletes.length === 0) {
       throw new GatehouseError(
         "conflict",

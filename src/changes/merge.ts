@@ -1,6 +1,6 @@
 import type { AccessRow } from "../engine/access-diff.js";
 import { Diagnostics, GatehouseError } from "../model/errors.js";
-import { formatRelationship, type ObjectRef, type Relationship } from "../model/relationship.js";
+import { type ObjectRef, type Relationship, relationshipKey } from "../model/relationship.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
 import type { ChangeRecord } from "../store/change-records.js";
 import type { ChangeContext } from "./change-context.js";
@@ -87,14 +87,15 @@ export async function proposeMerge(
   const writes = new Map<string, Relationship>();
   const diagnostics = new Diagnostics();
   for (const r of live) {
+    // The moved relationship keeps its caveat and expiration: a merge moves grants as they are.
     const moved: Relationship = {
+      ...r,
       resource: swap(r.resource),
-      relation: r.relation,
       subject: { ...r.subject, ...swap(r.subject) },
     };
     try {
       validateRelationship(schema, moved);
-      writes.set(formatRelationship(moved), moved);
+      writes.set(relationshipKey(moved), moved);
     } catch (error) {
       if (!(error instanceof GatehouseError)) throw error;
       diagnostics.errors.push(error);

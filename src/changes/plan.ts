@@ -8,8 +8,11 @@ import {
 } from "../engine/access-diff.js";
 import type { DataIndex, Edge } from "../engine/data-index.js";
 import { NO_RELATION } from "../engine/data-index.js";
+import { conditionOf, type EdgeCondition } from "../engine/edge-conditions.js";
 import type { Engine } from "../engine/engine.js";
 import { Evaluator } from "../engine/evaluator.js";
+import { explainCheck } from "../engine/explain.js";
+import { resolveSubject } from "../engine/subject.js";
 import { EMPTY, type SubjectSet } from "../engine/subject-set.js";
 import { SubjectSets } from "../engine/subject-sets.js";
 import { formatRelationship, type Relationship } from "../model/relationship.js";
@@ -19,6 +22,13 @@ import { changedMembers, dependentMembers } from "../schema/schema-diff.js";
 import type { Intent } from "../store/change-records.js";
 import type { Revision } from "../store/store.js";
 import { type Candidates, collectCandidates, emptyCandidates } from "./candidates.js";
+import {
+  answerConditionally,
+  conditionalDiff,
+  conditionalQuestions,
+  needsConditionalPlan,
+  permissionIn,
+} from "./conditional-plan.js";
 import type { DeletionFacts } from "./deletion-facts.js";
 import { evaluateRowGuard, type Guard, type GuardResult, type PlanGuard } from "./guards.js";
 import { type MergeFacts, mergeExempt } from "./merge.js";
@@ -233,8 +243,16 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
   // Resolved after regionBefore: names a write brings are interned here, and must not count
   // as objects of the index before the change.
   const delta: Delta = {
-    writes: input.writes.map((r) => main.data.edge(r)),
-    deletes: input.deletes.map((r) => main.data.edge(r)),
+    writes: input.writes.map((r) => ({ edge: main.data.edge(r), condition: conditionOf(r) })),
+    // A delete takes out the live edge with the condition it has now, so that undoing the delta
+    // gives it back exactly (a replacing touch deletes the live version and writes the new one).
+    deletes: input.deletes.map((r) => {
+      const edge = main.data.edge(r);
+      return {
+        edge,
+        condition: main.data.conditionOf(edge.resource, edge.relation, edge.subject, edge.subjectRelation),
+      };
+    }),
   };
   // Only permissions that read a touched relation, directly or through others, can move.
   const affected = dependentMembers(input.schemaBefore, relationsOf(touched));
@@ -245,6 +263,7 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
     // A model change alone: both schemas read the same data, so each object can be evaluated
     // under both and diffed at once, and only shared intermediate results are kept.
     const diff = streamModelDiff(work, input.schemaBefore, input.schemaAfter, changed);
+    conditionalModelRows(scope, diff);
     const guards = evaluateGuards(scope, movable.region, diff, NO_USERSET_ROWS);
     return finish(input, changed, diff, guards, new Set<string>(), NO_USERSET_ROWS);
   }
@@ -372,6 +391,21 @@ function diffDataChange(
   // The engine's own evaluators: their group memberships, kept per subject while no membership
   // relation moves, serve both passes (and came warm from the checks before the plan).
   const answersBefore = answerQuestions(input.engine.evaluator(main.tenant, input.schemaBefore), questions);
+  // Over caveated or expiring data the rows come from three-valued checks (conditional-plan.ts).
+  // With a schema change too, the objects of the changed types move as well.
+  const conditional = needsConditionalPlan(
+    main.data,
+    input.writes.some((r) => conditionOf(r) !== undefined),
+  )
+    ? conditionalQuestions(
+        main.data,
+        [input.schemaBefore, input.schemaAfter],
+        schemaChanges ? new Set([...region, ...main.objects.keys()]) : region,
+        scope.delta.writes.map((w) => w.edge.subject),
+      )
+    : undefined;
+  const conditionalBefore =
+    conditional && answerConditionally(input.engine.evaluator(main.tenant, input.schemaBefore), conditional);
   const usersetQuestions = movable.usersets.questions(main.data);
   const usersetsBefore = answerUsersetQuestions(
     input.engine.evaluator(main.tenant, input.schemaBefore),
@@ -398,6 +432,36 @@ function diffDataChange(
       };
       (answer ? diff.gained : diff.lost).push(row);
     });
+    if (conditional && conditionalBefore) {
+      const rows = conditionalDiff(
+        {
+          tenant: main.tenant,
+          data: main.data,
+          schemaBefore: input.schemaBefore,
+          schemaAfter: input.schemaAfter,
+          nowMs: input.now.getTime(),
+          questions: conditional,
+          before: conditionalBefore,
+          explainBefore: (object, permission, subject) => {
+            // Explained as before the change: the delta comes out for the moment and goes back.
+            applyDelta(main.data, scope.delta, true);
+            try {
+              return explainCheck(
+                new Evaluator(input.schemaBefore, main.data, { now: () => input.now.getTime() }),
+                object,
+                permissionIn(input.schemaBefore, main.data, object, permission)!,
+                resolveSubject(main.data, subject),
+              );
+            } finally {
+              applyDelta(main.data, scope.delta);
+            }
+          },
+        },
+        answerConditionally(input.engine.evaluator(main.tenant, input.schemaAfter), conditional),
+      );
+      replaceTenantRows(diff, main.tenant, rows);
+    }
+    if (schemaChanges) conditionalModelRows(scope, diff, main.tenant);
     diff.gained.sort(compareRows);
     diff.lost.sort(compareRows);
     const usersetsAfter = answerUsersetQuestions(
@@ -440,6 +504,48 @@ function diffEvaluated(
         );
       }
     }
+  }
+}
+
+/** Puts `rows` in place of the tenant's rows in `diff`. */
+function replaceTenantRows(diff: AccessDiff, tenant: string, rows: AccessDiff): void {
+  const gained = [...diff.gained.filter((r) => r.tenant !== tenant), ...rows.gained];
+  const lost = [...diff.lost.filter((r) => r.tenant !== tenant), ...rows.lost];
+  diff.gained.splice(0, diff.gained.length, ...gained);
+  diff.lost.splice(0, diff.lost.length, ...lost);
+}
+
+/**
+ * A model change over caveated or expiring data: each tenant of the work (but `skip`, whose data
+ * change the caller planned) that has such edges gets its rows from three-valued checks of its
+ * changed objects under both schemas (conditional-plan.ts); the data does not move.
+ */
+function conditionalModelRows(scope: PlanScope, diff: AccessDiff, skip?: string): void {
+  const { input, work } = scope;
+  for (const w of work.values()) {
+    if (w.tenant === skip || !needsConditionalPlan(w.data, false)) continue;
+    const questions = conditionalQuestions(w.data, [input.schemaBefore, input.schemaAfter], w.objects.keys());
+    const before = answerConditionally(input.engine.evaluator(w.tenant, input.schemaBefore), questions);
+    const rows = conditionalDiff(
+      {
+        tenant: w.tenant,
+        data: w.data,
+        schemaBefore: input.schemaBefore,
+        schemaAfter: input.schemaAfter,
+        nowMs: input.now.getTime(),
+        questions,
+        before,
+        explainBefore: (object, permission, subject) =>
+          explainCheck(
+            new Evaluator(input.schemaBefore, w.data, { now: () => input.now.getTime() }),
+            object,
+            permissionIn(input.schemaBefore, w.data, object, permission)!,
+            resolveSubject(w.data, subject),
+          ),
+      },
+      answerConditionally(input.engine.evaluator(w.tenant, input.schemaAfter), questions),
+    );
+    replaceTenantRows(diff, w.tenant, rows);
   }
 }
 
@@ -700,10 +806,16 @@ function checkModelCandidates(
   }
 }
 
+/** One relationship of a delta as the index's numbers, with its caveat and expiration if any. */
+interface DeltaEdge {
+  readonly edge: Edge;
+  readonly condition: EdgeCondition | undefined;
+}
+
 /** A change's writes and deletes as the index's numbers, found once for the four applications. */
 interface Delta {
-  readonly writes: readonly Edge[];
-  readonly deletes: readonly Edge[];
+  readonly writes: readonly DeltaEdge[];
+  readonly deletes: readonly DeltaEdge[];
 }
 
 /**
@@ -721,10 +833,13 @@ function withDelta<T>(data: DataIndex, delta: Delta, during: () => T): T {
 
 /** Applies the delta to the index, or with `undo` takes it out again (only `withDelta` calls it). */
 function applyDelta(data: DataIndex, delta: Delta, undo = false): void {
-  for (const e of undo ? delta.writes : delta.deletes)
+  for (const { edge: e } of undo ? delta.writes : delta.deletes)
     data.removeEdge(e.resource, e.relation, e.subject, e.subjectRelation);
-  for (const e of undo ? delta.deletes : delta.writes)
+  for (const { edge: e, condition } of undo ? delta.deletes : delta.writes) {
     data.addEdge(e.resource, e.relation, e.subject, e.subjectRelation);
+    if (condition !== undefined)
+      data.setCondition(e.resource, e.relation, e.subject, e.subjectRelation, condition);
+  }
 }
 
 /** Subject sets of every object and permission to diff, per tenant, under one schema. */

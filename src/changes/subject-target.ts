@@ -1,6 +1,6 @@
 import { GatehouseError } from "../model/errors.js";
 import { OBJECT_ID, TYPE_NAME } from "../model/names.js";
-import { formatRelationship, type ObjectRef, type Relationship } from "../model/relationship.js";
+import { type ObjectRef, type Relationship, relationshipKey } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import type { RelationshipFilter, Store } from "../store/store.js";
 
@@ -52,8 +52,8 @@ export async function addLiveRelationships(
 ): Promise<Map<string, Relationship>> {
   for (const filter of filters) {
     for (const r of await store.readRelationships(tenant, filter)) {
-      const plain: Relationship = { resource: r.resource, relation: r.relation, subject: r.subject };
-      into.set(formatRelationship(plain), plain);
+      // Kept with its traits: a restore writes back exactly what was deleted.
+      into.set(relationshipKey(r), r);
     }
   }
   return into;

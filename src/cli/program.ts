@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { GatehouseError } from "../model/errors.js";
+import { registerAccess } from "./commands/access.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerChange } from "./commands/change.js";
 import { registerContext } from "./commands/context.js";
@@ -85,6 +86,7 @@ export function buildProgram(): Command {
   registerSubject(program, globals);
   registerTenant(program, globals);
   registerRetention(program, globals);
+  registerAccess(program, globals);
   registerDecisions(program, globals);
   registerIncident(program, globals);
   registerContext(program, globals);

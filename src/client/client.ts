@@ -20,6 +20,7 @@ import type {
 } from "../service/views/change.js";
 import type { ChangeFileCheckView } from "../service/views/change-file-check.js";
 import type { DecisionListView, DecisionView } from "../service/views/decision.js";
+import type { ExpiryForecastView } from "../service/views/expiring-access.js";
 import type { ExplainView } from "../service/views/explain.js";
 import type { SchemaAnswerView } from "../service/views/fields.js";
 import type {
@@ -508,6 +509,14 @@ export class GatehouseClient {
   /** Removes the relationships that expired longer ago than the retention window (admin). */
   async collectExpired(reason?: string): Promise<ExpiredCollectionView> {
     return this.request("POST", "/v1/retention/collect", reason ? { reason } : {});
+  }
+
+  /** The expiry forecast of a tenant: who will lose which access within `within` (`7d`). */
+  async expiringAccess(tenant: string, within: string): Promise<ExpiryForecastView> {
+    return this.request(
+      "GET",
+      this.tenantPath(tenant, `access/expiring?within=${encodeURIComponent(within)}`),
+    );
   }
 
   // ---- rollout ----

@@ -14,6 +14,28 @@ export interface AccessRow {
   readonly permission: string;
   readonly subject: string;
   readonly except?: readonly string[];
+  /**
+   * Only over caveated or expiring data (see src/changes/conditional-plan.ts). On a gained row:
+   * the access gained holds only under this condition; on a lost row: the access lost was
+   * conditional. Absent: the access is unconditional.
+   */
+  readonly conditional?: AccessCondition;
+  /** On a lost unconditional row: the subject keeps access under this condition. */
+  readonly stillConditional?: AccessCondition;
+  /** On a gained unconditional row: the subject had access under this condition before. */
+  readonly wasConditional?: AccessCondition;
+  /** On a gained row: the access ends by expiration at this time (RFC 3339), unless granted again. */
+  readonly until?: string;
+}
+
+/** What a conditional access waits for: the caveats still undecided, each with its relationship's context. */
+export interface AccessCondition {
+  readonly caveats: readonly {
+    readonly name: string;
+    readonly context?: Readonly<Record<string, unknown>>;
+  }[];
+  /** The context parameters a check must give to decide it. */
+  readonly missing: readonly string[];
 }
 
 export interface AccessDiff {

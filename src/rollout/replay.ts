@@ -1,7 +1,8 @@
+import { addLiveDeletes, resolveWrites } from "../changes/live-relationship.js";
 import { compareText } from "../engine/access-diff.js";
 import { type CheckRequest, Engine, TenantIndex } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
-import { formatRelationship, formatSubject, type Relationship } from "../model/relationship.js";
+import { formatSubject, type Relationship, relationshipKey } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
 import { changedMembers } from "../schema/schema-diff.js";
@@ -214,18 +215,11 @@ async function effectiveUpdates(
   revision: Revision,
 ): Promise<{ writes: Relationship[]; deletes: Relationship[] }> {
   const deletes = new Map<string, Relationship>();
-  for (const r of change.spec.deletes) if (index.data.has(r)) deletes.set(formatRelationship(r), r);
+  addLiveDeletes(index.data, change.spec.deletes, deletes);
   for (const filter of change.spec.deleteWhere) {
-    for (const r of await store.readRelationships(change.tenant, filter, { atRevision: revision })) {
-      const relationship: Relationship = { resource: r.resource, relation: r.relation, subject: r.subject };
-      deletes.set(formatRelationship(relationship), relationship);
-    }
+    for (const r of await store.readRelationships(change.tenant, filter, { atRevision: revision }))
+      deletes.set(relationshipKey(r), r);
   }
-  const writes = new Map<string, Relationship>();
-  for (const r of change.spec.writes) {
-    const key = formatRelationship(r);
-    if (deletes.has(key)) deletes.delete(key);
-    else if (!index.data.has(r)) writes.set(key, r);
-  }
+  const { writes } = resolveWrites(index.data, change.spec.writes, deletes);
   return { writes: [...writes.values()], deletes: [...deletes.values()] };
 }

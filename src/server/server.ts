@@ -17,6 +17,7 @@ import { registerChangeReview } from "./routes/change-review.js";
 import { registerChanges } from "./routes/changes.js";
 import { registerData } from "./routes/data.js";
 import { registerDecisions } from "./routes/decisions.js";
+import { registerExpiringAccess } from "./routes/expiring-access.js";
 import { registerImportStream } from "./routes/import-stream.js";
 import { registerIncident } from "./routes/incident.js";
 import { registerLifecycle } from "./routes/lifecycle.js";
@@ -123,6 +124,7 @@ export async function buildServer(
   registerData(app, gatehouse);
   registerImportStream(app, gatehouse);
   registerRevisions(app, gatehouse);
+  registerExpiringAccess(app, gatehouse);
   registerChanges(app, gatehouse);
   registerChangeReview(app, gatehouse);
   registerChangeFileCheck(app, gatehouse);

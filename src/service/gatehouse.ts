@@ -1,5 +1,6 @@
 import type { ChangeContext } from "../changes/change-context.js";
 import { checkDirectWrite, DirectWriteFacts, type DirectWriteInput } from "../changes/direct-writes.js";
+import { type ExpiringAccess, forecastExpiry } from "../changes/expiry-forecast.js";
 import { directWritesGuards, guardsInForce } from "../changes/guards.js";
 import { type IncidentReport, type IncidentSelector, incidentReport } from "../changes/incident-report.js";
 import { Changes } from "../changes/lifecycle.js";
@@ -13,6 +14,7 @@ import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
 import { formatSubject, type ObjectRef, type Relationship, type SubjectRef } from "../model/relationship.js";
 import { OneAtATime, Slices } from "../model/turns.js";
+import { parseDuration } from "../rollout/duration.js";
 import { type ReplayReport, replayDecisions } from "../rollout/replay.js";
 import { rolloutIncidents } from "../rollout/rollout-incident.js";
 import { Rollouts, type SchemaAnswer } from "../rollout/rollouts.js";
@@ -329,6 +331,33 @@ export class Gatehouse {
     filter: { tenant?: string; state?: ChangeState; limit?: number } = {},
   ): Promise<ChangeRecord[]> {
     return this.store.listChanges(filter);
+  }
+
+  /**
+   * The expiry forecast: who will lose which access in the next `within` (`7d`), because
+   * relationships expire (src/changes/expiry-forecast.ts), in one tenant or in every tenant.
+   */
+  async expiringAccess(options: { within: string; tenant?: string | undefined }): Promise<{
+    from: string;
+    until: string;
+    expiring: ExpiringAccess[];
+  }> {
+    const withinMs = parseDuration(options.within, "within");
+    if (options.tenant !== undefined) checkTenant(options.tenant, { field: "tenant" });
+    const schema = this.engine.requireSchema();
+    const from = this.now().getTime();
+    const until = from + withinMs;
+    const expiring: ExpiringAccess[] = [];
+    for (const tenant of options.tenant !== undefined ? [options.tenant] : await this.tenants()) {
+      await this.ready(tenant);
+      const ending = (await this.store.readRelationships(tenant, {})).filter((r) => {
+        const at = r.expiresAt === undefined ? Number.NaN : Date.parse(r.expiresAt);
+        return at > from && at <= until;
+      });
+      if (ending.length > 0)
+        expiring.push(...forecastExpiry(tenant, this.engine.tenant(tenant).data, schema, ending));
+    }
+    return { from: new Date(from).toISOString(), until: new Date(until).toISOString(), expiring };
   }
 
   /** Tenants that have ever had a relationship written, by name. */

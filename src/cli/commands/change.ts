@@ -3,7 +3,7 @@ import { type DeletionFacts, formatDeletionFacts } from "../../changes/deletion-
 import type { MergeFacts } from "../../changes/merge.js";
 import type { Plan } from "../../changes/plan.js";
 import type { UsersetRows } from "../../changes/userset-subjects.js";
-import type { AccessRow } from "../../engine/access-diff.js";
+import type { AccessCondition, AccessRow } from "../../engine/access-diff.js";
 import { GatehouseError } from "../../model/errors.js";
 import { formatRelationship } from "../../model/relationship.js";
 import { parseFilter } from "../../service/filter-text.js";
@@ -320,9 +320,22 @@ function lifecycleLines(plan: PlanView): string[] {
   return lines;
 }
 
+/** How a row over caveated or expiring data qualifies its access (see AccessRow). */
+function conditionText(r: AccessRow): string {
+  const on = (c: AccessCondition) =>
+    `${c.caveats.map((k) => (k.context ? `${k.name}:${JSON.stringify(k.context)}` : k.name)).join(", ")}; missing ${c.missing.join(", ")}`;
+  const parts = [
+    r.conditional ? `conditional on ${on(r.conditional)}` : "",
+    r.stillConditional ? `still conditional on ${on(r.stillConditional)}` : "",
+    r.wasConditional ? `was conditional on ${on(r.wasConditional)}` : "",
+    r.until ? `until ${r.until}` : "",
+  ].filter(Boolean);
+  return parts.length > 0 ? `  [${parts.join("; ")}]` : "";
+}
+
 function row(r: AccessRow): string {
   const except = r.except && r.except.length > 0 ? `  (except ${r.except.join(", ")})` : "";
-  return `  ${r.tenant.padEnd(12)} ${r.resource.padEnd(28)} ${r.permission.padEnd(12)} ${r.subject}${except}`;
+  return `  ${r.tenant.padEnd(12)} ${r.resource.padEnd(28)} ${r.permission.padEnd(12)} ${r.subject}${except}${conditionText(r)}`;
 }
 
 /** Examples of userset rows shown in the text output (`--json` has them all). */

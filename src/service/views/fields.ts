@@ -9,6 +9,14 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
  */
 export const Facts = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
 
+/** What a conditional access waits for: the undecided caveats (with their relationship context) and the missing parameters. */
+export const AccessConditionView = Type.Object({
+  caveats: Type.Array(
+    Type.Object({ name: Type.String(), context: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
+  ),
+  missing: Type.Array(Type.String(), { description: "context parameters a check must give to decide it" }),
+});
+
 /** An access row of a plan or report: who gains or loses which permission on what. */
 export const AccessRowView = Type.Object({
   tenant: Type.String(),
@@ -16,6 +24,10 @@ export const AccessRowView = Type.Object({
   permission: Type.String(),
   subject: Type.String(),
   except: Type.Optional(Type.Array(Type.String())),
+  conditional: Type.Optional(AccessConditionView),
+  stillConditional: Type.Optional(AccessConditionView),
+  wasConditional: Type.Optional(AccessConditionView),
+  until: Type.Optional(Type.String({ description: "when a gained access ends by expiration" })),
 });
 
 /** Which schema answered, as every query response says: `{version}` or `{candidate: changeId}`. */

@@ -1,11 +1,12 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { Plan } from "../../changes/plan.js";
+import type { AccessCondition } from "../../engine/access-diff.js";
 import type { ChangeRecord } from "../../store/change-records.js";
 import type { ChangeAction } from "../change-actions.js";
 import type { DiffLine } from "../line-diff.js";
 import type { PlanRowPage } from "../plan-rows.js";
 import { ApprovalView, ChangeSummaryView, changeSummaryJson, PlanView, planJson } from "./change.js";
-import { AccessRowView, Nullable } from "./fields.js";
+import { type AccessConditionView, AccessRowView, Nullable } from "./fields.js";
 
 /**
  * The shapes a reviewer's surface reads a change in: the change with its plan's summary and
@@ -91,8 +92,18 @@ export type PlanRowsView = Static<typeof PlanRowsView>;
 export function planRowsJson(page: PlanRowPage): PlanRowsView {
   return {
     ...page,
-    rows: page.rows.map(({ except, ...r }) => ({ ...r, ...(except ? { except: [...except] } : {}) })),
+    rows: page.rows.map(({ except, conditional, stillConditional, wasConditional, ...r }) => ({
+      ...r,
+      ...(except ? { except: [...except] } : {}),
+      ...(conditional ? { conditional: conditionJson(conditional) } : {}),
+      ...(stillConditional ? { stillConditional: conditionJson(stillConditional) } : {}),
+      ...(wasConditional ? { wasConditional: conditionJson(wasConditional) } : {}),
+    })),
   };
+}
+
+function conditionJson(c: AccessCondition): Static<typeof AccessConditionView> {
+  return { caveats: c.caveats.map((k) => ({ ...k })), missing: [...c.missing] };
 }
 
 export const SchemaDiffView = Type.Object({
