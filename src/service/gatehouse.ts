@@ -25,6 +25,7 @@ import { validateRelationship } from "../schema/validate-relationship.js";
 import type { AuditRecord, ChangeRecord, ChangeState, GuardsVersion } from "../store/change-records.js";
 import { toRelationship, tupleOf } from "../store/common/tuples.js";
 import type { WritePrecondition } from "../store/common/write-preconditions.js";
+import { checkWritePreconditions } from "../store/common/write-preconditions.js";
 import type { DecisionFilter, DecisionLoss, DecisionRecord } from "../store/decision-records.js";
 import { openStore } from "../store/open-store.js";
 import type {
@@ -1007,6 +1008,19 @@ export class Gatehouse {
       : requests.map((r, i) => (results[i] ? undefined : this.engine.conditionalOn(tenant, r)));
     if (conditional.some((c) => c !== undefined)) return { results, revision, schema, conditional };
     return { results, revision, schema };
+  }
+
+  /**
+   * Write preconditions at the newest revision, for a call that writes nothing after all (a
+   * write checks its own inside its transaction): a failed one throws as the write would have.
+   */
+  async checkPreconditions(tenant: string, preconditions: readonly WritePrecondition[]): Promise<void> {
+    if (preconditions.length === 0) return;
+    await this.catchUp();
+    await checkWritePreconditions(
+      preconditions,
+      async (filter) => (await this.readRelationships(tenant, filter, { limit: 1 })).length > 0,
+    );
   }
 
   /**

@@ -78,6 +78,31 @@ export class Tokens {
     return createToken(this.#store, input);
   }
 
+  /**
+   * Records a token for a secret the caller already holds (only its hash is stored). For
+   * `serve --testing`, where a client test suite presents any secret and that secret's store is
+   * created around it; every other token's secret is made by `create`.
+   */
+  adopt(input: {
+    name: string;
+    role: Role;
+    secret: string;
+    actor: string;
+    reason: string;
+  }): Promise<TokenRecord> {
+    return this.#store.createToken(
+      { name: input.name, role: input.role, tenants: null, secretHash: hashSecret(input.secret) },
+      {
+        actor: input.actor,
+        action: "token.create",
+        tenant: null,
+        target: `token:${input.name}`,
+        reason: input.reason,
+        details: { role: input.role, tenants: null },
+      },
+    );
+  }
+
   list(): Promise<TokenRecord[]> {
     return this.#store.listTokens();
   }

@@ -1,7 +1,7 @@
 import { v1 } from "@authzed/authzed-node";
 import { OneAtATime } from "../model/turns.js";
 import type { Gatehouse } from "../service/gatehouse.js";
-import { checkWritePreconditions, type WritePrecondition } from "../store/common/write-preconditions.js";
+import type { WritePrecondition } from "../service/records.js";
 import { filterOf } from "./relationships.js";
 import { SpicedbError } from "./status.js";
 
@@ -53,10 +53,5 @@ export async function checkPreconditionsNow(
   tenant: string,
   preconditions: readonly WritePrecondition[],
 ): Promise<void> {
-  if (preconditions.length === 0) return;
-  await gatehouse.catchUp();
-  await checkWritePreconditions(
-    preconditions,
-    async (filter) => (await gatehouse.readRelationships(tenant, filter, { limit: 1 })).length > 0,
-  );
+  await gatehouse.checkPreconditions(tenant, preconditions);
 }

@@ -30,6 +30,8 @@ export interface CallStatus {
  */
 const UNKNOWN_NAME = /^unknown (type|resource type|subject type|relation|permission or relation|caveat)\b/;
 
+const ALREADY_LIVE = /^relationship `[^`]+` already exists\b|already exists$/;
+
 function codeOf(error: GatehouseError): StatusName {
   switch (error.kind) {
     case "usage":
@@ -41,8 +43,11 @@ function codeOf(error: GatehouseError): StatusName {
     case "not_found":
       return "FAILED_PRECONDITION";
     case "conflict":
-      // A CREATE of a live relationship: SpiceDB's ALREADY_EXISTS, which clients retry as TOUCH.
-      return / already exists$/.test(error.message) ? "ALREADY_EXISTS" : "FAILED_PRECONDITION";
+      // A CREATE of a live relationship: SpiceDB's ALREADY_EXISTS, which clients retry as TOUCH
+      // (the service's message: "relationship `...` already exists in tenant `t`: ...").
+      return ALREADY_LIVE.test(error.message) || error.details.some((d) => ALREADY_LIVE.test(d.message))
+        ? "ALREADY_EXISTS"
+        : "FAILED_PRECONDITION";
     case "refused":
       return "FAILED_PRECONDITION";
     case "unavailable":

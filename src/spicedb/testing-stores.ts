@@ -1,6 +1,5 @@
 import { tokenAuthority } from "../server/auth.js";
 import { Gatehouse } from "../service/gatehouse.js";
-import { hashSecret } from "../service/tokens.js";
 import type { CallStore, StoreOfSecret } from "./call-auth.js";
 
 /**
@@ -114,17 +113,13 @@ async function openTestingStore(secret: string): Promise<TestingStore> {
   });
   try {
     await gatehouse.changes.writeGuards(NO_GUARDS, { actor: TESTING_TOKEN_NAME });
-    await gatehouse.store.createToken(
-      { name: TESTING_TOKEN_NAME, role: "admin", tenants: null, secretHash: hashSecret(secret) },
-      {
-        actor: TESTING_TOKEN_NAME,
-        action: "token.create",
-        tenant: null,
-        target: `token:${TESTING_TOKEN_NAME}`,
-        reason: "serve --testing: the store of the token first presented",
-        details: { role: "admin", tenants: null },
-      },
-    );
+    await gatehouse.tokens.adopt({
+      name: TESTING_TOKEN_NAME,
+      role: "admin",
+      secret,
+      actor: TESTING_TOKEN_NAME,
+      reason: "serve --testing: the store of the token first presented",
+    });
   } catch (error) {
     await gatehouse.close();
     throw error;
