@@ -71,7 +71,8 @@ describe.skipIf(noChromium)(`console change panel${chromiumNote}`, () => {
     // The revert asks first, and takes a reason.
     await page.fill("#confirm-reason", "cat should not have joined");
     await page.click("#confirm-ok");
-    await page.locator("#plan .notice").waitFor();
+    // The Apply's notice is still there until the revert's result replaces it: wait for that one.
+    await page.locator("#plan .notice", { hasText: /change \d+/ }).waitFor();
     const notice = await page.textContent("#plan .notice");
     const revert = (await s.call("GET", `/v1/changes?tenant=acme`, { token: admin })).body.changes[0];
     expect(revert.revertOf).toBe(id);
