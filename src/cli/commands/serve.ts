@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { GatehouseError } from "../../model/errors.js";
-import { buildServer } from "../../server/server.js";
 import { isWorker, MAX_WORKERS, superviseWorkers } from "../../server/workers.js";
 import type { DecisionLogOptions } from "../../service/decision-log.js";
 import { Gatehouse } from "../../service/gatehouse.js";
@@ -46,6 +45,9 @@ export async function serve(options: ServeOptions): Promise<void> {
     return superviseWorkers({ workers, ...(banner ? { banner } : {}) });
   }
   const gatehouse = await Gatehouse.open(options.store, { decisionLog: options.decisionLog ?? {} });
+  // Loaded here, not at the top: every CLI command loads this file, and the HTTP server's
+  // libraries (Fastify, its schemas, the docs) cost a quarter of a second that only `serve` needs.
+  const { buildServer } = await import("../../server/server.js");
   const server = await buildServer(gatehouse, {
     logger: { level: process.env.GATEHOUSE_LOG_LEVEL ?? "info" },
     ...(options.exportDir ? { exportDir: options.exportDir } : {}),
