@@ -47,6 +47,7 @@ import type {
   ShadowSessionView,
 } from "../service/views/shadow.js";
 import type { TenantListView } from "../service/views/tenant.js";
+import { PlacementCache } from "./placement-cache.js";
 
 export type {
   ApplyView,
@@ -92,6 +93,14 @@ export interface ClientOptions {
   /** `session` (default): read your own writes; `none`: whatever the node has. */
   readonly consistency?: "session" | "none";
   readonly fetch?: typeof fetch;
+  /**
+   * `cluster`: send each tenant's requests straight to a node that holds it, as the cluster's
+   * placement says (`GET /v1/cluster/placement`, read again every `placementTtlMs`, default 5 s);
+   * store-wide requests, and tenants the placement does not name yet, go to `url`, which
+   * forwards them. `none` (default): every request goes to `url`.
+   */
+  readonly routing?: "cluster" | "none";
+  readonly placementTtlMs?: number;
 }
 
 export interface CheckInput {
@@ -178,6 +187,7 @@ export class GatehouseClient {
   private readonly token: string;
   private readonly session: boolean;
   private readonly fetcher: typeof fetch;
+  private readonly placement: PlacementCache | undefined;
   /** The newest revision this client has written or been answered at. */
   revision = 0;
 
@@ -186,6 +196,22 @@ export class GatehouseClient {
     this.token = options.token;
     this.session = (options.consistency ?? "session") === "session";
     this.fetcher = options.fetch ?? fetch;
+    this.placement =
+      options.routing === "cluster"
+        ? new PlacementCache({
+            url: this.url,
+            token: this.token,
+            fetch: this.fetcher,
+            ttlMs: options.placementTtlMs ?? 5_000,
+          })
+        : undefined;
+  }
+
+  /** Where a request goes: a holder of its tenant when routing by placement, else the given address. */
+  private async baseFor(path: string): Promise<string> {
+    const tenant = this.placement ? /^\/v1\/tenants\/([^/?]+)\//.exec(path)?.[1] : undefined;
+    if (tenant === undefined) return this.url;
+    return (await this.placement!.nodeFor(decodeURIComponent(tenant))) ?? this.url;
   }
 
   private consistency(): { atLeastRevision?: number } {
@@ -211,8 +237,17 @@ export class GatehouseClient {
     );
   }
 
-  /** One call: the connection's failures and a body that is not JSON become the client's own errors. */
   private async send<T>(
+    method: string,
+    path: string,
+    content: { contentType: string; body: string | AsyncIterable<Uint8Array> } | undefined,
+  ): Promise<T> {
+    return this.sendTo<T>(await this.baseFor(path), method, path, content);
+  }
+
+  /** One call: the connection's failures and a body that is not JSON become the client's own errors. */
+  private async sendTo<T>(
+    base: string,
     method: string,
     path: string,
     content: { contentType: string; body: string | AsyncIterable<Uint8Array> } | undefined,
@@ -221,7 +256,7 @@ export class GatehouseClient {
     let text: string;
     try {
       const streamed = content !== undefined && typeof content.body !== "string";
-      response = await this.fetcher(`${this.url}${path}`, {
+      response = await this.fetcher(`${base}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${this.token}`,
@@ -233,9 +268,15 @@ export class GatehouseClient {
       });
       text = await response.text();
     } catch (error) {
+      // A holder that refused the connection (it stopped) was sent nothing: the given address
+      // answers instead, forwarding to a live holder, and the placement is read again.
+      if (base !== this.url && failureReason(error) === "ECONNREFUSED" && typeof content?.body !== "object") {
+        this.placement!.forget();
+        return this.sendTo<T>(this.url, method, path, content);
+      }
       throw new GatehouseConnectionError(
-        this.url,
-        `cannot reach Gatehouse at ${this.url} (${failureReason(error)}): is the server running, and is the address right?`,
+        base,
+        `cannot reach Gatehouse at ${base} (${failureReason(error)}): is the server running, and is the address right?`,
         { cause: error },
       );
     }
@@ -245,8 +286,8 @@ export class GatehouseClient {
     } catch (error) {
       // A proxy's HTML error page, or something that is not Gatehouse at this address.
       throw new GatehouseConnectionError(
-        this.url,
-        `${method} ${this.url}${path} answered ${response.status} with a body that is not JSON: is ${this.url} a Gatehouse server?`,
+        base,
+        `${method} ${base}${path} answered ${response.status} with a body that is not JSON: is ${base} a Gatehouse server?`,
         { cause: error },
       );
     }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GatehouseClient } from "../../src/client/client.js";
 import { createTokenSecret } from "../support/cli.js";
 import { postgresUrlForTest } from "../support/postgres.js";
 import { type ServeProcess, startServe, stopServe } from "../support/serve-process.js";
@@ -203,11 +204,47 @@ describe.skipIf(target.skip)(
       }
     });
 
+    const routedClient = () => {
+      const asked: string[] = [];
+      const client = new GatehouseClient({
+        url: nodes.get("node-1")!.url,
+        token,
+        routing: "cluster",
+        fetch: (input, init) => {
+          asked.push(new URL(String(input)).origin);
+          return fetch(input, init);
+        },
+      });
+      return { client, asked };
+    };
+    const urlOf = (id: string) => new URL(nodes.get(id)!.url).origin;
+
+    it("a client that routes by placement sends each tenant's requests straight to its holder", async () => {
+      const placed = (await placement("node-1")).tenants;
+      const { client, asked } = routedClient();
+      for (const tenant of TENANTS) {
+        asked.length = 0;
+        const answer = await client.check(tenant, {
+          resource: `document:${tenant}`,
+          permission: "view",
+          subject: "user:ann",
+        });
+        expect(answer.allowed).toBe(true);
+        expect(asked.at(-1)).toBe(urlOf(placed[tenant]![0]!));
+      }
+    });
+
     it("a node killed: its tenants are answered throughout, then placed on and loaded by the others", async () => {
       const before = await placement("node-1");
       const victim = "node-3";
       const its = TENANTS.filter((tenant) => holderOf(before, tenant) === victim);
       expect(its.length).toBeGreaterThan(0);
+      const { client } = routedClient();
+      await client.check(its[0]!, {
+        resource: `document:${its[0]}`,
+        permission: "view",
+        subject: "user:ann",
+      });
       const killedAt = performance.now();
       await stopServe(nodes.get(victim), "SIGKILL");
       // At once: the forwarder cannot reach the holder and answers itself.
@@ -216,6 +253,13 @@ describe.skipIf(target.skip)(
         expect(answer.status).toBe(200);
         expect(answer.body.allowed).toBe(true);
       }
+      // A client whose placement still names the killed node is answered through the node it was given.
+      const routed = await client.check(its[0]!, {
+        resource: `document:${its[0]}`,
+        permission: "view",
+        subject: "user:ann",
+      });
+      expect(routed.allowed).toBe(true);
       // Within the node timeout (1 s here) and a load: the survivors place and load its tenants.
       await until(async () => {
         const views = await Promise.all(["node-1", "node-2"].map(placement));
