@@ -25,7 +25,8 @@ const replicas = process.argv[4] ?? "1";
 const TENANTS = Array.from({ length: 30 }, (_, i) => `tenant-${String(i).padStart(2, "0")}`);
 const IDS = ["node-1", "node-2", "node-3"];
 const CONCURRENCY = 16;
-const CLI = join(import.meta.dirname, "../src/cli/main.js");
+// The built CLI (`npm run build`), as users run it.
+const CLI = join(import.meta.dirname, "../../dist/cli/main.js");
 const base = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const schemaName = `gh_bench_cluster_${Date.now().toString(36)}`;
 

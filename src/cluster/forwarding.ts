@@ -90,7 +90,7 @@ function asPayload(body: Buffer): Readable {
  */
 export function installForwarding(app: FastifyInstance, cluster: ClusterNode, bodyLimit: number): void {
   app.addHook("onRequest", (_request, reply, done) => {
-    reply.header(NODE_HEADER, cluster.id);
+    if (cluster.id !== "") reply.header(NODE_HEADER, cluster.id);
     done();
   });
   app.addHook("preParsing", async (request, reply, payload) => {
