@@ -82,8 +82,9 @@ function asPayload(body: Buffer): Readable {
  * Routes each tenant's requests to the nodes that hold it. A request for a tenant this node
  * holds (or one already forwarded, or one while no node is known) is answered here; any other
  * is sent to the tenant's best live holder, then to the next live node in its ranking if that
- * one cannot be reached, and answered here when none can. The caller's headers go with it,
- * its token among them, so the holder authenticates and authorizes as for a direct request.
+ * one cannot be reached, and answered here when none can. Only requests that passed this
+ * node's authentication (an `onRequest` hook) get here; the caller's headers go with them, its
+ * token among them, so the holder authenticates and authorizes again as for a direct request.
  * JSON bodies are read whole first (they are bounded by the body limit), so that a holder that
  * cannot be reached costs a retry, not the request; a streamed import (`text/plain`) is passed
  * through as it arrives, and fails with 503 when its holder cannot be reached.

@@ -145,7 +145,7 @@ describe.skipIf(target.skip)(
       });
       expect(write.status).toBe(200);
       expect(write.node).toBe(placed[tenant]![0]);
-      // The holder checks the token: a bad one is refused, as on a direct request.
+      // A bad token is refused by the node asked, before anything is forwarded (the holder checks it again).
       const refused = await check(
         "node-1",
         tenant,
