@@ -90,6 +90,7 @@ export class ClusterNode {
         void this.rebalance();
       },
       onError: (error) => this.#log.warn({ err: error }, "cluster: the heartbeat failed"),
+      onBeat: () => this.#dropStrays(),
     });
     await this.#registry.start();
   }
@@ -135,7 +136,12 @@ export class ClusterNode {
     return this.#rebalancing;
   }
 
-  async #rebalance(): Promise<void> {
+  /**
+   * Drops the indexes of tenants this node does not hold: those that moved away, and those it
+   * loaded to answer itself (a forwarded request, a holder it could not reach) — such a load
+   * can finish after the placement moved on, so this runs at every heartbeat, not only on a change.
+   */
+  #dropStrays(): string[] {
     const engine = this.#gatehouse.engine;
     const dropped: string[] = [];
     for (const tenant of engine.loadedTenants()) {
@@ -143,6 +149,12 @@ export class ClusterNode {
       engine.dropTenant(tenant);
       dropped.push(tenant);
     }
+    return dropped;
+  }
+
+  async #rebalance(): Promise<void> {
+    const engine = this.#gatehouse.engine;
+    const dropped = this.#dropStrays();
     const started = performance.now();
     const loaded: string[] = [];
     for (const tenant of await this.#gatehouse.tenants()) {

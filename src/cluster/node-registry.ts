@@ -10,6 +10,8 @@ export interface NodeRegistryOptions {
   /** Called when the live nodes (their ids or addresses) change. */
   readonly onChange?: (live: readonly NodeRecord[]) => void;
   readonly onError?: (error: unknown) => void;
+  /** Called after every heartbeat that read the rows, changed or not. */
+  readonly onBeat?: () => void;
   /** A monotonic clock in milliseconds (tests pass their own). */
   readonly clock?: () => number;
 }
@@ -71,6 +73,7 @@ export class NodeRegistry {
     const { store, self } = this.#options;
     await store.beatNode({ id: self.id, url: self.url, startedAt: this.#startedAt });
     this.observe(await store.listNodes());
+    this.#options.onBeat?.();
   }
 
   /** Judges the rows read (public for tests, which drive the clock). */
