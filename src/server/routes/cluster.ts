@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { ClusterNode } from "../../cluster/cluster-node.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import { errorResponses } from "../schemas.js";
+import { tenantsVisibleTo } from "./tenants.js";
 
 const PlacementView = Type.Object({
   node: Type.String({ description: "The node that answered" }),
@@ -50,10 +51,6 @@ export function registerCluster(app: FastifyInstance, gatehouse: Gatehouse, clus
         response: { 200: PlacementView, ...errorResponses },
       },
     },
-    async (request) => {
-      const allowed = request.principal?.tenants ?? null;
-      const tenants = (await gatehouse.tenants()).filter((t) => allowed === null || allowed.includes(t));
-      return cluster.placement(tenants);
-    },
+    async (request) => cluster.placement(await tenantsVisibleTo(request, gatehouse)),
   );
 }
