@@ -2,7 +2,7 @@ import type { Gatehouse } from "../service/gatehouse.js";
 import type { NodeRecord } from "../store/node-records.js";
 import type { MemoryBudget } from "./memory-budget.js";
 import { NodeRegistry } from "./node-registry.js";
-import { holdersOf, rankNodes } from "./placement.js";
+import { copiesOf, rankNodes } from "./placement.js";
 
 export interface ClusterSettings {
   readonly heartbeatMs: number;
@@ -114,7 +114,7 @@ export class ClusterNode {
 
   /** The live nodes that hold the tenant, best first. */
   holders(tenant: string): readonly NodeRecord[] {
-    return holdersOf(tenant, this.ranked(tenant), this.settings.replicas);
+    return this.ranked(tenant).slice(0, copiesOf(tenant, this.settings.replicas));
   }
 
   /** Whether this node answers the tenant itself (also before it knows any node, itself included). */
