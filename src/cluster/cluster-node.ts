@@ -187,6 +187,7 @@ export class ClusterNode {
     lastRebalance: Rebalance | null;
   } {
     const engine = this.#gatehouse.engine;
+    const named = new Set(tenants);
     return {
       node: this.id,
       replicas: this.settings.replicas,
@@ -201,7 +202,7 @@ export class ClusterNode {
       ),
       loaded: engine
         .loadedTenants()
-        .filter((tenant) => tenants.includes(tenant))
+        .filter((tenant) => named.has(tenant))
         .sort()
         .map((tenant) => ({ tenant, relationships: engine.loadedIndex(tenant)?.data.size ?? 0 })),
       lastRebalance: this.#lastRebalance ?? null,
