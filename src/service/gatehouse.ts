@@ -439,6 +439,14 @@ export class Gatehouse {
     }
   }
 
+  /**
+   * Loads a tenant's index now, as its first request would (a cluster node taking over the
+   * tenants of one that stopped, before they are asked for).
+   */
+  async loadTenantIndex(tenant: string): Promise<void> {
+    await this.ready(tenant);
+  }
+
   /** Ensures a tenant's index is loaded and at least at `atLeast`. */
   private async ready(tenant: string, consistency: ConsistencyOptions = {}): Promise<void> {
     checkTenant(tenant);

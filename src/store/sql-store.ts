@@ -44,6 +44,7 @@ import type {
   PurgeScrub,
   RetentionSetting,
 } from "./lifecycle-records.js";
+import type { NodeRecord } from "./node-records.js";
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "./rollout-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "./shadow-records.js";
 import { Mutex } from "./sql/mutex.js";
@@ -75,6 +76,7 @@ import { collectExpired } from "./tables/expired-rows.js";
 import { GuardsVersions } from "./tables/guards-versions.js";
 import { ImportStaging } from "./tables/import-staging.js";
 import { LifecycleTables } from "./tables/lifecycle-tables.js";
+import { NodeTable } from "./tables/node-table.js";
 import { RelationshipReads } from "./tables/relationship-reads.js";
 import { writeUpdates } from "./tables/relationship-writes.js";
 import { revisionEvents } from "./tables/revision-events.js";
@@ -128,6 +130,7 @@ export class SqlStore implements Store {
   readonly #decisions: DecisionTable;
   readonly #losses: DecisionLosses;
   readonly #lifecycle: LifecycleTables;
+  readonly #nodes: NodeTable;
   readonly #watch: HeadWatch;
   readonly #listener: HeadListener | undefined;
   /** Imports into SQLite take turns: they stage in one temporary table of the one connection. */
@@ -153,6 +156,7 @@ export class SqlStore implements Store {
     this.#decisions = new DecisionTable(dialect);
     this.#losses = new DecisionLosses(dialect);
     this.#lifecycle = new LifecycleTables(dialect, this.#now);
+    this.#nodes = new NodeTable(this.#now);
     this.#watch = new HeadWatch({
       readHead: () => this.headRevision(),
       pollMs: parts.watchPollMs,
@@ -523,6 +527,18 @@ export class SqlStore implements Store {
 
   async tokenRevocations(): Promise<number> {
     return this.#tokens.revocations(this.#db.sql);
+  }
+
+  async beatNode(node: { id: string; url: string; startedAt: string }): Promise<NodeRecord> {
+    return this.#nodes.beat(this.#db.sql, node);
+  }
+
+  async listNodes(): Promise<NodeRecord[]> {
+    return this.#nodes.list(this.#db.unordered);
+  }
+
+  async removeNode(id: string): Promise<void> {
+    await this.#nodes.remove(this.#db.sql, id);
   }
 
   async startRollout(rollout: NewRollout, audit: NewAuditRecord): Promise<RolloutRecord> {

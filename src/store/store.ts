@@ -3,6 +3,7 @@ import type { ChangeStore } from "./change-records.js";
 import type { WritePrecondition } from "./common/write-preconditions.js";
 import type { DecisionStore } from "./decision-records.js";
 import type { LifecycleStore } from "./lifecycle-records.js";
+import type { NodeStore } from "./node-records.js";
 import type { RolloutStore } from "./rollout-records.js";
 import type { ShadowStore } from "./shadow-records.js";
 import type { TokenStore } from "./token-records.js";
@@ -201,7 +202,8 @@ export interface Store
     RolloutStore,
     ShadowStore,
     DecisionStore,
-    LifecycleStore {
+    LifecycleStore,
+    NodeStore {
   readonly kind: "sqlite" | "postgres";
 
   /** The newest revision written (0 for an empty store). */

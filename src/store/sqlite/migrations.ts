@@ -426,6 +426,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX relationships_by_expiry ON relationships (expires_at) WHERE expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 17,
+    description: "cluster nodes and their heartbeats",
+    // Version 16 is taken by index snapshots (another branch). One row per node of
+    // `serve --cluster`; a node beats its own row, and the others judge it live while the beat
+    // moves (src/cluster/node-registry.ts), so no clock is compared across machines.
+    up: `
+      CREATE TABLE nodes (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        beat INTEGER NOT NULL,
+        beat_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /**
