@@ -49,6 +49,7 @@ import type { ShadowObservations, ShadowSession, ShadowTally } from "./shadow-re
 import { Mutex } from "./sql/mutex.js";
 import type { Database, Sql } from "./sql/sql.js";
 import type {
+  FeedOptions,
   ImportBatch,
   ImportWriteOptions,
   ImportWriteResult,
@@ -312,11 +313,21 @@ export class SqlStore implements Store {
     return row?.[0];
   }
 
-  async revisionsSince(afterRevision: Revision, limit = DEFAULT_EVENT_LIMIT): Promise<RevisionEvent[]> {
+  async revisionsSince(
+    afterRevision: Revision,
+    limit = DEFAULT_EVENT_LIMIT,
+    options: FeedOptions = {},
+  ): Promise<RevisionEvent[]> {
     checkRevision(afterRevision);
     const sql = this.#db.sql;
     await this.#revisions.at(sql, afterRevision);
-    return revisionEvents(sql, afterRevision, checkLimit(limit, "limit"));
+    const tenants = options.tenants;
+    if (tenants !== undefined) {
+      if (!Array.isArray(tenants))
+        throw inputError("tenants must be a list of tenant names", { field: "tenants" });
+      for (const tenant of tenants) checkTenant(tenant, { field: "tenants" });
+    }
+    return revisionEvents(sql, this.#db.dialect, afterRevision, checkLimit(limit, "limit"), options);
   }
 
   /**
