@@ -174,8 +174,8 @@ export interface WriteOptions {
   readonly audit?: { readonly action: string; readonly details?: Record<string, unknown> } | undefined;
   /**
    * Relationship writes only: conditions on the tenant's live relationships, looked at inside
-   * the write's transaction once its revision is taken (writers wait for each other there), so
-   * no other write comes between the look and the write. One that does not hold: nothing is
+   * the write's transaction once it holds its tenant (writers of the tenant wait for each other
+   * there), so no other write to the tenant comes between the look and the write. One that does not hold: nothing is
    * written, and a `PreconditionFailed` names it.
    */
   readonly preconditions?: readonly WritePrecondition[] | undefined;
