@@ -80,23 +80,31 @@ function describeTenantFeed(name: string, location: () => Promise<string>): void
       for (const o of open.splice(0).reverse()) await o.close();
     });
 
-    it("catch-up reads the loaded tenant's rows and only markers of the others", async () => {
+    /**
+     * A writer node with the schema and one relationship in each of `tenants`, and a node on the
+     * same store through a spy; `view` asks the node whether ann may view a document.
+     */
+    const twoNodes = async (...tenants: string[]) => {
       const where = await location();
       const writer = await Gatehouse.open(where);
       open.push(writer);
       await writer.writeSchema(SCHEMA);
-      await writer.writeRelationships("acme", creates("acme", 1));
-
-      const { store, reads } = spied(await openStore(where));
+      for (const tenant of tenants) await writer.writeRelationships(tenant, creates(tenant, 1));
+      const { store, reads, holds } = spied(await openStore(where));
       const node = await Gatehouse.withStore(store);
       open.push(node);
-      const check = (doc: string, atLeastRevision?: number) =>
+      const view = (tenant: string, doc: string, atLeastRevision?: number) =>
         node.check(
-          "acme",
+          tenant,
           { resource: { type: "doc", id: doc }, permission: "view", subject: { type: "user", id: "ann" } },
           atLeastRevision === undefined ? {} : { atLeastRevision },
         );
-      expect((await check("acme-0")).allowed).toBe(true);
+      return { writer, node, reads, holds, view };
+    };
+
+    it("catch-up reads the loaded tenant's rows and only markers of the others", async () => {
+      const { writer, node, reads, view } = await twoNodes("acme");
+      expect((await view("acme", "acme-0")).allowed).toBe(true);
 
       await writer.writeRelationships("globex", creates("globex", 50));
       await writer.writeRelationships("initech", creates("initech", 30));
@@ -105,7 +113,7 @@ function describeTenantFeed(name: string, location: () => Promise<string>): void
       ]);
       reads.asked.length = 0;
       reads.rows.clear();
-      expect((await check("acme-new", last.revision)).allowed).toBe(true);
+      expect((await view("acme", "acme-new", last.revision)).allowed).toBe(true);
       expect(node.revision).toBe(last.revision);
 
       expect(reads.asked.length).toBeGreaterThan(0);
@@ -115,49 +123,15 @@ function describeTenantFeed(name: string, location: () => Promise<string>): void
       expect(reads.rows.get("initech")).toBe(0);
 
       // A tenant loaded later is built from the store and then follows its own events.
-      expect(
-        (
-          await node.check("globex", {
-            resource: { type: "doc", id: "globex-49" },
-            permission: "view",
-            subject: { type: "user", id: "ann" },
-          })
-        ).allowed,
-      ).toBe(true);
+      expect((await view("globex", "globex-49")).allowed).toBe(true);
       const more = await writer.writeRelationships("globex", [
         { operation: "delete", relationship: viewer("globex-49", "ann") },
       ]);
-      expect(
-        (
-          await node.check(
-            "globex",
-            {
-              resource: { type: "doc", id: "globex-49" },
-              permission: "view",
-              subject: { type: "user", id: "ann" },
-            },
-            { atLeastRevision: more.revision },
-          )
-        ).allowed,
-      ).toBe(false);
+      expect((await view("globex", "globex-49", more.revision)).allowed).toBe(false);
     });
 
     it("a tenant loaded while a catch-up pass holds its markers gets its events all the same", async () => {
-      const where = await location();
-      const writer = await Gatehouse.open(where);
-      open.push(writer);
-      await writer.writeSchema(SCHEMA);
-      await writer.writeRelationships("acme", creates("acme", 1));
-      await writer.writeRelationships("globex", creates("globex", 1));
-      const { store, holds } = spied(await openStore(where));
-      const node = await Gatehouse.withStore(store);
-      open.push(node);
-      const view = (tenant: string, doc: string, atLeastRevision?: number) =>
-        node.check(
-          tenant,
-          { resource: { type: "doc", id: doc }, permission: "view", subject: { type: "user", id: "ann" } },
-          atLeastRevision === undefined ? {} : { atLeastRevision },
-        );
+      const { writer, node, holds, view } = await twoNodes("acme", "globex");
       expect((await view("acme", "acme-0")).allowed).toBe(true);
 
       // globex is being loaded (its scan is held, at the revision before the write below) ...
