@@ -23,14 +23,15 @@ const ORDERED_INDEX_SCAN =
  * committed value. Revisions therefore commit one at a time, in order, without gaps (a rolled
  * back writer gives its number back, as SQLite's rowid does). A writer takes its number as late
  * as it can: after the checks that need only its tenant held (`lockWriter`), which therefore run
- * beside other tenants' writes.
+ * beside other tenants' writes. From the number to the commit (rows, audit record, commit)
+ * writers of every tenant still take turns.
+ *
+ * The same statement queues `pg_notify(channel, revision)`, which PostgreSQL delivers to
+ * listeners at commit, also in commit order (see `../postgres/revision-listener.ts`).
  *
  * `lockWriter` uses transaction-level advisory locks keyed by the store's channel: a tenant has
  * no row to lock before its first revision (`tenants.first_revision` names one), and a key of 64
  * hashed bits that two names share by chance only makes their writers take turns.
- *
- * The same statement queues `pg_notify(channel, revision)`, which PostgreSQL delivers to
- * listeners at commit, also in commit order (see `../postgres/revision-listener.ts`).
  */
 export function postgresDialect(channel: string): Dialect {
   return {
