@@ -29,6 +29,7 @@ import { checkWritePreconditions } from "../store/common/write-preconditions.js"
 import type { DecisionFilter, DecisionLoss, DecisionRecord } from "../store/decision-records.js";
 import { openStore } from "../store/open-store.js";
 import type {
+  FeedOptions,
   ImportWriteResult,
   RelationshipFilter,
   RelationshipUpdate,
@@ -305,8 +306,8 @@ export class Gatehouse {
    * What the store's revisions after `afterRevision` did, oldest first, at most `limit` of them:
    * the change feed a follower (a Watch stream, an exact-snapshot check) reads.
    */
-  revisionsSince(afterRevision: Revision, limit?: number): Promise<RevisionEvent[]> {
-    return this.store.revisionsSince(afterRevision, limit);
+  revisionsSince(afterRevision: Revision, limit?: number, options?: FeedOptions): Promise<RevisionEvent[]> {
+    return this.store.revisionsSince(afterRevision, limit, options);
   }
 
   /** Calls `onRevision` when another process or node writes; returns the function that stops it. */
@@ -415,9 +416,15 @@ export class Gatehouse {
     return pass;
   }
 
+  /**
+   * The feed is asked for the loaded tenants' relationships only: the others' revisions come as
+   * markers, which move `appliedRevision` on without reading their rows.
+   */
   private async catchUpPass(): Promise<void> {
     for (;;) {
-      const events = await this.store.revisionsSince(this.appliedRevision, 10_000);
+      const events = await this.store.revisionsSince(this.appliedRevision, 10_000, {
+        tenants: this.engine.loadedTenants(),
+      });
       if (events.length === 0) return;
       for (const event of events) {
         if (event.revision <= this.appliedRevision) continue;
@@ -425,6 +432,9 @@ export class Gatehouse {
         // Between the await above and here an own write may have been applied already.
         if (event.revision <= this.appliedRevision) continue;
         if (event.revision !== this.appliedRevision + 1) break;
+        // A tenant loaded since the feed was read (`loadTenant` replayed it up to the applied
+        // revision, not beyond): its marker has no rows to apply, so the rest is read again.
+        if (event.unread && this.engine.hasTenant(event.tenant)) break;
         if (schema) {
           this.schemaVersion = schema;
           this.engine.setSchema(parseSchema(schema.text).compiled);
@@ -481,18 +491,27 @@ export class Gatehouse {
   private async loadTenant(tenant: string): Promise<void> {
     await this.catchUp();
     const index = new TenantIndex(tenant);
-    let at = this.appliedRevision;
+    const at = this.appliedRevision;
     for await (const batch of this.store.scanTenant(tenant, at)) index.apply(batch, []);
+    await this.replayTenant(index, at);
+    this.engine.registerTenant(index);
+  }
+
+  /**
+   * Brings an index built at revision `from` up to the applied revision (which catch-up passes
+   * may move meanwhile), reading that tenant's events only; others' revisions are markers.
+   */
+  private async replayTenant(index: TenantIndex, from: Revision): Promise<void> {
+    let at = from;
     while (at < this.appliedRevision) {
-      const events = await this.store.revisionsSince(at, 10_000);
+      const events = await this.store.revisionsSince(at, 10_000, { tenants: [index.name] });
       if (events.length === 0) break;
       for (const event of events) {
         if (event.revision > this.appliedRevision) break;
-        if (event.tenant === tenant) index.apply(event.created, event.deleted);
+        if (event.tenant === index.name) index.apply(event.created, event.deleted);
         at = event.revision;
       }
     }
-    this.engine.registerTenant(index);
   }
 
   private schema(): CompiledSchema {

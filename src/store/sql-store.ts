@@ -50,6 +50,7 @@ import type { ShadowObservations, ShadowSession, ShadowTally } from "./shadow-re
 import { Mutex } from "./sql/mutex.js";
 import type { Database, Sql } from "./sql/sql.js";
 import type {
+  FeedOptions,
   ImportBatch,
   ImportWriteOptions,
   ImportWriteResult,
@@ -107,12 +108,25 @@ export interface SqlStoreParts {
   readonly watchPollMs: number;
   /** Made once the store exists: calls `onHead` with each head it hears of, `onGap` when it may have missed one. */
   readonly listen?: (onHead: (head: Revision) => void, onGap: () => void) => HeadListener;
+  /** Where tests hold a write in its transaction (see `StoreTestHooks`). */
+  readonly hooks?: StoreTestHooks | undefined;
+}
+
+/** Points inside a store's transactions where a test can hold them, to show what waits for what. */
+export interface StoreTestHooks {
+  /**
+   * Awaited inside a relationship write's transaction once its tenant is held and its
+   * preconditions are checked, before it takes its revision.
+   */
+  readonly writeChecked?: ((tenant: string) => Promise<void>) | undefined;
 }
 
 /**
  * The store, on SQLite or PostgreSQL: the table modules (`tables/`) over one database, each
- * method one transaction. Writers are serialised on the revision sequence (`Dialect`); readers
- * never wait for them on PostgreSQL, and on SQLite wait only for the one connection.
+ * method one transaction. A writer holds its tenant (or the whole store) from its first
+ * statement, and the revision sequence only from its number to its commit (`Revisions`): on
+ * PostgreSQL, writes to different tenants make their checks at the same time. Readers never wait
+ * for writers on PostgreSQL, and on SQLite wait only for the one connection.
  */
 export class SqlStore implements Store {
   readonly kind: Database["dialect"]["kind"];
@@ -133,6 +147,7 @@ export class SqlStore implements Store {
   readonly #nodes: NodeTable;
   readonly #watch: HeadWatch;
   readonly #listener: HeadListener | undefined;
+  readonly #hooks: StoreTestHooks;
   /** Imports into SQLite take turns: they stage in one temporary table of the one connection. */
   readonly #imports = new Mutex();
   /** The newest head this store has seen (its writes, reads of the head, notifications). */
@@ -145,6 +160,7 @@ export class SqlStore implements Store {
     this.#db = db;
     this.#now = () => now().toISOString();
     this.#knownHead = parts.head;
+    this.#hooks = parts.hooks ?? {};
     this.#revisions = new Revisions(dialect, this.#now);
     this.#relationships = new RelationshipReads(db, this.#revisions, this.#now);
     this.#changes = new ChangeTables(dialect, this.#revisions, this.#now);
@@ -188,11 +204,15 @@ export class SqlStore implements Store {
       throw inputError("a relationship write needs at least one update", { field: "updates" });
     const planned = updates.length <= PLAN_SLICE ? planUpdates(updates) : await planUpdatesInSlices(updates);
     const result = await this.#db.transaction(async (sql) => {
-      const revision = await this.#revisions.next(sql, tenant, "relationships", options);
+      // The tenant is held before the preconditions are looked at, and nothing else: other
+      // tenants' writes go on meanwhile, and the revision is taken only once they hold.
+      await this.#revisions.lockWriter(sql, tenant);
       if (options.preconditions)
         await checkWritePreconditions(options.preconditions, (filter) =>
           this.#relationships.anyLive(sql, tenant, filter),
         );
+      await this.#hooks.writeChecked?.(tenant);
+      const revision = await this.#revisions.next(sql, tenant, "relationships", options);
       const written = await writeUpdates(
         sql,
         this.#db.dialect,
@@ -230,6 +250,7 @@ export class SqlStore implements Store {
       await options.beforeCommit?.();
     };
     const goLive = async (sql: Sql, staging: ImportStaging): Promise<ImportWriteResult> => {
+      await this.#revisions.lockWriter(sql, tenant);
       const revision = await this.#revisions.next(sql, tenant, "relationships", options);
       const { created, ended } = await staging.moveInto(sql, tenant, revision, clockKey(this.#now()));
       const audit = writeAuditRecord(tenant, options, { created, deleted: ended });
@@ -280,6 +301,7 @@ export class SqlStore implements Store {
   async writeSchema(text: string, options: WriteOptions = {}): Promise<SchemaVersion> {
     if (typeof text !== "string") throw inputError("the schema must be text", { field: "schema" });
     const version = await this.#db.transaction(async (sql) => {
+      await this.#revisions.lockWriter(sql, null);
       const revision = await this.#revisions.next(sql, null, "schema", options);
       return this.#schemas.insert(sql, revision, text, this.#now(), options.actor ?? null);
     });
@@ -316,11 +338,21 @@ export class SqlStore implements Store {
     return row?.[0];
   }
 
-  async revisionsSince(afterRevision: Revision, limit = DEFAULT_EVENT_LIMIT): Promise<RevisionEvent[]> {
+  async revisionsSince(
+    afterRevision: Revision,
+    limit = DEFAULT_EVENT_LIMIT,
+    options: FeedOptions = {},
+  ): Promise<RevisionEvent[]> {
     checkRevision(afterRevision);
     const sql = this.#db.sql;
     await this.#revisions.at(sql, afterRevision);
-    return revisionEvents(sql, afterRevision, checkLimit(limit, "limit"));
+    const tenants = options.tenants;
+    if (tenants !== undefined) {
+      if (!Array.isArray(tenants))
+        throw inputError("tenants must be a list of tenant names", { field: "tenants" });
+      for (const tenant of tenants) checkTenant(tenant, { field: "tenants" });
+    }
+    return revisionEvents(sql, this.#db.dialect, afterRevision, checkLimit(limit, "limit"), options);
   }
 
   /**
@@ -380,7 +412,9 @@ export class SqlStore implements Store {
     audit: NewAuditRecord,
   ): Promise<{ removed: number; revision: Revision; change: ChangeRecord }> {
     return this.#db.transaction(async (sql) => {
-      // The same lock order as an apply (revision counter, then audit head): no deadlock.
+      // The same lock order as an apply (writers, revision counter, then audit head): no
+      // deadlock. The whole store is held: a purge ends other revisions' events.
+      await this.#revisions.lockWriter(sql, null);
       await this.#revisions.lock(sql);
       await this.#audit.lock(sql);
       const change = await this.#changes.require(sql, input.changeId);

@@ -124,6 +124,21 @@ export interface RevisionEvent {
    * was behind those revisions must reload it.
    */
   readonly purged?: true;
+  /**
+   * Set when the feed was asked for other tenants only (`FeedOptions.tenants`): the revision's
+   * number and tenant, with no relationships read, so that a follower still moves past it.
+   */
+  readonly unread?: true;
+}
+
+/** What a follower asks of the feed (`revisionsSince`). */
+export interface FeedOptions {
+  /**
+   * Only these tenants' relationships are read; every other tenant's revision comes as a marker
+   * (`unread`, no relationships). Store-wide events (schema versions) and purges are told in
+   * full as always. Left out: every tenant's relationships.
+   */
+  readonly tenants?: readonly string[] | undefined;
 }
 
 export interface RelationshipShape {
@@ -160,8 +175,8 @@ export interface WriteOptions {
   readonly audit?: { readonly action: string; readonly details?: Record<string, unknown> } | undefined;
   /**
    * Relationship writes only: conditions on the tenant's live relationships, looked at inside
-   * the write's transaction once its revision is taken (writers wait for each other there), so
-   * no other write comes between the look and the write. One that does not hold: nothing is
+   * the write's transaction once it holds its tenant (writers of the tenant wait for each other
+   * there), so no other write to the tenant comes between the look and the write. One that does not hold: nothing is
    * written, and a `PreconditionFailed` names it.
    */
   readonly preconditions?: readonly WritePrecondition[] | undefined;
@@ -277,7 +292,7 @@ export interface Store
   revisionTime(revision: Revision): Promise<string | undefined>;
 
   /** Revisions after `afterRevision`, oldest first, at most `limit` of them. */
-  revisionsSince(afterRevision: Revision, limit?: number): Promise<RevisionEvent[]>;
+  revisionsSince(afterRevision: Revision, limit?: number, options?: FeedOptions): Promise<RevisionEvent[]>;
 
   /**
    * Calls `listener` soon after any process writes a new revision to this store (PostgreSQL:
