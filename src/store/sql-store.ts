@@ -245,7 +245,10 @@ export class SqlStore implements Store {
       inBatch: <T>(body: (sql: Sql) => Promise<T>) => Promise<T>,
     ) => {
       for await (const batch of batches) {
-        if (batch.relationships.length > 0) options.staged?.(await inBatch((sql) => staging.add(sql, batch)));
+        if (batch.relationships.length === 0) continue;
+        // Staged whether or not the caller listens for repeats (`staged?.(await ...)` would not stage).
+        const repeats = await inBatch((sql) => staging.add(sql, batch));
+        options.staged?.(repeats);
       }
       await options.beforeCommit?.();
     };
