@@ -31,7 +31,7 @@ export interface CheckRequest {
  */
 export class TenantIndex {
   readonly name: string;
-  readonly data = new DataIndex();
+  readonly data: DataIndex;
   private evaluatorFor: Evaluator | undefined;
   /**
    * Evaluators of other schemas over the same data (a shadow candidate, a rollout's candidate),
@@ -40,8 +40,10 @@ export class TenantIndex {
    */
   private readonly otherEvaluators = new Map<CompiledSchema, Evaluator>();
 
-  constructor(name: string) {
+  /** `data`: an index restored from a snapshot (index-snapshot.ts); by default an empty one. */
+  constructor(name: string, data: DataIndex = new DataIndex()) {
     this.name = name;
+    this.data = data;
   }
 
   evaluator(schema: CompiledSchema, options: EvaluatorOptions): Evaluator {

@@ -40,6 +40,17 @@ export class RelationEdges {
     this.usersets = this.#side(USERSETS_SIDE);
   }
 
+  /** Every object's entry, by object number: what an index snapshot writes (index-snapshot.ts). */
+  get entries(): readonly (RelationEntry | undefined)[] {
+    return this.#byObject;
+  }
+
+  /** Takes the entries an index snapshot read, in place of none (a new, empty instance only). */
+  restore(entries: ((number | SubjectList | undefined)[] | undefined)[]): void {
+    if (this.#byObject.length > 0) throw new Error("restore into relation edges that are not empty");
+    for (const entry of entries) this.#byObject.push(entry);
+  }
+
   /** The object's entry (see above), or undefined when it has no relationships as a resource. */
   entry(object: number): RelationEntry | undefined {
     return this.#byObject[object];
