@@ -117,14 +117,14 @@ export interface IndexParts {
 
 export class DataIndex {
   /** object number → `type:id` */
-  readonly objectKeys: string[] = [];
+  readonly objectKeys: string[];
   /** object number → type-name number */
-  readonly objectTypes: number[] = [];
+  readonly objectTypes: number[];
   /**
    * (type-name number, id) → object number: keyed by the id the caller already has, instead of
    * building and hashing `type:id` (see object-ids.ts).
    */
-  private readonly ids = new ObjectIds(this.objectKeys, this.objectTypes);
+  private readonly ids: ObjectIds;
   private readonly typeIds = new Map<string, number>();
   readonly typeNames: string[] = [];
   /** type-name number → its objects, for enumerating resources of a type. */
@@ -168,7 +168,12 @@ export class DataIndex {
   /** Both of the above, per object: the evaluator reads an object's relations from here. */
   readonly edges = new RelationEdges(RELATION_SLOTS);
 
-  constructor() {
+  /** `objects`: the object lists of an index snapshot (see `fromParts`), taken over as they are. */
+  constructor(objects?: { readonly keys: string[]; readonly types: number[] }) {
+    this.objectKeys = objects?.keys ?? [];
+    this.objectTypes = objects?.types ?? [];
+    this.objectVersions = objects ? new Array<number>(objects.keys.length).fill(0) : [];
+    this.ids = new ObjectIds(this.objectKeys, this.objectTypes);
     this.direct = this.edges.direct;
     this.usersets = this.edges.usersets;
     this.usersetParents = this.#parentEdges.direct;
@@ -197,26 +202,27 @@ export class DataIndex {
    * rebuilt; no relationship is added one by one.
    */
   static fromParts(
-    parts: IndexParts & {
+    parts: Omit<IndexParts, "objectKeys" | "objectTypes"> & {
+      readonly objectKeys: string[];
+      readonly objectTypes: number[];
       readonly edges: ((number | SubjectList | undefined)[] | undefined)[];
       readonly usersetParents: ((number | SubjectList | undefined)[] | undefined)[];
       readonly reverse: (SubjectList | undefined)[];
     },
   ): DataIndex {
-    const index = new DataIndex();
+    const { objectKeys, objectTypes } = parts;
+    const index = new DataIndex({ keys: objectKeys, types: objectTypes });
     for (const name of parts.typeNames) index.internType(name);
     for (const name of parts.relationNames) index.internRelation(name);
-    const { objectKeys, objectTypes } = parts;
     const prefixes = parts.typeNames.map((name) => name.length + 1);
+    index.ids.reserve(objectKeys.length);
     for (let object = 0; object < objectKeys.length; object++) {
       const key = objectKeys[object]!;
       const type = objectTypes[object]!;
-      const id = key.slice(prefixes[type]!);
-      index.objectKeys.push(key);
-      index.objectTypes.push(type);
-      index.objectVersions.push(0);
-      index.ids.add(type, id, object);
-      if (id === "*") index.wildcardOf[type] = object;
+      const prefix = prefixes[type]!;
+      index.ids.addKey(type, prefix, object);
+      // 42: `*`, the wildcard's id
+      if (key.length === prefix + 1 && key.charCodeAt(prefix) === 42) index.wildcardOf[type] = object;
       else index.objectsByType[type]!.push(object);
     }
     for (let type = 0; type < parts.usersetSubjectTypes.length; type++)
@@ -250,7 +256,7 @@ export class DataIndex {
    * a cache derived from a few objects' relations (a grant closure) is valid while their counts
    * do not move, whatever else is written.
    */
-  readonly objectVersions: number[] = [];
+  readonly objectVersions: number[];
   /**
    * type number → 1 once an object of the type has been a userset subject (`team:t#member`).
    * Never cleared: while it is 0, a reverse entry of such an object can only be a direct one.

@@ -73,7 +73,14 @@ export class TenantIndex {
     this.evaluatorFor = other ?? new Evaluator(schema, this.data, options);
   }
 
+  /**
+   * Relationships created and deleted through `apply` since the index was loaded or last written
+   * as a snapshot: what decides when the next snapshot is worth writing.
+   */
+  changedSinceSnapshot = 0;
+
   apply(created: readonly Relationship[], deleted: readonly Relationship[]): void {
+    this.changedSinceSnapshot += created.length + deleted.length;
     for (const r of deleted) this.data.remove(r);
     for (const r of created) this.data.add(r);
   }

@@ -24,13 +24,14 @@ import type { RelationEntry } from "./encodings.js";
  *   16 f64 revision           the store revision the index reflected
  *   24 f64 body length
  *   32 32 bytes               SHA-256 of the body
- *   64 body: sections, each a u32 byte length then its bytes padded to 8:
+ *   64 body: sections, each a u32 byte length, 4 bytes 0, then its bytes padded to 8:
  *      1. meta (JSON): names, counts, the conditions (caveats, expirations: few, and text)
  *      2. object keys (UTF-8 of all `type:id` keys in object order, one string)
- *      3. u32 key ends (UTF-16 offsets into the decoded keys)
- *      4. i32 object types
- *      5. i32 structure: the lists' headers, slots and narrow values (object numbers)
- *      6. f64 wide values (edge keys, which exceed 32 bits)
+ *      3. varints (unsigned LEB128): per object its key's length (UTF-16) and type; then the
+ *         edges (per object: relations, then per relation its slot and both lists), the
+ *         userset parents (the same, one list), the reverse lists (one per object). A list is
+ *         a header (0 absent, 1 one number, else length * 4 + 2 for an array, + 3 for a Set)
+ *         and its numbers: object numbers, or edge keys (`edgeKey`, above 32 bits).
  */
 
 /** Bumped whenever the layout or the meaning of a field changes; other versions are refused. */
@@ -55,88 +56,72 @@ export interface DecodedSnapshot {
   readonly expired: number;
 }
 
-// A list's header in the structure stream: absent, or its length and kind.
-const ABSENT = -1;
-const KIND_NUMBER = 0;
-const KIND_ARRAY = 1;
-const KIND_SET = 2;
+// A list's header: absent, one number, or the length of an array or a set (times 4, plus the kind).
+const ABSENT = 0;
+const KIND_NUMBER = 1;
+const KIND_ARRAY = 2;
+const KIND_SET = 3;
 
-/** Grows by doubling; `view` is the written part. */
-class IntStream {
-  #data = new Int32Array(1 << 16);
+/**
+ * Unsigned LEB128 numbers, 7 bits a byte: object numbers, slots and list headers are small, so a
+ * snapshot is half the size of one in 32- and 64-bit words, and so is the memory a load holds.
+ */
+class Varints {
+  #data = new Uint8Array(1 << 20);
   length = 0;
+
   push(value: number): void {
-    if (this.length === this.#data.length) {
-      const grown = new Int32Array(this.#data.length * 2);
+    if (this.length + 8 > this.#data.length) {
+      const grown = new Uint8Array(this.#data.length * 2);
       grown.set(this.#data);
       this.#data = grown;
     }
-    this.#data[this.length++] = value;
+    const data = this.#data;
+    let v = value;
+    // Edge keys exceed 32 bits: those bytes are taken off by division, the rest by shifts.
+    while (v >= 0x80000000) {
+      data[this.length++] = (v % 128) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    while (v >= 0x80) {
+      data[this.length++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    data[this.length++] = v;
   }
-  view(): Int32Array {
+
+  view(): Uint8Array {
     return this.#data.subarray(0, this.length);
   }
 }
 
-class WideStream {
-  #data = new Float64Array(1 << 16);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.#data.length) {
-      const grown = new Float64Array(this.#data.length * 2);
-      grown.set(this.#data);
-      this.#data = grown;
-    }
-    this.#data[this.length++] = value;
-  }
-  view(): Float64Array {
-    return this.#data.subarray(0, this.length);
-  }
-}
-
-interface Streams {
-  readonly ints: IntStream;
-  readonly wide: WideStream;
-}
-
-function writeList(streams: Streams, list: SubjectList | undefined, wide: boolean): void {
-  const { ints } = streams;
-  if (list === undefined) {
-    ints.push(ABSENT);
-    return;
-  }
-  const values = wide ? streams.wide : ints;
-  if (typeof list === "number") {
-    ints.push((1 << 2) | KIND_NUMBER);
-    values.push(list);
+function writeList(out: Varints, list: SubjectList | undefined): void {
+  if (list === undefined) out.push(ABSENT);
+  else if (typeof list === "number") {
+    out.push(KIND_NUMBER);
+    out.push(list);
   } else if (Array.isArray(list)) {
-    ints.push((list.length << 2) | KIND_ARRAY);
-    for (const value of list) values.push(value);
+    out.push(list.length * 4 + KIND_ARRAY);
+    for (const value of list) out.push(value);
   } else {
-    ints.push((list.size << 2) | KIND_SET);
-    for (const value of list) values.push(value);
+    out.push(list.size * 4 + KIND_SET);
+    for (const value of list) out.push(value);
   }
 }
 
 /** Per object: how many relations, then per relation its slot and `sides` lists. */
-function writeEntries(
-  streams: Streams,
-  entries: readonly (RelationEntry | undefined)[],
-  wideSides: readonly boolean[],
-): void {
-  const { ints } = streams;
-  const stride = wideSides.length + 1;
-  ints.push(entries.length);
+function writeEntries(out: Varints, entries: readonly (RelationEntry | undefined)[], sides: 1 | 2): void {
+  const stride = sides + 1;
+  out.push(entries.length);
   for (const entry of entries) {
     if (entry === undefined) {
-      ints.push(0);
+      out.push(0);
       continue;
     }
-    ints.push(entry.length / stride);
+    out.push(entry.length / stride);
     for (let at = 0; at < entry.length; at += stride) {
-      ints.push(entry[at] as number);
-      for (let side = 0; side < wideSides.length; side++)
-        writeList(streams, entry[at + 1 + side] as SubjectList | undefined, wideSides[side]!);
+      out.push(entry[at] as number);
+      for (let side = 1; side <= sides; side++) writeList(out, entry[at + side] as SubjectList | undefined);
     }
   }
 }
@@ -190,26 +175,21 @@ export function encodeSnapshot(data: DataIndex, revision: number): Uint8Array {
     objects: parts.objectKeys.length,
     conditions,
   };
-  const keyEnds = new Uint32Array(parts.objectKeys.length);
-  let end = 0;
+  const numbers = new Varints();
   for (let object = 0; object < parts.objectKeys.length; object++) {
-    end += parts.objectKeys[object]!.length;
-    keyEnds[object] = end;
+    numbers.push(parts.objectKeys[object]!.length);
+    numbers.push(parts.objectTypes[object]!);
   }
-  const streams: Streams = { ints: new IntStream(), wide: new WideStream() };
-  writeEntries(streams, parts.edges, [false, true]);
-  writeEntries(streams, parts.usersetParents, [false]);
-  streams.ints.push(parts.reverse.length);
-  for (const list of parts.reverse) writeList(streams, list, true);
+  writeEntries(numbers, parts.edges, 2);
+  writeEntries(numbers, parts.usersetParents, 1);
+  numbers.push(parts.reverse.length);
+  for (const list of parts.reverse) writeList(numbers, list);
 
   const encoder = new TextEncoder();
   const sections: Uint8Array[] = [
     encoder.encode(JSON.stringify(meta)),
     encoder.encode(parts.objectKeys.join("")),
-    bytesOf(keyEnds),
-    bytesOf(Int32Array.from(parts.objectTypes)),
-    bytesOf(streams.ints.view()),
-    bytesOf(streams.wide.view()),
+    numbers.view(),
   ];
   let bodyLength = 0;
   for (const section of sections) bodyLength += 8 + padded(section.byteLength);
@@ -276,28 +256,25 @@ function readBody(bytes: Uint8Array, revision: number, now: number): DecodedSnap
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const meta = JSON.parse(decoder.decode(section())) as Meta;
   const allKeys = decoder.decode(section());
-  const keyEnds = typed(section(), Uint32Array);
-  const types = typed(section(), Int32Array);
-  const ints = typed(section(), Int32Array);
-  const wide = typed(section(), Float64Array);
-  if (keyEnds.length !== meta.objects || types.length !== meta.objects)
-    throw new Error(`${meta.objects} objects, but ${keyEnds.length} keys and ${types.length} types`);
+  const reader = new ListReader(section());
+  if (at !== bytes.byteLength) throw new Error("data after the last section");
 
   const objectKeys = new Array<string>(meta.objects);
   const objectTypes = new Array<number>(meta.objects);
   let start = 0;
   for (let object = 0; object < meta.objects; object++) {
-    const end = keyEnds[object]!;
+    const end = start + reader.int();
+    if (end > allKeys.length) throw new Error("object keys run past their section");
     objectKeys[object] = allKeys.slice(start, end);
-    objectTypes[object] = types[object]!;
+    objectTypes[object] = reader.int();
     start = end;
   }
+  if (start !== allKeys.length) throw new Error("object keys left over");
 
-  const reader = new ListReader(ints, wide);
   const edges = reader.entries(2);
   const usersetParents = reader.entries(1);
   const reverse = new Array<SubjectList | undefined>(reader.int());
-  for (let object = 0; object < reverse.length; object++) reverse[object] = reader.list(true);
+  for (let object = 0; object < reverse.length; object++) reverse[object] = reader.list();
   if (!reader.done) throw new Error("data after the last list");
 
   const directConditions: [number, number, EdgeCondition][] = [];
@@ -339,51 +316,50 @@ function readBody(bytes: Uint8Array, revision: number, now: number): DecodedSnap
   return { revision, data, expired: expiredEdges.length };
 }
 
-/** Reads the structure and wide streams in the order `encodeSnapshot` wrote them. */
+/** Reads the varints in the order `encodeSnapshot` wrote them. */
 class ListReader {
-  readonly #ints: Int32Array;
-  readonly #wide: Float64Array;
+  readonly #bytes: Uint8Array;
   #at = 0;
-  #wideAt = 0;
 
-  constructor(ints: Int32Array, wide: Float64Array) {
-    this.#ints = ints;
-    this.#wide = wide;
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
   }
 
   get done(): boolean {
-    return this.#at === this.#ints.length && this.#wideAt === this.#wide.length;
+    return this.#at === this.#bytes.length;
   }
 
   int(): number {
-    if (this.#at >= this.#ints.length) throw new Error("the structure ends early");
-    return this.#ints[this.#at++]!;
+    const bytes = this.#bytes;
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      if (this.#at >= bytes.length) throw new Error("the lists end early");
+      const byte = bytes[this.#at++]!;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      scale *= 128;
+    }
   }
 
-  #value(wide: boolean): number {
-    if (!wide) return this.int();
-    if (this.#wideAt >= this.#wide.length) throw new Error("the wide values end early");
-    return this.#wide[this.#wideAt++]!;
-  }
-
-  list(wide: boolean): SubjectList | undefined {
+  list(): SubjectList | undefined {
     const header = this.int();
     if (header === ABSENT) return undefined;
-    const length = header >> 2;
-    const kind = header & 3;
-    if (kind === KIND_NUMBER) return this.#value(wide);
+    if (header === KIND_NUMBER) return this.int();
+    const length = Math.floor(header / 4);
+    const kind = header % 4;
     if (kind === KIND_ARRAY) {
       const list = new Array<number>(length);
-      for (let i = 0; i < length; i++) list[i] = this.#value(wide);
+      for (let i = 0; i < length; i++) list[i] = this.int();
       return list;
     }
     if (kind !== KIND_SET) throw new Error(`unknown list kind ${kind}`);
     const set = new Set<number>();
-    for (let i = 0; i < length; i++) set.add(this.#value(wide));
+    for (let i = 0; i < length; i++) set.add(this.int());
     return set;
   }
 
-  /** Entries of a RelationEdges with `sides` sides: direct (narrow), then usersets (wide). */
+  /** Entries of a RelationEdges with `sides` sides. */
   entries(sides: 1 | 2): ((number | SubjectList | undefined)[] | undefined)[] {
     const stride = sides + 1;
     const entries = new Array<(number | SubjectList | undefined)[] | undefined>(this.int());
@@ -396,8 +372,8 @@ class ListReader {
       const entry = new Array<number | SubjectList | undefined>(relations * stride);
       for (let at = 0; at < entry.length; at += stride) {
         entry[at] = this.int();
-        entry[at + 1] = this.list(false);
-        if (sides === 2) entry[at + 2] = this.list(true);
+        entry[at + 1] = this.list();
+        if (sides === 2) entry[at + 2] = this.list();
       }
       entries[object] = entry;
     }
@@ -407,24 +383,6 @@ class ListReader {
 
 function padded(length: number): number {
   return (length + 7) & ~7;
-}
-
-function bytesOf(array: Int32Array | Uint32Array | Float64Array): Uint8Array {
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-}
-
-/** A typed view of a section, copied when the section is not aligned for it. */
-function typed<T extends Int32Array | Uint32Array | Float64Array>(
-  section: Uint8Array,
-  Type: { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number },
-): T {
-  const width = Type.BYTES_PER_ELEMENT;
-  if (section.byteLength % width !== 0)
-    throw new Error(`a section of ${section.byteLength} bytes is not of ${width}-byte values`);
-  if (section.byteOffset % width === 0)
-    return new Type(section.buffer, section.byteOffset, section.byteLength / width);
-  const copy = section.slice();
-  return new Type(copy.buffer, 0, copy.byteLength / width);
 }
 
 function checksum(body: Uint8Array): Uint8Array {

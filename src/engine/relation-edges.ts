@@ -27,7 +27,7 @@ export class RelationEdges {
   readonly #slots: number;
   /** Numbers per relation in an entry: the slot, then one list per side. */
   readonly #stride: number;
-  readonly #byObject: ((number | SubjectList | undefined)[] | undefined)[] = [];
+  #byObject: ((number | SubjectList | undefined)[] | undefined)[] = [];
   /** The plain subjects of an edge key (the only side, with one). */
   readonly direct: EdgeSide;
   /** The userset subjects of an edge key (with two sides). */
@@ -45,10 +45,10 @@ export class RelationEdges {
     return this.#byObject;
   }
 
-  /** Takes the entries an index snapshot read, in place of none (a new, empty instance only). */
+  /** Takes over the entries an index snapshot read (a new, empty instance only). */
   restore(entries: ((number | SubjectList | undefined)[] | undefined)[]): void {
     if (this.#byObject.length > 0) throw new Error("restore into relation edges that are not empty");
-    for (const entry of entries) this.#byObject.push(entry);
+    this.#byObject = entries;
   }
 
   /** The object's entry (see above), or undefined when it has no relationships as a resource. */

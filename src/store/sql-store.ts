@@ -52,6 +52,7 @@ import type {
   ImportBatch,
   ImportWriteOptions,
   ImportWriteResult,
+  IndexSnapshotRecord,
   ReadOptions,
   RelationshipFilter,
   RelationshipShape,
@@ -62,6 +63,7 @@ import type {
   RevisionRecord,
   SchemaVersion,
   Store,
+  StoredIndexSnapshot,
   StoredRelationship,
   WriteOptions,
   WriteResult,
@@ -74,6 +76,7 @@ import { DecisionTable } from "./tables/decision-table.js";
 import { collectExpired } from "./tables/expired-rows.js";
 import { GuardsVersions } from "./tables/guards-versions.js";
 import { ImportStaging } from "./tables/import-staging.js";
+import { IndexSnapshots } from "./tables/index-snapshots.js";
 import { LifecycleTables } from "./tables/lifecycle-tables.js";
 import { RelationshipReads } from "./tables/relationship-reads.js";
 import { writeUpdates } from "./tables/relationship-writes.js";
@@ -128,6 +131,7 @@ export class SqlStore implements Store {
   readonly #decisions: DecisionTable;
   readonly #losses: DecisionLosses;
   readonly #lifecycle: LifecycleTables;
+  readonly #snapshots: IndexSnapshots;
   readonly #watch: HeadWatch;
   readonly #listener: HeadListener | undefined;
   /** Imports into SQLite take turns: they stage in one temporary table of the one connection. */
@@ -153,6 +157,7 @@ export class SqlStore implements Store {
     this.#decisions = new DecisionTable(dialect);
     this.#losses = new DecisionLosses(dialect);
     this.#lifecycle = new LifecycleTables(dialect, this.#now);
+    this.#snapshots = new IndexSnapshots(this.#now);
     this.#watch = new HeadWatch({
       readHead: () => this.headRevision(),
       pollMs: parts.watchPollMs,
@@ -386,6 +391,8 @@ export class SqlStore implements Store {
           `change ${input.changeId} is applied already; nothing was purged`,
         );
       const removed = await this.#lifecycle.purge(sql, input.tenant, input.relationships);
+      // Its snapshot may hold rows deleted after it was taken, whose events go now.
+      await this.#snapshots.drop(sql, input.tenant);
       const revision = await this.#revisions.next(sql, input.tenant, "purge", {
         actor: audit.actor,
         reason: audit.reason ?? undefined,
@@ -396,6 +403,23 @@ export class SqlStore implements Store {
       await this.#audit.append(sql, audit, revision);
       return { removed, revision, change: await this.#changes.require(sql, input.changeId) };
     });
+  }
+
+  async writeIndexSnapshot(
+    tenant: string,
+    revision: Revision,
+    format: number,
+    bytes: Uint8Array,
+  ): Promise<boolean> {
+    return this.#db.transaction((sql) => this.#snapshots.put(sql, tenant, revision, format, bytes));
+  }
+
+  readIndexSnapshot(tenant: string, atMost: Revision): Promise<StoredIndexSnapshot | undefined> {
+    return this.#snapshots.newest(this.#db, tenant, atMost);
+  }
+
+  listIndexSnapshots(): Promise<IndexSnapshotRecord[]> {
+    return this.#snapshots.list(this.#db.unordered);
   }
 
   async collectExpiredRelationships(expiredBy: string, audit: NewAuditRecord): Promise<number> {

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { GatehouseError } from "../../model/errors.js";
-import { buildServer } from "../../server/server.js";
 import { isWorker, MAX_WORKERS, superviseWorkers } from "../../server/workers.js";
 import type { DecisionLogOptions } from "../../service/decision-log.js";
 import { Gatehouse } from "../../service/gatehouse.js";
@@ -34,6 +33,9 @@ export interface ServeOptions {
  * Runs the HTTP server until SIGTERM or SIGINT, then stops taking requests, lets those in flight
  * finish, and closes the store.
  */
+/** How often a server looks for tenants whose index snapshot is due (index-snapshots.ts). */
+const SNAPSHOT_CHECK_MS = 5_000;
+
 export async function serve(options: ServeOptions): Promise<void> {
   const workers = options.workers ?? 1;
   // The banner names the store: its password goes (the demo's banner shows its token on purpose).
@@ -45,7 +47,14 @@ export async function serve(options: ServeOptions): Promise<void> {
     await (await Gatehouse.open(options.store)).close();
     return superviseWorkers({ workers, ...(banner ? { banner } : {}) });
   }
-  const gatehouse = await Gatehouse.open(options.store, { decisionLog: options.decisionLog ?? {} });
+  const gatehouse = await Gatehouse.open(options.store, {
+    decisionLog: options.decisionLog ?? {},
+    // A tenant changed enough since its last snapshot gets a new one, off the request path.
+    indexSnapshots: { background: { everyMs: SNAPSHOT_CHECK_MS } },
+  });
+  // Loaded here, not at the top: every CLI command loads this file, and the HTTP server's modules
+  // cost a one-shot command (a cold `permission check`) about 17 MB and a tenth of a second.
+  const { buildServer } = await import("../../server/server.js");
   const server = await buildServer(gatehouse, {
     logger: { level: process.env.GATEHOUSE_LOG_LEVEL ?? "info" },
     ...(options.exportDir ? { exportDir: options.exportDir } : {}),
