@@ -4,7 +4,7 @@
  * included: the first answer is its only answer) and its peak resident memory as the kernel
  * counts it (`/usr/bin/time`'s maximum resident set size, what a container limit sees).
  *
- *   npx tsc -p tsconfig.bench.json
+ *   npm run build && npx tsc -p tsconfig.bench.json
  *   node dist-bench/bench/cold-start.js STORE.db [--scale 1] [--runs 3]
  *
  * STORE.db is made when missing (the workload's schema and relationships, imported with the
@@ -20,8 +20,8 @@ import Database from "better-sqlite3";
 import { DEFAULT_TENANT } from "../src/model/names.js";
 import { Workload } from "./workload.js";
 
-const CLI = path.join(import.meta.dirname, "../src/cli/main.js");
-const BUILT_CLI = existsSync(CLI) ? CLI : path.join(import.meta.dirname, "../../dist/cli/main.js");
+/** The built CLI, as users run it (`npm run build`): dist-bench's copy has no package.json beside it. */
+const BUILT_CLI = path.join(import.meta.dirname, "../../dist/cli/main.js");
 
 interface Run {
   readonly wallS: number;
@@ -79,6 +79,7 @@ const median = (values: number[]): number => {
 
 function main(): void {
   const { store, scale, runs } = parseArgs(process.argv.slice(2));
+  if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run \`npm run build\` first`);
   const workload = new Workload({ scale });
   if (!existsSync(store)) prepare(store, workload);
   gatehouse(store, ["schema", "read"]); // brings an older store's tables up to date

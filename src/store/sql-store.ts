@@ -157,7 +157,7 @@ export class SqlStore implements Store {
     this.#decisions = new DecisionTable(dialect);
     this.#losses = new DecisionLosses(dialect);
     this.#lifecycle = new LifecycleTables(dialect, this.#now);
-    this.#snapshots = new IndexSnapshots(this.#now);
+    this.#snapshots = new IndexSnapshots(dialect, this.#now);
     this.#watch = new HeadWatch({
       readHead: () => this.headRevision(),
       pollMs: parts.watchPollMs,

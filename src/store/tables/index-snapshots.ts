@@ -1,8 +1,14 @@
 import { checkTenant } from "../../model/names.js";
+import type { Dialect } from "../sql/dialect.js";
 import type { Database, Sql } from "../sql/sql.js";
 import type { IndexSnapshotRecord, Revision, StoredIndexSnapshot } from "../store.js";
 
-/** Bytes a chunk; a read holds `READ_CHUNKS` of them at a time besides the whole snapshot. */
+/**
+ * Bytes a chunk on PostgreSQL, where a bytea travels as hex text (a 17 MB snapshot would be one
+ * 34 MB string); a read holds `READ_CHUNKS` of them at a time besides the whole snapshot. SQLite
+ * keeps one chunk: its blob is read as one Buffer that is the snapshot itself, where chunks would
+ * each be garbage the size of the snapshot in all, resident until a collection.
+ */
 const CHUNK_BYTES = 1 << 20;
 const READ_CHUNKS = 4;
 
@@ -14,9 +20,11 @@ const READ_CHUNKS = 4;
  */
 export class IndexSnapshots {
   readonly #now: () => string;
+  readonly #chunkBytes: number;
 
-  constructor(now: () => string) {
+  constructor(dialect: Dialect, now: () => string) {
     this.#now = now;
+    this.#chunkBytes = dialect.inProcess ? Number.POSITIVE_INFINITY : CHUNK_BYTES;
   }
 
   /** In a write transaction: keeps `bytes` as the tenant's snapshot unless a newer one is kept; returns whether it was. */
@@ -46,8 +54,8 @@ export class IndexSnapshots {
     if (written === 0) return false;
     await sql.run("DELETE FROM index_snapshot_chunks WHERE tenant = $1", [tenant]);
     const chunks: unknown[][] = [];
-    for (let at = 0, chunk = 0; at < bytes.byteLength; at += CHUNK_BYTES, chunk++) {
-      const length = Math.min(CHUNK_BYTES, bytes.byteLength - at);
+    for (let at = 0, chunk = 0; at < bytes.byteLength; at += this.#chunkBytes, chunk++) {
+      const length = Math.min(this.#chunkBytes, bytes.byteLength - at);
       chunks.push([tenant, chunk, Buffer.from(bytes.buffer, bytes.byteOffset + at, length)]);
     }
     await sql.runEach("INSERT INTO index_snapshot_chunks (tenant, chunk, bytes) VALUES ($1, $2, $3)", chunks);
@@ -66,6 +74,12 @@ export class IndexSnapshots {
       );
       if (row === undefined) return undefined;
       const [revision, format, createdAt, size] = row;
+      const found = { tenant, revision, format, createdAt };
+      const [whole] = await sql.rows<[Uint8Array]>(
+        "SELECT bytes FROM index_snapshot_chunks WHERE tenant = $1 AND chunk = 0 AND length(bytes) = $2",
+        [tenant, size],
+      );
+      if (whole !== undefined) return { ...found, bytes: whole[0] };
       const bytes = new Uint8Array(size);
       let filled = 0;
       for (let first = 0; filled < size; first += READ_CHUNKS) {
@@ -80,13 +94,7 @@ export class IndexSnapshots {
           filled += part.byteLength;
         }
       }
-      return {
-        tenant,
-        revision,
-        format,
-        createdAt,
-        bytes: filled === size ? bytes : bytes.subarray(0, filled),
-      };
+      return { ...found, bytes: filled === size ? bytes : bytes.subarray(0, filled) };
     });
   }
 
