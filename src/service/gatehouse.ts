@@ -989,7 +989,13 @@ export class Gatehouse {
       else if (index) this.engine.dropTenant(tenant);
       this.changedAt.set(tenant, result.revision);
     });
-    if (options.snapshot ?? this.snapshotTimer === undefined) await this.writeIndexSnapshot(tenant);
+    if (options.snapshot ?? this.snapshotTimer === undefined) {
+      const loaded = this.engine.hasTenant(tenant);
+      await this.writeIndexSnapshot(tenant);
+      // Loaded only to be written: memory stays as an import without a snapshot leaves it, and
+      // the next load reads the snapshot just written.
+      if (!loaded) this.engine.dropTenant(tenant);
+    }
     return result;
   }
 
