@@ -194,4 +194,32 @@ describe("loading a tenant from its index snapshot", () => {
     expect((await again.check("t", bobOnD2)).allowed).toBe(true);
     await again.close();
   });
+
+  it("is written in the background once enough of a loaded tenant is new to the last one (serve)", async () => {
+    const file = join(dir, `store-${++files}.db`);
+    const g = await Gatehouse.open(file, options(T0, { indexSnapshots: { background: { everyMs: 20 } } }));
+    try {
+      await g.writeSchema(SCHEMA);
+      const lines = Array.from({ length: 10_000 }, (_, i) => `document:d${i}#viewer@user:u${i % 97}`);
+      await g.importRelationships("t", lines.join("\n"));
+      // Written in the background, not by the import.
+      expect(await g.store.listIndexSnapshots()).toEqual([]);
+      const u5OnD5: CheckRequest = {
+        resource: { type: "document", id: "d5" },
+        permission: "view",
+        subject: { type: "user", id: "u5" },
+      };
+      expect((await g.check("t", u5OnD5)).allowed).toBe(true);
+      const until = Date.now() + 10_000;
+      while ((await g.store.listIndexSnapshots()).length === 0 && Date.now() < until)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await g.store.listIndexSnapshots()).map((s) => [s.tenant, s.revision])).toEqual([["t", 2]]);
+      // A few more writes are not enough for another.
+      await g.writeRelationships("t", touch(rel("document:x#viewer@user:ann")));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await g.store.listIndexSnapshots()).map((s) => s.revision)).toEqual([2]);
+    } finally {
+      await g.close();
+    }
+  });
 });
