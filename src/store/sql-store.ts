@@ -54,6 +54,7 @@ import type {
   ImportBatch,
   ImportWriteOptions,
   ImportWriteResult,
+  IndexSnapshotRecord,
   ReadOptions,
   RelationshipFilter,
   RelationshipShape,
@@ -64,6 +65,7 @@ import type {
   RevisionRecord,
   SchemaVersion,
   Store,
+  StoredIndexSnapshot,
   StoredRelationship,
   WriteOptions,
   WriteResult,
@@ -76,6 +78,7 @@ import { DecisionTable } from "./tables/decision-table.js";
 import { collectExpired } from "./tables/expired-rows.js";
 import { GuardsVersions } from "./tables/guards-versions.js";
 import { ImportStaging } from "./tables/import-staging.js";
+import { IndexSnapshots } from "./tables/index-snapshots.js";
 import { LifecycleTables } from "./tables/lifecycle-tables.js";
 import { NodeTable } from "./tables/node-table.js";
 import { RelationshipReads } from "./tables/relationship-reads.js";
@@ -145,6 +148,7 @@ export class SqlStore implements Store {
   readonly #losses: DecisionLosses;
   readonly #lifecycle: LifecycleTables;
   readonly #nodes: NodeTable;
+  readonly #snapshots: IndexSnapshots;
   readonly #watch: HeadWatch;
   readonly #listener: HeadListener | undefined;
   readonly #hooks: StoreTestHooks;
@@ -173,6 +177,7 @@ export class SqlStore implements Store {
     this.#losses = new DecisionLosses(dialect);
     this.#lifecycle = new LifecycleTables(dialect, this.#now);
     this.#nodes = new NodeTable(this.#now);
+    this.#snapshots = new IndexSnapshots(dialect, this.#now);
     this.#watch = new HeadWatch({
       readHead: () => this.headRevision(),
       pollMs: parts.watchPollMs,
@@ -427,6 +432,8 @@ export class SqlStore implements Store {
           `change ${input.changeId} is applied already; nothing was purged`,
         );
       const removed = await this.#lifecycle.purge(sql, input.tenant, input.relationships);
+      // Its snapshot may hold rows deleted after it was taken, whose events go now.
+      await this.#snapshots.drop(sql, input.tenant);
       const revision = await this.#revisions.next(sql, input.tenant, "purge", {
         actor: audit.actor,
         reason: audit.reason ?? undefined,
@@ -437,6 +444,23 @@ export class SqlStore implements Store {
       await this.#audit.append(sql, audit, revision);
       return { removed, revision, change: await this.#changes.require(sql, input.changeId) };
     });
+  }
+
+  async writeIndexSnapshot(
+    tenant: string,
+    revision: Revision,
+    format: number,
+    bytes: Uint8Array,
+  ): Promise<boolean> {
+    return this.#db.transaction((sql) => this.#snapshots.put(sql, tenant, revision, format, bytes));
+  }
+
+  readIndexSnapshot(tenant: string, atMost: Revision): Promise<StoredIndexSnapshot | undefined> {
+    return this.#snapshots.newest(this.#db, tenant, atMost);
+  }
+
+  listIndexSnapshots(): Promise<IndexSnapshotRecord[]> {
+    return this.#snapshots.list(this.#db.unordered);
   }
 
   async collectExpiredRelationships(expiredBy: string, audit: NewAuditRecord): Promise<number> {

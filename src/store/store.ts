@@ -141,6 +141,22 @@ export interface FeedOptions {
   readonly tenants?: readonly string[] | undefined;
 }
 
+/** A tenant's index snapshot as the store keeps it (see src/engine/index-snapshot.ts). */
+export interface IndexSnapshotRecord {
+  readonly tenant: string;
+  /** The revision the index reflected. */
+  readonly revision: Revision;
+  /** The snapshot's format version, so that one of another version is not even read. */
+  readonly format: number;
+  readonly createdAt: string;
+  /** Its size, in bytes. */
+  readonly bytes: number;
+}
+
+export interface StoredIndexSnapshot extends Omit<IndexSnapshotRecord, "bytes"> {
+  readonly bytes: Uint8Array;
+}
+
 export interface RelationshipShape {
   readonly resourceType: string;
   readonly relation: string;
@@ -293,6 +309,18 @@ export interface Store
 
   /** Revisions after `afterRevision`, oldest first, at most `limit` of them. */
   revisionsSince(afterRevision: Revision, limit?: number, options?: FeedOptions): Promise<RevisionEvent[]>;
+
+  /**
+   * Keeps `bytes` as the tenant's index snapshot at `revision`, in place of an older one; one at
+   * a newer revision already kept stays (returns false). A purge of the tenant removes it.
+   */
+  writeIndexSnapshot(tenant: string, revision: Revision, format: number, bytes: Uint8Array): Promise<boolean>;
+
+  /** The tenant's index snapshot if there is one taken at or before `atMost`. */
+  readIndexSnapshot(tenant: string, atMost: Revision): Promise<StoredIndexSnapshot | undefined>;
+
+  /** Every tenant's index snapshot, by tenant, without the bytes. */
+  listIndexSnapshots(): Promise<IndexSnapshotRecord[]>;
 
   /**
    * Calls `listener` soon after any process writes a new revision to this store (PostgreSQL:

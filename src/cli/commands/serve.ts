@@ -46,6 +46,9 @@ export interface ServeOptions {
  * Runs the HTTP server until SIGTERM or SIGINT, then stops taking requests, lets those in flight
  * finish, and closes the store.
  */
+/** How often a server looks for tenants whose index snapshot is due (index-snapshots.ts). */
+const SNAPSHOT_CHECK_MS = 5_000;
+
 export async function serve(options: ServeOptions): Promise<void> {
   const workers = options.workers ?? 1;
   // The banner names the store: its password goes (the demo's banner shows its token on purpose).
@@ -57,7 +60,11 @@ export async function serve(options: ServeOptions): Promise<void> {
     await (await Gatehouse.open(options.store)).close();
     return superviseWorkers({ workers, ...(banner ? { banner } : {}) });
   }
-  const gatehouse = await Gatehouse.open(options.store, { decisionLog: options.decisionLog ?? {} });
+  const gatehouse = await Gatehouse.open(options.store, {
+    decisionLog: options.decisionLog ?? {},
+    // A tenant changed enough since its last snapshot gets a new one, off the request path.
+    indexSnapshots: { background: { everyMs: SNAPSHOT_CHECK_MS } },
+  });
   // Loaded here, not at the top: every CLI command loads this file, and the HTTP server's
   // libraries (Fastify, its schemas, the docs) cost a quarter of a second that only `serve` needs.
   const { buildServer } = await import("../../server/server.js");
