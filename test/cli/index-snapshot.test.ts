@@ -38,7 +38,7 @@ describe("gatehouse index", () => {
 
     const one = ok(run("--tenant", "globex", "index", "snapshot"));
     expect(one.stdout).toMatch(
-      /^wrote index snapshot of tenant `globex` at revision 3: 1 relationships, 0\.0 MiB \(encoded in \d+ ms\)\n$/,
+      /^wrote index snapshot of tenant `globex` at revision 3: 1 relationship, 0\.0 MiB \(encoded in \d+ ms\)\n$/,
     );
     const all = JSON.parse(ok(run("--json", "index", "snapshot", "--all-tenants")).stdout);
     expect(

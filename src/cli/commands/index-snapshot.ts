@@ -5,7 +5,7 @@ import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
 const mib = (bytes: number): string => `${(bytes / (1 << 20)).toFixed(1)} MiB`;
 
 function describe(written: WrittenSnapshot): string {
-  const what = `index snapshot of tenant \`${written.tenant}\` at revision ${written.revision}: ${written.relationships.toLocaleString("en")} relationships, ${mib(written.bytes)} (encoded in ${Math.round(written.encodeMs)} ms)`;
+  const what = `index snapshot of tenant \`${written.tenant}\` at revision ${written.revision}: ${written.relationships.toLocaleString("en")} relationship${written.relationships === 1 ? "" : "s"}, ${mib(written.bytes)} (encoded in ${Math.round(written.encodeMs)} ms)`;
   return written.kept ? `wrote ${what}` : `kept the newer snapshot already stored; did not write ${what}`;
 }
 
