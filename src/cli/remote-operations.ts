@@ -178,6 +178,7 @@ export class RemoteOperations implements Operations {
           resourceType: type,
           permission,
           subject: formatSubject(subject),
+          ...(options.context !== undefined ? { context: options.context } : {}),
           ...pageBody(options),
         },
       ),
@@ -196,6 +197,7 @@ export class RemoteOperations implements Operations {
           permission,
           subjectType: type,
           ...(relation !== undefined ? { subjectRelation: relation } : {}),
+          ...(options.context !== undefined ? { context: options.context } : {}),
           ...pageBody(options),
         },
       ),
@@ -389,6 +391,7 @@ function checkInput(request: CheckRequest) {
     resource: formatObject(request.resource),
     permission: request.permission,
     subject: formatSubject(request.subject),
+    ...(request.context !== undefined ? { context: request.context } : {}),
   };
 }
 

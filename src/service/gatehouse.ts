@@ -9,7 +9,7 @@ import { planSchemaWrite, schemaWriteFacts } from "../changes/schema-write.js";
 import { SubjectLifecycle } from "../changes/subject-lifecycle.js";
 import { type CheckRequest, Engine, TenantIndex } from "../engine/engine.js";
 import type { ExplainNode } from "../engine/explain.js";
-import type { FoundSubject } from "../engine/lookup.js";
+import type { FoundObject, FoundResource, FoundSubject } from "../engine/lookup.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
 import { formatSubject, type ObjectRef, type Relationship, type SubjectRef } from "../model/relationship.js";
@@ -19,6 +19,7 @@ import { type ReplayReport, replayDecisions } from "../rollout/replay.js";
 import { rolloutIncidents } from "../rollout/rollout-incident.js";
 import { Rollouts, type SchemaAnswer } from "../rollout/rollouts.js";
 import { Shadow } from "../rollout/shadow.js";
+import type { CaveatContext } from "../schema/caveats/context-values.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
@@ -171,7 +172,33 @@ export interface ImportOptions extends DirectWriteOptions {
 const INDEX_FOLLOWS_UP_TO = 200_000;
 
 /** A lookup page's answer before paging: the engine's sorted list and how to key its items. */
-type LookupItem = string | FoundSubject;
+type LookupItem = FoundResource | FoundSubject;
+
+/** A lookup's options: consistency, paging, and the caveat context its checks are made under. */
+export type LookupQueryOptions = ConsistencyOptions &
+  PageOptions & {
+    /** Values for caveat parameters (a relationship's own context wins, as in checks). */
+    readonly context?: CaveatContext | undefined;
+  };
+
+/** The context's part of a lookup's query key: none without one, so plain cursors stay as they were. */
+function contextPart(context: CaveatContext | undefined): unknown[] {
+  return context !== undefined && Object.keys(context).length > 0 ? [context] : [];
+}
+
+/**
+ * The query key of a resources lookup, which its cursors carry: the SpiceDB door builds a cursor
+ * after any item with it, not only after a page's last.
+ */
+export function lookupResourcesQuery(
+  tenant: string,
+  resourceType: string,
+  permission: string,
+  subject: SubjectRef,
+  context?: CaveatContext,
+): string {
+  return queryDigest([tenant, resourceType, permission, formatSubject(subject), ...contextPart(context)]);
+}
 
 /**
  * Gatehouse's operations, independent of any transport: the library API, the CLI and (later)
@@ -1102,26 +1129,34 @@ export class Gatehouse {
   /**
    * One page of the resources of a type on which a subject has a permission, sorted by id.
    * `limit` (default 1,000, at most 10,000) bounds the page; its `cursor` continues after its
-   * last id at the same revision and with the same schema (see `lookupPage`).
+   * last id at the same revision and with the same schema (see `lookupPage`). Under caveats, a
+   * resource the subject has only if context the request did not give holds is listed too, with
+   * `conditional` naming the missing parameters (SpiceDB's CONDITIONAL_PERMISSION).
    */
   async lookupResources(
     tenant: string,
     resourceType: string,
     permission: string,
     subject: SubjectRef,
-    options: ConsistencyOptions & PageOptions = {},
-  ): Promise<Page & { resources: ObjectRef[]; schema: SchemaAnswer }> {
-    const query = queryDigest([tenant, resourceType, permission, formatSubject(subject)]);
+    options: LookupQueryOptions = {},
+  ): Promise<Page & { resources: FoundObject[]; schema: SchemaAnswer }> {
+    const query = lookupResourcesQuery(tenant, resourceType, permission, subject, options.context);
+    const lookup = { context: options.context, conditional: true };
     const page = await this.lookupPage(
       "resources",
       tenant,
       query,
       options,
-      (id: string) => id,
-      (engine, schema) => engine.lookupResources(tenant, resourceType, permission, subject, schema),
+      (found: FoundResource) => found.id,
+      (engine, schema) =>
+        engine.lookupResourcesWith(tenant, resourceType, permission, subject, lookup, schema),
     );
     return {
-      resources: page.items.map((id) => ({ type: resourceType, id })),
+      resources: page.items.map((found) =>
+        found.conditional
+          ? { type: resourceType, id: found.id, conditional: found.conditional }
+          : { type: resourceType, id: found.id },
+      ),
       revision: page.revision,
       schema: page.schema,
       cursor: page.cursor,
@@ -1130,7 +1165,8 @@ export class Gatehouse {
 
   /**
    * One page of the subjects of a type that have a permission on a resource: a wildcard (with
-   * its exceptions) first, then by id; paged as `lookupResources`.
+   * its exceptions) first, then by id; paged as `lookupResources`, and conditional subjects
+   * listed with their missing parameters as there.
    */
   async lookupSubjects(
     tenant: string,
@@ -1138,9 +1174,18 @@ export class Gatehouse {
     permission: string,
     subjectType: string,
     subjectRelation?: string,
-    options: ConsistencyOptions & PageOptions = {},
+    options: LookupQueryOptions = {},
   ): Promise<Page & { subjects: FoundSubject[]; schema: SchemaAnswer }> {
-    const query = queryDigest([tenant, resource.type, resource.id, permission, subjectType, subjectRelation]);
+    const query = queryDigest([
+      tenant,
+      resource.type,
+      resource.id,
+      permission,
+      subjectType,
+      subjectRelation,
+      ...contextPart(options.context),
+    ]);
+    const lookup = { context: options.context, conditional: true };
     const page = await this.lookupPage(
       "subjects",
       tenant,
@@ -1149,7 +1194,7 @@ export class Gatehouse {
       // The wildcard comes first; the empty key sorts before every id.
       (found: FoundSubject) => (found.subject.id === "*" ? "" : found.subject.id),
       (engine, schema) =>
-        engine.lookupSubjects(tenant, resource, permission, subjectType, subjectRelation, schema),
+        engine.lookupSubjects(tenant, resource, permission, subjectType, subjectRelation, schema, lookup),
     );
     return { subjects: page.items, revision: page.revision, schema: page.schema, cursor: page.cursor };
   }
