@@ -206,6 +206,38 @@ function rowsOf(
   return out;
 }
 
+/**
+ * The rows one question's move makes (its subject shown as `shown`), explained as before and
+ * after the change; called while the delta is applied. Userset subjects' rows are made so too.
+ */
+export function questionRows(
+  input: Omit<ConditionalDiffInput, "questions" | "before">,
+  object: number,
+  permission: string,
+  subject: SubjectRef,
+  b: CheckAnswer,
+  a: CheckAnswer,
+  shown: string,
+  explainingAfter: Explaining = { schema: input.schemaAfter, data: input.data, nowMs: input.nowMs },
+): { gained: AccessRow[]; lost: AccessRow[] } {
+  const base: AccessRow = {
+    tenant: input.tenant,
+    resource: input.data.objectKeys[object]!,
+    permission,
+    subject: shown,
+  };
+  return rowsOf(
+    base,
+    b,
+    a,
+    (when) =>
+      when === "before"
+        ? conditionOf(input.explainBefore(object, permission, subject), b.missing)
+        : conditionOf(explainAt(explainingAfter, input.nowMs, object, permission, subject), a.missing),
+    () => endsAt(explainingAfter, object, permission, subject, a),
+  );
+}
+
 /** The schemas and data before and after, to explain rows with (the delta is applied while `after` runs). */
 export interface ConditionalDiffInput {
   readonly tenant: string;
@@ -240,24 +272,13 @@ export function conditionalDiff(input: ConditionalDiffInput, after: readonly Che
       end++;
     const object = questions.objects[start]!;
     const permission = questions.permissions[start]!;
-    const resource = data.objectKeys[object]!;
     const moves = new Map<number, { gained: AccessRow[]; lost: AccessRow[]; shape: string }>();
     for (let i = start; i < end; i++) {
       const b = input.before[i]!;
       const a = after[i]!;
       if (b.permissionship === a.permissionship && b.permissionship !== "conditional") continue;
       const subject = questions.subjects[i]!;
-      const base: AccessRow = { tenant: input.tenant, resource, permission, subject: "" };
-      const rows = rowsOf(
-        base,
-        b,
-        a,
-        (when) =>
-          when === "before"
-            ? conditionOf(input.explainBefore(object, permission, subject), b.missing)
-            : conditionOf(explainAt(explainingAfter, input.nowMs, object, permission, subject), a.missing),
-        () => endsAt(explainingAfter, object, permission, subject, a),
-      );
+      const rows = questionRows(input, object, permission, subject, b, a, "", explainingAfter);
       if (rows.gained.length === 0 && rows.lost.length === 0) continue;
       moves.set(i, { ...rows, shape: JSON.stringify(rows) });
     }
