@@ -440,7 +440,14 @@ function placeBatch(error: unknown, offset: number, placeOf: (index: number) => 
     const index = /^checks\[(\d+)\]/.exec(e.place?.field ?? "")?.[1];
     return index === undefined
       ? e
-      : new GatehouseError(e.kind, e.message, placeOf(offset + Number(index)), e.details.map(at), e.facts);
+      : new GatehouseError(
+          e.kind,
+          e.message,
+          placeOf(offset + Number(index)),
+          e.details.map(at),
+          e.facts,
+          e.reason,
+        );
   };
   return at(error);
 }

@@ -1013,7 +1013,9 @@ export class Gatehouse {
         this.engine.resolve(request, rollout?.candidate);
       } catch (error) {
         if (!(error instanceof GatehouseError)) throw error;
-        diagnostics.errors.push(new GatehouseError(error.kind, error.message, placeOf(i)));
+        diagnostics.errors.push(
+          new GatehouseError(error.kind, error.message, placeOf(i), [], undefined, error.reason),
+        );
       }
     });
     diagnostics.throwIfAny("no check was answered: some checks name unknown types or permissions");

@@ -152,7 +152,8 @@ async function checkEach(
       if (bad.length === 0) throw error;
       for (const e of each) {
         const i = Number(e.place?.field);
-        if (checks.delete(i)) errors.set(i, new GatehouseError(e.kind, e.message));
+        if (checks.delete(i))
+          errors.set(i, new GatehouseError(e.kind, e.message, undefined, [], undefined, e.reason));
       }
     }
   }
