@@ -378,10 +378,11 @@ export class Gatehouse {
     const expiring: ExpiringAccess[] = [];
     for (const tenant of options.tenant !== undefined ? [options.tenant] : await this.tenants()) {
       await this.ready(tenant);
-      const ending = (await this.store.readRelationships(tenant, {})).filter((r) => {
-        const at = r.expiresAt === undefined ? Number.NaN : Date.parse(r.expiresAt);
-        return at > from && at <= until;
-      });
+      const ending = await this.store.expiringRelationships(
+        tenant,
+        new Date(from).toISOString(),
+        new Date(until).toISOString(),
+      );
       if (ending.length > 0)
         expiring.push(...forecastExpiry(tenant, this.engine.tenant(tenant).data, schema, ending));
     }
