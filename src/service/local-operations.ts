@@ -7,7 +7,7 @@ import type { Operations } from "./operations.js";
 import type { ChangeState } from "./records.js";
 import { changeDetailJson, changeSummaryJson, guardsJson, planJson, proposalJson } from "./views/change.js";
 import type { ExplainView } from "./views/explain.js";
-import { lookupResourcesView, lookupSubjectsView } from "./views/query.js";
+import { checkBatchView, lookupResourcesView, lookupSubjectsView } from "./views/query.js";
 import { relationshipView } from "./views/relationship.js";
 import { newTokenJson, tokenJson } from "./views/token.js";
 
@@ -117,8 +117,8 @@ export class LocalOperations implements Operations {
     return { ...answer, explain: tree as ExplainView };
   }
 
-  checkBatch(...[tenant, requests, options]: Parameters<Operations["checkBatch"]>) {
-    return this.gatehouse.checkBatch(tenant, requests, options);
+  async checkBatch(...[tenant, requests, options]: Parameters<Operations["checkBatch"]>) {
+    return checkBatchView(await this.gatehouse.checkBatch(tenant, requests, options));
   }
 
   async lookupResources(

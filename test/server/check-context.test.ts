@@ -51,6 +51,23 @@ describe("HTTP check with caveat context", () => {
     });
     expect(batch.status).toBe(200);
     expect(batch.body.results).toEqual([true, false]);
+    expect(batch.body.conditional).toBeUndefined();
+    await s.call("POST", "/v1/tenants/acme/relationships", {
+      token: writer,
+      body: { updates: [{ operation: "create", relationship: "document:memo#viewer@user:cy[on_level]" }] },
+    });
+    const open = await s.call("POST", "/v1/tenants/acme/checks", {
+      token: writer,
+      body: {
+        checks: [
+          { resource: "document:readme", permission: "view", subject: "user:bob" },
+          { resource: "document:memo", permission: "view", subject: "user:cy" },
+        ],
+      },
+    });
+    // user:cy's grant is caveated and no context was given: conditional, named per check.
+    expect(open.body.results).toEqual([false, false]);
+    expect(open.body.conditional).toEqual([null, ["level"]]);
   });
 
   it("takes a context on lookups, through the HTTP API and the typed client, listing conditional answers apart", async () => {

@@ -6,6 +6,7 @@ import type { Gatehouse } from "../../service/gatehouse.js";
 import {
   CheckBatchView,
   CheckView,
+  checkBatchView,
   ExplainedCheckView,
   LookupResourcesView,
   LookupSubjectsView,
@@ -124,7 +125,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
         placeOf: (i) => ({ field: `checks[${i}]` }),
       });
       metrics.countChecks(result.results);
-      return result;
+      return checkBatchView(result);
     },
   );
 

@@ -24,7 +24,16 @@ export const CheckView = Type.Object({
 });
 export type CheckView = Static<typeof CheckView>;
 
-export const CheckBatchView = Type.Object({ results: Type.Array(Type.Boolean()), ...Answered });
+export const CheckBatchView = Type.Object({
+  results: Type.Array(Type.Boolean()),
+  conditional: Type.Optional(
+    Type.Array(Type.Union([Type.Array(Type.String()), Type.Null()]), {
+      description:
+        "present when some answer is conditional: per check (in order), the missing caveat context parameters, or null (its `results` entry is then false)",
+    }),
+  ),
+  ...Answered,
+});
 export type CheckBatchView = Static<typeof CheckBatchView>;
 
 export const ExplainedCheckView = Type.Object({ allowed: Type.Boolean(), ...Answered, explain: ExplainView });
@@ -103,4 +112,15 @@ export function lookupSubjectsView(page: {
   return conditional.length > 0
     ? { subjects, conditional, revision, schema, cursor }
     : { subjects, revision, schema, cursor };
+}
+
+/** `Gatehouse.checkBatch`'s answer as its view: the missing parameters per check, null where none. */
+export function checkBatchView(result: {
+  results: boolean[];
+  revision: number;
+  schema: SchemaAnswer;
+  conditional?: (readonly string[] | undefined)[];
+}): CheckBatchView {
+  const { conditional, ...answer } = result;
+  return conditional ? { ...answer, conditional: conditional.map((c) => (c ? [...c] : null)) } : answer;
 }
