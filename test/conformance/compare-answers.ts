@@ -126,24 +126,8 @@ export async function compareAnswersWithSpiceDB(
   }
   for (const group of bySubjectSide.values()) {
     const q = group[0]!;
-    let found: ReturnType<Engine["lookupSubjects"]>;
-    try {
-      found = engine.lookupSubjects(
-        tenant,
-        q.resource,
-        q.permission,
-        q.subject.type,
-        q.subject.relation,
-        undefined,
-        {
-          context: q.context,
-          conditional: true,
-        },
-      );
-    } catch (error) {
-      if (error instanceof GatehouseError) continue;
-      throw error;
-    }
+    const found = ourSubjects(engine, tenant, q);
+    if (found === undefined) continue;
     const concrete = new Map(found.filter((s) => s.subject.id !== "*").map((s) => [s.subject.id, s]));
     const wildcard = found.find((s) => s.subject.id === "*");
     const excluded = new Set(wildcard?.excluded.map((s) => s.id) ?? []);
@@ -241,24 +225,8 @@ async function compareLookupsWithSpiceDB(
   for (const group of sample(subjectGroups)) {
     const q = group[0];
     if (!q) continue;
-    let mine: ReturnType<Engine["lookupSubjects"]>;
-    try {
-      mine = engine.lookupSubjects(
-        tenant,
-        q.resource,
-        q.permission,
-        q.subject.type,
-        q.subject.relation,
-        undefined,
-        {
-          context: q.context,
-          conditional: true,
-        },
-      );
-    } catch (error) {
-      if (error instanceof GatehouseError) continue;
-      throw error;
-    }
+    const mine = ourSubjects(engine, tenant, q);
+    if (mine === undefined) continue;
     const theirs = await spicedb.lookupSubjectsWith(
       q.resource,
       q.permission,
@@ -288,6 +256,31 @@ async function compareLookupsWithSpiceDB(
           `lookup-subjects ${describe(member)}: SpiceDB lists it ${b}, Gatehouse ${a} (SpiceDB [${theirs.map((t) => `${answerText(t)} - {${t.excluded.map(answerText).join(",")}}`).join("; ")}])`,
         );
     }
+  }
+}
+
+/** Our lookup of the query's subject side, with its context, conditional answers listed (undefined: refused). */
+function ourSubjects(
+  engine: Engine,
+  tenant: string,
+  q: ContextQuery,
+): ReturnType<Engine["lookupSubjects"]> | undefined {
+  try {
+    return engine.lookupSubjects(
+      tenant,
+      q.resource,
+      q.permission,
+      q.subject.type,
+      q.subject.relation,
+      undefined,
+      {
+        context: q.context,
+        conditional: true,
+      },
+    );
+  } catch (error) {
+    if (error instanceof GatehouseError) return undefined;
+    throw error;
   }
 }
 
