@@ -44,8 +44,8 @@ export interface ConditionalQuestions {
  * Every permission of every object in `region`, for every object that can hold access other
  * than through a wildcard, and one unseen subject per type with a wildcard. Only an object that
  * some relationship names as its subject (the reverse index, or one of `written`, the subjects of
- * relationships a delta adds), or an object of the region (`self`), can: any other subject is
- * granted exactly what the unseen one is, so the unseen one answers for all of them.
+ * relationships a delta adds), or under `use self` an object of the region, can: any other
+ * subject is granted exactly what the unseen one is, so the unseen one answers for all of them.
  */
 export function conditionalQuestions(
   data: DataIndex,
@@ -54,7 +54,11 @@ export function conditionalQuestions(
   written: Iterable<number> = [],
 ): ConditionalQuestions {
   const objects = [...region];
-  const named = new Set<number>([...objects, ...written]);
+  // Under `self` an object of the region holds access as itself; otherwise an object no
+  // relationship names is granted what the unseen subject is, and asking it too would multiply
+  // the checks by the region's size (measured: 1,000 documents × 20 users, 72 s against 0.9 s).
+  const selfGrants = schemas.some((schema) => schema.features.has("self"));
+  const named = new Set<number>([...(selfGrants ? objects : []), ...written]);
   for (let o = 0; o < data.objectKeys.length; o++) if (data.reverse.get(o) !== undefined) named.add(o);
   const subjects: SubjectRef[] = [];
   for (const o of [...named].sort((a, b) => a - b)) {
