@@ -12,11 +12,13 @@ import { conditionOf, type EdgeCondition } from "../engine/edge-conditions.js";
 import type { Engine } from "../engine/engine.js";
 import { Evaluator } from "../engine/evaluator.js";
 import { explainCheck } from "../engine/explain.js";
+import type { ExplainNode } from "../engine/explain-node.js";
 import { resolveSubject } from "../engine/subject.js";
 import { EMPTY, type SubjectSet } from "../engine/subject-set.js";
 import { SubjectSets } from "../engine/subject-sets.js";
 import {
   formatRelationship,
+  formatSubject,
   parseSubject,
   type Relationship,
   type SubjectRef,
@@ -431,19 +433,33 @@ function diffDataChange(
         usersetQuestions,
       )
     : undefined;
-  const explainBefore = (object: number, permission: string, subject: SubjectRef) => {
+  const explainedBefore = new Map<string, ExplainNode>();
+  const beforeKey = (object: number, permission: string, subject: SubjectRef) =>
+    `${object} ${permission} ${formatSubject(subject)}`;
+  const prepareBefore = (list: readonly { object: number; permission: string; subject: SubjectRef }[]) => {
+    const wanted = list.filter((q) => !explainedBefore.has(beforeKey(q.object, q.permission, q.subject)));
+    if (wanted.length === 0) return;
     // Explained as before the change: the delta comes out for the moment and goes back.
     applyDelta(main.data, scope.delta, true);
     try {
-      return explainCheck(
-        new Evaluator(input.schemaBefore, main.data, { now: () => input.now.getTime() }),
-        object,
-        permissionIn(input.schemaBefore, main.data, object, permission)!,
-        resolveSubject(main.data, subject),
-      );
+      const evaluator = new Evaluator(input.schemaBefore, main.data, { now: () => input.now.getTime() });
+      for (const { object, permission, subject } of wanted)
+        explainedBefore.set(
+          beforeKey(object, permission, subject),
+          explainCheck(
+            evaluator,
+            object,
+            permissionIn(input.schemaBefore, main.data, object, permission)!,
+            resolveSubject(main.data, subject),
+          ),
+        );
     } finally {
       applyDelta(main.data, scope.delta);
     }
+  };
+  const explainBefore = (object: number, permission: string, subject: SubjectRef) => {
+    prepareBefore([{ object, permission, subject }]);
+    return explainedBefore.get(beforeKey(object, permission, subject))!;
   };
   const explaining = {
     tenant: main.tenant,
@@ -452,6 +468,7 @@ function diffDataChange(
     schemaAfter: input.schemaAfter,
     nowMs: input.now.getTime(),
     explainBefore,
+    prepareBefore,
   };
   return withDelta(main.data, scope.delta, () => {
     const after = evaluateAll(work, input.schemaAfter, fullRegion, main.tenant);
@@ -484,6 +501,20 @@ function diffDataChange(
     diff.gained.sort(compareRows);
     diff.lost.sort(compareRows);
     const evaluatorAfter = input.engine.evaluator(main.tenant, input.schemaAfter);
+    if (usersetsBeforeConditionally)
+      prepareBefore(
+        usersetQuestions.objects.flatMap((object, i) =>
+          usersetsBeforeConditionally[i]!.permissionship === "conditional"
+            ? [
+                {
+                  object,
+                  permission: usersetQuestions.permissions[i]!.name,
+                  subject: parseSubject(usersetQuestions.names[i]!),
+                },
+              ]
+            : [],
+        ),
+      );
     const usersets = usersetsBeforeConditionally
       ? conditionalUsersetRows(
           main.data,
