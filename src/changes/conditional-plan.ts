@@ -44,8 +44,8 @@ export interface ConditionalQuestions {
  * Every permission of every object in `region`, for every object that can hold access other
  * than through a wildcard, and one unseen subject per type with a wildcard. Only an object that
  * some relationship names as its subject (the reverse index, or one of `written`, the subjects of
- * relationships a delta adds), or an object of the region (`self`), can: any other subject is
- * granted exactly what the unseen one is, so the unseen one answers for all of them.
+ * relationships a delta adds), or under `use self` an object of the region, can: any other
+ * subject is granted exactly what the unseen one is, so the unseen one answers for all of them.
  */
 export function conditionalQuestions(
   data: DataIndex,
@@ -54,7 +54,11 @@ export function conditionalQuestions(
   written: Iterable<number> = [],
 ): ConditionalQuestions {
   const objects = [...region];
-  const named = new Set<number>([...objects, ...written]);
+  // Under `self` an object of the region holds access as itself; otherwise an object no
+  // relationship names is granted what the unseen subject is, and asking it too would multiply
+  // the checks by the region's size (measured: 1,000 documents × 20 users, 72 s against 0.9 s).
+  const selfGrants = schemas.some((schema) => schema.features.has("self"));
+  const named = new Set<number>([...(selfGrants ? objects : []), ...written]);
   for (let o = 0; o < data.objectKeys.length; o++) if (data.reverse.get(o) !== undefined) named.add(o);
   const subjects: SubjectRef[] = [];
   for (const o of [...named].sort((a, b) => a - b)) {
@@ -206,6 +210,38 @@ function rowsOf(
   return out;
 }
 
+/**
+ * The rows one question's move makes (its subject shown as `shown`), explained as before and
+ * after the change; called while the delta is applied. Userset subjects' rows are made so too.
+ */
+export function questionRows(
+  input: Omit<ConditionalDiffInput, "questions" | "before">,
+  object: number,
+  permission: string,
+  subject: SubjectRef,
+  b: CheckAnswer,
+  a: CheckAnswer,
+  shown: string,
+  explainingAfter: Explaining = { schema: input.schemaAfter, data: input.data, nowMs: input.nowMs },
+): { gained: AccessRow[]; lost: AccessRow[] } {
+  const base: AccessRow = {
+    tenant: input.tenant,
+    resource: input.data.objectKeys[object]!,
+    permission,
+    subject: shown,
+  };
+  return rowsOf(
+    base,
+    b,
+    a,
+    (when) =>
+      when === "before"
+        ? conditionOf(input.explainBefore(object, permission, subject), b.missing)
+        : conditionOf(explainAt(explainingAfter, input.nowMs, object, permission, subject), a.missing),
+    () => endsAt(explainingAfter, object, permission, subject, a),
+  );
+}
+
 /** The schemas and data before and after, to explain rows with (the delta is applied while `after` runs). */
 export interface ConditionalDiffInput {
   readonly tenant: string;
@@ -217,6 +253,14 @@ export interface ConditionalDiffInput {
   readonly before: readonly CheckAnswer[];
   /** Explains a "before" answer: called while the delta is applied, so it takes it out and back. */
   readonly explainBefore: (object: number, permission: string, subject: SubjectRef) => ExplainNode;
+  /**
+   * Explains many "before" answers at once, for `explainBefore` to give back: the delta comes
+   * out once for all of them rather than once a row (a region's worth of toggles was most of a
+   * caveated plan's time).
+   */
+  readonly prepareBefore?: (
+    questions: readonly { object: number; permission: string; subject: SubjectRef }[],
+  ) => void;
 }
 
 /**
@@ -228,6 +272,14 @@ export function conditionalDiff(input: ConditionalDiffInput, after: readonly Che
   const { data, questions } = input;
   const diff: AccessDiff = { gained: [], lost: [] };
   const explainingAfter: Explaining = { schema: input.schemaAfter, data, nowMs: input.nowMs };
+  // Every row whose "before" answer is conditional explains it: all of them at once.
+  input.prepareBefore?.(
+    questions.objects.flatMap((object, i) =>
+      input.before[i]!.permissionship === "conditional"
+        ? [{ object, permission: questions.permissions[i]!, subject: questions.subjects[i]! }]
+        : [],
+    ),
+  );
   // Questions come in runs of one (object, permission), subject by subject: settle each run.
   let start = 0;
   while (start < questions.objects.length) {
@@ -240,24 +292,13 @@ export function conditionalDiff(input: ConditionalDiffInput, after: readonly Che
       end++;
     const object = questions.objects[start]!;
     const permission = questions.permissions[start]!;
-    const resource = data.objectKeys[object]!;
     const moves = new Map<number, { gained: AccessRow[]; lost: AccessRow[]; shape: string }>();
     for (let i = start; i < end; i++) {
       const b = input.before[i]!;
       const a = after[i]!;
       if (b.permissionship === a.permissionship && b.permissionship !== "conditional") continue;
       const subject = questions.subjects[i]!;
-      const base: AccessRow = { tenant: input.tenant, resource, permission, subject: "" };
-      const rows = rowsOf(
-        base,
-        b,
-        a,
-        (when) =>
-          when === "before"
-            ? conditionOf(input.explainBefore(object, permission, subject), b.missing)
-            : conditionOf(explainAt(explainingAfter, input.nowMs, object, permission, subject), a.missing),
-        () => endsAt(explainingAfter, object, permission, subject, a),
-      );
+      const rows = questionRows(input, object, permission, subject, b, a, "", explainingAfter);
       if (rows.gained.length === 0 && rows.lost.length === 0) continue;
       moves.set(i, { ...rows, shape: JSON.stringify(rows) });
     }

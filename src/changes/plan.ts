@@ -12,10 +12,17 @@ import { conditionOf, type EdgeCondition } from "../engine/edge-conditions.js";
 import type { Engine } from "../engine/engine.js";
 import { Evaluator } from "../engine/evaluator.js";
 import { explainCheck } from "../engine/explain.js";
+import type { ExplainNode } from "../engine/explain-node.js";
 import { resolveSubject } from "../engine/subject.js";
 import { EMPTY, type SubjectSet } from "../engine/subject-set.js";
 import { SubjectSets } from "../engine/subject-sets.js";
-import { formatRelationship, type Relationship } from "../model/relationship.js";
+import {
+  formatRelationship,
+  formatSubject,
+  parseSubject,
+  type Relationship,
+  type SubjectRef,
+} from "../model/relationship.js";
 import type { CompiledSchema, MemberDef } from "../schema/compiled.js";
 import { readOnlyPositively } from "../schema/monotone.js";
 import { changedMembers, dependentMembers } from "../schema/schema-diff.js";
@@ -28,6 +35,7 @@ import {
   conditionalQuestions,
   needsConditionalPlan,
   permissionIn,
+  questionRows,
 } from "./conditional-plan.js";
 import type { DeletionFacts } from "./deletion-facts.js";
 import { evaluateRowGuard, type Guard, type GuardResult, type PlanGuard } from "./guards.js";
@@ -37,7 +45,9 @@ import { cannotMove, type OneWay } from "./one-way.js";
 import type { PurgeFacts } from "./purge-facts.js";
 import {
   answerUsersetQuestions,
+  answerUsersetQuestionsConditionally,
   collectUsersetQuestions,
+  conditionalUsersetRows,
   NO_USERSET_ROWS,
   UsersetCollector,
   type UsersetRows,
@@ -407,11 +417,59 @@ function diffDataChange(
   const conditionalBefore =
     conditional && answerConditionally(input.engine.evaluator(main.tenant, input.schemaBefore), conditional);
   const usersetQuestions = movable.usersets.questions(main.data);
-  const usersetsBefore = answerUsersetQuestions(
-    input.engine.evaluator(main.tenant, input.schemaBefore),
-    input.schemaBefore,
-    usersetQuestions,
-  );
+  // Over caveated or expiring data a userset, too, may hold a permission only under a condition:
+  // its answers are then three-valued, as the plain subjects' are.
+  const usersetsBefore = conditional
+    ? undefined
+    : answerUsersetQuestions(
+        input.engine.evaluator(main.tenant, input.schemaBefore),
+        input.schemaBefore,
+        usersetQuestions,
+      );
+  const usersetsBeforeConditionally = conditional
+    ? answerUsersetQuestionsConditionally(
+        input.engine.evaluator(main.tenant, input.schemaBefore),
+        input.schemaBefore,
+        usersetQuestions,
+      )
+    : undefined;
+  const explainedBefore = new Map<string, ExplainNode>();
+  const beforeKey = (object: number, permission: string, subject: SubjectRef) =>
+    `${object} ${permission} ${formatSubject(subject)}`;
+  const prepareBefore = (list: readonly { object: number; permission: string; subject: SubjectRef }[]) => {
+    const wanted = list.filter((q) => !explainedBefore.has(beforeKey(q.object, q.permission, q.subject)));
+    if (wanted.length === 0) return;
+    // Explained as before the change: the delta comes out for the moment and goes back.
+    applyDelta(main.data, scope.delta, true);
+    try {
+      const evaluator = new Evaluator(input.schemaBefore, main.data, { now: () => input.now.getTime() });
+      for (const { object, permission, subject } of wanted)
+        explainedBefore.set(
+          beforeKey(object, permission, subject),
+          explainCheck(
+            evaluator,
+            object,
+            permissionIn(input.schemaBefore, main.data, object, permission)!,
+            resolveSubject(main.data, subject),
+          ),
+        );
+    } finally {
+      applyDelta(main.data, scope.delta);
+    }
+  };
+  const explainBefore = (object: number, permission: string, subject: SubjectRef) => {
+    prepareBefore([{ object, permission, subject }]);
+    return explainedBefore.get(beforeKey(object, permission, subject))!;
+  };
+  const explaining = {
+    tenant: main.tenant,
+    data: main.data,
+    schemaBefore: input.schemaBefore,
+    schemaAfter: input.schemaAfter,
+    nowMs: input.now.getTime(),
+    explainBefore,
+    prepareBefore,
+  };
   return withDelta(main.data, scope.delta, () => {
     const after = evaluateAll(work, input.schemaAfter, fullRegion, main.tenant);
     const answersAfter = answerQuestions(
@@ -434,29 +492,7 @@ function diffDataChange(
     });
     if (conditional && conditionalBefore) {
       const rows = conditionalDiff(
-        {
-          tenant: main.tenant,
-          data: main.data,
-          schemaBefore: input.schemaBefore,
-          schemaAfter: input.schemaAfter,
-          nowMs: input.now.getTime(),
-          questions: conditional,
-          before: conditionalBefore,
-          explainBefore: (object, permission, subject) => {
-            // Explained as before the change: the delta comes out for the moment and goes back.
-            applyDelta(main.data, scope.delta, true);
-            try {
-              return explainCheck(
-                new Evaluator(input.schemaBefore, main.data, { now: () => input.now.getTime() }),
-                object,
-                permissionIn(input.schemaBefore, main.data, object, permission)!,
-                resolveSubject(main.data, subject),
-              );
-            } finally {
-              applyDelta(main.data, scope.delta);
-            }
-          },
-        },
+        { ...explaining, questions: conditional, before: conditionalBefore },
         answerConditionally(input.engine.evaluator(main.tenant, input.schemaAfter), conditional),
       );
       replaceTenantRows(diff, main.tenant, rows);
@@ -464,14 +500,46 @@ function diffDataChange(
     if (schemaChanges) conditionalModelRows(scope, diff, main.tenant);
     diff.gained.sort(compareRows);
     diff.lost.sort(compareRows);
-    const usersetsAfter = answerUsersetQuestions(
-      input.engine.evaluator(main.tenant, input.schemaAfter),
-      input.schemaAfter,
-      usersetQuestions,
-      usersetsBefore,
-      oneWay,
-    );
-    const usersets = usersetRows(main.data, main.tenant, usersetQuestions, usersetsBefore, usersetsAfter);
+    const evaluatorAfter = input.engine.evaluator(main.tenant, input.schemaAfter);
+    if (usersetsBeforeConditionally)
+      prepareBefore(
+        usersetQuestions.objects.flatMap((object, i) =>
+          usersetsBeforeConditionally[i]!.permissionship === "conditional"
+            ? [
+                {
+                  object,
+                  permission: usersetQuestions.permissions[i]!.name,
+                  subject: parseSubject(usersetQuestions.names[i]!),
+                },
+              ]
+            : [],
+        ),
+      );
+    const usersets = usersetsBeforeConditionally
+      ? conditionalUsersetRows(
+          main.data,
+          main.tenant,
+          usersetQuestions,
+          usersetsBeforeConditionally,
+          answerUsersetQuestionsConditionally(evaluatorAfter, input.schemaAfter, usersetQuestions),
+          (i, b, a) =>
+            questionRows(
+              explaining,
+              usersetQuestions.objects[i]!,
+              usersetQuestions.permissions[i]!.name,
+              parseSubject(usersetQuestions.names[i]!),
+              b,
+              a,
+              usersetQuestions.names[i]!,
+            ),
+        )
+      : usersetRows(
+          main.data,
+          main.tenant,
+          usersetQuestions,
+          usersetsBefore!,
+          answerUsersetQuestions(evaluatorAfter, input.schemaAfter, usersetQuestions, usersetsBefore, oneWay),
+        );
     // Guards that look at the state after the change run while the delta is applied.
     return { diff, usersets, guards: evaluateGuards(scope, region, diff, usersets) };
   });

@@ -1,4 +1,4 @@
-import { GatehouseError } from "../model/errors.js";
+import { GatehouseError, unknownNameError } from "../model/errors.js";
 import { OBJECT_ID, TYPE_NAME } from "../model/names.js";
 import { type ObjectRef, type Relationship, relationshipKey } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
@@ -21,13 +21,7 @@ export function parseSubjectTarget(text: string, schema: CompiledSchema, field =
   const type = match[1]!;
   if (!schema.typesByName.has(type)) {
     const known = [...schema.typesByName.keys()].map((t) => `\`${t}\``).join(", ");
-    throw new GatehouseError(
-      "input",
-      `unknown type \`${type}\` in \`${text}\`: the schema defines ${known}`,
-      {
-        field,
-      },
-    );
+    throw unknownNameError(`unknown type \`${type}\` in \`${text}\`: the schema defines ${known}`, { field });
   }
   return { type, id: match[2]! };
 }

@@ -1,4 +1,5 @@
 import { type AccessRow, compareRows, dependents, permissionsOf } from "../engine/access-diff.js";
+import { type CheckAnswer, checkAnswerOf } from "../engine/check-answer.js";
 import { type DataIndex, iterate } from "../engine/data-index.js";
 import { keyObject, keyRelation, sidesOf, stepKey } from "../engine/encodings.js";
 import type { Evaluator } from "../engine/evaluator.js";
@@ -307,6 +308,25 @@ export function answerUsersetQuestions(
   return answers;
 }
 
+/**
+ * The three-valued answers to the questions (over caveated or expiring data, where a userset may
+ * hold a permission only under a condition): as `answerUsersetQuestions`, without the one-way
+ * shortcut, since a change that only grants can still turn a conditional answer into a plain one.
+ */
+export function answerUsersetQuestionsConditionally(
+  evaluator: Evaluator,
+  schema: CompiledSchema,
+  q: UsersetQuestions,
+): CheckAnswer[] {
+  return q.objects.map((object, i) => {
+    const permission = q.permissions[i]!;
+    const member = schema.typesByName.get(permission.type.name)?.members.get(permission.name);
+    if (member === undefined || member.kind !== "permission")
+      return { permissionship: "no_permission", missing: [] };
+    return checkAnswerOf(evaluator.decide(object, member, q.subjects[i]!));
+  });
+}
+
 /** The rows of the answers that moved, sorted, with their summary by type and permission. */
 export function usersetRows(
   data: DataIndex,
@@ -315,6 +335,48 @@ export function usersetRows(
   before: readonly boolean[],
   after: readonly boolean[],
 ): UsersetRows {
+  return usersetRowsOf(data, tenant, q, (i) => {
+    if (before[i] === after[i]) return undefined;
+    const row: AccessRow = {
+      tenant,
+      resource: data.objectKeys[q.objects[i]!]!,
+      permission: q.permissions[i]!.name,
+      subject: q.names[i]!,
+    };
+    return after[i] ? { gained: [row], lost: [] } : { gained: [], lost: [row] };
+  });
+}
+
+/**
+ * The rows of the three-valued answers that moved, made by `rowsOf` (conditional-plan.ts's
+ * `questionRows`: which caveat, with which context, until when), with their summary.
+ */
+export function conditionalUsersetRows(
+  data: DataIndex,
+  tenant: string,
+  q: UsersetQuestions,
+  before: readonly CheckAnswer[],
+  after: readonly CheckAnswer[],
+  rowsOf: (
+    i: number,
+    before: CheckAnswer,
+    after: CheckAnswer,
+  ) => { gained: readonly AccessRow[]; lost: readonly AccessRow[] },
+): UsersetRows {
+  return usersetRowsOf(data, tenant, q, (i) => {
+    const b = before[i]!;
+    const a = after[i]!;
+    if (b.permissionship === a.permissionship && b.permissionship !== "conditional") return undefined;
+    return rowsOf(i, b, a);
+  });
+}
+
+function usersetRowsOf(
+  data: DataIndex,
+  tenant: string,
+  q: UsersetQuestions,
+  moved: (i: number) => { gained: readonly AccessRow[]; lost: readonly AccessRow[] } | undefined,
+): UsersetRows {
   const gained: AccessRow[] = [];
   const lost: AccessRow[] = [];
   const byPermission = new Map<
@@ -322,24 +384,20 @@ export function usersetRows(
     { resourceType: string; permission: string; gained: number; lost: number }
   >();
   for (let i = 0; i < q.objects.length; i++) {
-    if (before[i] === after[i]) continue;
-    const object = q.objects[i]!;
-    const row: AccessRow = {
-      tenant,
-      resource: data.objectKeys[object]!,
-      permission: q.permissions[i]!.name,
-      subject: q.names[i]!,
-    };
-    (after[i] ? gained : lost).push(row);
-    const resourceType = data.typeNameOf(object);
-    const key = `${resourceType}#${row.permission}`;
+    const rows = moved(i);
+    if (rows === undefined || (rows.gained.length === 0 && rows.lost.length === 0)) continue;
+    gained.push(...rows.gained);
+    lost.push(...rows.lost);
+    const resourceType = data.typeNameOf(q.objects[i]!);
+    const permission = q.permissions[i]!.name;
+    const key = `${resourceType}#${permission}`;
     let line = byPermission.get(key);
     if (!line) {
-      line = { resourceType, permission: row.permission, gained: 0, lost: 0 };
+      line = { resourceType, permission, gained: 0, lost: 0 };
       byPermission.set(key, line);
     }
-    if (after[i]) line.gained++;
-    else line.lost++;
+    line.gained += rows.gained.length;
+    line.lost += rows.lost.length;
   }
   gained.sort(compareRows);
   lost.sort(compareRows);

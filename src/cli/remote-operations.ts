@@ -178,6 +178,7 @@ export class RemoteOperations implements Operations {
           resourceType: type,
           permission,
           subject: formatSubject(subject),
+          ...(options.context !== undefined ? { context: options.context } : {}),
           ...pageBody(options),
         },
       ),
@@ -196,6 +197,7 @@ export class RemoteOperations implements Operations {
           permission,
           subjectType: type,
           ...(relation !== undefined ? { subjectRelation: relation } : {}),
+          ...(options.context !== undefined ? { context: options.context } : {}),
           ...pageBody(options),
         },
       ),
@@ -389,6 +391,7 @@ function checkInput(request: CheckRequest) {
     resource: formatObject(request.resource),
     permission: request.permission,
     subject: formatSubject(request.subject),
+    ...(request.context !== undefined ? { context: request.context } : {}),
   };
 }
 
@@ -437,7 +440,14 @@ function placeBatch(error: unknown, offset: number, placeOf: (index: number) => 
     const index = /^checks\[(\d+)\]/.exec(e.place?.field ?? "")?.[1];
     return index === undefined
       ? e
-      : new GatehouseError(e.kind, e.message, placeOf(offset + Number(index)), e.details.map(at), e.facts);
+      : new GatehouseError(
+          e.kind,
+          e.message,
+          placeOf(offset + Number(index)),
+          e.details.map(at),
+          e.facts,
+          e.reason,
+        );
   };
   return at(error);
 }

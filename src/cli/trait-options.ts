@@ -1,6 +1,7 @@
-import { GatehouseError, inputError } from "../model/errors.js";
+import { GatehouseError } from "../model/errors.js";
 import type { Relationship } from "../model/relationship.js";
 import { withGivenTraits } from "../model/relationship-traits.js";
+import { parseCaveatContext } from "./caveat-context-option.js";
 
 /** `relationship create|touch`'s options for what a relationship carries. */
 export interface TraitOptions {
@@ -18,16 +19,7 @@ export interface TraitOptions {
 export function withTraitOptions(r: Relationship, options: TraitOptions): Relationship {
   if (options.caveatContext !== undefined && options.caveat === undefined)
     throw new GatehouseError("usage", "--caveat-context needs --caveat: a context belongs to a caveat");
-  let context: unknown;
-  if (options.caveatContext !== undefined) {
-    try {
-      context = JSON.parse(options.caveatContext);
-    } catch (error) {
-      throw inputError(`invalid JSON in --caveat-context: ${(error as Error).message}`, {
-        field: "--caveat-context",
-      });
-    }
-  }
+  const context = parseCaveatContext(options.caveatContext);
   return withGivenTraits(
     r,
     {

@@ -108,6 +108,8 @@ export interface CheckInput {
   readonly permission: string;
   /** `user:ann`, `group:eng#member` */
   readonly subject: string;
+  /** Values for the parameters of the caveats the check meets (a relationship's own context wins). */
+  readonly context?: Readonly<Record<string, unknown>>;
 }
 
 export type UpdateOperation = "create" | "touch" | "delete";
@@ -174,6 +176,11 @@ export interface PageRequest {
   readonly cursor?: string | null;
 }
 
+/** A lookup's page and its caveat context (answers that need context not given come as `conditional`). */
+export interface LookupRequest extends PageRequest {
+  readonly context?: Readonly<Record<string, unknown>>;
+}
+
 function pageFields(page: PageRequest): { limit?: number; cursor?: string } {
   return {
     ...(page.limit !== undefined ? { limit: page.limit } : {}),
@@ -233,6 +240,10 @@ class PlacementCache {
     }
     return routes;
   }
+}
+
+function lookupFields(lookup: LookupRequest): { limit?: number; cursor?: string; context?: object } {
+  return { ...pageFields(lookup), ...(lookup.context !== undefined ? { context: lookup.context } : {}) };
 }
 
 export class GatehouseClient {
@@ -376,20 +387,22 @@ export class GatehouseClient {
   /**
    * One page of a lookup (default 1,000 ids, at most 10,000 with `limit`); pass the answer's
    * `cursor` to read the next page (null: this was the last), answered at the same revision.
+   * Under caveats, `context` gives their parameters; resources granted only under parameters
+   * it lacks come in the answer's `conditional`, each naming them.
    */
   async lookupResources(
     tenant: string,
     resourceType: string,
     permission: string,
     subject: string,
-    page: PageRequest = {},
+    lookup: LookupRequest = {},
   ): Promise<LookupResourcesView> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "lookup-resources"), {
         resourceType,
         permission,
         subject,
-        ...pageFields(page),
+        ...lookupFields(lookup),
         ...this.consistency(),
       }),
     );
@@ -401,7 +414,7 @@ export class GatehouseClient {
     permission: string,
     subjectType: string,
     subjectRelation?: string,
-    page: PageRequest = {},
+    lookup: LookupRequest = {},
   ): Promise<LookupSubjectsView> {
     return this.seen(
       await this.request("POST", this.tenantPath(tenant, "lookup-subjects"), {
@@ -409,7 +422,7 @@ export class GatehouseClient {
         permission,
         subjectType,
         ...(subjectRelation ? { subjectRelation } : {}),
-        ...pageFields(page),
+        ...lookupFields(lookup),
         ...this.consistency(),
       }),
     );

@@ -87,6 +87,9 @@ export function lookupResourcesWith(
   return found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** A resource found by a lookup, with its type (as the service answers it). */
+export type FoundObject = ObjectRef & { readonly conditional?: readonly string[] };
+
 export interface FoundSubject {
   /** `id` is `*` for a wildcard. */
   readonly subject: SubjectRef;

@@ -21,6 +21,14 @@ export type ErrorKind =
   | "limit"
   | "internal";
 
+/**
+ * Why an error happened, as data, where a surface must tell errors of one kind apart without
+ * reading their messages (the SpiceDB door's status codes): `unknown_name`, the input names a
+ * type, relation, permission or caveat the schema lacks (SpiceDB's FAILED_PRECONDITION);
+ * `already_exists`, a create names a live relationship (SpiceDB's ALREADY_EXISTS).
+ */
+export type ErrorReason = "unknown_name" | "already_exists";
+
 /** Where in the user's input a problem is: a file position, a field, or both. */
 export interface Place {
   file?: string;
@@ -44,6 +52,8 @@ export class GatehouseError extends Error {
    * the change it proposed (`change`) and the plan's counts and summary. Surfaces send it as is.
    */
   readonly facts: Readonly<Record<string, unknown>> | undefined;
+  /** Why, for surfaces that tell errors of one kind apart (see `ErrorReason`). */
+  readonly reason: ErrorReason | undefined;
 
   constructor(
     kind: ErrorKind,
@@ -51,6 +61,7 @@ export class GatehouseError extends Error {
     place?: Place,
     details: readonly GatehouseError[] = [],
     facts?: Readonly<Record<string, unknown>>,
+    reason?: ErrorReason,
   ) {
     super(message);
     this.name = "GatehouseError";
@@ -58,6 +69,12 @@ export class GatehouseError extends Error {
     this.place = place;
     this.details = details;
     this.facts = facts;
+    this.reason = reason;
+  }
+
+  /** This error or one of its details has `reason`. */
+  hasReason(reason: ErrorReason): boolean {
+    return this.reason === reason || this.details.some((d) => d.hasReason(reason));
   }
 
   /** `file:line:column: message` followed by the source line and a caret, as compilers print. */
@@ -82,16 +99,21 @@ export function formatPlace(place: Place): string {
   return out;
 }
 
-export function inputError(message: string, place?: Place): GatehouseError {
-  return new GatehouseError("input", message, place);
+export function inputError(message: string, place?: Place, reason?: ErrorReason): GatehouseError {
+  return new GatehouseError("input", message, place, [], undefined, reason);
+}
+
+/** An input error naming a type, relation, permission or caveat the schema lacks. */
+export function unknownNameError(message: string, place?: Place): GatehouseError {
+  return inputError(message, place, "unknown_name");
 }
 
 /** Gathers every problem of one input so that all are reported together, then throws once. */
 export class Diagnostics {
   readonly errors: GatehouseError[] = [];
 
-  add(message: string, place?: Place): void {
-    this.errors.push(new GatehouseError("input", message, place));
+  add(message: string, place?: Place, reason?: ErrorReason): void {
+    this.errors.push(inputError(message, place, reason));
   }
 
   get ok(): boolean {

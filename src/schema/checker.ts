@@ -121,6 +121,7 @@ export function checkSchema(
           diagnostics.add(
             `unknown type \`${subject.type}\` in relation \`${definition.name}#${member.name}\``,
             place(subject.span),
+            "unknown_name",
           );
           continue;
         }
@@ -136,6 +137,7 @@ export function checkSchema(
               diagnostics.add(
                 `unknown caveat \`${subject.caveat.name}\` in relation \`${definition.name}#${member.name}\`${hint}`,
                 place(subject.caveat.span),
+                "unknown_name",
               );
             }
             continue;
@@ -158,6 +160,7 @@ export function checkSchema(
             diagnostics.add(
               `unknown relation \`${subject.relation}\` on type \`${subject.type}\` in relation \`${definition.name}#${member.name}\``,
               place(subject.span),
+              "unknown_name",
             );
             continue;
           }
@@ -249,7 +252,11 @@ function compileExpression(
       case "reference": {
         const member = type.members.get(e.name);
         if (!member) {
-          diagnostics.add(`unknown relation or permission \`${e.name}\` in ${where}`, place(e.span));
+          diagnostics.add(
+            `unknown relation or permission \`${e.name}\` in ${where}`,
+            place(e.span),
+            "unknown_name",
+          );
           return { op: "nil" };
         }
         return { op: "ref", member };
@@ -262,6 +269,7 @@ function compileExpression(
           diagnostics.add(
             `unknown relation \`${e.tupleset}\` in arrow \`${arrowText}\` of ${where}`,
             place(e.tuplesetSpan),
+            "unknown_name",
           );
           return { op: "nil" };
         }

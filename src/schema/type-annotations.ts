@@ -35,6 +35,7 @@ export function checkTypeAnnotations(
           diagnostics.add(
             `unknown type \`${a.type}\` in the type annotation of permission \`${type.name}#${member.name}\``,
             place(a.span),
+            "unknown_name",
           );
       }
       (def as Mutable<PermissionDef>).annotation = declared;

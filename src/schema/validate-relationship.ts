@@ -1,4 +1,4 @@
-import { GatehouseError, inputError, type Place } from "../model/errors.js";
+import { GatehouseError, inputError, type Place, unknownNameError } from "../model/errors.js";
 import {
   formatRelationship,
   formatSubject,
@@ -78,10 +78,10 @@ export function validateRelationship(
 ): RelationDef {
   const text = formatRelationship(r);
   const type = schema.typesByName.get(r.resource.type);
-  if (!type) throw inputError(`unknown type \`${r.resource.type}\` in \`${text}\``, place);
+  if (!type) throw unknownNameError(`unknown type \`${r.resource.type}\` in \`${text}\``, place);
   const member = type.members.get(r.relation);
   if (!member) {
-    throw inputError(
+    throw unknownNameError(
       `unknown relation \`${r.relation}\` on type \`${type.name}\` in \`${text}\`${suggest(type)}`,
       place,
     );
@@ -93,9 +93,10 @@ export function validateRelationship(
     );
   }
   const subjectType = schema.typesByName.get(r.subject.type);
-  if (!subjectType) throw inputError(`unknown subject type \`${r.subject.type}\` in \`${text}\``, place);
+  if (!subjectType)
+    throw unknownNameError(`unknown subject type \`${r.subject.type}\` in \`${text}\``, place);
   if (r.subject.relation !== undefined && !subjectType.members.has(r.subject.relation)) {
-    throw inputError(
+    throw unknownNameError(
       `unknown relation \`${r.subject.relation}\` on subject type \`${subjectType.name}\` in \`${text}\``,
       place,
     );
@@ -108,7 +109,7 @@ export function validateRelationship(
     );
   }
   if (r.caveat !== undefined && !schema.caveats.has(r.caveat.name)) {
-    throw inputError(
+    throw unknownNameError(
       `unknown caveat \`${r.caveat.name}\` in \`${text}\`: the schema does not define it${caveatList(schema)}`,
       place,
     );
@@ -186,10 +187,11 @@ export function resolveCheck(
 ): MemberDef {
   // Without a place (a request's fields rather than a line of a file), name the field.
   const type = schema.typesByName.get(resourceType);
-  if (!type) throw inputError(`unknown resource type \`${resourceType}\``, place ?? { field: "resource" });
+  if (!type)
+    throw unknownNameError(`unknown resource type \`${resourceType}\``, place ?? { field: "resource" });
   const member = type.members.get(permission);
   if (!member) {
-    throw inputError(
+    throw unknownNameError(
       `unknown permission or relation \`${permission}\` on type \`${resourceType}\`; it has ${[...type.members.keys()].map((n) => `\`${n}\``).join(", ") || "none"}`,
       place ?? { field: "permission" },
     );
@@ -205,9 +207,10 @@ export function resolveSubjectType(
   place?: Place,
 ): TypeDef {
   const type = schema.typesByName.get(subjectType);
-  if (!type) throw inputError(`unknown subject type \`${subjectType}\``, place ?? { field: "subjectType" });
+  if (!type)
+    throw unknownNameError(`unknown subject type \`${subjectType}\``, place ?? { field: "subjectType" });
   if (subjectRelation !== undefined && !type.members.has(subjectRelation)) {
-    throw inputError(
+    throw unknownNameError(
       `unknown relation \`${subjectRelation}\` on subject type \`${subjectType}\``,
       place ?? { field: "subjectRelation" },
     );

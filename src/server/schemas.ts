@@ -69,8 +69,8 @@ export const ErrorResponse = Type.Object(
   { $id: "Error" },
 );
 
-/** A check's caveat context. */
-const CheckContext = Type.Optional(
+/** A check's (or a lookup's) caveat context. */
+export const CheckContext = Type.Optional(
   Type.Record(Type.String(), Type.Unknown(), {
     description:
       "caveat context: values for the parameters of the caveats on the relationships the check meets (a relationship's own context wins)",

@@ -9,7 +9,7 @@ import { planSchemaWrite, schemaWriteFacts } from "../changes/schema-write.js";
 import { SubjectLifecycle } from "../changes/subject-lifecycle.js";
 import { type CheckRequest, Engine, TenantIndex } from "../engine/engine.js";
 import type { ExplainNode } from "../engine/explain.js";
-import type { FoundSubject } from "../engine/lookup.js";
+import type { FoundObject, FoundResource, FoundSubject } from "../engine/lookup.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
 import { formatSubject, type ObjectRef, type Relationship, type SubjectRef } from "../model/relationship.js";
@@ -19,6 +19,7 @@ import { type ReplayReport, replayDecisions } from "../rollout/replay.js";
 import { rolloutIncidents } from "../rollout/rollout-incident.js";
 import { Rollouts, type SchemaAnswer } from "../rollout/rollouts.js";
 import { Shadow } from "../rollout/shadow.js";
+import type { CaveatContext } from "../schema/caveats/context-values.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
@@ -189,7 +190,33 @@ const INDEX_FOLLOWS_UP_TO = 200_000;
 const SNAPSHOT_AFTER_IMPORT_UP_TO = 2_000_000;
 
 /** A lookup page's answer before paging: the engine's sorted list and how to key its items. */
-type LookupItem = string | FoundSubject;
+type LookupItem = FoundResource | FoundSubject;
+
+/** A lookup's options: consistency, paging, and the caveat context its checks are made under. */
+export type LookupQueryOptions = ConsistencyOptions &
+  PageOptions & {
+    /** Values for caveat parameters (a relationship's own context wins, as in checks). */
+    readonly context?: CaveatContext | undefined;
+  };
+
+/** The context's part of a lookup's query key: none without one, so plain cursors stay as they were. */
+function contextPart(context: CaveatContext | undefined): unknown[] {
+  return context !== undefined && Object.keys(context).length > 0 ? [context] : [];
+}
+
+/**
+ * The query key of a resources lookup, which its cursors carry: the SpiceDB door builds a cursor
+ * after any item with it, not only after a page's last.
+ */
+export function lookupResourcesQuery(
+  tenant: string,
+  resourceType: string,
+  permission: string,
+  subject: SubjectRef,
+  context?: CaveatContext,
+): string {
+  return queryDigest([tenant, resourceType, permission, formatSubject(subject), ...contextPart(context)]);
+}
 
 /**
  * Gatehouse's operations, independent of any transport: the library API, the CLI and (later)
@@ -375,10 +402,11 @@ export class Gatehouse {
     const expiring: ExpiringAccess[] = [];
     for (const tenant of options.tenant !== undefined ? [options.tenant] : await this.tenants()) {
       await this.ready(tenant);
-      const ending = (await this.store.readRelationships(tenant, {})).filter((r) => {
-        const at = r.expiresAt === undefined ? Number.NaN : Date.parse(r.expiresAt);
-        return at > from && at <= until;
-      });
+      const ending = await this.store.expiringRelationships(
+        tenant,
+        new Date(from).toISOString(),
+        new Date(until).toISOString(),
+      );
       if (ending.length > 0)
         expiring.push(...forecastExpiry(tenant, this.engine.tenant(tenant).data, schema, ending));
     }
@@ -1108,7 +1136,9 @@ export class Gatehouse {
         this.engine.resolve(request, rollout?.candidate);
       } catch (error) {
         if (!(error instanceof GatehouseError)) throw error;
-        diagnostics.errors.push(new GatehouseError(error.kind, error.message, placeOf(i)));
+        diagnostics.errors.push(
+          new GatehouseError(error.kind, error.message, placeOf(i), [], undefined, error.reason),
+        );
       }
     });
     diagnostics.throwIfAny("no check was answered: some checks name unknown types or permissions");
@@ -1224,26 +1254,34 @@ export class Gatehouse {
   /**
    * One page of the resources of a type on which a subject has a permission, sorted by id.
    * `limit` (default 1,000, at most 10,000) bounds the page; its `cursor` continues after its
-   * last id at the same revision and with the same schema (see `lookupPage`).
+   * last id at the same revision and with the same schema (see `lookupPage`). Under caveats, a
+   * resource the subject has only if context the request did not give holds is listed too, with
+   * `conditional` naming the missing parameters (SpiceDB's CONDITIONAL_PERMISSION).
    */
   async lookupResources(
     tenant: string,
     resourceType: string,
     permission: string,
     subject: SubjectRef,
-    options: ConsistencyOptions & PageOptions = {},
-  ): Promise<Page & { resources: ObjectRef[]; schema: SchemaAnswer }> {
-    const query = queryDigest([tenant, resourceType, permission, formatSubject(subject)]);
+    options: LookupQueryOptions = {},
+  ): Promise<Page & { resources: FoundObject[]; schema: SchemaAnswer }> {
+    const query = lookupResourcesQuery(tenant, resourceType, permission, subject, options.context);
+    const lookup = { context: options.context, conditional: true };
     const page = await this.lookupPage(
       "resources",
       tenant,
       query,
       options,
-      (id: string) => id,
-      (engine, schema) => engine.lookupResources(tenant, resourceType, permission, subject, schema),
+      (found: FoundResource) => found.id,
+      (engine, schema) =>
+        engine.lookupResourcesWith(tenant, resourceType, permission, subject, lookup, schema),
     );
     return {
-      resources: page.items.map((id) => ({ type: resourceType, id })),
+      resources: page.items.map((found) =>
+        found.conditional
+          ? { type: resourceType, id: found.id, conditional: found.conditional }
+          : { type: resourceType, id: found.id },
+      ),
       revision: page.revision,
       schema: page.schema,
       cursor: page.cursor,
@@ -1252,7 +1290,8 @@ export class Gatehouse {
 
   /**
    * One page of the subjects of a type that have a permission on a resource: a wildcard (with
-   * its exceptions) first, then by id; paged as `lookupResources`.
+   * its exceptions) first, then by id; paged as `lookupResources`, and conditional subjects
+   * listed with their missing parameters as there.
    */
   async lookupSubjects(
     tenant: string,
@@ -1260,9 +1299,18 @@ export class Gatehouse {
     permission: string,
     subjectType: string,
     subjectRelation?: string,
-    options: ConsistencyOptions & PageOptions = {},
+    options: LookupQueryOptions = {},
   ): Promise<Page & { subjects: FoundSubject[]; schema: SchemaAnswer }> {
-    const query = queryDigest([tenant, resource.type, resource.id, permission, subjectType, subjectRelation]);
+    const query = queryDigest([
+      tenant,
+      resource.type,
+      resource.id,
+      permission,
+      subjectType,
+      subjectRelation,
+      ...contextPart(options.context),
+    ]);
+    const lookup = { context: options.context, conditional: true };
     const page = await this.lookupPage(
       "subjects",
       tenant,
@@ -1271,7 +1319,7 @@ export class Gatehouse {
       // The wildcard comes first; the empty key sorts before every id.
       (found: FoundSubject) => (found.subject.id === "*" ? "" : found.subject.id),
       (engine, schema) =>
-        engine.lookupSubjects(tenant, resource, permission, subjectType, subjectRelation, schema),
+        engine.lookupSubjects(tenant, resource, permission, subjectType, subjectRelation, schema, lookup),
     );
     return { subjects: page.items, revision: page.revision, schema: page.schema, cursor: page.cursor };
   }

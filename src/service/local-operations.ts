@@ -1,12 +1,13 @@
 import { parseChangeFile } from "../changes/change-file.js";
 import { DEFAULT_GUARDS_TEXT } from "../changes/guards.js";
-import { formatRelationship, formatSubject } from "../model/relationship.js";
+import { formatRelationship } from "../model/relationship.js";
 import { parseFilter } from "./filter-text.js";
 import type { Gatehouse } from "./gatehouse.js";
 import type { Operations } from "./operations.js";
 import type { ChangeState } from "./records.js";
 import { changeDetailJson, changeSummaryJson, guardsJson, planJson, proposalJson } from "./views/change.js";
 import type { ExplainView } from "./views/explain.js";
+import { checkBatchView, lookupResourcesView, lookupSubjectsView } from "./views/query.js";
 import { relationshipView } from "./views/relationship.js";
 import { newTokenJson, tokenJson } from "./views/token.js";
 
@@ -102,42 +103,38 @@ export class LocalOperations implements Operations {
 
   async check(...[tenant, request, options]: Parameters<Operations["check"]>) {
     const consistency = { atLeastRevision: options.atLeastRevision };
-    const { allowed, revision, schema } = await this.gatehouse.check(tenant, request, consistency);
-    if (!options.explain) return { allowed, revision, schema };
+    const { allowed, conditional, revision, schema } = await this.gatehouse.check(
+      tenant,
+      request,
+      consistency,
+    );
+    const answer = conditional
+      ? { allowed, conditional: [...conditional], revision, schema }
+      : { allowed, revision, schema };
+    if (!options.explain) return answer;
     const { tree } = await this.gatehouse.explain(tenant, request, consistency);
     // The view's arrays are mutable only in their type: the tree is read, never changed.
-    return { allowed, revision, schema, explain: tree as ExplainView };
+    return { ...answer, explain: tree as ExplainView };
   }
 
-  checkBatch(...[tenant, requests, options]: Parameters<Operations["checkBatch"]>) {
-    return this.gatehouse.checkBatch(tenant, requests, options);
+  async checkBatch(...[tenant, requests, options]: Parameters<Operations["checkBatch"]>) {
+    return checkBatchView(await this.gatehouse.checkBatch(tenant, requests, options));
   }
 
   async lookupResources(
     ...[tenant, type, permission, subject, options]: Parameters<Operations["lookupResources"]>
   ) {
-    const page = await this.gatehouse.lookupResources(tenant, type, permission, subject, options);
-    return {
-      resources: page.resources.map((r) => `${r.type}:${r.id}`),
-      revision: page.revision,
-      schema: page.schema,
-      cursor: page.cursor,
-    };
+    return lookupResourcesView(
+      await this.gatehouse.lookupResources(tenant, type, permission, subject, options),
+    );
   }
 
   async lookupSubjects(
     ...[tenant, resource, permission, type, relation, options]: Parameters<Operations["lookupSubjects"]>
   ) {
-    const page = await this.gatehouse.lookupSubjects(tenant, resource, permission, type, relation, options);
-    return {
-      subjects: page.subjects.map((s) => ({
-        subject: formatSubject(s.subject),
-        excluded: s.excluded.map(formatSubject),
-      })),
-      revision: page.revision,
-      schema: page.schema,
-      cursor: page.cursor,
-    };
+    return lookupSubjectsView(
+      await this.gatehouse.lookupSubjects(tenant, resource, permission, type, relation, options),
+    );
   }
 
   async proposeChange(tenant: string, text: string, file: string) {

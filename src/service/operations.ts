@@ -1,6 +1,7 @@
 import type { CheckRequest } from "../engine/engine.js";
 import type { Place } from "../model/errors.js";
 import type { ObjectRef, Relationship, SubjectRef } from "../model/relationship.js";
+import type { CaveatContext } from "../schema/caveats/context-values.js";
 import type { AuditFilter, LifecycleScope, RevisionFilter, Role, UpdateOperation } from "./records.js";
 import type { AuditRecordView, AuditVerificationView } from "./views/audit.js";
 import type {
@@ -70,7 +71,7 @@ export interface Operations {
     resourceType: string,
     permission: string,
     subject: SubjectRef,
-    options: QueryOptions & PageRequest,
+    options: QueryOptions & PageRequest & CaveatContextOption,
   ): Promise<LookupResourcesView>;
   lookupSubjects(
     tenant: string,
@@ -78,7 +79,7 @@ export interface Operations {
     permission: string,
     subjectType: string,
     subjectRelation: string | undefined,
-    options: QueryOptions & PageRequest,
+    options: QueryOptions & PageRequest & CaveatContextOption,
   ): Promise<LookupSubjectsView>;
 
   /** Proposes the change file `text` (parsed and placed as `file`) in `tenant`, unless it names its own. */
@@ -138,6 +139,11 @@ export interface Operations {
 export interface QueryOptions {
   /** Answer at this revision or a newer one. */
   readonly atLeastRevision?: number | undefined;
+}
+
+/** A lookup's caveat context: values for the parameters of the caveats its checks meet. */
+export interface CaveatContextOption {
+  readonly context?: CaveatContext | undefined;
 }
 
 export interface PageRequest {

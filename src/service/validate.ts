@@ -144,7 +144,7 @@ function compileInFile(file: ValidationFile): CompiledSchema {
   } catch (error) {
     if (!(error instanceof GatehouseError)) throw error;
     const move = (e: GatehouseError): GatehouseError =>
-      new GatehouseError(e.kind, e.message, moved(e.place, file), e.details.map(move));
+      new GatehouseError(e.kind, e.message, moved(e.place, file), e.details.map(move), e.facts, e.reason);
     throw move(error);
   }
 }

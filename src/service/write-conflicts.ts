@@ -30,6 +30,9 @@ export function explainWriteConflicts(
           ? `relationship ${relationship} does not exist in tenant \`${tenant}\`, so it cannot be deleted: nothing was written`
           : `relationship ${relationship} already exists in tenant \`${tenant}\`: nothing was written (\`touch\` writes a relationship whether or not it exists)`,
         placeOf(Number(index)),
+        [],
+        undefined,
+        conflict.reason,
       ),
     );
   }

@@ -1,5 +1,5 @@
 import { v1 } from "@authzed/authzed-node";
-import { GatehouseError } from "../model/errors.js";
+import { GatehouseError, unknownNameError } from "../model/errors.js";
 import type { ObjectRef } from "../model/relationship.js";
 import type { Expression, MemberDef } from "../schema/compiled.js";
 import type { Gatehouse } from "../service/gatehouse.js";
@@ -36,17 +36,12 @@ async function expandPermissionTree(door: SpicedbDoor, request: v1.ExpandPermiss
   const revision = await storeRevision(gatehouse, freshness);
   const schema = gatehouse.engine.requireSchema();
   const type = schema.typesByName.get(resource.type);
-  if (!type)
-    throw new GatehouseError("input", `unknown resource type \`${resource.type}\``, { field: "resource" });
+  if (!type) throw unknownNameError(`unknown resource type \`${resource.type}\``, { field: "resource" });
   const member = type.members.get(permission);
   if (!member)
-    throw new GatehouseError(
-      "input",
-      `unknown permission or relation \`${permission}\` on type \`${resource.type}\``,
-      {
-        field: "permission",
-      },
-    );
+    throw unknownNameError(`unknown permission or relation \`${permission}\` on type \`${resource.type}\``, {
+      field: "permission",
+    });
   const expander = new Expander(gatehouse, caller.tenant, revision);
   return { expandedAt: encodeZedToken(revision), treeRoot: await expander.member(resource, member, 0) };
 }

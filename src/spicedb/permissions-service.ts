@@ -1,14 +1,13 @@
 import { v1 } from "@authzed/authzed-node";
 import type { CheckRequest } from "../engine/engine.js";
 import { GatehouseError } from "../model/errors.js";
-import { formatSubject } from "../model/relationship.js";
-import type { Gatehouse } from "../service/gatehouse.js";
-import { encodeCursor, PAGE_SIZE_DEFAULT, queryDigest } from "../service/pages.js";
+import { type Gatehouse, lookupResourcesQuery } from "../service/gatehouse.js";
+import { encodeCursor, PAGE_SIZE_DEFAULT } from "../service/pages.js";
 import type { Caller } from "./call-auth.js";
 import { confirmSnapshot, consistencyOptions, type Freshness, freshnessOf } from "./consistency.js";
 import type { SpicedbDoor } from "./door.js";
 import { objectOf, subjectOf } from "./relationships.js";
-import { contextOf, optionalLimit, refuseContext, refuseTracing, requiredText } from "./requests.js";
+import { contextOf, optionalLimit, refuseTracing, requiredText } from "./requests.js";
 import type { Call, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
 import { SpicedbError, toStatus } from "./status.js";
 import { encodeZedToken } from "./zedtoken.js";
@@ -153,7 +152,8 @@ async function checkEach(
       if (bad.length === 0) throw error;
       for (const e of each) {
         const i = Number(e.place?.field);
-        if (checks.delete(i)) errors.set(i, new GatehouseError(e.kind, e.message));
+        if (checks.delete(i))
+          errors.set(i, new GatehouseError(e.kind, e.message, undefined, [], undefined, e.reason));
       }
     }
   }
@@ -170,7 +170,7 @@ async function lookupResources(
   send: (message: v1.LookupResourcesResponse) => Promise<void>,
 ) {
   const caller = await door.auth.authorize(call, { role: "check" });
-  refuseContext(request.context, "context");
+  const context = contextOf(request.context);
   const resourceType = requiredText(request.resourceObjectType, "resource_object_type");
   const permission = requiredText(request.permission, "permission");
   const subject = subjectOf(request.subject, "subject");
@@ -178,7 +178,7 @@ async function lookupResources(
   const freshness = await freshnessOf(request.consistency, caller.gatehouse);
   // The query key Gatehouse's own lookup cursors carry (Gatehouse.lookupResources), so that a
   // cursor can continue after any item, not only after a page's last.
-  const query = queryDigest([caller.tenant, resourceType, permission, formatSubject(subject)]);
+  const query = lookupResourcesQuery(caller.tenant, resourceType, permission, subject, context);
   let cursor = request.optionalCursor?.token || undefined;
   let left = limit ?? Number.POSITIVE_INFINITY;
   let token: { token: string } | undefined;
@@ -187,6 +187,7 @@ async function lookupResources(
       ...(cursor === undefined ? consistencyOptions(freshness) : {}),
       limit: Math.min(left, PAGE_SIZE_DEFAULT),
       ...(cursor !== undefined ? { cursor } : {}),
+      ...(context ? { context } : {}),
     });
     token ??= encodeZedToken(
       await confirmSnapshot(caller.gatehouse, caller.tenant, freshness, page.revision),
@@ -203,7 +204,7 @@ async function lookupResources(
       await send({
         lookedUpAt: token,
         resourceObjectId: resource.id,
-        permissionship: v1.LookupPermissionship.HAS_PERMISSION,
+        ...lookupPermissionship(resource.conditional),
         afterResultCursor: { token: after },
       });
     }
@@ -224,7 +225,7 @@ async function lookupSubjects(
   send: (message: v1.LookupSubjectsResponse) => Promise<void>,
 ) {
   const caller = await door.auth.authorize(call, { role: "check" });
-  refuseContext(request.context, "context");
+  const context = contextOf(request.context);
   if (request.optionalConcreteLimit !== 0 || request.optionalCursor !== undefined)
     throw new SpicedbError(
       "UNIMPLEMENTED",
@@ -247,7 +248,10 @@ async function lookupSubjects(
       permission,
       subjectType,
       subjectRelation,
-      cursor === undefined ? consistencyOptions(freshness) : { cursor },
+      {
+        ...(cursor === undefined ? consistencyOptions(freshness) : { cursor }),
+        ...(context ? { context } : {}),
+      },
     );
     token ??= encodeZedToken(
       await confirmSnapshot(caller.gatehouse, caller.tenant, freshness, page.revision),
@@ -255,17 +259,34 @@ async function lookupSubjects(
     for (const found of page.subjects) {
       if (found.subject.id === "*" && !withWildcards) continue;
       const excluded = found.excluded.map((s) => s.id);
+      const answer = lookupPermissionship(found.conditional);
+      // The deprecated top-level fields repeat the subject's, as SpiceDB fills them.
       await send({
         lookedUpAt: token,
         subjectObjectId: found.subject.id,
         excludedSubjectIds: excluded,
-        permissionship: has,
-        subject: { subjectObjectId: found.subject.id, permissionship: has },
+        ...answer,
+        subject: { subjectObjectId: found.subject.id, ...answer },
         excludedSubjects: excluded.map((id) => ({ subjectObjectId: id, permissionship: has })),
       });
     }
     cursor = page.cursor ?? undefined;
   } while (cursor !== undefined && !call.cancelled());
+}
+
+/**
+ * A lookup item's permissionship: HAS_PERMISSION, or CONDITIONAL_PERMISSION with the context
+ * parameters the request lacks (`partial_caveat_info.missing_required_context`), as SpiceDB answers.
+ */
+function lookupPermissionship(conditional: readonly string[] | undefined): {
+  permissionship: v1.LookupPermissionship;
+  partialCaveatInfo?: v1.PartialCaveatInfo;
+} {
+  if (!conditional) return { permissionship: v1.LookupPermissionship.HAS_PERMISSION };
+  return {
+    permissionship: v1.LookupPermissionship.CONDITIONAL_PERMISSION,
+    partialCaveatInfo: { missingRequiredContext: [...conditional] },
+  };
 }
 
 export function permissionsHandlers(door: SpicedbDoor): ServiceHandlers {

@@ -7,19 +7,6 @@ export function requiredText(value: string, path: string): string {
   return value;
 }
 
-/**
- * Caveat context where this door does not pass it on yet (lookups; checks take it, see
- * `contextOf`): a request that carries context is refused rather than answered as if the context
- * were absent.
- */
-export function refuseContext(context: v1.PbStruct | undefined, path: string): void {
-  if (context !== undefined && Object.keys(context.fields).length > 0)
-    throw new SpicedbError(
-      "UNIMPLEMENTED",
-      `\`${path}\`: caveat context is not supported here by Gatehouse yet (CheckPermission and CheckBulkPermissions take it)`,
-    );
-}
-
 /** A request's caveat context as JSON (`undefined` when absent or empty). */
 export function contextOf(context: v1.PbStruct | undefined): Record<string, unknown> | undefined {
   if (context === undefined || Object.keys(context.fields).length === 0) return undefined;

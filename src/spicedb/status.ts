@@ -24,30 +24,22 @@ export interface CallStatus {
 }
 
 /**
- * Messages of input errors that name something the schema lacks. SpiceDB answers those with
- * FAILED_PRECONDITION (the request is well formed; the schema is not what it expects) and
- * clients branch on it, so they are told apart from malformed input (INVALID_ARGUMENT).
+ * Input errors that name something the schema lacks (`unknown_name`): SpiceDB answers those
+ * with FAILED_PRECONDITION (the request is well formed; the schema is not what it expects) and
+ * clients branch on it, so they are told apart from malformed input (INVALID_ARGUMENT) by the
+ * reason the service sets where it raises them, never by their wording.
  */
-const UNKNOWN_NAME = /^unknown (type|resource type|subject type|relation|permission or relation|caveat)\b/;
-
-const ALREADY_LIVE = /^relationship `[^`]+` already exists\b|already exists$/;
-
 function codeOf(error: GatehouseError): StatusName {
   switch (error.kind) {
     case "usage":
       return "INVALID_ARGUMENT";
     case "input":
-      return UNKNOWN_NAME.test(error.message) || error.details.some((d) => UNKNOWN_NAME.test(d.message))
-        ? "FAILED_PRECONDITION"
-        : "INVALID_ARGUMENT";
+      return error.hasReason("unknown_name") ? "FAILED_PRECONDITION" : "INVALID_ARGUMENT";
     case "not_found":
       return "FAILED_PRECONDITION";
     case "conflict":
-      // A CREATE of a live relationship: SpiceDB's ALREADY_EXISTS, which clients retry as TOUCH
-      // (the service's message: "relationship `...` already exists in tenant `t`: ...").
-      return ALREADY_LIVE.test(error.message) || error.details.some((d) => ALREADY_LIVE.test(d.message))
-        ? "ALREADY_EXISTS"
-        : "FAILED_PRECONDITION";
+      // A CREATE of a live relationship: SpiceDB's ALREADY_EXISTS, which clients retry as TOUCH.
+      return error.hasReason("already_exists") ? "ALREADY_EXISTS" : "FAILED_PRECONDITION";
     case "refused":
       return "FAILED_PRECONDITION";
     case "unavailable":

@@ -298,6 +298,10 @@ export class SqlStore implements Store {
     return this.#relationships.read(tenant, filter, options);
   }
 
+  async expiringRelationships(tenant: string, after: string, until: string): Promise<Relationship[]> {
+    return this.#relationships.expiring(tenant, after, until);
+  }
+
   scanTenant(tenant: string, atRevision: Revision): AsyncIterable<readonly Relationship[]> {
     return this.#relationships.scan(tenant, atRevision);
   }

@@ -278,6 +278,12 @@ export interface Store
   ): Promise<StoredRelationship[]>;
 
   /**
+   * The tenant's live relationships whose expiration falls after `after` and at or before
+   * `until` (ISO times), in tuple order: the expiry forecast reads only these.
+   */
+  expiringRelationships(tenant: string, after: string, until: string): Promise<Relationship[]>;
+
+  /**
    * Every relationship live at `atRevision` in a tenant, in batches, for building the in-memory
    * indexes. Rows are yielded as plain tuples to keep a million-row load cheap.
    */

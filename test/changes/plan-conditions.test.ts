@@ -140,3 +140,47 @@ describe("plans over caveats and expiration", () => {
     expect((await ask("doc:d4#view@user:cid")).conditional).toEqual(["level"]);
   });
 });
+
+/**
+ * Under `use self` an object of the region holds access as itself without any relationship
+ * naming it, so a conditional plan asks it as a subject there (and only there: elsewhere the
+ * unseen subject answers for it, which keeps plans over large regions fast).
+ */
+describe("conditional plans under `use self`", () => {
+  it("report an object's own access through `self` becoming conditional", async () => {
+    const h = await Gatehouse.open(":memory:", { now: () => NOW });
+    try {
+      await h.writeSchema(`use self
+
+caveat on_level(level int) {
+  level > 2
+}
+
+definition folder {
+  relation anyone: doc:*
+}
+
+definition doc {
+  relation parent: folder | folder with on_level
+  permission view = self & parent->anyone
+}`);
+      await h.importRelationships("acme", "folder:f#anyone@doc:*");
+      const change = await h.changes.propose(
+        parseChangeFile("intent: grant\nreason: r\nwrite:\n  - doc:d1#parent@folder:f[on_level]\n"),
+        { tenant: "acme", actor: "dev" },
+      );
+      const { plan } = await h.changes.plan(change.id, { actor: "dev" });
+      expect(plan.gained).toEqual([
+        {
+          tenant: "acme",
+          resource: "doc:d1",
+          permission: "view",
+          subject: "doc:d1",
+          conditional: { caveats: [{ name: "on_level" }], missing: ["level"] },
+        },
+      ]);
+    } finally {
+      await h.close();
+    }
+  });
+});

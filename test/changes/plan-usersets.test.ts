@@ -106,3 +106,84 @@ describe("plans of userset subjects", () => {
     expect((error as GatehouseError).place).toMatchObject({ file: "g.yaml", line: 5 });
   });
 });
+
+/**
+ * Userset rows over caveated data are three-valued like the plain rows: a userset granted only
+ * under a caveat is a conditional gain (which caveat, what is missing), and a caveat taken off is
+ * a gain that was conditional. Before, they were two-valued: the conditional grant was no row.
+ */
+describe("plans of userset subjects over caveated data", () => {
+  const CAVEATED = `caveat on_level(level int) {
+  level > 2
+}
+definition user {}
+definition group {
+  relation member: user
+}
+definition doc {
+  relation viewer: user | group#member | group#member with on_level
+  permission view = viewer
+}
+`;
+  let g: Gatehouse;
+  beforeEach(async () => {
+    g = await Gatehouse.open(":memory:");
+    await g.writeSchema(CAVEATED);
+    await g.importRelationships(
+      "default",
+      "group:eng#member@user:ann\ndoc:2#viewer@group:ops#member[on_level]",
+    );
+  });
+  afterEach(() => g.close());
+
+  const plan = async (text: string) => {
+    const change = await g.changes.propose(parseChangeFile(text, "change.yaml"), {
+      tenant: "default",
+      actor: "dev",
+    });
+    return (await g.changes.plan(change.id, { actor: "dev" })).plan;
+  };
+
+  it("reports a conditional userset gain with its caveat, and a caveat taken off as a gain that was conditional", async () => {
+    const conditional = await plan(
+      "intent: grant\nreason: r\nwrite:\n  - doc:1#viewer@group:empty#member[on_level]\n",
+    );
+    expect(conditional.usersets?.gained).toEqual([
+      {
+        tenant: "default",
+        resource: "doc:1",
+        permission: "view",
+        subject: "group:empty#member",
+        conditional: { caveats: [{ name: "on_level" }], missing: ["level"] },
+      },
+    ]);
+    expect(conditional.usersets?.summary).toEqual([
+      { tenant: "default", resourceType: "doc", permission: "view", gained: 1, lost: 0 },
+    ]);
+
+    const uncaveated = await plan(
+      "intent: migration\nreason: r\nwrite:\n  - doc:2#viewer@group:ops#member\ndelete:\n  - doc:2#viewer@group:ops#member[on_level]\n",
+    );
+    expect(uncaveated.usersets?.gained).toEqual([
+      {
+        tenant: "default",
+        resource: "doc:2",
+        permission: "view",
+        subject: "group:ops#member",
+        wasConditional: { caveats: [{ name: "on_level" }], missing: ["level"] },
+      },
+    ]);
+    expect(uncaveated.usersets?.lost).toEqual([]);
+
+    const removed = await plan("intent: revoke\nreason: r\ndelete:\n  - doc:2#viewer@group:ops#member\n");
+    expect(removed.usersets?.lost).toEqual([
+      {
+        tenant: "default",
+        resource: "doc:2",
+        permission: "view",
+        subject: "group:ops#member",
+        conditional: { caveats: [{ name: "on_level" }], missing: ["level"] },
+      },
+    ]);
+  });
+});

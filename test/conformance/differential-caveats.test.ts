@@ -9,7 +9,9 @@ import { compareAnswersWithSpiceDB } from "./compare-answers.js";
  * Random schemas and data with caveats and expiration (random-caveats.ts), answered by
  * Gatehouse and by SpiceDB, without context and with request contexts: every answer (has
  * permission, no permission, conditional with the same missing parameters) must agree, explain
- * must agree with check, and lookups with checks. A failure names the seed.
+ * must agree with check, and lookups with checks; and our lookups with context agree with
+ * SpiceDB's LookupResources and LookupSubjects by meaning (compare-answers.ts says how SpiceDB's
+ * lookups leave more answers conditional than its checks). A failure names the seed.
  */
 describe("caveated differential against SpiceDB", () => {
   const seeds = Array.from({ length: 16 }, (_, i) => 1001 + i);

@@ -19,12 +19,13 @@ describe.skipIf(noChromium)(`console plan page${chromiumNote}`, () => {
   let page: Page;
   let admin: string;
   let id: number;
+  let conditionalId: number;
 
   beforeAll(async () => {
     s = await startServer(":memory:");
     admin = await s.token("root", "admin");
     await s.gatehouse.writeSchema(
-      "definition user {}\ndefinition group {\n  relation member: user\n}\ndefinition document {\n  relation viewer: user | group#member\n  permission view = viewer\n}",
+      "use expiration\ncaveat on_level(level int, min int) {\n  level >= min\n}\ndefinition user {}\ndefinition group {\n  relation member: user\n}\ndefinition document {\n  relation viewer: user | group#member | user with on_level | user with expiration\n  permission view = viewer\n}",
     );
     const lines = Array.from({ length: MEMBERS }, (_, i) => `group:all#member@user:u${i}`);
     lines.push("document:old#viewer@user:u1", "document:old#viewer@user:u2");
@@ -38,6 +39,15 @@ describe.skipIf(noChromium)(`console plan page${chromiumNote}`, () => {
     });
     id = proposed.body.id as number;
     expect((await s.call("POST", `/v1/changes/${id}/plan`, { token: admin })).status).toBe(200);
+    // A small plan over caveated and expiring grants in another tenant: its rows say how.
+    const conditional = await s.call("POST", "/v1/tenants/beta/changes", {
+      token: admin,
+      body: {
+        file: 'intent: grant\nreason: memo readers\nwrite:\n  - document:memo#viewer@user:bob[on_level:{"min":2}]\n  - document:memo#viewer@user:cy[expiration:2300-01-01T00:00:00Z]\n',
+      },
+    });
+    conditionalId = conditional.body.id as number;
+    expect((await s.call("POST", `/v1/changes/${conditionalId}/plan`, { token: admin })).status).toBe(200);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     await page.goto(`${s.url}/console`);
@@ -136,5 +146,16 @@ describe.skipIf(noChromium)(`console plan page${chromiumNote}`, () => {
     // Every match, not one page: u99, u990-u999, u9900-u9999, u99000-u99999.
     expect(csv.length).toBe(1 + 1_111);
     expect(csv).toContain("gained,acme,document:handbook,view,user:u99999,");
+  });
+
+  it("shows on conditional rows which caveat, with which context, and until when", async () => {
+    await page.fill("#tenant", "beta");
+    await page.click("nav button[data-tab=changes]");
+    await page.click("#changes-form button[type=submit]");
+    await page.click(`#changes-table a:text("${conditionalId}")`);
+    await page.locator("#plan .page-status", { hasText: "of 2 matching" }).waitFor();
+    const rows = await page.textContent("#plan .plan-rows tbody");
+    expect(rows).toContain('only under on_level {"min":2} (missing level)');
+    expect(rows).toContain("until 2300-01-01T00:00:00Z");
   });
 });

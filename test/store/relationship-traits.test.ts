@@ -69,6 +69,39 @@ function describeTraits(name: string, open: Open | undefined, skipReason?: strin
         expect("caveat" in plain || "expiresAt" in plain).toBe(false);
       });
 
+      it("reads the relationships that expire in a window, live ones only, in tuple order", async () => {
+        const store = await fresh();
+        await store.writeRelationships(
+          A,
+          ops(
+            "create",
+            "document:a#viewer@user:ann[expiration:2030-01-03T00:00:00Z]",
+            "document:a#viewer@user:bob[on_level][expiration:2030-01-05T00:00:00.25Z]",
+            "document:a#viewer@user:cat[expiration:2030-02-01T00:00:00Z]",
+            "document:a#viewer@user:dan",
+            "document:a#viewer@user:eve[expiration:2030-01-02T00:00:00Z]",
+          ),
+        );
+        await store.writeRelationships(
+          "other",
+          ops("create", "document:a#viewer@user:ann[expiration:2030-01-03T00:00:00Z]"),
+        );
+        await store.writeRelationships(A, ops("delete", "document:a#viewer@user:eve"));
+        const window = await store.expiringRelationships(
+          A,
+          "2030-01-01T00:00:00.000Z",
+          "2030-01-08T00:00:00.000Z",
+        );
+        expect(names(window)).toEqual([
+          "document:a#viewer@user:ann[expiration:2030-01-03T00:00:00Z]",
+          "document:a#viewer@user:bob[on_level][expiration:2030-01-05T00:00:00.25Z]",
+        ]);
+        // The window excludes its start and includes its end.
+        expect(
+          names(await store.expiringRelationships(A, "2030-01-03T00:00:00.000Z", "2030-01-05T00:00:00.250Z")),
+        ).toEqual(["document:a#viewer@user:bob[on_level][expiration:2030-01-05T00:00:00.25Z]"]);
+      });
+
       it("keeps the expiration canonical whatever RFC 3339 spelling was written", async () => {
         const store = await fresh();
         await store.writeRelationships(A, [

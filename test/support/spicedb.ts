@@ -66,6 +66,18 @@ export interface LookupSubjectsResult {
   readonly subjects: Array<{ id: string; excluded: string[] }>;
 }
 
+/** A lookup's item with SpiceDB's permissionship: `missing` is present for CONDITIONAL_PERMISSION. */
+export interface LookupAnswer {
+  readonly id: string;
+  /** SpiceDB's `partial_caveat_info.missing_required_context`, sorted. */
+  readonly missing?: readonly string[];
+}
+
+/** A LookupSubjects item with its permissionship, and its excluded subjects with theirs. */
+export interface SubjectAnswer extends LookupAnswer {
+  readonly excluded: readonly LookupAnswer[];
+}
+
 export interface SpiceDBOptions {
   /** Time limit of one request, in ms. Default 20,000. */
   readonly timeoutMs?: number;
@@ -106,6 +118,21 @@ export interface SpiceDBHarness {
     subjectType: string,
     subjectRelation?: string,
   ): Promise<LookupSubjectsResult | "error">;
+  /** LookupResources under a caveat context, every item with its permissionship, sorted by id. */
+  lookupResourcesWith(
+    resourceType: string,
+    permission: string,
+    subject: SubjectRef,
+    context: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<LookupAnswer[] | "error">;
+  /** LookupSubjects (wildcards included) under a caveat context, every item as streamed, sorted by id. */
+  lookupSubjectsWith(
+    resource: ObjectRef,
+    permission: string,
+    subjectType: string,
+    subjectRelation: string | undefined,
+    context: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<SubjectAnswer[] | "error">;
   /** Adds relationships (TOUCH), in chunks of 1,000. Rejects with SpiceDB's message if refused. */
   write(relationships: readonly Relationship[]): Promise<void>;
   /** Stops SpiceDB (kills the child process). */
@@ -133,7 +160,16 @@ export async function startSpiceDB(
 
 // ---- the child process ----
 
-type Op = "init" | "write" | "check" | "checkBulk" | "lookupResources" | "lookupSubjects" | "close";
+type Op =
+  | "init"
+  | "write"
+  | "check"
+  | "checkBulk"
+  | "lookupResources"
+  | "lookupSubjects"
+  | "lookupResourcesWith"
+  | "lookupSubjectsWith"
+  | "close";
 
 interface Request {
   id: number;
@@ -280,7 +316,39 @@ const ops = {
       return { error: messageOf(e) };
     }
   },
+  async lookupResourcesWith({ resourceType, permission, subject, context, timeoutMs }) {
+    try {
+      const rs = await collect("lookupResources", v1.LookupResourcesRequest.create({
+        consistency: FULL, resourceObjectType: resourceType, permission, subject: sub(subject), ...ctx(context),
+      }), timeoutMs);
+      return { items: rs.map((r) => lookupAnswer(r.resourceObjectId, r.permissionship, r.partialCaveatInfo)).sort(byId) };
+    } catch (e) {
+      return { error: messageOf(e) };
+    }
+  },
+  async lookupSubjectsWith({ resource, permission, subjectType, subjectRelation, context, timeoutMs }) {
+    try {
+      const rs = await collect("lookupSubjects", v1.LookupSubjectsRequest.create({
+        consistency: FULL, resource: obj(resource), permission,
+        subjectObjectType: subjectType, optionalSubjectRelation: subjectRelation ?? "",
+        wildcardOption: v1.LookupSubjectsRequest_WildcardOption.INCLUDE_WILDCARDS, ...ctx(context),
+      }), timeoutMs);
+      const items = rs.map((r) => ({
+        ...lookupAnswer(r.subject.subjectObjectId, r.subject.permissionship, r.subject.partialCaveatInfo),
+        excluded: r.excludedSubjects.map((x) => lookupAnswer(x.subjectObjectId, x.permissionship, x.partialCaveatInfo)).sort(byId),
+      }));
+      return { items: items.sort(byId) };
+    } catch (e) {
+      return { error: messageOf(e) };
+    }
+  },
 };
+const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+function lookupAnswer(id, permissionship, info) {
+  if (permissionship === v1.LookupPermissionship.CONDITIONAL_PERMISSION)
+    return { id, missing: [...(info?.missingRequiredContext ?? [])].sort() };
+  return { id };
+}
 ops.close = async () => {
   if (!db) return null;
   // Close the streaming channel first and let it go: disposing SpiceDB while the channel is
@@ -586,6 +654,42 @@ class Harness implements SpiceDBHarness {
     });
     if ("failed" in r) return this.fail(r.failed);
     return "error" in r ? this.fail(r.error) : r;
+  }
+
+  async lookupResourcesWith(
+    resourceType: string,
+    permission: string,
+    subject: SubjectRef,
+    context: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<LookupAnswer[] | "error"> {
+    const r = await this.run<{ items: LookupAnswer[] } | { error: string }>("lookupResourcesWith", {
+      resourceType,
+      permission,
+      subject,
+      context,
+      timeoutMs: this.timeoutMs,
+    });
+    if ("failed" in r) return this.fail(r.failed);
+    return "error" in r ? this.fail(r.error) : r.items;
+  }
+
+  async lookupSubjectsWith(
+    resource: ObjectRef,
+    permission: string,
+    subjectType: string,
+    subjectRelation: string | undefined,
+    context: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<SubjectAnswer[] | "error"> {
+    const r = await this.run<{ items: SubjectAnswer[] } | { error: string }>("lookupSubjectsWith", {
+      resource,
+      permission,
+      subjectType,
+      subjectRelation,
+      context,
+      timeoutMs: this.timeoutMs,
+    });
+    if ("failed" in r) return this.fail(r.failed);
+    return "error" in r ? this.fail(r.error) : r.items;
   }
 
   close(): void {

@@ -3,7 +3,9 @@ import type { CheckRequest } from "../../engine/engine.js";
 import { GatehouseError } from "../../model/errors.js";
 import { RELATION_NAME } from "../../model/names.js";
 import { parseObject, parseSubject } from "../../model/relationship.js";
+import type { CaveatContext } from "../../schema/caveats/context-values.js";
 import { parseCheckLines } from "../../service/tuple-lines.js";
+import { parseCaveatContext } from "../caveat-context-option.js";
 import { contextOf, type GlobalOptions, parseRevision, readInput, withOperations } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { explainJson, formatExplain } from "../output.js";
@@ -28,6 +30,10 @@ export function registerPermission(program: Command, globals: () => GlobalOption
     .argument("[permission]", "permission or relation, e.g. view")
     .argument("[subject]", "subject, e.g. user:ann or group:eng#member")
     .option("--explain", "print why the answer is what it is")
+    .option(
+      "--caveat-context <json>",
+      'values for the parameters of the caveats the check meets, a JSON object such as \'{"ip":"10.0.0.1"}\'',
+    )
     .option(
       "--batch <file>",
       "check one resource#permission@subject a line (- for standard input); prints true or false a line",
@@ -73,17 +79,22 @@ export function registerPermission(program: Command, globals: () => GlobalOption
           resource: parseObject(resource, { field: "resource" }, "resource"),
           permission: permissionName(name),
           subject: parseSubject(subject, { field: "subject" }),
+          ...withContext(parseCaveatContext(options.caveatContext)),
         };
         const {
           allowed,
+          conditional,
           revision,
           schema,
           explain: tree,
         } = await withOperations(context, (o) =>
           o.check(context.tenant, request, { atLeastRevision, explain: options.explain === true }),
         );
-        context.out.result(() => (tree ? `${allowed}\n${formatExplain(tree)}` : String(allowed)), {
+        // A conditional answer is not `true`, and not a plain `false` either: it says what is missing.
+        const answer = conditional ? `conditional ${missingText(conditional)}` : String(allowed);
+        context.out.result(() => (tree ? `${answer}\n${formatExplain(tree)}` : answer), {
           allowed,
+          ...(conditional ? { conditional } : {}),
           revision,
           schema,
           ...(tree ? { explain: explainJson(tree) } : {}),
@@ -99,24 +110,45 @@ export function registerPermission(program: Command, globals: () => GlobalOption
     .argument("<subject>", "subject, e.g. user:ann")
     .option("--at-least <revision>", "answer at this revision or newer")
     .option("--limit <n>", "print at most this many (default: every one, read page by page)")
+    .option(
+      "--caveat-context <json>",
+      'values for the parameters of the caveats the checks meet (answers that need more are listed as conditional), a JSON object such as \'{"ip":"10.0.0.1"}\'',
+    )
     .description("list the resources of a type on which the subject has the permission")
     .action(async (type: string, name: string, subject: string, options) => {
       const context = contextOf(globals());
       const ref = parseSubject(subject, { field: "subject" });
       const atLeastRevision = parseRevision(options.atLeast, "--at-least");
       const limit = parseLimit(options.limit);
+      const lookupContext = withContext(parseCaveatContext(options.caveatContext));
       const {
-        items: resources,
+        items: found,
         first: { revision, schema },
       } = await withOperations(context, (o) =>
         allPages(
           limit,
           (page) =>
-            o.lookupResources(context.tenant, type, permissionName(name), ref, { atLeastRevision, ...page }),
-          (page) => page.resources,
+            o.lookupResources(context.tenant, type, permissionName(name), ref, {
+              atLeastRevision,
+              ...lookupContext,
+              ...page,
+            }),
+          (page): { resource: string; missing?: string[] }[] => [
+            ...page.resources.map((resource) => ({ resource })),
+            ...(page.conditional ?? []),
+          ],
         ),
       );
-      context.out.result(() => resources.join("\n"), { resources, revision, schema });
+      const resources = found.filter((f) => f.missing === undefined).map((f) => f.resource);
+      const conditional = found.filter((f) => f.missing !== undefined);
+      context.out.result(
+        () =>
+          found
+            .sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0))
+            .map((f) => (f.missing ? `${f.resource} conditional ${missingText(f.missing)}` : f.resource))
+            .join("\n"),
+        { resources, ...(conditional.length > 0 ? { conditional } : {}), revision, schema },
+      );
     });
 
   permission
@@ -126,6 +158,10 @@ export function registerPermission(program: Command, globals: () => GlobalOption
     .argument("<subject-type>", "subject type, e.g. user, or group#member for usersets")
     .option("--at-least <revision>", "answer at this revision or newer")
     .option("--limit <n>", "print at most this many (default: every one, read page by page)")
+    .option(
+      "--caveat-context <json>",
+      'values for the parameters of the caveats the checks meet (answers that need more are listed as conditional), a JSON object such as \'{"ip":"10.0.0.1"}\'',
+    )
     .description("list the subjects of a type that have the permission on the resource")
     .action(async (resource: string, name: string, subjectType: string, options) => {
       const context = contextOf(globals());
@@ -133,8 +169,9 @@ export function registerPermission(program: Command, globals: () => GlobalOption
       const [type, relation] = subjectType.split("#") as [string, string | undefined];
       const atLeastRevision = parseRevision(options.atLeast, "--at-least");
       const limit = parseLimit(options.limit);
+      const lookupContext = withContext(parseCaveatContext(options.caveatContext));
       const {
-        items: subjects,
+        items: found,
         first: { revision, schema },
       } = await withOperations(context, (o) =>
         allPages(
@@ -142,19 +179,40 @@ export function registerPermission(program: Command, globals: () => GlobalOption
           (page) =>
             o.lookupSubjects(context.tenant, object, permissionName(name), type, relation, {
               atLeastRevision,
+              ...lookupContext,
               ...page,
             }),
-          (page) => page.subjects,
+          (page): { subject: string; excluded: string[]; missing?: string[] }[] => [
+            ...page.subjects,
+            ...(page.conditional ?? []),
+          ],
         ),
       );
+      const subjects = found.filter((s) => s.missing === undefined);
+      const conditional = found.filter((s) => s.missing !== undefined);
       context.out.result(
         () =>
-          subjects
-            .map((s) =>
-              s.excluded.length > 0 ? `${s.subject} (except ${s.excluded.join(", ")})` : s.subject,
-            )
+          // A page lists granted and conditional subjects apart; printed, they are one sorted list
+          // (`*` sorts before every id, so the wildcard stays first).
+          found
+            .sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0))
+            .map((s) => {
+              const except = s.excluded.length > 0 ? ` (except ${s.excluded.join(", ")})` : "";
+              return s.missing
+                ? `${s.subject}${except} conditional ${missingText(s.missing)}`
+                : `${s.subject}${except}`;
+            })
             .join("\n"),
-        { subjects, revision, schema },
+        { subjects, ...(conditional.length > 0 ? { conditional } : {}), revision, schema },
       );
     });
+}
+
+/** `(missing ip, tz)`: the context parameters a conditional answer waits for. */
+function missingText(missing: readonly string[]): string {
+  return `(missing ${missing.join(", ")})`;
+}
+
+function withContext(context: CaveatContext | undefined): { context?: CaveatContext } {
+  return context !== undefined ? { context } : {};
 }

@@ -50,10 +50,14 @@ export function setUpLookups(): void {
         limit: PAGE,
         ...(cursor ? { cursor } : {}),
       });
+      const shown = (s: { subject: string; excluded: string[] }) =>
+        s.subject + (s.excluded.length ? ` (except ${s.excluded.join(", ")})` : "");
       return {
-        items: page.subjects.map(
-          (s) => s.subject + (s.excluded.length ? ` (except ${s.excluded.join(", ")})` : ""),
-        ),
+        // Conditional answers (a caveat whose context was not given) are listed, marked so.
+        items: [
+          ...page.subjects.map(shown),
+          ...(page.conditional ?? []).map((c) => `${shown(c)} ${conditionalMark(c.missing)}`),
+        ],
         cursor: page.cursor,
         revision: page.revision,
       };
@@ -72,7 +76,19 @@ export function setUpLookups(): void {
         limit: PAGE,
         ...(cursor ? { cursor } : {}),
       });
-      return { items: page.resources, cursor: page.cursor, revision: page.revision };
+      return {
+        items: [
+          ...page.resources,
+          ...(page.conditional ?? []).map((c) => `${c.resource} ${conditionalMark(c.missing)}`),
+        ],
+        cursor: page.cursor,
+        revision: page.revision,
+      };
     });
   });
+}
+
+/** How a conditional lookup answer is marked: the caveat context parameters it waits for. */
+function conditionalMark(missing: readonly string[]): string {
+  return `(conditional: missing ${missing.join(", ")})`;
 }

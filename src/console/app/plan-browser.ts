@@ -81,7 +81,7 @@ export async function planBrowser(id: number, plan: ReviewPlan): Promise<HTMLEle
   const scope = el("p", { class: "scope", attrs: { "aria-live": "polite" } });
   const status = el("p", { class: "page-status", attrs: { role: "status", "aria-live": "polite" } });
   const { table: rows, body } = headedTable(
-    ["access", "tenant", "resource", "permission", "subject"],
+    ["access", "tenant", "resource", "permission", "subject", "condition"],
     `Plan rows of change ${id}`,
     "plan-rows",
   );
@@ -125,6 +125,7 @@ export async function planBrowser(id: number, plan: ReviewPlan): Promise<HTMLEle
           el("td", {}, r.resource),
           el("td", {}, r.permission),
           el("td", {}, r.subject + (r.except?.length ? ` (except ${r.except.join(", ")})` : "")),
+          el("td", { class: "condition" }, conditionText(r)),
         ),
       ),
     );
@@ -275,4 +276,25 @@ export async function planBrowser(id: number, plan: ReviewPlan): Promise<HTMLEle
     el("div", { class: "scroll" }, rows),
     el("nav", { class: "pager", attrs: { "aria-label": "plan pages" } }, first, previous, where, next, last),
   );
+}
+
+type PlanRow = PlanRowsView["rows"][number];
+type Condition = NonNullable<PlanRow["conditional"]>;
+
+/**
+ * How a row over caveated or expiring data qualifies its access, as the CLI's plan says it:
+ * which caveats (with the relationship's context), which parameters a check must give, and
+ * when an expiring grant ends. Empty for a plain row.
+ */
+export function conditionText(r: PlanRow): string {
+  const on = (c: Condition) =>
+    `${c.caveats.map((k) => (k.context ? `${k.name} ${JSON.stringify(k.context)}` : k.name)).join(", ")} (missing ${c.missing.join(", ")})`;
+  return [
+    r.conditional ? `only under ${on(r.conditional)}` : "",
+    r.stillConditional ? `still under ${on(r.stillConditional)}` : "",
+    r.wasConditional ? `was under ${on(r.wasConditional)}` : "",
+    r.until ? `until ${r.until}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
 }

@@ -1,6 +1,7 @@
-import { celEnv, parse } from "@bufbuild/cel";
+import type { CelEnv } from "@bufbuild/cel";
 import type { CaveatAst, Span } from "../ast.js";
 import { advanceBy } from "../position.js";
+import { cel } from "./cel-runtime.js";
 import { type CelStaticType, formatStaticType, staticTypeOf } from "./cel-types.js";
 import { inCidrMethod } from "./ipaddress.js";
 import { isSubtreeOfMethod } from "./map-subtree.js";
@@ -23,7 +24,12 @@ export interface CaveatProblem {
   readonly span: Span;
 }
 
-const env = celEnv({ funcs: [inCidrMethod, isSubtreeOfMethod] });
+let env: CelEnv | undefined;
+/** The CEL environment with SpiceDB's functions, made when the first caveat is compiled. */
+function caveatEnv(): CelEnv {
+  env ??= cel().celEnv({ funcs: [inCidrMethod(), isSubtreeOfMethod()] });
+  return env;
+}
 
 /**
  * Checks a caveat definition and compiles it, with SpiceDB's rules and messages: at least one
@@ -65,9 +71,9 @@ export function compileCaveat(ast: CaveatAst): {
       message: `invalid expression for caveat \`${ast.name}\`: ${message}`,
       span: spanAt(ast, offset),
     });
-  let parsed: ReturnType<typeof parse>;
+  let parsed: ReturnType<ReturnType<typeof cel>["parse"]>;
   try {
-    parsed = parse(ast.expression);
+    parsed = cel().parse(ast.expression);
   } catch (error) {
     // `<input>:2:5: found ...`: the place inside the expression, made a place in the schema.
     const message = (error as Error).message;
@@ -93,7 +99,7 @@ export function compileCaveat(ast: CaveatAst): {
       name: ast.name,
       parameters,
       expression: ast.expression,
-      planned: planPartial(env, parsed.expr, new Set(parameters.keys())),
+      planned: planPartial(caveatEnv(), parsed.expr, new Set(parameters.keys())),
     },
     problems,
   };

@@ -1,5 +1,6 @@
-import { type CelInput, type CelValue, celEnv, isCelError, parse, plan } from "@bufbuild/cel";
+import type { CelInput, CelValue } from "@bufbuild/cel";
 import { inputError } from "../../model/errors.js";
+import { cel } from "./cel-runtime.js";
 import { formatIpAddress, parseIpAddress } from "./ipaddress.js";
 import { formatParameterType, type ParameterType } from "./parameter-type.js";
 
@@ -8,9 +9,20 @@ export type CaveatContext = Readonly<Record<string, unknown>>;
 
 // Timestamps and durations are read by CEL's own `timestamp()` and `duration()`, so a context
 // value means exactly what the same literal means inside a caveat expression (RFC 3339, `1h30m`).
-const env = celEnv();
-const readTimestamp = plan(env, parse("timestamp(value)"));
-const readDuration = plan(env, parse("duration(value)"));
+type Reader = (ctx: { value: string }) => CelValue | Error;
+let readers: { timestamp: Reader; duration: Reader } | undefined;
+/** CEL's readers of timestamps and durations, planned when a context first needs one. */
+function celReaders(): { timestamp: Reader; duration: Reader } {
+  if (readers === undefined) {
+    const { celEnv, parse, plan } = cel();
+    const env = celEnv();
+    readers = {
+      timestamp: plan(env, parse("timestamp(value)")),
+      duration: plan(env, parse("duration(value)")),
+    };
+  }
+  return readers;
+}
 
 /**
  * Converts one JSON context value to the CEL value of the parameter's declared type, or throws
@@ -55,11 +67,12 @@ export function contextValue(
     }
     case "timestamp":
       return typeof value === "string"
-        ? (viaCel(readTimestamp, value) ?? fail('an RFC 3339 timestamp such as "2026-12-04T07:00:00Z"'))
+        ? (viaCel(celReaders().timestamp, value) ??
+            fail('an RFC 3339 timestamp such as "2026-12-04T07:00:00Z"'))
         : fail("an RFC 3339 timestamp");
     case "duration":
       return typeof value === "string"
-        ? (viaCel(readDuration, value) ?? fail('a duration such as "1h30m"'))
+        ? (viaCel(celReaders().duration, value) ?? fail('a duration such as "1h30m"'))
         : fail("a duration");
     case "ipaddress": {
       const address = typeof value === "string" ? parseIpAddress(value) : undefined;
@@ -87,7 +100,7 @@ function integer(value: unknown): bigint | undefined {
   return Number.isInteger(n) ? BigInt(n) : undefined;
 }
 
-function viaCel(reader: (ctx: { value: string }) => CelValue | Error, text: string): CelInput | undefined {
+function viaCel(reader: Reader, text: string): CelInput | undefined {
   const result = reader({ value: text });
-  return isCelError(result) ? undefined : (result as CelInput);
+  return cel().isCelError(result) ? undefined : (result as CelInput);
 }

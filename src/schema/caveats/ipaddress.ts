@@ -1,4 +1,5 @@
-import { CelScalar, celMethod } from "@bufbuild/cel";
+import type { CelFunc } from "@bufbuild/cel";
+import { cel } from "./cel-runtime.js";
 
 /** An IP address as SpiceDB's `ipaddress` parameter holds it: its family and its bits. */
 export interface IpAddress {
@@ -93,14 +94,11 @@ export function inCidr(address: IpAddress, cidr: string): boolean {
  * At run time an `ipaddress` is the text of a valid address (checked when the context is read);
  * the type checker only lets `in_cidr` be called on an `ipaddress` parameter, never on a string.
  */
-export const inCidrMethod = celMethod(
-  "in_cidr",
-  CelScalar.STRING,
-  [CelScalar.STRING],
-  CelScalar.BOOL,
-  function (cidr) {
+export function inCidrMethod(): CelFunc {
+  const { celMethod, CelScalar } = cel();
+  return celMethod("in_cidr", CelScalar.STRING, [CelScalar.STRING], CelScalar.BOOL, function (cidr) {
     const parsed = parseIpAddress(this);
     if (!parsed) throw new Error(`invalid ipaddress \`${this}\``);
     return inCidr(parsed, cidr);
-  },
-);
+  });
+}

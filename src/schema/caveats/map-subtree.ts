@@ -1,10 +1,12 @@
-import { type CelMap, CelScalar, celMethod, isCelMap, mapType } from "@bufbuild/cel";
+import type { CelFunc, CelMap } from "@bufbuild/cel";
+import { cel } from "./cel-runtime.js";
 
 /**
  * SpiceDB's `isSubtreeOf` on maps (pkg/caveats/types/map.go): every key of this map is in the
  * other, nested maps are compared the same way, and other values must be equal.
  */
 export function isSubtree(inner: CelMap, outer: CelMap): boolean {
+  const { isCelMap } = cel();
   for (const [key, value] of inner) {
     if (!outer.has(key)) return false;
     const other = outer.get(key);
@@ -15,14 +17,10 @@ export function isSubtree(inner: CelMap, outer: CelMap): boolean {
   return true;
 }
 
-const STRING_MAP = mapType(CelScalar.STRING, CelScalar.DYN);
-
-export const isSubtreeOfMethod = celMethod(
-  "isSubtreeOf",
-  STRING_MAP,
-  [STRING_MAP],
-  CelScalar.BOOL,
-  function (other) {
+export function isSubtreeOfMethod(): CelFunc {
+  const { celMethod, CelScalar, mapType } = cel();
+  const stringMap = mapType(CelScalar.STRING, CelScalar.DYN);
+  return celMethod("isSubtreeOf", stringMap, [stringMap], CelScalar.BOOL, function (other) {
     return isSubtree(this, other);
-  },
-);
+  });
+}

@@ -1,5 +1,6 @@
-import { type CelEnv, type CelResult, isCelError, plan } from "@bufbuild/cel";
+import type { CelEnv, CelResult } from "@bufbuild/cel";
 import type { Expr } from "@bufbuild/cel-spec/cel/expr/syntax_pb.js";
+import { cel } from "./cel-runtime.js";
 
 /**
  * A caveat expression planned for partial evaluation: its logical skeleton (`&&`, `||`, `!`,
@@ -44,7 +45,7 @@ export function planPartial(env: CelEnv, expr: Expr, parameters: ReadonlySet<str
         whenFalse: planPartial(env, args[2]!, parameters),
       };
   }
-  const run = plan(env, expr);
+  const run = cel().plan(env, expr);
   return {
     op: "leaf",
     run: (bindings) => run(bindings as Parameters<typeof run>[0]),
@@ -106,7 +107,7 @@ export function evaluatePartial(
       const absent = node.reads.filter((r) => missing.has(r));
       if (absent.length > 0) return { kind: "unknown", missing: new Set(absent) };
       const value = node.run(bindings);
-      return isCelError(value) ? { kind: "error", message: value.message } : { kind: "value", value };
+      return cel().isCelError(value) ? { kind: "error", message: value.message } : { kind: "value", value };
     }
     case "not": {
       const inner = asBool(evaluatePartial(node.arg, bindings, missing), "!_");

@@ -1,19 +1,23 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { CheckRequest } from "../../engine/engine.js";
-import { formatSubject, parseObject, parseSubject } from "../../model/relationship.js";
+import { parseObject, parseSubject } from "../../model/relationship.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import {
   CheckBatchView,
   CheckView,
+  checkBatchView,
   ExplainedCheckView,
   LookupResourcesView,
   LookupSubjectsView,
+  lookupResourcesView,
+  lookupSubjectsView,
 } from "../../service/views/query.js";
 import { pathTenant } from "../auth.js";
 import type { Metrics } from "../metrics.js";
 import {
   CheckBody,
+  CheckContext,
   CheckItem,
   Consistency,
   errorResponses,
@@ -121,7 +125,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
         placeOf: (i) => ({ field: `checks[${i}]` }),
       });
       metrics.countChecks(result.results);
-      return result;
+      return checkBatchView(result);
     },
   );
 
@@ -163,6 +167,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
       resourceType: string;
       permission: string;
       subject: string;
+      context?: Record<string, unknown>;
       atLeastRevision?: number;
       limit?: number;
       cursor?: string;
@@ -182,6 +187,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
             resourceType: Type.String({ minLength: 1, maxLength: 200 }),
             permission: Name,
             subject: SubjectText,
+            context: CheckContext,
             ...Consistency,
             ...Paging,
           },
@@ -195,14 +201,20 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     },
     async (request) => {
       const body = request.body;
-      const { resources, revision, schema, cursor } = await gatehouse.lookupResources(
-        request.params.tenant,
-        body.resourceType,
-        body.permission,
-        parseSubject(body.subject, { field: "subject" }),
-        { atLeastRevision: body.atLeastRevision, limit: body.limit, cursor: body.cursor },
+      return lookupResourcesView(
+        await gatehouse.lookupResources(
+          request.params.tenant,
+          body.resourceType,
+          body.permission,
+          parseSubject(body.subject, { field: "subject" }),
+          {
+            atLeastRevision: body.atLeastRevision,
+            limit: body.limit,
+            cursor: body.cursor,
+            context: body.context,
+          },
+        ),
       );
-      return { resources: resources.map((r) => `${r.type}:${r.id}`), revision, schema, cursor };
     },
   );
 
@@ -213,6 +225,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
       permission: string;
       subjectType: string;
       subjectRelation?: string;
+      context?: Record<string, unknown>;
       atLeastRevision?: number;
       limit?: number;
       cursor?: string;
@@ -233,6 +246,7 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
             permission: Name,
             subjectType: Type.String({ minLength: 1, maxLength: 200 }),
             subjectRelation: Type.Optional(Name),
+            context: CheckContext,
             ...Consistency,
             ...Paging,
           },
@@ -246,23 +260,21 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     },
     async (request) => {
       const body = request.body;
-      const { subjects, revision, schema, cursor } = await gatehouse.lookupSubjects(
-        request.params.tenant,
-        parseObject(body.resource, { field: "resource" }, "resource"),
-        body.permission,
-        body.subjectType,
-        body.subjectRelation,
-        { atLeastRevision: body.atLeastRevision, limit: body.limit, cursor: body.cursor },
+      return lookupSubjectsView(
+        await gatehouse.lookupSubjects(
+          request.params.tenant,
+          parseObject(body.resource, { field: "resource" }, "resource"),
+          body.permission,
+          body.subjectType,
+          body.subjectRelation,
+          {
+            atLeastRevision: body.atLeastRevision,
+            limit: body.limit,
+            cursor: body.cursor,
+            context: body.context,
+          },
+        ),
       );
-      return {
-        subjects: subjects.map((s) => ({
-          subject: formatSubject(s.subject),
-          excluded: s.excluded.map(formatSubject),
-        })),
-        revision,
-        schema,
-        cursor,
-      };
     },
   );
 }

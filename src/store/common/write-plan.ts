@@ -1,4 +1,4 @@
-import { Diagnostics, GatehouseError } from "../../model/errors.js";
+import { Diagnostics, type ErrorReason, GatehouseError } from "../../model/errors.js";
 import { formatRelationship, type Relationship, relationshipKey } from "../../model/relationship.js";
 import { Slices } from "../../model/turns.js";
 import type { RelationshipUpdate } from "../store.js";
@@ -100,13 +100,14 @@ class Planner {
   }
 }
 
-export function updateConflict(update: PlannedUpdate, what: string): GatehouseError {
+export function updateConflict(update: PlannedUpdate, what: string, reason?: ErrorReason): GatehouseError {
   return new GatehouseError(
     "conflict",
     `relationship \`${formatRelationship(update.relationship)}\` ${what}`,
-    {
-      field: update.field,
-    },
+    { field: update.field },
+    [],
+    undefined,
+    reason,
   );
 }
 

@@ -99,6 +99,25 @@ export class RelationshipReads {
   }
 
   /**
+   * The tenant's relationships live at head whose expiration falls in (`after`, `until`] (ISO
+   * times), in tuple order: what the expiry forecast looks at. The range is read through the
+   * `relationships_by_expiry` index (migration 15), so a tenant's plain and far-off rows are
+   * never read.
+   */
+  async expiring(tenant: string, after: string, until: string): Promise<Relationship[]> {
+    checkTenant(tenant, { field: "tenant" });
+    const rows = await this.#db.sql.rows<[...TupleRow, string | null, string | null, string | null]>(
+      `SELECT ${TUPLE}, ${TRAIT_COLUMNS} FROM relationships
+        WHERE expires_at > $2 AND expires_at <= $3 AND tenant = $1 AND deleted_revision IS NULL
+        ORDER BY ${TUPLE}`,
+      [tenant, clockKey(after), clockKey(until)],
+    );
+    return rows.map(([rt, ri, rel, st, si, sr, cn, cc, ea]) =>
+      withTraits(toRelationship(rt, ri, rel, st, si, sr), cn, cc, ea),
+    );
+  }
+
+  /**
    * Whether a relationship of the tenant that matches the filter is live now, as `sql` (a write's
    * transaction) sees the table: for the write's preconditions.
    */

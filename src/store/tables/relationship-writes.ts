@@ -52,7 +52,7 @@ export async function writeUpdates(
     } else if (written.created.has(k) || replaced.has(k)) {
       created.push(update.relationship);
     } else if (update.operation === "create") {
-      conflicts.push(updateConflict(update, "already exists"));
+      conflicts.push(updateConflict(update, "already exists", "already_exists"));
     }
   }
   if (conflicts.length > 0) throw combineConflicts(conflicts);
