@@ -224,8 +224,10 @@ describe("the SpiceDB gRPC door: relationships", () => {
     });
     const done = new Promise<void>((resolve) => {
       stream.on("data", (response: v1.WatchResponse) => {
+        // A checkpoint is also sent while nothing happens (a loaded machine's slow write leaves
+        // time for one): one in a row is what the order says.
         if (response.isCheckpoint) {
-          seen.push("checkpoint");
+          if (seen.at(-1) !== "checkpoint") seen.push("checkpoint");
           caughtUp();
         }
         for (const u of response.updates)
