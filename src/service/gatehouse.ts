@@ -590,6 +590,11 @@ export class Gatehouse {
     return true;
   }
 
+  /** The stored index snapshots, one a tenant: revision, size, format, when written. */
+  listIndexSnapshots(): ReturnType<Store["listIndexSnapshots"]> {
+    return this.store.listIndexSnapshots();
+  }
+
   /**
    * Writes a snapshot of the tenant's index as of the applied revision, loading the index first
    * if needed: later loads (other processes, other nodes) start from it.

@@ -39,7 +39,7 @@ export function registerIndex(program: Command, globals: () => GlobalOptions): v
     .description("list the stored index snapshots: tenant, revision, size, when written")
     .action(async () => {
       const context = contextOf(globals());
-      const snapshots = await withGatehouse(context, (g) => g.store.listIndexSnapshots());
+      const snapshots = await withGatehouse(context, (g) => g.listIndexSnapshots());
       context.out.result(
         snapshots
           .map(
