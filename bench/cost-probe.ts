@@ -1,0 +1,155 @@
+import { readFileSync } from "node:fs";
+import { DEFAULT_GUARDS, planGuards } from "../src/changes/guards.js";
+import { computePlan } from "../src/changes/plan.js";
+import type { CheckRequest } from "../src/engine/engine.js";
+import { DEFAULT_TENANT } from "../src/model/names.js";
+import type { Relationship } from "../src/model/relationship.js";
+import { Gatehouse } from "../src/service/gatehouse.js";
+
+/**
+ * The process the cost curve measures from outside: `node --expose-gc cost-probe.js STORE INPUTS`,
+ * started by cost-curve.js with an IPC channel. It holds nothing but the store it opens and the
+ * inputs file (the checks and the cleanup's relationships, prepared by the parent so that the
+ * generated workload stays out of this process's memory), and takes one step at a time when told,
+ * answering with its own timings; between steps the parent reads this process's
+ * /proc/PID/status (VmRSS, VmHWM), as a container's memory limit sees it.
+ *
+ * Steps: `load` (open the store, answer one check: the tenant's index is built from the store),
+ * `gc` (collect twice: the steady state), `checks` (latency of single checks through the library,
+ * then throughput), `plan` (the 10,000-relationship cleanup, planned by the changes layer over
+ * the loaded index, as `gatehouse change plan` does after loading), `exit`.
+ */
+export interface ProbeInputs {
+  readonly warmup: CheckRequest[];
+  readonly queries: CheckRequest[];
+  readonly deletes: Relationship[];
+}
+
+export type ProbeStep = "load" | "gc" | "checks" | "plan" | "exit";
+
+export interface LoadFigures {
+  readonly openMs: number;
+  /** Opening to the first answer: what a cold process pays before it can answer. */
+  readonly firstCheckMs: number;
+  readonly relationships: number;
+}
+
+export interface CheckFigures {
+  readonly count: number;
+  readonly allowed: number;
+  readonly p50Us: number;
+  readonly p99Us: number;
+  /** Sequential `Gatehouse.check` calls a second, one core. */
+  readonly perSecond: number;
+  /** `Gatehouse.checkBatch` of 1,000 checks at a time, checks a second. */
+  readonly batchPerSecond: number;
+}
+
+export interface PlanProbeFigures {
+  readonly relationships: number;
+  readonly ms: number;
+  readonly lost: number;
+  readonly gained: number;
+}
+
+const gc = (): void => {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) throw new Error("run with node --expose-gc");
+  collect();
+  collect();
+};
+
+const [location, inputsFile] = process.argv.slice(2);
+if (location === undefined || inputsFile === undefined) throw new Error("usage: cost-probe STORE INPUTS");
+if (!process.send) throw new Error("cost-probe runs as a child of cost-curve.js, with an IPC channel");
+let inputs: ProbeInputs | undefined = JSON.parse(readFileSync(inputsFile, "utf8")) as ProbeInputs;
+let gatehouse: Gatehouse | undefined;
+
+const reply = (figures: unknown): void => {
+  process.send!(figures);
+};
+
+async function step(name: ProbeStep): Promise<unknown> {
+  switch (name) {
+    case "load": {
+      const t0 = performance.now();
+      gatehouse = await Gatehouse.open(location!);
+      const openMs = performance.now() - t0;
+      await gatehouse.check(DEFAULT_TENANT, inputs!.queries[0]!);
+      const firstCheckMs = performance.now() - t0;
+      const relationships = gatehouse.engine.tenant(DEFAULT_TENANT).data.size;
+      return { openMs, firstCheckMs, relationships } satisfies LoadFigures;
+    }
+    case "gc":
+      gc();
+      return {};
+    case "checks": {
+      const g = gatehouse!;
+      const { warmup, queries } = inputs!;
+      for (const q of warmup) await g.check(DEFAULT_TENANT, q);
+      const times = new Float64Array(queries.length);
+      let allowed = 0;
+      for (let i = 0; i < queries.length; i++) {
+        const t = process.hrtime.bigint();
+        if ((await g.check(DEFAULT_TENANT, queries[i]!)).allowed) allowed++;
+        times[i] = Number(process.hrtime.bigint() - t) / 1000;
+      }
+      times.sort();
+      let started = performance.now();
+      for (const q of queries) await g.check(DEFAULT_TENANT, q);
+      const perSecond = queries.length / ((performance.now() - started) / 1000);
+      started = performance.now();
+      for (let i = 0; i < queries.length; i += 1000)
+        await g.checkBatch(DEFAULT_TENANT, queries.slice(i, i + 1000));
+      const batchPerSecond = queries.length / ((performance.now() - started) / 1000);
+      return {
+        count: queries.length,
+        allowed,
+        p50Us: times[Math.floor(times.length * 0.5)]!,
+        p99Us: times[Math.floor(times.length * 0.99)]!,
+        perSecond,
+        batchPerSecond,
+      } satisfies CheckFigures;
+    }
+    case "plan": {
+      const g = gatehouse!;
+      const deletes = inputs!.deletes;
+      inputs = undefined; // the queries are done with: keep them out of the plan's peak
+      gc();
+      const schema = g.engine.requireSchema();
+      const started = performance.now();
+      const plan = computePlan({
+        changeId: 1,
+        tenant: DEFAULT_TENANT,
+        intent: "cleanup",
+        baseRevision: g.revision,
+        engine: g.engine,
+        schemaBefore: schema,
+        schemaAfter: schema,
+        writes: [],
+        deletes,
+        schemaTenants: [],
+        guards: planGuards(DEFAULT_GUARDS),
+        now: new Date(),
+      });
+      return {
+        relationships: deletes.length,
+        ms: performance.now() - started,
+        lost: plan.lost.length,
+        gained: plan.gained.length,
+      } satisfies PlanProbeFigures;
+    }
+    case "exit":
+      await gatehouse?.close();
+      setImmediate(() => process.exit(0));
+      return {};
+  }
+}
+
+process.on("message", (name: ProbeStep) => {
+  step(name).then(reply, (error: unknown) => {
+    process.send!({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    process.exit(1);
+  });
+});
+reply({ ready: true });
