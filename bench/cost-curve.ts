@@ -24,14 +24,14 @@
  */
 import { type ChildProcess, fork, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { DEFAULT_TENANT } from "../src/model/names.js";
 import { formatObject, formatSubject } from "../src/model/relationship.js";
 import type { CheckFigures, LoadFigures, PlanProbeFigures, ProbeInputs, ProbeStep } from "./cost-probe.js";
-import { benchDataDir, cachedPostgresStore, cachedSqliteStore } from "./cost-store.js";
+import { benchDataDir, cachedPostgresStore, cachedSqliteStore, type StoreStamp } from "./cost-store.js";
 import { cleanupDeletes } from "./plans.js";
 import { loadAverage, type ResidentMemory, resetPeak, residentMemory } from "./process-memory.js";
 import { Workload } from "./workload.js";
@@ -329,34 +329,47 @@ async function measureScale(scale: number, args: Args): Promise<ScaleFigures> {
         ]
       : []),
   ];
-  for (const target of targets) {
-    log(`- ${target.store}: the library process (load, steady memory, checks, cleanup plan)`);
-    const library = await measureLibrary(target.location, inputsFile);
-    if (library.load.relationships !== workload.size)
-      throw new Error(
-        `${target.location} loaded ${library.load.relationships} relationships, the workload has ${workload.size}: delete its stamp in ${benchDataDir()} to rebuild it`,
-      );
-    log(
-      `  first answer ${(library.load.firstCheckMs / 1000).toFixed(1)} s, peak ${mb(library.load.memory.peak)}, steady ${mb(library.steady.rss)}; check p50 ${library.checks.p50Us.toFixed(1)} µs; plan ${(library.plan.ms / 1000).toFixed(2)} s`,
-    );
-    const snapshot = await measureSnapshotLoad(target.location, inputsFile);
-    log(`  ${snapshot.note}`);
-    log(`- ${target.store}: gatehouse serve`);
-    const server = await measureServer(target.location, target.stamp.token!, wire, args.httpSeconds);
-    log(
-      `  first answer ${(server.firstAnswerMs / 1000).toFixed(1)} s, peak ${mb(server.after.peak)}; HTTP p50 ${server.p50Us.toFixed(0)} µs; ${Math.round(server.perSecond)}/s`,
-    );
-    stores.push({
-      store: target.store,
-      location: target.location.replace(/\/\/[^@/]*@/, "//"),
-      importSeconds: target.stamp.importSeconds,
-      built: target.built,
-      library,
-      snapshot,
-      server,
-    });
+  try {
+    for (const target of targets)
+      stores.push(await measureStore(target, workload.size, inputsFile, wire, args));
+  } finally {
+    rmSync(inputsFile, { force: true });
   }
   return { scale, relationships: workload.size, loadAverage: { before, after: loadAverage() }, stores };
+}
+
+async function measureStore(
+  target: { store: "SQLite" | "PostgreSQL"; location: string; stamp: StoreStamp; built: boolean },
+  relationships: number,
+  inputsFile: string,
+  wire: readonly WireCheck[],
+  args: Args,
+): Promise<StoreFigures> {
+  log(`- ${target.store}: the library process (load, steady memory, checks, cleanup plan)`);
+  const library = await measureLibrary(target.location, inputsFile);
+  if (library.load.relationships !== relationships)
+    throw new Error(
+      `${target.location} loaded ${library.load.relationships} relationships, the workload has ${relationships}: delete its stamp in ${benchDataDir()} to rebuild it`,
+    );
+  log(
+    `  first answer ${(library.load.firstCheckMs / 1000).toFixed(1)} s, peak ${mb(library.load.memory.peak)}, steady ${mb(library.steady.rss)}; check p50 ${library.checks.p50Us.toFixed(1)} µs; plan ${(library.plan.ms / 1000).toFixed(2)} s`,
+  );
+  const snapshot = await measureSnapshotLoad(target.location, inputsFile);
+  log(`  ${snapshot.note}`);
+  log(`- ${target.store}: gatehouse serve`);
+  const server = await measureServer(target.location, target.stamp.token!, wire, args.httpSeconds);
+  log(
+    `  first answer ${(server.firstAnswerMs / 1000).toFixed(1)} s, peak ${mb(server.after.peak)}; HTTP p50 ${server.p50Us.toFixed(0)} µs; ${Math.round(server.perSecond)}/s`,
+  );
+  return {
+    store: target.store,
+    location: target.location.replace(/\/\/[^@/]*@/, "//"),
+    importSeconds: target.stamp.importSeconds,
+    built: target.built,
+    library,
+    snapshot,
+    server,
+  };
 }
 
 // ---- the report -------------------------------------------------------------------------------
