@@ -4,7 +4,7 @@ import { computePlan } from "../src/changes/plan.js";
 import type { CheckRequest } from "../src/engine/engine.js";
 import { DEFAULT_TENANT } from "../src/model/names.js";
 import type { Relationship } from "../src/model/relationship.js";
-import { Gatehouse } from "../src/service/gatehouse.js";
+import { Gatehouse, type GatehouseOptions } from "../src/service/gatehouse.js";
 
 /**
  * The process the cost curve measures from outside: `node --expose-gc cost-probe.js STORE INPUTS`,
@@ -14,7 +14,8 @@ import { Gatehouse } from "../src/service/gatehouse.js";
  * answering with its own timings; between steps the parent reads this process's
  * /proc/PID/status (VmRSS, VmHWM), as a container's memory limit sees it.
  *
- * Steps: `load` (open the store, answer one check: the tenant's index is built from the store),
+ * Steps: `load` (open the store, answer one check: the tenant's index is built from the rows, or
+ * read from a snapshot with `snapshot` as the third argument),
  * `gc` (collect twice: the steady state), `checks` (latency of single checks through the library,
  * then throughput), `plan` (the 10,000-relationship cleanup, planned by the changes layer over
  * the loaded index, as `gatehouse change plan` does after loading), `exit`.
@@ -59,8 +60,19 @@ const gc = (): void => {
   collect();
 };
 
-const [location, inputsFile] = process.argv.slice(2);
-if (location === undefined || inputsFile === undefined) throw new Error("usage: cost-probe STORE INPUTS");
+const [location, inputsFile, source = "rows"] = process.argv.slice(2);
+if (location === undefined || inputsFile === undefined || (source !== "rows" && source !== "snapshot"))
+  throw new Error("usage: cost-probe STORE INPUTS [rows|snapshot]");
+/**
+ * No decision log, as the server's `--decision-sample off`: the checks' own cost, and the cached
+ * store is not written to (decision-log.js measures the log). `indexSnapshots.load` chooses rows
+ * or a snapshot in a build with index snapshots, and is ignored by one without (where every load
+ * is from rows): passed untyped, so that this file compiles in both.
+ */
+const options: GatehouseOptions & Record<string, unknown> = {
+  decisionLog: { sample: "off" },
+  indexSnapshots: { load: source === "snapshot" },
+};
 if (!process.send) throw new Error("cost-probe runs as a child of cost-curve.js, with an IPC channel");
 let inputs: ProbeInputs | undefined = JSON.parse(readFileSync(inputsFile, "utf8")) as ProbeInputs;
 let gatehouse: Gatehouse | undefined;
@@ -73,9 +85,7 @@ async function step(name: ProbeStep): Promise<unknown> {
   switch (name) {
     case "load": {
       const t0 = performance.now();
-      // No decision log, as the server's `--decision-sample off`: the checks' own cost, and the
-      // cached store is not written to (decision-log.js measures the log).
-      gatehouse = await Gatehouse.open(location!, { decisionLog: { sample: "off" } });
+      gatehouse = await Gatehouse.open(location!, options);
       const openMs = performance.now() - t0;
       await gatehouse.check(DEFAULT_TENANT, inputs!.queries[0]!);
       const firstCheckMs = performance.now() - t0;
