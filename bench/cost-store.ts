@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_TENANT } from "../src/model/names.js";
@@ -106,6 +106,7 @@ export async function cachedSqliteStore(
   const dir = benchDataDir();
   const file = join(dir, `${name}.db`);
   const stampFile = join(dir, `${name}.json`);
+  await otherBuilder(dir, name, log);
   if (existsSync(file) && existsSync(stampFile)) {
     const stamp = JSON.parse(readFileSync(stampFile, "utf8")) as StoreStamp;
     if (stamp.workloadVersion === WORKLOAD_VERSION && stamp.relationships === workload.size) {
@@ -134,6 +135,31 @@ export async function cachedSqliteStore(
   writeFileSync(stampFile, `${JSON.stringify(stamp, null, 2)}\n`);
   log(`built in ${importSeconds.toFixed(0)} s`);
   return { file, stamp, built: true };
+}
+
+/**
+ * Waits while another live process builds the same store (its `NAME.building-PID.db` is there),
+ * so that a run started meanwhile uses that store instead of building a second one.
+ */
+async function otherBuilder(dir: string, name: string, log: (line: string) => void): Promise<void> {
+  const pattern = new RegExp(`^${name.replace(/\./g, "\\.")}\\.building-(\\d+)\\.db$`);
+  for (let waited = false; ; waited = true) {
+    const builder = readdirSync(dir)
+      .map((f) => Number(pattern.exec(f)?.[1]))
+      .find((pid) => pid > 0 && pid !== process.pid && alive(pid));
+    if (builder === undefined) return;
+    if (!waited) log(`waiting for process ${builder}, which is building ${name}`);
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Creates a `check` token for every tenant in the store at `location`, and answers its secret. */
