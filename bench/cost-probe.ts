@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
-import { DEFAULT_GUARDS, planGuards } from "../src/changes/guards.js";
-import { computePlan } from "../src/changes/plan.js";
 import type { CheckRequest } from "../src/engine/engine.js";
 import { DEFAULT_TENANT } from "../src/model/names.js";
 import type { Relationship } from "../src/model/relationship.js";
 import { Gatehouse, type GatehouseOptions } from "../src/service/gatehouse.js";
+import { planCleanup } from "./plans.js";
 
 /**
  * The process the cost curve measures from outside: `node --expose-gc cost-probe.js STORE INPUTS`,
@@ -128,22 +127,8 @@ async function step(name: ProbeStep): Promise<unknown> {
       const deletes = inputs!.deletes;
       inputs = undefined; // the queries are done with: keep them out of the plan's peak
       gc();
-      const schema = g.engine.requireSchema();
       const started = performance.now();
-      const plan = computePlan({
-        changeId: 1,
-        tenant: DEFAULT_TENANT,
-        intent: "cleanup",
-        baseRevision: g.revision,
-        engine: g.engine,
-        schemaBefore: schema,
-        schemaAfter: schema,
-        writes: [],
-        deletes,
-        schemaTenants: [],
-        guards: planGuards(DEFAULT_GUARDS),
-        now: new Date(),
-      });
+      const plan = planCleanup(g.engine, DEFAULT_TENANT, g.revision, deletes);
       return {
         relationships: deletes.length,
         ms: performance.now() - started,

@@ -123,6 +123,18 @@ export async function cachedSqliteStore(
   for (const suffix of ["-wal", "-shm"])
     if (existsSync(`${building}${suffix}`)) throw new Error(`${building}${suffix} left after close`);
   renameSync(building, file);
+  const stamp = await stampBuilt(file, stampFile, workload, importSeconds);
+  log(`built in ${importSeconds.toFixed(0)} s`);
+  return { file, stamp, built: true };
+}
+
+/** Writes the stamp of a store just built (with its bench token) and answers it. */
+async function stampBuilt(
+  location: string,
+  stampFile: string,
+  workload: Workload,
+  importSeconds: number,
+): Promise<StoreStamp> {
   const stamp: StoreStamp = {
     workloadVersion: WORKLOAD_VERSION,
     scale: workload.scale,
@@ -130,11 +142,10 @@ export async function cachedSqliteStore(
     relationships: workload.size,
     importSeconds,
     builtAt: new Date().toISOString(),
-    token: await benchToken(file),
+    token: await benchToken(location),
   };
   writeFileSync(stampFile, `${JSON.stringify(stamp, null, 2)}\n`);
-  log(`built in ${importSeconds.toFixed(0)} s`);
-  return { file, stamp, built: true };
+  return stamp;
 }
 
 /**
@@ -212,16 +223,7 @@ export async function cachedPostgresStore(
     `building ${location}: ${workload.size.toLocaleString("en")} relationships through the streamed import`,
   );
   const importSeconds = await importWorkload(location, workload, log);
-  const stamp: StoreStamp = {
-    workloadVersion: WORKLOAD_VERSION,
-    scale: workload.scale,
-    seed: workload.seed,
-    relationships: workload.size,
-    importSeconds,
-    builtAt: new Date().toISOString(),
-    token: await benchToken(location),
-  };
-  writeFileSync(stampFile, `${JSON.stringify(stamp, null, 2)}\n`);
+  const stamp = await stampBuilt(location, stampFile, workload, importSeconds);
   log(`built in ${importSeconds.toFixed(0)} s`);
   return { location, stamp, stampFile, built: true };
 }

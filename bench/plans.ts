@@ -46,20 +46,7 @@ export function benchPlans(
   const deletes = cleanupDeletes(workload);
   log(`planning a cleanup of ${deletes.length} relationships`);
   let started = performance.now();
-  const cleanup = computePlan({
-    changeId: 1,
-    tenant: "bench",
-    intent: "cleanup",
-    baseRevision: 1,
-    engine,
-    schemaBefore: schema,
-    schemaAfter: schema,
-    writes: [],
-    deletes,
-    schemaTenants: [],
-    guards: planGuards(DEFAULT_GUARDS),
-    now: new Date(),
-  });
+  const cleanup = planCleanup(engine, "bench", 1, deletes);
   const cleanupSeconds = (performance.now() - started) / 1000;
   log(
     `cleanup planned in ${cleanupSeconds.toFixed(2)} s: ${cleanup.lost.length} lost, ${cleanup.gained.length} gained, ${cleanup.region.objects.length} objects in the region`,
@@ -135,4 +122,28 @@ export function cleanupDeletes(workload: Workload): Relationship[] {
     chosen.set(i, grants[i]!);
   }
   return [...chosen.values()];
+}
+
+/** The cleanup's plan (deleting `deletes`, no schema change) over a loaded index, as `change plan` computes it. */
+export function planCleanup(
+  engine: Engine,
+  tenant: string,
+  baseRevision: number,
+  deletes: Relationship[],
+): ReturnType<typeof computePlan> {
+  const schema = engine.requireSchema();
+  return computePlan({
+    changeId: 1,
+    tenant,
+    intent: "cleanup",
+    baseRevision,
+    engine,
+    schemaBefore: schema,
+    schemaAfter: schema,
+    writes: [],
+    deletes,
+    schemaTenants: [],
+    guards: planGuards(DEFAULT_GUARDS),
+    now: new Date(),
+  });
 }
