@@ -366,15 +366,14 @@ async function measureStore(
   log(
     `  first answer ${(library.load.firstCheckMs / 1000).toFixed(1)} s, peak ${mb(library.load.memory.peak)}, steady ${mb(library.steady.rss)}; check p50 ${library.checks.p50Us.toFixed(1)} µs; plan ${(library.plan.ms / 1000).toFixed(2)} s`,
   );
-  if (args.libraryOnly)
-    return {
-      store: target.store,
-      location: target.location.replace(/\/\/[^@/]*@/, "//"),
-      importSeconds: target.stamp.importSeconds,
-      built: target.built,
-      library,
-      snapshot: { note: "snapshot: not measured (--library-only)" },
-    };
+  const figures = {
+    store: target.store,
+    location: target.location.replace(/\/\/[^@/]*@/, "//"), // no user name in the report
+    importSeconds: target.stamp.importSeconds,
+    built: target.built,
+    library,
+  };
+  if (args.libraryOnly) return { ...figures, snapshot: { note: "snapshot: not measured (--library-only)" } };
   log(`- ${target.store}: gatehouse serve`);
   const server = await measureServer(target.location, target.stamp.token!, wire, args.httpSeconds);
   log(
@@ -384,15 +383,7 @@ async function measureStore(
   // (the next run's server too) loads from it.
   const snapshot = await measureSnapshotLoad(target.location, inputsFile);
   log(`  ${snapshot.note}`);
-  return {
-    store: target.store,
-    location: target.location.replace(/\/\/[^@/]*@/, "//"),
-    importSeconds: target.stamp.importSeconds,
-    built: target.built,
-    library,
-    snapshot,
-    server,
-  };
+  return { ...figures, snapshot, server };
 }
 
 // ---- the report -------------------------------------------------------------------------------
