@@ -186,6 +186,9 @@ interface ServerFigures {
   readonly loaded: ResidentMemory;
   readonly p50Us: number;
   readonly p99Us: number;
+  /** The same checks again, with the caches they built. */
+  readonly repeatP50Us: number;
+  readonly repeatP99Us: number;
   readonly perSecond: number;
   readonly httpP99Ms: number;
   readonly errors: number;
@@ -248,15 +251,21 @@ async function measureServer(
     const firstAnswerMs = performance.now() - started;
     const loaded = residentMemory(server.pid!);
     for (let i = 0; i < WARMUP_CHECKS; i++) await post(agent, url, headers, bodies[i % bodies.length]!);
-    const times = new Float64Array(HTTP_TIMED_CHECKS);
-    for (let i = 0; i < HTTP_TIMED_CHECKS; i++) {
-      const body = bodies[(WARMUP_CHECKS + i) % bodies.length]!;
-      const t = process.hrtime.bigint();
-      await post(agent, url, headers, body);
-      times[i] = Number(process.hrtime.bigint() - t) / 1000;
-    }
+    // Twice over the same checks, as in the library: first touch, then with the caches built.
+    const pass = async (): Promise<{ p50: number; p99: number }> => {
+      const times = new Float64Array(HTTP_TIMED_CHECKS);
+      for (let i = 0; i < HTTP_TIMED_CHECKS; i++) {
+        const body = bodies[(WARMUP_CHECKS + i) % bodies.length]!;
+        const t = process.hrtime.bigint();
+        await post(agent, url, headers, body);
+        times[i] = Number(process.hrtime.bigint() - t) / 1000;
+      }
+      times.sort();
+      return { p50: times[Math.floor(times.length * 0.5)]!, p99: times[Math.floor(times.length * 0.99)]! };
+    };
+    const first = await pass();
+    const repeat = await pass();
     agent.destroy();
-    times.sort();
     const connections = 32;
     const perConnection = Math.floor(bodies.length / connections);
     let client = 0;
@@ -274,8 +283,10 @@ async function measureServer(
     return {
       firstAnswerMs,
       loaded,
-      p50Us: times[Math.floor(times.length * 0.5)]!,
-      p99Us: times[Math.floor(times.length * 0.99)]!,
+      p50Us: first.p50,
+      p99Us: first.p99,
+      repeatP50Us: repeat.p50,
+      repeatP99Us: repeat.p99,
       perSecond: load.requests.average,
       httpP99Ms: load.latency.p99,
       errors: load.errors + load.non2xx,
@@ -461,8 +472,10 @@ function table(results: readonly ScaleFigures[]): string {
   row("check p99, library (first pass)", (x) => x.library.checks.p99Us, us);
   row("check p50, library (same checks again: caches warm)", (x) => x.library.checks.repeatP50Us, us);
   row("check p99, library (same checks again)", (x) => x.library.checks.repeatP99Us, us);
-  row("check p50, HTTP (one keep-alive connection)", (x) => x.server?.p50Us, us);
-  row("check p99, HTTP (one keep-alive connection)", (x) => x.server?.p99Us, us);
+  row("check p50, HTTP (one keep-alive connection, first pass)", (x) => x.server?.p50Us, us);
+  row("check p99, HTTP (one keep-alive connection, first pass)", (x) => x.server?.p99Us, us);
+  row("check p50, HTTP (same checks again)", (x) => x.server?.repeatP50Us, us);
+  row("check p99, HTTP (same checks again)", (x) => x.server?.repeatP99Us, us);
   row("checks a second, library (one at a time)", (x) => x.library.checks.perSecond, perSec);
   row("checks a second, library (batches of 1,000)", (x) => x.library.checks.batchPerSecond, perSec);
   row("checks a second, HTTP (32 connections, autocannon)", (x) => x.server?.perSecond, perSec);
@@ -484,13 +497,14 @@ function table(results: readonly ScaleFigures[]): string {
       const p50 = z.library.checks.p50Us / a.library.checks.p50Us;
       const warmP50 = z.library.checks.repeatP50Us / a.library.checks.repeatP50Us;
       const httpP50 = (z.server?.p50Us ?? Number.NaN) / (a.server?.p50Us ?? Number.NaN);
+      const warmHttpP50 = (z.server?.repeatP50Us ?? Number.NaN) / (a.server?.repeatP50Us ?? Number.NaN);
       const peak =
         perRel(z.library.load.memory.peak, large.relationships) /
         perRel(a.library.load.memory.peak, base.relationships);
       const steady =
         perRel(z.library.steady.rss, large.relationships) / perRel(a.library.steady.rss, base.relationships);
       lines.push(
-        `- ${store}: check p50 within 25%: library ${p50.toFixed(2)}x ${verdict(p50 <= 1.25)} (caches warm: ${warmP50.toFixed(2)}x ${verdict(warmP50 <= 1.25)}), ${Number.isNaN(httpP50) ? "HTTP not measured" : `HTTP ${httpP50.toFixed(2)}x ${verdict(httpP50 <= 1.25)}`}; memory per relationship no higher: peak ${peak.toFixed(2)}x ${verdict(peak <= 1)}, steady ${steady.toFixed(2)}x ${verdict(steady <= 1)}`,
+        `- ${store}: check p50 within 25%: library ${p50.toFixed(2)}x ${verdict(p50 <= 1.25)} (caches warm: ${warmP50.toFixed(2)}x ${verdict(warmP50 <= 1.25)}), ${Number.isNaN(httpP50) ? "HTTP not measured" : `HTTP ${httpP50.toFixed(2)}x ${verdict(httpP50 <= 1.25)} (caches warm: ${warmHttpP50.toFixed(2)}x ${verdict(warmHttpP50 <= 1.25)})`}; memory per relationship no higher: peak ${peak.toFixed(2)}x ${verdict(peak <= 1)}, steady ${steady.toFixed(2)}x ${verdict(steady <= 1)}`,
       );
     }
   }
