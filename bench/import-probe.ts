@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -46,20 +46,24 @@ try {
 
 function measure(kind: string, store: string): void {
   run(["--store", store, "schema", "write", schema]);
-  const { seconds, rssKiB } = run(["--store", store, "import", tuples]);
+  const { seconds, cpuSeconds, rssKiB } = run(["--store", store, "import", tuples]);
+  // The CLI's own CPU time beside the wall time: on a machine shared with other work the wall
+  // time swings with the load, the CPU time much less (PostgreSQL's server side is not in it).
   console.log(
-    `${kind}: import ${seconds.toFixed(1)} s = ${Math.round(lines / seconds).toLocaleString("en")}/s, peak RSS ${mib(rssKiB * 1024)}`,
+    `${kind}: import ${seconds.toFixed(1)} s = ${Math.round(lines / seconds).toLocaleString("en")}/s (CLI CPU ${cpuSeconds.toFixed(1)} s), peak RSS ${mib(rssKiB * 1024)}, load ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`,
   );
 }
 
-function run(args: string[]): { seconds: number; rssKiB: number } {
+function run(args: string[]): { seconds: number; cpuSeconds: number; rssKiB: number } {
   const r = spawnSync("/usr/bin/time", ["-v", process.execPath, cli, ...args], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`gatehouse ${args.join(" ")} failed:\n${r.stdout}${r.stderr}`);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
   const elapsed = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr);
   if (rss === undefined || !elapsed) throw new Error(`no figures from /usr/bin/time:\n${r.stderr}`);
   const seconds = Number(elapsed[1] ?? 0) * 3600 + Number(elapsed[2]) * 60 + Number(elapsed[3]);
-  return { seconds, rssKiB: Number(rss) };
+  const cpu = (name: string) =>
+    Number(new RegExp(`${name} time \\(seconds\\): ([\\d.]+)`).exec(r.stderr)?.[1] ?? 0);
+  return { seconds, cpuSeconds: cpu("User") + cpu("System"), rssKiB: Number(rss) };
 }
 
 async function writeTuples(file: string, workload: Workload): Promise<number> {

@@ -8,6 +8,7 @@ import { registerDecisions } from "./commands/decisions.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
 import { registerIncident } from "./commands/incident.js";
+import { registerIndex } from "./commands/index-snapshot.js";
 import { registerPermission } from "./commands/permission.js";
 import { registerRelationship } from "./commands/relationship.js";
 import { registerReplay } from "./commands/replay.js";
@@ -78,6 +79,7 @@ export function buildProgram(): Command {
   registerChange(program, globals);
   registerDemo(program, globals);
   registerServe(program, globals);
+  registerIndex(program, globals);
   registerToken(program, globals);
   registerRollout(program, globals);
   registerAudit(program, globals);

@@ -92,6 +92,14 @@ export interface ClientOptions {
   /** `session` (default): read your own writes; `none`: whatever the node has. */
   readonly consistency?: "session" | "none";
   readonly fetch?: typeof fetch;
+  /**
+   * `cluster`: send each tenant's requests straight to a node that holds it, as the cluster's
+   * placement says (`GET /v1/cluster/placement`, read again every `placementTtlMs`, default 5 s);
+   * store-wide requests, and tenants the placement does not name yet, go to `url`, which
+   * forwards them. `none` (default): every request goes to `url`.
+   */
+  readonly routing?: "cluster" | "none";
+  readonly placementTtlMs?: number;
 }
 
 export interface CheckInput {
@@ -173,11 +181,66 @@ function pageFields(page: PageRequest): { limit?: number; cursor?: string } {
   };
 }
 
+/**
+ * What a client knows of a cluster's placement (`GET /v1/cluster/placement`), to send each
+ * tenant's requests straight to a node that holds it instead of through the one it was given.
+ * Read at most once per `ttlMs` and forgotten when a node cannot be reached; a server that is
+ * not a cluster (404) is remembered as such, and then every request goes to the given address.
+ */
+class PlacementCache {
+  readonly #url: string;
+  readonly #token: string;
+  readonly #fetch: typeof fetch;
+  readonly #ttlMs: number;
+  #read: Promise<Map<string, string> | undefined> | undefined;
+  #readAt = 0;
+
+  constructor(options: { url: string; token: string; fetch: typeof fetch; ttlMs: number }) {
+    this.#url = options.url;
+    this.#token = options.token;
+    this.#fetch = options.fetch;
+    this.#ttlMs = options.ttlMs;
+  }
+
+  /** The address of the tenant's first live holder, or undefined: send it to the given address. */
+  async nodeFor(tenant: string): Promise<string | undefined> {
+    if (this.#read === undefined || Date.now() - this.#readAt > this.#ttlMs) {
+      this.#readAt = Date.now();
+      this.#read = this.#readPlacement().catch(() => undefined);
+    }
+    return (await this.#read)?.get(tenant);
+  }
+
+  /** A routed node could not be reached: read the placement again before the next request. */
+  forget(): void {
+    this.#read = undefined;
+  }
+
+  async #readPlacement(): Promise<Map<string, string> | undefined> {
+    const response = await this.#fetch(`${this.#url}/v1/cluster/placement`, {
+      headers: { authorization: `Bearer ${this.#token}` },
+    });
+    if (!response.ok) return undefined;
+    const placement = (await response.json()) as {
+      nodes: { id: string; url: string; live: boolean }[];
+      tenants: Record<string, string[]>;
+    };
+    const urls = new Map(placement.nodes.filter((node) => node.live).map((node) => [node.id, node.url]));
+    const routes = new Map<string, string>();
+    for (const [tenant, holders] of Object.entries(placement.tenants)) {
+      const url = holders.map((id) => urls.get(id)).find((found) => found !== undefined);
+      if (url !== undefined) routes.set(tenant, url.replace(/\/$/, ""));
+    }
+    return routes;
+  }
+}
+
 export class GatehouseClient {
   private readonly url: string;
   private readonly token: string;
   private readonly session: boolean;
   private readonly fetcher: typeof fetch;
+  private readonly placement: PlacementCache | undefined;
   /** The newest revision this client has written or been answered at. */
   revision = 0;
 
@@ -186,6 +249,22 @@ export class GatehouseClient {
     this.token = options.token;
     this.session = (options.consistency ?? "session") === "session";
     this.fetcher = options.fetch ?? fetch;
+    this.placement =
+      options.routing === "cluster"
+        ? new PlacementCache({
+            url: this.url,
+            token: this.token,
+            fetch: this.fetcher,
+            ttlMs: options.placementTtlMs ?? 5_000,
+          })
+        : undefined;
+  }
+
+  /** Where a request goes: a holder of its tenant when routing by placement, else the given address. */
+  private async baseFor(path: string): Promise<string> {
+    const tenant = this.placement ? /^\/v1\/tenants\/([^/?]+)\//.exec(path)?.[1] : undefined;
+    if (tenant === undefined) return this.url;
+    return (await this.placement!.nodeFor(decodeURIComponent(tenant))) ?? this.url;
   }
 
   private consistency(): { atLeastRevision?: number } {
@@ -211,8 +290,17 @@ export class GatehouseClient {
     );
   }
 
-  /** One call: the connection's failures and a body that is not JSON become the client's own errors. */
   private async send<T>(
+    method: string,
+    path: string,
+    content: { contentType: string; body: string | AsyncIterable<Uint8Array> } | undefined,
+  ): Promise<T> {
+    return this.sendTo<T>(await this.baseFor(path), method, path, content);
+  }
+
+  /** One call: the connection's failures and a body that is not JSON become the client's own errors. */
+  private async sendTo<T>(
+    base: string,
     method: string,
     path: string,
     content: { contentType: string; body: string | AsyncIterable<Uint8Array> } | undefined,
@@ -221,7 +309,7 @@ export class GatehouseClient {
     let text: string;
     try {
       const streamed = content !== undefined && typeof content.body !== "string";
-      response = await this.fetcher(`${this.url}${path}`, {
+      response = await this.fetcher(`${base}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${this.token}`,
@@ -233,9 +321,15 @@ export class GatehouseClient {
       });
       text = await response.text();
     } catch (error) {
+      // A holder that refused the connection (it stopped) was sent nothing: the given address
+      // answers instead, forwarding to a live holder, and the placement is read again.
+      if (base !== this.url && failureReason(error) === "ECONNREFUSED" && typeof content?.body !== "object") {
+        this.placement!.forget();
+        return this.sendTo<T>(this.url, method, path, content);
+      }
       throw new GatehouseConnectionError(
-        this.url,
-        `cannot reach Gatehouse at ${this.url} (${failureReason(error)}): is the server running, and is the address right?`,
+        base,
+        `cannot reach Gatehouse at ${base} (${failureReason(error)}): is the server running, and is the address right?`,
         { cause: error },
       );
     }
@@ -245,8 +339,8 @@ export class GatehouseClient {
     } catch (error) {
       // A proxy's HTML error page, or something that is not Gatehouse at this address.
       throw new GatehouseConnectionError(
-        this.url,
-        `${method} ${this.url}${path} answered ${response.status} with a body that is not JSON: is ${this.url} a Gatehouse server?`,
+        base,
+        `${method} ${base}${path} answered ${response.status} with a body that is not JSON: is ${base} a Gatehouse server?`,
         { cause: error },
       );
     }

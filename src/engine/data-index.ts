@@ -1,6 +1,13 @@
 import type { Relationship, SubjectRef } from "../model/relationship.js";
 import { conditionOf, type EdgeCondition, EdgeConditions } from "./edge-conditions.js";
-import { edgeKey, keyObject, parentKey, RELATION_SLOTS } from "./encodings.js";
+import {
+  edgeKey,
+  keyObject,
+  keyRelation,
+  parentKey,
+  RELATION_SLOTS,
+  type RelationEntry,
+} from "./encodings.js";
 import { ObjectIds } from "./object-ids.js";
 import { ObjectLists } from "./object-lists.js";
 import { type EdgeSide, RelationEdges } from "./relation-edges.js";
@@ -86,16 +93,38 @@ export interface Edge {
   readonly subjectRelation: number;
 }
 
+/**
+ * A DataIndex's contents as numbers and lists, exactly (object numbers, list kinds and orders):
+ * what an index snapshot writes and reads (index-snapshot.ts). The rest of the index (the name
+ * maps, the per-type object lists, the version counters) is derived from it.
+ */
+export interface IndexParts {
+  readonly typeNames: readonly string[];
+  readonly relationNames: readonly string[];
+  /** object number → `type:id`, and → type number. */
+  readonly objectKeys: readonly string[];
+  readonly objectTypes: readonly number[];
+  readonly usersetSubjectTypes: readonly number[];
+  readonly size: number;
+  /** `RelationEdges.entries` of the edges (two sides) and of the userset parents (one side). */
+  readonly edges: readonly (RelationEntry | undefined)[];
+  readonly usersetParents: readonly (RelationEntry | undefined)[];
+  readonly reverse: readonly (SubjectList | undefined)[];
+  /** (edge key, subject value, condition) of direct edges, then of userset edges. */
+  readonly directConditions: Iterable<[number, number, EdgeCondition]>;
+  readonly usersetConditions: Iterable<[number, number, EdgeCondition]>;
+}
+
 export class DataIndex {
   /** object number → `type:id` */
-  readonly objectKeys: string[] = [];
+  readonly objectKeys: string[];
   /** object number → type-name number */
-  readonly objectTypes: number[] = [];
+  readonly objectTypes: number[];
   /**
    * (type-name number, id) → object number: keyed by the id the caller already has, instead of
    * building and hashing `type:id` (see object-ids.ts).
    */
-  private readonly ids = new ObjectIds(this.objectKeys, this.objectTypes);
+  private readonly ids: ObjectIds;
   private readonly typeIds = new Map<string, number>();
   readonly typeNames: string[] = [];
   /** type-name number → its objects, for enumerating resources of a type. */
@@ -118,7 +147,8 @@ export class DataIndex {
    * Its key (`parentKey`) is an edge key whose "relation" is the pair, so it is stored per
    * subject object like the others.
    */
-  readonly usersetParents: EdgeSide = new RelationEdges(RELATION_SLOTS * RELATION_SLOTS, 1).direct;
+  readonly usersetParents: EdgeSide;
+  readonly #parentEdges = new RelationEdges(RELATION_SLOTS * RELATION_SLOTS, 1);
 
   /**
    * The caveats and expiration times of the edges that have them (edge-conditions.ts), by the
@@ -138,9 +168,78 @@ export class DataIndex {
   /** Both of the above, per object: the evaluator reads an object's relations from here. */
   readonly edges = new RelationEdges(RELATION_SLOTS);
 
-  constructor() {
+  /** `objects`: the object lists of an index snapshot (see `fromParts`), taken over as they are. */
+  constructor(objects?: { readonly keys: string[]; readonly types: number[] }) {
+    this.objectKeys = objects?.keys ?? [];
+    this.objectTypes = objects?.types ?? [];
+    this.objectVersions = objects ? new Array<number>(objects.keys.length).fill(0) : [];
+    this.ids = new ObjectIds(this.objectKeys, this.objectTypes);
     this.direct = this.edges.direct;
     this.usersets = this.edges.usersets;
+    this.usersetParents = this.#parentEdges.direct;
+  }
+
+  /** The index's contents for a snapshot; see `IndexParts`. Read it before the index changes again. */
+  parts(): IndexParts {
+    return {
+      typeNames: this.typeNames,
+      relationNames: this.relationNames,
+      objectKeys: this.objectKeys,
+      objectTypes: this.objectTypes,
+      usersetSubjectTypes: this.usersetSubjectTypes,
+      size: this.size,
+      edges: this.edges.entries,
+      usersetParents: this.#parentEdges.entries,
+      reverse: this.reverse.lists,
+      directConditions: this.directConditions.entries(),
+      usersetConditions: this.usersetConditions.entries(),
+    };
+  }
+
+  /**
+   * An index holding exactly `parts` (taken over, not copied): the same object numbers and
+   * lists as the index they were read from, so it answers the same. Only the derived maps are
+   * rebuilt; no relationship is added one by one.
+   */
+  static fromParts(
+    parts: Omit<IndexParts, "objectKeys" | "objectTypes"> & {
+      readonly objectKeys: string[];
+      readonly objectTypes: number[];
+      readonly edges: ((number | SubjectList | undefined)[] | undefined)[];
+      readonly usersetParents: ((number | SubjectList | undefined)[] | undefined)[];
+      readonly reverse: (SubjectList | undefined)[];
+    },
+  ): DataIndex {
+    const { objectKeys, objectTypes } = parts;
+    const index = new DataIndex({ keys: objectKeys, types: objectTypes });
+    for (const name of parts.typeNames) index.internType(name);
+    for (const name of parts.relationNames) index.internRelation(name);
+    const prefixes = parts.typeNames.map((name) => name.length + 1);
+    index.ids.reserve(objectKeys.length);
+    for (let object = 0; object < objectKeys.length; object++) {
+      const key = objectKeys[object]!;
+      const type = objectTypes[object]!;
+      const prefix = prefixes[type]!;
+      index.ids.addKey(type, prefix, object);
+      // 42: `*`, the wildcard's id
+      if (key.length === prefix + 1 && key.charCodeAt(prefix) === 42) index.wildcardOf[type] = object;
+      else index.objectsByType[type]!.push(object);
+    }
+    for (let type = 0; type < parts.usersetSubjectTypes.length; type++)
+      if (parts.usersetSubjectTypes[type] === 1) index.usersetSubjectTypes[type] = 1;
+    index.edges.restore(parts.edges);
+    index.#parentEdges.restore(parts.usersetParents);
+    index.reverse.restore(parts.reverse);
+    index.size = parts.size;
+    for (const [key, value, condition] of parts.directConditions) {
+      index.directConditions.set(key, value, condition);
+      index.countCondition(keyRelation(key), 1);
+    }
+    for (const [key, value, condition] of parts.usersetConditions) {
+      index.usersetConditions.set(key, value, condition);
+      index.countCondition(keyRelation(key), 1);
+    }
+    return index;
   }
 
   size = 0;
@@ -157,7 +256,7 @@ export class DataIndex {
    * a cache derived from a few objects' relations (a grant closure) is valid while their counts
    * do not move, whatever else is written.
    */
-  readonly objectVersions: number[] = [];
+  readonly objectVersions: number[];
   /**
    * type number → 1 once an object of the type has been a userset subject (`team:t#member`).
    * Never cleared: while it is 0, a reverse entry of such an object can only be a direct one.
@@ -366,6 +465,16 @@ export class DataIndex {
     this.version++;
     this.relationVersions[relation]! += 1;
     this.objectVersions[resource]! += 1;
+  }
+
+  /**
+   * Removes the edge `key` → `value` as the edge maps hold it (a userset's value is its edge
+   * key), if present: for edges known only by their keys (an index snapshot's expired ones).
+   */
+  removeKeyed(userset: boolean, key: number, value: number): void {
+    const subject = userset ? keyObject(value) : value;
+    const subjectRelation = userset ? keyRelation(value) : NO_RELATION;
+    this.removeEdge(keyObject(key), keyRelation(key), subject, subjectRelation);
   }
 
   /** Whether a relationship is present; used by tests and plans. */

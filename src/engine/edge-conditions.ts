@@ -45,6 +45,12 @@ export class EdgeConditions {
     values.set(value, condition);
   }
 
+  /** Every condition, as (edge key, subject value, condition): for index snapshots. */
+  *entries(): Iterable<[number, number, EdgeCondition]> {
+    for (const [key, values] of this.byKey)
+      for (const [value, condition] of values) yield [key, value, condition];
+  }
+
   delete(key: number, value: number): void {
     const values = this.byKey.get(key);
     if (values === undefined || !values.delete(value)) return;

@@ -31,7 +31,7 @@ export interface CheckRequest {
  */
 export class TenantIndex {
   readonly name: string;
-  readonly data = new DataIndex();
+  readonly data: DataIndex;
   private evaluatorFor: Evaluator | undefined;
   /**
    * Evaluators of other schemas over the same data (a shadow candidate, a rollout's candidate),
@@ -40,8 +40,10 @@ export class TenantIndex {
    */
   private readonly otherEvaluators = new Map<CompiledSchema, Evaluator>();
 
-  constructor(name: string) {
+  /** `data`: an index restored from a snapshot (index-snapshot.ts); by default an empty one. */
+  constructor(name: string, data: DataIndex = new DataIndex()) {
     this.name = name;
+    this.data = data;
   }
 
   evaluator(schema: CompiledSchema, options: EvaluatorOptions): Evaluator {
@@ -71,7 +73,14 @@ export class TenantIndex {
     this.evaluatorFor = other ?? new Evaluator(schema, this.data, options);
   }
 
+  /**
+   * Relationships created and deleted through `apply` since the index was loaded or last written
+   * as a snapshot: what decides when the next snapshot is worth writing.
+   */
+  changedSinceSnapshot = 0;
+
   apply(created: readonly Relationship[], deleted: readonly Relationship[]): void {
+    this.changedSinceSnapshot += created.length + deleted.length;
     for (const r of deleted) this.data.remove(r);
     for (const r of created) this.data.add(r);
   }

@@ -82,13 +82,30 @@ export class ObjectIds {
     }
   }
 
+  /**
+   * Makes room for `count` objects at once, so that a load of known size (an index snapshot's)
+   * fills the table once instead of refilling it at every doubling.
+   */
+  reserve(count: number): void {
+    let size = this.#mask + 1;
+    while (count * 4 > size * 3) size *= 2;
+    if (size === this.#mask + 1) return;
+    this.#mask = size / 2 - 1;
+    this.#grow();
+  }
+
   /** Records object number `size` (the next one), whose key the index has just appended. */
   add(type: number, id: string, object: number): void {
+    this.addKey(type, this.#keys[object]!.length - id.length, object);
+  }
+
+  /** `add`, told where the id starts in the object's key (after `type:`) instead of the id. */
+  addKey(type: number, prefixLength: number, object: number): void {
     if (object !== this.#size)
       throw new Error(`objects are added in order: expected ${this.#size}, got ${object}`);
     if (type >= 1 << 18) throw new Error("more than 262,144 object types in one tenant");
     while (this.#prefixLengths.length <= type) this.#prefixLengths.push(-1);
-    if (this.#prefixLengths[type] === -1) this.#prefixLengths[type] = this.#keys[object]!.length - id.length;
+    if (this.#prefixLengths[type] === -1) this.#prefixLengths[type] = prefixLength;
     if ((this.#size + 1) * 4 > (this.#mask + 1) * 3) this.#grow();
     this.#place(object);
     this.#size++;

@@ -6,7 +6,18 @@ import type { SubjectList } from "./data-index.js";
  * array slot is one load where a `Map` of every object would hash and probe.
  */
 export class ObjectLists {
-  readonly #lists: (SubjectList | undefined)[] = [];
+  #lists: (SubjectList | undefined)[] = [];
+
+  /** Every object's list, by object number: what an index snapshot writes (index-snapshot.ts). */
+  get lists(): readonly (SubjectList | undefined)[] {
+    return this.#lists;
+  }
+
+  /** Takes over the lists an index snapshot read (a new, empty instance only). */
+  restore(lists: (SubjectList | undefined)[]): void {
+    if (this.#lists.length > 0) throw new Error("restore into object lists that are not empty");
+    this.#lists = lists;
+  }
 
   get(object: number): SubjectList | undefined {
     return this.#lists[object];

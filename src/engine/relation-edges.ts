@@ -27,7 +27,7 @@ export class RelationEdges {
   readonly #slots: number;
   /** Numbers per relation in an entry: the slot, then one list per side. */
   readonly #stride: number;
-  readonly #byObject: ((number | SubjectList | undefined)[] | undefined)[] = [];
+  #byObject: ((number | SubjectList | undefined)[] | undefined)[] = [];
   /** The plain subjects of an edge key (the only side, with one). */
   readonly direct: EdgeSide;
   /** The userset subjects of an edge key (with two sides). */
@@ -38,6 +38,17 @@ export class RelationEdges {
     this.#stride = sides + 1;
     this.direct = this.#side(DIRECT_SIDE);
     this.usersets = this.#side(USERSETS_SIDE);
+  }
+
+  /** Every object's entry, by object number: what an index snapshot writes (index-snapshot.ts). */
+  get entries(): readonly (RelationEntry | undefined)[] {
+    return this.#byObject;
+  }
+
+  /** Takes over the entries an index snapshot read (a new, empty instance only). */
+  restore(entries: ((number | SubjectList | undefined)[] | undefined)[]): void {
+    if (this.#byObject.length > 0) throw new Error("restore into relation edges that are not empty");
+    this.#byObject = entries;
   }
 
   /** The object's entry (see above), or undefined when it has no relationships as a resource. */

@@ -14,7 +14,8 @@ export const TENANT_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
 
 export const DEFAULT_TENANT = "default";
 
-export function checkTenant(tenant: string, place?: Place): string {
+/** Without a place, the name is the request's `tenant` (a URL's, a body's or `--tenant`). */
+export function checkTenant(tenant: string, place: Place = { field: "tenant" }): string {
   if (!TENANT_NAME.test(tenant)) {
     throw inputError(
       `invalid tenant name \`${tenant}\`: expected 1 to 64 lowercase letters, digits, \`-\` or \`_\`, starting and ending with a letter or digit`,

@@ -1,6 +1,10 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
+import { installMemoryBudget } from "../cluster/budget-hook.js";
+import type { ClusterNode } from "../cluster/cluster-node.js";
+import { installForwarding } from "../cluster/forwarding.js";
+import type { MemoryBudget } from "../cluster/memory-budget.js";
 import { redactSecrets } from "../model/secrets.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
@@ -15,6 +19,7 @@ import { registerAdmin } from "./routes/admin.js";
 import { registerChangeFileCheck } from "./routes/change-file-check.js";
 import { registerChangeReview } from "./routes/change-review.js";
 import { registerChanges } from "./routes/changes.js";
+import { registerCluster } from "./routes/cluster.js";
 import { registerData } from "./routes/data.js";
 import { registerDecisions } from "./routes/decisions.js";
 import { registerExpiringAccess } from "./routes/expiring-access.js";
@@ -39,6 +44,10 @@ export interface ServerOptions {
   readonly bodyLimit?: number;
   /** Where purge export bundles are written (default ./gatehouse-exports). */
   readonly exportDir?: string;
+  /** A node of `serve --cluster`: tenants it does not hold are forwarded to their holders. */
+  readonly cluster?: ClusterNode;
+  /** `--memory-budget`: least recently used tenants are dropped past it. */
+  readonly memoryBudget?: MemoryBudget;
 }
 
 export interface GatehouseServer {
@@ -71,9 +80,10 @@ export async function buildServer(
           },
           hooks: { streamWrite: (line: string) => redactSecrets(line) },
         };
+  const bodyLimit = options.bodyLimit ?? 32 * 1024 * 1024;
   const app = Fastify({
     logger,
-    bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024,
+    bodyLimit,
     requestIdHeader: "x-request-id",
     genReqId: () => crypto.randomUUID(),
     // No coercion: a JSON field of the wrong type is a 400 naming it (url-values.ts reads the URL's text).
@@ -119,6 +129,11 @@ export async function buildServer(
   // The refusals still only summed in memory reach the log and the audit chain before the store closes.
   app.addHook("onClose", async () => refusals.flush());
   const auth = installAuth(app, gatehouse.tokens, refusals);
+  if (options.cluster) {
+    installForwarding(app, options.cluster, bodyLimit);
+    registerCluster(app, gatehouse, options.cluster);
+  }
+  if (options.memoryBudget) installMemoryBudget(app, gatehouse.engine, options.memoryBudget);
 
   registerQueries(app, gatehouse, metrics);
   registerData(app, gatehouse);

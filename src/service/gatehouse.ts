@@ -29,6 +29,7 @@ import { checkWritePreconditions } from "../store/common/write-preconditions.js"
 import type { DecisionFilter, DecisionLoss, DecisionRecord } from "../store/decision-records.js";
 import { openStore } from "../store/open-store.js";
 import type {
+  FeedOptions,
   ImportWriteResult,
   RelationshipFilter,
   RelationshipUpdate,
@@ -44,6 +45,12 @@ import type {
 import { TimedStore } from "../store/timed-store.js";
 import { Audit } from "./audit.js";
 import { DecisionLog, type DecisionLogOptions, decisionLogSettings } from "./decision-log.js";
+import {
+  IndexSnapshotKeeper,
+  type IndexSnapshotOptions,
+  snapshotDue,
+  type WrittenSnapshot,
+} from "./index-snapshots.js";
 import type { TextSource } from "./line-chunks.js";
 import {
   type Cursor,
@@ -79,6 +86,8 @@ export interface GatehouseOptions {
    * still planned, approved under this name in the audit trail, and can be reverted.
    */
   readonly schemaSecondPerson?: string;
+  /** Loading tenants from index snapshots, and writing them in the background (`serve`). */
+  readonly indexSnapshots?: IndexSnapshotOptions;
 }
 
 export interface ConsistencyOptions {
@@ -162,6 +171,12 @@ export interface ImportOptions extends DirectWriteOptions {
   readonly file?: string | undefined;
   /** Called as batches are written, with how many relationships have been read so far. */
   readonly onProgress?: ((done: number) => void) | undefined;
+  /**
+   * Write the tenant's index snapshot once the import is in (default: when snapshots are not
+   * written in the background anyway, and the import created at most 2M relationships or the
+   * tenant is loaded already): the next process loads the imported data from it.
+   */
+  readonly snapshot?: boolean | undefined;
 }
 
 /**
@@ -169,6 +184,9 @@ export interface ImportOptions extends DirectWriteOptions {
  * is dropped and loaded again when next needed (about as fast, and memory stays bounded).
  */
 const INDEX_FOLLOWS_UP_TO = 200_000;
+
+/** The most relationships an import writes a tenant's index snapshot after by default. */
+const SNAPSHOT_AFTER_IMPORT_UP_TO = 2_000_000;
 
 /** A lookup page's answer before paging: the engine's sorted list and how to key its items. */
 type LookupItem = string | FoundSubject;
@@ -203,6 +221,9 @@ export class Gatehouse {
   readonly tokens: Tokens;
   /** The audit log: read, verify, and the refusals the server records. */
   readonly audit: Audit;
+  /** Tenants' index snapshots: loads start from them (see `loadTenant`). */
+  readonly snapshots: IndexSnapshotKeeper;
+  private snapshotTimer: NodeJS.Timeout | undefined;
 
   /** The depth limit of checks, which reports that evaluate on private engines keep too. */
   private readonly maxDepth: number | undefined;
@@ -236,6 +257,7 @@ export class Gatehouse {
       now: () => this.now().getTime(),
     });
     this.now = options.now ?? (() => new Date());
+    this.snapshots = new IndexSnapshotKeeper(store, this.now, options.indexSnapshots);
     this.shadow = new Shadow(store, this.engine);
     this.addCheckObserver(this.shadow);
     const context: ChangeContext = {
@@ -289,6 +311,8 @@ export class Gatehouse {
     await gatehouse.shadow.open();
     // What processes that were killed left unwritten is counted now, not only ten seconds on.
     await gatehouse.decisionLog?.reap().catch(() => undefined);
+    const background = options.indexSnapshots?.background;
+    if (background) gatehouse.writeSnapshotsEvery(background.everyMs);
     return gatehouse;
   }
 
@@ -305,8 +329,8 @@ export class Gatehouse {
    * What the store's revisions after `afterRevision` did, oldest first, at most `limit` of them:
    * the change feed a follower (a Watch stream, an exact-snapshot check) reads.
    */
-  revisionsSince(afterRevision: Revision, limit?: number): Promise<RevisionEvent[]> {
-    return this.store.revisionsSince(afterRevision, limit);
+  revisionsSince(afterRevision: Revision, limit?: number, options?: FeedOptions): Promise<RevisionEvent[]> {
+    return this.store.revisionsSince(afterRevision, limit, options);
   }
 
   /** Calls `onRevision` when another process or node writes; returns the function that stops it. */
@@ -386,6 +410,7 @@ export class Gatehouse {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.snapshotTimer);
     this.rollouts.stop();
     await this.shadow.close();
     // Checks answered so far are written before the store goes (a CLI check is recorded too).
@@ -415,9 +440,15 @@ export class Gatehouse {
     return pass;
   }
 
+  /**
+   * The feed is asked for the loaded tenants' relationships only: the others' revisions come as
+   * markers, which move `appliedRevision` on without reading their rows.
+   */
   private async catchUpPass(): Promise<void> {
     for (;;) {
-      const events = await this.store.revisionsSince(this.appliedRevision, 10_000);
+      const events = await this.store.revisionsSince(this.appliedRevision, 10_000, {
+        tenants: this.engine.loadedTenants(),
+      });
       if (events.length === 0) return;
       for (const event of events) {
         if (event.revision <= this.appliedRevision) continue;
@@ -425,6 +456,9 @@ export class Gatehouse {
         // Between the await above and here an own write may have been applied already.
         if (event.revision <= this.appliedRevision) continue;
         if (event.revision !== this.appliedRevision + 1) break;
+        // A tenant loaded since the feed was read (`loadTenant` replayed it up to the applied
+        // revision, not beyond): its marker has no rows to apply, so the rest is read again.
+        if (event.unread && this.engine.hasTenant(event.tenant)) break;
         if (schema) {
           this.schemaVersion = schema;
           this.engine.setSchema(parseSchema(schema.text).compiled);
@@ -437,6 +471,14 @@ export class Gatehouse {
         this.appliedRevision = event.revision;
       }
     }
+  }
+
+  /**
+   * Loads a tenant's index now, as its first request would (a cluster node taking over the
+   * tenants of one that stopped, before they are asked for).
+   */
+  async loadTenantIndex(tenant: string): Promise<void> {
+    await this.ready(tenant);
   }
 
   /** Ensures a tenant's index is loaded and at least at `atLeast`. */
@@ -466,25 +508,93 @@ export class Gatehouse {
   }
 
   /**
-   * Builds a tenant's index from the store at the applied revision, then replays what was
-   * applied to the other indexes meanwhile, and only then makes it visible: a half-loaded index
-   * must never take part in answers or receive live updates.
+   * Builds a tenant's index, from its newest snapshot or else from the store's rows, then replays
+   * what was applied to the other indexes meanwhile, and only then makes it visible: a
+   * half-loaded index must never take part in answers or receive live updates.
    */
   private async loadTenant(tenant: string): Promise<void> {
     await this.catchUp();
-    const index = new TenantIndex(tenant);
-    let at = this.appliedRevision;
-    for await (const batch of this.store.scanTenant(tenant, at)) index.apply(batch, []);
+    const index = (await this.indexFromSnapshot(tenant)) ?? (await this.indexFromRows(tenant));
+    this.engine.registerTenant(index);
+  }
+
+  /** The tenant's index from its newest snapshot, caught up; undefined when none can be used. */
+  private async indexFromSnapshot(tenant: string): Promise<TenantIndex | undefined> {
+    const restored = await this.snapshots.restore(tenant, this.appliedRevision);
+    if (restored === undefined) return undefined;
+    const index = new TenantIndex(tenant, restored.data);
+    if (await this.replayInto(index, restored.revision)) return index;
+    this.snapshots.ignored(tenant, restored.revision, "a purge since removed events it would replay");
+    return undefined;
+  }
+
+  private async indexFromRows(tenant: string): Promise<TenantIndex> {
+    for (;;) {
+      const index = new TenantIndex(tenant);
+      const at = this.appliedRevision;
+      for await (const batch of this.store.scanTenant(tenant, at)) index.apply(batch, []);
+      // A purge during the scan may have removed rows deleted after `at`: scan again.
+      if (!(await this.replayInto(index, at))) continue;
+      // No snapshot holds any of it yet.
+      index.changedSinceSnapshot = index.data.size;
+      return index;
+    }
+  }
+
+  /**
+   * Applies the tenant's revisions after `from` up to the applied revision to `index`; false
+   * when one of them purged the tenant (its rows are gone, and with them the events to replay).
+   */
+  private async replayInto(index: TenantIndex, from: Revision): Promise<boolean> {
+    let at = from;
     while (at < this.appliedRevision) {
-      const events = await this.store.revisionsSince(at, 10_000);
+      const events = await this.store.revisionsSince(at, 10_000, { tenants: [index.name] });
       if (events.length === 0) break;
       for (const event of events) {
         if (event.revision > this.appliedRevision) break;
-        if (event.tenant === tenant) index.apply(event.created, event.deleted);
+        if (event.tenant === index.name) {
+          if (event.purged) return false;
+          index.apply(event.created, event.deleted);
+        }
         at = event.revision;
       }
     }
-    this.engine.registerTenant(index);
+    return true;
+  }
+
+  /**
+   * Writes a snapshot of the tenant's index as of the applied revision, loading the index first
+   * if needed: later loads (other processes, other nodes) start from it.
+   */
+  async writeIndexSnapshot(tenant: string): Promise<WrittenSnapshot> {
+    for (;;) {
+      await this.ready(tenant);
+      // The index and the revision it reflects, read in one turn: no write comes between them.
+      // (A purge applied meanwhile drops the index: it is loaded again.)
+      const index = this.engine.loadedIndex(tenant);
+      if (index !== undefined) return this.snapshots.write(index, this.appliedRevision);
+    }
+  }
+
+  /** Every few seconds, a snapshot of each loaded tenant changed enough since its last (`snapshotDue`). */
+  private writeSnapshotsEvery(everyMs: number): void {
+    let writing = false;
+    this.snapshotTimer = setInterval(() => {
+      if (writing) return;
+      writing = true;
+      void (async () => {
+        for (const tenant of this.engine.loadedTenants()) {
+          const index = this.engine.loadedIndex(tenant);
+          if (index !== undefined && snapshotDue(index))
+            await this.snapshots.write(index, this.appliedRevision);
+        }
+      })()
+        .catch((error: unknown) => this.snapshots.failed(error))
+        .finally(() => {
+          writing = false;
+        });
+    }, everyMs);
+    this.snapshotTimer.unref();
   }
 
   private schema(): CompiledSchema {
@@ -901,6 +1011,18 @@ export class Gatehouse {
       else if (index) this.engine.dropTenant(tenant);
       this.changedAt.set(tenant, result.revision);
     });
+    const loaded = this.engine.hasTenant(tenant);
+    // Writing the snapshot loads the tenant: past `SNAPSHOT_AFTER_IMPORT_UP_TO` that would hold
+    // the whole import in memory after all (2.5 GB at 10M), so it is left to `serve`'s background
+    // writer or `gatehouse index snapshot`.
+    const snapshotByDefault =
+      this.snapshotTimer === undefined && (loaded || result.created <= SNAPSHOT_AFTER_IMPORT_UP_TO);
+    if (options.snapshot ?? snapshotByDefault) {
+      await this.writeIndexSnapshot(tenant);
+      // Loaded only to be written: memory stays as an import without a snapshot leaves it, and
+      // the next load reads the snapshot just written.
+      if (!loaded) this.engine.dropTenant(tenant);
+    }
     return result;
   }
 

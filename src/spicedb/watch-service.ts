@@ -59,7 +59,8 @@ async function watch(
   const stop = gatehouse.followStore(() => wake?.());
   try {
     while (!call.cancelled()) {
-      const events = await gatehouse.revisionsSince(at, BATCH);
+      // Other tenants' revisions come as markers: the cursor moves past them, their rows unread.
+      const events = await gatehouse.revisionsSince(at, BATCH, { tenants: [caller.tenant] });
       for (const event of events) {
         at = event.revision;
         const changesThrough = encodeZedToken(event.revision);

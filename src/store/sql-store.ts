@@ -44,14 +44,17 @@ import type {
   PurgeScrub,
   RetentionSetting,
 } from "./lifecycle-records.js";
+import type { NodeRecord } from "./node-records.js";
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "./rollout-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "./shadow-records.js";
 import { Mutex } from "./sql/mutex.js";
 import type { Database, Sql } from "./sql/sql.js";
 import type {
+  FeedOptions,
   ImportBatch,
   ImportWriteOptions,
   ImportWriteResult,
+  IndexSnapshotRecord,
   ReadOptions,
   RelationshipFilter,
   RelationshipShape,
@@ -62,6 +65,7 @@ import type {
   RevisionRecord,
   SchemaVersion,
   Store,
+  StoredIndexSnapshot,
   StoredRelationship,
   WriteOptions,
   WriteResult,
@@ -74,7 +78,9 @@ import { DecisionTable } from "./tables/decision-table.js";
 import { collectExpired } from "./tables/expired-rows.js";
 import { GuardsVersions } from "./tables/guards-versions.js";
 import { ImportStaging } from "./tables/import-staging.js";
+import { IndexSnapshots } from "./tables/index-snapshots.js";
 import { LifecycleTables } from "./tables/lifecycle-tables.js";
+import { NodeTable } from "./tables/node-table.js";
 import { RelationshipReads } from "./tables/relationship-reads.js";
 import { writeUpdates } from "./tables/relationship-writes.js";
 import { revisionEvents } from "./tables/revision-events.js";
@@ -105,12 +111,25 @@ export interface SqlStoreParts {
   readonly watchPollMs: number;
   /** Made once the store exists: calls `onHead` with each head it hears of, `onGap` when it may have missed one. */
   readonly listen?: (onHead: (head: Revision) => void, onGap: () => void) => HeadListener;
+  /** Where tests hold a write in its transaction (see `StoreTestHooks`). */
+  readonly hooks?: StoreTestHooks | undefined;
+}
+
+/** Points inside a store's transactions where a test can hold them, to show what waits for what. */
+export interface StoreTestHooks {
+  /**
+   * Awaited inside a relationship write's transaction once its tenant is held and its
+   * preconditions are checked, before it takes its revision.
+   */
+  readonly writeChecked?: ((tenant: string) => Promise<void>) | undefined;
 }
 
 /**
  * The store, on SQLite or PostgreSQL: the table modules (`tables/`) over one database, each
- * method one transaction. Writers are serialised on the revision sequence (`Dialect`); readers
- * never wait for them on PostgreSQL, and on SQLite wait only for the one connection.
+ * method one transaction. A writer holds its tenant (or the whole store) from its first
+ * statement, and the revision sequence only from its number to its commit (`Revisions`): on
+ * PostgreSQL, writes to different tenants make their checks at the same time. Readers never wait
+ * for writers on PostgreSQL, and on SQLite wait only for the one connection.
  */
 export class SqlStore implements Store {
   readonly kind: Database["dialect"]["kind"];
@@ -128,8 +147,11 @@ export class SqlStore implements Store {
   readonly #decisions: DecisionTable;
   readonly #losses: DecisionLosses;
   readonly #lifecycle: LifecycleTables;
+  readonly #nodes: NodeTable;
+  readonly #snapshots: IndexSnapshots;
   readonly #watch: HeadWatch;
   readonly #listener: HeadListener | undefined;
+  readonly #hooks: StoreTestHooks;
   /** Imports into SQLite take turns: they stage in one temporary table of the one connection. */
   readonly #imports = new Mutex();
   /** The newest head this store has seen (its writes, reads of the head, notifications). */
@@ -142,6 +164,7 @@ export class SqlStore implements Store {
     this.#db = db;
     this.#now = () => now().toISOString();
     this.#knownHead = parts.head;
+    this.#hooks = parts.hooks ?? {};
     this.#revisions = new Revisions(dialect, this.#now);
     this.#relationships = new RelationshipReads(db, this.#revisions, this.#now);
     this.#changes = new ChangeTables(dialect, this.#revisions, this.#now);
@@ -153,6 +176,8 @@ export class SqlStore implements Store {
     this.#decisions = new DecisionTable(dialect);
     this.#losses = new DecisionLosses(dialect);
     this.#lifecycle = new LifecycleTables(dialect, this.#now);
+    this.#nodes = new NodeTable(this.#now);
+    this.#snapshots = new IndexSnapshots(dialect, this.#now);
     this.#watch = new HeadWatch({
       readHead: () => this.headRevision(),
       pollMs: parts.watchPollMs,
@@ -184,11 +209,15 @@ export class SqlStore implements Store {
       throw inputError("a relationship write needs at least one update", { field: "updates" });
     const planned = updates.length <= PLAN_SLICE ? planUpdates(updates) : await planUpdatesInSlices(updates);
     const result = await this.#db.transaction(async (sql) => {
-      const revision = await this.#revisions.next(sql, tenant, "relationships", options);
+      // The tenant is held before the preconditions are looked at, and nothing else: other
+      // tenants' writes go on meanwhile, and the revision is taken only once they hold.
+      await this.#revisions.lockWriter(sql, tenant);
       if (options.preconditions)
         await checkWritePreconditions(options.preconditions, (filter) =>
           this.#relationships.anyLive(sql, tenant, filter),
         );
+      await this.#hooks.writeChecked?.(tenant);
+      const revision = await this.#revisions.next(sql, tenant, "relationships", options);
       const written = await writeUpdates(
         sql,
         this.#db.dialect,
@@ -221,11 +250,15 @@ export class SqlStore implements Store {
       inBatch: <T>(body: (sql: Sql) => Promise<T>) => Promise<T>,
     ) => {
       for await (const batch of batches) {
-        if (batch.relationships.length > 0) options.staged?.(await inBatch((sql) => staging.add(sql, batch)));
+        if (batch.relationships.length === 0) continue;
+        // Staged whether or not the caller listens for repeats (`staged?.(await ...)` would not stage).
+        const repeats = await inBatch((sql) => staging.add(sql, batch));
+        options.staged?.(repeats);
       }
       await options.beforeCommit?.();
     };
     const goLive = async (sql: Sql, staging: ImportStaging): Promise<ImportWriteResult> => {
+      await this.#revisions.lockWriter(sql, tenant);
       const revision = await this.#revisions.next(sql, tenant, "relationships", options);
       const { created, ended } = await staging.moveInto(sql, tenant, revision, clockKey(this.#now()));
       const audit = writeAuditRecord(tenant, options, { created, deleted: ended });
@@ -276,6 +309,7 @@ export class SqlStore implements Store {
   async writeSchema(text: string, options: WriteOptions = {}): Promise<SchemaVersion> {
     if (typeof text !== "string") throw inputError("the schema must be text", { field: "schema" });
     const version = await this.#db.transaction(async (sql) => {
+      await this.#revisions.lockWriter(sql, null);
       const revision = await this.#revisions.next(sql, null, "schema", options);
       return this.#schemas.insert(sql, revision, text, this.#now(), options.actor ?? null);
     });
@@ -312,11 +346,21 @@ export class SqlStore implements Store {
     return row?.[0];
   }
 
-  async revisionsSince(afterRevision: Revision, limit = DEFAULT_EVENT_LIMIT): Promise<RevisionEvent[]> {
+  async revisionsSince(
+    afterRevision: Revision,
+    limit = DEFAULT_EVENT_LIMIT,
+    options: FeedOptions = {},
+  ): Promise<RevisionEvent[]> {
     checkRevision(afterRevision);
     const sql = this.#db.sql;
     await this.#revisions.at(sql, afterRevision);
-    return revisionEvents(sql, afterRevision, checkLimit(limit, "limit"));
+    const tenants = options.tenants;
+    if (tenants !== undefined) {
+      if (!Array.isArray(tenants))
+        throw inputError("tenants must be a list of tenant names", { field: "tenants" });
+      for (const tenant of tenants) checkTenant(tenant, { field: "tenants" });
+    }
+    return revisionEvents(sql, this.#db.dialect, afterRevision, checkLimit(limit, "limit"), options);
   }
 
   /**
@@ -376,7 +420,9 @@ export class SqlStore implements Store {
     audit: NewAuditRecord,
   ): Promise<{ removed: number; revision: Revision; change: ChangeRecord }> {
     return this.#db.transaction(async (sql) => {
-      // The same lock order as an apply (revision counter, then audit head): no deadlock.
+      // The same lock order as an apply (writers, revision counter, then audit head): no
+      // deadlock. The whole store is held: a purge ends other revisions' events.
+      await this.#revisions.lockWriter(sql, null);
       await this.#revisions.lock(sql);
       await this.#audit.lock(sql);
       const change = await this.#changes.require(sql, input.changeId);
@@ -386,6 +432,8 @@ export class SqlStore implements Store {
           `change ${input.changeId} is applied already; nothing was purged`,
         );
       const removed = await this.#lifecycle.purge(sql, input.tenant, input.relationships);
+      // Its snapshot may hold rows deleted after it was taken, whose events go now.
+      await this.#snapshots.drop(sql, input.tenant);
       const revision = await this.#revisions.next(sql, input.tenant, "purge", {
         actor: audit.actor,
         reason: audit.reason ?? undefined,
@@ -396,6 +444,23 @@ export class SqlStore implements Store {
       await this.#audit.append(sql, audit, revision);
       return { removed, revision, change: await this.#changes.require(sql, input.changeId) };
     });
+  }
+
+  async writeIndexSnapshot(
+    tenant: string,
+    revision: Revision,
+    format: number,
+    bytes: Uint8Array,
+  ): Promise<boolean> {
+    return this.#db.transaction((sql) => this.#snapshots.put(sql, tenant, revision, format, bytes));
+  }
+
+  readIndexSnapshot(tenant: string, atMost: Revision): Promise<StoredIndexSnapshot | undefined> {
+    return this.#snapshots.newest(this.#db, tenant, atMost);
+  }
+
+  listIndexSnapshots(): Promise<IndexSnapshotRecord[]> {
+    return this.#snapshots.list(this.#db.unordered);
   }
 
   async collectExpiredRelationships(expiredBy: string, audit: NewAuditRecord): Promise<number> {
@@ -523,6 +588,18 @@ export class SqlStore implements Store {
 
   async tokenRevocations(): Promise<number> {
     return this.#tokens.revocations(this.#db.sql);
+  }
+
+  async beatNode(node: { id: string; url: string; startedAt: string }): Promise<NodeRecord> {
+    return this.#nodes.beat(this.#db.sql, node);
+  }
+
+  async listNodes(): Promise<NodeRecord[]> {
+    return this.#nodes.list(this.#db.unordered);
+  }
+
+  async removeNode(id: string): Promise<void> {
+    await this.#nodes.remove(this.#db.sql, id);
   }
 
   async startRollout(rollout: NewRollout, audit: NewAuditRecord): Promise<RolloutRecord> {

@@ -3,6 +3,7 @@ import type { ChangeStore } from "./change-records.js";
 import type { WritePrecondition } from "./common/write-preconditions.js";
 import type { DecisionStore } from "./decision-records.js";
 import type { LifecycleStore } from "./lifecycle-records.js";
+import type { NodeStore } from "./node-records.js";
 import type { RolloutStore } from "./rollout-records.js";
 import type { ShadowStore } from "./shadow-records.js";
 import type { TokenStore } from "./token-records.js";
@@ -123,6 +124,37 @@ export interface RevisionEvent {
    * was behind those revisions must reload it.
    */
   readonly purged?: true;
+  /**
+   * Set when the feed was asked for other tenants only (`FeedOptions.tenants`): the revision's
+   * number and tenant, with no relationships read, so that a follower still moves past it.
+   */
+  readonly unread?: true;
+}
+
+/** What a follower asks of the feed (`revisionsSince`). */
+export interface FeedOptions {
+  /**
+   * Only these tenants' relationships are read; every other tenant's revision comes as a marker
+   * (`unread`, no relationships). Store-wide events (schema versions) and purges are told in
+   * full as always. Left out: every tenant's relationships.
+   */
+  readonly tenants?: readonly string[] | undefined;
+}
+
+/** A tenant's index snapshot as the store keeps it (see src/engine/index-snapshot.ts). */
+export interface IndexSnapshotRecord {
+  readonly tenant: string;
+  /** The revision the index reflected. */
+  readonly revision: Revision;
+  /** The snapshot's format version, so that one of another version is not even read. */
+  readonly format: number;
+  readonly createdAt: string;
+  /** Its size, in bytes. */
+  readonly bytes: number;
+}
+
+export interface StoredIndexSnapshot extends Omit<IndexSnapshotRecord, "bytes"> {
+  readonly bytes: Uint8Array;
 }
 
 export interface RelationshipShape {
@@ -159,8 +191,8 @@ export interface WriteOptions {
   readonly audit?: { readonly action: string; readonly details?: Record<string, unknown> } | undefined;
   /**
    * Relationship writes only: conditions on the tenant's live relationships, looked at inside
-   * the write's transaction once its revision is taken (writers wait for each other there), so
-   * no other write comes between the look and the write. One that does not hold: nothing is
+   * the write's transaction once it holds its tenant (writers of the tenant wait for each other
+   * there), so no other write to the tenant comes between the look and the write. One that does not hold: nothing is
    * written, and a `PreconditionFailed` names it.
    */
   readonly preconditions?: readonly WritePrecondition[] | undefined;
@@ -201,7 +233,8 @@ export interface Store
     RolloutStore,
     ShadowStore,
     DecisionStore,
-    LifecycleStore {
+    LifecycleStore,
+    NodeStore {
   readonly kind: "sqlite" | "postgres";
 
   /** The newest revision written (0 for an empty store). */
@@ -275,7 +308,19 @@ export interface Store
   revisionTime(revision: Revision): Promise<string | undefined>;
 
   /** Revisions after `afterRevision`, oldest first, at most `limit` of them. */
-  revisionsSince(afterRevision: Revision, limit?: number): Promise<RevisionEvent[]>;
+  revisionsSince(afterRevision: Revision, limit?: number, options?: FeedOptions): Promise<RevisionEvent[]>;
+
+  /**
+   * Keeps `bytes` as the tenant's index snapshot at `revision`, in place of an older one; one at
+   * a newer revision already kept stays (returns false). A purge of the tenant removes it.
+   */
+  writeIndexSnapshot(tenant: string, revision: Revision, format: number, bytes: Uint8Array): Promise<boolean>;
+
+  /** The tenant's index snapshot if there is one taken at or before `atMost`. */
+  readIndexSnapshot(tenant: string, atMost: Revision): Promise<StoredIndexSnapshot | undefined>;
+
+  /** Every tenant's index snapshot, by tenant, without the bytes. */
+  listIndexSnapshots(): Promise<IndexSnapshotRecord[]>;
 
   /**
    * Calls `listener` soon after any process writes a new revision to this store (PostgreSQL:

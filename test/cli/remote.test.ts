@@ -6,7 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { CLI, type CliResult, createTokenSecret, gatehouse, workspace } from "../support/cli.js";
+import {
+  CLI,
+  type CliResult,
+  createTokenSecret,
+  gatehouse,
+  gatehouseAsync,
+  workspace,
+} from "../support/cli.js";
 
 /**
  * The CLI against a server: a real `gatehouse serve` process, and the same commands run on a
@@ -89,17 +96,25 @@ describe("the CLI against a server", { timeout: 600_000 }, () => {
     [files.badGuards]: "guards:\n  - name: g\n    kind: max-los\n    subjects: 3\n",
   };
 
-  /** Runs one step in local mode (as `actor`), in the local workspace, where its files are. */
-  const onLocal = (actor: string, args: string[]): CliResult =>
-    gatehouse(["--store", local.store, "--as", actor, ...args.map((a) => localPath(a))], { env });
   const localPath = (a: string) => (a in texts ? join(local.dir, a) : a);
+  /** One step in local mode (as `actor`), in the local workspace, where its files are. */
+  const localRun = (actor: string, args: string[]) => ({
+    args: ["--store", local.store, "--as", actor, ...args.map(localPath)],
+    env,
+  });
   /** The same step through the server, with the flags or (`viaEnv`) the environment. */
-  const onServer = (actor: string, args: string[], viaEnv = false): CliResult =>
+  const serverRun = (actor: string, args: string[], viaEnv = false) =>
     viaEnv
-      ? gatehouse(args.map(localPath), {
+      ? {
+          args: args.map(localPath),
           env: { ...env, GATEHOUSE_SERVER: server.url, GATEHOUSE_TOKEN: secrets[actor]! },
-        })
-      : gatehouse(["--server", server.url, "--token", secrets[actor]!, ...args.map(localPath)], { env });
+        }
+      : { args: ["--server", server.url, "--token", secrets[actor]!, ...args.map(localPath)], env };
+  const run = (step: { args: string[]; env: Record<string, string> }): CliResult =>
+    gatehouse(step.args, { env: step.env });
+  const onLocal = (actor: string, args: string[]): CliResult => run(localRun(actor, args));
+  const onServer = (actor: string, args: string[], viaEnv = false): CliResult =>
+    run(serverRun(actor, args, viaEnv));
 
   beforeAll(async () => {
     for (const [name, text] of Object.entries(texts)) local.file(name, text);
@@ -125,10 +140,17 @@ describe("the CLI against a server", { timeout: 600_000 }, () => {
     }
   });
 
+  /** `onLocal` and `onServer` side by side: the two stores are independent. */
+  const bothModes = (actor: string, args: string[], viaEnv: boolean): Promise<[CliResult, CliResult]> =>
+    Promise.all(
+      [localRun(actor, args), serverRun(actor, args, viaEnv)].map((step) =>
+        gatehouseAsync(step.args, { env: step.env }),
+      ) as [Promise<CliResult>, Promise<CliResult>],
+    );
+
   /** One step in both modes: the same exit code, stdout and stderr (times aside). */
-  const same = (actor: string, args: string[], expected: number, viaEnv = false) => {
-    const here = onLocal(actor, args);
-    const there = onServer(actor, args, viaEnv);
+  const same = async (actor: string, args: string[], expected: number, viaEnv = false) => {
+    const [here, there] = await bothModes(actor, args, viaEnv);
     // A revision records the door its write came through, and the HTTP request: the one
     // thing a revision's record says differently by nature.
     const norm = args.includes("revision") ? (t: string) => byDoor(steady(t)) : steady;
@@ -141,52 +163,68 @@ describe("the CLI against a server", { timeout: 600_000 }, () => {
     return here;
   };
 
-  it("prints the same and exits the same, step by step, as on a local store", () => {
-    same("ops", ["schema", "write", files.schema], EXIT.ok);
-    same("ops", ["schema", "read"], EXIT.ok, true);
-    same("ops", ["--json", "schema", "read"], EXIT.ok);
-    same("ops", ["relationship", "create", "document:a", "viewer", "user:ann"], EXIT.ok);
-    same("ops", ["relationship", "create", "document:a", "viewer", "user:ann"], EXIT.conflict);
-    same("ops", ["import", files.rels], EXIT.ok, true);
-    same("ops", ["--json", "import", files.rels], EXIT.ok);
-    same("ops", ["relationship", "read"], EXIT.ok);
-    same("ops", ["--json", "relationship", "read", "document"], EXIT.ok, true);
-    same("ops", ["relationship", "read", "--at-revision", "2"], EXIT.ok);
-    same("ops", ["permission", "check", "document:a", "view", "user:ann"], EXIT.ok);
-    same("ops", ["permission", "check", "document:b", "view", "user:ann", "--fail-on-deny"], EXIT.negative);
-    same("ops", ["--json", "permission", "check", "document:a", "view", "user:ann", "--explain"], EXIT.ok);
-    same("ops", ["permission", "check", "--batch", files.checks], EXIT.ok, true);
-    same("ops", ["--json", "permission", "check", "--batch", files.checks, "--fail-on-deny"], EXIT.negative);
-    const bad = same("ops", ["permission", "check", "--batch", files.badChecks], EXIT.input);
+  it("prints the same and exits the same, step by step, as on a local store", async () => {
+    await same("ops", ["schema", "write", files.schema], EXIT.ok);
+    await same("ops", ["schema", "read"], EXIT.ok, true);
+    await same("ops", ["--json", "schema", "read"], EXIT.ok);
+    await same("ops", ["relationship", "create", "document:a", "viewer", "user:ann"], EXIT.ok);
+    await same("ops", ["relationship", "create", "document:a", "viewer", "user:ann"], EXIT.conflict);
+    await same("ops", ["import", files.rels], EXIT.ok, true);
+    await same("ops", ["--json", "import", files.rels], EXIT.ok);
+    await same("ops", ["relationship", "read"], EXIT.ok);
+    await same("ops", ["--json", "relationship", "read", "document"], EXIT.ok, true);
+    await same("ops", ["relationship", "read", "--at-revision", "2"], EXIT.ok);
+    await same("ops", ["permission", "check", "document:a", "view", "user:ann"], EXIT.ok);
+    await same(
+      "ops",
+      ["permission", "check", "document:b", "view", "user:ann", "--fail-on-deny"],
+      EXIT.negative,
+    );
+    await same(
+      "ops",
+      ["--json", "permission", "check", "document:a", "view", "user:ann", "--explain"],
+      EXIT.ok,
+    );
+    await same("ops", ["permission", "check", "--batch", files.checks], EXIT.ok, true);
+    await same(
+      "ops",
+      ["--json", "permission", "check", "--batch", files.checks, "--fail-on-deny"],
+      EXIT.negative,
+    );
+    const bad = await same("ops", ["permission", "check", "--batch", files.badChecks], EXIT.input);
     expect(bad.stderr).toContain("bad-checks.txt:2");
-    same("ops", ["permission", "lookup-resources", "document", "view", "user:bob"], EXIT.ok);
-    same("ops", ["--json", "permission", "lookup-subjects", "document:b", "view", "user"], EXIT.ok);
-    same("ops", ["permission", "lookup-subjects", "document:a", "view", "group#member"], EXIT.ok);
-    same("ops", ["permission", "check", "document:a", "view", "user:ann", "--at-least", "99"], EXIT.notFound);
-    same("ops", ["relationship", "delete", "document:c", "editor", "user:cy"], EXIT.ok);
-    same("ops", ["change", "propose", files.change], EXIT.ok);
-    same("ops", ["change", "plan", "1"], EXIT.refused, true);
-    same("ops", ["change", "approve", "1"], EXIT.refused);
-    same("rev", ["change", "approve", "1"], EXIT.ok);
-    same("ops", ["--json", "change", "apply", "1"], EXIT.ok);
-    same("ops", ["change", "apply", "1"], EXIT.conflict);
-    same("ops", ["change", "revert", "1"], EXIT.ok);
-    same("ops", ["change", "list"], EXIT.ok);
-    same("ops", ["change", "show", "1"], EXIT.ok);
-    same("ops", ["change", "plan", "99"], EXIT.notFound);
-    same("ops", ["audit", "list", "--action", "change.apply"], EXIT.ok);
-    same("ops", ["audit", "verify"], EXIT.ok);
-    same("ops", ["relationship", "bulk-delete", "document", "viewer"], EXIT.ok);
-    same("ops", ["schema", "write", "-"], EXIT.input);
-    same("ops", ["guards", "read"], EXIT.ok);
-    same("ops", ["guards", "write", files.badGuards], EXIT.input);
-    same("ops", ["--json", "retention", "show"], EXIT.ok);
-    same("ops", ["token", "list"], EXIT.ok);
-    same("ops", ["subject", "delete", "user:dee", "--reason", "left"], EXIT.ok);
-    same("ops", ["subject", "merge", "user:dee", "user:ann"], EXIT.ok);
-    same("ops", ["revision", "show", "2"], EXIT.ok);
-    same("ops", ["--json", "revision", "list", "--limit", "3"], EXIT.ok);
-    same("ops", ["restore", "--to-revision", "2", "document"], EXIT.ok);
+    await same("ops", ["permission", "lookup-resources", "document", "view", "user:bob"], EXIT.ok);
+    await same("ops", ["--json", "permission", "lookup-subjects", "document:b", "view", "user"], EXIT.ok);
+    await same("ops", ["permission", "lookup-subjects", "document:a", "view", "group#member"], EXIT.ok);
+    await same(
+      "ops",
+      ["permission", "check", "document:a", "view", "user:ann", "--at-least", "99"],
+      EXIT.notFound,
+    );
+    await same("ops", ["relationship", "delete", "document:c", "editor", "user:cy"], EXIT.ok);
+    await same("ops", ["change", "propose", files.change], EXIT.ok);
+    await same("ops", ["change", "plan", "1"], EXIT.refused, true);
+    await same("ops", ["change", "approve", "1"], EXIT.refused);
+    await same("rev", ["change", "approve", "1"], EXIT.ok);
+    await same("ops", ["--json", "change", "apply", "1"], EXIT.ok);
+    await same("ops", ["change", "apply", "1"], EXIT.conflict);
+    await same("ops", ["change", "revert", "1"], EXIT.ok);
+    await same("ops", ["change", "list"], EXIT.ok);
+    await same("ops", ["change", "show", "1"], EXIT.ok);
+    await same("ops", ["change", "plan", "99"], EXIT.notFound);
+    await same("ops", ["audit", "list", "--action", "change.apply"], EXIT.ok);
+    await same("ops", ["audit", "verify"], EXIT.ok);
+    await same("ops", ["relationship", "bulk-delete", "document", "viewer"], EXIT.ok);
+    await same("ops", ["schema", "write", "-"], EXIT.input);
+    await same("ops", ["guards", "read"], EXIT.ok);
+    await same("ops", ["guards", "write", files.badGuards], EXIT.input);
+    await same("ops", ["--json", "retention", "show"], EXIT.ok);
+    await same("ops", ["token", "list"], EXIT.ok);
+    await same("ops", ["subject", "delete", "user:dee", "--reason", "left"], EXIT.ok);
+    await same("ops", ["subject", "merge", "user:dee", "user:ann"], EXIT.ok);
+    await same("ops", ["revision", "show", "2"], EXIT.ok);
+    await same("ops", ["--json", "revision", "list", "--limit", "3"], EXIT.ok);
+    await same("ops", ["restore", "--to-revision", "2", "document"], EXIT.ok);
   });
 
   it("refuses a wrong token with the exit code of a local permission error, and says what to check", () => {

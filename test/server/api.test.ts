@@ -134,6 +134,8 @@ describe.each(stores)("HTTP API on %s", (_name, store, drop) => {
     });
     expect(tenant.status).toBe(400);
     expect(tenant.body.error.message).toContain("invalid tenant name");
+    // The tenant in the URL is named as the place, as a body's field would be.
+    expect(tenant.body.error.field ?? tenant.body.error.place?.field).toBe("tenant");
     expect((await s.call("GET", "/readyz")).body.head).toBe(before);
   });
 

@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, createTokenSecret } from "../support/cli.js";
+import { createTokenSecret } from "../support/cli.js";
 import { postgresUrlForTest } from "../support/postgres.js";
+import { type ServeProcess, startServe, stopServe } from "../support/serve-process.js";
 
 /**
  * Two `gatehouse serve` processes on one PostgreSQL: a write through node A is visible through
@@ -11,29 +10,11 @@ import { postgresUrlForTest } from "../support/postgres.js";
  */
 const target = await postgresUrlForTest("two_nodes");
 
-async function startNode(store: string): Promise<{ process: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, "--store", store, "serve", "--port", "0"], {
-    env: { ...process.env, GATEHOUSE_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr!.on("data", (chunk) => {
-    stderr += chunk.toString();
-  });
-  for (let i = 0; i < 100; i++) {
-    const match = /listening on (http:\/\/[^\s]+)/.exec(stderr);
-    if (match) return { process: child, url: match[1]! };
-    if (child.exitCode !== null) throw new Error(`node exited: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`node did not start: ${stderr}`);
-}
-
 describe.skipIf(target.skip)(
   `two nodes on one PostgreSQL${target.skip ? ` (skipped: ${target.reason})` : ""}`,
   () => {
-    let a: { process: ChildProcess; url: string };
-    let b: { process: ChildProcess; url: string };
+    let a: ServeProcess;
+    let b: ServeProcess;
     let token: string;
 
     const call = async (node: { url: string }, method: string, path: string, body?: unknown) => {
@@ -48,16 +29,11 @@ describe.skipIf(target.skip)(
     beforeAll(async () => {
       const store = target.url!;
       token = createTokenSecret(store, "app", "admin");
-      [a, b] = await Promise.all([startNode(store), startNode(store)]);
+      [a, b] = await Promise.all([startServe(store), startServe(store)]);
     }, 60_000);
 
     afterAll(async () => {
-      for (const node of [a, b]) {
-        if (node?.process.exitCode === null) {
-          node.process.kill("SIGTERM");
-          await once(node.process, "exit");
-        }
-      }
+      for (const node of [a, b]) await stopServe(node);
       await target.drop?.();
     });
 
@@ -103,9 +79,7 @@ describe.skipIf(target.skip)(
     });
 
     it("a graceful shutdown finishes and exits cleanly", async () => {
-      b.process.kill("SIGTERM");
-      const [code] = await once(b.process, "exit");
-      expect(code).toBe(0);
+      expect(await stopServe(b)).toBe(0);
     });
   },
 );

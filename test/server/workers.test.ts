@@ -66,7 +66,8 @@ describe("serve --workers 2 (SQLite)", () => {
   let log = "";
 
   const waitFor = async (what: () => boolean, message: string) => {
-    for (let i = 0; i < 150; i++) {
+    // Up to a minute: two processes starting on a loaded 2-core machine (no time is asserted).
+    for (let i = 0; i < 600; i++) {
       if (what()) return;
       if (server.exitCode !== null) throw new Error(`server exited: ${log}`);
       await new Promise((resolve) => setTimeout(resolve, 100));

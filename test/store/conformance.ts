@@ -770,6 +770,42 @@ export function describeStoreConformance(
       await expectFailure(store.revisionsSince(0, 0), "input", /invalid limit/);
     });
 
+    test("revisionsSince for some tenants reads only theirs: the others' revisions are markers", async () => {
+      await store.writeRelationships(A, create("document:a#viewer@user:ann")); // 1
+      await store.writeRelationships(B, create("document:a#viewer@user:ann", "document:b#viewer@user:bob")); // 2
+      await store.writeSchema("definition user {}"); // 3
+      await store.writeRelationships(B, [...remove("document:a#viewer@user:ann")]); // 4
+      await store.writeRelationships(A, [...remove("document:a#viewer@user:ann")]); // 5
+
+      const everything = await store.revisionsSince(0);
+      const marker = (revision: number, tenant: string) => ({
+        revision,
+        tenant,
+        created: [],
+        deleted: [],
+        schemaVersion: null,
+        unread: true,
+      });
+      // Every revision is there, in order, so a follower moves past each; B's rows are not.
+      expect(await store.revisionsSince(0, 100, { tenants: [A] })).toEqual([
+        everything[0],
+        marker(2, B),
+        everything[2],
+        marker(4, B),
+        everything[4],
+      ]);
+      expect(await store.revisionsSince(1, 2, { tenants: [B] })).toEqual(everything.slice(1, 3));
+      expect(await store.revisionsSince(0, 100, { tenants: [A, B] })).toEqual(everything);
+      expect(await store.revisionsSince(0, 100, { tenants: [] })).toEqual([
+        marker(1, A),
+        marker(2, B),
+        everything[2],
+        marker(4, B),
+        marker(5, A),
+      ]);
+      await expectFailure(store.revisionsSince(0, 100, { tenants: ["Bad Name"] }), "input", /tenant/);
+    });
+
     test("schema versions are store-wide revisions, readable at any past revision", async () => {
       const first = await store.writeSchema("definition user {}\n", { actor: "ann" }); // 1
       expect(first).toEqual({

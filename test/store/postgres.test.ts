@@ -245,6 +245,121 @@ function describePostgres(): void {
       await store.close();
     });
 
+    describe("writers on different tenants", () => {
+      /** A write held inside its transaction at the `writeChecked` hook, once, for one tenant. */
+      const holdOnce = (tenant: string) => {
+        let reached = () => {};
+        let release = () => {};
+        const held = new Promise<void>((resolve) => {
+          reached = resolve;
+        });
+        const released = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let armed = true;
+        const writeChecked = async (written: string) => {
+          if (!armed || written !== tenant) return;
+          armed = false;
+          reached();
+          await released;
+        };
+        return { writeChecked, held, release };
+      };
+      /** How many backends wait for the writer lock `name` (`postgres-dialect.ts`) of a store. */
+      const waitingFor = async (store: Store, name: string) => {
+        const { channel } = parseLocation(urls.get(store) ?? "");
+        const { rows } = await admin.query(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1
+             AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)`,
+          [`${channel} ${name}`],
+        );
+        return rows[0].n as number;
+      };
+      const settled = (promise: Promise<unknown>) => {
+        const state = { done: false };
+        promise.then(
+          () => {
+            state.done = true;
+          },
+          () => {
+            state.done = true;
+          },
+        );
+        return state;
+      };
+
+      it("a write to one tenant held in its transaction does not keep another tenant's write from committing", async () => {
+        const hold = holdOnce("acme");
+        const store = await open({ hooks: { writeChecked: hold.writeChecked } });
+        const follower = await PostgresStore.open(urls.get(store) ?? "");
+        const slow = store.writeRelationships("acme", create("document:a#viewer@user:ann"), {
+          preconditions: [
+            {
+              filter: { resourceType: "document", resourceId: "a" },
+              mustMatch: false,
+              field: "preconditions[0]",
+            },
+          ],
+        });
+        await hold.held;
+        // acme's write has its tenant and its checks done, and no revision yet: globex commits.
+        const quick = await store.writeRelationships("globex", create("document:b#viewer@user:bob"));
+        expect(quick.revision).toBe(1);
+        expect((await follower.revisionsSince(0)).map((e) => [e.revision, e.tenant])).toEqual([
+          [1, "globex"],
+        ]);
+        hold.release();
+        expect((await slow).revision).toBe(2);
+        expect((await follower.revisionsSince(0)).map((e) => [e.revision, e.tenant])).toEqual([
+          [1, "globex"],
+          [2, "acme"],
+        ]);
+        await follower.close();
+        await store.close();
+      });
+
+      it("writes to the same tenant, and store-wide writes, still wait for a tenant's write", async () => {
+        const hold = holdOnce("acme");
+        const store = await open({ hooks: { writeChecked: hold.writeChecked } });
+        const first = store.writeRelationships("acme", create("document:a#viewer@user:ann"));
+        await hold.held;
+        // The second write's precondition is what the first one changes: it must look after
+        // the first commits, or both would pass it.
+        const second = store.writeRelationships("acme", create("document:b#viewer@user:ann"), {
+          preconditions: [
+            {
+              filter: { resourceType: "document", resourceId: "a" },
+              mustMatch: true,
+              field: "preconditions[0]",
+            },
+          ],
+        });
+        const secondState = settled(second);
+        for (let i = 0; i < 500 && (await waitingFor(store, "tenant acme")) === 0; i++)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(await waitingFor(store, "tenant acme")).toBe(1);
+        const schema = store.writeSchema("definition user {}");
+        const schemaState = settled(schema);
+        for (let i = 0; i < 500 && (await waitingFor(store, "writers")) === 0; i++)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(await waitingFor(store, "writers")).toBe(1);
+        expect(secondState.done).toBe(false);
+        expect(schemaState.done).toBe(false);
+        expect(await store.headRevision()).toBe(0);
+
+        hold.release();
+        expect((await first).revision).toBe(1);
+        expect((await second).revision).toBe(2);
+        expect((await schema).revision).toBe(3);
+        expect((await store.revisionsSince(0)).map((e) => [e.revision, e.tenant])).toEqual([
+          [1, "acme"],
+          [2, "acme"],
+          [3, ""],
+        ]);
+        await store.close();
+      });
+    });
+
     it("watch hears a write through another node by NOTIFY, long before its poll would", async () => {
       const store = await open({ watchPollMs: 60_000 });
       const other = await PostgresStore.open(urls.get(store) ?? "");

@@ -97,6 +97,59 @@ describe("sqlite store file", () => {
   });
 });
 
+describe("sqlite import of a big batch", () => {
+  const SUBJECT_INDEX = "SELECT sql FROM sqlite_master WHERE name = 'relationships_by_subject'";
+  const batchOf = (texts: string[]) => ({
+    relationships: texts.map((text) => parseRelationship(text)),
+    lines: texts.map((_, i) => i + 1),
+  });
+  async function* batches(...texts: string[][]) {
+    for (const t of texts) yield batchOf(t);
+  }
+  const many = (n: number, from = 0) =>
+    Array.from({ length: n }, (_, i) => `document:d${from + i}#viewer@user:u${(from + i) % 7}`);
+
+  it("builds the subject index again after moving into an empty store, as the migration made it", async () => {
+    const path = newFile();
+    const store = SqliteStore.open(path);
+    const raw = new Database(path, { readonly: true });
+    const before = raw.prepare(SUBJECT_INDEX).pluck().get();
+    await store.importRelationships("acme", batches(many(300), many(300, 300)));
+    // A small import into the bigger store keeps the index as it is.
+    await store.importRelationships("acme", batches(many(5, 600)));
+    expect(raw.prepare(SUBJECT_INDEX).pluck().get()).toBe(before);
+    expect(raw.pragma("integrity_check", { simple: true })).toBe("ok");
+    expect(
+      raw
+        .prepare(
+          "SELECT count(*) FROM relationships INDEXED BY relationships_by_subject WHERE tenant = 'acme' AND subject_type = 'user' AND subject_id = 'u3'",
+        )
+        .pluck()
+        .get(),
+    ).toBe(many(605).filter((t) => t.endsWith("@user:u3")).length);
+    raw.close();
+    await store.close();
+  });
+
+  it("keeps the subject index when the move fails after dropping it, and writes nothing", async () => {
+    const path = newFile();
+    const store = SqliteStore.open(path);
+    await store.writeSchema("definition user {}");
+    const raw = new Database(path);
+    const before = raw.prepare(SUBJECT_INDEX).pluck().get();
+    raw.exec(`CREATE TRIGGER refuse AFTER INSERT ON relationships WHEN NEW.resource_id = 'd250'
+      BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    await expect(store.importRelationships("acme", batches(many(300)))).rejects.toThrow(
+      /refused by the test/,
+    );
+    expect(raw.prepare(SUBJECT_INDEX).pluck().get()).toBe(before);
+    expect(raw.prepare("SELECT count(*) FROM relationships").pluck().get()).toBe(0);
+    expect(await store.headRevision()).toBe(1);
+    raw.close();
+    await store.close();
+  });
+});
+
 describe("sqlite change tables", () => {
   const audit = (action: string, target: string) => ({
     actor: "ann",

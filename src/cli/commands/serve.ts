@@ -1,6 +1,7 @@
 import type { Command } from "commander";
+import { ClusterNode } from "../../cluster/cluster-node.js";
+import { MemoryBudget } from "../../cluster/memory-budget.js";
 import { GatehouseError } from "../../model/errors.js";
-import { buildServer } from "../../server/server.js";
 import { isWorker, MAX_WORKERS, superviseWorkers } from "../../server/workers.js";
 import type { DecisionLogOptions } from "../../service/decision-log.js";
 import { Gatehouse } from "../../service/gatehouse.js";
@@ -10,6 +11,13 @@ import { decisionLogOptions } from "../decision-log-options.js";
 import { env } from "../env.js";
 import { forTerminal } from "../output.js";
 import { markServing } from "../serving-marker.js";
+import {
+  addClusterFlags,
+  type ClusterOptions,
+  clusterOptions,
+  memoryBudgetOption,
+  nodeIdentity,
+} from "./serve-cluster.js";
 
 /** How often a server removes relationships expired longer ago than the retention window. */
 const COLLECT_EXPIRED_MS = 60 * 60 * 1_000;
@@ -28,12 +36,19 @@ export interface ServeOptions {
   readonly workers?: number;
   /** SpiceDB's gRPC API beside the HTTP API (see src/spicedb/serve-grpc.ts); absent: off. */
   readonly grpc?: GrpcOptions;
+  /** One node of several (`--cluster`); absent: this node answers every tenant. */
+  readonly cluster?: ClusterOptions;
+  /** `--memory-budget` in bytes: least recently used tenants are dropped past it. */
+  readonly memoryBudget?: number;
 }
 
 /**
  * Runs the HTTP server until SIGTERM or SIGINT, then stops taking requests, lets those in flight
  * finish, and closes the store.
  */
+/** How often a server looks for tenants whose index snapshot is due (index-snapshots.ts). */
+const SNAPSHOT_CHECK_MS = 5_000;
+
 export async function serve(options: ServeOptions): Promise<void> {
   const workers = options.workers ?? 1;
   // The banner names the store: its password goes (the demo's banner shows its token on purpose).
@@ -45,10 +60,36 @@ export async function serve(options: ServeOptions): Promise<void> {
     await (await Gatehouse.open(options.store)).close();
     return superviseWorkers({ workers, ...(banner ? { banner } : {}) });
   }
-  const gatehouse = await Gatehouse.open(options.store, { decisionLog: options.decisionLog ?? {} });
+  const gatehouse = await Gatehouse.open(options.store, {
+    decisionLog: options.decisionLog ?? {},
+    // A tenant changed enough since its last snapshot gets a new one, off the request path.
+    indexSnapshots: { background: { everyMs: SNAPSHOT_CHECK_MS } },
+  });
+  // Loaded here, not at the top: every CLI command loads this file, and the HTTP server's
+  // libraries (Fastify, its schemas, the docs) cost a quarter of a second that only `serve` needs.
+  const { buildServer } = await import("../../server/server.js");
+  const budget =
+    options.memoryBudget !== undefined ? new MemoryBudget(gatehouse.engine, options.memoryBudget) : undefined;
+  const log = (level: "info" | "warn") => (fields: object, message: string) =>
+    server.app.log[level](fields, message);
+  // The node's id and address are known once it listens; until then it answers every tenant.
+  const cluster = options.cluster
+    ? new ClusterNode(
+        gatehouse,
+        {
+          heartbeatMs: options.cluster.heartbeatMs,
+          timeoutMs: options.cluster.timeoutMs,
+          replicas: options.cluster.replicas,
+        },
+        { info: log("info"), warn: log("warn") },
+        budget,
+      )
+    : undefined;
   const server = await buildServer(gatehouse, {
     logger: { level: process.env.GATEHOUSE_LOG_LEVEL ?? "info" },
     ...(options.exportDir ? { exportDir: options.exportDir } : {}),
+    ...(budget ? { memoryBudget: budget } : {}),
+    ...(cluster ? { cluster } : {}),
   });
   // Loaded here, not at the top: every CLI command loads this file, only `serve` needs SpiceDB's API.
   const spicedb = await import("../../spicedb/serve-grpc.js");
@@ -73,6 +114,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     clearInterval(collector);
     server.app.log.info({ signal }, "shutting down: finishing requests in flight");
     server.stopFollowing();
+    // The row goes first, so that the others take this node's tenants while its requests finish.
+    await cluster?.stop();
     await grpc?.close();
     await server.app.close();
     await gatehouse.close();
@@ -82,6 +125,11 @@ export async function serve(options: ServeOptions): Promise<void> {
   process.once("SIGINT", () => void stop("SIGINT"));
   const url = await server.app.listen({ host: options.host, port: options.port });
   if (options.grpc) grpc = await spicedb.startGrpc(gatehouse, server, options.host, options.grpc);
+  if (cluster && options.cluster) {
+    const identity = nodeIdentity(options.cluster, url);
+    await cluster.start(identity);
+    server.app.log.info({ node: identity.id, url: identity.url }, "cluster: joined");
+  }
   if (!isWorker()) markServing(options.store, url);
   // Workers leave the banner to the primary, which prints it once all of them listen.
   if (banner && !isWorker()) process.stderr.write(`${banner(url)}${grpc ? `\n${grpc.banner}` : ""}\n`);
@@ -114,7 +162,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
       "--workers <n>",
       "server processes sharing the port, one per core is typical (env GATEHOUSE_WORKERS; default 1); each is a node: pass atLeastRevision to read your writes",
     );
-  addGrpcFlags(command)
+  addClusterFlags(addGrpcFlags(command))
     .option(
       "--testing",
       "a server for client test suites, as `spicedb serve-testing`: any bearer token works and each distinct token is its own empty in-memory store; no --store, nothing written to disk",
@@ -146,12 +194,17 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
         });
       }
       const context = contextOf(globals());
+      const workers = parseWorkers(options.workers ?? env("GATEHOUSE_WORKERS") ?? "1");
+      const cluster = clusterOptions(options, { workers, host: options.host });
+      const memoryBudget = memoryBudgetOption(options);
       await serve({
         store: context.storeLocation,
         host: options.host,
         port: parsePort(options.port),
-        workers: parseWorkers(options.workers ?? env("GATEHOUSE_WORKERS") ?? "1"),
+        workers,
         grpc: grpcOptions(options),
+        ...(cluster ? { cluster } : {}),
+        ...(memoryBudget !== undefined ? { memoryBudget } : {}),
         exportDir: options.exportDir,
         decisionLog: decisionLogOptions({
           sample: options.decisionSample,

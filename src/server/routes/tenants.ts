@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import { TenantListView } from "../../service/views/tenant.js";
 import { errorResponses } from "../schemas.js";
@@ -19,10 +19,12 @@ export function registerTenants(app: FastifyInstance, gatehouse: Gatehouse): voi
         response: { 200: TenantListView, ...errorResponses },
       },
     },
-    async (request) => {
-      const allowed = request.principal?.tenants ?? null;
-      const tenants = (await gatehouse.tenants()).filter((t) => allowed === null || allowed.includes(t));
-      return { tenants };
-    },
+    async (request) => ({ tenants: await tenantsVisibleTo(request, gatehouse) }),
   );
+}
+
+/** The store's tenants that the request's token may know of (all, or those it is limited to). */
+export async function tenantsVisibleTo(request: FastifyRequest, gatehouse: Gatehouse): Promise<string[]> {
+  const allowed = request.principal?.tenants ?? null;
+  return (await gatehouse.tenants()).filter((t) => allowed === null || allowed.includes(t));
 }

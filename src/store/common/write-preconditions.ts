@@ -14,7 +14,7 @@ export interface WritePrecondition {
 
 /**
  * A write refused because a precondition did not hold when the write's transaction looked,
- * after taking its revision: no other write could come between the look and the write.
+ * holding its tenant: no other write to the tenant could come between the look and the write.
  */
 export class PreconditionFailed extends GatehouseError {
   readonly precondition: WritePrecondition;

@@ -457,6 +457,45 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX relationships_by_expiry ON relationships (expires_at) WHERE expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 16,
+    description: "index snapshots: the newest snapshot of each tenant's in-memory index",
+    // One row a tenant (the newest replaces the one before): a snapshot is a cache of what the
+    // relationship rows say at `revision`, kept beside them so that every node of a store reads
+    // it and a purge removes it in its own transaction (src/engine/index-snapshot.ts). The bytes
+    // are kept in chunks, read a few at a time: one BLOB of 35 MB is held twice while read (by
+    // the database and by the process), and a bytea travels as hex text.
+    up: `
+      CREATE TABLE index_snapshots (
+        tenant TEXT COLLATE "C" PRIMARY KEY,
+        revision BIGINT NOT NULL,
+        format INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        size BIGINT NOT NULL
+      );
+      CREATE TABLE index_snapshot_chunks (
+        tenant TEXT COLLATE "C" NOT NULL,
+        chunk INTEGER NOT NULL,
+        bytes BYTEA NOT NULL,
+        PRIMARY KEY (tenant, chunk)
+      );
+    `,
+  },
+  {
+    version: 17,
+    description: "cluster nodes and their heartbeats",
+    // One row per node of `serve --cluster`; a node beats its own row, and the others judge it live while the beat
+    // moves (src/cluster/node-registry.ts), so no clock is compared across machines.
+    up: `
+      CREATE TABLE nodes (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        url TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        beat BIGINT NOT NULL,
+        beat_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -1,4 +1,4 @@
-import { SqlStore } from "../sql-store.js";
+import { SqlStore, type StoreTestHooks } from "../sql-store.js";
 import type { Store } from "../store.js";
 import { type PoolOptions, PostgresConnection } from "./connection.js";
 import { parseLocation } from "./location.js";
@@ -10,6 +10,8 @@ export interface PostgresStoreOptions extends PoolOptions {
   readonly now?: () => Date;
   /** How often `watch` polls the head besides listening, in case a notification was lost. */
   readonly watchPollMs?: number;
+  /** Tests only: where to hold a write in its transaction. */
+  readonly hooks?: StoreTestHooks;
 }
 
 const DEFAULT_WATCH_POLL_MS = 1_000;
@@ -31,6 +33,7 @@ export const PostgresStore = {
         head,
         watchPollMs: options.watchPollMs ?? DEFAULT_WATCH_POLL_MS,
         listen: (onHead, onGap) => new RevisionListener(db, onHead, onGap),
+        hooks: options.hooks,
       });
     } catch (error) {
       await db.close();

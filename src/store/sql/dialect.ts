@@ -45,10 +45,16 @@ export interface Dialect {
   /** The newest committed revision. */
   revisionHead(sql: Sql): Promise<Revision>;
   /**
-   * Holds the revision sequence until the transaction ends and returns the head: nothing can be
-   * written meanwhile, so checks made now still hold at the commit.
+   * Holds the revision sequence until the transaction ends and returns the head: no other
+   * revision can be taken meanwhile.
    */
   lockRevisions(sql: Sql): Promise<Revision>;
+  /**
+   * Holds the right to write until the transaction ends: a tenant's (`tenant`: exclusive among
+   * that tenant's writers, shared with other tenants' writers) or the whole store's (`null`:
+   * exclusive of every writer). Taken before anything else a write locks.
+   */
+  lockWriter(sql: Sql, tenant: string | null): Promise<void>;
   /**
    * Inserts the next revision row from `[tenant, kind, actor, reason, createdAt, door,
    * requestId]` and returns its number.

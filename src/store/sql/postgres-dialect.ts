@@ -12,8 +12,8 @@ const ORDERED_INDEX_SCAN =
   "SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off";
 
 /**
- * PostgreSQL, for several nodes: row locks serialise writers, and revisions come from a locked
- * counter, which is why (see `nextRevision`).
+ * PostgreSQL, for several nodes: revisions come from a locked counter, which is why (see
+ * `nextRevision`).
  *
  * Followers (every node's indexes) replay `revisionsSince(theirHead)`, so a revision must never
  * become visible after a higher one: a follower at 8 that had read 9 would never look at 8
@@ -21,11 +21,17 @@ const ORDERED_INDEX_SCAN =
  * takes its number with an UPDATE of the single `revision` row of `counters`, which locks that
  * row until the writer commits or rolls back: the next writer waits, and then reads the
  * committed value. Revisions therefore commit one at a time, in order, without gaps (a rolled
- * back writer gives its number back, as SQLite's rowid does). Writers on every node are
- * serialised, as SQLite's single writer is; they hold the lock only for their own transaction.
+ * back writer gives its number back, as SQLite's rowid does). A writer takes its number as late
+ * as it can: after the checks that need only its tenant held (`lockWriter`), which therefore run
+ * beside other tenants' writes. From the number to the commit (rows, audit record, commit)
+ * writers of every tenant still take turns.
  *
  * The same statement queues `pg_notify(channel, revision)`, which PostgreSQL delivers to
  * listeners at commit, also in commit order (see `../postgres/revision-listener.ts`).
+ *
+ * `lockWriter` uses transaction-level advisory locks keyed by the store's channel: a tenant has
+ * no row to lock before its first revision (`tenants.first_revision` names one), and a key of 64
+ * hashed bits that two names share by chance only makes their writers take turns.
  */
 export function postgresDialect(channel: string): Dialect {
   return {
@@ -57,6 +63,16 @@ export function postgresDialect(channel: string): Dialect {
     lockRevisions: async (sql: Sql) => {
       const [row] = await sql.rows<[number]>("SELECT value FROM counters WHERE name = 'revision' FOR UPDATE");
       return row?.[0] ?? 0;
+    },
+    lockWriter: async (sql: Sql, tenant: string | null) => {
+      // The store-wide key first, always: a store-wide writer (exclusive) and a tenant's writer
+      // (shared, then its tenant's key) never wait for each other in opposite orders.
+      const shared = tenant === null ? "" : "_shared";
+      await sql.run(`SELECT pg_advisory_xact_lock${shared}(hashtextextended($1, 0))`, [`${channel} writers`]);
+      if (tenant !== null)
+        await sql.run("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+          `${channel} tenant ${tenant}`,
+        ]);
     },
     nextRevision: async (sql: Sql, values: readonly unknown[]) => {
       const [row] = await sql.rows<[number]>(

@@ -22,6 +22,15 @@ const STAGING = "import_staging";
 /** SQLite's page cache while the staged rows go live. */
 const MOVE_CACHE_KIB = 64 * 1024;
 
+/**
+ * The index of `relationships` whose order is not the tuple's: the move inserts in the tuple's
+ * order, so the primary key and the live index grow at their ends, but every row lands in a
+ * random place of this one. Past the page cache each insert is a read and a write of a page
+ * (at 10M rows most of the move's time), so a big import on SQLite drops it and builds it
+ * again after the move, one sort of the whole table (see `#deferred`).
+ */
+const BY_SUBJECT = "relationships_by_subject";
+
 const STAGED_COLUMNS: readonly ListColumn[] = [
   ["rt", "text"],
   ["ri", "text"],
@@ -38,6 +47,8 @@ const STAGED_COLUMNS: readonly ListColumn[] = [
 export class ImportStaging {
   readonly #dialect: Dialect;
   readonly #file: string | undefined;
+  /** Rows staged so far (a relationship named twice counts once). */
+  #staged = 0;
 
   private constructor(dialect: Dialect, file: string | undefined) {
     this.#dialect = dialect;
@@ -67,7 +78,10 @@ export class ImportStaging {
       : await this.#addSet(sql, rows);
     const repeats: ImportRepeat[] = [];
     for (let i = 0; i < rows.length; i++) {
-      if (inserted[i]) continue;
+      if (inserted[i]) {
+        this.#staged++;
+        continue;
+      }
       const row = rows[i]!;
       const [first] = await sql.rows<[number]>(
         `SELECT line FROM ${STAGING} WHERE rt = $1 AND ri = $2 AND rel = $3 AND st = $4 AND si = $5 AND sr = $6`,
@@ -102,7 +116,10 @@ export class ImportStaging {
     if (cache[0] !== undefined) await sql.run(`PRAGMA cache_size = -${MOVE_CACHE_KIB}`);
     try {
       const ended = await this.#endReplaced(sql, tenant, revision, now);
-      return { created: await this.#move(sql, tenant, revision), ended };
+      const rebuild = await this.#deferred(sql);
+      const created = await this.#move(sql, tenant, revision);
+      if (rebuild !== undefined) await sql.run(rebuild);
+      return { created, ended };
     } finally {
       if (cache[0] !== undefined) await sql.run(`PRAGMA cache_size = ${Number(cache[0][0])}`);
     }
@@ -127,6 +144,32 @@ export class ImportStaging {
            OR coalesce(relationships.expires_at, '') <> coalesce(s.ea, ''))`,
       [tenant, revision, now],
     );
+  }
+
+  /**
+   * SQLite, when the staged rows are at least as many as the rows there already (an import into
+   * an empty or small store): drops the subject index and answers the statement that builds it
+   * again, as the migrations left it. Sorting every row once then costs less than the staged
+   * rows' random inserts; for a small import into a big store it would cost more, and the index
+   * is kept. The drop is part of the import's transaction: a rollback restores the index, and
+   * other connections read the store as it was until the commit. PostgreSQL keeps it: dropping
+   * it would lock every tenant's reads of `relationships` out for the whole move.
+   */
+  async #deferred(sql: Sql): Promise<string | undefined> {
+    if (!this.#dialect.inProcess || this.#staged === 0) return undefined;
+    const [present] = await sql.rows<[number]>(
+      "SELECT count(*) FROM (SELECT 1 FROM relationships LIMIT $1)",
+      [this.#staged],
+    );
+    if (Number(present?.[0] ?? 0) >= this.#staged) return undefined;
+    const [index] = await sql.rows<[string | null]>(
+      "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1",
+      [BY_SUBJECT],
+    );
+    const create = index?.[0];
+    if (typeof create !== "string") return undefined;
+    await sql.run(`DROP INDEX ${BY_SUBJECT}`);
+    return create;
   }
 
   #move(sql: Sql, tenant: string, revision: Revision): Promise<number> {

@@ -1,8 +1,9 @@
 import type { Relationship } from "../../model/relationship.js";
 import { TRAIT_COLUMNS, withTraits } from "../common/trait-columns.js";
 import { type TupleRow, toRelationship } from "../common/tuples.js";
+import type { Dialect } from "../sql/dialect.js";
 import type { Sql } from "../sql/sql.js";
-import { type Revision, type RevisionEvent, STORE_WIDE_TENANT } from "../store.js";
+import { type FeedOptions, type Revision, type RevisionEvent, STORE_WIDE_TENANT } from "../store.js";
 import { TUPLE } from "./tuple-columns.js";
 
 type EventDraft = { -readonly [K in keyof RevisionEvent]: RevisionEvent[K] } & {
@@ -14,12 +15,19 @@ type EventDraft = { -readonly [K in keyof RevisionEvent]: RevisionEvent[K] } & {
  * The revisions after `afterRevision` (already checked), oldest first, at most `limit`, as
  * followers replay them; the same events as SQLite's. A revision row commits with everything it
  * wrote, and revisions commit in order (`revisions.ts`), so once the last revision listed is
- * visible, all rows of the range are: the four reads need no common snapshot.
+ * visible, all rows of the range are: the reads need no common snapshot.
+ *
+ * A follower that holds some tenants only (`options.tenants`) gets the others' revisions as
+ * markers: their relationship rows are never read. The rows are then looked up by the numbers
+ * of the wanted revisions (the `created_revision` and `deleted_revision` indexes), not by the
+ * range, which would walk every tenant's rows of it.
  */
 export async function revisionEvents(
   sql: Sql,
+  dialect: Dialect,
   afterRevision: Revision,
   limit: number,
+  options: FeedOptions = {},
 ): Promise<RevisionEvent[]> {
   const revisions = await sql.rows<[number, string | null, string]>(
     "SELECT revision, tenant, kind FROM revisions WHERE revision > $1 ORDER BY revision LIMIT $2",
@@ -28,8 +36,12 @@ export async function revisionEvents(
   const last = revisions.at(-1)?.[0];
   if (last === undefined) return [];
 
+  const wantedTenants = options.tenants === undefined ? undefined : new Set(options.tenants);
   const events = new Map<Revision, EventDraft>();
+  const wanted: Revision[] = [];
   for (const [revision, tenant, kind] of revisions) {
+    const read = tenant === null || wantedTenants === undefined || wantedTenants.has(tenant);
+    if (read) wanted.push(revision);
     events.set(revision, {
       revision,
       tenant: tenant ?? STORE_WIDE_TENANT,
@@ -37,17 +49,23 @@ export async function revisionEvents(
       deleted: [],
       schemaVersion: null,
       ...(kind === "purge" ? { purged: true } : {}),
+      ...(read ? {} : { unread: true }),
     });
   }
   const range = [afterRevision, last];
+  const everyRevision = wanted.length === revisions.length;
   for (const [column, list] of [
     ["created_revision", "created"],
     ["deleted_revision", "deleted"],
   ] as const) {
+    if (wanted.length === 0) break;
+    const where = everyRevision
+      ? `${column} > $1 AND ${column} <= $2`
+      : `${column} IN (SELECT revision FROM ${dialect.rowsFrom(1, [["revision", "bigint"]], "w")})`;
     const rows = await sql.rows<[number, ...TupleRow, string | null, string | null, string | null]>(
-      `SELECT ${column}, ${TUPLE}, ${TRAIT_COLUMNS} FROM relationships WHERE ${column} > $1 AND ${column} <= $2
+      `SELECT ${column}, ${TUPLE}, ${TRAIT_COLUMNS} FROM relationships WHERE ${where}
        ORDER BY ${column}, ${TUPLE}`,
-      range,
+      everyRevision ? range : dialect.rowsParams([wanted]),
     );
     // With what each relationship carries: a touch that replaced a caveat or an expiration is
     // the old row deleted and the new one created in the same revision.

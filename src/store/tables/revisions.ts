@@ -9,6 +9,10 @@ export type RevisionKind = "relationships" | "schema" | "change" | "purge";
 /**
  * The store-wide revision sequence: revisions commit one at a time, in order, without gaps, and
  * a refused write consumes none (how each database keeps that: the dialects).
+ *
+ * Lock order, which keeps writers from deadlocking: the writer lock (`lockWriter`: the store's,
+ * shared or exclusive, then the tenant's), then the revision sequence (`lock` or `next`), then
+ * the audit head, then rows.
  */
 export class Revisions {
   readonly #dialect: Dialect;
@@ -31,8 +35,18 @@ export class Revisions {
   }
 
   /**
-   * Locks the revision sequence for the rest of the transaction and returns the head: nothing can
-   * be written until this transaction ends, so checks made now still hold at its commit.
+   * Holds a tenant's writes (`tenant`) or the whole store's (`null`) for the rest of the
+   * transaction: the first lock a write takes. Checks of a tenant's relationships made after it
+   * still hold at the commit, since no other write to the tenant and no store-wide write (a
+   * schema version, a purge) can commit meanwhile; writes to other tenants can (PostgreSQL).
+   */
+  lockWriter(sql: Sql, tenant: string | null): Promise<void> {
+    return this.#dialect.lockWriter(sql, tenant);
+  }
+
+  /**
+   * Locks the revision sequence for the rest of the transaction and returns the head: no other
+   * revision can be taken until this transaction ends. After `lockWriter`.
    */
   lock(sql: Sql): Promise<Revision> {
     return this.#dialect.lockRevisions(sql);

@@ -1,0 +1,43 @@
+import { checkText } from "../common/input-checks.js";
+import type { NodeRecord } from "../node-records.js";
+import type { Sql } from "../sql/sql.js";
+
+const COLUMNS = "id, url, started_at, beat, beat_at";
+type NodeRow = [string, string, string, number | string, string];
+
+function toNodeRecord([id, url, startedAt, beat, beatAt]: NodeRow): NodeRecord {
+  return { id, url, startedAt, beat: Number(beat), beatAt };
+}
+
+/**
+ * The `nodes` table: one row per cluster node. A beat is one upsert, the same statement on
+ * SQLite and PostgreSQL; it touches only the node's own row, so nodes never wait for each other.
+ */
+export class NodeTable {
+  readonly #now: () => string;
+
+  constructor(now: () => string) {
+    this.#now = now;
+  }
+
+  async beat(sql: Sql, node: { id: string; url: string; startedAt: string }): Promise<NodeRecord> {
+    checkText(node.id, "node id");
+    checkText(node.url, "node url");
+    const [row] = await sql.rows<NodeRow>(
+      `INSERT INTO nodes (id, url, started_at, beat, beat_at) VALUES ($1, $2, $3, 1, $4)
+       ON CONFLICT (id) DO UPDATE SET url = excluded.url, started_at = excluded.started_at,
+         beat = nodes.beat + 1, beat_at = excluded.beat_at
+       RETURNING ${COLUMNS}`,
+      [node.id, node.url, node.startedAt, this.#now()],
+    );
+    return toNodeRecord(row!);
+  }
+
+  async list(sql: Sql): Promise<NodeRecord[]> {
+    return (await sql.rows<NodeRow>(`SELECT ${COLUMNS} FROM nodes ORDER BY id`)).map(toNodeRecord);
+  }
+
+  async remove(sql: Sql, id: string): Promise<void> {
+    await sql.run("DELETE FROM nodes WHERE id = $1", [id]);
+  }
+}
