@@ -393,7 +393,9 @@ async function measureStore(
   // Last: with index snapshots, the store keeps the snapshot written here, and a later process
   // (the next run's server too) loads from it.
   const snapshot = await measureSnapshotLoad(target.location, inputsFile);
-  log(`  ${snapshot.note}`);
+  log(
+    `  ${snapshot.note}${snapshot.load ? `: first answer ${(snapshot.load.firstCheckMs / 1000).toFixed(2)} s, peak ${mb(snapshot.load.memory.peak)}` : ""}`,
+  );
   return { ...figures, snapshot, server };
 }
 
