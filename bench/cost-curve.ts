@@ -444,6 +444,11 @@ function table(results: readonly ScaleFigures[]): string {
   row("load from rows: open to first answer, library", (x) => x.library.load.firstCheckMs, s);
   row("load from a snapshot: open to first answer", (x) => x.snapshot.load?.firstCheckMs, s);
   row(
+    "peak RSS per relationship, loaded from a snapshot",
+    (x, r) => (x.snapshot.load ? perRel(x.snapshot.load.memory.peak, r.relationships) : undefined),
+    b,
+  );
+  row(
     "start to first answer, `gatehouse serve` (from a snapshot if the store holds one)",
     (x) => x.server?.firstAnswerMs,
     s,
