@@ -68,10 +68,9 @@ if (location === undefined || inputsFile === undefined || (source !== "rows" && 
 /**
  * No decision log, as the server's `--decision-sample off`: the checks' own cost, and the cached
  * store is not written to (decision-log.js measures the log). `indexSnapshots.load` chooses rows
- * or a snapshot in a build with index snapshots, and is ignored by one without (where every load
- * is from rows): passed untyped, so that this file compiles in both.
+ * or the tenant's stored snapshot.
  */
-const options: GatehouseOptions & Record<string, unknown> = {
+const options: GatehouseOptions = {
   decisionLog: { sample: "off" },
   indexSnapshots: { load: source === "snapshot" },
 };
