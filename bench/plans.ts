@@ -36,40 +36,17 @@ export function benchPlans(
   const schema = compileSchema(workload.schema);
   const engine = new Engine(schema);
   const index = engine.tenant("bench");
-  const grants: Relationship[] = [];
   const batch: Relationship[] = [];
   for (const r of workload.relationships()) {
     batch.push(r);
-    if (r.resource.type === "document" && (r.relation === "viewer" || r.relation === "editor"))
-      grants.push(r);
     if (batch.length === 100_000) index.apply(batch.splice(0), []);
   }
   index.apply(batch, []);
 
-  // 10,000 grants chosen at random (seeded): some duplicate other paths, most do not.
-  const rng = new Rng(7);
-  const chosen = new Map<number, Relationship>();
-  while (chosen.size < Math.min(10_000, grants.length)) {
-    const i = rng.int(grants.length);
-    chosen.set(i, grants[i]!);
-  }
-  const deletes = [...chosen.values()];
+  const deletes = cleanupDeletes(workload);
   log(`planning a cleanup of ${deletes.length} relationships`);
   let started = performance.now();
-  const cleanup = computePlan({
-    changeId: 1,
-    tenant: "bench",
-    intent: "cleanup",
-    baseRevision: 1,
-    engine,
-    schemaBefore: schema,
-    schemaAfter: schema,
-    writes: [],
-    deletes,
-    schemaTenants: [],
-    guards: planGuards(DEFAULT_GUARDS),
-    now: new Date(),
-  });
+  const cleanup = planCleanup(engine, "bench", 1, deletes);
   const cleanupSeconds = (performance.now() - started) / 1000;
   log(
     `cleanup planned in ${cleanupSeconds.toFixed(2)} s: ${cleanup.lost.length} lost, ${cleanup.gained.length} gained, ${cleanup.region.objects.length} objects in the region`,
@@ -127,4 +104,46 @@ export function benchPlans(
       lost: model.lost.length,
     },
   };
+}
+
+/**
+ * The cleanup the plan benchmarks delete: 10,000 direct grants on documents chosen at random
+ * (seeded), some of which duplicate other paths to the same access, most of which do not.
+ */
+export function cleanupDeletes(workload: Workload): Relationship[] {
+  const grants: Relationship[] = [];
+  for (const r of workload.relationships())
+    if (r.resource.type === "document" && (r.relation === "viewer" || r.relation === "editor"))
+      grants.push(r);
+  const rng = new Rng(7);
+  const chosen = new Map<number, Relationship>();
+  while (chosen.size < Math.min(10_000, grants.length)) {
+    const i = rng.int(grants.length);
+    chosen.set(i, grants[i]!);
+  }
+  return [...chosen.values()];
+}
+
+/** The cleanup's plan (deleting `deletes`, no schema change) over a loaded index, as `change plan` computes it. */
+export function planCleanup(
+  engine: Engine,
+  tenant: string,
+  baseRevision: number,
+  deletes: Relationship[],
+): ReturnType<typeof computePlan> {
+  const schema = engine.requireSchema();
+  return computePlan({
+    changeId: 1,
+    tenant,
+    intent: "cleanup",
+    baseRevision,
+    engine,
+    schemaBefore: schema,
+    schemaAfter: schema,
+    writes: [],
+    deletes,
+    schemaTenants: [],
+    guards: planGuards(DEFAULT_GUARDS),
+    now: new Date(),
+  });
 }
