@@ -1,7 +1,7 @@
 import type { Gatehouse } from "../service/gatehouse.js";
 import type { NodeRecord } from "../store/node-records.js";
 import type { MemoryBudget } from "./memory-budget.js";
-import { NodeRegistry } from "./node-registry.js";
+import { NodeRegistry, type NodeSelf } from "./node-registry.js";
 import { copiesOf, rankNodes } from "./placement.js";
 
 export interface ClusterSettings {
@@ -73,15 +73,15 @@ export class ClusterNode {
   }
 
   /**
-   * Joins the cluster as `id`, reachable at `url`: registers, reads the others, and loads this
-   * node's tenants in the background.
+   * Joins the cluster as `self.id`, reachable at `self.url` (and its gRPC door at `self.grpcUrl`):
+   * registers, reads the others, and loads this node's tenants in the background.
    */
-  async start({ id, url }: { id: string; url: string }): Promise<void> {
+  async start(self: NodeSelf): Promise<void> {
     const settings = this.settings;
-    this.#id = id;
+    this.#id = self.id;
     this.#registry = new NodeRegistry({
       store: this.#gatehouse.store,
-      self: { id, url },
+      self,
       heartbeatMs: settings.heartbeatMs,
       timeoutMs: settings.timeoutMs,
       onChange: (live) => {
@@ -90,6 +90,8 @@ export class ClusterNode {
         void this.rebalance();
       },
       onError: (error) => this.#log.warn({ err: error }, "cluster: the heartbeat failed"),
+      onForget: (node) =>
+        this.#log.info({ node: node.id, beatAt: node.beatAt }, "cluster: removed the row of a node long dead"),
       onBeat: () => this.#dropStrays(),
     });
     await this.#registry.start();
@@ -181,7 +183,7 @@ export class ClusterNode {
   placement(tenants: readonly string[]): {
     node: string;
     replicas: number;
-    nodes: { id: string; url: string; live: boolean; beatAt: string }[];
+    nodes: { id: string; url: string; grpcUrl: string | null; live: boolean; beatAt: string }[];
     tenants: Record<string, string[]>;
     loaded: { tenant: string; relationships: number }[];
     lastRebalance: Rebalance | null;
@@ -194,6 +196,7 @@ export class ClusterNode {
       nodes: (this.#registry?.known ?? []).map(({ record, live }) => ({
         id: record.id,
         url: record.url,
+        grpcUrl: record.grpcUrl,
         live,
         beatAt: record.beatAt,
       })),

@@ -1,15 +1,36 @@
 import type { NodeRecord, NodeStore } from "../store/node-records.js";
 
+/** What a node says of itself: its id and where it is reached. */
+export interface NodeSelf {
+  readonly id: string;
+  readonly url: string;
+  /** Its SpiceDB gRPC door, `grpc://host:port` or `grpcs://host:port`; absent: none. */
+  readonly grpcUrl?: string | undefined;
+}
+
+/**
+ * A node whose beat stood still for this many timeouts is removed from the store by whichever
+ * node sees it first. Not at one timeout: for a while the placement still shows a crashed node,
+ * not live, so that whoever looks sees what happened; but a crashed node's row does not stay for
+ * good (node ids of containers change at every start). A node removed while alive loses nothing:
+ * its next beat writes its row again.
+ */
+export const TIMEOUTS_TO_FORGET = 10;
+
 export interface NodeRegistryOptions {
   readonly store: NodeStore;
-  readonly self: { readonly id: string; readonly url: string };
+  readonly self: NodeSelf;
   /** How often this node beats its row and reads the others'. */
   readonly heartbeatMs: number;
   /** A node whose beat has not moved for this long is gone. */
   readonly timeoutMs: number;
+  /** A node gone this long has its row removed (default TIMEOUTS_TO_FORGET × timeoutMs). */
+  readonly forgetMs?: number;
   /** Called when the live nodes (their ids or addresses) change. */
   readonly onChange?: (live: readonly NodeRecord[]) => void;
   readonly onError?: (error: unknown) => void;
+  /** Called when this node removed a dead node's row. */
+  readonly onForget?: (node: NodeRecord) => void;
   /** Called after every heartbeat that read the rows, changed or not. */
   readonly onBeat?: () => void;
   /** A monotonic clock in milliseconds (tests pass their own). */
@@ -39,7 +60,7 @@ export class NodeRegistry {
     this.#clock = options.clock ?? (() => performance.now());
   }
 
-  get self(): { readonly id: string; readonly url: string } {
+  get self(): NodeSelf {
     return this.#options.self;
   }
 
@@ -71,9 +92,22 @@ export class NodeRegistry {
 
   async #beatAndRead(): Promise<void> {
     const { store, self } = this.#options;
-    await store.beatNode({ id: self.id, url: self.url, startedAt: this.#startedAt });
+    await store.beatNode({ ...self, startedAt: this.#startedAt });
     this.observe(await store.listNodes());
     this.#options.onBeat?.();
+    await this.#forgetDead();
+  }
+
+  /** Removes the rows of nodes dead for `forgetMs`; they leave `known` (and the placement's nodes). */
+  async #forgetDead(): Promise<void> {
+    const { store, timeoutMs, forgetMs = TIMEOUTS_TO_FORGET * timeoutMs } = this.#options;
+    const now = this.#clock();
+    for (const [id, { record, movedAt }] of this.#seen) {
+      if (id === this.self.id || now - movedAt < forgetMs) continue;
+      // Conditional on the beat judged: a node that beat meanwhile keeps its row.
+      if (await store.removeDeadNode(id, record.beat)) this.#options.onForget?.(record);
+      this.#seen.delete(id);
+    }
   }
 
   /** Judges the rows read (public for tests, which drive the clock). */

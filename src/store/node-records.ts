@@ -9,6 +9,11 @@ export interface NodeRecord {
   readonly id: string;
   /** Where other nodes and clients reach it, e.g. `http://10.0.0.5:8080`. */
   readonly url: string;
+  /**
+   * Where its SpiceDB gRPC door is reached, `grpc://10.0.0.5:50051` (`grpcs://` with TLS); null
+   * when it has none.
+   */
+  readonly grpcUrl: string | null;
   /** When this incarnation registered, by its own clock (UTC ISO). */
   readonly startedAt: string;
   /** Grows by one at every heartbeat. */
@@ -17,11 +22,25 @@ export interface NodeRecord {
   readonly beatAt: string;
 }
 
+/** What a node writes of itself at each beat. */
+export interface NodeBeat {
+  readonly id: string;
+  readonly url: string;
+  /** Absent: no gRPC door. */
+  readonly grpcUrl?: string | null | undefined;
+  readonly startedAt: string;
+}
+
 export interface NodeStore {
-  /** Writes the node's row, or beats it: the url is refreshed and the beat grows by one. */
-  beatNode(node: { id: string; url: string; startedAt: string }): Promise<NodeRecord>;
+  /** Writes the node's row, or beats it: the addresses are refreshed and the beat grows by one. */
+  beatNode(node: NodeBeat): Promise<NodeRecord>;
   /** Every registered node, by id. */
   listNodes(): Promise<NodeRecord[]>;
   /** Removes a node's row (a node that stops cleanly); no row is no error. */
   removeNode(id: string): Promise<void>;
+  /**
+   * Removes a node's row if its beat is still `beat` (a node seen dead): a node that beat in
+   * between keeps it. Whether a row went.
+   */
+  removeDeadNode(id: string, beat: number): Promise<boolean>;
 }

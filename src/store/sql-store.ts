@@ -44,7 +44,7 @@ import type {
   PurgeScrub,
   RetentionSetting,
 } from "./lifecycle-records.js";
-import type { NodeRecord } from "./node-records.js";
+import type { NodeBeat, NodeRecord } from "./node-records.js";
 import type { NewRollout, RolloutRecord, RolloutUpdate } from "./rollout-records.js";
 import type { ShadowObservations, ShadowSession, ShadowTally } from "./shadow-records.js";
 import { Mutex } from "./sql/mutex.js";
@@ -594,7 +594,7 @@ export class SqlStore implements Store {
     return this.#tokens.revocations(this.#db.sql);
   }
 
-  async beatNode(node: { id: string; url: string; startedAt: string }): Promise<NodeRecord> {
+  async beatNode(node: NodeBeat): Promise<NodeRecord> {
     return this.#nodes.beat(this.#db.sql, node);
   }
 
@@ -604,6 +604,10 @@ export class SqlStore implements Store {
 
   async removeNode(id: string): Promise<void> {
     await this.#nodes.remove(this.#db.sql, id);
+  }
+
+  async removeDeadNode(id: string, beat: number): Promise<boolean> {
+    return this.#nodes.removeDead(this.#db.sql, id, beat);
   }
 
   async startRollout(rollout: NewRollout, audit: NewAuditRecord): Promise<RolloutRecord> {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { NodeRegistry } from "../../src/cluster/node-registry.js";
+import { NodeRegistry, TIMEOUTS_TO_FORGET } from "../../src/cluster/node-registry.js";
 import type { NodeRecord } from "../../src/store/node-records.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
@@ -7,6 +7,7 @@ import type { Store } from "../../src/store/store.js";
 const row = (id: string, beat: number): NodeRecord => ({
   id,
   url: `http://${id}`,
+  grpcUrl: null,
   startedAt: "2026-12-04T00:00:00.000Z",
   beat,
   beatAt: "2026-12-04T00:00:00.000Z",
@@ -78,6 +79,44 @@ describe("node registry", () => {
     expect(a.live.map((node) => node.id)).toEqual(["a"]);
     await a.stop();
     expect(await store.listNodes()).toEqual([]);
+  });
+
+  it("removes the row of a node dead for the forget time, unless it beat meanwhile", async () => {
+    store = await openStore(":memory:");
+    let now = 0;
+    const forgotten: string[] = [];
+    const a = new NodeRegistry({
+      store,
+      self: { id: "a", url: "http://a:1", grpcUrl: "grpc://a:2" },
+      heartbeatMs: 100,
+      timeoutMs: 300,
+      clock: () => now,
+      onForget: (node) => forgotten.push(node.id),
+    });
+    // The default: TIMEOUTS_TO_FORGET node timeouts.
+    expect(TIMEOUTS_TO_FORGET * 300).toBe(3_000);
+    await store.beatNode({ id: "b", url: "http://b:1", startedAt: "x" });
+    await store.beatNode({ id: "c", url: "http://c:1", startedAt: "x" });
+    await a.tick();
+    expect(a.known.map(({ record }) => record.id)).toEqual(["a", "b", "c"]);
+    expect(a.known.find(({ record }) => record.id === "a")?.record.grpcUrl).toBe("grpc://a:2");
+    // Dead (past the timeout), not yet forgotten: still listed, not live.
+    now = 2_999;
+    await store.beatNode({ id: "c", url: "http://c:1", startedAt: "x" });
+    await a.tick();
+    expect(a.live.map((node) => node.id)).toEqual(["a", "c"]);
+    expect(a.known.map(({ record }) => record.id)).toEqual(["a", "b", "c"]);
+    now = 3_000;
+    await a.tick();
+    expect(forgotten).toEqual(["b"]);
+    expect((await store.listNodes()).map((node) => node.id)).toEqual(["a", "c"]);
+    expect(a.known.map(({ record }) => record.id)).toEqual(["a", "c"]);
+    // A node judged dead that beat in between keeps its row.
+    const [c] = (await store.listNodes()).filter((node) => node.id === "c");
+    await store.beatNode({ id: "c", url: "http://c:1", startedAt: "x" });
+    expect(await store.removeDeadNode("c", c!.beat)).toBe(false);
+    expect(await store.removeDeadNode("c", c!.beat + 1)).toBe(true);
+    expect((await store.listNodes()).map((node) => node.id)).toEqual(["a"]);
   });
 
   it("refuses a node without an id or address", async () => {

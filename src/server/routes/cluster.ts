@@ -12,7 +12,10 @@ const PlacementView = Type.Object({
     Type.Object({
       id: Type.String(),
       url: Type.String(),
-      live: Type.Boolean(),
+      grpcUrl: Type.Union([Type.String(), Type.Null()], {
+        description: "Its SpiceDB gRPC door (`grpc://` or `grpcs://` with TLS); null without one",
+      }),
+      live: Type.Boolean({ description: "Whether its heartbeat moves; a node dead ten node timeouts leaves the list" }),
       beatAt: Type.String({ description: "The node's last heartbeat, by its own clock" }),
     }),
   ),

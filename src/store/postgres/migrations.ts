@@ -496,6 +496,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 21,
+    description: "cluster nodes: the address of each node's SpiceDB gRPC door",
+    // Null for a node without the door (`--no-grpc`, or its port taken): gRPC calls are then not forwarded to it.
+    up: "ALTER TABLE nodes ADD COLUMN grpc_url TEXT",
+  },
 ];
 
 /**

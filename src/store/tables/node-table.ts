@@ -1,12 +1,12 @@
 import { checkText } from "../common/input-checks.js";
-import type { NodeRecord } from "../node-records.js";
+import type { NodeBeat, NodeRecord } from "../node-records.js";
 import type { Sql } from "../sql/sql.js";
 
-const COLUMNS = "id, url, started_at, beat, beat_at";
-type NodeRow = [string, string, string, number | string, string];
+const COLUMNS = "id, url, grpc_url, started_at, beat, beat_at";
+type NodeRow = [string, string, string | null, string, number | string, string];
 
-function toNodeRecord([id, url, startedAt, beat, beatAt]: NodeRow): NodeRecord {
-  return { id, url, startedAt, beat: Number(beat), beatAt };
+function toNodeRecord([id, url, grpcUrl, startedAt, beat, beatAt]: NodeRow): NodeRecord {
+  return { id, url, grpcUrl, startedAt, beat: Number(beat), beatAt };
 }
 
 /**
@@ -20,15 +20,16 @@ export class NodeTable {
     this.#now = now;
   }
 
-  async beat(sql: Sql, node: { id: string; url: string; startedAt: string }): Promise<NodeRecord> {
+  async beat(sql: Sql, node: NodeBeat): Promise<NodeRecord> {
     checkText(node.id, "node id");
     checkText(node.url, "node url");
+    if (node.grpcUrl != null) checkText(node.grpcUrl, "node grpc url");
     const [row] = await sql.rows<NodeRow>(
-      `INSERT INTO nodes (id, url, started_at, beat, beat_at) VALUES ($1, $2, $3, 1, $4)
-       ON CONFLICT (id) DO UPDATE SET url = excluded.url, started_at = excluded.started_at,
-         beat = nodes.beat + 1, beat_at = excluded.beat_at
+      `INSERT INTO nodes (id, url, grpc_url, started_at, beat, beat_at) VALUES ($1, $2, $3, $4, 1, $5)
+       ON CONFLICT (id) DO UPDATE SET url = excluded.url, grpc_url = excluded.grpc_url,
+         started_at = excluded.started_at, beat = nodes.beat + 1, beat_at = excluded.beat_at
        RETURNING ${COLUMNS}`,
-      [node.id, node.url, node.startedAt, this.#now()],
+      [node.id, node.url, node.grpcUrl ?? null, node.startedAt, this.#now()],
     );
     return toNodeRecord(row!);
   }
@@ -39,5 +40,14 @@ export class NodeTable {
 
   async remove(sql: Sql, id: string): Promise<void> {
     await sql.run("DELETE FROM nodes WHERE id = $1", [id]);
+  }
+
+  /** The beat in the condition is what makes this safe against a node that beat since it was judged dead. */
+  async removeDead(sql: Sql, id: string, beat: number): Promise<boolean> {
+    const gone = await sql.rows<[string]>("DELETE FROM nodes WHERE id = $1 AND beat = $2 RETURNING id", [
+      id,
+      beat,
+    ]);
+    return gone.length > 0;
   }
 }
