@@ -91,7 +91,10 @@ export class ClusterNode {
       },
       onError: (error) => this.#log.warn({ err: error }, "cluster: the heartbeat failed"),
       onForget: (node) =>
-        this.#log.info({ node: node.id, beatAt: node.beatAt }, "cluster: removed the row of a node long dead"),
+        this.#log.info(
+          { node: node.id, beatAt: node.beatAt },
+          "cluster: removed the row of a node long dead",
+        ),
       onBeat: () => this.#dropStrays(),
     });
     await this.#registry.start();

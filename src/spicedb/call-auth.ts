@@ -67,6 +67,12 @@ function header(metadata: Metadata, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** The tenant a call acts on: the one named in `gatehouse-tenant`, else the token's only one, else `default`. */
+export function tenantOf(site: CallSite, token: TokenRecord): string {
+  const only = token.tenants?.length === 1 ? token.tenants[0] : undefined;
+  return header(site.metadata, TENANT_HEADER) ?? only ?? DEFAULT_TENANT;
+}
+
 /**
  * The bearer token of every call, checked as the HTTP API checks it (the same `TokenAuthority`):
  * missing or unknown gives UNAUTHENTICATED, a role or tenant the token lacks PERMISSION_DENIED
@@ -115,9 +121,7 @@ export class CallAuth {
   async authorize(site: CallSite, access: CallAccess): Promise<Caller> {
     const { token, store, requestId, request } = await this.authenticate(site);
     const { gatehouse, authority } = store;
-    const named = header(site.metadata, TENANT_HEADER);
-    const only = token.tenants?.length === 1 ? token.tenants[0] : undefined;
-    const tenant = named ?? only ?? DEFAULT_TENANT;
+    const tenant = tenantOf(site, token);
     const refused = authority.refusal(
       token,
       { role: access.role, tenant: access.storeWide ? "store" : () => tenant },

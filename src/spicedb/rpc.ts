@@ -7,6 +7,7 @@ import type {
   ServerUnaryCall,
   ServerWritableStream,
   ServiceDefinition,
+  UntypedHandleCall,
   UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import type { CallSite } from "./call-auth.js";
@@ -26,7 +27,7 @@ interface MessageType {
 }
 
 /** A method of a protobuf-ts `ServiceType` (`v1.PermissionsService.methods[i]`). */
-interface MethodDescriptor {
+export interface MethodDescriptor {
   readonly name: string;
   readonly serverStreaming?: boolean | undefined;
   readonly clientStreaming?: boolean | undefined;
@@ -62,6 +63,17 @@ export interface ServiceHandlers {
   readonly [method: string]: Unary<any, any> | ServerStream<any, any> | ClientStream<any, any>;
 }
 
+/**
+ * Puts a method's calls through a router (a cluster node's, which sends a call to the node that
+ * holds its tenant): given the method and the handler that answers here, the handler the server
+ * uses. A router may answer with the bytes of an answer received elsewhere: they are sent as they are.
+ */
+export type CallRouting = (
+  method: MethodDescriptor,
+  path: string,
+  local: UntypedHandleCall,
+) => UntypedHandleCall;
+
 export interface ServiceBinding {
   readonly definition: ServiceDefinition;
   readonly implementation: UntypedServiceImplementation;
@@ -84,6 +96,7 @@ export function bindService(
   handlers: ServiceHandlers,
   unimplemented: (method: string) => string,
   log: (error: unknown) => void,
+  routing?: CallRouting,
 ): ServiceBinding {
   const definition: Record<string, MethodDefinition<object, object>> = {};
   const implementation: UntypedServiceImplementation = {};
@@ -95,7 +108,11 @@ export function bindService(
       responseStream: method.serverStreaming === true,
       requestSerialize: (message) => Buffer.from(method.I.toBinary(message as never)),
       requestDeserialize: (bytes) => method.I.fromBinary(bytes),
-      responseSerialize: (message) => Buffer.from(method.O.toBinary(message as never)),
+      // Bytes are an answer relayed from another node (see CallRouting): already encoded.
+      responseSerialize: (message) =>
+        message instanceof Uint8Array
+          ? Buffer.from(message.buffer, message.byteOffset, message.byteLength)
+          : Buffer.from(method.O.toBinary(message as never)),
       responseDeserialize: (bytes) => method.O.fromBinary(bytes),
     };
     const handler =
@@ -103,11 +120,12 @@ export function bindService(
       (async () => {
         throw new SpicedbError("UNIMPLEMENTED", `${method.name}: ${unimplemented(method.name)}`);
       });
-    implementation[method.name] = method.serverStreaming
+    const local: UntypedHandleCall = method.serverStreaming
       ? serverStreaming(handler as ServerStream<object, object>, path, log)
       : method.clientStreaming
         ? clientStreaming(handler as ClientStream<object, object>, path, log)
         : unary(handler as Unary<object, object>, path, log);
+    implementation[method.name] = routing ? routing(method, path, local) : local;
   }
   return { definition, implementation };
 }

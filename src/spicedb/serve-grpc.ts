@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { ClusterNode } from "../cluster/cluster-node.js";
 import { Refusals } from "../server/refusals.js";
 import type { GatehouseServer } from "../server/server.js";
 import type { Gatehouse } from "../service/gatehouse.js";
@@ -16,15 +17,18 @@ export async function startGrpc(
   server: GatehouseServer,
   host: string,
   options: GrpcOptions,
+  cluster?: ClusterNode,
 ): Promise<GrpcDoor | undefined> {
   const log = server.app.log;
   const refusals = new Refusals(gatehouse.audit, server.metrics.authFailures, log);
-  return startGrpcDoor(gatehouse, host, options, { refusals, log });
+  return startGrpcDoor(gatehouse, host, options, { refusals, log }, cluster);
 }
 
 /** A started gRPC door: its port, the banner line that says so, and how to stop it. */
 export interface GrpcDoor {
   readonly port: number;
+  /** Whether it serves TLS. */
+  readonly tls: boolean;
   readonly banner: string;
   close(): Promise<void>;
 }
@@ -49,6 +53,7 @@ export async function startGrpcDoor(
   host: string,
   options: GrpcOptions,
   reporting: GrpcReporting,
+  cluster?: ClusterNode,
 ): Promise<GrpcDoor | undefined> {
   const { refusals, log } = reporting;
   const tls = options.tls
@@ -61,9 +66,13 @@ export async function startGrpcDoor(
       tls,
       refusals,
       logError: (error) => log.error({ err: error }, "internal error in the SpiceDB gRPC API"),
+      cluster: cluster
+        ? { node: cluster, warn: (details, message) => log.warn(details, message) }
+        : undefined,
     });
     return {
       port: grpc.port,
+      tls: tls !== undefined,
       banner: `SpiceDB gRPC API (${AUTHZED_API}) on ${host}:${grpc.port}, ${tls ? "TLS" : "plaintext h2c"}`,
       async close() {
         await grpc.close();

@@ -1,7 +1,9 @@
 import { Server, ServerCredentials } from "@grpc/grpc-js";
+import type { ClusterNode } from "../cluster/cluster-node.js";
 import type { Refusals } from "../server/refusals.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { CallAuth, type StoreOfSecret, storeOf } from "./call-auth.js";
+import { ClusterCalls } from "./cluster-calls.js";
 import type { SpicedbDoor } from "./door.js";
 import { bindService } from "./rpc.js";
 import { spicedbServices, unimplemented } from "./services.js";
@@ -19,6 +21,8 @@ export interface SpicedbServerOptions {
   readonly refusals?: Refusals | undefined;
   /** Internal errors, with their detail (callers see a plain INTERNAL). */
   readonly logError?: ((error: unknown) => void) | undefined;
+  /** One node of several (`serve --cluster`): each tenant's calls go to its holders (cluster-calls.ts). */
+  readonly cluster?: { readonly node: ClusterNode; warn(details: object, message: string): void } | undefined;
 }
 
 export interface SpicedbServer {
@@ -43,8 +47,11 @@ export async function startSpicedbServer(
   const log = options.logError ?? (() => undefined);
   const server = new Server({ "grpc.max_receive_message_length": 32 * 1024 * 1024 });
   const services = spicedbServices(door);
+  const cluster = options.cluster
+    ? new ClusterCalls(options.cluster.node, door.auth, options.cluster, log)
+    : undefined;
   for (const [service, handlers] of services) {
-    const binding = bindService(service, handlers, unimplemented, log);
+    const binding = bindService(service, handlers, unimplemented, log, cluster?.routing);
     server.addService(binding.definition, binding.implementation);
   }
   const credentials = options.tls
@@ -63,10 +70,12 @@ export async function startSpicedbServer(
         // Streams such as Watch never end by themselves: give calls a moment, then end them.
         const force = setTimeout(() => {
           server.forceShutdown();
+          cluster?.close();
           resolve();
         }, 2_000);
         server.tryShutdown(() => {
           clearTimeout(force);
+          cluster?.close();
           resolve();
         });
       }),

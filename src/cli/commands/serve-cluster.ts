@@ -125,8 +125,19 @@ export function memoryBudgetOption(flags: ClusterFlags): number | undefined {
   return flags.memoryBudget === undefined ? undefined : parseMemoryBudget(flags.memoryBudget);
 }
 
-/** The node's id and address once it listens at `listening`. */
-export function nodeIdentity(options: ClusterOptions, listening: string): { id: string; url: string } {
+/**
+ * The node's id and addresses once it listens at `listening` (and its gRPC door, if it has one,
+ * on `grpc.port`): the door is advertised on the host of the HTTP address.
+ */
+export function nodeIdentity(
+  options: ClusterOptions,
+  listening: string,
+  grpc?: { port: number; tls: boolean },
+): { id: string; url: string; grpcUrl?: string } {
   const url = new URL(options.advertiseUrl ?? listening);
-  return { id: options.id ?? `${hostname()}:${url.port}`, url: url.origin };
+  return {
+    id: options.id ?? `${hostname()}:${url.port}`,
+    url: url.origin,
+    ...(grpc ? { grpcUrl: `${grpc.tls ? "grpcs" : "grpc"}://${url.hostname}:${grpc.port}` } : {}),
+  };
 }

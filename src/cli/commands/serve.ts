@@ -94,7 +94,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   // Loaded here, not at the top: every CLI command loads this file, only `serve` needs SpiceDB's API.
   const spicedb = await import("../../spicedb/serve-grpc.js");
   spicedb.addSpicedbGateway(gatehouse, server);
-  let grpc: { banner: string; close(): Promise<void> } | undefined;
+  let grpc: { port: number; tls: boolean; banner: string; close(): Promise<void> } | undefined;
   let stopping = false;
   // Relationships that expired longer ago than the retention window go without an operator,
   // hourly as the decision log's purge; every node may run it (a second finds nothing).
@@ -124,9 +124,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
   const url = await server.app.listen({ host: options.host, port: options.port });
-  if (options.grpc) grpc = await spicedb.startGrpc(gatehouse, server, options.host, options.grpc);
+  if (options.grpc) grpc = await spicedb.startGrpc(gatehouse, server, options.host, options.grpc, cluster);
   if (cluster && options.cluster) {
-    const identity = nodeIdentity(options.cluster, url);
+    const identity = nodeIdentity(options.cluster, url, grpc);
     await cluster.start(identity);
     server.app.log.info({ node: identity.id, url: identity.url }, "cluster: joined");
   }

@@ -15,7 +15,9 @@ const PlacementView = Type.Object({
       grpcUrl: Type.Union([Type.String(), Type.Null()], {
         description: "Its SpiceDB gRPC door (`grpc://` or `grpcs://` with TLS); null without one",
       }),
-      live: Type.Boolean({ description: "Whether its heartbeat moves; a node dead ten node timeouts leaves the list" }),
+      live: Type.Boolean({
+        description: "Whether its heartbeat moves; a node dead ten node timeouts leaves the list",
+      }),
       beatAt: Type.String({ description: "The node's last heartbeat, by its own clock" }),
     }),
   ),

@@ -1,0 +1,244 @@
+import {
+  Client,
+  credentials,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  Metadata,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type ServiceError,
+  status,
+  type UntypedHandleCall,
+} from "@grpc/grpc-js";
+import type { ClusterNode } from "../cluster/cluster-node.js";
+import { HOP_HEADER, NODE_HEADER } from "../cluster/forwarding.js";
+import type { NodeRecord } from "../store/node-records.js";
+import { type CallAuth, tenantOf } from "./call-auth.js";
+import { type CallRouting, callOf, type MethodDescriptor } from "./rpc.js";
+import { toStatus } from "./status.js";
+
+/** Services whose calls act on one tenant's index or relationships; the schema is store-wide. */
+const TENANT_SERVICES = ["/authzed.api.v1.PermissionsService/", "/authzed.api.v1.ExperimentalService/"];
+
+/** Metadata about the connection or the call's framing, which the client sets for itself. */
+const NOT_PASSED_ON = new Set(["user-agent", "content-type", "te", "host", "connection"]);
+
+type Bytes = Buffer;
+const asIs = (bytes: Bytes) => bytes;
+
+/** The caller's metadata for the holder: its token and tenant with it, and the hop. */
+function forwardedMetadata(incoming: Metadata, self: string): Metadata {
+  const metadata = new Metadata();
+  for (const key of Object.keys(incoming.getMap())) {
+    if (NOT_PASSED_ON.has(key) || key.startsWith("grpc-") || key.startsWith(":")) continue;
+    for (const value of incoming.get(key)) metadata.add(key, value);
+  }
+  metadata.set(HOP_HEADER, self);
+  return metadata;
+}
+
+function relayedStatus(error: ServiceError) {
+  return { code: error.code, details: error.details, metadata: error.metadata };
+}
+
+interface Log {
+  warn(details: object, message: string): void;
+}
+
+/**
+ * Routes each tenant's SpiceDB gRPC calls to the nodes that hold it, as the HTTP door's
+ * forwarding does (src/cluster/forwarding.ts), with the same rules: a call for a tenant this node
+ * holds, one already forwarded (`x-gatehouse-forwarded-by`), or one while no node is known is
+ * answered here; any other goes to the tenant's best live holder with the caller's metadata (its
+ * token among it, so the holder authenticates and authorizes again), then to the next live node
+ * in its ranking if that one cannot be reached, and is answered here when none can. A call whose
+ * token is missing or unknown is refused here, before anything is sent.
+ *
+ * Every answer of a cluster node starts with its response headers (`x-gatehouse-node`, the node
+ * that answered), sent at once: a forwarder knows that the holder was reached when they arrive,
+ * so that only a call that reached no node is tried again (a write is never made twice).
+ *
+ * Routed: the unary and server-streaming calls of PermissionsService and ExperimentalService
+ * (checks, lookups, LookupResources' stream, reads, writes, expand, exports). Answered where they
+ * arrive: the schema (store-wide), Watch (it reads the store's revisions, which every node
+ * follows, and a stream that lives for hours is better not tied to a second node), and the
+ * client-streaming imports (they write to the store, which any node does right).
+ */
+export class ClusterCalls {
+  readonly #cluster: ClusterNode;
+  readonly #auth: CallAuth;
+  readonly #log: Log;
+  readonly #logError: (error: unknown) => void;
+  /** One channel per holder's door, kept: a channel per call would cost a connection each. */
+  readonly #clients = new Map<string, Client>();
+
+  constructor(cluster: ClusterNode, auth: CallAuth, log: Log, logError: (error: unknown) => void) {
+    this.#cluster = cluster;
+    this.#auth = auth;
+    this.#log = log;
+    this.#logError = logError;
+  }
+
+  readonly routing: CallRouting = (method, path, local) => {
+    const routed =
+      TENANT_SERVICES.some((service) => path.startsWith(service)) && method.clientStreaming !== true;
+    if (!routed) return this.#answeredHere(local);
+    return method.serverStreaming
+      ? this.#serverStreaming(method, path, local as handleServerStreamingCall<object, object>)
+      : this.#unary(method, path, local as handleUnaryCall<object, object>);
+  };
+
+  close(): void {
+    for (const client of this.#clients.values()) client.close();
+    this.#clients.clear();
+  }
+
+  /** The response headers of a call answered here. */
+  #answering(call: { sendMetadata(metadata: Metadata): void }): void {
+    const metadata = new Metadata();
+    if (this.#cluster.id !== "") metadata.set(NODE_HEADER, this.#cluster.id);
+    call.sendMetadata(metadata);
+  }
+
+  #answeredHere(local: UntypedHandleCall): UntypedHandleCall {
+    return ((call: ServerUnaryCall<object, object>, callback: never) => {
+      this.#answering(call);
+      (local as handleUnaryCall<object, object>)(call, callback);
+    }) as UntypedHandleCall;
+  }
+
+  /** The nodes to try, in order, before answering here; none: answer here. */
+  async #targets(call: ServerUnaryCall<object, object>, path: string): Promise<NodeRecord[]> {
+    if (call.metadata.get(HOP_HEADER).length > 0) return [];
+    const site = callOf(call, path);
+    const { token } = await this.#auth.authenticate(site);
+    const tenant = tenantOf(site, token);
+    if (this.#cluster.holds(tenant)) return [];
+    return this.#cluster
+      .ranked(tenant)
+      .filter((node) => node.id !== this.#cluster.id && node.grpcUrl !== null);
+  }
+
+  #client(node: NodeRecord): Client {
+    const url = new URL(node.grpcUrl!);
+    let client = this.#clients.get(url.href);
+    if (client === undefined) {
+      client = new Client(
+        url.host,
+        url.protocol === "grpcs:" ? credentials.createSsl() : credentials.createInsecure(),
+      );
+      this.#clients.set(url.href, client);
+    }
+    return client;
+  }
+
+  #unreachable(error: unknown, node: NodeRecord): void {
+    this.#log.warn({ err: error, node: node.id }, "cluster: a holder's gRPC door could not be reached");
+  }
+
+  #unary(
+    method: MethodDescriptor,
+    path: string,
+    local: handleUnaryCall<object, object>,
+  ): handleUnaryCall<object, object> {
+    return (call, callback) => {
+      let cancel: (() => void) | undefined;
+      call.on("cancelled", () => cancel?.());
+      const attempt = (targets: readonly NodeRecord[], at: number): void => {
+        const target = targets[at];
+        if (target === undefined) {
+          this.#answering(call);
+          local(call, callback);
+          return;
+        }
+        let reached = false;
+        const out = this.#client(target).makeUnaryRequest<Bytes, Bytes>(
+          path,
+          asIs,
+          asIs,
+          Buffer.from(method.I.toBinary(call.request as never)),
+          forwardedMetadata(call.metadata, this.#cluster.id),
+          { deadline: call.getDeadline() },
+          (error, answer) => {
+            if (error && !reached) {
+              this.#unreachable(error, target);
+              attempt(targets, at + 1);
+            } else if (error) callback(relayedStatus(error));
+            // Bytes: sent as they came (rpc.ts).
+            else callback(null, answer as unknown as object);
+          },
+        );
+        out.on("metadata", (metadata: Metadata) => {
+          reached = true;
+          call.sendMetadata(metadata);
+        });
+        cancel = () => out.cancel();
+      };
+      this.#targets(call, path).then(
+        (targets) => attempt(targets, 0),
+        (error: unknown) => callback(toStatus(error, this.#logError)),
+      );
+    };
+  }
+
+  #serverStreaming(
+    method: MethodDescriptor,
+    path: string,
+    local: handleServerStreamingCall<object, object>,
+  ): handleServerStreamingCall<object, object> {
+    return (call: ServerWritableStream<object, object>) => {
+      let cancel: (() => void) | undefined;
+      call.on("cancelled", () => cancel?.());
+      const attempt = (targets: readonly NodeRecord[], at: number): void => {
+        const target = targets[at];
+        if (target === undefined) {
+          this.#answering(call);
+          local(call);
+          return;
+        }
+        let reached = false;
+        let ended: { code: status } | undefined;
+        const out = this.#client(target).makeServerStreamRequest<Bytes, Bytes>(
+          path,
+          asIs,
+          asIs,
+          Buffer.from(method.I.toBinary(call.request as never)),
+          forwardedMetadata(call.metadata, this.#cluster.id),
+          { deadline: call.getDeadline() },
+        );
+        cancel = () => out.cancel();
+        out.on("metadata", (metadata: Metadata) => {
+          reached = true;
+          call.sendMetadata(metadata);
+        });
+        // A slow caller slows the holder, not this node's memory.
+        out.on("data", (chunk: Bytes) => {
+          if (!call.write(chunk)) {
+            out.pause();
+            call.once("drain", () => out.resume());
+          }
+        });
+        out.on("error", (error: ServiceError) => {
+          if (!reached) {
+            this.#unreachable(error, target);
+            attempt(targets, at + 1);
+          } else call.emit("error", relayedStatus(error));
+        });
+        out.on("status", (received) => {
+          ended = received;
+        });
+        // After the last message: `status` can come while messages still wait in the stream.
+        out.on("end", () => {
+          if (ended?.code === status.OK) call.end();
+        });
+      };
+      this.#targets(call as unknown as ServerUnaryCall<object, object>, path).then(
+        (targets) => attempt(targets, 0),
+        (error: unknown) => {
+          const refused = toStatus(error, this.#logError);
+          call.emit("error", refused);
+        },
+      );
+    };
+  }
+}
