@@ -72,7 +72,10 @@ export class NodeRegistry {
   /** Every row read at the last heartbeat, with whether it is live. */
   get known(): readonly { record: NodeRecord; live: boolean }[] {
     const live = new Set(this.#live.map((node) => node.id));
-    return [...this.#seen.values()].map(({ record }) => ({ record, live: live.has(record.id) }));
+    // By id, as the store lists them (the map's order is when each was first seen).
+    return [...this.#seen.values()]
+      .map(({ record }) => ({ record, live: live.has(record.id) }))
+      .sort((a, b) => (a.record.id < b.record.id ? -1 : 1));
   }
 
   /** Registers and reads the others once, then beats every heartbeat until `stop`. */

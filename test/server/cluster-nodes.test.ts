@@ -293,7 +293,24 @@ describe.skipIf(target.skip)(
       // The tenants nobody lost stayed where they were.
       for (const tenant of TENANTS.filter((t) => !its.includes(t)))
         expect(holderOf(after, tenant)).toBe(holderOf(before, tenant));
-    });
+      // Ten node timeouts (10 s here) after its last beat, its row is removed: it leaves every
+      // node's list, and the placement lists only the live nodes again.
+      const forgotten = await until(
+        async () =>
+          (await Promise.all(["node-1", "node-2"].map(placement))).every(
+            (view) => !view.nodes.some((n) => n.id === victim),
+          ),
+        "the killed node's row removed",
+      );
+      console.log(
+        `cluster test: the killed node's row removed ${(recovered + forgotten).toFixed(2)} s after the kill`,
+      );
+      for (const view of await Promise.all(["node-1", "node-2"].map(placement)))
+        expect(view.nodes.map((n) => [n.id, n.live])).toEqual([
+          ["node-1", true],
+          ["node-2", true],
+        ]);
+    }, 60_000);
 
     it("a node that stops cleanly leaves the placement at once", async () => {
       expect(await stopServe(nodes.get("node-2"))).toBe(0);
