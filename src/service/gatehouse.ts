@@ -23,7 +23,13 @@ import type { CaveatContext } from "../schema/caveats/context-values.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { parseSchema } from "../schema/schema.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
-import type { AuditRecord, ChangeRecord, ChangeState, GuardsVersion } from "../store/change-records.js";
+import type {
+  AuditRecord,
+  ChangeRecord,
+  ChangeState,
+  ChangeSummary,
+  GuardsVersion,
+} from "../store/change-records.js";
 import { toRelationship, tupleOf } from "../store/common/tuples.js";
 import type { WritePrecondition } from "../store/common/write-preconditions.js";
 import { checkWritePreconditions } from "../store/common/write-preconditions.js";
@@ -383,6 +389,13 @@ export class Gatehouse {
     filter: { tenant?: string; state?: ChangeState; limit?: number } = {},
   ): Promise<ChangeRecord[]> {
     return this.store.listChanges(filter);
+  }
+
+  /** `listChanges` as lists show it: summaries, without reading plans (which can be large). */
+  listChangeSummaries(
+    filter: { tenant?: string; state?: ChangeState; limit?: number } = {},
+  ): Promise<ChangeSummary[]> {
+    return this.store.listChangeSummaries(filter);
   }
 
   /**

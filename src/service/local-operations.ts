@@ -196,7 +196,7 @@ export class LocalOperations implements Operations {
   }
 
   async listChanges(filter: { tenant?: string; state?: string }) {
-    const rows = await this.gatehouse.listChanges({
+    const rows = await this.gatehouse.listChangeSummaries({
       ...(filter.tenant !== undefined ? { tenant: filter.tenant } : {}),
       ...(filter.state !== undefined ? { state: filter.state as ChangeState } : {}),
     });

@@ -8,6 +8,7 @@ export type {
   ChangeRecord,
   ChangeSpec,
   ChangeState,
+  ChangeSummary,
   GuardsVersion,
 } from "../store/change-records.js";
 export type { WritePrecondition } from "../store/common/write-preconditions.js";

@@ -73,6 +73,28 @@ export interface ChangeRecord {
   readonly approvals: readonly Approval[];
 }
 
+/**
+ * What a list of changes shows of each (`GET /v1/changes`, `change list`): read without the
+ * spec, plan and apply record, which can hold every relationship a change touches.
+ */
+export type ChangeSummary = Pick<
+  ChangeRecord,
+  | "id"
+  | "tenant"
+  | "intent"
+  | "reason"
+  | "author"
+  | "state"
+  | "createdAt"
+  | "baseRevision"
+  | "appliedRevision"
+  | "revertOf"
+  | "revertedBy"
+> & {
+  /** The change writes the schema (`spec.schema`), so it reaches every tenant. */
+  readonly storeWide: boolean;
+};
+
 export interface Approval {
   readonly principal: string;
   readonly at: string;
@@ -198,6 +220,12 @@ export interface ChangeStore {
   createChange(change: NewChange, audit: NewAuditRecord): Promise<ChangeRecord>;
   getChange(id: number): Promise<ChangeRecord | undefined>;
   listChanges(filter?: { tenant?: string; state?: ChangeState; limit?: number }): Promise<ChangeRecord[]>;
+  /** `listChanges`, summaries only: the large columns are not read. */
+  listChangeSummaries(filter?: {
+    tenant?: string;
+    state?: ChangeState;
+    limit?: number;
+  }): Promise<ChangeSummary[]>;
   /** Updates a change and appends an audit record in one transaction. */
   updateChange(id: number, update: ChangeUpdate, audit: NewAuditRecord): Promise<ChangeRecord>;
   /**

@@ -10,6 +10,7 @@ import type {
   AuditVerification,
   ChangeRecord,
   ChangeState,
+  ChangeSummary,
   ChangeUpdate,
   GuardsVersion,
   NewAuditRecord,
@@ -509,6 +510,12 @@ export class SqlStore implements Store {
     filter: { tenant?: string; state?: ChangeState; limit?: number } = {},
   ): Promise<ChangeRecord[]> {
     return this.#changes.list(this.#db.sql, filter);
+  }
+
+  async listChangeSummaries(
+    filter: { tenant?: string; state?: ChangeState; limit?: number } = {},
+  ): Promise<ChangeSummary[]> {
+    return this.#changes.listSummaries(this.#db.sql, filter);
   }
 
   async updateChange(id: number, update: ChangeUpdate, audit: NewAuditRecord): Promise<ChangeRecord> {

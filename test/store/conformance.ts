@@ -2139,6 +2139,57 @@ export function describeStoreConformance(
         await expectFailure(store.listChanges({ limit: 0 }), "input", /invalid limit/);
       });
 
+      test("listChangeSummaries lists as listChanges does, each change's summary fields and whether it writes the schema", async () => {
+        await store.writeRelationships(A, create("document:a#viewer@user:ann")); // 1
+        for (const tenant of [A, B, A]) {
+          await store.createChange(proposal({ tenant }), audit("change.propose", { tenant }));
+        }
+        await store.createChange(
+          proposal({ spec: { ...spec(), schema: "definition user {}" } }),
+          audit("change.propose"),
+        );
+        await store.updateChange(
+          2,
+          { state: "planned", plan: { lost: ["x".repeat(1_000)] }, baseRevision: 1 },
+          audit("change.plan", { target: "change:2", revision: 1 }),
+        );
+        await store.updateChange(3, { state: "rejected" }, audit("change.reject", { target: "change:3" }));
+        const filters: Parameters<Store["listChanges"]>[0][] = [
+          undefined,
+          { tenant: A },
+          { state: "proposed" },
+          { tenant: A, state: "rejected" },
+          { tenant: A, limit: 2 },
+        ];
+        for (const filter of filters) {
+          const whole = await store.listChanges(filter);
+          const summaries = await store.listChangeSummaries(filter);
+          expect(summaries).toEqual(
+            whole.map((c) => ({
+              id: c.id,
+              tenant: c.tenant,
+              intent: c.intent,
+              reason: c.reason,
+              author: c.author,
+              state: c.state,
+              createdAt: c.createdAt,
+              baseRevision: c.baseRevision,
+              appliedRevision: c.appliedRevision,
+              revertOf: c.revertOf,
+              revertedBy: c.revertedBy,
+              storeWide: c.spec.schema !== null,
+            })),
+          );
+        }
+        expect((await store.listChangeSummaries()).map((c) => [c.id, c.storeWide, c.baseRevision])).toEqual([
+          [4, true, null],
+          [3, false, null],
+          [2, false, 1],
+          [1, false, null],
+        ]);
+        await expectFailure(store.listChangeSummaries({ limit: 0 }), "input", /invalid limit/);
+      });
+
       test("updateChange sets the named fields only, with its audit record; an unknown change is not_found", async () => {
         await store.writeRelationships(A, create("document:a#viewer@user:ann")); // 1
         const { id } = await store.createChange(proposal(), audit("change.propose"));

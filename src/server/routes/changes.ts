@@ -97,7 +97,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     },
     async (request) => {
       const allowed = request.principal?.tenants ?? null;
-      const rows = await gatehouse.listChanges({
+      const rows = await gatehouse.listChangeSummaries({
         ...(request.query.tenant ? { tenant: request.query.tenant } : {}),
         ...(request.query.state ? { state: request.query.state } : {}),
         limit: request.query.limit ?? 100,
@@ -106,7 +106,7 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       // reaches every tenant).
       return {
         changes: rows
-          .filter((c) => allowed === null || (allowed.includes(c.tenant) && c.spec.schema === null))
+          .filter((c) => allowed === null || (allowed.includes(c.tenant) && !c.storeWide))
           .map(changeSummaryJson),
       };
     },

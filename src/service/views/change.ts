@@ -1,7 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { Plan } from "../../changes/plan.js";
 import type { PurgeFacts } from "../../changes/purge-facts.js";
-import type { AuditRecord, ChangeRecord, GuardsVersion } from "../records.js";
+import type { AuditRecord, ChangeRecord, ChangeSummary, GuardsVersion } from "../records.js";
 import { AuditRecordView } from "./audit.js";
 import { AccessRowView, Facts, Nullable } from "./fields.js";
 
@@ -27,7 +27,7 @@ export const ChangeSummaryView = Type.Object(
 );
 export type ChangeSummaryView = Static<typeof ChangeSummaryView>;
 
-export function changeSummaryJson(c: ChangeRecord): ChangeSummaryView {
+export function changeSummaryJson(c: ChangeSummary | ChangeRecord): ChangeSummaryView {
   return {
     id: c.id,
     tenant: c.tenant,

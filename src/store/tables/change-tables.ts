@@ -1,6 +1,13 @@
 import { GatehouseError, inputError } from "../../model/errors.js";
 import { checkTenant } from "../../model/names.js";
-import type { ChangeRecord, ChangeState, ChangeUpdate, Intent, NewChange } from "../change-records.js";
+import type {
+  ChangeRecord,
+  ChangeState,
+  ChangeSummary,
+  ChangeUpdate,
+  Intent,
+  NewChange,
+} from "../change-records.js";
 import { alreadyApproved, approvalOf, checkIntent, checkState } from "../common/change-checks.js";
 import { appliedFromJson, appliedToJson, specFromJson, specToJson } from "../common/change-json.js";
 import { checkId, checkLimit, checkText, jsonText } from "../common/input-checks.js";
@@ -17,6 +24,30 @@ const selectChanges = (
   (SELECT ${dialect.jsonArrays("a.principal, a.at, a.comment, a.plan", dialect.approvalOrder)}
      FROM approvals a WHERE a.change_id = c.id)
   FROM changes c`;
+
+/**
+ * What a list shows. `->>` reads one key of the JSON text in both SQLite (3.38+) and PostgreSQL
+ * (the column is `json` there), so the spec is not parsed here nor sent whole.
+ */
+const selectSummaries = `SELECT id, tenant, intent, reason, author, state, created_at,
+  base_revision, applied_revision, revert_of, reverted_by,
+  CASE WHEN (spec ->> 'schema') IS NULL THEN 0 ELSE 1 END
+  FROM changes`;
+
+type SummaryRow = [
+  id: number,
+  tenant: string,
+  intent: string,
+  reason: string,
+  author: string,
+  state: string,
+  createdAt: string,
+  baseRevision: number | null,
+  appliedRevision: number | null,
+  revertOf: number | null,
+  revertedBy: number | null,
+  storeWide: number | string,
+];
 
 type ChangeRow = [
   id: number,
@@ -90,24 +121,45 @@ export class ChangeTables {
     sql: Sql,
     filter: { tenant?: string; state?: ChangeState; limit?: number },
   ): Promise<ChangeRecord[]> {
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    if (filter.tenant !== undefined) {
-      params.push(checkTenant(filter.tenant, { field: "tenant" }));
-      conditions.push(`tenant = $${params.length}`);
-    }
-    if (filter.state !== undefined) {
-      params.push(checkState(filter.state));
-      conditions.push(`state = $${params.length}`);
-    }
-    let text = this.#select;
-    if (conditions.length > 0) text += ` WHERE ${conditions.join(" AND ")}`;
-    text += " ORDER BY id DESC";
-    if (filter.limit !== undefined) {
-      params.push(checkLimit(filter.limit, "limit"));
-      text += ` LIMIT $${params.length}`;
-    }
+    const [text, params] = listed(this.#select, filter);
     return (await sql.rows<ChangeRow>(text, params)).map(toRecord);
+  }
+
+  /** Newest first, as `list`, without the large columns. */
+  async listSummaries(
+    sql: Sql,
+    filter: { tenant?: string; state?: ChangeState; limit?: number },
+  ): Promise<ChangeSummary[]> {
+    const [text, params] = listed(selectSummaries, filter);
+    return (await sql.rows<SummaryRow>(text, params)).map(
+      ([
+        id,
+        tenant,
+        intent,
+        reason,
+        author,
+        state,
+        createdAt,
+        base,
+        applied,
+        revertOf,
+        revertedBy,
+        storeWide,
+      ]) => ({
+        id,
+        tenant,
+        intent: intent as Intent,
+        reason,
+        author,
+        state: state as ChangeState,
+        createdAt,
+        baseRevision: base === null ? null : Number(base),
+        appliedRevision: applied === null ? null : Number(applied),
+        revertOf: revertOf === null ? null : Number(revertOf),
+        revertedBy: revertedBy === null ? null : Number(revertedBy),
+        storeWide: Number(storeWide) === 1,
+      }),
+    );
   }
 
   /** Sets the fields the update names; the others stay as they are. */
@@ -182,6 +234,31 @@ export class ChangeTables {
       id,
     ]);
   }
+}
+
+/** A list's query: `select` with the filter's conditions, newest first. */
+function listed(
+  select: string,
+  filter: { tenant?: string; state?: ChangeState; limit?: number },
+): [string, unknown[]] {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (filter.tenant !== undefined) {
+    params.push(checkTenant(filter.tenant, { field: "tenant" }));
+    conditions.push(`tenant = $${params.length}`);
+  }
+  if (filter.state !== undefined) {
+    params.push(checkState(filter.state));
+    conditions.push(`state = $${params.length}`);
+  }
+  let text = select;
+  if (conditions.length > 0) text += ` WHERE ${conditions.join(" AND ")}`;
+  text += " ORDER BY id DESC";
+  if (filter.limit !== undefined) {
+    params.push(checkLimit(filter.limit, "limit"));
+    text += ` LIMIT $${params.length}`;
+  }
+  return [text, params];
 }
 
 function toRecord(row: ChangeRow): ChangeRecord {
