@@ -8,6 +8,7 @@ import {
   relationshipKey,
 } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
+import { typesHint } from "../schema/defined-types.js";
 import { compileSchema } from "../schema/schema.js";
 import { type ValidationPurpose, validateRelationship } from "../schema/validate-relationship.js";
 import type { ApplyResult, ChangeRecord, ChangeSpec, ChangeState, Intent } from "../store/change-records.js";
@@ -108,7 +109,9 @@ export class Changes {
     });
     for (const filter of file.spec.deleteWhere) {
       if (!this.schema().typesByName.has(filter.resourceType ?? "")) {
-        diagnostics.add(`\`delete_where\` names unknown type \`${filter.resourceType}\``);
+        diagnostics.add(
+          `\`delete_where\` names unknown type \`${filter.resourceType}\`${typesHint(this.schema())}`,
+        );
       }
     }
     diagnostics.throwIfAny("nothing was proposed");

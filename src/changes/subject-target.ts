@@ -2,6 +2,7 @@ import { GatehouseError, unknownNameError } from "../model/errors.js";
 import { OBJECT_ID, TYPE_NAME } from "../model/names.js";
 import { type ObjectRef, type Relationship, relationshipKey } from "../model/relationship.js";
 import type { CompiledSchema } from "../schema/compiled.js";
+import { definedTypes } from "../schema/defined-types.js";
 import type { RelationshipFilter, Store } from "../store/store.js";
 
 /**
@@ -20,8 +21,12 @@ export function parseSubjectTarget(text: string, schema: CompiledSchema, field =
   }
   const type = match[1]!;
   if (!schema.typesByName.has(type)) {
-    const known = [...schema.typesByName.keys()].map((t) => `\`${t}\``).join(", ");
-    throw unknownNameError(`unknown type \`${type}\` in \`${text}\`: the schema defines ${known}`, { field });
+    throw unknownNameError(
+      `unknown type \`${type}\` in \`${text}\`: the schema defines ${definedTypes(schema)}`,
+      {
+        field,
+      },
+    );
   }
   return { type, id: match[2]! };
 }

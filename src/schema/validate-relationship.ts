@@ -8,6 +8,7 @@ import {
 import type { CompiledCaveat } from "./caveats/compile.js";
 import { contextValue } from "./caveats/context-values.js";
 import type { AllowedSubject, CompiledSchema, MemberDef, RelationDef, TypeDef } from "./compiled.js";
+import { typesHint } from "./defined-types.js";
 
 /** An allowed subject type as the schema writes it: `user`, `user:*`, `group#member with c and expiration`. */
 export function formatAllowed(allowed: AllowedSubject): string {
@@ -78,7 +79,8 @@ export function validateRelationship(
 ): RelationDef {
   const text = formatRelationship(r);
   const type = schema.typesByName.get(r.resource.type);
-  if (!type) throw unknownNameError(`unknown type \`${r.resource.type}\` in \`${text}\``, place);
+  if (!type)
+    throw unknownNameError(`unknown type \`${r.resource.type}\` in \`${text}\`${typesHint(schema)}`, place);
   const member = type.members.get(r.relation);
   if (!member) {
     throw unknownNameError(
@@ -94,7 +96,10 @@ export function validateRelationship(
   }
   const subjectType = schema.typesByName.get(r.subject.type);
   if (!subjectType)
-    throw unknownNameError(`unknown subject type \`${r.subject.type}\` in \`${text}\``, place);
+    throw unknownNameError(
+      `unknown subject type \`${r.subject.type}\` in \`${text}\`${typesHint(schema)}`,
+      place,
+    );
   if (r.subject.relation !== undefined && !subjectType.members.has(r.subject.relation)) {
     throw unknownNameError(
       `unknown relation \`${r.subject.relation}\` on subject type \`${subjectType.name}\` in \`${text}\``,
@@ -188,7 +193,10 @@ export function resolveCheck(
   // Without a place (a request's fields rather than a line of a file), name the field.
   const type = schema.typesByName.get(resourceType);
   if (!type)
-    throw unknownNameError(`unknown resource type \`${resourceType}\``, place ?? { field: "resource" });
+    throw unknownNameError(
+      `unknown resource type \`${resourceType}\`${typesHint(schema)}`,
+      place ?? { field: "resource" },
+    );
   const member = type.members.get(permission);
   if (!member) {
     throw unknownNameError(
@@ -208,7 +216,10 @@ export function resolveSubjectType(
 ): TypeDef {
   const type = schema.typesByName.get(subjectType);
   if (!type)
-    throw unknownNameError(`unknown subject type \`${subjectType}\``, place ?? { field: "subjectType" });
+    throw unknownNameError(
+      `unknown subject type \`${subjectType}\`${typesHint(schema)}`,
+      place ?? { field: "subjectType" },
+    );
   if (subjectRelation !== undefined && !type.members.has(subjectRelation)) {
     throw unknownNameError(
       `unknown relation \`${subjectRelation}\` on subject type \`${subjectType}\``,

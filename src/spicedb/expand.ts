@@ -2,6 +2,7 @@ import { v1 } from "@authzed/authzed-node";
 import { GatehouseError, unknownNameError } from "../model/errors.js";
 import type { ObjectRef } from "../model/relationship.js";
 import type { Expression, MemberDef } from "../schema/compiled.js";
+import { typesHint } from "../schema/defined-types.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import type { Revision } from "../service/records.js";
 import { freshnessOf, storeRevision } from "./consistency.js";
@@ -36,7 +37,10 @@ async function expandPermissionTree(door: SpicedbDoor, request: v1.ExpandPermiss
   const revision = await storeRevision(gatehouse, freshness);
   const schema = gatehouse.engine.requireSchema();
   const type = schema.typesByName.get(resource.type);
-  if (!type) throw unknownNameError(`unknown resource type \`${resource.type}\``, { field: "resource" });
+  if (!type)
+    throw unknownNameError(`unknown resource type \`${resource.type}\`${typesHint(schema)}`, {
+      field: "resource",
+    });
   const member = type.members.get(permission);
   if (!member)
     throw unknownNameError(`unknown permission or relation \`${permission}\` on type \`${resource.type}\``, {

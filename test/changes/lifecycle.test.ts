@@ -72,7 +72,7 @@ describe("change files", () => {
     );
     const error = await rejection(g.changes.propose(file, { tenant: "acme", actor: "ann" }));
     expect(error.details.map((d) => `${d.place?.line}: ${d.message}`)).toEqual([
-      "4: unknown subject type `usr` in `doc:d1#viewer@usr:ann`",
+      "4: unknown subject type `usr` in `doc:d1#viewer@usr:ann`; the schema defines `user`, `group`, `doc`",
       "6: cannot delete `doc:d9#viewer@user:zed`: it does not exist in tenant `acme`",
     ]);
     expect(await g.store.listChanges()).toEqual([]);

@@ -109,8 +109,28 @@ describe.each(stores)("HTTP API on %s", (_name, store, drop) => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.kind).toBe("input");
-    expect(bad.body.error.message).toContain("unknown subject type `usr`");
+    expect(bad.body.error.message).toContain(
+      "unknown subject type `usr` in `document:b#viewer@usr:y`; the schema defines `user`, `group`, `document`",
+    );
     expect(bad.body.error.place).toEqual({ field: "updates[1]" });
+    // A check naming a type the schema lacks says which types it has.
+    for (const [body, message, field] of [
+      [
+        { resource: "folder:a", permission: "view", subject: "user:ann" },
+        "unknown resource type `folder`; the schema defines `user`, `group`, `document`",
+        "resource",
+      ],
+      [
+        { resource: "document:a", permission: "view", subject: "usr:ann" },
+        "unknown subject type `usr`; the schema defines `user`, `group`, `document`",
+        "subject",
+      ],
+    ] as const) {
+      const unknown = await s.call("POST", "/v1/tenants/acme/check", { token: writer, body });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.message).toBe(message);
+      expect(unknown.body.error.place).toEqual({ field });
+    }
     const malformed = await s.call("POST", "/v1/tenants/acme/check", {
       token: writer,
       body: { resource: "document", permission: "view", subject: "user:ann" },
