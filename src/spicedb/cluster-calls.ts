@@ -1,6 +1,8 @@
 import {
+  type CallOptions,
   Client,
   credentials,
+  type Deadline,
   type handleServerStreamingCall,
   type handleUnaryCall,
   Metadata,
@@ -132,6 +134,18 @@ export class ClusterCalls {
     return client;
   }
 
+  /** The call as it goes to a holder: its request, the caller's metadata with the hop, its deadline. */
+  #forwarded(
+    method: MethodDescriptor,
+    call: { request: object; metadata: Metadata; getDeadline(): Deadline },
+  ): [Bytes, Metadata, CallOptions] {
+    return [
+      Buffer.from(method.I.toBinary(call.request as never)),
+      forwardedMetadata(call.metadata, this.#cluster.id),
+      { deadline: call.getDeadline() },
+    ];
+  }
+
   #unreachable(error: unknown, node: NodeRecord): void {
     this.#log.warn({ err: error, node: node.id }, "cluster: a holder's gRPC door could not be reached");
   }
@@ -156,9 +170,7 @@ export class ClusterCalls {
           path,
           asIs,
           asIs,
-          Buffer.from(method.I.toBinary(call.request as never)),
-          forwardedMetadata(call.metadata, this.#cluster.id),
-          { deadline: call.getDeadline() },
+          ...this.#forwarded(method, call),
           (error, answer) => {
             if (error && !reached) {
               this.#unreachable(error, target);
@@ -202,9 +214,7 @@ export class ClusterCalls {
           path,
           asIs,
           asIs,
-          Buffer.from(method.I.toBinary(call.request as never)),
-          forwardedMetadata(call.metadata, this.#cluster.id),
-          { deadline: call.getDeadline() },
+          ...this.#forwarded(method, call),
         );
         cancel = () => out.cancel();
         out.on("metadata", (metadata: Metadata) => {

@@ -31,7 +31,8 @@ export async function startServe(
   child.stderr?.on("data", (chunk) => {
     stderr += chunk.toString();
   });
-  for (let i = 0; i < 300; i++) {
+  // Up to 60 s: three processes starting together on a loaded machine have needed more than 30.
+  for (let i = 0; i < 600; i++) {
     const grpc = /SpiceDB gRPC API \(authzed\.api\.v1[^)]*\) on ([^\s,]+),/.exec(stderr)?.[1];
     const http = /(?:listening on|gateway on|serving the demo store at) (http:\/\/[^\s]+)/.exec(stderr)?.[1];
     if (grpc && http) return { process: child, grpc, http, stderr: () => stderr };
