@@ -49,4 +49,24 @@ describe("serve's cluster flags", () => {
     )!;
     expect(nodeIdentity(told, "http://0.0.0.0:8080")).toEqual({ id: "n1", url: "http://10.0.0.5" });
   });
+
+  it("advertise the gRPC door on the advertised host with the door's port, grpcs with TLS, none without a door", () => {
+    const told = clusterOptions(
+      { cluster: true, nodeId: "n1", advertiseUrl: "http://10.0.0.5:8080" },
+      serving,
+    )!;
+    expect(nodeIdentity(told, "http://0.0.0.0:8080", { port: 50051, tls: false })).toEqual({
+      id: "n1",
+      url: "http://10.0.0.5:8080",
+      grpcUrl: "grpc://10.0.0.5:50051",
+    });
+    expect(nodeIdentity(told, "http://0.0.0.0:8080", { port: 443, tls: true }).grpcUrl).toBe(
+      "grpcs://10.0.0.5:443",
+    );
+    const v6 = clusterOptions({ cluster: true, nodeId: "n2", advertiseUrl: "http://[::1]:8080" }, serving)!;
+    expect(nodeIdentity(v6, "http://[::1]:8080", { port: 50051, tls: false }).grpcUrl).toBe(
+      "grpc://[::1]:50051",
+    );
+    expect(nodeIdentity(told, "http://0.0.0.0:8080").grpcUrl).toBeUndefined();
+  });
 });
