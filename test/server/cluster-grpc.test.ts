@@ -344,6 +344,44 @@ describe.skipIf(target.skip)(
       expect(direct).toHaveLength(300);
     });
 
+    it("answers Watch where it is asked, with the writes made through the tenant's holder", async () => {
+      const tenant = TENANTS[4]!;
+      const asked = other(tenant);
+      const stream = (client(asked) as any).watch(
+        v1.WatchRequest.create({ optionalObjectTypes: ["document"] }),
+        metadataOf(tenant),
+      ) as ClientReadableStream<v1.WatchResponse>;
+      let node: string | undefined;
+      stream.on("metadata", (metadata: Metadata) => {
+        node = nodeOf(metadata);
+      });
+      const seen = new Promise<string[]>((resolve, reject) => {
+        stream.on("data", (message: v1.WatchResponse) => {
+          const ids = message.updates.map((u) => u.relationship?.resource?.objectId ?? "");
+          if (ids.length > 0) resolve(ids);
+        });
+        stream.on("error", (error) => {
+          if ((error as ServiceError).code !== status.CANCELLED) reject(error);
+        });
+      });
+      try {
+        // The watch starts at the head when it arrives: wait for its headers before writing.
+        for (let i = 0; i < 100 && node === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+        await unary(
+          client(holder(tenant)),
+          "writeRelationships",
+          v1.WriteRelationshipsRequest.create({
+            updates: [touch(rel("document:watched", "viewer", "user:ann"))],
+          }),
+          tenant,
+        );
+        expect(await seen).toEqual(["watched"]);
+        expect(node).toBe(asked);
+      } finally {
+        stream.cancel();
+      }
+    });
+
     it("a holder killed: its tenants' calls are answered by the node asked, at once", async () => {
       const victim = holder(TENANTS[0]!);
       const its = TENANTS.filter((tenant) => holder(tenant) === victim);
