@@ -1,6 +1,6 @@
 import type { CheckRequest } from "../engine/engine.js";
+import { CheckNames } from "../model/check-names.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
-import { InternedRefs } from "../model/interned-refs.js";
 import { parseRelationship, type Relationship } from "../model/relationship.js";
 
 export interface NumberedRelationship {
@@ -34,15 +34,15 @@ export function parseTupleLines(
  * Checks, one a line (`resource#permission@subject`), with the line of each; blank lines and
  * `//` comments skipped. Every malformed line is reported with its place; nothing is returned
  * unless all parse. Read without an array of lines or a place per line, and each distinct
- * resource, permission and subject parsed once (`InternedRefs`): a batch of 200,000 checks
- * should cost little beside answering them.
+ * type and name tested once (`CheckNames`): a batch of 200,000 checks should cost little beside
+ * answering them.
  */
 export function parseCheckLines(
   text: string,
   file: string | undefined,
 ): { requests: CheckRequest[]; lines: number[] } {
   const diagnostics = new Diagnostics();
-  const refs = new InternedRefs();
+  const names = new CheckNames();
   const requests: CheckRequest[] = [];
   const lines: number[] = [];
   let failures = 0;
@@ -51,7 +51,7 @@ export function parseCheckLines(
     const end = lineEnd(text, start);
     line++;
     try {
-      const request = plainCheckLine(text, start, end, refs) ?? slowCheckLine(text, start, end, file, line);
+      const request = plainCheckLine(text, start, end, names) ?? slowCheckLine(text, start, end, file, line);
       if (request !== undefined) {
         requests.push(request);
         lines.push(line);
@@ -70,7 +70,7 @@ export function parseCheckLines(
 /**
  * The usual line, `text[start, end)`, read in place: it starts with a type name's letter, ends
  * in a printable ASCII character (so trimming would change nothing) and has its `#` before its
- * `@`. Its parts are those `readTupleLine` would parse, through the batch's interned refs.
+ * `@`. Its parts are those `readTupleLine` would parse, read by `CheckNames`.
  * Undefined for any other line, and for a part that does not parse: `slowCheckLine` then reads
  * it and names what is wrong, so this path accepts nothing the other would refuse.
  */
@@ -78,7 +78,7 @@ function plainCheckLine(
   text: string,
   start: number,
   end: number,
-  refs: InternedRefs,
+  names: CheckNames,
 ): CheckRequest | undefined {
   let stop = end;
   if (stop > start && text.charCodeAt(stop - 1) === 13) stop--; // \r
@@ -88,16 +88,12 @@ function plainCheckLine(
   const hash = text.indexOf("#", start);
   const atSign = text.indexOf("@", start);
   if (hash < 0 || atSign < 0 || atSign >= stop || hash > atSign) return undefined;
-  const permission = refs.permission(text.slice(hash + 1, atSign));
+  const permission = names.permission(text.slice(hash + 1, atSign));
   if (permission === undefined) return undefined;
-  try {
-    const resource = refs.resource(text.slice(start, hash));
-    const subject = refs.subject(text.slice(atSign + 1, stop));
-    return { resource, permission, subject };
-  } catch (error) {
-    if (!(error instanceof GatehouseError)) throw error;
-    return undefined;
-  }
+  const resource = names.resource(text.slice(start, hash));
+  if (resource === undefined) return undefined;
+  const subject = names.subject(text.slice(atSign + 1, stop));
+  return subject === undefined ? undefined : { resource, permission, subject };
 }
 
 /** Any other line, as `readTupleLine` reads it: undefined for a blank line or comment, or a check. */

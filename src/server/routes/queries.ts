@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { CheckRequest } from "../../engine/engine.js";
-import { InternedRefs } from "../../model/interned-refs.js";
+import { CheckNames } from "../../model/check-names.js";
 import { type ObjectRef, parseObject, parseSubject, type SubjectRef } from "../../model/relationship.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
 import {
@@ -46,19 +46,17 @@ function checkRequest(item: CheckFields, field: string): CheckRequest {
 }
 
 /**
- * A batch's items, each distinct resource and subject parsed once (`InternedRefs`): 10,000 a
- * request, and no closure, place or spread object made for a good one.
+ * A batch's items (10,000 a request), each distinct type and name tested once (`CheckNames`),
+ * and no closure, place or spread object made for a good one.
  */
 function batchRequests(items: readonly CheckFields[]): CheckRequest[] {
-  const refs = new InternedRefs();
+  const names = new CheckNames();
   const requests: CheckRequest[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as CheckFields;
-    try {
-      requests[i] = checkOf(item, refs.resource(item.resource), refs.subject(item.subject));
-    } catch {
-      requests[i] = placedCheck(item, `checks[${i}].`);
-    }
+    const resource = names.resource(item.resource);
+    const subject = resource && names.subject(item.subject);
+    requests[i] = resource && subject ? checkOf(item, resource, subject) : placedCheck(item, `checks[${i}].`);
   }
   return requests;
 }
