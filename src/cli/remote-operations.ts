@@ -386,13 +386,14 @@ function tenantPath(tenant: string, rest: string): string {
   return `/v1/tenants/${encodeURIComponent(tenant)}/${rest}`;
 }
 
+/** A check as the API takes it; no spread object per check, as a batch sends 10,000 a request. */
 function checkInput(request: CheckRequest) {
-  return {
-    resource: formatObject(request.resource),
-    permission: request.permission,
-    subject: formatSubject(request.subject),
-    ...(request.context !== undefined ? { context: request.context } : {}),
-  };
+  const resource = formatObject(request.resource);
+  const { permission, context } = request;
+  const subject = formatSubject(request.subject);
+  return context !== undefined
+    ? { resource, permission, subject, context }
+    : { resource, permission, subject };
 }
 
 function pageBody(options: { atLeastRevision?: number | undefined; limit: number; cursor?: string }) {

@@ -162,7 +162,14 @@ export class Engine {
 
   /** Whether the subject has the permission without condition (a conditional answer is a no). */
   check(tenant: string, request: CheckRequest, schema = this.requireSchema()): boolean {
-    const member = this.resolve(request, schema);
+    return this.checkResolved(tenant, request, this.resolve(request, schema), schema);
+  }
+
+  /**
+   * `check` of a request already resolved against `schema` (its `member` from `resolve`): a batch
+   * validates every check before it answers any, and need not look the names up twice.
+   */
+  checkResolved(tenant: string, request: CheckRequest, member: MemberDef, schema: CompiledSchema): boolean {
     const evaluator = this.evaluator(tenant, schema);
     const data = evaluator.data;
     const object = resolveResource(data, request.resource);
