@@ -1,0 +1,11 @@
+const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+const t0 = cpu();
+const { Gatehouse } = await import("./dist/service/gatehouse.js");
+const t1 = cpu();
+const g = await Gatehouse.open("/work/bench-data/cold-cli-1m.db", {});
+const t2 = cpu();
+const r = await g.check("default", { resource: { type: "document", id: "d2528" }, permission: "edit", subject: { type: "user", id: "u69902" } });
+const t3 = cpu();
+await g.close();
+const t4 = cpu();
+console.log(`import ${(t1-t0).toFixed(0)} open ${(t2-t1).toFixed(0)} first check ${(t3-t2).toFixed(0)} close ${(t4-t3).toFixed(0)} ms cpu; answer ${r.allowed}; total process cpu ${cpu().toFixed(0)}`);
