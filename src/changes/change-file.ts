@@ -1,6 +1,7 @@
-import { isScalar, type Node } from "yaml";
+import type { Node } from "yaml";
 import { checkTenant } from "../model/names.js";
 import { parseRelationship, type Relationship } from "../model/relationship.js";
+import { yamlLibrary } from "../model/yaml-library.js";
 import type { ChangeSpec, Intent } from "../store/change-records.js";
 import type { RelationshipFilter } from "../store/store.js";
 import { parseFilter } from "./filter.js";
@@ -87,7 +88,7 @@ export function parseChangeFile(text: string, file?: string): ChangeFile {
   }
   const schemaNode = source.get(root, "schema");
   let schema: string | null = null;
-  if (schemaNode !== undefined && !(isScalar(schemaNode) && schemaNode.value === null)) {
+  if (schemaNode !== undefined && !(yamlLibrary().isScalar(schemaNode) && schemaNode.value === null)) {
     schema = source.string(root, "schema") ?? null;
   }
   if (

@@ -9,7 +9,6 @@ import type { Operations } from "../service/operations.js";
 import { decisionLogOptions } from "./decision-log-options.js";
 import { env } from "./env.js";
 import { createOutput, type Output } from "./output.js";
-import { RemoteOperations } from "./remote-operations.js";
 import { type ServerTarget, serverTargetOf } from "./server-target.js";
 import { requireExistingStore } from "./store-presence.js";
 
@@ -101,6 +100,8 @@ export async function withOperations<T>(
   run: (operations: Operations) => Promise<T>,
 ): Promise<T> {
   if (context.server) {
+    // Loaded only here: it parses change files (the YAML parser), which a local check never needs.
+    const { RemoteOperations } = await import("./remote-operations.js");
     const remote = new RemoteOperations(context.server);
     try {
       return await run(remote);

@@ -1,5 +1,6 @@
-import { type CST, Parser } from "yaml";
+import type { CST } from "yaml";
 import { GatehouseError, type Place } from "./errors.js";
+import { yamlLibrary } from "./yaml-library.js";
 
 /**
  * How deeply the YAML files Gatehouse reads (change, guards and validation files) may nest
@@ -14,7 +15,7 @@ export const MAX_YAML_NESTING = 64;
  * own, so no depth of input reaches the stack.
  */
 export function checkYamlNesting(text: string, place: (line: number, column: number) => Place): void {
-  for (const token of new Parser().parse(text)) {
+  for (const token of new (yamlLibrary().Parser)().parse(text)) {
     if (token.type !== "document" || !token.value) continue;
     const pending: Array<[CST.Token, number]> = [[token.value, 0]];
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {

@@ -1,15 +1,21 @@
-import { parseChangeFile } from "../changes/change-file.js";
 import { DEFAULT_GUARDS_TEXT } from "../changes/guards.js";
 import { formatRelationship } from "../model/relationship.js";
 import { parseFilter } from "./filter-text.js";
 import type { Gatehouse } from "./gatehouse.js";
 import type { Operations } from "./operations.js";
 import type { ChangeState } from "./records.js";
-import { changeDetailJson, changeSummaryJson, guardsJson, planJson, proposalJson } from "./views/change.js";
 import type { ExplainView } from "./views/explain.js";
-import { checkBatchView, lookupResourcesView, lookupSubjectsView } from "./views/query.js";
-import { relationshipView } from "./views/relationship.js";
-import { newTokenJson, tokenJson } from "./views/token.js";
+
+/*
+ * The views, and the change-file parser, are loaded by the operations that use them: their
+ * TypeBox schemas and the YAML parser are about 200 modules (0.2 s of CPU) that a cold
+ * `gatehouse permission check` would load only to answer `true`.
+ */
+const changeViews = () => import("./views/change.js");
+const queryViews = () => import("./views/query.js");
+const relationshipViews = () => import("./views/relationship.js");
+const tokenViews = () => import("./views/token.js");
+const changeFiles = () => import("../changes/change-file.js");
 
 /** Who acts, and through which door: the CLI's `--as`, recorded with every write. */
 export interface LocalActor {
@@ -85,7 +91,7 @@ export class LocalOperations implements Operations {
       page,
     );
     return {
-      relationships: answer.relationships.map(relationshipView),
+      relationships: answer.relationships.map((await relationshipViews()).relationshipView),
       revision: answer.revision,
       cursor: answer.cursor,
     };
@@ -118,13 +124,13 @@ export class LocalOperations implements Operations {
   }
 
   async checkBatch(...[tenant, requests, options]: Parameters<Operations["checkBatch"]>) {
-    return checkBatchView(await this.gatehouse.checkBatch(tenant, requests, options));
+    return (await queryViews()).checkBatchView(await this.gatehouse.checkBatch(tenant, requests, options));
   }
 
   async lookupResources(
     ...[tenant, type, permission, subject, options]: Parameters<Operations["lookupResources"]>
   ) {
-    return lookupResourcesView(
+    return (await queryViews()).lookupResourcesView(
       await this.gatehouse.lookupResources(tenant, type, permission, subject, options),
     );
   }
@@ -132,22 +138,22 @@ export class LocalOperations implements Operations {
   async lookupSubjects(
     ...[tenant, resource, permission, type, relation, options]: Parameters<Operations["lookupSubjects"]>
   ) {
-    return lookupSubjectsView(
+    return (await queryViews()).lookupSubjectsView(
       await this.gatehouse.lookupSubjects(tenant, resource, permission, type, relation, options),
     );
   }
 
   async proposeChange(tenant: string, text: string, file: string) {
-    const record = await this.gatehouse.changes.propose(parseChangeFile(text, file), {
+    const record = await this.gatehouse.changes.propose((await changeFiles()).parseChangeFile(text, file), {
       tenant,
       ...this.actor,
     });
-    return changeSummaryJson(record);
+    return (await changeViews()).changeSummaryJson(record);
   }
 
   async planChange(id: number) {
     const { change, plan } = await this.gatehouse.changes.plan(id, this.actor);
-    return { plan: planJson(change, plan), reason: change.reason };
+    return { plan: (await changeViews()).planJson(change, plan), reason: change.reason };
   }
 
   async approveChange(id: number, options: { plan?: string; comment?: string }) {
@@ -155,7 +161,7 @@ export class LocalOperations implements Operations {
       ...this.actor,
       ...options,
     });
-    return { approval: { ...planJson(change, plan), approved }, by: this.who.actor };
+    return { approval: { ...(await changeViews()).planJson(change, plan), approved }, by: this.who.actor };
   }
 
   async withdrawChange(id: number, reason?: string) {
@@ -163,12 +169,12 @@ export class LocalOperations implements Operations {
       ...this.actor,
       ...(reason ? { reason } : {}),
     });
-    return { change: changeSummaryJson(change), by: this.who.actor };
+    return { change: (await changeViews()).changeSummaryJson(change), by: this.who.actor };
   }
 
   async rejectChange(id: number, reason: string) {
     const change = await this.gatehouse.changes.reject(id, { ...this.actor, reason });
-    return { change: changeSummaryJson(change), by: this.who.actor };
+    return { change: (await changeViews()).changeSummaryJson(change), by: this.who.actor };
   }
 
   async applyChange(id: number) {
@@ -190,7 +196,7 @@ export class LocalOperations implements Operations {
       ...(reason ? { reason } : {}),
     });
     return {
-      revert: { ...planJson(revert, plan), applied, existing, revertOf: id },
+      revert: { ...(await changeViews()).planJson(revert, plan), applied, existing, revertOf: id },
       appliedRevision: revert.appliedRevision,
     };
   }
@@ -200,12 +206,12 @@ export class LocalOperations implements Operations {
       ...(filter.tenant !== undefined ? { tenant: filter.tenant } : {}),
       ...(filter.state !== undefined ? { state: filter.state as ChangeState } : {}),
     });
-    return rows.map(changeSummaryJson);
+    return rows.map((await changeViews()).changeSummaryJson);
   }
 
   async showChange(id: number) {
     const { change, history } = await this.gatehouse.changeWithHistory(id);
-    return changeDetailJson(change, history);
+    return (await changeViews()).changeDetailJson(change, history);
   }
 
   async listAudit(filter: Parameters<Operations["listAudit"]>[0]) {
@@ -225,11 +231,11 @@ export class LocalOperations implements Operations {
         ...who,
         exportDir: options.exportDir,
       });
-      return { proposal: proposalJson(change, purge), writes: 0 };
+      return { proposal: (await changeViews()).proposalJson(change, purge), writes: 0 };
     }
     const change = await this.gatehouse.lifecycle[operation](scope, target, who);
     return {
-      proposal: proposalJson(change),
+      proposal: (await changeViews()).proposalJson(change),
       writes: operation === "restore" ? change.spec.writes.length : 0,
     };
   }
@@ -240,7 +246,7 @@ export class LocalOperations implements Operations {
       ...this.actor,
       ...(reason ? { reason } : {}),
     });
-    return proposalJson(change);
+    return (await changeViews()).proposalJson(change);
   }
 
   async retention() {
@@ -268,7 +274,7 @@ export class LocalOperations implements Operations {
       { ...this.actor, ...(reason ? { reason } : {}) },
     );
     return {
-      change: changeSummaryJson(change),
+      change: (await changeViews()).changeSummaryJson(change),
       writes: change.spec.writes.length,
       deletes: change.spec.deletes.length,
     };
@@ -283,7 +289,7 @@ export class LocalOperations implements Operations {
   }
 
   async readGuards() {
-    return guardsJson(await this.gatehouse.readGuards(), DEFAULT_GUARDS_TEXT);
+    return (await changeViews()).guardsJson(await this.gatehouse.readGuards(), DEFAULT_GUARDS_TEXT);
   }
 
   async writeGuards(text: string, file: string) {
@@ -292,15 +298,15 @@ export class LocalOperations implements Operations {
 
   async createToken(input: Parameters<Operations["createToken"]>[0]) {
     const { token, secret } = await this.gatehouse.tokens.create({ ...input, ...this.actor });
-    return newTokenJson(token, secret);
+    return (await tokenViews()).newTokenJson(token, secret);
   }
 
   async listTokens() {
-    return (await this.gatehouse.tokens.list()).map(tokenJson);
+    return (await this.gatehouse.tokens.list()).map((await tokenViews()).tokenJson);
   }
 
   async revokeToken(name: string) {
-    return tokenJson(await this.gatehouse.tokens.revoke(name, this.who.actor));
+    return (await tokenViews()).tokenJson(await this.gatehouse.tokens.revoke(name, this.who.actor));
   }
 
   close(): Promise<void> {

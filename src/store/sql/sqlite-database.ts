@@ -109,9 +109,16 @@ export class SqliteDatabase implements Database {
       if (db === undefined) return;
       this.#db = undefined;
       this.#statements.clear();
-      // Keeps the query planner's statistics fresh; SQLite recommends it before closing.
-      db.pragma("optimize");
-      db.close();
+      // Keeps the query planner's statistics fresh; SQLite recommends it before closing. It may
+      // want the write lock (to analyze): behind another process's writes it is left to a later
+      // close, rather than failing a command that has done its work.
+      try {
+        db.pragma("optimize");
+      } catch (error) {
+        if (!(error instanceof BetterSqlite.SqliteError && error.code === "SQLITE_BUSY")) throw error;
+      } finally {
+        db.close();
+      }
     });
   }
 

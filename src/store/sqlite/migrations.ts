@@ -499,6 +499,10 @@ export function applyMigrations(db: Database, migrations: readonly Migration[] =
       `the store was written by a newer Gatehouse (store schema version ${found}; this version knows up to ${newest})`,
     );
   }
+  // A store that has every version (every open but the first after an upgrade) takes no write
+  // lock: a transaction a migration, each waiting behind any writer, cost every command's open.
+  const present = new Set(db.prepare<[], number>("SELECT version FROM store_migrations").pluck().all());
+  if (migrations.every((migration) => present.has(migration.version))) return found;
   // Each version is applied when it is missing, not only when it is above the newest applied:
   // versions may be reserved and land later than higher ones (6 and 9 after 10), and a store
   // that already has 10 must still get them.
