@@ -108,6 +108,8 @@ export class PostgresConnection implements Database {
       throw storeError(error, this.location.target, false);
     }
     let broken: Error | undefined;
+    // As in a transaction (`#within`): a backend that ends between statements fails the next one.
+    client.on("error", ignoreError);
     try {
       return await body(sqlOf(client, this.location.target));
     } catch (error) {
@@ -115,6 +117,7 @@ export class PostgresConnection implements Database {
       broken = error instanceof Error ? error : new Error(String(error));
       throw storeError(error, this.location.target, false);
     } finally {
+      if (broken === undefined) client.off("error", ignoreError);
       client.release(broken);
     }
   }
@@ -141,15 +144,22 @@ export class PostgresConnection implements Database {
       throw storeError(error, this.location.target, false);
     }
     const sql = sqlOf(client, this.location.target);
+    // A connection that dies while its transaction waits between statements (the backend ended
+    // by an administrator, a failover) emits `error` with no query to take it: unheard, that
+    // would end the process. The next statement fails instead, and the transaction with it; a
+    // connection that failed keeps the listener until the pool discards it.
+    client.on("error", ignoreError);
     try {
       await sql.run(begin);
       const result = await body(sql);
       await sql.run("COMMIT");
+      client.off("error", ignoreError);
       client.release();
       return result;
     } catch (error) {
       try {
         await client.query("ROLLBACK");
+        client.off("error", ignoreError);
         client.release();
       } catch (rollbackError) {
         client.release(rollbackError as Error);
@@ -170,6 +180,8 @@ export class PostgresConnection implements Database {
     return this.#pool;
   }
 }
+
+function ignoreError(): void {}
 
 function sqlOf(client: pg.Pool | pg.ClientBase, target: string): Sql {
   const query = async (text: string, values: readonly unknown[] | undefined) => {
