@@ -433,4 +433,85 @@ function describePostgres(): void {
       expect(missing.message).toMatch(/no_such_database_here/);
     });
   });
+
+  describe("a feed without LISTEN/NOTIFY (?feed=poll)", () => {
+    /** Notifications a plain LISTEN on the store's channel receives while `body` runs. */
+    const notificationsDuring = async (url: string, body: () => Promise<unknown>) => {
+      const listener = new pg.Client({ connectionString: DATABASE_URL });
+      await listener.connect();
+      const received: string[] = [];
+      listener.on("notification", (message) => received.push(message.payload ?? ""));
+      await listener.query(`LISTEN ${pg.escapeIdentifier(parseLocation(url).channel)}`);
+      try {
+        await body();
+        // NOTIFY is delivered at commit; give it time to arrive.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      } finally {
+        await listener.end();
+      }
+      return received;
+    };
+    /** Sessions of this store's schema that listen (their last statement was a LISTEN). */
+    const listeningSessions = async (url: string) => {
+      const { rows } = await admin.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()",
+        [`LISTEN ${pg.escapeIdentifier(parseLocation(url).channel)}`],
+      );
+      return rows[0].n as number;
+    };
+
+    it("writes send no NOTIFY, nothing listens, and another store learns of writes by polling", async () => {
+      const url = `${newSchema().url}&feed=poll&poll_ms=50`;
+      const writer = await open({}, url);
+      const follower = await PostgresStore.open(url);
+      try {
+        const heads: number[] = [];
+        const stop = follower.watch((head) => heads.push(head));
+        const received = await notificationsDuring(url, () =>
+          writer.writeRelationships("acme", create("document:a#viewer@user:ann")),
+        );
+        expect(received).toEqual([]);
+        expect(await listeningSessions(url)).toBe(0);
+        const head = await writer.headRevision();
+        await eventually("the follower's watch to see the write", () => heads.includes(head));
+        stop();
+      } finally {
+        await follower.close();
+      }
+    });
+
+    it("by default writes send NOTIFY and a watching store listens (the case above is not vacuous)", async () => {
+      const url = newSchema().url;
+      const writer = await open({}, url);
+      const follower = await PostgresStore.open(url, { watchPollMs: 60_000 });
+      try {
+        const heads: number[] = [];
+        const stop = follower.watch((head) => heads.push(head));
+        const received = await notificationsDuring(url, () =>
+          writer.writeRelationships("acme", create("document:a#viewer@user:ann")),
+        );
+        expect(received).toEqual([String(await writer.headRevision())]);
+        // With a minute's poll, only the notification can have told the follower this soon.
+        const head = await writer.headRevision();
+        await eventually("the follower's watch to hear of the write", () => heads.includes(head));
+        expect(await listeningSessions(url)).toBeGreaterThan(0);
+        stop();
+      } finally {
+        await follower.close();
+      }
+    });
+
+    it("refuses a feed or poll interval it does not know, naming it", () => {
+      const base = newSchema().url;
+      expect(() => parseLocation(`${base}&feed=notify`)).toThrow(
+        "invalid feed `notify` in the store URL: expected `listen` or `poll`",
+      );
+      for (const bad of ["0", "1.5", "fast", "600000"])
+        expect(() => parseLocation(`${base}&poll_ms=${bad}`)).toThrow(
+          `invalid poll_ms \`${bad}\` in the store URL: expected whole milliseconds from 10 to 60000`,
+        );
+      expect(parseLocation(`${base}&feed=poll&poll_ms=250`)).toMatchObject({ feed: "poll", pollMs: 250 });
+      expect(parseLocation(`${base}&feed=poll`).connectionString).not.toMatch(/feed|poll_ms/);
+    });
+  });
 }

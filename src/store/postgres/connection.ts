@@ -43,7 +43,7 @@ export class PostgresConnection implements Database {
 
   private constructor(location: PostgresLocation, config: pg.ClientConfig, pool: pg.Pool) {
     this.location = location;
-    this.dialect = postgresDialect(location.channel);
+    this.dialect = postgresDialect(location.channel, location.feed === "listen");
     this.#config = config;
     this.#pool = pool;
   }

@@ -15,6 +15,14 @@ export interface PostgresLocation {
   readonly target: string;
   /** The NOTIFY channel of this store's revisions. */
   readonly channel: string;
+  /**
+   * How other processes learn of new revisions: `listen` (LISTEN/NOTIFY, with a poll as a safety
+   * net) or `poll` (`?feed=poll`: no LISTEN connection and no `pg_notify` in writes), for
+   * PostgreSQL-compatible databases without LISTEN/NOTIFY, such as CockroachDB.
+   */
+  readonly feed: "listen" | "poll";
+  /** `?poll_ms=N`: how often the head is read, in milliseconds, when given. */
+  readonly pollMs?: number;
 }
 
 /**
@@ -23,6 +31,7 @@ export interface PostgresLocation {
  */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,52}$/;
 const CHANNEL_PREFIX = "gatehouse:";
+const POLL_MS = { min: 10, max: 60_000 };
 
 export function parseLocation(url: string): PostgresLocation {
   let parsed: URL;
@@ -42,8 +51,21 @@ export function parseLocation(url: string): PostgresLocation {
     );
   }
   const userOptions = parsed.searchParams.get("options") ?? "";
-  parsed.searchParams.delete("schema");
-  parsed.searchParams.delete("options");
+  const feed = parsed.searchParams.get("feed") ?? "listen";
+  if (feed !== "listen" && feed !== "poll") {
+    throw inputError(`invalid feed \`${feed}\` in the store URL: expected \`listen\` or \`poll\``, {
+      field: "store",
+    });
+  }
+  const pollText = parsed.searchParams.get("poll_ms");
+  const pollMs = pollText === null ? undefined : Number(pollText);
+  if (pollMs !== undefined && !(/^\d+$/.test(pollText!) && pollMs >= POLL_MS.min && pollMs <= POLL_MS.max)) {
+    throw inputError(
+      `invalid poll_ms \`${pollText}\` in the store URL: expected whole milliseconds from ${POLL_MS.min} to ${POLL_MS.max}`,
+      { field: "store" },
+    );
+  }
+  for (const name of ["schema", "options", "feed", "poll_ms"]) parsed.searchParams.delete(name);
   const host = parsed.searchParams.get("host") ?? (parsed.hostname || "localhost");
   const port = parsed.port || parsed.searchParams.get("port") || "5432";
   return {
@@ -52,5 +74,7 @@ export function parseLocation(url: string): PostgresLocation {
     schema,
     target: host.startsWith("/") ? `${host} (port ${port})` : `${host}:${port}`,
     channel: `${CHANNEL_PREFIX}${schema}`,
+    feed,
+    ...(pollMs === undefined ? {} : { pollMs }),
   };
 }

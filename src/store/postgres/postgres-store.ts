@@ -1,5 +1,5 @@
 import { SqlStore, type StoreTestHooks } from "../sql-store.js";
-import type { Store } from "../store.js";
+import type { Revision, Store } from "../store.js";
 import { type PoolOptions, PostgresConnection } from "./connection.js";
 import { parseLocation } from "./location.js";
 import { applyMigrations } from "./migrations.js";
@@ -23,7 +23,8 @@ export const PostgresStore = {
    * schema if needed and brings it up to date.
    */
   async open(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
-    const db = await PostgresConnection.open(parseLocation(url), options);
+    const location = parseLocation(url);
+    const db = await PostgresConnection.open(location, options);
     try {
       await applyMigrations(db);
       const head = await db.dialect.revisionHead(db.sql);
@@ -31,8 +32,11 @@ export const PostgresStore = {
         db,
         now: options.now ?? (() => new Date()),
         head,
-        watchPollMs: options.watchPollMs ?? DEFAULT_WATCH_POLL_MS,
-        listen: (onHead, onGap) => new RevisionListener(db, onHead, onGap),
+        watchPollMs: options.watchPollMs ?? location.pollMs ?? DEFAULT_WATCH_POLL_MS,
+        // `?feed=poll`: no LISTEN connection; the poll alone tells of other processes' writes.
+        ...(location.feed === "listen"
+          ? { listen: (onHead: (head: Revision) => void, onGap: () => void) => new RevisionListener(db, onHead, onGap) }
+          : {}),
         hooks: options.hooks,
       });
     } catch (error) {

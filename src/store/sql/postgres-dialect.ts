@@ -27,13 +27,16 @@ const ORDERED_INDEX_SCAN =
  * writers of every tenant still take turns.
  *
  * The same statement queues `pg_notify(channel, revision)`, which PostgreSQL delivers to
- * listeners at commit, also in commit order (see `../postgres/revision-listener.ts`).
+ * listeners at commit, also in commit order (see `../postgres/revision-listener.ts`); not with
+ * `notify` false (`?feed=poll`, for databases without LISTEN/NOTIFY), where followers poll.
  *
  * `lockWriter` uses transaction-level advisory locks keyed by the store's channel: a tenant has
  * no row to lock before its first revision (`tenants.first_revision` names one), and a key of 64
  * hashed bits that two names share by chance only makes their writers take turns.
  */
-export function postgresDialect(channel: string): Dialect {
+export function postgresDialect(channel: string, notify = true): Dialect {
+  // Without NOTIFY (`?feed=poll`), followers read the head on a timer instead.
+  const notifyColumn = notify ? ", pg_notify($8, revision::text)" : "";
   return {
     kind: "postgres",
     forUpdate: " FOR UPDATE",
@@ -79,8 +82,8 @@ export function postgresDialect(channel: string): Dialect {
         `WITH next AS (UPDATE counters SET value = value + 1 WHERE name = 'revision' RETURNING value)
          INSERT INTO revisions (revision, tenant, kind, actor, reason, created_at, door, request_id)
          SELECT value, $1, $2, $3, $4, $5, $6, $7 FROM next
-         RETURNING revision, pg_notify($8, revision::text)`,
-        [...values, channel],
+         RETURNING revision${notifyColumn}`,
+        notify ? [...values, channel] : values,
       );
       if (row === undefined) throw new Error("the revision counter is missing");
       return row[0];
