@@ -15,6 +15,9 @@ export interface EdgeSide {
  */
 const OVERLAY_MIN = 4096;
 
+/** The entry of an object with no relation, while freezing (never written to). */
+const NO_RELATIONS: MutableEntry = [];
+
 /**
  * The relationships of every object, grouped per object: `entry(object)` is one small array
  * `[slot, direct, usersets, slot, direct, usersets, …]`, a triple per relation the object has,
@@ -129,13 +132,13 @@ export class RelationEdges {
 
   /**
    * The overlay's entry of an object when it differs from the frozen one (written, or no frozen
-   * entries), [] for none; undefined when the frozen entry stands.
+   * entries), NO_RELATIONS for none; undefined when the frozen entry stands.
    */
   #current(object: number): MutableEntry | undefined {
     const entry = this.#byObject[object];
     const frozen = this.#frozen;
     if (frozen !== undefined && object < frozen.objects && !this.#written.has(object)) return undefined;
-    return entry ?? [];
+    return entry ?? NO_RELATIONS;
   }
 
   /** The object's entry (see above), or undefined when it has no relationships as a resource. */
