@@ -89,6 +89,14 @@ async function answers(g: Gatehouse): Promise<string[]> {
   return out;
 }
 
+/** The store opened by a process that loads snapshots (and logs), and by one that loads the rows. */
+async function besideRows(file: string): Promise<{ g: Gatehouse; fromRows: Gatehouse; log: string[] }> {
+  const log: string[] = [];
+  const g = await Gatehouse.open(file, options(T0, { indexSnapshots: { log: (line) => log.push(line) } }));
+  const fromRows = await Gatehouse.open(file, options(T0, { indexSnapshots: { load: false } }));
+  return { g, fromRows, log };
+}
+
 async function seeded(): Promise<string> {
   const file = join(dir, `store-${++files}.db`);
   const g = await Gatehouse.open(file, options(T0));
@@ -155,9 +163,7 @@ describe("loading a tenant from its index snapshot", () => {
     expect(await store.writeIndexSnapshot("t", head, good!.format, corrupt)).toBe(true);
     await store.close();
 
-    const log: string[] = [];
-    const g = await Gatehouse.open(file, options(T0, { indexSnapshots: { log: (line) => log.push(line) } }));
-    const fromRows = await Gatehouse.open(file, options(T0, { indexSnapshots: { load: false } }));
+    const { g, fromRows, log } = await besideRows(file);
     try {
       expect(await answers(g)).toEqual(await answers(fromRows));
       expect(log).toEqual([
@@ -185,9 +191,7 @@ describe("loading a tenant from its index snapshot", () => {
     expect(await store.writeIndexSnapshot("t", head, 1, good!.bytes)).toBe(true);
     await store.close();
 
-    const log: string[] = [];
-    const g = await Gatehouse.open(file, options(T0, { indexSnapshots: { log: (line) => log.push(line) } }));
-    const fromRows = await Gatehouse.open(file, options(T0, { indexSnapshots: { load: false } }));
+    const { g, fromRows, log } = await besideRows(file);
     try {
       expect(await answers(g)).toEqual(await answers(fromRows));
       expect(log).toEqual([
