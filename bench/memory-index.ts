@@ -4,7 +4,8 @@ import { Workload } from "./workload.js";
 
 /**
  * The benchmark workload loaded straight into an engine's index (no store), in batches of
- * 100,000, for the quick probes used while tuning the engine (latency-probe, batch-probe).
+ * 100,000, then frozen as a load from the store leaves it, for the quick probes used while
+ * tuning the engine (latency-probe, batch-probe).
  */
 export function memoryIndex(scale: number): { workload: Workload; engine: Engine } {
   const workload = new Workload({ scale });
@@ -16,5 +17,7 @@ export function memoryIndex(scale: number): { workload: Workload; engine: Engine
     if (batch.length === 100_000) index.apply(batch.splice(0), []);
   }
   index.apply(batch, []);
+  // As a load from the store's rows leaves it: in typed arrays (relation-edges.ts).
+  index.data.freeze();
   return { workload, engine };
 }

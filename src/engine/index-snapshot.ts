@@ -1,8 +1,16 @@
 import { createHash } from "node:crypto";
 import type { RelationshipCaveat } from "../model/relationship.js";
-import { DataIndex, type SubjectList } from "./data-index.js";
+import { DataIndex } from "./data-index.js";
 import type { EdgeCondition } from "./edge-conditions.js";
-import type { RelationEntry } from "./encodings.js";
+import {
+  ABSENT,
+  type FrozenCounts,
+  FrozenEntries,
+  FrozenWriter,
+  KIND_ARRAY,
+  KIND_NUMBER,
+  KIND_SET,
+} from "./frozen-entries.js";
 
 /**
  * One tenant's index as bytes, at a store revision: what a process loads instead of rebuilding
@@ -25,17 +33,25 @@ import type { RelationEntry } from "./encodings.js";
  *   24 f64 body length
  *   32 32 bytes               SHA-256 of the body
  *   64 body: sections, each a u32 byte length, 4 bytes 0, then its bytes padded to 8:
- *      1. meta (JSON): names, counts, the conditions (caveats, expirations: few, and text)
+ *      1. meta (JSON): names, counts, the conditions (caveats, expirations: few, and text),
+ *         and the sizes of the three frozen parts (objects, relations, values per side)
  *      2. object keys (UTF-8 of all `type:id` keys in object order, one string)
  *      3. varints (unsigned LEB128): per object its key's length (UTF-16) and type; then the
  *         edges (per object: relations, then per relation its slot and both lists), the
- *         userset parents (the same, one list), the reverse lists (one per object). A list is
- *         a header (0 absent, 1 one number, else length * 4 + 2 for an array, + 3 for a Set)
- *         and its numbers: object numbers, or edge keys (`edgeKey`, above 32 bits).
+ *         userset parents (the same, one list), the reverse lists (the same, one relation of
+ *         slot 0 per object that has a list). A list is a header (0 absent, 1 one number, else
+ *         length * 4 + 2 for an array, + 3 for a Set) and its numbers: object numbers, or edge
+ *         keys (`edgeKey`, above 32 bits).
+ *
+ * The parts are the index's frozen typed arrays (frozen-entries.ts), and the sizes in the meta
+ * let the reader allocate them once and fill them straight from the varints.
  */
 
-/** Bumped whenever the layout or the meaning of a field changes; other versions are refused. */
-export const SNAPSHOT_FORMAT = 1;
+/**
+ * Bumped whenever the layout or the meaning of a field changes; other versions are refused.
+ * 2: the sizes of the frozen parts in the meta; the reverse lists written as one-sided entries.
+ */
+export const SNAPSHOT_FORMAT = 2;
 
 const MAGIC = 0x58494847; // "GHIX" read as a little-endian u32
 const HEADER_BYTES = 64;
@@ -56,11 +72,10 @@ export interface DecodedSnapshot {
   readonly expired: number;
 }
 
-// A list's header: absent, one number, or the length of an array or a set (times 4, plus the kind).
-const ABSENT = 0;
-const KIND_NUMBER = 1;
-const KIND_ARRAY = 2;
-const KIND_SET = 3;
+/** Per side, whether its values are edge keys (doubles): edges, userset parents, reverse lists. */
+const EDGES_WIDE = [false, true];
+const PARENTS_WIDE = [false];
+const REVERSE_WIDE = [true];
 
 /**
  * Unsigned LEB128 numbers, 7 bits a byte: object numbers, slots and list headers are small, so a
@@ -95,33 +110,28 @@ class Varints {
   }
 }
 
-function writeList(out: Varints, list: SubjectList | undefined): void {
-  if (list === undefined) out.push(ABSENT);
-  else if (typeof list === "number") {
-    out.push(KIND_NUMBER);
-    out.push(list);
-  } else if (Array.isArray(list)) {
-    out.push(list.length * 4 + KIND_ARRAY);
-    for (const value of list) out.push(value);
-  } else {
-    out.push(list.size * 4 + KIND_SET);
-    for (const value of list) out.push(value);
-  }
-}
-
-/** Per object: how many relations, then per relation its slot and `sides` lists. */
-function writeEntries(out: Varints, entries: readonly (RelationEntry | undefined)[], sides: 1 | 2): void {
-  const stride = sides + 1;
-  out.push(entries.length);
-  for (const entry of entries) {
-    if (entry === undefined) {
-      out.push(0);
-      continue;
-    }
-    out.push(entry.length / stride);
-    for (let at = 0; at < entry.length; at += stride) {
-      out.push(entry[at] as number);
-      for (let side = 1; side <= sides; side++) writeList(out, entry[at + side] as SubjectList | undefined);
+/**
+ * Frozen entries as varints: per object how many relations, then per relation its slot and per
+ * side a list header (absent, one number, or the length of an array or a set, times 4, plus the
+ * kind) and the list's values.
+ */
+function writeFrozen(out: Varints, frozen: FrozenEntries): void {
+  const sides = frozen.values.length;
+  out.push(frozen.objects);
+  for (let object = 0; object < frozen.objects; object++) {
+    const from = frozen.objectStarts[object]!;
+    const to = frozen.objectStarts[object + 1]!;
+    out.push(to - from);
+    for (let r = from; r < to; r++) {
+      out.push(frozen.slots[r]!);
+      for (let side = 0; side < sides; side++) {
+        const kind = frozen.kinds[side]![r]!;
+        const start = frozen.listStarts[side]![r]!;
+        const end = frozen.listStarts[side]![r + 1]!;
+        out.push(kind === ABSENT || kind === KIND_NUMBER ? kind : (end - start) * 4 + kind);
+        const values = frozen.values[side]!;
+        for (let i = start; i < end; i++) out.push(values[i]!);
+      }
     }
   }
 }
@@ -143,6 +153,8 @@ interface Meta {
   readonly size: number;
   readonly objects: number;
   readonly conditions: readonly ConditionRow[];
+  /** The sizes of the frozen edges, userset parents and reverse lists. */
+  readonly frozen: readonly [FrozenCounts, FrozenCounts, FrozenCounts];
 }
 
 /**
@@ -174,16 +186,16 @@ export function encodeSnapshot(data: DataIndex, revision: number): Uint8Array {
     size: parts.size,
     objects: parts.objectKeys.length,
     conditions,
+    frozen: [parts.edges.counts, parts.usersetParents.counts, parts.reverse.counts],
   };
   const numbers = new Varints();
   for (let object = 0; object < parts.objectKeys.length; object++) {
     numbers.push(parts.objectKeys[object]!.length);
     numbers.push(parts.objectTypes[object]!);
   }
-  writeEntries(numbers, parts.edges, 2);
-  writeEntries(numbers, parts.usersetParents, 1);
-  numbers.push(parts.reverse.length);
-  for (const list of parts.reverse) writeList(numbers, list);
+  writeFrozen(numbers, parts.edges);
+  writeFrozen(numbers, parts.usersetParents);
+  writeFrozen(numbers, parts.reverse);
 
   const encoder = new TextEncoder();
   const sections: Uint8Array[] = [
@@ -271,10 +283,10 @@ function readBody(bytes: Uint8Array, revision: number, now: number): DecodedSnap
   }
   if (start !== allKeys.length) throw new Error("object keys left over");
 
-  const edges = reader.entries(2);
-  const usersetParents = reader.entries(1);
-  const reverse = new Array<SubjectList | undefined>(reader.int());
-  for (let object = 0; object < reverse.length; object++) reverse[object] = reader.list();
+  const [edgeCounts, parentCounts, reverseCounts] = meta.frozen;
+  const edges = reader.frozen(edgeCounts, EDGES_WIDE);
+  const usersetParents = reader.frozen(parentCounts, PARENTS_WIDE);
+  const reverse = reader.frozen(reverseCounts, REVERSE_WIDE);
   if (!reader.done) throw new Error("data after the last list");
 
   const directConditions: [number, number, EdgeCondition][] = [];
@@ -342,42 +354,31 @@ class ListReader {
     }
   }
 
-  list(): SubjectList | undefined {
-    const header = this.int();
-    if (header === ABSENT) return undefined;
-    if (header === KIND_NUMBER) return this.int();
-    const length = Math.floor(header / 4);
-    const kind = header % 4;
-    if (kind === KIND_ARRAY) {
-      const list = new Array<number>(length);
-      for (let i = 0; i < length; i++) list[i] = this.int();
-      return list;
-    }
-    if (kind !== KIND_SET) throw new Error(`unknown list kind ${kind}`);
-    const set = new Set<number>();
-    for (let i = 0; i < length; i++) set.add(this.int());
-    return set;
-  }
-
-  /** Entries of a RelationEdges with `sides` sides. */
-  entries(sides: 1 | 2): ((number | SubjectList | undefined)[] | undefined)[] {
-    const stride = sides + 1;
-    const entries = new Array<(number | SubjectList | undefined)[] | undefined>(this.int());
-    for (let object = 0; object < entries.length; object++) {
+  /** Frozen entries of the given sizes, filled straight from the varints (see `writeFrozen`). */
+  frozen(counts: FrozenCounts, wide: readonly boolean[]): FrozenEntries {
+    if (counts.values.length !== wide.length) throw new Error("frozen sizes of another shape");
+    const writer = new FrozenWriter(FrozenEntries.allocate(counts, wide));
+    const objects = this.int();
+    if (objects !== counts.objects)
+      throw new Error(`${objects} objects where the meta says ${counts.objects}`);
+    for (let object = 0; object < objects; object++) {
+      writer.object();
       const relations = this.int();
-      if (relations === 0) {
-        entries[object] = undefined;
-        continue;
+      for (let r = 0; r < relations; r++) {
+        writer.relation(this.int());
+        for (let side = 0; side < wide.length; side++) {
+          const header = this.int();
+          const kind = header < 4 ? header : header % 4;
+          if (kind === KIND_NUMBER && header !== KIND_NUMBER) throw new Error("a number list with a length");
+          if (header >= 4 && kind !== KIND_ARRAY && kind !== KIND_SET)
+            throw new Error(`unknown list kind ${kind}`);
+          writer.list(side, kind);
+          const length = kind === ABSENT ? 0 : kind === KIND_NUMBER ? 1 : Math.floor(header / 4);
+          for (let i = 0; i < length; i++) writer.value(side, this.int());
+        }
       }
-      const entry = new Array<number | SubjectList | undefined>(relations * stride);
-      for (let at = 0; at < entry.length; at += stride) {
-        entry[at] = this.int();
-        entry[at + 1] = this.list();
-        if (sides === 2) entry[at + 2] = this.list();
-      }
-      entries[object] = entry;
     }
-    return entries;
+    return writer.finish();
   }
 }
 

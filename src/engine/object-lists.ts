@@ -1,35 +1,45 @@
 import type { SubjectList } from "./data-index.js";
+import type { FrozenEntries } from "./frozen-entries.js";
+import { RelationEdges } from "./relation-edges.js";
 
 /**
- * object → subject list, in an array indexed by the object's dense number: the reverse index
- * (subject → the edges that name it) is read once per new subject on the check path, and an
- * array slot is one load where a `Map` of every object would hash and probe.
+ * object → subject list (the reverse index: subject → the edge keys that name it), read once per
+ * new subject on the check path. Kept as one-sided RelationEdges with a single relation, so that
+ * it is frozen into typed arrays after a bulk load like the edges (its values are edge keys,
+ * doubles) and written through the same overlay.
  */
 export class ObjectLists {
-  #lists: (SubjectList | undefined)[] = [];
+  readonly #edges = new RelationEdges(1, [true]);
 
-  /** Every object's list, by object number: what an index snapshot writes (index-snapshot.ts). */
-  get lists(): readonly (SubjectList | undefined)[] {
-    return this.#lists;
+  /** Every object's list, frozen: what an index snapshot writes (index-snapshot.ts). */
+  frozen(): FrozenEntries {
+    return this.#edges.frozen();
   }
 
-  /** Takes over the lists an index snapshot read (a new, empty instance only). */
-  restore(lists: (SubjectList | undefined)[]): void {
-    if (this.#lists.length > 0) throw new Error("restore into object lists that are not empty");
-    this.#lists = lists;
+  /** Takes over the frozen lists an index snapshot read (a new, empty instance only). */
+  restore(frozen: FrozenEntries): void {
+    this.#edges.restore(frozen);
+  }
+
+  /** See `RelationEdges.freeze`. */
+  freeze(): void {
+    this.#edges.freeze();
+  }
+
+  /** Whether the object has a list (without building it). */
+  has(object: number): boolean {
+    return this.#edges.has(object);
   }
 
   get(object: number): SubjectList | undefined {
-    return this.#lists[object];
+    return this.#edges.direct.get(object);
   }
 
   set(object: number, list: SubjectList): void {
-    const lists = this.#lists;
-    while (lists.length <= object) lists.push(undefined);
-    lists[object] = list;
+    this.#edges.direct.set(object, list);
   }
 
   delete(object: number): void {
-    if (object < this.#lists.length) this.#lists[object] = undefined;
+    this.#edges.direct.delete(object);
   }
 }

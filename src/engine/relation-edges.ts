@@ -1,5 +1,6 @@
 import type { SubjectList } from "./data-index.js";
 import { DIRECT_SIDE, type RelationEntry, USERSETS_SIDE } from "./encodings.js";
+import { FrozenEntries, FrozenWriter, listLength, type MutableEntry } from "./frozen-entries.js";
 
 /** What the list helpers read and write: one side (direct or userset subjects) of the edges. */
 export interface EdgeSide {
@@ -7,6 +8,15 @@ export interface EdgeSide {
   set(key: number, list: SubjectList): void;
   delete(key: number): void;
 }
+
+/**
+ * Objects whose entries the overlay may hold beside frozen ones before it is folded into them
+ * (written) or let go (only read): an eighth of the frozen objects, and at least this many.
+ */
+const OVERLAY_MIN = 4096;
+
+/** The entry of an object with no relation, while freezing (never written to). */
+const NO_RELATIONS: MutableEntry = [];
 
 /**
  * The relationships of every object, grouped per object: `entry(object)` is one small array
@@ -18,7 +28,13 @@ export interface EdgeSide {
  * (object, relation) would probe a table of a million entries far apart in memory for each.
  *
  * With one side (`sides = 1`) an entry is `[slot, list, …]`: the same per-object layout for a
- * plain key → list map (the userset parents).
+ * plain key → list map (the userset parents, the reverse lists).
+ *
+ * After a bulk load (`freeze`, or `restore` from a snapshot) the entries live in typed arrays
+ * (frozen-entries.ts), and this keeps an overlay of JavaScript entries over them: the entries
+ * written since, and the entries read since (built from the frozen arrays on first read, so a
+ * check reads the same arrays it always did). Read-only entries are let go when there are many;
+ * written ones are folded into new frozen arrays when there are many.
  *
  * Keys are edge keys (`object * slots + relation`, see encodings.ts), and entries read with
  * encodings.ts's accessors.
@@ -27,33 +43,141 @@ export class RelationEdges {
   readonly #slots: number;
   /** Numbers per relation in an entry: the slot, then one list per side. */
   readonly #stride: number;
-  #byObject: ((number | SubjectList | undefined)[] | undefined)[] = [];
+  /** Per side: whether its values need doubles (edge keys) rather than 32-bit integers. */
+  readonly #wide: readonly boolean[];
+  /** The overlay: object → its entry, or null for none (over frozen entries that had one). */
+  #byObject: (MutableEntry | null | undefined)[] = [];
+  #frozen: FrozenEntries | undefined;
+  /** Objects written since the freeze (their overlay entry is the truth); only with frozen entries. */
+  #written = new Set<number>();
+  /** Objects whose overlay entry was only read from the frozen entries (may be let go). */
+  #read: number[] = [];
   /** The plain subjects of an edge key (the only side, with one). */
   readonly direct: EdgeSide;
   /** The userset subjects of an edge key (with two sides). */
   readonly usersets: EdgeSide;
 
-  constructor(slots: number, sides: 1 | 2 = 2) {
+  constructor(slots: number, wide: readonly boolean[]) {
     this.#slots = slots;
-    this.#stride = sides + 1;
+    this.#wide = wide;
+    this.#stride = wide.length + 1;
     this.direct = this.#side(DIRECT_SIDE);
     this.usersets = this.#side(USERSETS_SIDE);
   }
 
-  /** Every object's entry, by object number: what an index snapshot writes (index-snapshot.ts). */
-  get entries(): readonly (RelationEntry | undefined)[] {
-    return this.#byObject;
+  /** Every entry, frozen (folding the overlay in first): what an index snapshot writes. */
+  frozen(): FrozenEntries {
+    this.freeze();
+    return this.#frozen!;
   }
 
-  /** Takes over the entries an index snapshot read (a new, empty instance only). */
-  restore(entries: ((number | SubjectList | undefined)[] | undefined)[]): void {
-    if (this.#byObject.length > 0) throw new Error("restore into relation edges that are not empty");
-    this.#byObject = entries;
+  /** Takes over frozen entries an index snapshot read (a new, empty instance only). */
+  restore(frozen: FrozenEntries): void {
+    if (this.#byObject.length > 0 || this.#frozen !== undefined)
+      throw new Error("restore into relation edges that are not empty");
+    if (!frozen.fits(this.#wide)) throw new Error("frozen entries of another shape");
+    this.#frozen = frozen;
+  }
+
+  /**
+   * Moves every entry into typed arrays (after a bulk load; when the overlay has grown): the
+   * answers do not change, only where the lists live. O(relationships).
+   */
+  freeze(): void {
+    const old = this.#frozen;
+    if (old !== undefined && this.#written.size === 0 && this.#byObject.length <= old.objects) {
+      this.#letGo();
+      return;
+    }
+    const objects = Math.max(this.#byObject.length, old?.objects ?? 0);
+    let relations = 0;
+    const values = this.#wide.map(() => 0);
+    const stride = this.#stride;
+    for (let object = 0; object < objects; object++) {
+      const entry = this.#current(object);
+      if (entry === undefined) {
+        if (old === undefined || object >= old.objects) continue;
+        // Still as frozen: counted from the frozen ranges, not rebuilt.
+        const from = old.objectStarts[object]!;
+        const to = old.objectStarts[object + 1]!;
+        relations += to - from;
+        for (let side = 0; side < values.length; side++)
+          values[side]! += old.listStarts[side]![to]! - old.listStarts[side]![from]!;
+        continue;
+      }
+      relations += entry.length / stride;
+      for (let at = 0; at < entry.length; at += stride)
+        for (let side = 0; side < values.length; side++)
+          values[side]! += listLength(entry[at + 1 + side] as SubjectList | undefined);
+    }
+    const writer = new FrozenWriter(FrozenEntries.allocate({ objects, relations, values }, this.#wide));
+    for (let object = 0; object < objects; object++) {
+      writer.object();
+      const entry = this.#current(object);
+      if (entry === undefined) {
+        if (old !== undefined && object < old.objects) writer.copy(old, object);
+        continue;
+      }
+      for (let at = 0; at < entry.length; at += stride) {
+        writer.relation(entry[at] as number);
+        for (let side = 0; side < values.length; side++)
+          writer.subjects(side, entry[at + 1 + side] as SubjectList | undefined);
+      }
+    }
+    this.#frozen = writer.finish();
+    this.#byObject = [];
+    this.#written = new Set();
+    this.#read = [];
+  }
+
+  /**
+   * The overlay's entry of an object when it differs from the frozen one (written, or no frozen
+   * entries), NO_RELATIONS for none; undefined when the frozen entry stands.
+   */
+  #current(object: number): MutableEntry | undefined {
+    const entry = this.#byObject[object];
+    const frozen = this.#frozen;
+    if (frozen !== undefined && object < frozen.objects && !this.#written.has(object)) return undefined;
+    return entry ?? NO_RELATIONS;
   }
 
   /** The object's entry (see above), or undefined when it has no relationships as a resource. */
   entry(object: number): RelationEntry | undefined {
-    return this.#byObject[object];
+    const entry = this.#byObject[object];
+    if (entry !== undefined) return entry ?? undefined;
+    return this.#read1(object);
+  }
+
+  /** Whether the object has an entry, without building it from the frozen arrays. */
+  has(object: number): boolean {
+    const entry = this.#byObject[object];
+    if (entry !== undefined) return entry !== null;
+    const frozen = this.#frozen;
+    return (
+      frozen !== undefined &&
+      object < frozen.objects &&
+      frozen.objectStarts[object] !== frozen.objectStarts[object + 1]
+    );
+  }
+
+  /** The frozen entry of an object the overlay does not hold, kept in the overlay for the next read. */
+  #read1(object: number): MutableEntry | undefined {
+    const frozen = this.#frozen;
+    if (frozen === undefined || object >= frozen.objects) return undefined;
+    const entry = frozen.entry(object);
+    if (entry === undefined) return undefined;
+    if (this.#read.length >= Math.max(OVERLAY_MIN, frozen.objects / 8)) this.#letGo();
+    const byObject = this.#byObject;
+    while (byObject.length < object) byObject.push(undefined);
+    byObject[object] = entry;
+    this.#read.push(object);
+    return entry;
+  }
+
+  /** Drops the overlay entries that were only read: the frozen ones are the same. */
+  #letGo(): void {
+    for (const object of this.#read) if (!this.#written.has(object)) this.#byObject[object] = undefined;
+    this.#read = [];
   }
 
   #side(offset: number): EdgeSide {
@@ -66,7 +190,7 @@ export class RelationEdges {
 
   #get(key: number, offset: number): SubjectList | undefined {
     const object = Math.floor(key / this.#slots);
-    const entry = this.#byObject[object];
+    const entry = this.entry(object);
     if (entry === undefined) return undefined;
     const slot = key - object * this.#slots;
     const stride = this.#stride;
@@ -79,9 +203,21 @@ export class RelationEdges {
     const object = Math.floor(key / this.#slots);
     const slot = key - object * this.#slots;
     const stride = this.#stride;
+    const entry = this.entry(object) as MutableEntry | undefined;
+    const frozen = this.#frozen;
+    if (frozen !== undefined) {
+      this.#written.add(object);
+      if (this.#written.size > Math.max(OVERLAY_MIN, frozen.objects / 8)) {
+        // Folded in before this write, which then lands in the new overlay.
+        this.freeze();
+        this.#set(key, offset, list);
+        return;
+      }
+    }
     const byObject = this.#byObject;
     while (byObject.length <= object) byObject.push(undefined);
-    const entry = byObject[object];
+    // Over frozen entries, "none" must be said (null), or the frozen entry would show through.
+    const none = frozen !== undefined && object < frozen.objects ? null : undefined;
     let at = -1;
     if (entry !== undefined)
       for (let i = 0; i < entry.length && at < 0; i += stride) if (entry[i] === slot) at = i;
@@ -91,12 +227,15 @@ export class RelationEdges {
       let empty = true;
       for (let side = 1; side < stride; side++) if (entry[at + side] !== undefined) empty = false;
       if (empty) {
-        if (entry.length === stride) byObject[object] = undefined;
+        if (entry.length === stride) byObject[object] = none;
         else byObject[object] = [...entry.slice(0, at), ...entry.slice(at + stride)];
-      }
+      } else byObject[object] = entry;
       return;
     }
-    if (list === undefined) return;
+    if (list === undefined) {
+      byObject[object] = entry ?? none;
+      return;
+    }
     // A new array of the exact size (the other sides absent): `push` would leave spare
     // capacity in every object's entry.
     const base = entry ?? [];

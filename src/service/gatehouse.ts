@@ -576,6 +576,8 @@ export class Gatehouse {
       for await (const batch of this.store.scanTenant(tenant, at)) index.apply(batch, []);
       // A purge during the scan may have removed rows deleted after `at`: scan again.
       if (!(await this.replayInto(index, at))) continue;
+      // Into typed arrays: the rows' lists, built one relationship at a time, are garbage now.
+      index.data.freeze();
       // No snapshot holds any of it yet.
       index.changedSinceSnapshot = index.data.size;
       return index;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CheckRequest } from "../../src/engine/engine.js";
+import { SNAPSHOT_FORMAT } from "../../src/engine/index-snapshot.js";
 import { parseRelationship, type Relationship } from "../../src/model/relationship.js";
 import { Gatehouse, type GatehouseOptions } from "../../src/service/gatehouse.js";
 import { openStore } from "../../src/store/open-store.js";
@@ -88,6 +89,14 @@ async function answers(g: Gatehouse): Promise<string[]> {
   return out;
 }
 
+/** The store opened by a process that loads snapshots (and logs), and by one that loads the rows. */
+async function besideRows(file: string): Promise<{ g: Gatehouse; fromRows: Gatehouse; log: string[] }> {
+  const log: string[] = [];
+  const g = await Gatehouse.open(file, options(T0, { indexSnapshots: { log: (line) => log.push(line) } }));
+  const fromRows = await Gatehouse.open(file, options(T0, { indexSnapshots: { load: false } }));
+  return { g, fromRows, log };
+}
+
 async function seeded(): Promise<string> {
   const file = join(dir, `store-${++files}.db`);
   const g = await Gatehouse.open(file, options(T0));
@@ -151,12 +160,10 @@ describe("loading a tenant from its index snapshot", () => {
     const good = await store.readIndexSnapshot("t", head);
     const corrupt = good!.bytes.slice();
     corrupt[corrupt.length - 3]! ^= 0xff;
-    expect(await store.writeIndexSnapshot("t", head, 1, corrupt)).toBe(true);
+    expect(await store.writeIndexSnapshot("t", head, good!.format, corrupt)).toBe(true);
     await store.close();
 
-    const log: string[] = [];
-    const g = await Gatehouse.open(file, options(T0, { indexSnapshots: { log: (line) => log.push(line) } }));
-    const fromRows = await Gatehouse.open(file, options(T0, { indexSnapshots: { load: false } }));
+    const { g, fromRows, log } = await besideRows(file);
     try {
       expect(await answers(g)).toEqual(await answers(fromRows));
       expect(log).toEqual([
@@ -169,6 +176,27 @@ describe("loading a tenant from its index snapshot", () => {
       expect(await answers(again)).toEqual(await answers(fromRows));
       expect(next).toEqual([]);
       await again.close();
+    } finally {
+      await g.close();
+      await fromRows.close();
+    }
+  });
+
+  it("ignores a snapshot of the format before (1) with one log line, and loads from the rows", async () => {
+    const file = await seeded();
+    const store = await openStore(file);
+    const head = await store.headRevision();
+    const good = await store.readIndexSnapshot("t", head);
+    expect(good!.format).toBe(SNAPSHOT_FORMAT);
+    expect(await store.writeIndexSnapshot("t", head, 1, good!.bytes)).toBe(true);
+    await store.close();
+
+    const { g, fromRows, log } = await besideRows(file);
+    try {
+      expect(await answers(g)).toEqual(await answers(fromRows));
+      expect(log).toEqual([
+        `gatehouse: index snapshot of tenant \`t\` at revision ${head} ignored (format version 1; this Gatehouse reads version ${SNAPSHOT_FORMAT}); loading from the store`,
+      ]);
     } finally {
       await g.close();
       await fromRows.close();
