@@ -35,7 +35,10 @@ export const PostgresStore = {
         watchPollMs: options.watchPollMs ?? location.pollMs ?? DEFAULT_WATCH_POLL_MS,
         // `?feed=poll`: no LISTEN connection; the poll alone tells of other processes' writes.
         ...(location.feed === "listen"
-          ? { listen: (onHead: (head: Revision) => void, onGap: () => void) => new RevisionListener(db, onHead, onGap) }
+          ? {
+              listen: (onHead: (head: Revision) => void, onGap: () => void) =>
+                new RevisionListener(db, onHead, onGap),
+            }
           : {}),
         hooks: options.hooks,
       });
