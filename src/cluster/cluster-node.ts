@@ -1,5 +1,9 @@
 import type { Gatehouse } from "../service/gatehouse.js";
 import type { NodeRecord } from "../store/node-records.js";
+
+/** A node as the store lists it; the surfaces (HTTP, gRPC) name it through here, not the store. */
+export type { NodeRecord };
+
 import type { MemoryBudget } from "./memory-budget.js";
 import { NodeRegistry, type NodeSelf } from "./node-registry.js";
 import { copiesOf, rankNodes } from "./placement.js";

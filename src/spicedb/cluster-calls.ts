@@ -12,9 +12,8 @@ import {
   status,
   type UntypedHandleCall,
 } from "@grpc/grpc-js";
-import type { ClusterNode } from "../cluster/cluster-node.js";
+import type { ClusterNode, NodeRecord } from "../cluster/cluster-node.js";
 import { HOP_HEADER, NODE_HEADER } from "../cluster/forwarding.js";
-import type { NodeRecord } from "../store/node-records.js";
 import { type CallAuth, tenantOf } from "./call-auth.js";
 import { type CallRouting, callOf, type MethodDescriptor } from "./rpc.js";
 import { toStatus } from "./status.js";
