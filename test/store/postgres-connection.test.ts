@@ -28,37 +28,21 @@ describe.skipIf(target.skip)("PostgreSQL connection whose backend ends", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
   };
 
-  it("fails the transaction, keeps the process, and the next transaction works", async () => {
-    const connection = await PostgresConnection.open(parseLocation(target.url!));
-    connections.push(connection);
-    const failed = await connection
-      .transaction(async (sql) => {
+  it.each(["transaction", "session"] as const)(
+    "fails the %s, keeps the process, and the next one works",
+    async (kind) => {
+      const connection = await PostgresConnection.open(parseLocation(target.url!));
+      connections.push(connection);
+      const failed = await connection[kind](async (sql) => {
         const [[pid]] = (await sql.rows<[number]>("SELECT pg_backend_pid()")) as [[number]];
         await endBackend(pid);
         await sql.rows("SELECT 1");
-      })
-      .then(
+      }).then(
         () => undefined,
         (error: unknown) => error,
       );
-    expect(failed).toBeInstanceOf(Error);
-    expect(await connection.transaction((sql) => sql.rows<[number]>("SELECT 1"))).toEqual([[1]]);
-  });
-
-  it("fails the session, keeps the process, and the next session works", async () => {
-    const connection = await PostgresConnection.open(parseLocation(target.url!));
-    connections.push(connection);
-    const failed = await connection
-      .session(async (sql) => {
-        const [[pid]] = (await sql.rows<[number]>("SELECT pg_backend_pid()")) as [[number]];
-        await endBackend(pid);
-        await sql.rows("SELECT 1");
-      })
-      .then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-    expect(failed).toBeInstanceOf(Error);
-    expect(await connection.session((sql) => sql.rows<[number]>("SELECT 1"))).toEqual([[1]]);
-  });
+      expect(failed).toBeInstanceOf(Error);
+      expect(await connection[kind]((sql) => sql.rows<[number]>("SELECT 1"))).toEqual([[1]]);
+    },
+  );
 });
