@@ -74,7 +74,8 @@ export function registerConsole(app: FastifyInstance, dir: URL = CONSOLE_DIR): v
       .send(file.body);
   };
   app.get("/console", { schema: { hide: true } }, async (_request, reply) => send(reply, "index.html"));
+  // `/console/` is the page too: people type the slash (it was a 404).
   app.get<{ Params: { "*": string } }>("/console/*", { schema: { hide: true } }, async (request, reply) =>
-    send(reply, request.params["*"]),
+    send(reply, request.params["*"] || "index.html"),
   );
 }

@@ -37,6 +37,10 @@ describe("console routes", () => {
     expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(page.headers["content-security-policy"]).toContain("script-src 'self'");
     expect(page.body).toBe("<!doctype html>");
+    const slash = await app.inject({ url: "/console/" });
+    expect(slash.statusCode).toBe(200);
+    expect(slash.body).toBe("<!doctype html>");
+    expect(slash.headers["content-security-policy"]).toContain("script-src 'self'");
     expect((await app.inject({ url: "/console/console.css" })).headers["content-type"]).toBe(
       "text/css; charset=utf-8",
     );
