@@ -42,6 +42,12 @@ function relayedStatus(error: ServiceError) {
   return { code: error.code, details: error.details, metadata: error.metadata };
 }
 
+/** What `#route` needs of an outgoing call, unary or streaming. */
+interface OutgoingCall {
+  on(event: "metadata", listener: (metadata: Metadata) => void): unknown;
+  cancel(): void;
+}
+
 interface Log {
   warn(details: object, message: string): void;
 }
@@ -149,47 +155,74 @@ export class ClusterCalls {
     this.#log.warn({ err: error, node: node.id }, "cluster: a holder's gRPC door could not be reached");
   }
 
+  /**
+   * The forwarding both kinds of call share: the call's targets tried in order (`send` starts it
+   * at one node and hands back the outgoing call; it calls `unreached` with an error that came
+   * before any response header, which moves on to the next node and answers true, and is false
+   * once the node was reached, when the error is the holder's to relay); past the last target,
+   * or with none, `here` answers it on this node. A caller's cancel reaches the current attempt.
+   */
+  #route(
+    call: ServerUnaryCall<object, object> | ServerWritableStream<object, object>,
+    path: string,
+    here: () => void,
+    send: (target: NodeRecord, unreached: (error: ServiceError) => boolean) => OutgoingCall,
+    refuse: (error: unknown) => void,
+  ): void {
+    let cancel: (() => void) | undefined;
+    call.on("cancelled", () => cancel?.());
+    const attempt = (targets: readonly NodeRecord[], at: number): void => {
+      const target = targets[at];
+      if (target === undefined) {
+        this.#answering(call);
+        here();
+        return;
+      }
+      let reached = false;
+      const out = send(target, (error) => {
+        if (reached) return false;
+        this.#unreachable(error, target);
+        attempt(targets, at + 1);
+        return true;
+      });
+      out.on("metadata", (metadata: Metadata) => {
+        reached = true;
+        call.sendMetadata(metadata);
+      });
+      cancel = () => out.cancel();
+    };
+    this.#targets(call as ServerUnaryCall<object, object>, path).then(
+      (targets) => attempt(targets, 0),
+      refuse,
+    );
+  }
+
   #unary(
     method: MethodDescriptor,
     path: string,
     local: handleUnaryCall<object, object>,
   ): handleUnaryCall<object, object> {
-    return (call, callback) => {
-      let cancel: (() => void) | undefined;
-      call.on("cancelled", () => cancel?.());
-      const attempt = (targets: readonly NodeRecord[], at: number): void => {
-        const target = targets[at];
-        if (target === undefined) {
-          this.#answering(call);
-          local(call, callback);
-          return;
-        }
-        let reached = false;
-        const out = this.#client(target).makeUnaryRequest<Bytes, Bytes>(
-          path,
-          asIs,
-          asIs,
-          ...this.#forwarded(method, call),
-          (error, answer) => {
-            if (error && !reached) {
-              this.#unreachable(error, target);
-              attempt(targets, at + 1);
-            } else if (error) callback(relayedStatus(error));
-            // Bytes: sent as they came (rpc.ts).
-            else callback(null, answer as unknown as object);
-          },
-        );
-        out.on("metadata", (metadata: Metadata) => {
-          reached = true;
-          call.sendMetadata(metadata);
-        });
-        cancel = () => out.cancel();
-      };
-      this.#targets(call, path).then(
-        (targets) => attempt(targets, 0),
-        (error: unknown) => callback(toStatus(error, this.#logError)),
+    return (call, callback) =>
+      this.#route(
+        call,
+        path,
+        () => local(call, callback),
+        (target, unreached) =>
+          this.#client(target).makeUnaryRequest<Bytes, Bytes>(
+            path,
+            asIs,
+            asIs,
+            ...this.#forwarded(method, call),
+            (error, answer) => {
+              if (error) {
+                if (!unreached(error)) callback(relayedStatus(error));
+              }
+              // Bytes: sent as they came (rpc.ts).
+              else callback(null, answer as unknown as object);
+            },
+          ),
+        (error) => callback(toStatus(error, this.#logError)),
       );
-    };
   }
 
   #serverStreaming(
@@ -197,57 +230,39 @@ export class ClusterCalls {
     path: string,
     local: handleServerStreamingCall<object, object>,
   ): handleServerStreamingCall<object, object> {
-    return (call: ServerWritableStream<object, object>) => {
-      let cancel: (() => void) | undefined;
-      call.on("cancelled", () => cancel?.());
-      const attempt = (targets: readonly NodeRecord[], at: number): void => {
-        const target = targets[at];
-        if (target === undefined) {
-          this.#answering(call);
-          local(call);
-          return;
-        }
-        let reached = false;
-        let ended: { code: status } | undefined;
-        const out = this.#client(target).makeServerStreamRequest<Bytes, Bytes>(
-          path,
-          asIs,
-          asIs,
-          ...this.#forwarded(method, call),
-        );
-        cancel = () => out.cancel();
-        out.on("metadata", (metadata: Metadata) => {
-          reached = true;
-          call.sendMetadata(metadata);
-        });
-        // A slow caller slows the holder, not this node's memory.
-        out.on("data", (chunk: Bytes) => {
-          if (!call.write(chunk)) {
-            out.pause();
-            call.once("drain", () => out.resume());
-          }
-        });
-        out.on("error", (error: ServiceError) => {
-          if (!reached) {
-            this.#unreachable(error, target);
-            attempt(targets, at + 1);
-          } else call.emit("error", relayedStatus(error));
-        });
-        out.on("status", (received) => {
-          ended = received;
-        });
-        // After the last message: `status` can come while messages still wait in the stream.
-        out.on("end", () => {
-          if (ended?.code === status.OK) call.end();
-        });
-      };
-      this.#targets(call as unknown as ServerUnaryCall<object, object>, path).then(
-        (targets) => attempt(targets, 0),
-        (error: unknown) => {
-          const refused = toStatus(error, this.#logError);
-          call.emit("error", refused);
+    return (call: ServerWritableStream<object, object>) =>
+      this.#route(
+        call,
+        path,
+        () => local(call),
+        (target, unreached) => {
+          let ended: { code: status } | undefined;
+          const out = this.#client(target).makeServerStreamRequest<Bytes, Bytes>(
+            path,
+            asIs,
+            asIs,
+            ...this.#forwarded(method, call),
+          );
+          // A slow caller slows the holder, not this node's memory.
+          out.on("data", (chunk: Bytes) => {
+            if (!call.write(chunk)) {
+              out.pause();
+              call.once("drain", () => out.resume());
+            }
+          });
+          out.on("error", (error: ServiceError) => {
+            if (!unreached(error)) call.emit("error", relayedStatus(error));
+          });
+          out.on("status", (received) => {
+            ended = received;
+          });
+          // After the last message: `status` can come while messages still wait in the stream.
+          out.on("end", () => {
+            if (ended?.code === status.OK) call.end();
+          });
+          return out;
         },
+        (error) => call.emit("error", toStatus(error, this.#logError)),
       );
-    };
   }
 }
