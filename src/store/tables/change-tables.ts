@@ -16,56 +16,67 @@ import type { Sql } from "../sql/sql.js";
 import type { Revision } from "../store.js";
 import type { Revisions } from "./revisions.js";
 
+/** The columns a change's summary and its whole record share, first in both selects. */
+const SUMMARY_COLUMNS = `id, tenant, intent, reason, author, state, created_at,
+  base_revision, applied_revision, revert_of, reverted_by`;
+
+type SummaryColumns = [
+  id: number,
+  tenant: string,
+  intent: string,
+  reason: string,
+  author: string,
+  state: string,
+  createdAt: string,
+  baseRevision: number | null,
+  appliedRevision: number | null,
+  revertOf: number | null,
+  revertedBy: number | null,
+];
+
 /** A change and its approvals in one row: one round trip, and one snapshot for both. */
-const selectChanges = (
-  dialect: Dialect,
-) => `SELECT id, tenant, intent, reason, author, state, spec, created_at,
-  plan, base_revision, applied_revision, applied, revert_of, reverted_by,
+const selectChanges = (dialect: Dialect) => `SELECT ${SUMMARY_COLUMNS}, spec, plan, applied,
   (SELECT ${dialect.jsonArrays("a.principal, a.at, a.comment, a.plan", dialect.approvalOrder)}
      FROM approvals a WHERE a.change_id = c.id)
   FROM changes c`;
+
+type ChangeRow = [
+  ...SummaryColumns,
+  spec: string,
+  plan: string | null,
+  applied: string | null,
+  approvals: string | null,
+];
 
 /**
  * What a list shows. `->>` reads one key of the JSON text in both SQLite (3.38+) and PostgreSQL
  * (the column is `json` there), so the spec is not parsed here nor sent whole.
  */
-const selectSummaries = `SELECT id, tenant, intent, reason, author, state, created_at,
-  base_revision, applied_revision, revert_of, reverted_by,
+const selectSummaries = `SELECT ${SUMMARY_COLUMNS},
   CASE WHEN (spec ->> 'schema') IS NULL THEN 0 ELSE 1 END
   FROM changes`;
 
-type SummaryRow = [
-  id: number,
-  tenant: string,
-  intent: string,
-  reason: string,
-  author: string,
-  state: string,
-  createdAt: string,
-  baseRevision: number | null,
-  appliedRevision: number | null,
-  revertOf: number | null,
-  revertedBy: number | null,
-  storeWide: number | string,
-];
+type SummaryRow = [...SummaryColumns, storeWide: number | string];
 
-type ChangeRow = [
-  id: number,
-  tenant: string,
-  intent: string,
-  reason: string,
-  author: string,
-  state: string,
-  spec: string,
-  createdAt: string,
-  plan: string | null,
-  baseRevision: number | null,
-  appliedRevision: number | null,
-  applied: string | null,
-  revertOf: number | null,
-  revertedBy: number | null,
-  approvals: string | null,
-];
+const numberOrNull = (value: number | string | null) => (value === null ? null : Number(value));
+
+/** The shared columns, decoded. */
+function summaryFields(row: SummaryRow | ChangeRow): Omit<ChangeSummary, "storeWide"> {
+  const [id, tenant, intent, reason, author, state, createdAt, base, applied, revertOf, revertedBy] = row;
+  return {
+    id,
+    tenant,
+    intent: intent as Intent,
+    reason,
+    author,
+    state: state as ChangeState,
+    createdAt,
+    baseRevision: numberOrNull(base),
+    appliedRevision: numberOrNull(applied),
+    revertOf: numberOrNull(revertOf),
+    revertedBy: numberOrNull(revertedBy),
+  };
+}
 
 /**
  * The `changes` and `approvals` tables. Each method is one step of a transaction the store
@@ -131,35 +142,10 @@ export class ChangeTables {
     filter: { tenant?: string; state?: ChangeState; limit?: number },
   ): Promise<ChangeSummary[]> {
     const [text, params] = listed(selectSummaries, filter);
-    return (await sql.rows<SummaryRow>(text, params)).map(
-      ([
-        id,
-        tenant,
-        intent,
-        reason,
-        author,
-        state,
-        createdAt,
-        base,
-        applied,
-        revertOf,
-        revertedBy,
-        storeWide,
-      ]) => ({
-        id,
-        tenant,
-        intent: intent as Intent,
-        reason,
-        author,
-        state: state as ChangeState,
-        createdAt,
-        baseRevision: base === null ? null : Number(base),
-        appliedRevision: applied === null ? null : Number(applied),
-        revertOf: revertOf === null ? null : Number(revertOf),
-        revertedBy: revertedBy === null ? null : Number(revertedBy),
-        storeWide: Number(storeWide) === 1,
-      }),
-    );
+    return (await sql.rows<SummaryRow>(text, params)).map((row) => ({
+      ...summaryFields(row),
+      storeWide: Number(row[11]) === 1,
+    }));
   }
 
   /** Sets the fields the update names; the others stay as they are. */
@@ -262,40 +248,31 @@ function listed(
 }
 
 function toRecord(row: ChangeRow): ChangeRecord {
-  const [
-    id,
-    tenant,
-    intent,
-    reason,
-    author,
-    state,
-    spec,
-    createdAt,
-    plan,
-    baseRevision,
-    appliedRevision,
-    applied,
-    revertOf,
-    revertedBy,
-    approvals,
-  ] = row;
+  const [spec, plan, applied, approvals] = row.slice(11) as [
+    string,
+    string | null,
+    string | null,
+    string | null,
+  ];
   const approvalRows =
     approvals === null ? [] : (JSON.parse(approvals) as [string, string, string | null, string][]);
+  const summary = summaryFields(row);
+  // The record's keys in the order they always had (JSON output shows them so).
   return {
-    id,
-    tenant,
-    intent: intent as Intent,
-    reason,
-    author,
-    state: state as ChangeState,
+    id: summary.id,
+    tenant: summary.tenant,
+    intent: summary.intent,
+    reason: summary.reason,
+    author: summary.author,
+    state: summary.state,
     spec: specFromJson(spec),
-    createdAt,
+    createdAt: summary.createdAt,
     plan: plan === null ? null : (JSON.parse(plan) as unknown),
-    baseRevision,
-    appliedRevision,
+    baseRevision: summary.baseRevision,
+    appliedRevision: summary.appliedRevision,
     applied: applied === null ? null : appliedFromJson(applied),
-    revertOf,
-    revertedBy,
+    revertOf: summary.revertOf,
+    revertedBy: summary.revertedBy,
     approvals: approvalRows.map(([principal, at, comment, plan]) => approvalOf(principal, at, comment, plan)),
   };
 }
