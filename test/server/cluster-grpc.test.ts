@@ -7,6 +7,7 @@ import { obj, rel, subj, touch } from "../spicedb/grpc-server.js";
 import { clientOf, type ServeProcess, startServe, stopServe } from "../spicedb/serve-process.js";
 import { createTokenSecret } from "../support/cli.js";
 import { postgresUrlForTest } from "../support/postgres.js";
+import { clusterNodeFlags } from "../support/serve-process.js";
 
 /**
  * SpiceDB's gRPC door on three `gatehouse serve --cluster` processes on one PostgreSQL: a call
@@ -103,6 +104,18 @@ describe.skipIf(target.skip)(
     const holder = (tenant: string) => placed[tenant]![0]!;
     /** A node that does not hold the tenant. */
     const other = (tenant: string) => IDS.find((id) => id !== holder(tenant) && nodes.has(id))!;
+    /** Asks node `asked` whether ann may view the tenant's document (she may); the node that answered. */
+    const grantedVia = async (asked: string, tenant: string, extra: Record<string, string> = {}) => {
+      const { answer, node } = await unary<v1.CheckPermissionResponse>(
+        client(asked),
+        "checkPermission",
+        checkRequest(tenant),
+        tenant,
+        extra,
+      );
+      expect(answer.permissionship).toBe(HAS);
+      return node;
+    };
     const placement = async (id: string) =>
       (await (
         await fetch(`${nodes.get(id)!.http}/v1/cluster/placement`, {
@@ -117,20 +130,7 @@ describe.skipIf(target.skip)(
       const store = target.url!;
       token = createTokenSecret(store, "app", "admin");
       const started = await Promise.all(
-        IDS.map((id) =>
-          startServe([
-            "--store",
-            store,
-            "serve",
-            "--cluster",
-            "--node-id",
-            id,
-            "--heartbeat",
-            "0.2",
-            "--node-timeout",
-            "1",
-          ]),
-        ),
+        IDS.map((id) => startServe(["--store", store, "serve", ...clusterNodeFlags(id)])),
       );
       for (const [i, id] of IDS.entries()) {
         nodes.set(id, started[i]!);
@@ -181,27 +181,12 @@ describe.skipIf(target.skip)(
           .sort(),
       ).toEqual(TENANTS);
       for (const tenant of TENANTS)
-        for (const asked of IDS) {
-          const { answer, node } = await unary<v1.CheckPermissionResponse>(
-            client(asked),
-            "checkPermission",
-            checkRequest(tenant),
-            tenant,
-          );
-          expect(answer.permissionship).toBe(HAS);
-          expect(node).toBe(holder(tenant));
-        }
+        for (const asked of IDS) expect(await grantedVia(asked, tenant)).toBe(holder(tenant));
       // Already forwarded once: answered where it lands.
       const tenant = TENANTS[0]!;
-      const hop = await unary<v1.CheckPermissionResponse>(
-        client(other(tenant)),
-        "checkPermission",
-        checkRequest(tenant),
-        tenant,
-        { "x-gatehouse-forwarded-by": "test" },
+      expect(await grantedVia(other(tenant), tenant, { "x-gatehouse-forwarded-by": "test" })).toBe(
+        other(tenant),
       );
-      expect(hop.answer.permissionship).toBe(HAS);
-      expect(hop.node).toBe(other(tenant));
       // Store-wide calls are answered by the node asked.
       const schema = await unary<v1.ReadSchemaResponse>(
         client(other(tenant)),
@@ -393,14 +378,7 @@ describe.skipIf(target.skip)(
       nodes.delete(victim);
       for (const tenant of its) {
         const asked = IDS.find((id) => id !== victim)!;
-        const { answer, node } = await unary<v1.CheckPermissionResponse>(
-          client(asked),
-          "checkPermission",
-          checkRequest(tenant),
-          tenant,
-        );
-        expect(answer.permissionship).toBe(HAS);
-        expect(node).not.toBe(victim);
+        expect(await grantedVia(asked, tenant)).not.toBe(victim);
         const lookup = await streamed<v1.LookupResourcesResponse>(
           client(asked),
           "lookupResources",

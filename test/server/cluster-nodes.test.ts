@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatehouseClient } from "../../src/client/client.js";
 import { createTokenSecret } from "../support/cli.js";
 import { postgresUrlForTest } from "../support/postgres.js";
-import { type ServeProcess, startServe, stopServe } from "../support/serve-process.js";
+import { clusterNodeFlags, type ServeProcess, startServe, stopServe } from "../support/serve-process.js";
 
 /**
  * Three `gatehouse serve --cluster` processes on one PostgreSQL: each holds its share of the
@@ -79,18 +79,7 @@ describe.skipIf(target.skip)(
       const store = target.url!;
       token = createTokenSecret(store, "app", "admin");
       const started = await Promise.all(
-        IDS.map((id) =>
-          startServe(store, [
-            "--no-grpc",
-            "--cluster",
-            "--node-id",
-            id,
-            "--heartbeat",
-            "0.2",
-            "--node-timeout",
-            "1",
-          ]),
-        ),
+        IDS.map((id) => startServe(store, ["--no-grpc", ...clusterNodeFlags(id)])),
       );
       for (const [i, id] of IDS.entries()) nodes.set(id, started[i]!);
       expect((await call("node-1", "PUT", "/v1/schema", { schema: SCHEMA })).status).toBe(200);

@@ -40,3 +40,14 @@ export async function stopServe(
   const [code] = await once(node.process, "exit");
   return code as number | null;
 }
+
+/** `serve --cluster` flags of a test node: quick beats, and a node timed out after one second. */
+export const clusterNodeFlags = (id: string): string[] => [
+  "--cluster",
+  "--node-id",
+  id,
+  "--heartbeat",
+  "0.2",
+  "--node-timeout",
+  "1",
+];
