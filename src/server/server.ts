@@ -11,7 +11,7 @@ import { installAuth } from "./auth.js";
 import { registerConsole } from "./console-routes.js";
 import { registerDecisionMetrics } from "./decision-metrics.js";
 import { DOCS_UI_OPTIONS } from "./docs-branding.js";
-import { sendError } from "./http-errors.js";
+import { sendError, sendUrlError } from "./http-errors.js";
 import { Metrics } from "./metrics.js";
 import { Refusals } from "./refusals.js";
 import { registerRolloutMetrics } from "./rollout-metrics.js";
@@ -88,6 +88,8 @@ export async function buildServer(
     genReqId: () => crypto.randomUUID(),
     // No coercion: a JSON field of the wrong type is a 400 naming it (url-values.ts reads the URL's text).
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
+    // A URL the router cannot read answers in the API's error shape, like every other 4xx.
+    frameworkErrors: (error, _request, reply) => sendUrlError(error, reply),
   });
   readUrlValues(app);
   app.addHook("onRequest", (request, reply, done) => {
