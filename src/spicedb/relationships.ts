@@ -47,6 +47,20 @@ export function subjectOf(ref: v1.SubjectReference | undefined, path: string): S
 export function relationshipOf(r: v1.Relationship | undefined, path: string): Relationship {
   const rel = required(r, path);
   if (rel.relation === "") throw new SpicedbError("INVALID_ARGUMENT", `\`${path}.relation\` is required`);
+  // Checked here, not only against the schema later: an import writes each relationship as a
+  // text line and reads it back, so a relation (or caveat name) holding `@`, `[` or a newline
+  // would be read as other relationships.
+  if (!RELATION_NAME.test(rel.relation))
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      `\`${path}.relation\`: expected a relation name (lowercase letters, digits and \`_\`, 3 to 64 characters), got ${JSON.stringify(rel.relation.slice(0, 80))}`,
+    );
+  const caveatName = rel.optionalCaveat?.caveatName ?? "";
+  if (caveatName !== "" && !TYPE_NAME.test(caveatName))
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      `\`${path}.optional_caveat.caveat_name\`: expected a caveat name (lowercase letters, digits and \`_\`, 3 to 64 characters), got ${JSON.stringify(caveatName.slice(0, 80))}`,
+    );
   const relationship: Relationship = {
     resource: objectOf(rel.resource, `${path}.resource`),
     relation: rel.relation,
