@@ -41,6 +41,8 @@ describe("a SpiceDB relationship filter with a malformed field", () => {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify(body),
+      // A Watch that is not refused streams for ever: give up, so that the test fails, not hangs.
+      signal: AbortSignal.timeout(10_000),
     });
     return { status: response.status, text: await response.text() };
   };
@@ -76,6 +78,16 @@ describe("a SpiceDB relationship filter with a malformed field", () => {
       expect(JSON.parse(deleted.text).code).toBe(3);
     }
     expect(await gatehouse.readRelationships("default", {})).toHaveLength(2);
+  });
+
+  it("refuses a Watch of a malformed object type at once (it waited forever, sending nothing)", async () => {
+    const watched = await post("/v1/watch", { optionalObjectTypes: ["document", "Bad Type"] });
+    expect(watched.status).toBe(400);
+    expect(JSON.parse(watched.text)).toEqual({
+      code: 3,
+      message: '`optional_object_types[1]`: expected a type name, got "Bad Type"',
+      details: [],
+    });
   });
 
   it("still takes well-formed filters: a wildcard subject id and `...`", async () => {
