@@ -94,3 +94,45 @@ describe("forwarding to a tenant's holder", () => {
     expect(holder.seen[0]!.authorization).toBe(`Bearer ${secret}`);
   });
 });
+
+describe("the placement a tenant-limited token reads", () => {
+  it("names no other tenant, in the last rebalance either", async () => {
+    const gatehouse = await Gatehouse.open(":memory:");
+    await gatehouse.writeSchema("definition user {}\ndefinition document {\n  relation viewer: user\n}");
+    for (const tenant of TENANTS) await gatehouse.importRelationships(tenant, "document:d#viewer@user:u");
+    const node = new ClusterNode(gatehouse, { heartbeatMs: 60_000, timeoutMs: 120_000, replicas: 1 }, quiet);
+    const server = await buildServer(gatehouse, { cluster: node });
+    try {
+      const url = await server.app.listen({ host: "127.0.0.1", port: 0 });
+      // Alone in the cluster: it holds and loads every tenant.
+      await node.start({ id: "self", url });
+      for (let i = 0; i < 200 && node.lastRebalance === undefined; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect([...node.lastRebalance!.loaded].sort()).toEqual(TENANTS);
+      const { secret } = await createToken(gatehouse.store, {
+        name: "b-only",
+        role: "check",
+        tenants: ["b"],
+        actor: "t",
+      });
+      const response = await fetch(`${url}/v1/cluster/placement`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      const placement = (await response.json()) as {
+        tenants: Record<string, string[]>;
+        loaded: { tenant: string }[];
+        lastRebalance: { loaded: string[]; dropped: string[] };
+      };
+      expect(Object.keys(placement.tenants)).toEqual(["b"]);
+      expect(placement.loaded.map((l) => l.tenant)).toEqual(["b"]);
+      // Before: every tenant this node had loaded, by name.
+      expect(placement.lastRebalance.loaded).toEqual(["b"]);
+      expect(placement.lastRebalance.dropped).toEqual([]);
+    } finally {
+      await node.stop();
+      server.stopFollowing();
+      await server.app.close();
+      await gatehouse.close();
+    }
+  });
+});
