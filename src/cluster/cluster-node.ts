@@ -186,7 +186,10 @@ export class ClusterNode {
       this.#log.info(this.#lastRebalance, "cluster: followed the placement");
   }
 
-  /** The nodes, and for each tenant named its holders' ids, best first: what a client routes by. */
+  /**
+   * The nodes, and for each tenant named its holders' ids, best first: what a client routes by.
+   * Every tenant list in it is limited to the tenants named (the caller's own, for a limited token).
+   */
   placement(tenants: readonly string[]): {
     node: string;
     replicas: number;
@@ -215,7 +218,15 @@ export class ClusterNode {
         .filter((tenant) => named.has(tenant))
         .sort()
         .map((tenant) => ({ tenant, relationships: engine.loadedIndex(tenant)?.data.size ?? 0 })),
-      lastRebalance: this.#lastRebalance ?? null,
+      // Of the tenants named only: a token limited to tenants never hears of the others.
+      lastRebalance:
+        this.#lastRebalance === undefined
+          ? null
+          : {
+              ...this.#lastRebalance,
+              loaded: this.#lastRebalance.loaded.filter((tenant) => named.has(tenant)),
+              dropped: this.#lastRebalance.dropped.filter((tenant) => named.has(tenant)),
+            },
     };
   }
 }

@@ -31,6 +31,17 @@ function tenantOf(request: FastifyRequest): string | undefined {
   return (request.params as { tenant?: string } | undefined)?.tenant;
 }
 
+/**
+ * The holder's address for a request: its origin, then the request's path and query. Never
+ * `new URL(request.url, holder)`: a request target in absolute form (`POST http://elsewhere/v1/...`,
+ * which Node passes on as it came and the router matches by its path) or one starting with `//`
+ * would replace the holder's host, and the caller's token would go wherever the caller chose.
+ */
+export function holderUrl(requestUrl: string, holder: string): string {
+  const { pathname, search } = new URL(requestUrl, "http://forwarded.invalid");
+  return `${new URL(holder).origin}${pathname}${search}`;
+}
+
 /** The request's headers for the holder: the caller's own (its token with them) and the hop. */
 function forwardedHeaders(request: FastifyRequest, self: string): Headers {
   const headers = new Headers();
@@ -104,7 +115,7 @@ export function installForwarding(app: FastifyInstance, cluster: ClusterNode, bo
     const streamed = hasBody && (request.headers["content-type"] ?? "").startsWith("text/plain");
     if (streamed) {
       try {
-        const response = await fetch(new URL(request.url, targets[0]!.url), {
+        const response = await fetch(holderUrl(request.url, targets[0]!.url), {
           method: request.method,
           headers,
           body: Readable.toWeb(payload) as ReadableStream,
@@ -134,7 +145,7 @@ export function installForwarding(app: FastifyInstance, cluster: ClusterNode, bo
     for (const target of targets) {
       let response: Response;
       try {
-        response = await fetch(new URL(request.url, target.url), {
+        response = await fetch(holderUrl(request.url, target.url), {
           method: request.method,
           headers,
           ...(body !== undefined ? { body } : {}),

@@ -12,6 +12,12 @@ import type { Refusals } from "./refusals.js";
 export interface RouteAccess {
   readonly role: Role;
   readonly tenant: ((request: FastifyRequest) => string | undefined | Promise<string | undefined>) | "store";
+  /**
+   * When the tenant is not one the caller named but a record's (a change's): what the caller
+   * named (`change 12`). A refusal then says that, not the tenant, which a limited token must
+   * not learn of (the audit record, for admins, still names it).
+   */
+  readonly named?: (request: FastifyRequest) => string;
 }
 
 declare module "fastify" {
@@ -34,6 +40,10 @@ const MAX_CACHED = 10_000;
  * here within this long plus one store read, and an idle server reads nothing.
  */
 export const REVOCATION_CHECK_MS = 250;
+
+/** What a change route's caller named: the change (its tenant is the change's, see `RouteAccess.named`). */
+export const changeNamed = (request: FastifyRequest) =>
+  `change ${(request.params as { id?: string }).id ?? "?"}`;
 
 /** The tenant named in the route's path, the usual case. */
 export const pathTenant = (request: FastifyRequest) => (request.params as { tenant?: string }).tenant;
@@ -153,7 +163,11 @@ export function installAuth(app: FastifyInstance, tokens: Tokens, refusals: Refu
     const refused = refusal(token, access, tenant);
     if (refused) {
       await refusals.forbidden(token, request, refused.message);
-      throw new HttpError(403, "forbidden", refused.message);
+      const hidden =
+        access.named !== undefined && tenant !== undefined && roleAllows(token.role, access.role)
+          ? `token \`${token.name}\` may not act on ${access.named(request)}: it is in a tenant this token does not reach`
+          : refused.message;
+      throw new HttpError(403, "forbidden", hidden);
     }
     request.principal = token;
   };

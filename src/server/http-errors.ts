@@ -100,6 +100,16 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
       },
     });
   }
+  if (fastifyError.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+    const type = String(request.headers["content-type"] ?? "").slice(0, 100);
+    return reply.status(415).send({
+      error: {
+        kind: "input",
+        message: `content-type \`${type}\` is not taken here: expected application/json (a streamed import: text/plain)`,
+        place: { field: "content-type" },
+      },
+    });
+  }
   if (fastifyError.statusCode && fastifyError.statusCode < 500) {
     return reply.status(fastifyError.statusCode).send({
       error: { kind: "input", message: fastifyError.message },
@@ -110,6 +120,26 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
     error: {
       kind: "internal",
       message: "internal error; the server log has the detail (request id in x-request-id)",
+    },
+  });
+}
+
+/**
+ * What the router refuses before any route runs (Fastify's `frameworkErrors`): a path with a
+ * `%` not followed by two hex digits, or a path segment longer than a tenant name could be. The
+ * API's one error shape, naming the place; the URL is quoted short (it may be long).
+ */
+export function sendUrlError(error: FastifyError, reply: FastifyReply): FastifyReply {
+  const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
+  return reply.status(tooLong ? 414 : 400).send({
+    error: {
+      kind: "input",
+      message: tooLong
+        ? "a part of the URL's path is too long: expected at most 100 characters between slashes (a tenant name has at most 64)"
+        : error.code === "FST_ERR_BAD_URL"
+          ? "the URL's path is not valid: expected every `%` to be followed by two hex digits (percent-encoding)"
+          : error.message,
+      place: { field: "url" },
     },
   });
 }

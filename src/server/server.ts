@@ -5,13 +5,14 @@ import { installMemoryBudget } from "../cluster/budget-hook.js";
 import type { ClusterNode } from "../cluster/cluster-node.js";
 import { installForwarding } from "../cluster/forwarding.js";
 import type { MemoryBudget } from "../cluster/memory-budget.js";
+import { requestIdOf } from "../model/request-id.js";
 import { redactSecrets } from "../model/secrets.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
 import { registerConsole } from "./console-routes.js";
 import { registerDecisionMetrics } from "./decision-metrics.js";
 import { DOCS_UI_OPTIONS } from "./docs-branding.js";
-import { sendError } from "./http-errors.js";
+import { sendError, sendUrlError } from "./http-errors.js";
 import { Metrics } from "./metrics.js";
 import { Refusals } from "./refusals.js";
 import { registerRolloutMetrics } from "./rollout-metrics.js";
@@ -84,10 +85,14 @@ export async function buildServer(
   const app = Fastify({
     logger,
     bodyLimit,
-    requestIdHeader: "x-request-id",
-    genReqId: () => crypto.randomUUID(),
+    // The caller's `x-request-id` when it is a plain id (it is recorded with every write and in
+    // the audit log), else a fresh one: an id of kilobytes or of odd bytes is not kept.
+    requestIdHeader: false,
+    genReqId: (request) => requestIdOf(request.headers["x-request-id"]),
     // No coercion: a JSON field of the wrong type is a 400 naming it (url-values.ts reads the URL's text).
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
+    // A URL the router cannot read answers in the API's error shape, like every other 4xx.
+    frameworkErrors: (error, _request, reply) => sendUrlError(error, reply),
   });
   readUrlValues(app);
   app.addHook("onRequest", (request, reply, done) => {

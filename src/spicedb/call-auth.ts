@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { Metadata } from "@grpc/grpc-js";
 import { DEFAULT_TENANT } from "../model/names.js";
+import { requestIdOf } from "../model/request-id.js";
 import { type TokenAuthority, tokenAuthority } from "../server/auth.js";
 import type { Refusals, RefusedRequest } from "../server/refusals.js";
 import type { Gatehouse } from "../service/gatehouse.js";
@@ -91,7 +91,7 @@ export class CallAuth {
    * The HTTP gateway calls this before it reads a request's body.
    */
   async authenticate(site: CallSite): Promise<Authenticated> {
-    const requestId = header(site.metadata, "x-request-id") ?? randomUUID();
+    const requestId = requestIdOf(header(site.metadata, "x-request-id"));
     const request: RefusedRequest = {
       id: requestId,
       ip: site.peer,

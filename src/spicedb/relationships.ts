@@ -1,6 +1,7 @@
 import { v1 } from "@authzed/authzed-node";
 import { GatehouseError, type Place } from "../model/errors.js";
 import { expirationFromEpoch, expirationToEpoch } from "../model/expiration.js";
+import { OBJECT_ID, RELATION_NAME, TYPE_NAME } from "../model/names.js";
 import {
   ELLIPSIS,
   type ObjectRef,
@@ -46,6 +47,20 @@ export function subjectOf(ref: v1.SubjectReference | undefined, path: string): S
 export function relationshipOf(r: v1.Relationship | undefined, path: string): Relationship {
   const rel = required(r, path);
   if (rel.relation === "") throw new SpicedbError("INVALID_ARGUMENT", `\`${path}.relation\` is required`);
+  // Checked here, not only against the schema later: an import writes each relationship as a
+  // text line and reads it back, so a relation (or caveat name) holding `@`, `[` or a newline
+  // would be read as other relationships.
+  if (!RELATION_NAME.test(rel.relation))
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      `\`${path}.relation\`: expected a relation name (lowercase letters, digits and \`_\`, 3 to 64 characters), got ${JSON.stringify(rel.relation.slice(0, 80))}`,
+    );
+  const caveatName = rel.optionalCaveat?.caveatName ?? "";
+  if (caveatName !== "" && !TYPE_NAME.test(caveatName))
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      `\`${path}.optional_caveat.caveat_name\`: expected a caveat name (lowercase letters, digits and \`_\`, 3 to 64 characters), got ${JSON.stringify(caveatName.slice(0, 80))}`,
+    );
   const relationship: Relationship = {
     resource: objectOf(rel.resource, `${path}.resource`),
     relation: rel.relation,
@@ -107,6 +122,10 @@ export function toRelationship(r: Relationship): v1.Relationship {
   return out;
 }
 
+const ID_EXPECTED = "1 to 1024 letters, digits or `/_|-=+`";
+const SUBJECT_ID = new RegExp(`${OBJECT_ID.source}|^\\*$`);
+const SUBJECT_RELATION = new RegExp(`${RELATION_NAME.source}|^\\.\\.\\.$`);
+
 /** A SpiceDB filter as Gatehouse's; empty strings are "any", as in the proto. */
 export function filterOf(f: v1.RelationshipFilter | undefined, path: string): RelationshipFilter {
   if (!f) return {};
@@ -127,6 +146,32 @@ export function filterOf(f: v1.RelationshipFilter | undefined, path: string): Re
       `\`${path}.optional_subject_filter.subject_type\` is required`,
     );
   const relation = subject?.optionalRelation?.relation;
+  // As SpiceDB validates a filter: a malformed name or id is INVALID_ARGUMENT naming the field,
+  // not a filter that silently selects nothing (and a delete that silently deletes nothing).
+  const fields: [string, string | undefined, RegExp, string][] = [
+    ["resource_type", f.resourceType, TYPE_NAME, "a type name"],
+    ["optional_resource_id", f.optionalResourceId, OBJECT_ID, ID_EXPECTED],
+    ["optional_relation", f.optionalRelation, RELATION_NAME, "a relation name"],
+    ["optional_subject_filter.subject_type", subject?.subjectType, TYPE_NAME, "a type name"],
+    [
+      "optional_subject_filter.optional_subject_id",
+      subject?.optionalSubjectId,
+      SUBJECT_ID,
+      `${ID_EXPECTED}, or \`*\``,
+    ],
+    [
+      "optional_subject_filter.optional_relation.relation",
+      relation,
+      SUBJECT_RELATION,
+      "a relation name or `...`",
+    ],
+  ];
+  for (const [field, value, pattern, expected] of fields)
+    if (value !== undefined && value !== "" && !pattern.test(value))
+      throw new SpicedbError(
+        "INVALID_ARGUMENT",
+        `\`${path}.${field}\`: expected ${expected}, got \`${value.length > 80 ? `${value.slice(0, 80)}…` : value}\` (${value.length} characters)`,
+      );
   return {
     ...(f.resourceType !== "" ? { resourceType: f.resourceType } : {}),
     ...(f.optionalResourceId !== "" ? { resourceId: f.optionalResourceId } : {}),

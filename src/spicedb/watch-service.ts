@@ -1,4 +1,5 @@
 import { v1 } from "@authzed/authzed-node";
+import { TYPE_NAME } from "../model/names.js";
 import { type Relationship, relationshipKey } from "../model/relationship.js";
 import type { RelationshipFilter, Revision } from "../service/records.js";
 import type { SpicedbDoor } from "./door.js";
@@ -34,6 +35,13 @@ async function watch(
   const schema = kinds.has(v1.WatchKind.INCLUDE_SCHEMA_UPDATES);
   const checkpoints = kinds.has(v1.WatchKind.INCLUDE_CHECKPOINTS);
   const types = new Set(request.optionalObjectTypes);
+  // As a filter's type (filterOf): a malformed one is refused, not a Watch that never sends.
+  for (const [i, type] of request.optionalObjectTypes.entries())
+    if (!TYPE_NAME.test(type))
+      throw new SpicedbError(
+        "INVALID_ARGUMENT",
+        `\`optional_object_types[${i}]\`: expected a type name, got ${JSON.stringify(type.slice(0, 80))}`,
+      );
   const filters: RelationshipFilter[] = request.optionalRelationshipFilters.map((f, i) =>
     filterOf(f, `optional_relationship_filters[${i}]`),
   );

@@ -4,7 +4,7 @@ import { changeReview, changeSchemaDiff, planRows, planRowsCsvOf } from "../../s
 import type { Gatehouse } from "../../service/gatehouse.js";
 import { PLAN_PAGE_DEFAULT, PLAN_PAGE_MAX } from "../../service/plan-rows.js";
 import { ChangeReviewView, PlanRowsView, SchemaDiffView } from "../../service/views/plan-review.js";
-import { requireStoreWide } from "../auth.js";
+import { changeNamed, requireStoreWide } from "../auth.js";
 import { errorResponses, IdParams } from "../schemas.js";
 
 const RowFilter = {
@@ -56,6 +56,7 @@ export function registerChangeReview(app: FastifyInstance, gatehouse: Gatehouse)
   const tenants = new Map<number, string>();
   const access = {
     role: "check" as const,
+    named: changeNamed,
     // Authentication runs before validation, so the id is still the text of the path.
     tenant: async (request: FastifyRequest) => {
       const id = Number((request.params as { id: string }).id);

@@ -20,7 +20,7 @@ import {
   planJson,
   RevertView,
 } from "../../service/views/change.js";
-import { pathTenant, principalOf, requireStoreWide } from "../auth.js";
+import { changeNamed, pathTenant, principalOf, requireStoreWide } from "../auth.js";
 import { errorResponses, IdParams, Revision, TenantParams } from "../schemas.js";
 
 /** Changes: propose, plan, approve, withdraw, reject, apply, revert; restore; guards. */
@@ -32,7 +32,9 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
     if (!Number.isSafeInteger(id) || id < 1) return undefined;
     return gatehouse.changeTenant(id);
   };
-  const idRoute = (role: "check" | "propose" | "approve") => ({ access: { role, tenant: changeTenant } });
+  const idRoute = (role: "check" | "propose" | "approve") => ({
+    access: { role, tenant: changeTenant, named: changeNamed },
+  });
   const SCHEMA_CHANGE = "a change with `schema:`";
   /**
    * The change a route acts on or shows. A change with `schema:` reaches every tenant (its plan
