@@ -28,6 +28,18 @@ class Harness {
     const type = this.typeNames.indexOf(typeName);
     return type < 0 ? -1 : this.ids.get(type, id);
   }
+
+  /** Interns (when `add`) then looks up each, as the model says; then finds every object. */
+  replay(ops: readonly (readonly [string, string, boolean])[]): void {
+    for (const [t, i, add] of ops) {
+      if (add) this.intern(t, i);
+      expect(this.lookup(t, i)).toBe(this.model.get(`${t}\u0000${i}`) ?? -1);
+    }
+    for (const [key, object] of this.model) {
+      const [t, i] = key.split("\u0000") as [string, string];
+      expect(this.lookup(t, i)).toBe(object);
+    }
+  }
 }
 
 describe("ObjectIds", () => {
@@ -43,15 +55,7 @@ describe("ObjectIds", () => {
   it("finds exactly what was added, by type and id, through growth", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(typeName, id, fc.boolean()), { maxLength: 300 }), (ops) => {
-        const h = new Harness();
-        for (const [t, i, add] of ops) {
-          if (add) h.intern(t, i);
-          expect(h.lookup(t, i)).toBe(h.model.get(`${t}\u0000${i}`) ?? -1);
-        }
-        for (const [key, object] of h.model) {
-          const [t, i] = key.split("\u0000") as [string, string];
-          expect(h.lookup(t, i)).toBe(object);
-        }
+        new Harness().replay(ops);
       }),
       { numRuns: 300 },
     );
@@ -131,14 +135,7 @@ describe("ObjectIds", () => {
             expect(h.lookup(t, i)).toBe(h.model.get(`${t}\u0000${i}`));
             expect(h.lookup(t, `${i}?`)).toBe(h.model.get(`${t}\u0000${i}?`) ?? -1);
           }
-          for (const [t, i, add] of later) {
-            if (add) h.intern(t, i);
-            expect(h.lookup(t, i)).toBe(h.model.get(`${t}\u0000${i}`) ?? -1);
-          }
-          for (const [key, object] of h.model) {
-            const [t, i] = key.split("\u0000") as [string, string];
-            expect(h.lookup(t, i)).toBe(object);
-          }
+          h.replay(later);
         },
       ),
       { numRuns: 300 },

@@ -17,7 +17,8 @@ import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 /**
  * A SQLite file store keeps each tenant's index snapshot also as a file beside it, read instead
  * of the blob only when it is the copy of the snapshot the tables record: a stale or damaged
- * file is ignored (said, with the store's copy read instead), and a purge removes it.
+ * file is ignored (said, with the store's copy read instead). A purge removes it:
+ * test/store/index-snapshots.test.ts.
  */
 const dir = mkdtempSync(join(tmpdir(), "gatehouse-snapshot-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -99,55 +100,6 @@ describe("index snapshot files beside a SQLite store", () => {
       const none = await store.readIndexSnapshot("acme", 2);
       expect(none?.fileIgnored).toBeUndefined();
       expect(same(none?.bytes, second)).toBe(true);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it("removes the file with a purge of its tenant; other tenants keep theirs", async () => {
-    const { path, store, file } = newStore();
-    try {
-      await store.writeRelationships("acme", create("document:a#viewer@user:ann")); // 1
-      await store.writeRelationships("acme", [
-        { operation: "delete", relationship: parseRelationship("document:a#viewer@user:ann") },
-      ]); // 2
-      await store.writeRelationships("globex", create("document:a#viewer@user:ann")); // 3
-      expect(await store.writeIndexSnapshot("acme", 2, 7, bytesOf(10, 1))).toBe(true);
-      expect(await store.writeIndexSnapshot("globex", 3, 7, bytesOf(10, 2))).toBe(true);
-      const audit = (action: string, id?: number) => ({
-        actor: "ann",
-        action,
-        tenant: "acme",
-        target: id === undefined ? "change:1" : `change:${id}`,
-        reason: null,
-        details: null,
-      });
-      const { id } = await store.createChange(
-        {
-          tenant: "acme",
-          intent: "purge",
-          reason: "gone",
-          author: "ann",
-          spec: { writes: [], deletes: [], deleteWhere: [], schema: null },
-        },
-        audit("change.propose"),
-      );
-      await store.updateChange(id, { state: "planned", plan: {}, baseRevision: 3 }, audit("change.plan", id));
-      expect(existsSync(file)).toBe(true);
-      await store.purgeRelationships(
-        {
-          changeId: id,
-          tenant: "acme",
-          relationships: [parseRelationship("document:a#viewer@user:ann")],
-          plan: null,
-        },
-        audit("change.apply", id),
-      );
-      expect(existsSync(file)).toBe(false);
-      expect(await store.readIndexSnapshot("acme", 10)).toBeUndefined();
-      expect((await store.readIndexSnapshot("globex", 10))?.file).toBe(
-        join(snapshotFilesDir(path), "globex.ghix"),
-      );
     } finally {
       await store.close();
     }
