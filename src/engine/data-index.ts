@@ -224,12 +224,12 @@ export class DataIndex {
     for (const name of parts.typeNames) index.internType(name);
     for (const name of parts.relationNames) index.internRelation(name);
     const prefixes = parts.typeNames.map((name) => name.length + 1);
-    index.ids.reserve(objectKeys.length);
+    // Placed in the id table when first needed: a cold command looks up two or three objects.
+    index.ids.adopt(objectKeys.length, prefixes);
     for (let object = 0; object < objectKeys.length; object++) {
       const key = objectKeys[object]!;
       const type = objectTypes[object]!;
       const prefix = prefixes[type]!;
-      index.ids.addKey(type, prefix, object);
       // 42: `*`, the wildcard's id
       if (key.length === prefix + 1 && key.charCodeAt(prefix) === 42) index.wildcardOf[type] = object;
       else index.objectsByType[type]!.push(object);

@@ -6,7 +6,7 @@ import {
   SNAPSHOT_FORMAT,
   SnapshotRefused,
 } from "../engine/index-snapshot.js";
-import type { Revision, Store } from "../store/store.js";
+import type { Revision, Store, StoredIndexSnapshot } from "../store/store.js";
 
 /** When a tenant's index is worth a new snapshot: this many rows changed, or this share of its size. */
 export const SNAPSHOT_MIN_CHANGES = 10_000;
@@ -82,7 +82,7 @@ export class IndexSnapshotKeeper {
   /** The tenant's newest snapshot at or before `atMost`, decoded; undefined when there is none usable. */
   async restore(tenant: string, atMost: Revision): Promise<RestoredSnapshot | undefined> {
     if (!this.load) return undefined;
-    const stored = await this.#store.readIndexSnapshot(tenant, atMost);
+    let stored = await this.#store.readIndexSnapshot(tenant, atMost);
     if (stored === undefined) return undefined;
     if (stored.format !== SNAPSHOT_FORMAT) {
       this.ignored(
@@ -92,6 +92,24 @@ export class IndexSnapshotKeeper {
       );
       return undefined;
     }
+    if (stored.fileIgnored !== undefined) this.#fileIgnored(tenant, stored.fileIgnored);
+    let refused = this.#decode(stored);
+    if (typeof refused === "string" && stored.file !== undefined) {
+      // The file beside the store did not decode: the store's own copy may.
+      const file = { path: stored.file, reason: refused };
+      stored = await this.#store.readIndexSnapshot(tenant, atMost, { file: false });
+      if (stored === undefined) return undefined;
+      refused = this.#decode(stored);
+      // When the store's copy is refused too, the one line below says why, as without a file.
+      if (typeof refused !== "string") this.#fileIgnored(tenant, file);
+    }
+    if (typeof refused !== "string") return refused;
+    this.ignored(tenant, stored.revision, refused);
+    return undefined;
+  }
+
+  /** The snapshot decoded, or why it is refused. */
+  #decode(stored: StoredIndexSnapshot): RestoredSnapshot | string {
     try {
       const decoded = decodeSnapshot(stored.bytes, this.#now().getTime());
       if (decoded.revision !== stored.revision)
@@ -101,9 +119,15 @@ export class IndexSnapshotKeeper {
       return { data: decoded.data, revision: decoded.revision };
     } catch (error) {
       if (!(error instanceof SnapshotRefused)) throw error;
-      this.ignored(tenant, stored.revision, error.message.replace(/^index snapshot refused: /, ""));
-      return undefined;
+      return error.message.replace(/^index snapshot refused: /, "");
     }
+  }
+
+  /** Says why the copy of a snapshot in a file beside the store was not used, once. */
+  #fileIgnored(tenant: string, file: { readonly path: string; readonly reason: string }): void {
+    this.#log(
+      `gatehouse: index snapshot file \`${file.path}\` of tenant \`${tenant}\` ignored (${file.reason}); reading the store's copy`,
+    );
   }
 
   /**

@@ -50,6 +50,7 @@ import type { NewRollout, RolloutRecord, RolloutUpdate } from "./rollout-records
 import type { ShadowObservations, ShadowSession, ShadowTally } from "./shadow-records.js";
 import { Mutex } from "./sql/mutex.js";
 import type { Database, Sql } from "./sql/sql.js";
+import { SnapshotFiles } from "./sqlite/snapshot-files.js";
 import type {
   FeedOptions,
   ImportBatch,
@@ -114,6 +115,8 @@ export interface SqlStoreParts {
   readonly listen?: (onHead: (head: Revision) => void, onGap: () => void) => HeadListener;
   /** Where tests hold a write in its transaction (see `StoreTestHooks`). */
   readonly hooks?: StoreTestHooks | undefined;
+  /** A SQLite file store's index snapshots also kept as files beside it (snapshot-files.ts). */
+  readonly snapshotFiles?: SnapshotFiles | undefined;
 }
 
 /** Points inside a store's transactions where a test can hold them, to show what waits for what. */
@@ -178,7 +181,7 @@ export class SqlStore implements Store {
     this.#losses = new DecisionLosses(dialect);
     this.#lifecycle = new LifecycleTables(dialect, this.#now);
     this.#nodes = new NodeTable(this.#now);
-    this.#snapshots = new IndexSnapshots(dialect, this.#now);
+    this.#snapshots = new IndexSnapshots(dialect, this.#now, parts.snapshotFiles);
     this.#watch = new HeadWatch({
       readHead: () => this.headRevision(),
       pollMs: parts.watchPollMs,
@@ -424,7 +427,7 @@ export class SqlStore implements Store {
     input: PurgeInput,
     audit: NewAuditRecord,
   ): Promise<{ removed: number; revision: Revision; change: ChangeRecord }> {
-    return this.#db.transaction(async (sql) => {
+    const purged = await this.#db.transaction(async (sql) => {
       // The same lock order as an apply (writers, revision counter, then audit head): no
       // deadlock. The whole store is held: a purge ends other revisions' events.
       await this.#revisions.lockWriter(sql, null);
@@ -449,6 +452,9 @@ export class SqlStore implements Store {
       await this.#audit.append(sql, audit, revision);
       return { removed, revision, change: await this.#changes.require(sql, input.changeId) };
     });
+    // Committed: its row is gone, so the file would never be read again; it goes too.
+    this.#snapshots.files?.remove(input.tenant);
+    return purged;
   }
 
   async writeIndexSnapshot(
@@ -457,11 +463,22 @@ export class SqlStore implements Store {
     format: number,
     bytes: Uint8Array,
   ): Promise<boolean> {
-    return this.#db.transaction((sql) => this.#snapshots.put(sql, tenant, revision, format, bytes));
+    const files = this.#snapshots.files;
+    const tag = files === undefined ? undefined : SnapshotFiles.newTag();
+    const kept = await this.#db.transaction((sql) =>
+      this.#snapshots.put(sql, tenant, revision, format, bytes, tag),
+    );
+    // Once the row is committed: a reader trusts a file only with the tag its row records.
+    if (kept && files !== undefined && tag !== undefined) files.write(tenant, revision, tag, bytes);
+    return kept;
   }
 
-  readIndexSnapshot(tenant: string, atMost: Revision): Promise<StoredIndexSnapshot | undefined> {
-    return this.#snapshots.newest(this.#db, tenant, atMost);
+  readIndexSnapshot(
+    tenant: string,
+    atMost: Revision,
+    options: { readonly file?: boolean } = {},
+  ): Promise<StoredIndexSnapshot | undefined> {
+    return this.#snapshots.newest(this.#db, tenant, atMost, options.file ?? true);
   }
 
   listIndexSnapshots(): Promise<IndexSnapshotRecord[]> {

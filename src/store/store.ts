@@ -155,6 +155,10 @@ export interface IndexSnapshotRecord {
 
 export interface StoredIndexSnapshot extends Omit<IndexSnapshotRecord, "bytes"> {
   readonly bytes: Uint8Array;
+  /** The file beside the store the bytes were read from (SQLite), when they were. */
+  readonly file?: string | undefined;
+  /** A file beside the store that was not used, and why (the bytes are the store's copy). */
+  readonly fileIgnored?: { readonly path: string; readonly reason: string } | undefined;
 }
 
 export interface RelationshipShape {
@@ -322,8 +326,15 @@ export interface Store
    */
   writeIndexSnapshot(tenant: string, revision: Revision, format: number, bytes: Uint8Array): Promise<boolean>;
 
-  /** The tenant's index snapshot if there is one taken at or before `atMost`. */
-  readIndexSnapshot(tenant: string, atMost: Revision): Promise<StoredIndexSnapshot | undefined>;
+  /**
+   * The tenant's index snapshot if there is one taken at or before `atMost`: from its file beside
+   * the store when there is one of this snapshot (SQLite), unless `file` is false.
+   */
+  readIndexSnapshot(
+    tenant: string,
+    atMost: Revision,
+    options?: { readonly file?: boolean },
+  ): Promise<StoredIndexSnapshot | undefined>;
 
   /** Every tenant's index snapshot, by tenant, without the bytes. */
   listIndexSnapshots(): Promise<IndexSnapshotRecord[]>;

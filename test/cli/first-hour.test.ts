@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -54,8 +54,12 @@ describe("the first hour: a new user's mistakes get clear answers", () => {
     expect(made.code, made.stderr).toBe(0);
     expect(existsSync(demoStore)).toBe(true);
     expect(existsSync(join(process.cwd(), "mine.db"))).toBe(false);
-    // A second demo --reset replaces its own store...
+    // Its imports wrote index snapshots, kept also as files beside the store.
+    expect(existsSync(join(`${demoStore}.snapshots`, "acme.ghix"))).toBe(true);
+    writeFileSync(join(`${demoStore}.snapshots`, "left-over.ghix"), "from the store replaced");
+    // A second demo --reset replaces its own store (and the files beside it)...
     expect(gatehouse(["demo", "--reset"], { env: { GATEHOUSE_STORE: demoStore } }).code).toBe(0);
+    expect(existsSync(join(`${demoStore}.snapshots`, "left-over.ghix"))).toBe(false);
     // ...but never a store someone else wrote.
     expect(gatehouse(["--store", w.store, "schema", "write", w.file("s.zed", SCHEMA)]).code).toBe(0);
     const refused = gatehouse(["demo", "--reset"], { env: { GATEHOUSE_STORE: w.store } });

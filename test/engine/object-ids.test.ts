@@ -28,6 +28,18 @@ class Harness {
     const type = this.typeNames.indexOf(typeName);
     return type < 0 ? -1 : this.ids.get(type, id);
   }
+
+  /** Interns (when `add`) then looks up each, as the model says; then finds every object. */
+  replay(ops: readonly (readonly [string, string, boolean])[]): void {
+    for (const [t, i, add] of ops) {
+      if (add) this.intern(t, i);
+      expect(this.lookup(t, i)).toBe(this.model.get(`${t}\u0000${i}`) ?? -1);
+    }
+    for (const [key, object] of this.model) {
+      const [t, i] = key.split("\u0000") as [string, string];
+      expect(this.lookup(t, i)).toBe(object);
+    }
+  }
 }
 
 describe("ObjectIds", () => {
@@ -43,15 +55,7 @@ describe("ObjectIds", () => {
   it("finds exactly what was added, by type and id, through growth", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(typeName, id, fc.boolean()), { maxLength: 300 }), (ops) => {
-        const h = new Harness();
-        for (const [t, i, add] of ops) {
-          if (add) h.intern(t, i);
-          expect(h.lookup(t, i)).toBe(h.model.get(`${t}\u0000${i}`) ?? -1);
-        }
-        for (const [key, object] of h.model) {
-          const [t, i] = key.split("\u0000") as [string, string];
-          expect(h.lookup(t, i)).toBe(object);
-        }
+        new Harness().replay(ops);
       }),
       { numRuns: 300 },
     );
@@ -100,5 +104,41 @@ describe("ObjectIds", () => {
     }
     expect(index.objectOf("doc", `d${count}`)).toBeUndefined();
     expect(index.objectOf("user", "d1")).toBeUndefined();
+  });
+
+  it("finds adopted objects (a snapshot's) by a scan, then placed, and adds after them", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(typeName, id), {
+          minLength: 1,
+          maxLength: 200,
+          selector: ([t, i]) => `${t}\u0000${i}`,
+        }),
+        fc.array(fc.tuple(typeName, id, fc.boolean()), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 10 }),
+        (adopted, later, lookupsFirst) => {
+          const h = new Harness();
+          for (const t of ["user", "doc", "team/member", "x"]) h.typeNames.push(t);
+          for (const [t, i] of adopted) {
+            h.model.set(`${t}\u0000${i}`, h.keys.length);
+            h.keys.push(`${t}:${i}`);
+            h.types.push(h.typeNames.indexOf(t));
+          }
+          h.ids.adopt(
+            h.keys.length,
+            h.typeNames.map((t) => t.length + 1),
+          );
+          expect(h.ids.size).toBe(adopted.length);
+          // Lookups before the table is filled (scans), past the scans, then adds and lookups.
+          for (let n = 0; n < lookupsFirst; n++) {
+            const [t, i] = adopted[(n * 7) % adopted.length]!;
+            expect(h.lookup(t, i)).toBe(h.model.get(`${t}\u0000${i}`));
+            expect(h.lookup(t, `${i}?`)).toBe(h.model.get(`${t}\u0000${i}?`) ?? -1);
+          }
+          h.replay(later);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

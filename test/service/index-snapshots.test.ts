@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { SNAPSHOT_FORMAT } from "../../src/engine/index-snapshot.js";
 import { parseRelationship, type Relationship } from "../../src/model/relationship.js";
 import { Gatehouse, type GatehouseOptions } from "../../src/service/gatehouse.js";
 import { openStore } from "../../src/store/open-store.js";
+import { snapshotFilesDir } from "../../src/store/sqlite/snapshot-files.js";
 
 /**
  * Loading a tenant from its index snapshot: the same answers as a load from the rows (caveats,
@@ -178,6 +179,32 @@ describe("loading a tenant from its index snapshot", () => {
       await again.close();
     } finally {
       await g.close();
+      await fromRows.close();
+    }
+  });
+
+  it("loads from the file beside the store, and from the store's copy when the file is corrupt, saying so", async () => {
+    const file = await seeded();
+    const snapshotFile = join(snapshotFilesDir(file), "t.ghix");
+    const fromRows = await Gatehouse.open(file, options(T0, { indexSnapshots: { load: false } }));
+    try {
+      const expected = await answers(fromRows);
+      const log: string[] = [];
+      const fromFile = await withoutRows(file, T0, log);
+      expect(await answers(fromFile)).toEqual(expected);
+      expect(log).toEqual([]);
+      await fromFile.close();
+
+      const bytes = readFileSync(snapshotFile);
+      bytes[bytes.length - 3]! ^= 0xff;
+      writeFileSync(snapshotFile, bytes);
+      const fromStore = await withoutRows(file, T0, log);
+      expect(await answers(fromStore)).toEqual(expected);
+      expect(log).toEqual([
+        `gatehouse: index snapshot file \`${snapshotFile}\` of tenant \`t\` ignored (checksum mismatch: the snapshot is corrupt); reading the store's copy`,
+      ]);
+      await fromStore.close();
+    } finally {
       await fromRows.close();
     }
   });

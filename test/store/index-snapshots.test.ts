@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseRelationship } from "../../src/model/relationship.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
+import { snapshotFilesDir } from "../../src/store/sqlite/snapshot-files.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../../src/store/store.js";
 import { postgresUrlForTest } from "../support/postgres.js";
@@ -90,6 +91,9 @@ for (const [name, open] of backends) {
         await store.writeRelationships("globex", create("document:a#viewer@user:ann")); // 3
         expect(await store.writeIndexSnapshot("acme", 1, 1, bytesOf(10, 3))).toBe(true);
         expect(await store.writeIndexSnapshot("globex", 3, 1, bytesOf(10, 4))).toBe(true);
+        // A SQLite file keeps a copy of each beside it (snapshot-files.ts), which the purge removes too.
+        const beside = name === "sqlite file" ? snapshotFilesDir(join(dir, `store-${files}.db`)) : undefined;
+        if (beside !== undefined) expect(existsSync(join(beside, "acme.ghix"))).toBe(true);
         const audit = (action: string, id?: number) => ({
           actor: "ann",
           action,
@@ -124,6 +128,10 @@ for (const [name, open] of backends) {
         );
         expect(purged.removed).toBe(1);
         expect(await store.readIndexSnapshot("acme", 10)).toBeUndefined();
+        if (beside !== undefined) {
+          expect(existsSync(join(beside, "acme.ghix"))).toBe(false);
+          expect(existsSync(join(beside, "globex.ghix"))).toBe(true);
+        }
         // The snapshot at 1 held a relationship whose deletion (revision 2) the purge removed.
         expect(await store.writeIndexSnapshot("acme", 3, 1, bytesOf(10, 5))).toBe(false);
         expect(await store.readIndexSnapshot("acme", 10)).toBeUndefined();

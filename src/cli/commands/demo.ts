@@ -5,6 +5,7 @@ import { GatehouseError } from "../../model/errors.js";
 import { parseRelationship } from "../../model/relationship.js";
 import { Gatehouse } from "../../service/gatehouse.js";
 import { addGrpcFlags, grpcOptions } from "../../spicedb/grpc-options.js";
+import { snapshotFilesDir } from "../../store/sqlite/snapshot-files.js";
 import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
 import { env } from "../env.js";
 import { formatExplain, forTerminal } from "../output.js";
@@ -44,6 +45,7 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
         }
         await refuseToReplace(path);
         for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+        rmSync(snapshotFilesDir(path), { recursive: true, force: true });
       }
       const g = await Gatehouse.open(path);
       const lines: string[] = [];

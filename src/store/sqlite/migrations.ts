@@ -471,6 +471,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // Null for a node without the door (`--no-grpc`, or its port taken): gRPC calls are then not forwarded to it.
     up: "ALTER TABLE nodes ADD COLUMN grpc_url TEXT",
   },
+  {
+    version: 22,
+    description: "index snapshots: the tag of the copy kept as a file beside the store",
+    // Drawn afresh for each snapshot written; its file (src/store/sqlite/snapshot-files.ts) is
+    // read only when it carries the same tag. Null: no file (written before this migration).
+    up: "ALTER TABLE index_snapshots ADD COLUMN file_tag TEXT",
+  },
 ];
 
 /**

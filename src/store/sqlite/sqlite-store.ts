@@ -1,6 +1,7 @@
 import { SqliteDatabase } from "../sql/sqlite-database.js";
 import { SqlStore } from "../sql-store.js";
 import type { Store } from "../store.js";
+import { SnapshotFiles } from "./snapshot-files.js";
 
 export interface SqliteStoreOptions {
   /** How long to wait for another process's write lock before failing, in milliseconds. */
@@ -24,6 +25,8 @@ export const SqliteStore = {
       now: options.now ?? (() => new Date()),
       head,
       watchPollMs: options.watchPollMs ?? DEFAULT_WATCH_POLL_MS,
+      // A file store's snapshots are also kept as files beside it; `:memory:` has no beside.
+      snapshotFiles: path === ":memory:" || path === "" ? undefined : new SnapshotFiles(path),
     });
   },
 };

@@ -1,6 +1,7 @@
 import { checkTenant } from "../../model/names.js";
 import type { Dialect } from "../sql/dialect.js";
 import type { Database, Sql } from "../sql/sql.js";
+import type { SnapshotFiles } from "../sqlite/snapshot-files.js";
 import type { IndexSnapshotRecord, Revision, StoredIndexSnapshot } from "../store.js";
 
 /**
@@ -21,19 +22,26 @@ const READ_CHUNKS = 4;
 export class IndexSnapshots {
   readonly #now: () => string;
   readonly #chunkBytes: number;
+  /** The copies kept as files beside a SQLite file store (see snapshot-files.ts); the rows have `file_tag`. */
+  readonly files: SnapshotFiles | undefined;
 
-  constructor(dialect: Dialect, now: () => string) {
+  constructor(dialect: Dialect, now: () => string, files?: SnapshotFiles) {
     this.#now = now;
     this.#chunkBytes = dialect.inProcess ? Number.POSITIVE_INFINITY : CHUNK_BYTES;
+    this.files = files;
   }
 
-  /** In a write transaction: keeps `bytes` as the tenant's snapshot unless a newer one is kept; returns whether it was. */
+  /**
+   * In a write transaction: keeps `bytes` as the tenant's snapshot unless a newer one is kept;
+   * returns whether it was. With files, `tag` is recorded as its file's (written once committed).
+   */
   async put(
     sql: Sql,
     tenant: string,
     revision: Revision,
     format: number,
     bytes: Uint8Array,
+    tag?: string,
   ): Promise<boolean> {
     checkTenant(tenant, { field: "tenant" });
     // A purge since the snapshot's revision removed events it would need to catch up.
@@ -45,11 +53,18 @@ export class IndexSnapshots {
     // The header row first: it locks the tenant's snapshot against another writer (PostgreSQL),
     // which waits here and then finds this one newer or replaces it whole.
     const written = await sql.run(
-      `INSERT INTO index_snapshots (tenant, revision, format, created_at, size) VALUES ($1, $2, $3, $4, $5)
+      this.files === undefined
+        ? `INSERT INTO index_snapshots (tenant, revision, format, created_at, size) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (tenant) DO UPDATE SET revision = excluded.revision, format = excluded.format,
          created_at = excluded.created_at, size = excluded.size
+       WHERE excluded.revision >= index_snapshots.revision`
+        : `INSERT INTO index_snapshots (tenant, revision, format, created_at, size, file_tag) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (tenant) DO UPDATE SET revision = excluded.revision, format = excluded.format,
+         created_at = excluded.created_at, size = excluded.size, file_tag = excluded.file_tag
        WHERE excluded.revision >= index_snapshots.revision`,
-      [tenant, revision, format, this.#now(), bytes.byteLength],
+      this.files === undefined
+        ? [tenant, revision, format, this.#now(), bytes.byteLength]
+        : [tenant, revision, format, this.#now(), bytes.byteLength, tag ?? null],
     );
     if (written === 0) return false;
     await sql.run("DELETE FROM index_snapshot_chunks WHERE tenant = $1", [tenant]);
@@ -66,15 +81,29 @@ export class IndexSnapshots {
    * The tenant's snapshot if it was taken at or before `atMost`, read as of one moment. Its
    * bytes are what was found: a missing chunk leaves them short, which decoding refuses.
    */
-  newest(db: Database, tenant: string, atMost: Revision): Promise<StoredIndexSnapshot | undefined> {
+  newest(
+    db: Database,
+    tenant: string,
+    atMost: Revision,
+    useFile = true,
+  ): Promise<StoredIndexSnapshot | undefined> {
+    const files = this.files;
     return db.read(async (sql) => {
-      const [row] = await sql.rows<[number, number, string, number]>(
-        "SELECT revision, format, created_at, size FROM index_snapshots WHERE tenant = $1 AND revision <= $2",
+      const [row] = await sql.rows<[number, number, string, number, string | null]>(
+        `SELECT revision, format, created_at, size, ${files === undefined ? "NULL" : "file_tag"}
+         FROM index_snapshots WHERE tenant = $1 AND revision <= $2`,
         [tenant, atMost],
       );
       if (row === undefined) return undefined;
-      const [revision, format, createdAt, size] = row;
-      const found = { tenant, revision, format, createdAt };
+      const [revision, format, createdAt, size, tag] = row;
+      let found: Omit<StoredIndexSnapshot, "bytes"> = { tenant, revision, format, createdAt };
+      if (files !== undefined && tag !== null && useFile) {
+        // Read in the transaction: the row and the file are of one moment (a writer renames the
+        // file in only after committing its row, so a newer file says another tag).
+        const file = files.read(tenant, revision, tag, size);
+        if (file !== undefined && "bytes" in file) return { ...found, bytes: file.bytes, file: file.path };
+        if (file !== undefined) found = { ...found, fileIgnored: { path: file.path, reason: file.refused } };
+      }
       const [whole] = await sql.rows<[Uint8Array]>(
         "SELECT bytes FROM index_snapshot_chunks WHERE tenant = $1 AND chunk = 0 AND length(bytes) = $2",
         [tenant, size],
