@@ -4,11 +4,16 @@ import { Workload } from "./workload.js";
 
 /**
  * The benchmark workload loaded straight into an engine's index (no store), in batches of
- * 100,000, then frozen as a load from the store leaves it, for the quick probes used while
- * tuning the engine (latency-probe, batch-probe).
+ * 100,000, then frozen into typed arrays (relation-edges.ts) as a serving process leaves it (its
+ * first background snapshot freezes it) and a load from a snapshot does, for the quick probes
+ * used while tuning the engine (latency-probe, batch-probe, first-touch-probe). `freeze: false`
+ * keeps the lists a load from the store's rows builds.
  */
-export function memoryIndex(scale: number): { workload: Workload; engine: Engine } {
-  const workload = new Workload({ scale });
+export function memoryIndex(
+  scale: number,
+  options: { readonly seed?: number; readonly freeze?: boolean } = {},
+): { workload: Workload; engine: Engine } {
+  const workload = new Workload({ scale, seed: options.seed });
   const engine = new Engine(compileSchema(workload.schema));
   const index = engine.tenant("bench");
   const batch = [];
@@ -17,7 +22,6 @@ export function memoryIndex(scale: number): { workload: Workload; engine: Engine
     if (batch.length === 100_000) index.apply(batch.splice(0), []);
   }
   index.apply(batch, []);
-  // As a load from the store's rows leaves it: in typed arrays (relation-edges.ts).
-  index.data.freeze();
+  if (options.freeze ?? true) index.data.freeze();
   return { workload, engine };
 }
