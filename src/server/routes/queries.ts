@@ -209,6 +209,12 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
         response: {
           200: {
             description: "the answers in the order asked",
+            headers: {
+              "x-gatehouse-revision": Type.Integer({ description: "the revision the batch was answered at" }),
+              "x-gatehouse-schema": Type.String({
+                description: "the schema that answered: `version:3`, or `candidate:12` in a staged rollout",
+              }),
+            },
             content: {
               "text/plain": {
                 schema: Type.String({
