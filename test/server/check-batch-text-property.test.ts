@@ -1,23 +1,12 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BATCH_SCHEMA } from "../support/batch-schema.js";
 import { type RunningServer, startServer } from "../support/server.js";
 
 // For any data and any batch, `POST /checks/text` answers exactly as `POST /checks` does (its
 // `Accept: application/json` answer is the same object, and its lines say the same), and a batch
 // with bad items is refused by both with a 400 and nothing answered, the text door naming each
 // bad line: every malformed one, or when all parse, every one naming an unknown permission.
-const SCHEMA = `caveat on_day(day string) {
-  day == 'monday'
-}
-definition user {}
-definition group {
-  relation member: user | group#member
-}
-definition document {
-  relation viewer: user | user:* | group#member | user with on_day
-  relation editor: user
-  permission view = viewer + editor
-}`;
 
 const users = ["ann", "bob", "cy", "*"];
 const groups = ["eng", "ops"];
@@ -79,7 +68,9 @@ describe("the text batch door against the JSON door (property)", () => {
     s = await startServer(":memory:");
     const admin = await s.token("root", "admin");
     writer = await s.token("app", "write");
-    expect((await s.call("PUT", "/v1/schema", { token: admin, body: { schema: SCHEMA } })).status).toBe(200);
+    expect((await s.call("PUT", "/v1/schema", { token: admin, body: { schema: BATCH_SCHEMA } })).status).toBe(
+      200,
+    );
   });
   afterAll(async () => {
     await s.close();

@@ -1,21 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_BATCH } from "../../src/server/schemas.js";
+import { BATCH_SCHEMA } from "../support/batch-schema.js";
 import { type RunningServer, startServer } from "../support/server.js";
 
 // `POST /checks/text` is `/checks` with a body of check lines: the same answers, limits, tenant
 // checks, metrics and decision log; a bad line is named by its line and nothing is answered.
-const SCHEMA = `caveat on_day(day string) {
-  day == 'monday'
-}
-definition user {}
-definition group {
-  relation member: user | group#member
-}
-definition document {
-  relation viewer: user | user:* | group#member | user with on_day
-  permission view = viewer
-}`;
-
 /** A small generator with a seed, so that a failure can be run again as it was. */
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -84,7 +73,9 @@ describe("HTTP batch checks as text lines", () => {
     const admin = await s.token("root", "admin");
     writer = await s.token("app", "write");
     checker = await s.token("reader", "check");
-    expect((await s.call("PUT", "/v1/schema", { token: admin, body: { schema: SCHEMA } })).status).toBe(200);
+    expect((await s.call("PUT", "/v1/schema", { token: admin, body: { schema: BATCH_SCHEMA } })).status).toBe(
+      200,
+    );
     const next = random(18);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
     const lines = new Set<string>(["document:open#viewer@user:*", "document:maybe#viewer@user:ann[on_day]"]);

@@ -170,10 +170,11 @@ export function registerQueries(app: FastifyInstance, gatehouse: Gatehouse, metr
     },
   );
 
-  // The same batch with a body of check lines, as `permission check --batch` reads them: about
-  // half the server's cost of `/checks` beside the engine's, which is mostly the JSON body's
-  // parse and its objects (issue 18 item 6). A sibling route, not a second content type of
-  // `/checks`: its answer has its own form, and it stays one operation with one schema each way.
+  // The same batch with a body of check lines, as `permission check --batch` reads them (issue 18
+  // item 6): beside the engine's own time, the server spends about half what `/checks` spends,
+  // whose JSON body is parsed, validated and read item by item (server CPU at 10,000 checks a
+  // request: 1.23x the engine against 1.49x). A sibling route, not a second content type of
+  // `/checks`: its answer has its own form, and each stays one operation with one schema each way.
   app.post<{ Params: { tenant: string }; Querystring: { atLeastRevision?: number }; Body: string }>(
     "/v1/tenants/:tenant/checks/text",
     {
