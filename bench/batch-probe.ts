@@ -180,6 +180,30 @@ for (const where of ["", ", client in another process"]) {
       `/checks/text against /checks${where || ", client on the server's thread"}: CPU ${(lines.surface / lines.engine).toFixed(2)}x the engine against ${(json.surface / json.engine).toFixed(2)}x: ${(lines.surface / lines.engine / (json.surface / json.engine)).toFixed(2)} of the JSON door's`,
     );
 }
+// The two doors' server cost once more, timed in turn with the engine (rotated, so that neither
+// always follows the other) for seven rounds, as medians: under a moving load the best-of-three
+// blocks above, minutes apart, can disagree by a tenth; alternating within seconds holds better.
+const byName = new Map(surfaces);
+const turns: [string, () => Promise<void>][] = [
+  ["engine", engineRun],
+  ["/checks", byName.get("HTTP POST /checks (10,000 a request), client in another process")!],
+  ["/checks/text", byName.get("HTTP POST /checks/text (10,000 a request), client in another process")!],
+];
+const cpus = new Map<string, number[]>(turns.map(([name]) => [name, []]));
+for (let round = 0; round < 7; round++)
+  for (let k = 0; k < turns.length; k++) {
+    const [name, run] = turns[(round + k) % turns.length]!;
+    cpus.get(name)!.push((await timed(run)).cpu);
+  }
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+const [engineCpu, jsonCpu, textCpu] = turns.map(([name]) => median(cpus.get(name)!)) as [
+  number,
+  number,
+  number,
+];
+console.log(
+  `server CPU, client in another process, medians of 7 alternated rounds: the engine ${engineCpu.toFixed(2)} µs, /checks ${jsonCpu.toFixed(2)} (${(jsonCpu / engineCpu).toFixed(2)}x), /checks/text ${textCpu.toFixed(2)} (${(textCpu / engineCpu).toFixed(2)}x): ${(textCpu / jsonCpu).toFixed(2)} of /checks`,
+);
 for (const client of clients) client.kill();
 await server.app.close();
 server.stopFollowing();
