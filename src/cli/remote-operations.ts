@@ -154,7 +154,7 @@ export class RemoteOperations implements Operations {
       const atLeast = first?.revision ?? options.atLeastRevision;
       let answer: CheckBatchView;
       try {
-        // As check lines (`/checks/text`: half the server's cost of the JSON body), one a line,
+        // As check lines (`/checks/text`, cheaper for the server to read than JSON), one a line,
         // so that a refused line N is the slice's check N - 1; checks with caveat context, which
         // a line cannot carry, as JSON.
         answer = slice.some((request) => request.context !== undefined)
