@@ -1220,17 +1220,19 @@ export class Gatehouse {
   /**
    * `checkBatch` of a text of one check a line (`resource#permission@subject`, as the CLI's
    * `permission check --batch` reads it): a malformed line, or a check naming an unknown type or
-   * permission, is named with its file and line, and then nothing is answered.
+   * permission, is named with its file and line, and then nothing is answered. `maxChecks`
+   * bounds a request's batch (HTTP: 10,000): the first check past it is named, nothing answered.
    */
   async checkBatchText(
     tenant: string,
     text: string,
     file: string | undefined,
-    consistency: ConsistencyOptions = {},
-  ): Promise<{ results: boolean[]; revision: Revision; schema: SchemaAnswer }> {
-    const { requests, lines } = parseCheckLines(text, file);
+    consistency: ConsistencyOptions & { maxChecks?: number } = {},
+  ): Promise<Awaited<ReturnType<Gatehouse["checkBatch"]>>> {
+    const { maxChecks, ...options } = consistency;
+    const { requests, lines } = parseCheckLines(text, file, maxChecks);
     return this.checkBatch(tenant, requests, {
-      ...consistency,
+      ...options,
       placeOf: (i) => ({ ...(file !== undefined ? { file } : {}), line: lines[i]! }),
     });
   }

@@ -40,6 +40,7 @@ export function parseTupleLines(
 export function parseCheckLines(
   text: string,
   file: string | undefined,
+  maxChecks = Number.POSITIVE_INFINITY,
 ): { requests: CheckRequest[]; lines: number[] } {
   const diagnostics = new Diagnostics();
   const names = new CheckNames();
@@ -50,21 +51,35 @@ export function parseCheckLines(
   for (let start = 0; start <= text.length; ) {
     const end = lineEnd(text, start);
     line++;
+    let request: CheckRequest | undefined;
     try {
-      const request = plainCheckLine(text, start, end, names) ?? slowCheckLine(text, start, end, file, line);
-      if (request !== undefined) {
-        requests.push(request);
-        lines.push(line);
-      }
+      request = plainCheckLine(text, start, end, names) ?? slowCheckLine(text, start, end, file, line);
     } catch (error) {
       if (!(error instanceof GatehouseError)) throw error;
       if (++failures <= MAX_REPORTED) diagnostics.errors.push(error);
+    }
+    if (request !== undefined) {
+      // A bounded request (HTTP: 10,000 checks) stops at the first check past its bound, named.
+      if (requests.length === maxChecks) {
+        diagnostics.errors.push(tooManyChecks(maxChecks, file, line));
+        break;
+      }
+      requests.push(request);
+      lines.push(line);
     }
     start = end + 1;
   }
   if (failures > MAX_REPORTED) diagnostics.add(`… and ${failures - MAX_REPORTED} more malformed lines`);
   diagnostics.throwIfAny(`${file ?? "input"} has malformed lines`);
   return { requests, lines };
+}
+
+function tooManyChecks(maxChecks: number, file: string | undefined, line: number): GatehouseError {
+  return new GatehouseError(
+    "input",
+    `more than ${maxChecks.toLocaleString("en")} checks: one batch holds at most ${maxChecks.toLocaleString("en")} (split it)`,
+    { ...(file !== undefined ? { file } : {}), line },
+  );
 }
 
 /**

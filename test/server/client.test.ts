@@ -96,4 +96,37 @@ describe("the TypeScript client", () => {
     expect((await client.setRetention(14)).days).toBe(14);
     expect((await lead.setRetention(3).catch((e) => e)).status).toBe(403);
   });
+
+  it("checks lines as text, answering as checkMany does, and names a refused line", async () => {
+    // Its own tenant, and last: the tests above read acme's decision log and every tenant's incidents.
+    await client.writeRelationships("lines", [
+      { operation: "touch", relationship: "document:a#viewer@user:ann" },
+    ]);
+    const lines = ["document:a#view@user:ann", "document:a#view@user:bob", "document:a#viewer@user:ann"];
+    const many = await client.checkMany(
+      "lines",
+      lines.map((line) => {
+        const [resource, rest] = line.split("#") as [string, string];
+        const [permission, subject] = rest.split("@") as [string, string];
+        return { resource, permission, subject };
+      }),
+    );
+    expect(await client.checkLines("lines", lines)).toEqual(many);
+    expect(await client.checkLines("lines", `// one\n${lines[0]}\n`)).toEqual({ ...many, results: [true] });
+    // Its own writes: the session's revision is asked for, and a newer revision given wins.
+    const { revision } = await client.writeRelationships("lines", [
+      { operation: "touch", relationship: "document:lines#viewer@user:ann" },
+    ]);
+    expect((await client.checkLines("lines", ["document:lines#view@user:ann"])).results).toEqual([true]);
+    const ahead = await client
+      .checkLines("lines", ["document:lines#view@user:ann"], { atLeastRevision: revision + 50 })
+      .catch((e) => e);
+    expect(ahead).toBeInstanceOf(GatehouseApiError);
+    expect(ahead.status).toBe(404);
+    const error = await client.checkLines("lines", [lines[0]!, "document:a#edit@user:ann"]).catch((e) => e);
+    expect(error).toBeInstanceOf(GatehouseApiError);
+    expect(error.status).toBe(400);
+    expect(error.body.place).toEqual({ file: "body", line: 2 });
+    expect(error.body.message).toContain("`edit`");
+  });
 });

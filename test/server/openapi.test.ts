@@ -96,6 +96,25 @@ describe("the OpenAPI document", () => {
     expect(unresolved).toEqual([]);
   });
 
+  it("describes the text batch: a text/plain body, the consistency query, both answer forms and their headers", () => {
+    const op = doc.paths["/v1/tenants/{tenant}/checks/text"]?.post as Operation & {
+      parameters?: { in: string; name: string }[];
+      requestBody?: { content?: Record<string, unknown> };
+      responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
+    };
+    expect(op.operationId).toBe("checkBatchText");
+    expect(Object.keys(op.requestBody?.content ?? {})).toEqual(["text/plain"]);
+    expect(op.parameters?.filter((p) => p.in === "query").map((p) => p.name)).toEqual(["atLeastRevision"]);
+    expect(Object.keys(op.responses["200"]?.content ?? {}).sort()).toEqual([
+      "application/json",
+      "text/plain",
+    ]);
+    expect(Object.keys(op.responses["200"]?.headers ?? {}).sort()).toEqual([
+      "x-gatehouse-revision",
+      "x-gatehouse-schema",
+    ]);
+  });
+
   it("fails on a loose schema", () => {
     expect(typed({ type: "object", properties: {} })).toBe(false);
     expect(typed({ anyOf: [{ type: "object", properties: { a: 1 } }, { type: "object" }] })).toBe(false);
