@@ -96,10 +96,13 @@ function asPayload(body: Buffer): Readable {
  * one cannot be reached, and answered here when none can. Only requests that passed this
  * node's authentication (an `onRequest` hook) get here; the caller's headers go with them, its
  * token among them, so the holder authenticates and authorizes again as for a direct request.
- * JSON bodies are read whole first (they are bounded by the body limit), so that a holder that
- * cannot be reached costs a retry, not the request; a streamed import (`text/plain`) is passed
- * through as it arrives, and fails with 503 when its holder cannot be reached.
+ * Bodies are read whole first (they are bounded by the body limit), so that a holder that
+ * cannot be reached costs a retry, not the request; a streamed import (`text/plain`, of any
+ * length) is passed through as it arrives, and fails with 503 when its holder cannot be reached.
  */
+/** The route whose body is passed through as it arrives (see `installForwarding`). */
+const STREAMED_IMPORT_ROUTE = "/v1/tenants/:tenant/import/stream";
+
 export function installForwarding(app: FastifyInstance, cluster: ClusterNode, bodyLimit: number): void {
   app.addHook("onRequest", (_request, reply, done) => {
     if (cluster.id !== "") reply.header(NODE_HEADER, cluster.id);
@@ -112,7 +115,9 @@ export function installForwarding(app: FastifyInstance, cluster: ClusterNode, bo
     const targets: NodeRecord[] = [...cluster.ranked(tenant)].filter((node) => node.id !== cluster.id);
     const headers = forwardedHeaders(request, cluster.id);
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
-    const streamed = hasBody && (request.headers["content-type"] ?? "").startsWith("text/plain");
+    // Only the streamed import is passed through unread: any other body (JSON, or the check
+    // lines of `/checks/text`) is bounded by the body limit, read whole, and retried elsewhere.
+    const streamed = hasBody && request.routeOptions.url === STREAMED_IMPORT_ROUTE;
     if (streamed) {
       try {
         const response = await fetch(holderUrl(request.url, targets[0]!.url), {

@@ -95,6 +95,57 @@ describe("forwarding to a tenant's holder", () => {
   });
 });
 
+describe("forwarding a body when the first holder is down", () => {
+  it("retries check lines on the next holder; a streamed import is refused with 503", async () => {
+    const gatehouse = await Gatehouse.open(":memory:");
+    await gatehouse.writeSchema(
+      "definition user {}\ndefinition document {\n  relation viewer: user\n  permission view = viewer\n}",
+    );
+    const up = await recorder("up");
+    // A port that was listening and is closed: nothing answers there.
+    const gone = await recorder("gone");
+    await new Promise((resolve) => gone.server.close(resolve));
+    const node = new ClusterNode(gatehouse, { heartbeatMs: 60_000, timeoutMs: 120_000, replicas: 1 }, quiet);
+    const server = await buildServer(gatehouse, { cluster: node });
+    try {
+      const url = await server.app.listen({ host: "127.0.0.1", port: 0 });
+      const all = [{ id: "self" }, { id: "n1" }, { id: "n2" }];
+      // A tenant whose holder is another node and whose second choice is the third.
+      const tenant = TENANTS.find(
+        (t) => holdersOf(t, all, 3)[0]!.id !== "self" && holdersOf(t, all, 3)[1]!.id !== "self",
+      )!;
+      const [first, second] = holdersOf(tenant, all, 3);
+      await gatehouse.store.beatNode({ id: first!.id, url: gone.url, startedAt: "x" });
+      await gatehouse.store.beatNode({ id: second!.id, url: up.url, startedAt: "x" });
+      await node.start({ id: "self", url });
+      const { secret } = await createToken(gatehouse.store, { name: "app", role: "admin", tenants: null, actor: "t" });
+      const post = (path: string) =>
+        fetch(`${url}/v1/tenants/${tenant}/${path}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${secret}`, "content-type": "text/plain" },
+          body: "document:d#viewer@user:u\n",
+        });
+      const lines = await post("checks/text");
+      // Before: any text/plain body went to the first holder only, and failed with 503.
+      expect(lines.status).toBe(200);
+      expect(await lines.json()).toEqual({ from: "up" });
+      expect(up.seen).toHaveLength(1);
+      const streamed = await post("import/stream");
+      expect(streamed.status).toBe(503);
+      expect(((await streamed.json()) as { error: { message: string } }).error.message).toMatch(
+        /send the import again/,
+      );
+      expect(up.seen).toHaveLength(1);
+    } finally {
+      await node.stop();
+      server.stopFollowing();
+      await server.app.close();
+      await gatehouse.close();
+      up.server.close();
+    }
+  });
+});
+
 describe("the placement a tenant-limited token reads", () => {
   it("names no other tenant, in the last rebalance either", async () => {
     const gatehouse = await Gatehouse.open(":memory:");
