@@ -118,7 +118,12 @@ describe("forwarding a body when the first holder is down", () => {
       await gatehouse.store.beatNode({ id: first!.id, url: gone.url, startedAt: "x" });
       await gatehouse.store.beatNode({ id: second!.id, url: up.url, startedAt: "x" });
       await node.start({ id: "self", url });
-      const { secret } = await createToken(gatehouse.store, { name: "app", role: "admin", tenants: null, actor: "t" });
+      const { secret } = await createToken(gatehouse.store, {
+        name: "app",
+        role: "admin",
+        tenants: null,
+        actor: "t",
+      });
       const post = (path: string) =>
         fetch(`${url}/v1/tenants/${tenant}/${path}`, {
           method: "POST",
