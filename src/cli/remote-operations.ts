@@ -149,6 +149,7 @@ export class RemoteOperations implements Operations {
     // answers older than it began (one request, up to 10,000 checks, answers at one revision).
     let first: CheckBatchView | undefined;
     const results: boolean[] = [];
+    let conditional: (string[] | null)[] | undefined;
     for (let start = 0; start === 0 || start < requests.length; start += BATCH_PER_REQUEST) {
       const slice = requests.slice(start, start + BATCH_PER_REQUEST);
       const atLeast = first?.revision ?? options.atLeastRevision;
@@ -167,9 +168,19 @@ export class RemoteOperations implements Operations {
         throw placeBatch(this.translate(error, undefined), start, options.placeOf);
       }
       first ??= answer;
+      // Conditional answers kept in order across slices (a slice without any has none listed).
+      if (answer.conditional !== undefined) {
+        conditional ??= new Array<string[] | null>(results.length).fill(null);
+        conditional.push(...answer.conditional);
+      } else conditional?.push(...new Array<null>(answer.results.length).fill(null));
       results.push(...answer.results);
     }
-    return { results, revision: first?.revision ?? 0, schema: first?.schema ?? { version: 0 } };
+    return {
+      results,
+      ...(conditional !== undefined ? { conditional } : {}),
+      revision: first?.revision ?? 0,
+      schema: first?.schema ?? { version: 0 },
+    };
   }
 
   lookupResources(

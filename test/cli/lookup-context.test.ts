@@ -129,4 +129,28 @@ describe("gatehouse permission check and lookups with --caveat-context", () => {
     );
     expect(high.stdout).toBe("user:*\n");
   });
+
+  it("applies --caveat-context to every check of a batch and shows conditional answers, locally and through a server", async () => {
+    const batch = ws.file(
+      "checks.txt",
+      "document:a#view@user:ann\ndocument:b#view@user:ann\ndocument:pub#view@user:bob\n",
+    );
+    for (const cli of [local, remote]) {
+      // Before: conditional answers were printed as `false`, and a given context was left unused.
+      const bare = await cli("permission", "check", "--batch", batch);
+      expect(bare.stdout).toBe("true\nconditional (missing level)\nconditional (missing level)\n");
+      const json = JSON.parse((await cli("--json", "permission", "check", "--batch", batch)).stdout);
+      expect(json).toMatchObject({
+        results: [true, false, false],
+        conditional: [null, ["level"], ["level"]],
+      });
+      const high = await cli("permission", "check", "--batch", batch, "--caveat-context", '{"level":3}');
+      expect(high.stdout).toBe("true\ntrue\ntrue\n");
+      const low = await cli("permission", "check", "--batch", batch, "--caveat-context", '{"level":1}');
+      expect(low.stdout).toBe("true\nfalse\nfalse\n");
+      const explained = await cli("permission", "check", "--batch", batch, "--explain");
+      expect(explained.code).not.toBe(0);
+      expect(explained.stderr).toMatch(/--explain explains one check; it cannot be used with --batch/);
+    }
+  });
 });

@@ -56,16 +56,36 @@ export function registerPermission(program: Command, globals: () => GlobalOption
               "usage",
               "--batch reads its checks from the file; give no RESOURCE PERMISSION SUBJECT",
             );
+          if (options.explain === true)
+            throw new GatehouseError("usage", "--explain explains one check; it cannot be used with --batch");
+          // Read before the file, so that a bad context is named before any line is.
+          const batchContext = parseCaveatContext(options.caveatContext);
           const input = readInput(options.batch);
           // The batch parser of the hot path (no place built per good line); places only on error.
-          const { requests, lines } = parseCheckLines(input.text, input.file);
-          const { results, revision, schema } = await withOperations(context, (o) =>
+          const parsed = parseCheckLines(input.text, input.file);
+          const { lines } = parsed;
+          // The context goes with every check of the batch (it was once read and left unused).
+          const requests =
+            batchContext === undefined
+              ? parsed.requests
+              : parsed.requests.map((request) => ({ ...request, context: batchContext }));
+          const { results, conditional, revision, schema } = await withOperations(context, (o) =>
             o.checkBatch(context.tenant, requests, {
               atLeastRevision,
               placeOf: (i) => ({ file: input.file, line: lines[i]! }),
             }),
           );
-          context.out.result(() => results.map(String).join("\n"), { results, revision, schema });
+          // A conditional answer reads as a single check's does (it is not a plain `false`).
+          const answerText = (allowed: boolean, i: number) => {
+            const missing = conditional?.[i];
+            return missing ? `conditional ${missingText(missing)}` : String(allowed);
+          };
+          context.out.result(() => results.map(answerText).join("\n"), {
+            results,
+            ...(conditional ? { conditional } : {}),
+            revision,
+            schema,
+          });
           if (options.failOnDeny && results.includes(false)) process.exitCode = EXIT.negative;
           return;
         }
