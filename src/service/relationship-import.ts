@@ -1,12 +1,13 @@
 import type { DirectWriteFacts } from "../changes/direct-writes.js";
+import { CheckNames } from "../model/check-names.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
-import { formatRelationship, type Relationship } from "../model/relationship.js";
+import { formatRelationship, type Relationship, WILDCARD_ID } from "../model/relationship.js";
 import { Slices } from "../model/turns.js";
 import type { CompiledSchema } from "../schema/compiled.js";
 import { validateRelationship } from "../schema/validate-relationship.js";
 import type { ImportBatch, ImportRepeat } from "../store/store.js";
-import { lineSlices, type TextSource } from "./line-chunks.js";
-import { readTupleLine } from "./tuple-lines.js";
+import { lineBlocks, type TextSource } from "./line-chunks.js";
+import { plainTupleLine, readTupleLine } from "./tuple-lines.js";
 
 /**
  * How many relationships are staged at a time: big enough that a batch's statements cost little
@@ -32,6 +33,9 @@ export class RelationshipImport {
   readonly #diagnostics = new Diagnostics();
   #failures = 0;
   #relationships = 0;
+  /** The lines' names, each tested once: the strings of a plain line's parts are these. */
+  readonly #names = new CheckNames();
+  readonly #valid = new PlainShapes();
   /** The batch the store is staging, for the repeats it finds. */
   #batch: ImportBatch = { relationships: [], lines: [] };
 
@@ -53,11 +57,13 @@ export class RelationshipImport {
     let relationships: Relationship[] = [];
     let lines: number[] = [];
     let line = 0;
-    for await (const slice of lineSlices(source, this.#file ?? "the input")) {
-      for (const raw of slice) {
+    for await (const block of lineBlocks(source, this.#file ?? "the input")) {
+      for (let start = 0, end = 0; start <= block.length; start = end + 1) {
+        end = block.indexOf("\n", start);
+        if (end < 0) end = block.length;
         line++;
-        await slices.step();
-        const relationship = this.#read(raw, line);
+        if (slices.due()) await slices.turn();
+        const relationship = this.#read(block, start, end, line);
         if (relationship === undefined || this.#failures > 0) continue;
         relationships.push(relationship);
         lines.push(line);
@@ -106,13 +112,23 @@ export class RelationshipImport {
       );
   }
 
-  /** A line's relationship; undefined for a blank line, a comment or a bad line (recorded). */
-  #read(raw: string, line: number): Relationship | undefined {
-    try {
-      const relationship = readTupleLine(raw, this.#file, line);
-      if (relationship === undefined) return undefined;
+  /**
+   * The relationship of a line, `block[start, end)`; undefined for a blank line, a comment or a bad line (recorded). The
+   * usual line (no traits) is read by `plainTupleLine` and its shape validated once (`#valid`);
+   * any other, or one that path does not accept, as before.
+   */
+  #read(block: string, start: number, end: number, line: number): Relationship | undefined {
+    const plain = plainTupleLine(block, start, end, this.#names);
+    if (plain !== undefined) {
       this.#relationships++;
+      if (this.#valid.has(plain)) return plain;
+    }
+    try {
+      const relationship = plain ?? readTupleLine(block.slice(start, end), this.#file, line);
+      if (relationship === undefined) return undefined;
+      if (plain === undefined) this.#relationships++;
       this.#validate(relationship, line);
+      if (plain !== undefined) this.#valid.add(plain);
       return relationship;
     } catch (error) {
       if (!(error instanceof GatehouseError)) throw error;
@@ -139,4 +155,36 @@ export class RelationshipImport {
   #place(line: number): Place {
     return this.#file !== undefined ? { file: this.#file, line } : { line };
   }
+}
+
+/**
+ * The shapes of plain relationships (no caveat, no expiration) the schema accepted: whether it
+ * accepts one depends only on its resource type, relation, subject type, subject relation and
+ * whether the subject is a wildcard (see `validateRelationship`), so each shape is validated
+ * once, not a line at a time. The names are `CheckNames`' strings, so the maps hash each once.
+ */
+class PlainShapes {
+  /** resource type → relation → subject type → subject relation ('' for none, '*' for a wildcard) */
+  readonly #shapes = new Map<string, Map<string, Map<string, Set<string>>>>();
+
+  has(r: Relationship): boolean {
+    return (
+      this.#shapes.get(r.resource.type)?.get(r.relation)?.get(r.subject.type)?.has(subjectKey(r)) === true
+    );
+  }
+
+  add(r: Relationship): void {
+    let relations = this.#shapes.get(r.resource.type);
+    if (relations === undefined) this.#shapes.set(r.resource.type, (relations = new Map()));
+    let subjects = relations.get(r.relation);
+    if (subjects === undefined) relations.set(r.relation, (subjects = new Map()));
+    let keys = subjects.get(r.subject.type);
+    if (keys === undefined) subjects.set(r.subject.type, (keys = new Set()));
+    keys.add(subjectKey(r));
+  }
+}
+
+/** A subject relation is a name (`RELATION_NAME`), so neither '' nor '*' is one. */
+function subjectKey(r: Relationship): string {
+  return r.subject.id === WILDCARD_ID ? "*" : (r.subject.relation ?? "");
 }
