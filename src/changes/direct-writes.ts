@@ -134,9 +134,15 @@ export class DirectWriteFacts {
   /** `onlyPositive` of the relationship's relation, by type and relation: no string made a line. */
   #onlyPositive(r: Relationship): boolean {
     let relations = this.#positive.get(r.resource.type);
-    if (relations === undefined) this.#positive.set(r.resource.type, (relations = new Map()));
+    if (relations === undefined) {
+      relations = new Map();
+      this.#positive.set(r.resource.type, relations);
+    }
     let answer = relations.get(r.relation);
-    if (answer === undefined) relations.set(r.relation, (answer = onlyPositive(this.#schema, relationOf(r))));
+    if (answer === undefined) {
+      answer = onlyPositive(this.#schema, relationOf(r));
+      relations.set(r.relation, answer);
+    }
     return answer;
   }
 

@@ -174,17 +174,22 @@ class PlainShapes {
   }
 
   add(r: Relationship): void {
-    let relations = this.#shapes.get(r.resource.type);
-    if (relations === undefined) this.#shapes.set(r.resource.type, (relations = new Map()));
-    let subjects = relations.get(r.relation);
-    if (subjects === undefined) relations.set(r.relation, (subjects = new Map()));
-    let keys = subjects.get(r.subject.type);
-    if (keys === undefined) subjects.set(r.subject.type, (keys = new Set()));
-    keys.add(subjectKey(r));
+    const relations = entry(this.#shapes, r.resource.type, () => new Map());
+    const subjects = entry(relations, r.relation, () => new Map());
+    entry(subjects, r.subject.type, () => new Set<string>()).add(subjectKey(r));
   }
 }
 
 /** A subject relation is a name (`RELATION_NAME`), so neither '' nor '*' is one. */
 function subjectKey(r: Relationship): string {
   return r.subject.id === WILDCARD_ID ? "*" : (r.subject.relation ?? "");
+}
+
+function entry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }
