@@ -21,9 +21,11 @@ const MAX_REPORTED = 20;
 
 /**
  * One import read as it streams: every line parsed and validated against the schema where it
- * stands (with its file and line), and handed to the store in batches. After the first bad
- * line nothing more is staged, but reading goes on so that the message names every bad line
- * (up to `MAX_REPORTED`); `finish` then throws, and nothing is written.
+ * stands (with its file and line), and handed to the store in batches; the store names the lines
+ * that repeat an earlier one (`staged`). After the first line that does not read or that the
+ * schema refuses, the lines before it are staged (for the repeats among them) and nothing more,
+ * but reading goes on so that the message names every bad line (up to `MAX_REPORTED`, the first
+ * by line); `finish` then throws, and nothing is written.
  */
 export class RelationshipImport {
   readonly #schema: CompiledSchema;
@@ -32,6 +34,8 @@ export class RelationshipImport {
   readonly #onProgress: ((done: number) => void) | undefined;
   readonly #diagnostics = new Diagnostics();
   #failures = 0;
+  /** Bad lines that did not read or that the schema refuses (the others are repeats). */
+  #unread = 0;
   #relationships = 0;
   /** The lines' names, each tested once: the strings of a plain line's parts are these. */
   readonly #names = new CheckNames();
@@ -64,7 +68,14 @@ export class RelationshipImport {
         line++;
         if (slices.due()) await slices.turn();
         const relationship = this.#read(block, start, end, line);
-        if (relationship === undefined || this.#failures > 0) continue;
+        if (this.#unread > 0) {
+          // The lines before the first bad one are staged still, so that the repeats among them are named too.
+          if (relationships.length > 0) yield this.#handOver(relationships, lines);
+          relationships = [];
+          lines = [];
+          continue;
+        }
+        if (relationship === undefined) continue;
         relationships.push(relationship);
         lines.push(line);
         this.#facts.add(relationship);
@@ -75,7 +86,7 @@ export class RelationshipImport {
         }
       }
     }
-    if (relationships.length > 0 && this.#failures === 0) yield this.#handOver(relationships, lines);
+    if (relationships.length > 0) yield this.#handOver(relationships, lines);
   }
 
   #handOver(relationships: Relationship[], lines: number[]): ImportBatch {
@@ -101,6 +112,10 @@ export class RelationshipImport {
 
   /** Throws when the input was not all good (nothing is written then), or held no relationship. */
   finish(): void {
+    // In line order: the repeats in the batch staged at the first bad line are found after it.
+    const errors = this.#diagnostics.errors;
+    errors.sort((a, b) => (a.place?.line ?? 0) - (b.place?.line ?? 0)); // every one has a line
+    errors.splice(MAX_REPORTED);
     if (this.#failures > MAX_REPORTED)
       this.#diagnostics.add(`… and ${this.#failures - MAX_REPORTED} more bad lines`);
     this.#diagnostics.throwIfAny(`nothing was written: ${this.#file ?? "the input"} has bad lines`);
@@ -132,6 +147,7 @@ export class RelationshipImport {
       return relationship;
     } catch (error) {
       if (!(error instanceof GatehouseError)) throw error;
+      this.#unread++;
       this.#fail(error);
       return undefined;
     }
@@ -147,9 +163,14 @@ export class RelationshipImport {
     }
   }
 
+  /**
+   * Keeps twice `MAX_REPORTED` bad lines as they arrive, in line order but for one step: the
+   * repeats in the batch staged at the first bad line come after it, and stand before it. The
+   * first `MAX_REPORTED` by line (what `finish` names) are among those kept.
+   */
   #fail(error: GatehouseError): void {
     this.#failures++;
-    if (this.#failures <= MAX_REPORTED) this.#diagnostics.errors.push(error);
+    if (this.#diagnostics.errors.length < 2 * MAX_REPORTED) this.#diagnostics.errors.push(error);
   }
 
   #place(line: number): Place {
