@@ -113,6 +113,7 @@ export class DirectWriteFacts {
   readonly #keepAll: boolean;
   readonly #kept: RelationshipUpdate[] = [];
   readonly #first: Relationship[] = [];
+  readonly #positive = new Map<string, Map<string, boolean>>();
   #total = 0;
 
   constructor(schema: CompiledSchema, guards: readonly DirectWritesGuard[]) {
@@ -126,8 +127,23 @@ export class DirectWriteFacts {
     // A line with a caveat or an expiration may replace a live grant and make it conditional or
     // ending: a possible loss, as a write of a relation read through an exclusion is.
     const conditioned = relationship.caveat !== undefined || relationship.expiresAt !== undefined;
-    if (this.#keepAll || conditioned || !onlyPositive(this.#schema, relationOf(relationship)))
+    if (this.#keepAll || conditioned || !this.#onlyPositive(relationship))
       this.#kept.push({ operation: "touch", relationship });
+  }
+
+  /** `onlyPositive` of the relationship's relation, by type and relation: no string made a line. */
+  #onlyPositive(r: Relationship): boolean {
+    let relations = this.#positive.get(r.resource.type);
+    if (relations === undefined) {
+      relations = new Map();
+      this.#positive.set(r.resource.type, relations);
+    }
+    let answer = relations.get(r.relation);
+    if (answer === undefined) {
+      answer = onlyPositive(this.#schema, relationOf(r));
+      relations.set(r.relation, answer);
+    }
+    return answer;
   }
 
   /** The fields of `DirectWriteInput` the write's facts stand for. */

@@ -1,7 +1,12 @@
 import type { CheckRequest } from "../engine/engine.js";
 import { CheckNames } from "../model/check-names.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
-import { parseRelationship, type Relationship } from "../model/relationship.js";
+import {
+  type ObjectRef,
+  parseRelationship,
+  type Relationship,
+  type SubjectRef,
+} from "../model/relationship.js";
 
 export interface NumberedRelationship {
   readonly relationship: Relationship;
@@ -85,16 +90,18 @@ function tooManyChecks(maxChecks: number, file: string | undefined, line: number
 /**
  * The usual line, `text[start, end)`, read in place: it starts with a type name's letter, ends
  * in a printable ASCII character (so trimming would change nothing) and has its `#` before its
- * `@`. Its parts are those `readTupleLine` would parse, read by `CheckNames`.
- * Undefined for any other line, and for a part that does not parse: `slowCheckLine` then reads
- * it and names what is wrong, so this path accepts nothing the other would refuse.
+ * `@`. Its parts are those `readTupleLine` would parse, read by `CheckNames`; `make` puts them
+ * together. Undefined for any other line, and for a part that does not parse (a line with
+ * traits, `[...]`, among them: a `[` is in no name or id): the caller then reads it with
+ * `readTupleLine`, which names what is wrong, so this path accepts nothing the other would refuse.
  */
-function plainCheckLine(
+function plainLine<T>(
   text: string,
   start: number,
   end: number,
   names: CheckNames,
-): CheckRequest | undefined {
+  make: (resource: ObjectRef, relation: string, subject: SubjectRef) => T,
+): T | undefined {
   let stop = end;
   if (stop > start && text.charCodeAt(stop - 1) === 13) stop--; // \r
   const first = text.charCodeAt(start);
@@ -103,12 +110,47 @@ function plainCheckLine(
   const hash = text.indexOf("#", start);
   const atSign = text.indexOf("@", start);
   if (hash < 0 || atSign < 0 || atSign >= stop || hash > atSign) return undefined;
-  const permission = names.permission(text.slice(hash + 1, atSign));
-  if (permission === undefined) return undefined;
-  const resource = names.resource(text.slice(start, hash));
+  const relation = names.permissionIn(text, hash + 1, atSign);
+  if (relation === undefined) return undefined;
+  const resource = names.resourceIn(text, start, hash);
   if (resource === undefined) return undefined;
-  const subject = names.subject(text.slice(atSign + 1, stop));
-  return subject === undefined ? undefined : { resource, permission, subject };
+  const subject = names.subjectIn(text, atSign + 1, stop);
+  return subject === undefined ? undefined : make(resource, relation, subject);
+}
+
+const checkOf = (resource: ObjectRef, permission: string, subject: SubjectRef): CheckRequest => ({
+  resource,
+  permission,
+  subject,
+});
+
+const relationshipOf = (resource: ObjectRef, relation: string, subject: SubjectRef): Relationship => ({
+  resource,
+  relation,
+  subject,
+});
+
+function plainCheckLine(
+  text: string,
+  start: number,
+  end: number,
+  names: CheckNames,
+): CheckRequest | undefined {
+  return plainLine(text, start, end, names, checkOf);
+}
+
+/**
+ * `readTupleLine` of the usual line `text[start, end)` without traits (`type:id#relation@type:id`, optionally
+ * `#relation` or `#...` after the subject), each distinct name tested once; undefined for any
+ * other line or a part that does not parse, which `readTupleLine` then reads (see `plainLine`).
+ */
+export function plainTupleLine(
+  text: string,
+  start: number,
+  end: number,
+  names: CheckNames,
+): Relationship | undefined {
+  return plainLine(text, start, end, names, relationshipOf);
 }
 
 /** Any other line, as `readTupleLine` reads it: undefined for a blank line or comment, or a check. */

@@ -98,6 +98,40 @@ describe.each(stores)("a streamed import on %s", (_name, location) => {
     },
     120_000,
   );
+
+  it.skipIf(location() === undefined)(
+    "names repeats (in one batch or across) and bad lines in line order, the first 20, and counts the rest",
+    async () => {
+      const g = await open();
+      const tenant = `t${Date.now().toString(36)}r`;
+      const head = await g.store.headRevision();
+      const lines = goodLines();
+      // 24 repeats: 4 of line 10 (two in its own batch, two in the next) and 20 of line 1 in the
+      // batch not yet staged when the last line, which does not read, ends the staging.
+      for (let i = 0; i < 20; i++) lines.push("document:d0#viewer@user:u0");
+      lines.splice(12, 0, "document:d9#viewer@user:u9", "document:d9#viewer@user:u9");
+      lines.splice(IMPORT_BATCH + 3, 0, "document:d9#viewer@user:u9", "document:d9#viewer@user:u9");
+      lines.push("document:z#viewer@usr:zed");
+      const error = await failure(g.importRelationshipsFrom(tenant, lines.join("\n"), { file: "r.txt" }));
+      const causes = error.details.map((e) => [e.place?.line, e.message]);
+      expect(error.message).toBe("nothing was written: r.txt has bad lines: 21 errors");
+      expect(causes.slice(0, 3)).toEqual([
+        [13, "`document:d9#viewer@user:u9` appears twice (first on line 10)"],
+        [14, "`document:d9#viewer@user:u9` appears twice (first on line 10)"],
+        [IMPORT_BATCH + 4, "`document:d9#viewer@user:u9` appears twice (first on line 10)"],
+      ]);
+      expect(causes[19]).toEqual([
+        LINES + 4 + 16,
+        "`document:d0#viewer@user:u0` appears twice (first on line 1)",
+      ]);
+      // 24 repeats and the bad line: 20 named, 5 counted.
+      expect(causes[20]).toEqual([undefined, "… and 5 more bad lines"]);
+      expect(await g.store.headRevision()).toBe(head);
+      expect(await g.readRelationships(tenant, {}, { limit: 1 })).toEqual([]);
+      await g.close();
+    },
+    120_000,
+  );
 });
 
 const CAVEATED = `use expiration

@@ -58,6 +58,34 @@ export function tupleProblem(r: Relationship, subjectRelation: string): string |
 }
 
 /**
+ * `tupleProblem` for many rows (an import's): each distinct type and relation name is tested
+ * once, the ids every row. Answers what `tupleProblem` answers.
+ */
+export class TupleChecks {
+  readonly #types = new Set<string>();
+  readonly #relations = new Set<string>();
+
+  problem(r: Relationship, subjectRelation: string): string | undefined {
+    if (
+      this.#types.has(r.resource.type) &&
+      this.#types.has(r.subject.type) &&
+      this.#relations.has(r.relation) &&
+      (subjectRelation === "" || this.#relations.has(subjectRelation)) &&
+      OBJECT_ID.test(r.resource.id) &&
+      (r.subject.id === WILDCARD_ID ? subjectRelation === "" : OBJECT_ID.test(r.subject.id))
+    )
+      return undefined;
+    const problem = tupleProblem(r, subjectRelation);
+    if (problem === undefined) {
+      this.#types.add(r.resource.type).add(r.subject.type);
+      this.#relations.add(r.relation);
+      if (subjectRelation !== "") this.#relations.add(subjectRelation);
+    }
+    return problem;
+  }
+}
+
+/**
  * Tuples in the order every backend reads in: column by column, each by code point, as SQLite's
  * BINARY and PostgreSQL's "C" collation compare UTF-8 bytes.
  */

@@ -2,7 +2,7 @@ import { inputError, type Place } from "../../model/errors.js";
 import { formatRelationship, type Relationship } from "../../model/relationship.js";
 import { nextTurn } from "../../model/turns.js";
 import { TRAIT_COLUMNS, traitsOf, unexpiredAt } from "../common/trait-columns.js";
-import { subjectRelationColumn, tupleProblem } from "../common/tuples.js";
+import { subjectRelationColumn, TupleChecks } from "../common/tuples.js";
 import type { Dialect, ListColumn } from "../sql/dialect.js";
 import type { Sql } from "../sql/sql.js";
 import type { ImportBatch, ImportRepeat, Revision } from "../store.js";
@@ -47,6 +47,7 @@ const STAGED_COLUMNS: readonly ListColumn[] = [
 export class ImportStaging {
   readonly #dialect: Dialect;
   readonly #file: string | undefined;
+  readonly #checks = new TupleChecks();
   /** Rows staged so far (a relationship named twice counts once). */
   #staged = 0;
 
@@ -190,12 +191,13 @@ export class ImportStaging {
   /** The row of a relationship, held to the store's own rules for tuples (see `tuples.ts`). */
   #row(r: Relationship, line: number): unknown[] {
     const sr = subjectRelationColumn(r.subject.relation);
-    const problem = tupleProblem(r, sr);
+    const problem = this.#checks.problem(r, sr);
     if (problem !== undefined) {
       const place: Place = this.#file !== undefined ? { file: this.#file, line } : { line };
       throw inputError(`invalid relationship \`${formatRelationship(r)}\`: ${problem}`, place);
     }
-    // The tuple's columns as `tupleOf` lays them out, and the line.
+    // The tuple's columns as `tupleOf` lays them out, the line and the traits.
+    const traits = traitsOf(r);
     return [
       r.resource.type,
       r.resource.id,
@@ -204,7 +206,9 @@ export class ImportStaging {
       r.subject.id,
       sr,
       line,
-      ...traitsOf(r),
+      traits[0],
+      traits[1],
+      traits[2],
     ];
   }
 
