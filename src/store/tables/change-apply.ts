@@ -45,7 +45,7 @@ export async function applyChange(parts: ApplyParts, input: ApplyInput): Promise
   }
   checkRegionObjects(input.region.objects);
 
-  return db.transaction(async (sql) => {
+  return revisions.writing(db, async (sql) => {
     // A schema is store-wide: it holds every writer. The revision sequence and the audit head
     // are then held from the start (not only from the number on), so that nothing else is
     // audited, a cancel of this change included, between the checks below and the commit.
