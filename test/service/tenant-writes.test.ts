@@ -5,6 +5,7 @@ import { Gatehouse } from "../../src/service/gatehouse.js";
 import { parseLocation } from "../../src/store/postgres/location.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import type { StoreTestHooks } from "../../src/store/sql-store.js";
+import { docView } from "../support/doc-view.js";
 import { POSTGRES_BASE, postgresUrlForTest } from "../support/postgres.js";
 import { settled } from "../support/settled.js";
 
@@ -97,12 +98,7 @@ if (target.skip) {
       const followerStore = await PostgresStore.open(url, { watchPollMs: 50 });
       const follower = await Gatehouse.withStore(followerStore);
       open.push(follower);
-      const view = (tenant: string, doc: string, atLeastRevision?: number) =>
-        follower.check(
-          tenant,
-          { resource: { type: "doc", id: doc }, permission: "view", subject: { type: "user", id: "ann" } },
-          atLeastRevision === undefined ? {} : { atLeastRevision },
-        );
+      const view = docView(follower);
       expect((await view("acme", "a0")).allowed).toBe(true);
       expect((await view("globex", "g0")).allowed).toBe(true);
       hold.arm();
