@@ -501,9 +501,9 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "revision numbers from a sequence: writes to different tenants do not take turns on one row",
     // Writers take numbers from a sequence and hold an advisory lock keyed by their number until
     // they commit; readers see the head below the lowest number still held (src/store/sql/postgres-dialect.ts).
-    // The functions keep each step's order, which one SQL statement would leave to the planner.
+    // The functions keep each step's order, which one SQL statement would leave to the planner; they
+    // name the sequence with its schema, as plpgsql resolves names by the caller's search_path.
     // The `revision` counter row stays, no longer used.
-    // The sequence is named with the schema: plpgsql resolves names by the caller's search_path.
     up: async (sql) => {
       const [row] = await sql.rows<[string]>("SELECT quote_ident(current_schema())");
       const sequence = `${row![0]}.revision_numbers`;
