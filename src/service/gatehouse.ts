@@ -192,6 +192,14 @@ export interface ImportOptions extends DirectWriteOptions {
  */
 const INDEX_FOLLOWS_UP_TO = 200_000;
 
+/**
+ * How long a read asked for at least a committed revision waits for the lower revisions still
+ * being written (PostgreSQL), and how often it looks meanwhile: a write's transaction
+ * lasts milliseconds, an import's move of its rows seconds.
+ */
+const SETTLE_WAIT_MS = 30_000;
+const SETTLE_POLL_MS = 20;
+
 /** The most relationships an import writes a tenant's index snapshot after by default. */
 const SNAPSHOT_AFTER_IMPORT_UP_TO = 2_000_000;
 
@@ -500,6 +508,10 @@ export class Gatehouse {
         // A tenant loaded since the feed was read (`loadTenant` replayed it up to the applied
         // revision, not beyond): its marker has no rows to apply, so the rest is read again.
         if (event.unread && this.engine.hasTenant(event.tenant)) break;
+        if (event.skipped) {
+          this.appliedRevision = event.revision;
+          continue;
+        }
         if (schema) {
           this.schemaVersion = schema;
           this.engine.setSchema(parseSchema(schema.text).compiled);
@@ -530,6 +542,10 @@ export class Gatehouse {
       // The store is the source of truth for every node, so one catch-up reaches any revision
       // that has been committed anywhere; a newer one does not exist.
       await this.catchUp();
+      // Committed, and not readable yet: a lower revision of another tenant is still being
+      // written (PostgreSQL, `revisions.ts`). It is waited for, as its commit is.
+      if (wanted > this.appliedRevision && (await this.store.revisionTime(wanted)) !== undefined)
+        await this.untilApplied(wanted);
       if (wanted > this.appliedRevision) {
         throw new GatehouseError(
           "not_found",
@@ -758,7 +774,31 @@ export class Gatehouse {
       apply();
       this.appliedRevision = revision;
     } else {
+      // Committed already, so waited for as long as it takes, as a lower revision's commit once
+      // was (the sequence's row lock): an error now would tell the caller that a write which
+      // holds had failed.
+      await this.untilApplied(revision, Number.POSITIVE_INFINITY);
+    }
+  }
+
+  /**
+   * Catches up until `revision`, which has committed, is applied. On PostgreSQL a tenant's write
+   * may commit before a lower revision of another tenant does, and the store's head (so the
+   * feed) stays below that one until it commits or rolls back: the write is answered only once
+   * this process reads its own writes. A read is bounded (`waitMs`): an earlier writer held longer
+   * is reported rather than waited for.
+   */
+  private async untilApplied(revision: Revision, waitMs = SETTLE_WAIT_MS): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
       await this.catchUp();
+      if (this.appliedRevision >= revision) return;
+      if (Date.now() > deadline)
+        throw new GatehouseError(
+          "unavailable",
+          `revision ${revision} is committed but not readable yet: a lower revision is still being written; the newest readable is ${this.appliedRevision}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
     }
   }
 
@@ -1084,6 +1124,9 @@ export class Gatehouse {
   private async writtenAt(
     revision: Revision,
   ): Promise<{ created: readonly Relationship[]; deleted: readonly Relationship[] }> {
+    // The feed reads a revision once every lower one is settled (PostgreSQL).
+    while ((await this.store.headRevision()) < revision)
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
     const [event] = await this.store.revisionsSince(revision - 1, 1);
     return event?.revision === revision
       ? { created: event.created, deleted: event.deleted }

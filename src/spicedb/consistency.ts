@@ -73,6 +73,7 @@ export async function confirmSnapshot(
   const events = await gatehouse.revisionsSince(snapshot, SNAPSHOT_SCAN, { tenants: [] });
   for (const event of events) {
     if (event.revision > answeredAt) return snapshot;
+    if (event.skipped) continue;
     if (event.tenant === tenant) throw refuse(`tenant \`${tenant}\` changed at revision ${event.revision}`);
     if (event.tenant === STORE_WIDE_TENANT || event.schemaVersion !== null)
       throw refuse(`the schema changed at revision ${event.revision}`);

@@ -86,7 +86,7 @@ import { NodeTable } from "./tables/node-table.js";
 import { RelationshipReads } from "./tables/relationship-reads.js";
 import { writeUpdates } from "./tables/relationship-writes.js";
 import { revisionEvents } from "./tables/revision-events.js";
-import { checkRevision, Revisions } from "./tables/revisions.js";
+import { checkRevision, notAfter, Revisions } from "./tables/revisions.js";
 import { RolloutTable } from "./tables/rollout-table.js";
 import { SchemaVersions } from "./tables/schema-versions.js";
 import { ShadowTables } from "./tables/shadow-tables.js";
@@ -126,6 +126,8 @@ export interface StoreTestHooks {
    * preconditions are checked, before it takes its revision.
    */
   readonly writeChecked?: ((tenant: string) => Promise<void>) | undefined;
+  /** Awaited inside a relationship write's transaction right after it took its revision. */
+  readonly revisionTaken?: ((tenant: string, revision: Revision) => Promise<void>) | undefined;
 }
 
 /**
@@ -188,8 +190,13 @@ export class SqlStore implements Store {
       onStart: () => this.#listener?.start(),
       onStop: () => this.#listener?.stop(),
     });
+    // A notified revision may have committed before lower ones (PostgreSQL): the head is read,
+    // which stops below any still being written.
     this.#listener = parts.listen?.(
-      (head) => this.#watch.observe(this.#saw(head)),
+      (head) => {
+        if (!this.#revisions.outOfOrder) this.#watch.observe(this.#saw(head));
+        else if (head > this.#knownHead) void this.#watch.check();
+      },
       () => void this.#watch.check(),
     );
   }
@@ -212,7 +219,7 @@ export class SqlStore implements Store {
     if (updates.length === 0)
       throw inputError("a relationship write needs at least one update", { field: "updates" });
     const planned = updates.length <= PLAN_SLICE ? planUpdates(updates) : await planUpdatesInSlices(updates);
-    const result = await this.#db.transaction(async (sql) => {
+    const result = await this.#writing(async (sql) => {
       // The tenant is held before the preconditions are looked at, and nothing else: other
       // tenants' writes go on meanwhile, and the revision is taken only once they hold.
       await this.#revisions.lockWriter(sql, tenant);
@@ -222,6 +229,7 @@ export class SqlStore implements Store {
         );
       await this.#hooks.writeChecked?.(tenant);
       const revision = await this.#revisions.next(sql, tenant, "relationships", options);
+      await this.#hooks.revisionTaken?.(tenant, revision);
       const written = await writeUpdates(
         sql,
         this.#db.dialect,
@@ -230,7 +238,7 @@ export class SqlStore implements Store {
         planned,
         clockKey(this.#now()),
       );
-      // The revision counter is locked first (by `next`), then the audit head: the apply's order.
+      // The revision is taken first (by `next`), then the audit head is locked: the apply's order.
       const audit = writeAuditRecord(tenant, options, {
         created: written.created.length,
         deleted: written.deleted.length,
@@ -238,7 +246,7 @@ export class SqlStore implements Store {
       if (audit) await this.#audit.append(sql, audit, revision);
       return { revision, ...written };
     });
-    this.#saw(result.revision);
+    this.#sawWrite(result.revision);
     return result;
   }
 
@@ -280,17 +288,17 @@ export class SqlStore implements Store {
             // A batch is one transaction of the temporary table (one journal write, not one a
             // row); DEFERRED, as it takes no lock of the store's file.
             await fill(staging, (body) => this.#db.read(body));
-            return await this.#db.transaction((sql) => goLive(sql, staging));
+            return await this.#writing((sql) => goLive(sql, staging));
           } finally {
             await staging.drop(this.#db.sql);
           }
         })
-      : await this.#db.transaction(async (sql) => {
+      : await this.#writing(async (sql) => {
           const staging = await ImportStaging.create(sql, dialect, options.file);
           await fill(staging, (body) => body(sql));
           return goLive(sql, staging);
         });
-    this.#saw(result.revision);
+    this.#sawWrite(result.revision);
     return result;
   }
 
@@ -316,12 +324,12 @@ export class SqlStore implements Store {
 
   async writeSchema(text: string, options: WriteOptions = {}): Promise<SchemaVersion> {
     if (typeof text !== "string") throw inputError("the schema must be text", { field: "schema" });
-    const version = await this.#db.transaction(async (sql) => {
+    const version = await this.#writing(async (sql) => {
       await this.#revisions.lockWriter(sql, null);
       const revision = await this.#revisions.next(sql, null, "schema", options);
       return this.#schemas.insert(sql, revision, text, this.#now(), options.actor ?? null);
     });
-    this.#saw(version.revision);
+    this.#sawWrite(version.revision);
     return version;
   }
 
@@ -361,14 +369,17 @@ export class SqlStore implements Store {
   ): Promise<RevisionEvent[]> {
     checkRevision(afterRevision);
     const sql = this.#db.sql;
-    await this.#revisions.at(sql, afterRevision);
+    // Every revision up to this head has committed or been lost, whatever commits meanwhile, so
+    // the reads after it need no common snapshot (`revisionEvents`).
+    const head = await this.#revisions.head(sql);
+    notAfter(afterRevision, head);
     const tenants = options.tenants;
     if (tenants !== undefined) {
       if (!Array.isArray(tenants))
         throw inputError("tenants must be a list of tenant names", { field: "tenants" });
       for (const tenant of tenants) checkTenant(tenant, { field: "tenants" });
     }
-    return revisionEvents(sql, this.#db.dialect, afterRevision, checkLimit(limit, "limit"), options);
+    return revisionEvents(sql, this.#db.dialect, afterRevision, head, checkLimit(limit, "limit"), options);
   }
 
   /**
@@ -427,7 +438,7 @@ export class SqlStore implements Store {
     input: PurgeInput,
     audit: NewAuditRecord,
   ): Promise<{ removed: number; revision: Revision; change: ChangeRecord }> {
-    const purged = await this.#db.transaction(async (sql) => {
+    const purged = await this.#writing(async (sql) => {
       // The same lock order as an apply (writers, revision counter, then audit head): no
       // deadlock. The whole store is held: a purge ends other revisions' events.
       await this.#revisions.lockWriter(sql, null);
@@ -567,7 +578,7 @@ export class SqlStore implements Store {
       },
       input,
     );
-    this.#saw(result.revision);
+    this.#sawWrite(result.revision);
     return result;
   }
 
@@ -748,6 +759,16 @@ export class SqlStore implements Store {
     this.#watch.close();
     this.#listener?.stop();
     await this.#db.close();
+  }
+
+  /** A write transaction that takes a revision (`Revisions.writing`). */
+  #writing<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.#revisions.writing(this.#db, body);
+  }
+
+  /** A write's revision is a head only where revisions commit in order (SQLite). */
+  #sawWrite(revision: Revision): void {
+    if (!this.#revisions.outOfOrder) this.#saw(revision);
   }
 
   /**

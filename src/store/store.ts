@@ -129,6 +129,11 @@ export interface RevisionEvent {
    * number and tenant, with no relationships read, so that a follower still moves past it.
    */
   readonly unread?: true;
+  /**
+   * Set on a number that no revision holds: a write took it and rolled back (PostgreSQL,
+   * `revisions.ts`). It wrote nothing; a follower moves past it.
+   */
+  readonly skipped?: true;
 }
 
 /** What a follower asks of the feed (`revisionsSince`). */

@@ -4,6 +4,7 @@ import { Gatehouse } from "../../src/service/gatehouse.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { FeedOptions, Store } from "../../src/store/store.js";
 import { workspace } from "../support/cli.js";
+import { docView } from "../support/doc-view.js";
 import { postgresUrlForTest } from "../support/postgres.js";
 
 const SCHEMA = "definition user {}\ndefinition doc {\n  relation viewer: user\n  permission view = viewer\n}";
@@ -93,12 +94,7 @@ function describeTenantFeed(name: string, location: () => Promise<string>): void
       const { store, reads, holds } = spied(await openStore(where));
       const node = await Gatehouse.withStore(store);
       open.push(node);
-      const view = (tenant: string, doc: string, atLeastRevision?: number) =>
-        node.check(
-          tenant,
-          { resource: { type: "doc", id: doc }, permission: "view", subject: { type: "user", id: "ann" } },
-          atLeastRevision === undefined ? {} : { atLeastRevision },
-        );
+      const view = docView(node);
       return { writer, node, reads, holds, view };
     };
 

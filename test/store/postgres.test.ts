@@ -7,6 +7,7 @@ import { parseLocation } from "../../src/store/postgres/location.js";
 import { applyMigrations, MIGRATIONS } from "../../src/store/postgres/migrations.js";
 import { PostgresStore, type PostgresStoreOptions } from "../../src/store/postgres/postgres-store.js";
 import type { Revision, Store } from "../../src/store/store.js";
+import { settled } from "../support/settled.js";
 import { describeStoreConformance } from "./conformance.js";
 
 /**
@@ -219,26 +220,31 @@ function describePostgres(): void {
       await first.close();
     });
 
-    it("a writer waits while another holds the revision lock: a follower never sees a later revision first", async () => {
+    it("a revision number taken and not committed yet holds the head below it: a follower never sees a later revision first", async () => {
+      // Before migration 18 a writer held the revision row to its commit, and the next writer
+      // waited; now the next writer commits a higher number beside it, and readers wait instead.
       const store = await open();
-      const { schema } = parseLocation(urls.get(store) ?? "");
+      const { schema, channel } = parseLocation(urls.get(store) ?? "");
       await store.writeRelationships("acme", create("document:a#viewer@user:ann")); // 1
       const holder = await admin.connect();
       try {
         await holder.query("BEGIN");
         // What a slow writer on another node does: take revision 2 and not commit yet.
-        await holder.query(`UPDATE "${schema}".counters SET value = value + 1 WHERE name = 'revision'`);
-        let done = false;
-        const waiting = store.writeRelationships("acme", create("document:b#viewer@user:ann")).then((w) => {
-          done = true;
-          return w;
-        });
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        expect(done).toBe(false);
+        const { rows } = await holder.query(
+          `SELECT "${schema}".take_revision(hashtextextended($1, 0), hashtext($2)) AS n`,
+          [`${channel} revision gate`, `${channel} revision numbers`],
+        );
+        expect(Number(rows[0].n)).toBe(2);
+        const written = await store.writeRelationships("globex", create("document:b#viewer@user:ann"));
+        expect(written.revision).toBe(3);
         expect(await store.headRevision()).toBe(1);
         expect((await store.revisionsSince(1)).length).toBe(0);
         await holder.query("ROLLBACK");
-        expect((await waiting).revision).toBe(2);
+        expect(await store.headRevision()).toBe(3);
+        expect((await store.revisionsSince(1)).map((e) => [e.revision, e.skipped ?? false])).toEqual([
+          [2, true],
+          [3, false],
+        ]);
       } finally {
         holder.release();
       }
@@ -274,18 +280,6 @@ function describePostgres(): void {
           [`${channel} ${name}`],
         );
         return rows[0].n as number;
-      };
-      const settled = (promise: Promise<unknown>) => {
-        const state = { done: false };
-        promise.then(
-          () => {
-            state.done = true;
-          },
-          () => {
-            state.done = true;
-          },
-        );
-        return state;
       };
 
       it("a write to one tenant held in its transaction does not keep another tenant's write from committing", async () => {

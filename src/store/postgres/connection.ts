@@ -158,7 +158,9 @@ export class PostgresConnection implements Database {
       return result;
     } catch (error) {
       try {
-        await client.query("ROLLBACK");
+        // A statement that failed inside the revision gate (`take_revision`, migration 18) may
+        // have left its session-level lock held: let go of it, or readers would wait for it.
+        await client.query("ROLLBACK; SELECT pg_advisory_unlock_all()");
         client.off("error", ignoreError);
         client.release();
       } catch (rollbackError) {

@@ -497,6 +497,71 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 18,
+    description: "revision numbers from a sequence: writes to different tenants do not take turns on one row",
+    // Writers take numbers from a sequence and hold an advisory lock keyed by their number until
+    // they commit; readers see the head below the lowest number still held (src/store/sql/postgres-dialect.ts).
+    // The functions keep each step's order, which one SQL statement would leave to the planner; they
+    // name the sequence with its schema, as plpgsql resolves names by the caller's search_path.
+    // The `revision` counter row stays, no longer used.
+    up: async (sql) => {
+      const [row] = await sql.rows<[string]>("SELECT quote_ident(current_schema())");
+      const sequence = `${row![0]}.revision_numbers`;
+      await sql.run(`
+      CREATE SEQUENCE ${sequence} AS BIGINT MINVALUE 0 START WITH 0;
+      SELECT setval('${sequence}', (SELECT value FROM counters WHERE name = 'revision'), true);
+      CREATE FUNCTION take_revision(gate BIGINT, numbers INTEGER) RETURNS BIGINT LANGUAGE plpgsql AS $$
+      DECLARE taken BIGINT; sequence CONSTANT regclass := '${sequence}';
+      BEGIN
+        PERFORM pg_advisory_lock_shared(gate);
+        taken := nextval(sequence);
+        PERFORM pg_advisory_xact_lock(numbers, taken::bit(32)::integer);
+        PERFORM pg_advisory_unlock_shared(gate);
+        RETURN taken;
+      END $$;
+      CREATE FUNCTION give_back_revision(gate BIGINT, numbers INTEGER, taken BIGINT) RETURNS BOOLEAN
+      LANGUAGE plpgsql AS $$
+      DECLARE back BOOLEAN; sequence CONSTANT regclass := '${sequence}';
+      BEGIN
+        PERFORM pg_advisory_lock(gate);
+        -- Only the last number, and only while its writer still holds it: no reader has passed it.
+        back := (SELECT last_value FROM ${sequence}) = taken AND EXISTS (
+          SELECT 1 FROM pg_locks l
+           WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+             AND l.classid::bigint = (numbers::bigint & 4294967295)
+             AND l.objid::bigint = (taken & 4294967295));
+        IF back THEN
+          PERFORM setval(sequence, taken - 1, true);
+        END IF;
+        PERFORM pg_advisory_unlock(gate);
+        RETURN back;
+      END $$;
+      CREATE FUNCTION settled_revision(gate BIGINT, numbers INTEGER) RETURNS BIGINT LANGUAGE plpgsql AS $$
+      DECLARE last BIGINT; gated BIGINT; lowest BIGINT;
+      BEGIN
+        FOR attempt IN 1..5000 LOOP
+          SELECT last_value INTO last FROM ${sequence};
+          SELECT count(*) FILTER (WHERE l.objsubid = 1),
+                 min(last - ((last - l.objid::bigint) % 4294967296 + 4294967296) % 4294967296)
+                   FILTER (WHERE l.objsubid = 2)
+            INTO gated, lowest
+            FROM pg_locks l
+           WHERE l.locktype = 'advisory' AND l.granted
+             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+             AND ((l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = gate)
+               OR (l.objsubid = 2 AND l.classid::bigint = (numbers::bigint & 4294967295)));
+          IF gated = 0 THEN
+            RETURN coalesce(lowest - 1, last);
+          END IF;
+          PERFORM pg_sleep(0.001);
+        END LOOP;
+        RAISE EXCEPTION 'the revision gate has been held for over 5 seconds: a writer session is stuck between taking its number and holding it';
+      END $$;
+`);
+    },
+  },
+  {
     version: 21,
     description: "cluster nodes: the address of each node's SpiceDB gRPC door",
     // Null for a node without the door (`--no-grpc`, or its port taken): gRPC calls are then not forwarded to it.

@@ -8,7 +8,9 @@ const RETRY_MAX_MS = 30_000;
 /**
  * LISTENs on the store's channel on a connection of its own (a pooled one would be handed to
  * other work and stop listening). Every write queues `pg_notify(channel, revision)` in its
- * transaction (`revisions.ts`), which PostgreSQL delivers at commit, in commit order.
+ * transaction (`revisions.ts`), which PostgreSQL delivers at commit, in commit order. A revision
+ * may commit before a lower one, so the store reads its head again on a notification
+ * rather than taking the number for the head (`SqlStore`).
  *
  * Notifications are lost while the connection is down, so after every (re)connection the
  * listener asks for a poll (`onGap`) to catch what was committed meanwhile; a lost connection is

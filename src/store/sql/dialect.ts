@@ -42,11 +42,15 @@ export interface Dialect {
   readonly approvalOrder: string;
   /** Takes `count` decision sequence numbers, in commit order; returns the first. */
   takeDecisionSeqs(sql: Sql, count: number): Promise<number>;
-  /** The newest committed revision. */
+  /**
+   * The head readers see: the newest revision such that every revision up to it has committed
+   * or been lost (on SQLite simply the newest committed one).
+   */
   revisionHead(sql: Sql): Promise<Revision>;
   /**
-   * Holds the revision sequence until the transaction ends and returns the head: no other
-   * revision can be taken meanwhile.
+   * Returns the head for a writer that holds its tenant or the whole store (`lockWriter`): on
+   * SQLite the sequence is then held until the transaction ends; on PostgreSQL other tenants'
+   * writers may still take numbers, and a store-wide writer holds them all already.
    */
   lockRevisions(sql: Sql): Promise<Revision>;
   /**
@@ -60,6 +64,12 @@ export interface Dialect {
    * requestId]` and returns its number.
    */
   nextRevision(sql: Sql, values: readonly unknown[]): Promise<Revision>;
+  /**
+   * Where revisions may commit out of order (PostgreSQL): gives `revision` back from inside its
+   * writer's transaction, which is about to roll back, if no later number was taken; else it
+   * stays a gap. Absent where a rollback gives the number back by itself (SQLite).
+   */
+  readonly giveBackRevision?: ((sql: Sql, revision: Revision) => Promise<void>) | undefined;
   /**
    * Statements that make the next read an ordered walk of the relationships' primary key, run
    * inside the read (see `postgres-dialect.ts`), or none.

@@ -12,10 +12,12 @@ type EventDraft = { -readonly [K in keyof RevisionEvent]: RevisionEvent[K] } & {
 };
 
 /**
- * The revisions after `afterRevision` (already checked), oldest first, at most `limit`, as
- * followers replay them; the same events as SQLite's. A revision row commits with everything it
- * wrote, and revisions commit in order (`revisions.ts`), so once the last revision listed is
- * visible, all rows of the range are: the reads need no common snapshot.
+ * The revisions after `afterRevision` (already checked) up to `head`, oldest first, at most
+ * `limit`, as followers replay them; the same events as SQLite's. A revision row commits with
+ * everything it wrote, and every revision up to the head readers see has committed or been lost
+ * (`revisions.ts`), so the range's rows are the same whatever commits meanwhile: the reads need
+ * no common snapshot. A number of the range without a revision row was taken by a write that
+ * rolled back (PostgreSQL): it comes as a skipped event, so that followers move past it.
  *
  * A follower that holds some tenants only (`options.tenants`) gets the others' revisions as
  * markers: their relationship rows are never read. The rows are then looked up by the numbers
@@ -26,15 +28,16 @@ export async function revisionEvents(
   sql: Sql,
   dialect: Dialect,
   afterRevision: Revision,
+  head: Revision,
   limit: number,
   options: FeedOptions = {},
 ): Promise<RevisionEvent[]> {
+  const last = Math.min(head, afterRevision + limit);
+  if (last <= afterRevision) return [];
   const revisions = await sql.rows<[number, string | null, string]>(
-    "SELECT revision, tenant, kind FROM revisions WHERE revision > $1 ORDER BY revision LIMIT $2",
-    [afterRevision, limit],
+    "SELECT revision, tenant, kind FROM revisions WHERE revision > $1 AND revision <= $2 ORDER BY revision",
+    [afterRevision, last],
   );
-  const last = revisions.at(-1)?.[0];
-  if (last === undefined) return [];
 
   const wantedTenants = options.tenants === undefined ? undefined : new Set(options.tenants);
   const events = new Map<Revision, EventDraft>();
@@ -52,6 +55,7 @@ export async function revisionEvents(
       ...(read ? {} : { unread: true }),
     });
   }
+  if (revisions.length < last - afterRevision) fillSkipped(events, afterRevision, last);
   const range = [afterRevision, last];
   const everyRevision = wanted.length === revisions.length;
   for (const [column, list] of [
@@ -81,5 +85,20 @@ export async function revisionEvents(
     const event = events.get(revision);
     if (event) event.schemaVersion = version;
   }
-  return [...events.values()];
+  return [...events.values()].sort((a, b) => a.revision - b.revision);
+}
+
+/** Numbers of `(after, last]` that no revision row holds: taken by writes that rolled back. */
+function fillSkipped(events: Map<Revision, EventDraft>, after: Revision, last: Revision): void {
+  for (let revision = after + 1; revision <= last; revision++) {
+    if (events.has(revision)) continue;
+    events.set(revision, {
+      revision,
+      tenant: STORE_WIDE_TENANT,
+      created: [],
+      deleted: [],
+      schemaVersion: null,
+      skipped: true,
+    });
+  }
 }
