@@ -92,7 +92,7 @@ describe("HTTP security", () => {
         // The shadow report says who was checked on what, as /decisions does (issue 17 #11).
         route.path !== "/v1/shadow" &&
         !route.path.startsWith("/v1/incident-report");
-      const readQuery = /\/(check|checks|explain|lookup-resources|lookup-subjects)$|\/v1\/validate$/.test(
+      const readQuery = /\/(check|checks|checks\/text|explain|lookup-resources|lookup-subjects)$|\/v1\/validate$/.test(
         route.path,
       );
       if (readOnly || readQuery)
