@@ -92,9 +92,10 @@ describe("HTTP security", () => {
         // The shadow report says who was checked on what, as /decisions does (issue 17 #11).
         route.path !== "/v1/shadow" &&
         !route.path.startsWith("/v1/incident-report");
-      const readQuery = /\/(check|checks|checks\/text|explain|lookup-resources|lookup-subjects)$|\/v1\/validate$/.test(
-        route.path,
-      );
+      const readQuery =
+        /\/(check|checks|checks\/text|explain|lookup-resources|lookup-subjects)$|\/v1\/validate$/.test(
+          route.path,
+        );
       if (readOnly || readQuery)
         expect(`${route.method} ${route.path}: ${response.status}`).not.toBe(
           `${route.method} ${route.path}: 403`,
