@@ -167,6 +167,26 @@ function describePostgres(): void {
       expect(error.message).toMatch(/written by a newer Gatehouse \(store schema version 999/);
     });
 
+    it("a node of the version before revision sequences (migrations up to 21) refuses a store that has them", async () => {
+      // Its writers would take numbers from the old counter row beside this version's sequence:
+      // two writes with one revision. It judges a store by its newest migration, so the sequence's
+      // migration is numbered above every one it knows (it was written as 18: then it opened).
+      const sequence = MIGRATIONS.find((m) => m.description.startsWith("revision numbers from a sequence"))!;
+      expect(sequence.version).toBeGreaterThan(21);
+      const { url } = newSchema();
+      const store = await open({}, url);
+      await store.close();
+      const { PostgresConnection } = await import("../../src/store/postgres/connection.js");
+      const connection = await PostgresConnection.open(parseLocation(url));
+      const older = MIGRATIONS.filter((m) => m.version <= 21);
+      await expect(applyMigrations(connection, older)).rejects.toThrow(
+        new RegExp(
+          `written by a newer Gatehouse \\(store schema version ${sequence.version}; this version knows up to 21\\)`,
+        ),
+      );
+      await connection.close();
+    });
+
     it("migration 12 keeps approvals given before, without a plan, and keys approvals by plan", async () => {
       const { url, schema } = newSchema();
       const { PostgresConnection } = await import("../../src/store/postgres/connection.js");
@@ -221,7 +241,7 @@ function describePostgres(): void {
     });
 
     it("a revision number taken and not committed yet holds the head below it: a follower never sees a later revision first", async () => {
-      // Before migration 18 a writer held the revision row to its commit, and the next writer
+      // Before migration 23 a writer held the revision row to its commit, and the next writer
       // waited; now the next writer commits a higher number beside it, and readers wait instead.
       const store = await open();
       const { schema, channel } = parseLocation(urls.get(store) ?? "");

@@ -158,7 +158,7 @@ export class PostgresConnection implements Database {
       return result;
     } catch (error) {
       try {
-        // A statement that failed inside the revision gate (`take_revision`, migration 18) may
+        // A statement that failed inside the revision gate (`take_revision`, migration 23) may
         // have left its session-level lock held: let go of it, or readers would wait for it.
         await client.query("ROLLBACK; SELECT pg_advisory_unlock_all()");
         client.off("error", ignoreError);

@@ -497,7 +497,15 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 18,
+    version: 21,
+    description: "cluster nodes: the address of each node's SpiceDB gRPC door",
+    // Null for a node without the door (`--no-grpc`, or its port taken): gRPC calls are then not forwarded to it.
+    up: "ALTER TABLE nodes ADD COLUMN grpc_url TEXT",
+  },
+  {
+    // 23, not the 18 it was written as: a node of an older version (which knows up to 21) must
+    // refuse a store whose writers number revisions this way, and it judges by the newest version.
+    version: 23,
     description: "revision numbers from a sequence: writes to different tenants do not take turns on one row",
     // Writers take numbers from a sequence and hold an advisory lock keyed by their number until
     // they commit; readers see the head below the lowest number still held (src/store/sql/postgres-dialect.ts).
@@ -560,12 +568,6 @@ export const MIGRATIONS: readonly Migration[] = [
       END $$;
 `);
     },
-  },
-  {
-    version: 21,
-    description: "cluster nodes: the address of each node's SpiceDB gRPC door",
-    // Null for a node without the door (`--no-grpc`, or its port taken): gRPC calls are then not forwarded to it.
-    up: "ALTER TABLE nodes ADD COLUMN grpc_url TEXT",
   },
 ];
 

@@ -19,7 +19,7 @@ const ORDERED_INDEX_SCAN =
  * Followers (every node's indexes) replay `revisionsSince(theirHead)`, so a revision must never
  * become visible after a higher one: a follower at 8 that had read 9 would never look at 8
  * again. With a sequence alone, writer A could take 8, writer B take 9 and commit first, and a
- * reader would see 9 without 8. So (migration 18's functions, one statement each):
+ * reader would see 9 without 8. So (migration 23's functions, one statement each):
  *
  * - a writer takes its number (`take_revision`) and, before anyone can see the number handed
  *   out, holds a transaction-level advisory lock keyed by it (two-int form: a class of the
