@@ -34,7 +34,7 @@ import { toRelationship, tupleOf } from "../store/common/tuples.js";
 import type { WritePrecondition } from "../store/common/write-preconditions.js";
 import { checkWritePreconditions } from "../store/common/write-preconditions.js";
 import type { DecisionFilter, DecisionLoss, DecisionRecord } from "../store/decision-records.js";
-import { openStore } from "../store/open-store.js";
+import { openStore, removeSqliteStore } from "../store/open-store.js";
 import type {
   FeedOptions,
   ImportWriteResult,
@@ -333,6 +333,11 @@ export class Gatehouse {
   }
 
   /** Opens a store (a SQLite file path, or `:memory:`) and loads its schema. */
+  /** Removes a SQLite file store with its `-wal`, `-shm` and snapshot files (`demo --reset`). */
+  static async removeSqliteStore(path: string): Promise<void> {
+    await removeSqliteStore(path);
+  }
+
   static async open(location: string, options: GatehouseOptions = {}): Promise<Gatehouse> {
     decisionLogSettings(options.decisionLog); // bad options are refused before the store is opened
     return Gatehouse.withStore(

@@ -27,3 +27,14 @@ export async function openStore(location: string, options: { now?: () => Date } 
   const { SqliteStore } = await import("./sqlite/sqlite-store.js");
   return SqliteStore.open(location, clock);
 }
+
+/**
+ * Removes a SQLite file store and everything kept beside it (its `-wal` and `-shm` files, its
+ * index snapshot files): what `demo --reset` replaces. The caller has made sure no process has it open.
+ */
+export async function removeSqliteStore(path: string): Promise<void> {
+  const { rmSync } = await import("node:fs");
+  const { snapshotFilesDir } = await import("./sqlite/snapshot-files.js");
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+  rmSync(snapshotFilesDir(path), { recursive: true, force: true });
+}

@@ -1,11 +1,10 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { DEMO_SCHEMA, DEMO_TENANTS } from "../../demo/demo-data.js";
 import { GatehouseError } from "../../model/errors.js";
 import { parseRelationship } from "../../model/relationship.js";
 import { Gatehouse } from "../../service/gatehouse.js";
 import { addGrpcFlags, grpcOptions } from "../../spicedb/grpc-options.js";
-import { snapshotFilesDir } from "../../store/sqlite/snapshot-files.js";
 import { contextOf, type GlobalOptions, withGatehouse } from "../context.js";
 import { env } from "../env.js";
 import { formatExplain, forTerminal } from "../output.js";
@@ -44,8 +43,7 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
           );
         }
         await refuseToReplace(path);
-        for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
-        rmSync(snapshotFilesDir(path), { recursive: true, force: true });
+        await Gatehouse.removeSqliteStore(path);
       }
       const g = await Gatehouse.open(path);
       const lines: string[] = [];
