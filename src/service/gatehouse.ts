@@ -332,12 +332,12 @@ export class Gatehouse {
     }
   }
 
-  /** Opens a store (a SQLite file path, or `:memory:`) and loads its schema. */
   /** Removes a SQLite file store with its `-wal`, `-shm` and snapshot files (`demo --reset`). */
   static async removeSqliteStore(path: string): Promise<void> {
     await removeSqliteStore(path);
   }
 
+  /** Opens a store (a SQLite file path, or `:memory:`) and loads its schema. */
   static async open(location: string, options: GatehouseOptions = {}): Promise<Gatehouse> {
     decisionLogSettings(options.decisionLog); // bad options are refused before the store is opened
     return Gatehouse.withStore(

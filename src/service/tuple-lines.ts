@@ -229,3 +229,22 @@ class TupleLineReader {
     return this.#out;
   }
 }
+
+/**
+ * A batch's answers as text, one line a check in the order asked: `true`, `false`, or
+ * `conditional (missing day, time)` (as `permission check` prints one), each line ended by a
+ * newline. The revision and the schema that answered travel beside it (HTTP: headers). Here,
+ * beside the check lines' reader, and not among the views: the CLI prints it without loading TypeBox.
+ */
+export function checkBatchLines(result: {
+  results: readonly boolean[];
+  conditional?: readonly (readonly string[] | null | undefined)[];
+}): string {
+  const { results, conditional } = result;
+  let text = "";
+  for (let i = 0; i < results.length; i++) {
+    const missing = conditional?.[i];
+    text += missing ? `conditional (missing ${missing.join(", ")})\n` : results[i] ? "true\n" : "false\n";
+  }
+  return text;
+}

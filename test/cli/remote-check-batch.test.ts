@@ -4,7 +4,7 @@ import type { CheckRequest } from "../../src/engine/engine.js";
 import { GatehouseError } from "../../src/model/errors.js";
 import { parseCheckLines } from "../../src/service/tuple-lines.js";
 import { BATCH_SCHEMA } from "../support/batch-schema.js";
-import { type RunningServer, startServer } from "../support/server.js";
+import { type RunningServer, seedServer, startServer } from "../support/server.js";
 
 // `permission check --batch` with `--server`: the checks go as lines (`/checks/text`), 10,000 a
 // request, and a check the server refuses is named at its line of the local file, in any request.
@@ -15,19 +15,18 @@ describe("remote batch checks", () => {
   beforeAll(async () => {
     s = await startServer(":memory:");
     const admin = await s.token("ops", "admin");
-    expect((await s.call("PUT", "/v1/schema", { token: admin, body: { schema: BATCH_SCHEMA } })).status).toBe(
-      200,
-    );
-    const updates = [
-      "document:a#viewer@user:ann",
-      "document:b#viewer@group:eng#member",
-      "group:eng#member@user:bob",
-    ]
-      .concat("document:c#viewer@user:cy[on_day]")
-      .map((relationship) => ({ operation: "touch", relationship }));
-    expect(
-      (await s.call("POST", "/v1/tenants/acme/relationships", { token: admin, body: { updates } })).status,
-    ).toBe(200);
+    await seedServer(s, {
+      admin,
+      schema: BATCH_SCHEMA,
+      tenant: "acme",
+      operation: "touch",
+      relationships: [
+        "document:a#viewer@user:ann",
+        "document:b#viewer@group:eng#member",
+        "group:eng#member@user:bob",
+        "document:c#viewer@user:cy[on_day]",
+      ],
+    });
     remote = new RemoteOperations({ url: s.url, token: admin, from: "test" });
   });
   afterAll(async () => {

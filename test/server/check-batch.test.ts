@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../support/server.js";
+import { type RunningServer, seedServer, startServer } from "../support/server.js";
 
 // `POST /checks` reads its items through `CheckNames` (each type and name tested once, ids by a
 // table) and falls back to the placed parsers for anything else: the answers are each `/check`'s,
@@ -21,16 +21,18 @@ describe("HTTP batch checks", () => {
     s = await startServer(":memory:");
     const admin = await s.token("root", "admin");
     writer = await s.token("app", "write");
-    expect((await s.call("PUT", "/v1/schema", { token: admin, body: { schema: SCHEMA } })).status).toBe(200);
-    const updates = [
-      "document:readme#viewer@user:ann",
-      "document:a=b+c|d-e/f_g#viewer@group:eng#member",
-      "group:eng#member@user:bob",
-      "document:open#viewer@user:*",
-    ].map((relationship) => ({ operation: "create", relationship }));
-    expect(
-      (await s.call("POST", "/v1/tenants/acme/relationships", { token: writer, body: { updates } })).status,
-    ).toBe(200);
+    await seedServer(s, {
+      admin,
+      writer,
+      schema: SCHEMA,
+      tenant: "acme",
+      relationships: [
+        "document:readme#viewer@user:ann",
+        "document:a=b+c|d-e/f_g#viewer@group:eng#member",
+        "group:eng#member@user:bob",
+        "document:open#viewer@user:*",
+      ],
+    });
   });
   afterAll(async () => {
     await s.close();

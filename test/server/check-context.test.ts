@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatehouseClient } from "../../src/client/client.js";
-import { type RunningServer, startServer } from "../support/server.js";
+import { type RunningServer, seedServer, startServer } from "../support/server.js";
 
 // The check's caveat context over HTTP: taken by `/check` and by each item of `/checks`;
 // something that is not a JSON object is refused with the field named.
@@ -21,12 +21,13 @@ describe("HTTP check with caveat context", () => {
     s = await startServer(":memory:");
     const admin = await s.token("root", "admin");
     writer = await s.token("app", "write");
-    expect((await s.call("PUT", "/v1/schema", { token: admin, body: { schema: SCHEMA } })).status).toBe(200);
-    const write = await s.call("POST", "/v1/tenants/acme/relationships", {
-      token: writer,
-      body: { updates: [{ operation: "create", relationship: "document:readme#viewer@user:ann" }] },
+    await seedServer(s, {
+      admin,
+      writer,
+      schema: SCHEMA,
+      tenant: "acme",
+      relationships: ["document:readme#viewer@user:ann"],
     });
-    expect(write.status).toBe(200);
   });
   afterAll(async () => {
     await s.close();

@@ -65,3 +65,35 @@ export async function startServer(
     },
   };
 }
+
+/**
+ * Writes `schema` (token `admin`) and then `relationships`, one line each, to `tenant` (token
+ * `writer`, `admin` when not given) over HTTP, and fails the test unless both answer 200.
+ */
+export async function seedServer(
+  s: RunningServer,
+  options: {
+    admin: string;
+    writer?: string;
+    schema: string;
+    tenant: string;
+    relationships: readonly string[];
+    operation?: "create" | "touch";
+  },
+): Promise<void> {
+  const schema = await s.call("PUT", "/v1/schema", {
+    token: options.admin,
+    body: { schema: options.schema },
+  });
+  if (schema.status !== 200) throw new Error(`schema write: ${schema.status} ${JSON.stringify(schema.body)}`);
+  const updates = options.relationships.map((relationship) => ({
+    operation: options.operation ?? "create",
+    relationship,
+  }));
+  const written = await s.call("POST", `/v1/tenants/${options.tenant}/relationships`, {
+    token: options.writer ?? options.admin,
+    body: { updates },
+  });
+  if (written.status !== 200)
+    throw new Error(`relationship write: ${written.status} ${JSON.stringify(written.body)}`);
+}

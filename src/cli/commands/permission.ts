@@ -4,7 +4,7 @@ import { GatehouseError } from "../../model/errors.js";
 import { RELATION_NAME } from "../../model/names.js";
 import { parseObject, parseSubject } from "../../model/relationship.js";
 import type { CaveatContext } from "../../schema/caveats/context-values.js";
-import { parseCheckLines } from "../../service/tuple-lines.js";
+import { checkBatchLines, parseCheckLines } from "../../service/tuple-lines.js";
 import { parseCaveatContext } from "../caveat-context-option.js";
 import { contextOf, type GlobalOptions, parseRevision, readInput, withOperations } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -75,12 +75,9 @@ export function registerPermission(program: Command, globals: () => GlobalOption
               placeOf: (i) => ({ file: input.file, line: lines[i]! }),
             }),
           );
-          // A conditional answer reads as a single check's does (it is not a plain `false`).
-          const answerText = (allowed: boolean, i: number) => {
-            const missing = conditional?.[i];
-            return missing ? `conditional ${missingText(missing)}` : String(allowed);
-          };
-          context.out.result(() => results.map(answerText).join("\n"), {
+          // A conditional answer reads as a single check's does (it is not a plain `false`), as
+          // the HTTP text batch answers; the output adds the last line's newline itself.
+          context.out.result(() => checkBatchLines({ results, conditional }).slice(0, -1), {
             results,
             ...(conditional ? { conditional } : {}),
             revision,

@@ -4,10 +4,10 @@ import type { CheckRequest } from "../../engine/engine.js";
 import { CheckNames } from "../../model/check-names.js";
 import { type ObjectRef, parseObject, parseSubject, type SubjectRef } from "../../model/relationship.js";
 import type { Gatehouse } from "../../service/gatehouse.js";
+import { checkBatchLines } from "../../service/tuple-lines.js";
 import {
   CheckBatchView,
   CheckView,
-  checkBatchLines,
   checkBatchView,
   ExplainedCheckView,
   LookupResourcesView,

@@ -125,24 +125,6 @@ export function checkBatchView(result: {
   return conditional ? { ...answer, conditional: conditional.map((c) => (c ? [...c] : null)) } : answer;
 }
 
-/**
- * A batch's answers as text, one line a check in the order asked: `true`, `false`, or
- * `conditional (missing day, time)` (as `permission check` prints one), each line ended by a
- * newline. The revision and the schema that answered travel beside it (HTTP: headers).
- */
-export function checkBatchLines(result: {
-  results: readonly boolean[];
-  conditional?: readonly (readonly string[] | undefined)[];
-}): string {
-  const { results, conditional } = result;
-  let text = "";
-  for (let i = 0; i < results.length; i++) {
-    const missing = conditional?.[i];
-    text += missing ? `conditional (missing ${missing.join(", ")})\n` : results[i] ? "true\n" : "false\n";
-  }
-  return text;
-}
-
 /** `version:3` or `candidate:12`: the schema that answered, in one header value. */
 export function schemaAnswerText(answer: SchemaAnswer): string {
   return "candidate" in answer ? `candidate:${answer.candidate}` : `version:${answer.version}`;
