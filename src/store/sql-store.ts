@@ -388,7 +388,7 @@ export class SqlStore implements Store {
    */
   async createChange(change: NewChange, audit: NewAuditRecord): Promise<ChangeRecord> {
     return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
+      await this.#audit.lock(sql, audit);
       const id = await this.#changes.insert(sql, change);
       await this.#audit.append(sql, { ...audit, target: `change:${id}` });
       return this.#changes.require(sql, id);
@@ -401,7 +401,7 @@ export class SqlStore implements Store {
     audit: NewAuditRecord,
   ): Promise<{ change: ChangeRecord; lifecycle: LifecycleRecord }> {
     return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
+      await this.#audit.lock(sql, audit);
       const id = await this.#changes.insert(sql, change);
       const record = await this.#lifecycle.insert(sql, id, lifecycle);
       await this.#audit.append(sql, { ...audit, target: `change:${id}` });
@@ -443,7 +443,7 @@ export class SqlStore implements Store {
       // deadlock. The whole store is held: a purge ends other revisions' events.
       await this.#revisions.lockWriter(sql, null);
       await this.#revisions.lock(sql);
-      await this.#audit.lock(sql);
+      await this.#audit.lock(sql, audit);
       const change = await this.#changes.require(sql, input.changeId);
       if (change.state === "applied")
         throw new GatehouseError(
@@ -499,7 +499,7 @@ export class SqlStore implements Store {
   async collectExpiredRelationships(expiredBy: string, audit: NewAuditRecord): Promise<number> {
     const cutoff = expirationKey(parseExpiration(expiredBy, { field: "expiredBy" }));
     return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
+      await this.#audit.lock(sql, audit);
       const removed = await collectExpired(sql, cutoff);
       // The count is known only now, and the record must say it. A collection that found
       // nothing leaves no record: the server runs one every hour on every node.
@@ -647,7 +647,7 @@ export class SqlStore implements Store {
 
   async startRollout(rollout: NewRollout, audit: NewAuditRecord): Promise<RolloutRecord> {
     return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
+      await this.#audit.lock(sql, audit);
       const record = await this.#rollouts.insert(sql, rollout);
       await this.#audit.append(sql, { ...audit, target: `rollout:${record.id}` });
       return record;
@@ -777,7 +777,7 @@ export class SqlStore implements Store {
    */
   #audited<T>(audit: NewAuditRecord, act: (sql: Sql) => Promise<T>): Promise<T> {
     return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
+      await this.#audit.lock(sql, audit);
       const result = await act(sql);
       await this.#audit.append(sql, audit);
       return result;

@@ -52,7 +52,7 @@ export async function applyChange(parts: ApplyParts, input: ApplyInput): Promise
     // audited, a cancel of this change included, between the checks below and the commit.
     await revisions.lockWriter(sql, input.schema === null ? input.tenant : null);
     const head = await revisions.lock(sql);
-    await audit.lock(sql);
+    await audit.lock(sql, input.audit);
     const change = await changes.require(sql, id, "changeId");
     if (change.tenant !== input.tenant) {
       throw inputError(`change ${id} belongs to tenant \`${change.tenant}\`, not \`${input.tenant}\``, {
