@@ -374,7 +374,11 @@ describe.each(backends)("audit chain on %s", (name, backend) => {
         expect(r.previousHash).toBe(before?.hash ?? null);
       }
       // The heads: one row per chain, its last record's place, seq and hash.
-      expect(await raw.rows("SELECT chain, CAST(chain_seq AS INTEGER), CAST(seq AS INTEGER) FROM audit_chains ORDER BY chain")).toEqual([
+      expect(
+        await raw.rows(
+          "SELECT chain, CAST(chain_seq AS INTEGER), CAST(seq AS INTEGER) FROM audit_chains ORDER BY chain",
+        ),
+      ).toEqual([
         ["", 3, 9],
         ["acme", 3, 7],
         ["globex", 3, 8],
