@@ -29,6 +29,8 @@ interface Backend {
   open(): Promise<{ store: Store; raw: Raw; again: () => Promise<Store> }>;
   /** A store at migration 3 (before the chain) holding `records`, then opened as it is now. */
   upgrade(records: readonly string[]): Promise<{ store: Store; raw: Raw }>;
+  /** A new store, then opened by a node that knows the migrations before chains: its error. */
+  openedByOlder(): Promise<unknown>;
   cleanup(): Promise<void>;
 }
 
@@ -78,6 +80,21 @@ const sqlite: Backend = {
       },
     };
   },
+  async openedByOlder() {
+    const path = join(dir, `audit-${++files}.db`);
+    await SqliteStore.open(path).close();
+    const db = new Database(path);
+    try {
+      applySqliteMigrations(
+        db,
+        SQLITE_MIGRATIONS.filter((m) => m.version < 23),
+      );
+    } catch (error) {
+      return error;
+    } finally {
+      db.close();
+    }
+  },
   async cleanup() {},
 };
 
@@ -124,6 +141,21 @@ const postgres: Backend = {
     }
     await raw.close();
     return { store: await PostgresStore.open(url, { now: clock() }), raw: await rawPostgres(schema) };
+  },
+  async openedByOlder() {
+    const { url } = newSchema();
+    await (await PostgresStore.open(url)).close();
+    const connection = await PostgresConnection.open(parseLocation(url));
+    try {
+      await applyPostgresMigrations(
+        connection,
+        POSTGRES_MIGRATIONS.filter((m) => m.version < 24),
+      );
+    } catch (error) {
+      return error;
+    } finally {
+      await connection.close();
+    }
   },
   async cleanup() {
     for (const schema of schemas.splice(0)) await admin?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -539,6 +571,10 @@ describe.each(backends)("audit chain on %s", (name, backend) => {
       await raw.run("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2");
       expect((await upgraded.verifyAudit()).firstBad).toMatchObject({ seq: 2, problem: "altered" });
     });
+  });
+
+  it("a node of the version before chains refuses a store that has them: it would append to the old head beside them", async () => {
+    expect(String(await backend.openedByOlder())).toMatch(/written by a newer Gatehouse/);
   });
 
   it("the migration chains records written before it, in seq order", async () => {
