@@ -128,6 +128,8 @@ export interface StoreTestHooks {
   readonly writeChecked?: ((tenant: string) => Promise<void>) | undefined;
   /** Awaited inside a relationship write's transaction right after it took its revision. */
   readonly revisionTaken?: ((tenant: string, revision: Revision) => Promise<void>) | undefined;
+  /** Awaited inside an audited relationship write's transaction right after its audit record, before the commit. */
+  readonly audited?: ((tenant: string, revision: Revision) => Promise<void>) | undefined;
 }
 
 /**
@@ -238,12 +240,16 @@ export class SqlStore implements Store {
         planned,
         clockKey(this.#now()),
       );
-      // The revision is taken first (by `next`), then the audit head is locked: the apply's order.
+      // The revision is taken first (by `next`), then the tenant's audit chain is locked: the
+      // apply's order. Other tenants' audited writes lock their own chains meanwhile.
       const audit = writeAuditRecord(tenant, options, {
         created: written.created.length,
         deleted: written.deleted.length,
       });
-      if (audit) await this.#audit.append(sql, audit, revision);
+      if (audit) {
+        await this.#audit.append(sql, audit, revision);
+        await this.#hooks.audited?.(tenant, revision);
+      }
       return { revision, ...written };
     });
     this.#sawWrite(result.revision);
