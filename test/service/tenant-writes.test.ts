@@ -78,7 +78,14 @@ function holdAfterAudit(tenant: string) {
       await released;
     },
   };
-  return { hooks, held, arm: () => void (armed = true), commit: () => release() };
+  return {
+    hooks,
+    held,
+    arm: () => {
+      armed = true;
+    },
+    commit: () => release(),
+  };
 }
 
 const target = await postgresUrlForTest("tenant_writes");

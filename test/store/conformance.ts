@@ -2441,12 +2441,12 @@ export function describeStoreConformance(
         expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
         // Each record is chained to the one before it on its tenant (issue 18: acts on different
         // tenants lock different heads), numbered within its chain.
-        const before = (r: (typeof records)[number]) =>
+        const earlierOnTenant = (r: (typeof records)[number]) =>
           records.filter((o) => o.tenant === r.tenant && o.seq < r.seq);
         expect(records.map((r) => r.previousHash)).toEqual(
-          records.map((r) => before(r).at(-1)?.hash ?? null),
+          records.map((r) => earlierOnTenant(r).at(-1)?.hash ?? null),
         );
-        expect(records.map((r) => r.chainSeq)).toEqual(records.map((r) => before(r).length + 1));
+        expect(records.map((r) => r.chainSeq)).toEqual(records.map((r) => earlierOnTenant(r).length + 1));
         expect(new Set(records.map((r) => r.tenant))).toEqual(new Set([A, null]));
         expect(await store.verifyAudit()).toEqual({ ok: true, checked: records.length });
       });
