@@ -263,8 +263,9 @@ export interface ChangeStore {
   appendAudit(record: NewAuditRecord): Promise<AuditRecord>;
   listAudit(filter?: AuditFilter): Promise<AuditRecord[]>;
   /**
-   * Walks the whole log in seq order and checks its hash chain and head: finds a record edited,
-   * removed (the last ones too), reordered or slipped in behind Gatehouse's back.
+   * Walks the whole log in seq order and checks every chain (one per tenant, one store-wide)
+   * against its head: finds a record edited, removed (the last ones of a chain too), reordered or
+   * slipped in behind Gatehouse's back, and names the chain where a record is missing.
    */
   verifyAudit(): Promise<AuditVerification>;
 }

@@ -445,7 +445,7 @@ export class SqlStore implements Store {
     audit: NewAuditRecord,
   ): Promise<{ removed: number; revision: Revision; change: ChangeRecord }> {
     const purged = await this.#writing(async (sql) => {
-      // The same lock order as an apply (writers, revision counter, then audit head): no
+      // The same lock order as an apply (writers, revision counter, then the audit chain's head): no
       // deadlock. The whole store is held: a purge ends other revisions' events.
       await this.#revisions.lockWriter(sql, null);
       await this.#revisions.lock(sql);
@@ -778,7 +778,7 @@ export class SqlStore implements Store {
   }
 
   /**
-   * Runs `act` and appends its audit record in one transaction, the audit head locked first
+   * Runs `act` and appends its audit record in one transaction, its audit chain's head locked first
    * (the lock order every audited act keeps: see `AuditLog`).
    */
   #audited<T>(audit: NewAuditRecord, act: (sql: Sql) => Promise<T>): Promise<T> {

@@ -98,7 +98,8 @@ describe("gatehouse audit", () => {
       firstBad: {
         seq: 4,
         problem: "removed",
-        message: "record 4 is missing: the log ends at 3, but 4 records were written",
+        message:
+          "record 4 is missing: the store-wide chain ends at record 3, number 2 of the 3 written to it",
       },
     });
   });

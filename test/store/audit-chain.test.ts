@@ -291,12 +291,13 @@ describe.each(backends)("audit chain on %s", (name, backend) => {
       firstBad: {
         seq: 10,
         problem: "removed",
-        message: "record 10 is missing: tenant `acme`'s chain ends at 9, but 10 records were written to it",
+        message:
+          "record 10 is missing: tenant `acme`'s chain ends at record 9, number 9 of the 10 written to it",
       },
     });
     await raw.run("DELETE FROM audit_log WHERE seq >= 8");
     expect((await store.verifyAudit()).firstBad?.message).toBe(
-      "records 8 to 10 are missing: tenant `acme`'s chain ends at 7, but 10 records were written to it",
+      "records 8 to 10 are missing: tenant `acme`'s chain ends at record 7, number 7 of the 10 written to it",
     );
     // The next record is chained to the head, not to what is left: the removal stays visible.
     expect((await store.appendAudit(record(11))).seq).toBe(11);
@@ -426,7 +427,8 @@ describe.each(backends)("audit chain on %s", (name, backend) => {
         firstBad: {
           seq: 7,
           problem: "removed",
-          message: "record 7 is missing: tenant `acme`'s chain ends at 4, but 3 records were written to it",
+          message:
+            "record 7 is missing: tenant `acme`'s chain ends at record 4, number 2 of the 3 written to it",
         },
       });
       // The next record of the chain keeps the gap in view.
@@ -526,7 +528,8 @@ describe.each(backends)("audit chain on %s", (name, backend) => {
         expect((await store.verifyAudit()).firstBad).toEqual({
           seq: 11,
           problem: "removed",
-          message: "record 11 is missing: tenant `acme`'s chain ends at 7, but 4 records were written to it",
+          message:
+            "record 11 is missing: tenant `acme`'s chain ends at record 7, number 3 of the 4 written to it",
         });
         await store.appendAudit(on("acme", 12));
         expect((await store.verifyAudit()).firstBad).toEqual({

@@ -324,17 +324,10 @@ export class AuditChainCheck {
       if (head.chainSeq > reached) {
         const after = last?.seq ?? this.#base?.seq ?? 0;
         const end =
-          last === undefined ? `${chainName(chain)} is empty` : `${chainName(chain)} ends at ${last.seq}`;
-        add(after + 1, () =>
-          this.#missing(
-            chain,
-            head.chainSeq - reached,
-            after,
-            head.seq,
-            `${end}, but ${head.chainSeq} records were written to it`,
-            head.seq,
-          ),
-        );
+          last === undefined
+            ? `${chainName(chain)} is empty, but ${head.chainSeq} records were written to it`
+            : `${chainName(chain)} ends at record ${last.seq}, number ${reached} of the ${head.chainSeq} written to it`;
+        add(after + 1, () => this.#missing(chain, head.chainSeq - reached, after, head.seq, end, head.seq));
       } else if (last !== undefined && head.hash !== last.hash) {
         add(last.seq, () =>
           this.#fail(
