@@ -27,10 +27,10 @@ const viewer = (doc: string, user: string): Relationship => ({
 const create = (doc: string) => [{ operation: "create" as const, relationship: viewer(doc, "ann") }];
 
 /**
- * A write of `tenant` held once, inside its transaction, right after it took its revision: the
- * next one after `arm`.
+ * A write of `tenant` held once, inside its transaction, right after it took its revision (or,
+ * with `audited`, right after its audit record): the next one after `arm`.
  */
-function holdAfterNumber(tenant: string) {
+function holdAfterNumber(tenant: string, point: "revisionTaken" | "audited" = "revisionTaken") {
   let reached: (revision: number) => void = () => {};
   let release: (fail: boolean) => void = () => {};
   const held = new Promise<number>((resolve) => {
@@ -41,7 +41,7 @@ function holdAfterNumber(tenant: string) {
   });
   let armed = false;
   const hooks: StoreTestHooks = {
-    revisionTaken: async (written, revision) => {
+    [point]: async (written: string, revision: number) => {
       if (!armed || written !== tenant) return;
       armed = false;
       reached(revision);
@@ -56,35 +56,6 @@ function holdAfterNumber(tenant: string) {
     },
     commit: () => release(false),
     fail: () => release(true),
-  };
-}
-
-/** A write of `tenant` held once, inside its transaction, right after its audit record: the next one after `arm`. */
-function holdAfterAudit(tenant: string) {
-  let reached: () => void = () => {};
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => {
-    reached = resolve;
-  });
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let armed = false;
-  const hooks: StoreTestHooks = {
-    audited: async (written) => {
-      if (!armed || written !== tenant) return;
-      armed = false;
-      reached();
-      await released;
-    },
-  };
-  return {
-    hooks,
-    held,
-    arm: () => {
-      armed = true;
-    },
-    commit: () => release(),
   };
 }
 
@@ -240,7 +211,7 @@ if (target.skip) {
     it("audited writes to different tenants do not take turns on one audit head; audited acts on one tenant do", async () => {
       const where = await postgresUrlForTest("tenant_writes");
       if (where.drop) drops.push(where.drop);
-      const hold = holdAfterAudit("acme");
+      const hold = holdAfterNumber("acme", "audited");
       const store = await PostgresStore.open(where.url ?? "", { hooks: hold.hooks, watchPollMs: 50 });
       open.push(store);
       const audited = { actor: "ann", audit: { action: "relationships.write" } };
