@@ -144,11 +144,20 @@ export interface AuditRecord {
   readonly details: unknown;
   /** SHA-256 (hex) of this record's fields and `previousHash`; null only on a tampered row. */
   readonly hash: string | null;
-  /** The hash of the record before it; null for the first record. */
+  /**
+   * The hash of the record before it in its chain (its tenant's, or the store-wide one when it
+   * has no tenant); a chain's first record links to the last record written before chains, or
+   * to nothing (null) in a store that had none.
+   */
   readonly previousHash: string | null;
+  /** The record's place in its chain, from 1, gap-free; null for a record written before chains. */
+  readonly chainSeq: number | null;
 }
 
-export type NewAuditRecord = Omit<AuditRecord, "seq" | "at" | "revision" | "hash" | "previousHash"> & {
+export type NewAuditRecord = Omit<
+  AuditRecord,
+  "seq" | "at" | "revision" | "hash" | "previousHash" | "chainSeq"
+> & {
   readonly revision?: Revision | null;
 };
 
@@ -254,8 +263,9 @@ export interface ChangeStore {
   appendAudit(record: NewAuditRecord): Promise<AuditRecord>;
   listAudit(filter?: AuditFilter): Promise<AuditRecord[]>;
   /**
-   * Walks the whole log in seq order and checks its hash chain and head: finds a record edited,
-   * removed (the last ones too), reordered or slipped in behind Gatehouse's back.
+   * Walks the whole log in seq order and checks every chain (one per tenant, one store-wide)
+   * against its head: finds a record edited, removed (the last ones of a chain too), reordered or
+   * slipped in behind Gatehouse's back, and names the chain where a record is missing.
    */
   verifyAudit(): Promise<AuditVerification>;
 }

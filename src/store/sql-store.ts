@@ -128,6 +128,8 @@ export interface StoreTestHooks {
   readonly writeChecked?: ((tenant: string) => Promise<void>) | undefined;
   /** Awaited inside a relationship write's transaction right after it took its revision. */
   readonly revisionTaken?: ((tenant: string, revision: Revision) => Promise<void>) | undefined;
+  /** Awaited inside an audited relationship write's transaction right after its audit record, before the commit. */
+  readonly audited?: ((tenant: string, revision: Revision) => Promise<void>) | undefined;
 }
 
 /**
@@ -238,12 +240,16 @@ export class SqlStore implements Store {
         planned,
         clockKey(this.#now()),
       );
-      // The revision is taken first (by `next`), then the audit head is locked: the apply's order.
+      // The revision is taken first (by `next`), then the tenant's audit chain is locked: the
+      // apply's order. Other tenants' audited writes lock their own chains meanwhile.
       const audit = writeAuditRecord(tenant, options, {
         created: written.created.length,
         deleted: written.deleted.length,
       });
-      if (audit) await this.#audit.append(sql, audit, revision);
+      if (audit) {
+        await this.#audit.append(sql, audit, revision);
+        await this.#hooks.audited?.(tenant, revision);
+      }
       return { revision, ...written };
     });
     this.#sawWrite(result.revision);
@@ -388,7 +394,7 @@ export class SqlStore implements Store {
    */
   async createChange(change: NewChange, audit: NewAuditRecord): Promise<ChangeRecord> {
     return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
+      await this.#audit.lock(sql, audit);
       const id = await this.#changes.insert(sql, change);
       await this.#audit.append(sql, { ...audit, target: `change:${id}` });
       return this.#changes.require(sql, id);
@@ -401,7 +407,7 @@ export class SqlStore implements Store {
     audit: NewAuditRecord,
   ): Promise<{ change: ChangeRecord; lifecycle: LifecycleRecord }> {
     return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
+      await this.#audit.lock(sql, audit);
       const id = await this.#changes.insert(sql, change);
       const record = await this.#lifecycle.insert(sql, id, lifecycle);
       await this.#audit.append(sql, { ...audit, target: `change:${id}` });
@@ -439,11 +445,11 @@ export class SqlStore implements Store {
     audit: NewAuditRecord,
   ): Promise<{ removed: number; revision: Revision; change: ChangeRecord }> {
     const purged = await this.#writing(async (sql) => {
-      // The same lock order as an apply (writers, revision counter, then audit head): no
+      // The same lock order as an apply (writers, revision counter, then the audit chain's head): no
       // deadlock. The whole store is held: a purge ends other revisions' events.
       await this.#revisions.lockWriter(sql, null);
       await this.#revisions.lock(sql);
-      await this.#audit.lock(sql);
+      await this.#audit.lock(sql, audit);
       const change = await this.#changes.require(sql, input.changeId);
       if (change.state === "applied")
         throw new GatehouseError(
@@ -499,7 +505,7 @@ export class SqlStore implements Store {
   async collectExpiredRelationships(expiredBy: string, audit: NewAuditRecord): Promise<number> {
     const cutoff = expirationKey(parseExpiration(expiredBy, { field: "expiredBy" }));
     return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
+      await this.#audit.lock(sql, audit);
       const removed = await collectExpired(sql, cutoff);
       // The count is known only now, and the record must say it. A collection that found
       // nothing leaves no record: the server runs one every hour on every node.
@@ -647,7 +653,7 @@ export class SqlStore implements Store {
 
   async startRollout(rollout: NewRollout, audit: NewAuditRecord): Promise<RolloutRecord> {
     return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
+      await this.#audit.lock(sql, audit);
       const record = await this.#rollouts.insert(sql, rollout);
       await this.#audit.append(sql, { ...audit, target: `rollout:${record.id}` });
       return record;
@@ -772,12 +778,12 @@ export class SqlStore implements Store {
   }
 
   /**
-   * Runs `act` and appends its audit record in one transaction, the audit head locked first
+   * Runs `act` and appends its audit record in one transaction, its audit chain's head locked first
    * (the lock order every audited act keeps: see `AuditLog`).
    */
   #audited<T>(audit: NewAuditRecord, act: (sql: Sql) => Promise<T>): Promise<T> {
     return this.#db.transaction(async (sql) => {
-      await this.#audit.lock(sql);
+      await this.#audit.lock(sql, audit);
       const result = await act(sql);
       await this.#audit.append(sql, audit);
       return result;

@@ -53,7 +53,12 @@ describe("gatehouse audit", () => {
       details: { applied: true, version: 1, change: null, gained: 0, lost: 0 },
     });
     expect(records[1]).toMatchObject({ actor: "ann", action: "change.propose", tenant: "acme" });
-    expect(records[1].previousHash).toBe(records[0].hash);
+    // Each record is chained to the one before it on its tenant: 2 is acme's first, 3 and 4
+    // follow 1 on the store-wide chain.
+    expect(records.map((r: { chainSeq: number }) => r.chainSeq)).toEqual([1, 1, 2, 3]);
+    expect(records[1].previousHash).toBeNull();
+    expect(records[2].previousHash).toBe(records[0].hash);
+    expect(records[3].previousHash).toBe(records[2].hash);
     expect(records[3].hash).toMatch(/^[0-9a-f]{64}$/);
 
     const seqs = (...args: string[]) =>
@@ -98,7 +103,8 @@ describe("gatehouse audit", () => {
       firstBad: {
         seq: 4,
         problem: "removed",
-        message: "record 4 is missing: the log ends at 3, but 4 records were written",
+        message:
+          "record 4 is missing: the store-wide chain ends at record 3, number 2 of the 3 written to it",
       },
     });
   });

@@ -27,10 +27,10 @@ const viewer = (doc: string, user: string): Relationship => ({
 const create = (doc: string) => [{ operation: "create" as const, relationship: viewer(doc, "ann") }];
 
 /**
- * A write of `tenant` held once, inside its transaction, right after it took its revision: the
- * next one after `arm`.
+ * A write of `tenant` held once, inside its transaction, right after it took its revision (or,
+ * with `audited`, right after its audit record): the next one after `arm`.
  */
-function holdAfterNumber(tenant: string) {
+function holdAfterNumber(tenant: string, point: "revisionTaken" | "audited" = "revisionTaken") {
   let reached: (revision: number) => void = () => {};
   let release: (fail: boolean) => void = () => {};
   const held = new Promise<number>((resolve) => {
@@ -41,7 +41,7 @@ function holdAfterNumber(tenant: string) {
   });
   let armed = false;
   const hooks: StoreTestHooks = {
-    revisionTaken: async (written, revision) => {
+    [point]: async (written: string, revision: number) => {
       if (!armed || written !== tenant) return;
       armed = false;
       reached(revision);
@@ -206,6 +206,53 @@ if (target.skip) {
         true,
         false,
       ]);
+    });
+
+    it("audited writes to different tenants do not take turns on one audit head; audited acts on one tenant do", async () => {
+      const where = await postgresUrlForTest("tenant_writes");
+      if (where.drop) drops.push(where.drop);
+      const hold = holdAfterNumber("acme", "audited");
+      const store = await PostgresStore.open(where.url ?? "", { hooks: hold.hooks, watchPollMs: 50 });
+      open.push(store);
+      const audited = { actor: "ann", audit: { action: "relationships.write" } };
+      const record = (tenant: string | null) => ({
+        actor: "ann",
+        action: "auth.forbidden",
+        tenant,
+        target: "route:/v1/x",
+        reason: null,
+        details: null,
+      });
+      await store.writeRelationships("acme", create("a0"), audited);
+      await store.writeRelationships("globex", create("g0"), audited);
+      hold.arm();
+      // A: acme's audited write, held inside its transaction after its audit record.
+      const slow = store.writeRelationships("acme", create("a1"), audited);
+      await hold.held;
+      // B: globex's audited write commits meanwhile, and so does a store-wide audited act.
+      const b = await store.writeRelationships("globex", create("g1"), audited);
+      await store.appendAudit(record(null));
+      expect((await store.listAudit({ tenant: "globex" })).map((r) => r.revision)).toContain(b.revision);
+      // An audited act on acme waits for A's head of acme's chain (no tenant lock is involved).
+      const same = store.appendAudit(record("acme"));
+      const sameState = settled(same);
+      const waitingOnHead = async () =>
+        (
+          await admin.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE wait_event_type = 'Lock' AND query LIKE '%FROM audit_chains WHERE chain%'
+               AND cardinality(pg_blocking_pids(pid)) > 0`,
+          )
+        ).rows[0].n as number;
+      for (let i = 0; i < 500 && (await waitingOnHead()) === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await waitingOnHead()).toBeGreaterThanOrEqual(1);
+      expect(sameState.done).toBe(false);
+      hold.commit();
+      await slow;
+      // acme's chain: a0, a1, then the act that waited.
+      expect((await same).chainSeq).toBe(3);
+      expect(await store.verifyAudit()).toEqual({ ok: true, checked: 6 });
     });
 
     it("writes to the same tenant still take turns, also after the first took its number", async () => {

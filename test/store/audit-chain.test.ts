@@ -28,7 +28,9 @@ interface Backend {
   /** A new, empty store, and raw SQL on its tables. */
   open(): Promise<{ store: Store; raw: Raw; again: () => Promise<Store> }>;
   /** A store at migration 3 (before the chain) holding `records`, then opened as it is now. */
-  upgrade(records: readonly string[]): Promise<Store>;
+  upgrade(records: readonly string[]): Promise<{ store: Store; raw: Raw }>;
+  /** A new store, then opened by a node that knows the migrations before chains: its error. */
+  openedByOlder(): Promise<unknown>;
   cleanup(): Promise<void>;
 }
 
@@ -67,7 +69,31 @@ const sqlite: Backend = {
     for (const [i, action] of records.entries())
       insert.run(`2029-01-01T00:00:0${i}.000Z`, action, `{"n":${i}}`);
     db.close();
-    return SqliteStore.open(path, { now: clock() });
+    const store = SqliteStore.open(path, { now: clock() });
+    const opened = new Database(path);
+    return {
+      store,
+      raw: {
+        run: async (text) => void opened.exec(text),
+        rows: async (text) => opened.prepare(text).raw().all() as unknown[][],
+        close: async () => void opened.close(),
+      },
+    };
+  },
+  async openedByOlder() {
+    const path = join(dir, `audit-${++files}.db`);
+    await SqliteStore.open(path).close();
+    const db = new Database(path);
+    try {
+      applySqliteMigrations(
+        db,
+        SQLITE_MIGRATIONS.filter((m) => m.version < 23),
+      );
+    } catch (error) {
+      return error;
+    } finally {
+      db.close();
+    }
   },
   async cleanup() {},
 };
@@ -114,7 +140,22 @@ const postgres: Backend = {
       );
     }
     await raw.close();
-    return PostgresStore.open(url, { now: clock() });
+    return { store: await PostgresStore.open(url, { now: clock() }), raw: await rawPostgres(schema) };
+  },
+  async openedByOlder() {
+    const { url } = newSchema();
+    await (await PostgresStore.open(url)).close();
+    const connection = await PostgresConnection.open(parseLocation(url));
+    try {
+      await applyPostgresMigrations(
+        connection,
+        POSTGRES_MIGRATIONS.filter((m) => m.version < 24),
+      );
+    } catch (error) {
+      return error;
+    } finally {
+      await connection.close();
+    }
   },
   async cleanup() {
     for (const schema of schemas.splice(0)) await admin?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -142,10 +183,13 @@ const record = (n: number): NewAuditRecord => ({
   details: { n, nested: { list: [n, "x"] } },
 });
 
+/** Record `n` on `tenant` (null: the store-wide chain). */
+const on = (tenant: string | null, n: number): NewAuditRecord => ({ ...record(n), tenant });
+
 const backends: Array<[string, Backend]> = [["SQLite", sqlite]];
 if (!postgresTarget.skip) backends.push(["PostgreSQL", postgres]);
 
-describe.each(backends)("audit chain on %s", (_name, backend) => {
+describe.each(backends)("audit chain on %s", (name, backend) => {
   let store: Store;
   let raw: Raw;
   let again: () => Promise<Store>;
@@ -204,13 +248,13 @@ describe.each(backends)("audit chain on %s", (_name, backend) => {
     expect((await store.verifyAudit()).firstBad).toEqual({
       seq: 7,
       problem: "removed",
-      message: "record 7 is missing: 6 is followed by 8",
+      message: "record 7 is missing: 6 is followed by 8 in tenant `acme`'s chain",
     });
     await raw.run("DELETE FROM audit_log WHERE seq IN (1, 8)");
     expect((await store.verifyAudit()).firstBad).toEqual({
       seq: 1,
       problem: "removed",
-      message: "record 1 is missing: the log starts at 2",
+      message: "record 1 is missing: tenant `acme`'s chain starts at 2",
     });
   });
 
@@ -247,17 +291,18 @@ describe.each(backends)("audit chain on %s", (_name, backend) => {
       firstBad: {
         seq: 10,
         problem: "removed",
-        message: "record 10 is missing: the log ends at 9, but 10 records were written",
+        message:
+          "record 10 is missing: tenant `acme`'s chain ends at record 9, number 9 of the 10 written to it",
       },
     });
     await raw.run("DELETE FROM audit_log WHERE seq >= 8");
     expect((await store.verifyAudit()).firstBad?.message).toBe(
-      "records 8 to 10 are missing: the log ends at 7, but 10 records were written",
+      "records 8 to 10 are missing: tenant `acme`'s chain ends at record 7, number 7 of the 10 written to it",
     );
     // The next record is chained to the head, not to what is left: the removal stays visible.
     expect((await store.appendAudit(record(11))).seq).toBe(11);
     expect((await store.verifyAudit()).firstBad?.message).toBe(
-      "records 8 to 10 are missing: 7 is followed by 11",
+      "records 8 to 10 are missing: 7 is followed by 11 in tenant `acme`'s chain",
     );
   });
 
@@ -334,8 +379,210 @@ describe.each(backends)("audit chain on %s", (_name, backend) => {
     expect(await other.verifyAudit()).toEqual({ ok: true, checked: 30 });
   });
 
+  describe("one chain per tenant, and one store-wide", () => {
+    /** Records 1 to 9, on acme, globex and the store-wide chain in turn. */
+    async function withChains(): Promise<void> {
+      ({ store, raw, again } = await backend.open());
+      const tenants = ["acme", "globex", null] as const;
+      for (let n = 1; n <= 9; n++) await store.appendAudit(on(tenants[(n - 1) % 3]!, n));
+    }
+
+    it("chains each record to the one before it on its tenant, numbered within its chain", async () => {
+      await withChains();
+      expect(await store.verifyAudit()).toEqual({ ok: true, checked: 9 });
+      const listed = await store.listAudit();
+      expect(listed.map((r) => [r.seq, r.tenant, r.chainSeq])).toEqual([
+        [1, "acme", 1],
+        [2, "globex", 1],
+        [3, null, 1],
+        [4, "acme", 2],
+        [5, "globex", 2],
+        [6, null, 2],
+        [7, "acme", 3],
+        [8, "globex", 3],
+        [9, null, 3],
+      ]);
+      for (const r of listed) {
+        const before = listed.filter((o) => o.tenant === r.tenant && o.seq < r.seq).at(-1);
+        expect(r.previousHash).toBe(before?.hash ?? null);
+      }
+      // The heads: one row per chain, its last record's place, seq and hash.
+      expect(
+        await raw.rows(
+          "SELECT chain, CAST(chain_seq AS INTEGER), CAST(seq AS INTEGER) FROM audit_chains ORDER BY chain",
+        ),
+      ).toEqual([
+        ["", 3, 9],
+        ["acme", 3, 7],
+        ["globex", 3, 8],
+      ]);
+    });
+
+    it("names the last record of one chain removed, though other chains go on after it", async () => {
+      await withChains();
+      await raw.run("DELETE FROM audit_log WHERE seq = 7");
+      expect(await store.verifyAudit()).toEqual({
+        ok: false,
+        checked: 8,
+        firstBad: {
+          seq: 7,
+          problem: "removed",
+          message:
+            "record 7 is missing: tenant `acme`'s chain ends at record 4, number 2 of the 3 written to it",
+        },
+      });
+      // The next record of the chain keeps the gap in view.
+      expect((await store.appendAudit(on("acme", 10))).chainSeq).toBe(4);
+      expect((await store.verifyAudit()).firstBad).toEqual({
+        seq: 7,
+        problem: "removed",
+        message: "record 7 is missing: 4 is followed by 10 in tenant `acme`'s chain",
+      });
+    });
+
+    it("names a record removed from the middle of the store-wide chain", async () => {
+      await withChains();
+      await raw.run("DELETE FROM audit_log WHERE seq = 6");
+      expect((await store.verifyAudit()).firstBad).toEqual({
+        seq: 6,
+        problem: "removed",
+        message: "record 6 is missing: 3 is followed by 9 in the store-wide chain",
+      });
+    });
+
+    it("names every record of a chain removed, through its head", async () => {
+      await withChains();
+      await raw.run("DELETE FROM audit_log WHERE tenant = 'globex'");
+      expect((await store.verifyAudit()).firstBad).toEqual({
+        seq: 2,
+        problem: "removed",
+        message:
+          "records 2, 5 and 8 are missing: tenant `globex`'s chain is empty, but 3 records were written to it",
+      });
+    });
+
+    it("names a head without records, and records past their chain's head", async () => {
+      await withChains();
+      await raw.run(
+        "INSERT INTO audit_chains (chain, chain_seq, seq, hash) VALUES ('initech', 2, 9, 'beef')",
+      );
+      expect((await store.verifyAudit()).firstBad).toMatchObject({
+        problem: "removed",
+        message:
+          "2 records of tenant `initech`'s chain are missing: tenant `initech`'s chain is empty, but 2 records were written to it",
+      });
+      await raw.run("DELETE FROM audit_chains WHERE chain = 'initech'");
+      // A head moved back: the chain's last record is past it.
+      await raw.run("UPDATE audit_chains SET chain_seq = 2, seq = 5 WHERE chain = 'globex'");
+      expect((await store.verifyAudit()).firstBad).toEqual({
+        seq: 8,
+        problem: "inserted",
+        message:
+          "record 8 (change.apply on change:8 by ann at 2030-01-01T00:00:07.000Z) was not written by Gatehouse: the head of tenant `globex`'s chain is record 5",
+      });
+    });
+
+    it("names a chain whose head is gone, and refuses to append to it, not to the others", async () => {
+      await withChains();
+      await raw.run("DELETE FROM audit_chains WHERE chain = 'globex'");
+      expect((await store.verifyAudit()).firstBad).toEqual({
+        seq: 8,
+        problem: "removed",
+        message:
+          "the audit head of tenant `globex`'s chain (its last record's seq and hash, kept apart from the records) is missing",
+      });
+      await expect(store.appendAudit(on("globex", 10))).rejects.toThrow(/the audit log's head is missing/);
+      expect((await store.appendAudit(on("acme", 10))).chainSeq).toBe(4);
+      expect((await store.appendAudit(on("initech", 11))).chainSeq).toBe(1);
+      expect((await store.listAudit()).length).toBe(11);
+    });
+
+    it("names records of two chains swapped, and a record edited in one chain", async () => {
+      await withChains();
+      await raw.run("UPDATE audit_log SET seq = -1 WHERE seq = 4");
+      await raw.run("UPDATE audit_log SET seq = 4 WHERE seq = 5");
+      await raw.run("UPDATE audit_log SET seq = 5 WHERE seq = -1");
+      expect((await store.verifyAudit()).firstBad).toEqual({
+        seq: 4,
+        problem: "reordered",
+        message:
+          "records 4 and 5 are out of order: record 4 holds what was written as record 5 (change.apply on change:5 by bob at 2030-01-01T00:00:04.000Z)",
+      });
+      await raw.run("UPDATE audit_log SET seq = -1 WHERE seq = 4");
+      await raw.run("UPDATE audit_log SET seq = 4 WHERE seq = 5");
+      await raw.run("UPDATE audit_log SET seq = 5 WHERE seq = -1");
+      expect(await store.verifyAudit()).toEqual({ ok: true, checked: 9 });
+      await raw.run("UPDATE audit_log SET tenant = 'initech' WHERE seq = 9");
+      expect((await store.verifyAudit()).firstBad).toMatchObject({ seq: 9, problem: "altered" });
+    });
+
+    it.skipIf(name === "SQLite")(
+      "a seq left unused by an act that rolled back is no gap in any chain (PostgreSQL; SQLite's seqs have no gaps)",
+      async () => {
+        await withChains();
+        // What a rolled-back act leaves: a number taken from the sequence and never written.
+        await raw.run("SELECT nextval('audit_seq')");
+        expect((await store.appendAudit(on("acme", 11))).seq).toBe(11);
+        expect(await store.verifyAudit()).toEqual({ ok: true, checked: 10 });
+        await raw.run("DELETE FROM audit_log WHERE seq = 11");
+        expect((await store.verifyAudit()).firstBad).toEqual({
+          seq: 11,
+          problem: "removed",
+          message:
+            "record 11 is missing: tenant `acme`'s chain ends at record 7, number 3 of the 4 written to it",
+        });
+        await store.appendAudit(on("acme", 12));
+        expect((await store.verifyAudit()).firstBad).toEqual({
+          seq: 10,
+          problem: "removed",
+          message:
+            "1 record of tenant `acme`'s chain is missing: 7 is followed by 12 in tenant `acme`'s chain",
+        });
+      },
+    );
+
+    it("the migration keeps records written before chains as they were, and every chain starts from them", async () => {
+      let upgraded: Store;
+      ({ store: upgraded, raw } = await backend.upgrade([
+        "change.propose",
+        "change.approve",
+        "change.apply",
+      ]));
+      others.push(upgraded);
+      const tenants = ["acme", "globex", null, "acme", "globex", null] as const;
+      const appended = [];
+      for (const [i, tenant] of tenants.entries())
+        appended.push(await upgraded.appendAudit(on(tenant, i + 4)));
+      expect(await upgraded.verifyAudit()).toEqual({ ok: true, checked: 9 });
+      const listed = await upgraded.listAudit();
+      const last = listed[2]!;
+      expect(listed.map((r) => [r.seq, r.tenant, r.chainSeq])).toEqual([
+        [1, "acme", null],
+        [2, "acme", null],
+        [3, "acme", null],
+        [4, "acme", 1],
+        [5, "globex", 1],
+        [6, null, 1],
+        [7, "acme", 2],
+        [8, "globex", 2],
+        [9, null, 2],
+      ]);
+      // Each chain's first record is chained to the last record written before chains.
+      expect(listed.slice(3, 6).map((r) => r.previousHash)).toEqual([last.hash, last.hash, last.hash]);
+      expect(listed[6]?.previousHash).toBe(listed[3]?.hash);
+      // An edit of an old record is still found, by its old hash.
+      await raw.run("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2");
+      expect((await upgraded.verifyAudit()).firstBad).toMatchObject({ seq: 2, problem: "altered" });
+    });
+  });
+
+  it("a node of the version before chains refuses a store that has them: it would append to the old head beside them", async () => {
+    expect(String(await backend.openedByOlder())).toMatch(/written by a newer Gatehouse/);
+  });
+
   it("the migration chains records written before it, in seq order", async () => {
-    const upgraded = await backend.upgrade(["change.propose", "change.approve", "change.apply"]);
+    let upgraded: Store;
+    ({ store: upgraded, raw } = await backend.upgrade(["change.propose", "change.approve", "change.apply"]));
     others.push(upgraded);
     expect(await upgraded.verifyAudit()).toEqual({ ok: true, checked: 3 });
     await upgraded.appendAudit(record(4));

@@ -2230,6 +2230,7 @@ export function describeStoreConformance(
           details: { lost: 0 },
           hash: expect.stringMatching(/^[0-9a-f]{64}$/),
           previousHash: before[0]?.hash,
+          chainSeq: 2,
         });
         await expectFailure(
           store.updateChange(99, { state: "planned" }, audit("change.plan")),
@@ -2387,6 +2388,7 @@ export function describeStoreConformance(
           details: { spec: ["document:a#viewer@user:*"] },
           hash: expect.stringMatching(/^[0-9a-f]{64}$/),
           previousHash: null,
+          chainSeq: 1,
         });
         expect(appended[1]).toMatchObject({ seq: 2, reason: "fine by me", revision: 3 });
         expect(appended[2]).toMatchObject({ tenant: null, target: "schema", details: null });
@@ -2415,7 +2417,7 @@ export function describeStoreConformance(
         await expectFailure(store.listAudit({ limit: 0 }), "input", /invalid limit/);
       });
 
-      test("every act's audit record joins one hash chain, which verifyAudit walks", async () => {
+      test("every act's audit record joins its tenant's hash chain (or the store-wide one), which verifyAudit walks", async () => {
         expect(await store.verifyAudit()).toEqual({ ok: true, checked: 0 });
         await store.writeRelationships(A, create("document:a#viewer@user:ann")); // 1
         const id = await plannedChange(store, 1);
@@ -2437,10 +2439,15 @@ export function describeStoreConformance(
         await expectFailure(store.revokeToken("ci", audit("token.revoke")), "not_found", /ci/);
         const records = await store.listAudit();
         expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
-        expect(records.map((r) => r.previousHash)).toEqual([
-          null,
-          ...records.slice(0, -1).map((r) => r.hash),
-        ]);
+        // Each record is chained to the one before it on its tenant (issue 18: acts on different
+        // tenants lock different heads), numbered within its chain.
+        const earlierOnTenant = (r: (typeof records)[number]) =>
+          records.filter((o) => o.tenant === r.tenant && o.seq < r.seq);
+        expect(records.map((r) => r.previousHash)).toEqual(
+          records.map((r) => earlierOnTenant(r).at(-1)?.hash ?? null),
+        );
+        expect(records.map((r) => r.chainSeq)).toEqual(records.map((r) => earlierOnTenant(r).length + 1));
+        expect(new Set(records.map((r) => r.tenant))).toEqual(new Set([A, null]));
         expect(await store.verifyAudit()).toEqual({ ok: true, checked: records.length });
       });
 

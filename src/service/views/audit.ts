@@ -13,6 +13,9 @@ export const AuditRecordView = Type.Object({
   details: Type.Unknown({ description: "anything else worth keeping, as JSON" }),
   hash: Nullable(Type.String()),
   previousHash: Nullable(Type.String()),
+  chainSeq: Nullable(
+    Type.Integer({ description: "the record's place in its tenant's chain (or the store-wide one), from 1" }),
+  ),
 });
 export type AuditRecordView = Static<typeof AuditRecordView>;
 

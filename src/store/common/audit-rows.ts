@@ -1,15 +1,15 @@
 import { inputError } from "../../model/errors.js";
 import type { AuditFilter, AuditRecord, NewAuditRecord } from "../change-records.js";
 import type { Revision } from "../store.js";
-import { type AuditHead, auditHash, type ChainRow } from "./audit-chain.js";
+import { auditHash, type ChainHead, type ChainRow } from "./audit-chain.js";
 import { checkLimit, checkText, checkTime, jsonText } from "./input-checks.js";
 
 /**
  * The audit log's row shape and queries, shared by every backend; only the SQL placeholders
- * (`?` or `$n`) and how a backend locks the head differ.
+ * (`?` or `$n`), how a backend locks a head and where seqs come from differ.
  */
 export const AUDIT_COLUMNS =
-  "seq, at, actor, action, tenant, target, reason, revision, details, previous_hash, hash";
+  "seq, at, actor, action, tenant, target, reason, revision, details, previous_hash, hash, chain_seq";
 
 export type AuditRow = [
   seq: number,
@@ -23,6 +23,7 @@ export type AuditRow = [
   details: string | null,
   previousHash: string | null,
   hash: string | null,
+  chainSeq: number | null,
 ];
 
 /**
@@ -67,19 +68,22 @@ function auditValues(
 }
 
 /**
- * The one way a record enters the log: the row to insert, in `AUDIT_COLUMNS` order, chained to
- * `head` (the last record's seq and hash, read under the lock that makes this append the only
- * one). The backend writes the row and the new head (`seq`, `hash`) in the same transaction.
+ * The one way a record enters the log: the row to insert, in `AUDIT_COLUMNS` order, numbered
+ * `seq` and chained to `head` (the head of the record's chain, read under the lock that makes
+ * this append the only one to that chain). The backend writes the row and the chain's new head
+ * (chain seq, seq, hash) in the same transaction.
  */
 export function chainedAuditRow(
   record: NewAuditRecord,
   at: string,
   revision: Revision | undefined,
-  head: AuditHead,
+  seq: number,
+  head: ChainHead,
 ): AuditRow {
   const [, actor, action, tenant, target, reason, revisionValue, details] = auditValues(record, at, revision);
   const row = {
-    seq: head.seq + 1,
+    seq,
+    chainSeq: head.chainSeq + 1,
     at,
     actor,
     action,
@@ -91,7 +95,20 @@ export function chainedAuditRow(
     previousHash: head.hash,
   };
   const hash = auditHash(row);
-  return [row.seq, at, actor, action, tenant, target, reason, revisionValue, details, head.hash, hash];
+  return [
+    seq,
+    at,
+    actor,
+    action,
+    tenant,
+    target,
+    reason,
+    revisionValue,
+    details,
+    head.hash,
+    hash,
+    row.chainSeq,
+  ];
 }
 
 export function toChainRow([
@@ -106,8 +123,9 @@ export function toChainRow([
   details,
   previousHash,
   hash,
+  chainSeq,
 ]: AuditRow): ChainRow {
-  return { seq, at, actor, action, tenant, target, reason, revision, details, previousHash, hash };
+  return { seq, at, actor, action, tenant, target, reason, revision, details, previousHash, hash, chainSeq };
 }
 
 /**
@@ -153,6 +171,7 @@ export function toAuditRecord([
   details,
   previousHash,
   hash,
+  chainSeq,
 ]: AuditRow): AuditRecord {
   return {
     seq,
@@ -166,5 +185,6 @@ export function toAuditRecord([
     details: details === null ? null : (JSON.parse(details) as unknown),
     hash,
     previousHash,
+    chainSeq,
   };
 }

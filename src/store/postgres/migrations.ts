@@ -569,6 +569,32 @@ export const MIGRATIONS: readonly Migration[] = [
 `);
     },
   },
+  {
+    version: 24,
+    description: "the audit log: one hash chain per tenant, and one store-wide",
+    // Audited writes to different tenants stopped taking turns on the one head row (issue 18):
+    // each record now joins its tenant's chain (or the store-wide one), whose head row an
+    // append locks, and takes its seq from a sequence (a rolled-back act leaves a gap; a chain
+    // has none). Records written before keep their place in the one chain they were (chain_seq
+    // null), and the old head stays as it is: the base every chain starts from
+    // (src/store/common/audit-chain.ts). The index finds a chain's records (a head lost while
+    // its chain has records) and keeps two records from one place in a chain.
+    up: `
+      ALTER TABLE audit_log ADD COLUMN chain_seq BIGINT;
+      CREATE UNIQUE INDEX audit_log_chain ON audit_log ((coalesce(tenant, '')), chain_seq);
+      CREATE TABLE audit_chains (
+        chain TEXT COLLATE "C" PRIMARY KEY,
+        chain_seq BIGINT NOT NULL,
+        seq BIGINT NOT NULL,
+        hash TEXT COLLATE "C"
+      );
+      CREATE SEQUENCE audit_seq;
+      SELECT setval('audit_seq', greatest(
+        coalesce((SELECT seq FROM audit_head), 0),
+        coalesce((SELECT max(seq) FROM audit_log), 0)
+      ) + 1, false);
+    `,
+  },
 ];
 
 /**

@@ -40,6 +40,19 @@ export interface Dialect {
   readonly writeChunk: number;
   /** The column that orders a change's approvals as they were given, for alias `a`. */
   readonly approvalOrder: string;
+  /**
+   * Takes the next audit record's seq, or undefined when what keeps it is gone (tampering). On
+   * SQLite gap-free and in commit order, as writes take turns; on PostgreSQL from a sequence, so
+   * that appends to different chains do not wait for each other: an act that rolls back leaves
+   * a gap, and records of different chains may commit out of seq order.
+   */
+  takeAuditSeq(sql: Sql): Promise<number | undefined>;
+  /**
+   * Holds the numbering of changes (`max(id) + 1`) until the transaction ends, where proposals
+   * could otherwise be numbered side by side: on PostgreSQL, proposals on different tenants hold
+   * different audit chains. Absent on SQLite, whose write transaction holds the file.
+   */
+  readonly lockChangeIds?: ((sql: Sql) => Promise<void>) | undefined;
   /** Takes `count` decision sequence numbers, in commit order; returns the first. */
   takeDecisionSeqs(sql: Sql, count: number): Promise<number>;
   /**

@@ -82,6 +82,13 @@ export function postgresDialect(channel: string, notify = true): Dialect {
     inProcess: false,
     writeChunk: 20_000,
     approvalOrder: "a.position",
+    lockChangeIds: async (sql: Sql) => {
+      await sql.run("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`${channel} change ids`]);
+    },
+    takeAuditSeq: async (sql: Sql) => {
+      const [row] = await sql.rows<[number]>("SELECT nextval('audit_seq')");
+      return row?.[0];
+    },
     // The `decision` row's lock orders appends from every node, and a purge of the newest pages
     // never lets a number be given twice.
     takeDecisionSeqs: async (sql: Sql, count: number) => {

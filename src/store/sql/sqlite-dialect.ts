@@ -25,6 +25,10 @@ export const sqliteDialect: Dialect = {
   inProcess: true,
   writeChunk: 2_000,
   approvalOrder: "a.rowid",
+  takeAuditSeq: async (sql: Sql) => {
+    const [row] = await sql.rows<[number]>("UPDATE audit_seq SET seq = seq + 1 WHERE one = 1 RETURNING seq");
+    return row?.[0];
+  },
   takeDecisionSeqs: async (sql: Sql, count: number) => {
     const [row] = await sql.rows<[number]>(
       "UPDATE decision_head SET next_seq = next_seq + $1 WHERE one = 1 RETURNING next_seq",

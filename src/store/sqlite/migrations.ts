@@ -478,6 +478,32 @@ export const MIGRATIONS: readonly Migration[] = [
     // read only when it carries the same tag. Null: no file (written before this migration).
     up: "ALTER TABLE index_snapshots ADD COLUMN file_tag TEXT",
   },
+  {
+    version: 23,
+    description: "the audit log: one hash chain per tenant, and one store-wide",
+    // As in PostgreSQL (where audited writes to different tenants then stop taking turns on one
+    // head row; here writes take turns anyway): a record's place in its chain (null for the
+    // records written before, which stay the one chain they were), a head per chain, and the
+    // next seq, which the old head gave. The old head stays as it is: the base every chain
+    // starts from (src/store/common/audit-chain.ts). The index finds a chain's records (a head
+    // lost while its chain has records) and keeps two records from one place in a chain.
+    up: `
+      ALTER TABLE audit_log ADD COLUMN chain_seq INTEGER;
+      CREATE UNIQUE INDEX audit_log_chain ON audit_log (coalesce(tenant, ''), chain_seq);
+      CREATE TABLE audit_chains (
+        chain TEXT PRIMARY KEY,
+        chain_seq INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        hash TEXT
+      ) STRICT;
+      CREATE TABLE audit_seq (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        seq INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO audit_seq (one, seq)
+        SELECT 1, max(coalesce((SELECT seq FROM audit_head), 0), coalesce((SELECT max(seq) FROM audit_log), 0));
+    `,
+  },
 ];
 
 /**

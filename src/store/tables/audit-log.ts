@@ -1,5 +1,5 @@
 import type { AuditFilter, AuditRecord, AuditVerification, NewAuditRecord } from "../change-records.js";
-import { AuditChainCheck, type AuditHead, missingHead } from "../common/audit-chain.js";
+import { AuditChainCheck, type ChainHead, chainOf, missingHead } from "../common/audit-chain.js";
 import {
   AUDIT_COLUMNS,
   type AuditRow,
@@ -19,14 +19,21 @@ const VERIFY_PAGE = 1000;
  * The append-only audit log. Records are appended inside the transaction of the act they
  * describe, so an act that rolls back leaves no record, and a record never lacks its act.
  *
- * Lock order, which keeps transactions from deadlocking: the revision counter (writes), then
- * the audit head, then rows. A transaction that audits calls `lock` before it touches any row.
- * The head row (the last record's seq and hash) is both the lock and the sequence: a seq is the
- * locked head's plus one, so seqs are gap-free and in commit order, and each record is chained
- * to the one committed before it. SELECT ... FOR UPDATE returns the newest committed version
- * of the row it waited for, so the head read under the lock is never stale; on SQLite the write
- * transaction holds the whole file. The seq is never the database's choice: a removed last
- * record must leave a gap the chain shows, not a number handed out again.
+ * Each record joins its tenant's chain (the store-wide chain when it has none: tokens, nodes,
+ * guards, collections), whose head row is the lock: audited acts on one tenant take turns,
+ * acts on different tenants do not (a tenant's writers hold its writer lock already, so they
+ * took turns anyway). Every act audits one record, so a transaction holds one head: no two acts
+ * can wait for each other's heads (an act that audited records of several chains would have to
+ * lock their heads in one fixed order, by chain name).
+ *
+ * Lock order, which keeps transactions from deadlocking: the writer lock and the revision
+ * sequence (writes), then the chain's head, then rows. A transaction that audits calls `lock`
+ * before it touches any row. The head (the chain's last record's chain seq, seq and hash) is
+ * read under its lock: SELECT ... FOR UPDATE returns the newest committed version of the row it
+ * waited for, so it is never stale; on SQLite the write transaction holds the whole file. The
+ * seq is taken under the chain's lock, so a chain's records are in seq order; it is never the
+ * database's choice from the rows: a removed last record must leave a gap, not a number handed
+ * out again.
  */
 export class AuditLog {
   readonly #dialect: Dialect;
@@ -37,21 +44,32 @@ export class AuditLog {
     this.#now = now;
   }
 
-  /** Holds the audit head until the transaction ends: no other act is audited meanwhile. */
-  async lock(sql: Sql): Promise<AuditHead> {
-    const head = await this.#head(sql, this.#dialect.forUpdate);
-    if (head === undefined) throw missingHead();
-    return head;
+  /**
+   * Holds the chain `record` joins until the transaction ends: no other act on its tenant (or,
+   * for a record of no tenant, no other store-wide act) is audited meanwhile.
+   */
+  async lock(sql: Sql, record: Pick<NewAuditRecord, "tenant">): Promise<ChainHead> {
+    const chain = chainOf(record.tenant ?? null);
+    return (await this.#lockHead(sql, chain)) ?? (await this.#startChain(sql, chain));
   }
 
   /** Appends a record stamped with the store clock; `revision` overrides the record's own. */
   async append(sql: Sql, record: NewAuditRecord, revision?: Revision): Promise<AuditRecord> {
-    const row = chainedAuditRow(record, this.#now(), revision, await this.lock(sql));
+    const head = await this.lock(sql, record);
+    const seq = await this.#dialect.takeAuditSeq(sql);
+    if (seq === undefined) throw missingHead();
+    const row = chainedAuditRow(record, this.#now(), revision, seq, head);
     await sql.run(
-      `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       row,
     );
-    await sql.run("UPDATE audit_head SET seq = $1, hash = $2 WHERE one", [row[0], row[10]]);
+    const chainSeq = row[11] ?? 0;
+    await sql.run("UPDATE audit_chains SET chain_seq = $1, seq = $2, hash = $3 WHERE chain = $4", [
+      chainSeq,
+      seq,
+      row[10],
+      chainOf(row[4]),
+    ]);
     return toAuditRecord(row);
   }
 
@@ -61,9 +79,16 @@ export class AuditLog {
     return (await sql.rows<AuditRow>(text, params)).map(toAuditRecord);
   }
 
-  /** Run in a read of its own (`Database.read`): the head and every page are of one snapshot. */
+  /** Run in a read of its own (`Database.read`): the heads and every page are of one snapshot. */
   async verify(sql: Sql): Promise<AuditVerification> {
-    const check = new AuditChainCheck(await this.#head(sql));
+    const [base] = await sql.rows<[number, string | null]>("SELECT seq, hash FROM audit_head");
+    const heads = await sql.rows<[string, number, number, string | null]>(
+      "SELECT chain, chain_seq, seq, hash FROM audit_chains WHERE chain_seq > 0",
+    );
+    const check = new AuditChainCheck(
+      base === undefined ? undefined : { seq: base[0], hash: base[1] },
+      heads.map(([chain, chainSeq, seq, hash]) => ({ chain, chainSeq, seq, hash })),
+    );
     let after = Number.MIN_SAFE_INTEGER;
     for (;;) {
       const rows = await sql.rows<AuditRow>(
@@ -77,8 +102,40 @@ export class AuditLog {
     }
   }
 
-  async #head(sql: Sql, locking = ""): Promise<AuditHead | undefined> {
-    const [row] = await sql.rows<[number, string | null]>(`SELECT seq, hash FROM audit_head${locking}`);
-    return row === undefined ? undefined : { seq: row[0], hash: row[1] };
+  /**
+   * The chain's head, locked; undefined when the chain has none yet. The base is looked at in
+   * the same statement: with it gone, every append is refused, as before chains.
+   */
+  async #lockHead(sql: Sql, chain: string): Promise<ChainHead | undefined> {
+    const [row] = await sql.rows<[number, number, string | null, number]>(
+      `SELECT chain_seq, seq, hash, (SELECT count(*) FROM audit_head) FROM audit_chains WHERE chain = $1${this.#dialect.forUpdate}`,
+      [chain],
+    );
+    if (row === undefined) return undefined;
+    if (Number(row[3]) === 0) throw missingHead();
+    return { chainSeq: row[0], seq: row[1], hash: row[2] };
+  }
+
+  /**
+   * A chain's first record: its head starts at the base. Two acts starting the same chain at once
+   * (PostgreSQL) meet on the head's key; the second waits for the first, then locks its head. A
+   * chain that has records but no head lost its head: its next record would start it over.
+   */
+  async #startChain(sql: Sql, chain: string): Promise<ChainHead> {
+    const started = await sql.run(
+      `INSERT INTO audit_chains (chain, chain_seq, seq, hash)
+       SELECT $1, 0, seq, hash FROM audit_head WHERE true ON CONFLICT (chain) DO NOTHING`,
+      [chain],
+    );
+    if (started > 0) {
+      const [had] = await sql.rows(
+        "SELECT 1 FROM audit_log WHERE coalesce(tenant, '') = $1 AND chain_seq IS NOT NULL LIMIT 1",
+        [chain],
+      );
+      if (had !== undefined) throw missingHead();
+    }
+    const head = await this.#lockHead(sql, chain);
+    if (head === undefined) throw missingHead();
+    return head;
   }
 }

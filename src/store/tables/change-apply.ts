@@ -25,7 +25,7 @@ export interface ApplyParts {
 /**
  * Applies a change in one transaction: the staleness check, the relationship
  * updates and the schema as one new revision, the change's new state and its audit record. The
- * writer lock, the revision sequence, then the audit head are locked first, so no other writer of the tenant (of
+ * writer lock, the revision sequence, then the tenant's audit chain are locked first, so no other writer of the tenant (of
  * the store, for a schema) can write between the check and the commit (on PostgreSQL other tenants' writers take
  * numbers meanwhile: `Revisions`), and each statement after the lock sees every earlier commit (READ
  * COMMITTED takes a new snapshot per statement; SQLite's IMMEDIATE transaction holds the file). Any error rolls everything back, the revision
@@ -47,12 +47,13 @@ export async function applyChange(parts: ApplyParts, input: ApplyInput): Promise
   checkRegionObjects(input.region.objects);
 
   return revisions.writing(db, async (sql) => {
-    // A schema is store-wide: it holds every writer. The revision sequence and the audit head
-    // are then held from the start (not only from the number on), so that nothing else is
-    // audited, a cancel of this change included, between the checks below and the commit.
+    // A schema is store-wide: it holds every writer. The revision sequence and the head of the
+    // tenant's audit chain are then held from the start (not only from the number on), so that
+    // no other act on the tenant is audited, a cancel of this change included (every act on a
+    // change is audited with its tenant), between the checks below and the commit.
     await revisions.lockWriter(sql, input.schema === null ? input.tenant : null);
     const head = await revisions.lock(sql);
-    await audit.lock(sql);
+    await audit.lock(sql, input.audit);
     const change = await changes.require(sql, id, "changeId");
     if (change.tenant !== input.tenant) {
       throw inputError(`change ${id} belongs to tenant \`${change.tenant}\`, not \`${input.tenant}\``, {

@@ -80,15 +80,19 @@ function summaryFields(row: SummaryRow | ChangeRow): Omit<ChangeSummary, "storeW
 
 /**
  * The `changes` and `approvals` tables. Each method is one step of a transaction the store
- * opens, after it locked the audit head (every act on a change is audited), which also makes
- * `max(id) + 1` safe. Unknown ids are `not_found`.
+ * opens, after it locked the change's tenant's audit chain (every act on a change is audited
+ * with its tenant), so acts on one change take turns; `insert` also holds the numbering
+ * (`Dialect.lockChangeIds`), which makes `max(id) + 1` safe across tenants. Unknown ids are
+ * `not_found`.
  */
 export class ChangeTables {
+  readonly #dialect: Dialect;
   readonly #revisions: Revisions;
   readonly #now: () => string;
   readonly #select: string;
 
   constructor(dialect: Dialect, revisions: Revisions, now: () => string) {
+    this.#dialect = dialect;
     this.#revisions = revisions;
     this.#now = now;
     this.#select = selectChanges(dialect);
@@ -104,6 +108,7 @@ export class ChangeTables {
     const spec = specToJson(change.spec);
     const revertOf = change.revertOf ?? null;
     if (revertOf !== null) await this.require(sql, checkId(revertOf, "revertOf"), "revertOf");
+    await this.#dialect.lockChangeIds?.(sql);
     const [row] = await sql.rows<[number]>(
       `INSERT INTO changes (id, tenant, intent, reason, author, state, spec, created_at, revert_of)
        SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, 'proposed', $5, $6, $7 FROM changes

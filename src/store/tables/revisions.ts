@@ -17,7 +17,7 @@ export type RevisionKind = "relationships" | "schema" | "change" | "purge";
  *
  * Lock order, which keeps writers from deadlocking: the writer lock (`lockWriter`: the store's,
  * shared or exclusive, then the tenant's), then the revision sequence (`lock` or `next`), then
- * the audit head, then rows.
+ * the head of the act's audit chain (its tenant's, or the store-wide one), then rows.
  */
 export class Revisions {
   readonly #dialect: Dialect;
