@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { clientAddressOf, type Hop } from "../cluster/hop.js";
 import type { Audit } from "../service/audit.js";
 import type { Role, TokenRecord } from "../service/records.js";
 import { roleAllows, type Tokens } from "../service/tokens.js";
@@ -27,6 +28,8 @@ declare module "fastify" {
   }
   interface FastifyRequest {
     principal?: TokenRecord;
+    /** A request forwarded by another node of the cluster, its hop verified (src/cluster/hop.ts). */
+    forwardedBy?: Hop;
   }
 }
 
@@ -206,7 +209,7 @@ export async function requireStoreWide(request: FastifyRequest, audit: Audit, wh
   const message = `token \`${token.name}\` is limited to tenants; ${what} reaches every tenant and needs an unlimited token`;
   await audit.forbidden(token.name, `${request.method} ${request.routeOptions.url ?? request.url}`, message, {
     requestId: request.id,
-    ip: request.ip,
+    ip: clientAddressOf(request),
   });
   throw new HttpError(403, "forbidden", message);
 }

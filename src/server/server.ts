@@ -3,7 +3,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import { installMemoryBudget } from "../cluster/budget-hook.js";
 import type { ClusterNode } from "../cluster/cluster-node.js";
-import { installForwarding } from "../cluster/forwarding.js";
+import { installForwarding, installHopCheck } from "../cluster/forwarding.js";
 import type { MemoryBudget } from "../cluster/memory-budget.js";
 import { requestIdOf } from "../model/request-id.js";
 import { redactSecrets } from "../model/secrets.js";
@@ -133,6 +133,8 @@ export async function buildServer(
   const refusals = new Refusals(gatehouse.audit, metrics.authFailures, app.log);
   // The refusals still only summed in memory reach the log and the audit chain before the store closes.
   app.addHook("onClose", async () => refusals.flush());
+  // Before authentication: it audits the client a verified hop names.
+  if (options.cluster) installHopCheck(app, options.cluster);
   const auth = installAuth(app, gatehouse.tokens, refusals);
   if (options.cluster) {
     installForwarding(app, options.cluster, bodyLimit);
