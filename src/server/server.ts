@@ -9,6 +9,7 @@ import { requestIdOf } from "../model/request-id.js";
 import { redactSecrets } from "../model/secrets.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { installAuth } from "./auth.js";
+import { refuseDuplicateKeys } from "./json-keys.js";
 import { registerConsole } from "./console-routes.js";
 import { registerDecisionMetrics } from "./decision-metrics.js";
 import { DOCS_UI_OPTIONS } from "./docs-branding.js";
@@ -95,6 +96,7 @@ export async function buildServer(
     frameworkErrors: (error, _request, reply) => sendUrlError(error, reply),
   });
   readUrlValues(app);
+  refuseDuplicateKeys(app);
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
     done();
