@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../support/server.js";
+import { type RunningServer, startServerWithSchema } from "../support/server.js";
+
+const SCHEMA =
+  "definition user {}\ndefinition document {\n  relation viewer: user\n  permission view = viewer\n}";
 
 /**
  * An error answer quotes what it refuses. Before, a line with an id of a megabyte was answered
@@ -10,26 +13,11 @@ describe("error answers quote long input cut", () => {
   let s: RunningServer;
   let admin: string;
   beforeAll(async () => {
-    s = await startServer();
-    admin = await s.token("root", "admin");
-    await s.call("PUT", "/v1/schema", {
-      token: admin,
-      body: {
-        schema:
-          "definition user {}\ndefinition document {\n  relation viewer: user\n  permission view = viewer\n}",
-      },
-    });
+    ({ s, admin } = await startServerWithSchema(SCHEMA));
   });
   afterAll(() => s.close());
 
-  const post = async (path: string, body: string, type: string) => {
-    const response = await fetch(`${s.url}${path}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${admin}`, "content-type": type },
-      body,
-    });
-    return { status: response.status, text: await response.text() };
-  };
+  const post = (path: string, body: string, type: string) => s.post(path, { token: admin, body, type });
   const id = "a".repeat(1_000_000);
 
   it("a check line with an id of a megabyte: a short answer that says how long it was", async () => {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { duplicateKey } from "../../src/server/json-keys.js";
-import { type RunningServer, startServer } from "../support/server.js";
+import { type RunningServer, startServerWithSchema } from "../support/server.js";
+
+const SCHEMA =
+  "definition user {}\ndefinition document {\n  relation viewer: user\n  permission view = viewer\n}";
 
 describe("duplicate keys in a JSON text", () => {
   it("finds the first key twice in one object, with its field path, and nothing else", () => {
@@ -33,25 +36,13 @@ describe("JSON bodies with a key twice", () => {
   let s: RunningServer;
   let admin: string;
   beforeAll(async () => {
-    s = await startServer();
-    admin = await s.token("root", "admin");
-    await s.call("PUT", "/v1/schema", {
-      token: admin,
-      body: {
-        schema:
-          "definition user {}\ndefinition document {\n  relation viewer: user\n  permission view = viewer\n}",
-      },
-    });
+    ({ s, admin } = await startServerWithSchema(SCHEMA));
   });
   afterAll(() => s.close());
 
   const raw = async (path: string, body: string) => {
-    const response = await fetch(`${s.url}${path}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${admin}`, "content-type": "application/json; charset=utf-8" },
-      body,
-    });
-    return { status: response.status, body: (await response.json()) as any };
+    const answer = await s.post(path, { token: admin, body, type: "application/json; charset=utf-8" });
+    return { status: answer.status, body: JSON.parse(answer.text) };
   };
 
   it("are refused with 400 naming the key and its field", async () => {
