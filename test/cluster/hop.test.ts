@@ -1,7 +1,8 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOP_SKEW_MS, HopSigner } from "../../src/cluster/hop.js";
-import { gatehouse } from "../support/cli.js";
+import { Gatehouse } from "../../src/service/gatehouse.js";
+import { gatehouse, workspace } from "../support/cli.js";
 import { postgresUrlForTest } from "../support/postgres.js";
 import { clusterNodeFlags, type ServeProcess, startServe, stopServe } from "../support/serve-process.js";
 
@@ -38,6 +39,39 @@ describe("a hop's signature", () => {
     });
     now -= 2 * (HOP_SKEW_MS + 1);
     expect(signer.verify(value, target).hop).toBeUndefined();
+  });
+});
+
+describe("the cluster secret", () => {
+  const sameForEveryOpener = async (location: string) => {
+    const openers = await Promise.all([Gatehouse.open(location), Gatehouse.open(location)]);
+    try {
+      const secrets = await Promise.all(
+        openers.flatMap((g) => [g.store.clusterSecret(), g.store.clusterSecret()]),
+      );
+      expect(new Set(secrets).size).toBe(1);
+      expect(secrets[0]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      return secrets[0]!;
+    } finally {
+      for (const g of openers) await g.close();
+    }
+  };
+
+  it("is made once per SQLite store, the same for every opener, another for another store", async () => {
+    const { store } = workspace();
+    const first = await sameForEveryOpener(store);
+    expect(await sameForEveryOpener(store)).toBe(first);
+    expect(await sameForEveryOpener(workspace().store)).not.toBe(first);
+  });
+
+  it("is made once per PostgreSQL store", async () => {
+    const target = await postgresUrlForTest("cluster_secret");
+    if (target.skip) return;
+    try {
+      expect(await sameForEveryOpener(target.url!)).toBe(await sameForEveryOpener(target.url!));
+    } finally {
+      await target.drop?.();
+    }
   });
 });
 
