@@ -4,6 +4,7 @@ import type { NodeRecord } from "../store/node-records.js";
 /** A node as the store lists it; the surfaces (HTTP, gRPC) name it through here, not the store. */
 export type { NodeRecord };
 
+import { HopSigner } from "./hop.js";
 import type { MemoryBudget } from "./memory-budget.js";
 import { NodeRegistry, type NodeSelf } from "./node-registry.js";
 import { copiesOf, rankNodes } from "./placement.js";
@@ -54,6 +55,8 @@ export class ClusterNode {
   #stopped = false;
   /** Known at `start`. */
   #id = "";
+  /** Read from the store at `start`; before it, no hop is honoured (and none is needed: no node is known). */
+  #hop: HopSigner | undefined;
 
   constructor(gatehouse: Gatehouse, settings: ClusterSettings, log: Log, budget?: MemoryBudget) {
     this.#gatehouse = gatehouse;
@@ -65,6 +68,11 @@ export class ClusterNode {
   /** This node's id in the store (`--node-id`); empty before `start`. */
   get id(): string {
     return this.#id;
+  }
+
+  /** Signs this node's forwarded requests and verifies those of the others (undefined before `start`). */
+  get hop(): HopSigner | undefined {
+    return this.#hop;
   }
 
   get lastRebalance(): Rebalance | undefined {
@@ -83,6 +91,7 @@ export class ClusterNode {
   async start(self: NodeSelf): Promise<void> {
     const settings = this.settings;
     this.#id = self.id;
+    this.#hop = new HopSigner(await this.#gatehouse.store.clusterSecret());
     this.#registry = new NodeRegistry({
       store: this.#gatehouse.store,
       self,

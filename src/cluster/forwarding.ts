@@ -2,12 +2,15 @@ import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { NodeRecord } from "../store/node-records.js";
 import type { ClusterNode } from "./cluster-node.js";
+import { hopPath } from "./hop.js";
 
 /** On every answer of a cluster node: the id of the node that answered. */
 export const NODE_HEADER = "x-gatehouse-node";
 /**
- * On a forwarded request: the node that forwarded it. The receiver answers it itself, whatever
- * it thinks of the placement, so a request is forwarded at most once and never loops.
+ * On a forwarded request: the node that forwarded it, signed (src/cluster/hop.ts). The receiver
+ * answers it itself, whatever it thinks of the placement, so a request is forwarded at most once
+ * and never loops; and it audits the client the hop names. A hop that does not verify (a client
+ * sent it, or it is old) counts for nothing: the request is routed as any client's.
  */
 export const HOP_HEADER = "x-gatehouse-forwarded-by";
 
@@ -38,19 +41,24 @@ function tenantOf(request: FastifyRequest): string | undefined {
  * would replace the holder's host, and the caller's token would go wherever the caller chose.
  */
 export function holderUrl(requestUrl: string, holder: string): string {
-  const { pathname, search } = new URL(requestUrl, "http://forwarded.invalid");
-  return `${new URL(holder).origin}${pathname}${search}`;
+  return `${new URL(holder).origin}${hopPath(requestUrl)}`;
 }
 
-/** The request's headers for the holder: the caller's own (its token with them) and the hop. */
-function forwardedHeaders(request: FastifyRequest, self: string): Headers {
+/** The request's headers for the holder: the caller's own (its token with them) and the signed hop. */
+function forwardedHeaders(request: FastifyRequest, cluster: ClusterNode): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined || HOP_BY_HOP.has(name)) continue;
     for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
   }
   headers.set("x-request-id", request.id);
-  headers.set(HOP_HEADER, self);
+  // INVARIANT: a node forwards only once it knows other nodes, so after `start`, which made the signer.
+  const hop = cluster.hop!.sign(
+    { method: request.method, path: hopPath(request.url) },
+    { node: cluster.id, client: request.ip },
+  );
+  // Replaces any hop the caller sent.
+  headers.set(HOP_HEADER, hop);
   return headers;
 }
 
@@ -103,6 +111,26 @@ function asPayload(body: Buffer): Readable {
 /** The route whose body is passed through as it arrives (see `installForwarding`). */
 const STREAMED_IMPORT_ROUTE = "/v1/tenants/:tenant/import/stream";
 
+/**
+ * Verifies a request's hop before anything else looks at the request (authentication audits
+ * the client it names), and marks the request as forwarded (`request.forwardedBy`) when it holds.
+ */
+export function installHopCheck(app: FastifyInstance, cluster: ClusterNode): void {
+  app.addHook("onRequest", (request, _reply, done) => {
+    const value = request.headers[HOP_HEADER];
+    if (value !== undefined && cluster.hop !== undefined) {
+      const check = cluster.hop.verify(value, { method: request.method, path: hopPath(request.url) });
+      if (check.hop !== undefined) request.forwardedBy = check.hop;
+      else if (check.stale !== undefined)
+        request.log.warn(
+          check.stale,
+          "cluster: a node's forwarded request was signed too far from this node's clock; routed as a client's",
+        );
+    }
+    done();
+  });
+}
+
 export function installForwarding(app: FastifyInstance, cluster: ClusterNode, bodyLimit: number): void {
   app.addHook("onRequest", (_request, reply, done) => {
     if (cluster.id !== "") reply.header(NODE_HEADER, cluster.id);
@@ -110,10 +138,9 @@ export function installForwarding(app: FastifyInstance, cluster: ClusterNode, bo
   });
   app.addHook("preParsing", async (request, reply, payload) => {
     const tenant = tenantOf(request);
-    if (tenant === undefined || request.headers[HOP_HEADER] !== undefined || cluster.holds(tenant))
-      return payload;
+    if (tenant === undefined || request.forwardedBy !== undefined || cluster.holds(tenant)) return payload;
     const targets: NodeRecord[] = [...cluster.ranked(tenant)].filter((node) => node.id !== cluster.id);
-    const headers = forwardedHeaders(request, cluster.id);
+    const headers = forwardedHeaders(request, cluster);
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
     // Only the streamed import is passed through unread: any other body (JSON, or the check
     // lines of `/checks/text`) is bounded by the body limit, read whole, and retried elsewhere.

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { clientAddressOf, type Hop } from "../cluster/hop.js";
+import { GatehouseError } from "../model/errors.js";
 import type { Audit } from "../service/audit.js";
 import type { Role, TokenRecord } from "../service/records.js";
 import { roleAllows, type Tokens } from "../service/tokens.js";
@@ -14,8 +16,10 @@ export interface RouteAccess {
   readonly tenant: ((request: FastifyRequest) => string | undefined | Promise<string | undefined>) | "store";
   /**
    * When the tenant is not one the caller named but a record's (a change's): what the caller
-   * named (`change 12`). A refusal then says that, not the tenant, which a limited token must
-   * not learn of (the audit record, for admins, still names it).
+   * named (`change 12`). A token whose role fits but whose tenants do not is answered as if the
+   * record did not exist (404, `change 12 does not exist`, the answer for a missing one), so a
+   * limited token learns neither the tenant nor that the record is there; the audit record, for
+   * admins, still names both.
    */
   readonly named?: (request: FastifyRequest) => string;
 }
@@ -27,6 +31,8 @@ declare module "fastify" {
   }
   interface FastifyRequest {
     principal?: TokenRecord;
+    /** A request forwarded by another node of the cluster, its hop verified (src/cluster/hop.ts). */
+    forwardedBy?: Hop;
   }
 }
 
@@ -42,8 +48,11 @@ const MAX_CACHED = 10_000;
 export const REVOCATION_CHECK_MS = 250;
 
 /** What a change route's caller named: the change (its tenant is the change's, see `RouteAccess.named`). */
-export const changeNamed = (request: FastifyRequest) =>
-  `change ${(request.params as { id?: string }).id ?? "?"}`;
+export const changeNamed = (request: FastifyRequest) => {
+  const id = (request.params as { id?: string }).id ?? "?";
+  // As the route reads it (`007` is change 7), so that the answer is the missing change's.
+  return `change ${Number.isSafeInteger(Number(id)) ? Number(id) : id}`;
+};
 
 /** The tenant named in the route's path, the usual case. */
 export const pathTenant = (request: FastifyRequest) => (request.params as { tenant?: string }).tenant;
@@ -163,11 +172,9 @@ export function installAuth(app: FastifyInstance, tokens: Tokens, refusals: Refu
     const refused = refusal(token, access, tenant);
     if (refused) {
       await refusals.forbidden(token, request, refused.message);
-      const hidden =
-        access.named !== undefined && tenant !== undefined && roleAllows(token.role, access.role)
-          ? `token \`${token.name}\` may not act on ${access.named(request)}: it is in a tenant this token does not reach`
-          : refused.message;
-      throw new HttpError(403, "forbidden", hidden);
+      if (access.named !== undefined && tenant !== undefined && roleAllows(token.role, access.role))
+        throw new GatehouseError("not_found", `${access.named(request)} does not exist`);
+      throw new HttpError(403, "forbidden", refused.message);
     }
     request.principal = token;
   };
@@ -206,7 +213,7 @@ export async function requireStoreWide(request: FastifyRequest, audit: Audit, wh
   const message = `token \`${token.name}\` is limited to tenants; ${what} reaches every tenant and needs an unlimited token`;
   await audit.forbidden(token.name, `${request.method} ${request.routeOptions.url ?? request.url}`, message, {
     requestId: request.id,
-    ip: request.ip,
+    ip: clientAddressOf(request),
   });
   throw new HttpError(403, "forbidden", message);
 }

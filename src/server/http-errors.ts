@@ -26,6 +26,34 @@ const STATUS: Record<ErrorKind, number> = {
   internal: 500,
 };
 
+/** A quoted value or snippet longer than this is cut in an answer (see `clipped`). */
+const QUOTED_KEPT = 200;
+
+/**
+ * A message with every quoted value (`` `...` ``) longer than QUOTED_KEPT cut to its start and
+ * its length. Errors quote what they refuse, and an answer that quoted a line of megabytes whole
+ * (thrice: the id, the subject, the snippet) was three times the request: a cheap way to make
+ * the server write, and the client read, far more than was sent.
+ */
+function clipped(text: string): string {
+  if (text.length <= 4 * QUOTED_KEPT) return text;
+  return text.replace(
+    new RegExp(`\`([^\`]{${QUOTED_KEPT + 1},})\``, "g"),
+    (_, inner: string) =>
+      `\`${inner.slice(0, QUOTED_KEPT)}…\` (${inner.length.toLocaleString("en")} characters)`,
+  );
+}
+
+/** A place with its snippet cut as quoted values are. */
+function clippedPlace(place: GatehouseError["place"]): GatehouseError["place"] {
+  const snippet = place?.snippet;
+  if (snippet === undefined || snippet.length <= QUOTED_KEPT) return place;
+  return {
+    ...place,
+    snippet: `${snippet.slice(0, QUOTED_KEPT)}… (${snippet.length.toLocaleString("en")} characters)`,
+  };
+}
+
 /** HTTP-only failures that are not the service's: authentication and authorisation. */
 export class HttpError extends Error {
   constructor(
@@ -46,8 +74,8 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
     const one = (e: GatehouseError) => ({
       kind: e.kind,
       // A store error may quote what it was given; no password or token leaves in a reply.
-      message: redactSecrets(e.message),
-      ...(e.place ? { place: e.place } : {}),
+      message: clipped(redactSecrets(e.message)),
+      ...(e.place ? { place: clippedPlace(e.place) } : {}),
     });
     const body: ErrorBody = {
       error: {

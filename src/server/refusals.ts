@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Counter } from "prom-client";
+import { type AddressedRequest, clientAddressOf } from "../cluster/hop.js";
 import type { Audit } from "../service/audit.js";
 import type { TokenRecord } from "../service/records.js";
 
@@ -13,9 +14,8 @@ const MAX_FORBIDDEN_KEYS = 10_000;
 export type RefusalReason = "missing" | "invalid" | "forbidden";
 
 /** What a refusal records of its request: a Fastify request has it, and so has a gRPC call. */
-export interface RefusedRequest {
+export interface RefusedRequest extends AddressedRequest {
   readonly id: string;
-  readonly ip: string;
   readonly method: string;
   readonly url: string;
   readonly routeOptions: { readonly url?: string | undefined };
@@ -66,7 +66,7 @@ export class Refusals {
   unauthenticated(reason: "missing" | "invalid", request: RefusedRequest): void {
     this.#counter.inc({ reason });
     this.#pending[reason]++;
-    this.#lastRequest = { ip: request.ip, route: routeOf(request) };
+    this.#lastRequest = { ip: clientAddressOf(request), route: routeOf(request) };
     if (this.#logTimer !== undefined) return;
     const wait = this.#lastLogAt + UNAUTHENTICATED_LOG_MS - Date.now();
     if (wait <= 0) this.#logUnauthenticated();
@@ -101,7 +101,10 @@ export class Refusals {
       this.#log.warn({ token: token.name, route: target }, "refused a token (too many to audit each)");
       return;
     }
-    await this.#audit.forbidden(token.name, target, message, { requestId: request.id, ip: request.ip });
+    await this.#audit.forbidden(token.name, target, message, {
+      requestId: request.id,
+      ip: clientAddressOf(request),
+    });
   }
 
   /** Writes what is still only summed in memory: the pending log line and window records. */

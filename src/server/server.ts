@@ -3,7 +3,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import { installMemoryBudget } from "../cluster/budget-hook.js";
 import type { ClusterNode } from "../cluster/cluster-node.js";
-import { installForwarding } from "../cluster/forwarding.js";
+import { installForwarding, installHopCheck } from "../cluster/forwarding.js";
 import type { MemoryBudget } from "../cluster/memory-budget.js";
 import { requestIdOf } from "../model/request-id.js";
 import { redactSecrets } from "../model/secrets.js";
@@ -13,6 +13,7 @@ import { registerConsole } from "./console-routes.js";
 import { registerDecisionMetrics } from "./decision-metrics.js";
 import { DOCS_UI_OPTIONS } from "./docs-branding.js";
 import { sendError, sendUrlError } from "./http-errors.js";
+import { refuseDuplicateKeys } from "./json-keys.js";
 import { Metrics } from "./metrics.js";
 import { Refusals } from "./refusals.js";
 import { registerRolloutMetrics } from "./rollout-metrics.js";
@@ -95,6 +96,7 @@ export async function buildServer(
     frameworkErrors: (error, _request, reply) => sendUrlError(error, reply),
   });
   readUrlValues(app);
+  refuseDuplicateKeys(app);
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
     done();
@@ -133,6 +135,8 @@ export async function buildServer(
   const refusals = new Refusals(gatehouse.audit, metrics.authFailures, app.log);
   // The refusals still only summed in memory reach the log and the audit chain before the store closes.
   app.addHook("onClose", async () => refusals.flush());
+  // Before authentication: it audits the client a verified hop names.
+  if (options.cluster) installHopCheck(app, options.cluster);
   const auth = installAuth(app, gatehouse.tokens, refusals);
   if (options.cluster) {
     installForwarding(app, options.cluster, bodyLimit);

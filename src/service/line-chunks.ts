@@ -8,6 +8,13 @@ import { GatehouseError } from "../model/errors.js";
 export type TextSource = string | AsyncIterable<string | Uint8Array>;
 
 /**
+ * The longest line a source read in pieces may have, in characters. The longest valid line
+ * (ids of 1,024 characters, a caveat's context) is far shorter; without a bound, one endless
+ * line (a streamed import has no body limit) would be held whole.
+ */
+export const MAX_LINE_CHARS = 1024 * 1024;
+
+/**
  * The lines of a source, in order, as blocks of whole lines: a block is one or more lines joined
  * by `\n`, without the newline after its last one (so `"a\n"` is the lines `a` and ``; the final
  * newline of the source does not start another line; `\r` is left to the reader). A reader cuts
@@ -44,14 +51,18 @@ export async function* lineBlocks(source: TextSource, file: string): AsyncGenera
     }
   };
   for await (const piece of source) {
-    const text = rest + (typeof piece === "string" ? piece : decode(piece));
+    const text = typeof piece === "string" ? piece : decode(piece);
+    // Only the new piece is searched: searching the unfinished line again at every piece (it
+    // was `rest + text`) made one long line cost its length squared.
     const last = text.lastIndexOf("\n");
     if (last < 0) {
-      rest = text;
+      rest += text;
+      if (rest.length > MAX_LINE_CHARS) throw lineTooLong(file, offset);
       continue;
     }
-    yield text.slice(0, last);
+    yield rest + text.slice(0, last);
     rest = text.slice(last + 1);
+    if (rest.length > MAX_LINE_CHARS) throw lineTooLong(file, offset);
   }
   rest += decode(undefined);
   if (rest !== "") yield rest;
@@ -62,4 +73,12 @@ function notText(file: string, why: string): GatehouseError {
   return new GatehouseError("input", `\`${file}\` is not a text file (${why}): expected UTF-8 text`, {
     file,
   });
+}
+
+function lineTooLong(file: string, offset: number): GatehouseError {
+  return new GatehouseError(
+    "input",
+    `\`${file}\` has a line longer than ${MAX_LINE_CHARS.toLocaleString("en")} characters (before byte ${offset}): one relationship a line`,
+    { file },
+  );
 }

@@ -14,8 +14,9 @@ import {
 } from "@grpc/grpc-js";
 import type { ClusterNode, NodeRecord } from "../cluster/cluster-node.js";
 import { HOP_HEADER, NODE_HEADER } from "../cluster/forwarding.js";
+import type { HopTarget } from "../cluster/hop.js";
 import { type CallAuth, tenantOf } from "./call-auth.js";
-import { type CallRouting, callOf, type MethodDescriptor } from "./rpc.js";
+import { type CallRouting, callOf, forwardedPeers, type MethodDescriptor } from "./rpc.js";
 import { toStatus } from "./status.js";
 
 /** Services whose calls act on one tenant's index or relationships; the schema is store-wide. */
@@ -27,14 +28,20 @@ const NOT_PASSED_ON = new Set(["user-agent", "content-type", "te", "host", "conn
 type Bytes = Buffer;
 const asIs = (bytes: Bytes) => bytes;
 
-/** The caller's metadata for the holder: its token and tenant with it, and the hop. */
-function forwardedMetadata(incoming: Metadata, self: string): Metadata {
+/** What a gRPC call's hop is signed for: its method and the tenant it acts on. */
+export function grpcHopTarget(path: string, tenant: string): HopTarget {
+  return { method: "gRPC", path: `${path} ${tenant}` };
+}
+
+/** The caller's metadata for the holder: its token and tenant with it, and the signed hop. */
+function forwardedMetadata(incoming: Metadata, hop: string): Metadata {
   const metadata = new Metadata();
   for (const key of Object.keys(incoming.getMap())) {
     if (NOT_PASSED_ON.has(key) || key.startsWith("grpc-") || key.startsWith(":")) continue;
     for (const value of incoming.get(key)) metadata.add(key, value);
   }
-  metadata.set(HOP_HEADER, self);
+  // Replaces any hop the caller sent.
+  metadata.set(HOP_HEADER, hop);
   return metadata;
 }
 
@@ -114,16 +121,40 @@ export class ClusterCalls {
     }) as UntypedHandleCall;
   }
 
-  /** The nodes to try, in order, before answering here; none: answer here. */
-  async #targets(call: ServerUnaryCall<object, object>, path: string): Promise<NodeRecord[]> {
-    if (call.metadata.get(HOP_HEADER).length > 0) return [];
+  /**
+   * The nodes to try, in order, before answering here (none: answer here), and the hop to send
+   * them. A call whose hop verifies is answered here, its peer the client the hop names; one
+   * whose hop does not (a client sent it) is routed as any client's.
+   */
+  async #targets(
+    call: ServerUnaryCall<object, object>,
+    path: string,
+  ): Promise<{ targets: NodeRecord[]; hop: string }> {
     const site = callOf(call, path);
     const { token } = await this.#auth.authenticate(site);
     const tenant = tenantOf(site, token);
-    if (this.#cluster.holds(tenant)) return [];
-    return this.#cluster
+    const signer = this.#cluster.hop;
+    const sent = call.metadata.get(HOP_HEADER)[0];
+    if (sent !== undefined && signer !== undefined) {
+      const check = signer.verify(sent, grpcHopTarget(path, tenant));
+      if (check.hop !== undefined) {
+        forwardedPeers.set(call, check.hop.client);
+        return { targets: [], hop: "" };
+      }
+      if (check.stale !== undefined)
+        this.#log.warn(
+          check.stale,
+          "cluster: a node's forwarded call was signed too far from this node's clock; routed as a client's",
+        );
+    }
+    if (this.#cluster.holds(tenant) || signer === undefined) return { targets: [], hop: "" };
+    const targets = this.#cluster
       .ranked(tenant)
       .filter((node) => node.id !== this.#cluster.id && node.grpcUrl !== null);
+    return {
+      targets,
+      hop: signer.sign(grpcHopTarget(path, tenant), { node: this.#cluster.id, client: site.peer }),
+    };
   }
 
   #client(node: NodeRecord): Client {
@@ -143,10 +174,11 @@ export class ClusterCalls {
   #forwarded(
     method: MethodDescriptor,
     call: { request: object; metadata: Metadata; getDeadline(): Deadline },
+    hop: string,
   ): [Bytes, Metadata, CallOptions] {
     return [
       Buffer.from(method.I.toBinary(call.request as never)),
-      forwardedMetadata(call.metadata, this.#cluster.id),
+      forwardedMetadata(call.metadata, hop),
       { deadline: call.getDeadline() },
     ];
   }
@@ -166,12 +198,12 @@ export class ClusterCalls {
     call: ServerUnaryCall<object, object> | ServerWritableStream<object, object>,
     path: string,
     here: () => void,
-    send: (target: NodeRecord, unreached: (error: ServiceError) => boolean) => OutgoingCall,
+    send: (target: NodeRecord, hop: string, unreached: (error: ServiceError) => boolean) => OutgoingCall,
     refuse: (error: unknown) => void,
   ): void {
     let cancel: (() => void) | undefined;
     call.on("cancelled", () => cancel?.());
-    const attempt = (targets: readonly NodeRecord[], at: number): void => {
+    const attempt = (targets: readonly NodeRecord[], hop: string, at: number): void => {
       const target = targets[at];
       if (target === undefined) {
         this.#answering(call);
@@ -179,10 +211,10 @@ export class ClusterCalls {
         return;
       }
       let reached = false;
-      const out = send(target, (error) => {
+      const out = send(target, hop, (error) => {
         if (reached) return false;
         this.#unreachable(error, target);
-        attempt(targets, at + 1);
+        attempt(targets, hop, at + 1);
         return true;
       });
       out.on("metadata", (metadata: Metadata) => {
@@ -192,7 +224,7 @@ export class ClusterCalls {
       cancel = () => out.cancel();
     };
     this.#targets(call as ServerUnaryCall<object, object>, path).then(
-      (targets) => attempt(targets, 0),
+      ({ targets, hop }) => attempt(targets, hop, 0),
       refuse,
     );
   }
@@ -207,12 +239,12 @@ export class ClusterCalls {
         call,
         path,
         () => local(call, callback),
-        (target, unreached) =>
+        (target, hop, unreached) =>
           this.#client(target).makeUnaryRequest<Bytes, Bytes>(
             path,
             asIs,
             asIs,
-            ...this.#forwarded(method, call),
+            ...this.#forwarded(method, call, hop),
             (error, answer) => {
               if (error) {
                 if (!unreached(error)) callback(relayedStatus(error));
@@ -235,13 +267,13 @@ export class ClusterCalls {
         call,
         path,
         () => local(call),
-        (target, unreached) => {
+        (target, hop, unreached) => {
           let ended: { code: status } | undefined;
           const out = this.#client(target).makeServerStreamRequest<Bytes, Bytes>(
             path,
             asIs,
             asIs,
-            ...this.#forwarded(method, call),
+            ...this.#forwarded(method, call, hop),
           );
           // A slow caller slows the holder, not this node's memory.
           out.on("data", (chunk: Bytes) => {

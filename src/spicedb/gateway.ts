@@ -1,5 +1,6 @@
 import { Metadata, status } from "@grpc/grpc-js";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { clientAddressOf } from "../cluster/hop.js";
 import type { Refusals } from "../server/refusals.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { CallAuth, storeOf, TENANT_HEADER } from "./call-auth.js";
@@ -49,7 +50,7 @@ function callOfRequest(request: FastifyRequest, reply: FastifyReply, path: strin
   if (typeof tenant === "string") metadata.set(TENANT_HEADER, tenant);
   metadata.set("x-request-id", request.id);
   // The request stream is done (and destroyed) once its body is read; the response tells whether the client left.
-  return { metadata, peer: request.ip, path, cancelled: () => reply.raw.destroyed };
+  return { metadata, peer: clientAddressOf(request), path, cancelled: () => reply.raw.destroyed };
 }
 
 /**

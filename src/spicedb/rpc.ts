@@ -79,11 +79,18 @@ export interface ServiceBinding {
   readonly implementation: UntypedServiceImplementation;
 }
 
+/**
+ * Calls forwarded by another cluster node whose hop verified, and the address of the client
+ * behind each (src/spicedb/cluster-calls.ts sets it): that address is the call's peer, audited.
+ */
+export const forwardedPeers = new WeakMap<object, string>();
+
 export function callOf(
   call: { metadata: CallSite["metadata"]; getPeer(): string; cancelled: boolean },
   path: string,
 ): Call {
-  return { metadata: call.metadata, peer: call.getPeer(), path, cancelled: () => call.cancelled };
+  const peer = forwardedPeers.get(call) ?? call.getPeer();
+  return { metadata: call.metadata, peer, path, cancelled: () => call.cancelled };
 }
 
 /**

@@ -43,4 +43,10 @@ export interface NodeStore {
    * between keeps it. Whether a row went.
    */
   removeDeadNode(id: string, beat: number): Promise<boolean>;
+  /**
+   * The secret the nodes sign their forwarded requests with (src/cluster/hop.ts): made at the
+   * first call on a store and kept in it, the same for every node after. Whoever reads the store
+   * already owns everything in it, so keeping the secret there gives nothing away.
+   */
+  clusterSecret(): Promise<string>;
 }

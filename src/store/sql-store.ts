@@ -651,6 +651,10 @@ export class SqlStore implements Store {
     return this.#nodes.removeDead(this.#db.sql, id, beat);
   }
 
+  async clusterSecret(): Promise<string> {
+    return this.#nodes.secret(this.#db.sql);
+  }
+
   async startRollout(rollout: NewRollout, audit: NewAuditRecord): Promise<RolloutRecord> {
     return this.#db.transaction(async (sql) => {
       await this.#audit.lock(sql, audit);

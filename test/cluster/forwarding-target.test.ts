@@ -90,7 +90,10 @@ describe("forwarding to a tenant's holder", () => {
     expect(elsewhere.seen).toEqual([]);
     expect(absolute).toEqual({ status: 200, body: JSON.stringify({ from: "holder" }) });
     expect(holder.seen).toHaveLength(1);
-    expect(holder.seen[0]!["x-gatehouse-forwarded-by"]).toBe("self");
+    // The hop is signed for the path the holder was sent, and names the client's address.
+    expect(
+      node.hop!.verify(holder.seen[0]!["x-gatehouse-forwarded-by"], { method: "POST", path }).hop,
+    ).toEqual({ node: "self", client: "127.0.0.1" });
     expect(holder.seen[0]!.authorization).toBe(`Bearer ${secret}`);
   });
 });

@@ -134,9 +134,11 @@ describe.each(stores)("change approvals over HTTP on %s", (_name, store, drop) =
   it("a tenant-limited token cannot withdraw or reject another tenant's change", async () => {
     const id = await propose("t3", "intent: grant\nreason: r\nwrite:\n  - doc:d1#viewer@user:ann\n");
     const other = await s.token("acme-lead", "approve", ["acme"]);
+    // Answered as a missing change (404): a limited token cannot tell another tenant's change exists.
     expect(
       (await s.call("POST", `/v1/changes/${id}/reject`, { token: other, body: { reason: "no" } })).status,
-    ).toBe(403);
-    expect((await s.call("POST", `/v1/changes/${id}/withdraw`, { token: other, body: {} })).status).toBe(403);
+    ).toBe(404);
+    expect((await s.call("POST", `/v1/changes/${id}/withdraw`, { token: other, body: {} })).status).toBe(404);
+    expect((await s.call("GET", `/v1/changes/${id}`, { token: lead })).body.state).toBe("proposed");
   });
 });

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gatehouseAsync } from "../support/cli.js";
 import { type RunningServer, startServer } from "../support/server.js";
 
 /**
- * A token limited to tenants, refused another tenant's change, is not told that tenant's name:
- * the change's tenant is not one the caller named (it asked for a change id), and a limited
- * token never hears of other tenants (`GET /v1/tenants` lists its own only). Before, the 403
- * said "token `acme-dev` may not act on tenant `globex`" for any change id it tried.
+ * A token limited to tenants, refused another tenant's change, is told neither that tenant's
+ * name nor that the change exists: it is answered as for a missing change. A limited token never
+ * hears of other tenants (`GET /v1/tenants` lists its own only). Before, the 403 said "token
+ * `acme-dev` may not act on tenant `globex`" for any change id it tried, and later "may not act
+ * on change N", while a missing change answered 404.
  */
 describe("refusing another tenant's change", () => {
   let s: RunningServer;
@@ -30,25 +32,54 @@ describe("refusing another tenant's change", () => {
   });
   afterAll(() => s.close());
 
-  it("says the change it may not act on, not the tenant, on every change route", async () => {
-    const calls: [string, string, unknown?][] = [
-      ["GET", `/v1/changes/${id}`],
-      ["GET", `/v1/changes/${id}/review`],
-      ["GET", `/v1/changes/${id}/plan/rows`],
-      ["POST", `/v1/changes/${id}/plan`],
-      ["POST", `/v1/changes/${id}/withdraw`, {}],
-      ["POST", `/v1/changes/${id}/reject`, { reason: "no" }],
-      ["POST", `/v1/changes/${id}/apply`],
+  it("answers another tenant's change as it answers a missing one, on every change route", async () => {
+    // Before: 403 "token `acme-dev` may not act on change N: it is in a tenant this token does
+    // not reach" for another tenant's change, 404 for a missing one: a limited token could tell
+    // which change ids exist.
+    const missing = 999_999;
+    const calls = (change: number): [string, string, unknown?][] => [
+      ["GET", `/v1/changes/${change}`],
+      ["GET", `/v1/changes/${change}/review`],
+      ["GET", `/v1/changes/${change}/plan/rows`],
+      ["GET", `/v1/changes/${change}/plan/rows.csv`],
+      ["GET", `/v1/changes/${change}/schema-diff`],
+      ["POST", `/v1/changes/${change}/plan`],
+      ["POST", `/v1/changes/${change}/approve`, { plan: "0".repeat(64) }],
+      ["POST", `/v1/changes/${change}/withdraw`, {}],
+      ["POST", `/v1/changes/${change}/reject`, { reason: "no" }],
+      ["POST", `/v1/changes/${change}/apply`],
+      ["POST", `/v1/changes/${change}/revert`, {}],
     ];
-    for (const [method, path, body] of calls) {
-      const answer = await s.call(method, path, { token: acme, ...(body !== undefined ? { body } : {}) });
-      expect(answer.status, path).toBe(403);
-      expect(JSON.stringify(answer.body), path).not.toContain("globex");
-      expect(answer.body.error.message, path).toBe(
-        `token \`acme-dev\` may not act on change ${id}: it is in a tenant this token does not reach`,
+    const theirs = calls(id);
+    for (const [i, [method, path, body]] of calls(missing).entries()) {
+      const send = (target: string) =>
+        s.call(method, target, { token: acme, ...(body !== undefined ? { body } : {}) });
+      const absent = await send(path);
+      const other = await send(theirs[i]![1]);
+      expect(absent.status, path).toBe(404);
+      expect(other.status, path).toBe(404);
+      expect(JSON.stringify(other.body), path).not.toContain("globex");
+      expect(JSON.stringify(other.body).replaceAll(String(id), "N"), path).toBe(
+        JSON.stringify(absent.body).replaceAll(String(missing), "N"),
       );
     }
+    // Written as the route reads it: `0042` is change 42.
+    const padded = await s.call("GET", `/v1/changes/000${id}`, { token: acme });
+    expect(padded.body.error.message).toBe(`change ${id} does not exist`);
   });
+
+  it("the CLI through the server says the same for another tenant's change as for a missing one", async () => {
+    // Not spawnSync: the server answers on this very thread.
+    const show = (change: number) =>
+      gatehouseAsync(["--server", s.url, "--token", acme, "change", "show", String(change)], {
+        env: { GATEHOUSE_SERVER: "", GATEHOUSE_TOKEN: "" },
+      });
+    const [absent, other] = await Promise.all([show(999_999), show(id)]);
+    expect(other.code).toBe(absent.code);
+    expect(other.stdout).toBe("");
+    expect(other.stderr.replaceAll(String(id), "N")).toBe(absent.stderr.replaceAll("999999", "N"));
+    expect(other.stderr).not.toContain("globex");
+  }, 60_000);
 
   it("still names the tenant in the audit record, which only admins read", async () => {
     const audit = await s.call("GET", "/v1/audit?action=auth.forbidden", { token: admin });

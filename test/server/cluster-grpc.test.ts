@@ -3,9 +3,11 @@ import { v1 } from "@authzed/authzed-node";
 import { type ClientReadableStream, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { holdersOf } from "../../src/cluster/placement.js";
+import { grpcHopTarget } from "../../src/spicedb/cluster-calls.js";
 import { obj, rel, subj, touch } from "../spicedb/grpc-server.js";
 import { clientOf, type ServeProcess, startServe, stopServe } from "../spicedb/serve-process.js";
 import { createTokenSecret } from "../support/cli.js";
+import { signedHop } from "../support/cluster-hop.js";
 import { postgresUrlForTest } from "../support/postgres.js";
 import { clusterNodeFlags } from "../support/serve-process.js";
 
@@ -91,6 +93,7 @@ const checkRequest = (doc: string, consistency?: v1.Consistency) =>
       v1.Consistency.create({ requirement: { oneofKind: "fullyConsistent", fullyConsistent: true } }),
   });
 const HAS = v1.CheckPermissionResponse_Permissionship.HAS_PERMISSION;
+const CHECK_PATH = "/authzed.api.v1.PermissionsService/CheckPermission";
 
 describe.skipIf(target.skip)(
   `the SpiceDB door on three cluster nodes${target.skip ? ` (skipped: ${target.reason})` : ""}`,
@@ -182,11 +185,17 @@ describe.skipIf(target.skip)(
       ).toEqual(TENANTS);
       for (const tenant of TENANTS)
         for (const asked of IDS) expect(await grantedVia(asked, tenant)).toBe(holder(tenant));
-      // Already forwarded once: answered where it lands.
+      // Already forwarded once (a hop a node signed): answered where it lands. A hop the caller
+      // made itself counts for nothing: the call goes to the holder.
       const tenant = TENANTS[0]!;
+      const hop = await signedHop(target.url!, grpcHopTarget(CHECK_PATH, tenant));
+      expect(await grantedVia(other(tenant), tenant, hop)).toBe(other(tenant));
       expect(await grantedVia(other(tenant), tenant, { "x-gatehouse-forwarded-by": "test" })).toBe(
-        other(tenant),
+        holder(tenant),
       );
+      // Signed for another tenant: not this call's.
+      const elsewhere = await signedHop(target.url!, grpcHopTarget(CHECK_PATH, TENANTS[1]!));
+      expect(await grantedVia(other(tenant), tenant, elsewhere)).toBe(holder(tenant));
       // Store-wide calls are answered by the node asked.
       const schema = await unary<v1.ReadSchemaResponse>(
         client(other(tenant)),
@@ -249,7 +258,8 @@ describe.skipIf(target.skip)(
           requirement: { oneofKind: "atLeastAsFresh", atLeastAsFresh: written.answer.writtenAt! },
         });
         for (const reader of IDS) {
-          for (const extra of [{}, { "x-gatehouse-forwarded-by": "test" }] as Record<string, string>[]) {
+          const hop = await signedHop(target.url!, grpcHopTarget(CHECK_PATH, tenant));
+          for (const extra of [{}, hop] as Record<string, string>[]) {
             const read = await unary<v1.CheckPermissionResponse>(
               client(reader),
               "checkPermission",

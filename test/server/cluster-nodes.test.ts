@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatehouseClient } from "../../src/client/client.js";
 import { createTokenSecret } from "../support/cli.js";
+import { signedHop } from "../support/cluster-hop.js";
 import { postgresUrlForTest } from "../support/postgres.js";
 import { clusterNodeFlags, type ServeProcess, startServe, stopServe } from "../support/serve-process.js";
 
@@ -143,13 +144,14 @@ describe.skipIf(target.skip)(
         { authorization: "Bearer wrong" },
       );
       expect(refused.status).toBe(401);
-      // A request already forwarded once is answered where it lands: no loops.
+      // A request already forwarded once (its hop signed by a node) is answered where it lands:
+      // no loops. A hop the caller made itself counts for nothing (test/cluster/hop.test.ts).
       const hop = await check(
         "node-1",
         tenant,
         `document:${tenant}`,
         {},
-        { "x-gatehouse-forwarded-by": "node-2" },
+        await signedHop(target.url!, { method: "POST", path: `/v1/tenants/${tenant}/check` }, "node-2"),
       );
       expect(hop.body.allowed).toBe(true);
       expect(hop.node).toBe("node-1");
@@ -161,13 +163,13 @@ describe.skipIf(target.skip)(
 
     it("reads a write answered by one node at its revision on another, forwarded or not", async () => {
       for (const tenant of TENANTS.slice(0, 3)) {
-        // Answered where asked (the hop header): node-1 writes, node-2 and node-3 read it.
+        // Answered where asked (a signed hop): node-1 writes, node-2 and node-3 read it.
         const write = await call(
           "node-1",
           "POST",
           `/v1/tenants/${tenant}/relationships`,
           { updates: [{ operation: "create", relationship: `document:ryw-${tenant}#viewer@user:ann` }] },
-          { "x-gatehouse-forwarded-by": "test" },
+          await signedHop(target.url!, { method: "POST", path: `/v1/tenants/${tenant}/relationships` }),
         );
         expect(write.node).toBe("node-1");
         for (const reader of ["node-2", "node-3"]) {
@@ -176,7 +178,7 @@ describe.skipIf(target.skip)(
             tenant,
             `document:ryw-${tenant}`,
             { atLeastRevision: write.body.revision },
-            { "x-gatehouse-forwarded-by": "test" },
+            await signedHop(target.url!, { method: "POST", path: `/v1/tenants/${tenant}/check` }),
           );
           expect(read.node).toBe(reader);
           expect(read.body.allowed).toBe(true);

@@ -5,7 +5,7 @@ import { Diagnostics, GatehouseError } from "../../src/model/errors.js";
 import type { Relationship } from "../../src/model/relationship.js";
 import { compileSchema } from "../../src/schema/schema.js";
 import { validateRelationship } from "../../src/schema/validate-relationship.js";
-import { lineBlocks } from "../../src/service/line-chunks.js";
+import { lineBlocks, MAX_LINE_CHARS } from "../../src/service/line-chunks.js";
 import { RelationshipImport } from "../../src/service/relationship-import.js";
 import { readTupleLine } from "../../src/service/tuple-lines.js";
 
@@ -176,5 +176,36 @@ describe("an import's lines", () => {
     const blocks: string[] = [];
     for await (const block of lineBlocks(later(), "t.txt")) blocks.push(block);
     expect(blocks.join("\n").split("\n")).toEqual(["a", "b\ufeffc"]);
+  });
+
+  it("refuses a line longer than MAX_LINE_CHARS read in pieces, and reads one just that long", async () => {
+    // Before: the unfinished line was searched again at every piece (its length squared: 32 MB
+    // on one line took 90 s of CPU) and held whole, however long (a streamed import has no limit).
+    const piece = new TextEncoder().encode("a".repeat(65_536));
+    const endless = async function* () {
+      for (let i = 0; i < 2 * (MAX_LINE_CHARS / piece.length) + 2; i++) yield piece;
+      yield new TextEncoder().encode("\n");
+    };
+    const read = async (source: AsyncIterable<Uint8Array>) => {
+      const blocks: string[] = [];
+      for await (const block of lineBlocks(source, "t.txt")) blocks.push(block);
+      return blocks;
+    };
+    await expect(read(endless())).rejects.toMatchObject({
+      kind: "input",
+      message: `\`t.txt\` has a line longer than 1,048,576 characters (before byte ${MAX_LINE_CHARS + piece.length}): one relationship a line`,
+    });
+    // Exactly the bound, then a newline, then more: read as it was.
+    const fits = async function* () {
+      for (let i = 0; i < MAX_LINE_CHARS / piece.length; i++) yield piece;
+      yield new TextEncoder().encode("\nb\nc");
+    };
+    const blocks = await read(fits());
+    expect(
+      blocks
+        .join("\n")
+        .split("\n")
+        .map((line) => line.length),
+    ).toEqual([MAX_LINE_CHARS, 1, 1]);
   });
 });

@@ -14,6 +14,11 @@ export interface RunningServer {
     path: string,
     options?: { token?: string; body?: unknown },
   ): Promise<{ status: number; body: any }>;
+  /** A POST whose body is sent as written (`type`: its content type), answered as text. */
+  post(
+    path: string,
+    options: { token: string; body: string; type: string },
+  ): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
 }
 
@@ -58,12 +63,30 @@ export async function startServer(
       }
       return { status: response.status, body };
     },
+    async post(path, options) {
+      const response = await fetch(`${url}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${options.token}`, "content-type": options.type },
+        body: options.body,
+      });
+      return { status: response.status, text: await response.text() };
+    },
     async close() {
       server.stopFollowing();
       await server.app.close();
       await gatehouse.close();
     },
   };
+}
+
+/** A server with `schema` written and an admin token (`root`), as many HTTP tests start. */
+export async function startServerWithSchema(schema: string): Promise<{ s: RunningServer; admin: string }> {
+  const s = await startServer();
+  const admin = await s.token("root", "admin");
+  const written = await s.call("PUT", "/v1/schema", { token: admin, body: { schema } });
+  if (written.status !== 200)
+    throw new Error(`schema write: ${written.status} ${JSON.stringify(written.body)}`);
+  return { s, admin };
 }
 
 /**

@@ -29,6 +29,14 @@ export function checkNewToken(token: NewToken): NewToken {
     }
     tenants.forEach((tenant, i) => {
       checkTenant(tenant, { field: `tenants[${i}]` });
+      // Refused, not deduplicated: a tenant listed twice is most often a typo for another one
+      // (`acme, acme` for `acme, acme-eu`), which silently keeping one would hide.
+      const first = tenants.indexOf(tenant);
+      if (first !== i)
+        throw inputError(
+          `tenant \`${tenant}\` is listed twice in tenants (at ${first} and ${i}): list each tenant once`,
+          { field: `tenants[${i}]` },
+        );
     });
   }
   checkText(token.secretHash, "secretHash");

@@ -1,6 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { checkText } from "../common/input-checks.js";
 import type { NodeBeat, NodeRecord } from "../node-records.js";
 import type { Sql } from "../sql/sql.js";
+
+/** The `store_settings` row of the cluster secret (no API reads or lists that table whole). */
+const SECRET_SETTING = "cluster_secret";
 
 const COLUMNS = "id, url, grpc_url, started_at, beat, beat_at";
 type NodeRow = [string, string, string | null, string, number | string, string];
@@ -49,5 +53,21 @@ export class NodeTable {
       beat,
     ]);
     return gone.length > 0;
+  }
+
+  /**
+   * The cluster secret, made by whichever node asks first: nodes starting together each offer
+   * one, the first insert wins, and all read the one kept.
+   */
+  async secret(sql: Sql): Promise<string> {
+    await sql.run(
+      `INSERT INTO store_settings (name, value, set_by, set_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (name) DO NOTHING`,
+      [SECRET_SETTING, randomBytes(32).toString("base64url"), "gatehouse", this.#now()],
+    );
+    const [row] = await sql.rows<[string]>("SELECT value FROM store_settings WHERE name = $1", [
+      SECRET_SETTING,
+    ]);
+    return row![0];
   }
 }
