@@ -29,21 +29,29 @@ const OPERATIONS: Record<number, UpdateOperation> = {
   [v1.RelationshipUpdate_Operation.DELETE]: "delete",
 };
 
-function writeOptions(caller: Caller, filter?: RelationshipFilter) {
+function writeOptions(caller: Caller, filter?: RelationshipFilter, metadata?: v1.PbStruct) {
+  const reason = transactionMetadataReason(metadata);
   return {
     actor: caller.token.name,
     door: DOOR,
     requestId: caller.requestId,
     ...(filter ? { filter } : {}),
+    ...(reason ? { reason } : {}),
   };
 }
 
-function refuseTransactionMetadata(metadata: v1.PbStruct | undefined): void {
-  if (metadata !== undefined && Object.keys(metadata.fields).length > 0)
-    throw new SpicedbError(
-      "UNIMPLEMENTED",
-      "`optional_transaction_metadata` is not supported: Gatehouse records the token, door and request id with every write instead; nothing was written",
-    );
+/** The longest transaction metadata kept with a revision (as its reason); longer is cut. */
+const TRANSACTION_METADATA_MAX = 2_000;
+
+/**
+ * `optional_transaction_metadata`: SpiceDB keeps it with the transaction for watchers; Gatehouse
+ * keeps it with the revision as its reason (`gatehouse revision show`), as JSON. Refusing it
+ * failed the official clients' own suites (authzed-node writes it and expects the write).
+ */
+function transactionMetadataReason(metadata: v1.PbStruct | undefined): string | undefined {
+  if (metadata === undefined || Object.keys(metadata.fields).length === 0) return undefined;
+  const text = `transaction metadata ${JSON.stringify(v1.PbStruct.toJson(metadata))}`;
+  return text.length > TRANSACTION_METADATA_MAX ? `${text.slice(0, TRANSACTION_METADATA_MAX)}…` : text;
 }
 
 /** The query key Gatehouse's own relationship cursors carry (`Gatehouse.readRelationshipsPage`). */
@@ -138,7 +146,6 @@ async function readRelationships(
  */
 async function writeRelationships(door: SpicedbDoor, request: v1.WriteRelationshipsRequest, call: Call) {
   const caller = await door.auth.authorize(call, { role: "write" });
-  refuseTransactionMetadata(request.optionalTransactionMetadata);
   if (request.updates.length > MAX_UPDATES)
     throw new SpicedbError(
       "INVALID_ARGUMENT",
@@ -166,7 +173,7 @@ async function writeRelationships(door: SpicedbDoor, request: v1.WriteRelationsh
       return { writtenAt: encodeZedToken(await g.headRevision()) };
     }
     const result = await g.writeRelationships(caller.tenant, live, {
-      ...writeOptions(caller),
+      ...writeOptions(caller, undefined, request.optionalTransactionMetadata),
       preconditions,
     });
     return { writtenAt: encodeZedToken(result.revision) };
@@ -192,7 +199,6 @@ async function isLive(g: Gatehouse, tenant: string, r: Relationship): Promise<bo
  */
 async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelationshipsRequest, call: Call) {
   const caller = await door.auth.authorize(call, { role: "write" });
-  refuseTransactionMetadata(request.optionalTransactionMetadata);
   if (!request.relationshipFilter)
     throw new SpicedbError("INVALID_ARGUMENT", "`relationship_filter` is required");
   const filter = filterOf(request.relationshipFilter, "relationship_filter");
@@ -218,7 +224,7 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
     if (limit === undefined) {
       try {
         const result = await g.deleteRelationships(caller.tenant, filter, {
-          ...writeOptions(caller),
+          ...writeOptions(caller, undefined, request.optionalTransactionMetadata),
           preconditions,
         });
         return {
@@ -247,7 +253,7 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
         operation: "delete" as const,
         relationship: { resource: r.resource, relation: r.relation, subject: r.subject },
       })),
-      { ...writeOptions(caller, filter), preconditions },
+      { ...writeOptions(caller, filter, request.optionalTransactionMetadata), preconditions },
     );
     return {
       deletedAt: encodeZedToken(result.revision),
