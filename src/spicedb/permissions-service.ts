@@ -19,6 +19,20 @@ export const MAX_BULK_CHECKS = 10_000;
 /** The most results one LookupResources streams when asked for a limit. */
 const MAX_LOOKUP_LIMIT = 10_000;
 
+/**
+ * The subject of a check or a resource lookup: a wildcard (`user:*`) is refused as SpiceDB
+ * refuses it (INVALID_ARGUMENT): `*` is a relationship's subject, not someone to ask about.
+ */
+function askedSubjectOf(ref: v1.SubjectReference | undefined, path: string) {
+  const subject = subjectOf(ref, path);
+  if (subject.id === "*")
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      `\`${path}\`: cannot check or look up for a wildcard subject (\`${subject.type}:*\`); name a subject`,
+    );
+  return subject;
+}
+
 function checkRequestOf(
   item: { resource?: v1.ObjectReference; permission: string; subject?: v1.SubjectReference },
   prefix: string,
@@ -26,7 +40,7 @@ function checkRequestOf(
   return {
     resource: objectOf(item.resource, `${prefix}resource`),
     permission: requiredText(item.permission, `${prefix}permission`),
-    subject: subjectOf(item.subject, `${prefix}subject`),
+    subject: askedSubjectOf(item.subject, `${prefix}subject`),
   };
 }
 
@@ -173,7 +187,7 @@ async function lookupResources(
   const context = contextOf(request.context);
   const resourceType = requiredText(request.resourceObjectType, "resource_object_type");
   const permission = requiredText(request.permission, "permission");
-  const subject = subjectOf(request.subject, "subject");
+  const subject = askedSubjectOf(request.subject, "subject");
   const limit = optionalLimit(request.optionalLimit, MAX_LOOKUP_LIMIT, "optional_limit");
   const freshness = await freshnessOf(request.consistency, caller.gatehouse);
   // The query key Gatehouse's own lookup cursors carry (Gatehouse.lookupResources), so that a

@@ -1,6 +1,6 @@
 import { v1 } from "@authzed/authzed-node";
 import { GatehouseError } from "../model/errors.js";
-import { formatRelationship, type Relationship } from "../model/relationship.js";
+import { formatRelationship, type Relationship, relationshipKey } from "../model/relationship.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { IMPORT_MAX_LINES } from "../service/import-limits.js";
 import { encodeCursor, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, queryDigest } from "../service/pages.js";
@@ -13,12 +13,22 @@ import type {
 import type { Caller } from "./call-auth.js";
 import { freshnessOf, storeRevision } from "./consistency.js";
 import { DOOR, type SpicedbDoor } from "./door.js";
+import { checkFilterNames } from "./filter-names.js";
 import { checkPreconditionsNow, preconditionsOf, spicedbWrites } from "./preconditions.js";
-import { filterOf, relationshipOf, toRelationship } from "./relationships.js";
+import {
+  prefixedFilterOf,
+  relationshipOf,
+  requireSomeField,
+  selectsPrefix,
+  toRelationship,
+} from "./relationships.js";
 import { optionalLimit } from "./requests.js";
 import type { Call, ClientStream, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
 import { SpicedbError } from "./status.js";
 import { encodeZedToken } from "./zedtoken.js";
+
+/** The most relationships a delete without a resource type removes by name (the bulk delete's bound). */
+const MAX_DELETE_BY_NAME = 100_000;
 
 /** The most updates one WriteRelationships takes (Gatehouse's batch bound). */
 const MAX_UPDATES = 10_000;
@@ -121,7 +131,10 @@ async function readRelationships(
   send: (message: v1.ReadRelationshipsResponse) => Promise<void>,
 ) {
   const caller = await door.auth.authorize(call, { role: "check" });
-  const filter = filterOf(request.relationshipFilter, "relationship_filter");
+  const prefixed = prefixedFilterOf(request.relationshipFilter, "relationship_filter");
+  requireSomeField(prefixed, "relationship_filter");
+  const { filter, resourceIdPrefix } = prefixed;
+  await checkFilterNames(caller.gatehouse, filter, "relationship_filter");
   const limit = optionalLimit(request.optionalLimit, PAGE_SIZE_MAX, "optional_limit");
   let left = limit ?? Number.POSITIVE_INFINITY;
   const read = {
@@ -134,9 +147,11 @@ async function readRelationships(
     Math.min(left, PAGE_SIZE_DEFAULT),
   )) {
     const readAt = encodeZedToken(page.revision);
-    for (const r of page.relationships)
+    for (const r of page.relationships) {
+      if (!selectsPrefix(resourceIdPrefix, r)) continue;
       await send({ readAt, relationship: toRelationship(r), afterResultCursor: { token: page.after(r) } });
-    left -= page.relationships.length;
+      left -= 1;
+    }
   }
 }
 
@@ -160,6 +175,7 @@ async function writeRelationships(door: SpicedbDoor, request: v1.WriteRelationsh
       );
     return { operation, relationship: relationshipOf(u.relationship, `updates[${i}].relationship`) };
   });
+  refuseRepeats(updates);
   const preconditions = preconditionsOf(request.optionalPreconditions);
   const g = caller.gatehouse;
   return spicedbWrites.run(async () => {
@@ -177,6 +193,24 @@ async function writeRelationships(door: SpicedbDoor, request: v1.WriteRelationsh
       preconditions,
     });
     return { writtenAt: encodeZedToken(result.revision) };
+  });
+}
+
+/**
+ * One relationship twice in one WriteRelationships (a TOUCH and a DELETE of it, say) is refused
+ * as SpiceDB refuses it (INVALID_ARGUMENT): which of the two would win is not the client's to guess.
+ */
+function refuseRepeats(updates: readonly RelationshipUpdate[]): void {
+  const seen = new Map<string, number>();
+  updates.forEach((u, i) => {
+    const key = relationshipKey(u.relationship);
+    const first = seen.get(key);
+    if (first !== undefined)
+      throw new SpicedbError(
+        "INVALID_ARGUMENT",
+        `\`updates[${i}]\` names the relationship \`updates[${first}]\` names (\`${key}\`): a relationship may be updated once a request; nothing was written`,
+      );
+    seen.set(key, i);
   });
 }
 
@@ -201,12 +235,10 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
   const caller = await door.auth.authorize(call, { role: "write" });
   if (!request.relationshipFilter)
     throw new SpicedbError("INVALID_ARGUMENT", "`relationship_filter` is required");
-  const filter = filterOf(request.relationshipFilter, "relationship_filter");
-  if (filter.resourceType === undefined)
-    throw new SpicedbError(
-      "INVALID_ARGUMENT",
-      "`relationship_filter.resource_type` is required: Gatehouse does not delete across every type at once",
-    );
+  const prefixed = prefixedFilterOf(request.relationshipFilter, "relationship_filter");
+  requireSomeField(prefixed, "relationship_filter");
+  const { filter, resourceIdPrefix } = prefixed;
+  await checkFilterNames(caller.gatehouse, filter, "relationship_filter");
   const limit = optionalLimit(request.optionalLimit, PAGE_SIZE_MAX, "optional_limit");
   const { COMPLETE, PARTIAL } = v1.DeleteRelationshipsResponse_DeletionProgress;
   const preconditions = preconditionsOf(request.optionalPreconditions);
@@ -221,7 +253,9 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
         relationshipsDeletedCount: "0",
       };
     };
-    if (limit === undefined) {
+    // Gatehouse's bulk delete needs a resource type; without one (a subject filter alone), the
+    // rows are read and deleted by name, as with a limit, within the same bound.
+    if (limit === undefined && filter.resourceType !== undefined && resourceIdPrefix === undefined) {
       try {
         const result = await g.deleteRelationships(caller.tenant, filter, {
           ...writeOptions(caller, undefined, request.optionalTransactionMetadata),
@@ -238,15 +272,26 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
         throw error;
       }
     }
-    const rows = await g.readRelationships(caller.tenant, filter, { limit: limit + 1 });
-    if (rows.length === 0) return nothing();
-    const partial = rows.length > limit;
-    if (partial && !request.optionalAllowPartialDeletions)
+    const bound = limit ?? MAX_DELETE_BY_NAME;
+    // With an id prefix, what the rest of the filter selects is read (within the bound) and the
+    // prefix applied to it.
+    const read = resourceIdPrefix === undefined ? bound + 1 : MAX_DELETE_BY_NAME + 1;
+    const selected = await g.readRelationships(caller.tenant, filter, { limit: read });
+    if (selected.length > MAX_DELETE_BY_NAME)
       throw new SpicedbError(
         "FAILED_PRECONDITION",
+        `the filter selects more than ${MAX_DELETE_BY_NAME.toLocaleString("en")} relationships; name a resource type (and no id prefix), or narrow it; nothing was deleted`,
+      );
+    const rows = selected.filter((r) => selectsPrefix(resourceIdPrefix, r));
+    if (rows.length === 0) return nothing();
+    const partial = rows.length > bound;
+    // SpiceDB's code for it: the request cannot be done in one transaction as asked.
+    if (partial && !request.optionalAllowPartialDeletions)
+      throw new SpicedbError(
+        "INVALID_ARGUMENT",
         `the filter selects more than \`optional_limit\` (${limit}) relationships and \`optional_allow_partial_deletions\` is false; nothing was deleted`,
       );
-    const chosen = rows.slice(0, limit);
+    const chosen = rows.slice(0, bound);
     const result = await g.writeRelationships(
       caller.tenant,
       chosen.map((r) => ({
@@ -302,7 +347,10 @@ async function exportBulk(
   send: (message: v1.ExportBulkRelationshipsResponse) => Promise<void>,
 ) {
   const caller = await door.auth.authorize(call, { role: "check" });
-  const filter = filterOf(request.optionalRelationshipFilter, "optional_relationship_filter");
+  const { filter, resourceIdPrefix } = prefixedFilterOf(
+    request.optionalRelationshipFilter,
+    "optional_relationship_filter",
+  );
   const size = optionalLimit(request.optionalLimit, PAGE_SIZE_MAX, "optional_limit") ?? PAGE_SIZE_DEFAULT;
   const read = {
     tenant: caller.tenant,
@@ -311,10 +359,11 @@ async function exportBulk(
     cursor: request.optionalCursor,
   };
   for await (const page of relationshipPages(caller.gatehouse, read, call, () => size)) {
-    const last = page.relationships[page.relationships.length - 1];
+    const chosen = page.relationships.filter((r) => selectsPrefix(resourceIdPrefix, r));
+    const last = chosen[chosen.length - 1];
     if (last)
       await send({
-        relationships: page.relationships.map(toRelationship),
+        relationships: chosen.map(toRelationship),
         afterResultCursor: { token: page.after(last) },
       });
   }
