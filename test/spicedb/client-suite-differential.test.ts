@@ -777,4 +777,50 @@ definition test/document {
       'transaction metadata {"transaction_id":"tx-123","other_data":"sample"}',
     );
   });
+
+  // Were INVALID_ARGUMENT: an application moving from SpiceDB sends the ZedTokens it stored
+  // beside its objects; Gatehouse's data is newer than any of them, so it answers at its head.
+  it("answers at_least_as_fresh with a token SpiceDB issued, and refuses one for an exact snapshot", async () => {
+    const spicedb = await EmbeddedSpiceDB.start(SCHEMA, RELATIONSHIPS);
+    let theirs: v1.ZedToken | undefined;
+    try {
+      theirs = (
+        await spicedb
+          .permissions()
+          .promises.writeRelationships(
+            v1.WriteRelationshipsRequest.create({
+              updates: [touch(rel("test/document:n", "viewer", "test/user:ann"))],
+            }),
+          )
+      ).writtenAt;
+    } finally {
+      spicedb.close();
+    }
+    expect(theirs?.token).toBeTruthy();
+    const client = clientOf(node, `suite-${randomUUID()}`);
+    closers.push(() => client.close());
+    await client.promises.writeSchema(v1.WriteSchemaRequest.create({ schema: SCHEMA }));
+    await client.promises.writeRelationships(
+      v1.WriteRelationshipsRequest.create({
+        updates: [touch(rel("test/document:n", "viewer", "test/user:ann"))],
+      }),
+    );
+    const at = (requirement: v1.Consistency["requirement"]) =>
+      outcome(
+        client.promises.checkPermission(
+          checkOf("test/document:n", "view", "test/user:ann", {
+            consistency: v1.Consistency.create({ requirement }),
+          }),
+        ),
+      );
+    expect(await at({ oneofKind: "atLeastAsFresh", atLeastAsFresh: theirs as v1.ZedToken })).toEqual({
+      ok: {
+        checkedAt: { token: "<token>" },
+        permissionship: v1.CheckPermissionResponse_Permissionship.HAS_PERMISSION,
+      },
+    });
+    expect(await at({ oneofKind: "atExactSnapshot", atExactSnapshot: theirs as v1.ZedToken })).toEqual({
+      code: status.INVALID_ARGUMENT,
+    });
+  });
 });
