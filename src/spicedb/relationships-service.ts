@@ -13,7 +13,6 @@ import type {
 import type { Caller } from "./call-auth.js";
 import { freshnessOf, storeRevision } from "./consistency.js";
 import { DOOR, type SpicedbDoor } from "./door.js";
-import { checkFilterNames } from "./filter-names.js";
 import { checkPreconditionsNow, preconditionsOf, spicedbWrites } from "./preconditions.js";
 import {
   prefixedFilterOf,
@@ -24,6 +23,7 @@ import {
 } from "./relationships.js";
 import { optionalLimit } from "./requests.js";
 import type { Call, ClientStream, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
+import { checkFilterNames } from "./schema-names.js";
 import { SpicedbError } from "./status.js";
 import { encodeZedToken } from "./zedtoken.js";
 
