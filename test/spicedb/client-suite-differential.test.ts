@@ -930,4 +930,62 @@ definition test/document {
       }
     expect(ours).toEqual(expected);
   });
+
+  it("watches from a ZedToken, with and without filters", async () => {
+    /** The first `n` relationship updates a Watch streams, as `OPERATION resource#relation@subject`. */
+    const watched = (c: Client, request: v1.WatchRequest, n: number) =>
+      new Promise<string[]>((resolve, reject) => {
+        const stream = c.watch(request);
+        const seen: string[] = [];
+        const timer = setTimeout(() => {
+          stream.cancel();
+          resolve([...seen, "(no more within 5 s)"]);
+        }, 5_000);
+        stream.on("data", (r: v1.WatchResponse) => {
+          for (const u of r.updates)
+            seen.push(
+              `${v1.RelationshipUpdate_Operation[u.operation]} ${u.relationship?.resource?.objectId}#${u.relationship?.relation}@${u.relationship?.subject?.object?.objectId}`,
+            );
+          if (seen.length >= n) {
+            clearTimeout(timer);
+            stream.cancel();
+            resolve(seen);
+          }
+        });
+        stream.on("error", (e: { code?: number }) => {
+          clearTimeout(timer);
+          if (e.code === status.CANCELLED) resolve(seen);
+          else reject(e);
+        });
+      });
+    const { ours, theirs } = await both(SCHEMA, RELATIONSHIPS, async ({ permissions: c, watch: w }) => {
+      const write = async (updates: v1.RelationshipUpdate[]) =>
+        (await c.promises.writeRelationships(v1.WriteRelationshipsRequest.create({ updates }))).writtenAt;
+      const start = await write([touch(rel("test/document:w1", "viewer", "test/user:ann"))]);
+      await write([
+        touch(rel("test/document:w2", "viewer", "test/user:bob")),
+        touch(rel("test/document:x1", "owner", "test/user:bob")),
+      ]);
+      await write([update(DELETE, rel("test/document:w1", "viewer", "test/user:ann"))]);
+      const from = (extra: Partial<v1.WatchRequest>) =>
+        v1.WatchRequest.create({ optionalStartCursor: start, ...extra });
+      return [
+        (await watched(w, from({}), 3)).sort(),
+        (
+          await watched(
+            w,
+            from({
+              optionalRelationshipFilters: [
+                v1.RelationshipFilter.create({ resourceType: "test/document", optionalRelation: "owner" }),
+              ],
+            }),
+            1,
+          )
+        ).sort(),
+        (await watched(w, from({ optionalObjectTypes: ["test/group"] }), 1)).sort(),
+      ];
+    });
+    expect(differences(ours, theirs)).toEqual([]);
+    expect(ours[0]).toEqual(["DELETE w1#viewer@ann", "TOUCH w2#viewer@bob", "TOUCH x1#owner@bob"]);
+  }, 60_000);
 });
