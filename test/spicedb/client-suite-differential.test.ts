@@ -122,6 +122,10 @@ async function outcome(call: Promise<unknown>): Promise<unknown> {
   }
 }
 
+/** A relationship with a caveat (no context). */
+const withCaveat = (r: v1.Relationship, caveatName: string) =>
+  v1.Relationship.create({ ...r, optionalCaveat: v1.ContextualizedCaveat.create({ caveatName }) });
+
 const consistent = v1.Consistency.create({
   requirement: { oneofKind: "fullyConsistent", fullyConsistent: true },
 });
@@ -605,24 +609,12 @@ definition test/document {
       out.push(await write([]));
       out.push(
         await write([
-          update(
-            TOUCH,
-            v1.Relationship.create({
-              ...rel("test/document:y", "viewer", "test/user:zed"),
-              optionalCaveat: v1.ContextualizedCaveat.create({ caveatName: "nothing" }),
-            }),
-          ),
+          update(TOUCH, withCaveat(rel("test/document:y", "viewer", "test/user:zed"), "nothing")),
         ]),
       );
       out.push(
         await write([
-          update(
-            TOUCH,
-            v1.Relationship.create({
-              ...rel("test/document:y", "owner", "test/user:zed"),
-              optionalCaveat: v1.ContextualizedCaveat.create({ caveatName: "on_level" }),
-            }),
-          ),
+          update(TOUCH, withCaveat(rel("test/document:y", "owner", "test/user:zed"), "on_level")),
         ]),
       );
       out.push(
