@@ -980,4 +980,57 @@ definition test/document {
     expect(differences(ours, theirs)).toEqual([]);
     expect(ours[0]).toEqual(["DELETE w1#viewer@ann", "TOUCH w2#viewer@bob", "TOUCH x1#owner@bob"]);
   }, 60_000);
+
+  // SpiceDB's default bound is 1,000 (its `--max-*-limit` flags) and past it INVALID_ARGUMENT;
+  // Gatehouse takes up to 10,000 on purpose (a SpiceDB client never sends more than its server
+  // takes, so nothing that works with SpiceDB breaks): the limits up to 1,000 are compared.
+  it("takes the limits SpiceDB takes", async () => {
+    const { ours, theirs } = await both(SCHEMA, RELATIONSHIPS, async ({ permissions: c }) => {
+      const out: unknown[] = [];
+      const documents = v1.RelationshipFilter.create({ resourceType: "test/document" });
+      for (const optionalLimit of [1, 2, 1000])
+        out.push(
+          `read ${optionalLimit}`,
+          await outcome(
+            c.promises
+              .readRelationships(
+                v1.ReadRelationshipsRequest.create({
+                  relationshipFilter: documents,
+                  optionalLimit,
+                  consistency: consistent,
+                }),
+              )
+              .then((rs) => rs.length),
+          ),
+          `lookup ${optionalLimit}`,
+          await outcome(
+            c.promises
+              .lookupResources(
+                v1.LookupResourcesRequest.create({
+                  resourceObjectType: "test/document",
+                  permission: "view",
+                  subject: subj("test/user", "ann"),
+                  optionalLimit,
+                  consistency: consistent,
+                }),
+              )
+              .then((rs) => rs.length),
+          ),
+          `delete ${optionalLimit}`,
+          await outcome(
+            c.promises.deleteRelationships(
+              v1.DeleteRelationshipsRequest.create({
+                relationshipFilter: v1.RelationshipFilter.create({
+                  resourceType: "test/document",
+                  optionalResourceId: "none",
+                }),
+                optionalLimit,
+              }),
+            ),
+          ),
+        );
+      return out;
+    });
+    expect(differences(ours, theirs)).toEqual([]);
+  });
 });
