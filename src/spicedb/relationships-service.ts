@@ -310,7 +310,7 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
 
 /**
  * Imports a stream of relationships as Gatehouse's import does: all or nothing, one revision,
- * through the direct-writes guards; relationships already live are left as they are.
+ * through the direct-writes guards; one already live refuses the whole import, as in SpiceDB.
  */
 async function importBulk(
   door: SpicedbDoor,
@@ -334,6 +334,9 @@ async function importBulk(
     caller.gatehouse.importRelationships(caller.tenant, lines.join("\n"), {
       ...writeOptions(caller),
       file: "import",
+      // As SpiceDB: a relationship live already fails the import (ALREADY_EXISTS), which the
+      // clients' retrying importers (conflict strategies SKIP, TOUCH, FAIL) branch on.
+      refuseLive: true,
     }),
   );
   return { numLoaded: String(result.created.length) };
