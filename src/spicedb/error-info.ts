@@ -10,7 +10,7 @@ export interface ErrorInfo {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-const DOMAIN = "authzed.com";
+export const ERROR_DOMAIN = "authzed.com";
 export const ERROR_INFO_TYPE = "type.googleapis.com/google.rpc.ErrorInfo";
 
 function varint(n: number): number[] {
@@ -33,7 +33,7 @@ const text = (s: string) => new TextEncoder().encode(s);
 
 /** `google.rpc.ErrorInfo { reason = 1; domain = 2; map<string, string> metadata = 3; }` */
 export function encodeErrorInfo(info: ErrorInfo): Uint8Array {
-  const bytes = [...field(1, text(info.reason)), ...field(2, text(DOMAIN))];
+  const bytes = [...field(1, text(info.reason)), ...field(2, text(ERROR_DOMAIN))];
   for (const [key, value] of Object.entries(info.metadata))
     bytes.push(...field(3, new Uint8Array([...field(1, text(key)), ...field(2, text(value))])));
   return new Uint8Array(bytes);

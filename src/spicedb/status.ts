@@ -24,6 +24,8 @@ export interface CallStatus {
   readonly code: number;
   readonly details: string;
   readonly metadata: Metadata;
+  /** SpiceDB's ErrorInfo, also in `metadata` (`grpc-status-details-bin`); the gateway sends it as JSON. */
+  readonly info?: ErrorInfo;
 }
 
 /**
@@ -62,7 +64,7 @@ export function toStatus(error: unknown, log: (error: unknown) => void): CallSta
     const details = redactSecrets(error.message);
     if (error.info)
       metadata.set("grpc-status-details-bin", encodeStatusDetails(status[error.code], details, error.info));
-    return { code: status[error.code], details, metadata };
+    return { code: status[error.code], details, metadata, ...(error.info ? { info: error.info } : {}) };
   }
   if (error instanceof GatehouseError) {
     if (error.facts) metadata.set("gatehouse-facts", JSON.stringify(error.facts));
