@@ -122,6 +122,16 @@ async function outcome(call: Promise<unknown>): Promise<unknown> {
   }
 }
 
+/** LookupResources of the documents `test/user:ann` may view, fully consistent. */
+const annMayView = (extra: Partial<v1.LookupResourcesRequest> = {}) =>
+  v1.LookupResourcesRequest.create({
+    resourceObjectType: "test/document",
+    permission: "view",
+    subject: subj("test/user", "ann"),
+    consistency: consistent,
+    ...extra,
+  });
+
 /** A relationship with a caveat (no context). */
 const withCaveat = (r: v1.Relationship, caveatName: string) =>
   v1.Relationship.create({ ...r, optionalCaveat: v1.ContextualizedCaveat.create({ caveatName }) });
@@ -381,33 +391,13 @@ definition test/document {
     const { ours, theirs } = await both(SCHEMA, RELATIONSHIPS, async ({ permissions: c }) => {
       const out: unknown[] = [];
       const ids = (rs: v1.LookupResourcesResponse[]) => rs.map((r) => r.resourceObjectId).sort();
-      out.push(
-        await outcome(
-          c.promises
-            .lookupResources(
-              v1.LookupResourcesRequest.create({
-                resourceObjectType: "test/document",
-                permission: "view",
-                subject: subj("test/user", "ann"),
-                consistency: consistent,
-              }),
-            )
-            .then(ids),
-        ),
-      );
+      out.push(await outcome(c.promises.lookupResources(annMayView()).then(ids)));
       // Paged by 2: every page's size, and every id once.
       const pages: string[][] = [];
       let cursor: v1.Cursor | undefined;
       for (let i = 0; i < 10; i++) {
         const page = await c.promises.lookupResources(
-          v1.LookupResourcesRequest.create({
-            resourceObjectType: "test/document",
-            permission: "view",
-            subject: subj("test/user", "ann"),
-            consistency: consistent,
-            optionalLimit: 2,
-            ...(cursor ? { optionalCursor: cursor } : {}),
-          }),
+          annMayView({ optionalLimit: 2, ...(cursor ? { optionalCursor: cursor } : {}) }),
         );
         pages.push(page.map((r) => r.resourceObjectId));
         if (page.length < 2) break;
@@ -1003,19 +993,7 @@ definition test/document {
               .then((rs) => rs.length),
           ),
           `lookup ${optionalLimit}`,
-          await outcome(
-            c.promises
-              .lookupResources(
-                v1.LookupResourcesRequest.create({
-                  resourceObjectType: "test/document",
-                  permission: "view",
-                  subject: subj("test/user", "ann"),
-                  optionalLimit,
-                  consistency: consistent,
-                }),
-              )
-              .then((rs) => rs.length),
-          ),
+          await outcome(c.promises.lookupResources(annMayView({ optionalLimit })).then((rs) => rs.length)),
           `delete ${optionalLimit}`,
           await outcome(
             c.promises.deleteRelationships(
