@@ -113,8 +113,10 @@ export function validateRelationship(
       place,
     );
   }
+  // Not `unknownNameError`: the relationship does not fit its relation (no allowed subject
+  // carries this caveat), which SpiceDB answers INVALID_ARGUMENT, not FAILED_PRECONDITION.
   if (r.caveat !== undefined && !schema.caveats.has(r.caveat.name)) {
-    throw unknownNameError(
+    throw inputError(
       `unknown caveat \`${r.caveat.name}\` in \`${text}\`: the schema does not define it${caveatList(schema)}`,
       place,
     );

@@ -184,6 +184,8 @@ export interface ImportOptions extends DirectWriteOptions {
    * tenant is loaded already): the next process loads the imported data from it.
    */
   readonly snapshot?: boolean | undefined;
+  /** Refuse the import, nothing written, when a relationship in it is live already (the SpiceDB door). */
+  readonly refuseLive?: boolean | undefined;
 }
 
 /**
@@ -1089,6 +1091,7 @@ export class Gatehouse {
         details: options.file !== undefined ? { file: options.file } : {},
       },
       staged: (repeats) => reading.staged(repeats),
+      refuseLive: options.refuseLive,
       beforeCommit: async () => {
         reading.finish();
         const { updates, writesListed } = facts.input();

@@ -2,14 +2,15 @@ import type { v1 } from "@authzed/authzed-node";
 import type { ConsistencyOptions, Gatehouse } from "../service/gatehouse.js";
 import { type Revision, STORE_WIDE_TENANT } from "../service/records.js";
 import { SpicedbError } from "./status.js";
-import { decodeZedToken } from "./zedtoken.js";
+import { decodeZedToken, isSpicedbToken } from "./zedtoken.js";
 
 /**
  * What a request's `consistency` asks for, in Gatehouse's terms. Gatehouse answers from indexes
  * kept at the newest revision this process has applied:
  * - `minimize_latency` (or none): that revision, whatever it is;
  * - `at_least_as_fresh`: that revision once it is at least the token's (Gatehouse's own
- *   `atLeastRevision`, read-your-writes across processes and nodes);
+ *   `atLeastRevision`, read-your-writes across processes and nodes); a SpiceDB token, as
+ *   `fully_consistent` (see `isSpicedbToken`);
  * - `fully_consistent`: at least the store's head revision when the request arrives;
  * - `at_exact_snapshot`: the token's revision exactly; see `confirmSnapshot`.
  */
@@ -28,6 +29,9 @@ export async function freshnessOf(
     case "minimizeLatency":
       return { kind: "newest" };
     case "atLeastAsFresh":
+      // SpiceDB's own token (kept from before the switch): the store's head is fresher.
+      if (isSpicedbToken(requirement.atLeastAsFresh))
+        return { kind: "at-least", revision: await gatehouse.headRevision() };
       return {
         kind: "at-least",
         revision: decodeZedToken(requirement.atLeastAsFresh, "consistency.at_least_as_fresh"),

@@ -4,6 +4,7 @@ import { clientAddressOf } from "../cluster/hop.js";
 import type { Refusals } from "../server/refusals.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { CallAuth, storeOf, TENANT_HEADER } from "./call-auth.js";
+import { ERROR_DOMAIN, ERROR_INFO_TYPE } from "./error-info.js";
 import type { Call, ServerStream, ServiceDescriptor, Unary } from "./rpc.js";
 import { spicedbServices } from "./services.js";
 import { SpicedbError, toStatus } from "./status.js";
@@ -37,7 +38,11 @@ function errorBody(error: unknown, log: (e: unknown) => void) {
     body: {
       code: s.code,
       message: s.details,
-      details: facts ? [{ gatehouseFacts: JSON.parse(String(facts)) }] : [],
+      details: [
+        // As grpc-gateway renders a google.rpc.ErrorInfo (an Any in proto3 JSON).
+        ...(s.info ? [{ "@type": ERROR_INFO_TYPE, domain: ERROR_DOMAIN, ...s.info }] : []),
+        ...(facts ? [{ gatehouseFacts: JSON.parse(String(facts)) }] : []),
+      ],
     },
   };
 }

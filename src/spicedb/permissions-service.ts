@@ -6,9 +6,11 @@ import { encodeCursor, PAGE_SIZE_DEFAULT } from "../service/pages.js";
 import type { Caller } from "./call-auth.js";
 import { confirmSnapshot, consistencyOptions, type Freshness, freshnessOf } from "./consistency.js";
 import type { SpicedbDoor } from "./door.js";
+import { ERROR_INFO_TYPE, encodeErrorInfo } from "./error-info.js";
 import { objectOf, subjectOf } from "./relationships.js";
 import { contextOf, optionalLimit, refuseTracing, requiredText } from "./requests.js";
 import type { Call, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
+import { type Names, unknownName } from "./schema-names.js";
 import { SpicedbError, toStatus } from "./status.js";
 import { encodeZedToken } from "./zedtoken.js";
 
@@ -19,6 +21,23 @@ export const MAX_BULK_CHECKS = 10_000;
 /** The most results one LookupResources streams when asked for a limit. */
 const MAX_LOOKUP_LIMIT = 10_000;
 
+/**
+ * The subject of a check or a resource lookup: a wildcard (`user:*`) is refused as SpiceDB
+ * refuses it (INVALID_ARGUMENT): `*` is a relationship's subject, not someone to ask about.
+ */
+function askedSubjectOf(ref: v1.SubjectReference | undefined, path: string) {
+  const subject = subjectOf(ref, path);
+  if (subject.id === "*")
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      `\`${path}\`: cannot check or look up for a wildcard subject (\`${subject.type}:*\`); name a subject`,
+      undefined,
+      // SpiceDB names the field within the check, also for a bulk item.
+      { reason: "ERROR_REASON_WILDCARD_NOT_ALLOWED", metadata: { field: "subject.object_id" } },
+    );
+  return subject;
+}
+
 function checkRequestOf(
   item: { resource?: v1.ObjectReference; permission: string; subject?: v1.SubjectReference },
   prefix: string,
@@ -26,15 +45,25 @@ function checkRequestOf(
   return {
     resource: objectOf(item.resource, `${prefix}resource`),
     permission: requiredText(item.permission, `${prefix}permission`),
-    subject: subjectOf(item.subject, `${prefix}subject`),
+    subject: askedSubjectOf(item.subject, `${prefix}subject`),
   };
 }
+
+/** The names a check gives, for `unknownName`. */
+const namesOf = (c: CheckRequest): Names => ({
+  resourceType: c.resource.type,
+  relation: c.permission,
+  subjectType: c.subject.type,
+  subjectRelation: c.subject.relation,
+});
 
 async function checkPermission(door: SpicedbDoor, request: v1.CheckPermissionRequest, call: Call) {
   const caller = await door.auth.authorize(call, { role: "check" });
   refuseTracing(request.withTracing);
   const context = contextOf(request.context);
   const check = { ...checkRequestOf(request, ""), ...(context ? { context } : {}) };
+  const unknown = await unknownName(caller.gatehouse, namesOf(check));
+  if (unknown) throw unknown;
   const freshness = await freshnessOf(request.consistency, caller.gatehouse);
   const result = await caller.gatehouse.check(caller.tenant, check, consistencyOptions(freshness));
   const revision = await confirmSnapshot(caller.gatehouse, caller.tenant, freshness, result.revision);
@@ -65,14 +94,17 @@ async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPerm
   const freshness = await freshnessOf(request.consistency, caller.gatehouse);
   const errors = new Map<number, unknown>();
   const checks = new Map<number, CheckRequest>();
-  request.items.forEach((item, i) => {
+  for (const [i, item] of request.items.entries()) {
     try {
       const context = contextOf(item.context);
-      checks.set(i, { ...checkRequestOf(item, `items[${i}].`), ...(context ? { context } : {}) });
+      const check = { ...checkRequestOf(item, `items[${i}].`), ...(context ? { context } : {}) };
+      const unknown = await unknownName(caller.gatehouse, namesOf(check), `items[${i}].`);
+      if (unknown) throw unknown;
+      checks.set(i, check);
     } catch (error) {
       errors.set(i, error);
     }
-  });
+  }
   const answers = await checkEach(caller.gatehouse, caller, freshness, checks, errors);
   const revision = await confirmSnapshot(caller.gatehouse, caller.tenant, freshness, answers.revision);
   return {
@@ -99,12 +131,15 @@ async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPerm
             item: { permissionship: allowed ? HAS_PERMISSION : NO_PERMISSION },
           },
         };
-      const status = toStatus(errors.get(i), () => undefined);
+      const error = errors.get(i);
+      const status = toStatus(error, () => undefined);
+      const info = error instanceof SpicedbError ? error.info : undefined;
+      const details = info ? [{ typeUrl: ERROR_INFO_TYPE, value: encodeErrorInfo(info) }] : [];
       return {
         request: item,
         response: {
           oneofKind: "error" as const,
-          error: { code: status.code, message: status.details, details: [] },
+          error: { code: status.code, message: status.details, details },
         },
       };
     }),
@@ -173,7 +208,14 @@ async function lookupResources(
   const context = contextOf(request.context);
   const resourceType = requiredText(request.resourceObjectType, "resource_object_type");
   const permission = requiredText(request.permission, "permission");
-  const subject = subjectOf(request.subject, "subject");
+  const subject = askedSubjectOf(request.subject, "subject");
+  const unknown = await unknownName(caller.gatehouse, {
+    resourceType,
+    relation: permission,
+    subjectType: subject.type,
+    subjectRelation: subject.relation,
+  });
+  if (unknown) throw unknown;
   const limit = optionalLimit(request.optionalLimit, MAX_LOOKUP_LIMIT, "optional_limit");
   const freshness = await freshnessOf(request.consistency, caller.gatehouse);
   // The query key Gatehouse's own lookup cursors carry (Gatehouse.lookupResources), so that a
@@ -236,6 +278,13 @@ async function lookupSubjects(
   const subjectType = requiredText(request.subjectObjectType, "subject_object_type");
   const relation = request.optionalSubjectRelation;
   const subjectRelation = relation === "" || relation === "..." ? undefined : relation;
+  const unknown = await unknownName(caller.gatehouse, {
+    resourceType: resource.type,
+    relation: permission,
+    subjectType,
+    subjectRelation,
+  });
+  if (unknown) throw unknown;
   const withWildcards = request.wildcardOption !== v1.LookupSubjectsRequest_WildcardOption.EXCLUDE_WILDCARDS;
   const freshness = await freshnessOf(request.consistency, caller.gatehouse);
   const has = v1.LookupPermissionship.HAS_PERMISSION;

@@ -1,6 +1,6 @@
 import { v1 } from "@authzed/authzed-node";
 import { GatehouseError } from "../model/errors.js";
-import { formatRelationship, type Relationship } from "../model/relationship.js";
+import { formatRelationship, type Relationship, relationshipKey } from "../model/relationship.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { IMPORT_MAX_LINES } from "../service/import-limits.js";
 import { encodeCursor, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, queryDigest } from "../service/pages.js";
@@ -14,11 +14,21 @@ import type { Caller } from "./call-auth.js";
 import { freshnessOf, storeRevision } from "./consistency.js";
 import { DOOR, type SpicedbDoor } from "./door.js";
 import { checkPreconditionsNow, preconditionsOf, spicedbWrites } from "./preconditions.js";
-import { filterOf, relationshipOf, toRelationship } from "./relationships.js";
+import {
+  prefixedFilterOf,
+  relationshipOf,
+  requireSomeField,
+  selectsPrefix,
+  toRelationship,
+} from "./relationships.js";
 import { optionalLimit } from "./requests.js";
 import type { Call, ClientStream, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
+import { checkFilterNames } from "./schema-names.js";
 import { SpicedbError } from "./status.js";
 import { encodeZedToken } from "./zedtoken.js";
+
+/** The most relationships a delete without a resource type removes by name (the bulk delete's bound). */
+const MAX_DELETE_BY_NAME = 100_000;
 
 /** The most updates one WriteRelationships takes (Gatehouse's batch bound). */
 const MAX_UPDATES = 10_000;
@@ -29,21 +39,29 @@ const OPERATIONS: Record<number, UpdateOperation> = {
   [v1.RelationshipUpdate_Operation.DELETE]: "delete",
 };
 
-function writeOptions(caller: Caller, filter?: RelationshipFilter) {
+function writeOptions(caller: Caller, filter?: RelationshipFilter, metadata?: v1.PbStruct) {
+  const reason = transactionMetadataReason(metadata);
   return {
     actor: caller.token.name,
     door: DOOR,
     requestId: caller.requestId,
     ...(filter ? { filter } : {}),
+    ...(reason ? { reason } : {}),
   };
 }
 
-function refuseTransactionMetadata(metadata: v1.PbStruct | undefined): void {
-  if (metadata !== undefined && Object.keys(metadata.fields).length > 0)
-    throw new SpicedbError(
-      "UNIMPLEMENTED",
-      "`optional_transaction_metadata` is not supported: Gatehouse records the token, door and request id with every write instead; nothing was written",
-    );
+/** The longest transaction metadata kept with a revision (as its reason); longer is cut. */
+const TRANSACTION_METADATA_MAX = 2_000;
+
+/**
+ * `optional_transaction_metadata`: SpiceDB keeps it with the transaction for watchers; Gatehouse
+ * keeps it with the revision as its reason (`gatehouse revision show`), as JSON. Refusing it
+ * failed the official clients' own suites (authzed-node writes it and expects the write).
+ */
+function transactionMetadataReason(metadata: v1.PbStruct | undefined): string | undefined {
+  if (metadata === undefined || Object.keys(metadata.fields).length === 0) return undefined;
+  const text = `transaction metadata ${JSON.stringify(v1.PbStruct.toJson(metadata))}`;
+  return text.length > TRANSACTION_METADATA_MAX ? `${text.slice(0, TRANSACTION_METADATA_MAX)}…` : text;
 }
 
 /** The query key Gatehouse's own relationship cursors carry (`Gatehouse.readRelationshipsPage`). */
@@ -113,7 +131,10 @@ async function readRelationships(
   send: (message: v1.ReadRelationshipsResponse) => Promise<void>,
 ) {
   const caller = await door.auth.authorize(call, { role: "check" });
-  const filter = filterOf(request.relationshipFilter, "relationship_filter");
+  const prefixed = prefixedFilterOf(request.relationshipFilter, "relationship_filter");
+  requireSomeField(prefixed, "relationship_filter");
+  const { filter, resourceIdPrefix } = prefixed;
+  await checkFilterNames(caller.gatehouse, filter, "relationship_filter");
   const limit = optionalLimit(request.optionalLimit, PAGE_SIZE_MAX, "optional_limit");
   let left = limit ?? Number.POSITIVE_INFINITY;
   const read = {
@@ -126,9 +147,11 @@ async function readRelationships(
     Math.min(left, PAGE_SIZE_DEFAULT),
   )) {
     const readAt = encodeZedToken(page.revision);
-    for (const r of page.relationships)
+    for (const r of page.relationships) {
+      if (!selectsPrefix(resourceIdPrefix, r)) continue;
       await send({ readAt, relationship: toRelationship(r), afterResultCursor: { token: page.after(r) } });
-    left -= page.relationships.length;
+      left -= 1;
+    }
   }
 }
 
@@ -138,7 +161,6 @@ async function readRelationships(
  */
 async function writeRelationships(door: SpicedbDoor, request: v1.WriteRelationshipsRequest, call: Call) {
   const caller = await door.auth.authorize(call, { role: "write" });
-  refuseTransactionMetadata(request.optionalTransactionMetadata);
   if (request.updates.length > MAX_UPDATES)
     throw new SpicedbError(
       "INVALID_ARGUMENT",
@@ -153,6 +175,7 @@ async function writeRelationships(door: SpicedbDoor, request: v1.WriteRelationsh
       );
     return { operation, relationship: relationshipOf(u.relationship, `updates[${i}].relationship`) };
   });
+  refuseRepeats(updates);
   const preconditions = preconditionsOf(request.optionalPreconditions);
   const g = caller.gatehouse;
   return spicedbWrites.run(async () => {
@@ -166,10 +189,28 @@ async function writeRelationships(door: SpicedbDoor, request: v1.WriteRelationsh
       return { writtenAt: encodeZedToken(await g.headRevision()) };
     }
     const result = await g.writeRelationships(caller.tenant, live, {
-      ...writeOptions(caller),
+      ...writeOptions(caller, undefined, request.optionalTransactionMetadata),
       preconditions,
     });
     return { writtenAt: encodeZedToken(result.revision) };
+  });
+}
+
+/**
+ * One relationship twice in one WriteRelationships (a TOUCH and a DELETE of it, say) is refused
+ * as SpiceDB refuses it (INVALID_ARGUMENT): which of the two would win is not the client's to guess.
+ */
+function refuseRepeats(updates: readonly RelationshipUpdate[]): void {
+  const seen = new Map<string, number>();
+  updates.forEach((u, i) => {
+    const key = relationshipKey(u.relationship);
+    const first = seen.get(key);
+    if (first !== undefined)
+      throw new SpicedbError(
+        "INVALID_ARGUMENT",
+        `\`updates[${i}]\` names the relationship \`updates[${first}]\` names (\`${key}\`): a relationship may be updated once a request; nothing was written`,
+      );
+    seen.set(key, i);
   });
 }
 
@@ -192,15 +233,12 @@ async function isLive(g: Gatehouse, tenant: string, r: Relationship): Promise<bo
  */
 async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelationshipsRequest, call: Call) {
   const caller = await door.auth.authorize(call, { role: "write" });
-  refuseTransactionMetadata(request.optionalTransactionMetadata);
   if (!request.relationshipFilter)
     throw new SpicedbError("INVALID_ARGUMENT", "`relationship_filter` is required");
-  const filter = filterOf(request.relationshipFilter, "relationship_filter");
-  if (filter.resourceType === undefined)
-    throw new SpicedbError(
-      "INVALID_ARGUMENT",
-      "`relationship_filter.resource_type` is required: Gatehouse does not delete across every type at once",
-    );
+  const prefixed = prefixedFilterOf(request.relationshipFilter, "relationship_filter");
+  requireSomeField(prefixed, "relationship_filter");
+  const { filter, resourceIdPrefix } = prefixed;
+  await checkFilterNames(caller.gatehouse, filter, "relationship_filter");
   const limit = optionalLimit(request.optionalLimit, PAGE_SIZE_MAX, "optional_limit");
   const { COMPLETE, PARTIAL } = v1.DeleteRelationshipsResponse_DeletionProgress;
   const preconditions = preconditionsOf(request.optionalPreconditions);
@@ -215,10 +253,12 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
         relationshipsDeletedCount: "0",
       };
     };
-    if (limit === undefined) {
+    // Gatehouse's bulk delete needs a resource type; without one (a subject filter alone), the
+    // rows are read and deleted by name, as with a limit, within the same bound.
+    if (limit === undefined && filter.resourceType !== undefined && resourceIdPrefix === undefined) {
       try {
         const result = await g.deleteRelationships(caller.tenant, filter, {
-          ...writeOptions(caller),
+          ...writeOptions(caller, undefined, request.optionalTransactionMetadata),
           preconditions,
         });
         return {
@@ -232,22 +272,33 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
         throw error;
       }
     }
-    const rows = await g.readRelationships(caller.tenant, filter, { limit: limit + 1 });
-    if (rows.length === 0) return nothing();
-    const partial = rows.length > limit;
-    if (partial && !request.optionalAllowPartialDeletions)
+    const bound = limit ?? MAX_DELETE_BY_NAME;
+    // With an id prefix, what the rest of the filter selects is read (within the bound) and the
+    // prefix applied to it.
+    const read = resourceIdPrefix === undefined ? bound + 1 : MAX_DELETE_BY_NAME + 1;
+    const selected = await g.readRelationships(caller.tenant, filter, { limit: read });
+    if (selected.length > MAX_DELETE_BY_NAME)
       throw new SpicedbError(
         "FAILED_PRECONDITION",
+        `the filter selects more than ${MAX_DELETE_BY_NAME.toLocaleString("en")} relationships; name a resource type (and no id prefix), or narrow it; nothing was deleted`,
+      );
+    const rows = selected.filter((r) => selectsPrefix(resourceIdPrefix, r));
+    if (rows.length === 0) return nothing();
+    const partial = rows.length > bound;
+    // SpiceDB's code for it: the request cannot be done in one transaction as asked.
+    if (partial && !request.optionalAllowPartialDeletions)
+      throw new SpicedbError(
+        "INVALID_ARGUMENT",
         `the filter selects more than \`optional_limit\` (${limit}) relationships and \`optional_allow_partial_deletions\` is false; nothing was deleted`,
       );
-    const chosen = rows.slice(0, limit);
+    const chosen = rows.slice(0, bound);
     const result = await g.writeRelationships(
       caller.tenant,
       chosen.map((r) => ({
         operation: "delete" as const,
         relationship: { resource: r.resource, relation: r.relation, subject: r.subject },
       })),
-      { ...writeOptions(caller, filter), preconditions },
+      { ...writeOptions(caller, filter, request.optionalTransactionMetadata), preconditions },
     );
     return {
       deletedAt: encodeZedToken(result.revision),
@@ -259,7 +310,7 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
 
 /**
  * Imports a stream of relationships as Gatehouse's import does: all or nothing, one revision,
- * through the direct-writes guards; relationships already live are left as they are.
+ * through the direct-writes guards; one already live refuses the whole import, as in SpiceDB.
  */
 async function importBulk(
   door: SpicedbDoor,
@@ -283,6 +334,9 @@ async function importBulk(
     caller.gatehouse.importRelationships(caller.tenant, lines.join("\n"), {
       ...writeOptions(caller),
       file: "import",
+      // As SpiceDB: a relationship live already fails the import (ALREADY_EXISTS), which the
+      // clients' retrying importers (conflict strategies SKIP, TOUCH, FAIL) branch on.
+      refuseLive: true,
     }),
   );
   return { numLoaded: String(result.created.length) };
@@ -296,7 +350,10 @@ async function exportBulk(
   send: (message: v1.ExportBulkRelationshipsResponse) => Promise<void>,
 ) {
   const caller = await door.auth.authorize(call, { role: "check" });
-  const filter = filterOf(request.optionalRelationshipFilter, "optional_relationship_filter");
+  const { filter, resourceIdPrefix } = prefixedFilterOf(
+    request.optionalRelationshipFilter,
+    "optional_relationship_filter",
+  );
   const size = optionalLimit(request.optionalLimit, PAGE_SIZE_MAX, "optional_limit") ?? PAGE_SIZE_DEFAULT;
   const read = {
     tenant: caller.tenant,
@@ -305,10 +362,11 @@ async function exportBulk(
     cursor: request.optionalCursor,
   };
   for await (const page of relationshipPages(caller.gatehouse, read, call, () => size)) {
-    const last = page.relationships[page.relationships.length - 1];
+    const chosen = page.relationships.filter((r) => selectsPrefix(resourceIdPrefix, r));
+    const last = chosen[chosen.length - 1];
     if (last)
       await send({
-        relationships: page.relationships.map(toRelationship),
+        relationships: chosen.map(toRelationship),
         afterResultCursor: { token: page.after(last) },
       });
   }

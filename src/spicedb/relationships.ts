@@ -134,11 +134,6 @@ export function filterOf(f: v1.RelationshipFilter | undefined, path: string): Re
       "UNIMPLEMENTED",
       `\`${path}.optional_resource_id_prefix\`: filtering by id prefix is not supported by Gatehouse; name the id or leave it out`,
     );
-  if (f.optionalResourceId !== "" && f.resourceType === "")
-    throw new SpicedbError(
-      "INVALID_ARGUMENT",
-      `\`${path}.optional_resource_id\` needs \`${path}.resource_type\``,
-    );
   const subject = f.optionalSubjectFilter;
   if (subject && subject.subjectType === "")
     throw new SpicedbError(
@@ -183,6 +178,53 @@ export function filterOf(f: v1.RelationshipFilter | undefined, path: string): Re
       ? { subjectRelation: relation === "" || relation === ELLIPSIS ? null : relation }
       : {}),
   };
+}
+
+/** A filter with SpiceDB's `optional_resource_id_prefix`, which the store's filters do not hold. */
+export interface PrefixedFilter {
+  readonly filter: RelationshipFilter;
+  /** Only resources whose id starts with it; `undefined`: any. */
+  readonly resourceIdPrefix: string | undefined;
+}
+
+/**
+ * `filterOf` for the calls that take `optional_resource_id_prefix` (ReadRelationships,
+ * DeleteRelationships, the bulk export): the prefix is kept apart and applied by `selectsPrefix`
+ * to what the rest of the filter selects. As SpiceDB: a prefix and an id together are refused.
+ */
+export function prefixedFilterOf(f: v1.RelationshipFilter | undefined, path: string): PrefixedFilter {
+  const prefix = f?.optionalResourceIdPrefix ?? "";
+  if (prefix === "") return { filter: filterOf(f, path), resourceIdPrefix: undefined };
+  if (f?.optionalResourceId !== "")
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      `\`${path}\`: give \`optional_resource_id\` or \`optional_resource_id_prefix\`, not both`,
+    );
+  // A prefix is the start of an id: the same characters.
+  if (!OBJECT_ID.test(prefix))
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      `\`${path}.optional_resource_id_prefix\`: expected ${ID_EXPECTED}, got \`${prefix.length > 80 ? `${prefix.slice(0, 80)}…` : prefix}\``,
+    );
+  return { filter: filterOf({ ...f, optionalResourceIdPrefix: "" }, path), resourceIdPrefix: prefix };
+}
+
+export function selectsPrefix(prefix: string | undefined, r: Relationship): boolean {
+  return prefix === undefined || r.resource.id.startsWith(prefix);
+}
+
+/**
+ * ReadRelationships' and DeleteRelationships' filter: at least one field, as SpiceDB requires
+ * (INVALID_ARGUMENT), so that no call reads or deletes a whole tenant by leaving it empty. The
+ * resource type may be left out when another field is given (a subject filter alone: "every
+ * relationship of user:ann").
+ */
+export function requireSomeField(f: PrefixedFilter, path: string): void {
+  if (Object.keys(f.filter).length === 0 && f.resourceIdPrefix === undefined)
+    throw new SpicedbError(
+      "INVALID_ARGUMENT",
+      `\`${path}\`: give at least one of \`resource_type\`, \`optional_resource_id\`, \`optional_relation\`, \`optional_subject_filter\``,
+    );
 }
 
 /** Whether a relationship is one a filter selects (fields combine with AND; absent is "any"). */

@@ -1,6 +1,7 @@
 import { Metadata, status } from "@grpc/grpc-js";
 import { GatehouseError } from "../model/errors.js";
 import { redactSecrets } from "../model/secrets.js";
+import { type ErrorInfo, encodeStatusDetails } from "./error-info.js";
 
 export type StatusName = keyof typeof status;
 
@@ -11,6 +12,8 @@ export class SpicedbError extends Error {
     message: string,
     /** Sent as JSON in the `gatehouse-facts` trailer (a refused plan's change and summary). */
     readonly facts?: Readonly<Record<string, unknown>>,
+    /** SpiceDB's ErrorInfo for it, sent in `grpc-status-details-bin`. */
+    readonly info?: ErrorInfo,
   ) {
     super(message);
   }
@@ -21,6 +24,8 @@ export interface CallStatus {
   readonly code: number;
   readonly details: string;
   readonly metadata: Metadata;
+  /** SpiceDB's ErrorInfo, also in `metadata` (`grpc-status-details-bin`); the gateway sends it as JSON. */
+  readonly info?: ErrorInfo;
 }
 
 /**
@@ -56,7 +61,10 @@ export function toStatus(error: unknown, log: (error: unknown) => void): CallSta
   const metadata = new Metadata();
   if (error instanceof SpicedbError) {
     if (error.facts) metadata.set("gatehouse-facts", JSON.stringify(error.facts));
-    return { code: status[error.code], details: redactSecrets(error.message), metadata };
+    const details = redactSecrets(error.message);
+    if (error.info)
+      metadata.set("grpc-status-details-bin", encodeStatusDetails(status[error.code], details, error.info));
+    return { code: status[error.code], details, metadata, ...(error.info ? { info: error.info } : {}) };
   }
   if (error instanceof GatehouseError) {
     if (error.facts) metadata.set("gatehouse-facts", JSON.stringify(error.facts));

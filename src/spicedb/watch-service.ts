@@ -1,9 +1,15 @@
 import { v1 } from "@authzed/authzed-node";
 import { TYPE_NAME } from "../model/names.js";
 import { type Relationship, relationshipKey } from "../model/relationship.js";
-import type { RelationshipFilter, Revision } from "../service/records.js";
+import type { Revision } from "../service/records.js";
 import type { SpicedbDoor } from "./door.js";
-import { filterOf, selects, toRelationship } from "./relationships.js";
+import {
+  type PrefixedFilter,
+  prefixedFilterOf,
+  selects,
+  selectsPrefix,
+  toRelationship,
+} from "./relationships.js";
 import type { Call, ServerStream, ServiceHandlers } from "./rpc.js";
 import { SpicedbError } from "./status.js";
 import { decodeZedToken, encodeZedToken } from "./zedtoken.js";
@@ -42,8 +48,8 @@ async function watch(
         "INVALID_ARGUMENT",
         `\`optional_object_types[${i}]\`: expected a type name, got ${JSON.stringify(type.slice(0, 80))}`,
       );
-  const filters: RelationshipFilter[] = request.optionalRelationshipFilters.map((f, i) =>
-    filterOf(f, `optional_relationship_filters[${i}]`),
+  const filters: PrefixedFilter[] = request.optionalRelationshipFilters.map((f, i) =>
+    prefixedFilterOf(f, `optional_relationship_filters[${i}]`),
   );
   if (types.size > 0 && filters.length > 0)
     throw new SpicedbError(
@@ -52,7 +58,8 @@ async function watch(
     );
   const wanted = (r: Relationship) =>
     (types.size === 0 || types.has(r.resource.type)) &&
-    (filters.length === 0 || filters.some((f) => selects(f, r)));
+    (filters.length === 0 ||
+      filters.some((f) => selects(f.filter, r) && selectsPrefix(f.resourceIdPrefix, r)));
   const head = await gatehouse.headRevision();
   let at: Revision = request.optionalStartCursor
     ? decodeZedToken(request.optionalStartCursor, "optional_start_cursor")

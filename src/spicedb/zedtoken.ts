@@ -33,3 +33,19 @@ export function decodeZedToken(token: { token: string } | undefined, field: stri
   if (revision > BigInt(Number.MAX_SAFE_INTEGER)) throw bad("its revision is out of range");
   return Number(revision);
 }
+
+/**
+ * Whether a token is SpiceDB's own (base64 of its `DecodedZedToken` message: field 2, a
+ * deprecated zookie, or field 3, `v1`, each one length-delimited message filling the rest). An
+ * application that moves from SpiceDB keeps the tokens it stored beside its objects (the "new
+ * enemy" pattern) and sends them with `at_least_as_fresh`; Gatehouse's data was imported after
+ * they were issued, so any of its answers is at least as fresh, and refusing them failed every
+ * such check after the switch.
+ */
+export function isSpicedbToken(token: { token: string } | undefined): boolean {
+  const text = token?.token ?? "";
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return false;
+  const bytes = Buffer.from(text, "base64");
+  if (bytes.length < 3 || (bytes[0] !== 0x12 && bytes[0] !== 0x1a)) return false;
+  return bytes[1] === bytes.length - 2 && bytes[1] < 0x80;
+}

@@ -278,7 +278,13 @@ export class SqlStore implements Store {
     const goLive = async (sql: Sql, staging: ImportStaging): Promise<ImportWriteResult> => {
       await this.#revisions.lockWriter(sql, tenant);
       const revision = await this.#revisions.next(sql, tenant, "relationships", options);
-      const { created, ended } = await staging.moveInto(sql, tenant, revision, clockKey(this.#now()));
+      const { created, ended } = await staging.moveInto(
+        sql,
+        tenant,
+        revision,
+        clockKey(this.#now()),
+        options.refuseLive ?? false,
+      );
       const audit = writeAuditRecord(tenant, options, { created, deleted: ended });
       if (audit) await this.#audit.append(sql, audit, revision);
       return { revision, created };

@@ -92,6 +92,12 @@ export interface ImportWriteOptions extends WriteOptions {
    * nothing written (a bad line, a guard that refuses it). The store is not held meanwhile.
    */
   readonly beforeCommit?: (() => Promise<void>) | undefined;
+  /**
+   * Refuse the whole import (a conflict with reason `already_exists`, nothing written) when a
+   * relationship in it is live already, as SpiceDB's bulk import does; by default such a
+   * relationship is left as it is (or replaced when its caveat or expiration differs).
+   */
+  readonly refuseLive?: boolean | undefined;
 }
 
 /** An import's revision and how many relationships it made live (not the list: it may be millions). */

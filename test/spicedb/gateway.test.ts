@@ -78,6 +78,15 @@ describe("the SpiceDB HTTP gateway", () => {
     });
     expect(unknown.status).toBe(400);
     expect(JSON.parse(unknown.text)).toMatchObject({ code: 9 });
+    // SpiceDB's ErrorInfo, as grpc-gateway renders it (it had no details).
+    expect(JSON.parse(unknown.text).details).toEqual([
+      {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        domain: "authzed.com",
+        reason: "ERROR_REASON_UNKNOWN_DEFINITION",
+        metadata: { definition_name: "nothing" },
+      },
+    ]);
     const stranger = await post("/v1/schema/read", {}, "gh_nope");
     expect(stranger.status).toBe(401);
     expect(JSON.parse(stranger.text)).toMatchObject({ code: 16, message: "unknown or revoked token" });

@@ -1,4 +1,4 @@
-import { inputError, type Place } from "../../model/errors.js";
+import { GatehouseError, inputError, type Place } from "../../model/errors.js";
 import { formatRelationship, type Relationship } from "../../model/relationship.js";
 import { nextTurn } from "../../model/turns.js";
 import { TRAIT_COLUMNS, traitsOf, unexpiredAt } from "../common/trait-columns.js";
@@ -105,7 +105,9 @@ export class ImportStaging {
     tenant: string,
     revision: Revision,
     now: string,
+    refuseLive = false,
   ): Promise<{ created: number; ended: number }> {
+    if (refuseLive) await this.#refuseLive(sql, tenant, now);
     await sql.run(
       "INSERT INTO tenants (name, first_revision) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
       [tenant, revision],
@@ -124,6 +126,33 @@ export class ImportStaging {
     } finally {
       if (cache[0] !== undefined) await sql.run(`PRAGMA cache_size = ${Number(cache[0][0])}`);
     }
+  }
+
+  /**
+   * `ImportWriteOptions.refuseLive`: the first staged relationship that is live already (and
+   * unexpired), as SpiceDB's ImportBulkRelationships refuses it (ALREADY_EXISTS); the same join
+   * as `#endReplaced`, stopped at one row.
+   */
+  async #refuseLive(sql: Sql, tenant: string, now: string): Promise<void> {
+    const [row] = await sql.rows<[string, string, string, string, string, string]>(
+      `SELECT s.rt, s.ri, s.rel, s.st, s.si, s.sr FROM ${STAGING} s JOIN relationships r
+         ON r.tenant = $1 AND r.deleted_revision IS NULL
+         AND s.rt = r.resource_type AND s.ri = r.resource_id AND s.rel = r.relation
+         AND s.st = r.subject_type AND s.si = r.subject_id AND s.sr = r.subject_relation
+       WHERE ${unexpiredAt(2, "r.")} LIMIT 1`,
+      [tenant, now],
+    );
+    if (row === undefined) return;
+    const [rt, ri, rel, st, si, sr] = row;
+    const text = `${rt}:${ri}#${rel}@${st}:${si}${sr === "" ? "" : `#${sr}`}`;
+    throw new GatehouseError(
+      "conflict",
+      `relationship \`${text}\` already exists; the import wrote nothing`,
+      undefined,
+      [],
+      undefined,
+      "already_exists",
+    );
   }
 
   /**
