@@ -3,6 +3,7 @@ import { conditionOf, type EdgeCondition, EdgeConditions } from "./edge-conditio
 import { edgeKey, keyObject, keyRelation, parentKey, RELATION_SLOTS } from "./encodings.js";
 import type { FrozenEntries } from "./frozen-entries.js";
 import { ObjectIds } from "./object-ids.js";
+import { ObjectKeys } from "./object-keys.js";
 import { ObjectLists } from "./object-lists.js";
 import { type EdgeSide, RelationEdges } from "./relation-edges.js";
 
@@ -114,8 +115,8 @@ export interface IndexParts {
 }
 
 export class DataIndex {
-  /** object number → `type:id` */
-  readonly objectKeys: string[];
+  /** object number → `type:id` (object-keys.ts: a snapshot's are cut out when asked for) */
+  readonly objectKeys: ObjectKeys;
   /** object number → type-name number */
   readonly objectTypes: number[];
   /**
@@ -167,8 +168,8 @@ export class DataIndex {
   readonly edges = new RelationEdges(RELATION_SLOTS, [false, true]);
 
   /** `objects`: the object lists of an index snapshot (see `fromParts`), taken over as they are. */
-  constructor(objects?: { readonly keys: string[]; readonly types: number[] }) {
-    this.objectKeys = objects?.keys ?? [];
+  constructor(objects?: { readonly keys: ObjectKeys; readonly types: number[] }) {
+    this.objectKeys = objects?.keys ?? new ObjectKeys();
     this.objectTypes = objects?.types ?? [];
     this.objectVersions = objects ? new Array<number>(objects.keys.length).fill(0) : [];
     this.ids = new ObjectIds(this.objectKeys, this.objectTypes);
@@ -196,7 +197,7 @@ export class DataIndex {
     return {
       typeNames: this.typeNames,
       relationNames: this.relationNames,
-      objectKeys: this.objectKeys,
+      objectKeys: this.objectKeys.all(),
       objectTypes: this.objectTypes,
       usersetSubjectTypes: this.usersetSubjectTypes,
       size: this.size,
@@ -215,7 +216,7 @@ export class DataIndex {
    */
   static fromParts(
     parts: Omit<IndexParts, "objectKeys" | "objectTypes"> & {
-      readonly objectKeys: string[];
+      readonly objectKeys: ObjectKeys;
       readonly objectTypes: number[];
     },
   ): DataIndex {
@@ -227,11 +228,14 @@ export class DataIndex {
     // Placed in the id table when first needed: a cold command looks up two or three objects.
     index.ids.adopt(objectKeys.length, prefixes);
     for (let object = 0; object < objectKeys.length; object++) {
-      const key = objectKeys[object]!;
       const type = objectTypes[object]!;
       const prefix = prefixes[type]!;
-      // 42: `*`, the wildcard's id
-      if (key.length === prefix + 1 && key.charCodeAt(prefix) === 42) index.wildcardOf[type] = object;
+      // 42: `*`, the wildcard's id (read where the key is, not cut out)
+      if (
+        objectKeys.lengthOf(object) === prefix + 1 &&
+        objectKeys.locate(object).charCodeAt(objectKeys.from + prefix) === 42
+      )
+        index.wildcardOf[type] = object;
       else index.objectsByType[type]!.push(object);
     }
     for (let type = 0; type < parts.usersetSubjectTypes.length; type++)
@@ -301,7 +305,7 @@ export class DataIndex {
 
   /** `id` part of an object's key. */
   idOf(object: number): string {
-    const key = this.objectKeys[object]!;
+    const key = this.objectKeys.get(object);
     return key.slice(key.indexOf(":") + 1);
   }
 

@@ -11,6 +11,7 @@ import {
   KIND_NUMBER,
   KIND_SET,
 } from "./frozen-entries.js";
+import { ObjectKeys } from "./object-keys.js";
 
 /**
  * One tenant's index as bytes, at a store revision: what a process loads instead of rebuilding
@@ -38,7 +39,8 @@ import {
  *         and the sizes of the three frozen parts (objects, relations, values per side)
  *      2. object keys (UTF-8 of all `type:id` keys in object order, one string)
  *      format 3, the index's own arrays, byte for byte:
- *      3. i32 per object: its key's length (UTF-16); 4. i32 per object: its type
+ *      3. i32 per object: where its key ends in section 2 (in UTF-16 units); 4. i32 per
+ *         object: its type
  *      5. the edges, then the userset parents, then the reverse lists, each as its frozen
  *         arrays (`FrozenEntries`): object starts (i32), slots (i32), then per side list
  *         starts (i32), kinds (u8) and values (i32 object numbers, or f64 edge keys)
@@ -167,10 +169,11 @@ export function encodeSnapshot(data: DataIndex, revision: number): Uint8Array {
     frozen: [parts.edges.counts, parts.usersetParents.counts, parts.reverse.counts],
   };
   const objects = parts.objectKeys.length;
-  const keyLengths = new Int32Array(objects);
+  const keyEnds = new Int32Array(objects);
   const objectTypes = new Int32Array(objects);
-  for (let object = 0; object < objects; object++) {
-    keyLengths[object] = parts.objectKeys[object]!.length;
+  for (let object = 0, end = 0; object < objects; object++) {
+    end += parts.objectKeys[object]!.length;
+    keyEnds[object] = end;
     objectTypes[object] = parts.objectTypes[object]!;
   }
 
@@ -178,7 +181,7 @@ export function encodeSnapshot(data: DataIndex, revision: number): Uint8Array {
   const sections: Uint8Array[] = [
     encoder.encode(JSON.stringify(meta)),
     encoder.encode(parts.objectKeys.join("")),
-    bytesOf(keyLengths),
+    bytesOf(keyEnds),
     bytesOf(objectTypes),
     ...frozenSections(parts.edges),
     ...frozenSections(parts.usersetParents),
@@ -318,41 +321,37 @@ function readBody(bytes: Uint8Array, format: number, revision: number, now: numb
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const meta = JSON.parse(decoder.decode(sections.next())) as Meta;
   const allKeys = decoder.decode(sections.next());
-  const objectKeys = new Array<string>(meta.objects);
+  let keyEnds: Int32Array;
   const objectTypes = new Array<number>(meta.objects);
   const [edgeCounts, parentCounts, reverseCounts] = meta.frozen;
   let edges: FrozenEntries;
   let usersetParents: FrozenEntries;
   let reverse: FrozenEntries;
-  let start = 0;
   if (format === 2) {
     const reader = new ListReader(sections.next());
-    for (let object = 0; object < meta.objects; object++) {
-      const end = start + reader.int();
+    keyEnds = new Int32Array(meta.objects);
+    for (let object = 0, end = 0; object < meta.objects; object++) {
+      end += reader.int();
       if (end > allKeys.length) throw new Error("object keys run past their section");
-      objectKeys[object] = allKeys.slice(start, end);
+      keyEnds[object] = end;
       objectTypes[object] = reader.int();
-      start = end;
     }
     edges = reader.frozen(edgeCounts, EDGES_WIDE);
     usersetParents = reader.frozen(parentCounts, PARENTS_WIDE);
     reverse = reader.frozen(reverseCounts, REVERSE_WIDE);
     if (!reader.done) throw new Error("data after the last list");
   } else {
-    const keyLengths = sections.array(Int32Array, meta.objects);
+    keyEnds = sections.array(Int32Array, meta.objects);
     const types = sections.array(Int32Array, meta.objects);
-    for (let object = 0; object < meta.objects; object++) {
-      const end = start + keyLengths[object]!;
-      if (end > allKeys.length) throw new Error("object keys run past their section");
-      objectKeys[object] = allKeys.slice(start, end);
-      objectTypes[object] = types[object]!;
-      start = end;
-    }
+    for (let object = 0; object < meta.objects; object++) objectTypes[object] = types[object]!;
     edges = sections.frozen(edgeCounts, EDGES_WIDE);
     usersetParents = sections.frozen(parentCounts, PARENTS_WIDE);
     reverse = sections.frozen(reverseCounts, REVERSE_WIDE);
   }
-  if (start !== allKeys.length) throw new Error("object keys left over");
+  // The keys stay in their one string, cut out when asked for (object-keys.ts).
+  if ((meta.objects === 0 ? 0 : keyEnds[meta.objects - 1]) !== allKeys.length)
+    throw new Error("object keys that do not end where their section does");
+  const objectKeys = ObjectKeys.adopt(allKeys, keyEnds);
   if (!sections.done) throw new Error("data after the last section");
 
   const directConditions: [number, number, EdgeCondition][] = [];
