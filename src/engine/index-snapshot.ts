@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import zlib from "node:zlib";
 import type { RelationshipCaveat } from "../model/relationship.js";
 import { DataIndex } from "./data-index.js";
 import type { EdgeCondition } from "./edge-conditions.js";
@@ -32,7 +33,8 @@ import { ObjectKeys } from "./object-keys.js";
  *   12 u32 0                  reserved
  *   16 f64 revision           the store revision the index reflected
  *   24 f64 body length
- *   32 32 bytes               SHA-256 of the body
+ *   32 32 bytes               the body's checksum: format 3, its CRC-32 (u32) then 28 bytes 0;
+ *                             format 2, its SHA-256
  *   64 body: sections, each a u32 byte length, 4 bytes 0, then its bytes padded to 8 (so a
  *      section starts 8-aligned when the snapshot does):
  *      1. meta (JSON): names, counts, the conditions (caveats, expirations: few, and text),
@@ -201,7 +203,7 @@ export function encodeSnapshot(data: DataIndex, revision: number): Uint8Array {
   view.setUint32(4, SNAPSHOT_FORMAT, true);
   view.setFloat64(16, revision, true);
   view.setFloat64(24, bodyLength, true);
-  out.set(checksum(out.subarray(HEADER_BYTES)), 32);
+  out.set(checksum(SNAPSHOT_FORMAT, out.subarray(HEADER_BYTES)), 32);
   return out;
 }
 
@@ -228,7 +230,7 @@ export function decodeSnapshot(bytes: Uint8Array, now: number): DecodedSnapshot 
     throw new SnapshotRefused(
       `truncated: the header says ${HEADER_BYTES + bodyLength} bytes, there are ${bytes.byteLength}`,
     );
-  const sum = checksum(bytes.subarray(HEADER_BYTES));
+  const sum = checksum(format, bytes.subarray(HEADER_BYTES));
   const recorded = bytes.subarray(32, HEADER_BYTES);
   for (let i = 0; i < sum.length; i++)
     if (sum[i] !== recorded[i]) throw new SnapshotRefused("checksum mismatch: the snapshot is corrupt");
@@ -451,6 +453,37 @@ function padded(length: number): number {
   return (length + 7) & ~7;
 }
 
-function checksum(body: Uint8Array): Uint8Array {
-  return createHash("sha256").update(body).digest();
+/**
+ * The 32 bytes of a body's checksum in the header. It finds damage (a disk's, a truncated copy),
+ * not forgery: whoever can write a snapshot can write the store. Format 3 takes a CRC-32, which
+ * zlib computes 10-15 times faster than SHA-256 here (36 MB at a million relationships), and
+ * which needs no OpenSSL set up in a cold process.
+ */
+function checksum(format: number, body: Uint8Array): Uint8Array {
+  if (format === 2) return createHash("sha256").update(body).digest();
+  const sum = new Uint8Array(32);
+  new DataView(sum.buffer).setUint32(0, crc32(body), true);
+  return sum;
+}
+
+/** zlib's CRC-32 (Node 20.15 and later), or the same sum computed here on older versions. */
+const crc32: (bytes: Uint8Array) => number =
+  (zlib as { crc32?: (bytes: Uint8Array) => number }).crc32 ?? crc32Here;
+
+let crcTable: Int32Array | undefined;
+
+/** CRC-32 (IEEE 802.3, reflected, as zlib's), a byte at a time. */
+export function crc32Here(bytes: Uint8Array): number {
+  if (crcTable === undefined) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c;
+    }
+  }
+  const table = crcTable;
+  let crc = -1;
+  for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
 }
