@@ -38,7 +38,8 @@ import { ObjectKeys } from "./object-keys.js";
  *   64 body: sections, each a u32 byte length, 4 bytes 0, then its bytes padded to 8 (so a
  *      section starts 8-aligned when the snapshot does):
  *      1. meta (JSON): names, counts, the conditions (caveats, expirations: few, and text),
- *         and the sizes of the three frozen parts (objects, relations, values per side)
+ *         the sizes of the three frozen parts (objects, relations, values per side), and
+ *         (format 3) each type's wildcard object
  *      2. object keys (UTF-8 of all `type:id` keys in object order, one string)
  *      format 3, the index's own arrays, byte for byte:
  *      3. i32 per object: where its key ends in section 2 (in UTF-16 units); 4. i32 per
@@ -115,6 +116,8 @@ interface Meta {
   readonly typeNames: readonly string[];
   readonly relationNames: readonly string[];
   readonly usersetSubjectTypes: readonly number[];
+  /** Format 3: type number → its wildcard object, or -1 (format 2 finds them in the keys). */
+  readonly wildcards?: readonly number[];
   readonly size: number;
   readonly objects: number;
   readonly conditions: readonly ConditionRow[];
@@ -165,6 +168,7 @@ export function encodeSnapshot(data: DataIndex, revision: number): Uint8Array {
     typeNames: parts.typeNames,
     relationNames: parts.relationNames,
     usersetSubjectTypes: Array.from(parts.usersetSubjectTypes, (flag) => flag ?? 0),
+    wildcards: parts.wildcardOf,
     size: parts.size,
     objects: parts.objectKeys.length,
     conditions,
@@ -384,6 +388,7 @@ function readBody(bytes: Uint8Array, format: number, revision: number, now: numb
     objectKeys,
     objectTypes,
     usersetSubjectTypes: meta.usersetSubjectTypes,
+    ...(format === 3 ? { wildcardOf: wildcardsOf(meta) } : {}),
     size: meta.size,
     edges,
     usersetParents,
@@ -393,6 +398,18 @@ function readBody(bytes: Uint8Array, format: number, revision: number, now: numb
   });
   for (const [side, key, value] of expiredEdges) data.removeKeyed(side === 1, key, value);
   return { revision, data, expired: expiredEdges.length };
+}
+
+/** Format 3's wildcards, one per type, each an object of the snapshot or -1. */
+function wildcardsOf(meta: Meta): readonly number[] {
+  const wildcards = meta.wildcards;
+  if (
+    !Array.isArray(wildcards) ||
+    wildcards.length !== meta.typeNames.length ||
+    !wildcards.every((w) => Number.isInteger(w) && w >= -1 && w < meta.objects)
+  )
+    throw new Error("no wildcard for each type");
+  return wildcards;
 }
 
 /** Reads format 2's varints, in the order its writer wrote them. */

@@ -160,6 +160,11 @@ describe("index snapshots", () => {
       );
     }
     expect(answers(engineOf(restored))).toEqual(answers(engineOf(original)));
+    // Objects added after the load are listed by type as in the original (a list made when first read).
+    restored.apply([rel("document:new#viewer@user:newcomer"), rel("team:t1#member@user:u1")], []);
+    original.apply([rel("document:new#viewer@user:newcomer"), rel("team:t1#member@user:u1")], []);
+    expect(restored.data.objectsByType).toEqual(original.data.objectsByType);
+    expect(restored.data.wildcardOf).toEqual(original.data.wildcardOf);
   });
 
   it("leaves out the edges that expired by the time it is read, as a load from rows does", () => {
