@@ -226,7 +226,7 @@ export function questionRows(
 ): { gained: AccessRow[]; lost: AccessRow[] } {
   const base: AccessRow = {
     tenant: input.tenant,
-    resource: input.data.objectKeys[object]!,
+    resource: input.data.objectKeys.get(object),
     permission,
     subject: shown,
   };

@@ -279,7 +279,7 @@ export function computePlan(input: PlanInput): Omit<Plan, "approvals" | "blocked
   }
   const { diff, usersets, guards } = diffDataChange(scope, movable);
   const regionObjects = new Set<string>();
-  for (const object of movable.region) regionObjects.add(main.data.objectKeys[object]!);
+  for (const object of movable.region) regionObjects.add(main.data.objectKeys.get(object));
   for (const r of touched) regionObjects.add(`${r.resource.type}:${r.resource.id}`);
   return finish(input, changed, diff, guards, regionObjects, usersets);
 }
@@ -484,9 +484,9 @@ function diffDataChange(
       if (answersBefore[i] === answer) return;
       const row: AccessRow = {
         tenant: main.tenant,
-        resource: main.data.objectKeys[questions.objects[i]!]!,
+        resource: main.data.objectKeys.get(questions.objects[i]!),
         permission: questions.permissions[i]!.name,
-        subject: main.data.objectKeys[questions.subjects[i]!]!,
+        subject: main.data.objectKeys.get(questions.subjects[i]!),
       };
       (answer ? diff.gained : diff.lost).push(row);
     });
@@ -557,7 +557,7 @@ function diffEvaluated(
   for (const w of work.values()) {
     const objects = new Set([...w.objects.keys(), ...(w.tenant === mainTenant ? fullRegion : [])]);
     for (const object of objects) {
-      const resource = w.data.objectKeys[object]!;
+      const resource = w.data.objectKeys.get(object);
       const was = before.get(w.tenant)?.get(object) ?? new Map<string, SubjectSet>();
       const is = after.get(w.tenant)?.get(object) ?? new Map<string, SubjectSet>();
       for (const permission of new Set([...was.keys(), ...is.keys()])) {
@@ -800,7 +800,7 @@ function streamModelDiff(
       const is = permissionsOf(after.typesByName.get(typeName)).filter(
         (m) => members === "all" || members.has(m.name),
       );
-      const resource = w.data.objectKeys[object]!;
+      const resource = w.data.objectKeys.get(object);
       for (const name of new Set([...was.map((m) => m.name), ...is.map((m) => m.name)])) {
         const b = was.find((m) => m.name === name);
         const a = is.find((m) => m.name === name);
@@ -865,9 +865,9 @@ function checkModelCandidates(
       if (was === is) continue;
       const row: AccessRow = {
         tenant: w.tenant,
-        resource: data.objectKeys[p.object]!,
+        resource: data.objectKeys.get(p.object),
         permission: (p.a ?? p.b)!.name,
-        subject: data.objectKeys[subject]!,
+        subject: data.objectKeys.get(subject),
       };
       (is ? diff.gained : diff.lost).push(row);
     }
@@ -1013,7 +1013,7 @@ function subsetGuard(
         w.data,
       )) {
         violations.push(
-          `${w.tenant}: \`${subject}\` would have \`${guard.permission}\` on \`${w.data.objectKeys[object]}\` without \`${guard.of}\``,
+          `${w.tenant}: \`${subject}\` would have \`${guard.permission}\` on \`${w.data.objectKeys.get(object)}\` without \`${guard.of}\``,
         );
       }
     }
@@ -1039,9 +1039,9 @@ function outside(inner: SubjectSet, outer: SubjectSet, data: DataIndex): string[
     const inOuter = (x: number) => (o === undefined ? false : o.all ? !o.excluded.has(x) : o.members.has(x));
     if (t.all) {
       if (!o?.all) names.push(`${data.typeNames[type]}:*`);
-      else for (const x of o.excluded) if (!t.excluded.has(x)) names.push(data.objectKeys[x]!);
+      else for (const x of o.excluded) if (!t.excluded.has(x)) names.push(data.objectKeys.get(x));
     } else {
-      for (const x of t.members) if (!inOuter(x)) names.push(data.objectKeys[x]!);
+      for (const x of t.members) if (!inOuter(x)) names.push(data.objectKeys.get(x));
     }
   }
   return names;

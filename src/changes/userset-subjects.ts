@@ -267,7 +267,7 @@ export class UsersetCollector {
   questions(data: DataIndex): UsersetQuestions {
     const q: UsersetQuestions = { objects: [], permissions: [], subjects: [], names: [] };
     for (const { resolved, asked } of this.#bySubject.values()) {
-      const name = `${data.objectKeys[resolved.object]}#${resolved.relationName}`;
+      const name = `${data.objectKeys.get(resolved.object)}#${resolved.relationName}`;
       for (const [object, permissions] of asked)
         for (const permission of permissions) {
           q.objects.push(object);
@@ -339,7 +339,7 @@ export function usersetRows(
     if (before[i] === after[i]) return undefined;
     const row: AccessRow = {
       tenant,
-      resource: data.objectKeys[q.objects[i]!]!,
+      resource: data.objectKeys.get(q.objects[i]!),
       permission: q.permissions[i]!.name,
       subject: q.names[i]!,
     };

@@ -86,7 +86,7 @@ export function diffSubjectSets(
       tenant,
       resource,
       permission,
-      subject: data.objectKeys[object]!,
+      subject: data.objectKeys.get(object),
     });
     for (const object of gainedHere) diff.gained.push(row(object));
     for (const object of lostHere) diff.lost.push(row(object));
@@ -95,7 +95,7 @@ export function diffSubjectSets(
       const moving = new Set(a.all ? gainedHere : lostHere);
       const except = [...universe]
         .filter((o) => !moving.has(o))
-        .map((o) => data.objectKeys[o]!)
+        .map((o) => data.objectKeys.get(o))
         .sort();
       const wildcard: AccessRow = {
         tenant,

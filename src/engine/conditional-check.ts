@@ -82,7 +82,7 @@ export class ConditionalCheck {
   }
 
   private name(object: number): string {
-    return object >= 0 ? this.evaluator.data.objectKeys[object]! : "(no such object)";
+    return object >= 0 ? this.evaluator.data.objectKeys.get(object) : "(no such object)";
   }
 
   private subjectText(): string {

@@ -3,6 +3,7 @@ import { conditionOf, type EdgeCondition, EdgeConditions } from "./edge-conditio
 import { edgeKey, keyObject, keyRelation, parentKey, RELATION_SLOTS } from "./encodings.js";
 import type { FrozenEntries } from "./frozen-entries.js";
 import { ObjectIds } from "./object-ids.js";
+import { ObjectKeys } from "./object-keys.js";
 import { ObjectLists } from "./object-lists.js";
 import { type EdgeSide, RelationEdges } from "./relation-edges.js";
 
@@ -103,6 +104,8 @@ export interface IndexParts {
   readonly objectKeys: readonly string[];
   readonly objectTypes: readonly number[];
   readonly usersetSubjectTypes: readonly number[];
+  /** type number → its wildcard object `type:*`, or -1 (a format-2 snapshot has none: found then). */
+  readonly wildcardOf?: readonly number[];
   readonly size: number;
   /** The edges (two sides), the userset parents (one side) and the reverse lists, frozen. */
   readonly edges: FrozenEntries;
@@ -114,8 +117,8 @@ export interface IndexParts {
 }
 
 export class DataIndex {
-  /** object number → `type:id` */
-  readonly objectKeys: string[];
+  /** object number → `type:id` (object-keys.ts: a snapshot's are cut out when asked for) */
+  readonly objectKeys: ObjectKeys;
   /** object number → type-name number */
   readonly objectTypes: number[];
   /**
@@ -125,8 +128,24 @@ export class DataIndex {
   private readonly ids: ObjectIds;
   private readonly typeIds = new Map<string, number>();
   readonly typeNames: string[] = [];
-  /** type-name number → its objects, for enumerating resources of a type. */
-  readonly objectsByType: number[][] = [];
+  /**
+   * type-name number → its objects (wildcards left out), for enumerating resources of a type.
+   * Listed when first read (`objectsByType`): a snapshot's load does not walk every object for
+   * it, and a check never reads it.
+   */
+  #objectsByType: number[][] | undefined = [];
+
+  get objectsByType(): number[][] {
+    if (this.#objectsByType === undefined) {
+      const lists: number[][] = this.typeNames.map(() => []);
+      for (let object = 0; object < this.objectTypes.length; object++) {
+        const type = this.objectTypes[object]!;
+        if (this.wildcardOf[type] !== object) lists[type]!.push(object);
+      }
+      this.#objectsByType = lists;
+    }
+    return this.#objectsByType;
+  }
   private readonly relationIds = new Map<string, number>();
   readonly relationNames: string[] = [];
   /** type-name number → the wildcard object `type:*`, or -1. */
@@ -167,8 +186,8 @@ export class DataIndex {
   readonly edges = new RelationEdges(RELATION_SLOTS, [false, true]);
 
   /** `objects`: the object lists of an index snapshot (see `fromParts`), taken over as they are. */
-  constructor(objects?: { readonly keys: string[]; readonly types: number[] }) {
-    this.objectKeys = objects?.keys ?? [];
+  constructor(objects?: { readonly keys: ObjectKeys; readonly types: number[] }) {
+    this.objectKeys = objects?.keys ?? new ObjectKeys();
     this.objectTypes = objects?.types ?? [];
     this.objectVersions = objects ? new Array<number>(objects.keys.length).fill(0) : [];
     this.ids = new ObjectIds(this.objectKeys, this.objectTypes);
@@ -196,9 +215,10 @@ export class DataIndex {
     return {
       typeNames: this.typeNames,
       relationNames: this.relationNames,
-      objectKeys: this.objectKeys,
+      objectKeys: this.objectKeys.all(),
       objectTypes: this.objectTypes,
       usersetSubjectTypes: this.usersetSubjectTypes,
+      wildcardOf: this.wildcardOf,
       size: this.size,
       edges: this.edges.frozen(),
       usersetParents: this.#parentEdges.frozen(),
@@ -215,7 +235,7 @@ export class DataIndex {
    */
   static fromParts(
     parts: Omit<IndexParts, "objectKeys" | "objectTypes"> & {
-      readonly objectKeys: string[];
+      readonly objectKeys: ObjectKeys;
       readonly objectTypes: number[];
     },
   ): DataIndex {
@@ -226,14 +246,21 @@ export class DataIndex {
     const prefixes = parts.typeNames.map((name) => name.length + 1);
     // Placed in the id table when first needed: a cold command looks up two or three objects.
     index.ids.adopt(objectKeys.length, prefixes);
-    for (let object = 0; object < objectKeys.length; object++) {
-      const key = objectKeys[object]!;
-      const type = objectTypes[object]!;
-      const prefix = prefixes[type]!;
-      // 42: `*`, the wildcard's id
-      if (key.length === prefix + 1 && key.charCodeAt(prefix) === 42) index.wildcardOf[type] = object;
-      else index.objectsByType[type]!.push(object);
-    }
+    index.#objectsByType = undefined;
+    if (parts.wildcardOf !== undefined)
+      for (let type = 0; type < parts.wildcardOf.length; type++)
+        index.wildcardOf[type] = parts.wildcardOf[type]!;
+    else
+      for (let object = 0; object < objectKeys.length; object++) {
+        const type = objectTypes[object]!;
+        const prefix = prefixes[type]!;
+        // 42: `*`, the wildcard's id (read where the key is, not cut out)
+        if (
+          objectKeys.lengthOf(object) === prefix + 1 &&
+          objectKeys.locate(object).charCodeAt(objectKeys.from + prefix) === 42
+        )
+          index.wildcardOf[type] = object;
+      }
     for (let type = 0; type < parts.usersetSubjectTypes.length; type++)
       if (parts.usersetSubjectTypes[type] === 1) index.usersetSubjectTypes[type] = 1;
     index.edges.restore(parts.edges);
@@ -301,7 +328,7 @@ export class DataIndex {
 
   /** `id` part of an object's key. */
   idOf(object: number): string {
-    const key = this.objectKeys[object]!;
+    const key = this.objectKeys.get(object);
     return key.slice(key.indexOf(":") + 1);
   }
 
@@ -311,7 +338,7 @@ export class DataIndex {
       id = this.typeNames.length;
       this.typeIds.set(name, id);
       this.typeNames.push(name);
-      this.objectsByType.push([]);
+      this.#objectsByType?.push([]);
       this.wildcardOf.push(-1);
     }
     return id;
@@ -327,7 +354,7 @@ export class DataIndex {
       this.objectVersions.push(0);
       this.ids.add(typeId, id, object);
       if (id === "*") this.wildcardOf[typeId] = object;
-      else this.objectsByType[typeId]!.push(object);
+      else if (this.#objectsByType !== undefined) this.#objectsByType[typeId]!.push(object);
     }
     return object;
   }

@@ -93,7 +93,7 @@ class ExplainTree implements CheckTrace {
   }
 
   name(object: number): string {
-    return object >= 0 ? this.#evaluator.data.objectKeys[object]! : "(no such object)";
+    return object >= 0 ? this.#evaluator.data.objectKeys.get(object) : "(no such object)";
   }
 
   /** `group:eng#member` for the edge key of a relation (a userset subject). */

@@ -119,7 +119,7 @@ export class GrantClosures {
   readonly gatherable: Uint8Array;
   /**
    * member id → object → closure or marker. A closure is checked by its inputs (`#fresh`); a
-   * marker holds where its stamp equals `data.version`.
+   * marker holds where its stamp equals `data.version` + 1.
    */
   #byMember: Slot[][] = [];
   #stampsByMember: Float64Array[] = [];
@@ -161,17 +161,18 @@ export class GrantClosures {
     if (table === undefined || stamps === undefined || object >= table.length) {
       [table, stamps] = this.#grow(member, object);
     }
-    // The stamp is the data version an entry was last found to hold at: most checks stop here.
-    const version = this.#evaluator.data.version;
-    if (stamps[object] === version) return table[object];
+    // The stamp is the data version an entry was last found to hold at, + 1 (so that a new
+    // slot's 0 holds nothing: see `#grow`): most checks stop here.
+    const stamp = this.#evaluator.data.version + 1;
+    if (stamps[object] === stamp) return table[object];
     const known = table[object];
     if (typeof known === "object" && this.#fresh(known)) {
-      stamps[object] = version;
+      stamps[object] = stamp;
       return known;
     }
     if (this.#buildDepth > this.#evaluator.maxDepth) return WALK;
     table[object] = BUILDING;
-    stamps[object] = version;
+    stamps[object] = stamp;
     const built = this.#build(object, member);
     table[object] = built;
     return built;
@@ -187,7 +188,8 @@ export class GrantClosures {
     const size = Math.max(object + 1, this.#evaluator.data.objectKeys.length, old.length * 2);
     const table = new Array<Slot>(size).fill(undefined);
     for (let i = 0; i < old.length; i++) table[i] = old[i];
-    const stamps = new Float64Array(size).fill(-1);
+    // Left at 0, which no stamp is: a new typed array's memory is not touched until written.
+    const stamps = new Float64Array(size);
     stamps.set(oldStamps);
     this.#byMember[member.id] = table;
     this.#stampsByMember[member.id] = stamps;

@@ -1,3 +1,5 @@
+import type { ObjectKeys } from "./object-keys.js";
+
 /**
  * (type, id) → object number: the first step of every check (the resource and the subject are
  * named by strings) and, with a million objects, the slowest one. A `Map` keyed by id strings
@@ -57,14 +59,14 @@ export class ObjectIds {
   /** Lookups answered by a scan so far (see `SCAN_LOOKUPS`). */
   #scans = 0;
   /** object number → `type:id` and → type number: the index's own lists. */
-  readonly #keys: readonly string[];
+  readonly #keys: ObjectKeys;
   readonly #types: readonly number[];
   /** type number → the length of `type:` in its keys. */
   readonly #prefixLengths: number[] = [];
   /** The meta word of the id last hashed (see `#hash`). */
   #meta = 0;
 
-  constructor(keys: readonly string[], types: readonly number[]) {
+  constructor(keys: ObjectKeys, types: readonly number[]) {
     this.#keys = keys;
     this.#types = types;
     const size = 64;
@@ -114,9 +116,9 @@ export class ObjectIds {
     const types = this.#types;
     const length = prefix + id.length;
     for (let object = this.#placed; object < this.#size; object++) {
-      if (types[object] !== type) continue;
-      const key = keys[object]!;
-      if (key.length === length && key.endsWith(id)) return object;
+      if (types[object] !== type || keys.lengthOf(object) !== length) continue;
+      // Compared where the key is, without cutting it out (object-keys.ts).
+      if (keys.locate(object).startsWith(id, keys.from + prefix)) return object;
     }
     return -1;
   }
@@ -130,7 +132,7 @@ export class ObjectIds {
   }
 
   #lookup(type: number, id: string): number {
-    const hash = this.#hash(type, id, 0);
+    const hash = this.#hash(type, id, 0, id.length);
     const meta = this.#meta;
     const slots = this.#slots;
     const mask = this.#mask;
@@ -157,7 +159,7 @@ export class ObjectIds {
 
   /** Records object number `size` (the next one), whose key the index has just appended. */
   add(type: number, id: string, object: number): void {
-    this.addKey(type, this.#keys[object]!.length - id.length, object);
+    this.addKey(type, this.#keys.lengthOf(object) - id.length, object);
   }
 
   /** `add`, told where the id starts in the object's key (after `type:`) instead of the id. */
@@ -177,9 +179,11 @@ export class ObjectIds {
   /** Puts an object (already in the index's keys) into its slot. */
   #place(object: number): void {
     const type = this.#types[object]!;
-    const key = this.#keys[object]!;
-    const start = this.#prefixLengths[type]!;
-    const hash = this.#hash(type, key, start);
+    const keys = this.#keys;
+    const key = keys.locate(object);
+    const start = keys.from + this.#prefixLengths[type]!;
+    const end = keys.to;
+    const hash = this.#hash(type, key, start, end);
     const slots = this.#slots;
     const mask = this.#mask;
     let i = hash & mask;
@@ -189,8 +193,8 @@ export class ObjectIds {
     slots[at + 1] = object + 1;
     slots[at + 2] = this.#meta;
     const bytes = this.#bytes;
-    const end = Math.min(key.length - start, INLINE);
-    for (let k = 0; k < end; k++) bytes[(at + 3) * 4 + k] = key.charCodeAt(start + k) & 0xff;
+    const inline = Math.min(end - start, INLINE);
+    for (let k = 0; k < inline; k++) bytes[(at + 3) * 4 + k] = key.charCodeAt(start + k) & 0xff;
   }
 
   #same(at: number, type: number, id: string, meta: number, object: number): boolean {
@@ -201,10 +205,11 @@ export class ObjectIds {
       for (let k = 0; k < id.length; k++) if (bytes[base + k] !== id.charCodeAt(k)) return false;
       return true;
     }
-    const key = this.#keys[object]!;
-    const prefix = this.#prefixLengths[type]!;
-    if (key.length - prefix !== id.length) return false;
-    for (let k = 0; k < id.length; k++) if (key.charCodeAt(prefix + k) !== id.charCodeAt(k)) return false;
+    const keys = this.#keys;
+    const key = keys.locate(object);
+    const start = keys.from + this.#prefixLengths[type]!;
+    if (keys.to - start !== id.length) return false;
+    for (let k = 0; k < id.length; k++) if (key.charCodeAt(start + k) !== id.charCodeAt(k)) return false;
     return true;
   }
 
@@ -225,19 +230,19 @@ export class ObjectIds {
   }
 
   /**
-   * FNV-1a over the type number and the id's UTF-16 code units (the id is `text` from `start`),
+   * FNV-1a over the type number and the id's UTF-16 code units (the id is `text` from `start` to `end`),
    * then MurmurHash3's finaliser. Leaves the id's meta word in `#meta`: the type and the length
    * when the inline bytes settle a comparison, else `LONG`.
    */
-  #hash(type: number, text: string, start: number): number {
+  #hash(type: number, text: string, start: number, end: number): number {
     let h = Math.imul(0x811c9dc5 ^ type, 0x01000193);
     let wide = 0;
-    for (let k = start; k < text.length; k++) {
+    for (let k = start; k < end; k++) {
       const c = text.charCodeAt(k);
       wide |= c;
       h = Math.imul(h ^ c, 0x01000193);
     }
-    const length = text.length - start;
+    const length = end - start;
     this.#meta = type * META_TYPE + (length > INLINE || wide > 0xff ? LONG : length);
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);

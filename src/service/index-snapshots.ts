@@ -3,8 +3,10 @@ import type { TenantIndex } from "../engine/engine.js";
 import {
   decodeSnapshot,
   encodeSnapshot,
+  READABLE_FORMATS,
   SNAPSHOT_FORMAT,
   SnapshotRefused,
+  unreadableFormat,
 } from "../engine/index-snapshot.js";
 import type { Revision, Store, StoredIndexSnapshot } from "../store/store.js";
 
@@ -84,12 +86,8 @@ export class IndexSnapshotKeeper {
     if (!this.load) return undefined;
     let stored = await this.#store.readIndexSnapshot(tenant, atMost);
     if (stored === undefined) return undefined;
-    if (stored.format !== SNAPSHOT_FORMAT) {
-      this.ignored(
-        tenant,
-        stored.revision,
-        `format version ${stored.format}; this Gatehouse reads version ${SNAPSHOT_FORMAT}`,
-      );
+    if (!READABLE_FORMATS.includes(stored.format)) {
+      this.ignored(tenant, stored.revision, unreadableFormat(stored.format));
       return undefined;
     }
     if (stored.fileIgnored !== undefined) this.#fileIgnored(tenant, stored.fileIgnored);

@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { Engine, TenantIndex } from "../../src/engine/engine.js";
 import {
+  crc32Here,
   decodeSnapshot,
   encodeSnapshot,
   SNAPSHOT_FORMAT,
@@ -157,6 +160,11 @@ describe("index snapshots", () => {
       );
     }
     expect(answers(engineOf(restored))).toEqual(answers(engineOf(original)));
+    // Objects added after the load are listed by type as in the original (a list made when first read).
+    restored.apply([rel("document:new#viewer@user:newcomer"), rel("team:t1#member@user:u1")], []);
+    original.apply([rel("document:new#viewer@user:newcomer"), rel("team:t1#member@user:u1")], []);
+    expect(restored.data.objectsByType).toEqual(original.data.objectsByType);
+    expect(restored.data.wildcardOf).toEqual(original.data.wildcardOf);
   });
 
   it("leaves out the edges that expired by the time it is read, as a load from rows does", () => {
@@ -174,6 +182,93 @@ describe("index snapshots", () => {
       [],
     );
     expect(answers(engineOf(new TenantIndex("t", decoded.data)))).toEqual(answers(engineOf(fromRows)));
+  });
+
+  it("reads a snapshot of format 2 (varints), as a store kept it before format 3, exactly", () => {
+    // Written by Gatehouse's format-2 writer (main at 9b6c3f6) from these relationships.
+    const bytes = Buffer.from(
+      readFileSync(new URL("fixtures/index-snapshot-format-2.base64", import.meta.url), "utf8"),
+      "base64",
+    );
+    const created: Relationship[] = [];
+    for (let u = 0; u < 30; u++) created.push(rel(`group:big#member@user:u${u}`));
+    for (let u = 0; u < 4; u++) created.push(rel(`group:small#member@user:u${u}`));
+    created.push(rel("group:nested#member@group:big#member"));
+    for (let d = 0; d < 12; d++) {
+      created.push(rel(`document:d${d}#parent@folder:f${d % 3}`));
+      created.push(rel(`document:d${d}#viewer@user:u${d}`));
+      if (d % 4 === 0) created.push(rel(`document:d${d}#viewer@group:nested#member`));
+    }
+    created.push(rel("document:d1#viewer@user:*"));
+    created.push(rel("folder:f1#viewer@user:u20"));
+    created.push(rel("document:d2#banned@user:u2"));
+    created.push(rel("group:lvl#member@user:u7", { caveat: { name: "on_level", context: { level: 1 } } }));
+    created.push(rel("group:tmp#member@user:u9", { expiresAt: LATER }));
+    const fromRows = new TenantIndex("t");
+    fromRows.apply(created, []);
+
+    expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)).toBe(2);
+    const decoded = decodeSnapshot(bytes, 0);
+    expect(decoded.revision).toBe(9);
+    const a = fromRows.data.parts();
+    const b = decoded.data.parts();
+    for (const field of ["objectKeys", "objectTypes", "size", "edges", "usersetParents", "reverse"] as const)
+      expect(b[field], field).toEqual(a[field]);
+    expect([...b.directConditions]).toEqual([...a.directConditions]);
+    expect(answers(engineOf(new TenantIndex("t", decodeSnapshot(bytes, NOW).data)))).toEqual(
+      answers(engineOf(fromRows)),
+    );
+  });
+
+  it("reads the same index from bytes at any alignment (views where aligned, copies where not)", () => {
+    const original = new TenantIndex("t");
+    original.apply(sample().created, []);
+    const bytes = encodeSnapshot(original.data, 4);
+    for (const shift of [0, 1, 4]) {
+      const shifted = new Uint8Array(bytes.byteLength + shift);
+      shifted.set(bytes, shift);
+      // A far-past clock keeps every expiring edge: the lists come back as written.
+      const decoded = decodeSnapshot(shifted.subarray(shift), 0);
+      for (const field of ["edges", "usersetParents", "reverse"] as const)
+        expect(decoded.data.parts()[field], `${field}, shift ${shift}`).toEqual(original.data.parts()[field]);
+      const now = decodeSnapshot(shifted.subarray(shift), NOW);
+      expect(answers(engineOf(new TenantIndex("t", now.data))), `shift ${shift}`).toEqual(
+        answers(engineOf(new TenantIndex("t", decodeSnapshot(bytes, NOW).data))),
+      );
+    }
+  });
+
+  it("refuses a format-3 body whose ranges do not cover its lists (a writer's bug)", () => {
+    const index = new TenantIndex("t");
+    index.apply(sample().created, []);
+    const bytes = encodeSnapshot(index.data, 4);
+    // The last section is the reverse lists' values; the one before, their kinds; before that,
+    // their list starts, whose last number must be the count of values. Break it, fix the checksum.
+    const broken = bytes.slice();
+    const view = new DataView(broken.buffer);
+    const starts: number[] = [];
+    for (let at = 64; at < broken.length; ) {
+      starts.push(at);
+      at += 8 + ((view.getUint32(at, true) + 7) & ~7);
+    }
+    const listStarts = starts.at(-3)!;
+    const length = view.getUint32(listStarts, true);
+    view.setInt32(listStarts + 8 + length - 4, 1, true);
+    view.setUint32(32, zlib.crc32(broken.subarray(64)), true);
+    expect(() => decodeSnapshot(broken, NOW)).toThrow(
+      /malformed body: list ranges that do not cover the values/,
+    );
+  });
+
+  it("sums format 3 with zlib's CRC-32, and the sum computed without zlib (Node before 20.15) is the same", () => {
+    expect(crc32Here(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
+    const index = new TenantIndex("t");
+    index.apply(sample().created, []);
+    const bytes = encodeSnapshot(index.data, 4);
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    expect(view.getUint32(32, true)).toBe(crc32Here(bytes.subarray(64)));
+    expect(view.getUint32(32, true)).toBe(zlib.crc32(bytes.subarray(64)));
+    expect([...bytes.subarray(36, 64)].every((b) => b === 0)).toBe(true);
   });
 
   it("round-trips an empty index", () => {
@@ -215,7 +310,7 @@ describe("index snapshots", () => {
       const other = bytes.slice();
       new DataView(other.buffer).setUint32(4, SNAPSHOT_FORMAT + 1, true);
       expect(refusal(other)).toMatch(
-        `format version ${SNAPSHOT_FORMAT + 1}; this Gatehouse reads version ${SNAPSHOT_FORMAT}`,
+        `format version ${SNAPSHOT_FORMAT + 1}; this Gatehouse reads versions 2 and 3`,
       );
     });
 

@@ -2,14 +2,18 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DataIndex } from "../../src/engine/data-index.js";
 import { ObjectIds } from "../../src/engine/object-ids.js";
+import { ObjectKeys } from "../../src/engine/object-keys.js";
 
 /** An ObjectIds over its own key lists, the way DataIndex feeds it. */
 class Harness {
-  readonly keys: string[] = [];
   readonly types: number[] = [];
   readonly typeNames: string[] = [];
-  readonly ids = new ObjectIds(this.keys, this.types);
   readonly model = new Map<string, number>();
+  readonly ids: ObjectIds;
+
+  constructor(readonly keys = new ObjectKeys()) {
+    this.ids = new ObjectIds(keys, this.types);
+  }
 
   intern(typeName: string, id: string): number {
     let type = this.typeNames.indexOf(typeName);
@@ -98,9 +102,9 @@ describe("ObjectIds", () => {
         subject: { type: "user", id: i % 2 === 0 ? `u${i}` : `user-with-a-long-identifier-${i}` },
       });
     for (let i = 0; i < count; i += 997) {
-      expect(index.objectKeys[index.objectOf("doc", `d${i}`)!]).toBe(`doc:d${i}`);
+      expect(index.objectKeys.get(index.objectOf("doc", `d${i}`)!)).toBe(`doc:d${i}`);
       const user = i % 2 === 0 ? `u${i}` : `user-with-a-long-identifier-${i}`;
-      expect(index.objectKeys[index.objectOf("user", user)!]).toBe(`user:${user}`);
+      expect(index.objectKeys.get(index.objectOf("user", user)!)).toBe(`user:${user}`);
     }
     expect(index.objectOf("doc", `d${count}`)).toBeUndefined();
     expect(index.objectOf("user", "d1")).toBeUndefined();
@@ -117,11 +121,17 @@ describe("ObjectIds", () => {
         fc.array(fc.tuple(typeName, id, fc.boolean()), { maxLength: 40 }),
         fc.integer({ min: 0, max: 10 }),
         (adopted, later, lookupsFirst) => {
-          const h = new Harness();
+          // The adopted keys as a snapshot brings them: one text, and where each key ends.
+          const text = adopted.map(([t, i]) => `${t}:${i}`).join("");
+          const ends = new Int32Array(adopted.length);
+          for (let n = 0, end = 0; n < adopted.length; n++) {
+            end += `${adopted[n]![0]}:${adopted[n]![1]}`.length;
+            ends[n] = end;
+          }
+          const h = new Harness(ObjectKeys.adopt(text, ends));
           for (const t of ["user", "doc", "team/member", "x"]) h.typeNames.push(t);
-          for (const [t, i] of adopted) {
-            h.model.set(`${t}\u0000${i}`, h.keys.length);
-            h.keys.push(`${t}:${i}`);
+          for (const [n, [t, i]] of adopted.entries()) {
+            h.model.set(`${t}\u0000${i}`, n);
             h.types.push(h.typeNames.indexOf(t));
           }
           h.ids.adopt(

@@ -62,6 +62,24 @@ describe("index snapshot files beside a SQLite store", () => {
     }
   });
 
+  it("starts the snapshot 8-aligned in the bytes read from the file, whatever the header's length", async () => {
+    // Aligned, a format-3 snapshot's arrays are views of these bytes rather than copies.
+    const { store } = newStore();
+    try {
+      for (let revision = 1; revision <= 8; revision++) {
+        await store.writeRelationships("acme", create(`document:a${"x".repeat(revision)}#viewer@user:ann`));
+        const bytes = bytesOf(1000 + revision, revision);
+        expect(await store.writeIndexSnapshot("acme", revision, 3, bytes)).toBe(true);
+        const read = await store.readIndexSnapshot("acme", revision);
+        expect(read?.file).toBeDefined();
+        expect(same(read?.bytes, bytes)).toBe(true);
+        expect(read!.bytes.byteOffset % 8, `revision ${revision}`).toBe(0);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it("ignores a stale file (of the snapshot before) and a truncated one, saying so, and reads the store's copy", async () => {
     const { store, file } = newStore();
     try {

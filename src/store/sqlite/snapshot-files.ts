@@ -14,7 +14,8 @@ import { join } from "node:path";
  * A file is a cache: writing or removing it is best effort (a read-only directory, a full disk),
  * and without it the snapshot is read from the store as before.
  *
- * Layout: a u32 (little-endian) header length, the header (JSON: `FileHeader`), the snapshot's bytes.
+ * Layout: a u32 (little-endian) header length, the header (JSON: `FileHeader`, padded with spaces
+ * to end 8-aligned), the snapshot's bytes.
  */
 
 interface FileHeader {
@@ -52,9 +53,10 @@ export class SnapshotFiles {
 
   /** Writes the file of a snapshot the store has just kept (whole, or not at all: a rename). */
   write(tenant: string, revision: number, tag: string, bytes: Uint8Array): void {
-    const header = Buffer.from(
-      JSON.stringify({ tenant, revision, tag, size: bytes.byteLength } satisfies FileHeader),
-    );
+    const json = JSON.stringify({ tenant, revision, tag, size: bytes.byteLength } satisfies FileHeader);
+    // Padded with spaces (JSON allows them) so that the snapshot starts 8-aligned in the file
+    // and in the buffer it is read into: its arrays are then read as views, not copies.
+    const header = Buffer.from(json.padEnd(json.length + ((8 - ((4 + Buffer.byteLength(json)) % 8)) % 8)));
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.byteLength, 0);
     const path = this.path(tenant);
