@@ -1,0 +1,110 @@
+import type { CheckRequest } from "../src/engine/engine.js";
+import { Evaluator } from "../src/engine/evaluator.js";
+import { GrantClosures } from "../src/engine/grant-closures.js";
+import { resolveResource, resolveSubject } from "../src/engine/subject.js";
+import { memoryIndex } from "./memory-index.js";
+
+/**
+ * Where a first-touch check's time goes, by phase: the same index, warm-up and queries as
+ * first-touch-probe.ts, each check taken apart as `Engine.check` does it (names resolved, then
+ * the evaluator), with the evaluator's membership walk and its grant-closure reads (builds
+ * included) timed inside it by wrapping them for the run (the product is not changed):
+ *
+ *   node --expose-gc dist-bench/bench/first-touch-phases.js SCALE [frozen|lists] [QUERIES]
+ *
+ * Per pass (first, then warm) prints the mean µs per check of each phase and the p50 of the
+ * whole check; the wrapping adds about 0.1-0.2 µs a call, so compare sizes, not absolutes.
+ * QUERIES (default 20,000) timed checks after a quarter as many warm-up ones.
+ */
+const SEED = 20_240_601;
+const scale = Number(process.argv[2] ?? "1");
+const mode = process.argv[3] ?? "frozen";
+const count = Number(process.argv[4] ?? "20000");
+if (!(scale > 0) || (mode !== "frozen" && mode !== "lists") || !(count > 0))
+  throw new Error("usage: first-touch-phases SCALE [frozen|lists] [QUERIES]");
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error("run with node --expose-gc");
+
+const { engine, relationships, warmup, queries } = (() => {
+  const { workload, engine } = memoryIndex(scale, { seed: SEED, freeze: mode === "frozen" });
+  return {
+    engine,
+    relationships: workload.size,
+    warmup: workload.queries(Math.round(count / 4), SEED + 1),
+    queries: workload.queries(count, SEED + 2),
+  };
+})();
+gc();
+gc();
+
+const now = (): number => Number(process.hrtime.bigint()) / 1000;
+let membershipTime = 0;
+let closureTime = 0;
+let closureDepth = 0;
+type Wrappable = Record<string, (...args: unknown[]) => unknown>;
+{
+  const proto = Evaluator.prototype as unknown as Wrappable;
+  const membershipsFor = proto.membershipsFor!;
+  proto.membershipsFor = function (this: unknown, ...args: unknown[]) {
+    const t = now();
+    try {
+      return membershipsFor.apply(this, args);
+    } finally {
+      membershipTime += now() - t;
+    }
+  };
+  const closures = GrantClosures.prototype as unknown as Wrappable;
+  const of = closures.of!;
+  closures.of = function (this: unknown, ...args: unknown[]) {
+    if (closureDepth > 0) return of.apply(this, args);
+    closureDepth++;
+    const t = now();
+    try {
+      return of.apply(this, args);
+    } finally {
+      closureTime += now() - t;
+      closureDepth--;
+    }
+  };
+}
+
+const check = (q: CheckRequest): { resolve: number; total: number } => {
+  const t0 = now();
+  const schema = engine.requireSchema();
+  const member = engine.resolve(q, schema);
+  const evaluator = engine.evaluator("bench", schema);
+  const object = resolveResource(evaluator.data, q.resource);
+  const subject = resolveSubject(evaluator.data, q.subject, q.resource);
+  const t1 = now();
+  evaluator.check(object, member, subject);
+  return { resolve: t1 - t0, total: now() - t0 };
+};
+
+for (const q of warmup) check(q);
+const pass = (): Record<string, number> => {
+  membershipTime = 0;
+  closureTime = 0;
+  let resolve = 0;
+  let total = 0;
+  const totals = new Float64Array(queries.length);
+  for (let i = 0; i < queries.length; i++) {
+    const t = check(queries[i]!);
+    resolve += t.resolve;
+    total += t.total;
+    totals[i] = t.total;
+  }
+  totals.sort();
+  const n = queries.length;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    p50: round(totals[Math.floor(n / 2)]!),
+    mean: round(total / n),
+    resolve: round(resolve / n),
+    memberships: round(membershipTime / n),
+    closures: round(closureTime / n),
+    rest: round((total - resolve - membershipTime - closureTime) / n),
+  };
+};
+const first = pass();
+const warm = pass();
+console.log(JSON.stringify({ scale, mode, relationships, queries: count, first, warm }));
