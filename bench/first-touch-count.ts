@@ -3,7 +3,7 @@ import { Evaluator } from "../src/engine/evaluator.js";
 import { FrozenEntries } from "../src/engine/frozen-entries.js";
 import { GrantClosures } from "../src/engine/grant-closures.js";
 import { RelationEdges } from "../src/engine/relation-edges.js";
-import { memoryIndex } from "./memory-index.js";
+import { firstTouchRun } from "./first-touch-run.js";
 
 /**
  * What one first-touch check reads, counted (not timed): the same index, warm-up and queries as
@@ -25,16 +25,10 @@ import { memoryIndex } from "./memory-index.js";
  * - `distinctObjects`: objects whose edge entries the check read.
  * QUERIES as in first-touch-probe.ts. Prints one JSON line.
  */
-const SEED = 20_240_601;
-const scale = Number(process.argv[2] ?? "1");
-const mode = process.argv[3] ?? "frozen";
-const count = Number(process.argv[4] ?? "20000");
-if (!(scale > 0) || (mode !== "frozen" && mode !== "lists") || !(count > 0))
-  throw new Error("usage: first-touch-count SCALE [frozen|lists] [QUERIES]");
-
-const { workload, engine } = memoryIndex(scale, { seed: SEED, freeze: mode === "frozen" });
-const warmup = workload.queries(Math.round(count / 4), SEED + 1);
-const queries = workload.queries(count, SEED + 2);
+const { scale, mode, count, engine, relationships, warmup, queries } = firstTouchRun(
+  "first-touch-count",
+  process.argv,
+);
 const data = engine.tenant("bench").data;
 
 type Counts = Record<string, number>;
@@ -131,7 +125,7 @@ console.log(
   JSON.stringify({
     scale,
     mode,
-    relationships: workload.size,
+    relationships,
     queries: count,
     objects: data.objectKeys.length,
     first,

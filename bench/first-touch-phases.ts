@@ -2,7 +2,7 @@ import type { CheckRequest } from "../src/engine/engine.js";
 import { Evaluator } from "../src/engine/evaluator.js";
 import { GrantClosures } from "../src/engine/grant-closures.js";
 import { resolveResource, resolveSubject } from "../src/engine/subject.js";
-import { memoryIndex } from "./memory-index.js";
+import { firstTouchRun } from "./first-touch-run.js";
 
 /**
  * Where a first-touch check's time goes, by phase: the same index, warm-up and queries as
@@ -16,26 +16,10 @@ import { memoryIndex } from "./memory-index.js";
  * whole check; the wrapping adds about 0.1-0.2 µs a call, so compare sizes, not absolutes.
  * QUERIES (default 20,000) timed checks after a quarter as many warm-up ones.
  */
-const SEED = 20_240_601;
-const scale = Number(process.argv[2] ?? "1");
-const mode = process.argv[3] ?? "frozen";
-const count = Number(process.argv[4] ?? "20000");
-if (!(scale > 0) || (mode !== "frozen" && mode !== "lists") || !(count > 0))
-  throw new Error("usage: first-touch-phases SCALE [frozen|lists] [QUERIES]");
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error("run with node --expose-gc");
-
-const { engine, relationships, warmup, queries } = (() => {
-  const { workload, engine } = memoryIndex(scale, { seed: SEED, freeze: mode === "frozen" });
-  return {
-    engine,
-    relationships: workload.size,
-    warmup: workload.queries(Math.round(count / 4), SEED + 1),
-    queries: workload.queries(count, SEED + 2),
-  };
-})();
-gc();
-gc();
+const { scale, mode, count, engine, relationships, warmup, queries } = firstTouchRun(
+  "first-touch-phases",
+  process.argv,
+);
 
 const now = (): number => Number(process.hrtime.bigint()) / 1000;
 let membershipTime = 0;

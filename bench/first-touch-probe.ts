@@ -1,4 +1,4 @@
-import { memoryIndex } from "./memory-index.js";
+import { firstTouchRun } from "./first-touch-run.js";
 
 /**
  * First-touch and warm check latency alone, on an index built in memory (no store), with the
@@ -19,27 +19,10 @@ import { memoryIndex } from "./memory-index.js";
  * built by earlier checks, and it does more work per check (first-touch-count.ts counts it).
  * `QUERIES = 20000 * SCALE` keeps that share the same at every scale.
  */
-const SEED = 20_240_601;
-const scale = Number(process.argv[2] ?? "1");
-const mode = process.argv[3] ?? "frozen";
-const count = Number(process.argv[4] ?? "20000");
-if (!(scale > 0) || (mode !== "frozen" && mode !== "lists") || !(count > 0))
-  throw new Error("usage: first-touch-probe SCALE [frozen|lists] [QUERIES]");
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error("run with node --expose-gc");
-
-const { engine, relationships, warmup, queries } = (() => {
-  // Only the index and the queries stay, as in the cost curve's probe: the generator's model goes.
-  const { workload, engine } = memoryIndex(scale, { seed: SEED, freeze: mode === "frozen" });
-  return {
-    engine,
-    relationships: workload.size,
-    warmup: workload.queries(Math.round(count / 4), SEED + 1),
-    queries: workload.queries(count, SEED + 2),
-  };
-})();
-gc();
-gc();
+const { scale, mode, count, engine, relationships, warmup, queries } = firstTouchRun(
+  "first-touch-probe",
+  process.argv,
+);
 
 for (const q of warmup) engine.check("bench", q);
 const pass = (): { p50: number; p99: number; cpuMs: number; allowed: number } => {
