@@ -1,38 +1,28 @@
-import { memoryIndex } from "./memory-index.js";
+import { firstTouchRun } from "./first-touch-run.js";
 
 /**
  * First-touch and warm check latency alone, on an index built in memory (no store), with the
  * cost curve's queries (5,000 warm-up checks of seed + 1, then 20,000 timed checks of seed + 2,
  * twice: first touch, then with the caches they built):
  *
- *   node --expose-gc dist-bench/bench/first-touch-probe.js SCALE [frozen|lists]
+ *   node --expose-gc dist-bench/bench/first-touch-probe.js SCALE [frozen|lists] [QUERIES]
  *
  * `frozen` (default) freezes the index into typed arrays first, as a serving process (its first
  * background snapshot) and a load from a snapshot leave it; `lists` keeps the JavaScript lists a
  * load from rows builds (what the cost curve's library process measures). Prints one JSON line:
  * p50/p99 of both passes and the CPU time of each (process.cpuUsage), for comparing builds
  * alternately on a loaded machine.
+ *
+ * QUERIES (default 20,000) sets the timed checks, with a quarter as many warm-up ones. With the
+ * default, the first pass touches a fixed number of documents, folders and users: a smaller share
+ * of the data at a larger scale, so fewer of the grant closures and memberships it needs were
+ * built by earlier checks, and it does more work per check (first-touch-count.ts counts it).
+ * `QUERIES = 20000 * SCALE` keeps that share the same at every scale.
  */
-const SEED = 20_240_601;
-const scale = Number(process.argv[2] ?? "1");
-const mode = process.argv[3] ?? "frozen";
-if (!(scale > 0) || (mode !== "frozen" && mode !== "lists"))
-  throw new Error("usage: first-touch-probe SCALE [frozen|lists]");
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error("run with node --expose-gc");
-
-const { engine, relationships, warmup, queries } = (() => {
-  // Only the index and the queries stay, as in the cost curve's probe: the generator's model goes.
-  const { workload, engine } = memoryIndex(scale, { seed: SEED, freeze: mode === "frozen" });
-  return {
-    engine,
-    relationships: workload.size,
-    warmup: workload.queries(5_000, SEED + 1),
-    queries: workload.queries(20_000, SEED + 2),
-  };
-})();
-gc();
-gc();
+const { scale, mode, count, engine, relationships, warmup, queries } = firstTouchRun(
+  "first-touch-probe",
+  process.argv,
+);
 
 for (const q of warmup) engine.check("bench", q);
 const pass = (): { p50: number; p99: number; cpuMs: number; allowed: number } => {
@@ -55,4 +45,4 @@ const pass = (): { p50: number; p99: number; cpuMs: number; allowed: number } =>
 };
 const first = pass();
 const warm = pass();
-console.log(JSON.stringify({ scale, mode, relationships, first, warm }));
+console.log(JSON.stringify({ scale, mode, relationships, queries: count, first, warm }));
