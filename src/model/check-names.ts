@@ -18,11 +18,8 @@ const MAX_ID = 1024;
  * problem and its place, so nothing is accepted here that they refuse.
  */
 export class CheckNames {
-  readonly #types = new Map<string, string>();
-  readonly #names = new Map<string, string>();
-  /** The type and name found last: lines in a row mostly repeat them, found then without a slice. */
-  #lastType = "";
-  #lastName = "";
+  readonly #types = new KnownNames(TYPE_NAME);
+  readonly #names = new KnownNames(RELATION_NAME);
 
   /** The parts of the line read last (`readLine`): one object, overwritten by each line. */
   readonly #line: CheckLine = {
@@ -137,19 +134,44 @@ export class CheckNames {
 
   /** `permission` of `text[start, end)`. */
   permissionIn(text: string, start: number, end: number): string | undefined {
-    const last = this.#lastName;
-    if (last !== "" && end - start === last.length && text.startsWith(last, start)) return last;
-    const name = known(this.#names, text.slice(start, end), RELATION_NAME);
-    if (name !== undefined) this.#lastName = name;
-    return name;
+    return this.#names.in(text, start, end);
   }
 
   #type(text: string, start: number, end: number): string | undefined {
-    const last = this.#lastType;
-    if (last !== "" && end - start === last.length && text.startsWith(last, start)) return last;
-    const type = known(this.#types, text.slice(start, end), TYPE_NAME);
-    if (type !== undefined) this.#lastType = type;
-    return type;
+    return this.#types.in(text, start, end);
+  }
+}
+
+/** How many distinct names a `KnownNames` finds by comparing in place, before it slices and looks up. */
+const IN_PLACE = 8;
+
+/**
+ * The names of one kind (types, or permissions and relations) a batch has used, each tested
+ * against its pattern once and then answered as the same string. A batch names a handful: the
+ * first `IN_PLACE` are found by comparing them with the text in place (no slice, no hash; lines
+ * in a row alternate between a few, `view` and `edit`), any further ones in a map.
+ */
+class KnownNames {
+  readonly #first: string[] = [];
+  readonly #more = new Map<string, string>();
+
+  constructor(readonly pattern: RegExp) {}
+
+  /** The name `text[start, end)` if the pattern accepts it, else undefined. */
+  in(text: string, start: number, end: number): string | undefined {
+    const length = end - start;
+    const first = this.#first;
+    for (let i = 0; i < first.length; i++) {
+      const name = first[i]!;
+      if (name.length === length && text.startsWith(name, start)) return name;
+    }
+    const slice = text.slice(start, end);
+    const found = this.#more.get(slice);
+    if (found !== undefined) return found;
+    if (!this.pattern.test(slice)) return undefined;
+    if (first.length < IN_PLACE) first.push(slice);
+    else this.#more.set(slice, slice);
+    return slice;
   }
 }
 
@@ -182,15 +204,6 @@ export function skippedLine(text: string, start: number, end: number): boolean {
   if (first >= 97 && first <= 122) return false;
   const trimmed = text.slice(start, stop).trim();
   return trimmed === "" || trimmed.startsWith("//");
-}
-
-/** `text` as `names` holds it when `pattern` accepts it (tested once per distinct text), else undefined. */
-function known(names: Map<string, string>, text: string, pattern: RegExp): string | undefined {
-  const found = names.get(text);
-  if (found !== undefined) return found;
-  if (!pattern.test(text)) return undefined;
-  names.set(text, text);
-  return text;
 }
 
 function isObjectId(text: string, start: number, end: number): boolean {
