@@ -1255,7 +1255,7 @@ export class Gatehouse {
         : this.engine.checkResolved(tenant, request, members[i] as MemberDef, schema as CompiledSchema);
     }
     const answer = rollout ? rollout.answer : this.activeSchemaAnswer();
-    if (this.observers.length > 0) await this.observeBatch(tenant, requests, results, revision, answer);
+    if (this.observing()) await this.observeBatch(tenant, requests, results, revision, answer);
     if (!rollout) {
       // Only a denied check can be conditional; the list is made when one is.
       let conditional: (readonly string[] | undefined)[] | undefined;
