@@ -146,4 +146,31 @@ describe("check lines answered in one pass (`checkBatchText`)", () => {
     );
     expect(refused).toMatchObject({ refused: { kind: "input", place: { file: "batch.txt", line: 2 } } });
   });
+
+  it("tells the decision log of each check it answers from lines, as checkBatch does", async () => {
+    const logged = await Gatehouse.open(":memory:");
+    try {
+      await logged.writeSchema(BATCH_SCHEMA);
+      await logged.importRelationshipsFrom(
+        "acme",
+        "document:a#viewer@user:ann\ndocument:b#viewer@group:eng#member",
+      );
+      const text =
+        "document:a#view@user:ann\n// skipped\ndocument:b#view@group:eng#member\ndocument:zz#view@user:*\n";
+      const decisions = async (tenant: string) =>
+        (await logged.listDecisions({ tenant })).map(({ resource, permission, subject, allowed }) => ({
+          resource,
+          permission,
+          subject,
+          allowed,
+        }));
+      await logged.checkBatchText("acme", text, "batch.txt");
+      const fromLines = await decisions("acme");
+      expect(fromLines.map((d) => d.allowed)).toEqual([true, true, false]);
+      await logged.checkBatch("acme", parseCheckLines(text, "batch.txt").requests);
+      expect(await decisions("acme")).toEqual([...fromLines, ...fromLines]);
+    } finally {
+      await logged.close();
+    }
+  });
 });
