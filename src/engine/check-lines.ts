@@ -23,9 +23,10 @@ export interface CheckLineAnswers {
  * The same answers as reading the lines into checks and answering those (`parseCheckLines`,
  * then `Engine.resolve` and `checkResolved`, and `conditionalOn` for a denial), or undefined
  * when this cannot give them: a line that is neither skipped nor one `CheckNames.readLine`
- * reads (a malformed line, traits, whitespace around it), a name the schema does not have, or
- * more than `maxChecks` checks. The caller then reads the lines into checks, which names the
- * problem with its line; answers made before it was met are dropped, so nothing is answered.
+ * reads (a malformed line, traits, whitespace around it), a name the schema does not have, more
+ * than `maxChecks` checks, or a check that throws (past the depth limit). The caller then reads
+ * the lines into checks, which names the problem with its line (a malformed line before a check
+ * past the limit, as ever); answers made before it was met are dropped, so nothing is answered.
  */
 export function answerCheckLines(
   evaluator: Evaluator,
@@ -78,13 +79,19 @@ export function answerCheckLines(
     }
     const object = resolveLineResource(data, text, line);
     const subject = resolveLineSubject(data, text, line);
-    const allowed = evaluator.check(object, member, subject);
-    if (!allowed && conditions) {
-      const answer = checkAnswerOf(evaluator.decide(object, member, subject));
-      if (answer.permissionship === "conditional") {
-        conditional ??= [];
-        conditional[results.length] = answer.missing;
+    let allowed: boolean;
+    try {
+      allowed = evaluator.check(object, member, subject);
+      if (!allowed && conditions) {
+        const answer = checkAnswerOf(evaluator.decide(object, member, subject));
+        if (answer.permissionship === "conditional") {
+          conditional ??= [];
+          conditional[results.length] = answer.missing;
+        }
       }
+    } catch {
+      // A check past the depth limit: a malformed line after it is named first, as it was.
+      return undefined;
     }
     results.push(allowed);
     start = end + 1;

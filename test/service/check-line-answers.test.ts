@@ -173,4 +173,32 @@ describe("check lines answered in one pass (`checkBatchText`)", () => {
       await logged.close();
     }
   });
+
+  it("names a malformed line before a check that exceeds the depth limit, as the lines read into checks do", async () => {
+    const shallow = await Gatehouse.open(":memory:", { maxDepth: 2, decisionLog: { sample: "off" } });
+    try {
+      await shallow.writeSchema(BATCH_SCHEMA);
+      await shallow.importRelationshipsFrom(
+        "acme",
+        "document:a#viewer@group:g1#member\ngroup:g1#member@group:g2#member\ngroup:g2#member@group:g3#member\ngroup:g3#member@user:ann",
+      );
+      for (const text of ["document:a#view@user:ann\ndocument:a#view@user:a n", "document:a#view@user:ann"]) {
+        const fromLines = await outcome(() => shallow.checkBatchText("acme", text, "batch.txt"));
+        const asChecks = await outcome(async () => {
+          const { requests, lines } = parseCheckLines(text, "batch.txt");
+          return shallow.checkBatch("acme", requests, {
+            placeOf: (i) => ({ file: "batch.txt", line: lines[i]! }),
+          });
+        });
+        expect(fromLines).toEqual(asChecks);
+      }
+      expect(
+        await outcome(() =>
+          shallow.checkBatchText("acme", "document:a#view@user:ann\ndocument:a#view@user:a n", "batch.txt"),
+        ),
+      ).toMatchObject({ refused: { kind: "input" } });
+    } finally {
+      await shallow.close();
+    }
+  });
 });
