@@ -94,6 +94,12 @@ async function outcome(answer: () => Promise<unknown>): Promise<Outcome> {
   }
 }
 
+/** The same lines read into checks, then answered as checks. */
+async function asChecks(g: Gatehouse, tenant: string, text: string, maxChecks?: number) {
+  const { requests, lines } = parseCheckLines(text, "batch.txt", maxChecks);
+  return g.checkBatch(tenant, requests, { placeOf: (i) => ({ file: "batch.txt", line: lines[i]! }) });
+}
+
 describe("check lines answered in one pass (`checkBatchText`)", () => {
   let g: Gatehouse;
   let tenants = 0;
@@ -105,12 +111,6 @@ describe("check lines answered in one pass (`checkBatchText`)", () => {
   afterAll(async () => {
     await g.close();
   });
-
-  /** The same lines read into checks, then answered as checks. */
-  const asChecks = async (tenant: string, text: string, maxChecks: number | undefined) => {
-    const { requests, lines } = parseCheckLines(text, "batch.txt", maxChecks);
-    return g.checkBatch(tenant, requests, { placeOf: (i) => ({ file: "batch.txt", line: lines[i]! }) });
-  };
 
   it("answers and refuses as the lines read into checks do", async () => {
     await fc.assert(
@@ -125,7 +125,7 @@ describe("check lines answered in one pass (`checkBatchText`)", () => {
           if (relationships.length > 0) await g.importRelationshipsFrom(tenant, relationships.join("\n"));
           const text = lines.join("\n");
           const lineAnswers = await outcome(() => g.checkBatchText(tenant, text, "batch.txt", { maxChecks }));
-          expect(lineAnswers).toEqual(await outcome(() => asChecks(tenant, text, maxChecks)));
+          expect(lineAnswers).toEqual(await outcome(() => asChecks(g, tenant, text, maxChecks)));
         },
       ),
       { numRuns: 400 },
@@ -184,13 +184,7 @@ describe("check lines answered in one pass (`checkBatchText`)", () => {
       );
       for (const text of ["document:a#view@user:ann\ndocument:a#view@user:a n", "document:a#view@user:ann"]) {
         const fromLines = await outcome(() => shallow.checkBatchText("acme", text, "batch.txt"));
-        const asChecks = await outcome(async () => {
-          const { requests, lines } = parseCheckLines(text, "batch.txt");
-          return shallow.checkBatch("acme", requests, {
-            placeOf: (i) => ({ file: "batch.txt", line: lines[i]! }),
-          });
-        });
-        expect(fromLines).toEqual(asChecks);
+        expect(fromLines).toEqual(await outcome(() => asChecks(shallow, "acme", text)));
       }
       expect(
         await outcome(() =>
