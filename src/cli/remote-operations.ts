@@ -11,6 +11,7 @@ import { type ErrorKind, GatehouseError, type Place } from "../model/errors.js";
 import { formatObject, formatRelationship, formatSubject } from "../model/relationship.js";
 import { parseSchema } from "../schema/schema.js";
 import type { Operations } from "../service/operations.js";
+import { parseCheckLines } from "../service/tuple-lines.js";
 import type { ChangeSummaryView, GuardsView } from "../service/views/change.js";
 import type { CheckBatchView } from "../service/views/query.js";
 import type { NewTokenView, TokenView } from "../service/views/token.js";
@@ -142,6 +143,12 @@ export class RemoteOperations implements Operations {
         ...(options.atLeastRevision !== undefined ? { atLeastRevision: options.atLeastRevision } : {}),
       }),
     );
+  }
+
+  checkBatchText(...[tenant, text, file, options]: Parameters<Operations["checkBatchText"]>) {
+    // Read here, so that a malformed line is named before any request; sent as lines again.
+    const { requests, lines } = parseCheckLines(text, file);
+    return this.checkBatch(tenant, requests, { ...options, placeOf: (i) => ({ file, line: lines[i]! }) });
   }
 
   async checkBatch(...[tenant, requests, options]: Parameters<Operations["checkBatch"]>) {

@@ -313,6 +313,14 @@ export class DataIndex {
     return object < 0 ? undefined : object;
   }
 
+  /** `objectOf` of the id `text[start, end)`, found without a string made for it. */
+  objectIn(type: string, text: string, start: number, end: number): number | undefined {
+    const typeId = this.typeIds.get(type);
+    if (typeId === undefined) return undefined;
+    const object = this.ids.getIn(typeId, text, start, end);
+    return object < 0 ? undefined : object;
+  }
+
   typeId(name: string): number | undefined {
     return this.typeIds.get(name);
   }

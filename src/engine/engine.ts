@@ -4,6 +4,7 @@ import type { CaveatContext } from "../schema/caveats/context-values.js";
 import type { CompiledSchema, MemberDef } from "../schema/compiled.js";
 import { resolveCheck, resolveSubjectType } from "../schema/validate-relationship.js";
 import { type CheckAnswer, checkAnswerOf } from "./check-answer.js";
+import { answerCheckLines, type CheckLineAnswers } from "./check-lines.js";
 import { DataIndex } from "./data-index.js";
 import { Evaluator, type EvaluatorOptions } from "./evaluator.js";
 import { type ExplainNode, explainCheck } from "./explain.js";
@@ -176,6 +177,19 @@ export class Engine {
     const subject = resolveSubject(data, request.subject, request.resource);
     if (request.context === undefined) return evaluator.check(object, member, subject);
     return evaluator.decide(object, member, subject, request.context).kind === "true";
+  }
+
+  /**
+   * A text of check lines answered in one pass (`answerCheckLines`), or undefined where the lines
+   * must be read into checks first (a line that needs naming, a name the schema lacks).
+   */
+  checkLines(
+    tenant: string,
+    text: string,
+    maxChecks: number,
+    schema = this.requireSchema(),
+  ): CheckLineAnswers | undefined {
+    return answerCheckLines(this.evaluator(tenant, schema), schema, text, maxChecks);
   }
 
   /** SpiceDB's three answers: has permission, no permission, or conditional (naming what is missing). */

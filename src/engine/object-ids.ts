@@ -82,15 +82,20 @@ export class ObjectIds {
 
   /** The object with this type number and id, or -1. */
   get(type: number, id: string): number {
+    return this.getIn(type, id, 0, id.length);
+  }
+
+  /** `get` of the id `text[start, end)`: a batch of check lines finds its ids without a string made for each. */
+  getIn(type: number, text: string, start: number, end: number): number {
     if (this.#placed < this.#size) {
       if (this.#scans < SCAN_LOOKUPS) {
         this.#scans++;
-        const placed = this.#placed > 0 ? this.#lookup(type, id) : -1;
-        return placed >= 0 ? placed : this.#scan(type, id);
+        const placed = this.#placed > 0 ? this.#lookup(type, text, start, end) : -1;
+        return placed >= 0 ? placed : this.#scan(type, text.slice(start, end));
       }
       this.#placeAll();
     }
-    return this.#lookup(type, id);
+    return this.#lookup(type, text, start, end);
   }
 
   /**
@@ -131,8 +136,8 @@ export class ObjectIds {
     this.#placed = this.#size;
   }
 
-  #lookup(type: number, id: string): number {
-    const hash = this.#hash(type, id, 0, id.length);
+  #lookup(type: number, text: string, start: number, end: number): number {
+    const hash = this.#hash(type, text, start, end);
     const meta = this.#meta;
     const slots = this.#slots;
     const mask = this.#mask;
@@ -140,7 +145,11 @@ export class ObjectIds {
       const at = i * STRIDE;
       const stored = slots[at + 1]!;
       if (stored === 0) return -1;
-      if (slots[at] === hash && slots[at + 2] === meta && this.#same(at, type, id, meta, stored - 1))
+      if (
+        slots[at] === hash &&
+        slots[at + 2] === meta &&
+        this.#same(at, type, text, start, end, meta, stored - 1)
+      )
         return stored - 1;
     }
   }
@@ -197,19 +206,30 @@ export class ObjectIds {
     for (let k = 0; k < inline; k++) bytes[(at + 3) * 4 + k] = key.charCodeAt(start + k) & 0xff;
   }
 
-  #same(at: number, type: number, id: string, meta: number, object: number): boolean {
+  /** Whether the object in the slot at `at` has the id `text[start, end)`. */
+  #same(
+    at: number,
+    type: number,
+    text: string,
+    start: number,
+    end: number,
+    meta: number,
+    object: number,
+  ): boolean {
+    const length = end - start;
     if (meta % META_TYPE !== LONG) {
       // Short and 8-bit: the inline bytes hold the whole id.
       const bytes = this.#bytes;
       const base = (at + 3) * 4;
-      for (let k = 0; k < id.length; k++) if (bytes[base + k] !== id.charCodeAt(k)) return false;
+      for (let k = 0; k < length; k++) if (bytes[base + k] !== text.charCodeAt(start + k)) return false;
       return true;
     }
     const keys = this.#keys;
     const key = keys.locate(object);
-    const start = keys.from + this.#prefixLengths[type]!;
-    if (keys.to - start !== id.length) return false;
-    for (let k = 0; k < id.length; k++) if (key.charCodeAt(start + k) !== id.charCodeAt(k)) return false;
+    const from = keys.from + this.#prefixLengths[type]!;
+    if (keys.to - from !== length) return false;
+    for (let k = 0; k < length; k++)
+      if (key.charCodeAt(from + k) !== text.charCodeAt(start + k)) return false;
     return true;
   }
 
@@ -230,7 +250,7 @@ export class ObjectIds {
   }
 
   /**
-   * FNV-1a over the type number and the id's UTF-16 code units (the id is `text` from `start` to `end`),
+   * FNV-1a over the type number and the id's UTF-16 code units (the id is `text[start, end)`),
    * then MurmurHash3's finaliser. Leaves the id's meta word in `#meta`: the type and the length
    * when the inline bytes settle a comparison, else `LONG`.
    */

@@ -1,3 +1,4 @@
+import type { CheckLine } from "../model/check-names.js";
 import type { ObjectRef, SubjectRef } from "../model/relationship.js";
 import { type DataIndex, NO_RELATION } from "./data-index.js";
 
@@ -25,18 +26,45 @@ export function resolveResource(data: DataIndex, resource: ObjectRef): number {
 }
 
 export function resolveSubject(data: DataIndex, subject: SubjectRef, resource?: ObjectRef): ResolvedSubject {
-  let object = data.objectOf(subject.type, subject.id);
+  const object =
+    data.objectOf(subject.type, subject.id) ??
+    (resource !== undefined && resource.type === subject.type && resource.id === subject.id
+      ? PHANTOM_RESOURCE
+      : PHANTOM_SUBJECT);
+  return resolved(data, object, subject.type, subject.relation);
+}
+
+/** `resolveResource` of a check line's resource (its id a range of `text`: no string made for it). */
+export function resolveLineResource(data: DataIndex, text: string, line: CheckLine): number {
+  return data.objectIn(line.resourceType, text, line.resourceStart, line.resourceEnd) ?? PHANTOM_RESOURCE;
+}
+
+/** `resolveSubject` of a check line's subject, beside its resource. */
+export function resolveLineSubject(data: DataIndex, text: string, line: CheckLine): ResolvedSubject {
+  const { subjectType: type, subjectStart: start, subjectEnd: end } = line;
+  let object = data.objectIn(type, text, start, end);
   if (object === undefined) {
-    object =
-      resource !== undefined && resource.type === subject.type && resource.id === subject.id
-        ? PHANTOM_RESOURCE
-        : PHANTOM_SUBJECT;
+    const length = end - start;
+    const same =
+      line.resourceType === type &&
+      line.resourceEnd - line.resourceStart === length &&
+      text.startsWith(text.slice(start, end), line.resourceStart);
+    object = same ? PHANTOM_RESOURCE : PHANTOM_SUBJECT;
   }
+  return resolved(data, object, type, line.subjectRelation);
+}
+
+function resolved(
+  data: DataIndex,
+  object: number,
+  type: string,
+  relationName: string | undefined,
+): ResolvedSubject {
   const relation =
-    subject.relation === undefined ? NO_RELATION : (data.relationId(subject.relation) ?? UNKNOWN_RELATION);
-  const typeId = data.typeId(subject.type);
+    relationName === undefined ? NO_RELATION : (data.relationId(relationName) ?? UNKNOWN_RELATION);
+  const typeId = data.typeId(type);
   // A wildcard grants every subject of its type, usersets included (`doc:*` matches
   // `doc:b#reader`), as SpiceDB answers.
   const wildcard = typeId !== undefined ? data.wildcardOf[typeId]! : -1;
-  return { object, relation, relationName: subject.relation, wildcard };
+  return { object, relation, relationName, wildcard };
 }

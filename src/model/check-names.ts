@@ -18,11 +18,20 @@ const MAX_ID = 1024;
  * problem and its place, so nothing is accepted here that they refuse.
  */
 export class CheckNames {
-  readonly #types = new Map<string, string>();
-  readonly #names = new Map<string, string>();
-  /** The type and name found last: lines in a row mostly repeat them, found then without a slice. */
-  #lastType = "";
-  #lastName = "";
+  readonly #types = new KnownNames(TYPE_NAME);
+  readonly #names = new KnownNames(RELATION_NAME);
+
+  /** The parts of the line read last (`readLine`): one object, overwritten by each line. */
+  readonly #line: CheckLine = {
+    resourceType: "",
+    resourceStart: 0,
+    resourceEnd: 0,
+    permission: "",
+    subjectType: "",
+    subjectStart: 0,
+    subjectEnd: 0,
+    subjectRelation: undefined,
+  };
 
   /** `parseObject(text)` of a good object, else undefined. */
   resource(text: string): ObjectRef | undefined {
@@ -31,11 +40,9 @@ export class CheckNames {
 
   /** `resource` of `text[start, end)`. */
   resourceIn(text: string, start: number, end: number): ObjectRef | undefined {
-    const colon = text.indexOf(":", start);
-    if (colon < 0 || colon >= end) return undefined;
-    const type = this.#type(text, start, colon);
-    if (type === undefined || !isObjectId(text, colon + 1, end)) return undefined;
-    return { type, id: text.slice(colon + 1, end) };
+    const line = this.#line;
+    if (!this.#resource(text, start, end, line)) return undefined;
+    return { type: line.resourceType, id: text.slice(line.resourceStart, line.resourceEnd) };
   }
 
   /** `parseSubject(text)` of a good subject (`type:id`, `type:id#relation`, `type:id#...`, `type:*`), else undefined. */
@@ -45,21 +52,79 @@ export class CheckNames {
 
   /** `subject` of `text[start, end)`. */
   subjectIn(text: string, start: number, end: number): SubjectRef | undefined {
+    const line = this.#line;
+    if (!this.#subject(text, start, end, line)) return undefined;
+    const type = line.subjectType;
+    const id = text.slice(line.subjectStart, line.subjectEnd);
+    const relation = line.subjectRelation;
+    return relation === undefined ? { type, id } : { type, id, relation };
+  }
+
+  /**
+   * The usual check line, `text[start, end)`, read in place: it starts with a type name's letter,
+   * ends in a printable ASCII character (so trimming would change nothing) and has its `#`
+   * before its `@`; its resource, permission and subject are those `resourceIn`,
+   * `permissionIn` and `subjectIn` read, the ids as ranges of `text` (no string made for them).
+   * Undefined for any other line, and for a part that does not parse (a line with traits,
+   * `[...]`, among them: a `[` is in no name or id): the caller then reads it with
+   * `readTupleLine`, which names what is wrong, so this path accepts nothing the other would
+   * refuse. The answer is one object, overwritten by the next line read.
+   */
+  readLine(text: string, start: number, end: number): CheckLine | undefined {
+    let stop = end;
+    if (stop > start && text.charCodeAt(stop - 1) === 13) stop--; // \r
+    const first = text.charCodeAt(start);
+    const last = text.charCodeAt(stop - 1);
+    if (!(first >= 97 && first <= 122) || !(last > 32 && last < 127)) return undefined;
+    const hash = text.indexOf("#", start);
+    const atSign = text.indexOf("@", start);
+    if (hash < 0 || atSign < 0 || atSign >= stop || hash > atSign) return undefined;
+    const permission = this.permissionIn(text, hash + 1, atSign);
+    if (permission === undefined) return undefined;
+    const line = this.#line;
+    if (!this.#resource(text, start, hash, line) || !this.#subject(text, atSign + 1, stop, line))
+      return undefined;
+    line.permission = permission;
+    return line;
+  }
+
+  /** Reads an object `text[start, end)` into the line's resource parts; false if it does not parse. */
+  #resource(text: string, start: number, end: number, line: CheckLine): boolean {
+    const colon = text.indexOf(":", start);
+    if (colon < 0 || colon >= end) return false;
+    const type = this.#type(text, start, colon);
+    if (type === undefined || !isObjectId(text, colon + 1, end)) return false;
+    line.resourceType = type;
+    line.resourceStart = colon + 1;
+    line.resourceEnd = end;
+    return true;
+  }
+
+  /** Reads a subject `text[start, end)` into the line's subject parts; false if it does not parse. */
+  #subject(text: string, start: number, end: number, line: CheckLine): boolean {
     let hash = text.indexOf("#", start);
     if (hash >= end) hash = -1;
     const idEnd = hash < 0 ? end : hash;
     const colon = text.indexOf(":", start);
-    if (colon < 0 || colon > idEnd) return undefined;
+    if (colon < 0 || colon > idEnd) return false;
     const type = this.#type(text, start, colon);
-    if (type === undefined) return undefined;
+    if (type === undefined) return false;
     const plain = hash < 0 || (end - hash - 1 === ELLIPSIS.length && text.startsWith(ELLIPSIS, hash + 1));
-    if (idEnd - colon - 1 === WILDCARD_ID.length && text.startsWith(WILDCARD_ID, colon + 1))
-      return plain ? { type, id: WILDCARD_ID } : undefined;
-    if (!isObjectId(text, colon + 1, idEnd)) return undefined;
-    const id = text.slice(colon + 1, idEnd);
-    if (plain) return { type, id };
-    const name = this.permissionIn(text, hash + 1, end);
-    return name === undefined ? undefined : { type, id, relation: name };
+    let relation: string | undefined;
+    if (idEnd - colon - 1 === WILDCARD_ID.length && text.startsWith(WILDCARD_ID, colon + 1)) {
+      if (!plain) return false;
+    } else {
+      if (!isObjectId(text, colon + 1, idEnd)) return false;
+      if (!plain) {
+        relation = this.permissionIn(text, hash + 1, end);
+        if (relation === undefined) return false;
+      }
+    }
+    line.subjectType = type;
+    line.subjectStart = colon + 1;
+    line.subjectEnd = idEnd;
+    line.subjectRelation = relation;
+    return true;
   }
 
   /** The name if it is a permission's or relation's (`RELATION_NAME`), else undefined. */
@@ -69,29 +134,76 @@ export class CheckNames {
 
   /** `permission` of `text[start, end)`. */
   permissionIn(text: string, start: number, end: number): string | undefined {
-    const last = this.#lastName;
-    if (last !== "" && end - start === last.length && text.startsWith(last, start)) return last;
-    const name = known(this.#names, text.slice(start, end), RELATION_NAME);
-    if (name !== undefined) this.#lastName = name;
-    return name;
+    return this.#names.in(text, start, end);
   }
 
   #type(text: string, start: number, end: number): string | undefined {
-    const last = this.#lastType;
-    if (last !== "" && end - start === last.length && text.startsWith(last, start)) return last;
-    const type = known(this.#types, text.slice(start, end), TYPE_NAME);
-    if (type !== undefined) this.#lastType = type;
-    return type;
+    return this.#types.in(text, start, end);
   }
 }
 
-/** `text` as `names` holds it when `pattern` accepts it (tested once per distinct text), else undefined. */
-function known(names: Map<string, string>, text: string, pattern: RegExp): string | undefined {
-  const found = names.get(text);
-  if (found !== undefined) return found;
-  if (!pattern.test(text)) return undefined;
-  names.set(text, text);
-  return text;
+/** How many distinct names a `KnownNames` finds by comparing in place, before it slices and looks up. */
+const IN_PLACE = 8;
+
+/**
+ * The names of one kind (types, or permissions and relations) a batch has used, each tested
+ * against its pattern once and then answered as the same string. A batch names a handful: the
+ * first `IN_PLACE` are found by comparing them with the text in place (no slice, no hash; lines
+ * in a row alternate between a few, `view` and `edit`), any further ones in a map.
+ */
+class KnownNames {
+  readonly #first: string[] = [];
+  readonly #more = new Map<string, string>();
+
+  constructor(readonly pattern: RegExp) {}
+
+  /** The name `text[start, end)` if the pattern accepts it, else undefined. */
+  in(text: string, start: number, end: number): string | undefined {
+    const length = end - start;
+    const first = this.#first;
+    for (let i = 0; i < first.length; i++) {
+      const name = first[i]!;
+      if (name.length === length && text.startsWith(name, start)) return name;
+    }
+    const slice = text.slice(start, end);
+    const found = this.#more.get(slice);
+    if (found !== undefined) return found;
+    if (!this.pattern.test(slice)) return undefined;
+    if (first.length < IN_PLACE) first.push(slice);
+    else this.#more.set(slice, slice);
+    return slice;
+  }
+}
+
+/**
+ * A check line's parts as `CheckNames.readLine` reads them: the names as the checks' own strings
+ * (each distinct one made once), the ids as ranges of the line's text.
+ */
+export interface CheckLine {
+  resourceType: string;
+  /** The resource's id is `text[resourceStart, resourceEnd)`. */
+  resourceStart: number;
+  resourceEnd: number;
+  permission: string;
+  subjectType: string;
+  /** The subject's id is `text[subjectStart, subjectEnd)` (`*` for a wildcard). */
+  subjectStart: number;
+  subjectEnd: number;
+  /** `member` of `group:eng#member`; undefined for a plain subject and for `#...`. */
+  subjectRelation: string | undefined;
+}
+
+/**
+ * Whether `text[start, end)` is a line a tuple or check file skips: blank (whitespace alone), or
+ * a `//` comment, a carriage return at its end left out. A line starting with a type name's
+ * letter is neither, found without a slice.
+ */
+export function skippedLine(text: string, start: number, end: number): boolean {
+  const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+  const first = start < stop ? text.charCodeAt(start) : 0;
+  if (first >= 97 && first <= 122) return false;
+  const trimmed = text.slice(start, stop).trim();
+  return trimmed === "" || trimmed.startsWith("//");
 }
 
 function isObjectId(text: string, start: number, end: number): boolean {

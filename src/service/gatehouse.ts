@@ -1189,6 +1189,32 @@ export class Gatehouse {
     return conditional ? { allowed, conditional, revision, schema } : { allowed, revision, schema };
   }
 
+  /**
+   * Whether an observer would see checks now: the decision log when it records, the shadow
+   * evaluation only while a session runs (it ignores every check otherwise).
+   */
+  private observing(): boolean {
+    for (const observer of this.observers)
+      if (observer !== this.shadow || this.shadow.running !== undefined) return true;
+    return false;
+  }
+
+  /** Tells the observers of each check of a batch and its answer. */
+  private async observeBatch(
+    tenant: string,
+    requests: readonly CheckRequest[],
+    results: readonly boolean[],
+    revision: Revision,
+    answer: SchemaAnswer,
+  ): Promise<void> {
+    const log = this.decisionLog;
+    for (let i = 0; i < results.length; i++) {
+      // Back-pressure: a batch bigger than the log's buffer waits for it to be written.
+      if (log?.full) await log.flush();
+      this.observed(tenant, requests[i] as CheckRequest, results[i] as boolean, revision, answer);
+    }
+  }
+
   /** Checks many at one revision; all are validated before any is answered. */
   async checkBatch(
     tenant: string,
@@ -1232,14 +1258,7 @@ export class Gatehouse {
         : this.engine.checkResolved(tenant, request, members[i] as MemberDef, schema as CompiledSchema);
     }
     const answer = rollout ? rollout.answer : this.activeSchemaAnswer();
-    if (this.observers.length > 0) {
-      const log = this.decisionLog;
-      for (let i = 0; i < results.length; i++) {
-        // Back-pressure: a batch bigger than the log's buffer waits for it to be written.
-        if (log?.full) await log.flush();
-        this.observed(tenant, requests[i] as CheckRequest, results[i] as boolean, revision, answer);
-      }
-    }
+    if (this.observing()) await this.observeBatch(tenant, requests, results, revision, answer);
     if (!rollout) {
       // Only a denied check can be conditional; the list is made when one is.
       let conditional: (readonly string[] | undefined)[] | undefined;
@@ -1281,6 +1300,37 @@ export class Gatehouse {
     consistency: ConsistencyOptions & { maxChecks?: number } = {},
   ): Promise<Awaited<ReturnType<Gatehouse["checkBatch"]>>> {
     const { maxChecks, ...options } = consistency;
+    try {
+      await this.ready(tenant, options);
+    } catch (error) {
+      // A malformed line is named before an unknown revision or a bad tenant, as ever.
+      parseCheckLines(text, file, maxChecks);
+      throw error;
+    }
+    // The usual batch is answered straight from its lines (`answerCheckLines`); a staged rollout's
+    // checks go through the rollout, and a batch with a line to name is read into checks below.
+    const schema = this.engine.schema;
+    const answered =
+      schema !== undefined && this.rollouts.route(tenant) === undefined
+        ? this.engine.checkLines(tenant, text, maxChecks ?? Number.POSITIVE_INFINITY, schema)
+        : undefined;
+    if (answered !== undefined) {
+      const revision = this.appliedRevision;
+      const answer = this.activeSchemaAnswer();
+      // Observers (the decision log) are told of each check: only then are the lines read into checks.
+      if (this.observing())
+        await this.observeBatch(
+          tenant,
+          parseCheckLines(text, file).requests,
+          answered.results,
+          revision,
+          answer,
+        );
+      const { results, conditional } = answered;
+      return conditional
+        ? { results, revision, schema: answer, conditional }
+        : { results, revision, schema: answer };
+    }
     const { requests, lines } = parseCheckLines(text, file, maxChecks);
     return this.checkBatch(tenant, requests, {
       ...options,

@@ -127,6 +127,12 @@ export class LocalOperations implements Operations {
     return (await queryViews()).checkBatchView(await this.gatehouse.checkBatch(tenant, requests, options));
   }
 
+  async checkBatchText(...[tenant, text, file, options]: Parameters<Operations["checkBatchText"]>) {
+    return (await queryViews()).checkBatchView(
+      await this.gatehouse.checkBatchText(tenant, text, file, options),
+    );
+  }
+
   async lookupResources(
     ...[tenant, type, permission, subject, options]: Parameters<Operations["lookupResources"]>
   ) {

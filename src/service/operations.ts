@@ -66,6 +66,11 @@ export interface Operations {
     requests: readonly CheckRequest[],
     options: QueryOptions & { placeOf: (index: number) => Place },
   ): Promise<CheckBatchView>;
+  /**
+   * `checkBatch` of a text of one check a line (`permission check --batch`), a line named by
+   * `file` and its number: the text is answered as it is read where the store is local.
+   */
+  checkBatchText(tenant: string, text: string, file: string, options: QueryOptions): Promise<CheckBatchView>;
   lookupResources(
     tenant: string,
     resourceType: string,

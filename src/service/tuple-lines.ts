@@ -1,5 +1,5 @@
 import type { CheckRequest } from "../engine/engine.js";
-import { CheckNames } from "../model/check-names.js";
+import { CheckNames, skippedLine } from "../model/check-names.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import {
   type ObjectRef,
@@ -88,12 +88,9 @@ function tooManyChecks(maxChecks: number, file: string | undefined, line: number
 }
 
 /**
- * The usual line, `text[start, end)`, read in place: it starts with a type name's letter, ends
- * in a printable ASCII character (so trimming would change nothing) and has its `#` before its
- * `@`. Its parts are those `readTupleLine` would parse, read by `CheckNames`; `make` puts them
- * together. Undefined for any other line, and for a part that does not parse (a line with
- * traits, `[...]`, among them: a `[` is in no name or id): the caller then reads it with
- * `readTupleLine`, which names what is wrong, so this path accepts nothing the other would refuse.
+ * The usual line, `text[start, end)`, read in place by `CheckNames.readLine`; `make` puts its
+ * parts together. Undefined for any other line (see `readLine`): the caller then reads it with
+ * `readTupleLine`, which names what is wrong.
  */
 function plainLine<T>(
   text: string,
@@ -102,20 +99,13 @@ function plainLine<T>(
   names: CheckNames,
   make: (resource: ObjectRef, relation: string, subject: SubjectRef) => T,
 ): T | undefined {
-  let stop = end;
-  if (stop > start && text.charCodeAt(stop - 1) === 13) stop--; // \r
-  const first = text.charCodeAt(start);
-  const last = text.charCodeAt(stop - 1);
-  if (!(first >= 97 && first <= 122) || !(last > 32 && last < 127)) return undefined;
-  const hash = text.indexOf("#", start);
-  const atSign = text.indexOf("@", start);
-  if (hash < 0 || atSign < 0 || atSign >= stop || hash > atSign) return undefined;
-  const relation = names.permissionIn(text, hash + 1, atSign);
-  if (relation === undefined) return undefined;
-  const resource = names.resourceIn(text, start, hash);
-  if (resource === undefined) return undefined;
-  const subject = names.subjectIn(text, atSign + 1, stop);
-  return subject === undefined ? undefined : make(resource, relation, subject);
+  const line = names.readLine(text, start, end);
+  if (line === undefined) return undefined;
+  const resource = { type: line.resourceType, id: text.slice(line.resourceStart, line.resourceEnd) };
+  const type = line.subjectType;
+  const id = text.slice(line.subjectStart, line.subjectEnd);
+  const relation = line.subjectRelation;
+  return make(resource, line.permission, relation === undefined ? { type, id } : { type, id, relation });
 }
 
 const checkOf = (resource: ObjectRef, permission: string, subject: SubjectRef): CheckRequest => ({
@@ -176,13 +166,8 @@ export function readTupleLine(
   line: number,
   relationWord = "relation",
 ): Relationship | undefined {
+  if (skippedLine(raw, 0, raw.length)) return undefined;
   const content = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-  const first = content.charCodeAt(0);
-  // The usual line starts with a type name's letter: no trim, no comment to look for.
-  if (!(first >= 97 && first <= 122)) {
-    const trimmed = content.trim();
-    if (trimmed === "" || trimmed.startsWith("//")) return undefined;
-  }
   try {
     return parseRelationship(content, undefined, relationWord);
   } catch (error) {

@@ -5,8 +5,16 @@ import { RELATION_NAME } from "../../model/names.js";
 import { parseObject, parseSubject } from "../../model/relationship.js";
 import type { CaveatContext } from "../../schema/caveats/context-values.js";
 import { checkBatchLines, parseCheckLines } from "../../service/tuple-lines.js";
+import type { CheckBatchView } from "../../service/views/query.js";
 import { parseCaveatContext } from "../caveat-context-option.js";
-import { contextOf, type GlobalOptions, parseRevision, readInput, withOperations } from "../context.js";
+import {
+  type CommandContext,
+  contextOf,
+  type GlobalOptions,
+  parseRevision,
+  readInput,
+  withOperations,
+} from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { explainJson, formatExplain } from "../output.js";
 import { allPages, parseLimit } from "../pages.js";
@@ -61,20 +69,10 @@ export function registerPermission(program: Command, globals: () => GlobalOption
           // Read before the file, so that a bad context is named before any line is.
           const batchContext = parseCaveatContext(options.caveatContext);
           const input = readInput(options.batch);
-          // The batch parser of the hot path (no place built per good line); places only on error.
-          const parsed = parseCheckLines(input.text, input.file);
-          const { lines } = parsed;
-          // The context goes with every check of the batch (it was once read and left unused).
-          const requests =
+          const { results, conditional, revision, schema } =
             batchContext === undefined
-              ? parsed.requests
-              : parsed.requests.map((request) => ({ ...request, context: batchContext }));
-          const { results, conditional, revision, schema } = await withOperations(context, (o) =>
-            o.checkBatch(context.tenant, requests, {
-              atLeastRevision,
-              placeOf: (i) => ({ file: input.file, line: lines[i]! }),
-            }),
-          );
+              ? await checkLines(context, input, atLeastRevision)
+              : await checkLinesWith(context, input, atLeastRevision, batchContext);
           // A conditional answer reads as a single check's does (it is not a plain `false`), as
           // the HTTP text batch answers; the output adds the last line's newline itself.
           context.out.result(() => checkBatchLines({ results, conditional }).slice(0, -1), {
@@ -226,6 +224,44 @@ export function registerPermission(program: Command, globals: () => GlobalOption
 }
 
 /** `(missing ip, tz)`: the context parameters a conditional answer waits for. */
+/**
+ * `--batch` without a context: the text goes to the store as it is (a local store answers it as
+ * it reads it, `Gatehouse.checkBatchText`). A malformed line is still named before a problem with
+ * the store (or server) is: the lines are read when the call fails, and their error wins.
+ */
+async function checkLines(
+  context: CommandContext,
+  input: { text: string; file: string },
+  atLeastRevision: number | undefined,
+): Promise<CheckBatchView> {
+  try {
+    return await withOperations(context, (o) =>
+      o.checkBatchText(context.tenant, input.text, input.file, { atLeastRevision }),
+    );
+  } catch (error) {
+    parseCheckLines(input.text, input.file);
+    throw error;
+  }
+}
+
+/** `--batch` with `--caveat-context`: the context goes with every check (a line cannot carry one). */
+async function checkLinesWith(
+  context: CommandContext,
+  input: { text: string; file: string },
+  atLeastRevision: number | undefined,
+  batchContext: CaveatContext,
+): Promise<CheckBatchView> {
+  // The batch parser of the hot path (no place built per good line); places only on error.
+  const { requests, lines } = parseCheckLines(input.text, input.file);
+  return withOperations(context, (o) =>
+    o.checkBatch(
+      context.tenant,
+      requests.map((request) => ({ ...request, context: batchContext })),
+      { atLeastRevision, placeOf: (i) => ({ file: input.file, line: lines[i]! }) },
+    ),
+  );
+}
+
 function missingText(missing: readonly string[]): string {
   return `(missing ${missing.join(", ")})`;
 }
