@@ -1307,25 +1307,18 @@ export class Gatehouse {
       parseCheckLines(text, file, maxChecks);
       throw error;
     }
-    // The usual batch is answered straight from its lines (`answerCheckLines`); a staged rollout's
-    // checks go through the rollout, and a batch with a line to name is read into checks below.
+    // The usual batch is answered straight from its lines (`answerCheckLines`). Read into checks
+    // below instead: a staged rollout's (they go through the rollout), one with a line to name, and
+    // one an observer (the decision log, a shadow session) is told of check by check, which needs
+    // the checks anyway: reading the lines twice would cost more than the pass saves.
     const schema = this.engine.schema;
     const answered =
-      schema !== undefined && this.rollouts.route(tenant) === undefined
+      schema !== undefined && !this.observing() && this.rollouts.route(tenant) === undefined
         ? this.engine.checkLines(tenant, text, maxChecks ?? Number.POSITIVE_INFINITY, schema)
         : undefined;
     if (answered !== undefined) {
       const revision = this.appliedRevision;
       const answer = this.activeSchemaAnswer();
-      // Observers (the decision log) are told of each check: only then are the lines read into checks.
-      if (this.observing())
-        await this.observeBatch(
-          tenant,
-          parseCheckLines(text, file).requests,
-          answered.results,
-          revision,
-          answer,
-        );
       const { results, conditional } = answered;
       return conditional
         ? { results, revision, schema: answer, conditional }
