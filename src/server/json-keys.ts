@@ -1,10 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { inputError } from "../model/errors.js";
 
-/** One object or array being read: an object's keys so far, or an array's element index. */
+/** One object or array being read: an object's keys so far (and its last), or an array's element index. */
 interface Frame {
-  /** Undefined for an array. */
-  readonly keys: string[] | undefined;
+  /** Undefined for an array. A set: an object of n keys is checked in n steps, not n² (a body of many keys was a CPU sink). */
+  readonly keys: Set<string> | undefined;
+  last: string;
   index: number;
 }
 
@@ -17,7 +18,7 @@ function fieldOf(stack: readonly Frame[], key: string): string {
   for (const frame of stack.slice(0, -1)) {
     if (frame.keys === undefined) path += `[${frame.index}]`;
     else {
-      const name = frame.keys.at(-1)!;
+      const name = frame.last;
       path += path === "" ? name : `.${name}`;
     }
   }
@@ -48,17 +49,19 @@ export function duplicateKey(text: string): { key: string; field: string } | und
         const raw = text.slice(i + 1, end);
         const key = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
         // INVARIANT: a key is expected only inside an object.
-        const keys = stack.at(-1)!.keys!;
-        if (keys.includes(key)) return { key, field: fieldOf(stack, key) };
-        keys.push(key);
+        const frame = stack.at(-1)!;
+        const keys = frame.keys!;
+        if (keys.has(key)) return { key, field: fieldOf(stack, key) };
+        keys.add(key);
+        frame.last = key;
         expectingKey = false;
       }
       i = end;
     } else if (c === 0x7b /* { */) {
-      stack.push({ keys: [], index: 0 });
+      stack.push({ keys: new Set(), last: "", index: 0 });
       expectingKey = true;
     } else if (c === 0x5b /* [ */) {
-      stack.push({ keys: undefined, index: 0 });
+      stack.push({ keys: undefined, last: "", index: 0 });
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       stack.pop();
     } else if (c === 0x2c /* , */) {
