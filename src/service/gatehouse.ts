@@ -74,7 +74,7 @@ import { explainWriteConflicts } from "./write-conflicts.js";
 /*
  * The change machinery is loaded by the operations that use it, not with the Gatehouse: plans,
  * guards, deletions, purges, schema writes, expiry forecasts, incident reports and replays are
- * about 40 modules (20 ms of CPU, a seventh of a cold `gatehouse permission check` on a small
+ * 35 modules (about 15 ms of CPU, a tenth of a cold `gatehouse permission check` on a small
  * store) that a check never calls. `changes` and `lifecycle` stand in for their objects until a
  * method of theirs is called (see `loadedAtFirstCall`).
  */

@@ -7,10 +7,10 @@ export type AsyncMethods<T> = {
  * Stands for an object that is made only when one of its methods is first called: `load`
  * (a dynamic `import()` of its module, then `new`) runs then, once, and every call goes to what
  * it answered. For `Gatehouse.changes` and `Gatehouse.lifecycle`, whose modules (plans, guards,
- * deletions, purges: about 30 of them) a cold `permission check` never calls but would load with
- * the Gatehouse. Only methods that answer a promise can be called before the object exists, so
- * `T` must have no other public member (a field, a getter, a synchronous method): the type says
- * so. A method's own errors, and a failed load, reject its promise, as an async method's do.
+ * deletions, purges) a cold `permission check` never calls but would load with the Gatehouse.
+ * Only methods that answer a promise can be called before the object exists, so `T` must have
+ * no other public member (a field, a getter, a synchronous method): the type says so. A method's
+ * own errors, and a failed load, reject its promise, as an async method's do.
  */
 export function loadedAtFirstCall<T extends AsyncMethods<T>>(load: () => Promise<T>): T {
   let loaded: Promise<T> | undefined;
