@@ -1,4 +1,4 @@
-import { type Changes, withApprovals } from "../changes/lifecycle.js";
+import type { Changes } from "../changes/lifecycle.js";
 import type { Plan } from "../changes/plan.js";
 import type { CheckRequest, Engine } from "../engine/engine.js";
 import { GatehouseError, inputError } from "../model/errors.js";
@@ -319,7 +319,7 @@ export class Rollouts {
     });
     // A rolled-out tenant is answered by the change's schema as if it were applied there: the
     // rollout needs the approvals the apply would, checked last so that bad input is named first.
-    requireUnblocked(change, "rolled out");
+    await requireUnblocked(change, "rolled out");
     const record = await this.store.startRollout(
       { changeId, tenants, percent, monitor, actor: input.actor },
       {
@@ -405,7 +405,7 @@ export class Rollouts {
         `change ${record.changeId} is ${change.state}; rollout ${record.id} cannot be promoted (roll it back with \`gatehouse rollout rollback\`)`,
       );
     }
-    requireUnblocked(change, "promoted");
+    await requireUnblocked(change, "promoted");
     const tenants = [...new Set([...record.tenants, ...(input.tenants ?? [])])];
     tenants.forEach((t, i) => {
       checkTenant(t, { field: `tenants[${i}]` });
@@ -542,7 +542,7 @@ function nextStep(record: RolloutRecord): { percent: number } | "all" | null {
  * approval from someone other than its author, or approvals older than its latest plan), with
  * what is missing and how to approve, as `change apply` would refuse the change itself.
  */
-function requireUnblocked(change: ChangeRecord, step: "rolled out" | "promoted"): void {
+async function requireUnblocked(change: ChangeRecord, step: "rolled out" | "promoted"): Promise<void> {
   const stored = change.plan as Plan | null;
   if (stored === null) {
     throw new GatehouseError(
@@ -551,6 +551,9 @@ function requireUnblocked(change: ChangeRecord, step: "rolled out" | "promoted")
       { field: "changeId" },
     );
   }
+  // Imported here, not with the rollouts: every check asks `route`, and the change lifecycle's
+  // modules (plans, guards, purges) are no part of answering one. `changes.get` loaded it already.
+  const { withApprovals } = await import("../changes/lifecycle.js");
   const plan = withApprovals(stored, change, change.approvals);
   if (plan.blocked) {
     throw new GatehouseError(

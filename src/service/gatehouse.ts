@@ -1,12 +1,9 @@
 import type { ChangeContext } from "../changes/change-context.js";
-import { checkDirectWrite, DirectWriteFacts, type DirectWriteInput } from "../changes/direct-writes.js";
-import { type ExpiringAccess, forecastExpiry } from "../changes/expiry-forecast.js";
-import { directWritesGuards, guardsInForce } from "../changes/guards.js";
-import { type IncidentReport, type IncidentSelector, incidentReport } from "../changes/incident-report.js";
-import { Changes } from "../changes/lifecycle.js";
-import { orphanedShapes } from "../changes/orphans.js";
-import { planSchemaWrite, schemaWriteFacts } from "../changes/schema-write.js";
-import { SubjectLifecycle } from "../changes/subject-lifecycle.js";
+import type { DirectWriteInput } from "../changes/direct-writes.js";
+import type { ExpiringAccess } from "../changes/expiry-forecast.js";
+import type { IncidentReport, IncidentSelector } from "../changes/incident-report.js";
+import type { Changes } from "../changes/lifecycle.js";
+import type { SubjectLifecycle } from "../changes/subject-lifecycle.js";
 import { type CheckRequest, Engine, TenantIndex } from "../engine/engine.js";
 import type { ExplainNode } from "../engine/explain.js";
 import type { FoundObject, FoundResource, FoundSubject } from "../engine/lookup.js";
@@ -14,9 +11,7 @@ import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
 import { formatSubject, type ObjectRef, type Relationship, type SubjectRef } from "../model/relationship.js";
 import { OneAtATime, Slices } from "../model/turns.js";
-import { parseDuration } from "../rollout/duration.js";
-import { type ReplayReport, replayDecisions } from "../rollout/replay.js";
-import { rolloutIncidents } from "../rollout/rollout-incident.js";
+import type { ReplayReport } from "../rollout/replay.js";
 import { Rollouts, type SchemaAnswer } from "../rollout/rollouts.js";
 import { Shadow } from "../rollout/shadow.js";
 import type { CaveatContext } from "../schema/caveats/context-values.js";
@@ -59,6 +54,7 @@ import {
   type WrittenSnapshot,
 } from "./index-snapshots.js";
 import type { TextSource } from "./line-chunks.js";
+import { loadedAtFirstCall } from "./loaded-at-first-call.js";
 import {
   type Cursor,
   decodeCursor,
@@ -74,6 +70,25 @@ import { RelationshipImport } from "./relationship-import.js";
 import { Tokens } from "./tokens.js";
 import { parseCheckLines } from "./tuple-lines.js";
 import { explainWriteConflicts } from "./write-conflicts.js";
+
+/*
+ * The change machinery is loaded by the operations that use it, not with the Gatehouse: plans,
+ * guards, deletions, purges, schema writes, expiry forecasts, incident reports and replays are
+ * 35 modules (about 15 ms of CPU, a tenth of a cold `gatehouse permission check` on a small
+ * store) that a check never calls. `changes` and `lifecycle` stand in for their objects until a
+ * method of theirs is called (see `loadedAtFirstCall`).
+ */
+const changeLifecycle = () => import("../changes/lifecycle.js");
+const subjectLifecycle = () => import("../changes/subject-lifecycle.js");
+const directWrites = () => import("../changes/direct-writes.js");
+const guardFiles = () => import("../changes/guards.js");
+const schemaWrites = () => import("../changes/schema-write.js");
+const orphans = () => import("../changes/orphans.js");
+const expiryForecast = () => import("../changes/expiry-forecast.js");
+const incidentReports = () => import("../changes/incident-report.js");
+const rolloutIncidentReports = () => import("../rollout/rollout-incident.js");
+const replays = () => import("../rollout/replay.js");
+const durations = () => import("../rollout/duration.js");
 
 export interface GatehouseOptions {
   /** The clock, for tests; defaults to the system clock. */
@@ -324,8 +339,8 @@ export class Gatehouse {
         if (result.schemaVersion) await this.rollouts.changeApplied(result.change.id, result.revision);
       },
     };
-    this.changes = new Changes(context);
-    this.lifecycle = new SubjectLifecycle(context);
+    this.changes = loadedAtFirstCall(async () => new (await changeLifecycle()).Changes(context));
+    this.lifecycle = loadedAtFirstCall(async () => new (await subjectLifecycle()).SubjectLifecycle(context));
     this.rollouts = new Rollouts({ store, engine: this.engine, changes: this.changes, now: this.now });
     if (decisionLogSettings(options.decisionLog).sample > 0) {
       const clock = options.now ? () => this.now().getTime() : Date.now;
@@ -422,6 +437,8 @@ export class Gatehouse {
     until: string;
     expiring: ExpiringAccess[];
   }> {
+    const { parseDuration } = await durations();
+    const { forecastExpiry } = await expiryForecast();
     const withinMs = parseDuration(options.within, "within");
     if (options.tenant !== undefined) checkTenant(options.tenant, { field: "tenant" });
     const schema = this.engine.requireSchema();
@@ -704,6 +721,7 @@ export class Gatehouse {
     const diagnostics = new Diagnostics();
     const place = options.file !== undefined ? { file: options.file } : undefined;
     const shapes = await this.store.relationshipShapes();
+    const { orphanedShapes } = await orphans();
     for (const problem of orphanedShapes(compiled, shapes)) diagnostics.add(problem, place);
     diagnostics.throwIfAny("the schema would orphan live relationships");
     const actor = options.actor ?? "library";
@@ -725,6 +743,7 @@ export class Gatehouse {
       });
       return { ...version, warnings: compiled.warnings, change: null, gained: 0, lost: 0 };
     }
+    const { planSchemaWrite, schemaWriteFacts } = await schemaWrites();
     const planned = await planSchemaWrite(this.changes, text, {
       actor,
       reason: reason ?? `schema write${options.file !== undefined ? ` (${options.file})` : ""}`,
@@ -907,6 +926,12 @@ export class Gatehouse {
     return this.commit(tenant, updates, options, "relationships.delete");
   }
 
+  /** The `direct-writes` guards in force (the defaults when none were written). */
+  private async directWritesGuards() {
+    const { directWritesGuards, guardsInForce } = await guardFiles();
+    return directWritesGuards(await guardsInForce(this.store));
+  }
+
   /** Holds a direct write to the `direct-writes` guards in force; throws `refused` over a bound. */
   private async guardDirectWrite(
     tenant: string,
@@ -914,8 +939,9 @@ export class Gatehouse {
     filter: RelationshipFilter | undefined,
     writesListed?: DirectWriteInput["writesListed"],
   ): Promise<void> {
-    const guards = directWritesGuards(await guardsInForce(this.store));
+    const guards = await this.directWritesGuards();
     if (guards.length === 0) return;
+    const { checkDirectWrite } = await directWrites();
     await checkDirectWrite({
       tenant,
       updates,
@@ -1077,8 +1103,8 @@ export class Gatehouse {
     checkTenant(tenant);
     await this.catchUp(); // the newest schema, as for writeRelationships
     const schema = this.schema();
-    const guards = directWritesGuards(await guardsInForce(this.store));
-    const facts = new DirectWriteFacts(schema, guards);
+    const guards = await this.directWritesGuards();
+    const facts = new (await directWrites()).DirectWriteFacts(schema, guards);
     const reading = new RelationshipImport(schema, options.file, facts, options.onProgress);
     const result = await this.store.importRelationships(tenant, reading.batches(source), {
       actor: options.actor,
@@ -1360,6 +1386,8 @@ export class Gatehouse {
    */
   async incidentReport(selector: IncidentSelector): Promise<IncidentReport> {
     await this.decisionLog?.flush();
+    const { incidentReport } = await incidentReports();
+    const { rolloutIncidents } = await rolloutIncidentReports();
     return incidentReport(this.store, selector, {
       maxDepth: this.maxDepth,
       rollouts: (change) => rolloutIncidents(this.store, change, { maxDepth: this.maxDepth }),
@@ -1372,6 +1400,7 @@ export class Gatehouse {
    */
   async replay(changeId: number, options: { since?: string | undefined } = {}): Promise<ReplayReport> {
     await this.decisionLog?.flush();
+    const { replayDecisions } = await replays();
     return replayDecisions(this.store, changeId, { since: options.since, now: this.now });
   }
 

@@ -1,4 +1,3 @@
-import { DEFAULT_GUARDS_TEXT } from "../changes/guards.js";
 import { formatRelationship } from "../model/relationship.js";
 import { parseFilter } from "./filter-text.js";
 import type { Gatehouse } from "./gatehouse.js";
@@ -9,13 +8,15 @@ import type { ExplainView } from "./views/explain.js";
 /*
  * The views, and the change-file parser, are loaded by the operations that use them: their
  * TypeBox schemas and the YAML parser are about 200 modules (0.2 s of CPU) that a cold
- * `gatehouse permission check` would load only to answer `true`.
+ * `gatehouse permission check` would load only to answer `true`; so are the guards' defaults,
+ * whose module brings the guard file's parser.
  */
 const changeViews = () => import("./views/change.js");
 const queryViews = () => import("./views/query.js");
 const relationshipViews = () => import("./views/relationship.js");
 const tokenViews = () => import("./views/token.js");
 const changeFiles = () => import("../changes/change-file.js");
+const guardFiles = () => import("../changes/guards.js");
 
 /** Who acts, and through which door: the CLI's `--as`, recorded with every write. */
 export interface LocalActor {
@@ -295,6 +296,7 @@ export class LocalOperations implements Operations {
   }
 
   async readGuards() {
+    const { DEFAULT_GUARDS_TEXT } = await guardFiles();
     return (await changeViews()).guardsJson(await this.gatehouse.readGuards(), DEFAULT_GUARDS_TEXT);
   }
 
