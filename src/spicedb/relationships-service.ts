@@ -13,7 +13,13 @@ import type {
 import type { Caller } from "./call-auth.js";
 import { freshnessOf, storeRevision } from "./consistency.js";
 import { DOOR, type SpicedbDoor } from "./door.js";
-import { checkPreconditionsNow, preconditionsOf, spicedbWrites } from "./preconditions.js";
+import type { ErrorInfo } from "./error-info.js";
+import {
+  checkPreconditionsNow,
+  preconditionsOf,
+  spicedbWrites,
+  withPreconditionInfo,
+} from "./preconditions.js";
 import {
   prefixedFilterOf,
   relationshipOf,
@@ -178,22 +184,73 @@ async function writeRelationships(door: SpicedbDoor, request: v1.WriteRelationsh
   refuseRepeats(updates);
   const preconditions = preconditionsOf(request.optionalPreconditions);
   const g = caller.gatehouse;
-  return spicedbWrites.run(async () => {
-    const live: RelationshipUpdate[] = [];
-    for (const update of updates) {
-      if (update.operation === "delete" && !(await isLive(g, caller.tenant, update.relationship))) continue;
-      live.push(update);
-    }
-    if (live.length === 0) {
-      await checkPreconditionsNow(g, caller.tenant, preconditions);
-      return { writtenAt: encodeZedToken(await g.headRevision()) };
-    }
-    const result = await g.writeRelationships(caller.tenant, live, {
-      ...writeOptions(caller, undefined, request.optionalTransactionMetadata),
-      preconditions,
-    });
-    return { writtenAt: encodeZedToken(result.revision) };
-  });
+  return spicedbWrites.run(() =>
+    withPreconditionInfo(request.optionalPreconditions, async () => {
+      const live: RelationshipUpdate[] = [];
+      /** Each live update's index in the request. */
+      const at: number[] = [];
+      for (const [i, update] of updates.entries()) {
+        if (update.operation === "delete" && !(await isLive(g, caller.tenant, update.relationship))) continue;
+        live.push(update);
+        at.push(i);
+      }
+      if (live.length === 0) {
+        await checkPreconditionsNow(g, caller.tenant, preconditions);
+        return { writtenAt: encodeZedToken(await g.headRevision()) };
+      }
+      try {
+        const result = await g.writeRelationships(caller.tenant, live, {
+          ...writeOptions(caller, undefined, request.optionalTransactionMetadata),
+          preconditions,
+          placeOf: (i) => ({ field: `updates[${at[i]}]` }),
+        });
+        return { writtenAt: encodeZedToken(result.revision) };
+      } catch (error) {
+        throw alreadyExists(error, (field) => {
+          const index = /^updates\[(\d+)\]$/.exec(field)?.[1];
+          return index === undefined ? undefined : updates[Number(index)]?.relationship;
+        });
+      }
+    }),
+  );
+}
+
+/**
+ * A CREATE (or an import) of a live relationship: SpiceDB's ALREADY_EXISTS, its message and its
+ * ErrorInfo (`ERROR_REASON_ATTEMPT_TO_RECREATE_RELATIONSHIP`, the relationship and its parts),
+ * as SpiceDB's `CreateRelationshipExistsError` gives them, for the first such relationship;
+ * `relationshipAt` finds it from the place of the conflict. Any other error is left as it is.
+ */
+export function alreadyExists(
+  error: unknown,
+  relationshipAt: (field: string) => Relationship | undefined,
+): unknown {
+  if (!(error instanceof GatehouseError) || !error.hasReason("already_exists")) return error;
+  const first = [error, ...error.details].find(
+    (e) => e.reason === "already_exists" && e.place?.field !== undefined,
+  );
+  const r = first?.place?.field === undefined ? undefined : relationshipAt(first.place.field);
+  if (r === undefined) return error;
+  return new SpicedbError("ALREADY_EXISTS", alreadyExistsMessage(r), undefined, alreadyExistsInfo(r));
+}
+
+export function alreadyExistsMessage(r: Relationship): string {
+  return `could not CREATE relationship \`${relationshipKey(r)}\`, as it already existed. If this is persistent, please switch to TOUCH operations or specify a precondition`;
+}
+
+export function alreadyExistsInfo(r: Relationship): ErrorInfo {
+  return {
+    reason: "ERROR_REASON_ATTEMPT_TO_RECREATE_RELATIONSHIP",
+    metadata: {
+      relationship: relationshipKey(r),
+      resource_type: r.resource.type,
+      resource_object_id: r.resource.id,
+      resource_relation: r.relation,
+      subject_type: r.subject.type,
+      subject_object_id: r.subject.id,
+      subject_relation: r.subject.relation ?? "",
+    },
+  };
 }
 
 /**
@@ -243,7 +300,8 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
   const { COMPLETE, PARTIAL } = v1.DeleteRelationshipsResponse_DeletionProgress;
   const preconditions = preconditionsOf(request.optionalPreconditions);
   const g = caller.gatehouse;
-  return spicedbWrites.run(async () => {
+  return spicedbWrites.run(() => withPreconditionInfo(request.optionalPreconditions, () => deleteSelected()));
+  async function deleteSelected() {
     await g.catchUp();
     const nothing = async () => {
       await checkPreconditionsNow(g, caller.tenant, preconditions);
@@ -305,7 +363,7 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
       deletionProgress: partial ? PARTIAL : COMPLETE,
       relationshipsDeletedCount: String(result.deleted.length),
     };
-  });
+  }
 }
 
 /**

