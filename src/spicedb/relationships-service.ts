@@ -226,10 +226,8 @@ export function alreadyExists(
   relationshipAt: (field: string) => Relationship | undefined,
 ): unknown {
   if (!(error instanceof GatehouseError) || !error.hasReason("already_exists")) return error;
-  const first = [error, ...error.details].find(
-    (e) => e.reason === "already_exists" && e.place?.field !== undefined,
-  );
-  const r = first?.place?.field === undefined ? undefined : relationshipAt(first.place.field);
+  const first = [error, ...error.details].find((e) => e.reason === "already_exists");
+  const r = first === undefined ? undefined : relationshipAt(first.place?.field ?? "");
   if (r === undefined) return error;
   return new SpicedbError("ALREADY_EXISTS", alreadyExistsMessage(r), undefined, alreadyExistsInfo(r));
 }
@@ -377,6 +375,8 @@ async function importBulk(
 ) {
   const caller = await door.auth.authorize(call, { role: "write" });
   const lines: string[] = [];
+  /** Each relationship by its key: SpiceDB CREATEs each, so one given twice fails the import. */
+  const given = new Map<string, Relationship>();
   for await (const batch of requests) {
     for (const r of batch.relationships) {
       if (lines.length >= IMPORT_MAX_LINES)
@@ -384,19 +384,34 @@ async function importBulk(
           "RESOURCE_EXHAUSTED",
           `an import takes at most ${IMPORT_MAX_LINES.toLocaleString("en")} relationships: split it; nothing was written`,
         );
-      lines.push(formatRelationship(relationshipOf(r, `relationships[${lines.length}]`)));
+      const relationship = relationshipOf(r, `relationships[${lines.length}]`);
+      const key = relationshipKey(relationship);
+      if (given.has(key))
+        throw new SpicedbError(
+          "ALREADY_EXISTS",
+          alreadyExistsMessage(relationship),
+          undefined,
+          alreadyExistsInfo(relationship),
+        );
+      given.set(key, relationship);
+      lines.push(formatRelationship(relationship));
     }
   }
   if (lines.length === 0) return { numLoaded: "0" };
-  const result = await spicedbWrites.run(() =>
-    caller.gatehouse.importRelationships(caller.tenant, lines.join("\n"), {
-      ...writeOptions(caller),
-      file: "import",
-      // As SpiceDB: a relationship live already fails the import (ALREADY_EXISTS), which the
-      // clients' retrying importers (conflict strategies SKIP, TOUCH, FAIL) branch on.
-      refuseLive: true,
-    }),
-  );
+  const result = await spicedbWrites
+    .run(() =>
+      caller.gatehouse.importRelationships(caller.tenant, lines.join("\n"), {
+        ...writeOptions(caller),
+        file: "import",
+        // As SpiceDB: a relationship live already fails the import (ALREADY_EXISTS), which the
+        // clients' retrying importers (conflict strategies SKIP, TOUCH, FAIL) branch on.
+        refuseLive: true,
+      }),
+    )
+    .catch((error: unknown) => {
+      const live = error instanceof GatehouseError ? error.facts?.relationship : undefined;
+      throw typeof live === "string" && given.has(live) ? alreadyExists(error, () => given.get(live)) : error;
+    });
   return { numLoaded: String(result.created.length) };
 }
 

@@ -338,3 +338,69 @@ describe("ALREADY_EXISTS and FAILED_PRECONDITION carry SpiceDB's message and Err
     expect(await documents(ours)).toEqual(await documents(theirs));
   }, 60_000);
 });
+
+/** One ImportBulkRelationships of `batches` (each one message of the stream). */
+function importBatches(c: Client, batches: v1.Relationship[][]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const stream = c.importBulkRelationships((error: unknown, response?: unknown) =>
+      error ? reject(error) : resolve(response),
+    );
+    for (const relationships of batches)
+      stream.write(v1.ImportBulkRelationshipsRequest.create({ relationships }));
+    stream.end();
+  });
+}
+
+// The embedded SpiceDB does not serve ImportBulkRelationships (its streaming proxy answers
+// UNIMPLEMENTED), so what SpiceDB does is read from its source: every datastore's BulkLoad
+// CREATEs each relationship in one transaction (memdb: a CREATE per relationship; PostgreSQL and
+// CockroachDB: one COPY under the primary key; MySQL and Spanner: inserts), so a relationship
+// given twice fails the whole import with `CreateRelationshipExistsError` (ALREADY_EXISTS),
+// nothing written.
+describe("ImportBulkRelationships with a relationship given twice", () => {
+  const twice = rel("test/document:new", "viewer", "test/user:eve");
+  const expected = info("ERROR_REASON_ATTEMPT_TO_RECREATE_RELATIONSHIP", {
+    relationship: "test/document:new#viewer@test/user:eve",
+    resource_type: "test/document",
+    resource_object_id: "new",
+    resource_relation: "viewer",
+    subject_type: "test/user",
+    subject_object_id: "eve",
+    subject_relation: "",
+  });
+
+  it.each([
+    ["in one message", [[rel("test/document:new", "owner", "test/user:eve"), twice, twice]]],
+    ["in two messages", [[twice, rel("test/document:new", "owner", "test/user:eve")], [twice]]],
+  ])("fails whole with ALREADY_EXISTS, %s, writing nothing", async (_name, batches) => {
+    const door = await startDoor();
+    doors.push(door);
+    const c = door.client(await door.http.token("writer", "admin"));
+    await c.promises.writeSchema(v1.WriteSchemaRequest.create({ schema: SCHEMA }));
+    const before = await documents(c);
+    const refused = await failure(importBatches(c, batches));
+    expect(refused.code).toBe(status.ALREADY_EXISTS);
+    expect(refused.message).toBe(
+      "could not CREATE relationship `test/document:new#viewer@test/user:eve`, as it already existed. If this is persistent, please switch to TOUCH operations or specify a precondition",
+    );
+    expect(statusDetailsOf(refused.error)).toEqual(expected);
+    expect(await documents(c)).toEqual(before);
+  });
+
+  it("a relationship live already: SpiceDB's ALREADY_EXISTS message and ErrorInfo", async () => {
+    const door = await startDoor();
+    doors.push(door);
+    const c = door.client(await door.http.token("writer", "admin"));
+    await c.promises.writeSchema(v1.WriteSchemaRequest.create({ schema: SCHEMA }));
+    await c.promises.writeRelationships(v1.WriteRelationshipsRequest.create({ updates: [touch(twice)] }));
+    const refused = await failure(
+      importBatches(c, [[rel("test/document:other", "viewer", "test/user:eve"), twice]]),
+    );
+    expect(refused.code).toBe(status.ALREADY_EXISTS);
+    expect(refused.message).toMatch(
+      /^could not CREATE relationship `test\/document:new#viewer@test\/user:eve`/,
+    );
+    expect(statusDetailsOf(refused.error)).toEqual(expected);
+    expect(await documents(c)).toEqual(["new#viewer"]);
+  });
+});
