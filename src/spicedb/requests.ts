@@ -13,15 +13,6 @@ export function contextOf(context: v1.PbStruct | undefined): Record<string, unkn
   return v1.PbStruct.toJson(context) as Record<string, unknown>;
 }
 
-/** `with_tracing`: the debug trace is SpiceDB's own format; Gatehouse explains checks its own way. */
-export function refuseTracing(withTracing: boolean): void {
-  if (withTracing)
-    throw new SpicedbError(
-      "UNIMPLEMENTED",
-      "`with_tracing` is not supported: Gatehouse explains a check with `gatehouse permission check --explain` (HTTP `POST /v1/tenants/{tenant}/check` with `explain`)",
-    );
-}
-
 /** A limit field: 0 is "no limit", as in SpiceDB. */
 export function optionalLimit(limit: number, max: number, path: string): number | undefined {
   if (limit === 0) return undefined;

@@ -404,3 +404,190 @@ describe("ImportBulkRelationships with a relationship given twice", () => {
     expect(await documents(c)).toEqual(["new#viewer"]);
   });
 });
+
+type Trace = NonNullable<NonNullable<v1.CheckPermissionResponse["debugTrace"]>["check"]>;
+
+/** A trace node as `type:id#permission (PERMISSION|RELATION) ANSWER`. */
+const nodeText = (t: Trace) =>
+  `${t.resource?.objectType}:${t.resource?.objectId}#${t.permission} (${t.permissionType === 2 ? "permission" : "relation"}) ${t.result}`;
+
+const subProblems = (t: Trace): Trace[] =>
+  t.resolution.oneofKind === "subProblems" ? t.resolution.subProblems.traces : [];
+
+/** The caveats a trace shows run, each as `name: result` (CaveatEvalInfo.Result), once, sorted. */
+function caveatsRun(t: Trace): string[] {
+  return [...new Set(caveatsShown(t))].sort();
+}
+
+function caveatsShown(t: Trace): string[] {
+  const own = t.caveatEvaluationInfo
+    ? [`${t.caveatEvaluationInfo.caveatName}: ${t.caveatEvaluationInfo.result}`]
+    : [];
+  return [...own, ...subProblems(t).flatMap(caveatsShown)];
+}
+
+/** A trace node without its answer. */
+const named = (t: Trace) => nodeText(t).replace(/ \d$/, "");
+
+/** A chain of HAS_PERMISSION nodes from the root to a relation the subject is in (a proof). */
+function grantingPath(t: Trace): string[] | undefined {
+  if (t.result !== 2) return undefined;
+  const below = subProblems(t);
+  if (below.length === 0) return t.permissionType === 1 ? [nodeText(t)] : undefined;
+  for (const child of below) {
+    const path = grantingPath(child);
+    if (path) return [nodeText(t), ...path];
+  }
+  return undefined;
+}
+
+const CAVEATED = `caveat on_level(level int) {
+  level > 2
+}
+
+definition test/user {}
+
+definition test/document {
+  relation viewer: test/user | test/user with on_level
+  relation banned: test/user
+  permission view = viewer - banned
+}`;
+
+describe("CheckPermission and CheckBulkPermissions `with_tracing`", () => {
+  const user = (id: string) =>
+    v1.SubjectReference.create({
+      object: v1.ObjectReference.create({ objectType: "test/user", objectId: id }),
+    });
+  const doc = (id: string) => v1.ObjectReference.create({ objectType: "test/document", objectId: id });
+
+  it.each([
+    [
+      "nested groups, arrows, exclusion, intersection, wildcard",
+      SCHEMA,
+      RELATIONSHIPS,
+      [
+        ["a", "view", "ann"],
+        ["a", "view", "bob"],
+        ["a", "view", "cat"],
+        ["a", "both", "cat"],
+        ["ab", "view", "zed"],
+        ["ab", "view", "dan"],
+        ["c", "edit", "dan"],
+        ["c", "edit", "eve"],
+        ["c", "viewer", "cat"],
+      ],
+    ],
+    [
+      "caveats",
+      CAVEATED,
+      [
+        v1.Relationship.create({
+          ...rel("test/document:k", "viewer", "test/user:kim"),
+          optionalCaveat: v1.ContextualizedCaveat.create({ caveatName: "on_level" }),
+        }),
+        rel("test/document:k", "viewer", "test/user:lee"),
+        rel("test/document:k", "banned", "test/user:lee"),
+      ],
+      [
+        ["k", "view", "kim"],
+        ["k", "view", "kim", { level: 5 }],
+        ["k", "view", "kim", { level: 1 }],
+        ["k", "view", "lee"],
+        ["k", "viewer", "lee"],
+      ],
+    ],
+  ] as const)(
+    "answers with a trace of the check's own answer: %s",
+    async (_name, schema, relationships, checks) => {
+      const door = await startDoor();
+      doors.push(door);
+      const ours = door.client(await door.http.token("writer", "admin"));
+      await ours.promises.writeSchema(v1.WriteSchemaRequest.create({ schema }));
+      await ours.promises.writeRelationships(
+        v1.WriteRelationshipsRequest.create({ updates: relationships.map(touch) }),
+      );
+      const spicedb = await EmbeddedSpiceDB.start(schema, [...relationships]);
+      embedded.push(spicedb);
+      const theirs = spicedb.permissions();
+      const request = (
+        id: string,
+        permission: string,
+        subject: string,
+        context?: Record<string, number>,
+        withTracing = true,
+      ) =>
+        v1.CheckPermissionRequest.create({
+          resource: doc(id),
+          permission,
+          subject: user(subject),
+          consistency: consistent,
+          withTracing,
+          ...(context ? { context: v1.PbStruct.fromJson(context) } : {}),
+        });
+      for (const [id, permission, subject, context] of checks as ReadonlyArray<
+        readonly [string, string, string, Record<string, number>?]
+      >) {
+        const asked = `${id}#${permission}@${subject} ${JSON.stringify(context ?? {})}`;
+        const mine = await ours.promises.checkPermission(request(id, permission, subject, context));
+        const plain = await ours.promises.checkPermission(request(id, permission, subject, context, false));
+        const spicedbs = await theirs.promises.checkPermission(request(id, permission, subject, context));
+        // The traced answer is the untraced one, and SpiceDB's.
+        expect([asked, mine.permissionship, mine.partialCaveatInfo]).toEqual([
+          asked,
+          plain.permissionship,
+          plain.partialCaveatInfo,
+        ]);
+        expect([asked, mine.permissionship]).toEqual([asked, spicedbs.permissionship]);
+        expect(plain.debugTrace).toBeUndefined();
+        const trace = mine.debugTrace?.check as Trace;
+        const reference = spicedbs.debugTrace?.check as Trace;
+        // The root names the check as SpiceDB's does (a permission that only names another is
+        // traced as that one, as SpiceDB's aliasing does), with the answer sent: SpiceDB's own
+        // root says CONDITIONAL_PERMISSION over a caveat that its context made true while the
+        // answer says HAS_PERMISSION; Gatehouse's trace agrees with its answer.
+        expect([asked, named(trace), trace.subject]).toEqual([asked, named(reference), reference.subject]);
+        expect(trace.result).toBe(mine.permissionship);
+        expect(trace.duration).toBeDefined();
+        expect(mine.debugTrace?.schemaUsed).toContain("definition test/document");
+        // A granted check's trace shows why: a chain of granting steps down to a relation.
+        if (mine.permissionship === v1.CheckPermissionResponse_Permissionship.HAS_PERMISSION)
+          expect([asked, grantingPath(trace)?.length ?? 0]).not.toEqual([asked, 0]);
+        // Each step SpiceDB shows directly under the root, Gatehouse shows with the same answer
+        // where it looked at it (an exclusion's or intersection's operand SpiceDB skips is not shown).
+        const ourChildren = new Set(subProblems(trace).map(nodeText));
+        // (SpiceDB's step over a caveat says CONDITIONAL_PERMISSION before its caveat is run.)
+        const shared = subProblems(reference)
+          .filter((t) => t.result !== 3)
+          .filter((t) => subProblems(trace).some((o) => named(o) === named(t)));
+        for (const t of shared) expect([asked, ourChildren.has(nodeText(t))]).toEqual([asked, true]);
+        // The caveats run, by name and outcome, as SpiceDB's trace shows them.
+        expect([asked, caveatsRun(trace)]).toEqual([asked, caveatsRun(reference)]);
+      }
+      // CheckBulkPermissions: each item's trace, as a CheckPermission's.
+      const items = (checks as ReadonlyArray<readonly [string, string, string, Record<string, number>?]>).map(
+        ([id, permission, subject, context]) =>
+          v1.CheckBulkPermissionsRequestItem.create({
+            resource: doc(id),
+            permission,
+            subject: user(subject),
+            ...(context ? { context: v1.PbStruct.fromJson(context) } : {}),
+          }),
+      );
+      const bulk = (c: Client) =>
+        c.promises.checkBulkPermissions(
+          v1.CheckBulkPermissionsRequest.create({ items, consistency: consistent, withTracing: true }),
+        );
+      const roots = (r: v1.CheckBulkPermissionsResponse) =>
+        r.pairs.map((p) =>
+          p.response.oneofKind === "item"
+            ? [
+                p.response.item.permissionship,
+                p.response.item.debugTrace?.check && named(p.response.item.debugTrace.check),
+              ]
+            : p.response.oneofKind,
+        );
+      expect(roots(await bulk(ours))).toEqual(roots(await bulk(theirs)));
+    },
+    60_000,
+  );
+});
