@@ -31,6 +31,7 @@ import { optionalLimit } from "./requests.js";
 import type { Call, ClientStream, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
 import { checkFilterNames } from "./schema-names.js";
 import { SpicedbError } from "./status.js";
+import { transactionMetadataReason } from "./transaction-metadata.js";
 import { encodeZedToken } from "./zedtoken.js";
 
 /** The most relationships a delete without a resource type removes by name (the bulk delete's bound). */
@@ -54,20 +55,6 @@ function writeOptions(caller: Caller, filter?: RelationshipFilter, metadata?: v1
     ...(filter ? { filter } : {}),
     ...(reason ? { reason } : {}),
   };
-}
-
-/** The longest transaction metadata kept with a revision (as its reason); longer is cut. */
-const TRANSACTION_METADATA_MAX = 2_000;
-
-/**
- * `optional_transaction_metadata`: SpiceDB keeps it with the transaction for watchers; Gatehouse
- * keeps it with the revision as its reason (`gatehouse revision show`), as JSON. Refusing it
- * failed the official clients' own suites (authzed-node writes it and expects the write).
- */
-function transactionMetadataReason(metadata: v1.PbStruct | undefined): string | undefined {
-  if (metadata === undefined || Object.keys(metadata.fields).length === 0) return undefined;
-  const text = `transaction metadata ${JSON.stringify(v1.PbStruct.toJson(metadata))}`;
-  return text.length > TRANSACTION_METADATA_MAX ? `${text.slice(0, TRANSACTION_METADATA_MAX)}…` : text;
 }
 
 /** The query key Gatehouse's own relationship cursors carry (`Gatehouse.readRelationshipsPage`). */

@@ -591,3 +591,76 @@ describe("CheckPermission and CheckBulkPermissions `with_tracing`", () => {
     60_000,
   );
 });
+
+describe("Watch sends each write's transaction metadata", () => {
+  /** The first `n` responses with updates a Watch from `start` streams, each as its metadata and updates. */
+  const watched = (c: Client, start: v1.ZedToken, n: number) =>
+    new Promise<unknown[]>((resolve, reject) => {
+      const stream = c.watch(v1.WatchRequest.create({ optionalStartCursor: start }));
+      const seen: unknown[] = [];
+      const timer = setTimeout(() => {
+        stream.cancel();
+        resolve([...seen, "(no more within 5 s)"]);
+      }, 5_000);
+      stream.on("data", (r: v1.WatchResponse) => {
+        if (r.updates.length === 0) return;
+        seen.push({
+          metadata: r.optionalTransactionMetadata ? v1.PbStruct.toJson(r.optionalTransactionMetadata) : null,
+          updates: r.updates
+            .map((u) => `${u.operation} ${u.relationship?.resource?.objectId}#${u.relationship?.relation}`)
+            .sort(),
+        });
+        if (seen.length >= n) {
+          clearTimeout(timer);
+          stream.cancel();
+          resolve(seen);
+        }
+      });
+      stream.on("error", (e: { code?: number }) => {
+        clearTimeout(timer);
+        if (e.code === status.CANCELLED) resolve(seen);
+        else reject(e);
+      });
+    });
+
+  it("as SpiceDB does, for writes and deletes with and without it", async () => {
+    const door = await startDoor();
+    doors.push(door);
+    const ours = door.client(await door.http.token("writer", "admin"));
+    await ours.promises.writeSchema(v1.WriteSchemaRequest.create({ schema: SCHEMA }));
+    const spicedb = await EmbeddedSpiceDB.start(SCHEMA, []);
+    embedded.push(spicedb);
+    const metadata = (m: Record<string, unknown>) =>
+      v1.PbStruct.fromJson(m as Parameters<typeof v1.PbStruct.fromJson>[0]);
+    const scenario = async (c: Client, w: Client) => {
+      const write = async (updates: v1.RelationshipUpdate[], m?: Record<string, unknown>) =>
+        (
+          await c.promises.writeRelationships(
+            v1.WriteRelationshipsRequest.create({
+              updates,
+              ...(m ? { optionalTransactionMetadata: metadata(m) } : {}),
+            }),
+          )
+        ).writtenAt as v1.ZedToken;
+      const start = await write([touch(rel("test/document:w0", "owner", "test/user:ann"))]);
+      await write([touch(rel("test/document:w1", "owner", "test/user:ann"))], {
+        request: "r-1",
+        nested: { n: 2, list: [true, null, "x"] },
+      });
+      await write([touch(rel("test/document:w2", "owner", "test/user:ann"))]);
+      await c.promises.deleteRelationships(
+        v1.DeleteRelationshipsRequest.create({
+          relationshipFilter: v1.RelationshipFilter.create({
+            resourceType: "test/document",
+            optionalResourceId: "w1",
+          }),
+          optionalTransactionMetadata: metadata({ request: "r-2" }),
+        }),
+      );
+      return watched(w, start, 3);
+    };
+    const answers = await scenario(ours, ours);
+    expect(answers).toEqual(await scenario(spicedb.permissions(), spicedb.watch()));
+    expect(answers).toContainEqual(expect.objectContaining({ metadata: { request: "r-2" } }));
+  }, 60_000);
+});
