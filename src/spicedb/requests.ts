@@ -13,6 +13,14 @@ export function contextOf(context: v1.PbStruct | undefined): Record<string, unkn
   return v1.PbStruct.toJson(context) as Record<string, unknown>;
 }
 
+/**
+ * A value named in an error message, in backticks as SpiceDB quotes names and values (`object
+ * definition \`x\` not found`); a long one is cut at 80 characters.
+ */
+export function quoted(value: string): string {
+  return `\`${value.length > 80 ? `${value.slice(0, 80)}…` : value}\``;
+}
+
 /** A limit field: 0 is "no limit", as in SpiceDB. */
 export function optionalLimit(limit: number, max: number, path: string): number | undefined {
   if (limit === 0) return undefined;

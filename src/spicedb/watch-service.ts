@@ -10,6 +10,7 @@ import {
   selectsPrefix,
   toRelationship,
 } from "./relationships.js";
+import { quoted } from "./requests.js";
 import type { Call, ServerStream, ServiceHandlers } from "./rpc.js";
 import { SpicedbError } from "./status.js";
 import { transactionMetadataOf } from "./transaction-metadata.js";
@@ -47,7 +48,7 @@ async function watch(
     if (!TYPE_NAME.test(type))
       throw new SpicedbError(
         "INVALID_ARGUMENT",
-        `\`optional_object_types[${i}]\`: expected a type name, got ${JSON.stringify(type.slice(0, 80))}`,
+        `\`optional_object_types[${i}]\`: expected a type name, got ${quoted(type)}`,
       );
   const filters: PrefixedFilter[] = request.optionalRelationshipFilters.map((f, i) =>
     prefixedFilterOf(f, `optional_relationship_filters[${i}]`),

@@ -664,3 +664,45 @@ describe("Watch sends each write's transaction metadata", () => {
     expect(answers).toContainEqual(expect.objectContaining({ metadata: { request: "r-2" } }));
   }, 60_000);
 });
+
+describe("error messages quote values as SpiceDB's do", () => {
+  // SpiceDB quotes names, values and patterns in backticks (`object definition \`x\` not found`,
+  // `does not match regex pattern \`^...$\``); the door quoted some values in double quotes.
+  it("in backticks, for every malformed value", async () => {
+    const { ours, theirs } = await both();
+    const bad = (relation: string, caveatName = "") =>
+      v1.WriteRelationshipsRequest.create({
+        updates: [
+          touch(
+            v1.Relationship.create({
+              ...rel("test/document:a", relation, "test/user:ann"),
+              ...(caveatName ? { optionalCaveat: v1.ContextualizedCaveat.create({ caveatName }) } : {}),
+            }),
+          ),
+        ],
+      });
+    const deleting = (f: Partial<v1.RelationshipFilter>) =>
+      v1.DeleteRelationshipsRequest.create({
+        relationshipFilter: v1.RelationshipFilter.create({ resourceType: "test/document", ...f }),
+      });
+    const calls = (c: Client) => [
+      () => c.promises.writeRelationships(bad("Bad Rel")),
+      () => c.promises.writeRelationships(bad("viewer", "Bad Cav!")),
+      () => c.promises.deleteRelationships(deleting({ optionalResourceId: "bad id!" })),
+      () => c.promises.deleteRelationships(deleting({ optionalResourceIdPrefix: "bad id!" })),
+    ];
+    const theirCalls = calls(theirs);
+    for (const [i, call] of calls(ours).entries()) {
+      const mine = await failure(call());
+      const spicedb = await failure((theirCalls[i] as () => Promise<unknown>)());
+      expect(mine.code).toBe(spicedb.code);
+      expect([mine.message, spicedb.message].filter((m) => m.includes('"'))).toEqual([]);
+      expect(mine.message).toMatch(/`(Bad Rel|Bad Cav!|bad id!)`/);
+    }
+    const stream = ours.watch(v1.WatchRequest.create({ optionalObjectTypes: ["Bad Type"] }));
+    const refused = await new Promise<string>((resolve) =>
+      stream.on("error", (e: Error & { details: string }) => resolve(e.details)),
+    );
+    expect(refused).toMatch(/got `Bad Type`$/);
+  }, 60_000);
+});
