@@ -251,6 +251,15 @@ function refuseRepeats(updates: readonly RelationshipUpdate[]): void {
       throw new SpicedbError(
         "INVALID_ARGUMENT",
         `\`updates[${i}]\` names the relationship \`updates[${first}]\` names (\`${key}\`): a relationship may be updated once a request; nothing was written`,
+        undefined,
+        // SpiceDB's `ErrDuplicateRelationshipError` detail.
+        {
+          reason: "ERROR_REASON_UPDATES_ON_SAME_RELATIONSHIP",
+          metadata: {
+            definition_name: u.relationship.resource.type,
+            relationship: formatRelationship(u.relationship),
+          },
+        },
       );
     seen.set(key, i);
   });

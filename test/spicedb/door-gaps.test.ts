@@ -265,6 +265,27 @@ describe("ALREADY_EXISTS and FAILED_PRECONDITION carry SpiceDB's message and Err
     expect(await documents(ours)).toEqual(await documents(theirs));
   }, 60_000);
 
+  // internal/services/v1/errors.go `ErrDuplicateRelationshipError`: INVALID_ARGUMENT with
+  // ERROR_REASON_UPDATES_ON_SAME_RELATIONSHIP, the resource's definition and the relationship.
+  it("one relationship twice in a write (INVALID_ARGUMENT)", async () => {
+    const { ours, theirs } = await both();
+    const twice = rel("test/document:z", "viewer", "test/group:eng#member");
+    const write = (c: Client) =>
+      failure(
+        c.promises.writeRelationships(
+          v1.WriteRelationshipsRequest.create({ updates: [update(CREATE, twice), update(TOUCH, twice)] }),
+        ),
+      );
+    const mine = await write(ours);
+    expect(mine.code).toBe((await write(theirs)).code);
+    expect(statusDetailsOf(mine.error)).toEqual(
+      info("ERROR_REASON_UPDATES_ON_SAME_RELATIONSHIP", {
+        definition_name: "test/document",
+        relationship: "test/document:z#viewer@test/group:eng#member",
+      }),
+    );
+  });
+
   it("a precondition that does not hold, on a write and on a delete", async () => {
     const { ours, theirs } = await both();
     const preconditions = [
