@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeErrorInfo, statusDetailsOf } from "./error-details.js";
 import { obj, rel, subj, touch, update } from "./grpc-server.js";
 import { clientOf, type ServeProcess, startServe, stopServe } from "./serve-process.js";
+import { watchedItems } from "./watch-stream.js";
 
 /**
  * What the official clients' own test suites (authzed-node, -go, -py, -java) exercise, asked of a
@@ -863,30 +864,12 @@ definition test/document {
   it("watches from a ZedToken, with and without filters", async () => {
     /** The first `n` relationship updates a Watch streams, as `OPERATION resource#relation@subject`. */
     const watched = (c: Client, request: v1.WatchRequest, n: number) =>
-      new Promise<string[]>((resolve, reject) => {
-        const stream = c.watch(request);
-        const seen: string[] = [];
-        const timer = setTimeout(() => {
-          stream.cancel();
-          resolve([...seen, "(no more within 5 s)"]);
-        }, 5_000);
-        stream.on("data", (r: v1.WatchResponse) => {
-          for (const u of r.updates)
-            seen.push(
-              `${v1.RelationshipUpdate_Operation[u.operation]} ${u.relationship?.resource?.objectId}#${u.relationship?.relation}@${u.relationship?.subject?.object?.objectId}`,
-            );
-          if (seen.length >= n) {
-            clearTimeout(timer);
-            stream.cancel();
-            resolve(seen);
-          }
-        });
-        stream.on("error", (e: { code?: number }) => {
-          clearTimeout(timer);
-          if (e.code === status.CANCELLED) resolve(seen);
-          else reject(e);
-        });
-      });
+      watchedItems(c, request, n, (r) =>
+        r.updates.map(
+          (u) =>
+            `${v1.RelationshipUpdate_Operation[u.operation]} ${u.relationship?.resource?.objectId}#${u.relationship?.relation}@${u.relationship?.subject?.object?.objectId}`,
+        ),
+      );
     const { ours, theirs } = await both(SCHEMA, RELATIONSHIPS, async ({ permissions: c, watch: w }) => {
       const write = async (updates: v1.RelationshipUpdate[]) =>
         (await c.promises.writeRelationships(v1.WriteRelationshipsRequest.create({ updates }))).writtenAt;

