@@ -518,6 +518,26 @@ describe("CheckPermission and CheckBulkPermissions `with_tracing`", () => {
         ["k", "viewer", "lee"],
       ],
     ],
+    [
+      "deeper nested groups, a recursive arrow",
+      SCHEMA,
+      [
+        rel("test/group:a", "member", "test/group:b#member"),
+        rel("test/group:b", "member", "test/group:c#member"),
+        rel("test/group:c", "member", "test/user:bea"),
+        rel("test/folder:top", "viewer", "test/group:a#member"),
+        rel("test/folder:mid", "parent", "test/folder:top"),
+        rel("test/folder:low", "parent", "test/folder:mid"),
+        rel("test/document:d", "parent", "test/folder:low"),
+        rel("test/document:d", "viewer", "test/group:a#member"),
+      ],
+      [
+        ["d", "view", "bea"],
+        ["d", "view", "nobody"],
+        ["d", "both", "bea"],
+        ["d", "both", "nobody"],
+      ],
+    ],
   ] as const)(
     "answers with a trace of the check's own answer: %s",
     async (_name, schema, relationships, checks) => {
