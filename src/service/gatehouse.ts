@@ -1307,10 +1307,18 @@ export class Gatehouse {
   async checkPreconditions(tenant: string, preconditions: readonly WritePrecondition[]): Promise<void> {
     if (preconditions.length === 0) return;
     await this.catchUp();
-    await checkWritePreconditions(
-      preconditions,
-      async (filter) => (await this.readRelationships(tenant, filter, { limit: 1 })).length > 0,
-    );
+    await checkWritePreconditions(preconditions, async (filter, prefix) => {
+      if (prefix === undefined)
+        return (await this.readRelationships(tenant, filter, { limit: 1 })).length > 0;
+      // With an id prefix, what the rest of the filter selects is read in pages, up to the first match.
+      let after: Relationship | undefined;
+      for (;;) {
+        const page = await this.store.readRelationships(tenant, filter, { limit: 1_000, after });
+        if (page.some((r) => r.resource.id.startsWith(prefix))) return true;
+        if (page.length < 1_000) return false;
+        after = page[page.length - 1];
+      }
+    });
   }
 
   /**

@@ -12,6 +12,7 @@ export type {
   GuardsVersion,
 } from "../store/change-records.js";
 export type { WritePrecondition } from "../store/common/write-preconditions.js";
+export { PreconditionFailed } from "../store/common/write-preconditions.js";
 export type { DecisionLoss, DecisionLossReason, DecisionRecord } from "../store/decision-records.js";
 export type { LifecycleScope } from "../store/lifecycle-records.js";
 export type { ShadowSession } from "../store/shadow-records.js";

@@ -5,10 +5,11 @@ import { type Gatehouse, lookupResourcesQuery } from "../service/gatehouse.js";
 import { encodeCursor, PAGE_SIZE_DEFAULT } from "../service/pages.js";
 import type { Caller } from "./call-auth.js";
 import { confirmSnapshot, consistencyOptions, type Freshness, freshnessOf } from "./consistency.js";
+import { type Answer, answerOf, debugInformation } from "./debug-trace.js";
 import type { SpicedbDoor } from "./door.js";
 import { ERROR_INFO_TYPE, encodeErrorInfo } from "./error-info.js";
 import { objectOf, subjectOf } from "./relationships.js";
-import { contextOf, optionalLimit, refuseTracing, requiredText } from "./requests.js";
+import { contextOf, optionalLimit, requiredText } from "./requests.js";
 import type { Call, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
 import { type Names, unknownName } from "./schema-names.js";
 import { SpicedbError, toStatus } from "./status.js";
@@ -59,24 +60,77 @@ const namesOf = (c: CheckRequest): Names => ({
 
 async function checkPermission(door: SpicedbDoor, request: v1.CheckPermissionRequest, call: Call) {
   const caller = await door.auth.authorize(call, { role: "check" });
-  refuseTracing(request.withTracing);
   const context = contextOf(request.context);
   const check = { ...checkRequestOf(request, ""), ...(context ? { context } : {}) };
   const unknown = await unknownName(caller.gatehouse, namesOf(check));
   if (unknown) throw unknown;
   const freshness = await freshnessOf(request.consistency, caller.gatehouse);
-  const result = await caller.gatehouse.check(caller.tenant, check, consistencyOptions(freshness));
-  const revision = await confirmSnapshot(caller.gatehouse, caller.tenant, freshness, result.revision);
-  if (result.conditional)
+  for (let attempt = 1; ; attempt++) {
+    const result = await caller.gatehouse.check(caller.tenant, check, consistencyOptions(freshness));
+    const trace = request.withTracing ? await traceOf(caller, check, request, result) : undefined;
+    if (trace === null) {
+      if (attempt < MAX_TRACE_ATTEMPTS) continue;
+      throw traceRaced();
+    }
+    const revision = await confirmSnapshot(caller.gatehouse, caller.tenant, freshness, result.revision);
+    const debug = trace ? { debugTrace: trace } : {};
+    if (result.conditional)
+      return {
+        checkedAt: encodeZedToken(revision),
+        permissionship: CONDITIONAL_PERMISSION,
+        partialCaveatInfo: { missingRequiredContext: [...result.conditional] },
+        ...debug,
+      } satisfies Partial<v1.CheckPermissionResponse>;
     return {
       checkedAt: encodeZedToken(revision),
-      permissionship: CONDITIONAL_PERMISSION,
-      partialCaveatInfo: { missingRequiredContext: [...result.conditional] },
+      permissionship: result.allowed ? HAS_PERMISSION : NO_PERMISSION,
+      ...debug,
     } satisfies Partial<v1.CheckPermissionResponse>;
-  return {
-    checkedAt: encodeZedToken(revision),
-    permissionship: result.allowed ? HAS_PERMISSION : NO_PERMISSION,
-  } satisfies Partial<v1.CheckPermissionResponse>;
+  }
+}
+
+/** How many times a traced check is asked again when a write lands between it and its trace. */
+const MAX_TRACE_ATTEMPTS = 5;
+
+const traceRaced = () =>
+  new SpicedbError(
+    "ABORTED",
+    `the relationships changed between the check and its trace ${MAX_TRACE_ATTEMPTS} times running: retry, or trace at an exact snapshot`,
+  );
+
+const answerOfResult = (r: { allowed: boolean; conditional?: readonly string[] | undefined }): Answer =>
+  r.conditional ? "conditional" : r.allowed ? "has" : "no";
+
+/**
+ * `with_tracing`: SpiceDB's debug trace of a check, built from Gatehouse's explanation of it at
+ * the check's revision (or later). `null` when the explanation's answer is not the check's (a
+ * write landed between them): the caller asks both again, so that the trace always explains the
+ * answer sent with it.
+ */
+async function traceOf(
+  caller: Caller,
+  check: CheckRequest,
+  asked: { resource?: v1.ObjectReference; permission: string; subject?: v1.SubjectReference },
+  result: { allowed: boolean; conditional?: readonly string[] | undefined; revision: number },
+): Promise<v1.CheckPermissionResponse["debugTrace"] | null> {
+  const started = performance.now();
+  const explained = await caller.gatehouse.explain(caller.tenant, check, {
+    atLeastRevision: result.revision,
+  });
+  const answer = answerOfResult(result);
+  if (answerOf(explained.tree) !== answer) return null;
+  const schema = (await caller.gatehouse.readSchema())?.text ?? "";
+  return debugInformation(
+    {
+      resource: asked.resource as v1.ObjectReference,
+      permission: asked.permission,
+      subject: asked.subject as v1.SubjectReference,
+    },
+    explained.tree,
+    answer,
+    schema,
+    (performance.now() - started) / 1000,
+  );
 }
 
 /**
@@ -85,7 +139,6 @@ async function checkPermission(door: SpicedbDoor, request: v1.CheckPermissionReq
  */
 async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPermissionsRequest, call: Call) {
   const caller = await door.auth.authorize(call, { role: "check" });
-  refuseTracing(request.withTracing);
   if (request.items.length > MAX_BULK_CHECKS)
     throw new SpicedbError(
       "INVALID_ARGUMENT",
@@ -105,7 +158,27 @@ async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPerm
       errors.set(i, error);
     }
   }
-  const answers = await checkEach(caller.gatehouse, caller, freshness, checks, errors);
+  let answers = await checkEach(caller.gatehouse, caller, freshness, checks, errors);
+  const traces = new Map<number, v1.CheckPermissionResponse["debugTrace"]>();
+  for (let attempt = 1; request.withTracing; attempt++) {
+    traces.clear();
+    for (const [i, check] of checks) {
+      const allowed = answers.allowed.get(i);
+      if (allowed === undefined) continue;
+      const result = { allowed, conditional: answers.conditional.get(i), revision: answers.revision };
+      const trace = await traceOf(
+        caller,
+        check,
+        request.items[i] as v1.CheckBulkPermissionsRequestItem,
+        result,
+      );
+      if (trace === null) break;
+      traces.set(i, trace);
+    }
+    if (traces.size === answers.allowed.size) break;
+    if (attempt >= MAX_TRACE_ATTEMPTS) throw traceRaced();
+    answers = await checkEach(caller.gatehouse, caller, freshness, checks, errors);
+  }
   const revision = await confirmSnapshot(caller.gatehouse, caller.tenant, freshness, answers.revision);
   return {
     checkedAt: encodeZedToken(revision),
@@ -120,6 +193,7 @@ async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPerm
             item: {
               permissionship: CONDITIONAL_PERMISSION,
               partialCaveatInfo: { missingRequiredContext: [...missing] },
+              ...(traces.has(i) ? { debugTrace: traces.get(i) } : {}),
             },
           },
         };
@@ -128,7 +202,10 @@ async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPerm
           request: item,
           response: {
             oneofKind: "item" as const,
-            item: { permissionship: allowed ? HAS_PERMISSION : NO_PERMISSION },
+            item: {
+              permissionship: allowed ? HAS_PERMISSION : NO_PERMISSION,
+              ...(traces.has(i) ? { debugTrace: traces.get(i) } : {}),
+            },
           },
         };
       const error = errors.get(i);

@@ -13,7 +13,13 @@ import type {
 import type { Caller } from "./call-auth.js";
 import { freshnessOf, storeRevision } from "./consistency.js";
 import { DOOR, type SpicedbDoor } from "./door.js";
-import { checkPreconditionsNow, preconditionsOf, spicedbWrites } from "./preconditions.js";
+import type { ErrorInfo } from "./error-info.js";
+import {
+  checkPreconditionsNow,
+  preconditionsOf,
+  spicedbWrites,
+  withPreconditionInfo,
+} from "./preconditions.js";
 import {
   prefixedFilterOf,
   relationshipOf,
@@ -25,6 +31,7 @@ import { optionalLimit } from "./requests.js";
 import type { Call, ClientStream, ServerStream, ServiceHandlers, Unary } from "./rpc.js";
 import { checkFilterNames } from "./schema-names.js";
 import { SpicedbError } from "./status.js";
+import { transactionMetadataReason } from "./transaction-metadata.js";
 import { encodeZedToken } from "./zedtoken.js";
 
 /** The most relationships a delete without a resource type removes by name (the bulk delete's bound). */
@@ -48,20 +55,6 @@ function writeOptions(caller: Caller, filter?: RelationshipFilter, metadata?: v1
     ...(filter ? { filter } : {}),
     ...(reason ? { reason } : {}),
   };
-}
-
-/** The longest transaction metadata kept with a revision (as its reason); longer is cut. */
-const TRANSACTION_METADATA_MAX = 2_000;
-
-/**
- * `optional_transaction_metadata`: SpiceDB keeps it with the transaction for watchers; Gatehouse
- * keeps it with the revision as its reason (`gatehouse revision show`), as JSON. Refusing it
- * failed the official clients' own suites (authzed-node writes it and expects the write).
- */
-function transactionMetadataReason(metadata: v1.PbStruct | undefined): string | undefined {
-  if (metadata === undefined || Object.keys(metadata.fields).length === 0) return undefined;
-  const text = `transaction metadata ${JSON.stringify(v1.PbStruct.toJson(metadata))}`;
-  return text.length > TRANSACTION_METADATA_MAX ? `${text.slice(0, TRANSACTION_METADATA_MAX)}…` : text;
 }
 
 /** The query key Gatehouse's own relationship cursors carry (`Gatehouse.readRelationshipsPage`). */
@@ -178,22 +171,71 @@ async function writeRelationships(door: SpicedbDoor, request: v1.WriteRelationsh
   refuseRepeats(updates);
   const preconditions = preconditionsOf(request.optionalPreconditions);
   const g = caller.gatehouse;
-  return spicedbWrites.run(async () => {
-    const live: RelationshipUpdate[] = [];
-    for (const update of updates) {
-      if (update.operation === "delete" && !(await isLive(g, caller.tenant, update.relationship))) continue;
-      live.push(update);
-    }
-    if (live.length === 0) {
-      await checkPreconditionsNow(g, caller.tenant, preconditions);
-      return { writtenAt: encodeZedToken(await g.headRevision()) };
-    }
-    const result = await g.writeRelationships(caller.tenant, live, {
-      ...writeOptions(caller, undefined, request.optionalTransactionMetadata),
-      preconditions,
-    });
-    return { writtenAt: encodeZedToken(result.revision) };
-  });
+  return spicedbWrites.run(() =>
+    withPreconditionInfo(request.optionalPreconditions, async () => {
+      const live: RelationshipUpdate[] = [];
+      /** Each live update's index in the request. */
+      const at: number[] = [];
+      for (const [i, update] of updates.entries()) {
+        if (update.operation === "delete" && !(await isLive(g, caller.tenant, update.relationship))) continue;
+        live.push(update);
+        at.push(i);
+      }
+      if (live.length === 0) {
+        await checkPreconditionsNow(g, caller.tenant, preconditions);
+        return { writtenAt: encodeZedToken(await g.headRevision()) };
+      }
+      try {
+        const result = await g.writeRelationships(caller.tenant, live, {
+          ...writeOptions(caller, undefined, request.optionalTransactionMetadata),
+          preconditions,
+          placeOf: (i) => ({ field: `updates[${at[i]}]` }),
+        });
+        return { writtenAt: encodeZedToken(result.revision) };
+      } catch (error) {
+        throw alreadyExists(error, (field) => {
+          const index = /^updates\[(\d+)\]$/.exec(field)?.[1];
+          return index === undefined ? undefined : updates[Number(index)]?.relationship;
+        });
+      }
+    }),
+  );
+}
+
+/**
+ * A CREATE (or an import) of a live relationship: SpiceDB's ALREADY_EXISTS, its message and its
+ * ErrorInfo (`ERROR_REASON_ATTEMPT_TO_RECREATE_RELATIONSHIP`, the relationship and its parts),
+ * as SpiceDB's `CreateRelationshipExistsError` gives them, for the first such relationship;
+ * `relationshipAt` finds it from the place of the conflict. Any other error is left as it is.
+ */
+export function alreadyExists(
+  error: unknown,
+  relationshipAt: (field: string) => Relationship | undefined,
+): unknown {
+  if (!(error instanceof GatehouseError) || !error.hasReason("already_exists")) return error;
+  const first = [error, ...error.details].find((e) => e.reason === "already_exists");
+  const r = first === undefined ? undefined : relationshipAt(first.place?.field ?? "");
+  if (r === undefined) return error;
+  return new SpicedbError("ALREADY_EXISTS", alreadyExistsMessage(r), undefined, alreadyExistsInfo(r));
+}
+
+export function alreadyExistsMessage(r: Relationship): string {
+  return `could not CREATE relationship \`${relationshipKey(r)}\`, as it already existed. If this is persistent, please switch to TOUCH operations or specify a precondition`;
+}
+
+export function alreadyExistsInfo(r: Relationship): ErrorInfo {
+  return {
+    reason: "ERROR_REASON_ATTEMPT_TO_RECREATE_RELATIONSHIP",
+    metadata: {
+      relationship: relationshipKey(r),
+      resource_type: r.resource.type,
+      resource_object_id: r.resource.id,
+      resource_relation: r.relation,
+      subject_type: r.subject.type,
+      subject_object_id: r.subject.id,
+      subject_relation: r.subject.relation ?? "",
+    },
+  };
 }
 
 /**
@@ -209,6 +251,15 @@ function refuseRepeats(updates: readonly RelationshipUpdate[]): void {
       throw new SpicedbError(
         "INVALID_ARGUMENT",
         `\`updates[${i}]\` names the relationship \`updates[${first}]\` names (\`${key}\`): a relationship may be updated once a request; nothing was written`,
+        undefined,
+        // SpiceDB's `ErrDuplicateRelationshipError` detail.
+        {
+          reason: "ERROR_REASON_UPDATES_ON_SAME_RELATIONSHIP",
+          metadata: {
+            definition_name: u.relationship.resource.type,
+            relationship: formatRelationship(u.relationship),
+          },
+        },
       );
     seen.set(key, i);
   });
@@ -243,7 +294,8 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
   const { COMPLETE, PARTIAL } = v1.DeleteRelationshipsResponse_DeletionProgress;
   const preconditions = preconditionsOf(request.optionalPreconditions);
   const g = caller.gatehouse;
-  return spicedbWrites.run(async () => {
+  return spicedbWrites.run(() => withPreconditionInfo(request.optionalPreconditions, () => deleteSelected()));
+  async function deleteSelected() {
     await g.catchUp();
     const nothing = async () => {
       await checkPreconditionsNow(g, caller.tenant, preconditions);
@@ -305,7 +357,7 @@ async function deleteRelationships(door: SpicedbDoor, request: v1.DeleteRelation
       deletionProgress: partial ? PARTIAL : COMPLETE,
       relationshipsDeletedCount: String(result.deleted.length),
     };
-  });
+  }
 }
 
 /**
@@ -319,6 +371,8 @@ async function importBulk(
 ) {
   const caller = await door.auth.authorize(call, { role: "write" });
   const lines: string[] = [];
+  /** Each relationship by its key: SpiceDB CREATEs each, so one given twice fails the import. */
+  const given = new Map<string, Relationship>();
   for await (const batch of requests) {
     for (const r of batch.relationships) {
       if (lines.length >= IMPORT_MAX_LINES)
@@ -326,19 +380,34 @@ async function importBulk(
           "RESOURCE_EXHAUSTED",
           `an import takes at most ${IMPORT_MAX_LINES.toLocaleString("en")} relationships: split it; nothing was written`,
         );
-      lines.push(formatRelationship(relationshipOf(r, `relationships[${lines.length}]`)));
+      const relationship = relationshipOf(r, `relationships[${lines.length}]`);
+      const key = relationshipKey(relationship);
+      if (given.has(key))
+        throw new SpicedbError(
+          "ALREADY_EXISTS",
+          alreadyExistsMessage(relationship),
+          undefined,
+          alreadyExistsInfo(relationship),
+        );
+      given.set(key, relationship);
+      lines.push(formatRelationship(relationship));
     }
   }
   if (lines.length === 0) return { numLoaded: "0" };
-  const result = await spicedbWrites.run(() =>
-    caller.gatehouse.importRelationships(caller.tenant, lines.join("\n"), {
-      ...writeOptions(caller),
-      file: "import",
-      // As SpiceDB: a relationship live already fails the import (ALREADY_EXISTS), which the
-      // clients' retrying importers (conflict strategies SKIP, TOUCH, FAIL) branch on.
-      refuseLive: true,
-    }),
-  );
+  const result = await spicedbWrites
+    .run(() =>
+      caller.gatehouse.importRelationships(caller.tenant, lines.join("\n"), {
+        ...writeOptions(caller),
+        file: "import",
+        // As SpiceDB: a relationship live already fails the import (ALREADY_EXISTS), which the
+        // clients' retrying importers (conflict strategies SKIP, TOUCH, FAIL) branch on.
+        refuseLive: true,
+      }),
+    )
+    .catch((error: unknown) => {
+      const live = error instanceof GatehouseError ? error.facts?.relationship : undefined;
+      throw typeof live === "string" && given.has(live) ? alreadyExists(error, () => given.get(live)) : error;
+    });
   return { numLoaded: String(result.created.length) };
 }
 

@@ -11,6 +11,7 @@ import {
   type SubjectRef,
 } from "../model/relationship.js";
 import type { RelationshipFilter } from "../service/records.js";
+import { quoted } from "./requests.js";
 import { SpicedbError } from "./status.js";
 
 /**
@@ -53,13 +54,13 @@ export function relationshipOf(r: v1.Relationship | undefined, path: string): Re
   if (!RELATION_NAME.test(rel.relation))
     throw new SpicedbError(
       "INVALID_ARGUMENT",
-      `\`${path}.relation\`: expected a relation name (lowercase letters, digits and \`_\`, 3 to 64 characters), got ${JSON.stringify(rel.relation.slice(0, 80))}`,
+      `\`${path}.relation\`: expected a relation name (lowercase letters, digits and \`_\`, 3 to 64 characters), got ${quoted(rel.relation)}`,
     );
   const caveatName = rel.optionalCaveat?.caveatName ?? "";
   if (caveatName !== "" && !TYPE_NAME.test(caveatName))
     throw new SpicedbError(
       "INVALID_ARGUMENT",
-      `\`${path}.optional_caveat.caveat_name\`: expected a caveat name (lowercase letters, digits and \`_\`, 3 to 64 characters), got ${JSON.stringify(caveatName.slice(0, 80))}`,
+      `\`${path}.optional_caveat.caveat_name\`: expected a caveat name (lowercase letters, digits and \`_\`, 3 to 64 characters), got ${quoted(caveatName)}`,
     );
   const relationship: Relationship = {
     resource: objectOf(rel.resource, `${path}.resource`),
@@ -126,14 +127,12 @@ const ID_EXPECTED = "1 to 1024 letters, digits or `/_|-=+`";
 const SUBJECT_ID = new RegExp(`${OBJECT_ID.source}|^\\*$`);
 const SUBJECT_RELATION = new RegExp(`${RELATION_NAME.source}|^\\.\\.\\.$`);
 
-/** A SpiceDB filter as Gatehouse's; empty strings are "any", as in the proto. */
-export function filterOf(f: v1.RelationshipFilter | undefined, path: string): RelationshipFilter {
+/**
+ * A SpiceDB filter as Gatehouse's; empty strings are "any", as in the proto. Its id prefix is
+ * not one of the store's fields: `prefixedFilterOf` keeps it apart.
+ */
+function filterOf(f: v1.RelationshipFilter | undefined, path: string): RelationshipFilter {
   if (!f) return {};
-  if (f.optionalResourceIdPrefix !== "")
-    throw new SpicedbError(
-      "UNIMPLEMENTED",
-      `\`${path}.optional_resource_id_prefix\`: filtering by id prefix is not supported by Gatehouse; name the id or leave it out`,
-    );
   const subject = f.optionalSubjectFilter;
   if (subject && subject.subjectType === "")
     throw new SpicedbError(
@@ -165,7 +164,7 @@ export function filterOf(f: v1.RelationshipFilter | undefined, path: string): Re
     if (value !== undefined && value !== "" && !pattern.test(value))
       throw new SpicedbError(
         "INVALID_ARGUMENT",
-        `\`${path}.${field}\`: expected ${expected}, got \`${value.length > 80 ? `${value.slice(0, 80)}…` : value}\` (${value.length} characters)`,
+        `\`${path}.${field}\`: expected ${expected}, got ${quoted(value)} (${value.length} characters)`,
       );
   return {
     ...(f.resourceType !== "" ? { resourceType: f.resourceType } : {}),
@@ -204,7 +203,7 @@ export function prefixedFilterOf(f: v1.RelationshipFilter | undefined, path: str
   if (!OBJECT_ID.test(prefix))
     throw new SpicedbError(
       "INVALID_ARGUMENT",
-      `\`${path}.optional_resource_id_prefix\`: expected ${ID_EXPECTED}, got \`${prefix.length > 80 ? `${prefix.slice(0, 80)}…` : prefix}\``,
+      `\`${path}.optional_resource_id_prefix\`: expected ${ID_EXPECTED}, got ${quoted(prefix)}`,
     );
   return { filter: filterOf({ ...f, optionalResourceIdPrefix: "" }, path), resourceIdPrefix: prefix };
 }

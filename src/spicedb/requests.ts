@@ -13,13 +13,12 @@ export function contextOf(context: v1.PbStruct | undefined): Record<string, unkn
   return v1.PbStruct.toJson(context) as Record<string, unknown>;
 }
 
-/** `with_tracing`: the debug trace is SpiceDB's own format; Gatehouse explains checks its own way. */
-export function refuseTracing(withTracing: boolean): void {
-  if (withTracing)
-    throw new SpicedbError(
-      "UNIMPLEMENTED",
-      "`with_tracing` is not supported: Gatehouse explains a check with `gatehouse permission check --explain` (HTTP `POST /v1/tenants/{tenant}/check` with `explain`)",
-    );
+/**
+ * A value named in an error message, in backticks as SpiceDB quotes names and values (`object
+ * definition \`x\` not found`); a long one is cut at 80 characters.
+ */
+export function quoted(value: string): string {
+  return `\`${value.length > 80 ? `${value.slice(0, 80)}…` : value}\``;
 }
 
 /** A limit field: 0 is "no limit", as in SpiceDB. */

@@ -2,7 +2,7 @@ import { v1 } from "@authzed/authzed-node";
 import { TYPE_NAME } from "../model/names.js";
 import { type Relationship, relationshipKey } from "../model/relationship.js";
 import type { Revision } from "../service/records.js";
-import type { SpicedbDoor } from "./door.js";
+import { DOOR, type SpicedbDoor } from "./door.js";
 import {
   type PrefixedFilter,
   prefixedFilterOf,
@@ -10,8 +10,10 @@ import {
   selectsPrefix,
   toRelationship,
 } from "./relationships.js";
+import { quoted } from "./requests.js";
 import type { Call, ServerStream, ServiceHandlers } from "./rpc.js";
 import { SpicedbError } from "./status.js";
+import { transactionMetadataOf } from "./transaction-metadata.js";
 import { decodeZedToken, encodeZedToken } from "./zedtoken.js";
 
 /** Revisions read from the store at a time. */
@@ -46,7 +48,7 @@ async function watch(
     if (!TYPE_NAME.test(type))
       throw new SpicedbError(
         "INVALID_ARGUMENT",
-        `\`optional_object_types[${i}]\`: expected a type name, got ${JSON.stringify(type.slice(0, 80))}`,
+        `\`optional_object_types[${i}]\`: expected a type name, got ${quoted(type)}`,
       );
   const filters: PrefixedFilter[] = request.optionalRelationshipFilters.map((f, i) =>
     prefixedFilterOf(f, `optional_relationship_filters[${i}]`),
@@ -98,14 +100,19 @@ async function watch(
             .map((r) => ({ operation: DELETE, relationship: toRelationship(r) })),
           ...event.created.filter(wanted).map((r) => ({ operation: TOUCH, relationship: toRelationship(r) })),
         ];
-        if (updates.length > 0)
-          await send({
-            updates,
-            changesThrough,
-            schemaUpdated: false,
-            isCheckpoint: false,
-            fullRevisionMetadata: [],
-          });
+        if (updates.length === 0) continue;
+        // The write's `optional_transaction_metadata`, kept as the revision's reason, back to the
+        // watcher as SpiceDB sends it.
+        const record = await gatehouse.revisionRecord(event.revision);
+        const metadata = record.door === DOOR ? transactionMetadataOf(record.reason) : undefined;
+        await send({
+          updates,
+          changesThrough,
+          schemaUpdated: false,
+          isCheckpoint: false,
+          fullRevisionMetadata: [],
+          ...(metadata ? { optionalTransactionMetadata: metadata } : {}),
+        });
       }
       if (events.length === BATCH) continue;
       if (checkpoints && checkpointed !== at) {

@@ -226,8 +226,8 @@ export class SqlStore implements Store {
       // tenants' writes go on meanwhile, and the revision is taken only once they hold.
       await this.#revisions.lockWriter(sql, tenant);
       if (options.preconditions)
-        await checkWritePreconditions(options.preconditions, (filter) =>
-          this.#relationships.anyLive(sql, tenant, filter),
+        await checkWritePreconditions(options.preconditions, (filter, prefix) =>
+          this.#relationships.anyLive(sql, tenant, filter, prefix),
         );
       await this.#hooks.writeChecked?.(tenant);
       const revision = await this.#revisions.next(sql, tenant, "relationships", options);

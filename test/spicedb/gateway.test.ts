@@ -61,6 +61,27 @@ describe("the SpiceDB HTTP gateway", () => {
       checkedAt: writtenAt,
       permissionship: "PERMISSIONSHIP_HAS_PERMISSION",
     });
+    // `with_tracing`: SpiceDB's debug trace as proto3 JSON, its result the answer's.
+    const traced = JSON.parse(
+      (
+        await post("/v1/permissions/check", {
+          consistency: { atLeastAsFresh: writtenAt },
+          resource: { objectType: "document", objectId: "readme" },
+          permission: "view",
+          subject: { object: { objectType: "user", objectId: "ann" } },
+          withTracing: true,
+        })
+      ).text,
+    );
+    expect(traced.debugTrace.check).toMatchObject({
+      resource: { objectType: "document", objectId: "readme" },
+      permission: "viewer",
+      permissionType: "PERMISSION_TYPE_RELATION",
+      result: "PERMISSIONSHIP_HAS_PERMISSION",
+      wasCachedResult: false,
+      source: "gatehouse",
+    });
+    expect(traced.debugTrace.schemaUsed).toContain("definition document");
     const read = await post("/v1/relationships/read", { relationshipFilter: { resourceType: "document" } });
     const lines = read.text
       .trim()

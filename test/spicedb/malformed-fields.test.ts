@@ -99,7 +99,7 @@ describe("SpiceDB calls with malformed fields", () => {
     stream.cancel();
     expect(ended).toEqual({
       code: 3,
-      details: '`optional_object_types[1]`: expected a type name, got "Bad Type"',
+      details: "`optional_object_types[1]`: expected a type name, got `Bad Type`",
     });
   });
 

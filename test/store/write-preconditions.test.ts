@@ -75,6 +75,37 @@ async function mustMatchHolds(store: Store): Promise<void> {
   expect((await write(false)).revision).toBe(head + 1);
 }
 
+/**
+ * A precondition with a resource id prefix (SpiceDB's `optional_resource_id_prefix`) matches the
+ * live relationships whose id starts with it, and no other (`m` is live: `m` and `` match, `ma` not).
+ */
+async function prefixHolds(store: Store): Promise<void> {
+  const write = (id: string, resourceIdPrefix: string, mustMatch: boolean) =>
+    store.writeRelationships(
+      "default",
+      [
+        {
+          operation: "touch",
+          relationship: {
+            resource: { type: "doc", id },
+            relation: "viewer",
+            subject: { type: "user", id: "dee" },
+          },
+        },
+      ],
+      { preconditions: [{ filter: { resourceType: "doc" }, resourceIdPrefix, mustMatch, field: "r" }] },
+    );
+  await expect(write("p1", "ma", true)).rejects.toBeInstanceOf(PreconditionFailed);
+  await expect(write("p2", "m", false)).rejects.toBeInstanceOf(PreconditionFailed);
+  await write("p3", "m", true);
+  await write("p4", "ma", false);
+  await write("p5", "p3", true);
+  const ids = (await store.readRelationships("default", { resourceType: "doc", subjectId: "dee" })).map(
+    (r) => r.resource.id,
+  );
+  expect(ids).toEqual(["p3", "p4", "p5"]);
+}
+
 describe("write preconditions inside the write's transaction: SQLite", () => {
   const file = join(mkdtempSync(join(tmpdir(), "gatehouse-preconditions-")), "store.db");
   const stores: Store[] = [];
@@ -95,6 +126,12 @@ describe("write preconditions inside the write's transaction: SQLite", () => {
     stores.push(store);
     await mustMatchHolds(store);
   });
+
+  it("matches a resource id prefix", async () => {
+    const store = await openStore(file);
+    stores.push(store);
+    await prefixHolds(store);
+  });
 });
 
 describe("write preconditions inside the write's transaction: PostgreSQL", () => {
@@ -114,5 +151,6 @@ describe("write preconditions inside the write's transaction: PostgreSQL", () =>
     stores.push(second);
     for (let round = 0; round < 5; round++) await raceTwoWriters(first, second, round);
     await mustMatchHolds(first);
+    await prefixHolds(first);
   });
 });

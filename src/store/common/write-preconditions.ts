@@ -8,6 +8,8 @@ import type { RelationshipFilter } from "../store.js";
 export interface WritePrecondition {
   readonly filter: RelationshipFilter;
   readonly mustMatch: boolean;
+  /** Only relationships whose resource id starts with it (SpiceDB's `optional_resource_id_prefix`). */
+  readonly resourceIdPrefix?: string | undefined;
   /** Where the caller gave it, named in the refusal (`optional_preconditions[0]`). */
   readonly field: string;
 }
@@ -30,13 +32,14 @@ export class PreconditionFailed extends GatehouseError {
 
 /**
  * Throws `PreconditionFailed` for the first precondition that does not hold; `anyLive` answers
- * whether a live relationship of the tenant matches a filter, inside the write's transaction.
+ * whether a live relationship of the tenant matches a filter (and whose resource id starts with
+ * the prefix, when one is given), inside the write's transaction.
  */
 export async function checkWritePreconditions(
   preconditions: readonly WritePrecondition[],
-  anyLive: (filter: RelationshipFilter) => Promise<boolean>,
+  anyLive: (filter: RelationshipFilter, resourceIdPrefix: string | undefined) => Promise<boolean>,
 ): Promise<void> {
   for (const precondition of preconditions)
-    if ((await anyLive(precondition.filter)) !== precondition.mustMatch)
+    if ((await anyLive(precondition.filter, precondition.resourceIdPrefix)) !== precondition.mustMatch)
       throw new PreconditionFailed(precondition);
 }

@@ -150,7 +150,7 @@ export class ImportStaging {
       `relationship \`${text}\` already exists; the import wrote nothing`,
       undefined,
       [],
-      undefined,
+      { relationship: text },
       "already_exists",
     );
   }

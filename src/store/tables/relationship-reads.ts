@@ -119,9 +119,15 @@ export class RelationshipReads {
 
   /**
    * Whether a relationship of the tenant that matches the filter is live now, as `sql` (a write's
-   * transaction) sees the table: for the write's preconditions.
+   * transaction) sees the table: for the write's preconditions. `resourceIdPrefix`: only
+   * relationships whose resource id starts with it.
    */
-  async anyLive(sql: Sql, tenant: string, filter: RelationshipFilter): Promise<boolean> {
+  async anyLive(
+    sql: Sql,
+    tenant: string,
+    filter: RelationshipFilter,
+    resourceIdPrefix?: string | undefined,
+  ): Promise<boolean> {
     // An expired relationship is not live: a precondition does not match it (as in SpiceDB).
     const params: unknown[] = [tenant, clockKey(this.#now())];
     const conditions = [
@@ -130,6 +136,10 @@ export class RelationshipReads {
       unexpiredAt(2),
       ...filterConditions(filter, params),
     ];
+    if (resourceIdPrefix !== undefined) {
+      params.push(resourceIdPrefix.length, resourceIdPrefix);
+      conditions.push(`substr(resource_id, 1, $${params.length - 1}) = $${params.length}`);
+    }
     const rows = await sql.rows<[number]>(
       `SELECT 1 FROM relationships WHERE ${conditions.join(" AND ")} LIMIT 1`,
       params,
