@@ -8,7 +8,7 @@ import type { EdgeCondition } from "./edge-conditions.js";
 import { edgeKey, keyObject, keyRelation, stepKey } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
 import type { ExplainNode } from "./explain-node.js";
-import { depthExceeded } from "./limits.js";
+import { depthExceeded, explainTooLarge, MAX_EXPLAIN_STEPS } from "./limits.js";
 import type { ResolvedSubject } from "./subject.js";
 
 /**
@@ -39,6 +39,8 @@ export class ConditionalCheck {
   /** Each condition evaluated once per check: many paths cross the same caveated edge. */
   private readonly edgeAnswers = new Map<EdgeCondition, CaveatResult>();
   private explaining = false;
+  /** Steps of the walk being explained: it stops past `MAX_EXPLAIN_STEPS` (see there). */
+  private explainSteps = 0;
 
   constructor(evaluator: Evaluator) {
     this.evaluator = evaluator;
@@ -79,6 +81,7 @@ export class ConditionalCheck {
     this.answered.clear();
     this.edgeAnswers.clear();
     this.explaining = explain;
+    this.explainSteps = 0;
   }
 
   private name(object: number): string {
@@ -114,6 +117,8 @@ export class ConditionalCheck {
     if (!this.explaining && !this.evaluator.meetsConditions(member))
       return this.evaluator.fastCheck(object, member, subject, depth) ? TRUE : FALSE;
     if (depth > this.evaluator.maxDepth) depthExceeded(this.evaluator, object, member);
+    // Explaining takes every step again (no remembered answers): bounded, as explain.ts's walk is.
+    if (this.explaining && ++this.explainSteps > MAX_EXPLAIN_STEPS) throw explainTooLarge();
     const step = stepKey(object, member.id);
     const known = this.explaining ? undefined : this.answered.get(step);
     if (known !== undefined && known.depth >= depth) return known.result;

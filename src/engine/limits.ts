@@ -9,3 +9,20 @@ export function depthExceeded(evaluator: Evaluator, object: number, member: Memb
     `max depth of ${evaluator.maxDepth} exceeded at \`${where}\`: the relationships form a chain deeper than the limit (raise it with maxDepth, or look for unintended nesting)`,
   );
 }
+
+/**
+ * The most steps one explanation takes. Explain walks every step again rather than the check's
+ * remembered answers (its tree shows each), so data whose objects reach the same objects by
+ * several paths (a diamond: each folder with two parents, each of two parents) makes the tree
+ * double with each level: 160 relationships 40 levels deep took one explain past a 4 GB heap.
+ * A check's tree of written data is tens to thousands of steps.
+ */
+export const MAX_EXPLAIN_STEPS = 100_000;
+
+/** An explanation past `MAX_EXPLAIN_STEPS`: refused, the check itself still answers. */
+export function explainTooLarge(): GatehouseError {
+  return new GatehouseError(
+    "limit",
+    `the explanation takes more than ${MAX_EXPLAIN_STEPS.toLocaleString("en")} steps (the relationships it walks reach the same objects by many paths, and each path is shown): ask the check without explain, or explain a narrower one (an object further down)`,
+  );
+}
