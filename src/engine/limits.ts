@@ -26,3 +26,19 @@ export function explainTooLarge(): GatehouseError {
     `the explanation takes more than ${MAX_EXPLAIN_STEPS.toLocaleString("en")} steps (the relationships it walks reach the same objects by many paths, and each path is shown): ask the check without explain, or explain a narrower one (an object further down)`,
   );
 }
+
+/**
+ * The most steps one check walks. A step answered once is remembered, so a check walks each
+ * (object, permission) it meets about once, but answers that a cycle cut can be taken again
+ * (see cut-path.ts), and data written to defeat that (cycles under every level of a diamond)
+ * made one check double with each level: 162 relationships held the server's event loop for
+ * as long as anyone waited. A check of written data is tens to thousands of steps.
+ */
+export const MAX_CHECK_STEPS = 1_000_000;
+
+export function checkTooLarge(where: string): GatehouseError {
+  return new GatehouseError(
+    "limit",
+    `the check takes more than ${MAX_CHECK_STEPS.toLocaleString("en")} steps at \`${where}\`: its relationships reach the same objects by many paths through cycles (look for unintended cycles in the data)`,
+  );
+}
