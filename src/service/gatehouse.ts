@@ -28,6 +28,7 @@ import type {
   ChangeRecord,
   ChangeState,
   ChangeSummary,
+  ChangeSummaryFilter,
   GuardsVersion,
 } from "../store/change-records.js";
 import { toRelationship, tupleOf } from "../store/common/tuples.js";
@@ -407,9 +408,7 @@ export class Gatehouse {
   }
 
   /** `listChanges` as lists show it: summaries, without reading plans (which can be large). */
-  listChangeSummaries(
-    filter: { tenant?: string; state?: ChangeState; limit?: number } = {},
-  ): Promise<ChangeSummary[]> {
+  listChangeSummaries(filter: ChangeSummaryFilter = {}): Promise<ChangeSummary[]> {
     return this.store.listChangeSummaries(filter);
   }
 
