@@ -10,6 +10,8 @@ import { edgeKey, keyObject, keyRelation, stepKey } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
 import type { ExplainNode } from "./explain-node.js";
 import {
+  batchSteps,
+  batchTooLarge,
   checkTooLarge,
   depthExceeded,
   explainTooLarge,
@@ -139,7 +141,10 @@ export class ConditionalCheck {
     // Explaining takes every step again (no remembered answers): bounded, as explain.ts's walk is.
     if (this.explaining) {
       if (++this.steps > MAX_EXPLAIN_STEPS) throw explainTooLarge();
-    } else if (++this.steps > MAX_CHECK_STEPS) throw checkTooLarge(label);
+    } else {
+      if (++batchSteps.walked > batchSteps.until) throw batchTooLarge();
+      if (++this.steps > MAX_CHECK_STEPS) throw checkTooLarge(label);
+    }
     if (this.path.cut(step)) {
       out?.push(node("cycle", `${label} (already being evaluated: a cycle, not followed again)`, FALSE, []));
       return FALSE;

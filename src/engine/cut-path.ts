@@ -22,7 +22,10 @@ export class CutPath {
   readonly steps: number[] = [];
   /** For each position, which push put its step there (pushes are numbered for the walk's life). */
   readonly #pushes: number[] = [];
-  /** For each position, the last cut event that named it (0: none since it was pushed). */
+  /**
+   * For each position, the last cut event that named it. Not cleared when a position is left: a
+   * value left by an earlier step there is older than any mark taken since, so it never counts.
+   */
   readonly #cutAt: number[] = [];
   #pushCount = 0;
   #events = 0;
@@ -30,7 +33,6 @@ export class CutPath {
   reset(): void {
     this.steps.length = 0;
     this.#pushes.length = 0;
-    this.#cutAt.length = 0;
   }
 
   /** Whether `step` is on the path, which is then a cut (recorded against its position). */
@@ -45,7 +47,6 @@ export class CutPath {
   enter(step: number): number {
     this.steps.push(step);
     this.#pushes.push(++this.#pushCount);
-    this.#cutAt.push(0);
     return this.#events;
   }
 
@@ -56,10 +57,11 @@ export class CutPath {
   leave(mark: number): Assumption | undefined {
     this.steps.pop();
     this.#pushes.pop();
-    this.#cutAt.pop();
     if (this.#events === mark) return undefined;
     const positions: number[] = [];
-    for (let at = this.steps.length - 1; at >= 0; at--) if (this.#cutAt[at]! > mark) positions.push(at);
+    const cutAt = this.#cutAt;
+    for (let at = Math.min(this.steps.length, cutAt.length) - 1; at >= 0; at--)
+      if (cutAt[at]! > mark) positions.push(at);
     if (positions.length === 0) return undefined;
     const deepest = positions[0]!;
     return { positions, deepest, push: this.#pushes[deepest]! };

@@ -18,7 +18,7 @@ import {
 } from "./encodings.js";
 import { cheapestFirst } from "./evaluation-order.js";
 import { type GrantClosure, GrantClosures, gatherableMembers } from "./grant-closures.js";
-import { checkTooLarge, depthExceeded, MAX_CHECK_STEPS } from "./limits.js";
+import { batchSteps, batchTooLarge, checkTooLarge, depthExceeded, MAX_CHECK_STEPS } from "./limits.js";
 import { StepTable } from "./step-table.js";
 import type { ResolvedSubject } from "./subject.js";
 
@@ -115,8 +115,8 @@ export class Evaluator {
   private readonly path = new CutPath();
   /** Answers of this check so far, by step; see `member`. */
   private readonly answered = new StepTable();
-  /** Steps walked by this check (see `MAX_CHECK_STEPS`). */
-  private steps = 0;
+  /** Past this count of `batchSteps.walked`, this check has walked `MAX_CHECK_STEPS`. */
+  private lastStep = 0;
   /** Answers found under a cut of a step above them, with what they assume (see cut-path.ts). */
   private readonly assumed = new Map<number, { depth: number; result: boolean; assumption: Assumption }>();
   /** Edge keys of the relations that contain the current (plain) subject; see `membershipsFor`. */
@@ -313,7 +313,7 @@ export class Evaluator {
     if (!same || this.answered.size > MAX_REMEMBERED) this.answered.clear();
     this.subject = subject;
     this.path.reset();
-    this.steps = 0;
+    this.lastStep = batchSteps.walked + MAX_CHECK_STEPS;
     if (this.assumed.size > 0) this.assumed.clear();
     if (!same) {
       this.membershipsFor(subject);
@@ -620,7 +620,10 @@ export class Evaluator {
       trace?.cycle(object, member);
       return false;
     }
-    if (++this.steps > MAX_CHECK_STEPS)
+    // One count for both limits: this check's and its batch's.
+    const walked = ++batchSteps.walked;
+    if (walked > batchSteps.until) throw batchTooLarge();
+    if (walked > this.lastStep)
       throw checkTooLarge(
         `${object >= 0 ? this.data.objectKeys.get(object) : "(unknown object)"}#${member.name}`,
       );

@@ -42,3 +42,38 @@ export function checkTooLarge(where: string): GatehouseError {
     `the check takes more than ${MAX_CHECK_STEPS.toLocaleString("en")} steps at \`${where}\`: its relationships reach the same objects by many paths through cycles (look for unintended cycles in the data)`,
   );
 }
+
+/**
+ * The most steps one batch of checks walks in all (`/checks`, `/checks/text`, CheckBulkPermissions,
+ * `permission check --batch`): 10,000 checks whose data keeps each just under `MAX_CHECK_STEPS`
+ * would otherwise hold the event loop for 10,000 times half a second. Ordinary checks are tens
+ * to thousands of steps, so a full batch of them stays far below.
+ */
+export const MAX_BATCH_STEPS = 10_000_000;
+
+/**
+ * Steps walked by checks, counted for the batch being answered: a batch sets `until` for its
+ * synchronous answer loop (`withinBatchBudget`), the walks count and compare. Outside a batch
+ * `until` is infinite.
+ */
+export const batchSteps = { walked: 0, until: Number.POSITIVE_INFINITY };
+
+/** Runs a batch's answer loop (synchronous: nothing else walks meanwhile) within `MAX_BATCH_STEPS`. */
+export function withinBatchBudget<T>(answer: () => T): T {
+  const outer = batchSteps.until;
+  // The outermost batch starts the count again: it never grows past what one batch walks.
+  if (outer === Number.POSITIVE_INFINITY) batchSteps.walked = 0;
+  batchSteps.until = Math.min(outer, batchSteps.walked + MAX_BATCH_STEPS);
+  try {
+    return answer();
+  } finally {
+    batchSteps.until = outer;
+  }
+}
+
+export function batchTooLarge(): GatehouseError {
+  return new GatehouseError(
+    "limit",
+    `the batch takes more than ${MAX_BATCH_STEPS.toLocaleString("en")} steps in all: its checks reach the same objects by many paths through cycles (look for unintended cycles in the data), or send fewer checks a request`,
+  );
+}
