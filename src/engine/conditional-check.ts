@@ -3,12 +3,21 @@ import type { CaveatContext } from "../schema/caveats/context-values.js";
 import { evaluateCaveat, mergeContexts } from "../schema/caveats/evaluate.js";
 import type { Expression, MemberDef, RelationDef } from "../schema/compiled.js";
 import { formatExpression } from "../schema/format-expression.js";
+import { type Assumption, CutPath } from "./cut-path.js";
 import { iterate, NO_RELATION } from "./data-index.js";
 import type { EdgeCondition } from "./edge-conditions.js";
 import { edgeKey, keyObject, keyRelation, stepKey } from "./encodings.js";
 import type { Evaluator } from "./evaluator.js";
 import type { ExplainNode } from "./explain-node.js";
-import { depthExceeded } from "./limits.js";
+import {
+  batchSteps,
+  batchTooLarge,
+  checkTooLarge,
+  depthExceeded,
+  explainTooLarge,
+  MAX_CHECK_STEPS,
+  MAX_EXPLAIN_STEPS,
+} from "./limits.js";
 import type { ResolvedSubject } from "./subject.js";
 
 /**
@@ -32,13 +41,20 @@ export class ConditionalCheck {
   private subject: ResolvedSubject = { object: -1, relation: NO_RELATION, wildcard: -1 };
   private context: CaveatContext = {};
   private now = 0;
-  private readonly path: number[] = [];
-  private cuts = 0;
-  /** Answers of this check by step, kept only when no cycle cut could have shortened them. */
-  private readonly answered = new Map<number, { depth: number; result: CaveatResult }>();
+  private readonly path = new CutPath();
+  /**
+   * Answers of this check by step; one that a cut of a step above it shortened, with what it
+   * assumes, is used only where that still holds (see cut-path.ts).
+   */
+  private readonly answered = new Map<
+    number,
+    { depth: number; result: CaveatResult; assumption: Assumption | undefined }
+  >();
   /** Each condition evaluated once per check: many paths cross the same caveated edge. */
   private readonly edgeAnswers = new Map<EdgeCondition, CaveatResult>();
   private explaining = false;
+  /** Steps of this walk: it stops past `MAX_CHECK_STEPS`, or `MAX_EXPLAIN_STEPS` explaining. */
+  private steps = 0;
 
   constructor(evaluator: Evaluator) {
     this.evaluator = evaluator;
@@ -74,11 +90,11 @@ export class ConditionalCheck {
     this.subject = subject;
     this.context = context ?? {};
     this.now = now;
-    this.path.length = 0;
-    this.cuts = 0;
+    this.path.reset();
     this.answered.clear();
     this.edgeAnswers.clear();
     this.explaining = explain;
+    this.steps = 0;
   }
 
   private name(object: number): string {
@@ -116,21 +132,31 @@ export class ConditionalCheck {
     if (depth > this.evaluator.maxDepth) depthExceeded(this.evaluator, object, member);
     const step = stepKey(object, member.id);
     const known = this.explaining ? undefined : this.answered.get(step);
-    if (known !== undefined && known.depth >= depth) return known.result;
-    if (this.path.includes(step)) {
-      this.cuts++;
+    if (
+      known !== undefined &&
+      known.depth >= depth &&
+      (known.assumption === undefined || this.path.holds(known.assumption))
+    )
+      return known.result;
+    // Explaining takes every step again (no remembered answers): bounded, as explain.ts's walk is.
+    if (this.explaining) {
+      if (++this.steps > MAX_EXPLAIN_STEPS) throw explainTooLarge();
+    } else {
+      if (++batchSteps.walked > batchSteps.until) throw batchTooLarge();
+      if (++this.steps > MAX_CHECK_STEPS) throw checkTooLarge(label);
+    }
+    if (this.path.cut(step)) {
       out?.push(node("cycle", `${label} (already being evaluated: a cycle, not followed again)`, FALSE, []));
       return FALSE;
     }
-    const cutsBefore = this.cuts;
-    this.path.push(step);
+    const mark = this.path.enter(step);
     const children: ExplainNode[] | undefined = out && [];
     const result =
       member.kind === "relation"
         ? this.relation(object, member, label, depth, children)
         : this.expression(object, member.expression, depth, children);
-    this.path.pop();
-    if (this.cuts === cutsBefore && !this.explaining) this.answered.set(step, { depth, result });
+    const assumption = this.path.leave(mark);
+    if (!this.explaining) this.answered.set(step, { depth, result, assumption });
     if (out && children) {
       if (member.kind === "relation") out.push(node("relation", label, result, children));
       else {

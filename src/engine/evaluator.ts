@@ -3,6 +3,7 @@ import { FALSE, TRUE } from "../schema/caveats/caveat-result.js";
 import type { CaveatContext } from "../schema/caveats/context-values.js";
 import type { CompiledSchema, Expression, MemberDef, RelationDef, TypeDef } from "../schema/compiled.js";
 import { ConditionalCheck } from "./conditional-check.js";
+import { type Assumption, CutPath } from "./cut-path.js";
 import { type DataIndex, iterate, listHas, NO_RELATION } from "./data-index.js";
 import {
   directAt,
@@ -17,7 +18,7 @@ import {
 } from "./encodings.js";
 import { cheapestFirst } from "./evaluation-order.js";
 import { type GrantClosure, GrantClosures, gatherableMembers } from "./grant-closures.js";
-import { depthExceeded } from "./limits.js";
+import { batchSteps, batchTooLarge, checkTooLarge, depthExceeded, MAX_CHECK_STEPS } from "./limits.js";
 import { StepTable } from "./step-table.js";
 import type { ResolvedSubject } from "./subject.js";
 
@@ -111,10 +112,13 @@ export class Evaluator {
   private usersetTargets: (MemberDef | null | undefined)[] = [];
   private usersetStride = 0;
 
-  private readonly path: number[] = [];
+  private readonly path = new CutPath();
   /** Answers of this check so far, by step; see `member`. */
   private readonly answered = new StepTable();
-  private cuts = 0;
+  /** Past this count of `batchSteps.walked`, this check has walked `MAX_CHECK_STEPS`. */
+  private lastStep = 0;
+  /** Answers found under a cut of a step above them, with what they assume (see cut-path.ts). */
+  private readonly assumed = new Map<number, { depth: number; result: boolean; assumption: Assumption }>();
   /** Edge keys of the relations that contain the current (plain) subject; see `membershipsFor`. */
   private readonly memberships = new StepTable();
   private membershipsKnown = false;
@@ -308,8 +312,9 @@ export class Evaluator {
       this.data.version === this.answeredVersion;
     if (!same || this.answered.size > MAX_REMEMBERED) this.answered.clear();
     this.subject = subject;
-    this.path.length = 0;
-    this.cuts = 0;
+    this.path.reset();
+    this.lastStep = batchSteps.walked + MAX_CHECK_STEPS;
+    if (this.assumed.size > 0) this.assumed.clear();
     if (!same) {
       this.membershipsFor(subject);
       this.answeredVersion = this.data.version;
@@ -600,27 +605,38 @@ export class Evaluator {
     const step = stepKey(object, member.id);
     const trace = this.tracing;
     // Within one check the same step often recurs (a folder's `edit` inside its `view`, and
-    // again through each child); remember answers that no cycle cut could have shortened.
+    // again through each child); remember answers that no cycle cut could have shortened, and
+    // those that a cut of a step above shortened for as long as that step is there (cut-path.ts).
     // An answer holds for any depth at or above the one it was found at (more room below never
     // changes it); deeper, the walk must be taken again, as the depth limit may stop it.
     const known = trace === undefined ? this.answered.get(step) : -1;
     if (known !== -1 && known >>> 1 >= depth) return (known & 1) === 1;
     const path = this.path;
-    if (path.includes(step)) {
-      this.cuts++;
+    if (trace === undefined && this.assumed.size > 0) {
+      const found = this.assumed.get(step);
+      if (found !== undefined && found.depth >= depth && path.holds(found.assumption)) return found.result;
+    }
+    if (path.cut(step)) {
       trace?.cycle(object, member);
       return false;
     }
-    const cutsBefore = this.cuts;
-    path.push(step);
+    // One count for both limits: this check's and its batch's.
+    const walked = ++batchSteps.walked;
+    if (walked > batchSteps.until) throw batchTooLarge();
+    if (walked > this.lastStep)
+      throw checkTooLarge(
+        `${object >= 0 ? this.data.objectKeys.get(object) : "(unknown object)"}#${member.name}`,
+      );
+    const mark = path.enter(step);
     trace?.enterMember(object, member);
     const result =
       member.kind === "relation"
         ? this.relation(object, member, depth)
         : this.expression(object, this.ordered[member.id]!, depth);
     trace?.leave(result);
-    path.pop();
-    if (this.cuts === cutsBefore) this.answered.set(step, depth * 2 + (result ? 1 : 0));
+    const assumption = path.leave(mark);
+    if (assumption === undefined) this.answered.set(step, depth * 2 + (result ? 1 : 0));
+    else if (trace === undefined) this.assumed.set(step, { depth, result, assumption });
     return result;
   }
 

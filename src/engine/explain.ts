@@ -6,6 +6,7 @@ import { listHas, NO_RELATION } from "./data-index.js";
 import { keyObject, keyRelation } from "./encodings.js";
 import type { CheckTrace, Evaluator } from "./evaluator.js";
 import type { ExplainNode } from "./explain-node.js";
+import { explainTooLarge, MAX_EXPLAIN_STEPS } from "./limits.js";
 import type { ResolvedSubject } from "./subject.js";
 
 export type { ExplainedCaveat, ExplainNode } from "./explain-node.js";
@@ -78,6 +79,8 @@ class ExplainTree implements CheckTrace {
   readonly #open: OpenStep[] = [];
   /** The relationship the next node is reached by (`userset`, `arrowTo`). */
   #via: string | undefined;
+  /** Steps entered so far: the walk stops past `MAX_EXPLAIN_STEPS` (see there). */
+  #steps = 0;
 
   constructor(evaluator: Evaluator, subject: ResolvedSubject) {
     this.#evaluator = evaluator;
@@ -120,6 +123,7 @@ class ExplainTree implements CheckTrace {
   }
 
   #enter(object: number, member: MemberDef | undefined, expression: Expression | undefined): void {
+    if (++this.#steps > MAX_EXPLAIN_STEPS) throw explainTooLarge();
     const label = member === undefined ? "" : this.#memberLabel(object, member);
     this.#open.push({ object, member, expression, label, relationship: this.#via, children: [] });
     this.#via = undefined;

@@ -6,6 +6,7 @@ import type { Changes } from "../changes/lifecycle.js";
 import type { SubjectLifecycle } from "../changes/subject-lifecycle.js";
 import { type CheckRequest, Engine, TenantIndex } from "../engine/engine.js";
 import type { ExplainNode } from "../engine/explain.js";
+import { withinBatchBudget } from "../engine/limits.js";
 import type { FoundObject, FoundResource, FoundSubject } from "../engine/lookup.js";
 import { Diagnostics, GatehouseError, type Place } from "../model/errors.js";
 import { checkTenant } from "../model/names.js";
@@ -23,6 +24,7 @@ import type {
   ChangeRecord,
   ChangeState,
   ChangeSummary,
+  ChangeSummaryFilter,
   GuardsVersion,
 } from "../store/change-records.js";
 import { toRelationship, tupleOf } from "../store/common/tuples.js";
@@ -422,9 +424,7 @@ export class Gatehouse {
   }
 
   /** `listChanges` as lists show it: summaries, without reading plans (which can be large). */
-  listChangeSummaries(
-    filter: { tenant?: string; state?: ChangeState; limit?: number } = {},
-  ): Promise<ChangeSummary[]> {
+  listChangeSummaries(filter: ChangeSummaryFilter = {}): Promise<ChangeSummary[]> {
     return this.store.listChangeSummaries(filter);
   }
 
@@ -1277,24 +1277,28 @@ export class Gatehouse {
     diagnostics?.throwIfAny("no check was answered: some checks name unknown types or permissions");
     const revision = this.appliedRevision;
     const results: boolean[] = new Array(requests.length);
-    for (let i = 0; i < requests.length; i++) {
-      const request = requests[i] as CheckRequest;
-      results[i] = rollout
-        ? this.rollouts.check(rollout, tenant, request)
-        : this.engine.checkResolved(tenant, request, members[i] as MemberDef, schema as CompiledSchema);
-    }
+    withinBatchBudget(() => {
+      for (let i = 0; i < requests.length; i++) {
+        const request = requests[i] as CheckRequest;
+        results[i] = rollout
+          ? this.rollouts.check(rollout, tenant, request)
+          : this.engine.checkResolved(tenant, request, members[i] as MemberDef, schema as CompiledSchema);
+      }
+    });
     const answer = rollout ? rollout.answer : this.activeSchemaAnswer();
     if (this.observing()) await this.observeBatch(tenant, requests, results, revision, answer);
     if (!rollout) {
       // Only a denied check can be conditional; the list is made when one is.
       let conditional: (readonly string[] | undefined)[] | undefined;
-      for (let i = 0; i < results.length; i++) {
-        if (results[i]) continue;
-        const missing = this.engine.conditionalOn(tenant, requests[i] as CheckRequest, schema);
-        if (missing === undefined) continue;
-        conditional ??= new Array(results.length).fill(undefined);
-        conditional[i] = missing;
-      }
+      withinBatchBudget(() => {
+        for (let i = 0; i < results.length; i++) {
+          if (results[i]) continue;
+          const missing = this.engine.conditionalOn(tenant, requests[i] as CheckRequest, schema);
+          if (missing === undefined) continue;
+          conditional ??= new Array(results.length).fill(undefined);
+          conditional[i] = missing;
+        }
+      });
       if (conditional) return { results, revision, schema: answer, conditional };
     }
     return { results, revision, schema: answer };
@@ -1348,7 +1352,9 @@ export class Gatehouse {
     const schema = this.engine.schema;
     const answered =
       schema !== undefined && !this.observing() && this.rollouts.route(tenant) === undefined
-        ? this.engine.checkLines(tenant, text, maxChecks ?? Number.POSITIVE_INFINITY, schema)
+        ? withinBatchBudget(() =>
+            this.engine.checkLines(tenant, text, maxChecks ?? Number.POSITIVE_INFINITY, schema),
+          )
         : undefined;
     if (answered !== undefined) {
       const revision = this.appliedRevision;

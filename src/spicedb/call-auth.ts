@@ -1,5 +1,5 @@
 import type { Metadata } from "@grpc/grpc-js";
-import { DEFAULT_TENANT } from "../model/names.js";
+import { checkTenant, DEFAULT_TENANT } from "../model/names.js";
 import { requestIdOf } from "../model/request-id.js";
 import { type TokenAuthority, tokenAuthority } from "../server/auth.js";
 import type { Refusals, RefusedRequest } from "../server/refusals.js";
@@ -67,10 +67,17 @@ function header(metadata: Metadata, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** The tenant a call acts on: the one named in `gatehouse-tenant`, else the token's only one, else `default`. */
+/**
+ * The tenant a call acts on: the one named in `gatehouse-tenant`, else the token's only one, else
+ * `default`. A named one that is not a tenant name is refused here (INVALID_ARGUMENT, naming the
+ * header, as the HTTP door names its `tenant`), before the call is authorized, routed to another
+ * node or reads anything: its text reaches no audit record, index, file name or query.
+ */
 export function tenantOf(site: CallSite, token: TokenRecord): string {
+  const named = header(site.metadata, TENANT_HEADER);
+  if (named !== undefined) return checkTenant(named, { field: TENANT_HEADER });
   const only = token.tenants?.length === 1 ? token.tenants[0] : undefined;
-  return header(site.metadata, TENANT_HEADER) ?? only ?? DEFAULT_TENANT;
+  return only ?? DEFAULT_TENANT;
 }
 
 /**

@@ -20,6 +20,14 @@ const { UNION, INTERSECTION, EXCLUSION } = v1.AlgebraicSubjectSet_Operation;
 const MAX_DEPTH = 50;
 
 /**
+ * The most nodes one expansion builds. Its answer is a tree, so data whose objects reach the same
+ * objects by several paths (a diamond: each folder with two parents, each of two parents) doubles
+ * it with each level, each node a store read: one call 25 levels deep would hold more than any
+ * heap. A written hierarchy expands to hundreds or thousands of nodes.
+ */
+export const MAX_EXPAND_NODES = 100_000;
+
+/**
  * ExpandPermissionTree as SpiceDB answers it: a relation is a leaf of its direct subjects
  * (usersets and wildcards as they are, not expanded further); a permission is its expression,
  * each operator a node on the object and permission being expanded (a lone operand as a
@@ -51,6 +59,9 @@ async function expandPermissionTree(door: SpicedbDoor, request: v1.ExpandPermiss
 }
 
 class Expander {
+  /** Nodes built so far (see `MAX_EXPAND_NODES`). */
+  private nodes = 0;
+
   constructor(
     private readonly gatehouse: Gatehouse,
     private readonly tenant: string,
@@ -65,7 +76,17 @@ class Expander {
     );
   }
 
+  /** Counts a node about to be built; past the budget the expansion is refused. */
+  private count(): void {
+    if (++this.nodes > MAX_EXPAND_NODES)
+      throw new GatehouseError(
+        "limit",
+        `the expansion has more than ${MAX_EXPAND_NODES.toLocaleString("en")} nodes (the relationships it follows reach the same objects by many paths, each shown as its own subtree): expand an object further down, or ask CheckPermission or LookupSubjects`,
+      );
+  }
+
   async member(object: ObjectRef, member: MemberDef, depth: number): Promise<Tree> {
+    this.count();
     if (depth > MAX_DEPTH)
       throw new GatehouseError(
         "limit",
@@ -88,6 +109,7 @@ class Expander {
   }
 
   private async expression(object: ObjectRef, start: MemberDef, e: Expression, depth: number): Promise<Tree> {
+    this.count();
     const node = async (
       operation: v1.AlgebraicSubjectSet_Operation,
       operands: readonly Expression[],

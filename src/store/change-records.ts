@@ -95,6 +95,18 @@ export type ChangeSummary = Pick<
   readonly storeWide: boolean;
 };
 
+/** Which changes a list shows, newest first. */
+export interface ChangeSummaryFilter {
+  readonly tenant?: string;
+  readonly state?: ChangeState;
+  readonly limit?: number;
+  /**
+   * A tenant-limited token's tenants: only their changes, and none that is store-wide, chosen in
+   * the query so that `limit` counts what the token sees.
+   */
+  readonly visibleTo?: readonly string[];
+}
+
 export interface Approval {
   readonly principal: string;
   readonly at: string;
@@ -230,11 +242,7 @@ export interface ChangeStore {
   getChange(id: number): Promise<ChangeRecord | undefined>;
   listChanges(filter?: { tenant?: string; state?: ChangeState; limit?: number }): Promise<ChangeRecord[]>;
   /** `listChanges`, summaries only: the large columns are not read. */
-  listChangeSummaries(filter?: {
-    tenant?: string;
-    state?: ChangeState;
-    limit?: number;
-  }): Promise<ChangeSummary[]>;
+  listChangeSummaries(filter?: ChangeSummaryFilter): Promise<ChangeSummary[]>;
   /** Updates a change and appends an audit record in one transaction. */
   updateChange(id: number, update: ChangeUpdate, audit: NewAuditRecord): Promise<ChangeRecord>;
   /**

@@ -11,6 +11,7 @@ import type {
   ChangeRecord,
   ChangeState,
   ChangeSummary,
+  ChangeSummaryFilter,
   ChangeUpdate,
   GuardsVersion,
   NewAuditRecord,
@@ -552,9 +553,7 @@ export class SqlStore implements Store {
     return this.#changes.list(this.#db.sql, filter);
   }
 
-  async listChangeSummaries(
-    filter: { tenant?: string; state?: ChangeState; limit?: number } = {},
-  ): Promise<ChangeSummary[]> {
+  async listChangeSummaries(filter: ChangeSummaryFilter = {}): Promise<ChangeSummary[]> {
     return this.#changes.listSummaries(this.#db.sql, filter);
   }
 

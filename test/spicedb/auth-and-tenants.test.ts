@@ -124,4 +124,76 @@ describe("the SpiceDB gRPC door: tokens, roles and tenants", () => {
       "gRPC /authzed.api.v1.PermissionsService/WriteRelationships",
     );
   });
+
+  it("refuses a malformed gatehouse-tenant header with INVALID_ARGUMENT before it reads or loads anything", async () => {
+    const gatehouse = door.http.gatehouse;
+    const before = [...gatehouse.engine.loadedTenants()].sort();
+    const acme = door.client(await door.http.token("acme-bad-header", "admin", ["acme"]));
+    const forbidden = (await gatehouse.store.listAudit({ action: "auth.forbidden" })).length;
+    const unary = (
+      call: (metadata: Metadata, done: (e: { code: number; details: string } | null) => void) => unknown,
+      tenant: string,
+    ) =>
+      new Promise<{ code: number; details: string } | undefined>((resolve) => {
+        call(inTenant(tenant), (e) => resolve(e ?? undefined));
+      });
+    const streamed = (
+      start: (metadata: Metadata) => NodeJS.EventEmitter & { cancel(): void },
+      tenant: string,
+    ) =>
+      new Promise<{ code: number; details: string } | undefined>((resolve) => {
+        const stream = start(inTenant(tenant));
+        const timer = setTimeout(() => {
+          stream.cancel();
+          resolve(undefined);
+        }, 1000);
+        stream.on("data", () => {});
+        stream.on("error", (e: { code: number; details: string }) => {
+          clearTimeout(timer);
+          resolve(e);
+        });
+        stream.on("end", () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        });
+      });
+    for (const tenant of ["Acme", "../acme", "acme/x", "-acme", "a".repeat(65), "acme\\x"]) {
+      for (const client of [admin, acme]) {
+        const answers = [
+          await unary((m, d) => client.checkPermission(checkRequest("acme-doc"), m, d), tenant),
+          await unary(
+            (m, d) =>
+              client.writeRelationships(
+                v1.WriteRelationshipsRequest.create({
+                  updates: [touch(rel("document:x", "viewer", "user:bob"))],
+                }),
+                m,
+                d,
+              ),
+            tenant,
+          ),
+          await streamed(
+            (m) =>
+              client.readRelationships(
+                v1.ReadRelationshipsRequest.create({
+                  relationshipFilter: v1.RelationshipFilter.create({ resourceType: "document" }),
+                }),
+                m,
+              ),
+            tenant,
+          ),
+          await streamed((m) => client.watch(v1.WatchRequest.create({}), m), tenant),
+        ];
+        for (const [i, answer] of answers.entries()) {
+          expect(answer?.code, `${JSON.stringify(tenant)} call ${i}`).toBe(status.INVALID_ARGUMENT);
+          expect(answer?.details).toMatch(
+            /^invalid tenant name `.*`: expected 1 to 64 lowercase letters.*\(gatehouse-tenant\)$/,
+          );
+        }
+      }
+    }
+    expect([...gatehouse.engine.loadedTenants()].sort()).toEqual(before);
+    // Malformed input, not a refusal of the token: nothing audited as forbidden.
+    expect((await gatehouse.store.listAudit({ action: "auth.forbidden" })).length).toBe(forbidden);
+  });
 });

@@ -2188,6 +2188,14 @@ export function describeStoreConformance(
           [1, false, null],
         ]);
         await expectFailure(store.listChangeSummaries({ limit: 0 }), "input", /invalid limit/);
+        // A limited token's list: its tenants' changes only, none store-wide, `limit` counting those.
+        const visible = async (filter: Parameters<Store["listChangeSummaries"]>[0]) =>
+          (await store.listChangeSummaries(filter)).map((c) => c.id);
+        expect(await visible({ visibleTo: [A] })).toEqual([3, 1]);
+        expect(await visible({ visibleTo: [A], limit: 1 })).toEqual([3]);
+        expect(await visible({ visibleTo: [B, A], state: "proposed" })).toEqual([1]);
+        expect(await visible({ visibleTo: [B] })).toEqual([2]);
+        expect(await visible({ visibleTo: [] })).toEqual([]);
       });
 
       test("updateChange sets the named fields only, with its audit record; an unknown change is not_found", async () => {

@@ -8,10 +8,11 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { TENANT_NAME } from "../../src/model/names.js";
 import { parseRelationship } from "../../src/model/relationship.js";
-import { snapshotFilesDir } from "../../src/store/sqlite/snapshot-files.js";
+import { SnapshotFiles, snapshotFilesDir } from "../../src/store/sqlite/snapshot-files.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 
 /**
@@ -131,6 +132,60 @@ describe("index snapshot files beside a SQLite store", () => {
       const read = await store.readIndexSnapshot("acme", 1);
       expect(read?.file).toBeUndefined();
       expect(same(read?.bytes, bytesOf(10, 1))).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe("a snapshot file's name, from its tenant", () => {
+  const files = new SnapshotFiles(join(dir, "names.db"));
+
+  it("refuses a tenant that could leave the directory or cut the name short", () => {
+    for (const tenant of [
+      "../acme",
+      "a/b",
+      "a\\b",
+      "..",
+      ".",
+      "",
+      "acme\0x",
+      "ACME",
+      "acme.ghix",
+      "c:acme",
+    ]) {
+      expect(() => files.path(tenant), JSON.stringify(tenant)).toThrow(/invalid tenant name/);
+    }
+  });
+
+  it("gives a Windows device name (con, nul, com1...) a usable name of its own, distinct from every tenant's", () => {
+    const devices = ["con", "prn", "aux", "nul", "com0", "com1", "com9", "lpt1", "lpt9"];
+    const names = new Set<string>();
+    for (const tenant of devices) {
+      const base = basename(files.path(tenant));
+      const stem = base.slice(0, base.indexOf("."));
+      expect(["con", "prn", "aux", "nul"].includes(stem) || /^(com|lpt)[0-9]$/.test(stem), base).toBe(false);
+      // Not a valid tenant's stem: no tenant's file can be it.
+      expect(TENANT_NAME.test(stem), base).toBe(false);
+      names.add(base);
+    }
+    expect(names.size).toBe(devices.length);
+    // Ordinary names keep the name they always had (files written before are still found).
+    expect(basename(files.path("acme"))).toBe("acme.ghix");
+    expect(basename(files.path("console"))).toBe("console.ghix");
+    expect(basename(files.path("com10"))).toBe("com10.ghix");
+  });
+
+  it("writes and reads a device-named tenant's snapshot through its file", async () => {
+    const path = join(dir, "devices.db");
+    const store = SqliteStore.open(path);
+    try {
+      await store.writeRelationships("nul", create("document:a#viewer@user:ann")); // 1
+      const bytes = bytesOf(2000, 3);
+      expect(await store.writeIndexSnapshot("nul", 1, 7, bytes)).toBe(true);
+      const read = await store.readIndexSnapshot("nul", 1);
+      expect(read?.file).toBe(join(snapshotFilesDir(path), "_nul.ghix"));
+      expect(same(read?.bytes, bytes)).toBe(true);
     } finally {
       await store.close();
     }

@@ -102,6 +102,8 @@ export function registerChanges(app: FastifyInstance, gatehouse: Gatehouse): voi
       const rows = await gatehouse.listChangeSummaries({
         ...(request.query.tenant ? { tenant: request.query.tenant } : {}),
         ...(request.query.state ? { state: request.query.state } : {}),
+        // In the query, so that `limit` counts the changes the token may see.
+        ...(allowed !== null ? { visibleTo: allowed } : {}),
         limit: request.query.limit ?? 100,
       });
       // A token limited to tenants sees their changes only, and no change with `schema:` (it

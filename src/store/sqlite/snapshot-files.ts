@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkTenant } from "../../model/names.js";
 
 /**
  * A SQLite store's index snapshots, also kept as files beside it (`STORE.db.snapshots/TENANT.ghix`):
@@ -30,6 +31,23 @@ export function snapshotFilesDir(storePath: string): string {
   return `${storePath}.snapshots`;
 }
 
+/**
+ * Names Windows keeps for devices, whatever follows a dot (`nul.ghix` is the null device there):
+ * valid tenant names, but not file names.
+ */
+const WINDOWS_DEVICE = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
+
+/**
+ * The file name of a tenant's snapshot: the tenant itself (its name is plain, `TENANT_NAME`), a
+ * Windows device name with a leading `_` (no tenant starts with one, so no other tenant's file
+ * has that name). Anything that is not a tenant name (a separator, `..`, NUL, upper case) is
+ * refused here rather than trusted to have been refused by the caller.
+ */
+export function snapshotFileName(tenant: string): string {
+  checkTenant(tenant, { field: "tenant" });
+  return `${WINDOWS_DEVICE.test(tenant) ? `_${tenant}` : tenant}.ghix`;
+}
+
 /** What reading a tenant's file found: its snapshot bytes, or why it was not used. */
 export type SnapshotFileRead =
   | { readonly bytes: Uint8Array; readonly path: string }
@@ -48,7 +66,7 @@ export class SnapshotFiles {
   }
 
   path(tenant: string): string {
-    return join(this.dir, `${tenant}.ghix`);
+    return join(this.dir, snapshotFileName(tenant));
   }
 
   /** Writes the file of a snapshot the store has just kept (whole, or not at all: a rename). */

@@ -4,6 +4,7 @@ import type {
   ChangeRecord,
   ChangeState,
   ChangeSummary,
+  ChangeSummaryFilter,
   ChangeUpdate,
   Intent,
   NewChange,
@@ -142,10 +143,7 @@ export class ChangeTables {
   }
 
   /** Newest first, as `list`, without the large columns. */
-  async listSummaries(
-    sql: Sql,
-    filter: { tenant?: string; state?: ChangeState; limit?: number },
-  ): Promise<ChangeSummary[]> {
+  async listSummaries(sql: Sql, filter: ChangeSummaryFilter): Promise<ChangeSummary[]> {
     const [text, params] = listed(selectSummaries, filter);
     return (await sql.rows<SummaryRow>(text, params)).map((row) => ({
       ...summaryFields(row),
@@ -228,10 +226,7 @@ export class ChangeTables {
 }
 
 /** A list's query: `select` with the filter's conditions, newest first. */
-function listed(
-  select: string,
-  filter: { tenant?: string; state?: ChangeState; limit?: number },
-): [string, unknown[]] {
+function listed(select: string, filter: ChangeSummaryFilter): [string, unknown[]] {
   const conditions: string[] = [];
   const params: unknown[] = [];
   if (filter.tenant !== undefined) {
@@ -241,6 +236,14 @@ function listed(
   if (filter.state !== undefined) {
     params.push(checkState(filter.state));
     conditions.push(`state = $${params.length}`);
+  }
+  if (filter.visibleTo !== undefined) {
+    const places = filter.visibleTo.map((tenant) => {
+      params.push(checkTenant(tenant, { field: "tenant" }));
+      return `$${params.length}`;
+    });
+    conditions.push(places.length === 0 ? "1 = 0" : `tenant IN (${places.join(", ")})`);
+    conditions.push("(spec ->> 'schema') IS NULL");
   }
   let text = select;
   if (conditions.length > 0) text += ` WHERE ${conditions.join(" AND ")}`;
