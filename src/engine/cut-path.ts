@@ -30,6 +30,11 @@ export class CutPath {
   #pushCount = 0;
   #events = 0;
 
+  /** Steps entered so far, over the walk's life (a check's count is the difference). */
+  get entered(): number {
+    return this.#pushCount;
+  }
+
   reset(): void {
     this.steps.length = 0;
     this.#pushes.length = 0;

@@ -115,7 +115,7 @@ export class Evaluator {
   private readonly path = new CutPath();
   /** Answers of this check so far, by step; see `member`. */
   private readonly answered = new StepTable();
-  /** Past this count of `batchSteps.walked`, this check has walked `MAX_CHECK_STEPS`. */
+  /** At this count of the path's `entered` steps, this check has walked `MAX_CHECK_STEPS`. */
   private lastStep = 0;
   /** Answers found under a cut of a step above them, with what they assume (see cut-path.ts). */
   private readonly assumed = new Map<number, { depth: number; result: boolean; assumption: Assumption }>();
@@ -313,13 +313,19 @@ export class Evaluator {
     if (!same || this.answered.size > MAX_REMEMBERED) this.answered.clear();
     this.subject = subject;
     this.path.reset();
-    this.lastStep = batchSteps.walked + MAX_CHECK_STEPS;
+    // A batch past its budget stops before its next check; a check counts its steps in the
+    // path's own count (no shared counter on every step) and adds them to the batch's after.
+    if (batchSteps.walked > batchSteps.until) throw batchTooLarge();
+    const first = this.path.entered;
+    this.lastStep = first + MAX_CHECK_STEPS;
     if (this.assumed.size > 0) this.assumed.clear();
     if (!same) {
       this.membershipsFor(subject);
       this.answeredVersion = this.data.version;
     }
-    return this.member(object, member, depth);
+    const result = this.member(object, member, depth);
+    batchSteps.walked += this.path.entered - first;
+    return result;
   }
 
   /**
@@ -620,10 +626,7 @@ export class Evaluator {
       trace?.cycle(object, member);
       return false;
     }
-    // One count for both limits: this check's and its batch's.
-    const walked = ++batchSteps.walked;
-    if (walked > batchSteps.until) throw batchTooLarge();
-    if (walked > this.lastStep)
+    if (path.entered >= this.lastStep)
       throw checkTooLarge(
         `${object >= 0 ? this.data.objectKeys.get(object) : "(unknown object)"}#${member.name}`,
       );
