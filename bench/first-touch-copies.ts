@@ -68,4 +68,6 @@ const pass = (): { p50: number; p99: number; cpuMs: number; allowed: number } =>
 };
 const first = pass();
 const warm = pass();
-console.log(JSON.stringify({ copies, idle, scale, relationships: relationships * copies, queries: count, first, warm }));
+console.log(
+  JSON.stringify({ copies, idle, scale, relationships: relationships * copies, queries: count, first, warm }),
+);
