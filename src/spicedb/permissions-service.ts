@@ -1,5 +1,6 @@
 import { v1 } from "@authzed/authzed-node";
 import type { CheckRequest } from "../engine/engine.js";
+import type { ExplainNode } from "../engine/explain-node.js";
 import { GatehouseError } from "../model/errors.js";
 import { type Gatehouse, lookupResourcesQuery } from "../service/gatehouse.js";
 import { encodeCursor, PAGE_SIZE_DEFAULT } from "../service/pages.js";
@@ -98,6 +99,27 @@ const traceRaced = () =>
     `the relationships changed between the check and its trace ${MAX_TRACE_ATTEMPTS} times running: retry, or trace at an exact snapshot`,
   );
 
+/**
+ * The most explanation steps the traces of one CheckBulkPermissions may take in all. Each trace
+ * is bounded on its own (`MAX_EXPLAIN_STEPS`), but 10,000 items, each traced just under that
+ * bound over data whose objects reach the same objects by many paths, would keep a node busy for
+ * an hour from one call; ordinary traces are tens to thousands of steps.
+ */
+export const MAX_TRACED_STEPS = 1_000_000;
+
+const tracesTooLarge = () =>
+  new SpicedbError(
+    "RESOURCE_EXHAUSTED",
+    `the traces of this request take more than ${MAX_TRACED_STEPS.toLocaleString("en")} steps in all: trace fewer items a request, or ask without \`with_tracing\``,
+  );
+
+/** Steps of an explanation: its nodes. */
+function stepsOf(node: ExplainNode): number {
+  let steps = 1;
+  for (const child of node.children) steps += stepsOf(child);
+  return steps;
+}
+
 const answerOfResult = (r: { allowed: boolean; conditional?: readonly string[] | undefined }): Answer =>
   r.conditional ? "conditional" : r.allowed ? "has" : "no";
 
@@ -112,11 +134,16 @@ async function traceOf(
   check: CheckRequest,
   asked: { resource?: v1.ObjectReference; permission: string; subject?: v1.SubjectReference },
   result: { allowed: boolean; conditional?: readonly string[] | undefined; revision: number },
+  budget?: { steps: number },
 ): Promise<v1.CheckPermissionResponse["debugTrace"] | null> {
   const started = performance.now();
   const explained = await caller.gatehouse.explain(caller.tenant, check, {
     atLeastRevision: result.revision,
   });
+  if (budget !== undefined) {
+    budget.steps -= stepsOf(explained.tree);
+    if (budget.steps < 0) throw tracesTooLarge();
+  }
   const answer = answerOfResult(result);
   if (answerOf(explained.tree) !== answer) return null;
   const schema = (await caller.gatehouse.readSchema())?.text ?? "";
@@ -160,6 +187,8 @@ async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPerm
   }
   let answers = await checkEach(caller.gatehouse, caller, freshness, checks, errors);
   const traces = new Map<number, v1.CheckPermissionResponse["debugTrace"]>();
+  // One budget for the whole request, retries included (see `MAX_TRACED_STEPS`).
+  const budget = { steps: MAX_TRACED_STEPS };
   for (let attempt = 1; request.withTracing; attempt++) {
     traces.clear();
     for (const [i, check] of checks) {
@@ -171,6 +200,7 @@ async function checkBulkPermissions(door: SpicedbDoor, request: v1.CheckBulkPerm
         check,
         request.items[i] as v1.CheckBulkPermissionsRequestItem,
         result,
+        budget,
       );
       if (trace === null) break;
       traces.set(i, trace);
