@@ -1,6 +1,11 @@
 import { v1 } from "@authzed/authzed-node";
 import { GatehouseError } from "../model/errors.js";
-import { formatRelationship, type Relationship, relationshipKey } from "../model/relationship.js";
+import {
+  formatRelationship,
+  parseRelationship,
+  type Relationship,
+  relationshipKey,
+} from "../model/relationship.js";
 import type { Gatehouse } from "../service/gatehouse.js";
 import { IMPORT_MAX_LINES } from "../service/import-limits.js";
 import { encodeCursor, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, queryDigest } from "../service/pages.js";
@@ -371,8 +376,12 @@ async function importBulk(
 ) {
   const caller = await door.auth.authorize(call, { role: "write" });
   const lines: string[] = [];
-  /** Each relationship by its key: SpiceDB CREATEs each, so one given twice fails the import. */
-  const given = new Map<string, Relationship>();
+  /**
+   * The keys of the relationships given: SpiceDB CREATEs each, so one given twice fails the
+   * import. Keys only (an import holds up to a million): a conflict's relationship is read back
+   * from its key.
+   */
+  const given = new Set<string>();
   for await (const batch of requests) {
     for (const r of batch.relationships) {
       if (lines.length >= IMPORT_MAX_LINES)
@@ -389,7 +398,7 @@ async function importBulk(
           undefined,
           alreadyExistsInfo(relationship),
         );
-      given.set(key, relationship);
+      given.add(key);
       lines.push(formatRelationship(relationship));
     }
   }
@@ -406,7 +415,9 @@ async function importBulk(
     )
     .catch((error: unknown) => {
       const live = error instanceof GatehouseError ? error.facts?.relationship : undefined;
-      throw typeof live === "string" && given.has(live) ? alreadyExists(error, () => given.get(live)) : error;
+      throw typeof live === "string" && given.has(live)
+        ? alreadyExists(error, () => parseRelationship(live))
+        : error;
     });
   return { numLoaded: String(result.created.length) };
 }
